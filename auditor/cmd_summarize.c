@@ -1,0 +1,147 @@
+/*
+ * cmd_summarize.c - `tfaudit summarize`: what each input is and says.
+ */
+#include "util/compat.h"
+
+#include <jansson.h>
+
+#include "cli_inputs.h"
+#include "commands.h"
+#include "exit.h"
+#include "facts.h"
+#include "msg.h"
+#include "util/alloc.h"
+
+typedef struct summarize_opts {
+    const char *format;
+    const char *kind;
+} summarize_opts;
+
+static const tfa_opt options[] = {
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(summarize_opts, format), "FORMAT",
+     "output format: text (default) or json", "text|json"},
+    {"kind", 0, TFA_OPT_CHOICE, offsetof(summarize_opts, kind), "KIND",
+     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+};
+
+const tfa_cmd_spec tfa_cmd_summarize_spec = {
+    "summarize",
+    "[options] INPUT...",
+    "Summarize plans, logs and states: kind, versions, change counts, drift",
+    "INPUT is a file, '-' for standard input, a directory or an archive. Kinds are\n"
+    "detected from content. The JSON format is a stable contract:\n"
+    "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": {...}}]}\n",
+    options,
+    TFA_ARRAY_SIZE(options),
+    1,
+    TFA_ARGS_UNLIMITED};
+
+/* Terraform's own summary line (views/operation.go wording). */
+static void plan_line(FILE *out, const tfa_counts *c, int no_changes)
+{
+    if (no_changes) {
+        fputs("  No changes. Your infrastructure matches the configuration.\n", out);
+        return;
+    }
+    fputs("  Plan: ", out);
+    if (c->import)
+        fprintf(out, "%ld to import, ", c->import);
+    fprintf(out, "%ld to add, %ld to change, %ld to destroy", c->add, c->change, c->destroy);
+    if (c->forget)
+        fprintf(out, ", %ld to forget", c->forget);
+    fputs(".\n", out);
+}
+
+static void drift_line(FILE *out, long drift)
+{
+    if (drift == 0)
+        fputs("  Drift: none detected.\n", out);
+    else
+        fprintf(out, "  Drift: %ld resource%s changed outside of Terraform.\n", drift,
+                drift == 1 ? "" : "s");
+}
+
+static void text_input(FILE *out, const tfa_input *in)
+{
+    const tfa_counts *c;
+    char hex[TFA_SHA256_HEX];
+
+    tfa_sha256_hex(in->sha256, hex);
+    fprintf(out, "%s: %s", in->path, tfa_kind_name(in->kind));
+    if (in->format_version)
+        fprintf(out, ", format %s", in->format_version);
+    if (in->kind == TFA_KIND_PLAN && in->plan.plan_format_version)
+        fprintf(out, ", plan format %s", in->plan.plan_format_version);
+    if (in->tool_version)
+        fprintf(out, ", %s %s", in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
+                in->tool_version);
+    fputc('\n', out);
+    switch (in->kind) {
+    case TFA_KIND_PLAN:
+        c = &in->plan.counts;
+        plan_line(out, c, !c->add && !c->change && !c->destroy && !c->import && !c->forget);
+        drift_line(out, in->plan.drift);
+        if (in->plan.errored == TFA_TRUE)
+            fputs("  Errored: the plan did not complete.\n", out);
+        break;
+    case TFA_KIND_UI_LOG:
+    case TFA_KIND_TEXT_LOG:
+        fprintf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
+        if (in->log.has_counts)
+            plan_line(out, &in->log.counts, in->log.no_changes);
+        drift_line(out, in->log.drift);
+        fprintf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
+                in->log.applied, in->log.apply_errors);
+        break;
+    case TFA_KIND_STATE:
+        fprintf(out, "  Resources: %ld managed, %ld data sources\n", in->state.resources,
+                in->state.data_sources);
+        break;
+    default:
+        break;
+    }
+    fprintf(out, "  %llu bytes, sha256 %s\n", (unsigned long long)in->bytes, hex);
+}
+
+static int print_json(const tfa_run *run)
+{
+    json_t *root = json_object(), *arr = json_array();
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < tfa_run_input_count(run); i++)
+        json_array_append_new(arr, tfa_input_to_json(run, i));
+    json_object_set_new(root, "inputs", arr);
+    if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        rc = tfa_msg_error("cannot write the output");
+    else
+        fputc('\n', stdout);
+    json_decref(root);
+    return rc;
+}
+
+int tfa_cmd_summarize(int argc, char **argv)
+{
+    summarize_opts o = {"text", NULL};
+    tfa_strlist args = {0};
+    tfa_run *run = NULL;
+    size_t i;
+    int rc = tfa_opts_parse(&tfa_cmd_summarize_spec, argc, argv, &o, &args);
+
+    if (rc)
+        goto done;
+    if ((rc = tfa_cli_load_inputs(&run, &args, o.kind, "summarize")) != 0)
+        goto done;
+    if (strcmp(o.format, "json") == 0) {
+        rc = print_json(run);
+    } else {
+        for (i = 0; i < tfa_run_input_count(run); i++)
+            text_input(stdout, tfa_run_input(run, i));
+    }
+    if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        rc = tfa_msg_error("cannot write the output");
+done:
+    tfa_run_free(run);
+    tfa_strlist_release(&args);
+    return rc < 0 ? TFA_EXIT_GO : rc;
+}

@@ -1,0 +1,19 @@
+/*
+ * commands.h - every subcommand: one file each, cmd_<name>.c, exporting its
+ * spec (options and help) and its entry point. main.c lists them in its
+ * command table; adding a command means a new file and one table row.
+ */
+#ifndef TFA_COMMANDS_H
+#define TFA_COMMANDS_H
+
+#include "opts.h"
+
+typedef struct tfa_command {
+    const tfa_cmd_spec *spec;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} tfa_command;
+
+extern const tfa_cmd_spec tfa_cmd_summarize_spec;
+int tfa_cmd_summarize(int argc, char **argv);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * msg.h - the only writers of stderr (curl's tool_msgs.c).
+ *
+ * Every diagnostic is one line prefixed "tfaudit: ". The error helpers
+ * return the exit status so call sites read `return tfa_msg_usage(...)`.
+ */
+#ifndef TFA_MSG_H
+#define TFA_MSG_H
+
+#include "run.h"
+#include "util/error.h"
+
+/* "tfaudit: MESSAGE"; returns TFA_EXIT_USAGE. */
+int tfa_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tfaudit: MESSAGE" then "try 'tfaudit CMD --help'"; returns TFA_EXIT_USAGE. */
+int tfa_msg_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "tfaudit: SOURCE:LINE:COL: MESSAGE" from a tfa_error; returns TFA_EXIT_USAGE. */
+int tfa_msg_from_error(const tfa_error *err);
+/* "tfaudit: warning: MESSAGE". */
+void tfa_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The run's notes as "tfaudit: PATH:LINE:COL: note: MESSAGE". */
+void tfa_msg_notes(const tfa_run *run);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * detect.h - what an input is, from its content (never its name).
+ *
+ * Two questions, asked on the first TFA_LIMIT_DETECT_BYTES:
+ *  - is it a container (tar, zip, gzip/bzip2/xz/zstd stream)? -> tfa_detect_container
+ *    on the raw bytes;
+ *  - if not, which kind of document? -> tfa_detect_kind on the decoded text.
+ */
+#ifndef TFA_DETECT_H
+#define TFA_DETECT_H
+
+#include <stddef.h>
+
+#include "run.h"
+
+typedef enum tfa_container {
+    TFA_CONTAINER_NONE = 0,
+    TFA_CONTAINER_ARCHIVE /* something libarchive reads: tar, zip, compressed streams */
+} tfa_container;
+
+tfa_container tfa_detect_container(const unsigned char *head, size_t len);
+
+/*
+ * The kind of a decoded text head. `complete` says the head is the whole
+ * input. JSON objects are told apart by their keys (a plan's, a state's, or
+ * a UI log message's "@level"/"type"); text is a text log when it has a line
+ * Terraform, OpenTofu, Sentinel or cost estimation prints. TFA_KIND_UNKNOWN
+ * when nothing matches (binary data, other JSON, other text).
+ */
+tfa_kind tfa_detect_kind(const char *head, size_t len, int complete);
+
+#endif

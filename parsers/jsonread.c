@@ -1,0 +1,148 @@
+/*
+ * jsonread.c - shared JSON field readers (see jsonread.h).
+ */
+#include "util/compat.h"
+
+#include "jsonread.h"
+
+static const char *tok_name(tfa_tok t)
+{
+    switch (t) {
+    case TFA_TOK_OBJ:
+        return "an object";
+    case TFA_TOK_ARR:
+        return "an array";
+    case TFA_TOK_STR:
+        return "a string";
+    case TFA_TOK_NUM:
+        return "a number";
+    case TFA_TOK_TRUE:
+    case TFA_TOK_FALSE:
+        return "a boolean";
+    case TFA_TOK_NULL:
+        return "null";
+    default:
+        return "a value";
+    }
+}
+
+static int wrong_type(tfa_scan *s, const tfa_token *t, const char *what, const char *want,
+                      tfa_error *err)
+{
+    return tfa_scan_fail(s, err, &t->pos, TFA_EINPUT, "\"%s\" must be %s, not %s", what, want,
+                         tok_name(t->type));
+}
+
+int tfa_json_string(tfa_scan *s, const tfa_token *t, const char *what, tfa_buf *out,
+                    tfa_error *err)
+{
+    int rc;
+    tfa_buf_clear(out);
+    if (t->type == TFA_TOK_NULL)
+        return 0;
+    if (t->type != TFA_TOK_STR)
+        return wrong_type(s, t, what, "a string", err);
+    if (t->truncated || (rc = tfa_scan_decode(t, out)) == TFA_ELIMIT)
+        return tfa_scan_fail(s, err, &t->pos, TFA_ELIMIT, "\"%s\" is longer than %zu bytes", what,
+                             out->max);
+    if (rc)
+        return tfa_error_oom(err);
+    return 1;
+}
+
+int tfa_json_integer(tfa_scan *s, const tfa_token *t, const char *what, long long min,
+                     long long max, long long *out, tfa_error *err)
+{
+    long long v = 0;
+    size_t i = 0;
+    int neg = 0;
+
+    if (t->type == TFA_TOK_NULL)
+        return 0;
+    if (t->type != TFA_TOK_NUM)
+        return wrong_type(s, t, what, "a number", err);
+    if (t->len && t->ptr[0] == '-')
+        neg = 1, i = 1;
+    for (; i < t->len; i++) {
+        int d = t->ptr[i] - '0';
+        if (d < 0 || d > 9)
+            return tfa_scan_fail(s, err, &t->pos, TFA_EINPUT, "\"%s\" must be an integer", what);
+        if (v > (LLONG_MAX - d) / 10)
+            goto range;
+        v = v * 10 + d;
+    }
+    if (neg)
+        v = -v;
+    if (v < min || v > max)
+        goto range;
+    *out = v;
+    return 1;
+range:
+    return tfa_scan_fail(s, err, &t->pos, TFA_EINPUT, "\"%s\" out of range (%lld to %lld)", what,
+                         min, max);
+}
+
+int tfa_json_bool(tfa_scan *s, const tfa_token *t, const char *what, int *out, tfa_error *err)
+{
+    if (t->type == TFA_TOK_NULL)
+        return 0;
+    if (t->type != TFA_TOK_TRUE && t->type != TFA_TOK_FALSE)
+        return wrong_type(s, t, what, "a boolean", err);
+    *out = t->type == TFA_TOK_TRUE;
+    return 1;
+}
+
+int tfa_json_expect(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err)
+{
+    int rc = tfa_scan_next(s, t, err);
+    if (rc)
+        return rc;
+    if (t->type != type)
+        return wrong_type(s, t, what, tok_name(type), err);
+    return 0;
+}
+
+int tfa_json_check_version(tfa_scan *s, const tfa_token *t, const char *what, const char *version,
+                           unsigned max_major, unsigned known_minor, int *newer, tfa_error *err)
+{
+    unsigned long major = 0, minor = 0;
+    const char *p = version;
+    int digits = 0;
+
+    while (*p >= '0' && *p <= '9' && major < 100000)
+        major = major * 10 + (unsigned long)(*p++ - '0'), digits++;
+    if (!digits || *p++ != '.')
+        goto bad;
+    for (digits = 0; *p >= '0' && *p <= '9' && minor < 100000; digits++)
+        minor = minor * 10 + (unsigned long)(*p++ - '0');
+    if (!digits || *p)
+        goto bad;
+    if (major > max_major)
+        return tfa_scan_fail(s, err, &t->pos, TFA_EVERSION,
+                             "unsupported %s \"%s\" (this build reads up to %u.%u)", what, version,
+                             max_major, known_minor);
+    *newer = major == max_major && minor > known_minor;
+    return 0;
+bad:
+    return tfa_scan_fail(s, err, &t->pos, TFA_EINPUT, "%s \"%s\" is not a MAJOR.MINOR version",
+                         what, version);
+}
+
+int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err)
+{
+    unsigned depth;
+    tfa_token x;
+    int rc;
+
+    *out = t->type == TFA_TOK_TRUE;
+    if (t->type != TFA_TOK_OBJ && t->type != TFA_TOK_ARR)
+        return 0;
+    depth = tfa_scan_depth(s) - 1;
+    do {
+        if ((rc = tfa_scan_next(s, &x, err)) != 0)
+            return rc;
+        if (x.type == TFA_TOK_TRUE)
+            *out = 1;
+    } while (tfa_scan_depth(s) > depth);
+    return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * jsonread.h - field readers shared by the JSON-based readers (plan, state,
+ * UI log), so each format file holds only its grammar.
+ */
+#ifndef TFA_JSONREAD_H
+#define TFA_JSONREAD_H
+
+#include "scan.h"
+#include "util/buf.h"
+
+/* Read the value token `t` as a string into `out` (cleared first).
+ * Returns 1 when the value is a string, 0 when it is null, or a negative
+ * status: TFA_EINPUT if it is another type (`what` names the field in the
+ * message), TFA_ELIMIT if longer than out->max. */
+int tfa_json_string(tfa_scan *s, const tfa_token *t, const char *what, tfa_buf *out,
+                    tfa_error *err);
+
+/* Read the value token `t` as an integer in [min, max]. 1 = number, 0 = null. */
+int tfa_json_integer(tfa_scan *s, const tfa_token *t, const char *what, long long min,
+                     long long max, long long *out, tfa_error *err);
+
+/* Read the value token `t` as a boolean. 1 = boolean, 0 = null. */
+int tfa_json_bool(tfa_scan *s, const tfa_token *t, const char *what, int *out, tfa_error *err);
+
+/* Read the next token and require it to be `type` (`what` names it). */
+int tfa_json_expect(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err);
+
+/*
+ * Check a "MAJOR.MINOR" format version string against what this build reads:
+ * majors up to `max_major`, minors up to `known_minor` of that major. A later
+ * minor sets *newer and is accepted (readers note it); a later major or a
+ * string that is not a version is TFA_EVERSION / TFA_EINPUT at the token.
+ */
+int tfa_json_check_version(tfa_scan *s, const tfa_token *t, const char *what, const char *version,
+                           unsigned max_major, unsigned known_minor, int *newer, tfa_error *err);
+
+/* Whether a value contains `true` anywhere (sensitivity markers); consumes it. */
+int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err);
+
+#endif

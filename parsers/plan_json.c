@@ -1,0 +1,901 @@
+/*
+ * plan_json.c - reads `terraform show -json PLANFILE` (and `tofu show -json`,
+ * and HCP Terraform's redacted plan JSON) into the run model.
+ *
+ * Follows Terraform's "JSON Output Format" documentation, plan representation,
+ * format_version 0.1 through 1.2 (hashicorp/terraform internal/command/
+ * jsonplan). Later 1.x minors are read and noted; a later major is refused.
+ * HCP Terraform's redacted form has plan_format_version instead and no
+ * terraform_version; several documents in one file (terragrunt run-all) are
+ * summed.
+ *
+ * One streaming pass: top-level keys are dispatched as they come; the big
+ * sections nobody audits from (planned_values, prior_state, configuration,
+ * provider_schemas) are skipped by the scanner without allocating. For each
+ * resource change, `before`/`after`/`after_unknown` leaves are fed to
+ * valdiff as (path, digest) so changed attribute paths are found without
+ * keeping any value; no-op changes skip their values entirely.
+ */
+#include "util/compat.h"
+
+#include "jsonread.h"
+#include "readers.h"
+#include "scan.h"
+#include "util/hash.h"
+#include "valdiff.h"
+
+/* Newest plan format this build knows (jsonplan.FormatVersion). */
+#define PLAN_FORMAT_MAJOR 1
+#define PLAN_FORMAT_MINOR 2
+
+enum field {
+    F_ADDRESS,
+    F_PREV,
+    F_MODULE,
+    F_MODE,
+    F_TYPE,
+    F_NAME,
+    F_INDEX,
+    F_PROVIDER,
+    F_DEPOSED,
+    F_REASON,
+    F_IMPORT_ID,
+    F_DEFERRED,
+    F_COUNT
+};
+
+typedef struct plan_reader {
+    const tfa_read_ctx *ctx;
+    tfa_run *run;
+    tfa_scan *scan;
+    tfa_error *err;
+    tfa_input *in;
+    tfa_valdiff *diff;
+    tfa_buf path;            /* attribute path being walked */
+    tfa_buf field[F_COUNT];  /* strings of the resource change being read */
+    int have[F_COUNT];
+    tfa_buf version;         /* scratch for version strings */
+    tfa_buf rpaths;          /* replace paths, NUL separated */
+    size_t n_rpaths;
+    tfa_action action;
+    tfa_replace replace;
+    int action_known, importing;
+    unsigned long documents;
+    int tool_version_conflict, format_version_conflict;
+} plan_reader;
+
+/* ---- value walking ---------------------------------------------------------- */
+
+static int fail(plan_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(plan_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
+{
+    char msg[TFA_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
+}
+
+static int is_identifier(const char *p, size_t n)
+{
+    size_t i;
+    if (n == 0 || !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') || p[0] == '_'))
+        return 0;
+    for (i = 1; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+              (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-'))
+            return 0;
+    return 1;
+}
+
+/* Append an object key as a path step: `.name`, or `["odd key"]` (the raw
+ * JSON text is already a valid escaped string body). */
+static int path_key(tfa_buf *path, const tfa_token *key)
+{
+    if (!key->escaped && is_identifier(key->ptr, key->len)) {
+        if (path->len)
+            tfa_buf_putc(path, '.');
+        return tfa_buf_put(path, key->ptr, key->len);
+    }
+    tfa_buf_put(path, "[\"", 2);
+    tfa_buf_put(path, key->ptr, key->len);
+    return tfa_buf_put(path, "\"]", 2);
+}
+
+static int path_status(plan_reader *r, const tfa_token *t)
+{
+    int rc = tfa_buf_status(&r->path);
+    if (rc == TFA_ELIMIT)
+        return fail(r, &t->pos, TFA_ELIMIT, "attribute path longer than %zu bytes", r->path.max);
+    return rc ? tfa_error_oom(r->err) : 0;
+}
+
+static uint64_t leaf_digest(const tfa_token *t)
+{
+    switch (t->type) {
+    case TFA_TOK_STR:
+        return t->truncated ? tfa_hash_mix(t->digest, 1) : tfa_hash64(t->ptr, t->len, 1);
+    case TFA_TOK_NUM:
+        return tfa_hash64(t->ptr, t->len, 2);
+    case TFA_TOK_TRUE:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+/* Walk the value starting with token `t`, reporting leaves under r->path. */
+static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
+{
+    size_t base = r->path.len;
+    unsigned long i = 0;
+    tfa_token k, v;
+    int rc;
+
+    switch (t->type) {
+    case TFA_TOK_OBJ:
+    case TFA_TOK_ARR:
+        for (;;) {
+            if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
+                return rc;
+            if (k.type == TFA_TOK_OBJ_END || k.type == TFA_TOK_ARR_END)
+                return 0;
+            if (k.type == TFA_TOK_KEY) {
+                path_key(&r->path, &k);
+                if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+                    return rc;
+            } else {
+                tfa_buf_printf(&r->path, "[%lu]", i++);
+                v = k;
+            }
+            if ((rc = path_status(r, &v)) != 0 || (rc = walk(r, side, &v)) != 0)
+                return rc;
+            tfa_buf_truncate(&r->path, base);
+        }
+    case TFA_TOK_NULL:
+        return 0; /* null is "absent": see valdiff.h */
+    default:
+        if ((side == TFA_SIDE_UNKNOWN || side == TFA_SIDE_SENSITIVE) && t->type != TFA_TOK_TRUE)
+            return 0;
+        rc = tfa_valdiff_leaf(r->diff, side, r->path.ptr, r->path.len, leaf_digest(t));
+        return rc ? tfa_error_oom(r->err) : 0;
+    }
+}
+
+static int walk_value(plan_reader *r, tfa_side side)
+{
+    tfa_token t;
+    int rc = tfa_scan_next(r->scan, &t, r->err);
+    if (rc)
+        return rc;
+    /* a no-op change's values cannot differ: skip them unread */
+    if (r->action_known && r->action == TFA_ACTION_NOOP)
+        return tfa_scan_skip(r->scan, &t, r->err);
+    tfa_buf_clear(&r->path);
+    return walk(r, side, &t);
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+/* Classify an actions list (jsonplan Change.Actions). */
+static void classify(const char *a0, const char *a1, unsigned n, tfa_action *action,
+                     tfa_replace *replace)
+{
+    *replace = TFA_REPLACE_NONE;
+    *action = TFA_ACTION_UNKNOWN;
+    if (n == 1) {
+        *action = tfa_action_from_name(a0);
+        if (*action == TFA_ACTION_REPLACE)
+            *action = TFA_ACTION_UNKNOWN; /* "replace" is our class, not Terraform's word */
+    } else if (n == 2) {
+        if (strcmp(a0, "delete") == 0 && strcmp(a1, "create") == 0)
+            *replace = TFA_REPLACE_DELETE_FIRST;
+        else if (strcmp(a0, "create") == 0 && strcmp(a1, "delete") == 0)
+            *replace = TFA_REPLACE_CREATE_FIRST;
+        else if (strcmp(a0, "create") == 0 && strcmp(a1, "forget") == 0)
+            *replace = TFA_REPLACE_CREATE_FORGET;
+        if (*replace != TFA_REPLACE_NONE)
+            *action = TFA_ACTION_REPLACE;
+    }
+}
+
+/* "actions": ["delete", "create"] -> class. */
+static int read_actions(plan_reader *r, tfa_action *action, tfa_replace *replace)
+{
+    char a[2][16] = {"", ""};
+    unsigned n = 0;
+    tfa_token t;
+    int rc;
+
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "actions", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_ARR_END)
+            break;
+        if (t.type != TFA_TOK_STR || t.truncated)
+            return fail(r, &t.pos, TFA_EINPUT, "\"actions\" must be an array of strings");
+        if (n < 2 && t.len < sizeof(a[0]) && !t.escaped)
+            memcpy(a[n], t.ptr, t.len);
+        n++;
+    }
+    classify(a[0], a[1], n, action, replace);
+    if (*action == TFA_ACTION_UNKNOWN)
+        return tfa_run_add_note(r->run, r->ctx->input, &t.pos,
+                                "unknown actions list at this position; counted as \"unknown\"")
+                   ? tfa_error_oom(r->err)
+                   : 0;
+    return 0;
+}
+
+/* ---- change objects ---------------------------------------------------------- */
+
+/* "replace_paths": [["tags", "Name"], ["ingress", 0]] -> "tags.Name", "ingress[0]". */
+static int read_replace_paths(plan_reader *r)
+{
+    tfa_token t, step;
+    int rc;
+
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "replace_paths", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_ARR_END)
+            return 0;
+        if (t.type != TFA_TOK_ARR)
+            return fail(r, &t.pos, TFA_EINPUT, "\"replace_paths\" must hold arrays of steps");
+        tfa_buf_clear(&r->path);
+        for (;;) {
+            if ((rc = tfa_scan_next(r->scan, &step, r->err)) != 0)
+                return rc;
+            if (step.type == TFA_TOK_ARR_END)
+                break;
+            if (step.type == TFA_TOK_STR && !step.truncated)
+                path_key(&r->path, &step);
+            else if (step.type == TFA_TOK_NUM)
+                tfa_buf_printf(&r->path, "[%.*s]", (int)step.len, step.ptr);
+            else
+                return fail(r, &step.pos, TFA_EINPUT, "a replace path step must be a string or number");
+            if ((rc = path_status(r, &step)) != 0)
+                return rc;
+        }
+        tfa_buf_put(&r->rpaths, r->path.ptr, r->path.len + 1); /* with its NUL */
+        if (tfa_buf_status(&r->rpaths))
+            return tfa_error_oom(r->err);
+        r->n_rpaths++;
+    }
+}
+
+/* "importing": {"id": "..."} (also {"unknown": true}, {"identity": {...}}). */
+static int read_importing(plan_reader *r)
+{
+    tfa_token t, v;
+    int rc;
+
+    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+        return rc;
+    if (t.type == TFA_TOK_NULL)
+        return 0;
+    if (t.type != TFA_TOK_OBJ)
+        return fail(r, &t.pos, TFA_EINPUT, "\"importing\" must be an object");
+    r->importing = 1;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            return 0;
+        int is_id = tfa_token_is(&t, "id");
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+            return rc;
+        if (is_id) {
+            if ((rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID], r->err)) < 0)
+                return rc;
+            r->have[F_IMPORT_ID] = rc;
+        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
+            return rc;
+        }
+    }
+}
+
+/* The "change" object of a resource change. */
+static int read_change(plan_reader *r)
+{
+    static const struct {
+        const char *key;
+        tfa_side side;
+    } sides[] = {{"before", TFA_SIDE_BEFORE},
+                 {"after", TFA_SIDE_AFTER},
+                 {"after_unknown", TFA_SIDE_UNKNOWN},
+                 {"before_sensitive", TFA_SIDE_SENSITIVE},
+                 {"after_sensitive", TFA_SIDE_SENSITIVE}};
+    tfa_token t, v;
+    size_t k;
+    int rc;
+
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "change", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            return 0;
+        for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(&t, sides[k].key); k++)
+            ;
+        if (k < TFA_ARRAY_SIZE(sides)) {
+            rc = walk_value(r, sides[k].side);
+        } else if (tfa_token_is(&t, "actions")) {
+            rc = read_actions(r, &r->action, &r->replace);
+            r->action_known = 1;
+        } else if (tfa_token_is(&t, "replace_paths")) {
+            rc = read_replace_paths(r);
+        } else if (tfa_token_is(&t, "importing")) {
+            rc = read_importing(r);
+        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
+            rc = tfa_scan_skip(r->scan, &v, r->err);
+        }
+        if (rc)
+            return rc;
+    }
+}
+
+/* "index": 0 or "key" -> its JSON text. */
+static int read_index(plan_reader *r, const tfa_token *v)
+{
+    tfa_buf *b = &r->field[F_INDEX];
+    tfa_buf_clear(b);
+    r->have[F_INDEX] = 0;
+    if (v->type == TFA_TOK_NULL)
+        return 0;
+    if (v->type == TFA_TOK_NUM)
+        tfa_buf_put(b, v->ptr, v->len);
+    else if (v->type == TFA_TOK_STR && !v->truncated)
+        tfa_buf_printf(b, "\"%.*s\"", (int)v->len, v->ptr);
+    else
+        return fail(r, &v->pos, TFA_EINPUT, "\"index\" must be a number or a string");
+    if (tfa_buf_status(b))
+        return fail(r, &v->pos, TFA_ELIMIT, "\"index\" is longer than %zu bytes", b->max);
+    r->have[F_INDEX] = 1;
+    return 0;
+}
+
+static const char *const field_keys[F_COUNT] = {
+    "address", "previous_address", "module_address", "mode", "type", "name", NULL,
+    "provider_name", "deposed", "action_reason", NULL, NULL};
+
+static void reset_change(plan_reader *r)
+{
+    int f;
+    for (f = 0; f < F_COUNT; f++)
+        r->have[f] = 0;
+    r->action = TFA_ACTION_UNKNOWN;
+    r->replace = TFA_REPLACE_NONE;
+    r->action_known = r->importing = 0;
+    tfa_buf_clear(&r->rpaths);
+    r->n_rpaths = 0;
+    tfa_valdiff_reset(r->diff);
+}
+
+/* One key of a resource change object; the key token is `t`. */
+static int read_change_key(plan_reader *r, const tfa_token *t)
+{
+    tfa_token v;
+    int f, rc;
+
+    if (tfa_token_is(t, "change"))
+        return read_change(r);
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+        return rc;
+    if (tfa_token_is(t, "index"))
+        return read_index(r, &v);
+    for (f = 0; f < F_COUNT; f++) {
+        if (field_keys[f] && tfa_token_is(t, field_keys[f])) {
+            rc = tfa_json_string(r->scan, &v, field_keys[f], &r->field[f], r->err);
+            if (rc < 0)
+                return rc;
+            r->have[f] = rc;
+            return 0;
+        }
+    }
+    return tfa_scan_skip(r->scan, &v, r->err);
+}
+
+/* ---- emitting ------------------------------------------------------------------ */
+
+static const char *field(plan_reader *r, int f)
+{
+    return r->have[f] ? r->field[f].ptr : NULL;
+}
+
+static void count_change(plan_reader *r, tfa_list list, const tfa_change *c)
+{
+    tfa_plan_info *p = &r->in->plan;
+    int managed = !c->res.mode || strcmp(c->res.mode, "managed") == 0;
+
+    if (list == TFA_LIST_DRIFT) {
+        p->drift++;
+        return;
+    }
+    if (list == TFA_LIST_DEFERRED) {
+        p->deferred++;
+        return;
+    }
+    p->actions[c->action]++;
+    if (!managed)
+        return;
+    switch (c->action) {
+    case TFA_ACTION_CREATE:
+        p->counts.add++;
+        break;
+    case TFA_ACTION_UPDATE:
+        p->counts.change++;
+        break;
+    case TFA_ACTION_DELETE:
+        p->counts.destroy++;
+        break;
+    case TFA_ACTION_FORGET:
+        p->counts.forget++;
+        break;
+    case TFA_ACTION_REPLACE:
+        p->counts.add++;
+        if (c->replace == TFA_REPLACE_CREATE_FORGET)
+            p->counts.forget++;
+        else
+            p->counts.destroy++;
+        break;
+    default:
+        break;
+    }
+    if (c->importing)
+        p->counts.import++;
+}
+
+/* Copy the changed paths and replace paths into the run. */
+static int emit_paths(plan_reader *r, tfa_change *c)
+{
+    tfa_valdiff_result res;
+    const char **paths;
+    unsigned char *sens;
+    const char *p;
+    size_t i;
+
+    if (tfa_valdiff_finish(r->diff, r->ctx->limits->changed_paths, &res) != 0)
+        return TFA_ENOMEM;
+    c->value_digest[0] = res.digest[0];
+    c->value_digest[1] = res.digest[1];
+    c->changed_truncated = res.truncated;
+    if (res.n) {
+        paths = tfa_run_alloc(r->run, res.n * sizeof(*paths));
+        sens = tfa_run_alloc(r->run, res.n);
+        if (!paths || !sens)
+            return TFA_ENOMEM;
+        for (i = 0; i < res.n; i++) {
+            if (!(paths[i] = tfa_run_strdup(r->run, res.paths[i])))
+                return TFA_ENOMEM;
+            sens[i] = res.sensitive[i];
+        }
+        c->changed = paths;
+        c->changed_sensitive = sens;
+        c->n_changed = res.n;
+    }
+    if (r->n_rpaths) {
+        paths = tfa_run_alloc(r->run, r->n_rpaths * sizeof(*paths));
+        if (!paths)
+            return TFA_ENOMEM;
+        for (i = 0, p = r->rpaths.ptr; i < r->n_rpaths; i++, p += strlen(p) + 1)
+            if (!(paths[i] = tfa_run_strdup(r->run, p)))
+                return TFA_ENOMEM;
+        c->replace_paths = paths;
+        c->n_replace_paths = r->n_rpaths;
+    }
+    return 0;
+}
+
+static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
+{
+    tfa_resource res = {field(r, F_ADDRESS), field(r, F_MODULE),  field(r, F_MODE),
+                        field(r, F_TYPE),    field(r, F_NAME),    field(r, F_INDEX),
+                        field(r, F_PROVIDER), field(r, F_DEPOSED)};
+    tfa_change *c;
+
+    if (!res.address)
+        return fail(r, pos, TFA_EINPUT, "resource change without an \"address\"");
+    if (!r->action_known)
+        return fail(r, pos, TFA_EINPUT, "resource change \"%s\" without change.actions",
+                    res.address);
+    c = tfa_run_push_change(r->run, list);
+    if (!c || tfa_run_copy_resource(r->run, &c->res, &res) != 0)
+        return tfa_error_oom(r->err);
+    c->input = r->ctx->input;
+    c->action = r->action;
+    c->replace = r->replace;
+    c->importing = r->importing;
+    c->pos = *pos;
+    if ((r->have[F_PREV] && !(c->prev_address = tfa_run_strdup(r->run, field(r, F_PREV)))) ||
+        (r->have[F_REASON] && !(c->reason = tfa_run_intern(r->run, r->field[F_REASON].ptr,
+                                                             r->field[F_REASON].len))) ||
+        (r->have[F_IMPORT_ID] &&
+         !(c->importing_id = tfa_run_strdup(r->run, field(r, F_IMPORT_ID)))) ||
+        (r->have[F_DEFERRED] && !(c->deferred = tfa_run_intern(r->run, r->field[F_DEFERRED].ptr,
+                                                                 r->field[F_DEFERRED].len))) ||
+        emit_paths(r, c) != 0)
+        return tfa_error_oom(r->err);
+    if (res.provider && strncmp(res.provider, "registry.opentofu.org/", 22) == 0)
+        r->in->tool = "opentofu";
+    count_change(r, list, c);
+    return 0;
+}
+
+/* The keys of a resource change object; `open` is its '{' token. */
+static int read_resource_fields(plan_reader *r, const tfa_token *open)
+{
+    tfa_token t;
+    int rc;
+
+    if (open->type != TFA_TOK_OBJ)
+        return fail(r, &open->pos, TFA_EINPUT, "a resource change must be an object");
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            return 0;
+        if ((rc = read_change_key(r, &t)) != 0)
+            return rc;
+    }
+}
+
+static int read_resource_change(plan_reader *r, tfa_list list, const tfa_token *open)
+{
+    int rc;
+    reset_change(r);
+    if ((rc = read_resource_fields(r, open)) != 0)
+        return rc;
+    return emit_change(r, list, &open->pos);
+}
+
+/* A deferred_changes element: {"reason": "...", "resource_change": {...}}. */
+static int read_deferred(plan_reader *r, const tfa_token *open)
+{
+    tfa_token t, v;
+    int rc, seen = 0;
+
+    if (open->type != TFA_TOK_OBJ)
+        return fail(r, &open->pos, TFA_EINPUT, "a deferred change must be an object");
+    reset_change(r);
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            break;
+        if (tfa_token_is(&t, "resource_change")) {
+            if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+                return rc;
+            if ((rc = read_resource_fields(r, &v)) != 0)
+                return rc;
+            seen = 1;
+        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0) {
+            return rc;
+        } else if (tfa_token_is(&t, "reason")) {
+            if ((rc = tfa_json_string(r->scan, &v, "reason", &r->field[F_DEFERRED], r->err)) < 0)
+                return rc;
+            r->have[F_DEFERRED] = rc;
+        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
+            return rc;
+        }
+    }
+    if (!seen)
+        return fail(r, &open->pos, TFA_EINPUT, "deferred change without \"resource_change\"");
+    return emit_change(r, TFA_LIST_DEFERRED, &open->pos);
+}
+
+/* ---- top level --------------------------------------------------------------------- */
+
+static int read_change_list(plan_reader *r, tfa_list list)
+{
+    tfa_token t;
+    int rc;
+
+    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+        return rc;
+    if (t.type == TFA_TOK_NULL)
+        return 0;
+    if (t.type != TFA_TOK_ARR)
+        return fail(r, &t.pos, TFA_EINPUT, "expected an array of resource changes");
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_ARR_END)
+            return 0;
+        rc = list == TFA_LIST_DEFERRED ? read_deferred(r, &t) : read_resource_change(r, list, &t);
+        if (rc)
+            return rc;
+    }
+}
+
+/* "output_changes": {"name": {"actions": [...], "after_sensitive": true, ...}}. */
+static int read_output(plan_reader *r, const tfa_token *name)
+{
+    tfa_output *o = tfa_run_push_output(r->run);
+    tfa_token t, v;
+    int rc, sens;
+
+    if (!o || tfa_scan_decode(name, &r->version) != 0 ||
+        !(o->name = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
+        return tfa_error_oom(r->err);
+    tfa_buf_clear(&r->version);
+    o->input = r->ctx->input;
+    o->action = TFA_ACTION_UNKNOWN;
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "output change", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            break;
+        if (tfa_token_is(&t, "actions")) {
+            tfa_replace rep;
+            if ((rc = read_actions(r, &o->action, &rep)) != 0)
+                return rc;
+            continue;
+        }
+        int is_sens = tfa_token_is(&t, "before_sensitive") || tfa_token_is(&t, "after_sensitive");
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+            return rc;
+        if (is_sens) {
+            if ((rc = tfa_json_any_true(r->scan, &v, &sens, r->err)) != 0)
+                return rc;
+            o->sensitive |= sens;
+        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
+            return rc;
+        }
+    }
+    r->in->plan.outputs++;
+    return 0;
+}
+
+/* An object whose keys are names (output_changes, variables). */
+static int read_named(plan_reader *r, int outputs)
+{
+    tfa_token t, v;
+    tfa_variable *var;
+    int rc;
+
+    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+        return rc;
+    if (t.type == TFA_TOK_NULL)
+        return 0;
+    if (t.type != TFA_TOK_OBJ)
+        return fail(r, &t.pos, TFA_EINPUT, "\"%s\" must be an object",
+                    outputs ? "output_changes" : "variables");
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            return 0;
+        if (t.truncated)
+            return fail(r, &t.pos, TFA_ELIMIT, "name too long");
+        if (outputs) {
+            if ((rc = read_output(r, &t)) != 0)
+                return rc;
+            continue;
+        }
+        /* variables: the name only; the value (maybe sensitive) is skipped */
+        var = tfa_run_push_variable(r->run);
+        tfa_buf_clear(&r->version);
+        if (!var || tfa_scan_decode(&t, &r->version) != 0 ||
+            !(var->name = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
+            return tfa_error_oom(r->err);
+        var->input = r->ctx->input;
+        r->in->plan.variables++;
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
+            (rc = tfa_scan_skip(r->scan, &v, r->err)) != 0)
+            return rc;
+    }
+}
+
+/* Versions of one document, merged into the input when it ends. */
+typedef struct doc_versions {
+    const char *format, *tool, *plan_format;
+} doc_versions;
+
+static int read_version(plan_reader *r, const tfa_token *v, const char *what, int check,
+                        const char **slot)
+{
+    int rc = tfa_json_string(r->scan, v, what, &r->version, r->err), newer = 0;
+    if (rc <= 0)
+        return rc;
+    if (check && (rc = tfa_json_check_version(r->scan, v, what, r->version.ptr, PLAN_FORMAT_MAJOR,
+                                              PLAN_FORMAT_MINOR, &newer, r->err)) != 0)
+        return rc;
+    if (newer) {
+        r->in->plan.format_newer = 1;
+        if (tfa_run_add_note(r->run, r->ctx->input, &v->pos,
+                             "%s \"%s\" is newer than %d.%d; reading it as %d.%d", what,
+                             r->version.ptr, PLAN_FORMAT_MAJOR, PLAN_FORMAT_MINOR,
+                             PLAN_FORMAT_MAJOR, PLAN_FORMAT_MINOR) != 0)
+            return tfa_error_oom(r->err);
+    }
+    *slot = tfa_run_intern(r->run, r->version.ptr, r->version.len);
+    return *slot ? 0 : tfa_error_oom(r->err);
+}
+
+static int read_tristate(plan_reader *r, const tfa_token *v, const char *what, tfa_tristate *out,
+                         int any)
+{
+    int b, rc = tfa_json_bool(r->scan, v, what, &b, r->err);
+    if (rc <= 0)
+        return rc;
+    /* several documents: errored if any is, applyable/complete if all are */
+    if (*out == TFA_UNSET || (any ? b : !b))
+        *out = b ? TFA_TRUE : TFA_FALSE;
+    return 0;
+}
+
+/* Keys that only a plan document has (format and tool versions do not count). */
+static int is_plan_key(const tfa_token *k)
+{
+    static const char *const keys[] = {
+        "planned_values", "resource_changes", "resource_drift", "output_changes", "prior_state",
+        "configuration", "plan_format_version", "relevant_attributes", "variables", "applyable",
+        "complete", "errored", "deferred_changes", "action_invocations", "timestamp"};
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(keys); i++)
+        if (tfa_token_is(k, keys[i]))
+            return 1;
+    return 0;
+}
+
+static int read_top_key(plan_reader *r, const tfa_token *k, doc_versions *dv)
+{
+    tfa_plan_info *p = &r->in->plan;
+    tfa_token v;
+    int rc;
+
+    if (tfa_token_is(k, "resource_changes"))
+        return read_change_list(r, TFA_LIST_CHANGES);
+    if (tfa_token_is(k, "resource_drift"))
+        return read_change_list(r, TFA_LIST_DRIFT);
+    if (tfa_token_is(k, "deferred_changes"))
+        return read_change_list(r, TFA_LIST_DEFERRED);
+    if (tfa_token_is(k, "output_changes") || tfa_token_is(k, "variables"))
+        return read_named(r, tfa_token_is(k, "output_changes"));
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+        return rc;
+    if (tfa_token_is(k, "format_version"))
+        return read_version(r, &v, "format_version", 1, &dv->format);
+    if (tfa_token_is(k, "plan_format_version"))
+        return read_version(r, &v, "plan_format_version", 1, &dv->plan_format);
+    if (tfa_token_is(k, "terraform_version"))
+        return read_version(r, &v, "terraform_version", 0, &dv->tool);
+    if (tfa_token_is(k, "timestamp")) {
+        const char *ts = NULL;
+        rc = read_version(r, &v, "timestamp", 0, &ts);
+        p->timestamp = ts ? ts : p->timestamp;
+        return rc;
+    }
+    if (tfa_token_is(k, "applyable"))
+        return read_tristate(r, &v, "applyable", &p->applyable, 0);
+    if (tfa_token_is(k, "complete"))
+        return read_tristate(r, &v, "complete", &p->complete, 0);
+    if (tfa_token_is(k, "errored"))
+        return read_tristate(r, &v, "errored", &p->errored, 1);
+    return tfa_scan_skip(r->scan, &v, r->err);
+}
+
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Fold one document's versions into the input: kept only where all agree. */
+static void merge_versions(plan_reader *r, const doc_versions *dv)
+{
+    tfa_input *in = r->in;
+    if (r->documents == 0) {
+        in->format_version = dv->format;
+        in->tool_version = dv->tool;
+        in->plan.plan_format_version = dv->plan_format;
+        return;
+    }
+    if (!same(in->format_version, dv->format))
+        r->format_version_conflict = 1;
+    if (!same(in->tool_version, dv->tool))
+        r->tool_version_conflict = 1;
+    if (!same(in->plan.plan_format_version, dv->plan_format))
+        in->plan.plan_format_version = NULL;
+}
+
+static int read_document(plan_reader *r, const tfa_token *open)
+{
+    doc_versions dv = {NULL, NULL, NULL};
+    int plan_keys = 0, state_keys = 0, rc;
+    tfa_token k;
+
+    if (open->type != TFA_TOK_OBJ)
+        return fail(r, &open->pos, TFA_EINPUT, "expected a JSON object (a Terraform plan)");
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
+            return rc;
+        if (k.type == TFA_TOK_OBJ_END)
+            break;
+        plan_keys += is_plan_key(&k);
+        state_keys += tfa_token_is(&k, "values") || tfa_token_is(&k, "lineage");
+        if ((rc = read_top_key(r, &k, &dv)) != 0)
+            return rc;
+    }
+    if (!plan_keys)
+        return fail(r, &open->pos, TFA_EINPUT, "%s",
+                    state_keys ? "this JSON document is a state, not a plan"
+                               : "this JSON document is not a Terraform plan (no plan keys)");
+    merge_versions(r, &dv);
+    r->documents++;
+    return 0;
+}
+
+static int reader_init(plan_reader *r, const tfa_read_ctx *ctx)
+{
+    tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
+    int f, rc;
+
+    memset(r, 0, sizeof(*r));
+    r->ctx = ctx;
+    r->run = ctx->run;
+    r->err = ctx->err;
+    r->in = tfa_run_input_mut(ctx->run, ctx->input);
+    for (f = 0; f < F_COUNT; f++)
+        tfa_buf_init(&r->field[f], ctx->limits->string_bytes);
+    tfa_buf_init(&r->path, TFA_LIMIT_PATH_BYTES);
+    tfa_buf_init(&r->version, ctx->limits->string_bytes);
+    tfa_buf_init(&r->rpaths, TFA_BUF_NO_MAX);
+    so.ci_noise = 1;
+    so.max_depth = ctx->limits->json_depth;
+    if ((rc = tfa_scan_new(&r->scan, ctx->in, &so, ctx->err)) != 0)
+        return rc;
+    return tfa_valdiff_new(&r->diff) ? tfa_error_oom(ctx->err) : 0;
+}
+
+static void reader_release(plan_reader *r)
+{
+    int f;
+    for (f = 0; f < F_COUNT; f++)
+        tfa_buf_release(&r->field[f]);
+    tfa_buf_release(&r->path);
+    tfa_buf_release(&r->version);
+    tfa_buf_release(&r->rpaths);
+    tfa_valdiff_free(r->diff);
+    tfa_scan_free(r->scan);
+}
+
+int tfa_read_plan_json(const tfa_read_ctx *ctx)
+{
+    plan_reader r;
+    tfa_token t;
+    int rc = reader_init(&r, ctx);
+
+    while (rc == 0) {
+        if ((rc = tfa_scan_next(r.scan, &t, r.err)) != 0 || t.type == TFA_TOK_EOF)
+            break;
+        rc = read_document(&r, &t);
+    }
+    if (rc == 0 && r.documents == 0)
+        rc = fail(&r, &t.pos, TFA_EINPUT, "no JSON document in the input");
+    if (rc == 0) {
+        if (r.format_version_conflict)
+            r.in->format_version = NULL;
+        if (r.tool_version_conflict)
+            r.in->tool_version = NULL;
+        if (!r.in->tool && r.in->tool_version)
+            r.in->tool = "terraform";
+        r.in->documents = (unsigned)r.documents;
+        if (r.documents > 1 && tfa_run_add_note(r.run, ctx->input, NULL,
+                                                "%lu plan documents, counts summed",
+                                                r.documents) != 0)
+            rc = tfa_error_oom(r.err);
+    }
+    reader_release(&r);
+    return rc;
+}

@@ -1,0 +1,298 @@
+/*
+ * run.h - the normalized model of a Terraform/OpenTofu run.
+ *
+ * Every input format (plan JSON, -json UI logs, text logs, state) is read into
+ * this one model; nothing downstream (checklists, storage, reports) ever sees
+ * a format. A tfa_run holds the inputs it was built from and, across them,
+ * lists of records: resource changes, drift, planned and applied resources,
+ * diagnostics, outputs, variables, state resources, lock events and notes.
+ *
+ * What the model never holds: attribute values. Only names and attribute
+ * paths are kept, so nothing Terraform marks sensitive (before_sensitive /
+ * after_sensitive, sensitive outputs and variables) is reachable from it. A
+ * changed path inside a sensitive value is collapsed to the sensitive path
+ * itself and flagged, so even map keys under a sensitive value stay out.
+ *
+ * Ownership: the run owns everything reachable from it, in one arena freed by
+ * tfa_run_free. Every pointer returned by an accessor is borrowed and lives
+ * as long as the run. Strings are NUL-terminated UTF-8; a NULL string means
+ * "not present in the input".
+ */
+#ifndef TFA_RUN_H
+#define TFA_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "util/sha256.h"
+
+typedef enum tfa_kind {
+    TFA_KIND_UNKNOWN = 0,
+    TFA_KIND_PLAN,     /* terraform show -json PLANFILE, HCP redacted plan JSON */
+    TFA_KIND_UI_LOG,   /* terraform plan|apply -json streaming log */
+    TFA_KIND_TEXT_LOG, /* plain CLI output, Sentinel and cost estimation logs */
+    TFA_KIND_STATE,    /* terraform show -json of state, raw terraform.tfstate */
+    TFA_KIND_COUNT
+} tfa_kind;
+
+/* "plan", "ui-log", "text-log", "state" ("unknown"); and back (UNKNOWN if none). */
+const char *tfa_kind_name(tfa_kind kind);
+tfa_kind tfa_kind_from_name(const char *name);
+
+/* Action classes, as the corpus README and Terraform's own counts use them. */
+typedef enum tfa_action {
+    TFA_ACTION_NOOP = 0,
+    TFA_ACTION_CREATE,
+    TFA_ACTION_READ,
+    TFA_ACTION_UPDATE,
+    TFA_ACTION_DELETE,
+    TFA_ACTION_REPLACE, /* ["delete","create"], ["create","delete"], ["create","forget"] */
+    TFA_ACTION_FORGET,
+    TFA_ACTION_UNKNOWN, /* an action list this version does not know */
+    TFA_ACTION_COUNT
+} tfa_action;
+
+/* "no-op", "create", "read", "update", "delete", "replace", "forget", "unknown". */
+const char *tfa_action_name(tfa_action action);
+tfa_action tfa_action_from_name(const char *name); /* UNKNOWN when not a class name */
+
+/* How a replace happens (TFA_ACTION_REPLACE only). */
+typedef enum tfa_replace {
+    TFA_REPLACE_NONE = 0,
+    TFA_REPLACE_DELETE_FIRST,  /* ["delete","create"] */
+    TFA_REPLACE_CREATE_FIRST,  /* ["create","delete"], create_before_destroy */
+    TFA_REPLACE_CREATE_FORGET  /* ["create","forget"] */
+} tfa_replace;
+
+/* true / false / not stated by the input. */
+typedef enum tfa_tristate { TFA_UNSET = 0, TFA_FALSE, TFA_TRUE } tfa_tristate;
+
+/* The resource instance a record is about. */
+typedef struct tfa_resource {
+    const char *address;  /* module.a.aws_instance.web["x"] */
+    const char *module;   /* module.a; NULL in the root module */
+    const char *mode;     /* "managed" or "data" */
+    const char *type;     /* aws_instance */
+    const char *name;     /* web */
+    const char *index;    /* JSON text of the instance key: 0 or "x"; NULL if none */
+    const char *provider; /* registry.terraform.io/hashicorp/aws */
+    const char *deposed;  /* deposed object key; NULL for the current object */
+} tfa_resource;
+
+/*
+ * A resource change: an entry of a plan's resource_changes, resource_drift
+ * or deferred_changes, a UI log's planned_change or resource_drift message,
+ * or a text log's drift or plan line. Fields a format does not carry are NULL
+ * or zero.
+ */
+typedef struct tfa_change {
+    tfa_resource res;
+    unsigned input;            /* index of the input it came from */
+    tfa_action action;
+    tfa_replace replace;
+    const char *prev_address;  /* previous_address (a move); NULL if not moved */
+    const char *reason;        /* action_reason, e.g. replace_because_cannot_update */
+    const char *deferred;      /* deferred_changes reason; NULL if not deferred */
+    int importing;             /* an import is part of this change */
+    const char *importing_id;  /* importing.id; NULL if not given */
+    const char *const *replace_paths; /* paths that force replacement */
+    size_t n_replace_paths;
+    /* Attribute paths whose value changes (before vs after, plus values only
+     * known after apply), e.g. "tags.owner", "ingress[0].cidr_blocks[1]",
+     * sorted. changed_sensitive[i] says path i is (inside) a sensitive value;
+     * such a path is never deeper than the sensitive value itself, and ""
+     * stands for the whole object. */
+    const char *const *changed;
+    const unsigned char *changed_sensitive;
+    size_t n_changed;
+    int changed_truncated; /* more than TFA_LIMIT_CHANGED_PATHS paths */
+    /* Order-independent digest of the change's before/after values (for plan
+     * pinning); never shown, never stored, not reversible to a value. */
+    uint64_t value_digest[2];
+    tfa_pos pos; /* where the record starts in its input */
+} tfa_change;
+
+/* A resource an apply (or destroy) worked on: apply_start/_progress/
+ * _complete/_errored messages of a UI log, or "Creation complete after 2s
+ * [id=...]" lines of a text log. */
+typedef enum tfa_apply_status {
+    TFA_APPLY_STARTED = 0, /* started, never seen finishing */
+    TFA_APPLY_COMPLETE,
+    TFA_APPLY_ERRORED
+} tfa_apply_status;
+
+typedef struct tfa_applied {
+    tfa_resource res;
+    unsigned input;
+    tfa_action action;
+    tfa_apply_status status;
+    const char *id_key;   /* "id" */
+    const char *id_value; /* the resource ID Terraform printed */
+    double elapsed;       /* seconds; negative when unknown */
+    tfa_pos pos;
+} tfa_applied;
+
+typedef enum tfa_severity { TFA_SEV_ERROR = 0, TFA_SEV_WARNING, TFA_SEV_INFO } tfa_severity;
+const char *tfa_severity_name(tfa_severity sev); /* "error", "warning", "info" */
+
+typedef struct tfa_diag {
+    unsigned input;
+    tfa_severity severity;
+    const char *summary;
+    const char *detail;     /* may be NULL */
+    const char *address;    /* resource the diagnostic is about; may be NULL */
+    const char *range_file; /* configuration file:line:col; may be NULL */
+    unsigned long range_line, range_column;
+    tfa_pos pos;
+} tfa_diag;
+
+typedef struct tfa_output {
+    unsigned input;
+    const char *name;
+    tfa_action action;
+    int sensitive;
+} tfa_output;
+
+typedef struct tfa_variable {
+    unsigned input;
+    const char *name;
+} tfa_variable;
+
+/* A managed (or data) resource instance recorded in a state. */
+typedef struct tfa_state_resource {
+    tfa_resource res;
+    unsigned input;
+} tfa_state_resource;
+
+/* State lock lines of a text log (and lock diagnostics). */
+typedef enum tfa_lock_event {
+    TFA_LOCK_ACQUIRING = 0,
+    TFA_LOCK_RELEASING,
+    TFA_LOCK_ERROR /* "Error acquiring the state lock" */
+} tfa_lock_event;
+
+typedef struct tfa_lock {
+    unsigned input;
+    tfa_lock_event event;
+    const char *id, *path, *operation, *who, *version, *created; /* Lock Info fields */
+    tfa_pos pos;
+} tfa_lock;
+
+/* Something a reader noticed that is not an error: a newer minor format
+ * version, a truncated final log line, a skipped file. */
+typedef struct tfa_note {
+    unsigned input;
+    const char *message;
+    tfa_pos pos; /* line 0 when not about a position */
+} tfa_note;
+
+/* Change counts, Terraform's arithmetic: add = create + replace, change =
+ * update, destroy = delete + replace (managed resources only). */
+typedef struct tfa_counts {
+    long add, change, destroy, import, forget;
+} tfa_counts;
+
+/* Facts of a plan JSON input (several documents are summed). */
+typedef struct tfa_plan_info {
+    const char *plan_format_version; /* HCP Terraform redacted JSON */
+    const char *timestamp;
+    tfa_tristate applyable, complete, errored;
+    long actions[TFA_ACTION_COUNT]; /* every mode, by class */
+    tfa_counts counts;              /* managed resources only */
+    long drift, deferred, outputs, variables;
+    int format_newer; /* a later 1.x minor than this build knows */
+} tfa_plan_info;
+
+/* Facts of a UI log or text log. Counts are those of the last summary:
+ * `change_summary` messages, or "Plan:" / "Apply complete!" / "Destroy
+ * complete!" lines. A text log of several runs leaves them undetermined. */
+typedef struct tfa_log_info {
+    const char *operation;  /* "plan", "apply", "destroy", "refresh"...; NULL unknown */
+    int has_counts;         /* counts below are determined */
+    tfa_counts counts;
+    int no_changes;         /* "No changes." / an all-zero plan summary */
+    long errors, warnings;  /* error / warning diagnostics ("Error: " lines) */
+    long drift;             /* resource_drift messages / drifted resources */
+    long planned;           /* planned_change messages / "will be" lines */
+    long applied;           /* apply_complete messages / "complete after" lines */
+    long apply_errors;      /* apply_errored messages */
+    long messages;          /* UI log: messages read; text log: lines read */
+    long unknown_messages;  /* UI log: message types this build does not know */
+    const char *ui_version; /* UI log "ui" (or "tofu.ui") version */
+    int truncated_tail;     /* the last line was cut off and skipped */
+    /* Sentinel policy checks (text logs). */
+    tfa_tristate sentinel_result;
+    long policies_evaluated, policies_passed, policies_failed;
+    long policies_hard_failed, policies_soft_failed, policies_advisory_failed;
+    /* Cost estimation (text logs). */
+    int has_cost;
+    const char *cost_monthly;       /* e.g. "$25.488/mo", as printed */
+    const char *cost_monthly_delta; /* e.g. "+$25.488" */
+    long cost_resources, cost_estimated;
+} tfa_log_info;
+
+/* Facts of a state input. */
+typedef struct tfa_state_info {
+    const char *lineage;
+    long long serial; /* -1 when not given */
+    long state_version; /* raw tfstate "version" (3, 4); -1 for show -json */
+    long resources;     /* managed resource instances, all modules */
+    long data_sources;
+    long outputs;
+} tfa_state_info;
+
+/* One input the run was built from (a file, stdin, an archive member...). */
+typedef struct tfa_input {
+    const char *path;     /* as given; archive members as "bundle.tar.gz!logs/apply.json" */
+    tfa_kind kind;
+    uint64_t bytes;       /* raw size */
+    unsigned char sha256[TFA_SHA256_BYTES];
+    const char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be" */
+    const char *tool;     /* "terraform" or "opentofu"; NULL when the input does not say */
+    const char *tool_version;   /* terraform_version / version message / "Terraform v..." */
+    const char *format_version; /* JSON format_version; NULL when absent */
+    unsigned documents;   /* JSON documents, or runs in a log */
+    tfa_plan_info plan;   /* meaningful for TFA_KIND_PLAN */
+    tfa_log_info log;     /* TFA_KIND_UI_LOG and TFA_KIND_TEXT_LOG */
+    tfa_state_info state; /* TFA_KIND_STATE */
+} tfa_input;
+
+/* The record lists of a run. */
+typedef enum tfa_list {
+    TFA_LIST_CHANGES = 0, /* plan resource_changes */
+    TFA_LIST_DRIFT,       /* resource_drift from any input */
+    TFA_LIST_PLANNED,     /* UI log planned_change, text log "will be ..." lines */
+    TFA_LIST_DEFERRED,    /* plan deferred_changes */
+    TFA_LIST_CHANGE_COUNT
+} tfa_list;
+
+typedef struct tfa_run tfa_run;
+
+int tfa_run_new(tfa_run **out);
+void tfa_run_free(tfa_run *run);
+
+size_t tfa_run_input_count(const tfa_run *run);
+const tfa_input *tfa_run_input(const tfa_run *run, size_t i);
+
+size_t tfa_run_change_count(const tfa_run *run, tfa_list list);
+const tfa_change *tfa_run_change(const tfa_run *run, tfa_list list, size_t i);
+size_t tfa_run_applied_count(const tfa_run *run);
+const tfa_applied *tfa_run_applied(const tfa_run *run, size_t i);
+size_t tfa_run_diag_count(const tfa_run *run);
+const tfa_diag *tfa_run_diag(const tfa_run *run, size_t i);
+size_t tfa_run_output_count(const tfa_run *run);
+const tfa_output *tfa_run_output(const tfa_run *run, size_t i);
+size_t tfa_run_variable_count(const tfa_run *run);
+const tfa_variable *tfa_run_variable(const tfa_run *run, size_t i);
+size_t tfa_run_state_resource_count(const tfa_run *run);
+const tfa_state_resource *tfa_run_state_resource(const tfa_run *run, size_t i);
+size_t tfa_run_lock_count(const tfa_run *run);
+const tfa_lock *tfa_run_lock(const tfa_run *run, size_t i);
+size_t tfa_run_note_count(const tfa_run *run);
+const tfa_note *tfa_run_note(const tfa_run *run, size_t i);
+
+/* Bytes the run's records and strings use (for benchmarks). */
+size_t tfa_run_memory(const tfa_run *run);
+
+#endif

@@ -1,0 +1,793 @@
+/*
+ * scan.c - streaming JSON tokenizer (RFC 8259; see scan.h for the contract).
+ *
+ * The window `buf[0..len)` holds decoded bytes, `pos` the next unread one.
+ * When a token runs past `len`, the window is compacted so the token starts
+ * at buf[0] and refilled behind it. A string that fills the whole window is
+ * switched to streaming: it is validated and hashed chunk by chunk and
+ * handed out as `truncated`.
+ *
+ * Newlines are only legal between tokens (a raw newline inside a string is a
+ * control character), so line counting happens in the whitespace loop alone
+ * and costs nothing on the hot string path.
+ */
+#include "util/compat.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "scan.h"
+#include "util/alloc.h"
+#include "util/hash.h"
+#include "util/limits.h"
+
+enum state {
+    ST_TOP,           /* between top-level values */
+    ST_VALUE,         /* after ':' or ',' in an array */
+    ST_VALUE_OR_END,  /* after '[' */
+    ST_KEY,           /* after ',' in an object */
+    ST_KEY_OR_END,    /* after '{' */
+    ST_COLON,         /* after a key whose ':' was not yet in the window */
+    ST_COMMA_OR_END   /* after a value inside a container */
+};
+
+struct tfa_scan {
+    tfa_stream *in;
+    char *buf;
+    size_t cap, pos, len;
+    uint64_t base;       /* decoded offset of buf[0] */
+    unsigned long line;  /* current line, 1-based */
+    uint64_t line_start; /* decoded offset of the current line's first byte */
+    int eof;
+    int ci_noise;
+    enum state state;
+    unsigned depth, max_depth;
+    unsigned long documents; /* top-level values completed */
+    unsigned char stack[TFA_LIMIT_JSON_DEPTH / 8 + 1]; /* bit set = object */
+};
+
+int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, tfa_error *err)
+{
+    tfa_scan *s = tfa_calloc(1, sizeof(*s));
+    *out = NULL;
+    if (!s)
+        return tfa_error_oom(err);
+    s->cap = TFA_LIMIT_SCAN_WINDOW;
+    s->buf = tfa_malloc(s->cap + 1);
+    if (!s->buf) {
+        tfa_free(s);
+        return tfa_error_oom(err);
+    }
+    s->buf[0] = '\0';
+    s->in = in;
+    s->line = 1;
+    s->state = ST_TOP;
+    s->max_depth = opts && opts->max_depth ? opts->max_depth : TFA_LIMIT_JSON_DEPTH;
+    if (s->max_depth > TFA_LIMIT_JSON_DEPTH)
+        s->max_depth = TFA_LIMIT_JSON_DEPTH;
+    s->ci_noise = opts ? opts->ci_noise : 0;
+    *out = s;
+    return 0;
+}
+
+void tfa_scan_free(tfa_scan *s)
+{
+    if (!s)
+        return;
+    tfa_free(s->buf);
+    tfa_free(s);
+}
+
+unsigned tfa_scan_depth(const tfa_scan *s)
+{
+    return s->depth;
+}
+
+const char *tfa_scan_name(const tfa_scan *s)
+{
+    return tfa_stream_name(s->in);
+}
+
+static tfa_pos pos_at(const tfa_scan *s, size_t i)
+{
+    tfa_pos p;
+    p.offset = s->base + i;
+    p.line = s->line;
+    p.column = (unsigned long)(p.offset - s->line_start + 1);
+    return p;
+}
+
+tfa_pos tfa_scan_pos(const tfa_scan *s)
+{
+    return pos_at(s, s->pos);
+}
+
+int tfa_scan_fail(const tfa_scan *s, tfa_error *err, const tfa_pos *pos, int status,
+                  const char *fmt, ...)
+{
+    tfa_pos here = pos ? *pos : pos_at(s, s->pos);
+    va_list ap;
+
+    if (!err || err->status)
+        return status;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+    err->status = status;
+    err->line = here.line;
+    err->column = here.column;
+    err->offset = here.offset;
+    tfa_error_set_source(err, tfa_stream_name(s->in));
+    return status;
+}
+
+/*
+ * Make more bytes available, keeping buf[keep..len) (the token being read).
+ * Returns the number of new bytes (0 at the end of input) or a status. The
+ * kept bytes move to buf[0]; callers re-base their indices by `keep`.
+ */
+static long long refill(tfa_scan *s, size_t keep, tfa_error *err)
+{
+    long long n;
+
+    if (s->eof)
+        return 0;
+    if (keep > 0) {
+        memmove(s->buf, s->buf + keep, s->len - keep);
+        s->base += keep;
+        s->pos -= keep;
+        s->len -= keep;
+    }
+    if (s->len == s->cap)
+        return TFA_ELIMIT; /* the caller decides what a full window means */
+    n = tfa_stream_read(s->in, s->buf + s->len, s->cap - s->len, err);
+    if (n < 0)
+        return n;
+    if (n == 0)
+        s->eof = 1;
+    s->len += (size_t)n;
+    s->buf[s->len] = '\0';
+    return n;
+}
+
+/* First index >= i whose byte needs attention in a string: '"', '\\', a
+ * control byte or a non-ASCII byte. Returns n when there is none. */
+static size_t find_special(const char *buf, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+        /* signed compare: bytes >= 0x80 are negative, so < 0x20 catches both */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                 _mm_cmplt_epi8(v, space));
+        int mask = _mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        i += 16;
+    }
+#endif
+    while (i < n) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            return i;
+        i++;
+    }
+    return n;
+}
+
+/* Length of the valid UTF-8 sequence at p (n bytes available), 0 if invalid,
+ * -1 if more bytes are needed to tell (RFC 3629, section 4). */
+static int utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+    int len, i;
+
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F; /* no UTF-16 surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((size_t)i >= n)
+            return -1;
+        if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return len;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long hex4(const char *p)
+{
+    long v = 0;
+    int i, d;
+    for (i = 0; i < 4; i++) {
+        if ((d = hexval(p[i])) < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Length of the escape at p (n bytes available), 0 if invalid, -1 if more
+ * bytes are needed. A high surrogate must be followed by a low one. */
+static int escape_len(const char *p, size_t n)
+{
+    long u, lo;
+    if (n < 2)
+        return -1;
+    switch (p[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        return 2;
+    case 'u':
+        break;
+    default:
+        return 0;
+    }
+    if (n < 6)
+        return -1;
+    if ((u = hex4(p + 2)) < 0)
+        return 0;
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return 0;
+    if (u < 0xD800 || u > 0xDBFF)
+        return 6;
+    /* a high surrogate: decide as soon as the bytes present allow */
+    if ((n > 6 && p[6] != '\\') || (n > 7 && p[7] != 'u'))
+        return 0;
+    if (n < 12)
+        return -1;
+    if ((lo = hex4(p + 8)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+        return 0;
+    return 12;
+}
+
+/* String state while the window moves under it. */
+typedef struct strscan {
+    size_t start;   /* index of the first content byte still in the window */
+    int streaming;  /* content no longer kept, only hashed */
+    tfa_sha256 sha; /* chunking-independent, so equal strings get equal digests */
+    tfa_pos at;     /* token position, for errors */
+} strscan;
+
+/* Get more bytes inside a string, keeping its content unless streaming. */
+static int string_more(tfa_scan *s, strscan *st, int is_key, tfa_error *err)
+{
+    long long n;
+    if (!st->streaming && st->start == 0 && s->len == s->cap) {
+        if (is_key)
+            return tfa_scan_fail(s, err, &st->at, TFA_ELIMIT,
+                                 "object key longer than %u bytes", TFA_LIMIT_SCAN_WINDOW);
+        st->streaming = 1;
+        tfa_sha256_init(&st->sha);
+    }
+    if (st->streaming) {
+        tfa_sha256_update(&st->sha, s->buf + st->start, s->pos - st->start);
+        st->start = s->pos;
+    }
+    n = refill(s, st->start, err);
+    st->start = 0;
+    if (n < 0)
+        return (int)n;
+    if (n == 0) {
+        s->pos = s->len; /* report where the input ends */
+        return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
+                             "unexpected end of input inside a string (truncated JSON?)");
+    }
+    return 0;
+}
+
+static int bad_string_byte(tfa_scan *s, unsigned char c, tfa_error *err)
+{
+    if (c == 0)
+        return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "NUL byte in string");
+    if (c < 0x20)
+        return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
+                             "control character 0x%02x in string (unescaped newline?)", c);
+    return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "invalid UTF-8 in string");
+}
+
+/* s->pos is just past the opening quote. */
+static int scan_string(tfa_scan *s, tfa_token *tok, int is_key, tfa_error *err)
+{
+    strscan st;
+    int rc, n;
+
+    st.start = s->pos;
+    st.streaming = 0;
+    st.at = tok->pos;
+    tok->escaped = 0;
+    for (;;) {
+        size_t i = find_special(s->buf, s->pos, s->len);
+        unsigned char c;
+        s->pos = i;
+        if (i == s->len) {
+            if ((rc = string_more(s, &st, is_key, err)) != 0)
+                return rc;
+            continue;
+        }
+        c = (unsigned char)s->buf[i];
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            n = escape_len(s->buf + i, s->len - i);
+            tok->escaped = 1;
+        } else if (c >= 0x80) {
+            n = utf8_seq((const unsigned char *)s->buf + i, s->len - i);
+        } else {
+            return bad_string_byte(s, c, err);
+        }
+        if (n == 0)
+            return c == '\\' ? tfa_scan_fail(s, err, NULL, TFA_EINPUT, "invalid escape in string")
+                             : bad_string_byte(s, c, err);
+        if (n < 0) {
+            if (s->eof) {
+                s->pos = s->len;
+                return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
+                                     "unexpected end of input inside a string (truncated JSON?)");
+            }
+            if ((rc = string_more(s, &st, is_key, err)) != 0)
+                return rc;
+            continue;
+        }
+        s->pos += (size_t)n;
+    }
+    if (st.streaming) {
+        unsigned char d[TFA_SHA256_BYTES];
+        tfa_sha256_update(&st.sha, s->buf + st.start, s->pos - st.start);
+        tfa_sha256_final(&st.sha, d);
+        tok->truncated = 1;
+        tok->ptr = NULL;
+        tok->len = 0;
+        tok->digest = tfa_hash64(d, sizeof(d), 0);
+    } else {
+        tok->truncated = 0;
+        tok->ptr = s->buf + st.start;
+        tok->len = s->pos - st.start;
+    }
+    s->pos++; /* closing quote */
+    return 0;
+}
+
+/* Make at least `need` bytes from s->pos available if the input has them. */
+static int ensure(tfa_scan *s, size_t need, tfa_error *err)
+{
+    long long n;
+    while (s->len - s->pos < need && !s->eof) {
+        n = refill(s, s->pos, err);
+        if (n < 0)
+            return (int)n;
+    }
+    return 0;
+}
+
+/* A number per RFC 8259 section 6, kept whole in the window. Numbers whose
+ * magnitude overflows a double are rejected: no Terraform document has them
+ * and a reader converting one would silently get infinity. */
+static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
+{
+    size_t start = s->pos, i;
+    long long n;
+    int frac = 0, expo = 0;
+
+    for (;;) { /* find the end, refilling while the number runs to the window's end */
+        i = s->pos;
+        while (i < s->len && (s->buf[i] == '-' || s->buf[i] == '+' || s->buf[i] == '.' ||
+                              s->buf[i] == 'e' || s->buf[i] == 'E' ||
+                              (s->buf[i] >= '0' && s->buf[i] <= '9')))
+            i++;
+        if (i < s->len || s->eof)
+            break;
+        if (start == 0 && s->len == s->cap)
+            return tfa_scan_fail(s, err, &tok->pos, TFA_ELIMIT, "number longer than %u bytes",
+                                 TFA_LIMIT_SCAN_WINDOW);
+        n = refill(s, start, err);
+        start = 0;
+        if (n < 0)
+            return (int)n;
+    }
+    tok->ptr = s->buf + start;
+    tok->len = i - start;
+    /* validate the grammar: -? int frac? exp? */
+    {
+        const char *p = tok->ptr, *e = tok->ptr + tok->len;
+        if (p < e && *p == '-')
+            p++;
+        if (p == e || !(*p >= '0' && *p <= '9'))
+            goto bad;
+        if (*p == '0' && p + 1 < e && p[1] >= '0' && p[1] <= '9')
+            return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "invalid number: leading zero");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+        if (p < e && *p == '.') {
+            frac = 1;
+            if (++p == e || !(*p >= '0' && *p <= '9'))
+                goto bad;
+            while (p < e && *p >= '0' && *p <= '9')
+                p++;
+        }
+        if (p < e && (*p == 'e' || *p == 'E')) {
+            expo = 1;
+            p++;
+            if (p < e && (*p == '+' || *p == '-'))
+                p++;
+            if (p == e || !(*p >= '0' && *p <= '9'))
+                goto bad;
+            while (p < e && *p >= '0' && *p <= '9')
+                p++;
+        }
+        if (p != e)
+            goto bad;
+    }
+    if (expo || tok->len > 300) {
+        double d;
+        char save = s->buf[i];
+        s->buf[i] = '\0'; /* strtod needs a terminator; the sentinel slot allows i == len */
+        errno = 0;
+        d = strtod(tok->ptr, NULL);
+        s->buf[i] = save;
+        if (errno == ERANGE && (d > 1.0 || d < -1.0))
+            return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "number out of range");
+    }
+    (void)frac;
+    s->pos = i;
+    return 0;
+bad:
+    return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "invalid number");
+}
+
+static int scan_literal(tfa_scan *s, tfa_token *tok, tfa_error *err)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        tfa_tok type;
+    } lits[] = {{"true", 4, TFA_TOK_TRUE}, {"false", 5, TFA_TOK_FALSE}, {"null", 4, TFA_TOK_NULL}};
+    size_t k;
+    int rc = ensure(s, 5, err);
+    if (rc)
+        return rc;
+    for (k = 0; k < TFA_ARRAY_SIZE(lits); k++) {
+        if (s->len - s->pos >= lits[k].len &&
+            memcmp(s->buf + s->pos, lits[k].text, lits[k].len) == 0) {
+            tok->type = lits[k].type;
+            tok->ptr = s->buf + s->pos;
+            tok->len = lits[k].len;
+            s->pos += lits[k].len;
+            return 0;
+        }
+    }
+    return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "invalid literal (expected true, false or null)");
+}
+
+/* Skip whitespace, counting lines. Returns 1 when a byte is available, 0 at
+ * the end of input, or a negative status. */
+static int skip_ws(tfa_scan *s, tfa_error *err)
+{
+    long long n;
+    for (;;) {
+        while (s->pos < s->len) {
+            char c = s->buf[s->pos];
+            if (c == ' ' || c == '\t' || c == '\r') {
+                s->pos++;
+            } else if (c == '\n') {
+                s->pos++;
+                s->line++;
+                s->line_start = s->base + s->pos;
+            } else {
+                return 1;
+            }
+        }
+        n = refill(s, s->pos, err);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            return 0;
+    }
+}
+
+/* Between top-level values: skip one piece of CI wrapper noise if present.
+ * Returns 1 if something was skipped. */
+static int skip_noise(tfa_scan *s, tfa_error *err)
+{
+    static const char *const line_prefixes[] = {"[command]", "::", "##["};
+    static const char *const escapes[] = {"%0A", "%0D"};
+    size_t k;
+    int rc = ensure(s, 9, err);
+    if (rc)
+        return rc;
+    for (k = 0; k < TFA_ARRAY_SIZE(escapes); k++)
+        if (s->len - s->pos >= 3 && memcmp(s->buf + s->pos, escapes[k], 3) == 0) {
+            s->pos += 3;
+            return 1;
+        }
+    for (k = 0; k < TFA_ARRAY_SIZE(line_prefixes); k++) {
+        size_t l = strlen(line_prefixes[k]);
+        if (s->len - s->pos < l || memcmp(s->buf + s->pos, line_prefixes[k], l) != 0)
+            continue;
+        for (;;) { /* to the end of the line, however long */
+            char *nl = memchr(s->buf + s->pos, '\n', s->len - s->pos);
+            if (nl) {
+                s->pos = (size_t)(nl - s->buf);
+                return 1;
+            }
+            s->pos = s->len;
+            if ((rc = (int)refill(s, s->pos, err)) < 0)
+                return rc;
+            if (rc == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static void push(tfa_scan *s, int is_object)
+{
+    if (is_object)
+        s->stack[s->depth / 8] |= (unsigned char)(1u << (s->depth % 8));
+    else
+        s->stack[s->depth / 8] &= (unsigned char)~(1u << (s->depth % 8));
+    s->depth++;
+}
+
+static int in_object(const tfa_scan *s)
+{
+    unsigned d = s->depth - 1;
+    return (s->stack[d / 8] >> (d % 8)) & 1;
+}
+
+static void after_value(tfa_scan *s)
+{
+    if (s->depth == 0) {
+        s->state = ST_TOP;
+        s->documents++;
+    } else {
+        s->state = ST_COMMA_OR_END;
+    }
+}
+
+static int unexpected(tfa_scan *s, char c, const char *expected, tfa_error *err)
+{
+    if (c >= 0x21 && c <= 0x7e)
+        return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected '%c', expected %s", c, expected);
+    if (c == 0)
+        return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected NUL byte, expected %s", expected);
+    return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected byte 0x%02x, expected %s",
+                         (unsigned char)c, expected);
+}
+
+/* A value starts at s->pos (state allows one). */
+static int scan_value(tfa_scan *s, tfa_token *tok, tfa_error *err)
+{
+    char c = s->buf[s->pos];
+    int rc;
+
+    switch (c) {
+    case '{':
+    case '[':
+        if (s->depth >= s->max_depth)
+            return tfa_scan_fail(s, err, NULL, TFA_ELIMIT, "nesting deeper than %u levels",
+                                 s->max_depth);
+        push(s, c == '{');
+        s->pos++;
+        tok->type = c == '{' ? TFA_TOK_OBJ : TFA_TOK_ARR;
+        s->state = c == '{' ? ST_KEY_OR_END : ST_VALUE_OR_END;
+        return 0;
+    case '"':
+        s->pos++;
+        tok->type = TFA_TOK_STR;
+        rc = scan_string(s, tok, 0, err);
+        break;
+    case 't':
+    case 'f':
+    case 'n':
+        rc = scan_literal(s, tok, err);
+        break;
+    default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            tok->type = TFA_TOK_NUM;
+            rc = scan_number(s, tok, err);
+            break;
+        }
+        if (s->state == ST_TOP && s->documents > 0)
+            return unexpected(s, c, "end of input after the JSON document", err);
+        return unexpected(s, c, "a JSON value", err);
+    }
+    if (rc == 0)
+        after_value(s);
+    return rc;
+}
+
+static int close_container(tfa_scan *s, tfa_token *tok, char c)
+{
+    tok->type = c == '}' ? TFA_TOK_OBJ_END : TFA_TOK_ARR_END;
+    s->pos++;
+    s->depth--;
+    after_value(s);
+    return 0;
+}
+
+int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
+{
+    int rc;
+    char c;
+
+    tok->escaped = tok->truncated = 0;
+    tok->ptr = NULL;
+    tok->len = 0;
+    for (;;) {
+        rc = skip_ws(s, err);
+        if (rc < 0)
+            return rc;
+        tok->pos = pos_at(s, s->pos);
+        if (rc == 0) {
+            if (s->state == ST_TOP) {
+                tok->type = TFA_TOK_EOF;
+                return 0;
+            }
+            return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
+                                 "unexpected end of input (truncated JSON?)");
+        }
+        c = s->buf[s->pos];
+        switch (s->state) {
+        case ST_TOP:
+            if (s->ci_noise) {
+                if ((rc = skip_noise(s, err)) < 0)
+                    return rc;
+                if (rc)
+                    continue;
+            }
+            return scan_value(s, tok, err);
+        case ST_VALUE:
+            return scan_value(s, tok, err);
+        case ST_VALUE_OR_END:
+            if (c == ']')
+                return close_container(s, tok, c);
+            return scan_value(s, tok, err);
+        case ST_KEY_OR_END:
+            if (c == '}')
+                return close_container(s, tok, c);
+            /* fall through */
+        case ST_KEY:
+            if (c != '"')
+                return unexpected(s, c, "an object key in double quotes", err);
+            s->pos++;
+            tok->type = TFA_TOK_KEY;
+            if ((rc = scan_string(s, tok, 1, err)) != 0)
+                return rc;
+            /* the ':' belongs to the key; tok->ptr must survive a refill,
+             * so only look at bytes already in the window */
+            {
+                size_t i = s->pos;
+                while (i < s->len && (s->buf[i] == ' ' || s->buf[i] == '\t' ||
+                                      s->buf[i] == '\r' || s->buf[i] == '\n')) {
+                    if (s->buf[i] == '\n') {
+                        s->line++;
+                        s->line_start = s->base + i + 1;
+                    }
+                    i++;
+                }
+                if (i < s->len && s->buf[i] == ':') {
+                    s->pos = i + 1;
+                    s->state = ST_VALUE;
+                    return 0;
+                }
+                s->pos = i;
+                s->state = ST_COLON;
+                return 0;
+            }
+        case ST_COMMA_OR_END:
+            if (c == ',') {
+                s->pos++;
+                s->state = in_object(s) ? ST_KEY : ST_VALUE;
+                continue;
+            }
+            if ((c == '}' && in_object(s)) || (c == ']' && !in_object(s)))
+                return close_container(s, tok, c);
+            return unexpected(s, c, in_object(s) ? "',' or '}'" : "',' or ']'", err);
+        case ST_COLON:
+            if (c != ':')
+                return unexpected(s, c, "':' after the object key", err);
+            s->pos++;
+            s->state = ST_VALUE;
+            continue;
+        }
+    }
+}
+
+int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
+{
+    unsigned target;
+    tfa_token t;
+    int rc;
+
+    if (tok->type != TFA_TOK_OBJ && tok->type != TFA_TOK_ARR)
+        return 0;
+    target = s->depth - 1;
+    do {
+        if ((rc = tfa_scan_next(s, &t, err)) != 0)
+            return rc;
+    } while (s->depth > target || (t.type != TFA_TOK_OBJ_END && t.type != TFA_TOK_ARR_END));
+    return 0;
+}
+
+int tfa_token_is(const tfa_token *tok, const char *lit)
+{
+    size_t n = strlen(lit);
+    return !tok->truncated && tok->len == n && memcmp(tok->ptr, lit, n) == 0;
+}
+
+int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
+{
+    const char *p = tok->ptr, *e = tok->ptr + tok->len;
+    char u8[4];
+
+    if (tok->truncated)
+        return TFA_ELIMIT; /* callers check `truncated` before asking for text */
+    if (!tok->escaped)
+        return tfa_buf_put(out, p, tok->len);
+    while (p < e) {
+        const char *bs = memchr(p, '\\', (size_t)(e - p));
+        if (!bs)
+            return tfa_buf_put(out, p, (size_t)(e - p));
+        tfa_buf_put(out, p, (size_t)(bs - p));
+        p = bs + 1; /* the scanner validated every escape */
+        switch (*p) {
+        case 'b': tfa_buf_putc(out, '\b'); break;
+        case 'f': tfa_buf_putc(out, '\f'); break;
+        case 'n': tfa_buf_putc(out, '\n'); break;
+        case 'r': tfa_buf_putc(out, '\r'); break;
+        case 't': tfa_buf_putc(out, '\t'); break;
+        case 'u': {
+            unsigned long cp = (unsigned long)hex4(p + 1);
+            size_t n;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned long)hex4(p + 3) - 0xDC00);
+                p += 6;
+            }
+            if (cp < 0x80) {
+                u8[0] = (char)cp, n = 1;
+            } else if (cp < 0x800) {
+                u8[0] = (char)(0xC0 | (cp >> 6)), u8[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+            } else if (cp < 0x10000) {
+                u8[0] = (char)(0xE0 | (cp >> 12)), u8[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u8[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+            } else {
+                u8[0] = (char)(0xF0 | (cp >> 18)), u8[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                u8[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u8[3] = (char)(0x80 | (cp & 0x3F));
+                n = 4;
+            }
+            tfa_buf_put(out, u8, n);
+            break;
+        }
+        default: tfa_buf_putc(out, *p); break; /* " \ / */
+        }
+        p++;
+    }
+    return tfa_buf_status(out);
+}

@@ -1,0 +1,90 @@
+/*
+ * scan.h - the streaming JSON tokenizer every JSON reader drives.
+ *
+ * A pull scanner over a tfa_stream (RFC 8259). It reads bounded windows
+ * (TFA_LIMIT_SCAN_WINDOW), never builds values, and checks everything a
+ * strict parser would: grammar, UTF-8 in strings, control and NUL bytes,
+ * escapes (including surrogate pairs), numbers that overflow a double, and
+ * nesting depth. Every error carries the stream's name, line and column.
+ *
+ * Several top-level values may follow each other (`terragrunt run-all show
+ * -json`, UI logs with one message per line); TFA_TOK_EOF comes after the
+ * last. With `ci_noise` set, wrapper noise between top-level values is
+ * skipped: lines starting "[command]", "::" or "##[" (GitHub Actions
+ * workflow commands) and literal "%0A"/"%0D" escapes.
+ *
+ * Token text points into the scanner's window and stays valid only until the
+ * next call. Strings longer than the window are validated but not kept: the
+ * token says `truncated` and carries a digest of the raw text instead.
+ */
+#ifndef TFA_SCAN_H
+#define TFA_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stream.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+typedef enum tfa_tok {
+    TFA_TOK_EOF = 0,
+    TFA_TOK_OBJ,     /* { */
+    TFA_TOK_OBJ_END, /* } */
+    TFA_TOK_ARR,     /* [ */
+    TFA_TOK_ARR_END, /* ] */
+    TFA_TOK_KEY,     /* an object key; the ':' is consumed */
+    TFA_TOK_STR,
+    TFA_TOK_NUM,
+    TFA_TOK_TRUE,
+    TFA_TOK_FALSE,
+    TFA_TOK_NULL
+} tfa_tok;
+
+typedef struct tfa_token {
+    tfa_tok type;
+    const char *ptr; /* KEY/STR: raw text between the quotes; NUM: the number */
+    size_t len;
+    unsigned escaped : 1;   /* KEY/STR has backslash escapes (see tfa_scan_decode) */
+    unsigned truncated : 1; /* STR longer than the window: ptr is NULL, use digest */
+    uint64_t digest;        /* STR when truncated: digest of the raw text (SHA-256 based) */
+    tfa_pos pos;            /* where the token starts */
+} tfa_token;
+
+typedef struct tfa_scan_options {
+    unsigned max_depth; /* 0 = TFA_LIMIT_JSON_DEPTH */
+    int ci_noise;       /* skip CI wrapper noise between top-level values */
+} tfa_scan_options;
+
+#define TFA_SCAN_OPTIONS_INIT {0, 0}
+
+typedef struct tfa_scan tfa_scan;
+
+/* The scanner borrows `in`, which must outlive it. */
+int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, tfa_error *err);
+void tfa_scan_free(tfa_scan *s);
+
+/* Next token; 0 or a negative tfa_status with `err` set (TFA_EINPUT for bad
+ * JSON, TFA_ELIMIT for a limit, TFA_EIO for read errors). */
+int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err);
+/* After an OBJ or ARR token: consume the rest of that value, validating it.
+ * After any other token: nothing to do. */
+int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err);
+
+/* Containers open right now (0 between top-level values). */
+unsigned tfa_scan_depth(const tfa_scan *s);
+/* Where the scanner is (the next unread byte). */
+tfa_pos tfa_scan_pos(const tfa_scan *s);
+const char *tfa_scan_name(const tfa_scan *s);
+
+/* Record an error at `pos` (or the current position when NULL), naming the
+ * scanner's input; returns `status`. For readers' semantic errors. */
+int tfa_scan_fail(const tfa_scan *s, tfa_error *err, const tfa_pos *pos, int status,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Append the decoded text of a KEY/STR token (escapes resolved) to `out`. */
+int tfa_scan_decode(const tfa_token *tok, tfa_buf *out);
+/* Compare a KEY/STR token with a plain literal (no escapes in `lit`). */
+int tfa_token_is(const tfa_token *tok, const char *lit);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * stream.h - an input's bytes: read once, hashed as they pass, decoded to UTF-8.
+ *
+ * Every reader (plan, logs, state, archives) pulls bytes from a tfa_stream.
+ * The stream
+ *  - counts and SHA-256-hashes the raw bytes as they are read, so an input's
+ *    size and digest cost no second pass;
+ *  - decodes what Windows shells write when output is redirected: a UTF-8
+ *    byte order mark is dropped, UTF-16 LE/BE with a BOM is transcoded to
+ *    UTF-8 on the fly, so readers only ever see UTF-8;
+ *  - lets detection peek at the first TFA_LIMIT_DETECT_BYTES without
+ *    consuming them, in raw form (archive magic) or decoded (JSON or text).
+ *
+ * Sources are files, stdin ("-"), memory, or any read callback (archive
+ * members, HTTP bodies). A stream is read by one thread at a time.
+ */
+#ifndef TFA_STREAM_H
+#define TFA_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "util/sha256.h"
+
+typedef struct tfa_stream tfa_stream;
+
+typedef enum tfa_encoding {
+    TFA_ENC_UTF8 = 0,
+    TFA_ENC_UTF8_BOM,
+    TFA_ENC_UTF16LE,
+    TFA_ENC_UTF16BE
+} tfa_encoding;
+
+/* Name of an encoding: "utf-8", "utf-8-bom", "utf-16le", "utf-16be". */
+const char *tfa_encoding_name(tfa_encoding enc);
+
+/*
+ * A raw byte provider. `read` returns the number of bytes stored (> 0), 0 at
+ * the end, or a negative tfa_status after recording the problem in `err`.
+ * `close` (may be NULL) releases `ctx`; it is called by tfa_stream_free.
+ */
+typedef struct tfa_stream_source {
+    long long (*read)(void *ctx, void *buf, size_t len, tfa_error *err);
+    void (*close)(void *ctx);
+    void *ctx;
+} tfa_stream_source;
+
+/* Stream over a source; takes ownership of `src->ctx` (closed by _free, also
+ * when this call fails). `name` is copied and used in every error message. */
+int tfa_stream_new(tfa_stream **out, const char *name, const tfa_stream_source *src,
+                   tfa_error *err);
+/* A file, or standard input for "-". Errors: TFA_ENOTFOUND, TFA_EIO. */
+int tfa_stream_open_path(tfa_stream **out, const char *path, tfa_error *err);
+/* Borrowed memory that must outlive the stream. */
+int tfa_stream_open_memory(tfa_stream **out, const char *name, const void *data, size_t len,
+                           tfa_error *err);
+void tfa_stream_free(tfa_stream *s);
+
+const char *tfa_stream_name(const tfa_stream *s);
+
+/* Up to TFA_LIMIT_DETECT_BYTES raw bytes from the start, not consumed. Only
+ * valid before the first read. */
+int tfa_stream_peek_raw(tfa_stream *s, const unsigned char **head, size_t *len, tfa_error *err);
+/* The same head decoded to UTF-8 (BOM removed), not consumed. */
+int tfa_stream_peek(tfa_stream *s, const char **head, size_t *len, tfa_error *err);
+/* True when the peeked head is the whole input. */
+int tfa_stream_head_is_all(const tfa_stream *s);
+
+/* Decoded UTF-8 bytes: > 0 stored, 0 at the end, < 0 a tfa_status. */
+long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err);
+/* Raw bytes (for archive readers), starting at byte 0; do not mix with
+ * tfa_stream_read on the same stream. */
+long long tfa_stream_read_raw(tfa_stream *s, void *buf, size_t len, tfa_error *err);
+/* Read (and hash) whatever is left, so size and digest cover the whole input. */
+int tfa_stream_drain(tfa_stream *s, tfa_error *err);
+
+tfa_encoding tfa_stream_encoding(const tfa_stream *s);
+/* Raw bytes read so far; the input's size once the stream is drained. */
+uint64_t tfa_stream_bytes(const tfa_stream *s);
+/* SHA-256 of the raw bytes; call once, after the end was reached. */
+void tfa_stream_digest(tfa_stream *s, unsigned char out[TFA_SHA256_BYTES]);
+
+#endif

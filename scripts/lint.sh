@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Standing checks (STYLE.md rules 14, 19, 25): clang-format, banned libc calls,
+# and no printing outside auditor/ and tests/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+mapfile -t sources < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
+if command -v clang-format >/dev/null; then
+  for f in "${sources[@]}"; do
+    clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || { echo "not clang-formatted: $f"; fail=1; }
+  done
+fi
+banned='\b(strcpy|strcat|strncpy|strncat|sprintf|vsprintf|strtok|atoi|atol|sscanf|gmtime|localtime)[[:space:]]*\('
+for f in "${sources[@]}"; do
+  [[ "$f" == */banned.h ]] && continue
+  if grep -nE "$banned" "$f" | grep -v '^\s*[0-9]*:\s*\*' >/dev/null; then
+    grep -nE "$banned" "$f" | sed "s|^|$f:|"; fail=1
+  fi
+done
+for f in "${sources[@]}"; do
+  case "$f" in auditor/*|tests/*|bench/*) continue ;; esac
+  if grep -nE '\b(printf|fprintf|puts|fputs|putchar)[[:space:]]*\(' "$f" | grep -v 'snprintf\|vsnprintf' >/dev/null; then
+    grep -nE '\b(printf|fprintf|puts|fputs|putchar)[[:space:]]*\(' "$f" | grep -v 'snprintf\|vsnprintf' | sed "s|^|$f: prints outside auditor/: |"; fail=1
+  fi
+done
+exit $fail

@@ -1,0 +1,70 @@
+/*
+ * testsupport.h - helpers shared by the Check suites.
+ *
+ * Tests run from the source tree root (ctest's WORKING_DIRECTORY), with
+ * TFA_BINARY naming the built tfaudit. The corpus in ../shared/corpus may be
+ * absent: tests that need it skip.
+ */
+#ifndef TFA_TESTSUPPORT_H
+#define TFA_TESTSUPPORT_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "input.h"
+#include "run.h"
+#include "util/error.h"
+
+/* The canary secret fixtures carry in sensitive values: it must never appear
+ * in any output, report, ledger, commit, bundle or request. */
+#define TFA_TEST_CANARY "CANARY-7f3a9c1e-DO-NOT-LEAK"
+
+/* Assert rc == 0, printing the tfa_error when not. */
+#define ck_assert_tfa_ok(rc, err)                                                                  \
+    do {                                                                                           \
+        int rc_ = (rc);                                                                            \
+        char msg_[2048];                                                                           \
+        if (rc_ != 0) {                                                                            \
+            tfa_error_format((err), msg_, sizeof(msg_));                                           \
+            ck_abort_msg("status %d (%s): %s", rc_, tfa_status_str(rc_), msg_);                    \
+        }                                                                                          \
+    } while (0)
+
+/* ../shared/corpus relative to the source tree, or NULL when absent. */
+const char *tfa_test_corpus(void);
+/* Path of a file under the corpus (static buffer per call site is not
+ * needed: the result is malloc'd; free it). NULL when the corpus is absent. */
+char *tfa_test_corpus_path(const char *rel);
+
+/* Whole file into memory (NUL-terminated); NULL on failure. */
+char *tfa_test_read_file(const char *path, size_t *len);
+int tfa_test_write_file(const char *path, const void *data, size_t len);
+/* A new empty directory under $TMPDIR; free the string. */
+char *tfa_test_mkdtemp(void);
+/* rm -rf */
+void tfa_test_rmtree(const char *path);
+
+/* Load `data` (named `name`) into a new run. Returns the status; *out is the
+ * run on success (free it), NULL otherwise. */
+int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len,
+                      tfa_kind kind, tfa_error *err);
+
+/* The result of running the tfaudit binary. */
+typedef struct tfa_test_output {
+    char *out, *err; /* NUL-terminated; free with tfa_test_output_release */
+    size_t out_len, err_len;
+    int status; /* exit status, or 128 + signal */
+} tfa_test_output;
+
+/* Run $TFA_BINARY with argv (argv[0] is ignored; NULL-terminated), feeding
+ * `input` (may be NULL) on stdin. Returns 0 if it ran. */
+int tfa_test_run(const char *const *argv, const char *input, size_t input_len,
+                 tfa_test_output *out);
+void tfa_test_output_release(tfa_test_output *out);
+/* Whether `needle` occurs in `hay` of length len. */
+int tfa_test_contains(const char *hay, size_t len, const char *needle);
+
+/* Run one suite (CK_RUN_CASE etc. honoured); returns the process exit code. */
+int tfa_test_main(Suite *s);
+
+#endif
