@@ -8,8 +8,7 @@
 #include "input.h"
 #include "msg.h"
 
-int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind,
-                        const char *cmd)
+int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
     tfa_run *run = NULL;

@@ -11,7 +11,6 @@
 
 /* Returns 0, or an exit status after printing the error. On success *out is
  * a new run the caller frees; notes are printed to stderr. */
-int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind,
-                        const char *cmd);
+int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd);
 
 #endif

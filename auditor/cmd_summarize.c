@@ -30,7 +30,8 @@ const tfa_cmd_spec tfa_cmd_summarize_spec = {
     "Summarize plans, logs and states: kind, versions, change counts, drift",
     "INPUT is a file, '-' for standard input, a directory or an archive. Kinds are\n"
     "detected from content. The JSON format is a stable contract:\n"
-    "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": {...}}]}\n",
+    "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": "
+    "{...}}]}\n",
     options,
     TFA_ARRAY_SIZE(options),
     1,
@@ -73,7 +74,8 @@ static void text_input(FILE *out, const tfa_input *in)
     if (in->kind == TFA_KIND_PLAN && in->plan.plan_format_version)
         fprintf(out, ", plan format %s", in->plan.plan_format_version);
     if (in->tool_version)
-        fprintf(out, ", %s %s", in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
+        fprintf(out, ", %s %s",
+                in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
                 in->tool_version);
     fputc('\n', out);
     switch (in->kind) {

@@ -22,11 +22,11 @@ typedef struct tfa_strlist {
 } tfa_strlist;
 
 typedef struct tfa_opt {
-    const char *name;  /* long name without the dashes */
-    char short_name;   /* 0 for none */
+    const char *name; /* long name without the dashes */
+    char short_name;  /* 0 for none */
     tfa_opt_type type;
-    size_t offset;     /* offsetof(options struct, field) */
-    const char *arg;   /* value name in help, e.g. "FILE" */
+    size_t offset;   /* offsetof(options struct, field) */
+    const char *arg; /* value name in help, e.g. "FILE" */
     const char *help;
     const char *choices;
 } tfa_opt;

@@ -25,7 +25,7 @@ typedef struct tfa_address {
     tfa_span module; /* "module.a[0].module.b"; absent in the root module */
     tfa_span mode;   /* "data" / "ephemeral" prefix; absent for managed */
     tfa_span type, name;
-    tfa_span index;  /* text inside the final brackets: 0 or "key" */
+    tfa_span index; /* text inside the final brackets: 0 or "key" */
 } tfa_address;
 
 /* 0, or TFA_EINPUT when `addr` is not a resource instance address. */

@@ -17,13 +17,15 @@ tfa_container tfa_detect_container(const unsigned char *h, size_t n)
         size_t off, len;
         const char *magic;
     } magics[] = {
-        {0, 2, "\x1f\x8b"},                     /* gzip */
-        {0, 3, "BZh"},                          /* bzip2 */
-        {0, 6, "\xfd" "7zXZ\x00"},              /* xz */
-        {0, 4, "\x28\xb5\x2f\xfd"},             /* zstd */
-        {0, 4, "PK\x03\x04"},                   /* zip */
-        {0, 4, "PK\x05\x06"},                   /* empty zip */
-        {257, 5, "ustar"},                      /* POSIX / GNU tar */
+        {0, 2, "\x1f\x8b"}, /* gzip */
+        {0, 3, "BZh"},      /* bzip2 */
+        {0, 6,
+         "\xfd"
+         "7zXZ\x00"},               /* xz */
+        {0, 4, "\x28\xb5\x2f\xfd"}, /* zstd */
+        {0, 4, "PK\x03\x04"},       /* zip */
+        {0, 4, "PK\x05\x06"},       /* empty zip */
+        {257, 5, "ustar"},          /* POSIX / GNU tar */
     };
     size_t i;
     for (i = 0; i < TFA_ARRAY_SIZE(magics); i++)
@@ -40,12 +42,23 @@ typedef struct json_vote {
 
 static void vote_key(json_vote *v, const tfa_token *k)
 {
-    static const char *const plan_keys[] = {
-        "planned_values", "resource_changes", "resource_drift", "output_changes", "prior_state",
-        "configuration", "plan_format_version", "relevant_attributes", "variables", "applyable",
-        "complete", "errored", "deferred_changes", "action_invocations", "timestamp"};
-    static const char *const state_keys[] = {"values", "lineage", "serial", "version", "modules",
-                                             "resources", "check_results", "outputs"};
+    static const char *const plan_keys[] = {"planned_values",
+                                            "resource_changes",
+                                            "resource_drift",
+                                            "output_changes",
+                                            "prior_state",
+                                            "configuration",
+                                            "plan_format_version",
+                                            "relevant_attributes",
+                                            "variables",
+                                            "applyable",
+                                            "complete",
+                                            "errored",
+                                            "deferred_changes",
+                                            "action_invocations",
+                                            "timestamp"};
+    static const char *const state_keys[] = {"values",  "lineage",   "serial",        "version",
+                                             "modules", "resources", "check_results", "outputs"};
     static const char *const ui_keys[] = {"@level", "@message", "@module", "@timestamp", "type"};
     size_t i;
 
@@ -83,8 +96,8 @@ static tfa_kind detect_json(const char *head, size_t len, int complete)
 
     tfa_error_init(&err);
     so.ci_noise = 1;
-    if (tfa_stream_open_memory(&st, "head", head, len, &err) ||
-        tfa_scan_new(&sc, st, &so, &err) || tfa_scan_next(sc, &t, &err) || t.type != TFA_TOK_OBJ)
+    if (tfa_stream_open_memory(&st, "head", head, len, &err) || tfa_scan_new(&sc, st, &so, &err) ||
+        tfa_scan_next(sc, &t, &err) || t.type != TFA_TOK_OBJ)
         goto done;
     /* top-level keys only: nested values are skipped */
     while (tfa_scan_next(sc, &t, &err) == 0 && t.type == TFA_TOK_KEY) {

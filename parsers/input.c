@@ -30,8 +30,7 @@ static reader_fn reader_for(tfa_kind kind)
 }
 
 /* Decide the kind of a non-archive stream. */
-static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *kind,
-                       tfa_error *err)
+static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *kind, tfa_error *err)
 {
     const char *head;
     size_t len, i;
@@ -39,8 +38,8 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
 
     if (rc)
         return rc;
-    for (i = 0; i < len && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t');
-         i++)
+    for (i = 0;
+         i < len && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'); i++)
         ;
     if (i == len && tfa_stream_head_is_all(in)) {
         tfa_error_set_source(err, tfa_stream_name(in));
@@ -56,8 +55,7 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
     return 0;
 }
 
-int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts,
-                        tfa_error *err)
+int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts, tfa_error *err)
 {
     const unsigned char *raw;
     tfa_read_ctx ctx;

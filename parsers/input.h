@@ -14,11 +14,14 @@
 #include "util/limits.h"
 
 typedef struct tfa_load_options {
-    tfa_kind kind;      /* force this kind (--kind); TFA_KIND_UNKNOWN detects */
+    tfa_kind kind; /* force this kind (--kind); TFA_KIND_UNKNOWN detects */
     tfa_limits limits;
 } tfa_load_options;
 
-#define TFA_LOAD_OPTIONS_INIT {TFA_KIND_UNKNOWN, TFA_LIMITS_INIT}
+#define TFA_LOAD_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        TFA_KIND_UNKNOWN, TFA_LIMITS_INIT                                                          \
+    }
 
 /*
  * Read `path` into `run`. Errors (with `err` naming the file and position):
@@ -30,7 +33,6 @@ int tfa_run_load(tfa_run *run, const char *path, const tfa_load_options *opts, t
 
 /* Read an already open stream (HTTP bodies, archive members); `name` is the
  * stream's name. The stream is read to its end but not freed. */
-int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts,
-                        tfa_error *err);
+int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts, tfa_error *err);
 
 #endif

@@ -33,8 +33,7 @@ static int wrong_type(tfa_scan *s, const tfa_token *t, const char *what, const c
                          tok_name(t->type));
 }
 
-int tfa_json_string(tfa_scan *s, const tfa_token *t, const char *what, tfa_buf *out,
-                    tfa_error *err)
+int tfa_json_string(tfa_scan *s, const tfa_token *t, const char *what, tfa_buf *out, tfa_error *err)
 {
     int rc;
     tfa_buf_clear(out);

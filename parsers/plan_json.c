@@ -51,11 +51,11 @@ typedef struct plan_reader {
     tfa_error *err;
     tfa_input *in;
     tfa_valdiff *diff;
-    tfa_buf path;            /* attribute path being walked */
-    tfa_buf field[F_COUNT];  /* strings of the resource change being read */
+    tfa_buf path;           /* attribute path being walked */
+    tfa_buf field[F_COUNT]; /* strings of the resource change being read */
     int have[F_COUNT];
-    tfa_buf version;         /* scratch for version strings */
-    tfa_buf rpaths;          /* replace paths, NUL separated */
+    tfa_buf version; /* scratch for version strings */
+    tfa_buf rpaths;  /* replace paths, NUL separated */
     size_t n_rpaths;
     tfa_action action;
     tfa_replace replace;
@@ -260,7 +260,8 @@ static int read_replace_paths(plan_reader *r)
             else if (step.type == TFA_TOK_NUM)
                 tfa_buf_printf(&r->path, "[%.*s]", (int)step.len, step.ptr);
             else
-                return fail(r, &step.pos, TFA_EINPUT, "a replace path step must be a string or number");
+                return fail(r, &step.pos, TFA_EINPUT,
+                            "a replace path step must be a string or number");
             if ((rc = path_status(r, &step)) != 0)
                 return rc;
         }
@@ -293,7 +294,8 @@ static int read_importing(plan_reader *r)
         if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
             return rc;
         if (is_id) {
-            if ((rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID], r->err)) < 0)
+            if ((rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID],
+                                      r->err)) < 0)
                 return rc;
             r->have[F_IMPORT_ID] = rc;
         } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
@@ -364,8 +366,8 @@ static int read_index(plan_reader *r, const tfa_token *v)
 }
 
 static const char *const field_keys[F_COUNT] = {
-    "address", "previous_address", "module_address", "mode", "type", "name", NULL,
-    "provider_name", "deposed", "action_reason", NULL, NULL};
+    "address", "previous_address", "module_address", "mode",          "type", "name",
+    NULL,      "provider_name",    "deposed",        "action_reason", NULL,   NULL};
 
 static void reset_change(plan_reader *r)
 {
@@ -497,8 +499,8 @@ static int emit_paths(plan_reader *r, tfa_change *c)
 
 static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
 {
-    tfa_resource res = {field(r, F_ADDRESS), field(r, F_MODULE),  field(r, F_MODE),
-                        field(r, F_TYPE),    field(r, F_NAME),    field(r, F_INDEX),
+    tfa_resource res = {field(r, F_ADDRESS),  field(r, F_MODULE), field(r, F_MODE),
+                        field(r, F_TYPE),     field(r, F_NAME),   field(r, F_INDEX),
                         field(r, F_PROVIDER), field(r, F_DEPOSED)};
     tfa_change *c;
 
@@ -516,12 +518,12 @@ static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
     c->importing = r->importing;
     c->pos = *pos;
     if ((r->have[F_PREV] && !(c->prev_address = tfa_run_strdup(r->run, field(r, F_PREV)))) ||
-        (r->have[F_REASON] && !(c->reason = tfa_run_intern(r->run, r->field[F_REASON].ptr,
-                                                             r->field[F_REASON].len))) ||
+        (r->have[F_REASON] &&
+         !(c->reason = tfa_run_intern(r->run, r->field[F_REASON].ptr, r->field[F_REASON].len))) ||
         (r->have[F_IMPORT_ID] &&
          !(c->importing_id = tfa_run_strdup(r->run, field(r, F_IMPORT_ID)))) ||
         (r->have[F_DEFERRED] && !(c->deferred = tfa_run_intern(r->run, r->field[F_DEFERRED].ptr,
-                                                                 r->field[F_DEFERRED].len))) ||
+                                                               r->field[F_DEFERRED].len))) ||
         emit_paths(r, c) != 0)
         return tfa_error_oom(r->err);
     if (res.provider && strncmp(res.provider, "registry.opentofu.org/", 22) == 0)
@@ -738,10 +740,21 @@ static int read_tristate(plan_reader *r, const tfa_token *v, const char *what, t
 /* Keys that only a plan document has (format and tool versions do not count). */
 static int is_plan_key(const tfa_token *k)
 {
-    static const char *const keys[] = {
-        "planned_values", "resource_changes", "resource_drift", "output_changes", "prior_state",
-        "configuration", "plan_format_version", "relevant_attributes", "variables", "applyable",
-        "complete", "errored", "deferred_changes", "action_invocations", "timestamp"};
+    static const char *const keys[] = {"planned_values",
+                                       "resource_changes",
+                                       "resource_drift",
+                                       "output_changes",
+                                       "prior_state",
+                                       "configuration",
+                                       "plan_format_version",
+                                       "relevant_attributes",
+                                       "variables",
+                                       "applyable",
+                                       "complete",
+                                       "errored",
+                                       "deferred_changes",
+                                       "action_invocations",
+                                       "timestamp"};
     size_t i;
     for (i = 0; i < TFA_ARRAY_SIZE(keys); i++)
         if (tfa_token_is(k, keys[i]))
@@ -891,9 +904,9 @@ int tfa_read_plan_json(const tfa_read_ctx *ctx)
         if (!r.in->tool && r.in->tool_version)
             r.in->tool = "terraform";
         r.in->documents = (unsigned)r.documents;
-        if (r.documents > 1 && tfa_run_add_note(r.run, ctx->input, NULL,
-                                                "%lu plan documents, counts summed",
-                                                r.documents) != 0)
+        if (r.documents > 1 &&
+            tfa_run_add_note(r.run, ctx->input, NULL, "%lu plan documents, counts summed",
+                             r.documents) != 0)
             rc = tfa_error_oom(r.err);
     }
     reader_release(&r);

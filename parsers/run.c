@@ -119,10 +119,10 @@ void tfa_run_free(tfa_run *run)
 size_t tfa_run_memory(const tfa_run *run)
 {
     size_t n = tfa_arena_used(run->arena) + run->intern_cap * sizeof(intern_slot);
-    const tfa_seq *seqs[] = {&run->inputs,    &run->applied,         &run->diags,
-                             &run->outputs,   &run->variables,       &run->state_resources,
-                             &run->locks,     &run->notes,           &run->changes[0],
-                             &run->changes[1], &run->changes[2],     &run->changes[3]};
+    const tfa_seq *seqs[] = {&run->inputs,     &run->applied,    &run->diags,
+                             &run->outputs,    &run->variables,  &run->state_resources,
+                             &run->locks,      &run->notes,      &run->changes[0],
+                             &run->changes[1], &run->changes[2], &run->changes[3]};
     size_t i;
     for (i = 0; i < TFA_ARRAY_SIZE(seqs); i++)
         n += seqs[i]->nchunks * TFA_SEQ_CHUNK * seqs[i]->elem_size;
@@ -132,7 +132,7 @@ size_t tfa_run_memory(const tfa_run *run)
 /* ---- accessors ------------------------------------------------------------ */
 
 #define ACCESSORS(noun, type, seqfield)                                                            \
-    size_t tfa_run_##noun##_count(const tfa_run *run)                                             \
+    size_t tfa_run_##noun##_count(const tfa_run *run)                                              \
     {                                                                                              \
         return run->seqfield.count;                                                                \
     }                                                                                              \
@@ -302,9 +302,10 @@ static int copy_str(tfa_run *run, const char **dst, const char *src, int intern)
 
 int tfa_run_copy_resource(tfa_run *run, tfa_resource *dst, const tfa_resource *src)
 {
-    if (copy_str(run, &dst->address, src->address, 0) || copy_str(run, &dst->module, src->module, 1) ||
-        copy_str(run, &dst->mode, src->mode, 1) || copy_str(run, &dst->type, src->type, 1) ||
-        copy_str(run, &dst->name, src->name, 0) || copy_str(run, &dst->index, src->index, 0) ||
+    if (copy_str(run, &dst->address, src->address, 0) ||
+        copy_str(run, &dst->module, src->module, 1) || copy_str(run, &dst->mode, src->mode, 1) ||
+        copy_str(run, &dst->type, src->type, 1) || copy_str(run, &dst->name, src->name, 0) ||
+        copy_str(run, &dst->index, src->index, 0) ||
         copy_str(run, &dst->provider, src->provider, 1) ||
         copy_str(run, &dst->deposed, src->deposed, 0))
         return TFA_ENOMEM;

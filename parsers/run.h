@@ -60,9 +60,9 @@ tfa_action tfa_action_from_name(const char *name); /* UNKNOWN when not a class n
 /* How a replace happens (TFA_ACTION_REPLACE only). */
 typedef enum tfa_replace {
     TFA_REPLACE_NONE = 0,
-    TFA_REPLACE_DELETE_FIRST,  /* ["delete","create"] */
-    TFA_REPLACE_CREATE_FIRST,  /* ["create","delete"], create_before_destroy */
-    TFA_REPLACE_CREATE_FORGET  /* ["create","forget"] */
+    TFA_REPLACE_DELETE_FIRST, /* ["delete","create"] */
+    TFA_REPLACE_CREATE_FIRST, /* ["create","delete"], create_before_destroy */
+    TFA_REPLACE_CREATE_FORGET /* ["create","forget"] */
 } tfa_replace;
 
 /* true / false / not stated by the input. */
@@ -88,14 +88,14 @@ typedef struct tfa_resource {
  */
 typedef struct tfa_change {
     tfa_resource res;
-    unsigned input;            /* index of the input it came from */
+    unsigned input; /* index of the input it came from */
     tfa_action action;
     tfa_replace replace;
-    const char *prev_address;  /* previous_address (a move); NULL if not moved */
-    const char *reason;        /* action_reason, e.g. replace_because_cannot_update */
-    const char *deferred;      /* deferred_changes reason; NULL if not deferred */
-    int importing;             /* an import is part of this change */
-    const char *importing_id;  /* importing.id; NULL if not given */
+    const char *prev_address;         /* previous_address (a move); NULL if not moved */
+    const char *reason;               /* action_reason, e.g. replace_because_cannot_update */
+    const char *deferred;             /* deferred_changes reason; NULL if not deferred */
+    int importing;                    /* an import is part of this change */
+    const char *importing_id;         /* importing.id; NULL if not given */
     const char *const *replace_paths; /* paths that force replacement */
     size_t n_replace_paths;
     /* Attribute paths whose value changes (before vs after, plus values only
@@ -208,8 +208,8 @@ typedef struct tfa_plan_info {
  * `change_summary` messages, or "Plan:" / "Apply complete!" / "Destroy
  * complete!" lines. A text log of several runs leaves them undetermined. */
 typedef struct tfa_log_info {
-    const char *operation;  /* "plan", "apply", "destroy", "refresh"...; NULL unknown */
-    int has_counts;         /* counts below are determined */
+    const char *operation; /* "plan", "apply", "destroy", "refresh"...; NULL unknown */
+    int has_counts;        /* counts below are determined */
     tfa_counts counts;
     int no_changes;         /* "No changes." / an all-zero plan summary */
     long errors, warnings;  /* error / warning diagnostics ("Error: " lines) */
@@ -235,7 +235,7 @@ typedef struct tfa_log_info {
 /* Facts of a state input. */
 typedef struct tfa_state_info {
     const char *lineage;
-    long long serial; /* -1 when not given */
+    long long serial;   /* -1 when not given */
     long state_version; /* raw tfstate "version" (3, 4); -1 for show -json */
     long resources;     /* managed resource instances, all modules */
     long data_sources;
@@ -244,18 +244,18 @@ typedef struct tfa_state_info {
 
 /* One input the run was built from (a file, stdin, an archive member...). */
 typedef struct tfa_input {
-    const char *path;     /* as given; archive members as "bundle.tar.gz!logs/apply.json" */
+    const char *path; /* as given; archive members as "bundle.tar.gz!logs/apply.json" */
     tfa_kind kind;
-    uint64_t bytes;       /* raw size */
+    uint64_t bytes; /* raw size */
     unsigned char sha256[TFA_SHA256_BYTES];
-    const char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be" */
-    const char *tool;     /* "terraform" or "opentofu"; NULL when the input does not say */
+    const char *encoding;       /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be" */
+    const char *tool;           /* "terraform" or "opentofu"; NULL when the input does not say */
     const char *tool_version;   /* terraform_version / version message / "Terraform v..." */
     const char *format_version; /* JSON format_version; NULL when absent */
-    unsigned documents;   /* JSON documents, or runs in a log */
-    tfa_plan_info plan;   /* meaningful for TFA_KIND_PLAN */
-    tfa_log_info log;     /* TFA_KIND_UI_LOG and TFA_KIND_TEXT_LOG */
-    tfa_state_info state; /* TFA_KIND_STATE */
+    unsigned documents;         /* JSON documents, or runs in a log */
+    tfa_plan_info plan;         /* meaningful for TFA_KIND_PLAN */
+    tfa_log_info log;           /* TFA_KIND_UI_LOG and TFA_KIND_TEXT_LOG */
+    tfa_state_info state;       /* TFA_KIND_STATE */
 } tfa_input;
 
 /* The record lists of a run. */

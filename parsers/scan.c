@@ -23,13 +23,13 @@
 #include "util/limits.h"
 
 enum state {
-    ST_TOP,           /* between top-level values */
-    ST_VALUE,         /* after ':' or ',' in an array */
-    ST_VALUE_OR_END,  /* after '[' */
-    ST_KEY,           /* after ',' in an object */
-    ST_KEY_OR_END,    /* after '{' */
-    ST_COLON,         /* after a key whose ':' was not yet in the window */
-    ST_COMMA_OR_END   /* after a value inside a container */
+    ST_TOP,          /* between top-level values */
+    ST_VALUE,        /* after ':' or ',' in an array */
+    ST_VALUE_OR_END, /* after '[' */
+    ST_KEY,          /* after ',' in an object */
+    ST_KEY_OR_END,   /* after '{' */
+    ST_COLON,        /* after a key whose ':' was not yet in the window */
+    ST_COMMA_OR_END  /* after a value inside a container */
 };
 
 struct tfa_scan {
@@ -43,7 +43,7 @@ struct tfa_scan {
     int ci_noise;
     enum state state;
     unsigned depth, max_depth;
-    unsigned long documents; /* top-level values completed */
+    unsigned long documents;                           /* top-level values completed */
     unsigned char stack[TFA_LIMIT_JSON_DEPTH / 8 + 1]; /* bit set = object */
 };
 
@@ -241,7 +241,14 @@ static int escape_len(const char *p, size_t n)
     if (n < 2)
         return -1;
     switch (p[1]) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
         return 2;
     case 'u':
         break;
@@ -280,8 +287,8 @@ static int string_more(tfa_scan *s, strscan *st, int is_key, tfa_error *err)
     long long n;
     if (!st->streaming && st->start == 0 && s->len == s->cap) {
         if (is_key)
-            return tfa_scan_fail(s, err, &st->at, TFA_ELIMIT,
-                                 "object key longer than %u bytes", TFA_LIMIT_SCAN_WINDOW);
+            return tfa_scan_fail(s, err, &st->at, TFA_ELIMIT, "object key longer than %u bytes",
+                                 TFA_LIMIT_SCAN_WINDOW);
         st->streaming = 1;
         tfa_sha256_init(&st->sha);
     }
@@ -396,9 +403,9 @@ static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
 
     for (;;) { /* find the end, refilling while the number runs to the window's end */
         i = s->pos;
-        while (i < s->len && (s->buf[i] == '-' || s->buf[i] == '+' || s->buf[i] == '.' ||
-                              s->buf[i] == 'e' || s->buf[i] == 'E' ||
-                              (s->buf[i] >= '0' && s->buf[i] <= '9')))
+        while (i < s->len &&
+               (s->buf[i] == '-' || s->buf[i] == '+' || s->buf[i] == '.' || s->buf[i] == 'e' ||
+                s->buf[i] == 'E' || (s->buf[i] >= '0' && s->buf[i] <= '9')))
             i++;
         if (i < s->len || s->eof)
             break;
@@ -481,7 +488,8 @@ static int scan_literal(tfa_scan *s, tfa_token *tok, tfa_error *err)
             return 0;
         }
     }
-    return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "invalid literal (expected true, false or null)");
+    return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT,
+                         "invalid literal (expected true, false or null)");
 }
 
 /* Skip whitespace, counting lines. Returns 1 when a byte is available, 0 at
@@ -575,7 +583,8 @@ static int unexpected(tfa_scan *s, char c, const char *expected, tfa_error *err)
     if (c >= 0x21 && c <= 0x7e)
         return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected '%c', expected %s", c, expected);
     if (c == 0)
-        return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected NUL byte, expected %s", expected);
+        return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected NUL byte, expected %s",
+                             expected);
     return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected byte 0x%02x, expected %s",
                          (unsigned char)c, expected);
 }
@@ -683,8 +692,8 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
              * so only look at bytes already in the window */
             {
                 size_t i = s->pos;
-                while (i < s->len && (s->buf[i] == ' ' || s->buf[i] == '\t' ||
-                                      s->buf[i] == '\r' || s->buf[i] == '\n')) {
+                while (i < s->len && (s->buf[i] == ' ' || s->buf[i] == '\t' || s->buf[i] == '\r' ||
+                                      s->buf[i] == '\n')) {
                     if (s->buf[i] == '\n') {
                         s->line++;
                         s->line_start = s->base + i + 1;
@@ -757,11 +766,21 @@ int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
         tfa_buf_put(out, p, (size_t)(bs - p));
         p = bs + 1; /* the scanner validated every escape */
         switch (*p) {
-        case 'b': tfa_buf_putc(out, '\b'); break;
-        case 'f': tfa_buf_putc(out, '\f'); break;
-        case 'n': tfa_buf_putc(out, '\n'); break;
-        case 'r': tfa_buf_putc(out, '\r'); break;
-        case 't': tfa_buf_putc(out, '\t'); break;
+        case 'b':
+            tfa_buf_putc(out, '\b');
+            break;
+        case 'f':
+            tfa_buf_putc(out, '\f');
+            break;
+        case 'n':
+            tfa_buf_putc(out, '\n');
+            break;
+        case 'r':
+            tfa_buf_putc(out, '\r');
+            break;
+        case 't':
+            tfa_buf_putc(out, '\t');
+            break;
         case 'u': {
             unsigned long cp = (unsigned long)hex4(p + 1);
             size_t n;
@@ -785,7 +804,9 @@ int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
             tfa_buf_put(out, u8, n);
             break;
         }
-        default: tfa_buf_putc(out, *p); break; /* " \ / */
+        default:
+            tfa_buf_putc(out, *p);
+            break; /* " \ / */
         }
         p++;
     }

@@ -56,7 +56,10 @@ typedef struct tfa_scan_options {
     int ci_noise;       /* skip CI wrapper noise between top-level values */
 } tfa_scan_options;
 
-#define TFA_SCAN_OPTIONS_INIT {0, 0}
+#define TFA_SCAN_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        0, 0                                                                                       \
+    }
 
 typedef struct tfa_scan tfa_scan;
 

@@ -128,8 +128,12 @@ static int read_values_resource(state_reader *r, const tfa_token *open)
     const struct {
         const char *key;
         tfa_buf *buf;
-    } fields[] = {{"address", &r->s1},  {"mode", &r->mode},          {"type", &r->type},
-                  {"name", &r->name},   {"provider_name", &r->provider}, {"deposed_key", &r->deposed}};
+    } fields[] = {{"address", &r->s1},
+                  {"mode", &r->mode},
+                  {"type", &r->type},
+                  {"name", &r->name},
+                  {"provider_name", &r->provider},
+                  {"deposed_key", &r->deposed}};
     tfa_token k, v;
     size_t f;
     int rc;
@@ -168,8 +172,9 @@ static int read_module_list(state_reader *r, int children, unsigned depth)
     if (t.type == TFA_TOK_NULL)
         return 0;
     if (t.type != TFA_TOK_ARR)
-        return fail(r, &t.pos, children ? "\"child_modules\" must be an array"
-                                         : "\"resources\" must be an array");
+        return fail(r, &t.pos,
+                    children ? "\"child_modules\" must be an array"
+                             : "\"resources\" must be an array");
     for (;;) {
         if ((rc = next(r, &t)) != 0)
             return rc;
@@ -296,8 +301,11 @@ static int read_v4_resource(state_reader *r, const tfa_token *open)
     const struct {
         const char *key;
         tfa_buf *buf;
-    } fields[] = {{"module", &r->module}, {"mode", &r->mode}, {"type", &r->type},
-                  {"name", &r->name},     {"provider", &r->provider}};
+    } fields[] = {{"module", &r->module},
+                  {"mode", &r->mode},
+                  {"type", &r->type},
+                  {"name", &r->name},
+                  {"provider", &r->provider}};
     size_t count = 0, i, f;
     const char *p;
     tfa_token k;
@@ -494,7 +502,8 @@ static int read_document(state_reader *r, const tfa_token *open)
             marks++;
             rc = read_array_of(r, 1);
         } else {
-            plan_marks += tfa_token_is(&k, "resource_changes") || tfa_token_is(&k, "planned_values");
+            plan_marks +=
+                tfa_token_is(&k, "resource_changes") || tfa_token_is(&k, "planned_values");
             marks += tfa_token_is(&k, "format_version");
             rc = read_scalar_key(r, &k, &marks);
         }

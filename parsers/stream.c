@@ -94,8 +94,7 @@ static void mem_close(void *ctx)
 
 /* ---- construction ------------------------------------------------------- */
 
-int tfa_stream_new(tfa_stream **out, const char *name, const tfa_stream_source *src,
-                   tfa_error *err)
+int tfa_stream_new(tfa_stream **out, const char *name, const tfa_stream_source *src, tfa_error *err)
 {
     tfa_stream *s = tfa_calloc(1, sizeof(*s));
     *out = NULL;
@@ -125,8 +124,8 @@ int tfa_stream_open_path(tfa_stream **out, const char *path, tfa_error *err)
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             tfa_error_set_source(err, path);
-            return tfa_error_set(err, errno == ENOENT ? TFA_ENOTFOUND : TFA_EIO,
-                                 "cannot open: %s", strerror(errno));
+            return tfa_error_set(err, errno == ENOENT ? TFA_ENOTFOUND : TFA_EIO, "cannot open: %s",
+                                 strerror(errno));
         }
         if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
             close(fd);

@@ -13,8 +13,8 @@
 #include "util/hash.h"
 #include "valdiff.h"
 
-#define F_BEFORE 1u
-#define F_AFTER 2u
+#define F_BEFORE  1u
+#define F_AFTER   2u
 #define F_UNKNOWN 4u
 
 typedef struct entry {
@@ -25,11 +25,11 @@ typedef struct entry {
 
 struct tfa_valdiff {
     entry *entries;
-    size_t count, cap;     /* entries */
-    uint32_t *index;       /* slot -> entry + 1; 0 = empty */
-    size_t index_cap;      /* power of two */
-    tfa_buf pool;          /* path text, NUL separated */
-    size_t *sens_off;      /* sensitive paths in the pool */
+    size_t count, cap; /* entries */
+    uint32_t *index;   /* slot -> entry + 1; 0 = empty */
+    size_t index_cap;  /* power of two */
+    tfa_buf pool;      /* path text, NUL separated */
+    size_t *sens_off;  /* sensitive paths in the pool */
     size_t sens_count, sens_cap;
     const char **out_paths;
     unsigned char *out_sens;

@@ -34,8 +34,8 @@ typedef struct tfa_valdiff_result {
     const char *const *paths; /* sorted, unique; borrowed until the next reset */
     const unsigned char *sensitive;
     size_t n;
-    int truncated;       /* more than max_paths changed */
-    uint64_t digest[2];  /* order-independent digest of all leaves seen */
+    int truncated;      /* more than max_paths changed */
+    uint64_t digest[2]; /* order-independent digest of all leaves seen */
 } tfa_valdiff_result;
 
 typedef struct tfa_valdiff tfa_valdiff;

@@ -8,7 +8,7 @@
 #include "error.h"
 
 #define ARENA_BLOCK_BYTES (64u * 1024u)
-#define ARENA_ALIGN (sizeof(max_align_t))
+#define ARENA_ALIGN       (sizeof(max_align_t))
 
 typedef struct block {
     struct block *next;

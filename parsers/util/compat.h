@@ -30,11 +30,11 @@
 
 #if defined(__GNUC__)
 #define TFA_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define TFA_LIKELY(x) __builtin_expect(!!(x), 1)
-#define TFA_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define TFA_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define TFA_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #else
 #define TFA_PRINTF(f, a)
-#define TFA_LIKELY(x) (x)
+#define TFA_LIKELY(x)   (x)
 #define TFA_UNLIKELY(x) (x)
 #endif
 

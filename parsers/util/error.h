@@ -19,26 +19,26 @@
 
 typedef enum tfa_status {
     TFA_OK = 0,
-    TFA_EINPUT = -1,   /* malformed or unusable input */
-    TFA_ENOTFOUND = -2,/* a named thing does not exist */
-    TFA_EIO = -3,      /* reading or writing failed */
-    TFA_ENOMEM = -4,   /* out of memory */
-    TFA_EVERSION = -5, /* a format version we do not read */
-    TFA_ELIMIT = -6,   /* a named limit (limits.h) was hit */
-    TFA_EUSAGE = -7,   /* the caller asked for something invalid */
-    TFA_ECONFLICT = -8 /* a concurrent writer won a race; retry */
+    TFA_EINPUT = -1,    /* malformed or unusable input */
+    TFA_ENOTFOUND = -2, /* a named thing does not exist */
+    TFA_EIO = -3,       /* reading or writing failed */
+    TFA_ENOMEM = -4,    /* out of memory */
+    TFA_EVERSION = -5,  /* a format version we do not read */
+    TFA_ELIMIT = -6,    /* a named limit (limits.h) was hit */
+    TFA_EUSAGE = -7,    /* the caller asked for something invalid */
+    TFA_ECONFLICT = -8  /* a concurrent writer won a race; retry */
 } tfa_status;
 
-#define TFA_ERROR_SOURCE_MAX 1024
-#define TFA_ERROR_PATH_MAX 256
+#define TFA_ERROR_SOURCE_MAX  1024
+#define TFA_ERROR_PATH_MAX    256
 #define TFA_ERROR_MESSAGE_MAX 512
 
 typedef struct tfa_error {
-    int status;                           /* 0 while no error is recorded */
-    char source[TFA_ERROR_SOURCE_MAX];    /* file, or archive!member; may be empty */
-    unsigned long line, column;           /* 1-based; 0 when not applicable */
-    uint64_t offset;                      /* byte offset; UINT64_MAX when not applicable */
-    char json_path[TFA_ERROR_PATH_MAX];   /* e.g. resource_changes[3].change; may be empty */
+    int status;                         /* 0 while no error is recorded */
+    char source[TFA_ERROR_SOURCE_MAX];  /* file, or archive!member; may be empty */
+    unsigned long line, column;         /* 1-based; 0 when not applicable */
+    uint64_t offset;                    /* byte offset; UINT64_MAX when not applicable */
+    char json_path[TFA_ERROR_PATH_MAX]; /* e.g. resource_changes[3].change; may be empty */
     char message[TFA_ERROR_MESSAGE_MAX];
 } tfa_error;
 

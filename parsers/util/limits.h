@@ -44,9 +44,9 @@
 /* Archive guards (see archive.c). */
 #define TFA_LIMIT_ARCHIVE_TOTAL_BYTES (4ull * 1024 * 1024 * 1024) /* --max-bytes */
 #define TFA_LIMIT_ARCHIVE_ENTRY_BYTES (2ull * 1024 * 1024 * 1024)
-#define TFA_LIMIT_ARCHIVE_ENTRIES 100000
-#define TFA_LIMIT_ARCHIVE_RATIO 1000 /* decompressed:compressed, bomb guard */
-#define TFA_LIMIT_ARCHIVE_DEPTH 2    /* nested archives */
+#define TFA_LIMIT_ARCHIVE_ENTRIES     100000
+#define TFA_LIMIT_ARCHIVE_RATIO       1000 /* decompressed:compressed, bomb guard */
+#define TFA_LIMIT_ARCHIVE_DEPTH       2    /* nested archives */
 
 /* Longest diagnostic message (summary or detail) kept in the model. */
 #define TFA_LIMIT_MESSAGE_BYTES (8u * 1024u)

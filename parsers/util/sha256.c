@@ -58,7 +58,7 @@ static void blocks_portable(uint32_t st[8], const unsigned char *p, size_t n)
 /* Four rounds with message words `w`; with `next`/`prev` set, also derive the
  * schedule words four groups ahead (msg1 prepares, alignr+msg2 completes). */
 __attribute__((target("sha,sse4.1"))) static void blocks_shani(uint32_t st[8],
-                                                              const unsigned char *p, size_t n)
+                                                               const unsigned char *p, size_t n)
 {
     const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bull, 0x0405060700010203ull);
     __m128i s0, s1, tmp, msg, w[4], abef, cdgh;
@@ -93,10 +93,10 @@ __attribute__((target("sha,sse4.1"))) static void blocks_shani(uint32_t st[8],
         p += 64;
     }
 
-    tmp = _mm_shuffle_epi32(s0, 0x1B);       /* FEBA */
-    s1 = _mm_shuffle_epi32(s1, 0xB1);        /* DCHG */
-    s0 = _mm_blend_epi16(tmp, s1, 0xF0);     /* DCBA */
-    s1 = _mm_alignr_epi8(s1, tmp, 8);        /* ABEF */
+    tmp = _mm_shuffle_epi32(s0, 0x1B);   /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);    /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xF0); /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);    /* ABEF */
     _mm_storeu_si128((__m128i *)&st[0], s0);
     _mm_storeu_si128((__m128i *)&st[4], s1);
 }

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define TFA_SHA256_BYTES 32
-#define TFA_SHA256_HEX (2 * TFA_SHA256_BYTES + 1)
+#define TFA_SHA256_HEX   (2 * TFA_SHA256_BYTES + 1)
 
 typedef struct tfa_sha256 {
     uint32_t state[8];

@@ -61,9 +61,9 @@ static void expect_error(const char *doc, int status, unsigned long line, unsign
 START_TEST(scan_tokens_of_a_document)
 {
     const char *doc = "{\"a\": [1, -2.5e3, \"x\\n\", true, false, null], \"b\": {}}";
-    static const tfa_tok want[] = {TFA_TOK_OBJ, TFA_TOK_KEY,   TFA_TOK_ARR,   TFA_TOK_NUM,
-                                   TFA_TOK_NUM, TFA_TOK_STR,   TFA_TOK_TRUE,  TFA_TOK_FALSE,
-                                   TFA_TOK_NULL, TFA_TOK_ARR_END, TFA_TOK_KEY, TFA_TOK_OBJ,
+    static const tfa_tok want[] = {TFA_TOK_OBJ,     TFA_TOK_KEY,     TFA_TOK_ARR,  TFA_TOK_NUM,
+                                   TFA_TOK_NUM,     TFA_TOK_STR,     TFA_TOK_TRUE, TFA_TOK_FALSE,
+                                   TFA_TOK_NULL,    TFA_TOK_ARR_END, TFA_TOK_KEY,  TFA_TOK_OBJ,
                                    TFA_TOK_OBJ_END, TFA_TOK_OBJ_END, TFA_TOK_EOF};
     scanned s;
     tfa_token t;
@@ -126,7 +126,7 @@ START_TEST(scan_rejects_malformed_json)
     expect_error("[\"\\udc00x\"]", TFA_EINPUT, 1, 3, "invalid escape");
     expect_error("[\"a\nb\"]", TFA_EINPUT, 1, 4, "control character");
     expect_error("[\"\xc3\x28\"]", TFA_EINPUT, 1, 3, "invalid UTF-8");
-    expect_error("[\"\xed\xa0\x80\"]", TFA_EINPUT, 1, 3, "invalid UTF-8"); /* surrogate */
+    expect_error("[\"\xed\xa0\x80\"]", TFA_EINPUT, 1, 3, "invalid UTF-8");     /* surrogate */
     expect_error("[\"\xf4\x90\x80\x80\"]", TFA_EINPUT, 1, 3, "invalid UTF-8"); /* > U+10FFFF */
     expect_error("[\"\xc0\xaf\"]", TFA_EINPUT, 1, 3, "invalid UTF-8");         /* overlong */
     expect_error("[\"abc", TFA_EINPUT, 1, 6, "inside a string");
@@ -265,10 +265,10 @@ static void check_decoded(const unsigned char *raw, size_t len, const char *want
 START_TEST(stream_decodes_boms_and_utf16)
 {
     /* {"a":"é😀"} */
-    static const unsigned char le[] = {0xFF, 0xFE, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0,
-                                       '"', 0, 0xE9, 0, 0x3D, 0xD8, 0x00, 0xDE, '"', 0, '}', 0};
-    static const unsigned char be[] = {0xFE, 0xFF, 0, '{', 0, '"', 0, 'a', 0, '"', 0, ':',
-                                       0, '"', 0, 0xE9, 0xD8, 0x3D, 0xDE, 0x00, 0, '"', 0, '}'};
+    static const unsigned char le[] = {0xFF, 0xFE, '{',  0, '"',  0,    'a',  0,    '"', 0, ':', 0,
+                                       '"',  0,    0xE9, 0, 0x3D, 0xD8, 0x00, 0xDE, '"', 0, '}', 0};
+    static const unsigned char be[] = {0xFE, 0xFF, 0, '{',  0,    '"',  0,    'a',  0, '"', 0, ':',
+                                       0,    '"',  0, 0xE9, 0xD8, 0x3D, 0xDE, 0x00, 0, '"', 0, '}'};
     static const unsigned char bom8[] = {0xEF, 0xBB, 0xBF, '{', '}'};
     const char *want = "{\"a\":\"\xc3\xa9\xf0\x9f\x98\x80\"}";
     check_decoded(le, sizeof(le), want, TFA_ENC_UTF16LE);

@@ -93,8 +93,8 @@ void tfa_test_rmtree(const char *path)
     rmdir(path);
 }
 
-int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len,
-                      tfa_kind kind, tfa_error *err)
+int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len, tfa_kind kind,
+                      tfa_error *err)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
     tfa_stream *in = NULL;
@@ -159,8 +159,7 @@ static void pump(int in_fd, const char *input, size_t input_len, int out_fd, int
     }
 }
 
-int tfa_test_run(const char *const *argv, const char *input, size_t input_len,
-                 tfa_test_output *out)
+int tfa_test_run(const char *const *argv, const char *input, size_t input_len, tfa_test_output *out)
 {
     const char *bin = getenv("TFA_BINARY");
     int pin[2], pout[2], perr[2], st = 0;

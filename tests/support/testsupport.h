@@ -46,8 +46,8 @@ void tfa_test_rmtree(const char *path);
 
 /* Load `data` (named `name`) into a new run. Returns the status; *out is the
  * run on success (free it), NULL otherwise. */
-int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len,
-                      tfa_kind kind, tfa_error *err);
+int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len, tfa_kind kind,
+                      tfa_error *err);
 
 /* The result of running the tfaudit binary. */
 typedef struct tfa_test_output {
