@@ -43,7 +43,8 @@ struct tfa_scan {
     int ci_noise;
     enum state state;
     unsigned depth, max_depth;
-    unsigned long documents;                           /* top-level values completed */
+    unsigned long documents; /* top-level values completed */
+    tfa_buf key;             /* the last key's text: stable until the next key */
     unsigned char stack[TFA_LIMIT_JSON_DEPTH / 8 + 1]; /* bit set = object */
 };
 
@@ -61,12 +62,14 @@ int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, t
     }
     s->buf[0] = '\0';
     s->in = in;
+    tfa_stream_async_hash(in); /* refill() syncs before touching the window */
     s->line = 1;
     s->state = ST_TOP;
     s->max_depth = opts && opts->max_depth ? opts->max_depth : TFA_LIMIT_JSON_DEPTH;
     if (s->max_depth > TFA_LIMIT_JSON_DEPTH)
         s->max_depth = TFA_LIMIT_JSON_DEPTH;
     s->ci_noise = opts ? opts->ci_noise : 0;
+    tfa_buf_init(&s->key, TFA_LIMIT_SCAN_WINDOW);
     *out = s;
     return 0;
 }
@@ -75,6 +78,7 @@ void tfa_scan_free(tfa_scan *s)
 {
     if (!s)
         return;
+    tfa_buf_release(&s->key);
     tfa_free(s->buf);
     tfa_free(s);
 }
@@ -133,6 +137,7 @@ static long long refill(tfa_scan *s, size_t keep, tfa_error *err)
 
     if (s->eof)
         return 0;
+    tfa_stream_sync(s->in); /* the window may still be being hashed */
     if (keep > 0) {
         memmove(s->buf, s->buf + keep, s->len - keep);
         s->base += keep;
@@ -451,12 +456,18 @@ static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
             goto bad;
     }
     if (expo || tok->len > 300) {
+        /* strtod needs a terminated copy: the window itself may be being
+         * hashed on another thread, so it is never written to */
+        char small[512], *copy = tok->len < sizeof(small) ? small : tfa_malloc(tok->len + 1);
         double d;
-        char save = s->buf[i];
-        s->buf[i] = '\0'; /* strtod needs a terminator; the sentinel slot allows i == len */
+        if (!copy)
+            return tfa_error_oom(err);
+        memcpy(copy, tok->ptr, tok->len);
+        copy[tok->len] = '\0';
         errno = 0;
-        d = strtod(tok->ptr, NULL);
-        s->buf[i] = save;
+        d = strtod(copy, NULL);
+        if (copy != small)
+            tfa_free(copy);
         if (errno == ERANGE && (d > 1.0 || d < -1.0))
             return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "number out of range");
     }
@@ -688,8 +699,14 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
             tok->type = TFA_TOK_KEY;
             if ((rc = scan_string(s, tok, 1, err)) != 0)
                 return rc;
-            /* the ':' belongs to the key; tok->ptr must survive a refill,
-             * so only look at bytes already in the window */
+            /* keys are compared after their value was read: keep them out
+             * of the window, which the value's refill may move */
+            tfa_buf_clear(&s->key);
+            if (tfa_buf_put(&s->key, tok->ptr, tok->len) != 0)
+                return tfa_error_oom(err);
+            tok->ptr = s->key.ptr;
+            /* the ':' belongs to the key; look only at bytes already in
+             * the window (a refill here would split the token protocol) */
             {
                 size_t i = s->pos;
                 while (i < s->len && (s->buf[i] == ' ' || s->buf[i] == '\t' || s->buf[i] == '\r' ||
@@ -728,6 +745,125 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
     }
 }
 
+/* A plain number entirely inside the window: -?(0|[1-9][0-9]*)(.[0-9]+)?,
+ * followed by a byte that cannot continue it. Returns its length, or 0 to
+ * let scan_number handle it (exponents, errors, window edge). */
+static size_t plain_number(const char *p, const char *end)
+{
+    const char *q = p;
+    if (q < end && *q == '-')
+        q++;
+    if (q == end || *q < '0' || *q > '9')
+        return 0;
+    if (*q == '0')
+        q++;
+    else
+        while (q < end && *q >= '0' && *q <= '9')
+            q++;
+    if (q < end && *q == '.') {
+        const char *f = ++q;
+        while (q < end && *q >= '0' && *q <= '9')
+            q++;
+        if (q == f)
+            return 0;
+    }
+    if (q == end || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' ||
+        *q == '+')
+        return 0;
+    return (size_t)(q - p);
+}
+
+/* Fast path of tfa_scan_skip: consume one plain token (or separator) that
+ * lies wholly in the window, with exactly the transitions tfa_scan_next
+ * makes. Returns 1 if it did, 0 if the general tokenizer must take it. */
+static int skip_fast(tfa_scan *s)
+{
+    const char *b = s->buf, *end = s->buf + s->len;
+    size_t q, n;
+    char c = b[s->pos];
+
+    switch (s->state) {
+    case ST_COMMA_OR_END:
+        if (c == ',') {
+            s->pos++;
+            s->state = in_object(s) ? ST_KEY : ST_VALUE;
+            return 1;
+        }
+        if ((c == '}' && in_object(s)) || (c == ']' && !in_object(s))) {
+            s->pos++;
+            s->depth--;
+            after_value(s);
+            return 1;
+        }
+        return 0;
+    case ST_COLON:
+        if (c != ':')
+            return 0;
+        s->pos++;
+        s->state = ST_VALUE;
+        return 1;
+    case ST_KEY_OR_END:
+    case ST_KEY:
+        if (c == '}' && s->state == ST_KEY_OR_END) {
+            s->pos++;
+            s->depth--;
+            after_value(s);
+            return 1;
+        }
+        if (c != '"' || (q = find_special(b, s->pos + 1, s->len)) == s->len || b[q] != '"')
+            return 0;
+        s->pos = q + 1;
+        s->state = ST_COLON;
+        return 1;
+    case ST_VALUE_OR_END:
+        if (c == ']') {
+            s->pos++;
+            s->depth--;
+            after_value(s);
+            return 1;
+        }
+        /* fall through */
+    case ST_VALUE:
+        break;
+    default:
+        return 0;
+    }
+    switch (c) {
+    case '"':
+        if ((q = find_special(b, s->pos + 1, s->len)) == s->len || b[q] != '"')
+            return 0;
+        s->pos = q + 1;
+        break;
+    case '{':
+    case '[':
+        if (s->depth >= s->max_depth)
+            return 0;
+        push(s, c == '{');
+        s->pos++;
+        s->state = c == '{' ? ST_KEY_OR_END : ST_VALUE_OR_END;
+        return 1;
+    case 't':
+    case 'n':
+    case 'f':
+        n = c == 'f' ? 5 : 4;
+        if ((size_t)(end - (b + s->pos)) < n || memcmp(b + s->pos,
+                                                       c == 't'   ? "true"
+                                                       : c == 'n' ? "null"
+                                                                  : "false",
+                                                       n) != 0)
+            return 0;
+        s->pos += n;
+        break;
+    default:
+        if ((n = plain_number(b + s->pos, end)) == 0)
+            return 0;
+        s->pos += n;
+        break;
+    }
+    after_value(s);
+    return 1;
+}
+
 int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
 {
     unsigned target;
@@ -737,10 +873,25 @@ int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
     if (tok->type != TFA_TOK_OBJ && tok->type != TFA_TOK_ARR)
         return 0;
     target = s->depth - 1;
-    do {
+    while (s->depth > target) {
+        if (s->pos < s->len) {
+            char c = s->buf[s->pos];
+            if (c == ' ' || c == '\t' || c == '\r') {
+                s->pos++;
+                continue;
+            }
+            if (c == '\n') {
+                s->pos++;
+                s->line++;
+                s->line_start = s->base + s->pos;
+                continue;
+            }
+            if (skip_fast(s))
+                continue;
+        }
         if ((rc = tfa_scan_next(s, &t, err)) != 0)
             return rc;
-    } while (s->depth > target || (t.type != TFA_TOK_OBJ_END && t.type != TFA_TOK_ARR_END));
+    }
     return 0;
 }
 

@@ -13,9 +13,11 @@
  * skipped: lines starting "[command]", "::" or "##[" (GitHub Actions
  * workflow commands) and literal "%0A"/"%0D" escapes.
  *
- * Token text points into the scanner's window and stays valid only until the
- * next call. Strings longer than the window are validated but not kept: the
- * token says `truncated` and carries a digest of the raw text instead.
+ * Token text stays valid until the next call, except a KEY's text, which
+ * stays valid until the next KEY token: readers may read a key's value first
+ * and then decide what the key was. Strings longer than the window are
+ * validated but not kept: the token says `truncated` and carries a digest of
+ * the raw text instead.
  */
 #ifndef TFA_SCAN_H
 #define TFA_SCAN_H

@@ -10,6 +10,7 @@
 #include "util/compat.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,25 @@
 #include "util/limits.h"
 
 #define RAW_CHUNK (256u * 1024u)
+
+/* Inputs smaller than this are hashed inline: a thread costs more than it
+ * saves on them (archives and directories hold thousands of small files). */
+#define ASYNC_HASH_MIN_BYTES (4u * 1024u * 1024u)
+
+/*
+ * Background SHA-256: the reader's window is hashed on the second core while
+ * the scanner tokenizes it. One job in flight; the reader must call
+ * tfa_stream_sync before it changes bytes a read returned (see stream.h).
+ */
+typedef struct hasher {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    tfa_sha256 *sha;
+    const void *job;
+    size_t job_len;
+    int quit;
+} hasher;
 
 struct tfa_stream {
     char *name;
@@ -30,6 +50,8 @@ struct tfa_stream {
     size_t head_len, head_pos;
     int head_filled;
     tfa_encoding enc;
+    int async_ok; /* the reader opted in (tfa_stream_async_hash) */
+    hasher *hash_thread;
     /* UTF-16 only: carried raw bytes and the decoded head. */
     unsigned char *raw;
     size_t raw_len;
@@ -90,6 +112,91 @@ static long long mem_read(void *ctx, void *buf, size_t len, tfa_error *err)
 static void mem_close(void *ctx)
 {
     tfa_free(ctx);
+}
+
+/* ---- background hashing ------------------------------------------------- */
+
+static void *hasher_main(void *arg)
+{
+    hasher *h = arg;
+    pthread_mutex_lock(&h->mu);
+    for (;;) {
+        while (!h->job && !h->quit)
+            pthread_cond_wait(&h->cv, &h->mu);
+        if (!h->job)
+            break;
+        pthread_mutex_unlock(&h->mu);
+        tfa_sha256_update(h->sha, h->job, h->job_len);
+        pthread_mutex_lock(&h->mu);
+        h->job = NULL;
+        pthread_cond_broadcast(&h->cv);
+    }
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* Start the thread; NULL (and inline hashing) if that is not possible. */
+static hasher *hasher_start(tfa_sha256 *sha)
+{
+    hasher *h = tfa_calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->sha = sha;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    if (pthread_create(&h->thread, NULL, hasher_main, h) != 0) {
+        pthread_cond_destroy(&h->cv);
+        pthread_mutex_destroy(&h->mu);
+        tfa_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+static void hasher_wait(hasher *h)
+{
+    pthread_mutex_lock(&h->mu);
+    while (h->job)
+        pthread_cond_wait(&h->cv, &h->mu);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_post(hasher *h, const void *data, size_t len)
+{
+    pthread_mutex_lock(&h->mu);
+    while (h->job)
+        pthread_cond_wait(&h->cv, &h->mu);
+    h->job = data;
+    h->job_len = len;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_stop(hasher *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->mu);
+    while (h->job)
+        pthread_cond_wait(&h->cv, &h->mu);
+    h->quit = 1;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->thread, NULL);
+    pthread_cond_destroy(&h->cv);
+    pthread_mutex_destroy(&h->mu);
+    tfa_free(h);
+}
+
+void tfa_stream_async_hash(tfa_stream *s)
+{
+    s->async_ok = 1;
+}
+
+void tfa_stream_sync(tfa_stream *s)
+{
+    if (s->hash_thread)
+        hasher_wait(s->hash_thread);
 }
 
 /* ---- construction ------------------------------------------------------- */
@@ -166,6 +273,7 @@ void tfa_stream_free(tfa_stream *s)
 {
     if (!s)
         return;
+    hasher_stop(s->hash_thread);
     if (s->src.close)
         s->src.close(s->src.ctx);
     tfa_free(s->head);
@@ -182,12 +290,17 @@ const char *tfa_stream_name(const tfa_stream *s)
 
 /* ---- raw bytes ------------------------------------------------------------ */
 
-/* Read from the source, counting and hashing. */
-static long long source_read(tfa_stream *s, void *buf, size_t len, tfa_error *err)
+/* Read from the source, counting and hashing. `caller_buf` says buf is the
+ * reader's own memory, which it promises not to change before tfa_stream_sync
+ * (so it may be hashed in the background). */
+static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller_buf,
+                                tfa_error *err)
 {
     long long n;
     if (s->eof || len == 0)
         return 0;
+    if (s->hash_thread)
+        hasher_wait(s->hash_thread); /* one job in flight, and ordered */
     n = s->src.read(s->src.ctx, buf, len, err);
     if (n < 0) {
         tfa_error_set_source(err, s->name);
@@ -197,9 +310,19 @@ static long long source_read(tfa_stream *s, void *buf, size_t len, tfa_error *er
         s->eof = 1;
         return 0;
     }
-    tfa_sha256_update(&s->sha, buf, (size_t)n);
     s->raw_bytes += (uint64_t)n;
+    if (caller_buf && s->async_ok && !s->hash_thread && s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
+        s->hash_thread = hasher_start(&s->sha);
+    if (caller_buf && s->hash_thread)
+        hasher_post(s->hash_thread, buf, (size_t)n);
+    else
+        tfa_sha256_update(&s->sha, buf, (size_t)n);
     return n;
+}
+
+static long long source_read(tfa_stream *s, void *buf, size_t len, tfa_error *err)
+{
+    return source_read_ex(s, buf, len, 0, err);
 }
 
 static void detect_encoding(tfa_stream *s)
@@ -422,6 +545,8 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err)
     int rc = prepare_decoding(s, err);
     if (rc)
         return rc;
+    if (!s->raw && s->head_pos >= s->head_len)
+        return source_read_ex(s, buf, len, 1, err); /* UTF-8: straight into buf */
     if (!s->raw)
         return read_after_head(s, buf, len, err);
     if (s->dhead_pos < s->dhead_len) {
@@ -438,8 +563,10 @@ int tfa_stream_drain(tfa_stream *s, tfa_error *err)
     unsigned char *tmp;
     long long n;
 
-    if (s->eof)
+    if (s->eof) {
+        tfa_stream_sync(s);
         return 0;
+    }
     tmp = tfa_malloc(RAW_CHUNK);
     if (!tmp)
         return tfa_error_oom(err);
@@ -447,6 +574,7 @@ int tfa_stream_drain(tfa_stream *s, tfa_error *err)
         n = source_read(s, tmp, RAW_CHUNK, err);
     } while (n > 0);
     tfa_free(tmp);
+    tfa_stream_sync(s);
     return n < 0 ? (int)n : 0;
 }
 
@@ -462,5 +590,6 @@ uint64_t tfa_stream_bytes(const tfa_stream *s)
 
 void tfa_stream_digest(tfa_stream *s, unsigned char out[TFA_SHA256_BYTES])
 {
+    tfa_stream_sync(s);
     tfa_sha256_final(&s->sha, out);
 }

@@ -72,6 +72,16 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err);
 /* Raw bytes (for archive readers), starting at byte 0; do not mix with
  * tfa_stream_read on the same stream. */
 long long tfa_stream_read_raw(tfa_stream *s, void *buf, size_t len, tfa_error *err);
+/*
+ * Opt in to background hashing: bytes tfa_stream_read stores into the
+ * caller's buffer may be hashed on another thread after the call returns.
+ * The caller then must call tfa_stream_sync before changing or reusing those
+ * bytes (the next tfa_stream_read syncs by itself). Only large inputs start a
+ * thread; the digest is the same either way.
+ */
+void tfa_stream_async_hash(tfa_stream *s);
+void tfa_stream_sync(tfa_stream *s);
+
 /* Read (and hash) whatever is left, so size and digest cover the whole input. */
 int tfa_stream_drain(tfa_stream *s, tfa_error *err);
 
