@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         char *eq;
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-            runs = atoi(argv[++i]);
+            runs = (int)strtol(argv[++i], NULL, 10);
             continue;
         }
         eq = strchr(argv[i], '=');

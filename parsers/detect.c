@@ -83,7 +83,7 @@ static void vote_key(json_vote *v, const tfa_token *k)
         v->other++;
 }
 
-static tfa_kind detect_json(const char *head, size_t len, int complete)
+static int detect_json(const char *head, size_t len, int complete, tfa_kind *out)
 {
     tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
     tfa_stream *st = NULL;
@@ -121,22 +121,27 @@ static tfa_kind detect_json(const char *head, size_t len, int complete)
 done:
     tfa_scan_free(sc);
     tfa_stream_free(st);
-    return kind;
+    *out = kind;
+    /* out of memory is the only failure detection passes on: anything else
+     * just means "not this kind", and the reader will say what is wrong */
+    return err.status == TFA_ENOMEM ? TFA_ENOMEM : 0;
 }
 
-tfa_kind tfa_detect_kind(const char *head, size_t len, int complete)
+int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out)
 {
     size_t i = 0;
-    tfa_kind kind;
+    int rc;
 
+    *out = TFA_KIND_UNKNOWN;
     while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
         i++;
     if (i < len && (head[i] == '{' || head[i] == '[' || head[i] == ':' || head[i] == '%')) {
-        kind = detect_json(head + i, len - i, complete);
-        if (kind != TFA_KIND_UNKNOWN)
-            return kind;
+        if ((rc = detect_json(head + i, len - i, complete, out)) != 0 || *out != TFA_KIND_UNKNOWN)
+            return rc;
     }
     if (memchr(head, '\0', len))
-        return TFA_KIND_UNKNOWN; /* binary */
-    return tfa_text_has_marker(head, len) ? TFA_KIND_TEXT_LOG : TFA_KIND_UNKNOWN;
+        return 0; /* binary */
+    if (tfa_text_has_marker(head, len))
+        *out = TFA_KIND_TEXT_LOG;
+    return 0;
 }

@@ -25,8 +25,9 @@ tfa_container tfa_detect_container(const unsigned char *head, size_t len);
  * input. JSON objects are told apart by their keys (a plan's, a state's, or
  * a UI log message's "@level"/"type"); text is a text log when it has a line
  * Terraform, OpenTofu, Sentinel or cost estimation prints. TFA_KIND_UNKNOWN
- * when nothing matches (binary data, other JSON, other text).
+ * when nothing matches (binary data, other JSON, other text). Returns 0, or
+ * TFA_ENOMEM (detection scans JSON heads with the real tokenizer).
  */
-tfa_kind tfa_detect_kind(const char *head, size_t len, int complete);
+int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out);
 
 #endif

@@ -45,8 +45,10 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
         tfa_error_set_source(err, tfa_stream_name(in));
         return tfa_error_set(err, TFA_EINPUT, "empty input");
     }
-    *kind = opts->kind != TFA_KIND_UNKNOWN ? opts->kind
-                                           : tfa_detect_kind(head, len, tfa_stream_head_is_all(in));
+    *kind = opts->kind;
+    if (*kind == TFA_KIND_UNKNOWN &&
+        tfa_detect_kind(head, len, tfa_stream_head_is_all(in), kind) != 0)
+        return tfa_error_oom(err);
     if (*kind == TFA_KIND_UNKNOWN) {
         tfa_error_set_source(err, tfa_stream_name(in));
         return tfa_error_set(err, TFA_EINPUT,

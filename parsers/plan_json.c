@@ -20,391 +20,7 @@
 
 #include "jsonread.h"
 #include "readers.h"
-#include "scan.h"
-#include "util/hash.h"
-#include "valdiff.h"
-
-/* Newest plan format this build knows (jsonplan.FormatVersion). */
-#define PLAN_FORMAT_MAJOR 1
-#define PLAN_FORMAT_MINOR 2
-
-enum field {
-    F_ADDRESS,
-    F_PREV,
-    F_MODULE,
-    F_MODE,
-    F_TYPE,
-    F_NAME,
-    F_INDEX,
-    F_PROVIDER,
-    F_DEPOSED,
-    F_REASON,
-    F_IMPORT_ID,
-    F_DEFERRED,
-    F_COUNT
-};
-
-typedef struct plan_reader {
-    const tfa_read_ctx *ctx;
-    tfa_run *run;
-    tfa_scan *scan;
-    tfa_error *err;
-    tfa_input *in;
-    tfa_valdiff *diff;
-    tfa_buf path;           /* attribute path being walked */
-    tfa_buf field[F_COUNT]; /* strings of the resource change being read */
-    int have[F_COUNT];
-    tfa_buf version; /* scratch for version strings */
-    tfa_buf rpaths;  /* replace paths, NUL separated */
-    size_t n_rpaths;
-    tfa_action action;
-    tfa_replace replace;
-    int action_known, importing;
-    unsigned long documents;
-    int tool_version_conflict, format_version_conflict;
-} plan_reader;
-
-/* ---- value walking ---------------------------------------------------------- */
-
-static int fail(plan_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(plan_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
-{
-    char msg[TFA_ERROR_MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
-}
-
-static int is_identifier(const char *p, size_t n)
-{
-    size_t i;
-    if (n == 0 || !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') || p[0] == '_'))
-        return 0;
-    for (i = 1; i < n; i++)
-        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-              (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-'))
-            return 0;
-    return 1;
-}
-
-/* Append an object key as a path step: `.name`, or `["odd key"]` (the raw
- * JSON text is already a valid escaped string body). */
-static int path_key(tfa_buf *path, const tfa_token *key)
-{
-    if (!key->escaped && is_identifier(key->ptr, key->len)) {
-        if (path->len)
-            tfa_buf_putc(path, '.');
-        return tfa_buf_put(path, key->ptr, key->len);
-    }
-    tfa_buf_put(path, "[\"", 2);
-    tfa_buf_put(path, key->ptr, key->len);
-    return tfa_buf_put(path, "\"]", 2);
-}
-
-static int path_status(plan_reader *r, const tfa_token *t)
-{
-    int rc = tfa_buf_status(&r->path);
-    if (rc == TFA_ELIMIT)
-        return fail(r, &t->pos, TFA_ELIMIT, "attribute path longer than %zu bytes", r->path.max);
-    return rc ? tfa_error_oom(r->err) : 0;
-}
-
-static uint64_t leaf_digest(const tfa_token *t)
-{
-    switch (t->type) {
-    case TFA_TOK_STR:
-        return t->truncated ? tfa_hash_mix(t->digest, 1) : tfa_hash64(t->ptr, t->len, 1);
-    case TFA_TOK_NUM:
-        return tfa_hash64(t->ptr, t->len, 2);
-    case TFA_TOK_TRUE:
-        return 3;
-    default:
-        return 4;
-    }
-}
-
-/* Walk the value starting with token `t`, reporting leaves under r->path. */
-static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
-{
-    size_t base = r->path.len;
-    unsigned long i = 0;
-    tfa_token k, v;
-    int rc;
-
-    switch (t->type) {
-    case TFA_TOK_OBJ:
-    case TFA_TOK_ARR:
-        for (;;) {
-            if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-                return rc;
-            if (k.type == TFA_TOK_OBJ_END || k.type == TFA_TOK_ARR_END)
-                return 0;
-            if (k.type == TFA_TOK_KEY) {
-                path_key(&r->path, &k);
-                if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-                    return rc;
-            } else {
-                tfa_buf_printf(&r->path, "[%lu]", i++);
-                v = k;
-            }
-            if ((rc = path_status(r, &v)) != 0 || (rc = walk(r, side, &v)) != 0)
-                return rc;
-            tfa_buf_truncate(&r->path, base);
-        }
-    case TFA_TOK_NULL:
-        return 0; /* null is "absent": see valdiff.h */
-    default:
-        if ((side == TFA_SIDE_UNKNOWN || side == TFA_SIDE_SENSITIVE) && t->type != TFA_TOK_TRUE)
-            return 0;
-        rc = tfa_valdiff_leaf(r->diff, side, r->path.ptr, r->path.len, leaf_digest(t));
-        return rc ? tfa_error_oom(r->err) : 0;
-    }
-}
-
-static int walk_value(plan_reader *r, tfa_side side)
-{
-    tfa_token t;
-    int rc = tfa_scan_next(r->scan, &t, r->err);
-    if (rc)
-        return rc;
-    /* a no-op change's values cannot differ: skip them unread */
-    if (r->action_known && r->action == TFA_ACTION_NOOP)
-        return tfa_scan_skip(r->scan, &t, r->err);
-    tfa_buf_clear(&r->path);
-    return walk(r, side, &t);
-}
-
-/* ---- actions ------------------------------------------------------------------ */
-
-/* Classify an actions list (jsonplan Change.Actions). */
-static void classify(const char *a0, const char *a1, unsigned n, tfa_action *action,
-                     tfa_replace *replace)
-{
-    *replace = TFA_REPLACE_NONE;
-    *action = TFA_ACTION_UNKNOWN;
-    if (n == 1) {
-        *action = tfa_action_from_name(a0);
-        if (*action == TFA_ACTION_REPLACE)
-            *action = TFA_ACTION_UNKNOWN; /* "replace" is our class, not Terraform's word */
-    } else if (n == 2) {
-        if (strcmp(a0, "delete") == 0 && strcmp(a1, "create") == 0)
-            *replace = TFA_REPLACE_DELETE_FIRST;
-        else if (strcmp(a0, "create") == 0 && strcmp(a1, "delete") == 0)
-            *replace = TFA_REPLACE_CREATE_FIRST;
-        else if (strcmp(a0, "create") == 0 && strcmp(a1, "forget") == 0)
-            *replace = TFA_REPLACE_CREATE_FORGET;
-        if (*replace != TFA_REPLACE_NONE)
-            *action = TFA_ACTION_REPLACE;
-    }
-}
-
-/* "actions": ["delete", "create"] -> class. */
-static int read_actions(plan_reader *r, tfa_action *action, tfa_replace *replace)
-{
-    char a[2][16] = {"", ""};
-    unsigned n = 0;
-    tfa_token t;
-    int rc;
-
-    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "actions", r->err)) != 0)
-        return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_ARR_END)
-            break;
-        if (t.type != TFA_TOK_STR || t.truncated)
-            return fail(r, &t.pos, TFA_EINPUT, "\"actions\" must be an array of strings");
-        if (n < 2 && t.len < sizeof(a[0]) && !t.escaped)
-            memcpy(a[n], t.ptr, t.len);
-        n++;
-    }
-    classify(a[0], a[1], n, action, replace);
-    if (*action == TFA_ACTION_UNKNOWN)
-        return tfa_run_add_note(r->run, r->ctx->input, &t.pos,
-                                "unknown actions list at this position; counted as \"unknown\"")
-                   ? tfa_error_oom(r->err)
-                   : 0;
-    return 0;
-}
-
-/* ---- change objects ---------------------------------------------------------- */
-
-/* "replace_paths": [["tags", "Name"], ["ingress", 0]] -> "tags.Name", "ingress[0]". */
-static int read_replace_paths(plan_reader *r)
-{
-    tfa_token t, step;
-    int rc;
-
-    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "replace_paths", r->err)) != 0)
-        return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_ARR_END)
-            return 0;
-        if (t.type != TFA_TOK_ARR)
-            return fail(r, &t.pos, TFA_EINPUT, "\"replace_paths\" must hold arrays of steps");
-        tfa_buf_clear(&r->path);
-        for (;;) {
-            if ((rc = tfa_scan_next(r->scan, &step, r->err)) != 0)
-                return rc;
-            if (step.type == TFA_TOK_ARR_END)
-                break;
-            if (step.type == TFA_TOK_STR && !step.truncated)
-                path_key(&r->path, &step);
-            else if (step.type == TFA_TOK_NUM)
-                tfa_buf_printf(&r->path, "[%.*s]", (int)step.len, step.ptr);
-            else
-                return fail(r, &step.pos, TFA_EINPUT,
-                            "a replace path step must be a string or number");
-            if ((rc = path_status(r, &step)) != 0)
-                return rc;
-        }
-        tfa_buf_put(&r->rpaths, r->path.ptr, r->path.len + 1); /* with its NUL */
-        if (tfa_buf_status(&r->rpaths))
-            return tfa_error_oom(r->err);
-        r->n_rpaths++;
-    }
-}
-
-/* "importing": {"id": "..."} (also {"unknown": true}, {"identity": {...}}). */
-static int read_importing(plan_reader *r)
-{
-    tfa_token t, v;
-    int rc;
-
-    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-        return rc;
-    if (t.type == TFA_TOK_NULL)
-        return 0;
-    if (t.type != TFA_TOK_OBJ)
-        return fail(r, &t.pos, TFA_EINPUT, "\"importing\" must be an object");
-    r->importing = 1;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            return 0;
-        int is_id = tfa_token_is(&t, "id");
-        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-            return rc;
-        if (is_id) {
-            if ((rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID],
-                                      r->err)) < 0)
-                return rc;
-            r->have[F_IMPORT_ID] = rc;
-        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
-            return rc;
-        }
-    }
-}
-
-/* The "change" object of a resource change. */
-static int read_change(plan_reader *r)
-{
-    static const struct {
-        const char *key;
-        tfa_side side;
-    } sides[] = {{"before", TFA_SIDE_BEFORE},
-                 {"after", TFA_SIDE_AFTER},
-                 {"after_unknown", TFA_SIDE_UNKNOWN},
-                 {"before_sensitive", TFA_SIDE_SENSITIVE},
-                 {"after_sensitive", TFA_SIDE_SENSITIVE}};
-    tfa_token t, v;
-    size_t k;
-    int rc;
-
-    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "change", r->err)) != 0)
-        return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            return 0;
-        for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(&t, sides[k].key); k++)
-            ;
-        if (k < TFA_ARRAY_SIZE(sides)) {
-            rc = walk_value(r, sides[k].side);
-        } else if (tfa_token_is(&t, "actions")) {
-            rc = read_actions(r, &r->action, &r->replace);
-            r->action_known = 1;
-        } else if (tfa_token_is(&t, "replace_paths")) {
-            rc = read_replace_paths(r);
-        } else if (tfa_token_is(&t, "importing")) {
-            rc = read_importing(r);
-        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
-            rc = tfa_scan_skip(r->scan, &v, r->err);
-        }
-        if (rc)
-            return rc;
-    }
-}
-
-/* "index": 0 or "key" -> its JSON text. */
-static int read_index(plan_reader *r, const tfa_token *v)
-{
-    tfa_buf *b = &r->field[F_INDEX];
-    tfa_buf_clear(b);
-    r->have[F_INDEX] = 0;
-    if (v->type == TFA_TOK_NULL)
-        return 0;
-    if (v->type == TFA_TOK_NUM)
-        tfa_buf_put(b, v->ptr, v->len);
-    else if (v->type == TFA_TOK_STR && !v->truncated)
-        tfa_buf_printf(b, "\"%.*s\"", (int)v->len, v->ptr);
-    else
-        return fail(r, &v->pos, TFA_EINPUT, "\"index\" must be a number or a string");
-    if (tfa_buf_status(b))
-        return fail(r, &v->pos, TFA_ELIMIT, "\"index\" is longer than %zu bytes", b->max);
-    r->have[F_INDEX] = 1;
-    return 0;
-}
-
-static const char *const field_keys[F_COUNT] = {
-    "address", "previous_address", "module_address", "mode",          "type", "name",
-    NULL,      "provider_name",    "deposed",        "action_reason", NULL,   NULL};
-
-static void reset_change(plan_reader *r)
-{
-    int f;
-    for (f = 0; f < F_COUNT; f++)
-        r->have[f] = 0;
-    r->action = TFA_ACTION_UNKNOWN;
-    r->replace = TFA_REPLACE_NONE;
-    r->action_known = r->importing = 0;
-    tfa_buf_clear(&r->rpaths);
-    r->n_rpaths = 0;
-    tfa_valdiff_reset(r->diff);
-}
-
-/* One key of a resource change object; the key token is `t`. */
-static int read_change_key(plan_reader *r, const tfa_token *t)
-{
-    tfa_token v;
-    int f, rc;
-
-    if (tfa_token_is(t, "change"))
-        return read_change(r);
-    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-        return rc;
-    if (tfa_token_is(t, "index"))
-        return read_index(r, &v);
-    for (f = 0; f < F_COUNT; f++) {
-        if (field_keys[f] && tfa_token_is(t, field_keys[f])) {
-            rc = tfa_json_string(r->scan, &v, field_keys[f], &r->field[f], r->err);
-            if (rc < 0)
-                return rc;
-            r->have[f] = rc;
-            return 0;
-        }
-    }
-    return tfa_scan_skip(r->scan, &v, r->err);
-}
+#include "plan_reader.h"
 
 /* ---- emitting ------------------------------------------------------------------ */
 
@@ -505,10 +121,10 @@ static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
     tfa_change *c;
 
     if (!res.address)
-        return fail(r, pos, TFA_EINPUT, "resource change without an \"address\"");
+        return tfa_plan__fail(r, pos, TFA_EINPUT, "resource change without an \"address\"");
     if (!r->action_known)
-        return fail(r, pos, TFA_EINPUT, "resource change \"%s\" without change.actions",
-                    res.address);
+        return tfa_plan__fail(r, pos, TFA_EINPUT, "resource change \"%s\" without change.actions",
+                              res.address);
     c = tfa_run_push_change(r->run, list);
     if (!c || tfa_run_copy_resource(r->run, &c->res, &res) != 0)
         return tfa_error_oom(r->err);
@@ -539,13 +155,13 @@ static int read_resource_fields(plan_reader *r, const tfa_token *open)
     int rc;
 
     if (open->type != TFA_TOK_OBJ)
-        return fail(r, &open->pos, TFA_EINPUT, "a resource change must be an object");
+        return tfa_plan__fail(r, &open->pos, TFA_EINPUT, "a resource change must be an object");
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
             return rc;
         if (t.type == TFA_TOK_OBJ_END)
             return 0;
-        if ((rc = read_change_key(r, &t)) != 0)
+        if ((rc = tfa_plan__read_change_key(r, &t)) != 0)
             return rc;
     }
 }
@@ -553,7 +169,7 @@ static int read_resource_fields(plan_reader *r, const tfa_token *open)
 static int read_resource_change(plan_reader *r, tfa_list list, const tfa_token *open)
 {
     int rc;
-    reset_change(r);
+    tfa_plan__reset_change(r);
     if ((rc = read_resource_fields(r, open)) != 0)
         return rc;
     return emit_change(r, list, &open->pos);
@@ -566,8 +182,8 @@ static int read_deferred(plan_reader *r, const tfa_token *open)
     int rc, seen = 0;
 
     if (open->type != TFA_TOK_OBJ)
-        return fail(r, &open->pos, TFA_EINPUT, "a deferred change must be an object");
-    reset_change(r);
+        return tfa_plan__fail(r, &open->pos, TFA_EINPUT, "a deferred change must be an object");
+    tfa_plan__reset_change(r);
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
             return rc;
@@ -590,7 +206,8 @@ static int read_deferred(plan_reader *r, const tfa_token *open)
         }
     }
     if (!seen)
-        return fail(r, &open->pos, TFA_EINPUT, "deferred change without \"resource_change\"");
+        return tfa_plan__fail(r, &open->pos, TFA_EINPUT,
+                              "deferred change without \"resource_change\"");
     return emit_change(r, TFA_LIST_DEFERRED, &open->pos);
 }
 
@@ -606,7 +223,7 @@ static int read_change_list(plan_reader *r, tfa_list list)
     if (t.type == TFA_TOK_NULL)
         return 0;
     if (t.type != TFA_TOK_ARR)
-        return fail(r, &t.pos, TFA_EINPUT, "expected an array of resource changes");
+        return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "expected an array of resource changes");
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
             return rc;
@@ -640,7 +257,7 @@ static int read_output(plan_reader *r, const tfa_token *name)
             break;
         if (tfa_token_is(&t, "actions")) {
             tfa_replace rep;
-            if ((rc = read_actions(r, &o->action, &rep)) != 0)
+            if ((rc = tfa_plan__read_actions(r, &o->action, &rep)) != 0)
                 return rc;
             continue;
         }
@@ -671,15 +288,15 @@ static int read_named(plan_reader *r, int outputs)
     if (t.type == TFA_TOK_NULL)
         return 0;
     if (t.type != TFA_TOK_OBJ)
-        return fail(r, &t.pos, TFA_EINPUT, "\"%s\" must be an object",
-                    outputs ? "output_changes" : "variables");
+        return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "\"%s\" must be an object",
+                              outputs ? "output_changes" : "variables");
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
             return rc;
         if (t.type == TFA_TOK_OBJ_END)
             return 0;
         if (t.truncated)
-            return fail(r, &t.pos, TFA_ELIMIT, "name too long");
+            return tfa_plan__fail(r, &t.pos, TFA_ELIMIT, "name too long");
         if (outputs) {
             if ((rc = read_output(r, &t)) != 0)
                 return rc;
@@ -829,7 +446,8 @@ static int read_document(plan_reader *r, const tfa_token *open)
     tfa_token k;
 
     if (open->type != TFA_TOK_OBJ)
-        return fail(r, &open->pos, TFA_EINPUT, "expected a JSON object (a Terraform plan)");
+        return tfa_plan__fail(r, &open->pos, TFA_EINPUT,
+                              "expected a JSON object (a Terraform plan)");
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
             return rc;
@@ -841,9 +459,10 @@ static int read_document(plan_reader *r, const tfa_token *open)
             return rc;
     }
     if (!plan_keys)
-        return fail(r, &open->pos, TFA_EINPUT, "%s",
-                    state_keys ? "this JSON document is a state, not a plan"
-                               : "this JSON document is not a Terraform plan (no plan keys)");
+        return tfa_plan__fail(r, &open->pos, TFA_EINPUT, "%s",
+                              state_keys
+                                  ? "this JSON document is a state, not a plan"
+                                  : "this JSON document is not a Terraform plan (no plan keys)");
     merge_versions(r, &dv);
     r->documents++;
     return 0;
@@ -895,7 +514,7 @@ int tfa_read_plan_json(const tfa_read_ctx *ctx)
         rc = read_document(&r, &t);
     }
     if (rc == 0 && r.documents == 0)
-        rc = fail(&r, &t.pos, TFA_EINPUT, "no JSON document in the input");
+        rc = tfa_plan__fail(&r, &t.pos, TFA_EINPUT, "no JSON document in the input");
     if (rc == 0) {
         if (r.format_version_conflict)
             r.in->format_version = NULL;

@@ -104,7 +104,7 @@ int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t 
     *out = NULL;
     lo.kind = kind;
     if ((rc = tfa_run_new(&run)) != 0)
-        return rc;
+        return tfa_error_oom(err);
     rc = tfa_stream_open_memory(&in, name, data, len, err);
     if (rc == 0)
         rc = tfa_run_load_stream(run, in, &lo, err);

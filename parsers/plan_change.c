@@ -1,0 +1,352 @@
+/*
+ * plan_change.c - the parts of a plan resource change below its address:
+ * the "change" object (actions, before/after/after_unknown walked into
+ * valdiff, sensitivity markers, replace_paths, importing) and the scalar
+ * fields around it. See plan_json.c for the format this follows.
+ */
+#include "util/compat.h"
+
+#include "jsonread.h"
+#include "plan_reader.h"
+#include "util/hash.h"
+
+/* ---- value walking ---------------------------------------------------------- */
+
+int tfa_plan__fail(plan_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
+{
+    char msg[TFA_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
+}
+
+static int is_identifier(const char *p, size_t n)
+{
+    size_t i;
+    if (n == 0 || !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') || p[0] == '_'))
+        return 0;
+    for (i = 1; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+              (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-'))
+            return 0;
+    return 1;
+}
+
+/* Append an object key as a path step: `.name`, or `["odd key"]` (the raw
+ * JSON text is already a valid escaped string body). */
+static int path_key(tfa_buf *path, const tfa_token *key)
+{
+    if (!key->escaped && is_identifier(key->ptr, key->len)) {
+        if (path->len)
+            tfa_buf_putc(path, '.');
+        return tfa_buf_put(path, key->ptr, key->len);
+    }
+    tfa_buf_put(path, "[\"", 2);
+    tfa_buf_put(path, key->ptr, key->len);
+    return tfa_buf_put(path, "\"]", 2);
+}
+
+static int path_status(plan_reader *r, const tfa_token *t)
+{
+    int rc = tfa_buf_status(&r->path);
+    if (rc == TFA_ELIMIT)
+        return tfa_plan__fail(r, &t->pos, TFA_ELIMIT, "attribute path longer than %zu bytes",
+                              r->path.max);
+    return rc ? tfa_error_oom(r->err) : 0;
+}
+
+static uint64_t leaf_digest(const tfa_token *t)
+{
+    switch (t->type) {
+    case TFA_TOK_STR:
+        return t->truncated ? tfa_hash_mix(t->digest, 1) : tfa_hash64(t->ptr, t->len, 1);
+    case TFA_TOK_NUM:
+        return tfa_hash64(t->ptr, t->len, 2);
+    case TFA_TOK_TRUE:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+/* Walk the value starting with token `t`, reporting leaves under r->path. */
+static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
+{
+    size_t base = r->path.len;
+    unsigned long i = 0;
+    tfa_token k, v;
+    int rc;
+
+    switch (t->type) {
+    case TFA_TOK_OBJ:
+    case TFA_TOK_ARR:
+        for (;;) {
+            if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
+                return rc;
+            if (k.type == TFA_TOK_OBJ_END || k.type == TFA_TOK_ARR_END)
+                return 0;
+            if (k.type == TFA_TOK_KEY) {
+                path_key(&r->path, &k);
+                if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+                    return rc;
+            } else {
+                tfa_buf_printf(&r->path, "[%lu]", i++);
+                v = k;
+            }
+            if ((rc = path_status(r, &v)) != 0 || (rc = walk(r, side, &v)) != 0)
+                return rc;
+            tfa_buf_truncate(&r->path, base);
+        }
+    case TFA_TOK_NULL:
+        return 0; /* null is "absent": see valdiff.h */
+    default:
+        if ((side == TFA_SIDE_UNKNOWN || side == TFA_SIDE_SENSITIVE) && t->type != TFA_TOK_TRUE)
+            return 0;
+        rc = tfa_valdiff_leaf(r->diff, side, r->path.ptr, r->path.len, leaf_digest(t));
+        return rc ? tfa_error_oom(r->err) : 0;
+    }
+}
+
+static int walk_value(plan_reader *r, tfa_side side)
+{
+    tfa_token t;
+    int rc = tfa_scan_next(r->scan, &t, r->err);
+    if (rc)
+        return rc;
+    /* a no-op change's values cannot differ: skip them unread */
+    if (r->action_known && r->action == TFA_ACTION_NOOP)
+        return tfa_scan_skip(r->scan, &t, r->err);
+    tfa_buf_clear(&r->path);
+    return walk(r, side, &t);
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+/* Classify an actions list (jsonplan Change.Actions). */
+static void classify(const char *a0, const char *a1, unsigned n, tfa_action *action,
+                     tfa_replace *replace)
+{
+    *replace = TFA_REPLACE_NONE;
+    *action = TFA_ACTION_UNKNOWN;
+    if (n == 1) {
+        *action = tfa_action_from_name(a0);
+        if (*action == TFA_ACTION_REPLACE)
+            *action = TFA_ACTION_UNKNOWN; /* "replace" is our class, not Terraform's word */
+    } else if (n == 2) {
+        if (strcmp(a0, "delete") == 0 && strcmp(a1, "create") == 0)
+            *replace = TFA_REPLACE_DELETE_FIRST;
+        else if (strcmp(a0, "create") == 0 && strcmp(a1, "delete") == 0)
+            *replace = TFA_REPLACE_CREATE_FIRST;
+        else if (strcmp(a0, "create") == 0 && strcmp(a1, "forget") == 0)
+            *replace = TFA_REPLACE_CREATE_FORGET;
+        if (*replace != TFA_REPLACE_NONE)
+            *action = TFA_ACTION_REPLACE;
+    }
+}
+
+/* "actions": ["delete", "create"] -> class. */
+int tfa_plan__read_actions(plan_reader *r, tfa_action *action, tfa_replace *replace)
+{
+    char a[2][16] = {"", ""};
+    unsigned n = 0;
+    tfa_token t;
+    int rc;
+
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "actions", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_ARR_END)
+            break;
+        if (t.type != TFA_TOK_STR || t.truncated)
+            return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "\"actions\" must be an array of strings");
+        if (n < 2 && t.len < sizeof(a[0]) && !t.escaped)
+            memcpy(a[n], t.ptr, t.len);
+        n++;
+    }
+    classify(a[0], a[1], n, action, replace);
+    if (*action == TFA_ACTION_UNKNOWN)
+        return tfa_run_add_note(r->run, r->ctx->input, &t.pos,
+                                "unknown actions list at this position; counted as \"unknown\"")
+                   ? tfa_error_oom(r->err)
+                   : 0;
+    return 0;
+}
+
+/* ---- change objects ---------------------------------------------------------- */
+
+/* "replace_paths": [["tags", "Name"], ["ingress", 0]] -> "tags.Name", "ingress[0]". */
+static int read_replace_paths(plan_reader *r)
+{
+    tfa_token t, step;
+    int rc;
+
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "replace_paths", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_ARR_END)
+            return 0;
+        if (t.type != TFA_TOK_ARR)
+            return tfa_plan__fail(r, &t.pos, TFA_EINPUT,
+                                  "\"replace_paths\" must hold arrays of steps");
+        tfa_buf_clear(&r->path);
+        for (;;) {
+            if ((rc = tfa_scan_next(r->scan, &step, r->err)) != 0)
+                return rc;
+            if (step.type == TFA_TOK_ARR_END)
+                break;
+            if (step.type == TFA_TOK_STR && !step.truncated)
+                path_key(&r->path, &step);
+            else if (step.type == TFA_TOK_NUM)
+                tfa_buf_printf(&r->path, "[%.*s]", (int)step.len, step.ptr);
+            else
+                return tfa_plan__fail(r, &step.pos, TFA_EINPUT,
+                                      "a replace path step must be a string or number");
+            if ((rc = path_status(r, &step)) != 0)
+                return rc;
+        }
+        tfa_buf_put(&r->rpaths, r->path.ptr, r->path.len + 1); /* with its NUL */
+        if (tfa_buf_status(&r->rpaths))
+            return tfa_error_oom(r->err);
+        r->n_rpaths++;
+    }
+}
+
+/* "importing": {"id": "..."} (also {"unknown": true}, {"identity": {...}}). */
+static int read_importing(plan_reader *r)
+{
+    tfa_token t, v;
+    int rc;
+
+    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+        return rc;
+    if (t.type == TFA_TOK_NULL)
+        return 0;
+    if (t.type != TFA_TOK_OBJ)
+        return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "\"importing\" must be an object");
+    r->importing = 1;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            return 0;
+        int is_id = tfa_token_is(&t, "id");
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+            return rc;
+        if (is_id) {
+            if ((rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID],
+                                      r->err)) < 0)
+                return rc;
+            r->have[F_IMPORT_ID] = rc;
+        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
+            return rc;
+        }
+    }
+}
+
+/* The "change" object of a resource change. */
+static int read_change(plan_reader *r)
+{
+    static const struct {
+        const char *key;
+        tfa_side side;
+    } sides[] = {{"before", TFA_SIDE_BEFORE},
+                 {"after", TFA_SIDE_AFTER},
+                 {"after_unknown", TFA_SIDE_UNKNOWN},
+                 {"before_sensitive", TFA_SIDE_SENSITIVE},
+                 {"after_sensitive", TFA_SIDE_SENSITIVE}};
+    tfa_token t, v;
+    size_t k;
+    int rc;
+
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "change", r->err)) != 0)
+        return rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+            return rc;
+        if (t.type == TFA_TOK_OBJ_END)
+            return 0;
+        for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(&t, sides[k].key); k++)
+            ;
+        if (k < TFA_ARRAY_SIZE(sides)) {
+            rc = walk_value(r, sides[k].side);
+        } else if (tfa_token_is(&t, "actions")) {
+            rc = tfa_plan__read_actions(r, &r->action, &r->replace);
+            r->action_known = 1;
+        } else if (tfa_token_is(&t, "replace_paths")) {
+            rc = read_replace_paths(r);
+        } else if (tfa_token_is(&t, "importing")) {
+            rc = read_importing(r);
+        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
+            rc = tfa_scan_skip(r->scan, &v, r->err);
+        }
+        if (rc)
+            return rc;
+    }
+}
+
+/* "index": 0 or "key" -> its JSON text. */
+static int read_index(plan_reader *r, const tfa_token *v)
+{
+    tfa_buf *b = &r->field[F_INDEX];
+    tfa_buf_clear(b);
+    r->have[F_INDEX] = 0;
+    if (v->type == TFA_TOK_NULL)
+        return 0;
+    if (v->type == TFA_TOK_NUM)
+        tfa_buf_put(b, v->ptr, v->len);
+    else if (v->type == TFA_TOK_STR && !v->truncated)
+        tfa_buf_printf(b, "\"%.*s\"", (int)v->len, v->ptr);
+    else
+        return tfa_plan__fail(r, &v->pos, TFA_EINPUT, "\"index\" must be a number or a string");
+    if (tfa_buf_status(b))
+        return tfa_plan__fail(r, &v->pos, TFA_ELIMIT, "\"index\" is longer than %zu bytes", b->max);
+    r->have[F_INDEX] = 1;
+    return 0;
+}
+
+static const char *const field_keys[F_COUNT] = {
+    "address", "previous_address", "module_address", "mode",          "type", "name",
+    NULL,      "provider_name",    "deposed",        "action_reason", NULL,   NULL};
+
+void tfa_plan__reset_change(plan_reader *r)
+{
+    int f;
+    for (f = 0; f < F_COUNT; f++)
+        r->have[f] = 0;
+    r->action = TFA_ACTION_UNKNOWN;
+    r->replace = TFA_REPLACE_NONE;
+    r->action_known = r->importing = 0;
+    tfa_buf_clear(&r->rpaths);
+    r->n_rpaths = 0;
+    tfa_valdiff_reset(r->diff);
+}
+
+/* One key of a resource change object; the key token is `t`. */
+int tfa_plan__read_change_key(plan_reader *r, const tfa_token *t)
+{
+    tfa_token v;
+    int f, rc;
+
+    if (tfa_token_is(t, "change"))
+        return read_change(r);
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+        return rc;
+    if (tfa_token_is(t, "index"))
+        return read_index(r, &v);
+    for (f = 0; f < F_COUNT; f++) {
+        if (field_keys[f] && tfa_token_is(t, field_keys[f])) {
+            rc = tfa_json_string(r->scan, &v, field_keys[f], &r->field[f], r->err);
+            if (rc < 0)
+                return rc;
+            r->have[f] = rc;
+            return 0;
+        }
+    }
+    return tfa_scan_skip(r->scan, &v, r->err);
+}
