@@ -8,17 +8,20 @@
 #   stdout   optional expected standard output (exact)
 #   stderr   optional expected standard error (exact)
 #   status   expected exit status (default 0)
-#   setup    optional shell script run first in $TMP (builds inputs)
+#   setup    optional shell script run first in $TMP (builds inputs; $SRC is
+#            the source tree root)
 # Runs from the source tree root. A case using $CORPUS is skipped (77) when
-# ../shared/corpus is absent.
+# ../shared/corpus is absent. With BLESS=1 the expected stdout, stderr and
+# status files are (re)written from this run instead of compared.
 set -u
-bin=$1 case=$2
+bin=$1 case=$(cd "$2" && pwd)
 export CORPUS=../shared/corpus FIXTURES=fixtures
 TMP=$(mktemp -d); export TMP
 trap 'rm -rf "$TMP"' EXIT
 if grep -q 'CORPUS' "$case/cmd" && [ ! -d "$CORPUS" ]; then
   echo "skipped: $CORPUS is absent"; exit 77
 fi
+SRC=$(pwd); export SRC
 if [ -f "$case/setup" ]; then
   (cd "$TMP" && bash "$case/setup") || { echo "setup failed"; exit 1; }
 fi
@@ -27,6 +30,14 @@ stdin=/dev/null
 eval "set -- $(cat "$case/cmd")"
 "$bin" "$@" <"$stdin" >"$TMP/.out" 2>"$TMP/.err"
 status=$?
+# the temp dir differs per run: expected files spell it $TMP
+sed -i "s|$TMP|\$TMP|g" "$TMP/.out" "$TMP/.err"
+if [ "${BLESS:-0}" = 1 ]; then
+  echo "$status" > "$case/status"
+  cp "$TMP/.out" "$case/stdout"; cp "$TMP/.err" "$case/stderr"
+  [ -s "$case/stdout" ] || rm -f "$case/stdout"
+  echo "blessed: status $status"; exit 0
+fi
 want=$(cat "$case/status" 2>/dev/null || echo 0)
 fail=0
 if [ "$status" != "$want" ]; then
