@@ -17,7 +17,7 @@ ifneq ($(PREFIX),)
   CMAKE_FLAGS += -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 endif
 
-.PHONY: all deps build test demo bench install lint clean
+.PHONY: all deps build test demo bench install lint clean fuzz
 all: build
 
 deps:
@@ -44,3 +44,11 @@ lint:
 
 clean:
 	rm -rf build build-asan
+
+# libFuzzer over every reader (clang, ASan+UBSan): FUZZ_TIME seconds per target,
+# seeded with fixtures/ and the corpus; crashes land in build-fuzz/crashes/.
+FUZZ_TIME ?= 60
+fuzz: deps
+	@CC=clang cmake -S . -B build-fuzz -DTFA_FUZZ=ON -DTFA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@scripts/fuzz.sh build-fuzz $(FUZZ_TIME)
