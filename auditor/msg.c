@@ -6,7 +6,8 @@
 #include "exit.h"
 #include "msg.h"
 
-__attribute__((format(printf, 2, 0))) static void vline(const char *prefix, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vline(const char *prefix, const char *fmt,
+                                                        va_list ap)
 {
     fputs("tfaudit: ", stderr);
     if (prefix)

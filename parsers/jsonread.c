@@ -4,6 +4,7 @@
 #include "util/compat.h"
 
 #include "jsonread.h"
+#include "util/hash.h"
 
 static const char *tok_name(tfa_tok t)
 {
@@ -144,4 +145,88 @@ int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err)
             *out = 1;
     } while (tfa_scan_depth(s) > depth);
     return 0;
+}
+
+int tfa_json_string_text(const tfa_token *t, tfa_buf *scratch, const char **text, size_t *len)
+{
+    if (!t->escaped) {
+        *text = t->ptr;
+        *len = t->len;
+        return 0;
+    }
+    tfa_buf_clear(scratch);
+    if (tfa_scan_decode(t, scratch) != 0)
+        return TFA_ENOMEM;
+    *text = scratch->ptr;
+    *len = scratch->len;
+    return 0;
+}
+
+uint64_t tfa_json_number_hash(const char *p, size_t n, uint64_t seed)
+{
+    /* value = (-1)^neg * digits * 10^exp with no leading/trailing zeros */
+    char digits[64];
+    size_t nd = 0, i = 0, skipped = 0;
+    long long exp = 0, e = 0;
+    int neg = 0, esign = 1, seen_dot = 0;
+    uint64_t h;
+
+    if (i < n && p[i] == '-')
+        neg = 1, i++;
+    for (; i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.'); i++) {
+        if (p[i] == '.') {
+            seen_dot = 1;
+            continue;
+        }
+        if (seen_dot)
+            exp--;
+        if (nd == 0 && p[i] == '0')
+            continue; /* leading zeros */
+        if (nd < sizeof(digits))
+            digits[nd++] = p[i];
+        else
+            skipped++, exp++; /* beyond 64 significant digits: scale only */
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-'))
+            esign = p[i++] == '-' ? -1 : 1;
+        for (; i < n && p[i] >= '0' && p[i] <= '9' && e < 100000000; i++)
+            e = e * 10 + (p[i] - '0');
+    }
+    exp += esign * e;
+    while (nd > 0 && digits[nd - 1] == '0')
+        nd--, exp++;
+    (void)skipped;
+    if (nd == 0)
+        return tfa_hash64("0", 1, seed); /* -0, 0.00, 0e5 */
+    h = tfa_hash64(digits, nd, seed ^ (neg ? 0x6e6567ull : 0));
+    return tfa_hash_mix(h, (uint64_t)exp);
+}
+
+static int ident_char(char c, int first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (!first && ((c >= '0' && c <= '9') || c == '-'));
+}
+
+int tfa_json_path_key(tfa_buf *path, const char *key, size_t len)
+{
+    size_t i;
+    int ident = len > 0;
+
+    for (i = 0; i < len && ident; i++)
+        ident = ident_char(key[i], i == 0);
+    if (ident) {
+        if (path->len)
+            tfa_buf_putc(path, '.');
+        return tfa_buf_put(path, key, len);
+    }
+    tfa_buf_put(path, "[\"", 2);
+    for (i = 0; i < len; i++) {
+        if (key[i] == '"' || key[i] == '\\')
+            tfa_buf_putc(path, '\\');
+        tfa_buf_putc(path, key[i]);
+    }
+    return tfa_buf_put(path, "\"]", 2);
 }

@@ -38,3 +38,22 @@ int tfa_json_check_version(tfa_scan *s, const tfa_token *t, const char *what, co
 int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err);
 
 #endif
+
+/*
+ * Canonical forms, so digests and paths do not depend on how a serializer
+ * chose to write the same value (escapes, number spelling, key order is
+ * handled by the callers).
+ *
+ * tfa_json_string_text: the decoded text of a KEY/STR token; no copy when
+ * the token has no escapes, else decoded into `scratch`. TFA_ENOMEM.
+ */
+int tfa_json_string_text(const tfa_token *t, tfa_buf *scratch, const char **text, size_t *len);
+
+/* A hash of a JSON number's value as exact decimal: 150, 150.0 and 1.5e2
+ * hash alike (sign, significant digits, decimal exponent). */
+uint64_t tfa_json_number_hash(const char *num, size_t len, uint64_t seed);
+
+/* Append an attribute path step for object key `key` (decoded text): `.key`
+ * (`key` at the root) when it is an identifier, else `["key"]` with `"` and
+ * `\` escaped. Returns the buffer status. */
+int tfa_json_path_key(tfa_buf *path, const char *key, size_t len);

@@ -22,30 +22,14 @@ int tfa_plan__fail(plan_reader *r, const tfa_pos *pos, int status, const char *f
     return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
 }
 
-static int is_identifier(const char *p, size_t n)
+/* Append object key `key` as a path step, from its decoded text. */
+static int path_key(plan_reader *r, const tfa_token *key)
 {
-    size_t i;
-    if (n == 0 || !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') || p[0] == '_'))
-        return 0;
-    for (i = 1; i < n; i++)
-        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-              (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-'))
-            return 0;
-    return 1;
-}
-
-/* Append an object key as a path step: `.name`, or `["odd key"]` (the raw
- * JSON text is already a valid escaped string body). */
-static int path_key(tfa_buf *path, const tfa_token *key)
-{
-    if (!key->escaped && is_identifier(key->ptr, key->len)) {
-        if (path->len)
-            tfa_buf_putc(path, '.');
-        return tfa_buf_put(path, key->ptr, key->len);
-    }
-    tfa_buf_put(path, "[\"", 2);
-    tfa_buf_put(path, key->ptr, key->len);
-    return tfa_buf_put(path, "\"]", 2);
+    const char *text;
+    size_t len;
+    if (tfa_json_string_text(key, &r->scratch, &text, &len) != 0)
+        return TFA_ENOMEM;
+    return tfa_json_path_key(&r->path, text, len);
 }
 
 static int path_status(plan_reader *r, const tfa_token *t)
@@ -57,17 +41,32 @@ static int path_status(plan_reader *r, const tfa_token *t)
     return rc ? tfa_error_oom(r->err) : 0;
 }
 
-static uint64_t leaf_digest(const tfa_token *t)
+/* Digest of a leaf's value, independent of how it was spelled: decoded
+ * strings, exact-decimal numbers. Strings longer than the scan window come
+ * as a digest of their raw text (the scanner streams them). */
+static int leaf_digest(plan_reader *r, const tfa_token *t, uint64_t *out)
 {
+    const char *text;
+    size_t len;
     switch (t->type) {
     case TFA_TOK_STR:
-        return t->truncated ? tfa_hash_mix(t->digest, 1) : tfa_hash64(t->ptr, t->len, 1);
+        if (t->truncated) {
+            *out = tfa_hash_mix(t->digest, 1);
+            return 0;
+        }
+        if (tfa_json_string_text(t, &r->scratch, &text, &len) != 0)
+            return TFA_ENOMEM;
+        *out = tfa_hash64(text, len, 1);
+        return 0;
     case TFA_TOK_NUM:
-        return tfa_hash64(t->ptr, t->len, 2);
+        *out = tfa_json_number_hash(t->ptr, t->len, 2);
+        return 0;
     case TFA_TOK_TRUE:
-        return 3;
+        *out = 3;
+        return 0;
     default:
-        return 4;
+        *out = 4;
+        return 0;
     }
 }
 
@@ -76,6 +75,7 @@ static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
 {
     size_t base = r->path.len;
     unsigned long i = 0;
+    uint64_t digest;
     tfa_token k, v;
     int rc;
 
@@ -88,7 +88,8 @@ static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
             if (k.type == TFA_TOK_OBJ_END || k.type == TFA_TOK_ARR_END)
                 return 0;
             if (k.type == TFA_TOK_KEY) {
-                path_key(&r->path, &k);
+                if (path_key(r, &k) != 0)
+                    return tfa_error_oom(r->err);
                 if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
                     return rc;
             } else {
@@ -104,8 +105,10 @@ static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
     default:
         if ((side == TFA_SIDE_UNKNOWN || side == TFA_SIDE_SENSITIVE) && t->type != TFA_TOK_TRUE)
             return 0;
-        rc = tfa_valdiff_leaf(r->diff, side, r->path.ptr, r->path.len, leaf_digest(t));
-        return rc ? tfa_error_oom(r->err) : 0;
+        if (leaf_digest(r, t, &digest) != 0 ||
+            tfa_valdiff_leaf(r->diff, side, r->path.ptr, r->path.len, digest) != 0)
+            return tfa_error_oom(r->err);
+        return 0;
     }
 }
 
@@ -200,9 +203,10 @@ static int read_replace_paths(plan_reader *r)
                 return rc;
             if (step.type == TFA_TOK_ARR_END)
                 break;
-            if (step.type == TFA_TOK_STR && !step.truncated)
-                path_key(&r->path, &step);
-            else if (step.type == TFA_TOK_NUM)
+            if (step.type == TFA_TOK_STR && !step.truncated) {
+                if (path_key(r, &step) != 0)
+                    return tfa_error_oom(r->err);
+            } else if (step.type == TFA_TOK_NUM)
                 tfa_buf_printf(&r->path, "[%.*s]", (int)step.len, step.ptr);
             else
                 return tfa_plan__fail(r, &step.pos, TFA_EINPUT,

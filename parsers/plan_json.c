@@ -481,6 +481,7 @@ static int reader_init(plan_reader *r, const tfa_read_ctx *ctx)
     for (f = 0; f < F_COUNT; f++)
         tfa_buf_init(&r->field[f], ctx->limits->string_bytes);
     tfa_buf_init(&r->path, TFA_LIMIT_PATH_BYTES);
+    tfa_buf_init(&r->scratch, TFA_LIMIT_SCAN_WINDOW);
     tfa_buf_init(&r->version, ctx->limits->string_bytes);
     tfa_buf_init(&r->rpaths, TFA_BUF_NO_MAX);
     so.ci_noise = 1;
@@ -496,6 +497,7 @@ static void reader_release(plan_reader *r)
     for (f = 0; f < F_COUNT; f++)
         tfa_buf_release(&r->field[f]);
     tfa_buf_release(&r->path);
+    tfa_buf_release(&r->scratch);
     tfa_buf_release(&r->version);
     tfa_buf_release(&r->rpaths);
     tfa_valdiff_free(r->diff);

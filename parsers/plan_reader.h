@@ -38,6 +38,7 @@ typedef struct plan_reader {
     tfa_input *in;
     tfa_valdiff *diff;
     tfa_buf path;           /* attribute path being walked */
+    tfa_buf scratch;        /* decoded text of escaped keys and strings */
     tfa_buf field[F_COUNT]; /* strings of the resource change being read */
     int have[F_COUNT];
     tfa_buf version; /* scratch for version strings */

@@ -39,7 +39,8 @@ int tfa_buf_put(tfa_buf *buf, const void *data, size_t len);
 int tfa_buf_puts(tfa_buf *buf, const char *s);
 int tfa_buf_putc(tfa_buf *buf, char c);
 int tfa_buf_printf(tfa_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int tfa_buf_vprintf(tfa_buf *buf, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+int tfa_buf_vprintf(tfa_buf *buf, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 int tfa_buf_status(const tfa_buf *buf);
 
 /* Hand the bytes to the caller (free with tfa_free) and reset the buffer.

@@ -46,7 +46,8 @@ void tfa_error_clear(tfa_error *err)
     tfa_error_init(err);
 }
 
-__attribute__((format(printf, 4, 0))) static int vset(tfa_error *err, int status, const tfa_pos *pos, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int
+vset(tfa_error *err, int status, const tfa_pos *pos, const char *fmt, va_list ap)
 {
     if (!err || err->status != 0)
         return status;

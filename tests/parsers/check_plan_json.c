@@ -333,19 +333,27 @@ START_TEST(plan_value_digest_ignores_layout_not_values)
     const char *b = "{\"resource_changes\": [ {\"change\": {\"after\": {\"b\": [\"p\", \"q\"], "
                     "\"a\": 2},\n \"before\": {\"b\": [\"p\",\"q\"], \"a\": 1}, \"actions\": "
                     "[\"update\"]}, \"address\": \"x.y\"} ] }";
+    /* the same values spelled differently: escapes, number forms */
+    const char *d = "{\"resource_changes\":[{\"address\":\"x.y\",\"change\":{\"actions\":"
+                    "[\"update\"],\"before\":{\"a\":1.0,\"b\":[\"\\u0070\",\"q\"]},\"after\":"
+                    "{\"\\u0061\":0.2e1,\"b\":[\"p\",\"q\"]}}}]}";
     const char *c = "{\"resource_changes\":[{\"address\":\"x.y\",\"change\":{\"actions\":"
                     "[\"update\"],\"before\":{\"a\":1,\"b\":[\"p\",\"q\"]},\"after\":{\"a\":3,"
                     "\"b\":[\"p\",\"q\"]}}}]}";
-    tfa_run *ra = NULL, *rb = NULL, *rc = NULL;
-    const tfa_change *ca, *cb, *cc;
+    tfa_run *ra = NULL, *rb = NULL, *rc = NULL, *rd = NULL;
+    const tfa_change *ca, *cb, *cc, *cd;
     tfa_error err;
 
     ck_assert_tfa_ok(load_text(a, TFA_KIND_PLAN, &ra, &err), &err);
     ck_assert_tfa_ok(load_text(b, TFA_KIND_PLAN, &rb, &err), &err);
     ck_assert_tfa_ok(load_text(c, TFA_KIND_PLAN, &rc, &err), &err);
+    ck_assert_tfa_ok(load_text(d, TFA_KIND_PLAN, &rd, &err), &err);
     ca = tfa_run_change(ra, TFA_LIST_CHANGES, 0);
     cb = tfa_run_change(rb, TFA_LIST_CHANGES, 0);
     cc = tfa_run_change(rc, TFA_LIST_CHANGES, 0);
+    cd = tfa_run_change(rd, TFA_LIST_CHANGES, 0);
+    ck_assert(ca->value_digest[0] == cd->value_digest[0]);
+    ck_assert(ca->value_digest[1] == cd->value_digest[1]);
     ck_assert(ca->value_digest[0] == cb->value_digest[0]);
     ck_assert(ca->value_digest[1] == cb->value_digest[1]);
     ck_assert(ca->value_digest[0] != cc->value_digest[0]);
@@ -354,6 +362,7 @@ START_TEST(plan_value_digest_ignores_layout_not_values)
     tfa_run_free(ra);
     tfa_run_free(rb);
     tfa_run_free(rc);
+    tfa_run_free(rd);
 }
 END_TEST
 
@@ -362,7 +371,7 @@ START_TEST(plan_odd_keys_become_bracketed_paths)
     const char *doc = "{\"resource_changes\":[{\"address\":\"x.y\",\"change\":{\"actions\":"
                       "[\"update\"],\"before\":{\"tags\":{\"kubernetes.io/role\":\"a\","
                       "\"q\\\"x\":\"1\"}},\"after\":{\"tags\":{\"kubernetes.io/role\":\"b\","
-                      "\"q\\\"x\":\"2\"}}}}]}";
+                      "\"q\\u0022x\":\"2\"}}}}]}";
     tfa_run *run = NULL;
     tfa_error err;
     tfa_buf b;
