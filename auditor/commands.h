@@ -15,5 +15,13 @@ typedef struct tfa_command {
 
 extern const tfa_cmd_spec tfa_cmd_summarize_spec;
 int tfa_cmd_summarize(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_drift_spec;
+int tfa_cmd_drift(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_verify_apply_spec;
+int tfa_cmd_verify_apply(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_pin_spec;
+int tfa_cmd_pin(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_diff_spec;
+int tfa_cmd_diff(int argc, char **argv);
 
 #endif

@@ -12,6 +12,10 @@
 
 static const tfa_command commands[] = {
     {&tfa_cmd_summarize_spec, tfa_cmd_summarize},
+    {&tfa_cmd_drift_spec, tfa_cmd_drift},
+    {&tfa_cmd_verify_apply_spec, tfa_cmd_verify_apply},
+    {&tfa_cmd_pin_spec, tfa_cmd_pin},
+    {&tfa_cmd_diff_spec, tfa_cmd_diff},
 };
 
 static const tfa_command *find(const char *name)

@@ -1,0 +1,158 @@
+/*
+ * cmd_verify_apply.c - `tfaudit verify-apply --plan PLAN --apply LOG`: did
+ * the apply do exactly what the approved plan said (checklist/verify.h)?
+ * Exit 0 match, 1 mismatch, 2 error.
+ */
+#include "util/compat.h"
+
+#include "cli_inputs.h"
+#include "commands.h"
+#include "exit.h"
+#include "msg.h"
+#include "render.h"
+#include "verify.h"
+
+typedef struct verify_opts {
+    const char *format;
+    tfa_strlist plans, applies;
+} verify_opts;
+
+static const tfa_opt options[] = {
+    {"plan", 0, TFA_OPT_LIST, offsetof(verify_opts, plans), "PLAN",
+     "the approved plan: plan JSON or a -json/text plan log (repeatable)", NULL},
+    {"apply", 0, TFA_OPT_LIST, offsetof(verify_opts, applies), "LOG",
+     "the apply's -json or text log (repeatable)", NULL},
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(verify_opts, format), "FORMAT",
+     "output format: text (default) or json", "text|json"},
+};
+
+const tfa_cmd_spec tfa_cmd_verify_apply_spec = {
+    "verify-apply",
+    "--plan PLAN --apply LOG [options]",
+    "Check that an apply did exactly what the approved plan promised",
+    "Lists every difference: planned but not applied (missing), applied but not\n"
+    "planned (unexpected), a different action (mismatched, e.g. planned update,\n"
+    "applied replace), errored and never-finished resources, and the apply's\n"
+    "summary counts against the plan's add/change/destroy.\n"
+    "Exit status: 0 match, 1 mismatch, 2 error.\n",
+    options,
+    TFA_ARRAY_SIZE(options),
+    0,
+    0};
+
+static const char *action_or_none(tfa_action a, const char *none)
+{
+    return a == TFA_ACTION_UNKNOWN ? none : tfa_action_name(a);
+}
+
+static void print_counts(const tfa_verify_result *v)
+{
+    const tfa_counts *p = &v->plan_counts, *a = &v->apply_counts;
+    if (!v->counts_compared)
+        return;
+    printf("  summary     plan %ld to add, %ld to change, %ld to destroy; apply %ld added, "
+           "%ld changed, %ld destroyed%s\n",
+           p->add, p->change, p->destroy, a->add, a->change, a->destroy,
+           v->counts_match ? "" : "  (differ)");
+}
+
+static void print_text(const tfa_verify_result *v)
+{
+    size_t i;
+    if (v->matches)
+        printf("Apply matches the plan: %zu planned, %zu applied.\n", v->planned, v->applied);
+    else
+        printf("Apply does NOT match the plan: %zu difference%s%s.\n", v->n_items,
+               v->n_items == 1 ? "" : "s", v->counts_match ? "" : ", summary counts differ");
+    for (i = 0; i < v->n_items; i++) {
+        const tfa_verify_item *it = &v->items[i];
+        printf("  %-11s %s  planned %s, applied %s\n", tfa_verify_kind_name(it->kind), it->address,
+               action_or_none(it->planned, "nothing"),
+               it->kind == TFA_VERIFY_ERRORED      ? "with an error"
+               : it->kind == TFA_VERIFY_INCOMPLETE ? "but never finished"
+                                                   : action_or_none(it->applied, "nothing"));
+    }
+    print_counts(v);
+}
+
+static json_t *counts_json(const tfa_counts *c)
+{
+    return json_pack("{s:I, s:I, s:I}", "add", (json_int_t)c->add, "change", (json_int_t)c->change,
+                     "destroy", (json_int_t)c->destroy);
+}
+
+static json_t *to_json(const tfa_verify_result *v)
+{
+    json_t *items = json_array(), *root;
+    size_t i;
+    for (i = 0; i < v->n_items; i++) {
+        const tfa_verify_item *it = &v->items[i];
+        json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o}", "address", it->address,
+                                               "kind", tfa_verify_kind_name(it->kind), "planned",
+                                               it->planned == TFA_ACTION_UNKNOWN
+                                                   ? json_null()
+                                                   : json_string(tfa_action_name(it->planned)),
+                                               "applied",
+                                               it->applied == TFA_ACTION_UNKNOWN
+                                                   ? json_null()
+                                                   : json_string(tfa_action_name(it->applied))));
+    }
+    root =
+        json_pack("{s:b, s:I, s:I, s:o}", "matches", v->matches, "planned", (json_int_t)v->planned,
+                  "applied", (json_int_t)v->applied, "differences", items);
+    for (i = 0; i < TFA_VERIFY_KIND_COUNT; i++)
+        json_object_set_new(root, tfa_verify_kind_name((tfa_verify_kind)i),
+                            json_integer((json_int_t)v->count[i]));
+    json_object_set_new(root, "counts_match", json_boolean(v->counts_match));
+    json_object_set_new(root, "plan_counts",
+                        v->counts_compared ? counts_json(&v->plan_counts) : json_null());
+    json_object_set_new(root, "apply_counts",
+                        v->counts_compared ? counts_json(&v->apply_counts) : json_null());
+    return root;
+}
+
+int tfa_cmd_verify_apply(int argc, char **argv)
+{
+    verify_opts o = {"text", {0}, {0}};
+    tfa_strlist args = {0}, all = {0};
+    tfa_verify_result *v = NULL;
+    tfa_run *run = NULL;
+    size_t i;
+    int rc = tfa_opts_parse(&tfa_cmd_verify_apply_spec, argc, argv, &o, &args);
+
+    if (rc)
+        goto done;
+    if (!o.plans.n || !o.applies.n) {
+        rc = tfa_msg_usage("verify-apply", "both --plan and --apply are required");
+        goto done;
+    }
+    for (i = 0; i < o.plans.n; i++)
+        tfa_strlist_push(&all, o.plans.items[i]);
+    for (i = 0; i < o.applies.n; i++)
+        tfa_strlist_push(&all, o.applies.items[i]);
+    if ((rc = tfa_cli_load_inputs(&run, &all, NULL, "verify-apply")) != 0)
+        goto done;
+    if (tfa_verify_apply(run, &v) != 0) {
+        rc = tfa_msg_error("out of memory");
+        goto done;
+    }
+    if (!v->has_plan || !v->has_apply) {
+        rc = tfa_msg_error("%s", !v->has_plan ? "--plan gave no plan (a plan JSON or a plan log)"
+                                              : "--apply gave no apply log");
+        goto done;
+    }
+    if (strcmp(o.format, "json") == 0)
+        rc = tfa_render_json(to_json(v));
+    else
+        print_text(v);
+    if (rc == 0 && (rc = tfa_render_finish()) == 0)
+        rc = v->matches ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+done:
+    tfa_verify_result_free(v);
+    tfa_run_free(run);
+    tfa_strlist_release(&all);
+    tfa_strlist_release(&o.plans);
+    tfa_strlist_release(&o.applies);
+    tfa_strlist_release(&args);
+    return rc < 0 ? TFA_EXIT_GO : rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * render.c - shared output pieces (see render.h).
+ */
+#include "util/compat.h"
+
+#include "exit.h"
+#include "msg.h"
+#include "render.h"
+
+const char *tfa_render_symbol(tfa_action action)
+{
+    switch (action) {
+    case TFA_ACTION_CREATE:
+        return "+";
+    case TFA_ACTION_UPDATE:
+        return "~";
+    case TFA_ACTION_DELETE:
+        return "-";
+    case TFA_ACTION_REPLACE:
+        return "-/+";
+    case TFA_ACTION_READ:
+        return "<=";
+    case TFA_ACTION_FORGET:
+        return ".";
+    case TFA_ACTION_NOOP:
+        return " ";
+    default:
+        return "?";
+    }
+}
+
+void tfa_render_paths(FILE *out, const tfa_change *c)
+{
+    size_t i;
+    for (i = 0; i < c->n_changed; i++) {
+        const char *p = c->changed[i][0] ? c->changed[i] : "(whole object)";
+        fprintf(out, "%s%s%s", i ? ", " : "", p, c->changed_sensitive[i] ? " (sensitive)" : "");
+    }
+    if (c->changed_truncated)
+        fputs(", ...", out);
+}
+
+json_t *tfa_render_paths_json(const tfa_change *c)
+{
+    json_t *arr = json_array();
+    size_t i;
+    for (i = 0; i < c->n_changed; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:b}", "path", c->changed[i], "sensitive",
+                                             c->changed_sensitive[i] != 0));
+    return arr;
+}
+
+int tfa_render_json(json_t *root)
+{
+    int rc = 0;
+    if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+        rc = tfa_msg_error("cannot write the output");
+    else
+        fputc('\n', stdout);
+    json_decref(root);
+    return rc;
+}
+
+int tfa_render_finish(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return tfa_msg_error("cannot write the output: %s", strerror(errno));
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * drift.c - the drift-free requirement (see drift.h).
+ */
+#include "util/compat.h"
+
+#include "drift.h"
+#include "verify.h"
+
+/* Managed changes a window expecting none must not have. */
+static size_t managed_changes(const tfa_run *run)
+{
+    tfa_list list = TFA_LIST_PLANNED;
+    size_t i, n = 0;
+
+    for (i = 0; i < tfa_run_input_count(run); i++)
+        if (tfa_run_input(run, i)->kind == TFA_KIND_PLAN)
+            list = TFA_LIST_CHANGES;
+    for (i = 0; i < tfa_run_change_count(run, list); i++) {
+        const tfa_change *c = tfa_run_change(run, list, i);
+        if (!tfa_input_is_plan_side(tfa_run_input(run, c->input)))
+            continue;
+        if (c->action == TFA_ACTION_NOOP || c->action == TFA_ACTION_READ)
+            continue;
+        if (c->res.mode && strcmp(c->res.mode, "managed") != 0)
+            continue;
+        n++;
+    }
+    return n;
+}
+
+void tfa_drift_check(const tfa_run *run, int expect_no_changes, tfa_drift_result *out)
+{
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    for (i = 0; i < tfa_run_input_count(run); i++) {
+        const tfa_input *in = tfa_run_input(run, i);
+        /* plans report drift; so do logs of any run that refreshed first
+         * (plan, apply, destroy, refresh-only), which is every run with a
+         * known operation */
+        if (tfa_input_is_plan_side(in) ||
+            ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) && in->log.operation))
+            out->determined = 1;
+    }
+    out->drift = tfa_run_change_count(run, TFA_LIST_DRIFT);
+    out->changes = managed_changes(run);
+    out->drift_free =
+        out->determined && out->drift == 0 && (!expect_no_changes || out->changes == 0);
+}

@@ -1,0 +1,39 @@
+/*
+ * plandiff.h - how two plans' change sets differ ("did the plan change
+ * between review and apply?"). Resource changes are matched by address and
+ * deposed key; pure no-ops are ignored on both sides (as for pins).
+ */
+#ifndef TFA_PLANDIFF_H
+#define TFA_PLANDIFF_H
+
+#include <stddef.h>
+
+#include "run.h"
+
+typedef enum tfa_plandiff_kind {
+    TFA_PLANDIFF_ADDED = 0, /* only in the second plan */
+    TFA_PLANDIFF_REMOVED,   /* only in the first plan */
+    TFA_PLANDIFF_ACTION,    /* a different action */
+    TFA_PLANDIFF_PATHS,     /* the same action on different attributes */
+    TFA_PLANDIFF_VALUES,    /* the same attributes change to different values */
+    TFA_PLANDIFF_KIND_COUNT
+} tfa_plandiff_kind;
+
+const char *tfa_plandiff_kind_name(tfa_plandiff_kind kind);
+
+typedef struct tfa_plandiff_item {
+    tfa_plandiff_kind kind;
+    const tfa_change *a, *b; /* borrowed; NULL on the side it is missing from */
+} tfa_plandiff_item;
+
+typedef struct tfa_plandiff_result {
+    const tfa_plandiff_item *items; /* sorted by address */
+    size_t n_items;
+    size_t count[TFA_PLANDIFF_KIND_COUNT];
+} tfa_plandiff_result;
+
+/* Compare the plan JSON changes of two runs. TFA_ENOMEM only. */
+int tfa_plan_diff(const tfa_run *a, const tfa_run *b, tfa_plandiff_result **out);
+void tfa_plandiff_result_free(tfa_plandiff_result *res);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * verify.h - did the apply do exactly what the approved plan said?
+ *
+ * The run holds both sides: the approved plan (a plan JSON, or a plan log:
+ * a UI or text log whose operation is "plan") and the apply (UI or text logs
+ * of an apply or destroy). Resources are compared by address:
+ *  - missing:    planned (any action but no-op and forget) but not applied
+ *  - unexpected: applied but not planned
+ *  - mismatched: both, with a different action class (planned update,
+ *                applied replace)
+ *  - errored:    the apply reported an error for it
+ *  - incomplete: the apply started it and never reported it finished
+ * and the apply's summary counts are compared with the plan's.
+ *
+ * Per address the apply's events combine: a delete and a create make a
+ * replace, whichever came first (create_before_destroy destroys the deposed
+ * object after creating the new one). Import-only changes (no-op with an
+ * import) need no apply event but may have one. Forgotten resources have no
+ * apply events; only the counts cover them.
+ */
+#ifndef TFA_VERIFY_H
+#define TFA_VERIFY_H
+
+#include <stddef.h>
+
+#include "run.h"
+
+typedef enum tfa_verify_kind {
+    TFA_VERIFY_MISSING = 0,
+    TFA_VERIFY_UNEXPECTED,
+    TFA_VERIFY_MISMATCHED,
+    TFA_VERIFY_ERRORED,
+    TFA_VERIFY_INCOMPLETE,
+    TFA_VERIFY_KIND_COUNT
+} tfa_verify_kind;
+
+/* "missing", "unexpected", "mismatched", "errored", "incomplete". */
+const char *tfa_verify_kind_name(tfa_verify_kind kind);
+
+typedef struct tfa_verify_item {
+    const char *address; /* borrowed from the run */
+    tfa_verify_kind kind;
+    tfa_action planned; /* TFA_ACTION_UNKNOWN when not planned */
+    tfa_action applied; /* TFA_ACTION_UNKNOWN when not applied */
+} tfa_verify_item;
+
+typedef struct tfa_verify_result {
+    int has_plan, has_apply;      /* inputs for each side were given */
+    const tfa_verify_item *items; /* sorted by address, then kind */
+    size_t n_items;
+    size_t count[TFA_VERIFY_KIND_COUNT];
+    size_t planned, applied; /* resources on each side */
+    int counts_compared;     /* both sides stated summary counts */
+    tfa_counts plan_counts, apply_counts;
+    int counts_match;
+    int matches; /* both sides present, no item, counts agree (or absent) */
+} tfa_verify_result;
+
+/* Compare; *out is freed with tfa_verify_result_free. TFA_ENOMEM only. */
+int tfa_verify_apply(const tfa_run *run, tfa_verify_result **out);
+void tfa_verify_result_free(tfa_verify_result *res);
+
+/* Which side an input belongs to (also used by facts and drift). */
+int tfa_input_is_plan_side(const tfa_input *in);
+int tfa_input_is_apply_side(const tfa_run *run, size_t input);
+
+#endif
