@@ -238,10 +238,9 @@ static int read_count(ui_log *l, const tfa_token *v, long *out)
  * "action_invocation": 0, "operation": "plan"} (change_summary.go). */
 static int read_changes(ui_log *l)
 {
-    static const char *const keys[] = {"add", "change", "remove", "import", "forget"};
-    long *slots[TFA_ARRAY_SIZE(keys)];
+    static const char *const keys[] = {"add", "change", "remove", "import", "forget", "operation"};
+    long *slots[5];
     tfa_token k, v;
-    size_t i;
     int rc, obj;
 
     slots[0] = &l->counts.add, slots[1] = &l->counts.change, slots[2] = &l->counts.destroy;
@@ -250,13 +249,12 @@ static int read_changes(ui_log *l)
         return rc;
     l->has_changes = 1;
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
+        int key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
         if ((rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
             return rc;
-        for (i = 0; i < TFA_ARRAY_SIZE(keys) && !tfa_token_is(&k, keys[i]); i++)
-            ;
-        if (i < TFA_ARRAY_SIZE(keys))
-            rc = read_count(l, &v, slots[i]);
-        else if (tfa_token_is(&k, "operation"))
+        if (key >= 0 && key < (int)TFA_ARRAY_SIZE(slots))
+            rc = read_count(l, &v, slots[key]);
+        else if (key >= 0)
             rc = str_value(l, &v, "operation", &l->operation, &l->has_operation);
         else
             rc = tfa_scan_skip(l->r.scan, &v, l->r.err);
@@ -292,11 +290,12 @@ static int read_output(ui_log *l, unsigned char flags[2])
     if ((rc = open_object(l, &obj)) != 0 || !obj)
         return rc;
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
+        int sensitive = tfa_token_is(&k, "sensitive"), action = tfa_token_is(&k, "action");
         if ((rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
             return rc;
-        if (tfa_token_is(&k, "sensitive") && v.type == TFA_TOK_TRUE)
+        if (sensitive && v.type == TFA_TOK_TRUE)
             flags[0] = 1;
-        else if (tfa_token_is(&k, "action") && v.type == TFA_TOK_STR)
+        else if (action && v.type == TFA_TOK_STR)
             flags[1] = (unsigned char)output_action(&v);
         else if ((rc = tfa_scan_skip(l->r.scan, &v, l->r.err)) != 0)
             return rc;
@@ -363,38 +362,49 @@ static int read_type(ui_log *l, const tfa_token *v)
 
 static int read_top_key(ui_log *l, const tfa_token *k)
 {
+    static const char *const keys[] = {"change",  "hook",   "diagnostic", "changes",
+                                       "outputs", "type",   "@module",    "terraform",
+                                       "tofu",    "opentf", "ui",         "tofu.ui"};
     uilog_reader *r = &l->r;
+    int key = tfa_uilog__key(k, keys, TFA_ARRAY_SIZE(keys)), rc;
     tfa_token v;
-    int rc;
 
-    if (tfa_token_is(k, "change") || tfa_token_is(k, "hook"))
+    switch (key) {
+    case 0:
+    case 1:
         return tfa_uilog__read_subject(r);
-    if (tfa_token_is(k, "diagnostic"))
+    case 2:
         return tfa_uilog__read_diagnostic(r);
-    if (tfa_token_is(k, "changes"))
+    case 3:
         return read_changes(l);
-    if (tfa_token_is(k, "outputs"))
+    case 4:
         return read_outputs(l);
-    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+    default:
+        break;
+    }
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0) /* k is stale from here on */
         return rc;
-    if (tfa_token_is(k, "type"))
+    switch (key) {
+    case 5:
         return read_type(l, &v);
-    if (tfa_token_is(k, "@module")) {
+    case 6:
         if (tfa_token_is(&v, "terraform.ui"))
             l->module_tool = TOOL_TERRAFORM;
         else if (tfa_token_is(&v, "tofu.ui") || tfa_token_is(&v, "opentf.ui"))
             l->module_tool = TOOL_OPENTOFU;
         return tfa_scan_skip(r->scan, &v, r->err);
-    }
-    if (tfa_token_is(k, "terraform") || tfa_token_is(k, "tofu") || tfa_token_is(k, "opentf")) {
-        l->tool = tfa_token_is(k, "terraform") ? TOOL_TERRAFORM : TOOL_OPENTOFU;
+    case 7:
+    case 8:
+    case 9:
+        l->tool = key == 7 ? TOOL_TERRAFORM : TOOL_OPENTOFU;
         return str_value(l, &v, "version", &l->version, &l->has_version);
-    }
-    if (tfa_token_is(k, "ui") || tfa_token_is(k, "tofu.ui")) {
+    case 10:
+    case 11:
         l->ui_pos = v.pos;
         return str_value(l, &v, "ui", &l->ui, &l->has_ui);
+    default: /* @level, @message, @timestamp, ... */
+        return tfa_scan_skip(r->scan, &v, r->err);
     }
-    return tfa_scan_skip(r->scan, &v, r->err); /* @level, @message, @timestamp, ... */
 }
 
 /* ---- what each message does -------------------------------------------------- */

@@ -90,6 +90,9 @@ int tfa_uilog__apply_event(uilog_reader *r, uilog_apply_event ev, const tfa_pos 
 /* A string value into field `f`; a value of another type is skipped and
  * leaves the field absent. 0 or a negative status (TFA_ELIMIT, TFA_ENOMEM). */
 int tfa_uilog__field(uilog_reader *r, const tfa_token *v, int f, const char *what);
+/* Index of the object key `k` in keys[0..n), or -1. Keys must be resolved
+ * before the value is read: reading moves the scanner's window under k. */
+int tfa_uilog__key(const tfa_token *k, const char *const *keys, size_t n);
 /* An error at `pos` naming the input; returns `status`. */
 int tfa_uilog__fail(uilog_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

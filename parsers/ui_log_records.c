@@ -48,6 +48,15 @@ int tfa_uilog__fail(uilog_reader *r, const tfa_pos *pos, int status, const char 
     return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
 }
 
+int tfa_uilog__key(const tfa_token *k, const char *const *keys, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (tfa_token_is(k, keys[i]))
+            return (int)i;
+    return -1;
+}
+
 int tfa_uilog__field(uilog_reader *r, const tfa_token *v, int f, const char *what)
 {
     int rc;
@@ -116,9 +125,11 @@ static int read_key(uilog_reader *r, const tfa_token *v)
         tfa_buf_printf(b, "\"%.*s\"", (int)v->len, v->ptr); /* raw text is valid JSON */
     else
         return tfa_scan_skip(r->scan, v, r->err);
-    if (tfa_buf_status(b))
+    if (tfa_buf_status(b) == TFA_ELIMIT)
         return tfa_uilog__fail(r, &v->pos, TFA_ELIMIT, "\"resource_key\" is longer than %zu bytes",
                                b->max);
+    if (tfa_buf_status(b))
+        return tfa_error_oom(r->err);
     r->have[UF_KEY] = 1;
     return 0;
 }
@@ -127,33 +138,26 @@ static int read_key(uilog_reader *r, const tfa_token *v)
  * address is all we keep. */
 static int read_resource(uilog_reader *r, int prev)
 {
-    static const struct {
-        const char *key;
-        int field;
-    } keys[] = {{"implied_provider", UF_PROVIDER},
-                {"module", UF_MODULE},
-                {"resource_type", UF_TYPE},
-                {"resource_name", UF_NAME}};
+    static const char *const keys[] = {"addr",   "resource_key",  "implied_provider",
+                                       "module", "resource_type", "resource_name"};
+    static const int fields[] = {UF_ADDR, UF_KEY, UF_PROVIDER, UF_MODULE, UF_TYPE, UF_NAME};
     tfa_token k, v;
-    size_t i;
-    int rc, more, obj;
+    int rc, more, obj, key;
 
     if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
+        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
         if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
             return rc;
-        if (tfa_token_is(&k, "addr")) {
+        if (key == 0)
             rc = tfa_uilog__field(r, &v, prev ? UF_PREV_ADDR : UF_ADDR, "addr");
-        } else if (!prev && tfa_token_is(&k, "resource_key")) {
+        else if (key == 1 && !prev)
             rc = read_key(r, &v);
-        } else {
-            for (i = 0; !prev && i < TFA_ARRAY_SIZE(keys) && !tfa_token_is(&k, keys[i].key); i++)
-                ;
-            rc = !prev && i < TFA_ARRAY_SIZE(keys)
-                     ? tfa_uilog__field(r, &v, keys[i].field, keys[i].key)
-                     : tfa_scan_skip(r->scan, &v, r->err);
-        }
+        else if (key > 1 && !prev)
+            rc = tfa_uilog__field(r, &v, fields[key], keys[key]);
+        else
+            rc = tfa_scan_skip(r->scan, &v, r->err);
         if (rc)
             return rc;
     }
@@ -170,10 +174,11 @@ static int read_importing(uilog_reader *r)
         return rc;
     r->importing = 1;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
+        int is_id = tfa_token_is(&k, "id");
         if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
             return rc;
-        rc = tfa_token_is(&k, "id") ? tfa_uilog__field(r, &v, UF_IMPORT_ID, "importing.id")
-                                    : tfa_scan_skip(r->scan, &v, r->err);
+        rc = is_id ? tfa_uilog__field(r, &v, UF_IMPORT_ID, "importing.id")
+                   : tfa_scan_skip(r->scan, &v, r->err);
         if (rc)
             return rc;
     }
@@ -197,31 +202,26 @@ static void read_elapsed(uilog_reader *r, const tfa_token *v)
 
 int tfa_uilog__read_subject(uilog_reader *r)
 {
-    static const struct {
-        const char *key;
-        int field;
-    } strings[] = {{"action", UF_ACTION},
-                   {"reason", UF_REASON},
-                   {"id_key", UF_ID_KEY},
-                   {"id_value", UF_ID_VALUE}};
+    static const char *const keys[] = {
+        "resource", "previous_resource", "importing",      "action", "reason",
+        "id_key",   "id_value",          "elapsed_seconds"};
+    static const int fields[] = {-1, -1, -1, UF_ACTION, UF_REASON, UF_ID_KEY, UF_ID_VALUE, -1};
     tfa_token k, v;
-    size_t i;
-    int rc, more, obj;
+    int rc, more, obj, key;
 
     if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
-        if (tfa_token_is(&k, "resource") || tfa_token_is(&k, "previous_resource")) {
-            rc = read_resource(r, tfa_token_is(&k, "previous_resource"));
-        } else if (tfa_token_is(&k, "importing")) {
+        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
+        if (key == 0 || key == 1) {
+            rc = read_resource(r, key == 1);
+        } else if (key == 2) {
             rc = read_importing(r);
         } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
-            for (i = 0; i < TFA_ARRAY_SIZE(strings) && !tfa_token_is(&k, strings[i].key); i++)
-                ;
-            if (i < TFA_ARRAY_SIZE(strings))
-                rc = tfa_uilog__field(r, &v, strings[i].field, strings[i].key);
-            else if (tfa_token_is(&k, "elapsed_seconds"))
+            if (key == 7)
                 read_elapsed(r, &v);
+            else if (key > 0)
+                rc = tfa_uilog__field(r, &v, fields[key], keys[key]);
             else /* provisioner output, generated_config, ...: never read */
                 rc = tfa_scan_skip(r->scan, &v, r->err);
         }
@@ -244,34 +244,44 @@ static int read_line_number(uilog_reader *r, const tfa_token *v, long long *out)
     return 0;
 }
 
-/* "range": {"filename": "main.tf", "start": {"line": 2, "column": 3, ...}, ...}. */
+/* "start": {"line": 2, "column": 3, "byte": 35}. */
+static int read_start(uilog_reader *r)
+{
+    static const char *const keys[] = {"line", "column"};
+    long long *slots[2];
+    tfa_token k, v;
+    int rc, more, obj, key;
+
+    slots[0] = &r->range_line, slots[1] = &r->range_column;
+    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+        return rc;
+    while ((rc = next_key(r, &k, &more)) == 0 && more) {
+        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+            return rc;
+        rc = key >= 0 ? read_line_number(r, &v, slots[key]) : tfa_scan_skip(r->scan, &v, r->err);
+        if (rc)
+            return rc;
+    }
+    return rc;
+}
+
+/* "range": {"filename": "main.tf", "start": {...}, "end": {...}}. */
 static int read_range(uilog_reader *r)
 {
     tfa_token k, v;
-    int rc, more, obj;
+    int rc, more, obj, is_file;
 
     if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
         if (tfa_token_is(&k, "start")) {
-            if ((rc = open_object(r, &v, &obj)) != 0)
-                return rc;
-            while (obj && (rc = next_key(r, &k, &more)) == 0 && more) {
-                if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-                    return rc;
-                if (tfa_token_is(&k, "line"))
-                    rc = read_line_number(r, &v, &r->range_line);
-                else if (tfa_token_is(&k, "column"))
-                    rc = read_line_number(r, &v, &r->range_column);
-                else
-                    rc = tfa_scan_skip(r->scan, &v, r->err);
-                if (rc)
-                    return rc;
-            }
-        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
-            rc = tfa_token_is(&k, "filename")
-                     ? tfa_uilog__field(r, &v, UF_RANGE_FILE, "range.filename")
-                     : tfa_scan_skip(r->scan, &v, r->err);
+            rc = read_start(r);
+        } else {
+            is_file = tfa_token_is(&k, "filename");
+            if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0)
+                rc = is_file ? tfa_uilog__field(r, &v, UF_RANGE_FILE, "range.filename")
+                             : tfa_scan_skip(r->scan, &v, r->err);
         }
         if (rc)
             return rc;
@@ -281,23 +291,23 @@ static int read_range(uilog_reader *r)
 
 int tfa_uilog__read_diagnostic(uilog_reader *r)
 {
+    static const char *const keys[] = {"range", "severity", "summary", "detail", "address"};
     tfa_token k, v;
-    int rc, more, obj;
+    int rc, more, obj, key;
 
     if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
         return rc;
     r->has_diag = 1;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
-        if (tfa_token_is(&k, "range")) {
+        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
+        if (key == 0) {
             rc = read_range(r);
         } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
-            if (tfa_token_is(&k, "severity"))
+            if (key == 1)
                 rc = tfa_uilog__field(r, &v, UF_SEVERITY, "severity");
-            else if (tfa_token_is(&k, "summary"))
-                rc = read_text(r, &v, UF_SUMMARY);
-            else if (tfa_token_is(&k, "detail"))
-                rc = read_text(r, &v, UF_DETAIL);
-            else if (tfa_token_is(&k, "address"))
+            else if (key == 2 || key == 3)
+                rc = read_text(r, &v, key == 2 ? UF_SUMMARY : UF_DETAIL);
+            else if (key == 4)
                 rc = tfa_uilog__field(r, &v, UF_DIAG_ADDR, "address");
             else /* "snippet" holds source code and expression values */
                 rc = tfa_scan_skip(r->scan, &v, r->err);
