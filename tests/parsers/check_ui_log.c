@@ -504,6 +504,106 @@ START_TEST(ui_log_takes_the_last_summary_and_agreeing_versions)
 }
 END_TEST
 
+/*
+ * Token text lives in the scanner's window and moves when the window is
+ * refilled, so a key must be resolved before its value is read. The first
+ * refill comes at the end of the detection head (TFA_LIMIT_DETECT_BYTES):
+ * padding the first line moves that boundary across every byte of the
+ * messages after it. A long last line makes the refill overwrite the whole
+ * head, so stale token text cannot still read right.
+ */
+START_TEST(ui_log_reads_messages_across_window_refills)
+{
+    static const char tail[] =
+        "{\"@level\":\"info\",\"change\":{\"resource\":{\"addr\":\"module.a.aws_s3_bucket.b["
+        "\\\"k\\\"]\","
+        "\"module\":\"module.a\",\"implied_provider\":\"aws\",\"resource_type\":\"aws_s3_bucket\","
+        "\"resource_name\":\"b\",\"resource_key\":\"k\"},\"previous_resource\":{\"addr\":"
+        "\"aws_s3_bucket.b\"},\"action\":\"update\",\"reason\":\"cannot_update\",\"importing\":"
+        "{\"id\":\"bkt\"}},\"type\":\"planned_change\"}\n"
+        "{\"@level\":\"error\",\"diagnostic\":{\"severity\":\"error\",\"summary\":\"boom\","
+        "\"detail\":\"bad\",\"address\":\"aws_s3_bucket.b\",\"range\":{\"filename\":\"s3.tf\","
+        "\"start\":{\"line\":12,\"column\":5,\"byte\":200}}},\"type\":\"diagnostic\"}\n"
+        "{\"hook\":{\"resource\":{\"addr\":\"aws_instance.x\",\"implied_provider\":\"aws\"},"
+        "\"action\":\"create\"},\"type\":\"apply_start\"}\n"
+        "{\"hook\":{\"resource\":{\"addr\":\"aws_instance.x\",\"implied_provider\":\"aws\"},"
+        "\"action\":\"create\",\"id_key\":\"id\",\"id_value\":\"i-42\",\"elapsed_seconds\":7},"
+        "\"type\":\"apply_complete\"}\n"
+        "{\"changes\":{\"add\":4,\"change\":3,\"import\":2,\"remove\":1,\"operation\":\"apply\"},"
+        "\"type\":\"change_summary\"}\n"
+        "{\"outputs\":{\"endpoint\":{\"sensitive\":true,\"action\":\"create\"}},\"type\":"
+        "\"outputs\"}\n"
+        "{\"@module\":\"tofu.ui\",\"tofu\":\"1.8.3\",\"type\":\"version\",\"ui\":\"1.2\"}\n";
+    static const char head[] = "{\"@level\":\"info\",\"@message\":\"",
+                      end[] = "\",\"type\":\"log\"}\n";
+    size_t fixed = sizeof(head) - 1 + sizeof(end) - 1, pad;
+    tfa_buf text;
+
+    tfa_buf_init(&text, TFA_BUF_NO_MAX);
+    for (pad = TFA_LIMIT_DETECT_BYTES - fixed - sizeof(tail); pad < TFA_LIMIT_DETECT_BYTES - fixed;
+         pad++) {
+        const tfa_change *c;
+        const tfa_diag *d;
+        const tfa_applied *a;
+        const tfa_input *in;
+        tfa_run *run;
+
+        tfa_buf_clear(&text);
+        tfa_buf_puts(&text, head);
+        tfa_buf_grow(&text, pad);
+        memset(text.ptr + text.len, 'x', pad);
+        text.len += pad;
+        text.ptr[text.len] = '\0';
+        tfa_buf_puts(&text, end);
+        tfa_buf_puts(&text, tail);
+        tfa_buf_puts(&text, head);
+        tfa_buf_grow(&text, TFA_LIMIT_DETECT_BYTES);
+        memset(text.ptr + text.len, 'y', TFA_LIMIT_DETECT_BYTES);
+        text.len += TFA_LIMIT_DETECT_BYTES;
+        text.ptr[text.len] = '\0';
+        tfa_buf_puts(&text, end);
+        ck_assert_int_eq(tfa_buf_status(&text), 0);
+        run = load_text(text.ptr);
+        in = tfa_run_input(run, 0);
+        ck_assert_int_eq(in->log.messages, 9);
+        ck_assert_uint_eq(tfa_run_change_count(run, TFA_LIST_PLANNED), 1);
+        c = tfa_run_change(run, TFA_LIST_PLANNED, 0);
+        str_eq_or_null(c->res.address, "module.a.aws_s3_bucket.b[\"k\"]", "address");
+        str_eq_or_null(c->res.index, "\"k\"", "index");
+        str_eq_or_null(c->res.provider, "aws", "provider");
+        str_eq_or_null(c->prev_address, "aws_s3_bucket.b", "prev_address");
+        str_eq_or_null(c->reason, "replace_because_cannot_update", "reason");
+        str_eq_or_null(c->importing_id, "bkt", "importing_id");
+        ck_assert_int_eq(c->action, TFA_ACTION_UPDATE);
+        d = tfa_run_diag(run, 0);
+        ck_assert_int_eq(d->severity, TFA_SEV_ERROR);
+        str_eq_or_null(d->summary, "boom", "summary");
+        str_eq_or_null(d->detail, "bad", "detail");
+        str_eq_or_null(d->address, "aws_s3_bucket.b", "diag address");
+        str_eq_or_null(d->range_file, "s3.tf", "range_file");
+        ck_assert_uint_eq(d->range_line, 12);
+        ck_assert_uint_eq(d->range_column, 5);
+        ck_assert_uint_eq(tfa_run_applied_count(run), 1);
+        a = tfa_run_applied(run, 0);
+        ck_assert_int_eq(a->status, TFA_APPLY_COMPLETE);
+        str_eq_or_null(a->id_key, "id", "id_key");
+        str_eq_or_null(a->id_value, "i-42", "id_value");
+        ck_assert_double_eq(a->elapsed, 7);
+        str_eq_or_null(in->log.operation, "apply", "operation");
+        counts_eq(&in->log.counts, 4, 3, 1, 2, 0);
+        ck_assert_uint_eq(tfa_run_output_count(run), 1);
+        str_eq_or_null(tfa_run_output(run, 0)->name, "endpoint", "output");
+        ck_assert_int_eq(tfa_run_output(run, 0)->sensitive, 1);
+        ck_assert_int_eq(tfa_run_output(run, 0)->action, TFA_ACTION_CREATE);
+        str_eq_or_null(in->tool, "opentofu", "tool");
+        str_eq_or_null(in->tool_version, "1.8.3", "tool_version");
+        str_eq_or_null(in->log.ui_version, "1.2", "ui_version");
+        tfa_run_free(run);
+    }
+    tfa_buf_release(&text);
+}
+END_TEST
+
 static int leaks(const char *s)
 {
     return s && strstr(s, TFA_TEST_CANARY) != NULL;
@@ -638,6 +738,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_counts_message_types_it_does_not_know);
     tcase_add_test(tc, ui_log_takes_the_last_summary_and_agreeing_versions);
     tcase_add_test(tc, ui_log_reads_ids_from_the_corpus_apply);
+    tcase_add_test(tc, ui_log_reads_messages_across_window_refills);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_test(tc, ui_log_rejects_lines_that_are_not_messages);
