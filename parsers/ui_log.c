@@ -195,31 +195,6 @@ static const char *tok_name(tfa_tok t)
     }
 }
 
-/* A string value into `b`; another type is skipped (*have = 0). */
-static int str_value(ui_log *l, const tfa_token *v, const char *what, tfa_buf *b, int *have)
-{
-    int rc;
-    *have = 0;
-    if (v->type != TFA_TOK_STR)
-        return tfa_scan_skip(l->r.scan, v, l->r.err);
-    if ((rc = tfa_json_string(l->r.scan, v, what, b, l->r.err)) < 0)
-        return rc;
-    *have = 1;
-    return 0;
-}
-
-/* The value after a key: *is_object says whether it is an object (now
- * open); anything else has been skipped. */
-static int open_object(ui_log *l, int *is_object)
-{
-    tfa_token v;
-    int rc = tfa_scan_next(l->r.scan, &v, l->r.err);
-    *is_object = rc == 0 && v.type == TFA_TOK_OBJ;
-    if (rc == 0 && !*is_object)
-        rc = tfa_scan_skip(l->r.scan, &v, l->r.err);
-    return rc;
-}
-
 /* A count of the change summary; anything but a non-negative integer is
  * treated as absent (0). */
 static int read_count(ui_log *l, const tfa_token *v, long *out)
@@ -245,7 +220,7 @@ static int read_changes(ui_log *l)
 
     slots[0] = &l->counts.add, slots[1] = &l->counts.change, slots[2] = &l->counts.destroy;
     slots[3] = &l->counts.import, slots[4] = &l->counts.forget;
-    if ((rc = open_object(l, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(&l->r, &obj)) != 0 || !obj)
         return rc;
     l->has_changes = 1;
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
@@ -255,7 +230,7 @@ static int read_changes(ui_log *l)
         if (key >= 0 && key < (int)TFA_ARRAY_SIZE(slots))
             rc = read_count(l, &v, slots[key]);
         else if (key >= 0)
-            rc = str_value(l, &v, "operation", &l->operation, &l->has_operation);
+            rc = tfa_uilog__string(&l->r, &v, "operation", &l->operation, &l->has_operation);
         else
             rc = tfa_scan_skip(l->r.scan, &v, l->r.err);
         if (rc)
@@ -287,7 +262,7 @@ static int read_output(ui_log *l, unsigned char flags[2])
 
     flags[0] = 0;
     flags[1] = TFA_ACTION_UNKNOWN; /* apply-time outputs state none */
-    if ((rc = open_object(l, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(&l->r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
         int sensitive = tfa_token_is(&k, "sensitive"), action = tfa_token_is(&k, "action");
@@ -311,7 +286,7 @@ static int read_outputs(ui_log *l)
     tfa_token k;
     int rc, obj;
 
-    if ((rc = open_object(l, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(&l->r, &obj)) != 0 || !obj)
         return rc;
     tfa_buf_clear(&o->names);
     tfa_buf_clear(&o->flags);
@@ -397,11 +372,11 @@ static int read_top_key(ui_log *l, const tfa_token *k)
     case 8:
     case 9:
         l->tool = key == 7 ? TOOL_TERRAFORM : TOOL_OPENTOFU;
-        return str_value(l, &v, "version", &l->version, &l->has_version);
+        return tfa_uilog__string(&l->r, &v, "version", &l->version, &l->has_version);
     case 10:
     case 11:
         l->ui_pos = v.pos;
-        return str_value(l, &v, "ui", &l->ui, &l->has_ui);
+        return tfa_uilog__string(&l->r, &v, "ui", &l->ui, &l->has_ui);
     default: /* @level, @message, @timestamp, ... */
         return tfa_scan_skip(r->scan, &v, r->err);
     }

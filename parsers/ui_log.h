@@ -87,9 +87,15 @@ typedef enum uilog_apply_event {
 int tfa_uilog__apply_event(uilog_reader *r, uilog_apply_event ev, const tfa_pos *pos,
                            const char *what);
 
-/* A string value into field `f`; a value of another type is skipped and
- * leaves the field absent. 0 or a negative status (TFA_ELIMIT, TFA_ENOMEM). */
+/* A string value into `b` (*have = 1); a value of another type is skipped
+ * and counts as absent (*have = 0). 0 or a negative status (TFA_ELIMIT when
+ * longer than b->max, TFA_ENOMEM). */
+int tfa_uilog__string(uilog_reader *r, const tfa_token *v, const char *what, tfa_buf *b, int *have);
+/* The same into field `f`. */
 int tfa_uilog__field(uilog_reader *r, const tfa_token *v, int f, const char *what);
+/* The value after an object key: *is_object says whether it is an object,
+ * now open; a value of any other type has been skipped. */
+int tfa_uilog__object(uilog_reader *r, int *is_object);
 /* Index of the object key `k` in keys[0..n), or -1. Keys must be resolved
  * before the value is read: reading moves the scanner's window under k. */
 int tfa_uilog__key(const tfa_token *k, const char *const *keys, size_t n);

@@ -57,16 +57,31 @@ int tfa_uilog__key(const tfa_token *k, const char *const *keys, size_t n)
     return -1;
 }
 
-int tfa_uilog__field(uilog_reader *r, const tfa_token *v, int f, const char *what)
+int tfa_uilog__string(uilog_reader *r, const tfa_token *v, const char *what, tfa_buf *b, int *have)
 {
     int rc;
-    r->have[f] = 0;
+    *have = 0;
     if (v->type != TFA_TOK_STR)
         return tfa_scan_skip(r->scan, v, r->err);
-    if ((rc = tfa_json_string(r->scan, v, what, &r->f[f], r->err)) < 0)
+    if ((rc = tfa_json_string(r->scan, v, what, b, r->err)) < 0)
         return rc;
-    r->have[f] = 1;
+    *have = 1;
     return 0;
+}
+
+int tfa_uilog__field(uilog_reader *r, const tfa_token *v, int f, const char *what)
+{
+    return tfa_uilog__string(r, v, what, &r->f[f], &r->have[f]);
+}
+
+int tfa_uilog__object(uilog_reader *r, int *is_object)
+{
+    tfa_token v;
+    int rc = tfa_scan_next(r->scan, &v, r->err);
+    *is_object = rc == 0 && v.type == TFA_TOK_OBJ;
+    if (rc == 0 && !*is_object)
+        rc = tfa_scan_skip(r->scan, &v, r->err);
+    return rc;
 }
 
 /* Diagnostic text: kept up to TFA_LIMIT_MESSAGE_BYTES, cut at a character
@@ -95,21 +110,11 @@ static int read_text(uilog_reader *r, const tfa_token *v, int f)
     return 0;
 }
 
-/* Next key of an object, or 0 at its end (*key untouched). */
+/* Next token of an open object: *more says it is a key (not the closing brace). */
 static int next_key(uilog_reader *r, tfa_token *key, int *more)
 {
     int rc = tfa_scan_next(r->scan, key, r->err);
     *more = rc == 0 && key->type == TFA_TOK_KEY;
-    return rc;
-}
-
-/* The value after `key`: read when *v is an object, else skipped. */
-static int open_object(uilog_reader *r, tfa_token *v, int *is_object)
-{
-    int rc = tfa_scan_next(r->scan, v, r->err);
-    *is_object = rc == 0 && v->type == TFA_TOK_OBJ;
-    if (rc == 0 && !*is_object)
-        rc = tfa_scan_skip(r->scan, v, r->err);
     return rc;
 }
 
@@ -144,7 +149,7 @@ static int read_resource(uilog_reader *r, int prev)
     tfa_token k, v;
     int rc, more, obj, key;
 
-    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
         key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
@@ -170,7 +175,7 @@ static int read_importing(uilog_reader *r)
     tfa_token k, v;
     int rc, more, obj;
 
-    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     r->importing = 1;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
@@ -209,7 +214,7 @@ int tfa_uilog__read_subject(uilog_reader *r)
     tfa_token k, v;
     int rc, more, obj, key;
 
-    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
         key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
@@ -253,7 +258,7 @@ static int read_start(uilog_reader *r)
     int rc, more, obj, key;
 
     slots[0] = &r->range_line, slots[1] = &r->range_column;
-    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
         key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
@@ -272,7 +277,7 @@ static int read_range(uilog_reader *r)
     tfa_token k, v;
     int rc, more, obj, is_file;
 
-    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
         if (tfa_token_is(&k, "start")) {
@@ -295,7 +300,7 @@ int tfa_uilog__read_diagnostic(uilog_reader *r)
     tfa_token k, v;
     int rc, more, obj, key;
 
-    if ((rc = open_object(r, &v, &obj)) != 0 || !obj)
+    if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     r->has_diag = 1;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
