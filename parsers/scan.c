@@ -41,6 +41,9 @@ struct tfa_scan {
     uint64_t line_start; /* decoded offset of the current line's first byte */
     int eof;
     int ci_noise;
+    int lines;                    /* JSON Lines: a top-level value per line */
+    unsigned long value_end_line; /* line where the last top-level value ended */
+    int truncated;                /* the input ended inside a value */
     enum state state;
     unsigned depth, max_depth;
     unsigned long documents; /* top-level values completed */
@@ -69,6 +72,7 @@ int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, t
     if (s->max_depth > TFA_LIMIT_JSON_DEPTH)
         s->max_depth = TFA_LIMIT_JSON_DEPTH;
     s->ci_noise = opts ? opts->ci_noise : 0;
+    s->lines = opts ? opts->lines : 0;
     tfa_buf_init(&s->key, TFA_LIMIT_SCAN_WINDOW);
     *out = s;
     return 0;
@@ -81,6 +85,11 @@ void tfa_scan_free(tfa_scan *s)
     tfa_buf_release(&s->key);
     tfa_free(s->buf);
     tfa_free(s);
+}
+
+int tfa_scan_truncated(const tfa_scan *s)
+{
+    return s->truncated;
 }
 
 unsigned tfa_scan_depth(const tfa_scan *s)
@@ -124,6 +133,15 @@ int tfa_scan_fail(const tfa_scan *s, tfa_error *err, const tfa_pos *pos, int sta
     err->offset = here.offset;
     tfa_error_set_source(err, tfa_stream_name(s->in));
     return status;
+}
+
+/* The input ended inside a value: report it at the end of the input. */
+static int fail_at_end(tfa_scan *s, tfa_error *err, const char *where)
+{
+    s->pos = s->len;
+    s->truncated = 1;
+    return tfa_scan_fail(s, err, NULL, TFA_EINPUT, "unexpected end of input%s (truncated JSON?)",
+                         where);
 }
 
 /*
@@ -305,11 +323,8 @@ static int string_more(tfa_scan *s, strscan *st, int is_key, tfa_error *err)
     st->start = 0;
     if (n < 0)
         return (int)n;
-    if (n == 0) {
-        s->pos = s->len; /* report where the input ends */
-        return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
-                             "unexpected end of input inside a string (truncated JSON?)");
-    }
+    if (n == 0)
+        return fail_at_end(s, err, " inside a string");
     return 0;
 }
 
@@ -357,11 +372,8 @@ static int scan_string(tfa_scan *s, tfa_token *tok, int is_key, tfa_error *err)
             return c == '\\' ? tfa_scan_fail(s, err, NULL, TFA_EINPUT, "invalid escape in string")
                              : bad_string_byte(s, c, err);
         if (n < 0) {
-            if (s->eof) {
-                s->pos = s->len;
-                return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
-                                     "unexpected end of input inside a string (truncated JSON?)");
-            }
+            if (s->eof)
+                return fail_at_end(s, err, " inside a string");
             if ((rc = string_more(s, &st, is_key, err)) != 0)
                 return rc;
             continue;
@@ -403,6 +415,7 @@ static int ensure(tfa_scan *s, size_t need, tfa_error *err)
 static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
 {
     size_t start = s->pos, i;
+    const char *p, *e;
     long long n;
     int frac = 0, expo = 0;
 
@@ -425,8 +438,8 @@ static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
     tok->ptr = s->buf + start;
     tok->len = i - start;
     /* validate the grammar: -? int frac? exp? */
+    p = tok->ptr, e = tok->ptr + tok->len;
     {
-        const char *p = tok->ptr, *e = tok->ptr + tok->len;
         if (p < e && *p == '-')
             p++;
         if (p == e || !(*p >= '0' && *p <= '9'))
@@ -475,6 +488,8 @@ static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
     s->pos = i;
     return 0;
 bad:
+    if (p == e && i == s->len && s->eof) /* "-", "1.", "1e" cut off by the end */
+        return fail_at_end(s, err, "");
     return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT, "invalid number");
 }
 
@@ -490,14 +505,16 @@ static int scan_literal(tfa_scan *s, tfa_token *tok, tfa_error *err)
     if (rc)
         return rc;
     for (k = 0; k < TFA_ARRAY_SIZE(lits); k++) {
-        if (s->len - s->pos >= lits[k].len &&
-            memcmp(s->buf + s->pos, lits[k].text, lits[k].len) == 0) {
+        size_t avail = s->len - s->pos;
+        if (avail >= lits[k].len && memcmp(s->buf + s->pos, lits[k].text, lits[k].len) == 0) {
             tok->type = lits[k].type;
             tok->ptr = s->buf + s->pos;
             tok->len = lits[k].len;
             s->pos += lits[k].len;
             return 0;
         }
+        if (s->eof && avail < lits[k].len && memcmp(s->buf + s->pos, lits[k].text, avail) == 0)
+            return fail_at_end(s, err, ""); /* "tr" cut off by the end */
     }
     return tfa_scan_fail(s, err, &tok->pos, TFA_EINPUT,
                          "invalid literal (expected true, false or null)");
@@ -584,6 +601,7 @@ static void after_value(tfa_scan *s)
     if (s->depth == 0) {
         s->state = ST_TOP;
         s->documents++;
+        s->value_end_line = s->line;
     } else {
         s->state = ST_COMMA_OR_END;
     }
@@ -606,6 +624,8 @@ static int scan_value(tfa_scan *s, tfa_token *tok, tfa_error *err)
     char c = s->buf[s->pos];
     int rc;
 
+    if (s->lines && s->state == ST_TOP && s->documents > 0 && s->line == s->value_end_line)
+        return unexpected(s, c, "a line break after the JSON value", err);
     switch (c) {
     case '{':
     case '[':
@@ -633,7 +653,7 @@ static int scan_value(tfa_scan *s, tfa_token *tok, tfa_error *err)
             rc = scan_number(s, tok, err);
             break;
         }
-        if (s->state == ST_TOP && s->documents > 0)
+        if (s->state == ST_TOP && s->documents > 0 && !s->lines)
             return unexpected(s, c, "end of input after the JSON document", err);
         return unexpected(s, c, "a JSON value", err);
     }
@@ -669,8 +689,7 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
                 tok->type = TFA_TOK_EOF;
                 return 0;
             }
-            return tfa_scan_fail(s, err, NULL, TFA_EINPUT,
-                                 "unexpected end of input (truncated JSON?)");
+            return fail_at_end(s, err, "");
         }
         c = s->buf[s->pos];
         switch (s->state) {

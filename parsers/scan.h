@@ -11,7 +11,9 @@
  * -json`, UI logs with one message per line); TFA_TOK_EOF comes after the
  * last. With `ci_noise` set, wrapper noise between top-level values is
  * skipped: lines starting "[command]", "::" or "##[" (GitHub Actions
- * workflow commands) and literal "%0A"/"%0D" escapes.
+ * workflow commands) and literal "%0A"/"%0D" escapes. With `lines` set, the
+ * input is JSON Lines (UI logs): each top-level value must start on a line
+ * of its own.
  *
  * Token text stays valid until the next call, except a KEY's text, which
  * stays valid until the next KEY token: readers may read a key's value first
@@ -56,11 +58,12 @@ typedef struct tfa_token {
 typedef struct tfa_scan_options {
     unsigned max_depth; /* 0 = TFA_LIMIT_JSON_DEPTH */
     int ci_noise;       /* skip CI wrapper noise between top-level values */
+    int lines;          /* JSON Lines: one top-level value per line */
 } tfa_scan_options;
 
 #define TFA_SCAN_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        0, 0                                                                                       \
+        0, 0, 0                                                                                    \
     }
 
 typedef struct tfa_scan tfa_scan;
@@ -75,6 +78,11 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err);
 /* After an OBJ or ARR token: consume the rest of that value, validating it.
  * After any other token: nothing to do. */
 int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err);
+
+/* After tfa_scan_next failed: whether it failed because the input ended
+ * inside a value (a truncated document or a cut-off last log line), as
+ * opposed to bad JSON. Readers of logs keep what came before such a tail. */
+int tfa_scan_truncated(const tfa_scan *s);
 
 /* Containers open right now (0 between top-level values). */
 unsigned tfa_scan_depth(const tfa_scan *s);

@@ -1,10 +1,681 @@
-/* ui_log.c - placeholder until the ui_log reader lands (issue 3). */
+/*
+ * ui_log.c - reads the streaming output of `terraform plan|apply|destroy
+ * -json` (also `test -json`, `query -json`, and OpenTofu's `tofu ... -json`)
+ * into the run model: one JSON object per line, as HCP Terraform stores it.
+ *
+ *   {"@level":"info","@message":"Terraform 1.9.5","@module":"terraform.ui",
+ *    "@timestamp":"...","terraform":"1.9.5","type":"version","ui":"1.2"}
+ *   {..."change":{"resource":{"addr":"aws_instance.web",...},"action":"create"},
+ *    "type":"planned_change"}
+ *   {..."changes":{"add":1,"change":0,"import":0,"remove":0,"operation":"plan"},
+ *    "type":"change_summary"}
+ *
+ * Follows Terraform's "Machine-Readable UI" documentation and
+ * hashicorp/terraform internal/command/views/json (UI schema versions 0.1
+ * through 1.3). Per that documentation a later minor "ui" version is read
+ * (noted; the message types it adds count as unknown) and a later major is
+ * refused. OpenTofu writes "tofu" (early forks "opentf") where Terraform
+ * writes "terraform", and "tofu.ui" as its module; either tells the tool.
+ *
+ * What becomes of each message type:
+ *   version            tool, tool_version, log.ui_version (kept where all
+ *                      version messages of the log agree)
+ *   planned_change     a TFA_LIST_PLANNED change    resource_drift  TFA_LIST_DRIFT
+ *   change_summary     operation and counts; the last one wins
+ *   apply_*            tfa_applied records (ui_log_records.c)
+ *   diagnostic         a tfa_diag (error/warning counts)
+ *   outputs            tfa_output names and sensitivity from the last such
+ *                      message; values are never read
+ *   everything else    counted; a type Terraform does not define (or this
+ *                      build does not know) counts in log.unknown_messages
+ * A line that is not a JSON object is an error at that line. A last line cut
+ * off inside its JSON (the input ends inside a value) is skipped with a note
+ * and log.truncated_tail; everything before it is kept.
+ */
 #include "util/compat.h"
 
-#include "readers.h"
+#include "jsonread.h"
+#include "ui_log.h"
+#include "util/limits.h"
+
+/* Newest UI schema this build knows (views.JSON_UI_VERSION). */
+#define UI_MAJOR 1
+#define UI_MINOR 3
+
+/* Longest message type name compared (the longest Terraform type has 46). */
+#define TYPE_MAX 64
+
+typedef enum msg_kind {
+    M_OTHER = 0, /* known; nothing recorded */
+    M_VERSION,
+    M_DIAG,
+    M_PLANNED,
+    M_DRIFT,
+    M_SUMMARY,
+    M_OUTPUTS,
+    M_APPLY_START,
+    M_APPLY_PROGRESS,
+    M_APPLY_COMPLETE,
+    M_APPLY_ERRORED
+} msg_kind;
+
+typedef struct msg_type {
+    const char *name;
+    msg_kind kind;
+} msg_type;
+
+/* Sorted (strcmp) for bsearch: views/json/message_types.go, plus OpenTofu's
+ * "output" and the short-lived "deferred_change". */
+static const msg_type types[] = {
+    {"action_complete", M_OTHER},
+    {"action_errored", M_OTHER},
+    {"action_progress", M_OTHER},
+    {"action_start", M_OTHER},
+    {"apply_complete", M_APPLY_COMPLETE},
+    {"apply_errored", M_APPLY_ERRORED},
+    {"apply_progress", M_APPLY_PROGRESS},
+    {"apply_start", M_APPLY_START},
+    {"built_in_provider_available", M_OTHER},
+    {"change_summary", M_SUMMARY},
+    {"deferred_change", M_OTHER},
+    {"diagnostic", M_DIAG},
+    {"ephemeral_op_complete", M_OTHER},
+    {"ephemeral_op_errored", M_OTHER},
+    {"ephemeral_op_progress", M_OTHER},
+    {"ephemeral_op_start", M_OTHER},
+    {"list_complete", M_OTHER},
+    {"list_resource_found", M_OTHER},
+    {"list_start", M_OTHER},
+    {"log", M_OTHER},
+    {"migration_complete", M_OTHER},
+    {"migration_destination_initialization_complete", M_OTHER},
+    {"migration_destination_initialization_start", M_OTHER},
+    {"migration_errored", M_OTHER},
+    {"migration_finalized", M_OTHER},
+    {"migration_source_initialization_complete", M_OTHER},
+    {"migration_source_initialization_start", M_OTHER},
+    {"migration_start", M_OTHER},
+    {"output", M_OTHER},
+    {"outputs", M_OUTPUTS},
+    {"planned_action_invocation", M_OTHER},
+    {"planned_change", M_PLANNED},
+    {"policy_diagnostic", M_OTHER},
+    {"policy_info", M_OTHER},
+    {"policy_query_summary", M_OTHER},
+    {"policy_result", M_OTHER},
+    {"provider_automatic_approval", M_OTHER},
+    {"provider_installation_start", M_OTHER},
+    {"provider_interactive_approval", M_OTHER},
+    {"provider_interactive_rejection", M_OTHER},
+    {"provider_lockfile_created", M_OTHER},
+    {"provider_lockfile_updated", M_OTHER},
+    {"provider_query_use_constraints", M_OTHER},
+    {"provider_query_use_latest", M_OTHER},
+    {"provider_query_use_previous_version", M_OTHER},
+    {"provider_version_already_installed", M_OTHER},
+    {"provider_version_found_in_cache_dir", M_OTHER},
+    {"provider_version_installation_complete", M_OTHER},
+    {"provider_version_installation_start", M_OTHER},
+    {"provision_complete", M_OTHER},
+    {"provision_errored", M_OTHER},
+    {"provision_progress", M_OTHER},
+    {"provision_start", M_OTHER},
+    {"refresh_complete", M_OTHER},
+    {"refresh_start", M_OTHER},
+    {"resource_drift", M_DRIFT},
+    {"state_store_initialization_start", M_OTHER},
+    {"state_store_provider_installation_start", M_OTHER},
+    {"test_abstract", M_OTHER},
+    {"test_cleanup", M_OTHER},
+    {"test_file", M_OTHER},
+    {"test_interrupt", M_OTHER},
+    {"test_plan", M_OTHER},
+    {"test_retry", M_OTHER},
+    {"test_run", M_OTHER},
+    {"test_state", M_OTHER},
+    {"test_status", M_OTHER},
+    {"test_summary", M_OTHER},
+    {"third_party_providers_installed", M_OTHER},
+    {"version", M_VERSION},
+};
+
+enum tool { TOOL_NONE = 0, TOOL_TERRAFORM, TOOL_OPENTOFU };
+
+/* Output names and flags of one "outputs" message. */
+typedef struct output_set {
+    tfa_buf names; /* NUL-separated */
+    tfa_buf flags; /* two bytes per output: sensitive, tfa_action */
+    size_t n;
+} output_set;
+
+typedef struct ui_log {
+    uilog_reader r;
+
+    /* the message being read */
+    tfa_buf type;
+    int type_present, type_ok;
+    tfa_buf version, ui; /* version message: tool version, "ui" version */
+    int has_version, has_ui;
+    enum tool tool, module_tool;
+    tfa_pos ui_pos;
+    tfa_buf operation; /* change_summary */
+    int has_changes, has_operation;
+    tfa_counts counts;
+    output_set outs;
+    int has_outs;
+
+    /* across the log */
+    output_set last_outs;
+    int has_last_outs;
+    unsigned long versions;
+    enum tool log_tool, log_module_tool;
+    int tool_conflict, version_conflict, ui_conflict, ui_newer_noted;
+    long apply_messages;
+    int has_summary;
+} ui_log;
+
+/* ---- small readers ---------------------------------------------------------- */
+
+static const char *tok_name(tfa_tok t)
+{
+    switch (t) {
+    case TFA_TOK_ARR:
+        return "an array";
+    case TFA_TOK_STR:
+        return "a string";
+    case TFA_TOK_NUM:
+        return "a number";
+    case TFA_TOK_TRUE:
+    case TFA_TOK_FALSE:
+        return "a boolean";
+    case TFA_TOK_NULL:
+        return "null";
+    default:
+        return "a value";
+    }
+}
+
+/* A count of the change summary; anything but a non-negative integer is
+ * treated as absent (0). */
+static int read_count(ui_log *l, const tfa_token *v, long *out)
+{
+    long long n;
+    if (v->type != TFA_TOK_NUM)
+        return tfa_scan_skip(l->r.scan, v, l->r.err);
+    if (tfa_json_integer(l->r.scan, v, "count", 0, LONG_MAX, &n, l->r.err) == 1)
+        *out = (long)n;
+    else
+        tfa_error_clear(l->r.err);
+    return 0;
+}
+
+/* "changes": {"add": 1, "change": 0, "import": 0, "remove": 0, "forget": 0,
+ * "action_invocation": 0, "operation": "plan"} (change_summary.go). */
+static int read_changes(ui_log *l)
+{
+    static const char *const keys[] = {"add", "change", "remove", "import", "forget", "operation"};
+    long *slots[5];
+    tfa_token k, v;
+    int rc, obj;
+
+    slots[0] = &l->counts.add, slots[1] = &l->counts.change, slots[2] = &l->counts.destroy;
+    slots[3] = &l->counts.import, slots[4] = &l->counts.forget;
+    if ((rc = tfa_uilog__object(&l->r, &obj)) != 0 || !obj)
+        return rc;
+    l->has_changes = 1;
+    while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
+        int key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
+        if ((rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
+            return rc;
+        if (key >= 0 && key < (int)TFA_ARRAY_SIZE(slots))
+            rc = read_count(l, &v, slots[key]);
+        else if (key >= 0)
+            rc = tfa_uilog__string(&l->r, &v, "operation", &l->operation, &l->has_operation);
+        else
+            rc = tfa_scan_skip(l->r.scan, &v, l->r.err);
+        if (rc)
+            return rc;
+    }
+    return rc;
+}
+
+static tfa_action output_action(const tfa_token *v)
+{
+    if (tfa_token_is(v, "noop") || tfa_token_is(v, "no-op"))
+        return TFA_ACTION_NOOP;
+    if (tfa_token_is(v, "create"))
+        return TFA_ACTION_CREATE;
+    if (tfa_token_is(v, "update"))
+        return TFA_ACTION_UPDATE;
+    if (tfa_token_is(v, "delete"))
+        return TFA_ACTION_DELETE;
+    return TFA_ACTION_UNKNOWN;
+}
+
+/* One output: {"sensitive": true, "action": "create"} or, after an apply,
+ * {"sensitive": false, "type": "string", "value": ...}. The value is
+ * skipped unread. */
+static int read_output(ui_log *l, unsigned char flags[2])
+{
+    tfa_token k, v;
+    int rc, obj;
+
+    flags[0] = 0;
+    flags[1] = TFA_ACTION_UNKNOWN; /* apply-time outputs state none */
+    if ((rc = tfa_uilog__object(&l->r, &obj)) != 0 || !obj)
+        return rc;
+    while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
+        int sensitive = tfa_token_is(&k, "sensitive"), action = tfa_token_is(&k, "action");
+        if ((rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
+            return rc;
+        if (sensitive && v.type == TFA_TOK_TRUE)
+            flags[0] = 1;
+        else if (action && v.type == TFA_TOK_STR)
+            flags[1] = (unsigned char)output_action(&v);
+        else if ((rc = tfa_scan_skip(l->r.scan, &v, l->r.err)) != 0)
+            return rc;
+    }
+    return rc;
+}
+
+/* "outputs": {"name": {...}, ...}. */
+static int read_outputs(ui_log *l)
+{
+    output_set *o = &l->outs;
+    unsigned char flags[2];
+    tfa_token k;
+    int rc, obj;
+
+    if ((rc = tfa_uilog__object(&l->r, &obj)) != 0 || !obj)
+        return rc;
+    tfa_buf_clear(&o->names);
+    tfa_buf_clear(&o->flags);
+    o->n = 0;
+    l->has_outs = 1;
+    while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
+        if (tfa_scan_decode(&k, &o->names) != 0 || tfa_buf_putc(&o->names, '\0') != 0)
+            return tfa_error_oom(l->r.err);
+        if ((rc = read_output(l, flags)) != 0)
+            return rc;
+        if (tfa_buf_put(&o->flags, flags, 2) != 0)
+            return tfa_error_oom(l->r.err);
+        o->n++;
+    }
+    return rc;
+}
+
+/* ---- messages -------------------------------------------------------------- */
+
+static void reset_message(ui_log *l)
+{
+    uilog_reader *r = &l->r;
+    int f;
+
+    for (f = 0; f < UF_COUNT; f++)
+        r->have[f] = 0;
+    r->importing = r->has_diag = 0;
+    r->elapsed = -1;
+    r->range_line = r->range_column = 0;
+    l->type_present = l->type_ok = 0;
+    l->has_version = l->has_ui = 0;
+    l->tool = l->module_tool = TOOL_NONE;
+    l->has_changes = l->has_operation = l->has_outs = 0;
+    memset(&l->counts, 0, sizeof(l->counts));
+}
+
+static int read_type(ui_log *l, const tfa_token *v)
+{
+    l->type_present = 1;
+    if (v->type != TFA_TOK_STR || v->truncated || v->len > TYPE_MAX)
+        return tfa_scan_skip(l->r.scan, v, l->r.err); /* a type no table holds */
+    tfa_buf_clear(&l->type);
+    if (tfa_scan_decode(v, &l->type) != 0)
+        return tfa_error_oom(l->r.err);
+    l->type_ok = 1;
+    return 0;
+}
+
+static int read_top_key(ui_log *l, const tfa_token *k)
+{
+    static const char *const keys[] = {"change",  "hook",   "diagnostic", "changes",
+                                       "outputs", "type",   "@module",    "terraform",
+                                       "tofu",    "opentf", "ui",         "tofu.ui"};
+    uilog_reader *r = &l->r;
+    int key = tfa_uilog__key(k, keys, TFA_ARRAY_SIZE(keys)), rc;
+    tfa_token v;
+
+    switch (key) {
+    case 0:
+    case 1:
+        return tfa_uilog__read_subject(r);
+    case 2:
+        return tfa_uilog__read_diagnostic(r);
+    case 3:
+        return read_changes(l);
+    case 4:
+        return read_outputs(l);
+    default:
+        break;
+    }
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0) /* k is stale from here on */
+        return rc;
+    switch (key) {
+    case 5:
+        return read_type(l, &v);
+    case 6:
+        if (tfa_token_is(&v, "terraform.ui"))
+            l->module_tool = TOOL_TERRAFORM;
+        else if (tfa_token_is(&v, "tofu.ui") || tfa_token_is(&v, "opentf.ui"))
+            l->module_tool = TOOL_OPENTOFU;
+        return tfa_scan_skip(r->scan, &v, r->err);
+    case 7:
+    case 8:
+    case 9:
+        l->tool = key == 7 ? TOOL_TERRAFORM : TOOL_OPENTOFU;
+        return tfa_uilog__string(&l->r, &v, "version", &l->version, &l->has_version);
+    case 10:
+    case 11:
+        l->ui_pos = v.pos;
+        return tfa_uilog__string(&l->r, &v, "ui", &l->ui, &l->has_ui);
+    default: /* @level, @message, @timestamp, ... */
+        return tfa_scan_skip(r->scan, &v, r->err);
+    }
+}
+
+/* ---- what each message does -------------------------------------------------- */
+
+/* "ui": "1.2" (also "0.1.0" from Terraform 0.15). */
+static int check_ui_version(ui_log *l)
+{
+    const char *p = l->ui.ptr;
+    unsigned long major = 0, minor = 0;
+    int digits = 0;
+
+    while (*p >= '0' && *p <= '9' && major < 100000)
+        major = major * 10 + (unsigned long)(*p++ - '0'), digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9' && minor < 100000; p++)
+            minor = minor * 10 + (unsigned long)(*p - '0');
+    if (digits && major > UI_MAJOR)
+        return tfa_uilog__fail(&l->r, &l->ui_pos, TFA_EVERSION,
+                               "unsupported ui version \"%.32s\" (this build reads up to %d.%d)",
+                               l->ui.ptr, UI_MAJOR, UI_MINOR);
+    if (l->ui_newer_noted || (digits && (major < UI_MAJOR || minor <= UI_MINOR)))
+        return 0;
+    l->ui_newer_noted = 1;
+    return tfa_run_add_note(l->r.run, l->r.ctx->input, &l->ui_pos,
+                            digits ? "ui version \"%.32s\" is newer than %d.%d; message types it "
+                                     "adds are counted as unknown"
+                                   : "ui version \"%.32s\" is not a version number (this build "
+                                     "reads up to %d.%d)",
+                            l->ui.ptr, UI_MAJOR, UI_MINOR)
+               ? tfa_error_oom(l->r.err)
+               : 0;
+}
+
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The tool, its version and the UI version, kept where all agree. */
+static int take_version(ui_log *l)
+{
+    tfa_input *in = l->r.in;
+    const char *s;
+    int rc, first = l->versions++ == 0;
+
+    if (l->tool != TOOL_NONE) {
+        if (!first && l->log_tool != l->tool)
+            l->tool_conflict = 1;
+        l->log_tool = l->tool;
+    }
+    if (l->has_version) {
+        if (!(s = tfa_run_intern(l->r.run, l->version.ptr, l->version.len)))
+            return tfa_error_oom(l->r.err);
+        if (!first && !same(in->tool_version, s))
+            l->version_conflict = 1;
+        in->tool_version = s;
+    }
+    if (l->has_ui) {
+        if ((rc = check_ui_version(l)) != 0)
+            return rc;
+        if (!(s = tfa_run_intern(l->r.run, l->ui.ptr, l->ui.len)))
+            return tfa_error_oom(l->r.err);
+        if (!first && !same(in->log.ui_version, s))
+            l->ui_conflict = 1;
+        in->log.ui_version = s;
+    }
+    return 0;
+}
+
+static int take_summary(ui_log *l)
+{
+    tfa_log_info *log = &l->r.in->log;
+    if (!l->has_changes)
+        return 0;
+    log->counts = l->counts;
+    log->has_counts = 1;
+    log->operation = NULL;
+    l->has_summary = 1;
+    if (l->has_operation &&
+        !(log->operation = tfa_run_intern(l->r.run, l->operation.ptr, l->operation.len)))
+        return tfa_error_oom(l->r.err);
+    return 0;
+}
+
+static int take_outputs(ui_log *l)
+{
+    output_set tmp;
+    if (!l->has_outs)
+        return 0;
+    tmp = l->last_outs; /* swap, so both keep their memory */
+    l->last_outs = l->outs;
+    l->outs = tmp;
+    l->has_last_outs = 1;
+    return 0;
+}
+
+static int cmp_type(const void *key, const void *elem)
+{
+    return strcmp(key, ((const msg_type *)elem)->name);
+}
+
+static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const char *what)
+{
+    static const uilog_apply_event events[] = {UILOG_APPLY_START, UILOG_APPLY_PROGRESS,
+                                               UILOG_APPLY_COMPLETE, UILOG_APPLY_ERRORED};
+    tfa_log_info *log = &l->r.in->log;
+
+    l->apply_messages++;
+    log->applied += kind == M_APPLY_COMPLETE;
+    log->apply_errors += kind == M_APPLY_ERRORED;
+    return tfa_uilog__apply_event(&l->r, events[kind - M_APPLY_START], pos, what);
+}
+
+/* Act on a message whose closing brace has been read. */
+static int dispatch(ui_log *l, const tfa_pos *pos)
+{
+    uilog_reader *r = &l->r;
+    tfa_log_info *log = &r->in->log;
+    const msg_type *t = NULL;
+
+    log->messages++;
+    if (l->module_tool != TOOL_NONE)
+        l->log_module_tool = l->module_tool;
+    if (l->type_ok)
+        t = bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
+    if (!t) {
+        /* no "type" at all: an hclog line of OpenTofu's wrapped UI, a log line */
+        log->unknown_messages += l->type_present;
+        return 0;
+    }
+    switch (t->kind) {
+    case M_VERSION:
+        return take_version(l);
+    case M_DIAG:
+        return r->has_diag ? tfa_uilog__emit_diag(r, pos) : 0;
+    case M_PLANNED:
+        log->planned++;
+        return tfa_uilog__emit_change(r, TFA_LIST_PLANNED, pos, t->name);
+    case M_DRIFT:
+        log->drift++;
+        return tfa_uilog__emit_change(r, TFA_LIST_DRIFT, pos, t->name);
+    case M_SUMMARY:
+        return take_summary(l);
+    case M_OUTPUTS:
+        return take_outputs(l);
+    case M_APPLY_START:
+    case M_APPLY_PROGRESS:
+    case M_APPLY_COMPLETE:
+    case M_APPLY_ERRORED:
+        return apply_message(l, t->kind, pos, t->name);
+    default:
+        return 0;
+    }
+}
+
+static int read_message(ui_log *l, const tfa_token *open)
+{
+    tfa_token k;
+    int rc;
+
+    if (open->type != TFA_TOK_OBJ)
+        return tfa_uilog__fail(&l->r, &open->pos, TFA_EINPUT,
+                               "expected a JSON object (a UI log message), not %s",
+                               tok_name(open->type));
+    reset_message(l);
+    while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY)
+        if ((rc = read_top_key(l, &k)) != 0)
+            return rc;
+    return rc ? rc : dispatch(l, &open->pos);
+}
+
+/* ---- the whole log -------------------------------------------------------------- */
+
+static int emit_outputs(ui_log *l)
+{
+    const output_set *o = &l->last_outs;
+    const char *name = o->names.ptr;
+    size_t i;
+
+    for (i = 0; l->has_last_outs && i < o->n; i++) {
+        tfa_output *out = tfa_run_push_output(l->r.run);
+        if (!out || !(out->name = tfa_run_strdup(l->r.run, name)))
+            return tfa_error_oom(l->r.err);
+        out->input = l->r.ctx->input;
+        out->sensitive = o->flags.ptr[2 * i];
+        out->action = (tfa_action)(unsigned char)o->flags.ptr[2 * i + 1];
+        name += strlen(name) + 1;
+    }
+    return 0;
+}
+
+static int finish(ui_log *l)
+{
+    tfa_input *in = l->r.in;
+    tfa_log_info *log = &in->log;
+    const tfa_counts *c = &log->counts;
+    enum tool tool = l->versions ? l->log_tool : l->log_module_tool;
+
+    if (!l->has_summary && l->apply_messages)
+        log->operation = "apply";
+    log->no_changes = log->has_counts && log->operation && strcmp(log->operation, "plan") == 0 &&
+                      !c->add && !c->change && !c->destroy && !c->import && !c->forget;
+    if (l->version_conflict)
+        in->tool_version = NULL;
+    if (l->ui_conflict)
+        log->ui_version = NULL;
+    if (tool == TOOL_NONE)
+        tool = l->log_module_tool;
+    if (!l->tool_conflict && tool != TOOL_NONE)
+        in->tool = tool == TOOL_OPENTOFU ? "opentofu" : "terraform";
+    in->documents = l->versions ? (unsigned)l->versions : log->messages > 0;
+    if (l->versions > 1 &&
+        tfa_run_add_note(l->r.run, l->r.ctx->input, NULL,
+                         "%lu runs in one log (version messages); counts are those of the last "
+                         "change_summary",
+                         l->versions) != 0)
+        return tfa_error_oom(l->r.err);
+    return emit_outputs(l);
+}
+
+/* The input ended inside the message starting at `at`: keep what came before. */
+static int keep_truncated_tail(ui_log *l, const tfa_pos *at)
+{
+    tfa_error_clear(l->r.err);
+    l->r.in->log.truncated_tail = 1;
+    return tfa_run_add_note(l->r.run, l->r.ctx->input, at,
+                            "the last line is cut off (the input ends inside it); it was skipped")
+               ? tfa_error_oom(l->r.err)
+               : 0;
+}
+
+static void output_set_init(output_set *o)
+{
+    tfa_buf_init(&o->names, TFA_BUF_NO_MAX);
+    tfa_buf_init(&o->flags, TFA_BUF_NO_MAX);
+    o->n = 0;
+}
+
+static int reader_init(ui_log *l, const tfa_read_ctx *ctx)
+{
+    tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
+    uilog_reader *r = &l->r;
+    int f;
+
+    memset(l, 0, sizeof(*l));
+    r->ctx = ctx;
+    r->run = ctx->run;
+    r->err = ctx->err;
+    r->in = tfa_run_input_mut(ctx->run, ctx->input);
+    for (f = 0; f < UF_COUNT; f++) /* diagnostic text is cut after reading */
+        tfa_buf_init(&r->f[f], f == UF_SUMMARY || f == UF_DETAIL ? TFA_LIMIT_SCAN_WINDOW
+                                                                 : ctx->limits->string_bytes);
+    tfa_buf_init(&l->type, TYPE_MAX);
+    tfa_buf_init(&l->version, ctx->limits->string_bytes);
+    tfa_buf_init(&l->ui, ctx->limits->string_bytes);
+    tfa_buf_init(&l->operation, ctx->limits->string_bytes);
+    output_set_init(&l->outs);
+    output_set_init(&l->last_outs);
+    so.lines = 1; /* one message per line; no CI noise: HCP stores the bare stream */
+    so.max_depth = ctx->limits->json_depth;
+    return tfa_scan_new(&r->scan, ctx->in, &so, ctx->err);
+}
+
+static void reader_release(ui_log *l)
+{
+    int f;
+    for (f = 0; f < UF_COUNT; f++)
+        tfa_buf_release(&l->r.f[f]);
+    tfa_buf_release(&l->type);
+    tfa_buf_release(&l->version);
+    tfa_buf_release(&l->ui);
+    tfa_buf_release(&l->operation);
+    tfa_buf_release(&l->outs.names);
+    tfa_buf_release(&l->outs.flags);
+    tfa_buf_release(&l->last_outs.names);
+    tfa_buf_release(&l->last_outs.flags);
+    tfa_uilog__release_open(&l->r);
+    tfa_scan_free(l->r.scan);
+}
 
 int tfa_read_ui_log(const tfa_read_ctx *ctx)
 {
-    tfa_error_set_source(ctx->err, tfa_stream_name(ctx->in));
-    return tfa_error_set(ctx->err, TFA_EINPUT, "ui_log inputs are not readable yet");
+    ui_log l;
+    tfa_token t;
+    int rc = reader_init(&l, ctx);
+
+    memset(&t, 0, sizeof(t));
+    while (rc == 0) {
+        if ((rc = tfa_scan_next(l.r.scan, &t, l.r.err)) != 0 || t.type == TFA_TOK_EOF)
+            break;
+        rc = read_message(&l, &t);
+    }
+    if (rc == TFA_EINPUT && l.r.scan && tfa_scan_truncated(l.r.scan))
+        rc = keep_truncated_tail(&l, &t.pos);
+    if (rc == 0)
+        rc = finish(&l);
+    reader_release(&l);
+    return rc;
 }

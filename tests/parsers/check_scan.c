@@ -173,6 +173,78 @@ START_TEST(scan_limits_nesting_depth)
 }
 END_TEST
 
+/* Scan `doc` with `lines` set; returns the first failure's status (0 at EOF)
+ * and whether the scanner called it a truncation. */
+static int scan_lines(const char *doc, int lines, tfa_error *err, int *truncated)
+{
+    tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
+    tfa_stream *in = NULL;
+    tfa_scan *sc = NULL;
+    tfa_token t;
+    int rc;
+
+    so.lines = lines;
+    tfa_error_init(err);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "doc.json", doc, strlen(doc), err), err);
+    ck_assert_tfa_ok(tfa_scan_new(&sc, in, &so, err), err);
+    while ((rc = tfa_scan_next(sc, &t, err)) == 0 && t.type != TFA_TOK_EOF)
+        ;
+    *truncated = tfa_scan_truncated(sc);
+    tfa_scan_free(sc);
+    tfa_stream_free(in);
+    return rc;
+}
+
+START_TEST(scan_tells_truncation_from_bad_json)
+{
+    static const char in_string[] = "unexpected end of input inside a string (truncated JSON?)",
+                      at_end[] = "unexpected end of input (truncated JSON?)";
+    static const struct {
+        const char *doc;
+        unsigned long col;
+        const char *msg; /* NULL: bad JSON, not a truncation */
+    } cases[] = {
+        {"{\"a\": 1", 8, at_end},     {"[\"abc", 6, in_string},   {"{\"a\": tr", 9, at_end},
+        {"{\"a\": fals", 11, at_end}, {"[-", 3, at_end},          {"[1e", 4, at_end},
+        {"[1.", 4, at_end},           {"[\"\\u12", 7, in_string}, {"{\"ab", 5, in_string},
+        {"{\"a\"", 5, at_end},        {"{\"a\": tru}", 7, NULL},  {"[1.]", 2, NULL},
+        {"[\"a\nb\"]", 4, NULL},      {"[1 2]", 4, NULL},         {"{\"a\": nul ", 7, NULL},
+    };
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        tfa_error err;
+        int truncated = -1, rc = scan_lines(cases[i].doc, 0, &err, &truncated);
+        ck_assert_msg(rc == TFA_EINPUT, "'%s': status %d", cases[i].doc, rc);
+        ck_assert_msg(truncated == (cases[i].msg != NULL), "'%s': truncated=%d (%s)", cases[i].doc,
+                      truncated, err.message);
+        ck_assert_msg(err.column == cases[i].col, "'%s': column %lu", cases[i].doc, err.column);
+        if (cases[i].msg)
+            ck_assert_str_eq(err.message, cases[i].msg);
+    }
+}
+END_TEST
+
+START_TEST(scan_lines_mode_wants_one_value_per_line)
+{
+    tfa_error err;
+    int truncated;
+
+    ck_assert_int_eq(scan_lines("{\"a\":1}\n\n{\"b\":[1,\n2]}\r\n\"x\"\n", 1, &err, &truncated), 0);
+    ck_assert_int_eq(scan_lines("{}\n{} {}\n", 1, &err, &truncated), TFA_EINPUT);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert_uint_eq(err.column, 4);
+    ck_assert_str_eq(err.message, "unexpected '{', expected a line break after the JSON value");
+    ck_assert_int_eq(truncated, 0);
+    ck_assert_int_eq(scan_lines("{}\nError: boom\n", 1, &err, &truncated), TFA_EINPUT);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert_uint_eq(err.column, 1);
+    ck_assert_str_eq(err.message, "unexpected 'E', expected a JSON value");
+    /* without `lines`, two values on a line are fine */
+    ck_assert_int_eq(scan_lines("{} {}", 0, &err, &truncated), 0);
+}
+END_TEST
+
 START_TEST(scan_reads_several_documents)
 {
     const char *doc = "{\"a\":1}\n{\"b\":2}\n  [3]  ";
@@ -355,6 +427,8 @@ static Suite *suite(void)
     tcase_add_test(tc, scan_accepts_valid_unicode);
     tcase_add_test(tc, scan_limits_nesting_depth);
     tcase_add_test(tc, scan_reads_several_documents);
+    tcase_add_test(tc, scan_tells_truncation_from_bad_json);
+    tcase_add_test(tc, scan_lines_mode_wants_one_value_per_line);
     tcase_add_test(tc, scan_skips_ci_noise_between_documents);
     tcase_add_test(tc, scan_handles_documents_larger_than_the_window);
     tcase_add_test(tc, scan_survives_allocation_failures);
