@@ -51,7 +51,7 @@ static void print_text(const tfa_run *run, const tfa_drift_result *d, int expect
         const tfa_change *c = tfa_run_change(run, TFA_LIST_DRIFT, i);
         printf("  %3s %s (%s)", tfa_render_symbol(c->action), c->res.address,
                c->action == TFA_ACTION_DELETE ? "deleted" : tfa_action_name(c->action));
-        if (c->n_changed) {
+        if (c->n_changed && c->action != TFA_ACTION_DELETE) {
             fputs(": ", stdout);
             tfa_render_paths(stdout, c);
         }
