@@ -15,5 +15,11 @@ typedef struct tfa_command {
 
 extern const tfa_cmd_spec tfa_cmd_summarize_spec;
 int tfa_cmd_summarize(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_check_spec;
+int tfa_cmd_check(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_gate_spec;
+int tfa_cmd_gate(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_facts_spec;
+int tfa_cmd_facts(int argc, char **argv);
 
 #endif

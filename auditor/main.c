@@ -12,6 +12,9 @@
 
 static const tfa_command commands[] = {
     {&tfa_cmd_summarize_spec, tfa_cmd_summarize},
+    {&tfa_cmd_check_spec, tfa_cmd_check},
+    {&tfa_cmd_gate_spec, tfa_cmd_gate},
+    {&tfa_cmd_facts_spec, tfa_cmd_facts},
 };
 
 static const tfa_command *find(const char *name)
