@@ -116,7 +116,7 @@ static void block(tfa_buf *out, const tfa_verdict *v, const tfa_result *r, size_
         tfa_md_text(out, note.ptr);
         tfa_buf_puts(out, eol);
     }
-    tfa_buf_release(&note);
+    tfa_scratch_release(out, &note);
 }
 
 int tfa_report_fill(tfa_buf *out, const tfa_verdict *v)

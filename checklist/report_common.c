@@ -33,6 +33,13 @@ int tfa_report_write(tfa_buf *out, const tfa_verdict *v, tfa_report_format forma
     }
 }
 
+void tfa_scratch_release(tfa_buf *out, tfa_buf *scratch)
+{
+    if (tfa_buf_status(scratch) && !out->failed)
+        out->failed = tfa_buf_status(scratch);
+    tfa_buf_release(scratch);
+}
+
 int tfa_ev_fact(tfa_buf *out, const tfa_fact_read *f)
 {
     if (!f->present)
@@ -161,7 +168,7 @@ void tfa_md_text(tfa_buf *out, const char *s)
         else
             tfa_buf_putc(out, *p);
     }
-    tfa_buf_release(&clean);
+    tfa_scratch_release(out, &clean);
 }
 
 /* A title as its author wrote it (Markdown allowed), safe in a table. */
@@ -204,7 +211,7 @@ void tfa_md_code(tfa_buf *out, const char *s)
         tfa_buf_putc(out, ' ');
     for (i = 0; i <= longest; i++)
         tfa_buf_putc(out, '`');
-    tfa_buf_release(&clean);
+    tfa_scratch_release(out, &clean);
 }
 
 void tfa_md_value(tfa_buf *out, const tfa_value *v)
@@ -213,5 +220,5 @@ void tfa_md_value(tfa_buf *out, const tfa_value *v)
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
     tfa_value_format(&b, v);
     tfa_md_code(out, b.ptr);
-    tfa_buf_release(&b);
+    tfa_scratch_release(out, &b);
 }

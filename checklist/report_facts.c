@@ -59,7 +59,7 @@ static void facts_text(tfa_buf *out, const tfa_run *run)
             tfa_buf_printf(out, " (no value: %s)", why);
         tfa_buf_putc(out, '\n');
     }
-    tfa_buf_release(&val);
+    tfa_scratch_release(out, &val);
 }
 
 static void collections_text(tfa_buf *out, const tfa_run *run)

@@ -42,4 +42,8 @@ void tfa_md_value(tfa_buf *out, const tfa_value *v);
 json_t *tfa_json_value(const tfa_value *v);
 json_t *tfa_json_str(const char *s);
 
+/* Release a scratch buffer, passing its failure (out-of-memory) on to
+ * `out`: a report that lost text must never pass for a complete one. */
+void tfa_scratch_release(tfa_buf *out, tfa_buf *scratch);
+
 #endif

@@ -47,7 +47,7 @@ static void xml_text(tfa_buf *out, const char *s)
             tfa_buf_putc(out, *p);
         }
     }
-    tfa_buf_release(&clean);
+    tfa_scratch_release(out, &clean);
 }
 
 /* The evidence of a result as plain text lines. */
@@ -92,7 +92,7 @@ static void xml_body(tfa_buf *out, const char *s)
         else
             tfa_buf_putc(out, *p);
     }
-    tfa_buf_release(&clean);
+    tfa_scratch_release(out, &clean);
 }
 
 static void testcase(tfa_buf *out, const tfa_verdict *v, const tfa_result *r)
@@ -137,8 +137,8 @@ static void testcase(tfa_buf *out, const tfa_verdict *v, const tfa_result *r)
         tfa_buf_puts(out, "</system-out>\n");
     }
     tfa_buf_puts(out, "    </testcase>\n");
-    tfa_buf_release(&ev);
-    tfa_buf_release(&msg);
+    tfa_scratch_release(out, &ev);
+    tfa_scratch_release(out, &msg);
 }
 
 /* Counts of results [from, to) for a suite's attributes. */

@@ -130,7 +130,7 @@ static void evidence(tfa_buf *out, const tfa_result *r)
         tfa_md_text(out, note.ptr);
         tfa_buf_putc(out, '\n');
     }
-    tfa_buf_release(&note);
+    tfa_scratch_release(out, &note);
 }
 
 static void waivers(tfa_buf *out, const tfa_verdict *v)

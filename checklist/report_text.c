@@ -80,7 +80,7 @@ static void item_block(tfa_buf *out, const tfa_result *r, int color)
         tfa_ev_note(&note, r);
         if (note.len)
             tfa_buf_printf(out, "%s%s\n", pad, note.ptr);
-        tfa_buf_release(&note);
+        tfa_scratch_release(out, &note);
     }
 }
 
