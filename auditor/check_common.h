@@ -82,9 +82,7 @@ typedef struct tfa_check_opts {
          "plan|ui-log|text-log|state"},                                                            \
     {                                                                                              \
         "now", 0, TFA_OPT_STRING, offsetof(tfa_check_opts, now), "DATE",                           \
-            "evaluate waiver expiry as of DATE (YYYY-MM-DD[THH:MM:SSZ]; default "                  \
-            "$TFAUDIT_NOW, else the clock)",                                                       \
-            NULL                                                                                   \
+            "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)", NULL \
     }
 
 /* Hands the verdict over (gate: to the ledger). Returns 0, or an exit

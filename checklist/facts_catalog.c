@@ -245,95 +245,104 @@ typedef const char *cstr;
 
 #define FIELD(in, type, off) (*(const type *)(const void *)((const char *)(in) + (off)))
 
+/* What the selected inputs add up to, before it becomes a value. */
+typedef struct acc {
+    size_t n, stated; /* inputs selected; inputs stating the field */
+    const char *str;
+    long long sum, num;
+    int any, all, disagree;
+} acc;
+
+/* Fold one selected input into `a` per f->how. */
+static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
+{
+    tfa_tristate t;
+    const char *s;
+    long long v;
+
+    a->n++;
+    switch (f->how) {
+    case H_SUM:
+        a->sum += FIELD(in, long, f->off);
+        break;
+    case H_SUM_COUNTS:
+        if (in->log.has_counts)
+            a->sum += FIELD(in, long, f->off), a->stated++;
+        break;
+    case H_STR:
+        s = FIELD(in, cstr, f->off);
+        if (s && a->str && strcmp(s, a->str) != 0)
+            a->disagree = 1;
+        if (s)
+            a->str = s, a->stated++;
+        break;
+    case H_LONG:
+    case H_LLONG:
+        v = f->how == H_LONG ? FIELD(in, long, f->off) : FIELD(in, long long, f->off);
+        if (v >= 0 && a->stated && v != a->num)
+            a->disagree = 1;
+        if (v >= 0)
+            a->num = v, a->stated++;
+        break;
+    case H_ANY:
+    case H_ALL:
+        a->any |= FIELD(in, int, f->off) != 0;
+        a->all &= FIELD(in, int, f->off) != 0;
+        break;
+    case H_TRI_ALL:
+    case H_TRI_ANY:
+        t = FIELD(in, tfa_tristate, f->off);
+        if (t != TFA_UNSET)
+            a->stated++, a->any |= t == TFA_TRUE, a->all &= t == TFA_TRUE;
+        break;
+    case H_NO_CHANGES:
+        a->all &= !in->plan.counts.add && !in->plan.counts.change && !in->plan.counts.destroy &&
+                  !in->plan.counts.import && !in->plan.counts.forget;
+        break;
+    default:
+        break;
+    }
+}
+
 /* Combine the selected inputs' field per f->how. Returns 1 with a value, or
  * 0 with *why. */
 static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why)
 {
-    size_t i, n = 0, stated = 0;
-    const char *str = NULL;
-    long long acc = 0, num = -1;
-    int any = 0, all = 1, disagree = 0;
+    acc a = {0, 0, NULL, 0, -1, 0, 1, 0};
+    size_t i;
 
-    for (i = 0; i < tfa_run_input_count(run); i++) {
-        const tfa_input *in = tfa_run_input(run, i);
-        if (!selects(f->from, in))
-            continue;
-        n++;
-        switch (f->how) {
-        case H_SUM:
-            acc += FIELD(in, long, f->off);
-            break;
-        case H_SUM_COUNTS:
-            if (in->log.has_counts)
-                acc += FIELD(in, long, f->off), stated++;
-            break;
-        case H_STR: {
-            const char *s = FIELD(in, cstr, f->off);
-            if (s && str && strcmp(s, str) != 0)
-                disagree = 1;
-            if (s)
-                str = s, stated++;
-            break;
-        }
-        case H_LONG:
-        case H_LLONG: {
-            long long v = f->how == H_LONG ? FIELD(in, long, f->off) : FIELD(in, long long, f->off);
-            if (v >= 0 && stated && v != num)
-                disagree = 1;
-            if (v >= 0)
-                num = v, stated++;
-            break;
-        }
-        case H_ANY:
-        case H_ALL:
-            any |= FIELD(in, int, f->off) != 0;
-            all &= FIELD(in, int, f->off) != 0;
-            break;
-        case H_TRI_ALL:
-        case H_TRI_ANY: {
-            tfa_tristate t = FIELD(in, tfa_tristate, f->off);
-            if (t != TFA_UNSET)
-                stated++, any |= t == TFA_TRUE, all &= t == TFA_TRUE;
-            break;
-        }
-        case H_NO_CHANGES: {
-            const tfa_counts *c = &in->plan.counts;
-            all &= !c->add && !c->change && !c->destroy && !c->import && !c->forget;
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    if (n == 0 && f->how != H_INPUTS) {
+    for (i = 0; i < tfa_run_input_count(run); i++)
+        if (selects(f->from, tfa_run_input(run, i)))
+            accumulate(f, tfa_run_input(run, i), &a);
+    if (a.n == 0 && f->how != H_INPUTS) {
         *why = none_reason(f->from);
         return 0;
     }
     switch (f->how) {
     case H_INPUTS:
-        *out = tfa_value_num((double)n);
+        *out = tfa_value_num((double)a.n);
         return 1;
     case H_SUM_COUNTS:
-        if (!stated) {
+        if (!a.stated) {
             *why = "no change summary in the logs";
             return 0;
         }
         /* fall through */
     case H_SUM:
-        *out = tfa_value_num((double)acc);
+        *out = tfa_value_num((double)a.sum);
         return 1;
     case H_STR:
     case H_LONG:
     case H_LLONG:
-        if (disagree || !stated) {
-            *why = disagree ? "the inputs disagree" : "not stated by the inputs";
+        if (a.disagree || !a.stated) {
+            *why = a.disagree ? "the inputs disagree" : "not stated by the inputs";
             return 0;
         }
-        *out = f->how == H_STR ? tfa_value_str(str) : tfa_value_num((double)num);
+        *out = f->how == H_STR ? tfa_value_str(a.str) : tfa_value_num((double)a.num);
         return 1;
     case H_TRI_ALL:
     case H_TRI_ANY:
-        if (!stated) {
+        if (!a.stated) {
             *why = "not stated by the inputs";
             return 0;
         }
@@ -341,7 +350,7 @@ static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     case H_ANY:
     case H_ALL:
     case H_NO_CHANGES:
-        *out = tfa_value_bool(f->how == H_ANY || f->how == H_TRI_ANY ? any : all);
+        *out = tfa_value_bool(f->how == H_ANY || f->how == H_TRI_ANY ? a.any : a.all);
         return 1;
     default:
         /* counted from the run's records by the caller */
