@@ -260,6 +260,52 @@ START_TEST(load_reads_files_and_their_digest)
 }
 END_TEST
 
+/* Deterministic xorshift, so a failure replays. */
+static uint32_t next_random(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    return *state = x;
+}
+
+START_TEST(load_survives_truncated_and_mutated_checklists)
+{
+    static const char bytes[] = "`()[]:\"\\-x* ~=!<>\n\r\t#0.\xff\xc3";
+    size_t len = strlen(good), i, n;
+    uint32_t seed = 0x9e3779b9u;
+    char *buf = malloc(len + 1);
+    int rounds;
+
+    ck_assert_ptr_nonnull(buf);
+    for (n = 0; n <= len; n++) {
+        tfa_checklist *cl = NULL;
+        tfa_error err;
+        int rc;
+        tfa_error_init(&err);
+        rc = tfa_checklist_parse(&cl, "t.md", good, n, &err);
+        ck_assert(rc == 0 || rc == TFA_EINPUT);
+        ck_assert(rc != 0 || cl != NULL);
+        tfa_checklist_free(cl);
+    }
+    for (rounds = 0; rounds < 4000; rounds++) {
+        tfa_checklist *cl = NULL;
+        tfa_error err;
+        int rc, k;
+        memcpy(buf, good, len + 1);
+        for (k = 0; k < 1 + rounds % 4; k++) {
+            i = next_random(&seed) % len;
+            buf[i] = bytes[next_random(&seed) % (sizeof(bytes) - 1)];
+        }
+        tfa_error_init(&err);
+        rc = tfa_checklist_parse(&cl, "t.md", buf, len, &err);
+        ck_assert_msg(rc == 0 || rc == TFA_EINPUT || rc == TFA_ELIMIT, "status %d", rc);
+        ck_assert(rc == 0 || (err.message[0] && cl == NULL));
+        tfa_checklist_free(cl);
+    }
+    free(buf);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("checklist");
@@ -270,6 +316,7 @@ static Suite *suite(void)
     tcase_add_test(tc, load_rejects_nul_bytes);
     tcase_add_test(tc, load_reads_items_sections_and_levels);
     tcase_add_test(tc, load_reads_files_and_their_digest);
+    tcase_add_test(tc, load_survives_truncated_and_mutated_checklists);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -387,6 +387,28 @@ START_TEST(verdict_evaluates_one_section)
 }
 END_TEST
 
+START_TEST(waivers_survive_truncated_files)
+{
+    static const char *const json =
+        "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", "
+        "\"reason\": \"r\"}]}\n";
+    const char *texts[2] = {waivers_md, json};
+    size_t t, n;
+
+    for (t = 0; t < 2; t++)
+        for (n = 0; n <= strlen(texts[t]); n++) {
+            tfa_waivers *w = NULL;
+            tfa_error err;
+            int rc;
+            tfa_error_init(&err);
+            rc = tfa_waivers_parse(&w, "w", texts[t], n, &err);
+            ck_assert_msg(rc == 0 || rc == TFA_EINPUT, "length %zu: status %d", n, rc);
+            ck_assert(rc == 0 ? w != NULL : w == NULL && err.message[0]);
+            tfa_waivers_free(w);
+        }
+}
+END_TEST
+
 START_TEST(date_parses_and_formats)
 {
     char out[TFA_TIME_BUF];
@@ -427,6 +449,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, waivers_report_errors_with_position, 0,
                         (int)TFA_ARRAY_SIZE(bad_waivers));
     tcase_add_test(tc, waivers_for_unknown_items_are_errors);
+    tcase_add_test(tc, waivers_survive_truncated_files);
     tcase_add_test(tc, date_parses_and_formats);
     suite_add_tcase(s, tc);
     return s;
