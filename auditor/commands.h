@@ -23,5 +23,11 @@ extern const tfa_cmd_spec tfa_cmd_pin_spec;
 int tfa_cmd_pin(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_diff_spec;
 int tfa_cmd_diff(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_check_spec;
+int tfa_cmd_check(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_gate_spec;
+int tfa_cmd_gate(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_facts_spec;
+int tfa_cmd_facts(int argc, char **argv);
 
 #endif

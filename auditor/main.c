@@ -16,6 +16,9 @@ static const tfa_command commands[] = {
     {&tfa_cmd_verify_apply_spec, tfa_cmd_verify_apply},
     {&tfa_cmd_pin_spec, tfa_cmd_pin},
     {&tfa_cmd_diff_spec, tfa_cmd_diff},
+    {&tfa_cmd_check_spec, tfa_cmd_check},
+    {&tfa_cmd_gate_spec, tfa_cmd_gate},
+    {&tfa_cmd_facts_spec, tfa_cmd_facts},
 };
 
 static const tfa_command *find(const char *name)

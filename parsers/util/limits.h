@@ -51,6 +51,20 @@
 /* Longest diagnostic message (summary or detail) kept in the model. */
 #define TFA_LIMIT_MESSAGE_BYTES (8u * 1024u)
 
+/* Checklist, waiver and filled-checklist files (checklist/). A hand-written
+ * checklist is a few KiB; 1 MiB leaves room for generated ones while bounding
+ * what one load holds in memory. */
+#define TFA_LIMIT_CHECKLIST_BYTES (1u << 20)
+
+/* Items in one checklist. A checklist people tick by hand has tens of items;
+ * past a few thousand it is generated data, and lookups by id stay linear. */
+#define TFA_LIMIT_CHECKLIST_ITEMS 4096
+
+/* Nesting of one checklist expression (parentheses, `not`, operands). The
+ * parser recurses once per level; the bound keeps a hostile "((((..." from
+ * exhausting the stack. Real conditions nest two or three deep. */
+#define TFA_LIMIT_EXPR_DEPTH 64
+
 /* Limits a reader runs with; TFA_LIMITS_INIT gives the defaults above. */
 typedef struct tfa_limits {
     unsigned json_depth;

@@ -1,0 +1,179 @@
+/*
+ * check_common.c - argv to verdict to report to exit status, for `check`
+ * and `gate` (see check_common.h).
+ *
+ * Order matters: the checklist, waivers and sign-offs are loaded and
+ * validated before any input is read, so a broken checklist fails fast with
+ * its position and exit 2, whatever the inputs.
+ */
+#include "util/compat.h"
+
+#include <unistd.h>
+
+#include "check_common.h"
+#include "cli_inputs.h"
+#include "date.h"
+#include "exit.h"
+#include "msg.h"
+#include "report.h"
+
+typedef struct check_run {
+    const tfa_cmd_spec *spec;
+    tfa_check_opts o;
+    tfa_strlist args;
+    tfa_checklist *cl;
+    tfa_waivers *waivers;
+    tfa_signoffs *signoffs;
+    tfa_run *run;
+    tfa_verdict *verdict;
+    int64_t now;
+} check_run;
+
+static int load_human_inputs(check_run *c)
+{
+    tfa_error err;
+    size_t i;
+
+    tfa_error_init(&err);
+    if (tfa_checklist_load(&c->cl, c->o.checklist, &err) != 0)
+        return tfa_msg_from_error(&err);
+    if (c->o.waivers && (tfa_waivers_load(&c->waivers, c->o.waivers, &err) != 0 ||
+                         tfa_waivers_check(c->waivers, c->cl, &err) != 0))
+        return tfa_msg_from_error(&err);
+    if (tfa_signoffs_new(&c->signoffs) != 0)
+        return tfa_msg_error("out of memory");
+    for (i = 0; i < c->o.sign_offs.n; i++)
+        if (tfa_signoffs_add(c->signoffs, c->cl, c->o.sign_offs.items[i], &err) != 0)
+            return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s", err.message)
+                                            : tfa_msg_from_error(&err);
+    return 0;
+}
+
+/* --now, else $TFAUDIT_NOW, else the clock: the one place the time is read. */
+static int resolve_now(check_run *c)
+{
+    const char *text = c->o.now, *what = "--now";
+
+    if (!text && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
+        text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
+    if (!text) {
+        c->now = (int64_t)time(NULL);
+        return 0;
+    }
+    if (tfa_time_parse(text, &c->now) != 0)
+        return tfa_msg_usage(c->spec->name, "invalid %s '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
+                             what, text);
+    return 0;
+}
+
+static void warn_waivers(const tfa_verdict *v)
+{
+    size_t i;
+    for (i = 0; i < v->n_waivers; i++) {
+        const tfa_waiver *w = v->waivers[i].waiver;
+        if (v->waivers[i].use == TFA_WAIVER_EXPIRED)
+            tfa_msg_warn("%s:%lu: waiver for '%s' expired on %s: not applied", w->source, w->line,
+                         w->item, w->expires);
+        else if (v->waivers[i].use == TFA_WAIVER_REFUSED)
+            tfa_msg_warn("%s:%lu: waiver for '%s' refused: hard items are never waivable",
+                         w->source, w->line, w->item);
+    }
+}
+
+static int write_file(const char *path, const tfa_buf *b)
+{
+    FILE *f = fopen(path, "wb");
+    int ok;
+
+    if (!f)
+        return tfa_msg_error("cannot write '%s': %s", path, strerror(errno));
+    ok = fwrite(b->ptr, 1, b->len, f) == b->len;
+    if (fclose(f) != 0 || !ok)
+        return tfa_msg_error("cannot write '%s': %s", path, strerror(errno));
+    return 0;
+}
+
+static int use_color(const check_run *c)
+{
+    const char *no = getenv("NO_COLOR");
+    return !c->o.output && strcmp(c->o.format, "text") == 0 && isatty(STDOUT_FILENO) &&
+           !(no && *no);
+}
+
+static int write_reports(check_run *c)
+{
+    tfa_report_options ro = TFA_REPORT_OPTIONS_INIT;
+    tfa_report_format fmt = TFA_REPORT_TEXT;
+    tfa_buf b;
+    int rc = 0;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_report_format_from_name(c->o.format, &fmt);
+    ro.color = use_color(c);
+    ro.command = c->spec->name;
+    if (tfa_report_write(&b, c->verdict, fmt, &ro) != 0) {
+        rc = tfa_msg_error("out of memory");
+    } else if (c->o.output) {
+        rc = write_file(c->o.output, &b);
+    } else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+        rc = tfa_msg_error("cannot write the output");
+    }
+    if (rc == 0 && c->o.fill) {
+        tfa_buf_clear(&b);
+        rc = tfa_report_fill(&b, c->verdict) != 0 ? tfa_msg_error("out of memory")
+                                                  : write_file(c->o.fill, &b);
+    }
+    tfa_buf_release(&b);
+    return rc;
+}
+
+static int evaluate(check_run *c)
+{
+    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    eo.section = c->o.section;
+    eo.waivers = c->waivers;
+    eo.signoffs = c->signoffs;
+    eo.now = c->now;
+    if (tfa_verdict_evaluate(&c->verdict, c->cl, c->run, &eo, &err) != 0)
+        return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s", err.message)
+                                        : tfa_msg_from_error(&err);
+    return 0;
+}
+
+int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_recorder record,
+                   void *payload)
+{
+    check_run c;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    c.spec = spec;
+    c.o.format = "text";
+    if ((rc = tfa_opts_parse(spec, argc, argv, &c.o, &c.args)) != 0)
+        goto done;
+    if (!c.o.checklist) {
+        rc = tfa_msg_usage(spec->name, "--checklist FILE is required");
+        goto done;
+    }
+    if ((rc = resolve_now(&c)) != 0 || (rc = load_human_inputs(&c)) != 0 ||
+        (rc = tfa_cli_load_inputs(&c.run, &c.args, c.o.kind, spec->name)) != 0 ||
+        (rc = evaluate(&c)) != 0)
+        goto done;
+    if (record && (rc = record(c.verdict, payload)) != 0)
+        goto done;
+    warn_waivers(c.verdict);
+    if ((rc = write_reports(&c)) == 0)
+        rc = c.verdict->go ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+done:
+    tfa_verdict_free(c.verdict);
+    tfa_run_free(c.run);
+    tfa_signoffs_free(c.signoffs);
+    tfa_waivers_free(c.waivers);
+    tfa_checklist_free(c.cl);
+    tfa_strlist_release(&c.o.sign_offs);
+    tfa_strlist_release(&c.args);
+    return rc < 0 ? TFA_EXIT_GO : rc;
+}

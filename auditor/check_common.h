@@ -1,0 +1,97 @@
+/*
+ * check_common.h - what `tfaudit check` and `tfaudit gate` share: their
+ * options and the run from argv to exit status. The two commands decide the
+ * same way; gate also hands the verdict record to a recorder (the ledger).
+ */
+#ifndef TFA_CHECK_COMMON_H
+#define TFA_CHECK_COMMON_H
+
+#include "opts.h"
+#include "verdict.h"
+
+typedef struct tfa_check_opts {
+    const char *checklist;
+    const char *section;
+    tfa_strlist sign_offs;
+    const char *waivers;
+    const char *format;
+    const char *output;
+    const char *fill;
+    const char *kind;
+    const char *now;
+} tfa_check_opts;
+
+/* The option rows of both commands (each cmd_*.c owns its table, built
+ * from this list, and its help text). */
+#define TFA_CHECK_OPTIONS                                                                          \
+    {"checklist",                                                                                  \
+     'c',                                                                                          \
+     TFA_OPT_STRING,                                                                               \
+     offsetof(tfa_check_opts, checklist),                                                          \
+     "FILE",                                                                                       \
+     "the Markdown checklist to evaluate (required)",                                              \
+     NULL},                                                                                        \
+        {"section",                                                                                \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, section),                                                        \
+         "NAME",                                                                                   \
+         "evaluate only the items under this heading",                                             \
+         NULL},                                                                                    \
+        {"sign-off",                                                                               \
+         0,                                                                                        \
+         TFA_OPT_LIST,                                                                             \
+         offsetof(tfa_check_opts, sign_offs),                                                      \
+         "ID=NAME[:NOTE]",                                                                         \
+         "sign off manual item ID (repeatable)",                                                   \
+         NULL},                                                                                    \
+        {"waivers",                                                                                \
+         'w',                                                                                      \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, waivers),                                                        \
+         "FILE",                                                                                   \
+         "waivers for soft items (Markdown table or JSON)",                                        \
+         NULL},                                                                                    \
+        {"format",                                                                                 \
+         'f',                                                                                      \
+         TFA_OPT_CHOICE,                                                                           \
+         offsetof(tfa_check_opts, format),                                                         \
+         "FORMAT",                                                                                 \
+         "report format: text (default), markdown, json or junit",                                 \
+         "text|markdown|json|junit"},                                                              \
+        {"output",                                                                                 \
+         'o',                                                                                      \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, output),                                                         \
+         "FILE",                                                                                   \
+         "write the report to FILE instead of standard output",                                    \
+         NULL},                                                                                    \
+        {"fill",                                                                                   \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, fill),                                                           \
+         "OUT.md",                                                                                 \
+         "write the checklist with results and evidence filled in",                                \
+         NULL},                                                                                    \
+        {"kind",                                                                                   \
+         0,                                                                                        \
+         TFA_OPT_CHOICE,                                                                           \
+         offsetof(tfa_check_opts, kind),                                                           \
+         "KIND",                                                                                   \
+         "read every input as this kind instead of detecting it",                                  \
+         "plan|ui-log|text-log|state"},                                                            \
+    {                                                                                              \
+        "now", 0, TFA_OPT_STRING, offsetof(tfa_check_opts, now), "DATE",                           \
+            "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)", NULL \
+    }
+
+/* Hands the verdict over (gate: to the ledger). Returns 0, or an exit
+ * status after printing why. */
+typedef int (*tfa_check_recorder)(const tfa_verdict *v, void *payload);
+
+/* Parse argv with `spec`, evaluate, report; returns the exit status (0 GO,
+ * 1 NO-GO, 2 usage, input or checklist error). `record` may be NULL. */
+int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_recorder record,
+                   void *payload);
+
+#endif

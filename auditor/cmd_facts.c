@@ -1,0 +1,80 @@
+/*
+ * cmd_facts.c - `tfaudit facts`: every name a checklist expression may use,
+ * with its value for the inputs given (or the catalog alone without any).
+ */
+#include "util/compat.h"
+
+#include <jansson.h>
+
+#include "cli_inputs.h"
+#include "commands.h"
+#include "exit.h"
+#include "msg.h"
+#include "report.h"
+
+typedef struct facts_opts {
+    const char *format;
+    const char *kind;
+} facts_opts;
+
+static const tfa_opt options[] = {
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(facts_opts, format), "FORMAT",
+     "output format: text (default) or json", "text|json"},
+    {"kind", 0, TFA_OPT_CHOICE, offsetof(facts_opts, kind), "KIND",
+     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+};
+
+const tfa_cmd_spec tfa_cmd_facts_spec = {
+    "facts",
+    "[options] [INPUT...]",
+    "List the facts and collections checklists can use, with their values",
+    "Without inputs, lists the catalog; with inputs, shows each fact's value for\n"
+    "them, or why it has none (a checklist item reading such a fact is an ERROR).\n",
+    options,
+    TFA_ARRAY_SIZE(options),
+    0,
+    TFA_ARGS_UNLIMITED};
+
+static int print(const tfa_run *run, int json)
+{
+    tfa_buf b;
+    json_t *root;
+    int rc = 0;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    if (json) {
+        root = tfa_report_facts_json(run);
+        if (!root)
+            return tfa_msg_error("out of memory");
+        rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
+        json_decref(root);
+        if (!rc)
+            fputc('\n', stdout);
+    } else if (tfa_report_facts_text(&b, run) != 0) {
+        rc = 1;
+    } else {
+        rc = fwrite(b.ptr, 1, b.len, stdout) != b.len;
+    }
+    tfa_buf_release(&b);
+    if (rc || fflush(stdout) != 0 || ferror(stdout))
+        return tfa_msg_error("cannot write the output");
+    return 0;
+}
+
+int tfa_cmd_facts(int argc, char **argv)
+{
+    facts_opts o = {"text", NULL};
+    tfa_strlist args = {0};
+    tfa_run *run = NULL;
+    int rc = tfa_opts_parse(&tfa_cmd_facts_spec, argc, argv, &o, &args);
+
+    if (rc)
+        goto done;
+    if (args.n && (rc = tfa_cli_load_inputs(&run, &args, o.kind, "facts")) != 0)
+        goto done;
+    rc = print(run, strcmp(o.format, "json") == 0);
+done:
+    tfa_run_free(run);
+    tfa_strlist_release(&args);
+    return rc < 0 ? TFA_EXIT_GO : rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * facts_catalog.h - every name a checklist expression may use: the one table.
+ *
+ * Facts are dotted names (`plan.destroy`, `apply.errors`, `state.serial`)
+ * computed from the run model through parsers/run.h accessors only.
+ * Collections (`changes`, `drift`, `planned`, `deferred`, `applied`,
+ * `diagnostics`, `inputs`) are the model's record lists, queried with
+ * count/any/all/none; inside `where`, bare names are the element's fields.
+ *
+ * A fact can exist and still have no value for a given run: `apply.errors`
+ * when no apply log was read, `plan.timestamp` when the plan omits it. Then
+ * tfa_fact_value says why, and the checklist item that read it is an ERROR
+ * (a check that could not be made blocks like a failure).
+ *
+ * The table is static data; every pointer returned here lives forever.
+ * `tfaudit facts` prints it, with values for the inputs given.
+ */
+#ifndef TFA_FACTS_CATALOG_H
+#define TFA_FACTS_CATALOG_H
+
+#include <stddef.h>
+
+#include "run.h"
+#include "value.h"
+
+typedef struct tfa_fact tfa_fact;
+
+size_t tfa_fact_count(void);
+const tfa_fact *tfa_fact_at(size_t i);
+/* The fact named by the first `len` bytes of `name`; NULL if none. */
+const tfa_fact *tfa_fact_find(const char *name, size_t len);
+const char *tfa_fact_name(const tfa_fact *f);
+tfa_vtype tfa_fact_type(const tfa_fact *f);
+const char *tfa_fact_doc(const tfa_fact *f);
+
+/*
+ * The fact's value for `run`. Returns 1 with *out set (strings borrowed from
+ * the run), or 0 with *why set to a static reason such as "no apply log
+ * among the inputs" when the inputs give it no value.
+ */
+int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why);
+
+typedef enum tfa_coll {
+    TFA_COLL_CHANGES = 0, /* plan resource changes */
+    TFA_COLL_DRIFT,       /* resources changed outside Terraform */
+    TFA_COLL_PLANNED,     /* changes a log announced */
+    TFA_COLL_DEFERRED,    /* changes a plan deferred */
+    TFA_COLL_APPLIED,     /* resources an apply worked on */
+    TFA_COLL_DIAGNOSTICS, /* errors and warnings */
+    TFA_COLL_INPUTS,      /* the inputs themselves */
+    TFA_COLL_COUNT
+} tfa_coll;
+
+const char *tfa_coll_name(tfa_coll c);
+const char *tfa_coll_doc(tfa_coll c);
+/* The collection named by name[0..len), or -1. */
+int tfa_coll_find(const char *name, size_t len);
+size_t tfa_coll_size(const tfa_run *run, tfa_coll c);
+/* How evidence names element i: its resource address; for a diagnostic
+ * without one, its summary; for an input, its path. Borrowed from the run. */
+const char *tfa_coll_label(const tfa_run *run, tfa_coll c, size_t i);
+
+typedef struct tfa_field tfa_field;
+
+size_t tfa_field_count(tfa_coll c);
+const tfa_field *tfa_field_at(tfa_coll c, size_t i);
+const tfa_field *tfa_field_find(tfa_coll c, const char *name, size_t len);
+const char *tfa_field_name(const tfa_field *f);
+tfa_vtype tfa_field_type(const tfa_field *f);
+const char *tfa_field_doc(const tfa_field *f);
+/* Field `f` of element i of collection c (null when the input does not
+ * state it, e.g. `module` in the root module). */
+tfa_value tfa_field_value(const tfa_field *f, const tfa_run *run, tfa_coll c, size_t i);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * report_int.h - evidence wording shared by the report writers and fill
+ * (internal to checklist/), so every format says the same thing.
+ */
+#ifndef TFA_REPORT_INT_H
+#define TFA_REPORT_INT_H
+
+#include "report.h"
+
+/* "drift.count = 0", or "apply.errors: no value (no apply log among the inputs)". */
+int tfa_ev_fact(tfa_buf *out, const tfa_fact_read *f);
+/* "count(changes where ...) = 2 (2 of 14 changes matched)". */
+int tfa_ev_query(tfa_buf *out, const tfa_query_read *q);
+/* "... and 5 more" when a query listed more elements than it names; 0 if not. */
+size_t tfa_ev_more(const tfa_query_read *q);
+/* Sign-off, waiver or pending note of a result: "signed off by NAME: note",
+ * "waived by OWNER until DATE: REASON", "awaiting sign-off (--sign-off ID=NAME)",
+ * or the ERROR reason. Appends nothing and returns 0 when there is none. */
+int tfa_ev_note(tfa_buf *out, const tfa_result *r);
+/* "9 items: 6 PASS, 1 FAIL, 1 WAIVED, 1 PENDING, 1 ERROR; 2 blocking". */
+int tfa_ev_counts(tfa_buf *out, const tfa_verdict *v);
+/* "waiver for 'x' (alice, expires 2025-07-01) expired: not applied", for
+ * expired and refused waivers; 0 and nothing for the others. */
+int tfa_ev_waiver_warning(tfa_buf *out, const tfa_waiver_result *w);
+
+/* Append `s` with every byte sequence that is not valid UTF-8 replaced by
+ * U+FFFD, and, when `xml` is set, control characters XML 1.0 forbids
+ * replaced too (reports must stay well-formed whatever a log held). */
+int tfa_utf8_clean(tfa_buf *out, const char *s, int xml);
+
+/* Markdown pieces (report_md.c, fill.c). Free text from people (owners,
+ * reasons, notes) is escaped so it renders as typed; a title is kept as its
+ * author wrote it (Markdown allowed) with only '|' escaped for tables; a
+ * code span gets a fence longer than any backtick run inside it. */
+void tfa_md_text(tfa_buf *out, const char *s);
+void tfa_md_title(tfa_buf *out, const char *s);
+void tfa_md_code(tfa_buf *out, const char *s);
+void tfa_md_value(tfa_buf *out, const tfa_value *v);
+
+/* JSON of a value, and a JSON string that survives invalid UTF-8 (bytes
+ * replaced by U+FFFD); both NULL on out-of-memory. */
+json_t *tfa_json_value(const tfa_value *v);
+json_t *tfa_json_str(const char *s);
+
+/* Release a scratch buffer, passing its failure (out-of-memory) on to
+ * `out`: a report that lost text must never pass for a complete one. */
+void tfa_scratch_release(tfa_buf *out, tfa_buf *scratch);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * check_alloc.c - allocation failure (STYLE.md rules 20 and 24): make the
+ * Nth allocation fail, for every N the whole pipeline makes (load the
+ * checklist and waivers, sign off, evaluate, write every report, fill,
+ * list facts), and check each step reports TFA_ENOMEM or succeeds, never
+ * crashes, leaks (under ASan) or returns a half-written result as success.
+ */
+#include "util/compat.h"
+
+#include "report.h"
+#include "runfix.h"
+#include "util/alloc.h"
+
+static const char *const text =
+    "# Alloc\n"
+    "## Pre\n"
+    "- [ ] `a` Adds: `plan.add == 2 and plan.terraform_version ~ \"1.9.*\"`\n"
+    "- [ ] `b` Deletes: `none(changes where action in [\"delete\", \"replace\"])` (soft)\n"
+    "- [ ] `c` State: `state.serial > 0` (advisory)\n"
+    "- [ ] `m` Sign-off: manual\n";
+
+static const char *const waivers = "| item | owner | expires | reason |\n|---|---|---|---|\n"
+                                   "| b | alice | 2030-01-01 | accepted |\n";
+
+/* One pass of the pipeline. Returns 0 when every step succeeded, or the
+ * first failure, which must be TFA_ENOMEM. */
+static int pipeline(const tfa_run *run, size_t *out_bytes)
+{
+    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_checklist *cl = NULL;
+    tfa_waivers *w = NULL;
+    tfa_signoffs *so = NULL;
+    tfa_verdict *v = NULL;
+    tfa_report_options ro = TFA_REPORT_OPTIONS_INIT;
+    tfa_report_format f;
+    tfa_error err;
+    tfa_buf b;
+    json_t *j = NULL;
+    int rc;
+
+    tfa_error_init(&err);
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    if ((rc = tfa_checklist_parse(&cl, "c.md", text, strlen(text), &err)) != 0 ||
+        (rc = tfa_waivers_parse(&w, "w.md", waivers, strlen(waivers), &err)) != 0 ||
+        (rc = tfa_signoffs_new(&so)) != 0 || (rc = tfa_signoffs_add(so, cl, "m=Dana", &err)) != 0)
+        goto done;
+    eo.waivers = w, eo.signoffs = so, eo.now = 1748736000;
+    if ((rc = tfa_verdict_evaluate(&v, cl, run, &eo, &err)) != 0)
+        goto done;
+    for (f = TFA_REPORT_TEXT; f <= TFA_REPORT_JUNIT && rc == 0; f++)
+        rc = tfa_report_write(&b, v, f, &ro);
+    if (rc || (rc = tfa_report_fill(&b, v)) != 0 || (rc = tfa_report_facts_text(&b, run)) != 0)
+        goto done;
+    if (!(j = tfa_report_facts_json(run))) {
+        rc = TFA_ENOMEM;
+        goto done;
+    }
+    *out_bytes = b.len;
+done:
+    json_decref(j);
+    tfa_buf_release(&b);
+    tfa_verdict_free(v);
+    tfa_signoffs_free(so);
+    tfa_waivers_free(w);
+    tfa_checklist_free(cl);
+    if (rc)
+        ck_assert_msg(rc == TFA_ENOMEM, "status %d (%s): %s", rc, tfa_status_str(rc), err.message);
+    return rc;
+}
+
+START_TEST(pipeline_survives_every_allocation_failure)
+{
+    tfa_run *run = rf_standard();
+    size_t full = 0, bytes;
+    long n;
+    int failed_steps = 0;
+
+    json_set_alloc_funcs(tfa_malloc, tfa_free);
+    ck_assert_int_eq(pipeline(run, &full), 0);
+    for (n = 1;; n++) {
+        long failures;
+        int rc;
+        bytes = 0;
+        tfa_alloc_fail_after(n);
+        rc = pipeline(run, &bytes);
+        failures = tfa_alloc_failures();
+        tfa_alloc_fail_after(0);
+        if (failures == 0) {
+            ck_assert_int_eq(rc, 0);
+            break;
+        }
+        ck_assert_msg(rc == TFA_ENOMEM, "allocation %ld failed but the pipeline succeeded", n);
+        failed_steps++;
+    }
+    ck_assert_int_gt(failed_steps, 50);
+    ck_assert_int_eq(pipeline(run, &bytes), 0);
+    ck_assert_uint_eq(bytes, full);
+    tfa_run_free(run);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("alloc");
+    TCase *tc = tcase_create("alloc");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, pipeline_survives_every_allocation_failure);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tfa_test_main(suite());
+}

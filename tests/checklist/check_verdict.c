@@ -1,0 +1,461 @@
+/*
+ * check_verdict.c - statuses, the GO rule, sign-offs and waivers (expiry
+ * with an injected clock, refusals, unknown items), sections.
+ */
+#include "util/compat.h"
+
+#include "date.h"
+#include "runfix.h"
+#include "verdict.h"
+#include "waivers.h"
+
+static const char *const text =
+    "# Apply\n"
+    "## Pre\n"
+    "- [ ] `h-pass` Hard pass: `plan.add == 2`\n"
+    "- [ ] `h-fail` Hard fail: `plan.destroy == 0`\n"
+    "- [ ] `s-fail` Soft fail: `plan.change == 0` (soft)\n"
+    "- [ ] `s-pass` Soft pass: `plan.change == 1` (soft)\n"
+    "- [ ] `a-fail` Advisory fail: `plan.change == 0` (advisory)\n"
+    "- [ ] `err` Needs a state: `state.serial > 0`\n"
+    "- [ ] `a-err` Advisory needs a state: `state.serial > 0` (advisory)\n"
+    "- [ ] `m` Manual: manual\n"
+    "- [ ] `m-soft` Manual soft: manual (soft)\n"
+    "## Post\n"
+    "- [ ] `post` Post: `apply.errors == 0`\n";
+
+static tfa_run *run;
+static tfa_checklist *cl;
+static tfa_signoffs *so;
+
+static void setup(void)
+{
+    tfa_error err;
+    tfa_error_init(&err);
+    run = rf_standard();
+    ck_assert_tfa_ok(tfa_checklist_parse(&cl, "c.md", text, strlen(text), &err), &err);
+    ck_assert_int_eq(tfa_signoffs_new(&so), 0);
+}
+
+static void teardown(void)
+{
+    tfa_signoffs_free(so);
+    tfa_checklist_free(cl);
+    tfa_run_free(run);
+}
+
+static int64_t day(const char *date)
+{
+    int64_t t = 0;
+    ck_assert_int_eq(tfa_time_parse(date, &t), 0);
+    return t;
+}
+
+static tfa_verdict *evaluate(const tfa_waivers *w, const char *now, const char *section)
+{
+    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_verdict *v = NULL;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    eo.waivers = w;
+    eo.signoffs = so;
+    eo.now = day(now);
+    eo.section = section;
+    ck_assert_tfa_ok(tfa_verdict_evaluate(&v, cl, run, &eo, &err), &err);
+    return v;
+}
+
+static const tfa_result *result(const tfa_verdict *v, const char *id)
+{
+    size_t i;
+    for (i = 0; i < v->n_results; i++)
+        if (strcmp(v->results[i].item->id, id) == 0)
+            return &v->results[i];
+    ck_abort_msg("no result for '%s'", id);
+    return NULL;
+}
+
+static void expect(const tfa_verdict *v, const char *id, tfa_item_status status, int blocks)
+{
+    const tfa_result *r = result(v, id);
+    ck_assert_msg(r->status == status && r->blocks == blocks, "'%s': %s blocks=%d, want %s %d", id,
+                  tfa_item_status_name(r->status), r->blocks, tfa_item_status_name(status), blocks);
+}
+
+START_TEST(verdict_gives_each_status)
+{
+    tfa_verdict *v = evaluate(NULL, "2025-06-01", NULL);
+
+    expect(v, "h-pass", TFA_ITEM_PASS, 0);
+    expect(v, "h-fail", TFA_ITEM_FAIL, 1);
+    expect(v, "s-fail", TFA_ITEM_FAIL, 1);
+    expect(v, "s-pass", TFA_ITEM_PASS, 0);
+    expect(v, "a-fail", TFA_ITEM_FAIL, 0);
+    expect(v, "err", TFA_ITEM_ERROR, 1);
+    expect(v, "a-err", TFA_ITEM_ERROR, 0);
+    expect(v, "m", TFA_ITEM_PENDING, 1);
+    expect(v, "m-soft", TFA_ITEM_PENDING, 1);
+    expect(v, "post", TFA_ITEM_PASS, 0);
+    ck_assert_str_eq(result(v, "err")->reason,
+                     "state.serial has no value: no state among the inputs");
+    ck_assert_str_eq(result(v, "h-fail")->reason, "condition not met");
+    ck_assert_str_eq(result(v, "m")->reason, "awaiting sign-off");
+    ck_assert_ptr_null(result(v, "h-pass")->reason);
+    ck_assert_int_eq(v->go, 0);
+    ck_assert_uint_eq(v->n_results, 10);
+    ck_assert_uint_eq(v->blocking, 5);
+    ck_assert_uint_eq(v->counts[TFA_ITEM_PASS], 3);
+    ck_assert_uint_eq(v->counts[TFA_ITEM_FAIL], 3);
+    ck_assert_uint_eq(v->counts[TFA_ITEM_ERROR], 2);
+    ck_assert_uint_eq(v->counts[TFA_ITEM_PENDING], 2);
+    ck_assert_uint_eq(v->counts[TFA_ITEM_WAIVED], 0);
+    ck_assert_uint_eq(v->n_inputs, 2);
+    ck_assert_str_eq(v->inputs[1].path, "apply.json");
+    ck_assert_str_eq(v->inputs[1].kind, "ui-log");
+    tfa_verdict_free(v);
+}
+END_TEST
+
+START_TEST(verdict_is_go_when_nothing_blocks)
+{
+    static const char *const ok = "- [ ] `a` A: `plan.add == 2`\n"
+                                  "- [ ] `b` B: `plan.destroy == 0` (advisory)\n"
+                                  "- [ ] `c` C: `state.serial > 0` (advisory)\n"
+                                  "- [ ] `m` M: manual\n";
+    tfa_checklist *other = NULL;
+    tfa_error err;
+    tfa_verdict *v;
+
+    tfa_error_init(&err);
+    tfa_checklist_free(cl);
+    cl = NULL;
+    ck_assert_tfa_ok(tfa_checklist_parse(&other, "ok.md", ok, strlen(ok), &err), &err);
+    cl = other;
+    v = evaluate(NULL, "2025-06-01", NULL);
+    ck_assert_int_eq(v->go, 0);
+    tfa_verdict_free(v);
+    ck_assert_tfa_ok(tfa_signoffs_add(so, cl, "m=Dana Reyes", &err), &err);
+    v = evaluate(NULL, "2025-06-01", NULL);
+    ck_assert_int_eq(v->go, 1);
+    ck_assert_uint_eq(v->blocking, 0);
+    expect(v, "b", TFA_ITEM_FAIL, 0);
+    expect(v, "c", TFA_ITEM_ERROR, 0);
+    expect(v, "m", TFA_ITEM_PASS, 0);
+    tfa_verdict_free(v);
+}
+END_TEST
+
+START_TEST(signoff_passes_manual_items_with_the_signer)
+{
+    tfa_error err;
+    tfa_verdict *v;
+    const tfa_result *r;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_signoffs_add(so, cl, " m = Dana Reyes : CHG-1042 approved ", &err), &err);
+    ck_assert_tfa_ok(tfa_signoffs_add(so, cl, "m-soft=Lee", &err), &err);
+    v = evaluate(NULL, "2025-06-01", NULL);
+    r = result(v, "m");
+    ck_assert_int_eq(r->status, TFA_ITEM_PASS);
+    ck_assert_str_eq(r->signoff->name, "Dana Reyes");
+    ck_assert_str_eq(r->signoff->note, "CHG-1042 approved");
+    r = result(v, "m-soft");
+    ck_assert_int_eq(r->status, TFA_ITEM_PASS);
+    ck_assert_ptr_null(r->signoff->note);
+    tfa_verdict_free(v);
+}
+END_TEST
+
+typedef struct bad_signoff {
+    const char *arg, *message;
+} bad_signoff;
+
+static const bad_signoff bad_signoffs[] = {
+    {"leadership", "invalid sign-off 'leadership' (expected ID=NAME[:note])"},
+    {"m=", "invalid sign-off 'm=' (expected ID=NAME[:note])"},
+    {"=Dana", "invalid sign-off '=Dana' (expected ID=NAME[:note])"},
+    {"mm=Dana", "sign-off for unknown item 'mm' (did you mean 'm'?)"},
+    {"nothing-like-it=Dana", "sign-off for unknown item 'nothing-like-it'"},
+    {"h-pass=Dana", "item 'h-pass' is checked, not manual: only manual items take a sign-off"},
+};
+
+START_TEST(signoff_rejects_bad_arguments)
+{
+    tfa_error err;
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_signoffs_add(so, cl, bad_signoffs[_i].arg, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message, bad_signoffs[_i].message);
+}
+END_TEST
+
+START_TEST(signoff_rejects_signing_twice)
+{
+    tfa_error err;
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_signoffs_add(so, cl, "m=Dana", &err), &err);
+    ck_assert_int_eq(tfa_signoffs_add(so, cl, "m=Lee", &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message, "item 'm' is signed off twice");
+}
+END_TEST
+
+static const char *const waivers_md =
+    "# Waivers for the 2025-06 window\n"
+    "\n"
+    "| Item | Owner | Expires | Reason |\n"
+    "|------|-------|---------|--------|\n"
+    "| `s-fail` | alice | 2025-06-30 | dashboards move with their folder |\n"
+    "| m-soft | bob | 2025-06-30 | change manager on leave |\n"
+    "| s-pass | carol | 2025-06-30 | not needed |\n"
+    "| h-fail | dave | 2025-06-30 | please |\n"
+    "| a-fail | erin | 2025-05-31 | expired last month |\n"
+    "\n"
+    "Prose after the table is ignored.\n";
+
+static tfa_waivers *load_waivers(const char *name, const char *t)
+{
+    tfa_waivers *w = NULL;
+    tfa_error err;
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_waivers_parse(&w, name, t, strlen(t), &err), &err);
+    ck_assert_tfa_ok(tfa_waivers_check(w, cl, &err), &err);
+    return w;
+}
+
+static tfa_waiver_use use_of(const tfa_verdict *v, const char *item)
+{
+    size_t i;
+    for (i = 0; i < v->n_waivers; i++)
+        if (strcmp(v->waivers[i].waiver->item, item) == 0)
+            return v->waivers[i].use;
+    ck_abort_msg("no waiver for '%s'", item);
+    return TFA_WAIVER_UNUSED;
+}
+
+START_TEST(waivers_apply_until_expiry_inclusive)
+{
+    tfa_waivers *w = load_waivers("w.md", waivers_md);
+    tfa_verdict *v = evaluate(w, "2025-06-30T23:59:59Z", NULL);
+    const tfa_result *r = result(v, "s-fail");
+
+    ck_assert_uint_eq(tfa_waivers_count(w), 5);
+    ck_assert_int_eq(r->status, TFA_ITEM_WAIVED);
+    ck_assert_int_eq(r->blocks, 0);
+    ck_assert_str_eq(r->waiver->owner, "alice");
+    ck_assert_str_eq(r->waiver->reason, "dashboards move with their folder");
+    ck_assert_str_eq(r->waiver->expires, "2025-06-30");
+    ck_assert_uint_eq(r->waiver->line, 5);
+    expect(v, "m-soft", TFA_ITEM_WAIVED, 0);
+    expect(v, "h-fail", TFA_ITEM_FAIL, 1);
+    expect(v, "a-fail", TFA_ITEM_FAIL, 0);
+    expect(v, "s-pass", TFA_ITEM_PASS, 0);
+    ck_assert_int_eq(use_of(v, "s-fail"), TFA_WAIVER_APPLIED);
+    ck_assert_int_eq(use_of(v, "m-soft"), TFA_WAIVER_APPLIED);
+    ck_assert_int_eq(use_of(v, "s-pass"), TFA_WAIVER_UNUSED);
+    ck_assert_int_eq(use_of(v, "h-fail"), TFA_WAIVER_REFUSED);
+    ck_assert_int_eq(use_of(v, "a-fail"), TFA_WAIVER_EXPIRED);
+    ck_assert_uint_eq(v->counts[TFA_ITEM_WAIVED], 2);
+    tfa_verdict_free(v);
+    tfa_waivers_free(w);
+}
+END_TEST
+
+START_TEST(waivers_expire_the_day_after)
+{
+    tfa_waivers *w = load_waivers("w.md", waivers_md);
+    tfa_verdict *v = evaluate(w, "2025-07-01T00:00:00Z", NULL);
+
+    expect(v, "s-fail", TFA_ITEM_FAIL, 1);
+    expect(v, "m-soft", TFA_ITEM_PENDING, 1);
+    ck_assert_ptr_null(result(v, "s-fail")->waiver);
+    ck_assert_int_eq(use_of(v, "s-fail"), TFA_WAIVER_EXPIRED);
+    ck_assert_int_eq(use_of(v, "h-fail"), TFA_WAIVER_REFUSED);
+    tfa_verdict_free(v);
+    tfa_waivers_free(w);
+}
+END_TEST
+
+START_TEST(waivers_read_json)
+{
+    static const char *const json =
+        "{\"comment\": \"window 2025-06\", \"waivers\": [\n"
+        "  {\"item\": \"s-fail\", \"owner\": \"alice\", \"expires\": \"2025-06-30\",\n"
+        "   \"reason\": \"dashboards \\\"move\\\"\"},\n"
+        "  {\"item\": \"m-soft\", \"owner\": \"bob\", \"expires\": \"2025-06-01\", \"reason\": "
+        "\"x\"}\n"
+        "]}\n";
+    tfa_waivers *w = load_waivers("w.json", json);
+    tfa_verdict *v = evaluate(w, "2025-06-02", NULL);
+
+    ck_assert_uint_eq(tfa_waivers_count(w), 2);
+    ck_assert_str_eq(tfa_waivers_find(w, "s-fail")->reason, "dashboards \"move\"");
+    ck_assert_uint_eq(tfa_waivers_find(w, "m-soft")->line, 4);
+    expect(v, "s-fail", TFA_ITEM_WAIVED, 0);
+    expect(v, "m-soft", TFA_ITEM_PENDING, 1);
+    ck_assert_int_eq(use_of(v, "m-soft"), TFA_WAIVER_EXPIRED);
+    tfa_verdict_free(v);
+    tfa_waivers_free(w);
+
+    w = load_waivers("w.json", "[{\"item\":\"s-fail\",\"owner\":\"a\",\"expires\":\"2030-01-01\","
+                               "\"reason\":\"r\"}]");
+    ck_assert_uint_eq(tfa_waivers_count(w), 1);
+    tfa_waivers_free(w);
+}
+END_TEST
+
+typedef struct bad_waiver {
+    const char *name, *text, *error;
+} bad_waiver;
+
+#define TABLE "| item | owner | expires | reason |\n|---|---|---|---|\n"
+
+static const bad_waiver bad_waivers[] = {
+    {"w.md", TABLE "| s-fail | alice | 2025-02-30 | r |\n",
+     "w.md:3:20: invalid expiry date '2025-02-30' (YYYY-MM-DD)"},
+    {"w.md", TABLE "| s-fail | alice | tomorrow | r |\n",
+     "w.md:3:20: invalid expiry date 'tomorrow' (YYYY-MM-DD)"},
+    {"w.md", TABLE "| s-fail |  | 2025-06-30 | r |\n", "w.md:3:13: waiver has no owner"},
+    {"w.md", TABLE "| s-fail | alice | 2025-06-30 |\n", "w.md:3:1: waiver has no reason"},
+    {"w.md", TABLE "| s-fail | a | 2025-06-30 | r |\n| s-fail | b | 2025-06-30 | r |\n",
+     "w.md:4:3: item 's-fail' is waived twice (first on line 3)"},
+    {"w.md", "| item | owner | expires | reason |\n| s-fail | a | 2025-06-30 | r |\n",
+     "w.md:2:1: expected the table's delimiter row (|---|---|)"},
+    {"w.md", "# Waivers\n\nnone this time\n",
+     "w.md: no waiver table (a Markdown table with columns item, owner, expires and reason)"},
+    {"w.json",
+     "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expiry\": \"2025-06-30\"}]}",
+     "w.json:1:47: unknown waiver field (item, owner, expires, reason)"},
+    {"w.json",
+     "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\"}]}",
+     "w.json:1:14: waiver has no reason"},
+    {"w.json", "{\"waivers\": [\"s-fail\"]}", "w.json:1:14: a waiver must be an object"},
+    {"w.json", "{\"waivers\": {}}", "w.json:1:13: expected \"waivers\": [...]"},
+    {"w.json", "[{\"item\": 3}]", "w.json:1:11: \"item\" must be a string, not a number"},
+    {"w.json", "[{\"item\": \"x\",]",
+     "w.json:1:15: unexpected ']', expected an object key in double quotes"},
+};
+
+START_TEST(waivers_report_errors_with_position)
+{
+    const bad_waiver *c = &bad_waivers[_i];
+    tfa_waivers *w = NULL;
+    tfa_error err;
+    char msg[2048];
+
+    tfa_error_init(&err);
+    ck_assert_int_ne(tfa_waivers_parse(&w, c->name, c->text, strlen(c->text), &err), 0);
+    ck_assert_ptr_null(w);
+    tfa_error_format(&err, msg, sizeof(msg));
+    ck_assert_msg(strcmp(msg, c->error) == 0, "case %d:\n got  %s\n want %s", _i, msg, c->error);
+}
+END_TEST
+
+START_TEST(waivers_for_unknown_items_are_errors)
+{
+    tfa_waivers *w = NULL;
+    tfa_error err;
+    char msg[1024];
+    const char *t = TABLE "| s-fail | a | 2025-06-30 | r |\n|  s-fial | a | 2025-06-30 | r |\n";
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_waivers_parse(&w, "w.md", t, strlen(t), &err), &err);
+    ck_assert_int_eq(tfa_waivers_check(w, cl, &err), TFA_EINPUT);
+    tfa_error_format(&err, msg, sizeof(msg));
+    ck_assert_str_eq(msg, "w.md:4:4: waiver for unknown item 's-fial' (did you mean 's-fail'?)");
+    tfa_waivers_free(w);
+}
+END_TEST
+
+START_TEST(verdict_evaluates_one_section)
+{
+    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_verdict *v = evaluate(NULL, "2025-06-01", "post");
+    tfa_error err;
+
+    ck_assert_uint_eq(v->n_results, 1);
+    ck_assert_str_eq(v->results[0].item->id, "post");
+    ck_assert_str_eq(v->section, "Post");
+    ck_assert_int_eq(v->go, 1);
+    tfa_verdict_free(v);
+
+    tfa_error_init(&err);
+    v = NULL;
+    eo.section = "During";
+    ck_assert_int_eq(tfa_verdict_evaluate(&v, cl, run, &eo, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message, "no section 'During' in c.md");
+    ck_assert_ptr_null(v);
+}
+END_TEST
+
+START_TEST(waivers_survive_truncated_files)
+{
+    static const char *const json =
+        "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", "
+        "\"reason\": \"r\"}]}\n";
+    const char *texts[2] = {waivers_md, json};
+    size_t t, n;
+
+    for (t = 0; t < 2; t++)
+        for (n = 0; n <= strlen(texts[t]); n++) {
+            tfa_waivers *w = NULL;
+            tfa_error err;
+            int rc;
+            tfa_error_init(&err);
+            rc = tfa_waivers_parse(&w, "w", texts[t], n, &err);
+            ck_assert_msg(rc == 0 || rc == TFA_EINPUT, "length %zu: status %d", n, rc);
+            ck_assert(rc == 0 ? w != NULL : w == NULL && err.message[0]);
+            tfa_waivers_free(w);
+        }
+}
+END_TEST
+
+START_TEST(date_parses_and_formats)
+{
+    char out[TFA_TIME_BUF];
+    long d = 0;
+    int64_t t = 0;
+
+    ck_assert_int_eq(tfa_date_parse("1970-01-01", 10, &d), 0);
+    ck_assert_int_eq(d, 0);
+    ck_assert_int_eq(tfa_date_parse("2024-02-29", 10, &d), 0);
+    ck_assert_int_ne(tfa_date_parse("2025-02-29", 10, &d), 0);
+    ck_assert_int_ne(tfa_date_parse("2025-13-01", 10, &d), 0);
+    ck_assert_int_ne(tfa_date_parse("2025-1-01", 9, &d), 0);
+    ck_assert_int_eq(tfa_time_parse("2025-06-01T12:34:56Z", &t), 0);
+    ck_assert_int_eq(t, 1748781296);
+    tfa_time_format(t, out);
+    ck_assert_str_eq(out, "2025-06-01T12:34:56Z");
+    ck_assert_int_ne(tfa_time_parse("2025-06-01 12:34:56", &t), 0);
+    ck_assert_int_ne(tfa_time_parse("2025-06-01T24:00:00Z", &t), 0);
+    ck_assert_int_eq(tfa_time_day(-1), -1);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("verdict");
+    TCase *tc = tcase_create("verdict");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, verdict_gives_each_status);
+    tcase_add_test(tc, verdict_is_go_when_nothing_blocks);
+    tcase_add_test(tc, verdict_evaluates_one_section);
+    tcase_add_test(tc, signoff_passes_manual_items_with_the_signer);
+    tcase_add_loop_test(tc, signoff_rejects_bad_arguments, 0, (int)TFA_ARRAY_SIZE(bad_signoffs));
+    tcase_add_test(tc, signoff_rejects_signing_twice);
+    tcase_add_test(tc, waivers_apply_until_expiry_inclusive);
+    tcase_add_test(tc, waivers_expire_the_day_after);
+    tcase_add_test(tc, waivers_read_json);
+    tcase_add_loop_test(tc, waivers_report_errors_with_position, 0,
+                        (int)TFA_ARRAY_SIZE(bad_waivers));
+    tcase_add_test(tc, waivers_for_unknown_items_are_errors);
+    tcase_add_test(tc, waivers_survive_truncated_files);
+    tcase_add_test(tc, date_parses_and_formats);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tfa_test_main(suite());
+}
