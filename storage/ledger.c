@@ -199,6 +199,41 @@ static int configure(tfa_ledger *l, tfa_error *err)
     return exec(l, "PRAGMA synchronous = FULL", "configuring", err);
 }
 
+/* Exponential backoff with jitter, 1 ms to about 100 ms, so two appenders
+ * that collided do not collide again in lockstep. */
+static void backoff(unsigned attempt)
+{
+    unsigned shift = attempt < 7 ? attempt : 7;
+    uint32_t jitter = ((uint32_t)getpid() * 2654435761u + attempt * 40503u) % 1000u;
+    struct timespec ts;
+    long us = (1L << shift) * 800L + (long)jitter;
+    ts.tv_sec = 0;
+    ts.tv_nsec = us * 1000L;
+    nanosleep(&ts, NULL);
+}
+
+/* Configure and migrate. Switching a new file to WAL needs an exclusive
+ * lock for which SQLite does not call the busy handler, so two processes
+ * creating the same ledger retry here. */
+static int prepare(tfa_ledger *l, tfa_error *err)
+{
+    tfa_error attempt_err;
+    unsigned attempt;
+    int rc;
+
+    for (attempt = 0;; attempt++) {
+        tfa_error_init(&attempt_err);
+        rc = configure(l, &attempt_err);
+        rc = rc ? rc : migrate(l, &attempt_err);
+        if (rc != TFA_ECONFLICT || attempt + 1 >= l->opts.append_attempts)
+            break;
+        backoff(attempt);
+    }
+    if (rc && err && err->status == 0)
+        *err = attempt_err;
+    return rc;
+}
+
 int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options *opts,
                     tfa_error *err)
 {
@@ -227,8 +262,7 @@ int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options
         rc = tfa__ledger_sql_error(l, rc, "cannot open the ledger", err);
         goto done;
     }
-    rc = configure(l, err);
-    rc = rc ? rc : migrate(l, err);
+    rc = prepare(l, err);
 done:
     if (rc)
         tfa_ledger_free(l);
@@ -469,19 +503,6 @@ done:
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
     tfa_buf_release(&body);
     return rc;
-}
-
-/* Exponential backoff with jitter, 1 ms to about 100 ms, so two appenders
- * that collided do not collide again in lockstep. */
-static void backoff(unsigned attempt)
-{
-    unsigned shift = attempt < 7 ? attempt : 7;
-    uint32_t jitter = ((uint32_t)getpid() * 2654435761u + attempt * 40503u) % 1000u;
-    struct timespec ts;
-    long us = (1L << shift) * 800L + (long)jitter;
-    ts.tv_sec = 0;
-    ts.tv_nsec = us * 1000L;
-    nanosleep(&ts, NULL);
 }
 
 int tfa_ledger_append(tfa_ledger_record **out, tfa_ledger *ledger, const tfa_ledger_entry *entry,
