@@ -15,5 +15,9 @@ typedef struct tfa_command {
 
 extern const tfa_cmd_spec tfa_cmd_summarize_spec;
 int tfa_cmd_summarize(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_ledger_spec;
+int tfa_cmd_ledger(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_bundle_spec;
+int tfa_cmd_bundle(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@
 
 static const tfa_command commands[] = {
     {&tfa_cmd_summarize_spec, tfa_cmd_summarize},
+    {&tfa_cmd_ledger_spec, tfa_cmd_ledger},
+    {&tfa_cmd_bundle_spec, tfa_cmd_bundle},
 };
 
 static const tfa_command *find(const char *name)
