@@ -42,14 +42,14 @@ const tfa_cmd_spec tfa_cmd_bundle_spec = {
     1,
     TFA_ARGS_UNLIMITED};
 
-static void print_text(const char *path, const tfa_bundle_verification *v)
+static void print_text(const tfa_bundle_verification *v)
 {
     const json_t *ledger = json_object_get(v->manifest, "ledger");
     if (!v->valid) {
-        printf("bundle %s: %s\n", path, v->detail);
+        printf("bundle: %s\n", v->detail);
         return;
     }
-    printf("bundle %s: %zu file%s, all hashes match", path, v->files, v->files == 1 ? "" : "s");
+    printf("bundle: %zu file%s, all hashes match", v->files, v->files == 1 ? "" : "s");
     if (ledger)
         printf(", ledger record %" JSON_INTEGER_FORMAT " sha256:%s",
                json_integer_value(json_object_get(ledger, "id")),
@@ -92,7 +92,7 @@ static int run_verify(int argc, char **argv)
             goto done;
         }
     } else {
-        print_text(args.items[0], &v);
+        print_text(&v);
     }
     if (fflush(stdout) != 0)
         rc = tfa_msg_error("cannot write the output");

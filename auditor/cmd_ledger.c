@@ -21,7 +21,7 @@
 
 typedef struct ledger_opts {
     const char *ledger, *format, *workspace, *since, *verdict;
-    const char *bundle, *record, *window, *operator, * time;
+    const char *bundle, *record, *window, *operator_name, *time, *tool_version;
     int include_inputs;
 } ledger_opts;
 
@@ -72,9 +72,11 @@ static const tfa_opt append_options[] = {
     {"verdict", 0, TFA_OPT_CHOICE, offsetof(ledger_opts, verdict), "V", "GO or NO-GO (required)",
      "GO|NO-GO"},
     {"window", 0, TFA_OPT_STRING, offsetof(ledger_opts, window), "TEXT", "apply window", NULL},
-    {"operator", 0, TFA_OPT_STRING, offsetof(ledger_opts, operator), "NAME", "operator", NULL},
+    {"operator", 0, TFA_OPT_STRING, offsetof(ledger_opts, operator_name), "NAME", "operator", NULL},
     {"time", 0, TFA_OPT_STRING, offsetof(ledger_opts, time), "TIME",
      "record time, YYYY-MM-DDTHH:MM:SSZ (default now)", NULL},
+    {"tool-version", 0, TFA_OPT_STRING, offsetof(ledger_opts, tool_version), "V",
+     "the tfaudit version that made the record (default this one)", NULL},
 };
 
 static const tfa_cmd_spec list_spec = {"ledger list",
@@ -185,7 +187,7 @@ static int collect(const tfa_ledger_summary *s, void *payload)
     tfa_utc_format_iso(s->time, iso);
     o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)s->id, "time", iso,
                   "workspace", str_or_null(s->workspace), "window", str_or_null(s->window),
-                  "operator", str_or_null(s->operator), "verdict", str_or_null(s->verdict),
+                  "operator", str_or_null(s->operator_name), "verdict", str_or_null(s->verdict),
                   "tool_version", str_or_null(s->tool_version), "hash", str_or_null(s->hash));
     return o && json_array_append_new(payload, o) == 0 ? 0 : TFA_ENOMEM;
 }
@@ -283,7 +285,6 @@ done:
 
 static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
 {
-    const char *path = tfa_cli_ledger_path(o->ledger);
     tfa_ledger_verification v;
     tfa_error err;
     int intact;
@@ -294,21 +295,21 @@ static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
         return tfa_msg_from_error(&err);
     intact = v.fault == TFA_LEDGER_INTACT;
     if (strcmp(o->format, "json") == 0) {
-        if (print_json(json_pack("{s:s, s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o}", "ledger", path,
-                                 "valid", intact, "records", (json_int_t)v.records, "head", "id",
+        if (print_json(json_pack("{s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o}", "valid", intact,
+                                 "records", (json_int_t)v.records, "head", "id",
                                  (json_int_t)v.head_id, "hash", v.head_hash, "fault",
                                  intact ? json_null() : json_string(tfa_ledger_fault_name(v.fault)),
                                  "bad_id", intact ? json_null() : json_integer(v.bad_id), "detail",
                                  intact ? json_null() : json_string(v.detail))) != 0)
             return TFA_EXIT_USAGE;
     } else if (intact) {
-        printf("ledger %s: %lld record%s, chain valid", path, (long long)v.records,
+        printf("ledger: %lld record%s, chain valid", (long long)v.records,
                v.records == 1 ? "" : "s");
         if (v.head_id)
             printf(", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
         fputc('\n', stdout);
     } else {
-        printf("ledger %s: chain broken at record %lld: %s\n", path, (long long)v.bad_id, v.detail);
+        printf("ledger: chain broken: %s\n", v.detail);
     }
     if (fflush(stdout) != 0)
         return tfa_msg_error("cannot write the output");
@@ -338,14 +339,17 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     for (i = 0; i < res.n_omitted; i++)
         tfa_msg_warn("input '%s' (%s) left out of the bundle: %s", res.omitted[i].path,
                      res.omitted[i].kind, res.omitted[i].reason);
-    printf("bundle %s: record %lld, %zu files\n", o->bundle, (long long)id, res.files);
+    printf("bundle: record %lld, %zu files\n", (long long)id, res.files);
     tfa_ledger_export_result_release(&res);
     return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
 }
 
 static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
 {
-    tfa_ledger_entry e = {0, o->workspace, o->window, o->operator, o->verdict, TFA_VERSION, NULL};
+    tfa_ledger_entry e = {0,          o->workspace,
+                          o->window,  o->operator_name,
+                          o->verdict, o->tool_version ? o->tool_version : TFA_VERSION,
+                          NULL};
     tfa_ledger_record *rec = NULL;
     json_error_t jerr;
     tfa_error err;
@@ -389,7 +393,7 @@ static const subcommand subs[] = {
 
 int tfa_cmd_ledger(int argc, char **argv)
 {
-    ledger_opts o = {NULL, "text", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    ledger_opts o = {NULL, "text", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
     const subcommand *sub = NULL;
     tfa_strlist args = {0};
     tfa_ledger *l = NULL;
