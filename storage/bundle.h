@@ -1,6 +1,6 @@
 /*
  * bundle.h - audit bundles: a deterministic tar.gz of the evidence for one
- * verdict, with a manifest that hashes every file (libarchive).
+ *verdict, with a manifest that hashes every file (libarchive).
  *
  * A bundle holds files added by name plus manifest.json, written last:
  *     {"format": "tfaudit-bundle/1",

@@ -126,23 +126,32 @@ static int read_all(reader *r, const char *path, tfa_bundle_verification *v, tfa
 {
     struct archive_entry *e;
     int rc = 0, ar;
+    FILE *f;
 
     if (!(r->a = archive_read_new()))
         return tfa_error_oom(err);
     archive_read_support_filter_gzip(r->a);
     archive_read_support_format_tar(r->a);
-    if (archive_read_open_filename(r->a, path, 65536) != ARCHIVE_OK)
-        return tfa_error_set(err, TFA_EIO, "cannot read the bundle: %s",
-                             archive_error_string(r->a));
+    /* A file that opens but is no tar.gz is bad input, not an I/O error. */
+    if (!(f = fopen(path, "rb")))
+        return tfa_error_set(err, TFA_EIO, "cannot read the bundle: %s", strerror(errno));
+    if (archive_read_open_FILE(r->a, f) != ARCHIVE_OK) {
+        rc = tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s", archive_error_string(r->a));
+        goto done;
+    }
     while (rc == 0 && (ar = archive_read_next_header(r->a, &e)) != ARCHIVE_EOF) {
         if (ar < ARCHIVE_WARN)
-            return tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
-                                 archive_error_string(r->a));
-        if (r->n >= TFA_LIMIT_ARCHIVE_ENTRIES)
-            return tfa_error_set(err, TFA_ELIMIT, "bundle has more than %d entries",
-                                 TFA_LIMIT_ARCHIVE_ENTRIES);
-        rc = read_entry(r, e, v, err);
+            rc = tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
+                               archive_error_string(r->a));
+        else if (r->n >= TFA_LIMIT_ARCHIVE_ENTRIES)
+            rc = tfa_error_set(err, TFA_ELIMIT, "bundle has more than %d entries",
+                               TFA_LIMIT_ARCHIVE_ENTRIES);
+        else
+            rc = read_entry(r, e, v, err);
     }
+done:
+    archive_read_close(r->a);
+    fclose(f);
     return rc;
 }
 

@@ -286,7 +286,7 @@ void tfa_ledger_record_free(tfa_ledger_record *rec)
         return;
     tfa_free(rec->workspace);
     tfa_free(rec->window);
-    tfa_free(rec->operator);
+    tfa_free(rec->operator_name);
     tfa_free(rec->verdict);
     tfa_free(rec->tool_version);
     tfa_free(rec->body);
@@ -317,7 +317,7 @@ static int check_entry(const tfa_ledger_entry *e, tfa_error *err)
     if (!json_is_object(e->record))
         return tfa_error_set(err, TFA_EUSAGE, "the verdict record must be a JSON object");
     rc = check_text(e->window, "the window", err);
-    rc = rc ? rc : check_text(e->operator, "the operator", err);
+    rc = rc ? rc : check_text(e->operator_name, "the operator", err);
     return rc ? rc : check_text(e->tool_version, "the tool version", err);
 }
 
@@ -342,7 +342,7 @@ static int envelope(tfa_buf *b, const tfa_ledger_entry *e, int64_t seq, const ch
     tfa_buf_putc(b, '{');
     put_member(b, "format", TFA_LEDGER_FORMAT);
     tfa_buf_putc(b, ',');
-    put_member(b, "operator", e->operator);
+    put_member(b, "operator", e->operator_name);
     tfa_buf_putc(b, ',');
     put_member(b, "prev", prev);
     tfa_buf_puts(b, ",\"record\":");
@@ -410,7 +410,7 @@ static int insert(tfa_ledger *l, const tfa_ledger_entry *e, int64_t seq, const c
         bind_text(st, 3, iso);
         bind_text(st, 4, e->workspace);
         bind_text(st, 5, e->window);
-        bind_text(st, 6, e->operator);
+        bind_text(st, 6, e->operator_name);
         bind_text(st, 7, e->verdict);
         bind_text(st, 8, e->tool_version);
         bind_text(st, 9, prev);
@@ -454,7 +454,7 @@ static int stored(tfa_ledger_record **out, const tfa_ledger_entry *e, int64_t se
         r->time = e->time;
         r->workspace = dup_or_null(e->workspace, &oom);
         r->window = dup_or_null(e->window, &oom);
-        r->operator= dup_or_null(e->operator, & oom);
+        r->operator_name = dup_or_null(e->operator_name, &oom);
         r->verdict = dup_or_null(e->verdict, &oom);
         r->tool_version = dup_or_null(e->tool_version, &oom);
         snprintf(r->hash, sizeof(r->hash), "%s", hash);
@@ -562,7 +562,7 @@ static int record_from_row(tfa_ledger_record **out, tfa_ledger *l, sqlite3_stmt 
     r->time = sqlite3_column_int64(st, 1);
     r->workspace = column_dup(st, 2, &oom);
     r->window = column_dup(st, 3, &oom);
-    r->operator= column_dup(st, 4, &oom);
+    r->operator_name = column_dup(st, 4, &oom);
     r->verdict = column_dup(st, 5, &oom);
     r->tool_version = column_dup(st, 6, &oom);
     prev = sqlite3_column_text(st, 7);
@@ -641,7 +641,7 @@ int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_led
         s.time = sqlite3_column_int64(st, 1);
         s.workspace = (const char *)sqlite3_column_text(st, 2);
         s.window = (const char *)sqlite3_column_text(st, 3);
-        s.operator=(const char *) sqlite3_column_text(st, 4);
+        s.operator_name = (const char *)sqlite3_column_text(st, 4);
         s.verdict = (const char *)sqlite3_column_text(st, 5);
         s.tool_version = (const char *)sqlite3_column_text(st, 6);
         s.hash = (const char *)sqlite3_column_text(st, 7);

@@ -4,7 +4,7 @@
  * Every `tfaudit gate` appends one record: the verdict record the checklist
  * evaluator built (a JSON object, stored whole) plus a few fields repeated
  * as indexed columns for queries (time, workspace, window, operator,
- * verdict, tool version). Nothing here reads inside the verdict record: the
+ *verdict, tool version). Nothing here reads inside the verdict record: the
  * caller guarantees it holds no sensitive value (it is built from the run
  * model, which never holds attribute values).
  *
@@ -74,20 +74,20 @@ void tfa_ledger_free(tfa_ledger *ledger);
 
 /* What a caller appends. Strings and the record are borrowed. */
 typedef struct tfa_ledger_entry {
-    int64_t time;             /* seconds since the epoch (the caller's clock) */
-    const char *workspace;    /* required; see tfa_ledger_workspace_check */
-    const char *window;       /* apply window as given (--window); may be NULL */
-    const char *operator;     /* --operator or the login name; may be NULL */
-    const char *verdict;      /* "GO" or "NO-GO" */
-    const char *tool_version; /* TFA_VERSION; may be NULL */
-    const json_t *record;     /* the verdict record: a JSON object */
+    int64_t time;              /* seconds since the epoch (the caller's clock) */
+    const char *workspace;     /* required; see tfa_ledger_workspace_check */
+    const char *window;        /* apply window as given (--window); may be NULL */
+    const char *operator_name; /* --operator or the login name; may be NULL */
+    const char *verdict;       /* "GO" or "NO-GO" */
+    const char *tool_version;  /* TFA_VERSION; may be NULL */
+    const json_t *record;      /* the verdict record: a JSON object */
 } tfa_ledger_entry;
 
 /* A stored record, as appended or read back. All fields are owned by it. */
 typedef struct tfa_ledger_record {
     int64_t id; /* the sequence number: 1, 2, 3... */
     int64_t time;
-    char *workspace, *window, *operator, * verdict, *tool_version; /* NULL when absent */
+    char *workspace, *window, *operator_name, *verdict, *tool_version; /* NULL when absent */
     char hash[TFA_LEDGER_HASH_HEX], prev_hash[TFA_LEDGER_HASH_HEX];
     char *body; /* the canonical JSON the hash covers (NUL-terminated) */
     size_t body_len;
@@ -124,7 +124,7 @@ typedef struct tfa_ledger_filter {
 /* A listed record: the indexed columns only (no body is parsed). */
 typedef struct tfa_ledger_summary {
     int64_t id, time;
-    const char *workspace, *window, *operator, * verdict, *tool_version; /* NULL when absent */
+    const char *workspace, *window, *operator_name, *verdict, *tool_version; /* NULL when absent */
     const char *hash;
 } tfa_ledger_summary;
 

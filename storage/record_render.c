@@ -126,7 +126,7 @@ static void render_text(tfa_buf *b, const tfa_ledger_record *rec)
     tfa_buf_printf(b, "  time:       %s\n", iso);
     tfa_buf_printf(b, "  workspace:  %s\n", or_dash(rec->workspace));
     tfa_buf_printf(b, "  window:     %s\n", or_dash(rec->window));
-    tfa_buf_printf(b, "  operator:   %s\n", or_dash(rec->operator));
+    tfa_buf_printf(b, "  operator:   %s\n", or_dash(rec->operator_name));
     tfa_buf_printf(b, "  tfaudit:    %s\n", or_dash(rec->tool_version));
     if (cl)
         tfa_buf_printf(b, "  checklist:  %s (sha256 %s)\n", or_dash(str(cl, "path")),
@@ -212,16 +212,17 @@ static void render_markdown(tfa_buf *b, const tfa_ledger_record *rec)
     static const char *const head[] = {"Field", "Value"};
     const json_t *r = rec->record, *cl = json_object_get(r, "checklist");
     char iso[TFA_UTC_ISO_SIZE], id[32];
-    const char *rows[][2] = {{"Record", id}, {"Time (UTC)", iso}, {"Workspace", rec->workspace},
-                             {"Apply window", rec->window},
-                             {
-                                 "Operator",
-                                 rec->operator},
-                                 {"tfaudit", rec->tool_version},
-                                 {"Checklist", str(cl, "path")},
-                                 {"Checklist SHA-256", str(cl, "sha256")},
-                                 {"Record hash", rec->hash},
-                                 {"Previous hash", rec->prev_hash},
+    const char *rows[][2] = {
+        {"Record", id},
+        {"Time (UTC)", iso},
+        {"Workspace", rec->workspace},
+        {"Apply window", rec->window},
+        {"Operator", rec->operator_name},
+        {"tfaudit", rec->tool_version},
+        {"Checklist", str(cl, "path")},
+        {"Checklist SHA-256", str(cl, "sha256")},
+        {"Record hash", rec->hash},
+        {"Previous hash", rec->prev_hash},
     };
     size_t i;
 
@@ -256,7 +257,7 @@ json_t *tfa_record_to_json(const tfa_ledger_record *rec)
     bad |= json_object_set_new(o, "time", json_string(iso));
     bad |= json_object_set_new(o, "workspace", str_or_null(rec->workspace));
     bad |= json_object_set_new(o, "window", str_or_null(rec->window));
-    bad |= json_object_set_new(o, "operator", str_or_null(rec->operator));
+    bad |= json_object_set_new(o, "operator", str_or_null(rec->operator_name));
     bad |= json_object_set_new(o, "verdict", str_or_null(rec->verdict));
     bad |= json_object_set_new(o, "tool_version", str_or_null(rec->tool_version));
     bad |= json_object_set_new(o, "hash", json_string(rec->hash));

@@ -158,7 +158,7 @@ START_TEST(ledger_append_stores_a_chained_canonical_record)
     ck_assert_int_eq(r2->time, T0 + 3600);
     ck_assert_str_eq(r2->workspace, "staging");
     ck_assert_str_eq(r2->window, "2025-03-01 10:00-12:00");
-    ck_assert_str_eq(r2->operator, "alice");
+    ck_assert_str_eq(r2->operator_name, "alice");
     ck_assert_str_eq(r2->verdict, "NO-GO");
     ck_assert_str_eq(r2->tool_version, "0.1.0");
     ck_assert(json_equal(r2->record, rec));
@@ -205,7 +205,7 @@ START_TEST(ledger_append_refuses_invalid_entries)
     ck_assert_str_eq(err.message, "the verdict record must be a JSON object");
     tfa_error_clear(&err);
     e.record = rec;
-    e.operator= "bad\xff";
+    e.operator_name = "bad\xff";
     ck_assert_int_eq(tfa_ledger_append(NULL, l, &e, &err), TFA_EUSAGE);
     ck_assert_str_eq(err.message, "the operator is not valid UTF-8");
     json_decref(rec);
