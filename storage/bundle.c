@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "relpath.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -52,33 +53,13 @@ void tfa_bundle_free(tfa_bundle *bundle)
     tfa_free(bundle);
 }
 
-/* Relative, '/'-separated, no empty, "." or ".." component, no controls. */
-static int name_ok(const char *name)
-{
-    const char *p = name, *seg = name;
-    if (!*name || *name == '/')
-        return 0;
-    for (;; p++) {
-        if (*p == '/' || *p == '\0') {
-            size_t n = (size_t)(p - seg);
-            if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-                return 0;
-            if (*p == '\0')
-                return 1;
-            seg = p + 1;
-        } else if ((unsigned char)*p < 0x20 || *p == '\\') {
-            return 0;
-        }
-    }
-}
-
 int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_t len,
                    tfa_error *err)
 {
     bundle_file f = {NULL, NULL, len};
     size_t i;
 
-    if (!name_ok(name) || strcmp(name, TFA_BUNDLE_MANIFEST) == 0)
+    if (!tfa_relpath_ok(name) || strcmp(name, TFA_BUNDLE_MANIFEST) == 0)
         return tfa_error_set(err, TFA_EUSAGE, "invalid bundle entry name '%s'", name);
     for (i = 0; i < bundle->n; i++)
         if (strcmp(bundle->files[i].name, name) == 0)
