@@ -573,7 +573,7 @@ static int record_from_row(tfa_ledger_record **out, tfa_ledger *l, sqlite3_stmt 
     r->body = tfa_strndup((const char *)sqlite3_column_text(st, 9), r->body_len);
     oom |= !r->body;
     if (!oom) {
-        env = json_loadb(r->body, r->body_len, 0, NULL);
+        env = json_loadb(r->body, r->body_len, JSON_ALLOW_NUL, NULL);
         r->record = json_incref(json_object_get(env, "record"));
         json_decref(env);
         if (!json_is_object(r->record)) {

@@ -437,6 +437,35 @@ START_TEST(ledger_two_connections_interleave_into_one_chain)
 }
 END_TEST
 
+START_TEST(ledger_round_trips_awkward_json)
+{
+    tfa_ledger *l = open_ledger(1);
+    json_t *rec =
+        json_pack("{s:s#, s:f, s:f, s:I, s:s, s:[], s:{}, s:n}", "nul", "a\0b", 3, "real", 0.1,
+                  "whole", 2.0, "big", (json_int_t)4611686018427387904LL, "utf8",
+                  "\xc3\xa9\xe2\x82\xac \"q\" \\ \n\t\x01", "empty_list", "empty_obj", "null");
+    tfa_ledger_entry e = {T0, "prod", "w\xc3\xa9", "\xc3\xa9ric", "GO", NULL, rec};
+    tfa_ledger_record *r = NULL;
+    tfa_ledger_verification v;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_ptr_nonnull(rec);
+    ck_assert_tfa_ok(tfa_ledger_append(NULL, l, &e, &err), &err);
+    ck_assert_tfa_ok(tfa_ledger_get(&r, l, 1, &err), &err);
+    ck_assert(json_equal(r->record, rec));
+    ck_assert_str_eq(r->operator_name, "\xc3\xa9ric");
+    ck_assert_ptr_null(r->tool_version);
+    ck_assert(tfa_test_contains(r->body, r->body_len, "\"nul\":\"a\\u0000b\""));
+    ck_assert(tfa_test_contains(r->body, r->body_len, "\"whole\":2.0}"));
+    ck_assert_tfa_ok(tfa_ledger_verify(l, &v, &err), &err);
+    ck_assert_msg(v.fault == TFA_LEDGER_INTACT, "%s", v.detail);
+    tfa_ledger_record_free(r);
+    json_decref(rec);
+    tfa_ledger_free(l);
+}
+END_TEST
+
 START_TEST(ledger_file_never_holds_the_canary)
 {
     char path[4200];
@@ -469,6 +498,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ledger_verify_cannot_see_a_consistently_rewritten_tail);
     tcase_add_test(tc, ledger_append_after_truncation_keeps_the_gap_visible);
     tcase_add_test(tc, ledger_two_connections_interleave_into_one_chain);
+    tcase_add_test(tc, ledger_round_trips_awkward_json);
     tcase_add_test(tc, ledger_file_never_holds_the_canary);
     suite_add_tcase(s, tc);
     return s;
