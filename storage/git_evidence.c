@@ -30,7 +30,8 @@ typedef struct job {
     const tfa_git_evidence *ev;
     const tfa_git_evidence_options *o;
     const char *branch, *dir;
-    tfa_buf refname;
+    const char *plan; /* the rollout plan, repository-relative; NULL for none */
+    tfa_buf refname, plan_buf;
     git_signature *sig;
 } job;
 
@@ -266,7 +267,7 @@ static int rollout_table(job *j, attempt *a, tfa_buf *body, tfa_error *err)
 
     if (!names)
         return tfa_error_oom(err);
-    for (p = j->o->rollout_plan; *p; p++)
+    for (p = j->plan; *p; p++)
         ups += *p == '/';
     json_object_foreach((json_t *)(uintptr_t)ws, name, e)
     {
@@ -291,16 +292,16 @@ static int update_plan(job *j, attempt *a, git_filemode_t *mode, tfa_error *err)
     tfa_buf_init(&doc, TFA_BUF_NO_MAX);
     tfa_buf_init(&body, TFA_BUF_NO_MAX);
     *mode = GIT_FILEMODE_BLOB;
-    rc = read_file(j, a->tip, j->o->rollout_plan, &doc, mode, err);
+    rc = read_file(j, a->tip, j->plan, &doc, mode, err);
     if (rc == TFA_ENOTFOUND)
-        rc = read_file(j, a->head, j->o->rollout_plan, &doc, mode, err);
+        rc = read_file(j, a->head, j->plan, &doc, mode, err);
     if (rc == TFA_ENOTFOUND)
         rc = tfa_error_set(err, TFA_ENOTFOUND,
-                           "rollout plan '%s' is neither on branch '%s' nor at HEAD",
-                           j->o->rollout_plan, j->branch);
+                           "rollout plan '%s' is neither on branch '%s' nor at HEAD", j->plan,
+                           j->branch);
     rc = rc ? rc : rollout_table(j, a, &body, err);
     if (rc == 0 && (rc = tfa_rollout_section_replace(&a->plan, doc.ptr, doc.len, body.ptr, err)))
-        tfa_error_set_source(err, j->o->rollout_plan);
+        tfa_error_set_source(err, j->plan);
     tfa_buf_release(&doc);
     tfa_buf_release(&body);
     return rc;
@@ -437,8 +438,8 @@ static int try_once(job *j, tfa_git_evidence_result *out, tfa_error *err)
     files[n++] =
         (new_file){a.json_path.ptr, j->ev->record_json, j->ev->record_len, GIT_FILEMODE_BLOB};
     files[n++] = (new_file){latest_path.ptr, a.latest.ptr, a.latest.len, GIT_FILEMODE_BLOB};
-    if (j->o->rollout_plan) {
-        files[n] = (new_file){j->o->rollout_plan, NULL, 0, GIT_FILEMODE_BLOB};
+    if (j->plan) {
+        files[n] = (new_file){j->plan, NULL, 0, GIT_FILEMODE_BLOB};
         if ((rc = update_plan(j, &a, &files[n].mode, err)) != 0)
             goto done;
         files[n].data = a.plan.ptr;
@@ -472,8 +473,7 @@ done:
 
 /* ---- setting up --------------------------------------------------------- */
 
-static int check_input(const tfa_git_evidence *ev, const tfa_git_evidence_options *o,
-                       const char *dir, tfa_error *err)
+static int check_input(const tfa_git_evidence *ev, const char *dir, tfa_error *err)
 {
     int rc = tfa_ledger_workspace_check(ev->workspace, err);
     if (rc)
@@ -484,10 +484,33 @@ static int check_input(const tfa_git_evidence *ev, const tfa_git_evidence_option
         return tfa_error_set(err, TFA_EUSAGE, "the evidence needs a report and a record");
     if (!tfa_relpath_ok(dir))
         return tfa_error_set(err, TFA_EUSAGE, "invalid evidence directory '%s'", dir);
-    if (o->rollout_plan && !tfa_relpath_ok(o->rollout_plan))
+    return 0;
+}
+
+/* The rollout plan as a repository-relative path: relative paths are taken
+ * as such; an absolute path must lie inside the work tree. */
+static int resolve_plan(job *j, tfa_error *err)
+{
+    const char *p = j->o->rollout_plan, *wd;
+    char real_p[PATH_MAX], real_wd[PATH_MAX];
+    size_t n;
+
+    if (!p)
+        return 0;
+    j->plan = p;
+    if (p[0] == '/') {
+        wd = git_repository_workdir(j->repo);
+        if (!wd || !realpath(wd, real_wd) || !realpath(p, real_p) ||
+            strncmp(real_p, real_wd, n = strlen(real_wd)) != 0 || real_p[n] != '/')
+            return tfa_error_set(err, TFA_EUSAGE,
+                                 "rollout plan '%s' is not inside the repository's work tree", p);
+        if (tfa_buf_puts(&j->plan_buf, real_p + n + 1) != 0)
+            return tfa_error_oom(err);
+        j->plan = j->plan_buf.ptr;
+    }
+    if (!tfa_relpath_ok(j->plan))
         return tfa_error_set(err, TFA_EUSAGE,
-                             "invalid rollout plan path '%s' (relative to the repository root)",
-                             o->rollout_plan);
+                             "invalid rollout plan path '%s' (relative to the repository root)", p);
     return 0;
 }
 
@@ -564,7 +587,8 @@ int tfa_git_evidence_commit(tfa_git_evidence_result *out, const char *repo_path,
     j.branch = j.o->branch ? j.o->branch : TFA_GIT_EVIDENCE_BRANCH;
     j.dir = j.o->dir ? j.o->dir : TFA_GIT_EVIDENCE_DIR;
     tfa_buf_init(&j.refname, TFA_BUF_NO_MAX);
-    if ((rc = check_input(ev, j.o, j.dir, err)) != 0)
+    tfa_buf_init(&j.plan_buf, TFA_BUF_NO_MAX);
+    if ((rc = check_input(ev, j.dir, err)) != 0)
         return rc;
     git_libgit2_init();
     if (tfa_buf_printf(&j.refname, "refs/heads/%s", j.branch) != 0) {
@@ -578,7 +602,8 @@ int tfa_git_evidence_commit(tfa_git_evidence_result *out, const char *repo_path,
                                  : git_fail(err, TFA_EIO, "cannot open the repository");
         goto done;
     }
-    if ((rc = check_branch(&j, err)) != 0 || (rc = signature(&j, err)) != 0)
+    if ((rc = resolve_plan(&j, err)) != 0 || (rc = check_branch(&j, err)) != 0 ||
+        (rc = signature(&j, err)) != 0)
         goto done;
     for (tries = 0;; tries++) {
         tfa_error_init(&attempt_err);
@@ -599,6 +624,7 @@ done:
     git_signature_free(j.sig);
     git_repository_free(j.repo);
     tfa_buf_release(&j.refname);
+    tfa_buf_release(&j.plan_buf);
     git_libgit2_shutdown();
     return rc;
 }

@@ -40,7 +40,8 @@
 typedef struct tfa_git_evidence_options {
     const char *branch;       /* NULL: TFA_GIT_EVIDENCE_BRANCH */
     const char *dir;          /* NULL: TFA_GIT_EVIDENCE_DIR */
-    const char *rollout_plan; /* repository-relative Markdown path; NULL: none */
+    const char *rollout_plan; /* Markdown file: repository-relative, or absolute inside the
+                                 work tree; NULL: none */
     const char *author_name;  /* the operator; NULL: user.name from git config, else "tfaudit" */
     const char *author_email; /* NULL: user.email from git config, else empty */
     unsigned attempts;        /* branch updates tried before TFA_ECONFLICT */

@@ -254,14 +254,15 @@ START_TEST(git_evidence_adds_markers_when_absent)
 {
     tfa_git_evidence_options o = TFA_GIT_EVIDENCE_OPTIONS_INIT;
     tfa_git_evidence_result res;
-    char *s, want[2048];
+    char *s, want[2048], abs_plan[4200];
     verdict v;
 
     ck_assert_int_eq(sh("cd '%s' && printf '# Plan\\r\\n\\r\\nNo markers here.' > docs/plain.md &&"
                         " git add docs/plain.md && git commit -qm plain",
                         repo),
                      0);
-    o.rollout_plan = "docs/plain.md";
+    snprintf(abs_plan, sizeof(abs_plan), "%s/docs/plain.md", repo); /* absolute works too */
+    o.rollout_plan = abs_plan;
     o.branch = "audit/evidence";
     o.dir = "audit";
     verdict_make(&v, "prod", "GO", T0);
@@ -311,6 +312,14 @@ START_TEST(git_evidence_refuses_bad_plans_and_branches)
     tfa_error_clear(&err);
     o.rollout_plan = "../outside.md";
     ck_assert_int_eq(tfa_git_evidence_commit(&res, repo, &v.ev, &o, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message, "invalid rollout plan path '../outside.md' (relative to the "
+                                  "repository root)");
+    tfa_git_evidence_result_release(&res);
+    tfa_error_clear(&err);
+    o.rollout_plan = "/etc/hostname";
+    ck_assert_int_eq(tfa_git_evidence_commit(&res, repo, &v.ev, &o, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message,
+                     "rollout plan '/etc/hostname' is not inside the repository's work tree");
     tfa_git_evidence_result_release(&res);
     tfa_error_clear(&err);
     ck_assert_int_eq(sh("cd '%s' && printf 'x\\n<!-- tfaudit:evidence:start -->\\ny\\n' > docs/b.md"
