@@ -193,7 +193,7 @@ static int64_t verify_count(void)
 START_TEST(ledger_survives_kill_9_mid_append)
 {
     const char *env = getenv("TFA_STRESS_SEED");
-    unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL);
+    unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL), seed0 = seed;
     json_t *rec = test_record("NO-GO");
     long confirmed = 0, mid = 0;
     int64_t records = 0;
@@ -231,7 +231,7 @@ START_TEST(ledger_survives_kill_9_mid_append)
             "crash: %d SIGKILLs (%ld between the start of an append and its confirmation), %ld "
             "appends confirmed, %lld records, "
             "chain valid after every kill, %.2f s (seed %u)\n",
-            KILLS, mid, confirmed, (long long)records, now() - t0, seed);
+            KILLS, mid, confirmed, (long long)records, now() - t0, seed0);
     ck_assert_int_ge(mid, 1);
     json_decref(rec);
 }
