@@ -29,5 +29,9 @@ extern const tfa_cmd_spec tfa_cmd_gate_spec;
 int tfa_cmd_gate(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_facts_spec;
 int tfa_cmd_facts(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_ledger_spec;
+int tfa_cmd_ledger(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_bundle_spec;
+int tfa_cmd_bundle(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const tfa_command commands[] = {
     {&tfa_cmd_check_spec, tfa_cmd_check},
     {&tfa_cmd_gate_spec, tfa_cmd_gate},
     {&tfa_cmd_facts_spec, tfa_cmd_facts},
+    {&tfa_cmd_ledger_spec, tfa_cmd_ledger},
+    {&tfa_cmd_bundle_spec, tfa_cmd_bundle},
 };
 
 static const tfa_command *find(const char *name)

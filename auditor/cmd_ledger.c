@@ -1,0 +1,422 @@
+/*
+ * cmd_ledger.c - `tfaudit ledger list|show|verify|export|append`: read,
+ * check and export the ledger of gate verdicts (storage/ledger.h).
+ *
+ * Each subcommand has its own option table (named "ledger SUB" so usage
+ * errors point at the right --help); this file only parses, calls the
+ * storage API and prints.
+ */
+#include "util/compat.h"
+
+#include <jansson.h>
+
+#include "cli_ledger.h"
+#include "commands.h"
+#include "exit.h"
+#include "ledger_export.h"
+#include "msg.h"
+#include "record_render.h"
+#include "utc.h"
+#include "util/buf.h"
+
+typedef struct ledger_opts {
+    const char *ledger, *format, *workspace, *since, *verdict;
+    const char *bundle, *record, *window, *operator_name, *time, *tool_version;
+    int include_inputs;
+} ledger_opts;
+
+#define OPT_LEDGER                                                                                 \
+    {                                                                                              \
+        "ledger", 0, TFA_OPT_STRING, offsetof(ledger_opts, ledger), "PATH",                        \
+            "the ledger (default $" TFA_CLI_LEDGER_ENV ", else " TFA_CLI_LEDGER_DEFAULT ")", NULL  \
+    }
+
+static const tfa_opt list_options[] = {
+    OPT_LEDGER,
+    {"workspace", 'w', TFA_OPT_STRING, offsetof(ledger_opts, workspace), "W",
+     "only records of this workspace", NULL},
+    {"since", 0, TFA_OPT_STRING, offsetof(ledger_opts, since), "DATE",
+     "only records at or after DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)", NULL},
+    {"verdict", 0, TFA_OPT_CHOICE, offsetof(ledger_opts, verdict), "V", "only GO or NO-GO records",
+     "GO|NO-GO"},
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(ledger_opts, format), "FORMAT",
+     "output format: text (default) or json", "text|json"},
+};
+
+static const tfa_opt show_options[] = {
+    OPT_LEDGER,
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(ledger_opts, format), "FORMAT",
+     "output format: text (default), markdown or json", "text|markdown|json"},
+};
+
+static const tfa_opt verify_options[] = {
+    OPT_LEDGER,
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(ledger_opts, format), "FORMAT",
+     "output format: text (default) or json", "text|json"},
+};
+
+static const tfa_opt export_options[] = {
+    OPT_LEDGER,
+    {"bundle", 'o', TFA_OPT_STRING, offsetof(ledger_opts, bundle), "OUT.tar.gz",
+     "write the audit bundle here (required)", NULL},
+    {"include-inputs", 0, TFA_OPT_FLAG, offsetof(ledger_opts, include_inputs), NULL,
+     "add the record's inputs, redacted (kinds without a redactor are left out)", NULL},
+};
+
+static const tfa_opt append_options[] = {
+    OPT_LEDGER,
+    {"record", 0, TFA_OPT_STRING, offsetof(ledger_opts, record), "FILE",
+     "the verdict record, a JSON object (required)", NULL},
+    {"workspace", 'w', TFA_OPT_STRING, offsetof(ledger_opts, workspace), "W",
+     "workspace (required)", NULL},
+    {"verdict", 0, TFA_OPT_CHOICE, offsetof(ledger_opts, verdict), "V", "GO or NO-GO (required)",
+     "GO|NO-GO"},
+    {"window", 0, TFA_OPT_STRING, offsetof(ledger_opts, window), "TEXT", "apply window", NULL},
+    {"operator", 0, TFA_OPT_STRING, offsetof(ledger_opts, operator_name), "NAME", "operator", NULL},
+    {"time", 0, TFA_OPT_STRING, offsetof(ledger_opts, time), "TIME",
+     "record time, YYYY-MM-DDTHH:MM:SSZ (default now)", NULL},
+    {"tool-version", 0, TFA_OPT_STRING, offsetof(ledger_opts, tool_version), "V",
+     "the tfaudit version that made the record (default this one)", NULL},
+};
+
+static const tfa_cmd_spec list_spec = {"ledger list",
+                                       "[options]",
+                                       "List ledger records, oldest first",
+                                       NULL,
+                                       list_options,
+                                       TFA_ARRAY_SIZE(list_options),
+                                       0,
+                                       0};
+static const tfa_cmd_spec show_spec = {"ledger show",
+                                       "[options] ID",
+                                       "Show one ledger record",
+                                       NULL,
+                                       show_options,
+                                       TFA_ARRAY_SIZE(show_options),
+                                       1,
+                                       1};
+static const tfa_cmd_spec verify_spec = {
+    "ledger verify",
+    "[options]",
+    "Recompute the ledger's hash chain",
+    "Exit status: 0 the chain is valid, 1 a record was edited, deleted, reordered\n"
+    "or truncated (the first one is named), 2 the ledger could not be read.\n",
+    verify_options,
+    TFA_ARRAY_SIZE(verify_options),
+    0,
+    0};
+static const tfa_cmd_spec export_spec = {
+    "ledger export",
+    "--bundle OUT.tar.gz [options] ID",
+    "Write an audit bundle of one record",
+    "The bundle is a deterministic tar.gz: report.md, record.json (the hashed\n"
+    "ledger body), checklist.md, waivers.json and manifest.json (sha256 of every\n"
+    "file and the ledger chain hashes). Check it with 'tfaudit bundle verify'.\n",
+    export_options,
+    TFA_ARRAY_SIZE(export_options),
+    1,
+    1};
+static const tfa_cmd_spec append_spec = {
+    "ledger append",
+    "--record FILE --workspace W --verdict V [options]",
+    "Append a verdict record (maintenance; 'tfaudit gate' appends by itself)",
+    NULL,
+    append_options,
+    TFA_ARRAY_SIZE(append_options),
+    0,
+    0};
+
+const tfa_cmd_spec tfa_cmd_ledger_spec = {
+    "ledger",
+    "SUBCOMMAND [options]",
+    "List, show, verify and export the tamper-evident ledger of verdicts",
+    "subcommands:\n"
+    "  list [--workspace W] [--since DATE] [--verdict GO|NO-GO] [--format text|json]\n"
+    "  show ID [--format text|markdown|json]\n"
+    "  verify [--format text|json]      exit 0 valid, 1 tampered, 2 error\n"
+    "  export ID --bundle OUT.tar.gz [--include-inputs]\n"
+    "  append --record FILE --workspace W --verdict V   (maintenance)\n"
+    "Every subcommand takes --ledger PATH (default $" TFA_CLI_LEDGER_ENV
+    ", else " TFA_CLI_LEDGER_DEFAULT ").\n"
+    "Run 'tfaudit ledger SUBCOMMAND --help' for its options.\n",
+    NULL,
+    0,
+    1,
+    TFA_ARGS_UNLIMITED};
+
+static int write_out(const tfa_buf *b)
+{
+    if (fwrite(b->ptr, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
+        return tfa_msg_error("cannot write the output");
+    return 0;
+}
+
+static int print_json(json_t *j)
+{
+    int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+        return tfa_msg_error("cannot write the output");
+    return 0;
+}
+
+static int parse_id(const char *s, int64_t *id, const char *cmd)
+{
+    char *end = NULL;
+    long long v;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < 1)
+        return tfa_msg_usage(cmd, "invalid record id '%s'", s);
+    *id = v;
+    return 0;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static int collect(const tfa_ledger_summary *s, void *payload)
+{
+    char iso[TFA_UTC_ISO_SIZE];
+    json_t *o;
+
+    tfa_utc_format_iso(s->time, iso);
+    o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)s->id, "time", iso,
+                  "workspace", str_or_null(s->workspace), "window", str_or_null(s->window),
+                  "operator", str_or_null(s->operator_name), "verdict", str_or_null(s->verdict),
+                  "tool_version", str_or_null(s->tool_version), "hash", str_or_null(s->hash));
+    return o && json_array_append_new(payload, o) == 0 ? 0 : TFA_ENOMEM;
+}
+
+static const char *member(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "-";
+}
+
+static void list_text(const json_t *rows)
+{
+    static const char *const cols[] = {"workspace", "verdict", "operator"};
+    int w[3] = {9, 7, 8};
+    const json_t *r;
+    size_t i, c;
+
+    json_array_foreach(rows, i, r)
+    {
+        for (c = 0; c < 3; c++)
+            if ((int)strlen(member(r, cols[c])) > w[c])
+                w[c] = (int)strlen(member(r, cols[c]));
+    }
+    if (json_array_size(rows) == 0) {
+        fputs("no matching records\n", stdout);
+        return;
+    }
+    printf("%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE", w[1], "VERDICT",
+           w[2], "OPERATOR", "HASH");
+    json_array_foreach(rows, i, r)
+    {
+        printf("%-4" JSON_INTEGER_FORMAT " %-20s  %-*s  %-*s  %-*s  %.12s\n",
+               json_integer_value(json_object_get(r, "id")), member(r, "time"), w[0],
+               member(r, "workspace"), w[1], member(r, "verdict"), w[2], member(r, "operator"),
+               member(r, "hash"));
+    }
+}
+
+static int run_list(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_ledger_filter f = TFA_LEDGER_FILTER_INIT;
+    json_t *rows = json_array();
+    tfa_error err;
+    int rc;
+
+    (void)args;
+    tfa_error_init(&err);
+    f.workspace = o->workspace;
+    f.verdict = o->verdict;
+    if (!rows)
+        return tfa_msg_error("out of memory");
+    if (o->since && tfa_utc_parse(&f.since, o->since, &err) != 0) {
+        json_decref(rows);
+        return tfa_msg_usage(list_spec.name, "%s", err.message);
+    }
+    rc = tfa_ledger_list(l, &f, collect, rows, &err);
+    if (rc) {
+        json_decref(rows);
+        return rc == TFA_ENOMEM ? tfa_msg_error("out of memory") : tfa_msg_from_error(&err);
+    }
+    if (strcmp(o->format, "json") == 0)
+        return print_json(json_pack("{s:o}", "records", rows));
+    list_text(rows);
+    json_decref(rows);
+    return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
+}
+
+/* ---- show, verify ------------------------------------------------------- */
+
+static int run_show(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_record_format fmt = strcmp(o->format, "json") == 0       ? TFA_RECORD_JSON
+                            : strcmp(o->format, "markdown") == 0 ? TFA_RECORD_MARKDOWN
+                                                                 : TFA_RECORD_TEXT;
+    tfa_ledger_record *rec = NULL;
+    tfa_error err;
+    tfa_buf out;
+    int64_t id = 0;
+    int rc;
+
+    tfa_error_init(&err);
+    tfa_buf_init(&out, TFA_BUF_NO_MAX);
+    if ((rc = parse_id(args->items[0], &id, show_spec.name)) != 0)
+        goto done;
+    if (tfa_ledger_get(&rec, l, id, &err) != 0 || tfa_record_render(&out, rec, fmt, &err) != 0) {
+        rc = tfa_msg_from_error(&err);
+        goto done;
+    }
+    rc = write_out(&out);
+done:
+    tfa_ledger_record_free(rec);
+    tfa_buf_release(&out);
+    return rc;
+}
+
+static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_ledger_verification v;
+    tfa_error err;
+    int intact;
+
+    (void)args;
+    tfa_error_init(&err);
+    if (tfa_ledger_verify(l, &v, &err) != 0)
+        return tfa_msg_from_error(&err);
+    intact = v.fault == TFA_LEDGER_INTACT;
+    if (strcmp(o->format, "json") == 0) {
+        if (print_json(json_pack("{s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o}", "valid", intact,
+                                 "records", (json_int_t)v.records, "head", "id",
+                                 (json_int_t)v.head_id, "hash", v.head_hash, "fault",
+                                 intact ? json_null() : json_string(tfa_ledger_fault_name(v.fault)),
+                                 "bad_id", intact ? json_null() : json_integer(v.bad_id), "detail",
+                                 intact ? json_null() : json_string(v.detail))) != 0)
+            return TFA_EXIT_USAGE;
+    } else if (intact) {
+        printf("ledger: %lld record%s, chain valid", (long long)v.records,
+               v.records == 1 ? "" : "s");
+        if (v.head_id)
+            printf(", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
+        fputc('\n', stdout);
+    } else {
+        printf("ledger: chain broken: %s\n", v.detail);
+    }
+    if (fflush(stdout) != 0)
+        return tfa_msg_error("cannot write the output");
+    return intact ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+}
+
+/* ---- export, append ----------------------------------------------------- */
+
+static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_ledger_export_options eo = TFA_LEDGER_EXPORT_OPTIONS_INIT;
+    tfa_ledger_export_result res;
+    tfa_error err;
+    int64_t id = 0;
+    size_t i;
+    int rc;
+
+    tfa_error_init(&err);
+    if (!o->bundle)
+        return tfa_msg_usage(export_spec.name, "--bundle OUT.tar.gz is required");
+    if ((rc = parse_id(args->items[0], &id, export_spec.name)) != 0)
+        return rc;
+    eo.include_inputs = o->include_inputs;
+    eo.tool_version = TFA_VERSION;
+    if (tfa_ledger_export(&res, l, id, o->bundle, &eo, &err) != 0)
+        return tfa_msg_from_error(&err);
+    for (i = 0; i < res.n_omitted; i++)
+        tfa_msg_warn("input '%s' (%s) left out of the bundle: %s", res.omitted[i].path,
+                     res.omitted[i].kind, res.omitted[i].reason);
+    printf("bundle: record %lld, %zu files\n", (long long)id, res.files);
+    tfa_ledger_export_result_release(&res);
+    return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
+}
+
+static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_ledger_entry e = {0,          o->workspace,
+                          o->window,  o->operator_name,
+                          o->verdict, o->tool_version ? o->tool_version : TFA_VERSION,
+                          NULL};
+    tfa_ledger_record *rec = NULL;
+    json_error_t jerr;
+    tfa_error err;
+    json_t *j;
+    int rc;
+
+    (void)args;
+    tfa_error_init(&err);
+    if (!o->record || !o->workspace || !o->verdict)
+        return tfa_msg_usage(append_spec.name, "--record, --workspace and --verdict are required");
+    e.time = (int64_t)time(NULL);
+    if (o->time && tfa_utc_parse(&e.time, o->time, &err) != 0)
+        return tfa_msg_usage(append_spec.name, "%s", err.message);
+    /* jansson's message can quote the text near the error: not shown */
+    if (!(j = json_load_file(o->record, JSON_REJECT_DUPLICATES, &jerr)))
+        return jerr.line > 0
+                   ? tfa_msg_error("%s:%d:%d: invalid JSON", o->record, jerr.line, jerr.column)
+                   : tfa_msg_error("cannot read '%s'", o->record);
+    e.record = j;
+    rc = tfa_ledger_append(&rec, l, &e, &err);
+    json_decref(j);
+    if (rc)
+        return tfa_msg_from_error(&err);
+    printf("record %lld sha256:%s\n", (long long)rec->id, rec->hash);
+    tfa_ledger_record_free(rec);
+    return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+typedef struct subcommand {
+    const tfa_cmd_spec *spec;
+    int (*run)(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args);
+    int create; /* only appending creates a ledger */
+} subcommand;
+
+static const subcommand subs[] = {
+    {&list_spec, run_list, 0},     {&show_spec, run_show, 0},     {&verify_spec, run_verify, 0},
+    {&export_spec, run_export, 0}, {&append_spec, run_append, 1},
+};
+
+int tfa_cmd_ledger(int argc, char **argv)
+{
+    ledger_opts o = {NULL, "text", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    const subcommand *sub = NULL;
+    tfa_strlist args = {0};
+    tfa_ledger *l = NULL;
+    size_t i;
+    int rc;
+
+    if (argc < 2)
+        return tfa_msg_usage("ledger", "ledger needs a subcommand (list, show, verify, export)");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        tfa_opts_help(&tfa_cmd_ledger_spec, stdout);
+        return TFA_EXIT_GO;
+    }
+    for (i = 0; i < TFA_ARRAY_SIZE(subs); i++)
+        if (strcmp(subs[i].spec->name + strlen("ledger "), argv[1]) == 0)
+            sub = &subs[i];
+    if (!sub)
+        return tfa_msg_usage("ledger", "'%s' is not a ledger subcommand", argv[1]);
+    rc = tfa_opts_parse(sub->spec, argc - 1, argv + 1, &o, &args);
+    if (rc == 0)
+        rc = tfa_cli_ledger_open(&l, o.ledger, sub->create);
+    if (rc == 0)
+        rc = sub->run(l, &o, &args);
+    tfa_ledger_free(l);
+    tfa_strlist_release(&args);
+    return rc < 0 ? TFA_EXIT_GO : rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * bundle.c - writing audit bundles (see bundle.h; checking them is
+ * bundle_verify.c).
+ *
+ * Files are held in memory until tfa_bundle_write sorts them and streams
+ * the archive: bundles carry reports, a record and redacted inputs, all
+ * small next to the inputs themselves.
+ */
+#include "util/compat.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "relpath.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+typedef struct bundle_file {
+    char *name;
+    char *data;
+    size_t len;
+} bundle_file;
+
+struct tfa_bundle {
+    int64_t mtime;
+    bundle_file *files;
+    size_t n, cap;
+};
+
+int tfa_bundle_new(tfa_bundle **out, int64_t mtime, tfa_error *err)
+{
+    *out = tfa_calloc(1, sizeof(**out));
+    if (!*out)
+        return tfa_error_oom(err);
+    (*out)->mtime = mtime;
+    return 0;
+}
+
+void tfa_bundle_free(tfa_bundle *bundle)
+{
+    size_t i;
+    if (!bundle)
+        return;
+    for (i = 0; i < bundle->n; i++) {
+        tfa_free(bundle->files[i].name);
+        tfa_free(bundle->files[i].data);
+    }
+    tfa_free(bundle->files);
+    tfa_free(bundle);
+}
+
+int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_t len,
+                   tfa_error *err)
+{
+    bundle_file f = {NULL, NULL, len};
+    size_t i;
+
+    if (!tfa_relpath_ok(name) || strcmp(name, TFA_BUNDLE_MANIFEST) == 0)
+        return tfa_error_set(err, TFA_EUSAGE, "invalid bundle entry name '%s'", name);
+    for (i = 0; i < bundle->n; i++)
+        if (strcmp(bundle->files[i].name, name) == 0)
+            return tfa_error_set(err, TFA_EUSAGE, "bundle entry '%s' added twice", name);
+    if (bundle->n == bundle->cap) {
+        size_t cap = bundle->cap ? bundle->cap * 2 : 8;
+        bundle_file *files = tfa_realloc(bundle->files, cap * sizeof(*files));
+        if (!files)
+            return tfa_error_oom(err);
+        bundle->files = files;
+        bundle->cap = cap;
+    }
+    f.name = tfa_strdup(name);
+    f.data = tfa_malloc(len ? len : 1);
+    if (!f.name || !f.data) {
+        tfa_free(f.name);
+        tfa_free(f.data);
+        return tfa_error_oom(err);
+    }
+    if (len)
+        memcpy(f.data, data, len);
+    bundle->files[bundle->n++] = f;
+    return 0;
+}
+
+int tfa_bundle_add_input(tfa_bundle *bundle, const char *name, const void *redacted, size_t len,
+                         tfa_error *err)
+{
+    tfa_buf full;
+    int rc;
+
+    tfa_buf_init(&full, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&full, TFA_BUNDLE_INPUTS);
+    if (tfa_buf_puts(&full, name) != 0)
+        rc = tfa_error_oom(err);
+    else
+        rc = tfa_bundle_add(bundle, full.ptr, redacted, len, err);
+    tfa_buf_release(&full);
+    return rc;
+}
+
+size_t tfa_bundle_count(const tfa_bundle *bundle)
+{
+    return bundle->n;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const bundle_file *)a)->name, ((const bundle_file *)b)->name);
+}
+
+/* The manifest: the caller's members plus "format" and "files". */
+static int manifest_bytes(tfa_bundle *b, const json_t *extra, tfa_buf *out, tfa_error *err)
+{
+    unsigned char digest[TFA_SHA256_BYTES];
+    char hex[TFA_SHA256_HEX];
+    json_t *m = extra ? json_deep_copy(extra) : json_object(), *files = json_array();
+    size_t i;
+    int rc = 0;
+
+    if (!m || !files || !json_is_object(m)) {
+        rc = m && files ? tfa_error_set(err, TFA_EUSAGE, "the bundle manifest must be an object")
+                        : tfa_error_oom(err);
+        goto done;
+    }
+    for (i = 0; i < b->n; i++) {
+        tfa_sha256_digest(b->files[i].data, b->files[i].len, digest);
+        tfa_sha256_hex(digest, hex);
+        if (json_array_append_new(files,
+                                  json_pack("{s:s, s:I, s:s}", "name", b->files[i].name, "bytes",
+                                            (json_int_t)b->files[i].len, "sha256", hex)) != 0) {
+            rc = tfa_error_oom(err);
+            goto done;
+        }
+    }
+    if (json_object_set_new(m, "format", json_string(TFA_BUNDLE_FORMAT)) ||
+        json_object_set(m, "files", files)) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    /* Pretty for people, sorted for determinism. */
+    {
+        char *s = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
+        if (!s || tfa_buf_puts(out, s) || tfa_buf_putc(out, '\n'))
+            rc = tfa_error_oom(err);
+        if (s) {
+            void (*free_fn)(void *);
+            json_malloc_t malloc_fn;
+            json_get_alloc_funcs(&malloc_fn, &free_fn);
+            free_fn(s);
+        }
+    }
+done:
+    json_decref(files);
+    json_decref(m);
+    return rc;
+}
+
+static int entry(struct archive *a, const char *name, const void *data, size_t len, int64_t mtime)
+{
+    struct archive_entry *e = archive_entry_new();
+    int rc;
+
+    if (!e)
+        return ARCHIVE_FATAL;
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, (la_int64_t)len);
+    archive_entry_set_mtime(e, (time_t)mtime, 0);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
+    rc = archive_write_header(a, e);
+    if (rc == ARCHIVE_OK && len && archive_write_data(a, data, len) != (la_ssize_t)len)
+        rc = ARCHIVE_FATAL;
+    archive_entry_free(e);
+    return rc;
+}
+
+/* Stream the sorted entries and the manifest into an open descriptor. */
+static int write_archive(tfa_bundle *b, int fd, const tfa_buf *manifest, tfa_error *err)
+{
+    struct archive *a = archive_write_new();
+    size_t i;
+    int rc = a ? ARCHIVE_OK : ARCHIVE_FATAL;
+
+    if (rc == ARCHIVE_OK)
+        rc = archive_write_set_format_pax_restricted(a);
+    if (rc == ARCHIVE_OK)
+        rc = archive_write_add_filter_gzip(a);
+    if (rc == ARCHIVE_OK)
+        rc = archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
+    if (rc == ARCHIVE_OK)
+        rc = archive_write_open_fd(a, fd);
+    for (i = 0; rc == ARCHIVE_OK && i < b->n; i++)
+        rc = entry(a, b->files[i].name, b->files[i].data, b->files[i].len, b->mtime);
+    if (rc == ARCHIVE_OK)
+        rc = entry(a, TFA_BUNDLE_MANIFEST, manifest->ptr, manifest->len, b->mtime);
+    if (rc == ARCHIVE_OK)
+        rc = archive_write_close(a);
+    if (rc != ARCHIVE_OK)
+        tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s",
+                      a && archive_error_string(a) ? archive_error_string(a) : "out of memory");
+    archive_write_free(a);
+    return rc == ARCHIVE_OK ? 0 : TFA_EIO;
+}
+
+int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifest, tfa_error *err)
+{
+    tfa_buf m, tmp;
+    int fd = -1, rc;
+
+    tfa_buf_init(&m, TFA_BUF_NO_MAX);
+    tfa_buf_init(&tmp, TFA_BUF_NO_MAX);
+    if (bundle->n)
+        qsort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
+    if ((rc = manifest_bytes(bundle, manifest, &m, err)) != 0)
+        goto done;
+    if (tfa_buf_printf(&tmp, "%s.tmp-XXXXXX", path) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    if ((fd = mkstemp(tmp.ptr)) < 0) {
+        rc = tfa_error_set(err, TFA_EIO, "cannot create a temporary file: %s", strerror(errno));
+        goto done;
+    }
+    fchmod(fd, 0644);
+    if ((rc = write_archive(bundle, fd, &m, err)) != 0)
+        goto done;
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        fd = -1;
+        rc = tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s", strerror(errno));
+        goto done;
+    }
+    fd = -1;
+    if (rename(tmp.ptr, path) != 0)
+        rc = tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s", strerror(errno));
+done:
+    if (fd >= 0)
+        close(fd);
+    if (rc && tmp.len)
+        unlink(tmp.ptr);
+    if (rc)
+        tfa_error_set_source(err, path);
+    tfa_buf_release(&m);
+    tfa_buf_release(&tmp);
+    return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * bundle.h - audit bundles: a deterministic tar.gz of the evidence for one
+ *verdict, with a manifest that hashes every file (libarchive).
+ *
+ * A bundle holds files added by name plus manifest.json, written last:
+ *     {"format": "tfaudit-bundle/1",
+ *      "files": [{"name", "bytes", "sha256"}, ...],   every other entry
+ *      ...members the caller adds (ledger chain hashes, inputs)}
+ * Determinism: entries are sorted by name, every entry is a regular file
+ * with mode 0644, uid/gid 0, no user or group names and the mtime the
+ * caller gives (the record's time); the gzip header carries no timestamp.
+ * The same content always gives the same bytes, so a bundle's own SHA-256
+ * identifies it.
+ *
+ * Inputs go under inputs/ through tfa_bundle_add_input, which only accepts
+ * bytes the caller has already redacted (see redact.h): the one door by
+ * which run inputs enter a bundle.
+ */
+#ifndef TFA_BUNDLE_H
+#define TFA_BUNDLE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "util/sha256.h"
+
+#define TFA_BUNDLE_FORMAT   "tfaudit-bundle/1"
+#define TFA_BUNDLE_MANIFEST "manifest.json"
+#define TFA_BUNDLE_INPUTS   "inputs/"
+
+typedef struct tfa_bundle tfa_bundle;
+
+/* A new, empty bundle whose entries will carry `mtime`. */
+int tfa_bundle_new(tfa_bundle **out, int64_t mtime, tfa_error *err);
+void tfa_bundle_free(tfa_bundle *bundle);
+
+/* Add a file (the bytes are copied). Names are relative, '/'-separated,
+ * without "." or ".." components; TFA_EUSAGE for a bad or duplicate name,
+ * or for "manifest.json" itself. */
+int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_t len,
+                   tfa_error *err);
+
+/* Add an input as inputs/NAME. `redacted` must hold no sensitive value:
+ * callers pass what a redactor returned, never raw input bytes. */
+int tfa_bundle_add_input(tfa_bundle *bundle, const char *name, const void *redacted, size_t len,
+                         tfa_error *err);
+
+/* Files added so far (the manifest not counted). */
+size_t tfa_bundle_count(const tfa_bundle *bundle);
+
+/* Write the bundle to `path` (atomically: a temporary file renamed into
+ * place). `manifest` (an object, may be NULL) supplies the manifest's other
+ * members; "format" and "files" are set here. Errors: TFA_EIO, TFA_ENOMEM. */
+int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifest, tfa_error *err);
+
+/* What tfa_bundle_verify found. */
+typedef struct tfa_bundle_verification {
+    int valid;        /* every hash and the manifest check out */
+    size_t files;     /* entries besides the manifest */
+    json_t *manifest; /* the parsed manifest (owned; NULL when unreadable) */
+    char detail[512]; /* the first problem, one line; empty when valid */
+} tfa_bundle_verification;
+
+/*
+ * Check a bundle: each entry is a regular file listed once in the manifest
+ * with its size and SHA-256, nothing listed is missing, and record.json,
+ * when the manifest names a ledger record, hashes to that record's hash and
+ * states its id and previous hash. Returns 0 when the check ran (see
+ * out->valid), TFA_EIO / TFA_EINPUT when the file is not a readable tar.gz,
+ * TFA_ELIMIT past the archive limits of limits.h. Release with
+ * tfa_bundle_verification_release.
+ */
+int tfa_bundle_verify(tfa_bundle_verification *out, const char *path, tfa_error *err);
+void tfa_bundle_verification_release(tfa_bundle_verification *v);
+
+#endif

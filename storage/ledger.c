@@ -1,0 +1,656 @@
+/*
+ * ledger.c - opening, appending to and reading the ledger (see ledger.h;
+ * the chain check is in ledger_verify.c).
+ *
+ * Schema versions are PRAGMA user_version; `migrations[v]` turns version v
+ * into v + 1 and runs inside the same IMMEDIATE transaction that bumps
+ * user_version, so two processes opening a new ledger at once migrate it
+ * exactly once. application_id marks the file as ours, so pointing --ledger
+ * at some other SQLite database fails instead of adding tables to it.
+ */
+#include "util/compat.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "canon.h"
+#include "ledger_priv.h"
+#include "utc.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+static const char *const migrations[] = {
+    /* 0 -> 1: records, the indexes `ledger list` filters on, the chain head. */
+    "CREATE TABLE records ("
+    " seq INTEGER PRIMARY KEY," /* 1, 2, 3... gapless */
+    " time INTEGER NOT NULL,"   /* seconds since the epoch, UTC */
+    " time_utc TEXT NOT NULL,"  /* the same, as in the body */
+    " workspace TEXT NOT NULL,"
+    " apply_window TEXT," /* WINDOW is an SQL keyword */
+    " operator TEXT,"
+    " verdict TEXT NOT NULL,"
+    " tool_version TEXT,"
+    " prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL,"
+    " body TEXT NOT NULL);"
+    "CREATE INDEX records_workspace_time ON records (workspace, time);"
+    "CREATE INDEX records_time ON records (time);"
+    "CREATE TABLE chain_head ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " seq INTEGER NOT NULL,"
+    " hash TEXT NOT NULL);"
+    "INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '" TFA__LEDGER_GENESIS "');",
+};
+
+int tfa__ledger_sql_error(tfa_ledger *ledger, int rc, const char *what, tfa_error *err)
+{
+    int status;
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        status = TFA_ECONFLICT;
+        break;
+    case SQLITE_NOTADB:
+        status = TFA_EINPUT;
+        break;
+    case SQLITE_NOMEM:
+        return tfa_error_oom(err);
+    default:
+        status = TFA_EIO;
+        break;
+    }
+    if (status == TFA_EINPUT)
+        tfa_error_set(err, status, "not a tfaudit ledger (file is not a database)");
+    else
+        tfa_error_set(err, status, "%s: %s", what,
+                      ledger->db ? sqlite3_errmsg(ledger->db) : sqlite3_errstr(rc));
+    tfa_error_set_source(err, ledger->path);
+    return status;
+}
+
+int tfa_ledger_workspace_check(const char *name, tfa_error *err)
+{
+    size_t i, n = name ? strlen(name) : 0;
+
+    if (n == 0)
+        return tfa_error_set(err, TFA_EUSAGE, "a workspace name is required");
+    if (n > TFA_LEDGER_WORKSPACE_MAX)
+        return tfa_error_set(err, TFA_EUSAGE, "workspace name longer than %d bytes",
+                             TFA_LEDGER_WORKSPACE_MAX);
+    for (i = 0; i < n; i++) {
+        char c = name[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 ((c == '.' || c == '-') && i > 0) || c == '_';
+        if (!ok)
+            return tfa_error_set(err, TFA_EUSAGE,
+                                 "invalid workspace name '%s' (letters, digits, '.', '-', '_')",
+                                 name);
+    }
+    return 0;
+}
+
+/* mkdir -p of the directory part of `path`. */
+static int make_parents(const char *path, tfa_error *err)
+{
+    char *dir = tfa_strdup(path), *p;
+    int rc = 0;
+
+    if (!dir)
+        return tfa_error_oom(err);
+    for (p = dir + 1; *p && rc == 0; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            rc = tfa_error_set(err, TFA_EIO, "cannot create directory '%s': %s", dir,
+                               strerror(errno));
+        *p = '/';
+    }
+    tfa_free(dir);
+    return rc;
+}
+
+static int exec(tfa_ledger *l, const char *sql, const char *what, tfa_error *err)
+{
+    int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, what, err);
+}
+
+/* The single integer a query returns. */
+static int query_int(tfa_ledger *l, const char *sql, int64_t *v, tfa_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *v = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, "reading the schema", err);
+}
+
+/* Is this file ours, and at which schema version? (0 for a new file.) */
+static int schema_version(tfa_ledger *l, int64_t *version, tfa_error *err)
+{
+    int64_t app = 0, tables = 0;
+    int rc = query_int(l, "PRAGMA application_id", &app, err);
+
+    rc = rc ? rc : query_int(l, "PRAGMA user_version", version, err);
+    rc = rc ? rc : query_int(l, "SELECT count(*) FROM sqlite_master", &tables, err);
+    if (rc)
+        return rc;
+    if (app != TFA_LEDGER_APPLICATION && (app != 0 || *version != 0 || tables != 0)) {
+        tfa_error_set(err, TFA_EINPUT, "not a tfaudit ledger (another application's database)");
+        tfa_error_set_source(err, l->path);
+        return TFA_EINPUT;
+    }
+    if (*version > TFA_LEDGER_SCHEMA) {
+        tfa_error_set(err, TFA_EVERSION,
+                      "ledger schema version %lld is newer than this tfaudit's (%d)",
+                      (long long)*version, TFA_LEDGER_SCHEMA);
+        tfa_error_set_source(err, l->path);
+        return TFA_EVERSION;
+    }
+    return 0;
+}
+
+static int migrate(tfa_ledger *l, tfa_error *err)
+{
+    char sql[96];
+    int64_t v = 0;
+    int rc = schema_version(l, &v, err);
+
+    if (rc || v == TFA_LEDGER_SCHEMA)
+        return rc;
+    if ((rc = exec(l, "BEGIN IMMEDIATE", "upgrading the schema", err)) != 0)
+        return rc;
+    rc = schema_version(l, &v, err); /* another process may have done it meanwhile */
+    for (; rc == 0 && v < TFA_LEDGER_SCHEMA; v++)
+        rc = exec(l, migrations[v], "upgrading the schema", err);
+    if (rc == 0) {
+        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d",
+                 TFA_LEDGER_SCHEMA, TFA_LEDGER_APPLICATION);
+        rc = exec(l, sql, "upgrading the schema", err);
+    }
+    rc = rc ? rc : exec(l, "COMMIT", "upgrading the schema", err);
+    if (rc)
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* WAL so readers never block the appender; FULL so a committed record
+ * survives power loss too, not only a killed process. */
+static int configure(tfa_ledger *l, tfa_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    sqlite3_extended_result_codes(l->db, 1);
+    sqlite3_busy_timeout(l->db, (int)l->opts.busy_timeout_ms);
+    rc = sqlite3_prepare_v2(l->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *mode = sqlite3_column_text(st, 0);
+        rc = mode && strcmp((const char *)mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return tfa__ledger_sql_error(l, rc, "switching to WAL mode", err);
+    return exec(l, "PRAGMA synchronous = FULL", "configuring", err);
+}
+
+/* Exponential backoff with jitter, 1 ms to about 100 ms, so two appenders
+ * that collided do not collide again in lockstep. */
+static void backoff(unsigned attempt)
+{
+    unsigned shift = attempt < 7 ? attempt : 7;
+    uint32_t jitter = ((uint32_t)getpid() * 2654435761u + attempt * 40503u) % 1000u;
+    struct timespec ts;
+    long us = (1L << shift) * 800L + (long)jitter;
+    ts.tv_sec = 0;
+    ts.tv_nsec = us * 1000L;
+    nanosleep(&ts, NULL);
+}
+
+/* Configure and migrate. Switching a new file to WAL needs an exclusive
+ * lock for which SQLite does not call the busy handler, so two processes
+ * creating the same ledger retry here. */
+static int prepare(tfa_ledger *l, tfa_error *err)
+{
+    tfa_error attempt_err;
+    unsigned attempt;
+    int rc;
+
+    for (attempt = 0;; attempt++) {
+        tfa_error_init(&attempt_err);
+        rc = configure(l, &attempt_err);
+        rc = rc ? rc : migrate(l, &attempt_err);
+        if (rc != TFA_ECONFLICT || attempt + 1 >= l->opts.append_attempts)
+            break;
+        backoff(attempt);
+    }
+    if (rc && err && err->status == 0)
+        *err = attempt_err;
+    return rc;
+}
+
+int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options *opts,
+                    tfa_error *err)
+{
+    tfa_ledger_options defaults = TFA_LEDGER_OPTIONS_INIT;
+    tfa_ledger *l = NULL;
+    struct stat st;
+    int rc = 0, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+    *out = NULL;
+    if (!(l = tfa_calloc(1, sizeof(*l))) || !(l->path = tfa_strdup(path))) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    l->opts = opts ? *opts : defaults;
+    if (stat(path, &st) != 0) {
+        if (!l->opts.create) {
+            rc = tfa_error_set(err, TFA_ENOTFOUND, "ledger '%s' does not exist", path);
+            goto done;
+        }
+        if ((rc = make_parents(path, err)) != 0)
+            goto done;
+        flags |= SQLITE_OPEN_CREATE;
+    }
+    rc = sqlite3_open_v2(path, &l->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = tfa__ledger_sql_error(l, rc, "cannot open the ledger", err);
+        goto done;
+    }
+    rc = prepare(l, err);
+done:
+    if (rc)
+        tfa_ledger_free(l);
+    else
+        *out = l;
+    return rc;
+}
+
+void tfa_ledger_free(tfa_ledger *ledger)
+{
+    if (!ledger)
+        return;
+    sqlite3_close(ledger->db);
+    tfa_free(ledger->path);
+    tfa_free(ledger);
+}
+
+void tfa_ledger_record_free(tfa_ledger_record *rec)
+{
+    if (!rec)
+        return;
+    tfa_free(rec->workspace);
+    tfa_free(rec->window);
+    tfa_free(rec->operator_name);
+    tfa_free(rec->verdict);
+    tfa_free(rec->tool_version);
+    tfa_free(rec->body);
+    json_decref(rec->record);
+    tfa_free(rec);
+}
+
+/* ---- appending ---------------------------------------------------------- */
+
+static int check_text(const char *s, const char *what, tfa_error *err)
+{
+    json_t *j;
+    if (!s)
+        return 0;
+    if (!(j = json_string(s))) /* jansson validates UTF-8 */
+        return tfa_error_set(err, TFA_EUSAGE, "%s is not valid UTF-8", what);
+    json_decref(j);
+    return 0;
+}
+
+static int check_entry(const tfa_ledger_entry *e, tfa_error *err)
+{
+    int rc = tfa_ledger_workspace_check(e->workspace, err);
+    if (rc)
+        return rc;
+    if (!e->verdict || (strcmp(e->verdict, "GO") != 0 && strcmp(e->verdict, "NO-GO") != 0))
+        return tfa_error_set(err, TFA_EUSAGE, "verdict must be GO or NO-GO");
+    if (!json_is_object(e->record))
+        return tfa_error_set(err, TFA_EUSAGE, "the verdict record must be a JSON object");
+    rc = check_text(e->window, "the window", err);
+    rc = rc ? rc : check_text(e->operator_name, "the operator", err);
+    return rc ? rc : check_text(e->tool_version, "the tool version", err);
+}
+
+static void put_member(tfa_buf *b, const char *key, const char *value)
+{
+    tfa_canon_string(b, key, strlen(key));
+    tfa_buf_putc(b, ':');
+    if (value)
+        tfa_canon_string(b, value, strlen(value));
+    else
+        tfa_buf_puts(b, "null");
+}
+
+/* The envelope of ledger.h, written directly in canonical form (keys in
+ * byte order); ledger_verify.c recomputes it with the generic writer. */
+static int envelope(tfa_buf *b, const tfa_ledger_entry *e, int64_t seq, const char *prev,
+                    const tfa_buf *record)
+{
+    char iso[TFA_UTC_ISO_SIZE];
+
+    tfa_utc_format_iso(e->time, iso);
+    tfa_buf_putc(b, '{');
+    put_member(b, "format", TFA_LEDGER_FORMAT);
+    tfa_buf_putc(b, ',');
+    put_member(b, "operator", e->operator_name);
+    tfa_buf_putc(b, ',');
+    put_member(b, "prev", prev);
+    tfa_buf_puts(b, ",\"record\":");
+    tfa_buf_put(b, record->ptr, record->len);
+    tfa_buf_printf(b, ",\"seq\":%lld,", (long long)seq);
+    put_member(b, "time", iso);
+    tfa_buf_putc(b, ',');
+    put_member(b, "tool_version", e->tool_version);
+    tfa_buf_putc(b, ',');
+    put_member(b, "verdict", e->verdict);
+    tfa_buf_putc(b, ',');
+    put_member(b, "window", e->window);
+    tfa_buf_putc(b, ',');
+    put_member(b, "workspace", e->workspace);
+    return tfa_buf_putc(b, '}');
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* The head: last sequence number and hash. */
+static int read_head(tfa_ledger *l, int64_t *seq, char hash[TFA_LEDGER_HASH_HEX], tfa_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc =
+        sqlite3_prepare_v2(l->db, "SELECT seq, hash FROM chain_head WHERE id = 1", -1, &st, NULL);
+    const unsigned char *h;
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        h = sqlite3_column_text(st, 1);
+        snprintf(hash, TFA_LEDGER_HASH_HEX, "%s", h ? (const char *)h : "");
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_finalize(st);
+        tfa_error_set(err, TFA_EINPUT,
+                      "the ledger's chain head is missing; run 'tfaudit ledger verify'");
+        tfa_error_set_source(err, l->path);
+        return TFA_EINPUT;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, "reading the chain head", err);
+}
+
+static int insert(tfa_ledger *l, const tfa_ledger_entry *e, int64_t seq, const char *prev,
+                  const char *hash, const tfa_buf *body, tfa_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO records (seq, time, time_utc, workspace, apply_window, operator, verdict,"
+        " tool_version, prev_hash, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11);";
+    char iso[TFA_UTC_ISO_SIZE];
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
+
+    tfa_utc_format_iso(e->time, iso);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, seq);
+        sqlite3_bind_int64(st, 2, e->time);
+        bind_text(st, 3, iso);
+        bind_text(st, 4, e->workspace);
+        bind_text(st, 5, e->window);
+        bind_text(st, 6, e->operator_name);
+        bind_text(st, 7, e->verdict);
+        bind_text(st, 8, e->tool_version);
+        bind_text(st, 9, prev);
+        bind_text(st, 10, hash);
+        sqlite3_bind_text(st, 11, body->ptr, (int)body->len, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_prepare_v2(l->db, "UPDATE chain_head SET seq = ?1, hash = ?2 WHERE id = 1", -1,
+                                &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, seq);
+            bind_text(st, 2, hash);
+            rc = sqlite3_step(st);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(st);
+    }
+    return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, "writing the record", err);
+}
+
+static char *dup_or_null(const char *s, int *oom)
+{
+    char *d = s ? tfa_strdup(s) : NULL;
+    if (s && !d)
+        *oom = 1;
+    return d;
+}
+
+/* The record as stored, from what was just written. Takes `body`. */
+static int stored(tfa_ledger_record **out, const tfa_ledger_entry *e, int64_t seq, const char *prev,
+                  const char *hash, tfa_buf *body, tfa_error *err)
+{
+    tfa_ledger_record *r = tfa_calloc(1, sizeof(*r));
+    int oom = !r;
+
+    if (r) {
+        r->id = seq;
+        r->time = e->time;
+        r->workspace = dup_or_null(e->workspace, &oom);
+        r->window = dup_or_null(e->window, &oom);
+        r->operator_name = dup_or_null(e->operator_name, &oom);
+        r->verdict = dup_or_null(e->verdict, &oom);
+        r->tool_version = dup_or_null(e->tool_version, &oom);
+        snprintf(r->hash, sizeof(r->hash), "%s", hash);
+        snprintf(r->prev_hash, sizeof(r->prev_hash), "%s", prev);
+        r->record = json_deep_copy(e->record);
+        oom |= !r->record;
+        r->body = tfa_buf_detach(body, &r->body_len);
+        oom |= !r->body;
+    }
+    if (oom) {
+        tfa_ledger_record_free(r);
+        return tfa_error_oom(err);
+    }
+    *out = r;
+    return 0;
+}
+
+/* One attempt: the head read and the insert share one write transaction. */
+static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_entry *e,
+                       const tfa_buf *record, tfa_error *err)
+{
+    unsigned char digest[TFA_SHA256_BYTES];
+    char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX];
+    tfa_buf body;
+    int64_t seq = 0;
+    int rc;
+
+    tfa_buf_init(&body, TFA_BUF_NO_MAX);
+    if ((rc = exec(l, "BEGIN IMMEDIATE", "starting the append", err)) != 0)
+        goto done;
+    if ((rc = read_head(l, &seq, prev, err)) != 0)
+        goto done;
+    seq++;
+    if ((rc = envelope(&body, e, seq, prev, record)) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    tfa_sha256_digest(body.ptr, body.len, digest);
+    tfa_sha256_hex(digest, hash);
+    rc = insert(l, e, seq, prev, hash, &body, err);
+    rc = rc ? rc : exec(l, "COMMIT", "committing the record", err);
+    if (rc == 0 && out)
+        rc = stored(out, e, seq, prev, hash, &body, err);
+done:
+    if (rc && !sqlite3_get_autocommit(l->db))
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    tfa_buf_release(&body);
+    return rc;
+}
+
+int tfa_ledger_append(tfa_ledger_record **out, tfa_ledger *ledger, const tfa_ledger_entry *entry,
+                      tfa_error *err)
+{
+    tfa_buf record;
+    tfa_error attempt_err;
+    unsigned attempt;
+    int rc;
+
+    if (out)
+        *out = NULL;
+    if ((rc = check_entry(entry, err)) != 0)
+        return rc;
+    tfa_buf_init(&record, TFA_BUF_NO_MAX);
+    if ((rc = tfa_canon_json(&record, entry->record, err)) != 0)
+        goto done;
+    for (attempt = 0;; attempt++) {
+        tfa_error_init(&attempt_err);
+        rc = append_once(out, ledger, entry, &record, &attempt_err);
+        if (rc != TFA_ECONFLICT || attempt + 1 >= ledger->opts.append_attempts)
+            break;
+        backoff(attempt);
+    }
+    if (rc) {
+        if (rc == TFA_ECONFLICT) {
+            tfa_error_clear(&attempt_err);
+            tfa_error_set(&attempt_err, rc, "ledger still busy after %u attempts", attempt + 1);
+            tfa_error_set_source(&attempt_err, ledger->path);
+        }
+        if (err && err->status == 0)
+            *err = attempt_err;
+    }
+done:
+    tfa_buf_release(&record);
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static char *column_dup(sqlite3_stmt *st, int i, int *oom)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return dup_or_null((const char *)s, oom);
+}
+
+static int record_from_row(tfa_ledger_record **out, tfa_ledger *l, sqlite3_stmt *st, tfa_error *err)
+{
+    tfa_ledger_record *r = tfa_calloc(1, sizeof(*r));
+    const unsigned char *hash, *prev;
+    json_t *env = NULL;
+    int oom = !r, rc = 0;
+
+    if (!r)
+        return tfa_error_oom(err);
+    r->id = sqlite3_column_int64(st, 0);
+    r->time = sqlite3_column_int64(st, 1);
+    r->workspace = column_dup(st, 2, &oom);
+    r->window = column_dup(st, 3, &oom);
+    r->operator_name = column_dup(st, 4, &oom);
+    r->verdict = column_dup(st, 5, &oom);
+    r->tool_version = column_dup(st, 6, &oom);
+    prev = sqlite3_column_text(st, 7);
+    hash = sqlite3_column_text(st, 8);
+    snprintf(r->prev_hash, sizeof(r->prev_hash), "%s", prev ? (const char *)prev : "");
+    snprintf(r->hash, sizeof(r->hash), "%s", hash ? (const char *)hash : "");
+    r->body_len = (size_t)sqlite3_column_bytes(st, 9);
+    r->body = tfa_strndup((const char *)sqlite3_column_text(st, 9), r->body_len);
+    oom |= !r->body;
+    if (!oom) {
+        env = json_loadb(r->body, r->body_len, JSON_ALLOW_NUL, NULL);
+        r->record = json_incref(json_object_get(env, "record"));
+        json_decref(env);
+        if (!json_is_object(r->record)) {
+            tfa_error_set(err, TFA_EINPUT,
+                          "record %lld is not readable JSON; run 'tfaudit ledger verify'",
+                          (long long)r->id);
+            tfa_error_set_source(err, l->path);
+            rc = TFA_EINPUT;
+        }
+    }
+    if (oom)
+        rc = tfa_error_oom(err);
+    if (rc)
+        tfa_ledger_record_free(r);
+    else
+        *out = r;
+    return rc;
+}
+
+int tfa_ledger_get(tfa_ledger_record **out, tfa_ledger *ledger, int64_t id, tfa_error *err)
+{
+    static const char sql[] = "SELECT seq, time, workspace, apply_window, operator, verdict,"
+                              " tool_version, prev_hash, hash, body FROM records WHERE seq = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(ledger->db, sql, -1, &st, NULL);
+
+    *out = NULL;
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st);
+    }
+    if (rc == SQLITE_ROW) {
+        rc = record_from_row(out, ledger, st, err);
+    } else if (rc == SQLITE_DONE) {
+        rc = tfa_error_set(err, TFA_ENOTFOUND, "no ledger record %lld", (long long)id);
+        tfa_error_set_source(err, ledger->path);
+    } else {
+        rc = tfa__ledger_sql_error(ledger, rc, "reading the record", err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_ledger_list_cb cb,
+                    void *payload, tfa_error *err)
+{
+    static const char sql[] =
+        "SELECT seq, time, workspace, apply_window, operator, verdict, tool_version, hash"
+        " FROM records WHERE (?1 IS NULL OR workspace = ?1) AND time >= ?2"
+        " AND (?3 IS NULL OR verdict = ?3) ORDER BY seq";
+    tfa_ledger_filter all = TFA_LEDGER_FILTER_INIT;
+    tfa_ledger_summary s;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(ledger->db, sql, -1, &st, NULL), stop = 0;
+
+    if (!filter)
+        filter = &all;
+    if (rc == SQLITE_OK) {
+        bind_text(st, 1, filter->workspace);
+        sqlite3_bind_int64(st, 2, filter->since);
+        bind_text(st, 3, filter->verdict);
+    }
+    while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        s.id = sqlite3_column_int64(st, 0);
+        s.time = sqlite3_column_int64(st, 1);
+        s.workspace = (const char *)sqlite3_column_text(st, 2);
+        s.window = (const char *)sqlite3_column_text(st, 3);
+        s.operator_name = (const char *)sqlite3_column_text(st, 4);
+        s.verdict = (const char *)sqlite3_column_text(st, 5);
+        s.tool_version = (const char *)sqlite3_column_text(st, 6);
+        s.hash = (const char *)sqlite3_column_text(st, 7);
+        stop = cb(&s, payload);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (stop)
+        return stop;
+    return rc == SQLITE_DONE || rc == SQLITE_OK ? 0
+                                                : tfa__ledger_sql_error(ledger, rc, "listing", err);
+}

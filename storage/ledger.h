@@ -1,0 +1,171 @@
+/*
+ * ledger.h - the tamper-evident ledger of gate verdicts (SQLite).
+ *
+ * Every `tfaudit gate` appends one record: the verdict record the checklist
+ * evaluator built (a JSON object, stored whole) plus a few fields repeated
+ * as indexed columns for queries (time, workspace, window, operator,
+ *verdict, tool version). Nothing here reads inside the verdict record: the
+ * caller guarantees it holds no sensitive value (it is built from the run
+ * model, which never holds attribute values).
+ *
+ * The chain. Record N is stored as its "body", the canonical JSON (canon.h)
+ * of the envelope
+ *     {"format":"tfaudit-ledger/1","operator":..,"prev":PREV,"record":{..},
+ *      "seq":N,"time":"2025-03-01T10:00:00Z","tool_version":..,
+ *      "verdict":"GO"|"NO-GO","window":..,"workspace":..}
+ * (absent operator/window/tool_version are null), and its hash is the
+ * SHA-256 of those bytes in lowercase hex. PREV is record N-1's hash, or 64
+ * zeros for record 1. Sequence numbers start at 1 and have no gaps. A
+ * one-row table holds the head (last sequence number and hash), updated in
+ * the same transaction, so a truncated tail shows. tfa_ledger_verify
+ * recomputes everything and names the first record that was edited,
+ * deleted, reordered or truncated away. What a hash chain cannot show by
+ * itself: someone rewriting the last records and the head consistently.
+ * Anchor the head elsewhere (the git evidence commit message and bundle
+ * manifests carry record hashes) to catch that.
+ *
+ * Concurrency and crashes. The file is in WAL mode with synchronous=FULL.
+ * An append reads the head and inserts the record in one BEGIN IMMEDIATE
+ * transaction, so concurrent appenders (processes or connections) serialize
+ * and never fork the chain; a busy database is retried with backoff. A
+ * process killed mid-append leaves the whole record or none of it.
+ *
+ * Ownership: a tfa_ledger is used by one thread at a time. Records returned
+ * through `**out` belong to the caller (tfa_ledger_record_free). Summaries
+ * passed to a list callback are borrowed for the duration of the call.
+ */
+#ifndef TFA_LEDGER_H
+#define TFA_LEDGER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "util/sha256.h"
+
+#define TFA_LEDGER_FORMAT        "tfaudit-ledger/1"
+#define TFA_LEDGER_SCHEMA        1          /* PRAGMA user_version this build writes */
+#define TFA_LEDGER_APPLICATION   0x74666175 /* PRAGMA application_id, "tfau" */
+#define TFA_LEDGER_HASH_HEX      TFA_SHA256_HEX
+#define TFA_LEDGER_WORKSPACE_MAX 90 /* HCP Terraform's workspace name limit */
+
+typedef struct tfa_ledger tfa_ledger;
+
+typedef struct tfa_ledger_options {
+    int create;               /* create the file and its directories when absent */
+    unsigned busy_timeout_ms; /* how long one statement waits on a lock */
+    unsigned append_attempts; /* transactions tried before TFA_ECONFLICT */
+} tfa_ledger_options;
+
+#define TFA_LEDGER_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        0, 10000, 50                                                                               \
+    }
+
+/*
+ * Open (and with opts->create, create) the ledger at `path`, upgrading its
+ * schema when it is older. Errors: TFA_ENOTFOUND (no such file and not
+ * creating), TFA_EINPUT (not a tfaudit ledger), TFA_EVERSION (a schema newer
+ * than this build), TFA_EIO, TFA_ENOMEM. opts may be NULL for the defaults.
+ */
+int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options *opts,
+                    tfa_error *err);
+void tfa_ledger_free(tfa_ledger *ledger);
+
+/* What a caller appends. Strings and the record are borrowed. */
+typedef struct tfa_ledger_entry {
+    int64_t time;              /* seconds since the epoch (the caller's clock) */
+    const char *workspace;     /* required; see tfa_ledger_workspace_check */
+    const char *window;        /* apply window as given (--window); may be NULL */
+    const char *operator_name; /* --operator or the login name; may be NULL */
+    const char *verdict;       /* "GO" or "NO-GO" */
+    const char *tool_version;  /* TFA_VERSION; may be NULL */
+    const json_t *record;      /* the verdict record: a JSON object */
+} tfa_ledger_entry;
+
+/* A stored record, as appended or read back. All fields are owned by it. */
+typedef struct tfa_ledger_record {
+    int64_t id; /* the sequence number: 1, 2, 3... */
+    int64_t time;
+    char *workspace, *window, *operator_name, *verdict, *tool_version; /* NULL when absent */
+    char hash[TFA_LEDGER_HASH_HEX], prev_hash[TFA_LEDGER_HASH_HEX];
+    char *body; /* the canonical JSON the hash covers (NUL-terminated) */
+    size_t body_len;
+    json_t *record; /* the verdict record, parsed from body */
+} tfa_ledger_record;
+
+void tfa_ledger_record_free(tfa_ledger_record *rec);
+
+/*
+ * Append one record. On success *out (when out is not NULL) is the stored
+ * record, including its id and hash. Errors: TFA_EUSAGE (a missing or
+ * invalid field: bad workspace name, verdict not GO/NO-GO, record not an
+ * object), TFA_ECONFLICT (still busy after opts.append_attempts), TFA_EIO,
+ * TFA_ENOMEM, TFA_ELIMIT.
+ */
+int tfa_ledger_append(tfa_ledger_record **out, tfa_ledger *ledger, const tfa_ledger_entry *entry,
+                      tfa_error *err);
+
+/* Read record `id`. TFA_ENOTFOUND when there is none. */
+int tfa_ledger_get(tfa_ledger_record **out, tfa_ledger *ledger, int64_t id, tfa_error *err);
+
+/* Which records tfa_ledger_list visits. */
+typedef struct tfa_ledger_filter {
+    const char *workspace; /* NULL: every workspace */
+    int64_t since;         /* records at or after this time; INT64_MIN: all */
+    const char *verdict;   /* "GO", "NO-GO", or NULL for both */
+} tfa_ledger_filter;
+
+#define TFA_LEDGER_FILTER_INIT                                                                     \
+    {                                                                                              \
+        NULL, INT64_MIN, NULL                                                                      \
+    }
+
+/* A listed record: the indexed columns only (no body is parsed). */
+typedef struct tfa_ledger_summary {
+    int64_t id, time;
+    const char *workspace, *window, *operator_name, *verdict, *tool_version; /* NULL when absent */
+    const char *hash;
+} tfa_ledger_summary;
+
+/* Return non-zero to stop the listing; tfa_ledger_list then returns it. */
+typedef int (*tfa_ledger_list_cb)(const tfa_ledger_summary *summary, void *payload);
+
+/* Visit matching records in id order. */
+int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_ledger_list_cb cb,
+                    void *payload, tfa_error *err);
+
+/* What tfa_ledger_verify found wrong first. */
+typedef enum tfa_ledger_fault {
+    TFA_LEDGER_INTACT = 0,
+    TFA_LEDGER_EDITED,     /* a record's body, hash or columns were changed */
+    TFA_LEDGER_DELETED,    /* a sequence number is missing before the last record */
+    TFA_LEDGER_REORDERED,  /* a record sits at another sequence number than it was written at */
+    TFA_LEDGER_UNLINKED,   /* a record does not chain to the one before it */
+    TFA_LEDGER_TRUNCATED,  /* records after the last one present are missing */
+    TFA_LEDGER_UNRECORDED, /* records exist past the head: added outside tfaudit */
+} tfa_ledger_fault;
+
+/* "edited", "deleted", "reordered", "unlinked", "truncated", "unrecorded", "intact". */
+const char *tfa_ledger_fault_name(tfa_ledger_fault fault);
+
+typedef struct tfa_ledger_verification {
+    int64_t records;                     /* records present */
+    int64_t head_id;                     /* the head: last id appended, */
+    char head_hash[TFA_LEDGER_HASH_HEX]; /* and its hash */
+    tfa_ledger_fault fault;              /* TFA_LEDGER_INTACT when the chain is valid */
+    int64_t bad_id;                      /* first bad record (0 when intact) */
+    char detail[256];                    /* one line: what is wrong with bad_id */
+} tfa_ledger_verification;
+
+/*
+ * Recompute the chain. Returns 0 when the check ran, whatever it found (see
+ * out->fault); an error only when the ledger could not be read.
+ */
+int tfa_ledger_verify(tfa_ledger *ledger, tfa_ledger_verification *out, tfa_error *err);
+
+/* TFA_EUSAGE unless `name` is a workspace name the ledger and evidence
+ * paths accept: 1-90 of [A-Za-z0-9._-], not starting with '.' or '-'. */
+int tfa_ledger_workspace_check(const char *name, tfa_error *err);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * check_bundle.c - audit bundles: deterministic writing, the entry-name
+ * rules, export from a real ledger, verification, and the canary.
+ */
+#include "util/compat.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "ledger_export.h"
+#include "storage_test.h"
+
+static char *tmp;
+
+static void setup(void)
+{
+    tmp = tfa_test_mkdtemp();
+    ck_assert_ptr_nonnull(tmp);
+}
+
+static void teardown(void)
+{
+    tfa_test_rmtree(tmp);
+    free(tmp);
+}
+
+static char *path_in(const char *name)
+{
+    size_t n = strlen(tmp) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", tmp, name);
+    return p;
+}
+
+static void write_sample(const char *path)
+{
+    tfa_bundle *b = NULL;
+    json_t *extra = json_pack("{s:s}", "note", "sample");
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_new(&b, 1740823200, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_add(b, "z.txt", "last\n", 5, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_add(b, "a/b.txt", "first\n", 6, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_add(b, "m.md", "", 0, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_add_input(b, "1-plan.json", "{\"redacted\":true}", 17, &err), &err);
+    ck_assert_int_eq(tfa_bundle_count(b), 4);
+    ck_assert_tfa_ok(tfa_bundle_write(b, path, extra, &err), &err);
+    tfa_bundle_free(b);
+    json_decref(extra);
+}
+
+START_TEST(bundle_is_deterministic_and_sorted)
+{
+    char *p1 = path_in("one.tar.gz"), *p2 = path_in("two.tar.gz"), names[512] = "";
+    size_t l1 = 0, l2 = 0;
+    char *b1, *b2;
+    struct archive *a = archive_read_new();
+    struct archive_entry *e;
+
+    write_sample(p1);
+    write_sample(p2);
+    b1 = tfa_test_read_file(p1, &l1);
+    b2 = tfa_test_read_file(p2, &l2);
+    ck_assert_uint_eq(l1, l2);
+    ck_assert_int_eq(memcmp(b1, b2, l1), 0);
+    ck_assert_int_eq((unsigned char)b1[0], 0x1f); /* gzip, with no timestamp in its header */
+    ck_assert_int_eq(b1[4] | b1[5] | b1[6] | b1[7], 0);
+
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    ck_assert_int_eq(archive_read_open_filename(a, p1, 65536), ARCHIVE_OK);
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        size_t n = strlen(names);
+        snprintf(names + n, sizeof(names) - n, "%s%s", n ? " " : "", archive_entry_pathname(e));
+        ck_assert_int_eq(archive_entry_mtime(e), 1740823200);
+        ck_assert_int_eq(archive_entry_uid(e), 0);
+        ck_assert_int_eq(archive_entry_gid(e), 0);
+        ck_assert_int_eq(archive_entry_perm(e), 0644);
+        ck_assert_str_eq(archive_entry_uname(e) ? archive_entry_uname(e) : "", "");
+    }
+    ck_assert_str_eq(names, "a/b.txt inputs/1-plan.json m.md z.txt manifest.json");
+    archive_read_free(a);
+    free(b1);
+    free(b2);
+    free(p1);
+    free(p2);
+}
+END_TEST
+
+START_TEST(bundle_refuses_bad_entry_names)
+{
+    static const char *const bad[] = {"",      "/etc/passwd",   "../x", "a/../b", "a//b",
+                                      "a/./b", "manifest.json", "a\\b", "dir/"};
+    tfa_bundle *b = NULL;
+    tfa_error err;
+    size_t i;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_new(&b, 0, &err), &err);
+    for (i = 0; i < TFA_ARRAY_SIZE(bad); i++) {
+        tfa_error_clear(&err);
+        ck_assert_msg(tfa_bundle_add(b, bad[i], "x", 1, &err) == TFA_EUSAGE, "'%s'", bad[i]);
+    }
+    ck_assert_str_eq(err.message, "invalid bundle entry name 'dir/'");
+    tfa_error_clear(&err);
+    ck_assert_tfa_ok(tfa_bundle_add(b, "ok.txt", "x", 1, &err), &err);
+    ck_assert_int_eq(tfa_bundle_add(b, "ok.txt", "y", 1, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message, "bundle entry 'ok.txt' added twice");
+    tfa_bundle_free(b);
+}
+END_TEST
+
+START_TEST(bundle_verify_accepts_what_was_written)
+{
+    char *p = path_in("s.tar.gz");
+    tfa_bundle_verification v;
+    tfa_error err;
+
+    write_sample(p);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, p, &err), &err);
+    ck_assert_msg(v.valid, "%s", v.detail);
+    ck_assert_uint_eq(v.files, 4);
+    ck_assert_str_eq(json_string_value(json_object_get(v.manifest, "note")), "sample");
+    tfa_bundle_verification_release(&v);
+    free(p);
+}
+END_TEST
+
+START_TEST(bundle_verify_reports_unreadable_files)
+{
+    char *p = path_in("junk.tar.gz"), *missing = path_in("none.tar.gz");
+    tfa_bundle_verification v;
+    tfa_error err;
+
+    ck_assert_int_eq(tfa_test_write_file(p, "not an archive at all\n", 22), 0);
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_bundle_verify(&v, p, &err), TFA_EINPUT);
+    ck_assert_str_eq(err.source, p);
+    tfa_bundle_verification_release(&v);
+    tfa_error_clear(&err);
+    ck_assert_int_eq(tfa_bundle_verify(&v, missing, &err), TFA_EIO);
+    tfa_bundle_verification_release(&v);
+    free(p);
+    free(missing);
+}
+END_TEST
+
+/* A ledger of three records from the live run model. */
+static tfa_ledger *make_ledger(void)
+{
+    tfa_ledger_options o = TFA_LEDGER_OPTIONS_INIT;
+    tfa_ledger *l = NULL;
+    char *db = path_in("ledger.db");
+    tfa_error err;
+    int i;
+
+    tfa_error_init(&err);
+    o.create = 1;
+    ck_assert_tfa_ok(tfa_ledger_open(&l, db, &o, &err), &err);
+    for (i = 0; i < 3; i++) {
+        const char *verdict = i == 1 ? "NO-GO" : "GO";
+        json_t *rec = test_record(verdict);
+        tfa_ledger_entry e = {1740823200 + i * 60, "prod", NULL, "alice", verdict, "0.1.0", rec};
+        ck_assert_tfa_ok(tfa_ledger_append(NULL, l, &e, &err), &err);
+        json_decref(rec);
+    }
+    free(db);
+    return l;
+}
+
+START_TEST(bundle_export_round_trips_a_ledger_record)
+{
+    tfa_ledger_export_options eo = TFA_LEDGER_EXPORT_OPTIONS_INIT;
+    tfa_ledger_export_result res;
+    tfa_bundle_verification v;
+    tfa_ledger_record *rec = NULL;
+    tfa_ledger *l = make_ledger();
+    char *p = path_in("rec2.tar.gz"), *body;
+    const json_t *lj;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    eo.include_inputs = 1;
+    eo.tool_version = "0.1.0";
+    ck_assert_tfa_ok(tfa_ledger_export(&res, l, 2, p, &eo, &err), &err);
+    ck_assert_uint_eq(res.files, 4);
+    ck_assert_uint_eq(res.n_omitted, 1);
+    ck_assert_str_eq(res.omitted[0].path, TEST_PLAN);
+    ck_assert_str_eq(res.omitted[0].kind, "plan");
+    ck_assert_str_eq(res.omitted[0].reason, "no redactor for this kind yet");
+    tfa_ledger_export_result_release(&res);
+
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, p, &err), &err);
+    ck_assert_msg(v.valid, "%s", v.detail);
+    ck_assert_tfa_ok(tfa_ledger_get(&rec, l, 2, &err), &err);
+    lj = json_object_get(v.manifest, "ledger");
+    ck_assert_int_eq(json_integer_value(json_object_get(lj, "id")), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(lj, "hash")), rec->hash);
+    ck_assert_str_eq(json_string_value(json_object_get(lj, "prev_hash")), rec->prev_hash);
+    ck_assert_int_eq(json_integer_value(json_object_get(lj, "head_id")), 3);
+    ck_assert_str_eq(json_string_value(json_object_get(lj, "verdict")), "NO-GO");
+    ck_assert(json_is_false(
+        json_object_get(json_array_get(json_object_get(v.manifest, "inputs"), 0), "included")));
+    body = sh_out("tar xzOf '%s' record.json", p);
+    ck_assert_ptr_nonnull(body);
+    ck_assert_str_eq(body, rec->body);
+    free(body);
+    body = sh_out("tar xzOf '%s' checklist.md", p);
+    ck_assert_str_eq(body, json_string_value(
+                               json_object_get(json_object_get(rec->record, "checklist"), "text")));
+    free(body);
+
+    /* the canary of the plan never reaches the bundle, compressed or not */
+    ck_assert(file_contains(TEST_PLAN, TFA_TEST_CANARY));
+    ck_assert(!file_contains(p, TFA_TEST_CANARY));
+    ck_assert_int_eq(sh("gzip -dc '%s' | grep -q '%s'", p, TFA_TEST_CANARY), 1);
+    ck_assert_int_eq(sh("gzip -dc '%s' | grep -q 'grafana_dashboard.telemetry'", p), 0);
+
+    tfa_bundle_verification_release(&v);
+    tfa_ledger_record_free(rec);
+    tfa_ledger_free(l);
+    free(p);
+}
+END_TEST
+
+START_TEST(bundle_export_refuses_a_broken_chain_and_unknown_records)
+{
+    tfa_ledger_export_result res;
+    tfa_ledger *l = make_ledger();
+    char *p = path_in("x.tar.gz"), *db = path_in("ledger.db");
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_ledger_export(&res, l, 9, p, NULL, &err), TFA_ENOTFOUND);
+    ck_assert_str_eq(err.message, "no ledger record 9");
+    tfa_ledger_export_result_release(&res);
+    tfa_ledger_free(l);
+    ck_assert_int_eq(sh("sqlite3 '%s' 'UPDATE records SET operator = NULL WHERE seq = 1'", db), 0);
+    l = make_ledger();
+    tfa_error_clear(&err);
+    ck_assert_int_eq(tfa_ledger_export(&res, l, 2, p, NULL, &err), TFA_EINPUT);
+    ck_assert_str_eq(err.message, "not exporting: the ledger chain is broken at record 1 (edited); "
+                                  "run 'tfaudit ledger verify'");
+    ck_assert_int_eq(access(p, F_OK), -1);
+    tfa_ledger_export_result_release(&res);
+    tfa_ledger_free(l);
+    free(p);
+    free(db);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("bundle");
+    TCase *tc = tcase_create("bundle");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, bundle_is_deterministic_and_sorted);
+    tcase_add_test(tc, bundle_refuses_bad_entry_names);
+    tcase_add_test(tc, bundle_verify_accepts_what_was_written);
+    tcase_add_test(tc, bundle_verify_reports_unreadable_files);
+    tcase_add_test(tc, bundle_export_round_trips_a_ledger_record);
+    tcase_add_test(tc, bundle_export_refuses_a_broken_chain_and_unknown_records);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tfa_test_main(suite());
+}
