@@ -15,5 +15,9 @@ typedef struct tfa_command {
 
 extern const tfa_cmd_spec tfa_cmd_summarize_spec;
 int tfa_cmd_summarize(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_fetch_spec;
+int tfa_cmd_fetch(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_notify_spec;
+int tfa_cmd_notify(int argc, char **argv);
 
 #endif

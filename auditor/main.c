@@ -12,6 +12,8 @@
 
 static const tfa_command commands[] = {
     {&tfa_cmd_summarize_spec, tfa_cmd_summarize},
+    {&tfa_cmd_fetch_spec, tfa_cmd_fetch},
+    {&tfa_cmd_notify_spec, tfa_cmd_notify},
 };
 
 static const tfa_command *find(const char *name)

@@ -1,0 +1,238 @@
+/*
+ * notify.c - verdict webhooks (see notify.h).
+ */
+#include "util/compat.h"
+
+#include "notify.h"
+#include "remote/url.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+/* Items listed by id in the one-line text; the structured part has more. */
+#define TEXT_ITEMS 5
+
+/* A copy of a record string, at most TFA_NOTIFY_MAX_FIELD bytes, cut on a
+ * UTF-8 character boundary. NULL when `v` is not a string (or on OOM). */
+static json_t *clipped(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    size_t n;
+    if (!s)
+        return NULL;
+    n = json_string_length(v);
+    if (n > TFA_NOTIFY_MAX_FIELD) {
+        n = TFA_NOTIFY_MAX_FIELD;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    return json_stringn(s, n);
+}
+
+/* dst[key] = clipped copy of src[key], when it is a string. */
+static void copy_str(json_t *dst, const char *key, const json_t *src)
+{
+    json_t *v = clipped(json_object_get(src, key));
+    if (v)
+        json_object_set_new(dst, key, v);
+}
+
+static int is_failing(const char *status)
+{
+    return status && (strcasecmp(status, "FAIL") == 0 || strcasecmp(status, "ERROR") == 0 ||
+                      strcasecmp(status, "PENDING") == 0);
+}
+
+/* {"failing": [...], "failing_count": N} from record.items. */
+static void failing_items(json_t *out, const json_t *record)
+{
+    json_t *list = json_array(), *it;
+    json_int_t count = 0;
+    size_t i;
+
+    json_array_foreach(json_object_get(record, "items"), i, it)
+    {
+        json_t *one;
+        if (!is_failing(json_string_value(json_object_get(it, "status"))))
+            continue;
+        if (count++ >= TFA_NOTIFY_MAX_ITEMS)
+            continue;
+        one = json_object();
+        copy_str(one, "id", it);
+        copy_str(one, "title", it);
+        copy_str(one, "status", it);
+        copy_str(one, "level", it);
+        json_array_append_new(list, one);
+    }
+    json_object_set_new(out, "failing", list);
+    json_object_set_new(out, "failing_count", json_integer(count));
+}
+
+/* A ledger id: an integer, or a clipped string. */
+static json_t *ledger_id(const json_t *v)
+{
+    return json_is_integer(v) ? json_integer(json_integer_value(v)) : clipped(v);
+}
+
+static void ledger(json_t *out, const json_t *record)
+{
+    const json_t *l = json_object_get(record, "ledger");
+    json_t *id = ledger_id(json_object_get(l, "id")), *hash = clipped(json_object_get(l, "hash"));
+    json_t *obj;
+
+    if (!id)
+        id = ledger_id(json_object_get(record, "record_id"));
+    if (!hash)
+        hash = clipped(json_object_get(record, "record_hash"));
+    if (!id && !hash)
+        return;
+    obj = json_object();
+    if (id)
+        json_object_set_new(obj, "id", id);
+    if (hash)
+        json_object_set_new(obj, "hash", hash);
+    json_object_set_new(out, "ledger", obj);
+}
+
+/* Slack mrkdwn needs &, < and > escaped in text it should not interpret. */
+static void put_escaped(tfa_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '&')
+            tfa_buf_puts(b, "&amp;");
+        else if (*s == '<')
+            tfa_buf_puts(b, "&lt;");
+        else if (*s == '>')
+            tfa_buf_puts(b, "&gt;");
+        else
+            tfa_buf_putc(b, *s);
+    }
+}
+
+static const char *field(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* The one-line `text`, built from the structured part only. */
+static char *summary_text(const json_t *t)
+{
+    const json_t *fail = json_object_get(t, "failing"), *it, *l = json_object_get(t, "ledger");
+    json_int_t n = json_integer_value(json_object_get(t, "failing_count"));
+    tfa_buf b;
+    size_t i;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&b, "tfaudit: *");
+    put_escaped(&b, field(t, "verdict"));
+    tfa_buf_putc(&b, '*');
+    if (field(t, "workspace")) {
+        tfa_buf_puts(&b, " for workspace `");
+        put_escaped(&b, field(t, "workspace"));
+        tfa_buf_putc(&b, '`');
+    }
+    if (field(t, "window")) {
+        tfa_buf_puts(&b, " (window ");
+        put_escaped(&b, field(t, "window"));
+        tfa_buf_putc(&b, ')');
+    }
+    if (n > 0)
+        tfa_buf_printf(&b, ": %lld failing item%s:", (long long)n, n == 1 ? "" : "s");
+    json_array_foreach(fail, i, it)
+    {
+        if (i == TEXT_ITEMS)
+            break;
+        tfa_buf_puts(&b, i ? ", `" : " `");
+        put_escaped(&b, field(it, "id"));
+        tfa_buf_puts(&b, "` ");
+        put_escaped(&b, field(it, "status"));
+    }
+    if (n > TEXT_ITEMS)
+        tfa_buf_printf(&b, " and %lld more", (long long)(n - TEXT_ITEMS));
+    if (json_is_integer(json_object_get(l, "id")))
+        tfa_buf_printf(&b, ". Ledger record %lld",
+                       (long long)json_integer_value(json_object_get(l, "id")));
+    else if (field(l, "id")) {
+        tfa_buf_puts(&b, ". Ledger record ");
+        put_escaped(&b, field(l, "id"));
+    }
+    if (field(l, "hash"))
+        tfa_buf_printf(&b, "%s sha256 %.12s", l && json_object_get(l, "id") ? "," : ". Record",
+                       field(l, "hash"));
+    tfa_buf_putc(&b, '.');
+    return tfa_buf_detach(&b, NULL);
+}
+
+int tfa_notify_body(json_t **out, const json_t *record, tfa_error *err)
+{
+    json_t *body = NULL, *t = NULL, *checklist = json_object_get(record, "checklist");
+    char *text = NULL;
+
+    *out = NULL;
+    if (!field(record, "verdict"))
+        return tfa_error_set(err, TFA_EINPUT, "the verdict record has no verdict");
+    if (!(t = json_object()))
+        return tfa_error_oom(err);
+    copy_str(t, "verdict", record);
+    copy_str(t, "workspace", record);
+    copy_str(t, "window", record);
+    copy_str(t, "operator", record);
+    copy_str(t, "time", record);
+    if (json_is_string(checklist))
+        json_object_set_new(t, "checklist", clipped(checklist));
+    else if (field(checklist, "path"))
+        json_object_set_new(t, "checklist", clipped(json_object_get(checklist, "path")));
+    failing_items(t, record);
+    ledger(t, record);
+    if (!(text = summary_text(t)) || !(body = json_object()) ||
+        json_object_set_new(body, "text", json_string(text)) != 0 ||
+        json_object_set(body, "tfaudit", t) != 0) {
+        json_decref(body);
+        body = NULL;
+    }
+    tfa_free(text);
+    json_decref(t);
+    if (!body)
+        return tfa_error_oom(err);
+    *out = body;
+    return 0;
+}
+
+int tfa_notify_post(const char *url, const json_t *record, const tfa_notify_options *opts,
+                    tfa_error *err)
+{
+    tfa_http_request req = {0};
+    tfa_http_response res;
+    tfa_url u = TFA_URL_INIT;
+    tfa_error why;
+    json_t *body = NULL;
+    char *text = NULL, name[600];
+    int rc;
+
+    tfa_http_response_init(&res);
+    tfa_error_init(&why);
+    if (tfa_url_parse(&u, url, &why) != 0) {
+        /* the URL's path may be the webhook's secret: give the reason only */
+        rc = tfa_error_set(err, why.status, "webhook URL refused: %s", why.message);
+        goto done;
+    }
+    snprintf(name, sizeof(name), "webhook %s://%s:%u/...", u.scheme, u.host, u.port);
+    if ((rc = tfa_notify_body(&body, record, err)) != 0)
+        goto done;
+    if (!(text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    req.method = "POST";
+    req.url = url;
+    req.name = name;
+    req.content_type = "application/json";
+    req.body = text;
+    req.body_len = strlen(text);
+    rc = tfa_http_perform(&res, &req, opts->http, err);
+done:
+    tfa_free(text);
+    json_decref(body);
+    tfa_url_release(&u);
+    tfa_http_response_release(&res);
+    return rc;
+}
