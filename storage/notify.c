@@ -215,7 +215,11 @@ int tfa_notify_post(const char *url, const json_t *record, const tfa_notify_opti
         rc = tfa_error_set(err, why.status, "webhook URL refused: %s", why.message);
         goto done;
     }
-    snprintf(name, sizeof(name), "webhook %s://%s:%u/...", u.scheme, u.host, u.port);
+    if ((strcmp(u.scheme, "https") == 0 && u.port == 443) ||
+        (strcmp(u.scheme, "http") == 0 && u.port == 80))
+        snprintf(name, sizeof(name), "webhook %s://%s/...", u.scheme, u.host);
+    else
+        snprintf(name, sizeof(name), "webhook %s://%s:%u/...", u.scheme, u.host, u.port);
     if ((rc = tfa_notify_body(&body, record, err)) != 0)
         goto done;
     if (!(text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER))) {

@@ -607,6 +607,7 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
 {
     http_ctx c;
     attempt a;
+    tfa_error why;
     int rc;
 
     memset(&c, 0, sizeof(c));
@@ -616,8 +617,14 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
     c.max = req->max_bytes && req->max_bytes < opts->max_bytes ? req->max_bytes : opts->max_bytes;
     c.rng = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)&c << 16) ^ 0x9e3779b97f4a7c15ull;
     tfa_buf_init(&c.ca, TFA_BUF_NO_MAX);
-    if ((rc = tfa_url_parse(&c.hop, req->url, err)) != 0 ||
-        (rc = tfa_url_parse(&c.origin, req->token_origin ? req->token_origin : req->url, err)) != 0)
+    tfa_error_init(&why);
+    if (tfa_url_parse(&c.hop, req->url, &why) != 0) {
+        /* a named request keeps its name: its URL may be a capability */
+        tfa_error_set_source(err, req->name ? req->name : why.source);
+        rc = tfa_error_set(err, why.status, "%s", why.message);
+        goto done;
+    }
+    if ((rc = tfa_url_parse(&c.origin, req->token_origin ? req->token_origin : req->url, err)) != 0)
         goto done;
     if (!(c.name = tfa_strdup(req->name ? req->name : c.hop.display))) {
         rc = tfa_error_oom(err);

@@ -223,10 +223,12 @@ static json_t *parse_doc(const tfa_tfc_file *file, const char *what, tfa_error *
     return doc;
 }
 
-static char *dup_str(json_t *v)
+/* *dst = a copy of `v` when it is a string; -1 on out-of-memory only. */
+static int take_str(char **dst, json_t *v)
 {
     const char *s = json_string_value(v);
-    return s ? tfa_strdup(s) : NULL;
+    *dst = s ? tfa_strdup(s) : NULL;
+    return s && !*dst ? -1 : 0;
 }
 
 /* data.relationships.NAME.data.id */
@@ -309,12 +311,18 @@ static int read_run(tfa_tfc_fetch *f, json_t *doc, const tfa_tfc_file *file, con
         return bad_id(file, "apply", err);
     if (rel_id(data, "workspace") && !tfa_tfc_id_valid(rel_id(data, "workspace"), "ws-"))
         return bad_id(file, "workspace", err);
+    if (!json_is_string(json_object_get(data, "id")) ||
+        strcmp(json_string_value(json_object_get(data, "id")), f->run_id) != 0) {
+        tfa_error_set_source(err, file->source);
+        return tfa_error_set(err, TFA_EINPUT, "the run document is not about %s", f->run_id);
+    }
     *plan = included(doc, "plans", *plan_id);
     *apply = apply_id ? included(doc, "applies", apply_id) : NULL;
-    f->run_status = dup_str(json_object_get(json_object_get(data, "attributes"), "status"));
-    f->workspace_id = rel_id(data, "workspace") ? tfa_strdup(rel_id(data, "workspace")) : NULL;
-    f->plan_status = dup_str(json_object_get(*plan, "status"));
-    f->apply_status = dup_str(json_object_get(*apply, "status"));
+    if (take_str(&f->run_status, json_object_get(json_object_get(data, "attributes"), "status")) ||
+        (rel_id(data, "workspace") && !(f->workspace_id = tfa_strdup(rel_id(data, "workspace")))) ||
+        take_str(&f->plan_status, json_object_get(*plan, "status")) ||
+        take_str(&f->apply_status, json_object_get(*apply, "status")))
+        return tfa_error_oom(err);
     return 0;
 }
 
@@ -327,6 +335,7 @@ int tfa_tfc_fetch_run(tfa_tfc_fetch *f, const char *run_id, const tfa_tfc_option
     get_spec g = {NULL, run_id, "run.json", 1, 0};
     int rc;
 
+    assert(!f->run_id); /* one run per fetch */
     if (!tfa_tfc_id_valid(run_id, "run-"))
         return bad_run_id(run_id, err);
     if (!(f->run_id = tfa_strdup(run_id)) ||
@@ -337,9 +346,13 @@ int tfa_tfc_fetch_run(tfa_tfc_fetch *f, const char *run_id, const tfa_tfc_option
     g.url = url;
     if ((rc = get_file(f, o, &g, err)) != 0)
         goto done;
-    if (!last(f, "run.json") || !(doc = parse_doc(last(f, "run.json"), "runs", err))) {
+    if (!last(f, "run.json")) {
         tfa_error_set_source(err, url);
-        rc = tfa_error_set(err, TFA_EINPUT, "not a JSON:API runs document");
+        rc = tfa_error_set(err, TFA_EINPUT, "empty answer instead of a run document");
+        goto done;
+    }
+    if (!(doc = parse_doc(last(f, "run.json"), "runs", err))) {
+        rc = err->status;
         goto done;
     }
     if ((rc = read_run(f, doc, last(f, "run.json"), &plan_id, &plan, &apply, err)) != 0)

@@ -436,6 +436,47 @@ START_TEST(http_reports_a_refused_connection)
 }
 END_TEST
 
+START_TEST(http_connect_timeout_is_bounded)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), fill[3], port, i;
+    char want[256];
+    double t0;
+    got g;
+
+    /* a listener whose backlog is full: the kernel drops further SYNs */
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(listen(fd, 0), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+    for (i = 0; i < 3; i++) {
+        fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        connect(fill[i], (struct sockaddr *)&a, sizeof(a));
+    }
+    usleep(200000);
+    prepare(&g, "");
+    snprintf(g.url, sizeof(g.url), "http://127.0.0.1:%d/plan.json", port);
+    g.o.connect_timeout_ms = 1000;
+    g.o.max_retries = 0;
+    t0 = now_s();
+    ck_assert_int_eq(run(&g), TFA_EIO);
+    snprintf(want, sizeof(want),
+             "http://127.0.0.1:%d/plan.json: cannot connect to 127.0.0.1 port %d: timed out after "
+             "1000 ms",
+             port, port);
+    ck_assert_str_eq(g.line, want);
+    ck_assert_msg(now_s() - t0 < 5.0, "took %.1f s", now_s() - t0);
+    for (i = 0; i < 3; i++)
+        close(fill[i]);
+    close(fd);
+    done(&g);
+}
+END_TEST
+
 START_TEST(http_refuses_a_retry_after_longer_than_its_cap)
 {
     got g;
@@ -668,6 +709,7 @@ static Suite *suite(void)
     tcase_add_test(tc, http_refuses_a_token_that_would_split_a_header);
     tcase_add_test(tc, http_404_is_not_found);
     tcase_add_test(tc, http_reports_a_refused_connection);
+    tcase_add_test(tc, http_connect_timeout_is_bounded);
     tcase_add_test(tc, http_refuses_a_retry_after_longer_than_its_cap);
     tcase_add_test(tc, http_trace_shows_no_token_and_no_query);
     tcase_add_test(tc, http_no_request_carried_the_canary);

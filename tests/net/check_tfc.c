@@ -386,6 +386,47 @@ START_TEST(tfc_hostile_run_id_sends_nothing)
 }
 END_TEST
 
+/* A server's answer is input too: its IDs and URLs are checked. */
+START_TEST(tfc_hostile_answers_are_refused)
+{
+    tfc t;
+    char want[512];
+    json_t *reqs;
+
+    tfc_open(&t, FAKE_TOKEN);
+    ck_assert_int_eq(tfc_done(&t, tfa_tfc_fetch_run(t.f, "run-HostilePlanId01", &t.o, &t.err)),
+                     TFA_EINPUT);
+    snprintf(want, sizeof(want),
+             "tfc:127.0.0.1:%d/run-HostilePlanId01/run.json: the run document has no valid plan id",
+             srv.port);
+    ck_assert_str_eq(t.line, want);
+    reqs = fake_requests(&srv, "admin");
+    ck_assert_uint_eq(json_array_size(reqs), 0);
+    json_decref(reqs);
+    tfc_close(&t);
+
+    tfc_open(&t, FAKE_TOKEN);
+    ck_assert_int_eq(tfc_done(&t, tfa_tfc_fetch_run(t.f, "run-HostileLogUrl01", &t.o, &t.err)),
+                     TFA_EUSAGE);
+    snprintf(want, sizeof(want),
+             "tfc:127.0.0.1:%d/run-HostileLogUrl01/plan.log: plain http is only allowed to a "
+             "loopback host; use https",
+             srv.port);
+    ck_assert_str_eq(t.line, want);
+    tfc_close(&t);
+
+    tfc_open(&t, FAKE_TOKEN);
+    ck_assert_int_eq(tfc_done(&t, tfa_tfc_fetch_run(t.f, "run-AnswersOther01", &t.o, &t.err)),
+                     TFA_EINPUT);
+    snprintf(want, sizeof(want),
+             "tfc:127.0.0.1:%d/run-AnswersOther01/run.json: the run document is not about "
+             "run-AnswersOther01",
+             srv.port);
+    ck_assert_str_eq(t.line, want);
+    tfc_close(&t);
+}
+END_TEST
+
 START_TEST(tfc_api_throttling_is_waited_out)
 {
     tfc t;
@@ -679,6 +720,7 @@ static Suite *suite(void)
     tcase_add_test(tc, tfc_rejected_token_names_its_source);
     tcase_add_test(tc, tfc_unknown_run_is_not_found);
     tcase_add_test(tc, tfc_hostile_run_id_sends_nothing);
+    tcase_add_test(tc, tfc_hostile_answers_are_refused);
     tcase_add_test(tc, tfc_api_throttling_is_waited_out);
     tcase_add_test(tc, tfc_log_errors_name_the_source_not_the_signed_url);
     tcase_add_test(tc, remote_tfc_run_becomes_inputs);
