@@ -12,14 +12,11 @@
 #define TEXT_ITEMS 5
 
 /* A copy of a record string, at most TFA_NOTIFY_MAX_FIELD bytes, cut on a
- * UTF-8 character boundary. NULL when `v` is not a string (or on OOM). */
+ * UTF-8 character boundary; NULL on out-of-memory. `v` is a string. */
 static json_t *clipped(const json_t *v)
 {
     const char *s = json_string_value(v);
-    size_t n;
-    if (!s)
-        return NULL;
-    n = json_string_length(v);
+    size_t n = json_string_length(v);
     if (n > TFA_NOTIFY_MAX_FIELD) {
         n = TFA_NOTIFY_MAX_FIELD;
         while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
@@ -28,12 +25,15 @@ static json_t *clipped(const json_t *v)
     return json_stringn(s, n);
 }
 
-/* dst[key] = clipped copy of src[key], when it is a string. */
-static void copy_str(json_t *dst, const char *key, const json_t *src)
+/* dst[key] = clipped copy of src[key] when that is a string. The helpers
+ * below return -1 on out-of-memory only (jansson's set_new and append_new
+ * fail on a NULL value, and release the value when they fail). */
+static int copy_str(json_t *dst, const char *key, const json_t *src)
 {
-    json_t *v = clipped(json_object_get(src, key));
-    if (v)
-        json_object_set_new(dst, key, v);
+    const json_t *v = json_object_get(src, key);
+    if (!json_is_string(v))
+        return 0;
+    return json_object_set_new(dst, key, clipped(v));
 }
 
 static int is_failing(const char *status)
@@ -43,11 +43,12 @@ static int is_failing(const char *status)
 }
 
 /* {"failing": [...], "failing_count": N} from record.items. */
-static void failing_items(json_t *out, const json_t *record)
+static int failing_items(json_t *out, const json_t *record)
 {
     json_t *list = json_array(), *it;
     json_int_t count = 0;
     size_t i;
+    int bad = 0;
 
     json_array_foreach(json_object_get(record, "items"), i, it)
     {
@@ -57,40 +58,52 @@ static void failing_items(json_t *out, const json_t *record)
         if (count++ >= TFA_NOTIFY_MAX_ITEMS)
             continue;
         one = json_object();
-        copy_str(one, "id", it);
-        copy_str(one, "title", it);
-        copy_str(one, "status", it);
-        copy_str(one, "level", it);
-        json_array_append_new(list, one);
+        bad |= copy_str(one, "id", it) | copy_str(one, "title", it) | copy_str(one, "status", it) |
+               copy_str(one, "level", it);
+        bad |= json_array_append_new(list, one);
     }
-    json_object_set_new(out, "failing", list);
-    json_object_set_new(out, "failing_count", json_integer(count));
+    bad |= json_object_set_new(out, "failing", list);
+    bad |= json_object_set_new(out, "failing_count", json_integer(count));
+    return bad ? -1 : 0;
 }
 
-/* A ledger id: an integer, or a clipped string. */
-static json_t *ledger_id(const json_t *v)
+/* A ledger id or hash: an integer or a clipped string; NULL when `v` is
+ * neither, or on out-of-memory (then *bad is set). */
+static json_t *ledger_value(const json_t *v, int integer_ok, int *bad)
 {
-    return json_is_integer(v) ? json_integer(json_integer_value(v)) : clipped(v);
+    json_t *j = NULL;
+    if (integer_ok && json_is_integer(v))
+        j = json_integer(json_integer_value(v));
+    else if (json_is_string(v))
+        j = clipped(v);
+    else
+        return NULL;
+    if (!j)
+        *bad = 1;
+    return j;
 }
 
-static void ledger(json_t *out, const json_t *record)
+static int ledger(json_t *out, const json_t *record)
 {
     const json_t *l = json_object_get(record, "ledger");
-    json_t *id = ledger_id(json_object_get(l, "id")), *hash = clipped(json_object_get(l, "hash"));
+    int bad = 0;
+    json_t *id = ledger_value(json_object_get(l, "id"), 1, &bad);
+    json_t *hash = ledger_value(json_object_get(l, "hash"), 0, &bad);
     json_t *obj;
 
     if (!id)
-        id = ledger_id(json_object_get(record, "record_id"));
+        id = ledger_value(json_object_get(record, "record_id"), 1, &bad);
     if (!hash)
-        hash = clipped(json_object_get(record, "record_hash"));
+        hash = ledger_value(json_object_get(record, "record_hash"), 0, &bad);
     if (!id && !hash)
-        return;
+        return bad ? -1 : 0;
     obj = json_object();
     if (id)
-        json_object_set_new(obj, "id", id);
+        bad |= json_object_set_new(obj, "id", id);
     if (hash)
-        json_object_set_new(obj, "hash", hash);
-    json_object_set_new(out, "ledger", obj);
+        bad |= json_object_set_new(obj, "hash", hash);
+    bad |= json_object_set_new(out, "ledger", obj);
+    return bad ? -1 : 0;
 }
 
 /* Slack mrkdwn needs &, < and > escaped in text it should not interpret. */
@@ -162,30 +175,39 @@ static char *summary_text(const json_t *t)
     return tfa_buf_detach(&b, NULL);
 }
 
+/* The structured part: only whitelisted fields of the record. */
+static json_t *structured(const json_t *record)
+{
+    json_t *t = json_object(), *checklist = json_object_get(record, "checklist");
+    int bad = !t;
+
+    bad |= copy_str(t, "verdict", record) | copy_str(t, "workspace", record) |
+           copy_str(t, "window", record) | copy_str(t, "operator", record) |
+           copy_str(t, "time", record);
+    if (json_is_string(checklist))
+        bad |= json_object_set_new(t, "checklist", clipped(checklist));
+    else if (json_is_string(json_object_get(checklist, "path")))
+        bad |= json_object_set_new(t, "checklist", clipped(json_object_get(checklist, "path")));
+    bad |= failing_items(t, record) | ledger(t, record);
+    if (bad) {
+        json_decref(t);
+        return NULL;
+    }
+    return t;
+}
+
 int tfa_notify_body(json_t **out, const json_t *record, tfa_error *err)
 {
-    json_t *body = NULL, *t = NULL, *checklist = json_object_get(record, "checklist");
+    json_t *body = NULL, *t = NULL;
     char *text = NULL;
 
     *out = NULL;
     if (!field(record, "verdict"))
         return tfa_error_set(err, TFA_EINPUT, "the verdict record has no verdict");
-    if (!(t = json_object()))
-        return tfa_error_oom(err);
-    copy_str(t, "verdict", record);
-    copy_str(t, "workspace", record);
-    copy_str(t, "window", record);
-    copy_str(t, "operator", record);
-    copy_str(t, "time", record);
-    if (json_is_string(checklist))
-        json_object_set_new(t, "checklist", clipped(checklist));
-    else if (field(checklist, "path"))
-        json_object_set_new(t, "checklist", clipped(json_object_get(checklist, "path")));
-    failing_items(t, record);
-    ledger(t, record);
-    if (!(text = summary_text(t)) || !(body = json_object()) ||
-        json_object_set_new(body, "text", json_string(text)) != 0 ||
-        json_object_set(body, "tfaudit", t) != 0) {
+    if ((t = structured(record)) != NULL && (text = summary_text(t)) != NULL &&
+        (body = json_object()) != NULL &&
+        (json_object_set_new(body, "text", json_string(text)) != 0 ||
+         json_object_set(body, "tfaudit", t) != 0)) {
         json_decref(body);
         body = NULL;
     }
@@ -212,7 +234,9 @@ int tfa_notify_post(const char *url, const json_t *record, const tfa_notify_opti
     tfa_error_init(&why);
     if (tfa_url_parse(&u, url, &why) != 0) {
         /* the URL's path may be the webhook's secret: give the reason only */
-        rc = tfa_error_set(err, why.status, "webhook URL refused: %s", why.message);
+        rc = why.status == TFA_ENOMEM
+                 ? tfa_error_oom(err)
+                 : tfa_error_set(err, why.status, "webhook URL refused: %s", why.message);
         goto done;
     }
     if ((strcmp(u.scheme, "https") == 0 && u.port == 443) ||

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "remote/credentials.h"
+#include "remote/json_doc.h"
 #include "remote/local_file.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -134,8 +135,6 @@ static int from_file(tfa_token *out, const char *host, const char *home, tfa_err
 {
     tfa_buf path, text;
     json_t *root = NULL, *creds, *value;
-    json_error_t jerr;
-    tfa_pos pos;
     const char *key;
     int rc = 0;
 
@@ -152,15 +151,8 @@ static int from_file(tfa_token *out, const char *host, const char *home, tfa_err
         }
         goto done;
     }
-    /* jansson's message can quote the text near the error: only the position */
-    if (!(root = json_loadb(text.ptr, text.len, 0, &jerr))) {
-        tfa_error_set_source(err, path.ptr);
-        pos.line = (unsigned long)jerr.line;
-        pos.column = (unsigned long)jerr.column;
-        pos.offset = (uint64_t)jerr.position;
-        rc = tfa_error_set_at(err, TFA_EINPUT, &pos, "not valid JSON");
+    if ((rc = tfa_json_doc_parse(&root, path.ptr, text.ptr, text.len, err)) != 0)
         goto done;
-    }
     creds = json_object_get(root, "credentials");
     json_object_foreach(creds, key, value)
     {

@@ -321,8 +321,18 @@ static void read_result(http_ctx *c, attempt *a)
         curl_easy_header(c->curl, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
         a->retry_after_ms = tfa_http_retry_after_ms(h->value, now(c));
     if (a->status >= 300 && a->status < 400 &&
-        curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-        a->location = tfa_strdup(loc);
+        curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc &&
+        !(a->location = tfa_strdup(loc)))
+        a->oom = 1;
+}
+
+/* libcurl copied the header lines, the token among them: wipe the copies. */
+static void free_headers(struct curl_slist *l)
+{
+    struct curl_slist *p;
+    for (p = l; p; p = p->next)
+        memset(p->data, 0, strlen(p->data));
+    curl_slist_free_all(l);
 }
 
 /* One transfer of the current hop into c->res->body. */
@@ -338,13 +348,13 @@ static int transfer(http_ctx *c, attempt *a)
     tfa_buf_clear(&c->res->body);
     hdrs = headers(c, &bad);
     if (bad) {
-        curl_slist_free_all(hdrs);
+        free_headers(hdrs);
         return tfa_error_oom(c->err);
     }
     curl_easy_reset(c->curl);
     set_options(c, a, &s, hdrs);
     a->code = curl_easy_perform(c->curl);
-    curl_slist_free_all(hdrs);
+    free_headers(hdrs);
     read_result(c, a);
     c->res->attempts++;
     if (a->code == CURLE_OK)
@@ -581,7 +591,9 @@ static int follow(http_ctx *c, attempt *a)
     if (c->is_post && a->status != 307 && a->status != 308)
         return fail(c, TFA_EIO, "HTTP %ld: a redirect of a POST is not followed", a->status);
     if (tfa_url_parse(&next, a->location, &why) != 0) {
-        rc = fail(c, TFA_EUSAGE, "HTTP %ld: redirect refused: %s", a->status, why.message);
+        rc = why.status == TFA_ENOMEM
+                 ? tfa_error_oom(c->err)
+                 : fail(c, TFA_EUSAGE, "HTTP %ld: redirect refused: %s", a->status, why.message);
     } else if (strcmp(c->hop.scheme, "https") == 0 && strcmp(next.scheme, "https") != 0) {
         rc = fail(c, TFA_EUSAGE, "HTTP %ld: redirect refused: from https to http", a->status);
     } else {
@@ -620,7 +632,8 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
     tfa_error_init(&why);
     if (tfa_url_parse(&c.hop, req->url, &why) != 0) {
         /* a named request keeps its name: its URL may be a capability */
-        tfa_error_set_source(err, req->name ? req->name : why.source);
+        if (why.status != TFA_ENOMEM)
+            tfa_error_set_source(err, req->name ? req->name : why.source);
         rc = tfa_error_set(err, why.status, "%s", why.message);
         goto done;
     }

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "remote/json_doc.h"
 #include "remote/tfc.h"
 #include "remote/url.h"
 #include "util/alloc.h"
@@ -210,10 +211,11 @@ static char *url_of(const tfa_tfc_options *o, const char *collection, const char
 
 static json_t *parse_doc(const tfa_tfc_file *file, const char *what, tfa_error *err)
 {
-    json_error_t jerr;
-    json_t *doc = json_loadb(file->data, file->len, 0, &jerr);
-    json_t *data = json_object_get(doc, "data");
-    if (!doc || !json_is_object(data) || !json_is_string(json_object_get(data, "type")) ||
+    json_t *doc = NULL, *data;
+    if (tfa_json_doc_parse(&doc, file->source, file->data, file->len, err) != 0)
+        return NULL;
+    data = json_object_get(doc, "data");
+    if (!json_is_object(data) || !json_is_string(json_object_get(data, "type")) ||
         strcmp(json_string_value(json_object_get(data, "type")), what) != 0) {
         json_decref(doc);
         tfa_error_set_source(err, file->source);

@@ -145,6 +145,38 @@ START_TEST(notify_body_needs_a_verdict)
 }
 END_TEST
 
+START_TEST(notify_body_survives_every_allocation_failure)
+{
+    json_t *rec = load_json("fixtures/notify/record-nogo.json");
+    json_t *want = load_json("fixtures/notify/body-nogo.json");
+    long n, failures;
+    int rc;
+
+    for (n = 1; n < 5000; n++) {
+        json_t *body = NULL;
+        tfa_error err;
+        tfa_error_init(&err);
+        tfa_alloc_fail_after(n);
+        rc = tfa_notify_body(&body, rec, &err);
+        failures = tfa_alloc_failures();
+        tfa_alloc_fail_after(0);
+        if (rc == 0) {
+            /* success despite a failed allocation must still be the whole body */
+            ck_assert_msg(json_equal(body, want), "allocation %ld: incomplete body", n);
+            json_decref(body);
+            if (failures == 0)
+                break;
+        } else {
+            ck_assert_int_eq(rc, TFA_ENOMEM);
+            ck_assert_ptr_null(body);
+        }
+    }
+    ck_assert_int_lt(n, 5000);
+    json_decref(want);
+    json_decref(rec);
+}
+END_TEST
+
 /* ---- delivery ------------------------------------------------------------- */
 
 typedef struct posted {
@@ -315,6 +347,26 @@ START_TEST(notify_canary_never_reaches_the_webhook)
 }
 END_TEST
 
+START_TEST(notify_post_survives_every_allocation_failure)
+{
+    json_t *rec = load_json("fixtures/notify/record-go.json");
+    long n, failures;
+    posted p;
+
+    for (n = 1; n < 5000; n++) {
+        tfa_alloc_fail_after(n);
+        post(&p, "/hook?oom=1", rec);
+        failures = tfa_alloc_failures();
+        tfa_alloc_fail_after(0);
+        ck_assert_msg(p.rc == 0 || p.rc == TFA_ENOMEM, "allocation %ld: %s", n, p.line);
+        if (p.rc == 0 && failures == 0)
+            break;
+    }
+    ck_assert_int_lt(n, 5000);
+    json_decref(rec);
+}
+END_TEST
+
 START_TEST(notify_no_request_carried_the_canary)
 {
     ck_assert(!fake_canary_seen(&srv));
@@ -332,6 +384,7 @@ static Suite *suite(void)
     tcase_add_test(body, notify_body_caps_items_and_fields);
     tcase_add_test(body, notify_body_escapes_text_for_slack);
     tcase_add_test(body, notify_body_needs_a_verdict);
+    tcase_add_test(body, notify_body_survives_every_allocation_failure);
     tcase_add_test(body, notify_refuses_plain_http_without_showing_the_path);
     suite_add_tcase(s, body);
 
@@ -342,6 +395,7 @@ static Suite *suite(void)
     tcase_add_test(tc, notify_post_waits_out_throttling);
     tcase_add_test(tc, notify_post_to_nobody_fails_cleanly);
     tcase_add_test(tc, notify_canary_never_reaches_the_webhook);
+    tcase_add_test(tc, notify_post_survives_every_allocation_failure);
     tcase_add_test(tc, notify_no_request_carried_the_canary);
     suite_add_tcase(s, tc);
     return s;
@@ -353,5 +407,6 @@ int main(void)
         fprintf(stderr, "skipped: python3 with http.server and ssl is needed\n");
         return 77;
     }
+    json_set_alloc_funcs(tfa_malloc, tfa_free); /* so allocation failures reach jansson */
     return tfa_test_main(suite());
 }

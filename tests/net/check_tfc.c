@@ -174,8 +174,8 @@ START_TEST(credentials_file_errors_never_quote_it)
     tfa_error_init(&err);
     ck_assert_int_eq(tfa_credentials_find(&t, "app.terraform.io", &ce, 0, &err), TFA_EINPUT);
     tfa_error_format(&err, line, sizeof(line));
-    ck_assert_msg(strstr(line, "/.terraform.d/credentials.tfrc.json:1:") &&
-                      strstr(line, ": not valid JSON"),
+    ck_assert_msg(strstr(line, "/.terraform.d/credentials.tfrc.json:1:48: unexpected 'S', "
+                               "expected a JSON value"),
                   "%s", line);
     ck_assert_ptr_null(strstr(line, "SECRET"));
     tfa_token_release(&t);
@@ -466,6 +466,32 @@ START_TEST(tfc_log_errors_name_the_source_not_the_signed_url)
 }
 END_TEST
 
+START_TEST(tfc_fetch_survives_every_allocation_failure)
+{
+    long n, failures;
+    int rc;
+
+    for (n = 1; n < 5000; n++) {
+        tfc t;
+        tfc_open(&t, FAKE_TOKEN);
+        tfa_alloc_fail_after(n);
+        rc = tfa_tfc_fetch_run(t.f, RUN, &t.o, &t.err);
+        failures = tfa_alloc_failures();
+        tfa_alloc_fail_after(0);
+        if (rc == 0) {
+            ck_assert_uint_eq(t.f->n_files, 4);
+            assert_file(t.f, 3, "apply.log", ARCHIVIST "apply-47MBvjwzBG8YKc2v.log");
+        } else {
+            ck_assert_msg(rc == TFA_ENOMEM, "allocation %ld: %d %s", n, rc, t.err.message);
+        }
+        tfc_close(&t);
+        if (rc == 0 && failures == 0)
+            break;
+    }
+    ck_assert_int_lt(n, 5000);
+}
+END_TEST
+
 /* ---- remote inputs ---------------------------------------------------------- */
 
 /* Whether the UI log reader exists yet (it lands with issue 3). */
@@ -721,6 +747,7 @@ static Suite *suite(void)
     tcase_add_test(tc, tfc_unknown_run_is_not_found);
     tcase_add_test(tc, tfc_hostile_run_id_sends_nothing);
     tcase_add_test(tc, tfc_hostile_answers_are_refused);
+    tcase_add_test(tc, tfc_fetch_survives_every_allocation_failure);
     tcase_add_test(tc, tfc_api_throttling_is_waited_out);
     tcase_add_test(tc, tfc_log_errors_name_the_source_not_the_signed_url);
     tcase_add_test(tc, remote_tfc_run_becomes_inputs);
@@ -740,5 +767,6 @@ int main(void)
         fprintf(stderr, "skipped: python3 with http.server and ssl is needed\n");
         return 77;
     }
+    json_set_alloc_funcs(tfa_malloc, tfa_free); /* so allocation failures reach jansson */
     return tfa_test_main(suite());
 }
