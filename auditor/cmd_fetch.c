@@ -184,6 +184,11 @@ int tfa_cmd_fetch(int argc, char **argv)
         rc = tfa_msg_usage("fetch", "cannot fetch '%s' (only 'run')", args.items[0]);
         goto done;
     }
+    if (!tfa_tfc_id_valid(args.items[1], "run-")) {
+        rc = tfa_msg_usage("fetch", "'%s' is not a run ID (run- and letters or digits)",
+                           args.items[1]);
+        goto done;
+    }
     if ((rc = tfa_cli_net_init(&nc, &o.net, "fetch")) != 0)
         goto done;
     if (fetch(&f, &o, args.items[1], &nc, &err) != 0) {

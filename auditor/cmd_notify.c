@@ -50,9 +50,17 @@ const tfa_cmd_spec tfa_cmd_notify_spec = {
 
 static json_t *load_record(const char *path)
 {
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     json_error_t jerr;
-    json_t *rec =
-        strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &jerr) : json_load_file(path, 0, &jerr);
+    json_t *rec;
+
+    if (!f) {
+        tfa_msg_error("%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    rec = json_loadf(f, 0, &jerr);
+    if (f != stdin)
+        fclose(f);
     if (!rec)
         tfa_msg_error("%s:%d:%d: not a JSON verdict record", path, jerr.line, jerr.column);
     return rec;

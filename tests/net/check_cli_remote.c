@@ -216,8 +216,7 @@ END_TEST
 
 START_TEST(cli_fetch_json_lists_run_assessment_and_files)
 {
-    const char *args[] = {"fetch",        "run", RUN,    "--host", srv.base,
-                          "--assessment", "-f",  "json", NULL};
+    const char *args[] = {"fetch", "run", RUN, "--assessment", "-f", "json", NULL};
     static const char *const names[] = {"run.json",      "plan.json",       "plan.log",
                                         "apply.log",     "assessment.json", "assessment-plan.json",
                                         "assessment.log"};
@@ -226,6 +225,7 @@ START_TEST(cli_fetch_json_lists_run_assessment_and_files)
     size_t i;
 
     env_setup();
+    setenv("TF_CLOUD_HOSTNAME", srv.base, 1); /* the host when --host is not given */
     tfaudit(&out, args);
     ck_assert_msg(out.status == 0, "%s", out.err);
     doc = json_loads(out.out, 0, NULL);
@@ -313,7 +313,8 @@ START_TEST(cli_fetch_refuses_a_hostile_run_id)
     tfaudit(&out, args);
     ck_assert_int_eq(out.status, 2);
     ck_assert_str_eq(out.err,
-                     "tfaudit: '../../etc/passwd' is not a run ID (run- and letters or digits)\n");
+                     "tfaudit: '../../etc/passwd' is not a run ID (run- and letters or digits)\n"
+                     "try 'tfaudit fetch --help'\n");
     tfa_test_output_release(&out);
     tfaudit(&out, args2);
     ck_assert_int_eq(out.status, 2);
