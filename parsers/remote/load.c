@@ -25,19 +25,6 @@ static int load_bytes(tfa_run *run, const char *name, const char *data, size_t l
     return rc;
 }
 
-/* The credentials key of a URL: host, plus the port when not the default. */
-static char *host_key(const tfa_url *u)
-{
-    tfa_buf b;
-    int def = (strcmp(u->scheme, "https") == 0 && u->port == 443) ||
-              (strcmp(u->scheme, "http") == 0 && u->port == 80);
-    tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    tfa_buf_puts(&b, u->host);
-    if (!def)
-        tfa_buf_printf(&b, ":%u", u->port);
-    return tfa_buf_detach(&b, NULL);
-}
-
 static int load_url(tfa_run *run, const char *arg, const tfa_load_options *lo,
                     const tfa_remote_options *ro, tfa_error *err)
 {
@@ -51,7 +38,7 @@ static int load_url(tfa_run *run, const char *arg, const tfa_load_options *lo,
     tfa_http_response_init(&res);
     if ((rc = tfa_url_parse(&u, arg, err)) != 0)
         goto done;
-    if (!(key = host_key(&u))) {
+    if (!(key = tfa_url_host_key(&u))) {
         rc = tfa_error_oom(err);
         goto done;
     }

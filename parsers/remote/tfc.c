@@ -33,13 +33,12 @@ int tfa_tfc_id_valid(const char *id, const char *prefix)
 
 int tfa_tfc_host_parse(char **base_url, char **host, const char *spec, tfa_error *err)
 {
-    tfa_buf url, key;
     tfa_url u = TFA_URL_INIT;
-    int rc, def;
+    tfa_buf url;
+    int rc;
 
     *base_url = *host = NULL;
     tfa_buf_init(&url, TFA_BUF_NO_MAX);
-    tfa_buf_init(&key, TFA_BUF_NO_MAX);
     if (tfa_url_is_http(spec))
         tfa_buf_puts(&url, spec);
     else
@@ -52,30 +51,19 @@ int tfa_tfc_host_parse(char **base_url, char **host, const char *spec, tfa_error
     }
     if ((rc = tfa_url_parse(&u, url.ptr, err)) != 0)
         goto done;
-    if (strcmp(u.display + strlen(u.scheme) + 3 + strcspn(u.display + strlen(u.scheme) + 3, "/"),
-               "/") != 0 ||
-        strchr(url.ptr, '?') || strchr(url.ptr, '#') || strchr(url.ptr, '@')) {
+    if (strcmp(u.path, "/") != 0 || strpbrk(url.ptr, "?#@")) {
         tfa_error_set_source(err, u.display);
         rc = tfa_error_set(err, TFA_EUSAGE, "a host is a name and an optional port, not a URL");
         goto done;
     }
-    def = (strcmp(u.scheme, "https") == 0 && u.port == 443) ||
-          (strcmp(u.scheme, "http") == 0 && u.port == 80);
-    tfa_buf_puts(&key, u.host);
-    if (!def)
-        tfa_buf_printf(&key, ":%u", u.port);
-    *base_url = tfa_buf_detach(&url, NULL);
-    *host = tfa_buf_detach(&key, NULL);
-    if (!*base_url || !*host) {
-        tfa_free(*base_url);
+    if (!(*host = tfa_url_host_key(&u)) || !(*base_url = tfa_buf_detach(&url, NULL))) {
         tfa_free(*host);
-        *base_url = *host = NULL;
+        *host = NULL;
         rc = tfa_error_oom(err);
     }
 done:
     tfa_url_release(&u);
     tfa_buf_release(&url);
-    tfa_buf_release(&key);
     return rc;
 }
 

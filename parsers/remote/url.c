@@ -13,6 +13,7 @@ void tfa_url_release(tfa_url *u)
 {
     tfa_free(u->scheme);
     tfa_free(u->host);
+    tfa_free(u->path);
     tfa_free(u->display);
     memset(u, 0, sizeof(*u));
 }
@@ -118,8 +119,9 @@ static int take_parts(tfa_url *out, CURLU *h)
         path = NULL;
     out->scheme = dup_lower(scheme);
     out->host = dup_lower(host);
+    out->path = tfa_strdup(path ? path : "/");
     out->port = (unsigned)strtoul(port, NULL, 10);
-    if (!out->scheme || !out->host || build_display(out, eport, path) != 0)
+    if (!out->scheme || !out->host || !out->path || build_display(out, eport, out->path) != 0)
         goto done;
     out->loopback = is_loopback(out->host);
     rc = 0;
@@ -159,6 +161,18 @@ int tfa_url_parse(tfa_url *out, const char *url, tfa_error *err)
 done:
     curl_url_cleanup(h);
     return rc;
+}
+
+char *tfa_url_host_key(const tfa_url *u)
+{
+    tfa_buf b;
+    int def = (strcmp(u->scheme, "https") == 0 && u->port == 443) ||
+              (strcmp(u->scheme, "http") == 0 && u->port == 80);
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&b, u->host);
+    if (!def)
+        tfa_buf_printf(&b, ":%u", u->port);
+    return tfa_buf_detach(&b, NULL);
 }
 
 int tfa_url_same_origin(const tfa_url *a, const tfa_url *b)

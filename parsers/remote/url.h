@@ -20,13 +20,14 @@ typedef struct tfa_url {
     char *scheme;  /* "https" or "http", lowercase */
     char *host;    /* lowercase; IPv6 literals keep their brackets */
     unsigned port; /* explicit, or the scheme's default */
+    char *path;    /* "/" at least; no query */
     char *display; /* scheme://host[:port]/path: safe to print */
     int loopback;  /* host is localhost, 127.0.0.0/8 or [::1] */
 } tfa_url;
 
 #define TFA_URL_INIT                                                                               \
     {                                                                                              \
-        NULL, NULL, 0, NULL, 0                                                                     \
+        NULL, NULL, 0, NULL, NULL, 0                                                               \
     }
 
 /*
@@ -37,6 +38,10 @@ typedef struct tfa_url {
  */
 int tfa_url_parse(tfa_url *out, const char *url, tfa_error *err);
 void tfa_url_release(tfa_url *u);
+
+/* "host" or "host:port" when the port is not the scheme's default: how
+ * Terraform names a service host (the credentials key). NULL on OOM. */
+char *tfa_url_host_key(const tfa_url *u);
 
 /* Same scheme, host and port. */
 int tfa_url_same_origin(const tfa_url *a, const tfa_url *b);
