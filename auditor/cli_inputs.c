@@ -7,9 +7,31 @@
 #include "exit.h"
 #include "input.h"
 #include "msg.h"
+#include "remote/load.h"
 
 int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
 {
+    return tfa_cli_load_inputs_net(out, paths, kind, cmd, NULL);
+}
+
+/* One INPUT: remote forms go to remote/load.h, with network settings made
+ * on first use (so a bad TFAUDIT_HTTP_* only matters when it is used). */
+static int load_one(tfa_run *run, const char *path, const tfa_load_options *lo, tfa_cli_net_ctx *nc,
+                    int *nc_ready, const tfa_cli_net *net, const char *cmd, tfa_error *err)
+{
+    if (!tfa_remote_is_input(path))
+        return tfa_run_load(run, path, lo, err);
+    if (!*nc_ready && tfa_cli_net_init(nc, net, cmd) != 0)
+        return TFA_EUSAGE; /* already reported */
+    *nc_ready = 1;
+    return tfa_run_load_remote(run, path, lo, &nc->remote, err);
+}
+
+int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char *kind,
+                            const char *cmd, const tfa_cli_net *net)
+{
+    tfa_cli_net_ctx nc;
+    int nc_ready = 0;
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
     tfa_run *run = NULL;
     tfa_error err;
@@ -23,9 +45,10 @@ int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kin
     if (tfa_run_new(&run) != 0)
         return tfa_msg_error("out of memory");
     for (i = 0; i < paths->n && rc == 0; i++)
-        rc = tfa_run_load(run, paths->items[i], &lo, &err);
+        rc = load_one(run, paths->items[i], &lo, &nc, &nc_ready, net, cmd, &err);
     if (rc) {
-        tfa_msg_from_error(&err);
+        if (err.status)
+            tfa_msg_from_error(&err);
         tfa_run_free(run);
         return TFA_EXIT_USAGE;
     }

@@ -33,5 +33,9 @@ extern const tfa_cmd_spec tfa_cmd_ledger_spec;
 int tfa_cmd_ledger(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_bundle_spec;
 int tfa_cmd_bundle(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_fetch_spec;
+int tfa_cmd_fetch(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_notify_spec;
+int tfa_cmd_notify(int argc, char **argv);
 
 #endif

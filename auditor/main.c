@@ -21,6 +21,8 @@ static const tfa_command commands[] = {
     {&tfa_cmd_facts_spec, tfa_cmd_facts},
     {&tfa_cmd_ledger_spec, tfa_cmd_ledger},
     {&tfa_cmd_bundle_spec, tfa_cmd_bundle},
+    {&tfa_cmd_fetch_spec, tfa_cmd_fetch},
+    {&tfa_cmd_notify_spec, tfa_cmd_notify},
 };
 
 static const tfa_command *find(const char *name)

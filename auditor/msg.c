@@ -54,6 +54,11 @@ void tfa_msg_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+void tfa_msg_verbose(const char *msg)
+{
+    fprintf(stderr, "tfaudit: %s\n", msg);
+}
+
 void tfa_msg_notes(const tfa_run *run)
 {
     size_t i;

@@ -18,6 +18,8 @@ int tfa_msg_usage(const char *cmd, const char *fmt, ...) __attribute__((format(p
 int tfa_msg_from_error(const tfa_error *err);
 /* "tfaudit: warning: MESSAGE". */
 void tfa_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tfaudit: MESSAGE" for --verbose progress; the caller has redacted it. */
+void tfa_msg_verbose(const char *msg);
 /* The run's notes as "tfaudit: PATH:LINE:COL: note: MESSAGE". */
 void tfa_msg_notes(const tfa_run *run);
 

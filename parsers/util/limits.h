@@ -65,6 +65,21 @@
  * exhausting the stack. Real conditions nest two or three deep. */
 #define TFA_LIMIT_EXPR_DEPTH 64
 
+/* Remote inputs and notifications (parsers/remote/, storage/notify.c).
+ * A downloaded input is held in memory before it is read, so its size is
+ * capped like an archive's total: 1 GiB is far above any real plan JSON or
+ * log (the corpus's largest is a few MiB) and well below what a CI runner
+ * holds. API documents (JSON:API run, plan, assessment metadata) are a few
+ * KiB and a system CA bundle a few hundred: 16 MiB stops a hostile server
+ * (or a wrong --cacert) early. Redirects: HCP Terraform uses
+ * one (json-output -> signed archivist URL); 5 leaves room for a proxy. */
+#define TFA_LIMIT_HTTP_BYTES        (1ull * 1024 * 1024 * 1024) /* TFAUDIT_HTTP_MAX_BYTES */
+#define TFA_LIMIT_HTTP_API_BYTES    (16u * 1024u * 1024u)       /* also CA bundles */
+#define TFA_LIMIT_HTTP_REDIRECTS    5
+#define TFA_LIMIT_HTTP_RETRIES      4  /* attempts after the first */
+#define TFA_LIMIT_HTTP_RETRY_AFTER  60 /* seconds; a longer Retry-After fails instead */
+#define TFA_LIMIT_CREDENTIALS_BYTES (1u * 1024u * 1024u) /* credentials.tfrc.json */
+
 /* Limits a reader runs with; TFA_LIMITS_INIT gives the defaults above. */
 typedef struct tfa_limits {
     unsigned json_depth;

@@ -1,0 +1,105 @@
+/*
+ * http.h - tfaudit's one HTTP client (libcurl): GET into memory, POST JSON.
+ *
+ * Everything that crosses a network goes through tfa_http_perform, so the
+ * safety rules live in one place:
+ *  - TLS peer and host verification are always on; `cacert` adds a CA
+ *    bundle to the system's, it never replaces or disables verification;
+ *  - https only, plain http only to loopback (url.h), and never a redirect
+ *    from https down to http;
+ *  - redirects are followed here, not by libcurl, so the bearer token is sent
+ *    only to the origin it was given for: a redirect to another host (HCP
+ *    Terraform's json-output -> signed archivist or S3 URL) goes without it;
+ *  - bounded everything: connect timeout, low-speed abort, a per-attempt
+ *    timeout, a body size cap, a redirect count, and a retry count;
+ *  - retries with exponential backoff and jitter on connection failures,
+ *    timeouts, truncated bodies and 429/500/502/503/504; a Retry-After on 429
+ *    or 503 (seconds or an HTTP-date) is honoured exactly, and one longer
+ *    than `retry_after_max_ms` fails at once rather than stall a gate. A POST
+ *    is retried only when the server cannot have acted on it (no connection,
+ *    429, 503), so a webhook is not delivered twice;
+ *  - nothing secret is printed or put in an error: not the token, not a
+ *    header, not a query string. Errors and trace lines name the request by
+ *    `name` or by the URL without its query (url.h).
+ * The clock, sleep and jitter are injectable so tests run fast and exact.
+ */
+#ifndef TFA_HTTP_H
+#define TFA_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+
+typedef struct tfa_http_options {
+    long connect_timeout_ms; /* TCP and TLS handshake, per attempt */
+    long timeout_ms;         /* one attempt, end to end; 0 for none */
+    long low_speed_bytes;    /* abort an attempt slower than this many bytes/s ... */
+    long low_speed_seconds;  /* ... for this many seconds (libcurl counts whole seconds) */
+    unsigned max_retries;    /* attempts after the first */
+    long backoff_ms;         /* delay before the first retry; doubles each time */
+    long backoff_max_ms;     /* cap on one delay */
+    long retry_after_max_ms; /* a longer Retry-After is an error */
+    uint64_t max_bytes;      /* cap on a response body (TFA_ELIMIT) */
+    unsigned max_redirects;  /* per request */
+    const char *cacert;      /* extra PEM CA bundle to trust; NULL for none */
+    const char *user_agent;  /* NULL: "tfaudit/VERSION" */
+    /* Injectable; NULL selects the real clock, nanosleep and a PRNG. */
+    time_t (*now)(void *payload);                  /* wall clock, for Retry-After dates */
+    void (*sleep_ms)(void *payload, long ms);      /* the wait before a retry */
+    double (*jitter)(void *payload);               /* uniform in [0, 1) */
+    void (*trace)(void *payload, const char *msg); /* --verbose progress; already redacted */
+    void *payload;
+} tfa_http_options;
+
+/* Defaults: 10 s connect, 600 s per attempt, abort below 1 byte/s for 30 s,
+ * TFA_LIMIT_HTTP_RETRIES retries from 500 ms up to 30 s, Retry-After up to
+ * TFA_LIMIT_HTTP_RETRY_AFTER s, TFA_LIMIT_HTTP_BYTES, TFA_LIMIT_HTTP_REDIRECTS. */
+void tfa_http_options_init(tfa_http_options *opts);
+
+typedef struct tfa_http_request {
+    const char *method;       /* "GET" (when NULL) or "POST" */
+    const char *url;          /* absolute; checked against the url.h policy */
+    const char *name;         /* shown in errors and traces; NULL: URL without query */
+    const char *accept;       /* Accept header value, or NULL */
+    const char *content_type; /* Content-Type header value, or NULL */
+    const void *body;         /* POST body */
+    size_t body_len;
+    const char *token;        /* bearer token, sent only to the token's origin: */
+    const char *token_origin; /* a URL of that origin; NULL for `url`'s own */
+    const char *token_source; /* where it came from ("TFE_TOKEN"), named on 401/403 */
+    uint64_t max_bytes;       /* tighter body cap for this request; 0 for opts->max_bytes */
+} tfa_http_request;
+
+typedef struct tfa_http_response {
+    long status;       /* final HTTP status; 0 when no response was received */
+    tfa_buf body;      /* the final response's body */
+    unsigned attempts; /* transfers made, retries and redirects included */
+} tfa_http_response;
+
+void tfa_http_response_init(tfa_http_response *res);
+void tfa_http_response_release(tfa_http_response *res);
+
+/*
+ * Send `req` and read the whole response into `res` (init'ed by the caller).
+ * Returns 0 when the final status is 2xx. Otherwise `err` holds one line
+ * naming the request and the HTTP status or transport failure, and:
+ *   TFA_EUSAGE    a URL the policy refuses; 401/403 (the token is named by
+ *                 its source, never by value)
+ *   TFA_ENOTFOUND 404 or 410
+ *   TFA_ELIMIT    the body is larger than the cap
+ *   TFA_EIO       anything else (other statuses after retries, TLS failure,
+ *                 no connection, timeout, truncated body)
+ *   TFA_ENOMEM
+ * `res->status` keeps the last status seen, so callers can tell 404 apart.
+ */
+int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
+                     const tfa_http_options *opts, tfa_error *err);
+
+/* Parse a Retry-After value (delta-seconds or an HTTP-date) against `now`:
+ * milliseconds to wait (0 for a date in the past), or -1 if unparseable. */
+long tfa_http_retry_after_ms(const char *value, time_t now);
+
+#endif
