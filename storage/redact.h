@@ -2,12 +2,12 @@
  * redact.h - the one door through which run inputs may enter an audit
  * bundle: a redactor per input kind that removes every sensitive value.
  *
- * No redactor exists yet for any kind. Plans and states carry attribute
- * values (sensitive ones included), and logs can carry anything a provider
- * or TF_LOG printed, so none is safe to copy as is. Until a redactor for a
- * kind lands (in parsers/, next to its reader), inputs of that kind are
- * left out of bundles and the manifest says why. A redactor plugs in here
- * and nowhere else.
+ * Plans and `terraform show -json` states are redacted by
+ * parsers/plan_redact.h (every value Terraform marks sensitive replaced,
+ * the rest byte for byte). Raw terraform.tfstate files and logs have no
+ * redactor: logs carry anything a provider or TF_LOG printed, unmarked, so
+ * inputs of those kinds are left out of bundles and the manifest says why.
+ * A redactor plugs in here and nowhere else.
  */
 #ifndef TFA_REDACT_H
 #define TFA_REDACT_H
