@@ -17,6 +17,12 @@
 #include "util/alloc.h"
 #include "util/limits.h"
 
+#include <strings.h>
+
+/* Response headers kept for the caller (ETag, Content-Range...): S3 and
+ * HCP Terraform send well under 8 KiB; more is cut, not an error. */
+#define HEADERS_MAX (64u * 1024u)
+
 void tfa_http_options_init(tfa_http_options *opts)
 {
     memset(opts, 0, sizeof(*opts));
@@ -36,14 +42,67 @@ void tfa_http_response_init(tfa_http_response *res)
 {
     res->status = 0;
     res->attempts = 0;
+    res->content_length = UINT64_MAX;
     tfa_buf_init(&res->body, TFA_BUF_NO_MAX);
+    tfa_buf_init(&res->headers, HEADERS_MAX);
 }
 
 void tfa_http_response_release(tfa_http_response *res)
 {
     tfa_buf_release(&res->body);
+    tfa_buf_release(&res->headers);
     res->status = 0;
     res->attempts = 0;
+}
+
+int tfa_http_response_header(const tfa_http_response *res, const char *name, char *out,
+                             size_t size)
+{
+    size_t n = strlen(name);
+    const char *line = res->headers.ptr, *end = line + res->headers.len;
+
+    while (line < end) {
+        const char *eol = memchr(line, '\n', (size_t)(end - line)), *v, *ve;
+        if (!eol)
+            eol = end;
+        if ((size_t)(eol - line) > n && line[n] == ':' && strncasecmp(line, name, n) == 0) {
+            for (v = line + n + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+                ;
+            for (ve = eol; ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'); ve--)
+                ;
+            snprintf(out, size, "%.*s", (int)(ve - v), v);
+            return 1;
+        }
+        line = eol + 1;
+    }
+    return 0;
+}
+
+struct tfa_http_pool {
+    CURLSH *share;
+};
+
+int tfa_http_pool_new(tfa_http_pool **out)
+{
+    tfa_http_pool *p = tfa_calloc(1, sizeof(*p));
+    *out = NULL;
+    if (!p || !(p->share = curl_share_init())) {
+        tfa_free(p);
+        return TFA_ENOMEM;
+    }
+    curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    *out = p;
+    return 0;
+}
+
+void tfa_http_pool_free(tfa_http_pool *pool)
+{
+    if (!pool)
+        return;
+    curl_share_cleanup(pool->share);
+    tfa_free(pool);
 }
 
 long tfa_http_retry_after_ms(const char *value, time_t now)
@@ -91,6 +150,7 @@ typedef struct http_ctx {
     uint64_t max;    /* body cap */
     uint64_t rng;    /* default jitter state */
     int is_post;
+    int method; /* M_GET, ... */
     int token_sent;    /* on the current hop */
     int token_dropped; /* a redirect left the origin: never sent again */
 } http_ctx;
@@ -108,6 +168,9 @@ typedef struct attempt {
 } attempt;
 
 typedef enum outcome { DONE = 0, REDIRECT, RETRY, FAIL } outcome;
+
+enum { M_GET = 0, M_POST, M_PUT, M_HEAD, M_DELETE };
+static const char *const method_names[] = {"GET", "POST", "PUT", "HEAD", "DELETE"};
 
 static void trace(const http_ctx *c, const char *fmt, ...) TFA_PRINTF(2, 3);
 static void trace(const http_ctx *c, const char *fmt, ...)
@@ -238,7 +301,9 @@ static struct curl_slist *headers(http_ctx *c, int *bad)
         l = add_header(l, bad, "Content-Type: %s", r->content_type);
     if (c->token_sent)
         l = add_header(l, bad, "Authorization: Bearer %s", r->token);
-    l = add_header(l, bad, "Expect:"); /* no 100-continue round trip for POSTs */
+    for (size_t i = 0; r->headers && r->headers[i]; i++)
+        l = add_header(l, bad, "%s", r->headers[i]);
+    l = add_header(l, bad, "Expect:"); /* no 100-continue round trip for POSTs and PUTs */
     return l;
 }
 
@@ -274,6 +339,46 @@ static size_t on_body(char *data, size_t size, size_t n, void *p)
     return len;
 }
 
+/* Keep the header lines of the last response (a redirect or 100 starts over). */
+static size_t on_header(char *data, size_t size, size_t n, void *p)
+{
+    tfa_buf *h = &((http_ctx *)p)->res->headers;
+    size_t len = size * n;
+    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+        tfa_buf_clear(h);
+    tfa_buf_put(h, data, len); /* past HEADERS_MAX the rest is dropped */
+    return len;
+}
+
+static void set_method(http_ctx *c)
+{
+    CURL *h = c->curl;
+    const tfa_http_request *r = c->req;
+
+    if (c->method == M_HEAD) {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        return;
+    }
+    if (c->method == M_POST || c->method == M_PUT) {
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+    }
+    if (c->method == M_PUT || c->method == M_DELETE)
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_names[c->method]);
+}
+
+static void set_signing(http_ctx *c)
+{
+    const tfa_http_request *r = c->req;
+    if (!r->aws_sigv4)
+        return;
+    curl_easy_setopt(c->curl, CURLOPT_AWS_SIGV4, r->aws_sigv4);
+    curl_easy_setopt(c->curl, CURLOPT_USERNAME, r->aws_key ? r->aws_key : "");
+    curl_easy_setopt(c->curl, CURLOPT_PASSWORD, r->aws_secret ? r->aws_secret : "");
+    curl_easy_setopt(c->curl, CURLOPT_PATH_AS_IS, 1L); /* keys may hold "./" */
+}
+
 static void set_options(http_ctx *c, attempt *a, sink *s, struct curl_slist *hdrs)
 {
     const tfa_http_options *o = c->opts;
@@ -293,17 +398,19 @@ static void set_options(http_ctx *c, attempt *a, sink *s, struct curl_slist *hdr
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->low_speed_seconds);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max);
+    if (c->method != M_HEAD) /* a HEAD's Content-Length is the object's, not a body */
+        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max);
+    if (o->pool)
+        curl_easy_setopt(h, CURLOPT_SHARE, o->pool->share);
     curl_easy_setopt(h, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "tfaudit/" TFA_VERSION);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, a->errbuf);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
-    if (c->is_post) {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->req->body ? c->req->body : "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->req->body_len);
-    }
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+    set_method(c);
+    set_signing(c);
 }
 
 static void read_result(http_ctx *c, attempt *a)
@@ -314,6 +421,7 @@ static void read_result(http_ctx *c, attempt *a)
 
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &a->status);
     curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &a->content_length);
+    c->res->content_length = a->content_length >= 0 ? (uint64_t)a->content_length : UINT64_MAX;
     curl_easy_getinfo(c->curl, CURLINFO_CONNECT_TIME_T, &a->connect_us);
     curl_easy_getinfo(c->curl, CURLINFO_TOTAL_TIME_T, &total);
     a->seconds = (double)total / 1e6;
@@ -346,6 +454,7 @@ static int transfer(http_ctx *c, attempt *a)
     memset(a, 0, sizeof(*a));
     a->retry_after_ms = -1;
     tfa_buf_clear(&c->res->body);
+    tfa_buf_clear(&c->res->headers);
     hdrs = headers(c, &bad);
     if (bad) {
         free_headers(hdrs);
@@ -450,6 +559,9 @@ static int status_error(http_ctx *c, const attempt *a, unsigned tries)
     if (tries > 1)
         snprintf(after, sizeof(after), " after %u attempts", tries);
     if (a->status == 401 || a->status == 403) {
+        if (c->req->aws_sigv4)
+            return fail(c, TFA_EUSAGE, "HTTP %ld: access denied (credentials from %s)", a->status,
+                        src);
         if (c->token_sent)
             return fail(c, TFA_EUSAGE, "HTTP %ld: token rejected (token from %s)", a->status, src);
         if (c->req->token && *c->req->token)
@@ -516,7 +628,7 @@ static long retry_delay(http_ctx *c, const attempt *a, unsigned n)
 
 static void trace_start(const http_ctx *c, unsigned n)
 {
-    const char *m = c->is_post ? "POST" : "GET";
+    const char *m = method_names[c->method];
     char what[320];
 
     if (c->hop_no)
@@ -586,6 +698,9 @@ static int follow(http_ctx *c, attempt *a)
     int rc = 0;
 
     tfa_error_init(&why);
+    if (c->req->aws_sigv4)
+        return fail(c, TFA_EIO, "HTTP %ld: a redirect of a signed request is not followed",
+                    a->status);
     if (c->hop_no >= c->opts->max_redirects)
         return fail(c, TFA_EIO, "too many redirects (more than %u)", c->opts->max_redirects);
     if (c->is_post && a->status != 307 && a->status != 308)
@@ -625,7 +740,15 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
     memset(&c, 0, sizeof(c));
     memset(&a, 0, sizeof(a));
     c.req = req, c.opts = opts, c.res = res, c.err = err;
-    c.is_post = req->method && strcmp(req->method, "POST") == 0;
+    for (c.method = M_GET; req->method && c.method < (int)TFA_ARRAY_SIZE(method_names); c.method++)
+        if (strcmp(req->method, method_names[c.method]) == 0)
+            break;
+    if (c.method == (int)TFA_ARRAY_SIZE(method_names)) {
+        rc = tfa_error_set(err, TFA_EUSAGE, "unsupported HTTP method '%s'", req->method);
+        goto done;
+    }
+    /* what matters for retries: only a POST may not be repeated blindly */
+    c.is_post = c.method == M_POST;
     c.max = req->max_bytes && req->max_bytes < opts->max_bytes ? req->max_bytes : opts->max_bytes;
     c.rng = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)&c << 16) ^ 0x9e3779b97f4a7c15ull;
     tfa_buf_init(&c.ca, TFA_BUF_NO_MAX);

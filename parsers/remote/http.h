@@ -52,7 +52,15 @@ typedef struct tfa_http_options {
     double (*jitter)(void *payload);               /* uniform in [0, 1) */
     void (*trace)(void *payload, const char *msg); /* --verbose progress; already redacted */
     void *payload;
+    struct tfa_http_pool *pool; /* connections kept across requests; NULL for none */
 } tfa_http_options;
+
+/* A pool of connections (and DNS and TLS sessions) that the requests of one
+ * job share, so a run of S3 requests to one host pays one handshake. Used by
+ * one thread at a time. */
+typedef struct tfa_http_pool tfa_http_pool;
+int tfa_http_pool_new(tfa_http_pool **out);
+void tfa_http_pool_free(tfa_http_pool *pool);
 
 /* Defaults: 10 s connect, 600 s per attempt, abort below 1 byte/s for 30 s,
  * TFA_LIMIT_HTTP_RETRIES retries from 500 ms up to 30 s, Retry-After up to
@@ -60,34 +68,52 @@ typedef struct tfa_http_options {
 void tfa_http_options_init(tfa_http_options *opts);
 
 typedef struct tfa_http_request {
-    const char *method;       /* "GET" (when NULL) or "POST" */
+    const char *method;       /* "GET" (when NULL), "POST", "PUT", "HEAD" or "DELETE" */
     const char *url;          /* absolute; checked against the url.h policy */
     const char *name;         /* shown in errors and traces; NULL: URL without query */
     const char *accept;       /* Accept header value, or NULL */
     const char *content_type; /* Content-Type header value, or NULL */
-    const void *body;         /* POST body */
+    const void *body;         /* POST or PUT body */
     size_t body_len;
     const char *token;        /* bearer token, sent only to the token's origin: */
     const char *token_origin; /* a URL of that origin; NULL for `url`'s own */
     const char *token_source; /* where it came from ("TFE_TOKEN"), named on 401/403 */
     uint64_t max_bytes;       /* tighter body cap for this request; 0 for opts->max_bytes */
+    /* Extra header lines ("Name: value"), NULL-terminated; may be NULL. */
+    const char *const *headers;
+    /* AWS Signature Version 4 by libcurl (CURLOPT_AWS_SIGV4), e.g.
+     * "aws:amz:eu-west-1:s3", with the access key pair. The path and query
+     * are signed as given, so callers pass them in canonical form (S3:
+     * segments URI-encoded, parameters sorted, each with '='), and the
+     * payload hash is the x-amz-content-sha256 header the caller sets.
+     * Signed requests go to `url`'s origin only: redirects are not followed. */
+    const char *aws_sigv4;
+    const char *aws_key, *aws_secret;
 } tfa_http_request;
 
 typedef struct tfa_http_response {
     long status;       /* final HTTP status; 0 when no response was received */
     tfa_buf body;      /* the final response's body */
     unsigned attempts; /* transfers made, retries and redirects included */
+    tfa_buf headers;   /* the final response's header lines, CRLF-separated */
+    uint64_t content_length; /* of the final response; UINT64_MAX when not given */
 } tfa_http_response;
 
 void tfa_http_response_init(tfa_http_response *res);
 void tfa_http_response_release(tfa_http_response *res);
+
+/* The value of response header `name` (case-insensitive, the first one),
+ * without surrounding blanks, into `out`; 1 when present, else 0. */
+int tfa_http_response_header(const tfa_http_response *res, const char *name, char *out,
+                             size_t size);
 
 /*
  * Send `req` and read the whole response into `res` (init'ed by the caller).
  * Returns 0 when the final status is 2xx. Otherwise `err` holds one line
  * naming the request and the HTTP status or transport failure, and:
  *   TFA_EUSAGE    a URL the policy refuses; 401/403 (the token is named by
- *                 its source, never by value)
+ *                 its source, never by value; for a signed request, the
+ *                 credentials by `token_source`)
  *   TFA_ENOTFOUND 404 or 410
  *   TFA_ELIMIT    the body is larger than the cap
  *   TFA_EIO       anything else (other statuses after retries, TLS failure,
