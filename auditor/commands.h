@@ -37,5 +37,7 @@ extern const tfa_cmd_spec tfa_cmd_fetch_spec;
 int tfa_cmd_fetch(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_notify_spec;
 int tfa_cmd_notify(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_archive_spec;
+int tfa_cmd_archive(int argc, char **argv);
 
 #endif

@@ -179,8 +179,28 @@ static int entry(struct archive *a, const char *name, const void *data, size_t l
     return rc;
 }
 
-/* Stream the sorted entries and the manifest into an open descriptor. */
-static int write_archive(tfa_bundle *b, int fd, const tfa_buf *manifest, tfa_error *err)
+/* Where the archive goes: a descriptor, or a caller's sink. */
+typedef struct target {
+    int fd;
+    tfa_bundle_sink sink;
+    void *payload;
+    tfa_error *err;
+    int failed; /* the sink failed: its error is in err */
+} target;
+
+static la_ssize_t sink_write(struct archive *a, void *p, const void *data, size_t len)
+{
+    target *t = p;
+    (void)a;
+    if (t->sink(t->payload, data, len, t->err) != 0) {
+        t->failed = 1;
+        return -1;
+    }
+    return (la_ssize_t)len;
+}
+
+/* Stream the sorted entries and the manifest into the target. */
+static int write_archive(tfa_bundle *b, target *t, const tfa_buf *manifest, tfa_error *err)
 {
     struct archive *a = archive_write_new();
     size_t i;
@@ -192,19 +212,44 @@ static int write_archive(tfa_bundle *b, int fd, const tfa_buf *manifest, tfa_err
         rc = archive_write_add_filter_gzip(a);
     if (rc == ARCHIVE_OK)
         rc = archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
-    if (rc == ARCHIVE_OK)
-        rc = archive_write_open_fd(a, fd);
+    if (rc == ARCHIVE_OK && t->sink) {
+        /* whole blocks to the sink, no padding of the last one */
+        archive_write_set_bytes_in_last_block(a, 1);
+        rc = archive_write_open2(a, t, NULL, sink_write, NULL, NULL);
+    } else if (rc == ARCHIVE_OK) {
+        rc = archive_write_open_fd(a, t->fd);
+    }
     for (i = 0; rc == ARCHIVE_OK && i < b->n; i++)
         rc = entry(a, b->files[i].name, b->files[i].data, b->files[i].len, b->mtime);
     if (rc == ARCHIVE_OK)
         rc = entry(a, TFA_BUNDLE_MANIFEST, manifest->ptr, manifest->len, b->mtime);
     if (rc == ARCHIVE_OK)
         rc = archive_write_close(a);
+    if (rc != ARCHIVE_OK && t->failed) {
+        archive_write_free(a);
+        return err->status ? err->status : TFA_EIO;
+    }
     if (rc != ARCHIVE_OK)
         tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s",
                       a && archive_error_string(a) ? archive_error_string(a) : "out of memory");
     archive_write_free(a);
     return rc == ARCHIVE_OK ? 0 : TFA_EIO;
+}
+
+int tfa_bundle_write_to(tfa_bundle *bundle, tfa_bundle_sink sink, void *payload,
+                        const json_t *manifest, tfa_error *err)
+{
+    target t = {-1, sink, payload, err, 0};
+    tfa_buf m;
+    int rc;
+
+    tfa_buf_init(&m, TFA_BUF_NO_MAX);
+    if (bundle->n)
+        qsort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
+    if ((rc = manifest_bytes(bundle, manifest, &m, err)) == 0)
+        rc = write_archive(bundle, &t, &m, err);
+    tfa_buf_release(&m);
+    return rc;
 }
 
 int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifest, tfa_error *err)
@@ -227,8 +272,11 @@ int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifes
         goto done;
     }
     fchmod(fd, 0644);
-    if ((rc = write_archive(bundle, fd, &m, err)) != 0)
-        goto done;
+    {
+        target t = {fd, NULL, NULL, err, 0};
+        if ((rc = write_archive(bundle, &t, &m, err)) != 0)
+            goto done;
+    }
     if (fsync(fd) != 0 || close(fd) != 0) {
         fd = -1;
         rc = tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s", strerror(errno));

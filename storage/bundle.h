@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "stream.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
@@ -54,6 +55,15 @@ size_t tfa_bundle_count(const tfa_bundle *bundle);
  * members; "format" and "files" are set here. Errors: TFA_EIO, TFA_ENOMEM. */
 int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifest, tfa_error *err);
 
+/* Where tfa_bundle_write_to sends the archive's bytes: 0, or a status
+ * with `err` set (the write stops there). */
+typedef int (*tfa_bundle_sink)(void *payload, const void *data, size_t len, tfa_error *err);
+
+/* The same archive as tfa_bundle_write, handed to `sink` as it is made
+ * (an upload, say) instead of written to a file. */
+int tfa_bundle_write_to(tfa_bundle *bundle, tfa_bundle_sink sink, void *payload,
+                        const json_t *manifest, tfa_error *err);
+
 /* What tfa_bundle_verify found. */
 typedef struct tfa_bundle_verification {
     int valid;        /* every hash and the manifest check out */
@@ -72,6 +82,10 @@ typedef struct tfa_bundle_verification {
  * tfa_bundle_verification_release.
  */
 int tfa_bundle_verify(tfa_bundle_verification *out, const char *path, tfa_error *err);
+/* The same check of a bundle read from a stream (an S3 object), named by
+ * the stream's name in errors. The stream is read to its end (its size and
+ * SHA-256 are then the whole bundle's) but not freed. */
+int tfa_bundle_verify_stream(tfa_bundle_verification *out, tfa_stream *in, tfa_error *err);
 void tfa_bundle_verification_release(tfa_bundle_verification *v);
 
 #endif

@@ -122,10 +122,76 @@ static int read_entry(reader *r, struct archive_entry *e, tfa_bundle_verificatio
     return read_data(r, s, keep, err);
 }
 
-static int read_all(reader *r, const char *path, tfa_bundle_verification *v, tfa_error *err)
+/* A stream as libarchive's reader. */
+typedef struct stream_in {
+    tfa_stream *in;
+    tfa_error *err;
+    int failed;
+    char buf[65536];
+} stream_in;
+
+static la_ssize_t stream_read(struct archive *a, void *p, const void **out)
+{
+    stream_in *s = p;
+    long long n = tfa_stream_read_raw(s->in, s->buf, sizeof(s->buf), s->err);
+    (void)a;
+    *out = s->buf;
+    if (n < 0) {
+        s->failed = 1;
+        return -1;
+    }
+    return (la_ssize_t)n;
+}
+
+/* Read every entry of the archive `r->a` was opened on. */
+static int read_entries(reader *r, tfa_bundle_verification *v, tfa_error *err)
 {
     struct archive_entry *e;
     int rc = 0, ar;
+    while (rc == 0 && (ar = archive_read_next_header(r->a, &e)) != ARCHIVE_EOF) {
+        if (ar < ARCHIVE_WARN)
+            rc = err->status ? err->status
+                             : tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
+                                             archive_error_string(r->a));
+        else if (r->n >= TFA_LIMIT_ARCHIVE_ENTRIES)
+            rc = tfa_error_set(err, TFA_ELIMIT, "bundle has more than %d entries",
+                               TFA_LIMIT_ARCHIVE_ENTRIES);
+        else
+            rc = read_entry(r, e, v, err);
+    }
+    return rc;
+}
+
+static int read_stream(reader *r, tfa_stream *in, tfa_bundle_verification *v, tfa_error *err)
+{
+    stream_in *s = tfa_calloc(1, sizeof(*s));
+    int rc;
+
+    if (!s || !(r->a = archive_read_new())) {
+        tfa_free(s);
+        return tfa_error_oom(err);
+    }
+    s->in = in;
+    s->err = err;
+    archive_read_support_filter_gzip(r->a);
+    archive_read_support_format_tar(r->a);
+    if (archive_read_open(r->a, s, NULL, stream_read, NULL) != ARCHIVE_OK)
+        rc = err->status ? err->status
+                         : tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
+                                         archive_error_string(r->a));
+    else
+        rc = read_entries(r, v, err);
+    /* hash what libarchive did not need (padding), so the digest is the object's */
+    if (rc == 0)
+        rc = tfa_stream_drain(in, err);
+    archive_read_close(r->a);
+    tfa_free(s);
+    return rc;
+}
+
+static int read_all(reader *r, const char *path, tfa_bundle_verification *v, tfa_error *err)
+{
+    int rc = 0;
     FILE *f;
 
     if (!(r->a = archive_read_new()))
@@ -139,16 +205,7 @@ static int read_all(reader *r, const char *path, tfa_bundle_verification *v, tfa
         rc = tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s", archive_error_string(r->a));
         goto done;
     }
-    while (rc == 0 && (ar = archive_read_next_header(r->a, &e)) != ARCHIVE_EOF) {
-        if (ar < ARCHIVE_WARN)
-            rc = tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
-                               archive_error_string(r->a));
-        else if (r->n >= TFA_LIMIT_ARCHIVE_ENTRIES)
-            rc = tfa_error_set(err, TFA_ELIMIT, "bundle has more than %d entries",
-                               TFA_LIMIT_ARCHIVE_ENTRIES);
-        else
-            rc = read_entry(r, e, v, err);
-    }
+    rc = read_entries(r, v, err);
 done:
     archive_read_close(r->a);
     fclose(f);
@@ -223,7 +280,7 @@ static int check_ledger(const reader *r, const json_t *ledger, tfa_bundle_verifi
     return rc;
 }
 
-int tfa_bundle_verify(tfa_bundle_verification *out, const char *path, tfa_error *err)
+static int verify(tfa_bundle_verification *out, const char *path, tfa_stream *in, tfa_error *err)
 {
     reader r;
     size_t i;
@@ -233,7 +290,7 @@ int tfa_bundle_verify(tfa_bundle_verification *out, const char *path, tfa_error 
     memset(&r, 0, sizeof(r));
     tfa_buf_init(&r.manifest, BUNDLE_JSON_MAX);
     tfa_buf_init(&r.record, BUNDLE_JSON_MAX);
-    rc = read_all(&r, path, out, err);
+    rc = in ? read_stream(&r, in, out, err) : read_all(&r, path, out, err);
     if (rc < 0) {
         tfa_error_set_source(err, path);
         goto done;
@@ -267,6 +324,16 @@ done:
     tfa_buf_release(&r.manifest);
     tfa_buf_release(&r.record);
     return rc;
+}
+
+int tfa_bundle_verify(tfa_bundle_verification *out, const char *path, tfa_error *err)
+{
+    return verify(out, path, NULL, err);
+}
+
+int tfa_bundle_verify_stream(tfa_bundle_verification *out, tfa_stream *in, tfa_error *err)
+{
+    return verify(out, tfa_stream_name(in), in, err);
 }
 
 void tfa_bundle_verification_release(tfa_bundle_verification *v)

@@ -123,9 +123,9 @@ static int section_is(const char *s, const char *e, const char *name, int config
 
 static int setting(profile *p, const char *k, const char *v, tfa_error *err)
 {
-    static const char *const unsupported[] = {"role_arn",          "credential_process",
-                                               "sso_session",       "sso_start_url",
-                                               "web_identity_token_file", NULL};
+    static const char *const unsupported[] = {
+        "role_arn",      "credential_process",      "sso_session",
+        "sso_start_url", "web_identity_token_file", NULL};
     char **slot = NULL;
     size_t i;
 
@@ -271,8 +271,8 @@ static int from_profile(tfa_aws_config *c, profile *cred, profile *conf, const c
                                  "tfaudit cannot run; export them (aws configure "
                                  "export-credentials --profile %s --format env)",
                                  name, how, name);
-        return tfa_error_set(err, TFA_EUSAGE,
-                             "AWS profile '%s' in %s has no %s", name, path ? path : "-",
+        return tfa_error_set(err, TFA_EUSAGE, "AWS profile '%s' in %s has no %s", name,
+                             path ? path : "-",
                              p->key ? "aws_secret_access_key" : "aws_access_key_id");
     }
     if (!printable(p->key) || !printable(p->secret) || (p->token && !printable(p->token)))

@@ -55,8 +55,7 @@ void tfa_http_response_release(tfa_http_response *res)
     res->attempts = 0;
 }
 
-int tfa_http_response_header(const tfa_http_response *res, const char *name, char *out,
-                             size_t size)
+int tfa_http_response_header(const tfa_http_response *res, const char *name, char *out, size_t size)
 {
     size_t n = strlen(name);
     const char *line = res->headers.ptr, *end = line + res->headers.len;
@@ -150,7 +149,7 @@ typedef struct http_ctx {
     uint64_t max;    /* body cap */
     uint64_t rng;    /* default jitter state */
     int is_post;
-    int method; /* M_GET, ... */
+    int method;        /* M_GET, ... */
     int token_sent;    /* on the current hop */
     int token_dropped; /* a redirect left the origin: never sent again */
 } http_ctx;

@@ -92,10 +92,10 @@ typedef struct tfa_http_request {
 } tfa_http_request;
 
 typedef struct tfa_http_response {
-    long status;       /* final HTTP status; 0 when no response was received */
-    tfa_buf body;      /* the final response's body */
-    unsigned attempts; /* transfers made, retries and redirects included */
-    tfa_buf headers;   /* the final response's header lines, CRLF-separated */
+    long status;             /* final HTTP status; 0 when no response was received */
+    tfa_buf body;            /* the final response's body */
+    unsigned attempts;       /* transfers made, retries and redirects included */
+    tfa_buf headers;         /* the final response's header lines, CRLF-separated */
     uint64_t content_length; /* of the final response; UINT64_MAX when not given */
 } tfa_http_response;
 

@@ -4,13 +4,45 @@
 #include "util/compat.h"
 
 #include "remote/load.h"
+#include "remote/s3_walk.h"
 #include "remote/url.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
 int tfa_remote_is_input(const char *arg)
 {
-    return tfa_url_is_http(arg) || strncmp(arg, "tfc:", 4) == 0;
+    return tfa_url_is_http(arg) || strncmp(arg, "tfc:", 4) == 0 || tfa_s3_is_url(arg);
+}
+
+/* Every object an s3:// input names, streamed into the run. */
+static int load_s3(tfa_run *run, const char *arg, const tfa_load_options *lo,
+                   const tfa_remote_options *ro, tfa_error *err)
+{
+    tfa_s3_options so = {ro->http, ro->env, ro->s3_endpoint};
+    tfa_s3_walk *w = NULL;
+    tfa_stream *in = NULL;
+    tfa_s3 *s3 = NULL;
+    const char *name;
+    int rc;
+
+    if ((rc = tfa_s3_new(&s3, &so, err)) != 0 || (rc = tfa_s3_walk_open(&w, s3, arg, err)) != 0)
+        goto done;
+    if (tfa_s3_walk_count(w) == 0) {
+        tfa_error_set_source(err, arg);
+        rc = tfa_error_set(err, TFA_ENOTFOUND, "no objects under this prefix");
+        goto done;
+    }
+    while ((rc = tfa_s3_walk_next(w, &name, &in, err)) == 1) {
+        rc = tfa_run_load_stream(run, in, lo, err);
+        tfa_stream_free(in);
+        in = NULL;
+        if (rc)
+            break;
+    }
+done:
+    tfa_s3_walk_free(w);
+    tfa_s3_free(s3);
+    return rc;
 }
 
 /* Load one in-memory document named `name`. */
@@ -144,5 +176,7 @@ int tfa_run_load_remote(tfa_run *run, const char *arg, const tfa_load_options *l
 {
     if (strncmp(arg, "tfc:", 4) == 0)
         return load_tfc(run, arg, lo, ro, err);
+    if (tfa_s3_is_url(arg))
+        return load_s3(run, arg, lo, ro, err);
     return load_url(run, arg, lo, ro, err);
 }

@@ -13,6 +13,9 @@
  *    "tfc:HOST/run-ID/plan.json" and so on.
  *  - tfc:[HOST/]ws-ID: the workspace's current health assessment: its plan
  *    JSON (drift) and log.
+ *  - s3://BUCKET/KEY, s3://BUCKET/PREFIX/: one object, or every object
+ *    under the prefix (s3_walk.h), each an input named s3://BUCKET/KEY and
+ *    streamed into its reader (AWS credentials: aws_config.h).
  * HOST defaults to app.terraform.io and may carry a port or a scheme
  * ("tfc:http://127.0.0.1:8080/run-X" reaches a loopback test server).
  */
@@ -28,9 +31,10 @@ typedef struct tfa_remote_options {
     const tfa_http_options *http;
     tfa_credentials_env env; /* where tokens are looked up */
     const char *tfc_host;    /* host for "tfc:run-ID"; NULL for TFA_TFC_DEFAULT_HOST */
+    const char *s3_endpoint; /* --endpoint for s3:// inputs; NULL: AWS_ENDPOINT_URL... */
 } tfa_remote_options;
 
-/* Whether `arg` is a remote input ("https://", "http://", "tfc:"). */
+/* Whether `arg` is a remote input ("https://", "http://", "tfc:", "s3://"). */
 int tfa_remote_is_input(const char *arg);
 
 /*

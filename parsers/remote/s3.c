@@ -48,8 +48,8 @@ int tfa_s3_url_parse(char **bucket, char **key, const char *url, tfa_error *err)
     slash = strchr(b, '/');
     n = slash ? (size_t)(slash - b) : strlen(b);
     if (!bucket_ok(b, n))
-        return tfa_error_set(err, TFA_EUSAGE, "'%.*s' is not an S3 bucket name", (int)(n > 80 ? 80 : n),
-                             b);
+        return tfa_error_set(err, TFA_EUSAGE, "'%.*s' is not an S3 bucket name",
+                             (int)(n > 80 ? 80 : n), b);
     *bucket = tfa_strndup(b, n);
     *key = tfa_strdup(slash ? slash + 1 : "");
     if (!*bucket || !*key) {
@@ -72,6 +72,7 @@ int tfa_s3_new(tfa_s3 **out, const tfa_s3_options *opts, tfa_error *err)
     *out = NULL;
     if (!s3)
         return tfa_error_oom(err);
+    tfa_buf_init(&s3->scope, TFA_BUF_NO_MAX);
     if ((rc = tfa_aws_config_load(&s3->cfg, &opts->env, opts->endpoint, err)) != 0)
         goto fail;
     if (s3->cfg.endpoint) {
@@ -165,8 +166,8 @@ char *tfa_s3_object_url(const tfa_s3 *s3, const char *bucket, const char *key)
 
 /* Turn a failed request into one line about s3://BUCKET/KEY. `why` holds the
  * HTTP client's own message. */
-static int s3_error(tfa_s3 *s3, const tfa_http_response *res, const char *bucket,
-                    const char *key, const tfa_error *why, tfa_error *err)
+static int s3_error(tfa_s3 *s3, const tfa_http_response *res, const char *bucket, const char *key,
+                    const tfa_error *why, tfa_error *err)
 {
     const char *end = res->body.ptr + res->body.len;
     char src[TFA_ERROR_SOURCE_MAX], region[64] = "";
@@ -190,8 +191,8 @@ static int s3_error(tfa_s3 *s3, const tfa_http_response *res, const char *bucket
                                s3->cfg.source);
         else if (c && strcmp(c, "SignatureDoesNotMatch") == 0)
             rc = tfa_error_set(err, TFA_EUSAGE,
-                               "HTTP %ld %s: the secret key does not match; it came from %s", st,
-                               c, s3->cfg.secret_source);
+                               "HTTP %ld %s: the secret key does not match; it came from %s", st, c,
+                               s3->cfg.secret_source);
         else if (c && (strcmp(c, "ExpiredToken") == 0 || strcmp(c, "InvalidToken") == 0 ||
                        strcmp(c, "TokenRefreshRequired") == 0))
             rc = tfa_error_set(err, TFA_EUSAGE,
@@ -199,13 +200,14 @@ static int s3_error(tfa_s3 *s3, const tfa_http_response *res, const char *bucket
                                "from %s",
                                st, c, s3->cfg.token_source ? s3->cfg.token_source : "nowhere");
         else
-            rc = tfa_error_set(err, TFA_EUSAGE, "HTTP %ld %s: access denied to the credentials from %s",
-                               st, c ? c : "AccessDenied", s3->cfg.source);
+            rc = tfa_error_set(err, TFA_EUSAGE,
+                               "HTTP %ld %s: access denied to the credentials from %s", st,
+                               c ? c : "AccessDenied", s3->cfg.source);
     } else if (st == 404) {
         rc = tfa_error_set(err, TFA_ENOTFOUND, "HTTP 404 %s: %s", c ? c : "NotFound",
-                           c && strcmp(c, "NoSuchBucket") == 0 ? "no such bucket"
+                           c && strcmp(c, "NoSuchBucket") == 0   ? "no such bucket"
                            : c && strcmp(c, "NoSuchUpload") == 0 ? "no such multipart upload"
-                                                                   : "no such key");
+                                                                 : "no such key");
     } else if (st >= 300 && st < 400 &&
                tfa_http_response_header(res, "x-amz-bucket-region", region, sizeof(region))) {
         rc = tfa_error_set(err, TFA_EUSAGE,
@@ -225,8 +227,8 @@ static int s3_error(tfa_s3 *s3, const tfa_http_response *res, const char *bucket
 #define MAX_HEADERS 16
 
 int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const char *bucket,
-                   const char *key, const char *query, const char *const *headers,
-                   const void *body, size_t len, tfa_error *err)
+                   const char *key, const char *query, const char *const *headers, const void *body,
+                   size_t len, tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     char hex[TFA_SHA256_HEX], sha_line[100], name[TFA_ERROR_SOURCE_MAX];
@@ -279,8 +281,7 @@ done:
     return rc;
 }
 
-int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *out,
-                tfa_error *err)
+int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *out, tfa_error *err)
 {
     tfa_http_response res;
     int rc;

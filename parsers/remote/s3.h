@@ -67,8 +67,8 @@ char *tfa_s3_object_url(const tfa_s3 *s3, const char *bucket, const char *key);
  * `err` holds the S3 error (see above) and `res` the last answer.
  */
 int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const char *bucket,
-                   const char *key, const char *query, const char *const *headers,
-                   const void *body, size_t len, tfa_error *err);
+                   const char *key, const char *query, const char *const *headers, const void *body,
+                   size_t len, tfa_error *err);
 
 typedef struct tfa_s3_object {
     uint64_t size;
@@ -88,8 +88,8 @@ int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *
  * The client must outlive the stream.
  */
 #define TFA_S3_CHUNK_BYTES (8u * 1024u * 1024u)
-int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
-                const char *name, tfa_error *err);
+int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key, const char *name,
+                tfa_error *err);
 
 /* A listing: keys in S3's order (bytewise, which is UTF-8 code point order). */
 typedef struct tfa_s3_listing {
@@ -107,11 +107,11 @@ void tfa_s3_listing_release(tfa_s3_listing *l);
 /* ---- writing -------------------------------------------------------------- */
 
 typedef struct tfa_s3_put_options {
-    const char *content_type;  /* NULL: application/octet-stream */
-    const char *retain_until;  /* Object Lock COMPLIANCE until this ISO 8601 time; NULL none */
-    const char *sse;           /* "aws:kms" or "AES256"; NULL none */
-    uint64_t multipart_over;   /* 0: TFA_S3_MULTIPART_OVER */
-    size_t part_bytes;         /* 0: TFA_S3_PART_BYTES */
+    const char *content_type; /* NULL: application/octet-stream */
+    const char *retain_until; /* Object Lock COMPLIANCE until this ISO 8601 time; NULL none */
+    const char *sse;          /* "aws:kms" or "AES256"; NULL none */
+    uint64_t multipart_over;  /* 0: TFA_S3_MULTIPART_OVER */
+    size_t part_bytes;        /* 0: TFA_S3_PART_BYTES */
 } tfa_s3_put_options;
 
 /* Objects larger than this go as multipart uploads, in parts of this size. */
@@ -122,7 +122,7 @@ typedef struct tfa_s3_put_options {
 typedef struct tfa_s3_put_result {
     uint64_t bytes;
     unsigned char sha256[TFA_SHA256_BYTES]; /* of the whole object */
-    unsigned parts;                          /* 0 for a single PutObject */
+    unsigned parts;                         /* 0 for a single PutObject */
     char etag[128];
 } tfa_s3_put_result;
 

@@ -15,9 +15,9 @@ typedef struct chunked {
     tfa_s3 *s3;
     char *bucket, *key;
     tfa_s3_object obj;
-    uint64_t next;      /* offset of the next chunk to fetch */
+    uint64_t next;         /* offset of the next chunk to fetch */
     tfa_http_response res; /* the current chunk */
-    size_t at;          /* bytes of it handed out */
+    size_t at;             /* bytes of it handed out */
 } chunked;
 
 static void chunked_close(void *ctx)
@@ -54,11 +54,12 @@ static int fetch_chunk(chunked *c, tfa_error *err)
     if (rc == 0 && c->res.status == 200 && c->next == 0 && c->res.body.len == c->obj.size)
         ; /* a server that ignores Range and sends it all: fine when it is all */
     else if (rc == 0 && (c->res.status != 206 || c->res.body.len != last - c->next + 1))
-        rc = tfa_error_set(err, TFA_EIO, "HTTP %ld: got %zu bytes for a range of %llu",
-                           c->res.status, c->res.body.len,
-                           (unsigned long long)(last - c->next + 1));
+        rc =
+            tfa_error_set(err, TFA_EIO, "HTTP %ld: got %zu bytes for a range of %llu",
+                          c->res.status, c->res.body.len, (unsigned long long)(last - c->next + 1));
     else if (rc == TFA_EIO && c->res.status == 412)
-        tfa_error_clear(err), rc = tfa_error_set(err, TFA_EIO, "the object changed while it was read");
+        tfa_error_clear(err),
+            rc = tfa_error_set(err, TFA_EIO, "the object changed while it was read");
     if (rc == 0)
         c->next += c->res.body.len;
     return rc;
@@ -84,8 +85,8 @@ static long long chunked_read(void *ctx, void *buf, size_t len, tfa_error *err)
     return (long long)n;
 }
 
-int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
-                const char *name, tfa_error *err)
+int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key, const char *name,
+                tfa_error *err)
 {
     tfa_stream_source src = {chunked_read, chunked_close, NULL};
     chunked *c = tfa_calloc(1, sizeof(*c));
@@ -229,6 +230,7 @@ int tfa_s3_list(tfa_s3_listing *out, tfa_s3 *s3, const char *bucket, const char 
     tfa_http_response res;
     char src[TFA_ERROR_SOURCE_MAX];
     size_t cap = 0, pages = 0;
+    tfa_error page_err;
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
@@ -249,9 +251,16 @@ int tfa_s3_list(tfa_s3_listing *out, tfa_s3 *s3, const char *bucket, const char 
             rc = tfa_error_oom(err);
             break;
         }
-        if ((rc = tfa_s3_request(s3, &res, "GET", bucket, "", query.ptr, NULL, NULL, 0, err)) !=
-                0 ||
-            (rc = read_page(out, &cap, &res, &next, src, err)) != 0)
+        /* errors name the prefix listed, not the bucket */
+        tfa_error_init(&page_err);
+        tfa_error_set_source(&page_err, src);
+        if ((rc = tfa_s3_request(s3, &res, "GET", bucket, "", query.ptr, NULL, NULL, 0,
+                                 &page_err)) != 0) {
+            if (!err->status)
+                *err = page_err;
+            break;
+        }
+        if ((rc = read_page(out, &cap, &res, &next, src, err)) != 0)
             break;
         pages++;
     } while (next.len && pages <= TFA_LIMIT_ARCHIVE_ENTRIES);

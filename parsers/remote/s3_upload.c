@@ -78,8 +78,8 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
     tfa_buf_init(&up->complete, TFA_BUF_NO_MAX);
     tfa_sha256_init(&up->sha);
     bad |= !(up->bucket = tfa_strdup(bucket)) || !(up->key = tfa_strdup(key));
-    bad |= !(up->content_type = tfa_strdup(opts && opts->content_type ? opts->content_type
-                                                                       : "application/octet-stream"));
+    bad |= !(up->content_type = tfa_strdup(
+                 opts && opts->content_type ? opts->content_type : "application/octet-stream"));
     if (opts && opts->retain_until)
         bad |= !(up->retain_until = tfa_strdup(opts->retain_until));
     if (opts && opts->sse)
@@ -166,8 +166,7 @@ static int create_multipart(tfa_s3_upload *up, tfa_error *err)
         goto done;
     }
     lines[n] = NULL;
-    rc = tfa_s3_request(up->s3, &res, "POST", up->bucket, up->key, "uploads=", lines, NULL, 0,
-                        err);
+    rc = tfa_s3_request(up->s3, &res, "POST", up->bucket, up->key, "uploads=", lines, NULL, 0, err);
     if (rc == 0 && tfa_xml_get(&id, res.body.ptr, res.body.ptr + res.body.len, "UploadId") != 1)
         rc = tfa_error_set(err, TFA_EIO, "CreateMultipartUpload answered without an UploadId");
     if (rc == 0 && !(up->upload_id = tfa_strdup(id.ptr)))
@@ -275,11 +274,10 @@ static int complete(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
         rc = tfa_error_oom(err);
         goto done;
     }
-    rc = tfa_s3_request(up->s3, &res, "POST", up->bucket, up->key, q.ptr, lines, body.ptr,
-                        body.len, err);
+    rc = tfa_s3_request(up->s3, &res, "POST", up->bucket, up->key, q.ptr, lines, body.ptr, body.len,
+                        err);
     if (rc == 0 && tfa_xml_get(&code, res.body.ptr, res.body.ptr + res.body.len, "Code") == 1)
-        rc = tfa_error_set(err, TFA_EIO, "CompleteMultipartUpload failed (S3 error %s)",
-                           code.ptr);
+        rc = tfa_error_set(err, TFA_EIO, "CompleteMultipartUpload failed (S3 error %s)", code.ptr);
     if (rc == 0 && tfa_xml_get(&code, res.body.ptr, res.body.ptr + res.body.len, "ETag") == 1)
         snprintf(out->etag, sizeof(out->etag), "%s", code.ptr);
 done:

@@ -95,10 +95,10 @@ int tfa_xml_unescape(tfa_buf *out, const char *p, size_t len)
             if (d == semi)
                 return -1;
             for (; d < semi; d++) {
-                int v = *d >= '0' && *d <= '9'                ? *d - '0'
-                        : hex && *d >= 'a' && *d <= 'f'       ? *d - 'a' + 10
-                        : hex && *d >= 'A' && *d <= 'F'       ? *d - 'A' + 10
-                                                              : -1;
+                int v = *d >= '0' && *d <= '9'          ? *d - '0'
+                        : hex && *d >= 'a' && *d <= 'f' ? *d - 'a' + 10
+                        : hex && *d >= 'A' && *d <= 'F' ? *d - 'A' + 10
+                                                        : -1;
                 if (v < 0)
                     return -1;
                 cp = cp * (hex ? 16 : 10) + (unsigned long)v;
