@@ -1,36 +1,98 @@
 /*
  * text_markers.c - text log recognition (see text_markers.h).
+ *
+ * The head is read with the shared line reader and normalizer, so a log
+ * with colour codes, diagnostic boxes, CRLF line ends or CI timestamps is
+ * recognized like its plain form. A marker must be a whole line of a shape
+ * only these tools print, anchored at its start: a word like "Error: " in
+ * the middle of a line ("ValueError: ...") or an unboxed "Error: " line, which
+ * any program may print, is not enough.
  */
 #include "util/compat.h"
 
+#include "lines.h"
+#include "text_grammar.h"
 #include "text_markers.h"
+
+/* Lines that start with one of these are Terraform's, OpenTofu's or HCP's. */
+static const char *const prefixes[] = {
+    "Terraform will perform the following actions:",
+    "OpenTofu will perform the following actions:",
+    "Terraform will invoke the following action(s):",
+    "OpenTofu will invoke the following action(s):",
+    "Terraform used the selected providers to generate the following execution",
+    "OpenTofu used the selected providers to generate the following execution",
+    "Terraform planned the following actions, but then encountered a problem:",
+    "An execution plan has been generated and is shown below.",
+    "Resource actions are indicated with the following symbols:",
+    "No changes. Infrastructure is up-to-date.",
+    "No changes. Your infrastructure matches the configuration.",
+    "No changes. Your infrastructure still matches the configuration.",
+    "No changes. No objects need to be destroyed.",
+    "Note: Objects have changed outside of Terraform",
+    "Note: Objects have changed outside of OpenTofu",
+    "Acquiring state lock. This may take a few moments...",
+    "Releasing state lock. This may take a few moments...",
+    "Terraform has been successfully initialized!",
+    "OpenTofu has been successfully initialized!",
+    "Initializing the backend...",
+    "Initializing provider plugins...",
+    "Initializing plugins and modules...",
+    "Refreshing Terraform state in-memory prior to plan...",
+    "Sentinel Result: true",
+    "Sentinel Result: false",
+    "Organization Policy Check:",
+    "Workspace Policy Check:",
+    "Sentinel Policy Evaluation",
+    "OPA Policy Evaluation",
+    "Terraform policy Evaluations",
+};
+
+/* Whole lines. */
+static const char *const lines[] = {"Cost estimation:", "Cost Estimation:"};
+
+static int is_marker(const tfa_line *l)
+{
+    tfa_text_summary sum;
+    tfa_text_header h;
+    tfa_text_progress p;
+    tfa_text_span v;
+    const char *tool;
+    size_t i, n;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(prefixes); i++) {
+        n = strlen(prefixes[i]);
+        if (l->len >= n && memcmp(l->text, prefixes[i], n) == 0)
+            return 1;
+    }
+    for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
+        if (l->len == strlen(lines[i]) && memcmp(l->text, lines[i], l->len) == 0)
+            return 1;
+    /* a diagnostic inside Terraform's box */
+    if ((l->flags & TFA_LINE_MARGIN) && ((l->len > 7 && memcmp(l->text, "Error: ", 7) == 0) ||
+                                         (l->len > 9 && memcmp(l->text, "Warning: ", 9) == 0)))
+        return 1;
+    return tfa_text_summary_parse(l->text, l->len, &sum) ||
+           tfa_text_version_parse(l->text, l->len, &tool, &v) ||
+           tfa_text_header_parse(l->text, l->len, &h) ||
+           tfa_text_progress_parse(l->text, l->len, &p) ||
+           tfa_text_refresh_parse(l->text, l->len) || tfa_text_cost_table_header(l->text, l->len);
+}
 
 int tfa_text_has_marker(const char *text, size_t len)
 {
-    static const char *const markers[] = {"Terraform v",
-                                          "OpenTofu v",
-                                          "Terraform will perform",
-                                          "OpenTofu will perform",
-                                          "Plan: ",
-                                          "No changes.",
-                                          "Apply complete!",
-                                          "Destroy complete!",
-                                          "Error: ",
-                                          "Sentinel Result:",
-                                          "Cost estimation:",
-                                          "Refreshing state...",
-                                          "Acquiring state lock",
-                                          ": Creating...",
-                                          ": Creation complete",
-                                          ": Destroying...",
-                                          ": Modifying...",
-                                          "Objects have changed outside of",
-                                          "Terraform used the selected providers",
-                                          "Initializing the backend",
-                                          "Initializing provider plugins"};
-    size_t i;
-    for (i = 0; i < TFA_ARRAY_SIZE(markers); i++)
-        if (memmem(text, len, markers[i], strlen(markers[i])))
-            return 1;
-    return 0;
+    tfa_stream *in = NULL;
+    tfa_lines *lr = NULL;
+    tfa_line l;
+    tfa_error err;
+    int found = 0;
+
+    tfa_error_init(&err);
+    if (tfa_stream_open_memory(&in, "head", text, len, &err) == 0 &&
+        tfa_lines_new(&lr, in, NULL, &err) == 0)
+        while (!found && tfa_lines_next(lr, &l, &err) == 1)
+            found = is_marker(&l);
+    tfa_lines_free(lr);
+    tfa_stream_free(in);
+    return found;
 }
