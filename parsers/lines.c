@@ -140,6 +140,23 @@ int tfa_lines_next(tfa_lines *r, tfa_line *line, tfa_error *err)
     return 1;
 }
 
+int tfa_lines_split(const char *s, size_t len, size_t *pos, const char **line, size_t *line_len)
+{
+    const char *start = s + *pos, *nl;
+    size_t n;
+
+    if (*pos >= len)
+        return 0;
+    nl = memchr(start, '\n', len - *pos);
+    n = nl ? (size_t)(nl - start) : len - *pos;
+    *pos += n + (nl != NULL);
+    if (n && start[n - 1] == '\r')
+        n--;
+    *line = start;
+    *line_len = n;
+    return 1;
+}
+
 /* ---- normalizer ------------------------------------------------------------ */
 
 static int digits(const char *s, size_t n)

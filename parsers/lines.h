@@ -78,6 +78,12 @@ int tfa_lines_next(tfa_lines *r, tfa_line *line, tfa_error *err);
 /* Lines handed out so far. */
 unsigned long tfa_lines_count(const tfa_lines *r);
 
+/* Lines of text already in memory, for callers that must not allocate
+ * (detection): the next line of s[*pos..len), without its line end or a CR
+ * before it, and *pos advanced past it. Returns 1 for a line, 0 at the end.
+ * The text is not normalized (it is not writable). */
+int tfa_lines_split(const char *s, size_t len, size_t *pos, const char **line, size_t *line_len);
+
 /* Normalize `s` (len bytes, no line end) in place as described above; adds
  * TFA_LINE_* flags to *flags and returns the new length. s[result] is set
  * to NUL when the text shrank. */

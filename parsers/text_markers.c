@@ -1,18 +1,21 @@
 /*
  * text_markers.c - text log recognition (see text_markers.h).
  *
- * The head is read with the shared line reader and normalizer, so a log
- * with colour codes, diagnostic boxes, CRLF line ends or CI timestamps is
- * recognized like its plain form. A marker must be a whole line of a shape
- * only these tools print, anchored at its start: a word like "Error: " in
- * the middle of a line ("ValueError: ...") or an unboxed "Error: " line, which
- * any program may print, is not enough.
+ * Each line of the head goes through the shared normalizer (lines.h), so a
+ * log with colour codes, diagnostic boxes, CRLF line ends or CI timestamps
+ * is recognized like its plain form. Detection allocates nothing: it could
+ * not report running out of memory, only misjudge the input; lines are
+ * normalized in a stack copy of their first TFA_LIMIT_MARKER_LINE_BYTES. A marker must be a whole
+ * line of a shape only these tools print, anchored at its start: a word like "Error: " in the
+ * middle of a line ("ValueError: ...") or an unboxed "Error: " line, which any program may print,
+ * is not enough.
  */
 #include "util/compat.h"
 
 #include "lines.h"
 #include "text_grammar.h"
 #include "text_markers.h"
+#include "util/limits.h"
 
 /* Lines that start with one of these are Terraform's, OpenTofu's or HCP's. */
 static const char *const prefixes[] = {
@@ -81,18 +84,19 @@ static int is_marker(const tfa_line *l)
 
 int tfa_text_has_marker(const char *text, size_t len)
 {
-    tfa_stream *in = NULL;
-    tfa_lines *lr = NULL;
+    char copy[TFA_LIMIT_MARKER_LINE_BYTES];
+    const char *s;
+    size_t pos = 0, n;
     tfa_line l;
-    tfa_error err;
-    int found = 0;
 
-    tfa_error_init(&err);
-    if (tfa_stream_open_memory(&in, "head", text, len, &err) == 0 &&
-        tfa_lines_new(&lr, in, NULL, &err) == 0)
-        while (!found && tfa_lines_next(lr, &l, &err) == 1)
-            found = is_marker(&l);
-    tfa_lines_free(lr);
-    tfa_stream_free(in);
-    return found;
+    while (tfa_lines_split(text, len, &pos, &s, &n)) {
+        n = n < sizeof(copy) ? n : sizeof(copy);
+        memcpy(copy, s, n);
+        l.flags = 0;
+        l.text = copy;
+        l.len = tfa_line_normalize(copy, n, &l.flags);
+        if (is_marker(&l))
+            return 1;
+    }
+    return 0;
 }
