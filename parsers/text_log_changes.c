@@ -104,7 +104,7 @@ static int compact(tfa_buf *list, size_t *count, size_t max, int *truncated)
         return 0;
     if (!(e = tfa_malloc(*count * sizeof(*e))))
         return TFA_ENOMEM;
-    for (p = list->ptr; p < list->ptr + list->len; p += strlen(p + 1) + 2)
+    for (p = list->ptr; n < *count && p < list->ptr + list->len; p += strlen(p + 1) + 2)
         e[n++] = (char *)list->ptr + (p - list->ptr);
     qsort(e, n, sizeof(*e), entry_cmp);
     tfa_buf_init(&out, TFA_BUF_NO_MAX);
@@ -142,8 +142,8 @@ static int record(tfa_text_log *r, tfa_buf *list, size_t *count, int sensitive)
     size_t max = r->ctx->limits->changed_paths;
     char flag = (char)(sensitive ? 1 : 0);
 
-    if (b->path.len == 0)
-        return 0;
+    if (b->path.len == 0 || memchr(b->path.ptr, '\0', b->path.len))
+        return 0; /* entries are NUL-terminated; no Terraform name holds a NUL */
     if (b->path.len > TFA_LIMIT_PATH_BYTES) {
         b->truncated = 1;
         return 0;

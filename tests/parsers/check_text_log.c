@@ -535,6 +535,30 @@ START_TEST(text_log_cuts_long_messages_on_a_character)
 }
 END_TEST
 
+/* Found by fuzzing: a NUL inside a quoted name broke the path list. */
+START_TEST(text_log_drops_names_holding_nul_bytes)
+{
+    static const char doc[] = "  # aws_s3_bucket.x will be updated in-place\n"
+                              "  ~ resource \"aws_s3_bucket\" \"x\" {\n"
+                              "      ~ tags = {\n"
+                              "          + \"a\0b\" = \"1\"\n"
+                              "          + \"c\" = \"2\"\n"
+                              "          + \"d\0\" = \"3\"\n"
+                              "        }\n"
+                              "    }\n";
+    const tfa_change *c;
+    tfa_run *run = NULL;
+    tfa_error err;
+
+    ck_assert_tfa_ok(
+        tfa_test_load_mem(&run, "nul.log", doc, sizeof(doc) - 1, TFA_KIND_TEXT_LOG, &err), &err);
+    c = tfa_run_change(run, TFA_LIST_PLANNED, 0);
+    ck_assert_uint_eq(c->n_changed, 1);
+    ck_assert_str_eq(c->changed[0], "tags.c");
+    tfa_run_free(run);
+}
+END_TEST
+
 START_TEST(text_log_survives_allocation_failures)
 {
     const char *name = fixtures[_i];
@@ -724,6 +748,7 @@ static Suite *suite(void)
     tcase_add_test(tc, text_log_reports_a_line_over_the_limit);
     tcase_add_test(tc, text_log_caps_changed_paths);
     tcase_add_test(tc, text_log_cuts_long_messages_on_a_character);
+    tcase_add_test(tc, text_log_drops_names_holding_nul_bytes);
     tcase_add_loop_test(tc, text_log_survives_allocation_failures, 0, n);
     suite_add_tcase(s, tc);
     tc = tcase_create("grammar");
