@@ -12,6 +12,7 @@
  */
 #include "util/compat.h"
 
+#include "address.h"
 #include "lines.h"
 #include "text_grammar.h"
 #include "text_markers.h"
@@ -54,6 +55,18 @@ static const char *const prefixes[] = {
 /* Whole lines. */
 static const char *const lines[] = {"Cost estimation:", "Cost Estimation:"};
 
+/* Whether an address looks like Terraform's rather than "config.yaml": a
+ * resource type is named PROVIDER_TYPE; the few without an underscore are
+ * data sources ("data.http.x", "data.external.x"). Detection only: the
+ * reader takes any address. */
+static int plausible_address(const char *s, size_t len)
+{
+    tfa_address a;
+    if (tfa_address_parse(s, len, &a) != 0)
+        return 0;
+    return a.mode.len || a.module.len || memchr(s + a.type.off, '_', a.type.len) != NULL;
+}
+
 static int is_marker(const tfa_line *l)
 {
     tfa_text_summary sum;
@@ -75,11 +88,15 @@ static int is_marker(const tfa_line *l)
     if ((l->flags & TFA_LINE_MARGIN) && ((l->len > 7 && memcmp(l->text, "Error: ", 7) == 0) ||
                                          (l->len > 9 && memcmp(l->text, "Warning: ", 9) == 0)))
         return 1;
+    if (tfa_text_header_parse(l->text, l->len, &h))
+        return plausible_address(h.addr.ptr, h.addr.len);
+    if (tfa_text_progress_parse(l->text, l->len, &p))
+        return plausible_address(p.addr.ptr, p.addr.len);
+    if (tfa_text_refresh_parse(l->text, l->len))
+        return plausible_address(l->text, tfa_text_address_len(l->text, l->len, 1));
     return tfa_text_summary_parse(l->text, l->len, &sum) ||
            tfa_text_version_parse(l->text, l->len, &tool, &v) ||
-           tfa_text_header_parse(l->text, l->len, &h) ||
-           tfa_text_progress_parse(l->text, l->len, &p) ||
-           tfa_text_refresh_parse(l->text, l->len) || tfa_text_cost_table_header(l->text, l->len);
+           tfa_text_cost_table_header(l->text, l->len);
 }
 
 int tfa_text_has_marker(const char *text, size_t len)

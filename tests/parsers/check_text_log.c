@@ -399,6 +399,9 @@ START_TEST(text_markers_see_through_colour_boxes_and_timestamps)
                      TFA_KIND_TEXT_LOG);
     ck_assert_int_eq(kind_of_text("module.a[\"x y\"].aws_instance.web[0]: Creating...\n"),
                      TFA_KIND_TEXT_LOG);
+    ck_assert_int_eq(kind_of_text("data.http.ip: Reading...\n"), TFA_KIND_TEXT_LOG);
+    ck_assert_int_eq(kind_of_text("null_resource.x: Refreshing state... [id=1]\n"),
+                     TFA_KIND_TEXT_LOG);
     ck_assert_int_eq(kind_of_text("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.\n"),
                      TFA_KIND_TEXT_LOG);
 }
@@ -413,6 +416,9 @@ START_TEST(text_markers_ignore_other_text)
         "We use Terraform v1.5 or later.\n",
         "No changes were made.\n",
         "x.y: Creating a thing...\n",
+        "settings.json: Reading...\n",
+        "config.yaml: Refreshing state...\n",
+        "  # notes.txt will be created\n",
         "  Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n",
         "",
     };
