@@ -231,6 +231,22 @@ static size_t drop_prefix(char *s, size_t len, size_t n)
     return len - n;
 }
 
+static int hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* GitLab runners (FF_TIMESTAMPS, 17.0+) write "TIMESTAMP 00O text": a stream
+ * number, O(ut) or E(rr), then " " or "+" (the line continues the previous
+ * one, which arrived unterminated). The marker's length, or 0. */
+static size_t gitlab_stream(const char *s, size_t len)
+{
+    if (len >= 4 && hex(s[0]) && hex(s[1]) && (s[2] == 'O' || s[2] == 'E') &&
+        (s[3] == ' ' || s[3] == '+'))
+        return 4;
+    return 0;
+}
+
 #define BOX_MARGIN "\xe2\x94\x82" /* │ U+2502 */
 #define BOX_OPEN   "\xe2\x95\xb7" /* ╷ U+2577 */
 #define BOX_CLOSE  "\xe2\x95\xb5" /* ╵ U+2575 */
@@ -258,6 +274,7 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
     n = tfa_rfc3339_prefix(s, len);
     if (n && (n == len || s[n] == ' ' || s[n] == '\t')) {
         len = drop_prefix(s, len, n + (n < len));
+        len = drop_prefix(s, len, gitlab_stream(s, len));
         *flags |= TFA_LINE_TIMESTAMP;
     }
     if (memchr(s, '\x1b', len)) {

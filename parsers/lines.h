@@ -13,7 +13,8 @@
  * into what Terraform meant to print (corpus README, text-log rules):
  *   2022-09-02T04:32:40.5102493Z \e[31m│\e[0m \e[1m\e[31mError: \e[0mBad
  * becomes "Error: Bad". It removes, in this order: every carriage return; one
- * leading RFC 3339 timestamp and the blank after it; ANSI escape sequences
+ * leading RFC 3339 timestamp and the blank after it (and the "00O " / "01E+"
+ * stream marker GitLab runners put after theirs); ANSI escape sequences
  * (CSI such as SGR colours, OSC, and two-byte ESC sequences); one leading
  * diagnostic box margin "│" and the space after it (a line that is only "╷"
  * or "╵", the box's top or bottom, becomes empty); trailing blanks. Bare
