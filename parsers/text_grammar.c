@@ -179,6 +179,7 @@ static const struct header_phrase {
     {"will no longer be managed by ", TFA_ACTION_FORGET, TFA_REPLACE_NONE, NULL, 0, 0, 0},
     {"will be removed from ", TFA_ACTION_FORGET, TFA_REPLACE_NONE, NULL, 0, 0, 0},
     {"has changed", TFA_ACTION_UPDATE, TFA_REPLACE_NONE, NULL, 1, 0, 0},
+    {"has been changed", TFA_ACTION_UPDATE, TFA_REPLACE_NONE, NULL, 1, 0, 0}, /* 0.15.4-1.1 */
     {"has been deleted", TFA_ACTION_DELETE, TFA_REPLACE_NONE, NULL, 1, 0, 0},
 };
 

@@ -59,7 +59,8 @@ int tfa_text_version_parse(const char *s, size_t len, const char **tool, tfa_tex
 size_t tfa_text_address_len(const char *s, size_t len, int colon);
 
 /* "  # ADDR will be created" and the other change headers of the plan
- * renderer, "has changed" / "has been deleted" in the drift section. */
+ * renderer; "has changed" (1.2+) / "has been changed" (0.15.4 to 1.1) / "has
+ * been deleted" in the drift section. */
 typedef struct tfa_text_header {
     tfa_text_span addr, deposed;
     tfa_text_span prev; /* "# OLD has moved to NEW": OLD (addr is NEW) */

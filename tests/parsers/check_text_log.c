@@ -674,6 +674,84 @@ START_TEST(text_grammar_reads_progress_lines)
 }
 END_TEST
 
+static const struct header_case {
+    const char *line, *addr, *prev, *deposed, *reason;
+    tfa_action action;
+    tfa_replace replace;
+    int drift, importing;
+} header_cases[] = {
+    {"  # aws_instance.a will be created", "aws_instance.a", NULL, NULL, NULL, TFA_ACTION_CREATE,
+     TFA_REPLACE_NONE, 0, 0},
+    {"  # data.aws_ami.u will be read during apply", "data.aws_ami.u", NULL, NULL, NULL,
+     TFA_ACTION_READ, TFA_REPLACE_NONE, 0, 0},
+    {"  # aws_instance.a[\"k v\"] will be updated in-place", "aws_instance.a[\"k v\"]", NULL, NULL,
+     NULL, TFA_ACTION_UPDATE, TFA_REPLACE_NONE, 0, 0},
+    {"  # aws_instance.a is tainted, so must be replaced", "aws_instance.a", NULL, NULL,
+     "replace_because_tainted", TFA_ACTION_REPLACE, TFA_REPLACE_NONE, 0, 0},
+    {"  # aws_instance.a will be replaced, as requested", "aws_instance.a", NULL, NULL,
+     "replace_by_request", TFA_ACTION_REPLACE, TFA_REPLACE_NONE, 0, 0},
+    {" # aws_instance.a must be replaced, but the existing object will not be destroyed",
+     "aws_instance.a", NULL, NULL, NULL, TFA_ACTION_REPLACE, TFA_REPLACE_CREATE_FORGET, 0, 0},
+    {"  # aws_instance.a (deposed object 0badf00d) will be destroyed", "aws_instance.a", NULL,
+     "0badf00d", NULL, TFA_ACTION_DELETE, TFA_REPLACE_NONE, 0, 0},
+    {"  # aws_instance.old has moved to module.m.aws_instance.new", "module.m.aws_instance.new",
+     "aws_instance.old", NULL, NULL, TFA_ACTION_NOOP, TFA_REPLACE_NONE, 0, 0},
+    {"  # aws_iam_role.r will be imported", "aws_iam_role.r", NULL, NULL, NULL, TFA_ACTION_NOOP,
+     TFA_REPLACE_NONE, 0, 1},
+    {"  # aws_iam_role.r will be forgotten", "aws_iam_role.r", NULL, NULL, NULL, TFA_ACTION_FORGET,
+     TFA_REPLACE_NONE, 0, 0},
+    {"  # aws_db.d has changed", "aws_db.d", NULL, NULL, NULL, TFA_ACTION_UPDATE, TFA_REPLACE_NONE,
+     1, 0},
+    {"  # aws_db.d has been changed", "aws_db.d", NULL, NULL, NULL, TFA_ACTION_UPDATE,
+     TFA_REPLACE_NONE, 1, 0},
+    {"  # aws_db.d has been deleted", "aws_db.d", NULL, NULL, NULL, TFA_ACTION_DELETE,
+     TFA_REPLACE_NONE, 1, 0},
+};
+
+static void expect_span(const tfa_text_span *s, const char *want, const char *what, int i)
+{
+    if (!want) {
+        ck_assert_msg(s->len == 0, "case %d: %s present", i, what);
+        return;
+    }
+    ck_assert_msg(s->len == strlen(want) && memcmp(s->ptr, want, s->len) == 0,
+                  "case %d: %s is '%.*s'", i, what, (int)s->len, s->ptr);
+}
+
+START_TEST(text_grammar_reads_change_headers)
+{
+    const struct header_case *c = &header_cases[_i];
+    tfa_text_header h;
+
+    ck_assert_msg(tfa_text_header_parse(c->line, strlen(c->line), &h), "'%s'", c->line);
+    expect_span(&h.addr, c->addr, "address", _i);
+    expect_span(&h.prev, c->prev, "previous address", _i);
+    expect_span(&h.deposed, c->deposed, "deposed key", _i);
+    if (c->reason)
+        ck_assert_str_eq(h.reason, c->reason);
+    else
+        ck_assert_ptr_null(h.reason);
+    ck_assert_int_eq(h.action, c->action);
+    ck_assert_int_eq(h.replace, c->replace);
+    ck_assert_int_eq(h.drift, c->drift);
+    ck_assert_int_eq(h.importing, c->importing);
+}
+END_TEST
+
+START_TEST(text_grammar_ignores_other_comment_lines)
+{
+    static const char *const lines[] = {"  # action.test_action.test will be invoked",
+                                        "  # (3 unchanged attributes hidden)",
+                                        "  # aws_instance.a will be something new",
+                                        "        # aws_instance.a will be created", "# notes"};
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(lines); i++) {
+        tfa_text_header h;
+        ck_assert_msg(!tfa_text_header_parse(lines[i], strlen(lines[i]), &h), "'%s'", lines[i]);
+    }
+}
+END_TEST
+
 START_TEST(text_grammar_reads_go_durations)
 {
     double s = -1;
@@ -760,6 +838,9 @@ static Suite *suite(void)
     tc = tcase_create("grammar");
     tcase_add_loop_test(tc, text_grammar_reads_summary_lines, 0,
                         (int)TFA_ARRAY_SIZE(summary_cases));
+    tcase_add_loop_test(tc, text_grammar_reads_change_headers, 0,
+                        (int)TFA_ARRAY_SIZE(header_cases));
+    tcase_add_test(tc, text_grammar_ignores_other_comment_lines);
     tcase_add_test(tc, text_grammar_reads_progress_lines);
     tcase_add_test(tc, text_grammar_reads_go_durations);
     tcase_add_test(tc, text_grammar_reads_attribute_names_only);
