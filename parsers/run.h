@@ -176,6 +176,7 @@ typedef struct tfa_lock {
     unsigned input;
     tfa_lock_event event;
     const char *id, *path, *operation, *who, *version, *created; /* Lock Info fields */
+    const char *info; /* Lock Info "Info:"; NULL when empty */
     tfa_pos pos;
 } tfa_lock;
 

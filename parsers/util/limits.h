@@ -41,6 +41,12 @@
  * Real text logs have 64 KiB lines (the corpus has a 64,931-byte one). */
 #define TFA_LIMIT_LINE_BYTES (16u * 1024u * 1024u)
 
+/* Bytes of a line text detection normalizes and looks at. Detection runs
+ * before any reader and must not allocate (it could not report running out
+ * of memory), so it works on a copy in a buffer of this size; every marker
+ * line Terraform prints fits, addresses included, with room for colour codes. */
+#define TFA_LIMIT_MARKER_LINE_BYTES 1024
+
 /* Archive guards (see archive.c). */
 #define TFA_LIMIT_ARCHIVE_TOTAL_BYTES (4ull * 1024 * 1024 * 1024) /* --max-bytes */
 #define TFA_LIMIT_ARCHIVE_ENTRY_BYTES (2ull * 1024 * 1024 * 1024)
