@@ -383,7 +383,9 @@ END_TEST
 
 static tfa_kind kind_of_text(const char *s)
 {
-    return tfa_detect_kind(s, strlen(s), 1);
+    tfa_kind k;
+    ck_assert_int_eq(tfa_detect_kind(s, strlen(s), 1, &k), 0);
+    return k;
 }
 
 START_TEST(text_markers_see_through_colour_boxes_and_timestamps)
