@@ -6,8 +6,20 @@
 #ifndef TFA_CHECK_COMMON_H
 #define TFA_CHECK_COMMON_H
 
+#include "checklist.h"
+#include "cli_context.h"
+#include "cli_net.h"
 #include "opts.h"
 #include "verdict.h"
+
+/* Options only `gate` has (its recorder reads them). */
+typedef struct tfa_gate_opts {
+    const char *ledger;
+    const char *workspace, *window, *operator_name;
+    const char *git_repo, *git_branch, *git_dir, *rollout_plan;
+    const char *notify;
+    const char *archive_to;
+} tfa_gate_opts;
 
 typedef struct tfa_check_opts {
     const char *checklist;
@@ -19,6 +31,9 @@ typedef struct tfa_check_opts {
     const char *fill;
     const char *kind;
     const char *now;
+    tfa_cli_context ctx; /* --approved, --expect, --iac-repo */
+    tfa_cli_net net;     /* --cacert, --verbose */
+    tfa_gate_opts gate;
 } tfa_check_opts;
 
 /* The option rows of both commands (each cmd_*.c owns its table, built
@@ -80,14 +95,49 @@ typedef struct tfa_check_opts {
          "KIND",                                                                                   \
          "read every input as this kind instead of detecting it",                                  \
          "plan|ui-log|text-log|state"},                                                            \
-    {                                                                                              \
-        "now", 0, TFA_OPT_STRING, offsetof(tfa_check_opts, now), "DATE",                           \
-            "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)", NULL \
-    }
+        {"now",                                                                                    \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, now),                                                            \
+         "DATE",                                                                                   \
+         "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)",         \
+         NULL},                                                                                    \
+        {"approved",                                                                               \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, ctx.approved),                                                   \
+         "FILE|DIGEST",                                                                            \
+         "the approved plan (a plan file, a file holding its digest, a pin or a sha256)",          \
+         NULL},                                                                                    \
+        {"expect",                                                                                 \
+         0,                                                                                        \
+         TFA_OPT_CHOICE,                                                                           \
+         offsetof(tfa_check_opts, ctx.expect),                                                     \
+         "WHAT",                                                                                   \
+         "no-changes: the window expects no managed change (fact window.expect_no_changes)",       \
+         "no-changes"},                                                                            \
+        {"iac-repo",                                                                               \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, ctx.iac_repo),                                                   \
+         "PATH",                                                                                   \
+         "git repository the plan was made from (facts git.commit, git.branch, git.dirty)",        \
+         NULL},                                                                                    \
+        TFA_CLI_NET_OPTIONS(tfa_check_opts, net)
 
-/* Hands the verdict over (gate: to the ledger). Returns 0, or an exit
- * status after printing why. */
-typedef int (*tfa_check_recorder)(const tfa_verdict *v, void *payload);
+/* What a recorder sees: everything the decision was made from. */
+typedef struct tfa_check_state {
+    const tfa_cmd_spec *spec;
+    const tfa_check_opts *o;
+    const tfa_checklist *cl;
+    const tfa_run *run;
+    const tfa_verdict *verdict;
+    int64_t now;
+} tfa_check_state;
+
+/* Hands the verdict over (gate: to the ledger, git, a webhook). Returns 0,
+ * or an exit status after printing why. */
+typedef int (*tfa_check_recorder)(const tfa_check_state *st, void *payload);
 
 /* Parse argv with `spec`, evaluate, report; returns the exit status (0 GO,
  * 1 NO-GO, 2 usage, input or checklist error). `record` may be NULL. */

@@ -46,6 +46,14 @@ int tfa_msg_from_error(const tfa_error *err)
     return TFA_EXIT_USAGE;
 }
 
+void tfa_msg_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(NULL, fmt, ap);
+    va_end(ap);
+}
+
 void tfa_msg_warn(const char *fmt, ...)
 {
     va_list ap;

@@ -415,3 +415,10 @@ int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     *out = tfa_value_num((double)n);
     return 1;
 }
+
+int tfa_fact_explain(const tfa_fact *f, const tfa_run *run, tfa_fact_detail_fn add, void *payload)
+{
+    if (f->how != H_DERIVED)
+        return 0;
+    return tfa_fact_derived_explain((tfa_derived)f->off, run, add, payload);
+}

@@ -156,3 +156,105 @@ int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const c
     *why = "unknown fact";
     return 0;
 }
+
+/* ---- explanations ------------------------------------------------------------ */
+
+static int explain_verify(tfa_derived id, const tfa_run *run, tfa_fact_detail_fn add, void *payload)
+{
+    tfa_verify_result *v = NULL;
+    char line[512];
+    size_t i, n = 0;
+    int rc = 0;
+
+    if (tfa_verify_apply(run, &v) != 0)
+        return TFA_ENOMEM;
+    for (i = 0; i < v->n_items && n < TFA_FACT_DETAILS && rc == 0; i++) {
+        const tfa_verify_item *it = &v->items[i];
+        int want = id == TFA_D_APPLY_MATCHES ||
+                   (id == TFA_D_APPLY_MISSING && it->kind == TFA_VERIFY_MISSING) ||
+                   (id == TFA_D_APPLY_UNEXPECTED && it->kind == TFA_VERIFY_UNEXPECTED) ||
+                   (id == TFA_D_APPLY_MISMATCHED && it->kind == TFA_VERIFY_MISMATCHED) ||
+                   (id == TFA_D_APPLY_INCOMPLETE && it->kind == TFA_VERIFY_INCOMPLETE);
+        if (!want)
+            continue;
+        snprintf(line, sizeof(line), "%s %s: planned %s, applied %s",
+                 tfa_verify_kind_name(it->kind), it->address,
+                 it->planned == TFA_ACTION_UNKNOWN ? "nothing" : tfa_action_name(it->planned),
+                 it->kind == TFA_VERIFY_ERRORED      ? "with an error"
+                 : it->kind == TFA_VERIFY_INCOMPLETE ? "but never finished"
+                 : it->applied == TFA_ACTION_UNKNOWN ? "nothing"
+                                                     : tfa_action_name(it->applied));
+        rc = add(payload, line);
+        n++;
+    }
+    if (rc == 0 && id == TFA_D_APPLY_MATCHES && v->counts_compared && !v->counts_match) {
+        snprintf(line, sizeof(line),
+                 "summary: plan %ld to add, %ld to change, %ld to destroy; apply %ld added, "
+                 "%ld changed, %ld destroyed",
+                 v->plan_counts.add, v->plan_counts.change, v->plan_counts.destroy,
+                 v->apply_counts.add, v->apply_counts.change, v->apply_counts.destroy);
+        rc = add(payload, line);
+    }
+    if (rc == 0 && n == TFA_FACT_DETAILS && v->n_items > n) {
+        snprintf(line, sizeof(line), "and %zu more", v->n_items - n);
+        rc = add(payload, line);
+    }
+    tfa_verify_result_free(v);
+    return rc;
+}
+
+static int explain_drift(const tfa_run *run, tfa_fact_detail_fn add, void *payload)
+{
+    size_t i, n = tfa_run_change_count(run, TFA_LIST_DRIFT);
+    char line[512];
+    int rc = 0;
+
+    for (i = 0; i < n && i < TFA_FACT_DETAILS && rc == 0; i++) {
+        const tfa_change *c = tfa_run_change(run, TFA_LIST_DRIFT, i);
+        snprintf(line, sizeof(line), "drift %s: %s", c->res.address,
+                 c->action == TFA_ACTION_DELETE ? "deleted" : tfa_action_name(c->action));
+        rc = add(payload, line);
+    }
+    if (rc == 0 && n > TFA_FACT_DETAILS) {
+        snprintf(line, sizeof(line), "and %zu more", n - TFA_FACT_DETAILS);
+        rc = add(payload, line);
+    }
+    return rc;
+}
+
+static int explain_pin(const tfa_run *run, tfa_fact_detail_fn add, void *payload)
+{
+    static const char *const names[] = {TFA_CTX_PLAN_PIN, TFA_CTX_PLAN_SHA256, TFA_CTX_APPROVED};
+    static const char *const labels[] = {"plan pin", "plan sha256", "approved"};
+    char line[256];
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(names) && rc == 0; i++) {
+        const tfa_context *c = tfa_run_context(run, names[i]);
+        if (c && c->type == TFA_CONTEXT_STR) {
+            snprintf(line, sizeof(line), "%s %s", labels[i], c->str);
+            rc = add(payload, line);
+        }
+    }
+    return rc;
+}
+
+int tfa_fact_derived_explain(tfa_derived id, const tfa_run *run, tfa_fact_detail_fn add,
+                             void *payload)
+{
+    switch (id) {
+    case TFA_D_APPLY_MATCHES:
+    case TFA_D_APPLY_MISSING:
+    case TFA_D_APPLY_UNEXPECTED:
+    case TFA_D_APPLY_MISMATCHED:
+    case TFA_D_APPLY_INCOMPLETE:
+        return explain_verify(id, run, add, payload);
+    case TFA_D_DRIFT_FREE:
+        return explain_drift(run, add, payload);
+    case TFA_D_PLAN_PINNED:
+        return explain_pin(run, add, payload);
+    default:
+        return 0;
+    }
+}

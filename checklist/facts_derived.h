@@ -8,6 +8,7 @@
 #ifndef TFA_FACTS_DERIVED_H
 #define TFA_FACTS_DERIVED_H
 
+#include "facts_catalog.h"
 #include "run.h"
 #include "value.h"
 
@@ -33,5 +34,8 @@ typedef enum tfa_derived {
 /* Like tfa_fact_value: 1 with *out (strings borrowed from the run), or 0
  * with *why. */
 int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const char **why);
+/* tfa_fact_explain for a derived fact. */
+int tfa_fact_derived_explain(tfa_derived id, const tfa_run *run, tfa_fact_detail_fn add,
+                             void *payload);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "pin.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -107,7 +109,7 @@ int tfa_plan_pin(const tfa_run *run, char out[TFA_PIN_CHARS])
     if (rc == 0 && plans == 0)
         rc = TFA_ENOTFOUND;
     if (rc == 0) {
-        qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+        tfa_sort(l.v, l.n, sizeof(*l.v), cmp_str);
         tfa_sha256_init(&sha);
         tfa_sha256_update(&sha, "tfaudit plan pin v1\n", 20);
         for (i = 0; i < l.n; i++) {

@@ -106,6 +106,11 @@ static void evidence(tfa_buf *out, const tfa_result *r)
             tfa_buf_putc(out, ')');
         }
         tfa_buf_putc(out, '\n');
+        for (j = 0; j < f->n_details; j++) {
+            tfa_buf_puts(out, "  - ");
+            tfa_md_text(out, f->details[j]);
+            tfa_buf_putc(out, '\n');
+        }
     }
     for (i = 0; i < r->evidence.n_queries; i++) {
         const tfa_query_read *q = &r->evidence.queries[i];

@@ -7,6 +7,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "util/alloc.h"
 #include "verify.h"
 
@@ -265,8 +267,8 @@ int tfa_verify_apply(const tfa_run *run, tfa_verify_result **out)
     if (!res || collect_plan(run, &plan, &res->has_plan) ||
         collect_apply(run, &apply, &res->has_apply))
         goto done;
-    qsort(plan.e, plan.n, sizeof(entry), cmp_entry);
-    qsort(apply.e, apply.n, sizeof(entry), cmp_entry);
+    tfa_sort(plan.e, plan.n, sizeof(entry), cmp_entry);
+    tfa_sort(apply.e, apply.n, sizeof(entry), cmp_entry);
     while (i < plan.n || j < apply.n) {
         int c = i == plan.n ? 1 : j == apply.n ? -1 : strcmp(plan.e[i].address, apply.e[j].address);
         const char *address = c <= 0 ? plan.e[i].address : apply.e[j].address;
@@ -282,7 +284,7 @@ int tfa_verify_apply(const tfa_run *run, tfa_verify_result **out)
         if (judge(&b, res, address, c <= 0 ? &gp : NULL, c >= 0 ? &ga : NULL))
             goto done;
     }
-    qsort(b.items, b.n, sizeof(*b.items), cmp_item);
+    tfa_sort(b.items, b.n, sizeof(*b.items), cmp_item);
     compare_counts(run, res);
     res->items = b.items;
     res->n_items = b.n;

@@ -28,6 +28,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "address.h"
 #include "text_log.h"
 #include "util/alloc.h"
@@ -106,7 +108,7 @@ static int compact(tfa_buf *list, size_t *count, size_t max, int *truncated)
         return TFA_ENOMEM;
     for (p = list->ptr; n < *count && p < list->ptr + list->len; p += strlen(p + 1) + 2)
         e[n++] = (char *)list->ptr + (p - list->ptr);
-    qsort(e, n, sizeof(*e), entry_cmp);
+    tfa_sort(e, n, sizeof(*e), entry_cmp);
     tfa_buf_init(&out, TFA_BUF_NO_MAX);
     for (i = 0; i < n; i++) {
         if (i + 1 < n && strcmp(e[i] + 1, e[i + 1] + 1) == 0) {

@@ -7,6 +7,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -237,7 +239,7 @@ int tfa_valdiff_finish(tfa_valdiff *d, size_t max_paths, tfa_valdiff_result *out
         tmp[n].sensitive = cover != NULL;
         n++;
     }
-    qsort(tmp, n, sizeof(*tmp), cmp_out);
+    tfa_sort(tmp, n, sizeof(*tmp), cmp_out);
     for (i = 0; i < n; i++) /* drop duplicates (several paths under one sensitive one) */
         if (w == 0 || strcmp(tmp[w - 1].path, tmp[i].path) != 0)
             tmp[w++] = tmp[i];

@@ -8,6 +8,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -215,7 +217,7 @@ int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifes
     tfa_buf_init(&m, TFA_BUF_NO_MAX);
     tfa_buf_init(&tmp, TFA_BUF_NO_MAX);
     if (bundle->n)
-        qsort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
+        tfa_sort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
     if ((rc = manifest_bytes(bundle, manifest, &m, err)) != 0)
         goto done;
     if (tfa_buf_printf(&tmp, "%s.tmp-XXXXXX", path) != 0) {
