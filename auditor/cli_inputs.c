@@ -8,7 +8,32 @@
 #include "input.h"
 #include "msg.h"
 
-int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
+int tfa_cli_parse_size(const char *s, uint64_t *out)
+{
+    static const char units[] = "kmg";
+    unsigned long long n;
+    const char *u;
+    char *end;
+    int shift = 0;
+
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    n = strtoull(s, &end, 10);
+    if (errno != 0 || n == 0)
+        return -1;
+    if (*end) {
+        if (end[1] || !(u = strchr(units, *end | 0x20)))
+            return -1;
+        shift = 10 * (int)(u - units + 1);
+    }
+    if (n > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)n << shift;
+    return 0;
+}
+
+int tfa_cli_load(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
     tfa_run *run = NULL;
@@ -18,8 +43,11 @@ int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kin
 
     *out = NULL;
     tfa_error_init(&err);
-    if (kind && (lo.kind = tfa_kind_from_name(kind)) == TFA_KIND_UNKNOWN)
-        return tfa_msg_usage(cmd, "unknown kind '%s' (plan, ui-log, text-log, state)", kind);
+    if (in->kind && (lo.kind = tfa_kind_from_name(in->kind)) == TFA_KIND_UNKNOWN)
+        return tfa_msg_usage(cmd, "unknown kind '%s' (plan, ui-log, text-log, state)", in->kind);
+    if (in->max_bytes && tfa_cli_parse_size(in->max_bytes, &lo.limits.archive_total_bytes) != 0)
+        return tfa_msg_usage(cmd, "invalid value '%s' for --max-bytes (a size such as 512M or 8G)",
+                             in->max_bytes);
     if (tfa_run_new(&run) != 0)
         return tfa_msg_error("out of memory");
     for (i = 0; i < paths->n && rc == 0; i++)
@@ -32,4 +60,10 @@ int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kin
     tfa_msg_notes(run);
     *out = run;
     return 0;
+}
+
+int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
+{
+    tfa_cli_inputs in = {kind, NULL};
+    return tfa_cli_load(out, paths, &in, cmd);
 }

@@ -14,22 +14,25 @@
 
 typedef struct summarize_opts {
     const char *format;
-    const char *kind;
+    tfa_cli_inputs in;
 } summarize_opts;
 
 static const tfa_opt options[] = {
     {"format", 'f', TFA_OPT_CHOICE, offsetof(summarize_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
-    {"kind", 0, TFA_OPT_CHOICE, offsetof(summarize_opts, kind), "KIND",
-     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+    TFA_CLI_INPUT_OPTIONS(summarize_opts, in),
 };
 
 const tfa_cmd_spec tfa_cmd_summarize_spec = {
     "summarize",
     "[options] INPUT...",
     "Summarize plans, logs and states: kind, versions, change counts, drift",
-    "INPUT is a file, '-' for standard input, a directory or an archive. Kinds are\n"
-    "detected from content. The JSON format is a stable contract:\n"
+    "INPUT is a file, '-' for standard input, a directory (walked in name order,\n"
+    "links not followed) or an archive (tar, tar.gz/bz2/xz/zst, zip, or a single\n"
+    "compressed file such as plan.json.gz, read in memory; members are named\n"
+    "ARCHIVE!PATH). Kinds are detected from content; files of no known kind inside\n"
+    "a directory or archive are skipped with a note. The JSON format is a stable\n"
+    "contract:\n"
     "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": "
     "{...}}]}\n",
     options,
@@ -124,7 +127,7 @@ static int print_json(const tfa_run *run)
 
 int tfa_cmd_summarize(int argc, char **argv)
 {
-    summarize_opts o = {"text", NULL};
+    summarize_opts o = {"text", {NULL, NULL}};
     tfa_strlist args = {0};
     tfa_run *run = NULL;
     size_t i;
@@ -132,7 +135,7 @@ int tfa_cmd_summarize(int argc, char **argv)
 
     if (rc)
         goto done;
-    if ((rc = tfa_cli_load_inputs(&run, &args, o.kind, "summarize")) != 0)
+    if ((rc = tfa_cli_load(&run, &args, &o.in, "summarize")) != 0)
         goto done;
     if (strcmp(o.format, "json") == 0) {
         rc = print_json(run);
