@@ -5,15 +5,17 @@
 #   cmd      the arguments, one shell line; $CORPUS (../shared/corpus),
 #            $FIXTURES (fixtures) and $TMP (a fresh temp dir) expand
 #   stdin    optional standard input
-#   stdout   optional expected standard output (exact)
-#   stderr   optional expected standard error (exact)
+#   stdout   optional expected standard output (exact; the text $TMP stands
+#            for the temp dir, since paths under it differ per run)
+#   stderr   optional expected standard error (exact; $TMP as for stdout)
 #   status   expected exit status (default 0)
-#   setup    optional shell script run first in $TMP (builds inputs)
+#   setup    optional shell script run first in $TMP (builds inputs; $SRCDIR
+#            is the source tree root, since $FIXTURES is relative to it)
 # Runs from the source tree root. A case using $CORPUS is skipped (77) when
 # ../shared/corpus is absent.
 set -u
 bin=$1 case=$2
-export CORPUS=../shared/corpus FIXTURES=fixtures
+export CORPUS=../shared/corpus FIXTURES=fixtures SRCDIR=$PWD
 TMP=$(mktemp -d); export TMP
 trap 'rm -rf "$TMP"' EXIT
 if grep -q 'CORPUS' "$case/cmd" && [ ! -d "$CORPUS" ]; then
@@ -35,7 +37,8 @@ fi
 for stream in stdout stderr; do
   [ -f "$case/$stream" ] || continue
   got=$TMP/.out; [ $stream = stderr ] && got=$TMP/.err
-  if ! diff -u "$case/$stream" "$got"; then echo "($stream differs)"; fail=1; fi
+  sed "s|$TMP|\$TMP|g" "$got" >"$got.cmp"
+  if ! diff -u "$case/$stream" "$got.cmp"; then echo "($stream differs)"; fail=1; fi
 done
 if [ $fail -ne 0 ]; then
   echo "--- stderr was:"; cat "$TMP/.err"
