@@ -5,22 +5,23 @@
 #   cmd      the arguments, one shell line; $CORPUS (../shared/corpus),
 #            $FIXTURES (fixtures) and $TMP (a fresh temp dir) expand
 #   stdin    optional standard input
-#   stdout   optional expected standard output (exact; the text $TMP stands
-#            for the temp dir, since paths under it differ per run)
-#   stderr   optional expected standard error (exact; $TMP as for stdout)
+#   stdout   optional expected standard output (exact)
+#   stderr   optional expected standard error (exact)
 #   status   expected exit status (default 0)
-#   setup    optional shell script run first in $TMP (builds inputs; $SRCDIR
-#            is the source tree root, since $FIXTURES is relative to it)
+#   setup    optional shell script run first in $TMP (builds inputs; $SRC is
+#            the source tree root)
 # Runs from the source tree root. A case using $CORPUS is skipped (77) when
-# ../shared/corpus is absent.
+# ../shared/corpus is absent. With BLESS=1 the expected stdout, stderr and
+# status files are (re)written from this run instead of compared.
 set -u
-bin=$1 case=$2
-export CORPUS=../shared/corpus FIXTURES=fixtures SRCDIR=$PWD
+bin=$1 case=$(cd "$2" && pwd)
+export CORPUS=../shared/corpus FIXTURES=fixtures
 TMP=$(mktemp -d); export TMP
 trap 'rm -rf "$TMP"' EXIT
 if grep -q 'CORPUS' "$case/cmd" && [ ! -d "$CORPUS" ]; then
   echo "skipped: $CORPUS is absent"; exit 77
 fi
+SRC=$(pwd); export SRC
 if [ -f "$case/setup" ]; then
   (cd "$TMP" && bash "$case/setup") || { echo "setup failed"; exit 1; }
 fi
@@ -29,6 +30,14 @@ stdin=/dev/null
 eval "set -- $(cat "$case/cmd")"
 "$bin" "$@" <"$stdin" >"$TMP/.out" 2>"$TMP/.err"
 status=$?
+# the temp dir differs per run: expected files spell it $TMP
+sed -i "s|$TMP|\$TMP|g" "$TMP/.out" "$TMP/.err"
+if [ "${BLESS:-0}" = 1 ]; then
+  echo "$status" > "$case/status"
+  cp "$TMP/.out" "$case/stdout"; cp "$TMP/.err" "$case/stderr"
+  [ -s "$case/stdout" ] || rm -f "$case/stdout"
+  echo "blessed: status $status"; exit 0
+fi
 want=$(cat "$case/status" 2>/dev/null || echo 0)
 fail=0
 if [ "$status" != "$want" ]; then
@@ -37,8 +46,7 @@ fi
 for stream in stdout stderr; do
   [ -f "$case/$stream" ] || continue
   got=$TMP/.out; [ $stream = stderr ] && got=$TMP/.err
-  sed "s|$TMP|\$TMP|g" "$got" >"$got.cmp"
-  if ! diff -u "$case/$stream" "$got.cmp"; then echo "($stream differs)"; fail=1; fi
+  if ! diff -u "$case/$stream" "$got"; then echo "($stream differs)"; fail=1; fi
 done
 if [ $fail -ne 0 ]; then
   echo "--- stderr was:"; cat "$TMP/.err"
