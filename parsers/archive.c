@@ -311,7 +311,7 @@ static int read_members(arc *x, tfa_error *err)
         r = archive_read_next_header(x->a, &e);
         if (r == ARCHIVE_EOF)
             return 0;
-        if (r < ARCHIVE_WARN)
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* RETRY too: a damaged header */
             return arc_fail(x, tfa_stream_name(x->in), "cannot read archive");
         if ((rc = count_member(x, err)) != 0 || (rc = check_format(x, err)) != 0 ||
             (rc = load_member(x, e, err)) != 0)
