@@ -17,8 +17,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
 
 #include "archive_load.h"
+#include "scan.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -208,11 +210,29 @@ static void raw_member_path(tfa_buf *out, const char *outer)
     tfa_buf_puts(out, "data");
 }
 
+/* Append `p` with control characters and bytes that are not UTF-8 shown as
+ * '?': names reach terminals and JSON, which must be valid UTF-8. */
+static void put_safe(tfa_buf *out, const char *p)
+{
+    size_t left = strlen(p);
+    while (left > 0) {
+        const unsigned char c = (unsigned char)*p;
+        int n = c < 0x80 ? 1 : tfa_utf8_seq((const unsigned char *)p, left);
+        if (n <= 0 || (n == 1 && (c < 0x20 || c == 0x7f))) {
+            tfa_buf_putc(out, '?');
+            n = 1;
+        } else {
+            tfa_buf_put(out, p, (size_t)n);
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+}
+
 /*
  * x->name = "outer!path", the path as stored but with leading "./" dropped
- * and control characters shown as '?' (names reach terminals). Returns the
- * reason to skip the member, "" to skip it silently (directories), or NULL to
- * read it.
+ * (put_safe). Returns the reason to skip the member, "" to skip it silently
+ * (directories), or NULL to read it.
  */
 static const char *member_name(arc *x, struct archive_entry *e)
 {
@@ -223,7 +243,7 @@ static const char *member_name(arc *x, struct archive_entry *e)
     if (!path)
         path = archive_entry_pathname(e);
     if (!path)
-        path = "";
+        path = ""; /* a name libarchive could not convert (see tfa_archive_load) */
     unsafe = is_unsafe_path(path);
     p = path;
     while (!unsafe && p[0] == '.' && p[1] == '/')
@@ -237,8 +257,7 @@ static const char *member_name(arc *x, struct archive_entry *e)
         raw_member_path(&x->name, tfa_stream_name(x->in));
         p = "";
     }
-    for (; *p; p++)
-        tfa_buf_putc(&x->name, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+    put_safe(&x->name, p);
     switch (archive_entry_filetype(e)) {
     case AE_IFDIR:
         return "";
@@ -249,7 +268,7 @@ static const char *member_name(arc *x, struct archive_entry *e)
             return "hard link (links are never followed)";
         if (unsafe)
             return "unsafe member name (absolute or containing '..')";
-        return path[0] ? NULL : "member without a name";
+        return path[0] ? NULL : "member name cannot be read";
     default:
         return archive_entry_hardlink(e) ? "hard link (links are never followed)"
                                          : "not a regular file";
@@ -343,8 +362,23 @@ static int arc_open(arc *x, tfa_error *err)
     return 0;
 }
 
+/*
+ * libarchive converts zip names flagged UTF-8 to the charset of the current
+ * locale, which fails for any non-ASCII name in the C locale tfaudit runs in
+ * (both pathname getters then return NULL). A UTF-8 LC_CTYPE for this thread
+ * only, while the archive is read, makes that conversion an identity without
+ * touching the process locale; numbers and messages stay in the C locale.
+ */
+static void with_utf8_names(locale_t *utf8, locale_t *old)
+{
+    *utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (*utf8)
+        *old = uselocale(*utf8);
+}
+
 int tfa_archive_load(tfa_load *ld, tfa_stream *in, tfa_error *err)
 {
+    locale_t utf8 = (locale_t)0, old = (locale_t)0;
     arc x;
     int member = ld->member, rc;
 
@@ -367,8 +401,13 @@ int tfa_archive_load(tfa_load *ld, tfa_stream *in, tfa_error *err)
     }
     ld->depth++;
     ld->member = 1;
+    with_utf8_names(&utf8, &old);
     if ((rc = arc_open(&x, err)) == 0)
         rc = read_members(&x, err);
+    if (utf8) {
+        uselocale(old);
+        freelocale(utf8);
+    }
     ld->depth--;
     ld->member = member;
     if (rc == 0)
