@@ -12,6 +12,7 @@
 
 #include "facts.h"
 #include "testsupport.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 
 static char *plan, *state, *readme;
@@ -514,6 +515,46 @@ START_TEST(archive_refuses_unreadable_bytes)
 }
 END_TEST
 
+START_TEST(archive_survives_allocation_failures)
+{
+    tfa_test_member leaf[] = {{"plan.json", plan, plan_len, 0, NULL},
+                              {"README.md", readme, readme_len, 0, NULL}};
+    size_t inner_len, len;
+    char *inner =
+        tfa_test_archive(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, leaf, 2, &inner_len);
+    tfa_test_member outer[] = {{"inner.tar.gz", inner, inner_len, 0, NULL},
+                               {"state.json", state, state_len, 0, NULL},
+                               {"link", NULL, 0, AE_IFLNK, "state.json"}};
+    char *ar = tfa_test_archive(ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, outer, 3, &len);
+    long n;
+    int rc = TFA_ENOMEM;
+
+    /* fail each allocation in turn: every failure is reported as such */
+    for (n = 1; rc == TFA_ENOMEM && n < 100000; n++) {
+        tfa_run *run = NULL;
+        tfa_error err;
+        tfa_stream *in = NULL;
+        tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+
+        tfa_error_init(&err);
+        if (tfa_run_new(&run) != 0)
+            continue;
+        tfa_alloc_fail_after(n);
+        rc = tfa_stream_open_memory(&in, "a.zip", ar, len, &err);
+        if (rc == 0)
+            rc = tfa_run_load_stream(run, in, &lo, &err);
+        tfa_alloc_fail_after(0);
+        ck_assert_msg(rc == 0 || rc == TFA_ENOMEM, "allocation %ld: %d %s", n, rc, err.message);
+        if (rc == 0)
+            ck_assert_uint_eq(tfa_run_input_count(run), 2);
+        tfa_stream_free(in);
+        tfa_run_free(run);
+    }
+    ck_assert_int_eq(rc, 0);
+    free(inner), free(ar);
+}
+END_TEST
+
 /* ---- many members ----------------------------------------------------------------- */
 
 /* A release build reads them in ~0.3 s; the bound leaves room for a loaded
@@ -602,6 +643,7 @@ int main(void)
     tcase_add_test(tc, archive_reports_truncation_naming_the_member);
     tcase_add_test(tc, archive_reports_a_damaged_header_after_a_member);
     tcase_add_test(tc, archive_refuses_unreadable_bytes);
+    tcase_add_test(tc, archive_survives_allocation_failures);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }
