@@ -272,7 +272,7 @@ static void sandbox_release(sandbox *sb)
 /* Run `summarize [opt] IN/name` from the empty cwd; check status, stdout
  * (NULL: anything when status is 0, nothing otherwise) and stderr, with
  * "IN" in the expectations standing for the input dir. */
-static void expect_run(sandbox *sb, const char *opt, const char *name, int status,
+static void expect_run(sandbox *box, const char *opt, const char *name, int status,
                        const char *want_out, const char *want_err)
 {
     char arch[4096], before[4096];
@@ -281,13 +281,13 @@ static void expect_run(sandbox *sb, const char *opt, const char *name, int statu
     char *err_exp;
     int a = 2;
 
-    snprintf(arch, sizeof(arch), "%s/%s", sb->in, name);
+    snprintf(arch, sizeof(arch), "%s/%s", box->in, name);
     if (opt)
         argv[a++] = opt;
     argv[a] = arch;
     ck_assert_ptr_nonnull(getcwd(before, sizeof(before)));
-    ck_assert_int_eq(chdir(sb->cwd), 0);
-    ck_assert_int_eq(setenv("TMPDIR", sb->tmp, 1), 0);
+    ck_assert_int_eq(chdir(box->cwd), 0);
+    ck_assert_int_eq(setenv("TMPDIR", box->tmp, 1), 0);
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
     ck_assert_int_eq(chdir(before), 0);
     err_exp = replace_all(want_err, "IN/", "");
@@ -304,30 +304,46 @@ static void expect_run(sandbox *sb, const char *opt, const char *name, int statu
         ck_assert_uint_eq(out.out_len, 0); /* no partial use of a refused input */
     ck_assert(!tfa_test_contains(out.out, out.out_len, TFA_TEST_CANARY));
     ck_assert(!tfa_test_contains(out.err, out.err_len, TFA_TEST_CANARY));
-    ck_assert_uint_eq(dir_count(sb->cwd), 0);
-    ck_assert_uint_eq(dir_count(sb->tmp), 0);
+    ck_assert_uint_eq(dir_count(box->cwd), 0);
+    ck_assert_uint_eq(dir_count(box->tmp), 0);
     free(err_exp);
     tfa_test_output_release(&out);
 }
 
-START_TEST(hostile_archives_write_nothing)
+static sandbox sb; /* per test: tcase_add_checked_fixture */
+
+static void sandbox_setup(void)
 {
-    sandbox sb;
+    sandbox_init(&sb);
+}
+
+static void sandbox_teardown(void)
+{
+    /* nothing appeared beside the one input either */
+    ck_assert_uint_eq(dir_count(sb.in), 1);
+    sandbox_release(&sb);
+}
+
+static void put_archive(const char *name, int format, int filter, const tfa_test_member *m,
+                        size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", sb.in, name);
+    write_archive(path, format, filter, m, n);
+}
+
+START_TEST(hostile_names_and_links_are_skipped)
+{
+    tfa_test_member m[] = {{"../evil.json", sb.plan, sb.plan_len, 0, NULL},
+                           {"../../../../../../tmp/evil2.json", sb.plan, sb.plan_len, 0, NULL},
+                           {"/etc/passwd", sb.plan, sb.plan_len, 0, NULL},
+                           {"passwd", NULL, 0, AE_IFLNK, "/etc/passwd"},
+                           {"plan.json", sb.plan, sb.plan_len, 0, NULL},
+                           {"again.json", NULL, 0, 0, "plan.json"}};
     char path[4096];
     struct stat st;
-    size_t in_files;
 
-    sandbox_init(&sb);
-    {
-        tfa_test_member m[] = {{"../evil.json", sb.plan, sb.plan_len, 0, NULL},
-                               {"../../../../../../tmp/evil2.json", sb.plan, sb.plan_len, 0, NULL},
-                               {"/etc/passwd", sb.plan, sb.plan_len, 0, NULL},
-                               {"passwd", NULL, 0, AE_IFLNK, "/etc/passwd"},
-                               {"plan.json", sb.plan, sb.plan_len, 0, NULL},
-                               {"again.json", NULL, 0, 0, "plan.json"}};
-        snprintf(path, sizeof(path), "%s/evil.tar", sb.in);
-        write_archive(path, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, m, 6);
-    }
+    put_archive("evil.tar", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, m, 6);
     expect_run(&sb, NULL, "evil.tar", 0, "evil.tar!plan.json: plan",
                "tfaudit: IN/evil.tar!../evil.json: note: skipped: unsafe member name (absolute or "
                "containing '..')\n"
@@ -342,54 +358,62 @@ START_TEST(hostile_archives_write_nothing)
     snprintf(path, sizeof(path), "%s/../evil.json", sb.cwd);
     ck_assert_int_ne(stat(path, &st), 0);
     ck_assert_int_ne(stat("/tmp/evil2.json", &st), 0);
-    {
-        /* 1 GiB of zeros: zstd squeezes it to ~32 KiB (bzip2 to ~1 KiB) */
-        tfa_test_member m[] = {{"plan.json", sb.plan, sb.plan_len, 0, NULL},
-                               {"zeros.bin", NULL, 1ull << 30, 0, NULL}};
-        size_t len;
-        char *ar =
-            tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD, m, 2, &len);
-        if (!ar)
-            ar = tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_BZIP2, m, 2,
-                                  &len);
-        snprintf(path, sizeof(path), "%s/bomb.tar", sb.in);
-        ck_assert_int_eq(tfa_test_write_file(path, ar, len), 0);
-        free(ar);
-    }
+}
+END_TEST
+
+START_TEST(a_decompression_bomb_is_refused)
+{
+    /* 1 GiB of zeros: zstd squeezes it to ~32 KiB (bzip2 to ~1 KiB) */
+    tfa_test_member m[] = {{"plan.json", sb.plan, sb.plan_len, 0, NULL},
+                           {"zeros.bin", NULL, 1ull << 30, 0, NULL}};
+    char path[4096];
+    size_t len;
+    char *ar = tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD, m, 2, &len);
+
+    if (!ar)
+        ar = tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_BZIP2, m, 2, &len);
+    snprintf(path, sizeof(path), "%s/bomb.tar", sb.in);
+    ck_assert_int_eq(tfa_test_write_file(path, ar, len), 0);
+    free(ar);
     expect_run(&sb, NULL, "bomb.tar", 2, NULL,
                "tfaudit: IN/bomb.tar!zeros.bin: compression ratio above 1000:1, refusing a likely "
                "decompression bomb\n");
-    {
-        /* a compressed file declares no size: the budget is counted as it
-         * inflates (a stream of plan documents, as terragrunt writes) */
-        tfa_buf many;
-        tfa_test_member m[] = {{"data", NULL, 0, 0, NULL}};
-        tfa_buf_init(&many, TFA_BUF_NO_MAX);
-        while (many.len < (20u << 20))
-            tfa_buf_put(&many, sb.plan, sb.plan_len);
-        m[0].data = many.ptr, m[0].len = many.len;
-        snprintf(path, sizeof(path), "%s/plans.json.gz", sb.in);
-        write_archive(path, ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, m, 1);
-        tfa_buf_release(&many);
-    }
+}
+END_TEST
+
+START_TEST(max_bytes_counts_a_compressed_file_as_it_inflates)
+{
+    /* a compressed file declares no size (a stream of plan documents, as
+     * terragrunt writes them) */
+    tfa_test_member m[] = {{"data", NULL, 0, 0, NULL}};
+    tfa_buf many;
+
+    tfa_buf_init(&many, TFA_BUF_NO_MAX);
+    while (many.len < (20u << 20))
+        tfa_buf_put(&many, sb.plan, sb.plan_len);
+    m[0].data = many.ptr, m[0].len = many.len;
+    put_archive("plans.json.gz", ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, m, 1);
+    tfa_buf_release(&many);
     expect_run(&sb, "--max-bytes=16M", "plans.json.gz", 2, NULL,
                "tfaudit: IN/plans.json.gz!plans.json: archives decompress to more than 16 MiB (see "
                "--max-bytes)\n");
-    {
-        tfa_test_member m[] = {{"plan.json", sb.plan, sb.plan_len, 0, NULL},
-                               {"noise.bin", NULL, 4u << 20, 0, NULL}};
-        size_t len;
-        char *ar = tfa_test_archive(ARCHIVE_FORMAT_TAR_GNUTAR, ARCHIVE_FILTER_GZIP, m, 2, &len);
-        snprintf(path, sizeof(path), "%s/trunc.tar.gz", sb.in);
-        ck_assert_int_eq(tfa_test_write_file(path, ar, len / 2), 0);
-        free(ar);
-    }
+}
+END_TEST
+
+START_TEST(a_truncated_gzip_names_the_member)
+{
+    tfa_test_member m[] = {{"plan.json", sb.plan, sb.plan_len, 0, NULL},
+                           {"noise.bin", NULL, 4u << 20, 0, NULL}};
+    char path[4096];
+    size_t len;
+    char *ar = tfa_test_archive(ARCHIVE_FORMAT_TAR_GNUTAR, ARCHIVE_FILTER_GZIP, m, 2, &len);
+
+    snprintf(path, sizeof(path), "%s/trunc.tar.gz", sb.in);
+    ck_assert_int_eq(tfa_test_write_file(path, ar, len / 2), 0);
+    free(ar);
     expect_run(&sb, NULL, "trunc.tar.gz", 2, NULL,
                "tfaudit: IN/trunc.tar.gz!noise.bin: cannot read archive member: truncated gzip "
                "input\n");
-    in_files = dir_count(sb.in);
-    ck_assert_uint_eq(in_files, 4); /* nothing appeared beside the inputs either */
-    sandbox_release(&sb);
 }
 END_TEST
 
@@ -402,7 +426,11 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
     tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, hostile_archives_write_nothing);
+    tcase_add_checked_fixture(tc, sandbox_setup, sandbox_teardown);
+    tcase_add_test(tc, hostile_names_and_links_are_skipped);
+    tcase_add_test(tc, a_decompression_bomb_is_refused);
+    tcase_add_test(tc, max_bytes_counts_a_compressed_file_as_it_inflates);
+    tcase_add_test(tc, a_truncated_gzip_names_the_member);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }
