@@ -159,7 +159,7 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
         goto done;
     }
     if ((rc = resolve_now(&c)) != 0 || (rc = load_human_inputs(&c)) != 0 ||
-        (rc = tfa_cli_load_inputs_net(&c.run, &c.args, c.o.kind, spec->name, &c.o.net)) != 0 ||
+        (rc = tfa_cli_load_net(&c.run, &c.args, &c.o.in, spec->name, &c.o.net)) != 0 ||
         (rc = tfa_cli_apply_context(c.run, &c.o.ctx, spec->name)) != 0 || (rc = evaluate(&c)) != 0)
         goto done;
     if (record) {

@@ -8,6 +8,7 @@
 
 #include "checklist.h"
 #include "cli_context.h"
+#include "cli_inputs.h"
 #include "cli_net.h"
 #include "opts.h"
 #include "verdict.h"
@@ -29,7 +30,7 @@ typedef struct tfa_check_opts {
     const char *format;
     const char *output;
     const char *fill;
-    const char *kind;
+    tfa_cli_inputs in; /* --kind, --max-bytes */
     const char *now;
     tfa_cli_context ctx; /* --approved, --expect, --iac-repo */
     tfa_cli_net net;     /* --cacert, --verbose */
@@ -88,13 +89,7 @@ typedef struct tfa_check_opts {
          "OUT.md",                                                                                 \
          "write the checklist with results and evidence filled in",                                \
          NULL},                                                                                    \
-        {"kind",                                                                                   \
-         0,                                                                                        \
-         TFA_OPT_CHOICE,                                                                           \
-         offsetof(tfa_check_opts, kind),                                                           \
-         "KIND",                                                                                   \
-         "read every input as this kind instead of detecting it",                                  \
-         "plan|ui-log|text-log|state"},                                                            \
+        TFA_CLI_INPUT_OPTIONS(tfa_check_opts, in),                                                 \
         {"now",                                                                                    \
          0,                                                                                        \
          TFA_OPT_STRING,                                                                           \
@@ -102,28 +97,7 @@ typedef struct tfa_check_opts {
          "DATE",                                                                                   \
          "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)",         \
          NULL},                                                                                    \
-        {"approved",                                                                               \
-         0,                                                                                        \
-         TFA_OPT_STRING,                                                                           \
-         offsetof(tfa_check_opts, ctx.approved),                                                   \
-         "FILE|DIGEST",                                                                            \
-         "the approved plan (a plan file, a file holding its digest, a pin or a sha256)",          \
-         NULL},                                                                                    \
-        {"expect",                                                                                 \
-         0,                                                                                        \
-         TFA_OPT_CHOICE,                                                                           \
-         offsetof(tfa_check_opts, ctx.expect),                                                     \
-         "WHAT",                                                                                   \
-         "no-changes: the window expects no managed change (fact window.expect_no_changes)",       \
-         "no-changes"},                                                                            \
-        {"iac-repo",                                                                               \
-         0,                                                                                        \
-         TFA_OPT_STRING,                                                                           \
-         offsetof(tfa_check_opts, ctx.iac_repo),                                                   \
-         "PATH",                                                                                   \
-         "git repository the plan was made from (facts git.commit, git.branch, git.dirty)",        \
-         NULL},                                                                                    \
-        TFA_CLI_NET_OPTIONS(tfa_check_opts, net)
+        TFA_CLI_CONTEXT_OPTIONS(tfa_check_opts, ctx), TFA_CLI_NET_OPTIONS(tfa_check_opts, net)
 
 /* What a recorder sees: everything the decision was made from. */
 typedef struct tfa_check_state {

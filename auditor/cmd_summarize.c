@@ -14,15 +14,14 @@
 
 typedef struct summarize_opts {
     const char *format;
-    const char *kind;
+    tfa_cli_inputs in;
     tfa_cli_net net;
 } summarize_opts;
 
 static const tfa_opt options[] = {
     {"format", 'f', TFA_OPT_CHOICE, offsetof(summarize_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
-    {"kind", 0, TFA_OPT_CHOICE, offsetof(summarize_opts, kind), "KIND",
-     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+    TFA_CLI_INPUT_OPTIONS(summarize_opts, in),
     TFA_CLI_NET_OPTIONS(summarize_opts, net),
 };
 
@@ -30,10 +29,13 @@ const tfa_cmd_spec tfa_cmd_summarize_spec = {
     "summarize",
     "[options] INPUT...",
     "Summarize plans, logs and states: kind, versions, change counts, drift",
-    "INPUT is a file, '-' for standard input, a directory or an archive, an\n"
-    "https:// URL, or tfc:[HOST/]run-ID (an HCP Terraform run's plan JSON and logs)\n"
-    "or tfc:[HOST/]ws-ID (a workspace's current health assessment). Kinds are\n"
-    "detected from content. The JSON format is a stable contract:\n"
+    "INPUT is a file, '-' for standard input, a directory (walked in name order,\n"
+    "links not followed), an archive (tar, tar.gz/bz2/xz/zst, zip, or a single\n"
+    "compressed file such as plan.json.gz, read in memory; members are named\n"
+    "ARCHIVE!PATH), an https:// URL, or tfc:[HOST/]run-ID (an HCP Terraform run's\n"
+    "plan JSON and logs) or tfc:[HOST/]ws-ID (a workspace's current assessment).\n"
+    "Kinds are detected from content; files of no known kind inside a directory\n"
+    "or archive are skipped with a note. The JSON format is a stable contract:\n"
     "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": "
     "{...}}]}\n",
     options,
@@ -128,7 +130,7 @@ static int print_json(const tfa_run *run)
 
 int tfa_cmd_summarize(int argc, char **argv)
 {
-    summarize_opts o = {"text", NULL, {NULL, 0}};
+    summarize_opts o = {"text", {NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_run *run = NULL;
     size_t i;
@@ -136,7 +138,7 @@ int tfa_cmd_summarize(int argc, char **argv)
 
     if (rc)
         goto done;
-    if ((rc = tfa_cli_load_inputs_net(&run, &args, o.kind, "summarize", &o.net)) != 0)
+    if ((rc = tfa_cli_load_net(&run, &args, &o.in, "summarize", &o.net)) != 0)
         goto done;
     if (strcmp(o.format, "json") == 0) {
         rc = print_json(run);

@@ -236,6 +236,24 @@ int tfa_run_add_note(tfa_run *run, unsigned input, const tfa_pos *pos, const cha
     return note->message ? 0 : TFA_ENOMEM;
 }
 
+int tfa_run_add_path_note(tfa_run *run, const char *path, const char *fmt, ...)
+{
+    char msg[TFA_ERROR_MESSAGE_MAX];
+    tfa_note *note;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    note = tfa_seq_push(&run->notes);
+    if (!note)
+        return TFA_ENOMEM;
+    note->input = TFA_NOTE_NO_INPUT;
+    note->path = tfa_run_strdup(run, path);
+    note->message = tfa_run_strdup(run, msg);
+    return note->path && note->message ? 0 : TFA_ENOMEM;
+}
+
 const char *tfa_run_strndup(tfa_run *run, const char *s, size_t len)
 {
     return tfa_arena_strndup(run->arena, s, len);

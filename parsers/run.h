@@ -21,6 +21,7 @@
 #ifndef TFA_RUN_H
 #define TFA_RUN_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -183,10 +184,13 @@ typedef struct tfa_lock {
 /* Something a reader noticed that is not an error: a newer minor format
  * version, a truncated final log line, a skipped file. */
 typedef struct tfa_note {
-    unsigned input;
+    unsigned input; /* TFA_NOTE_NO_INPUT when about a file that is no input */
     const char *message;
-    tfa_pos pos; /* line 0 when not about a position */
+    tfa_pos pos;      /* line 0 when not about a position */
+    const char *path; /* the skipped file or archive member; NULL when `input` says */
 } tfa_note;
+
+#define TFA_NOTE_NO_INPUT UINT_MAX
 
 /* Change counts, Terraform's arithmetic: add = create + replace, change =
  * update, destroy = delete + replace (managed resources only). */
