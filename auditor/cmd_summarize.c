@@ -59,6 +59,24 @@ static void plan_line(FILE *out, const tfa_counts *c, int no_changes)
     fputs(".\n", out);
 }
 
+/* A log's last summary, worded as Terraform prints it for its operation. */
+static void summary_line(FILE *out, const char *op, const tfa_counts *c, int no_changes)
+{
+    if (op && strcmp(op, "apply") == 0) {
+        fputs("  Apply complete! Resources: ", out);
+        if (c->import)
+            fprintf(out, "%ld imported, ", c->import);
+        fprintf(out, "%ld added, %ld changed, %ld destroyed", c->add, c->change, c->destroy);
+        if (c->forget)
+            fprintf(out, ", %ld forgotten", c->forget);
+        fputs(".\n", out);
+    } else if (op && strcmp(op, "destroy") == 0) {
+        fprintf(out, "  Destroy complete! Resources: %ld destroyed.\n", c->destroy);
+    } else {
+        plan_line(out, c, no_changes);
+    }
+}
+
 static void drift_line(FILE *out, long drift)
 {
     if (drift == 0)
@@ -96,7 +114,7 @@ static void text_input(FILE *out, const tfa_input *in)
     case TFA_KIND_TEXT_LOG:
         fprintf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
         if (in->log.has_counts)
-            plan_line(out, &in->log.counts, in->log.no_changes);
+            summary_line(out, in->log.operation, &in->log.counts, in->log.no_changes);
         drift_line(out, in->log.drift);
         fprintf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
                 in->log.applied, in->log.apply_errors);
