@@ -21,14 +21,8 @@ static int add_line(lines *l, tfa_buf *b)
     char *s;
     if (tfa_buf_status(b))
         return TFA_ENOMEM;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **v = tfa_realloc(l->v, cap * sizeof(*v));
-        if (!v)
-            return TFA_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (tfa_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) != 0)
+        return TFA_ENOMEM;
     if (!(s = tfa_buf_detach(b, NULL)))
         return TFA_ENOMEM;
     l->v[l->n++] = s;

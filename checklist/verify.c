@@ -60,14 +60,8 @@ int tfa_input_is_apply_side(const tfa_run *run, size_t input)
 static int push(side *s, const char *address, tfa_action action, int importing,
                 tfa_apply_status status)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        entry *e = tfa_realloc(s->e, cap * sizeof(*e));
-        if (!e)
-            return TFA_ENOMEM;
-        s->e = e;
-        s->cap = cap;
-    }
+    if (tfa_array_grow(&s->e, &s->cap, s->n + 1, sizeof(*s->e)) != 0)
+        return TFA_ENOMEM;
     s->e[s->n].address = address;
     s->e[s->n].action = action;
     s->e[s->n].importing = importing;
@@ -169,14 +163,8 @@ typedef struct builder {
 static int add_item(builder *b, tfa_verify_result *res, const char *address, tfa_verify_kind kind,
                     tfa_action planned, tfa_action applied)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        tfa_verify_item *it = tfa_realloc(b->items, cap * sizeof(*it));
-        if (!it)
-            return TFA_ENOMEM;
-        b->items = it;
-        b->cap = cap;
-    }
+    if (tfa_array_grow(&b->items, &b->cap, b->n + 1, sizeof(*b->items)) != 0)
+        return TFA_ENOMEM;
     b->items[b->n].address = address;
     b->items[b->n].kind = kind;
     b->items[b->n].planned = planned;

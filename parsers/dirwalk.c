@@ -27,14 +27,8 @@ static void names_release(name_list *ns)
 
 static int names_push(name_list *ns, const char *name)
 {
-    if (ns->n == ns->cap) {
-        size_t cap = ns->cap ? ns->cap * 2 : 32;
-        char **v = tfa_realloc(ns->v, cap * sizeof(*v));
-        if (!v)
-            return TFA_ENOMEM;
-        ns->v = v;
-        ns->cap = cap;
-    }
+    if (tfa_array_grow(&ns->v, &ns->cap, ns->n + 1, sizeof(*ns->v)) != 0)
+        return TFA_ENOMEM;
     if (!(ns->v[ns->n] = tfa_strdup(name)))
         return TFA_ENOMEM;
     ns->n++;
