@@ -159,11 +159,14 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
         goto done;
     }
     if ((rc = resolve_now(&c)) != 0 || (rc = load_human_inputs(&c)) != 0 ||
-        (rc = tfa_cli_load_inputs(&c.run, &c.args, c.o.kind, spec->name)) != 0 ||
-        (rc = evaluate(&c)) != 0)
+        (rc = tfa_cli_load_net(&c.run, &c.args, &c.o.in, spec->name, &c.o.net)) != 0 ||
+        (rc = tfa_cli_apply_context(c.run, &c.o.ctx, spec->name)) != 0 || (rc = evaluate(&c)) != 0)
         goto done;
-    if (record && (rc = record(c.verdict, payload)) != 0)
-        goto done;
+    if (record) {
+        tfa_check_state st = {spec, &c.o, c.cl, c.run, c.verdict, c.now};
+        if ((rc = record(&st, payload)) != 0)
+            goto done;
+    }
     warn_waivers(c.verdict);
     if ((rc = write_reports(&c)) == 0)
         rc = c.verdict->go ? TFA_EXIT_GO : TFA_EXIT_NOGO;

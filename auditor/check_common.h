@@ -6,8 +6,21 @@
 #ifndef TFA_CHECK_COMMON_H
 #define TFA_CHECK_COMMON_H
 
+#include "checklist.h"
+#include "cli_context.h"
+#include "cli_inputs.h"
+#include "cli_net.h"
 #include "opts.h"
 #include "verdict.h"
+
+/* Options only `gate` has (its recorder reads them). */
+typedef struct tfa_gate_opts {
+    const char *ledger;
+    const char *workspace, *window, *operator_name;
+    const char *git_repo, *git_branch, *git_dir, *rollout_plan;
+    const char *notify;
+    const char *archive_to;
+} tfa_gate_opts;
 
 typedef struct tfa_check_opts {
     const char *checklist;
@@ -17,8 +30,11 @@ typedef struct tfa_check_opts {
     const char *format;
     const char *output;
     const char *fill;
-    const char *kind;
+    tfa_cli_inputs in; /* --kind, --max-bytes */
     const char *now;
+    tfa_cli_context ctx; /* --approved, --expect, --iac-repo */
+    tfa_cli_net net;     /* --cacert, --verbose */
+    tfa_gate_opts gate;
 } tfa_check_opts;
 
 /* The option rows of both commands (each cmd_*.c owns its table, built
@@ -73,21 +89,29 @@ typedef struct tfa_check_opts {
          "OUT.md",                                                                                 \
          "write the checklist with results and evidence filled in",                                \
          NULL},                                                                                    \
-        {"kind",                                                                                   \
+        TFA_CLI_INPUT_OPTIONS(tfa_check_opts, in),                                                 \
+        {"now",                                                                                    \
          0,                                                                                        \
-         TFA_OPT_CHOICE,                                                                           \
-         offsetof(tfa_check_opts, kind),                                                           \
-         "KIND",                                                                                   \
-         "read every input as this kind instead of detecting it",                                  \
-         "plan|ui-log|text-log|state"},                                                            \
-    {                                                                                              \
-        "now", 0, TFA_OPT_STRING, offsetof(tfa_check_opts, now), "DATE",                           \
-            "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)", NULL \
-    }
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, now),                                                            \
+         "DATE",                                                                                   \
+         "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)",         \
+         NULL},                                                                                    \
+        TFA_CLI_CONTEXT_OPTIONS(tfa_check_opts, ctx), TFA_CLI_NET_OPTIONS(tfa_check_opts, net)
 
-/* Hands the verdict over (gate: to the ledger). Returns 0, or an exit
- * status after printing why. */
-typedef int (*tfa_check_recorder)(const tfa_verdict *v, void *payload);
+/* What a recorder sees: everything the decision was made from. */
+typedef struct tfa_check_state {
+    const tfa_cmd_spec *spec;
+    const tfa_check_opts *o;
+    const tfa_checklist *cl;
+    const tfa_run *run;
+    const tfa_verdict *verdict;
+    int64_t now;
+} tfa_check_state;
+
+/* Hands the verdict over (gate: to the ledger, git, a webhook). Returns 0,
+ * or an exit status after printing why. */
+typedef int (*tfa_check_recorder)(const tfa_check_state *st, void *payload);
 
 /* Parse argv with `spec`, evaluate, report; returns the exit status (0 GO,
  * 1 NO-GO, 2 usage, input or checklist error). `record` may be NULL. */

@@ -9,9 +9,29 @@
 #include "msg.h"
 #include "remote/load.h"
 
-int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
+int tfa_cli_parse_size(const char *s, uint64_t *out)
 {
-    return tfa_cli_load_inputs_net(out, paths, kind, cmd, NULL);
+    static const char units[] = "kmg";
+    unsigned long long n;
+    const char *u;
+    char *end;
+    int shift = 0;
+
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    n = strtoull(s, &end, 10);
+    if (errno != 0 || n == 0)
+        return -1;
+    if (*end) {
+        if (end[1] || !(u = strchr(units, *end | 0x20)))
+            return -1;
+        shift = 10 * (int)(u - units + 1);
+    }
+    if (n > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)n << shift;
+    return 0;
 }
 
 /* One INPUT: remote forms go to remote/load.h, with network settings made
@@ -27,8 +47,8 @@ static int load_one(tfa_run *run, const char *path, const tfa_load_options *lo, 
     return tfa_run_load_remote(run, path, lo, &nc->remote, err);
 }
 
-int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char *kind,
-                            const char *cmd, const tfa_cli_net *net)
+int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in,
+                     const char *cmd, const tfa_cli_net *net)
 {
     tfa_cli_net_ctx nc;
     int nc_ready = 0;
@@ -40,8 +60,11 @@ int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char 
 
     *out = NULL;
     tfa_error_init(&err);
-    if (kind && (lo.kind = tfa_kind_from_name(kind)) == TFA_KIND_UNKNOWN)
-        return tfa_msg_usage(cmd, "unknown kind '%s' (plan, ui-log, text-log, state)", kind);
+    if (in->kind && (lo.kind = tfa_kind_from_name(in->kind)) == TFA_KIND_UNKNOWN)
+        return tfa_msg_usage(cmd, "unknown kind '%s' (plan, ui-log, text-log, state)", in->kind);
+    if (in->max_bytes && tfa_cli_parse_size(in->max_bytes, &lo.limits.archive_total_bytes) != 0)
+        return tfa_msg_usage(cmd, "invalid value '%s' for --max-bytes (a size such as 512M or 8G)",
+                             in->max_bytes);
     if (tfa_run_new(&run) != 0)
         return tfa_msg_error("out of memory");
     for (i = 0; i < paths->n && rc == 0; i++)
@@ -55,4 +78,22 @@ int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char 
     tfa_msg_notes(run);
     *out = run;
     return 0;
+}
+
+int tfa_cli_load(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd)
+{
+    return tfa_cli_load_net(out, paths, in, cmd, NULL);
+}
+
+int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
+{
+    tfa_cli_inputs in = {kind, NULL};
+    return tfa_cli_load_net(out, paths, &in, cmd, NULL);
+}
+
+int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char *kind,
+                            const char *cmd, const tfa_cli_net *net)
+{
+    tfa_cli_inputs in = {kind, NULL};
+    return tfa_cli_load_net(out, paths, &in, cmd, net);
 }

@@ -14,11 +14,13 @@
 
 typedef struct diff_opts {
     const char *format;
+    tfa_cli_net net;
 } diff_opts;
 
 static const tfa_opt options[] = {
     {"format", 'f', TFA_OPT_CHOICE, offsetof(diff_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
+    TFA_CLI_NET_OPTIONS(diff_opts, net),
 };
 
 const tfa_cmd_spec tfa_cmd_diff_spec = {
@@ -83,19 +85,19 @@ static json_t *to_json(const tfa_plandiff_result *d, const char *pa, const char 
 }
 
 /* Load one plan into its own run. */
-static int load_one(tfa_run **run, const char *path)
+static int load_one(tfa_run **run, const char *path, const tfa_cli_net *net)
 {
     tfa_strlist one = {0};
     int rc;
     tfa_strlist_push(&one, path);
-    rc = tfa_cli_load_inputs(run, &one, "plan", "diff");
+    rc = tfa_cli_load_inputs_net(run, &one, "plan", "diff", net);
     tfa_strlist_release(&one);
     return rc;
 }
 
 int tfa_cmd_diff(int argc, char **argv)
 {
-    diff_opts o = {"text"};
+    diff_opts o = {"text", {NULL, 0}};
     tfa_strlist args = {0};
     tfa_run *a = NULL, *b = NULL;
     tfa_plandiff_result *d = NULL;
@@ -103,7 +105,8 @@ int tfa_cmd_diff(int argc, char **argv)
     size_t i;
     int rc = tfa_opts_parse(&tfa_cmd_diff_spec, argc, argv, &o, &args);
 
-    if (rc || (rc = load_one(&a, args.items[0])) != 0 || (rc = load_one(&b, args.items[1])) != 0)
+    if (rc || (rc = load_one(&a, args.items[0], &o.net)) != 0 ||
+        (rc = load_one(&b, args.items[1], &o.net)) != 0)
         goto done;
     if (tfa_plan_diff(a, b, &d) != 0 || tfa_plan_pin(a, pa) != 0 || tfa_plan_pin(b, pb) != 0) {
         rc = tfa_msg_error("out of memory");

@@ -12,7 +12,9 @@
 #include "render.h"
 
 typedef struct drift_opts {
-    const char *format, *kind, *expect;
+    const char *format, *expect;
+    tfa_cli_inputs in;
+    tfa_cli_net net;
 } drift_opts;
 
 static const tfa_opt options[] = {
@@ -20,8 +22,8 @@ static const tfa_opt options[] = {
      "output format: text (default) or json", "text|json"},
     {"expect", 0, TFA_OPT_CHOICE, offsetof(drift_opts, expect), "WHAT",
      "no-changes: the window expects no managed resource change either", "no-changes"},
-    {"kind", 0, TFA_OPT_CHOICE, offsetof(drift_opts, kind), "KIND",
-     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+    TFA_CLI_INPUT_OPTIONS(drift_opts, in),
+    TFA_CLI_NET_OPTIONS(drift_opts, net),
 };
 
 const tfa_cmd_spec tfa_cmd_drift_spec = {
@@ -80,13 +82,13 @@ static json_t *to_json(const tfa_run *run, const tfa_drift_result *d, int expect
 
 int tfa_cmd_drift(int argc, char **argv)
 {
-    drift_opts o = {"text", NULL, NULL};
+    drift_opts o = {"text", NULL, {NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_drift_result d;
     tfa_run *run = NULL;
     int rc = tfa_opts_parse(&tfa_cmd_drift_spec, argc, argv, &o, &args), expect_none;
 
-    if (rc || (rc = tfa_cli_load_inputs(&run, &args, o.kind, "drift")) != 0)
+    if (rc || (rc = tfa_cli_load_net(&run, &args, &o.in, "drift", &o.net)) != 0)
         goto done;
     expect_none = o.expect != NULL;
     tfa_drift_check(run, expect_none, &d);

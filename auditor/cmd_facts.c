@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "cli_context.h"
 #include "cli_inputs.h"
 #include "commands.h"
 #include "exit.h"
@@ -14,14 +15,17 @@
 
 typedef struct facts_opts {
     const char *format;
-    const char *kind;
+    tfa_cli_inputs in;
+    tfa_cli_context ctx;
+    tfa_cli_net net;
 } facts_opts;
 
 static const tfa_opt options[] = {
     {"format", 'f', TFA_OPT_CHOICE, offsetof(facts_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
-    {"kind", 0, TFA_OPT_CHOICE, offsetof(facts_opts, kind), "KIND",
-     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+    TFA_CLI_INPUT_OPTIONS(facts_opts, in),
+    TFA_CLI_CONTEXT_OPTIONS(facts_opts, ctx),
+    TFA_CLI_NET_OPTIONS(facts_opts, net),
 };
 
 const tfa_cmd_spec tfa_cmd_facts_spec = {
@@ -63,14 +67,15 @@ static int print(const tfa_run *run, int json)
 
 int tfa_cmd_facts(int argc, char **argv)
 {
-    facts_opts o = {"text", NULL};
+    facts_opts o = {"text", {NULL, NULL}, {NULL, NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_run *run = NULL;
     int rc = tfa_opts_parse(&tfa_cmd_facts_spec, argc, argv, &o, &args);
 
     if (rc)
         goto done;
-    if (args.n && (rc = tfa_cli_load_inputs(&run, &args, o.kind, "facts")) != 0)
+    if (args.n && ((rc = tfa_cli_load_net(&run, &args, &o.in, "facts", &o.net)) != 0 ||
+                   (rc = tfa_cli_apply_context(run, &o.ctx, "facts")) != 0))
         goto done;
     rc = print(run, strcmp(o.format, "json") == 0);
 done:

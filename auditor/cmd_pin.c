@@ -13,11 +13,13 @@
 
 typedef struct pin_opts {
     const char *format;
+    tfa_cli_net net;
 } pin_opts;
 
 static const tfa_opt options[] = {
     {"format", 'f', TFA_OPT_CHOICE, offsetof(pin_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
+    TFA_CLI_NET_OPTIONS(pin_opts, net),
 };
 
 const tfa_cmd_spec tfa_cmd_pin_spec = {
@@ -35,14 +37,14 @@ const tfa_cmd_spec tfa_cmd_pin_spec = {
 
 int tfa_cmd_pin(int argc, char **argv)
 {
-    pin_opts o = {"text"};
+    pin_opts o = {"text", {NULL, 0}};
     tfa_strlist args = {0};
     tfa_run *run = NULL;
     char pin[TFA_PIN_CHARS], hex[TFA_SHA256_HEX];
     const tfa_input *in;
     int rc = tfa_opts_parse(&tfa_cmd_pin_spec, argc, argv, &o, &args);
 
-    if (rc || (rc = tfa_cli_load_inputs(&run, &args, "plan", "pin")) != 0)
+    if (rc || (rc = tfa_cli_load_inputs_net(&run, &args, "plan", "pin", &o.net)) != 0)
         goto done;
     if ((rc = tfa_plan_pin(run, pin)) != 0) {
         rc = tfa_msg_error("out of memory");

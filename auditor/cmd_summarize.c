@@ -14,15 +14,14 @@
 
 typedef struct summarize_opts {
     const char *format;
-    const char *kind;
+    tfa_cli_inputs in;
     tfa_cli_net net;
 } summarize_opts;
 
 static const tfa_opt options[] = {
     {"format", 'f', TFA_OPT_CHOICE, offsetof(summarize_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
-    {"kind", 0, TFA_OPT_CHOICE, offsetof(summarize_opts, kind), "KIND",
-     "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},
+    TFA_CLI_INPUT_OPTIONS(summarize_opts, in),
     TFA_CLI_NET_OPTIONS(summarize_opts, net),
 };
 
@@ -30,10 +29,13 @@ const tfa_cmd_spec tfa_cmd_summarize_spec = {
     "summarize",
     "[options] INPUT...",
     "Summarize plans, logs and states: kind, versions, change counts, drift",
-    "INPUT is a file, '-' for standard input, a directory or an archive, an\n"
-    "https:// URL, or tfc:[HOST/]run-ID (an HCP Terraform run's plan JSON and logs)\n"
-    "or tfc:[HOST/]ws-ID (a workspace's current health assessment). Kinds are\n"
-    "detected from content. The JSON format is a stable contract:\n"
+    "INPUT is a file, '-' for standard input, a directory (walked in name order,\n"
+    "links not followed), an archive (tar, tar.gz/bz2/xz/zst, zip, or a single\n"
+    "compressed file such as plan.json.gz, read in memory; members are named\n"
+    "ARCHIVE!PATH), an https:// URL, or tfc:[HOST/]run-ID (an HCP Terraform run's\n"
+    "plan JSON and logs) or tfc:[HOST/]ws-ID (a workspace's current assessment).\n"
+    "Kinds are detected from content; files of no known kind inside a directory\n"
+    "or archive are skipped with a note. The JSON format is a stable contract:\n"
     "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": "
     "{...}}]}\n",
     options,
@@ -55,6 +57,24 @@ static void plan_line(FILE *out, const tfa_counts *c, int no_changes)
     if (c->forget)
         fprintf(out, ", %ld to forget", c->forget);
     fputs(".\n", out);
+}
+
+/* A log's last summary, worded as Terraform prints it for its operation. */
+static void summary_line(FILE *out, const char *op, const tfa_counts *c, int no_changes)
+{
+    if (op && strcmp(op, "apply") == 0) {
+        fputs("  Apply complete! Resources: ", out);
+        if (c->import)
+            fprintf(out, "%ld imported, ", c->import);
+        fprintf(out, "%ld added, %ld changed, %ld destroyed", c->add, c->change, c->destroy);
+        if (c->forget)
+            fprintf(out, ", %ld forgotten", c->forget);
+        fputs(".\n", out);
+    } else if (op && strcmp(op, "destroy") == 0) {
+        fprintf(out, "  Destroy complete! Resources: %ld destroyed.\n", c->destroy);
+    } else {
+        plan_line(out, c, no_changes);
+    }
 }
 
 static void drift_line(FILE *out, long drift)
@@ -94,7 +114,7 @@ static void text_input(FILE *out, const tfa_input *in)
     case TFA_KIND_TEXT_LOG:
         fprintf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
         if (in->log.has_counts)
-            plan_line(out, &in->log.counts, in->log.no_changes);
+            summary_line(out, in->log.operation, &in->log.counts, in->log.no_changes);
         drift_line(out, in->log.drift);
         fprintf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
                 in->log.applied, in->log.apply_errors);
@@ -128,7 +148,7 @@ static int print_json(const tfa_run *run)
 
 int tfa_cmd_summarize(int argc, char **argv)
 {
-    summarize_opts o = {"text", NULL, {NULL, 0}};
+    summarize_opts o = {"text", {NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_run *run = NULL;
     size_t i;
@@ -136,7 +156,7 @@ int tfa_cmd_summarize(int argc, char **argv)
 
     if (rc)
         goto done;
-    if ((rc = tfa_cli_load_inputs_net(&run, &args, o.kind, "summarize", &o.net)) != 0)
+    if ((rc = tfa_cli_load_net(&run, &args, &o.in, "summarize", &o.net)) != 0)
         goto done;
     if (strcmp(o.format, "json") == 0) {
         rc = print_json(run);

@@ -15,6 +15,8 @@
 typedef struct verify_opts {
     const char *format;
     tfa_strlist plans, applies;
+    tfa_cli_inputs in;
+    tfa_cli_net net;
 } verify_opts;
 
 static const tfa_opt options[] = {
@@ -24,6 +26,8 @@ static const tfa_opt options[] = {
      "the apply's -json or text log (repeatable)", NULL},
     {"format", 'f', TFA_OPT_CHOICE, offsetof(verify_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
+    TFA_CLI_INPUT_OPTIONS(verify_opts, in),
+    TFA_CLI_NET_OPTIONS(verify_opts, net),
 };
 
 const tfa_cmd_spec tfa_cmd_verify_apply_spec = {
@@ -113,7 +117,7 @@ static json_t *to_json(const tfa_verify_result *v)
 
 int tfa_cmd_verify_apply(int argc, char **argv)
 {
-    verify_opts o = {"text", {0}, {0}};
+    verify_opts o = {"text", {0}, {0}, {NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0}, all = {0};
     tfa_verify_result *v = NULL;
     tfa_run *run = NULL;
@@ -130,7 +134,7 @@ int tfa_cmd_verify_apply(int argc, char **argv)
         tfa_strlist_push(&all, o.plans.items[i]);
     for (i = 0; i < o.applies.n; i++)
         tfa_strlist_push(&all, o.applies.items[i]);
-    if ((rc = tfa_cli_load_inputs(&run, &all, NULL, "verify-apply")) != 0)
+    if ((rc = tfa_cli_load_net(&run, &all, &o.in, "verify-apply", &o.net)) != 0)
         goto done;
     if (tfa_verify_apply(run, &v) != 0) {
         rc = tfa_msg_error("out of memory");

@@ -46,6 +46,14 @@ int tfa_msg_from_error(const tfa_error *err)
     return TFA_EXIT_USAGE;
 }
 
+void tfa_msg_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(NULL, fmt, ap);
+    va_end(ap);
+}
+
 void tfa_msg_warn(const char *fmt, ...)
 {
     va_list ap;
@@ -65,7 +73,7 @@ void tfa_msg_notes(const tfa_run *run)
     for (i = 0; i < tfa_run_note_count(run); i++) {
         const tfa_note *n = tfa_run_note(run, i);
         const tfa_input *in = tfa_run_input(run, n->input);
-        const char *path = in ? in->path : "";
+        const char *path = n->path ? n->path : in ? in->path : "";
         if (n->pos.line)
             fprintf(stderr, "tfaudit: %s:%lu:%lu: note: %s\n", path, n->pos.line, n->pos.column,
                     n->message);

@@ -16,6 +16,9 @@ int tfa_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tfa_msg_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "tfaudit: SOURCE:LINE:COL: MESSAGE" from a tfa_error; returns TFA_EXIT_USAGE. */
 int tfa_msg_from_error(const tfa_error *err);
+/* "tfaudit: MESSAGE": what a command did besides its result (a record
+ * written, a commit made), for logs; the result itself goes to stdout. */
+void tfa_msg_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "tfaudit: warning: MESSAGE". */
 void tfa_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "tfaudit: MESSAGE" for --verbose progress; the caller has redacted it. */

@@ -10,14 +10,8 @@
 
 int tfa_strlist_push(tfa_strlist *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        const char **items = tfa_realloc(l->items, cap * sizeof(*items));
-        if (!items)
-            return TFA_ENOMEM;
-        l->items = items;
-        l->cap = cap;
-    }
+    if (tfa_array_grow(&l->items, &l->cap, l->n + 1, sizeof(*l->items)) != 0)
+        return TFA_ENOMEM;
     l->items[l->n++] = s;
     return 0;
 }

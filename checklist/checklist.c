@@ -11,6 +11,7 @@
  */
 #include "util/compat.h"
 
+#include "builtin.h"
 #include "checklist.h"
 #include "expr.h"
 #include "suggest.h"
@@ -309,6 +310,18 @@ static int parse_tail(const line *l, size_t i, tfa_item *it)
         if (!(it->expr_text = copy(cl, l->p + cs, ce - cs)))
             return tfa_error_oom(l->err);
         i = after;
+    } else if (word_at(l, i, "builtin")) {
+        const char *expr = tfa_builtin_expr(it->id);
+        if (!expr)
+            return fail_at(l, i, "'%s' is not a built-in requirement (%s)", it->id,
+                           tfa_builtin_names());
+        rc = tfa_expr_parse(&e, cl->arena, expr, strlen(expr), cl->name, l->no,
+                            (unsigned long)i + 1, l->err);
+        if (rc)
+            return rc;
+        it->expr = e;
+        it->expr_text = expr; /* static: lives as long as the program */
+        i += strlen("builtin");
     } else {
         it->manual = 1;
         i += strlen("manual");
@@ -342,6 +355,32 @@ static int parse_tail(const line *l, size_t i, tfa_item *it)
     return 0;
 }
 
+/* "Title (soft)" on a built-in named by its id alone: the level ends the
+ * title. */
+static void id_only_level(const line *l, tfa_item *it, size_t *end)
+{
+    static const struct {
+        const char *text;
+        tfa_level level;
+    } levels[] = {
+        {"(hard)", TFA_LEVEL_HARD}, {"(soft)", TFA_LEVEL_SOFT}, {"(advisory)", TFA_LEVEL_ADVISORY}};
+    size_t e = *end, k, n;
+
+    while (e > 0 && is_space(l->p[e - 1]))
+        e--;
+    for (k = 0; k < TFA_ARRAY_SIZE(levels); k++) {
+        n = strlen(levels[k].text);
+        if (e >= n && memcmp(l->p + e - n, levels[k].text, n) == 0) {
+            it->level = levels[k].level;
+            e -= n;
+            while (e > 0 && is_space(l->p[e - 1]))
+                e--;
+            *end = e;
+            return;
+        }
+    }
+}
+
 /* Find the colon that ends the title: the first one (outside code spans)
  * followed by a code span or `manual` whose tail parses. */
 static int split_title(const line *l, size_t i, tfa_item *it, size_t *colon)
@@ -361,7 +400,8 @@ static int split_title(const line *l, size_t i, tfa_item *it, size_t *colon)
         }
         if (l->p[i] == ':') {
             j = skip_spaces(l, i + 1);
-            if (j < l->len && (l->p[j] == '`' || word_at(l, j, "manual"))) {
+            if (j < l->len &&
+                (l->p[j] == '`' || word_at(l, j, "manual") || word_at(l, j, "builtin"))) {
                 tfa_error attempt;
                 tfa_error_init(&attempt);
                 it->expr = NULL;
@@ -388,7 +428,23 @@ static int split_title(const line *l, size_t i, tfa_item *it, size_t *colon)
         *l->err = first;
         return first.status;
     }
-    return fail_at(l, l->len, "expected ': `expression`' or ': manual' after the title");
+    if (tfa_builtin_expr(it->id)) {
+        /* a built-in named by its id alone: the whole rest is the title */
+        const char *expr = tfa_builtin_expr(it->id);
+        const tfa_expr *e = NULL;
+        int rc2 =
+            tfa_expr_parse(&e, l->cl->arena, expr, strlen(expr), l->cl->name, l->no, 1, l->err);
+        if (rc2)
+            return rc2;
+        it->expr = e;
+        it->expr_text = expr;
+        it->manual = 0, it->level = TFA_LEVEL_HARD;
+        *colon = l->len;
+        id_only_level(l, it, colon);
+        return 0;
+    }
+    return fail_at(l, l->len,
+                   "expected ': `expression`', ': manual' or ': builtin' after the title");
 }
 
 static slot *push_item(tfa_checklist *cl, const line *l)

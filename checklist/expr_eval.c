@@ -43,6 +43,27 @@ static const char *dup(ctx *c, const char *s)
     return tfa_arena_strdup(c->arena, s ? s : "(unnamed)");
 }
 
+/* tfa_fact_detail_fn: copy a detail line into the last fact read. */
+static int add_detail(void *payload, const char *line)
+{
+    ctx *c = payload;
+    tfa_fact_read *r = &c->ev->facts[c->ev->n_facts - 1];
+    const char **d;
+
+    if (!r->details) {
+        r->details = tfa_arena_alloc(c->arena, (TFA_FACT_DETAILS + 2) * sizeof(*r->details));
+        if (!r->details)
+            return TFA_ENOMEM;
+    }
+    if (r->n_details >= TFA_FACT_DETAILS + 2) /* the lines, a summary, "and N more" */
+        return 0;
+    d = (const char **)(uintptr_t)r->details;
+    if (!(d[r->n_details] = tfa_arena_strdup(c->arena, line)))
+        return TFA_ENOMEM;
+    r->n_details++;
+    return 0;
+}
+
 static int record_fact(ctx *c, const tfa_fact *f, int present, const tfa_value *v, const char *why)
 {
     tfa_evidence *ev = c->ev;
@@ -60,6 +81,8 @@ static int record_fact(ctx *c, const tfa_fact *f, int present, const tfa_value *
     r->value = present ? *v : tfa_value_null();
     if (present && v->type == TFA_V_STR && !(r->value.s = dup(c, v->s)))
         return TFA_ENOMEM;
+    if (present)
+        return tfa_fact_explain(f, c->run, add_detail, c);
     return 0;
 }
 

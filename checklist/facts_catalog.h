@@ -40,6 +40,17 @@ const char *tfa_fact_doc(const tfa_fact *f);
  */
 int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why);
 
+/*
+ * Lines that explain a fact's value for `run`: the differences behind
+ * apply.matches_plan, the drifted resources behind drift.free, the digests
+ * behind plan.pinned. At most TFA_FACT_DETAILS lines, each handed to `add`
+ * (which copies it). Facts without an explanation add nothing. 0 or
+ * TFA_ENOMEM.
+ */
+#define TFA_FACT_DETAILS 20
+typedef int (*tfa_fact_detail_fn)(void *payload, const char *line);
+int tfa_fact_explain(const tfa_fact *f, const tfa_run *run, tfa_fact_detail_fn add, void *payload);
+
 typedef enum tfa_coll {
     TFA_COLL_CHANGES = 0, /* plan resource changes */
     TFA_COLL_DRIFT,       /* resources changed outside Terraform */

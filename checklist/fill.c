@@ -73,21 +73,8 @@ static void block(tfa_buf *out, const tfa_verdict *v, const tfa_result *r, size_
     tfa_time_format(v->now, when);
     pad(out, ind);
     tfa_buf_printf(out, "- tfaudit: **%s** (%s)%s", tfa_item_status_name(r->status), when, eol);
-    for (i = 0; i < r->evidence.n_facts; i++) {
-        const tfa_fact_read *f = &r->evidence.facts[i];
-        pad(out, ind + 2);
-        tfa_buf_puts(out, "- ");
-        tfa_md_code(out, f->name);
-        if (f->present) {
-            tfa_buf_puts(out, " = ");
-            tfa_md_value(out, &f->value);
-        } else {
-            tfa_buf_puts(out, ": no value (");
-            tfa_md_text(out, f->why);
-            tfa_buf_putc(out, ')');
-        }
-        tfa_buf_puts(out, eol);
-    }
+    for (i = 0; i < r->evidence.n_facts; i++)
+        tfa_md_fact(out, &r->evidence.facts[i], ind + 2, eol);
     for (i = 0; i < r->evidence.n_queries; i++) {
         const tfa_query_read *q = &r->evidence.queries[i];
         pad(out, ind + 2);

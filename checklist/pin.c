@@ -4,6 +4,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "pin.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -19,14 +21,8 @@ static int add_line(lines *l, tfa_buf *b)
     char *s;
     if (tfa_buf_status(b))
         return TFA_ENOMEM;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **v = tfa_realloc(l->v, cap * sizeof(*v));
-        if (!v)
-            return TFA_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (tfa_array_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) != 0)
+        return TFA_ENOMEM;
     if (!(s = tfa_buf_detach(b, NULL)))
         return TFA_ENOMEM;
     l->v[l->n++] = s;
@@ -107,7 +103,7 @@ int tfa_plan_pin(const tfa_run *run, char out[TFA_PIN_CHARS])
     if (rc == 0 && plans == 0)
         rc = TFA_ENOTFOUND;
     if (rc == 0) {
-        qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+        tfa_sort(l.v, l.n, sizeof(*l.v), cmp_str);
         tfa_sha256_init(&sha);
         tfa_sha256_update(&sha, "tfaudit plan pin v1\n", 20);
         for (i = 0; i < l.n; i++) {

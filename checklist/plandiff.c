@@ -4,6 +4,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "plandiff.h"
 #include "util/alloc.h"
 
@@ -39,7 +41,7 @@ static const tfa_change **sorted_changes(const tfa_run *run, size_t *n)
         if (c->action != TFA_ACTION_NOOP || c->prev_address || c->importing)
             v[(*n)++] = c;
     }
-    qsort(v, *n, sizeof(*v), cmp_change);
+    tfa_sort(v, *n, sizeof(*v), cmp_change);
     return v;
 }
 

@@ -222,3 +222,24 @@ void tfa_md_value(tfa_buf *out, const tfa_value *v)
     tfa_md_code(out, b.ptr);
     tfa_scratch_release(out, &b);
 }
+
+void tfa_md_fact(tfa_buf *out, const tfa_fact_read *f, size_t indent, const char *eol)
+{
+    size_t j;
+    tfa_buf_printf(out, "%*s- ", (int)indent, "");
+    tfa_md_code(out, f->name);
+    if (f->present) {
+        tfa_buf_puts(out, " = ");
+        tfa_md_value(out, &f->value);
+    } else {
+        tfa_buf_puts(out, ": no value (");
+        tfa_md_text(out, f->why);
+        tfa_buf_putc(out, ')');
+    }
+    tfa_buf_puts(out, eol);
+    for (j = 0; j < f->n_details; j++) {
+        tfa_buf_printf(out, "%*s- ", (int)indent + 2, "");
+        tfa_md_text(out, f->details[j]);
+        tfa_buf_puts(out, eol);
+    }
+}

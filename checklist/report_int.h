@@ -36,6 +36,10 @@ void tfa_md_text(tfa_buf *out, const char *s);
 void tfa_md_title(tfa_buf *out, const char *s);
 void tfa_md_code(tfa_buf *out, const char *s);
 void tfa_md_value(tfa_buf *out, const tfa_value *v);
+/* A fact read as a Markdown bullet, `indent` spaces in, lines ended by `eol`
+ * ("\n" or the checklist's "\r\n"): "- `name` = value" or "- `name`: no
+ * value (why)", then its detail lines as bullets two spaces deeper. */
+void tfa_md_fact(tfa_buf *out, const tfa_fact_read *f, size_t indent, const char *eol);
 
 /* JSON of a value, and a JSON string that survives invalid UTF-8 (bytes
  * replaced by U+FFFD); both NULL on out-of-memory. */

@@ -138,6 +138,13 @@ static json_t *facts_json(const tfa_evidence *ev, int *bad)
         put(o, "name", tfa_json_str(f->name), bad);
         put(o, "value", f->present ? value_json(&f->value, bad) : json_null(), bad);
         put(o, "missing", str_or_null(f->present ? NULL : f->why), bad);
+        if (f->n_details) {
+            json_t *d = json_array();
+            size_t j;
+            for (j = 0; j < f->n_details; j++)
+                push(d, tfa_json_str(f->details[j]), bad);
+            put(o, "details", d, bad);
+        }
         push(a, o, bad);
     }
     return a;

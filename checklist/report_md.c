@@ -93,20 +93,8 @@ static void evidence(tfa_buf *out, const tfa_result *r)
         tfa_buf_printf(out, " (%s)", tfa_level_name(it->level));
     }
     tfa_buf_puts(out, r->blocks ? ", **blocks**\n\n" : "\n\n");
-    for (i = 0; i < r->evidence.n_facts; i++) {
-        const tfa_fact_read *f = &r->evidence.facts[i];
-        tfa_buf_puts(out, "- ");
-        tfa_md_code(out, f->name);
-        if (f->present) {
-            tfa_buf_puts(out, " = ");
-            tfa_md_value(out, &f->value);
-        } else {
-            tfa_buf_puts(out, ": no value (");
-            tfa_md_text(out, f->why);
-            tfa_buf_putc(out, ')');
-        }
-        tfa_buf_putc(out, '\n');
-    }
+    for (i = 0; i < r->evidence.n_facts; i++)
+        tfa_md_fact(out, &r->evidence.facts[i], 0, "\n");
     for (i = 0; i < r->evidence.n_queries; i++) {
         const tfa_query_read *q = &r->evidence.queries[i];
         tfa_buf_puts(out, "- ");

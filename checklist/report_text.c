@@ -63,6 +63,8 @@ static void item_block(tfa_buf *out, const tfa_result *r, int color)
         tfa_buf_puts(out, pad);
         tfa_ev_fact(out, &r->evidence.facts[i]);
         tfa_buf_putc(out, '\n');
+        for (j = 0; j < r->evidence.facts[i].n_details; j++)
+            tfa_buf_printf(out, "%s  - %s\n", pad, r->evidence.facts[i].details[j]);
     }
     for (i = 0; i < r->evidence.n_queries; i++) {
         const tfa_query_read *q = &r->evidence.queries[i];

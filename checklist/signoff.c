@@ -91,13 +91,8 @@ int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, 
                              key);
     if (tfa_signoffs_find(s, key))
         return tfa_error_set(err, TFA_EUSAGE, "item '%s' is signed off twice", key);
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        tfa_signoff *n = tfa_realloc(s->items, cap * sizeof(*n));
-        if (!n)
-            return tfa_error_oom(err);
-        s->items = n, s->cap = cap;
-    }
+    if (tfa_array_grow(&s->items, &s->cap, s->n + 1, sizeof(*s->items)) != 0)
+        return tfa_error_oom(err);
     x = &s->items[s->n];
     x->item = tfa_arena_strdup(s->arena, key);
     x->name = tfa_arena_strndup(s->arena, name, name_len);

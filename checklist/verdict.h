@@ -55,8 +55,10 @@ const char *tfa_item_status_name(tfa_item_status s);
 typedef struct tfa_fact_read {
     const char *name;
     int present;
-    tfa_value value; /* when present */
-    const char *why; /* when not: e.g. "no apply log among the inputs" */
+    tfa_value value;            /* when present */
+    const char *why;            /* when not: e.g. "no apply log among the inputs" */
+    const char *const *details; /* lines explaining the value (tfa_fact_explain) */
+    size_t n_details;
 } tfa_fact_read;
 
 /* A collection query an item ran. */

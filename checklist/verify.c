@@ -7,6 +7,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "util/alloc.h"
 #include "verify.h"
 
@@ -58,14 +60,8 @@ int tfa_input_is_apply_side(const tfa_run *run, size_t input)
 static int push(side *s, const char *address, tfa_action action, int importing,
                 tfa_apply_status status)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        entry *e = tfa_realloc(s->e, cap * sizeof(*e));
-        if (!e)
-            return TFA_ENOMEM;
-        s->e = e;
-        s->cap = cap;
-    }
+    if (tfa_array_grow(&s->e, &s->cap, s->n + 1, sizeof(*s->e)) != 0)
+        return TFA_ENOMEM;
     s->e[s->n].address = address;
     s->e[s->n].action = action;
     s->e[s->n].importing = importing;
@@ -167,14 +163,8 @@ typedef struct builder {
 static int add_item(builder *b, tfa_verify_result *res, const char *address, tfa_verify_kind kind,
                     tfa_action planned, tfa_action applied)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        tfa_verify_item *it = tfa_realloc(b->items, cap * sizeof(*it));
-        if (!it)
-            return TFA_ENOMEM;
-        b->items = it;
-        b->cap = cap;
-    }
+    if (tfa_array_grow(&b->items, &b->cap, b->n + 1, sizeof(*b->items)) != 0)
+        return TFA_ENOMEM;
     b->items[b->n].address = address;
     b->items[b->n].kind = kind;
     b->items[b->n].planned = planned;
@@ -265,8 +255,8 @@ int tfa_verify_apply(const tfa_run *run, tfa_verify_result **out)
     if (!res || collect_plan(run, &plan, &res->has_plan) ||
         collect_apply(run, &apply, &res->has_apply))
         goto done;
-    qsort(plan.e, plan.n, sizeof(entry), cmp_entry);
-    qsort(apply.e, apply.n, sizeof(entry), cmp_entry);
+    tfa_sort(plan.e, plan.n, sizeof(entry), cmp_entry);
+    tfa_sort(apply.e, apply.n, sizeof(entry), cmp_entry);
     while (i < plan.n || j < apply.n) {
         int c = i == plan.n ? 1 : j == apply.n ? -1 : strcmp(plan.e[i].address, apply.e[j].address);
         const char *address = c <= 0 ? plan.e[i].address : apply.e[j].address;
@@ -282,7 +272,7 @@ int tfa_verify_apply(const tfa_run *run, tfa_verify_result **out)
         if (judge(&b, res, address, c <= 0 ? &gp : NULL, c >= 0 ? &ga : NULL))
             goto done;
     }
-    qsort(b.items, b.n, sizeof(*b.items), cmp_item);
+    tfa_sort(b.items, b.n, sizeof(*b.items), cmp_item);
     compare_counts(run, res);
     res->items = b.items;
     res->n_items = b.n;

@@ -72,13 +72,8 @@ static int add(tfa_waivers *w, const char *const f[W_FIELDS], const size_t len[W
                         s[W_ITEM], w->items[i].line);
     if (w->n == TFA_LIMIT_CHECKLIST_ITEMS)
         return fail(w, line, 1, err, "more than %d waivers", TFA_LIMIT_CHECKLIST_ITEMS);
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 16;
-        tfa_waiver *n = tfa_realloc(w->items, cap * sizeof(*n));
-        if (!n)
-            return tfa_error_oom(err);
-        w->items = n, w->cap = cap;
-    }
+    if (tfa_array_grow(&w->items, &w->cap, w->n + 1, sizeof(*w->items)) != 0)
+        return tfa_error_oom(err);
     x = &w->items[w->n++];
     x->item = s[W_ITEM], x->owner = s[W_OWNER], x->expires = s[W_EXPIRES], x->reason = s[W_REASON];
     x->expires_day = day;

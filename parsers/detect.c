@@ -8,6 +8,7 @@
 #include "util/compat.h"
 
 #include "detect.h"
+#include "readers.h"
 #include "scan.h"
 #include "text_markers.h"
 
@@ -42,31 +43,15 @@ typedef struct json_vote {
 
 static void vote_key(json_vote *v, const tfa_token *k)
 {
-    static const char *const plan_keys[] = {"planned_values",
-                                            "resource_changes",
-                                            "resource_drift",
-                                            "output_changes",
-                                            "prior_state",
-                                            "configuration",
-                                            "plan_format_version",
-                                            "relevant_attributes",
-                                            "variables",
-                                            "applyable",
-                                            "complete",
-                                            "errored",
-                                            "deferred_changes",
-                                            "action_invocations",
-                                            "timestamp"};
     static const char *const state_keys[] = {"values",  "lineage",   "serial",        "version",
                                              "modules", "resources", "check_results", "outputs"};
     static const char *const ui_keys[] = {"@level", "@message", "@module", "@timestamp", "type"};
     size_t i;
 
-    for (i = 0; i < TFA_ARRAY_SIZE(plan_keys); i++)
-        if (tfa_token_is(k, plan_keys[i])) {
-            v->plan++;
-            return;
-        }
+    if (tfa_plan_is_plan_key(k)) {
+        v->plan++;
+        return;
+    }
     for (i = 0; i < TFA_ARRAY_SIZE(state_keys); i++)
         if (tfa_token_is(k, state_keys[i])) {
             v->state++;

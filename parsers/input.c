@@ -2,13 +2,18 @@
  * input.c - detect an input's kind and hand it to its reader (see input.h).
  *
  * This file only routes bytes: detection lives in detect.c, formats in their
- * readers. It also owns what every input gets regardless of kind: size,
- * SHA-256 and encoding, taken from the stream after the reader is done.
+ * readers, archives in archive.c and directories in dirwalk.c. It also owns
+ * what every input gets regardless of kind: size, SHA-256 and encoding,
+ * taken from the stream after the reader is done.
  */
 #include "util/compat.h"
 
+#include <sys/stat.h>
+
+#include "archive_load.h"
 #include "detect.h"
-#include "input.h"
+#include "dirwalk.h"
+#include "load.h"
 #include "readers.h"
 
 typedef int (*reader_fn)(const tfa_read_ctx *ctx);
@@ -29,8 +34,10 @@ static reader_fn reader_for(tfa_kind kind)
     }
 }
 
-/* Decide the kind of a non-archive stream. */
-static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *kind, tfa_error *err)
+/* Decide the kind of a document stream. TFA_KIND_UNKNOWN with `why` set when
+ * it is empty or of no known kind. */
+static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *kind,
+                       const char **why, tfa_error *err)
 {
     const char *head;
     size_t len, i;
@@ -41,25 +48,30 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
     for (i = 0;
          i < len && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'); i++)
         ;
+    *kind = TFA_KIND_UNKNOWN;
     if (i == len && tfa_stream_head_is_all(in)) {
-        tfa_error_set_source(err, tfa_stream_name(in));
-        return tfa_error_set(err, TFA_EINPUT, "empty input");
+        *why = "empty";
+        return 0;
     }
     *kind = opts->kind;
     if (*kind == TFA_KIND_UNKNOWN &&
         tfa_detect_kind(head, len, tfa_stream_head_is_all(in), kind) != 0)
         return tfa_error_oom(err);
-    if (*kind == TFA_KIND_UNKNOWN) {
-        tfa_error_set_source(err, tfa_stream_name(in));
-        return tfa_error_set(err, TFA_EINPUT,
-                             "not a Terraform plan, state or log (use --kind to force one)");
-    }
+    *why = "not a Terraform plan, state or log";
     return 0;
 }
 
-int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts, tfa_error *err)
+int tfa_load_skip(tfa_load *ld, const char *path, const char *why, tfa_error *err)
+{
+    if (tfa_run_add_path_note(ld->run, path, "skipped: %s", why) != 0)
+        return tfa_error_oom(err);
+    return 0;
+}
+
+int tfa_load_stream(tfa_load *ld, tfa_stream *in, tfa_error *err)
 {
     const unsigned char *raw;
+    const char *why = NULL;
     tfa_read_ctx ctx;
     tfa_input *input;
     tfa_kind kind;
@@ -68,19 +80,25 @@ int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *op
 
     if ((rc = tfa_stream_peek_raw(in, &raw, &len, err)) != 0)
         return rc;
-    if (tfa_detect_container(raw, len) == TFA_CONTAINER_ARCHIVE) {
-        tfa_error_set_source(err, tfa_stream_name(in));
-        return tfa_error_set(err, TFA_EINPUT, "archive inputs are not readable yet");
-    }
-    if ((rc = stream_kind(in, opts, &kind, err)) != 0)
+    if (tfa_detect_container(raw, len) == TFA_CONTAINER_ARCHIVE)
+        return tfa_archive_load(ld, in, err);
+    if ((rc = stream_kind(in, ld->opts, &kind, &why, err)) != 0)
         return rc;
-    input = tfa_run_push_input(run, tfa_stream_name(in), kind);
+    if (kind == TFA_KIND_UNKNOWN) {
+        if (ld->member)
+            return tfa_load_skip(ld, tfa_stream_name(in), why, err);
+        tfa_error_set_source(err, tfa_stream_name(in));
+        if (strcmp(why, "empty") == 0)
+            return tfa_error_set(err, TFA_EINPUT, "empty input");
+        return tfa_error_set(err, TFA_EINPUT, "%s (use --kind to force one)", why);
+    }
+    input = tfa_run_push_input(ld->run, tfa_stream_name(in), kind);
     if (!input)
         return tfa_error_oom(err);
-    ctx.run = run;
-    ctx.input = (unsigned)(tfa_run_input_count(run) - 1);
+    ctx.run = ld->run;
+    ctx.input = (unsigned)(tfa_run_input_count(ld->run) - 1);
     ctx.in = in;
-    ctx.limits = &opts->limits;
+    ctx.limits = &ld->opts->limits;
     ctx.err = err;
     if ((rc = reader_for(kind)(&ctx)) != 0 || (rc = tfa_stream_drain(in, err)) != 0)
         return rc;
@@ -90,12 +108,31 @@ int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *op
     return 0;
 }
 
+int tfa_load_require_input(tfa_load *ld, const char *path, const char *what, tfa_error *err)
+{
+    if (ld->member || tfa_run_input_count(ld->run) > ld->inputs_at_start)
+        return 0;
+    tfa_error_set_source(err, path);
+    return tfa_error_set(err, TFA_EINPUT, "no Terraform plan, state or log in this %s", what);
+}
+
+int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts, tfa_error *err)
+{
+    tfa_load ld = {run, opts, 0, 0, 0, 0, tfa_run_input_count(run)};
+    return tfa_load_stream(&ld, in, err);
+}
+
 int tfa_run_load(tfa_run *run, const char *path, const tfa_load_options *opts, tfa_error *err)
 {
+    tfa_load ld = {run, opts, 0, 0, 0, 0, tfa_run_input_count(run)};
     tfa_stream *in = NULL;
-    int rc = tfa_stream_open_path(&in, path, err);
-    if (rc == 0)
-        rc = tfa_run_load_stream(run, in, opts, err);
+    struct stat st;
+    int rc;
+
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return tfa_dir_load(&ld, path, err);
+    if ((rc = tfa_stream_open_path(&in, path, err)) == 0)
+        rc = tfa_load_stream(&ld, in, err);
     tfa_stream_free(in);
     return rc;
 }

@@ -6,7 +6,7 @@
 #include "jsonread.h"
 #include "util/hash.h"
 
-static const char *tok_name(tfa_tok t)
+const char *tfa_json_tok_name(tfa_tok t)
 {
     switch (t) {
     case TFA_TOK_OBJ:
@@ -31,7 +31,7 @@ static int wrong_type(tfa_scan *s, const tfa_token *t, const char *what, const c
                       tfa_error *err)
 {
     return tfa_scan_fail(s, err, &t->pos, TFA_EINPUT, "\"%s\" must be %s, not %s", what, want,
-                         tok_name(t->type));
+                         tfa_json_tok_name(t->type));
 }
 
 int tfa_json_string(tfa_scan *s, const tfa_token *t, const char *what, tfa_buf *out, tfa_error *err)
@@ -92,13 +92,25 @@ int tfa_json_bool(tfa_scan *s, const tfa_token *t, const char *what, int *out, t
     return 1;
 }
 
+int tfa_json_open(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err)
+{
+    int rc = tfa_scan_next(s, t, err);
+    if (rc)
+        return rc;
+    if (t->type == TFA_TOK_NULL)
+        return 0;
+    if (t->type != type)
+        return wrong_type(s, t, what, tfa_json_tok_name(type), err);
+    return 1;
+}
+
 int tfa_json_expect(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err)
 {
     int rc = tfa_scan_next(s, t, err);
     if (rc)
         return rc;
     if (t->type != type)
-        return wrong_type(s, t, what, tok_name(type), err);
+        return wrong_type(s, t, what, tfa_json_tok_name(type), err);
     return 0;
 }
 

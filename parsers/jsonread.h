@@ -22,6 +22,14 @@ int tfa_json_integer(tfa_scan *s, const tfa_token *t, const char *what, long lon
 /* Read the value token `t` as a boolean. 1 = boolean, 0 = null. */
 int tfa_json_bool(tfa_scan *s, const tfa_token *t, const char *what, int *out, tfa_error *err);
 
+/* "an object", "an array", "a string", "a number", "a boolean", "null". */
+const char *tfa_json_tok_name(tfa_tok type);
+
+/* Read the next token as an optional container: 1 when it opens `type`
+ * (TFA_TOK_OBJ or TFA_TOK_ARR), 0 when it is null, else TFA_EINPUT naming
+ * `what`. */
+int tfa_json_open(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err);
+
 /* Read the next token and require it to be `type` (`what` names it). */
 int tfa_json_expect(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err);
 

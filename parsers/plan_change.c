@@ -227,12 +227,8 @@ static int read_importing(plan_reader *r)
     tfa_token t, v;
     int rc;
 
-    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_OBJ, "importing", r->err)) <= 0)
         return rc;
-    if (t.type == TFA_TOK_NULL)
-        return 0;
-    if (t.type != TFA_TOK_OBJ)
-        return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "\"importing\" must be an object");
     r->importing = 1;
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)

@@ -218,12 +218,10 @@ static int read_change_list(plan_reader *r, tfa_list list)
     tfa_token t;
     int rc;
 
-    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+    static const char *const names[] = {"resource_changes", "resource_drift", "planned",
+                                        "deferred_changes"};
+    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_ARR, names[list], r->err)) <= 0)
         return rc;
-    if (t.type == TFA_TOK_NULL)
-        return 0;
-    if (t.type != TFA_TOK_ARR)
-        return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "expected an array of resource changes");
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
             return rc;
@@ -283,13 +281,9 @@ static int read_named(plan_reader *r, int outputs)
     tfa_variable *var;
     int rc;
 
-    if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
+    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_OBJ, outputs ? "output_changes" : "variables",
+                            r->err)) <= 0)
         return rc;
-    if (t.type == TFA_TOK_NULL)
-        return 0;
-    if (t.type != TFA_TOK_OBJ)
-        return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "\"%s\" must be an object",
-                              outputs ? "output_changes" : "variables");
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
             return rc;
@@ -354,8 +348,9 @@ static int read_tristate(plan_reader *r, const tfa_token *v, const char *what, t
     return 0;
 }
 
-/* Keys that only a plan document has (format and tool versions do not count). */
-static int is_plan_key(const tfa_token *k)
+/* Keys that only a plan document has (format and tool versions do not
+ * count); detection votes with the same list. */
+int tfa_plan_is_plan_key(const tfa_token *k)
 {
     static const char *const keys[] = {"planned_values",
                                        "resource_changes",
@@ -453,7 +448,7 @@ static int read_document(plan_reader *r, const tfa_token *open)
             return rc;
         if (k.type == TFA_TOK_OBJ_END)
             break;
-        plan_keys += is_plan_key(&k);
+        plan_keys += tfa_plan_is_plan_key(&k);
         state_keys += tfa_token_is(&k, "values") || tfa_token_is(&k, "lineage");
         if ((rc = read_top_key(r, &k, &dv)) != 0)
             return rc;

@@ -11,6 +11,7 @@
 #define TFA_READERS_H
 
 #include "run_build.h"
+#include "scan.h"
 #include "stream.h"
 #include "util/limits.h"
 
@@ -23,6 +24,8 @@ typedef struct tfa_read_ctx {
 } tfa_read_ctx;
 
 int tfa_read_plan_json(const tfa_read_ctx *ctx);
+/* Whether a top-level KEY token is one only plan documents have. */
+int tfa_plan_is_plan_key(const tfa_token *k);
 int tfa_read_ui_log(const tfa_read_ctx *ctx);
 int tfa_read_text_log(const tfa_read_ctx *ctx);
 int tfa_read_state_json(const tfa_read_ctx *ctx);

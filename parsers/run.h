@@ -21,6 +21,7 @@
 #ifndef TFA_RUN_H
 #define TFA_RUN_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -176,16 +177,20 @@ typedef struct tfa_lock {
     unsigned input;
     tfa_lock_event event;
     const char *id, *path, *operation, *who, *version, *created; /* Lock Info fields */
+    const char *info; /* Lock Info "Info:"; NULL when empty */
     tfa_pos pos;
 } tfa_lock;
 
 /* Something a reader noticed that is not an error: a newer minor format
  * version, a truncated final log line, a skipped file. */
 typedef struct tfa_note {
-    unsigned input;
+    unsigned input; /* TFA_NOTE_NO_INPUT when about a file that is no input */
     const char *message;
-    tfa_pos pos; /* line 0 when not about a position */
+    tfa_pos pos;      /* line 0 when not about a position */
+    const char *path; /* the skipped file or archive member; NULL when `input` says */
 } tfa_note;
+
+#define TFA_NOTE_NO_INPUT UINT_MAX
 
 /* Change counts, Terraform's arithmetic: add = create + replace, change =
  * update, destroy = delete + replace (managed resources only). */
@@ -291,6 +296,28 @@ size_t tfa_run_lock_count(const tfa_run *run);
 const tfa_lock *tfa_run_lock(const tfa_run *run, size_t i);
 size_t tfa_run_note_count(const tfa_run *run);
 const tfa_note *tfa_run_note(const tfa_run *run, size_t i);
+
+/*
+ * The run's context: facts no input carries, asserted by whoever runs the
+ * audit: the approved plan digest (--approved), whether the window expects
+ * no changes (--expect no-changes), the git state of the IaC repository
+ * (--iac-repo). Named like the facts checklists read ("approved.plan_digest",
+ * "git.dirty"); a later set of the same name replaces the value.
+ */
+typedef enum tfa_context_type { TFA_CONTEXT_STR = 0, TFA_CONTEXT_BOOL } tfa_context_type;
+
+typedef struct tfa_context {
+    const char *name;
+    tfa_context_type type;
+    const char *str; /* TFA_CONTEXT_STR */
+    int boolean;     /* TFA_CONTEXT_BOOL */
+} tfa_context;
+
+/* 0 or TFA_ENOMEM; strings are copied. */
+int tfa_run_set_context_str(tfa_run *run, const char *name, const char *value);
+int tfa_run_set_context_bool(tfa_run *run, const char *name, int value);
+/* NULL when not set. */
+const tfa_context *tfa_run_context(const tfa_run *run, const char *name);
 
 /* Bytes the run's records and strings use (for benchmarks). */
 size_t tfa_run_memory(const tfa_run *run);

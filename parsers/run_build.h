@@ -25,6 +25,10 @@ tfa_lock *tfa_run_push_lock(tfa_run *run);
 /* A note with a formatted message (copied). */
 int tfa_run_add_note(tfa_run *run, unsigned input, const tfa_pos *pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A note about a file that is no input of the run (a skipped directory entry
+ * or archive member); `path` and the message are copied. */
+int tfa_run_add_path_note(tfa_run *run, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Copies into the run's arena. */
 const char *tfa_run_strndup(tfa_run *run, const char *s, size_t len);

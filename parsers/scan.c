@@ -982,3 +982,8 @@ int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
     }
     return tfa_buf_status(out);
 }
+
+int tfa_utf8_seq(const unsigned char *p, size_t n)
+{
+    return utf8_seq(p, n);
+}

@@ -100,4 +100,9 @@ int tfa_scan_decode(const tfa_token *tok, tfa_buf *out);
 /* Compare a KEY/STR token with a plain literal (no escapes in `lit`). */
 int tfa_token_is(const tfa_token *tok, const char *lit);
 
+/* Length of the valid UTF-8 sequence (RFC 3629) at p, n bytes available: 0
+ * if invalid, -1 if more bytes are needed to tell. The scanner's own check,
+ * for other code that must keep text valid UTF-8 (archive member names). */
+int tfa_utf8_seq(const unsigned char *p, size_t n);
+
 #endif

@@ -167,14 +167,9 @@ static int read_module_list(state_reader *r, int children, unsigned depth)
 {
     tfa_token t;
     int rc;
-    if ((rc = next(r, &t)) != 0)
+    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_ARR, children ? "child_modules" : "resources",
+                            r->err)) <= 0)
         return rc;
-    if (t.type == TFA_TOK_NULL)
-        return 0;
-    if (t.type != TFA_TOK_ARR)
-        return fail(r, &t.pos,
-                    children ? "\"child_modules\" must be an array"
-                             : "\"resources\" must be an array");
     for (;;) {
         if ((rc = next(r, &t)) != 0)
             return rc;
@@ -218,12 +213,8 @@ static int read_values(state_reader *r)
 {
     tfa_token t;
     int rc;
-    if ((rc = next(r, &t)) != 0)
+    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_OBJ, "values", r->err)) <= 0)
         return rc;
-    if (t.type == TFA_TOK_NULL)
-        return 0;
-    if (t.type != TFA_TOK_OBJ)
-        return fail(r, &t.pos, "\"values\" must be an object");
     for (;;) {
         if ((rc = next(r, &t)) != 0)
             return rc;

@@ -1,10 +1,332 @@
-/* text_log.c - placeholder until the text_log reader lands (issue 3). */
+/*
+ * text_log.c - reads plain CLI output of `terraform|tofu plan|apply|destroy`
+ * (no -json), Terraform 0.11 to 1.x and OpenTofu, plus HCP Terraform's
+ * Sentinel policy and cost estimation logs, into the run model.
+ *
+ * Facts follow ../shared/corpus/README.md (text-log): the summary lines are
+ * "Plan: ...", "No changes.", "Apply complete! Resources: ..." and "Destroy
+ * complete! Resources: ..."; the operation is that of the last one; its
+ * counts are kept only when it is the only summary line of its operation in
+ * the file (a log of several runs leaves them undetermined); errors are the
+ * lines starting "Error: ". Lines are matched after normalization (lines.h):
+ * colour codes, diagnostic box margins, carriage returns and CI timestamps
+ * removed.
+ *
+ * One pass, one line at a time. Structural lines (summaries, versions, lock
+ * lines, change headers, progress lines, policy lines) are recognized by
+ * text_grammar.c; the blocks that span lines (diagnostics, resource bodies)
+ * are read by the parts listed in text_log.h. Attribute values are never
+ * kept: resource bodies yield attribute names only, diagnostics keep prose
+ * only (see text_log_diag.c for the rule).
+ */
 #include "util/compat.h"
 
-#include "readers.h"
+#include "text_log.h"
+#include "util/limits.h"
+
+const char *tfa_tl_strndup(tfa_text_log *r, const char *s, size_t len, size_t max)
+{
+    if (len > max) {
+        len = max;
+        while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--; /* s[len] continues a character: cut before it */
+    }
+    return tfa_run_strndup(r->run, s, len);
+}
+
+int tfa_tl_oom(tfa_text_log *r)
+{
+    return tfa_error_oom(r->err);
+}
+
+static int starts(const tfa_line *l, const char *lit)
+{
+    size_t n = strlen(lit);
+    return l->len >= n && memcmp(l->text, lit, n) == 0;
+}
+
+/* A structural line ends whatever block was open. */
+static int end_blocks(tfa_text_log *r)
+{
+    int rc = tfa_tl_block_close(r);
+    return rc ? rc : tfa_tl_diag_close(r);
+}
+
+/* ---- run-level lines ---------------------------------------------------------- */
+
+static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
+{
+    r->summaries[s->op]++;
+    r->last = *s;
+    r->have_last = 1;
+    r->drift_section = 0;
+    r->actions_legacy = 0;
+}
+
+static int on_version(tfa_text_log *r, const char *tool, const tfa_text_span *v)
+{
+    if (!r->have_version) {
+        r->have_version = 1;
+        r->tool = tool;
+        tfa_buf_put(&r->version, v->ptr, v->len);
+        return tfa_buf_status(&r->version) == TFA_ENOMEM ? tfa_tl_oom(r) : 0;
+    }
+    if (strcmp(r->tool, tool) != 0 || r->version.len != v->len ||
+        memcmp(r->version.ptr, v->ptr, v->len) != 0)
+        r->version_conflict = 1;
+    return 0;
+}
+
+static int on_lock(tfa_text_log *r, tfa_lock_event event)
+{
+    tfa_lock *lk = tfa_run_push_lock(r->run);
+    if (!lk)
+        return tfa_tl_oom(r);
+    lk->input = r->input;
+    lk->event = event;
+    lk->pos = r->line.pos;
+    return 0;
+}
+
+/* Sentences that name the tool when no version line does. */
+static void wording(tfa_text_log *r)
+{
+    static const char *const phrases[] = {
+        " will perform the following actions",      " used the selected providers",
+        " has been successfully initialized",       " will invoke the following action",
+        " planned the following actions, but then", " detected the following changes made"};
+    const char *tool = starts(&r->line, "Terraform ")  ? "terraform"
+                       : starts(&r->line, "OpenTofu ") ? "opentofu"
+                                                       : NULL;
+    const char *rest;
+    size_t i;
+
+    if (!tool)
+        return;
+    rest = r->line.text + (tool[0] == 't' ? 9 : 8);
+    for (i = 0; i < TFA_ARRAY_SIZE(phrases); i++)
+        if (strncmp(rest, phrases[i], strlen(phrases[i])) == 0)
+            break;
+    if (i == TFA_ARRAY_SIZE(phrases))
+        return;
+    if (r->wording_tool && strcmp(r->wording_tool, tool) != 0)
+        r->wording_conflict = 1;
+    r->wording_tool = tool;
+}
+
+/* "────" (1.x) or "----" (0.11) rules between a plan's sections. */
+static int is_rule(const tfa_line *l)
+{
+    size_t i;
+    if (l->len < 6)
+        return 0;
+    if (l->text[0] == '-') {
+        for (i = 0; i < l->len && l->text[i] == '-'; i++)
+            ;
+        return i == l->len;
+    }
+    for (i = 0; i + 3 <= l->len && memcmp(l->text + i, "\xe2\x94\x80", 3) == 0; i += 3)
+        ;
+    return i == l->len;
+}
+
+/* Lines that open or close the drift section and the 0.11 action list. */
+static int section_line(tfa_text_log *r)
+{
+    const tfa_line *l = &r->line;
+
+    if (starts(l, "Note: Objects have changed outside of ") ||
+        starts(l, "Objects have changed outside of ")) {
+        r->drift_section = 1;
+        return 1;
+    }
+    if (starts(l, "Unless you have made equivalent changes") ||
+        starts(l, "This is a refresh-only plan") || is_rule(l) ||
+        memmem(l->text, l->len, " used the selected providers", 28) ||
+        starts(l, "Changes to Outputs:")) {
+        r->drift_section = 0;
+        r->actions_legacy = 0;
+        return 1;
+    }
+    if (memmem(l->text, l->len, " will perform the following actions:", 36)) {
+        r->drift_section = 0;
+        r->actions_legacy = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- the dispatcher ------------------------------------------------------------- */
+
+/* Lines of an open diagnostic box, and box edges. 1 = handled. */
+static int box_line(tfa_text_log *r, int *rc)
+{
+    const tfa_line *l = &r->line;
+
+    if (l->flags & (TFA_LINE_BOX_OPEN | TFA_LINE_BOX_CLOSE)) {
+        *rc = end_blocks(r);
+        return 1;
+    }
+    if (!r->diag || !r->diag_boxed)
+        return 0;
+    if (l->flags & TFA_LINE_MARGIN) {
+        *rc = tfa_tl_diag_feed(r);
+        return 1;
+    }
+    *rc = tfa_tl_diag_close(r); /* a box that was never closed */
+    return *rc != 0;
+}
+
+/* "Error: " / "Warning: " opens a diagnostic: 1 = it was one (rc says how). */
+static int diag_start(tfa_text_log *r, int *rc)
+{
+    const tfa_line *l = &r->line;
+    int warn = starts(l, "Warning: ");
+    size_t skip = warn ? 9 : 7;
+
+    if (!warn && !starts(l, "Error: "))
+        return 0;
+    if ((*rc = end_blocks(r)) == 0)
+        *rc = tfa_tl_diag_open(r, warn ? TFA_SEV_WARNING : TFA_SEV_ERROR, l->text + skip,
+                               l->len - skip, (l->flags & TFA_LINE_MARGIN) != 0);
+    return 1;
+}
+
+/* Structural lines: 1 = handled (rc says how), 0 = not one. */
+static int structural(tfa_text_log *r, int *rc)
+{
+    const tfa_line *l = &r->line;
+    tfa_text_summary sum;
+    tfa_text_header h;
+    tfa_text_progress p;
+    tfa_text_span v;
+    const char *tool;
+
+    if (tfa_text_summary_parse(l->text, l->len, &sum)) {
+        if ((*rc = end_blocks(r)) == 0)
+            on_summary(r, &sum);
+    } else if (tfa_text_version_parse(l->text, l->len, &tool, &v)) {
+        if ((*rc = end_blocks(r)) == 0)
+            *rc = on_version(r, tool, &v);
+    } else if (starts(l, "Acquiring state lock.") || starts(l, "Releasing state lock.")) {
+        if ((*rc = end_blocks(r)) == 0)
+            *rc = on_lock(r, l->text[0] == 'A' ? TFA_LOCK_ACQUIRING : TFA_LOCK_RELEASING);
+    } else if (tfa_text_header_parse(l->text, l->len, &h)) {
+        if ((*rc = end_blocks(r)) == 0)
+            *rc = tfa_tl_block_open(r, &h, 0);
+    } else if (r->actions_legacy && tfa_text_legacy_plan_parse(l->text, l->len, &h)) {
+        if ((*rc = end_blocks(r)) == 0)
+            *rc = tfa_tl_block_open(r, &h, 1);
+    } else if (tfa_text_progress_parse(l->text, l->len, &p)) {
+        if ((*rc = end_blocks(r)) == 0)
+            *rc = tfa_tl_apply_progress(r, &p);
+    } else if (tfa_text_refresh_parse(l->text, l->len) || section_line(r)) {
+        *rc = end_blocks(r);
+    } else if ((*rc = tfa_tl_policy_line(r)) != 0) {
+        *rc = *rc < 0 ? *rc : end_blocks(r);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int handle_line(tfa_text_log *r)
+{
+    const tfa_line *l = &r->line;
+    int rc = 0;
+
+    if (starts(l, "Error: "))
+        r->in->log.errors++;
+    else if (starts(l, "Warning: "))
+        r->in->log.warnings++;
+    if (box_line(r, &rc))
+        return rc;
+    if (r->block.change && (rc = tfa_tl_block_feed(r)) != 0)
+        return rc < 0 ? rc : 0;
+    if (diag_start(r, &rc))
+        return rc;
+    wording(r);
+    if (structural(r, &rc))
+        return rc;
+    return r->diag ? tfa_tl_diag_feed(r) : 0;
+}
+
+/* ---- facts ---------------------------------------------------------------------- */
+
+/* `drift0` / `planned0`: records other inputs had added before this one. */
+static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t planned0)
+{
+    tfa_log_info *li = &r->in->log;
+    long runs = 1;
+    int op;
+
+    li->messages = (long)lines;
+    if (r->have_last) {
+        li->operation = tfa_text_op_name(r->last.op);
+        li->no_changes = r->last.no_changes;
+        if (r->summaries[r->last.op] == 1) {
+            li->has_counts = 1;
+            li->counts = r->last.counts;
+        }
+    }
+    for (op = 0; op < TFA_TEXT_OP_COUNT; op++)
+        if (r->summaries[op] > runs)
+            runs = r->summaries[op];
+    r->in->documents = (unsigned)runs;
+    li->drift = (long)(tfa_run_change_count(r->run, TFA_LIST_DRIFT) - drift0);
+    li->planned = (long)(tfa_run_change_count(r->run, TFA_LIST_PLANNED) - planned0);
+    tfa_tl_apply_facts(r);
+    if (r->have_version && !r->version_conflict) {
+        r->in->tool = r->tool;
+        if (!(r->in->tool_version = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
+            return tfa_tl_oom(r);
+    } else if (!r->have_version && r->wording_tool && !r->wording_conflict) {
+        r->in->tool = r->wording_tool;
+    }
+    if (r->version_conflict &&
+        tfa_run_add_note(r->run, r->input, NULL, "several tool versions in one log") != 0)
+        return tfa_tl_oom(r);
+    if (r->have_last && !li->has_counts &&
+        tfa_run_add_note(r->run, r->input, NULL,
+                         "%ld \"%s\" summary lines: counts left undetermined",
+                         r->summaries[r->last.op], li->operation) != 0)
+        return tfa_tl_oom(r);
+    return 0;
+}
 
 int tfa_read_text_log(const tfa_read_ctx *ctx)
 {
-    tfa_error_set_source(ctx->err, tfa_stream_name(ctx->in));
-    return tfa_error_set(ctx->err, TFA_EINPUT, "text_log inputs are not readable yet");
+    tfa_lines_options lo = TFA_LINES_OPTIONS_INIT;
+    tfa_lines *lines = NULL;
+    tfa_text_log r;
+    size_t drift0, planned0;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    r.ctx = ctx;
+    r.run = ctx->run;
+    r.err = ctx->err;
+    r.input = ctx->input;
+    r.in = tfa_run_input_mut(ctx->run, ctx->input);
+    r.applied_first = tfa_run_applied_count(ctx->run);
+    drift0 = tfa_run_change_count(ctx->run, TFA_LIST_DRIFT);
+    planned0 = tfa_run_change_count(ctx->run, TFA_LIST_PLANNED);
+    tfa_buf_init(&r.version, TFA_LIMIT_STRING_BYTES);
+    tfa_tl_block_init(&r.block);
+    tfa_tl_diag_init(&r);
+    lo.max_bytes = ctx->limits->line_bytes;
+    if ((rc = tfa_lines_new(&lines, ctx->in, &lo, ctx->err)) != 0)
+        goto done;
+    while ((rc = tfa_lines_next(lines, &r.line, ctx->err)) == 1)
+        if ((rc = handle_line(&r)) != 0)
+            goto done;
+    if (rc == 0 && (rc = end_blocks(&r)) == 0)
+        rc = finish(&r, tfa_lines_count(lines), drift0, planned0);
+done:
+    tfa_lines_free(lines);
+    tfa_tl_apply_release(&r);
+    tfa_tl_diag_release(&r);
+    tfa_tl_block_release(&r.block);
+    tfa_buf_release(&r.version);
+    return rc;
 }

@@ -1,36 +1,119 @@
 /*
  * text_markers.c - text log recognition (see text_markers.h).
+ *
+ * Each line of the head goes through the shared normalizer (lines.h), so a
+ * log with colour codes, diagnostic boxes, CRLF line ends or CI timestamps
+ * is recognized like its plain form. Detection allocates nothing: it could
+ * not report running out of memory, only misjudge the input; lines are
+ * normalized in a stack copy of their first TFA_LIMIT_MARKER_LINE_BYTES. A marker must be a whole
+ * line of a shape only these tools print, anchored at its start: a word like "Error: " in the
+ * middle of a line ("ValueError: ...") or an unboxed "Error: " line, which any program may print,
+ * is not enough.
  */
 #include "util/compat.h"
 
+#include "address.h"
+#include "lines.h"
+#include "text_grammar.h"
 #include "text_markers.h"
+#include "util/limits.h"
+
+/* Lines that start with one of these are Terraform's, OpenTofu's or HCP's. */
+static const char *const prefixes[] = {
+    "Terraform will perform the following actions:",
+    "OpenTofu will perform the following actions:",
+    "Terraform will invoke the following action(s):",
+    "OpenTofu will invoke the following action(s):",
+    "Terraform used the selected providers to generate the following execution",
+    "OpenTofu used the selected providers to generate the following execution",
+    "Terraform planned the following actions, but then encountered a problem:",
+    "An execution plan has been generated and is shown below.",
+    "Resource actions are indicated with the following symbols:",
+    "No changes. Infrastructure is up-to-date.",
+    "No changes. Your infrastructure matches the configuration.",
+    "No changes. Your infrastructure still matches the configuration.",
+    "No changes. No objects need to be destroyed.",
+    "Note: Objects have changed outside of Terraform",
+    "Note: Objects have changed outside of OpenTofu",
+    "Acquiring state lock. This may take a few moments...",
+    "Releasing state lock. This may take a few moments...",
+    "Terraform has been successfully initialized!",
+    "OpenTofu has been successfully initialized!",
+    "Initializing the backend...",
+    "Initializing provider plugins...",
+    "Initializing plugins and modules...",
+    "Refreshing Terraform state in-memory prior to plan...",
+    "Sentinel Result: true",
+    "Sentinel Result: false",
+    "Organization Policy Check:",
+    "Workspace Policy Check:",
+    "Sentinel Policy Evaluation",
+    "OPA Policy Evaluation",
+    "Terraform policy Evaluations",
+};
+
+/* Whole lines. */
+static const char *const lines[] = {"Cost estimation:", "Cost Estimation:"};
+
+/* Whether an address looks like Terraform's rather than "config.yaml": a
+ * resource type is named PROVIDER_TYPE; the few without an underscore are
+ * data sources ("data.http.x", "data.external.x"). Detection only: the
+ * reader takes any address. */
+static int plausible_address(const char *s, size_t len)
+{
+    tfa_address a;
+    if (tfa_address_parse(s, len, &a) != 0)
+        return 0;
+    return a.mode.len || a.module.len || memchr(s + a.type.off, '_', a.type.len) != NULL;
+}
+
+static int is_marker(const tfa_line *l)
+{
+    tfa_text_summary sum;
+    tfa_text_header h;
+    tfa_text_progress p;
+    tfa_text_span v;
+    const char *tool;
+    size_t i, n;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(prefixes); i++) {
+        n = strlen(prefixes[i]);
+        if (l->len >= n && memcmp(l->text, prefixes[i], n) == 0)
+            return 1;
+    }
+    for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
+        if (l->len == strlen(lines[i]) && memcmp(l->text, lines[i], l->len) == 0)
+            return 1;
+    /* a diagnostic inside Terraform's box */
+    if ((l->flags & TFA_LINE_MARGIN) && ((l->len > 7 && memcmp(l->text, "Error: ", 7) == 0) ||
+                                         (l->len > 9 && memcmp(l->text, "Warning: ", 9) == 0)))
+        return 1;
+    if (tfa_text_header_parse(l->text, l->len, &h))
+        return plausible_address(h.addr.ptr, h.addr.len);
+    if (tfa_text_progress_parse(l->text, l->len, &p))
+        return plausible_address(p.addr.ptr, p.addr.len);
+    if (tfa_text_refresh_parse(l->text, l->len))
+        return plausible_address(l->text, tfa_text_address_len(l->text, l->len, 1));
+    return tfa_text_summary_parse(l->text, l->len, &sum) ||
+           tfa_text_version_parse(l->text, l->len, &tool, &v) ||
+           tfa_text_cost_table_header(l->text, l->len);
+}
 
 int tfa_text_has_marker(const char *text, size_t len)
 {
-    static const char *const markers[] = {"Terraform v",
-                                          "OpenTofu v",
-                                          "Terraform will perform",
-                                          "OpenTofu will perform",
-                                          "Plan: ",
-                                          "No changes.",
-                                          "Apply complete!",
-                                          "Destroy complete!",
-                                          "Error: ",
-                                          "Sentinel Result:",
-                                          "Cost estimation:",
-                                          "Refreshing state...",
-                                          "Acquiring state lock",
-                                          ": Creating...",
-                                          ": Creation complete",
-                                          ": Destroying...",
-                                          ": Modifying...",
-                                          "Objects have changed outside of",
-                                          "Terraform used the selected providers",
-                                          "Initializing the backend",
-                                          "Initializing provider plugins"};
-    size_t i;
-    for (i = 0; i < TFA_ARRAY_SIZE(markers); i++)
-        if (memmem(text, len, markers[i], strlen(markers[i])))
+    char copy[TFA_LIMIT_MARKER_LINE_BYTES];
+    const char *s;
+    size_t pos = 0, n;
+    tfa_line l;
+
+    while (tfa_lines_split(text, len, &pos, &s, &n)) {
+        n = n < sizeof(copy) ? n : sizeof(copy);
+        memcpy(copy, s, n);
+        l.flags = 0;
+        l.text = copy;
+        l.len = tfa_line_normalize(copy, n, &l.flags);
+        if (is_marker(&l))
             return 1;
+    }
     return 0;
 }

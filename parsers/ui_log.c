@@ -176,25 +176,6 @@ typedef struct ui_log {
 
 /* ---- small readers ---------------------------------------------------------- */
 
-static const char *tok_name(tfa_tok t)
-{
-    switch (t) {
-    case TFA_TOK_ARR:
-        return "an array";
-    case TFA_TOK_STR:
-        return "a string";
-    case TFA_TOK_NUM:
-        return "a number";
-    case TFA_TOK_TRUE:
-    case TFA_TOK_FALSE:
-        return "a boolean";
-    case TFA_TOK_NULL:
-        return "null";
-    default:
-        return "a value";
-    }
-}
-
 /* A count of the change summary; anything but a non-negative integer is
  * treated as absent (0). */
 static int read_count(ui_log *l, const tfa_token *v, long *out)
@@ -543,7 +524,7 @@ static int read_message(ui_log *l, const tfa_token *open)
     if (open->type != TFA_TOK_OBJ)
         return tfa_uilog__fail(&l->r, &open->pos, TFA_EINPUT,
                                "expected a JSON object (a UI log message), not %s",
-                               tok_name(open->type));
+                               tfa_json_tok_name(open->type));
     reset_message(l);
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY)
         if ((rc = read_top_key(l, &k)) != 0)

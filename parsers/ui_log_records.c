@@ -495,14 +495,8 @@ static uilog_open *find_open(uilog_reader *r, uint64_t hash, const char *addr, t
 
 static int add_open(uilog_reader *r, uint64_t hash, tfa_applied *rec)
 {
-    if (r->n_open == r->open_cap) {
-        size_t cap = r->open_cap ? r->open_cap * 2 : 16;
-        uilog_open *grown = tfa_realloc(r->open, cap * sizeof(*grown));
-        if (!grown)
-            return TFA_ENOMEM;
-        r->open = grown;
-        r->open_cap = cap;
-    }
+    if (tfa_array_grow(&r->open, &r->open_cap, r->n_open + 1, sizeof(*r->open)) != 0)
+        return TFA_ENOMEM;
     r->open[r->n_open].hash = hash;
     r->open[r->n_open].rec = rec;
     r->n_open++;

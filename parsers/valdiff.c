@@ -7,6 +7,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -107,14 +109,8 @@ static entry *find_or_add(tfa_valdiff *d, const char *path, size_t len, uint64_t
             memcmp(d->pool.ptr + e->path_off, path, len) == 0)
             return e;
     }
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 64;
-        entry *n = tfa_realloc(d->entries, cap * sizeof(*n));
-        if (!n)
-            return NULL;
-        d->entries = n;
-        d->cap = cap;
-    }
+    if (tfa_array_grow(&d->entries, &d->cap, d->count + 1, sizeof(*d->entries)) != 0)
+        return NULL;
     e = &d->entries[d->count];
     memset(e, 0, sizeof(*e));
     e->path_hash = h;
@@ -130,14 +126,9 @@ int tfa_valdiff_leaf(tfa_valdiff *d, tfa_side side, const char *path, size_t len
     entry *e;
 
     if (side == TFA_SIDE_SENSITIVE) {
-        if (d->sens_count == d->sens_cap) {
-            size_t cap = d->sens_cap ? d->sens_cap * 2 : 16;
-            size_t *n = tfa_realloc(d->sens_off, cap * sizeof(*n));
-            if (!n)
-                return TFA_ENOMEM;
-            d->sens_off = n;
-            d->sens_cap = cap;
-        }
+        if (tfa_array_grow(&d->sens_off, &d->sens_cap, d->sens_count + 1, sizeof(*d->sens_off)) !=
+            0)
+            return TFA_ENOMEM;
         return pool_add(d, path, len, &d->sens_off[d->sens_count++]);
     }
     e = find_or_add(d, path, len, tfa_hash64(path, len, 0x7061746873ull));
@@ -237,7 +228,7 @@ int tfa_valdiff_finish(tfa_valdiff *d, size_t max_paths, tfa_valdiff_result *out
         tmp[n].sensitive = cover != NULL;
         n++;
     }
-    qsort(tmp, n, sizeof(*tmp), cmp_out);
+    tfa_sort(tmp, n, sizeof(*tmp), cmp_out);
     for (i = 0; i < n; i++) /* drop duplicates (several paths under one sensitive one) */
         if (w == 0 || strcmp(tmp[w - 1].path, tmp[i].path) != 0)
             tmp[w++] = tmp[i];

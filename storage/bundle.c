@@ -8,6 +8,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -64,14 +66,8 @@ int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_
     for (i = 0; i < bundle->n; i++)
         if (strcmp(bundle->files[i].name, name) == 0)
             return tfa_error_set(err, TFA_EUSAGE, "bundle entry '%s' added twice", name);
-    if (bundle->n == bundle->cap) {
-        size_t cap = bundle->cap ? bundle->cap * 2 : 8;
-        bundle_file *files = tfa_realloc(bundle->files, cap * sizeof(*files));
-        if (!files)
-            return tfa_error_oom(err);
-        bundle->files = files;
-        bundle->cap = cap;
-    }
+    if (tfa_array_grow(&bundle->files, &bundle->cap, bundle->n + 1, sizeof(*bundle->files)) != 0)
+        return tfa_error_oom(err);
     f.name = tfa_strdup(name);
     f.data = tfa_malloc(len ? len : 1);
     if (!f.name || !f.data) {
@@ -260,7 +256,7 @@ int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifes
     tfa_buf_init(&m, TFA_BUF_NO_MAX);
     tfa_buf_init(&tmp, TFA_BUF_NO_MAX);
     if (bundle->n)
-        qsort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
+        tfa_sort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
     if ((rc = manifest_bytes(bundle, manifest, &m, err)) != 0)
         goto done;
     if (tfa_buf_printf(&tmp, "%s.tmp-XXXXXX", path) != 0) {

@@ -99,14 +99,8 @@ static int read_entry(reader *r, struct archive_entry *e, tfa_bundle_verificatio
         return problem(v, "'%s' is not a regular file", name);
     if (find(r, name))
         return problem(v, "'%s' appears twice", name);
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        seen *files = tfa_realloc(r->files, cap * sizeof(*files));
-        if (!files)
-            return tfa_error_oom(err);
-        r->files = files;
-        r->cap = cap;
-    }
+    if (tfa_array_grow(&r->files, &r->cap, r->n + 1, sizeof(*r->files)) != 0)
+        return tfa_error_oom(err);
     s = &r->files[r->n];
     memset(s, 0, sizeof(*s));
     if (!(s->name = tfa_strdup(name)))

@@ -3,6 +3,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include "canon.h"
 #include "util/alloc.h"
 #include "util/limits.h"
@@ -106,7 +108,7 @@ static int canon_object(tfa_buf *out, const json_t *v, unsigned depth, tfa_error
         m[i].value = json_object_iter_value(it);
     }
     if (i)
-        qsort(m, i, sizeof(*m), member_cmp);
+        tfa_sort(m, i, sizeof(*m), member_cmp);
     tfa_buf_putc(out, '{');
     for (n = i, i = 0; i < n && rc == 0; i++) {
         if (i)

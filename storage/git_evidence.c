@@ -12,6 +12,8 @@
  */
 #include "util/compat.h"
 
+#include "util/sort.h"
+
 #include <git2.h>
 
 #include "git_evidence.h"
@@ -274,7 +276,7 @@ static int rollout_table(job *j, attempt *a, tfa_buf *body, tfa_error *err)
         if (i < n)
             names[i++] = name;
     }
-    qsort(names, i, sizeof(*names), by_string);
+    tfa_sort(names, i, sizeof(*names), by_string);
     tfa_buf_puts(body, "| Workspace | Time (UTC) | Verdict | Failing items | Evidence |\n"
                        "|---|---|---|---|---|\n");
     for (n = i, i = 0; i < n; i++)

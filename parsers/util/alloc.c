@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "alloc.h"
+#include "error.h"
 
 /* The only mutable file-scope state in the code base: a test hook, see alloc.h. */
 static atomic_long fail_countdown;
@@ -74,4 +75,24 @@ char *tfa_strndup(const char *s, size_t len)
 char *tfa_strdup(const char *s)
 {
     return tfa_strndup(s, strlen(s));
+}
+
+int tfa_array_grow(void *pp, size_t *cap, size_t need, size_t size)
+{
+    void *p;
+    size_t n = *cap ? *cap : 16;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    if (size && n > SIZE_MAX / size)
+        return TFA_ENOMEM;
+    memcpy(&p, pp, sizeof(p));
+    p = tfa_realloc(p, n * size);
+    if (!p)
+        return TFA_ENOMEM;
+    memcpy(pp, &p, sizeof(p));
+    *cap = n;
+    return 0;
 }

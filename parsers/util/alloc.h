@@ -23,6 +23,13 @@ char *tfa_strndup(const char *s, size_t len);
 char *tfa_strdup(const char *s);
 
 /*
+ * Make room for `need` elements of `size` bytes in the array *(void **)pp
+ * whose capacity is *cap, doubling it (from 16). 0, or TFA_ENOMEM with the
+ * array untouched. Every growable array in tfaudit uses this.
+ */
+int tfa_array_grow(void *pp, size_t *cap, size_t need, size_t size);
+
+/*
  * Test hook: make the allocation `n` calls from now fail (1 = the next one),
  * and every later one until re-armed; 0 disarms. The counter is process-wide
  * on purpose: it exists only for the allocation-failure tests, which run one

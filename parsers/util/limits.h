@@ -41,12 +41,30 @@
  * Real text logs have 64 KiB lines (the corpus has a 64,931-byte one). */
 #define TFA_LIMIT_LINE_BYTES (16u * 1024u * 1024u)
 
-/* Archive guards (see archive.c). */
-#define TFA_LIMIT_ARCHIVE_TOTAL_BYTES (4ull * 1024 * 1024 * 1024) /* --max-bytes */
-#define TFA_LIMIT_ARCHIVE_ENTRY_BYTES (2ull * 1024 * 1024 * 1024)
-#define TFA_LIMIT_ARCHIVE_ENTRIES     100000
-#define TFA_LIMIT_ARCHIVE_RATIO       1000 /* decompressed:compressed, bomb guard */
-#define TFA_LIMIT_ARCHIVE_DEPTH       2    /* nested archives */
+/* Bytes of a line text detection normalizes and looks at. Detection runs
+ * before any reader and must not allocate (it could not report running out
+ * of memory), so it works on a copy in a buffer of this size; every marker
+ * line Terraform prints fits, addresses included, with room for colour codes. */
+#define TFA_LIMIT_MARKER_LINE_BYTES 1024
+
+/* Archive guards (see archive.c). Archives are read in memory, so these
+ * bound the work a hostile archive can cause, never disk use.
+ *  - TOTAL: bytes decompressed out of every archive of one input argument
+ *    (--max-bytes). 4 GiB is ~100 large plans; a CI bundle is far smaller.
+ *  - ENTRY: one member. 2 GiB is twice the largest plan JSON we have seen.
+ *  - ENTRIES: members (of every type) per input argument; 100,000 tiny
+ *    members read in 0.3 s, more is a header flood, not a bundle.
+ *  - RATIO: decompressed vs compressed bytes of one archive. Plans compress
+ *    10:1 (gzip -9) to 35:1 (xz -9, zstd -19); gzip cannot pass ~1032:1, so
+ *    only crafted bzip2/xz/zstd streams of long runs reach 1000:1. Judged
+ *    only past RATIO_MIN_BYTES, so small members never trip it.
+ *  - DEPTH: archives inside archives (a.tar.gz!inner.zip!plan.json is 2). */
+#define TFA_LIMIT_ARCHIVE_TOTAL_BYTES     (4ull * 1024 * 1024 * 1024) /* --max-bytes */
+#define TFA_LIMIT_ARCHIVE_ENTRY_BYTES     (2ull * 1024 * 1024 * 1024)
+#define TFA_LIMIT_ARCHIVE_ENTRIES         100000
+#define TFA_LIMIT_ARCHIVE_RATIO           1000 /* decompressed:compressed, bomb guard */
+#define TFA_LIMIT_ARCHIVE_RATIO_MIN_BYTES (64ull * 1024 * 1024)
+#define TFA_LIMIT_ARCHIVE_DEPTH           2 /* nested archives */
 
 /* Longest diagnostic message (summary or detail) kept in the model. */
 #define TFA_LIMIT_MESSAGE_BYTES (8u * 1024u)
@@ -91,13 +109,15 @@ typedef struct tfa_limits {
     size_t archive_entries;
     unsigned archive_ratio;
     unsigned archive_depth;
+    uint64_t archive_ratio_min_bytes;
 } tfa_limits;
 
 #define TFA_LIMITS_INIT                                                                            \
     {                                                                                              \
         TFA_LIMIT_JSON_DEPTH, TFA_LIMIT_STRING_BYTES, TFA_LIMIT_CHANGED_PATHS,                     \
             TFA_LIMIT_LINE_BYTES, TFA_LIMIT_ARCHIVE_TOTAL_BYTES, TFA_LIMIT_ARCHIVE_ENTRY_BYTES,    \
-            TFA_LIMIT_ARCHIVE_ENTRIES, TFA_LIMIT_ARCHIVE_RATIO, TFA_LIMIT_ARCHIVE_DEPTH            \
+            TFA_LIMIT_ARCHIVE_ENTRIES, TFA_LIMIT_ARCHIVE_RATIO, TFA_LIMIT_ARCHIVE_DEPTH,           \
+            TFA_LIMIT_ARCHIVE_RATIO_MIN_BYTES                                                      \
     }
 
 #endif

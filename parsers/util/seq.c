@@ -27,14 +27,9 @@ void *tfa_seq_push(tfa_seq *seq)
     void *p;
 
     if (slot == 0 && seq->count / TFA_SEQ_CHUNK == seq->nchunks) {
-        if (seq->nchunks == seq->chunk_cap) {
-            size_t cap = seq->chunk_cap ? seq->chunk_cap * 2 : 8;
-            char **c = tfa_realloc(seq->chunks, cap * sizeof(*c));
-            if (!c)
-                return NULL;
-            seq->chunks = c;
-            seq->chunk_cap = cap;
-        }
+        if (tfa_array_grow(&seq->chunks, &seq->chunk_cap, seq->nchunks + 1, sizeof(*seq->chunks)) !=
+            0)
+            return NULL;
         seq->chunks[seq->nchunks] = tfa_malloc(TFA_SEQ_CHUNK * seq->elem_size);
         if (!seq->chunks[seq->nchunks])
             return NULL;

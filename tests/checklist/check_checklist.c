@@ -87,7 +87,7 @@ static const load_case errors[] = {
     {"- [ ] `a b` T: manual\n", TFA_EINPUT,
      "c.md:1:8: invalid item id 'a b' (letters, digits, '-', '_' and '.')"},
     {"- [ ] `a` Title without a condition\n", TFA_EINPUT,
-     "c.md:1:36: expected ': `expression`' or ': manual' after the title"},
+     "c.md:1:36: expected ': `expression`', ': manual' or ': builtin' after the title"},
     {"- [ ] `a` T: manual (blocking)\n", TFA_EINPUT,
      "c.md:1:22: unknown level 'blocking' (hard, soft or advisory)"},
     {"- [ ] `a` T: `plan.add == 1` (soft\n", TFA_EINPUT,

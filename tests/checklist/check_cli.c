@@ -81,7 +81,7 @@ START_TEST(cli_writes_output_and_fill_files)
     fill = tfa_test_read_file(filled, &n);
     ck_assert_ptr_nonnull(fill);
     ck_assert(strstr(fill, "- [x] `drift-free` Nothing changed outside Terraform since the last "
-                           "apply: `count(drift) == 0`\n  - tfaudit: **PASS** "
+                           "apply: builtin\n  - tfaudit: **PASS** "
                            "(2025-06-02T00:00:00Z)\n"));
     ck_assert(strstr(fill, "- [ ] `leadership` Leadership go/no-go sign-off: manual\n"
                            "  - tfaudit: **PENDING** (2025-06-02T00:00:00Z)\n"
@@ -112,16 +112,23 @@ START_TEST(cli_gate_decides_as_check_does)
 {
     const char *check[] = {"tfaudit", "check", "--checklist", CHECKLIST, "--format",
                            "json",    "--now", "2025-06-02",  DRIFT,     NULL};
-    const char *gate[] = {"tfaudit", "gate",  "--checklist", CHECKLIST, "--format",
-                          "json",    "--now", "2025-06-02",  DRIFT,     NULL};
+    char ledger[4096];
+    const char *gate[] = {"tfaudit", "gate",       "--checklist", CHECKLIST, "--format", "json",
+                          "--now",   "2025-06-02", "--ledger",    ledger,    DRIFT,      NULL};
     tfa_test_output a, b;
 
+    snprintf(ledger, sizeof(ledger), "%s/ledger.db", dir); /* the fixture's temp dir */
     run(check, &a);
     run(gate, &b);
     ck_assert_int_eq(a.status, 1);
     ck_assert_int_eq(b.status, 1);
     ck_assert_str_eq(a.out, b.out);
-    ck_assert_str_eq(a.err, b.err);
+    ck_assert_str_eq(a.err, "");
+    /* gate only adds where the decision was recorded */
+#define PREFIX "tfaudit: verdict NO-GO recorded as ledger record #1 (sha256 "
+    ck_assert_msg(strncmp(b.err, PREFIX, strlen(PREFIX)) == 0 &&
+                      strchr(b.err, '\n') == b.err + b.err_len - 1,
+                  "gate stderr: %s", b.err);
     tfa_test_output_release(&a);
     tfa_test_output_release(&b);
 }

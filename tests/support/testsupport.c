@@ -11,6 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "testsupport.h"
 #include "util/buf.h"
 
@@ -114,6 +117,63 @@ int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t 
     else
         *out = run;
     return rc;
+}
+
+static la_ssize_t archive_to_buf(struct archive *a, void *ctx, const void *data, size_t len)
+{
+    (void)a;
+    return tfa_buf_put(ctx, data, len) == 0 ? (la_ssize_t)len : -1;
+}
+
+static int write_member(struct archive *a, const tfa_test_member *m)
+{
+    static const char zeros[1 << 20];
+    struct archive_entry *e = archive_entry_new();
+    unsigned long long left = m->len;
+    int ok;
+
+    archive_entry_set_pathname(e, m->path);
+    archive_entry_set_filetype(e, m->type ? m->type : AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, 1714644672, 0); /* fixed: archives are reproducible */
+    if (m->type == AE_IFLNK)
+        archive_entry_set_symlink(e, m->link);
+    else if (m->link)
+        archive_entry_set_hardlink(e, m->link);
+    if ((!m->type || m->type == AE_IFREG) && !m->link)
+        archive_entry_set_size(e, (la_int64_t)m->len);
+    ok = archive_write_header(a, e) == ARCHIVE_OK;
+    while (ok && left > 0 && (!m->type || m->type == AE_IFREG) && !m->link) {
+        size_t n = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+        const char *p = m->data ? m->data + (m->len - left) : zeros;
+        ok = archive_write_data(a, p, n) == (la_ssize_t)n;
+        left -= n;
+    }
+    archive_entry_free(e);
+    return ok;
+}
+
+char *tfa_test_archive(int format, int filter, const tfa_test_member *m, size_t n, size_t *len)
+{
+    struct archive *a = archive_write_new();
+    tfa_buf b;
+    size_t i;
+    int ok;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    ok = archive_write_set_format(a, format) == ARCHIVE_OK &&
+         (filter == ARCHIVE_FILTER_NONE || archive_write_add_filter(a, filter) == ARCHIVE_OK) &&
+         archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
+         archive_write_open(a, &b, NULL, archive_to_buf, NULL) == ARCHIVE_OK;
+    for (i = 0; ok && i < n; i++)
+        ok = write_member(a, &m[i]);
+    ok = archive_write_close(a) == ARCHIVE_OK && ok;
+    archive_write_free(a);
+    if (!ok) {
+        tfa_buf_release(&b);
+        return NULL;
+    }
+    return tfa_buf_detach(&b, len);
 }
 
 /* Pump stdin in and stdout/stderr out without deadlocking on full pipes. */

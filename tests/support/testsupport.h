@@ -49,6 +49,24 @@ void tfa_test_rmtree(const char *path);
 int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len, tfa_kind kind,
                       tfa_error *err);
 
+/* A member of an archive a test builds. `data` NULL means `len` zero bytes
+ * (bombs are written without holding them in memory). `type` is an AE_IF*
+ * file type (0 = regular file); `link` is a symlink's target, or for a
+ * regular file the member it is a hard link to. */
+typedef struct tfa_test_member {
+    const char *path;
+    const char *data;
+    unsigned long long len;
+    unsigned type;
+    const char *link;
+} tfa_test_member;
+
+/* Build an archive in memory with libarchive's writer. `format` and `filter`
+ * are ARCHIVE_FORMAT_* and ARCHIVE_FILTER_* codes (ARCHIVE_FORMAT_RAW for a
+ * single compressed file). Returns malloc'd bytes (free them), or NULL when
+ * this libarchive cannot write that combination (e.g. no zstd). */
+char *tfa_test_archive(int format, int filter, const tfa_test_member *m, size_t n, size_t *len);
+
 /* The result of running the tfaudit binary. */
 typedef struct tfa_test_output {
     char *out, *err; /* NUL-terminated; free with tfa_test_output_release */

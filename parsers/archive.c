@@ -1,0 +1,422 @@
+/*
+ * archive.c - archive members as inputs, in memory (see archive_load.h).
+ *
+ * Bytes flow: the archive's tfa_stream -> arc_read (libarchive's read
+ * callback) -> libarchive's decompression and format readers ->
+ * archive_read_data -> member_read (a tfa_stream source) -> the member's
+ * reader. Only the formats and filters tfaudit promises are enabled, so
+ * libarchive never bids mtree, cpio or uudecode on decompressed text, and the
+ * raw format (a single compressed file) is accepted only behind a
+ * decompression filter.
+ *
+ * Every byte libarchive decompresses for us, whether a reader wants it or
+ * not, passes member_read, which is where the guards count: skipped members
+ * are drained through it too, so a bomb cannot hide in a member we skip.
+ */
+#include "util/compat.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
+
+#include "archive_load.h"
+#include "scan.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#define ARC_CHUNK (128u * 1024u) /* raw bytes handed to libarchive per callback */
+
+/* One archive being read. */
+typedef struct arc {
+    tfa_load *ld;
+    const tfa_limits *lim;
+    tfa_stream *in; /* the archive's own bytes */
+    struct archive *a;
+    tfa_error *err;         /* where arc_read records a failing input stream */
+    unsigned char *buf;     /* arc_read's buffer, owned by libarchive between calls */
+    unsigned char *scratch; /* drain buffer for skipped members */
+    tfa_buf name;           /* full name of the current member: "outer!path" */
+    size_t path_at;         /* where the path starts in `name`; 0 before the first */
+    uint64_t consumed;      /* raw bytes handed to libarchive */
+    uint64_t produced;      /* bytes libarchive decompressed out of them */
+    uint64_t member_bytes;  /* bytes of the current member so far */
+} arc;
+
+/* ---- messages ------------------------------------------------------------- */
+
+/* "4 GiB", "512 MiB", or a byte count when not a round size. */
+static const char *size_str(char *buf, size_t cap, uint64_t n)
+{
+    static const char *const units[] = {"GiB", "MiB", "KiB"};
+    static const unsigned shifts[] = {30, 20, 10};
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(units); i++)
+        if (n >= (1ull << shifts[i]) && n % (1ull << shifts[i]) == 0) {
+            snprintf(buf, cap, "%llu %s", (unsigned long long)(n >> shifts[i]), units[i]);
+            return buf;
+        }
+    snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+    return buf;
+}
+
+/*
+ * Record libarchive's complaint unless a lower layer (the input stream, a
+ * guard in a nested archive) already said why: that message wins. libarchive
+ * starts its messages with a capital ("Truncated tar archive"); ours are
+ * lowercase.
+ */
+static int arc_fail(arc *x, const char *source, const char *what)
+{
+    const char *msg = archive_error_string(x->a);
+    const char *after =
+        x->path_at && source == tfa_stream_name(x->in) ? x->name.ptr + x->path_at : NULL;
+    char first;
+
+    if (x->err->status)
+        return x->err->status;
+    if (!msg)
+        msg = "unknown error";
+    first = msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z'
+                ? (char)(msg[0] - 'A' + 'a')
+                : msg[0];
+    tfa_error_set_source(x->err, source);
+    if (after) /* a header after this member is bad: say where */
+        return tfa_error_set(x->err, TFA_EINPUT, "%s after member '%s': %c%s", what, after, first,
+                             msg[0] ? msg + 1 : "");
+    return tfa_error_set(x->err, TFA_EINPUT, "%s: %c%s", what, first, msg[0] ? msg + 1 : "");
+}
+
+/* ---- byte flow and guards --------------------------------------------------- */
+
+static la_ssize_t arc_read(struct archive *a, void *ctx, const void **out)
+{
+    arc *x = ctx;
+    long long n = tfa_stream_read_raw(x->in, x->buf, ARC_CHUNK, x->err);
+    if (n < 0) {
+        archive_set_error(a, EIO, "input failed");
+        return -1;
+    }
+    x->consumed += (uint64_t)n;
+    *out = x->buf;
+    return (la_ssize_t)n;
+}
+
+/* Count `n` decompressed bytes of the current member against the guards. */
+static int account(arc *x, uint64_t n, tfa_error *err)
+{
+    const tfa_limits *lim = x->lim;
+    uint64_t entry_max = lim->archive_entry_bytes;
+    char sz[32];
+
+    x->member_bytes += n;
+    x->produced += n;
+    x->ld->archive_bytes += n;
+    if (x->member_bytes > entry_max)
+        return tfa_error_set(err, TFA_ELIMIT, "archive member larger than the %s limit",
+                             size_str(sz, sizeof(sz), entry_max));
+    if (x->ld->archive_bytes > lim->archive_total_bytes)
+        return tfa_error_set(err, TFA_ELIMIT,
+                             "archives decompress to more than %s (see --max-bytes)",
+                             size_str(sz, sizeof(sz), lim->archive_total_bytes));
+    if (x->produced > lim->archive_ratio_min_bytes &&
+        x->produced / lim->archive_ratio > x->consumed)
+        return tfa_error_set(err, TFA_ELIMIT,
+                             "compression ratio above %u:1, refusing a likely decompression bomb",
+                             lim->archive_ratio);
+    return 0;
+}
+
+/* tfa_stream source over the current member's data. */
+static long long member_read(void *ctx, void *buf, size_t len, tfa_error *err)
+{
+    arc *x = ctx;
+    la_ssize_t n = archive_read_data(x->a, buf, len);
+    int rc;
+
+    if (n < 0)
+        return arc_fail(x, x->name.ptr, "cannot read archive member");
+    if (n > 0 && (rc = account(x, (uint64_t)n, err)) != 0)
+        return rc;
+    return n;
+}
+
+/* Read what is left of the current member, counting it: skipped members are
+ * decompressed all the same, so they must pass the guards too. */
+static int drain_member(arc *x, tfa_error *err)
+{
+    long long n;
+    do {
+        n = member_read(x, x->scratch, ARC_CHUNK, err);
+    } while (n > 0);
+    if (n < 0)
+        tfa_error_set_source(err, x->name.ptr);
+    return n < 0 ? (int)n : 0;
+}
+
+/* Refuse a member whose header already says it is too big, before reading
+ * any of it (the limits are the ones account() applies). */
+static int check_declared(arc *x, struct archive_entry *e, tfa_error *err)
+{
+    uint64_t size;
+
+    if (!archive_entry_size_is_set(e) || archive_entry_size(e) <= 0)
+        return 0;
+    size = (uint64_t)archive_entry_size(e);
+    if (size <= x->lim->archive_entry_bytes &&
+        size <= x->lim->archive_total_bytes - x->ld->archive_bytes)
+        return 0;
+    tfa_error_set_source(err, x->name.ptr);
+    return account(x, size, err);
+}
+
+/* ---- member names and types ---------------------------------------------------- */
+
+static int is_unsafe_path(const char *p)
+{
+    const char *c = p;
+    if (p[0] == '/' || p[0] == '\\' ||
+        (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[1] == ':'))
+        return 1; /* absolute, also as zip files from Windows write them */
+    while (*c) {
+        size_t n = strcspn(c, "/\\");
+        if (n == 2 && c[0] == '.' && c[1] == '.')
+            return 1;
+        c += n;
+        if (*c)
+            c++;
+    }
+    return 0;
+}
+
+/* The single member of a compressed file: its name without the suffix
+ * ("plan.json.gz" -> "plan.json"), or libarchive's "data". */
+static void raw_member_path(tfa_buf *out, const char *outer)
+{
+    static const char *const sfx[] = {".gz", ".bz2", ".xz", ".zst", ".zstd"};
+    const char *base = outer, *p;
+    size_t len, i;
+
+    for (p = outer; *p; p++)
+        if (*p == '/' || *p == '!')
+            base = p + 1;
+    len = strlen(base);
+    for (i = 0; i < TFA_ARRAY_SIZE(sfx); i++) {
+        size_t n = strlen(sfx[i]);
+        if (len > n && strcmp(base + len - n, sfx[i]) == 0) {
+            tfa_buf_put(out, base, len - n);
+            return;
+        }
+    }
+    tfa_buf_puts(out, "data");
+}
+
+/* Append `p` with control characters and bytes that are not UTF-8 shown as
+ * '?': names reach terminals and JSON, which must be valid UTF-8. */
+static void put_safe(tfa_buf *out, const char *p)
+{
+    size_t left = strlen(p);
+    while (left > 0) {
+        const unsigned char c = (unsigned char)*p;
+        int n = c < 0x80 ? 1 : tfa_utf8_seq((const unsigned char *)p, left);
+        if (n <= 0 || (n == 1 && (c < 0x20 || c == 0x7f))) {
+            tfa_buf_putc(out, '?');
+            n = 1;
+        } else {
+            tfa_buf_put(out, p, (size_t)n);
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+}
+
+/*
+ * x->name = "outer!path", the path as stored but with leading "./" dropped
+ * (put_safe). Returns the reason to skip the member, "" to skip it silently
+ * (directories), or NULL to read it.
+ */
+static const char *member_name(arc *x, struct archive_entry *e)
+{
+    const char *path = archive_entry_pathname_utf8(e);
+    const char *p;
+    int unsafe;
+
+    if (!path)
+        path = archive_entry_pathname(e);
+    if (!path)
+        path = ""; /* a name libarchive could not convert (see tfa_archive_load) */
+    unsafe = is_unsafe_path(path);
+    p = path;
+    while (!unsafe && p[0] == '.' && p[1] == '/')
+        for (p += 2; *p == '/'; p++)
+            ;
+    tfa_buf_clear(&x->name);
+    tfa_buf_puts(&x->name, tfa_stream_name(x->in));
+    tfa_buf_putc(&x->name, '!');
+    x->path_at = x->name.len;
+    if (archive_format(x->a) == ARCHIVE_FORMAT_RAW) {
+        raw_member_path(&x->name, tfa_stream_name(x->in));
+        p = "";
+    }
+    put_safe(&x->name, p);
+    switch (archive_entry_filetype(e)) {
+    case AE_IFDIR:
+        return "";
+    case AE_IFLNK:
+        return "symbolic link (links are never followed)";
+    case AE_IFREG:
+        if (archive_entry_hardlink(e))
+            return "hard link (links are never followed)";
+        if (unsafe)
+            return "unsafe member name (absolute or containing '..')";
+        return path[0] ? NULL : "member name cannot be read";
+    default:
+        return archive_entry_hardlink(e) ? "hard link (links are never followed)"
+                                         : "not a regular file";
+    }
+}
+
+/* ---- members ---------------------------------------------------------------------- */
+
+static int load_member(arc *x, struct archive_entry *e, tfa_error *err)
+{
+    tfa_stream_source src = {member_read, NULL, NULL};
+    tfa_stream *s = NULL;
+    const char *skip = member_name(x, e);
+    int rc;
+
+    src.ctx = x;
+    x->member_bytes = 0;
+    if ((rc = tfa_buf_status(&x->name)) != 0)
+        return tfa_error_oom(err);
+    if ((rc = check_declared(x, e, err)) != 0)
+        return rc;
+    if (skip) {
+        if (skip[0] && (rc = tfa_load_skip(x->ld, x->name.ptr, skip, err)) != 0)
+            return rc;
+        return drain_member(x, err);
+    }
+    if ((rc = tfa_stream_new(&s, x->name.ptr, &src, err)) == 0 &&
+        (rc = tfa_load_stream(x->ld, s, err)) == 0)
+        rc = tfa_stream_drain(s, err); /* skipped or partly read: count the rest */
+    tfa_stream_free(s);
+    return rc;
+}
+
+static int count_member(arc *x, tfa_error *err)
+{
+    if (++x->ld->archive_entries <= x->lim->archive_entries)
+        return 0;
+    tfa_error_set_source(err, tfa_stream_name(x->in));
+    return tfa_error_set(err, TFA_ELIMIT, "more than %zu archive members (limit)",
+                         x->lim->archive_entries);
+}
+
+/* A raw "archive" is a single compressed file; without a compression filter
+ * it is just bytes that no archive format recognised. */
+static int check_format(arc *x, tfa_error *err)
+{
+    if (archive_format(x->a) != ARCHIVE_FORMAT_RAW || archive_filter_count(x->a) > 1)
+        return 0;
+    tfa_error_set_source(err, tfa_stream_name(x->in));
+    return tfa_error_set(err, TFA_EINPUT, "not a tar, zip or compressed file");
+}
+
+static int read_members(arc *x, tfa_error *err)
+{
+    struct archive_entry *e;
+    int r, rc;
+
+    for (;;) {
+        r = archive_read_next_header(x->a, &e);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* RETRY too: a damaged header */
+            return arc_fail(x, tfa_stream_name(x->in), "cannot read archive");
+        if ((rc = count_member(x, err)) != 0 || (rc = check_format(x, err)) != 0 ||
+            (rc = load_member(x, e, err)) != 0)
+            return rc;
+    }
+}
+
+static int arc_open(arc *x, tfa_error *err)
+{
+    struct archive *a = archive_read_new();
+
+    x->a = a;
+    if (!a)
+        return tfa_error_oom(err);
+    /* A libarchive built without a library falls back to an external program
+     * for that filter (ARCHIVE_WARN); that still never writes to disk. */
+    if (archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
+        archive_read_support_filter_bzip2(a) < ARCHIVE_WARN ||
+        archive_read_support_filter_xz(a) < ARCHIVE_WARN ||
+        archive_read_support_format_tar(a) != ARCHIVE_OK ||
+        archive_read_support_format_zip(a) != ARCHIVE_OK ||
+        archive_read_support_format_raw(a) != ARCHIVE_OK)
+        return arc_fail(x, tfa_stream_name(x->in), "cannot set up the archive reader");
+#if ARCHIVE_VERSION_NUMBER >= 3003003
+    (void)archive_read_support_filter_zstd(a); /* optional: not every libarchive has it */
+#endif
+    if (archive_read_open(a, x, NULL, arc_read, NULL) != ARCHIVE_OK)
+        return arc_fail(x, tfa_stream_name(x->in), "cannot read archive");
+    return 0;
+}
+
+/*
+ * libarchive converts zip names flagged UTF-8 to the charset of the current
+ * locale, which fails for any non-ASCII name in the C locale tfaudit runs in
+ * (both pathname getters then return NULL). A UTF-8 LC_CTYPE for this thread
+ * only, while the archive is read, makes that conversion an identity without
+ * touching the process locale; numbers and messages stay in the C locale.
+ */
+static void with_utf8_names(locale_t *utf8, locale_t *old)
+{
+    *utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (*utf8)
+        *old = uselocale(*utf8);
+}
+
+int tfa_archive_load(tfa_load *ld, tfa_stream *in, tfa_error *err)
+{
+    locale_t utf8 = (locale_t)0, old = (locale_t)0;
+    arc x;
+    int member = ld->member, rc;
+
+    memset(&x, 0, sizeof(x));
+    x.ld = ld;
+    x.lim = &ld->opts->limits;
+    x.in = in;
+    x.err = err;
+    tfa_buf_init(&x.name, TFA_BUF_NO_MAX);
+    if (ld->depth >= x.lim->archive_depth) {
+        tfa_error_set_source(err, tfa_stream_name(in));
+        return tfa_error_set(err, TFA_ELIMIT, "archives nested more than %u deep (limit)",
+                             x.lim->archive_depth);
+    }
+    x.buf = tfa_malloc(ARC_CHUNK);
+    x.scratch = tfa_malloc(ARC_CHUNK);
+    if (!x.buf || !x.scratch) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    ld->depth++;
+    ld->member = 1;
+    with_utf8_names(&utf8, &old);
+    if ((rc = arc_open(&x, err)) == 0)
+        rc = read_members(&x, err);
+    if (utf8) {
+        uselocale(old);
+        freelocale(utf8);
+    }
+    ld->depth--;
+    ld->member = member;
+    if (rc == 0)
+        rc = tfa_load_require_input(ld, tfa_stream_name(in), "archive", err);
+done:
+    if (x.a)
+        archive_read_free(x.a);
+    tfa_free(x.buf);
+    tfa_free(x.scratch);
+    tfa_buf_release(&x.name);
+    return rc;
+}

@@ -1,0 +1,364 @@
+/*
+ * lines.c - line reader, normalizer and cursor (see lines.h).
+ *
+ * The reader keeps one window of decoded bytes. A line is handed out in
+ * place (its "\n" overwritten by a NUL), so reading costs no copy; only the
+ * unfinished tail of the window moves to the front when more input is
+ * needed. The window never holds more than one line plus one read chunk.
+ */
+#include "util/compat.h"
+
+#include "lines.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/limits.h"
+
+/* Bytes asked of the stream per read: large enough that the per-read cost
+ * vanishes, small enough that a reader of a tiny log allocates little. */
+#define LINES_CHUNK (64u * 1024u)
+
+struct tfa_lines {
+    tfa_stream *in;
+    tfa_buf win;     /* decoded bytes; the next line starts at `start` */
+    size_t start;    /* first byte not handed out yet */
+    size_t scanned;  /* bytes after `start` known to hold no newline */
+    uint64_t offset; /* decoded offset of win.ptr[start] */
+    unsigned long count;
+    size_t max;
+    int normalize, eof;
+};
+
+int tfa_lines_new(tfa_lines **out, tfa_stream *in, const tfa_lines_options *opts, tfa_error *err)
+{
+    tfa_lines *r = tfa_calloc(1, sizeof(*r));
+
+    *out = NULL;
+    if (!r)
+        return tfa_error_oom(err);
+    r->in = in;
+    r->max = opts && opts->max_bytes ? opts->max_bytes : TFA_LIMIT_LINE_BYTES;
+    r->normalize = opts ? opts->normalize : 1;
+    tfa_buf_init(&r->win, TFA_BUF_NO_MAX);
+    *out = r;
+    return 0;
+}
+
+void tfa_lines_free(tfa_lines *r)
+{
+    if (!r)
+        return;
+    tfa_buf_release(&r->win);
+    tfa_free(r);
+}
+
+unsigned long tfa_lines_count(const tfa_lines *r)
+{
+    return r->count;
+}
+
+/* Move the unfinished line to the front and append one chunk of input. */
+static int fill(tfa_lines *r, tfa_error *err)
+{
+    long long n;
+
+    if (r->start) {
+        memmove(r->win.ptr, r->win.ptr + r->start, r->win.len - r->start);
+        tfa_buf_truncate(&r->win, r->win.len - r->start);
+        r->start = 0;
+    }
+    if (tfa_buf_grow(&r->win, LINES_CHUNK) != 0)
+        return tfa_error_oom(err);
+    n = tfa_stream_read(r->in, r->win.ptr + r->win.len, LINES_CHUNK, err);
+    if (n < 0)
+        return (int)n;
+    if (n == 0)
+        r->eof = 1;
+    r->win.len += (size_t)n;
+    r->win.ptr[r->win.len] = '\0';
+    return 0;
+}
+
+static int too_long(tfa_lines *r, tfa_error *err)
+{
+    tfa_pos pos;
+    pos.line = r->count + 1;
+    pos.column = 1;
+    pos.offset = r->offset;
+    tfa_error_set_source(err, tfa_stream_name(r->in));
+    return tfa_error_set_at(err, TFA_ELIMIT, &pos, "line longer than %zu bytes", r->max);
+}
+
+int tfa_lines_next(tfa_lines *r, tfa_line *line, tfa_error *err)
+{
+    char *text, *nl;
+    size_t len, avail;
+    unsigned flags = 0;
+    int rc;
+
+    for (;;) {
+        avail = r->win.len - r->start;
+        nl = avail > r->scanned
+                 ? memchr(r->win.ptr + r->start + r->scanned, '\n', avail - r->scanned)
+                 : NULL;
+        if (nl)
+            break;
+        r->scanned = avail;
+        if (avail > r->max + 1) /* + 1: a CR before the newline does not count */
+            return too_long(r, err);
+        if (r->eof) {
+            if (avail == 0)
+                return 0;
+            break;
+        }
+        if ((rc = fill(r, err)) != 0)
+            return rc;
+    }
+    text = r->win.ptr + r->start;
+    len = nl ? (size_t)(nl - text) : avail;
+    if (nl)
+        *nl = '\0';
+    else
+        flags |= TFA_LINE_NO_EOL; /* text[len] is the window's own NUL */
+    if (len && text[len - 1] == '\r') {
+        text[--len] = '\0';
+        flags |= TFA_LINE_CR;
+    }
+    if (len > r->max)
+        return too_long(r, err);
+    r->count++;
+    line->pos.line = r->count;
+    line->pos.column = 1;
+    line->pos.offset = r->offset;
+    r->start = nl ? (size_t)(nl - r->win.ptr) + 1 : r->win.len;
+    r->offset += r->start - (size_t)(text - r->win.ptr);
+    r->scanned = 0;
+    if (r->normalize)
+        len = tfa_line_normalize(text, len, &flags);
+    line->text = text;
+    line->len = len;
+    line->flags = flags;
+    return 1;
+}
+
+int tfa_lines_split(const char *s, size_t len, size_t *pos, const char **line, size_t *line_len)
+{
+    const char *start = s + *pos, *nl;
+    size_t n;
+
+    if (*pos >= len)
+        return 0;
+    nl = memchr(start, '\n', len - *pos);
+    n = nl ? (size_t)(nl - start) : len - *pos;
+    *pos += n + (nl != NULL);
+    if (n && start[n - 1] == '\r')
+        n--;
+    *line = start;
+    *line_len = n;
+    return 1;
+}
+
+/* ---- normalizer ------------------------------------------------------------ */
+
+static int digits(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+size_t tfa_rfc3339_prefix(const char *s, size_t len)
+{
+    size_t i = 19;
+
+    /* 2022-09-02T04:32:40 */
+    if (len < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+        !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2) ||
+        s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+        return 0;
+    if (s[i] == '.') {
+        size_t f = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == f)
+            return 0;
+    }
+    if (i < len && (s[i] == 'Z' || s[i] == 'z'))
+        return i + 1;
+    if (i + 6 <= len && (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) && s[i + 3] == ':' &&
+        digits(s + i + 4, 2))
+        return i + 6;
+    return 0;
+}
+
+/* Length of the escape sequence at s[0] == ESC (ECMA-48). */
+static size_t escape_len(const char *s, size_t len)
+{
+    size_t i = 1;
+    unsigned char c;
+
+    if (len < 2)
+        return len;
+    c = (unsigned char)s[1];
+    if (c == '[') { /* CSI: parameters and intermediates, then a final byte */
+        for (i = 2; i < len; i++) {
+            c = (unsigned char)s[i];
+            if (c >= 0x40 && c <= 0x7e)
+                return i + 1;
+            if (c < 0x20 || c > 0x3f)
+                return i; /* malformed: drop what looked like the sequence */
+        }
+        return len;
+    }
+    if (c == ']') { /* OSC: up to BEL or ST (ESC \) */
+        for (i = 2; i < len; i++) {
+            if (s[i] == '\a')
+                return i + 1;
+            if (s[i] == '\x1b' && i + 1 < len && s[i + 1] == '\\')
+                return i + 2;
+        }
+        return len;
+    }
+    while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] <= 0x2f)
+        i++; /* intermediates, e.g. ESC ( B */
+    return i < len ? i + 1 : len;
+}
+
+static size_t drop_prefix(char *s, size_t len, size_t n)
+{
+    memmove(s, s + n, len - n);
+    return len - n;
+}
+
+static int hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* GitLab runners (FF_TIMESTAMPS, 17.0+) write "TIMESTAMP 00O text": a stream
+ * number, O(ut) or E(rr), then " " or "+" (the line continues the previous
+ * one, which arrived unterminated). The marker's length, or 0. */
+static size_t gitlab_stream(const char *s, size_t len)
+{
+    if (len >= 4 && hex(s[0]) && hex(s[1]) && (s[2] == 'O' || s[2] == 'E') &&
+        (s[3] == ' ' || s[3] == '+'))
+        return 4;
+    return 0;
+}
+
+#define BOX_MARGIN "\xe2\x94\x82" /* │ U+2502 */
+#define BOX_OPEN   "\xe2\x95\xb7" /* ╷ U+2577 */
+#define BOX_CLOSE  "\xe2\x95\xb5" /* ╵ U+2575 */
+
+static int only_blanks(const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    return 1;
+}
+
+size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
+{
+    size_t orig = len, r, w, n;
+
+    if (memchr(s, '\r', len)) {
+        for (r = w = 0; r < len; r++)
+            if (s[r] != '\r')
+                s[w++] = s[r];
+        len = w;
+        *flags |= TFA_LINE_CR;
+    }
+    n = tfa_rfc3339_prefix(s, len);
+    if (n && (n == len || s[n] == ' ' || s[n] == '\t')) {
+        len = drop_prefix(s, len, n + (n < len));
+        len = drop_prefix(s, len, gitlab_stream(s, len));
+        *flags |= TFA_LINE_TIMESTAMP;
+    }
+    if (memchr(s, '\x1b', len)) {
+        for (r = w = 0; r < len;) {
+            if (s[r] == '\x1b')
+                r += escape_len(s + r, len - r);
+            else
+                s[w++] = s[r++];
+        }
+        len = w;
+        *flags |= TFA_LINE_ANSI;
+    }
+    if (len >= 3 && memcmp(s, BOX_MARGIN, 3) == 0) {
+        len = drop_prefix(s, len, 3 + (len > 3 && s[3] == ' '));
+        *flags |= TFA_LINE_MARGIN;
+    } else if (len >= 3 && memcmp(s, BOX_OPEN, 3) == 0 && only_blanks(s + 3, len - 3)) {
+        len = 0;
+        *flags |= TFA_LINE_BOX_OPEN;
+    } else if (len >= 3 && memcmp(s, BOX_CLOSE, 3) == 0 && only_blanks(s + 3, len - 3)) {
+        len = 0;
+        *flags |= TFA_LINE_BOX_CLOSE;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len < orig)
+        s[len] = '\0';
+    return len;
+}
+
+/* ---- cursor ------------------------------------------------------------------ */
+
+int tfa_cur_lit(tfa_cur *c, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (tfa_cur_left(c) < n || memcmp(c->p, lit, n) != 0)
+        return 0;
+    c->p += n;
+    return 1;
+}
+
+int tfa_cur_peek(const tfa_cur *c, const char *lit)
+{
+    size_t n = strlen(lit);
+    return tfa_cur_left(c) >= n && memcmp(c->p, lit, n) == 0;
+}
+
+int tfa_cur_long(tfa_cur *c, long *out)
+{
+    const char *p = c->p;
+    long v = 0;
+
+    while (p < c->end && *p >= '0' && *p <= '9' && p - c->p < 18)
+        v = v * 10 + (*p++ - '0');
+    if (p == c->p || (p < c->end && *p >= '0' && *p <= '9'))
+        return 0;
+    c->p = p;
+    *out = v;
+    return 1;
+}
+
+int tfa_cur_blanks(tfa_cur *c)
+{
+    const char *p = c->p;
+    while (p < c->end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p == c->p)
+        return 0;
+    c->p = p;
+    return 1;
+}
+
+int tfa_cur_until(tfa_cur *c, const char *lit, const char **s, size_t *n)
+{
+    size_t ln = strlen(lit);
+    const char *hit = memmem(c->p, tfa_cur_left(c), lit, ln);
+    if (!hit)
+        return 0;
+    *s = c->p;
+    *n = (size_t)(hit - c->p);
+    c->p = hit + ln;
+    return 1;
+}
+
+int tfa_cur_eol(const tfa_cur *c)
+{
+    return c->p >= c->end;
+}
