@@ -1,0 +1,815 @@
+/*
+ * check_s3.c - the S3 client, s3:// inputs, `tfaudit archive` and `bundle
+ * verify s3://` against a real S3-compatible server on 127.0.0.1: s3rver
+ * (npm, tests/net/s3/server.js), behind tests/net/s3/fault_proxy.py, which
+ * checks every request's SigV4 signature and payload hash and injects
+ * faults (503 SlowDown, dropped connections). The suite skips (77) when
+ * node is not installed.
+ */
+#include "util/compat.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "remote/s3.h"
+#include "remote/s3_walk.h"
+#include "testsupport.h"
+#include "util/alloc.h"
+
+#define KEY    "AKIATFAUDITTEST0001"
+#define SECRET "tfaudit-test-secret-0b7d"
+
+static struct {
+    char dir[512];
+    int s3_port, proxy_port;
+    char s3[64], proxy[64]; /* http://127.0.0.1:PORT */
+} srv;
+
+static int read_port(const char *name)
+{
+    char path[600], *text;
+    int port;
+    snprintf(path, sizeof(path), "%s/%s", srv.dir, name);
+    text = tfa_test_read_file(path, NULL);
+    port = text ? (int)strtol(text, NULL, 10) : 0;
+    free(text);
+    return port;
+}
+
+/* ---- the server, for the whole suite --------------------------------------- */
+
+static int server_start(void)
+{
+    char *tmp = tfa_test_mkdtemp(), cmd[1200];
+    int rc;
+    if (!tmp)
+        return -1;
+    snprintf(srv.dir, sizeof(srv.dir), "%s", tmp);
+    free(tmp);
+    snprintf(cmd, sizeof(cmd), "LIFETIME=900 tests/net/s3/start.sh '%s' >'%s/start.log' 2>&1",
+             srv.dir, srv.dir);
+    rc = system(cmd);
+    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
+        return 77;
+    if (rc != 0)
+        return -1;
+    srv.s3_port = read_port("s3.port");
+    srv.proxy_port = read_port("proxy.port");
+    snprintf(srv.s3, sizeof(srv.s3), "http://127.0.0.1:%d", srv.s3_port);
+    snprintf(srv.proxy, sizeof(srv.proxy), "http://127.0.0.1:%d", srv.proxy_port);
+    return srv.s3_port > 0 && srv.proxy_port > 0 ? 0 : -1;
+}
+
+static void server_stop(void)
+{
+    char path[600], *pids, *p;
+    snprintf(path, sizeof(path), "%s/pids", srv.dir);
+    pids = tfa_test_read_file(path, NULL);
+    for (p = pids; p && *p;) {
+        pid_t pid = (pid_t)strtol(p, &p, 10);
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            waitpid(pid, NULL, WNOHANG);
+        }
+        while (*p == '\n')
+            p++;
+    }
+    free(pids);
+    tfa_test_rmtree(srv.dir);
+}
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+/* The environment of the tfaudit binary and of the library's clients. */
+static void aws_env(const char *endpoint)
+{
+    setenv("AWS_ACCESS_KEY_ID", KEY, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+    setenv("AWS_REGION", "eu-west-1", 1);
+    setenv("AWS_ENDPOINT_URL", endpoint, 1);
+    setenv("TFAUDIT_HTTP_BACKOFF_MS", "20", 1);
+    unsetenv("AWS_PROFILE");
+    unsetenv("AWS_SESSION_TOKEN");
+    unsetenv("AWS_ENDPOINT_URL_S3");
+}
+
+static void http_opts(tfa_http_options *o)
+{
+    tfa_http_options_init(o);
+    o->backoff_ms = 20;
+    o->connect_timeout_ms = 5000;
+    o->timeout_ms = 120000;
+}
+
+static tfa_s3 *client(const char *endpoint, tfa_http_options *ho)
+{
+    tfa_s3_options so;
+    tfa_s3 *s3 = NULL;
+    tfa_error err;
+    extern char **environ;
+
+    aws_env(endpoint);
+    tfa_error_init(&err);
+    so.http = ho;
+    so.env.environ = (const char *const *)environ;
+    so.env.home = NULL;
+    so.endpoint = NULL;
+    ck_assert_tfa_ok(tfa_s3_new(&s3, &so, &err), &err);
+    return s3;
+}
+
+/* Run tfaudit with NULL-terminated arguments. */
+static void run(tfa_test_output *out, const char *const *argv)
+{
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, out), 0);
+}
+
+/* Requests the proxy logged whose path contains `needle` (a new array). */
+static json_t *logged(const char *needle)
+{
+    char path[600], *text, *line, *next;
+    json_t *all = json_array();
+    snprintf(path, sizeof(path), "%s/requests.jsonl", srv.dir);
+    text = tfa_test_read_file(path, NULL);
+    for (line = text; line && *line; line = next) {
+        json_t *e;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        else
+            next = line + strlen(line);
+        e = json_loads(line, 0, NULL);
+        if (e && strstr(json_string_value(json_object_get(e, "path")), needle))
+            json_array_append(all, e);
+        json_decref(e);
+    }
+    free(text);
+    return all;
+}
+
+/* Every request to `needle` verified (signature and payload hash). */
+static size_t assert_all_signed(const char *needle)
+{
+    json_t *reqs = logged(needle), *e;
+    size_t i, n = 0;
+    json_array_foreach(reqs, i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "action")), "ok") != 0)
+            continue;
+        ck_assert_msg(json_is_true(json_object_get(e, "sig")), "unsigned: %s",
+                      json_string_value(json_object_get(e, "path")));
+        ck_assert_msg(json_is_true(json_object_get(e, "payload")), "payload hash: %s",
+                      json_string_value(json_object_get(e, "path")));
+        n++;
+    }
+    json_decref(reqs);
+    return n;
+}
+
+/* Script the proxy: requests of `method` whose path contains `match`. */
+static void arm(const char *method, const char *match, const char *actions)
+{
+    tfa_http_options o;
+    tfa_http_request r = {0};
+    tfa_http_response res;
+    char url[128], body[512];
+    tfa_error err;
+
+    tfa_http_options_init(&o);
+    o.max_retries = 0;
+    tfa_error_init(&err);
+    tfa_http_response_init(&res);
+    snprintf(url, sizeof(url), "%s/_fault", srv.proxy);
+    snprintf(body, sizeof(body), "{\"method\": \"%s\", \"match\": \"%s\", \"actions\": \"%s\"}",
+             method, match, actions);
+    r.method = "POST";
+    r.url = url;
+    r.body = body;
+    r.body_len = strlen(body);
+    ck_assert_tfa_ok(tfa_http_perform(&res, &r, &o, &err), &err);
+    tfa_http_response_release(&res);
+}
+
+/* The object's bytes, by the library (a plain GET). */
+static char *get_object(tfa_s3 *s3, const char *bucket, const char *key, size_t *len)
+{
+    tfa_http_response res;
+    tfa_error err;
+    char *p;
+    tfa_error_init(&err);
+    tfa_http_response_init(&res);
+    ck_assert_tfa_ok(tfa_s3_request(s3, &res, "GET", bucket, key, NULL, NULL, NULL, 0, &err), &err);
+    p = tfa_buf_detach(&res.body, len);
+    tfa_http_response_release(&res);
+    return p;
+}
+
+/* How many multipart uploads are open in `bucket` (ListMultipartUploads). */
+static int open_uploads(tfa_s3 *s3, const char *bucket)
+{
+    tfa_http_response res;
+    tfa_error err;
+    const char *p;
+    int n = 0;
+    tfa_error_init(&err);
+    tfa_http_response_init(&res);
+    ck_assert_tfa_ok(tfa_s3_request(s3, &res, "GET", bucket, "", "uploads=", NULL, NULL, 0, &err),
+                     &err);
+    ck_assert_ptr_nonnull(strstr(res.body.ptr, "<ListMultipartUploadsResult"));
+    for (p = res.body.ptr; (p = strstr(p, "<Upload>")) != NULL; p++)
+        n++;
+    tfa_http_response_release(&res);
+    return n;
+}
+
+/* A line of `text` starting with `prefix`, copied (without the newline). */
+static char *line_of(const char *text, const char *prefix)
+{
+    const char *p = strstr(text, prefix), *e;
+    if (!p)
+        return NULL;
+    p += strlen(prefix);
+    e = strchr(p, '\n');
+    return strndup(p, e ? (size_t)(e - p) : strlen(p));
+}
+
+/* ---- archive, read back, audit ----------------------------------------------------- */
+
+START_TEST(s3_archive_then_summarize_and_verify_from_the_prefix)
+{
+    const char *archive[] = {"tfaudit",
+                             "archive",
+                             "--to",
+                             "s3://audit/nightly/",
+                             "--workspace",
+                             "grafana",
+                             "--now",
+                             "2026-11-27T02:00:00Z",
+                             "fixtures/plans/sensitive-canary.json",
+                             "fixtures/plans/grafana-sensitive.json",
+                             "fixtures/ui-logs/canary.log",
+                             NULL};
+    const char *summarize[] = {"tfaudit", "summarize", "s3://audit/nightly/", NULL};
+    const char *verify[] = {"tfaudit", "bundle",
+                            "verify",  "--sha256",
+                            NULL,      "s3://audit/nightly/grafana/20261127T020000Z.tar.gz",
+                            NULL};
+    tfa_test_output out;
+    char want[512], *sha;
+
+    aws_env(srv.proxy);
+    run(&out, archive);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    snprintf(want, sizeof(want),
+             "archived 2 inputs (redacted) to s3://audit/nightly/grafana/20261127T020000Z.tar.gz\n"
+             "url: %s/audit/nightly/grafana/20261127T020000Z.tar.gz\n",
+             srv.proxy);
+    ck_assert_int_eq(strncmp(out.out, want, strlen(want)), 0);
+    ck_assert_str_eq(out.err, "tfaudit: warning: input 'fixtures/ui-logs/canary.log' (ui-log) left "
+                              "out of the archive: logs cannot be redacted: they carry free text "
+                              "with no marks of what is sensitive (--raw keeps them)\n");
+    sha = line_of(out.out, "sha256: ");
+    ck_assert_uint_eq(strlen(sha), 64);
+    tfa_test_output_release(&out);
+
+    /* the nightly audit: the prefix, the archive in it, the plans in that */
+    run(&out, summarize);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    ck_assert(tfa_test_contains(
+        out.out, out.out_len,
+        "s3://audit/nightly/grafana/20261127T020000Z.tar.gz!inputs/1-sensitive-canary.json: plan, "
+        "format 1.2, Terraform 1.9.5\n  Plan: 1 to add, 3 to change, 1 to destroy.\n"));
+    ck_assert(tfa_test_contains(out.out, out.out_len,
+                                "!inputs/2-grafana-sensitive.json: plan, format 1.2, Terraform "
+                                "1.9.5\n  Plan: 2 to add, 3 to change, 0 to destroy.\n"));
+    ck_assert(!tfa_test_contains(out.out, out.out_len, TFA_TEST_CANARY));
+    tfa_test_output_release(&out);
+
+    verify[4] = sha;
+    run(&out, verify);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    snprintf(want, sizeof(want), "sha256: %s\nbundle: 2 files, all hashes match\n", sha);
+    ck_assert_str_eq(out.out, want);
+    tfa_test_output_release(&out);
+    ck_assert_uint_gt(assert_all_signed("/audit"), 5);
+    free(sha);
+}
+END_TEST
+
+/* Download the object named on the `url: ` line and gunzip it into a file. */
+static char *fetch_decompressed(const char *stdout_text, const char *bucket, size_t *tar_len)
+{
+    char *url = line_of(stdout_text, "url: "), *key, path[700], cmd[1500], *text;
+    size_t len;
+    tfa_http_options ho;
+    tfa_s3 *s3;
+    char *data;
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    key = strstr(url, bucket) + strlen(bucket) + 1;
+    data = get_object(s3, bucket, key, &len);
+    snprintf(path, sizeof(path), "%s/fetched.tar.gz", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
+    snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s/fetched.tar'", path, srv.dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(path, sizeof(path), "%s/fetched.tar", srv.dir);
+    text = tfa_test_read_file(path, tar_len);
+    tfa_free(data);
+    tfa_s3_free(s3);
+    free(url);
+    return text;
+}
+
+START_TEST(s3_canary_is_absent_from_the_default_archive)
+{
+    const char *archive[] = {"tfaudit",
+                             "archive",
+                             "--to",
+                             "s3://audit/canary",
+                             "--now",
+                             "2026-11-27T03:00:00Z",
+                             "fixtures/plans/sensitive-canary.json",
+                             "fixtures/plans/grafana-sensitive.json",
+                             "fixtures/ledger/plan-canary.json",
+                             "fixtures/ui-logs/canary.log",
+                             NULL,
+                             NULL};
+    tfa_test_output out;
+    size_t len;
+    char *tar;
+
+    aws_env(srv.proxy);
+    run(&out, archive);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    tar = fetch_decompressed(out.out, "audit", &len);
+    ck_assert_ptr_nonnull(tar);
+    ck_assert_uint_gt(len, 30000);
+    ck_assert(!tfa_test_contains(tar, len, TFA_TEST_CANARY));
+    ck_assert(!tfa_test_contains(tar, len, "CANARY-7f3a9c1e"));
+    ck_assert(tfa_test_contains(tar, len, "\"(sensitive value)\""));
+    ck_assert(tfa_test_contains(tar, len, "\"redacted\": true"));
+    free(tar);
+    tfa_test_output_release(&out);
+
+    /* the same inputs with --raw: the canary is there, and the manifest says so */
+    archive[1] = "archive";
+    archive[10] = "--raw";
+    archive[5] = "2026-11-27T03:00:01Z";
+    run(&out, archive);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    ck_assert(tfa_test_contains(out.out, out.out_len, "archived 4 inputs (raw, not redacted)"));
+    tar = fetch_decompressed(out.out, "audit", &len);
+    ck_assert(tfa_test_contains(tar, len, TFA_TEST_CANARY));
+    ck_assert(tfa_test_contains(tar, len, "\"redacted\": false"));
+    free(tar);
+    tfa_test_output_release(&out);
+}
+END_TEST
+
+/* ---- listing ---------------------------------------------------------------------- */
+
+START_TEST(s3_listing_follows_continuation_tokens)
+{
+    tfa_http_options ho;
+    tfa_s3 *s3;
+    tfa_s3_listing l;
+    tfa_s3_walk *w = NULL;
+    tfa_stream *in = NULL;
+    tfa_http_response res;
+    const char *name;
+    char key[64];
+    tfa_error err;
+    json_t *lists;
+    size_t i, n = 0;
+    int rc;
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    tfa_error_init(&err);
+    for (i = 0; i < 1005; i++) { /* straight to s3rver: only the listing is under test */
+        snprintf(key, sizeof(key), "runs/ws-%04zu/apply.log", 1004 - i);
+        tfa_http_response_init(&res);
+        ck_assert_tfa_ok(
+            tfa_s3_request(s3, &res, "PUT", "bulk", key, NULL, NULL, key, strlen(key), &err), &err);
+        tfa_http_response_release(&res);
+    }
+    tfa_s3_free(s3);
+
+    s3 = client(srv.proxy, &ho);
+    ck_assert_tfa_ok(tfa_s3_list(&l, s3, "bulk", "runs/", &err), &err);
+    ck_assert_uint_eq(l.n, 1005);
+    ck_assert_str_eq(l.keys[0], "runs/ws-0000/apply.log");
+    ck_assert_str_eq(l.keys[1004], "runs/ws-1004/apply.log");
+    ck_assert_uint_eq(l.sizes[7], strlen("runs/ws-0007/apply.log"));
+    tfa_s3_listing_release(&l);
+    lists = logged("/bulk?");
+    ck_assert_uint_eq(json_array_size(lists), 2); /* 1000 + 5 */
+    ck_assert_ptr_nonnull(
+        strstr(json_string_value(json_object_get(json_array_get(lists, 1), "path")),
+               "continuation-token="));
+    json_decref(lists);
+
+    /* as a directory walk: names and the workspace component, in order */
+    ck_assert_tfa_ok(tfa_s3_walk_open(&w, s3, "s3://bulk/runs/", &err), &err);
+    ck_assert_uint_eq(tfa_s3_walk_count(w), 1005);
+    while ((rc = tfa_s3_walk_next(w, &name, &in, &err)) == 1) {
+        char want[80], buf[64];
+        long long got;
+        snprintf(want, sizeof(want), "s3://bulk/runs/ws-%04zu/apply.log", n);
+        ck_assert_str_eq(name, want);
+        ck_assert_str_eq(tfa_s3_walk_rel(w), want + strlen("s3://bulk/runs/"));
+        if (n == 3) { /* read one through the stream */
+            got = tfa_stream_read_raw(in, buf, sizeof(buf), &err);
+            ck_assert_int_eq(got, (long long)strlen(want + 10));
+            ck_assert_int_eq(memcmp(buf, want + 10, (size_t)got), 0); /* its own key */
+        }
+        tfa_stream_free(in);
+        n++;
+        if (n == 5)
+            break;
+    }
+    ck_assert_int_eq(rc, 1);
+    tfa_s3_walk_free(w);
+    tfa_s3_free(s3);
+    ck_assert_uint_ge(assert_all_signed("/bulk"), 3);
+}
+END_TEST
+
+/* ---- a 100 MiB archive as a multipart upload ------------------------------------------ */
+
+START_TEST(s3_large_archive_goes_multipart)
+{
+    const char *archive[] = {
+        "tfaudit", "archive", "--raw", "--to", "s3://big/runs/", "--now", "2026-11-27T04:00:00Z",
+        NULL,      NULL};
+    const char *verify[] = {"tfaudit", "bundle", "verify", "--sha256", NULL, NULL, NULL};
+    char path[600], obj[200], *sha, *parts;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    size_t i, len = 100u << 20;
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_s3_object head;
+    tfa_error err;
+    tfa_s3 *s3;
+    unsigned char *data = malloc(len);
+
+    /* incompressible bytes, so the archive stays over 100 MiB */
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    snprintf(path, sizeof(path), "%s/big.bin", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
+    free(data);
+    archive[7] = path;
+    aws_env(srv.proxy);
+    run(&out, archive);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    parts = line_of(out.out, "bytes: ");
+    ck_assert_msg(strstr(parts, "(multipart upload, 7 parts)") != NULL, "%s", parts);
+    sha = line_of(out.out, "sha256: ");
+    tfa_test_output_release(&out);
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_s3_head(s3, "big", "runs/default/20261127T040000Z.tar.gz", &head, &err),
+                     &err);
+    ck_assert_uint_gt(head.size, len);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_s3_free(s3);
+    ck_assert_uint_eq(json_array_size(logged("partNumber=")), 7);
+    ck_assert_uint_ge(assert_all_signed("/big/"), 9); /* create, 7 parts, complete, head */
+
+    /* read back whole, hashed */
+    snprintf(obj, sizeof(obj), "s3://big/runs/default/20261127T040000Z.tar.gz");
+    verify[4] = sha;
+    verify[5] = obj;
+    run(&out, verify);
+    ck_assert_msg(out.status == 0, "%s%s", out.out, out.err);
+    ck_assert(tfa_test_contains(out.out, out.out_len, "bundle: 1 file, all hashes match"));
+    tfa_test_output_release(&out);
+    free(sha);
+    free(parts);
+}
+END_TEST
+
+/* ---- credentials -------------------------------------------------------------------- */
+
+START_TEST(s3_unknown_access_key_is_exit_2_naming_the_variable)
+{
+    const char *argv[] = {"tfaudit", "summarize", "--verbose", "s3://audit/nightly/", NULL};
+    tfa_test_output out;
+
+    aws_env(srv.proxy);
+    setenv("AWS_ACCESS_KEY_ID", "AKIAUNKNOWN000000000", 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert(tfa_test_contains(out.err, out.err_len,
+                                "tfaudit: s3://audit/nightly/: HTTP 403 InvalidAccessKeyId: the "
+                                "access key is not known; it came from AWS_ACCESS_KEY_ID\n"));
+    ck_assert(!tfa_test_contains(out.err, out.err_len, SECRET));
+    ck_assert(!tfa_test_contains(out.out, out.out_len, SECRET));
+    tfa_test_output_release(&out);
+
+    /* a wrong secret: refused by the signature check, naming its variable */
+    aws_env(srv.proxy);
+    setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret", 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert(tfa_test_contains(out.err, out.err_len,
+                                "HTTP 403 SignatureDoesNotMatch: the secret key does not match; "
+                                "it came from AWS_SECRET_ACCESS_KEY\n"));
+    ck_assert(!tfa_test_contains(out.err, out.err_len, "not-the-secret"));
+    tfa_test_output_release(&out);
+}
+END_TEST
+
+START_TEST(s3_profiles_from_the_shared_files)
+{
+    const char *argv[] = {"tfaudit", "summarize", "s3://audit/nightly/grafana/", NULL};
+    char home[600], path[700], want[2000], *tmp = tfa_test_mkdtemp();
+    const char *cred = "[default]\naws_access_key_id = AKIANOPE\naws_secret_access_key = x\n"
+                       "[ci]\naws_access_key_id = AKIAUNKNOWNPROFILE00\n"
+                       "aws_secret_access_key = " SECRET "\n";
+    const char *conf = "[profile ci]\nregion = eu-west-1\n"
+                       "[profile sso]\nsso_session = corp\nregion = eu-west-1\n";
+    tfa_test_output out;
+
+    snprintf(home, sizeof(home), "%s", tmp);
+    free(tmp);
+    snprintf(path, sizeof(path), "%s/.aws", home);
+    ck_assert_int_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/.aws/credentials", home);
+    ck_assert_int_eq(tfa_test_write_file(path, cred, strlen(cred)), 0);
+    snprintf(path, sizeof(path), "%s/.aws/config", home);
+    ck_assert_int_eq(tfa_test_write_file(path, conf, strlen(conf)), 0);
+    aws_env(srv.proxy);
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    setenv("HOME", home, 1);
+
+    setenv("AWS_PROFILE", "ci", 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    snprintf(want, sizeof(want),
+             "tfaudit: s3://audit/nightly/grafana/: HTTP 403 InvalidAccessKeyId: the access key "
+             "is not known; it came from profile 'ci' in %s/.aws/credentials\n",
+             home);
+    ck_assert_str_eq(out.err, want);
+    tfa_test_output_release(&out);
+
+    setenv("AWS_PROFILE", "sso", 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_str_eq(out.err, "tfaudit: AWS profile 'sso' gets its credentials through "
+                              "sso_session, which tfaudit cannot run; export them (aws configure "
+                              "export-credentials --profile sso --format env)\n");
+    tfa_test_output_release(&out);
+
+    setenv("AWS_PROFILE", "nope", 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    snprintf(want, sizeof(want),
+             "tfaudit: AWS profile 'nope' (AWS_PROFILE) is not in %s/.aws/credentials or "
+             "%s/.aws/config\n",
+             home, home);
+    ck_assert_str_eq(out.err, want);
+    tfa_test_output_release(&out);
+
+    unsetenv("AWS_PROFILE");
+    setenv("HOME", "/nonexistent", 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_str_eq(out.err, "tfaudit: no AWS credentials: set AWS_ACCESS_KEY_ID and "
+                              "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in "
+                              "~/.aws/credentials\n");
+    tfa_test_output_release(&out);
+
+    setenv("AWS_ACCESS_KEY_ID", KEY, 1);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_str_eq(out.err,
+                     "tfaudit: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not\n");
+    tfa_test_output_release(&out);
+    tfa_test_rmtree(home);
+}
+END_TEST
+
+/* ---- faults ------------------------------------------------------------------------ */
+
+typedef struct sleeps {
+    long ms[8];
+    size_t n;
+} sleeps;
+
+static void record_sleep(void *p, long ms)
+{
+    sleeps *s = p;
+    if (s->n < 8)
+        s->ms[s->n] = ms;
+    s->n++;
+}
+
+static double half(void *p)
+{
+    (void)p;
+    return 0.5;
+}
+
+START_TEST(s3_slowdown_is_retried_with_backoff)
+{
+    const char *body = "{\"format_version\": \"1.2\"}";
+    tfa_s3_put_options po = {0};
+    tfa_s3_put_result pr;
+    tfa_http_options ho;
+    tfa_s3_upload *up = NULL;
+    sleeps sl = {{0}, 0};
+    tfa_error err;
+    json_t *reqs;
+    tfa_s3 *s3;
+
+    http_opts(&ho);
+    ho.backoff_ms = 100;
+    ho.sleep_ms = record_sleep;
+    ho.jitter = half;
+    ho.payload = &sl;
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    arm("PUT", "/faults/slow.json", "s503,s503,s503");
+    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "faults", "slow.json", &po, &err), &err);
+    ck_assert_tfa_ok(tfa_s3_upload_write(up, body, strlen(body), &err), &err);
+    ck_assert_tfa_ok(tfa_s3_upload_finish(up, &pr, &err), &err);
+    tfa_s3_upload_free(up);
+    ck_assert_uint_eq(pr.bytes, strlen(body));
+    /* exponential backoff, half fixed and half jitter: 100, 200, 400 ms */
+    ck_assert_uint_eq(sl.n, 3);
+    ck_assert_int_eq(sl.ms[0], 75);
+    ck_assert_int_eq(sl.ms[1], 150);
+    ck_assert_int_eq(sl.ms[2], 300);
+    reqs = logged("/faults/slow.json");
+    ck_assert_uint_eq(json_array_size(reqs), 5); /* 3 x 503, the PUT, the HEAD */
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(reqs, 2), "action")), "s503");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(reqs, 3), "action")), "ok");
+    json_decref(reqs);
+
+    /* throttled for good: the error says so, after every attempt */
+    arm("PUT", "/faults/never.json", "s503*");
+    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "faults", "never.json", &po, &err), &err);
+    ck_assert_tfa_ok(tfa_s3_upload_write(up, body, strlen(body), &err), &err);
+    ck_assert_int_eq(tfa_s3_upload_finish(up, &pr, &err), TFA_EIO);
+    ck_assert_str_eq(err.message, "HTTP 503 after 5 attempts (S3 error SlowDown)");
+    ck_assert_str_eq(err.source, "s3://faults/never.json");
+    tfa_s3_upload_free(up);
+    tfa_s3_free(s3);
+}
+END_TEST
+
+/* 12 MiB in 5 MiB parts with the threshold at 5 MiB: three parts. */
+static int upload_parts(tfa_s3 *s3, const char *key, tfa_error *err)
+{
+    tfa_s3_put_options po = {0};
+    tfa_s3_put_result pr;
+    tfa_s3_upload *up = NULL;
+    size_t len = 12u << 20;
+    char *data = malloc(len);
+    int rc;
+
+    memset(data, 'x', len);
+    po.multipart_over = 5u << 20;
+    po.part_bytes = 5u << 20;
+    rc = tfa_s3_upload_new(&up, s3, "faults", key, &po, err);
+    if (rc == 0)
+        rc = tfa_s3_upload_write(up, data, len, err);
+    if (rc == 0)
+        rc = tfa_s3_upload_finish(up, &pr, err);
+    if (rc == 0)
+        ck_assert_uint_eq(pr.parts, 3);
+    tfa_s3_upload_free(up);
+    free(data);
+    return rc;
+}
+
+START_TEST(s3_dropped_connection_leaves_no_object_and_no_upload)
+{
+    tfa_http_options ho;
+    tfa_s3_object head;
+    tfa_error err;
+    tfa_s3 *s3, *direct;
+
+    http_opts(&ho);
+    ho.backoff_ms = 1;
+    s3 = client(srv.proxy, &ho);
+    direct = client(srv.s3, &ho);
+    tfa_error_init(&err);
+
+    /* once: the part is sent again and the upload completes */
+    arm("PUT", "/faults/once.bin?partNumber=2", "drop");
+    ck_assert_tfa_ok(upload_parts(s3, "once.bin", &err), &err);
+    ck_assert_tfa_ok(tfa_s3_head(direct, "faults", "once.bin", &head, &err), &err);
+    ck_assert_uint_eq(head.size, 12u << 20);
+
+    /* for good: the upload fails and is aborted */
+    arm("PUT", "/faults/dropped.bin?partNumber=2", "drop*");
+    ck_assert_int_eq(upload_parts(s3, "dropped.bin", &err), TFA_EIO);
+    ck_assert_str_eq(err.source, "s3://faults/dropped.bin");
+    ck_assert_msg(strstr(err.message, "after 5 attempts") != NULL, "%s", err.message);
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_s3_head(direct, "faults", "dropped.bin", &head, &err), TFA_ENOTFOUND);
+    ck_assert_int_eq(open_uploads(direct, "faults"), 0);
+    ck_assert_uint_eq(json_array_size(logged("DELETE")), 0); /* (paths, not methods) */
+    {
+        json_t *reqs = logged("/faults/dropped.bin?uploadId="), *e;
+        size_t i, deletes = 0;
+        json_array_foreach(reqs, i, e)
+        {
+            deletes += strcmp(json_string_value(json_object_get(e, "method")), "DELETE") == 0;
+        }
+        ck_assert_uint_eq(deletes, 1);
+        json_decref(reqs);
+    }
+    tfa_s3_free(s3);
+    tfa_s3_free(direct);
+}
+END_TEST
+
+START_TEST(s3_object_lock_and_encryption_headers)
+{
+    const char *argv[] = {"tfaudit",
+                          "archive",
+                          "--to",
+                          "s3://audit/locked/",
+                          "--workspace",
+                          "prod",
+                          "--now",
+                          "2026-11-27T05:00:00Z",
+                          "--retain-until",
+                          "2033-01-01",
+                          "--sse",
+                          "aws:kms",
+                          "fixtures/plans/grafana-clean.json",
+                          NULL};
+    tfa_test_output out;
+    json_t *reqs, *h;
+
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    tfa_test_output_release(&out);
+    reqs = logged("/audit/locked/prod/20261127T050000Z.tar.gz");
+    h = json_object_get(json_array_get(reqs, 0), "headers");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(reqs, 0), "method")), "PUT");
+    ck_assert_str_eq(json_string_value(json_object_get(h, "x-amz-object-lock-mode")), "COMPLIANCE");
+    ck_assert_str_eq(json_string_value(json_object_get(h, "x-amz-object-lock-retain-until-date")),
+                     "2033-01-01T00:00:00Z");
+    ck_assert_str_eq(json_string_value(json_object_get(h, "x-amz-server-side-encryption")),
+                     "aws:kms");
+    ck_assert_uint_eq(strlen(json_string_value(json_object_get(h, "x-amz-checksum-sha256"))), 44);
+    json_decref(reqs);
+
+    argv[9] = "2020-01-01";
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_str_eq(out.err, "tfaudit: --retain-until '2020-01-01' is not in the future\n"
+                              "try 'tfaudit archive --help'\n");
+    tfa_test_output_release(&out);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("s3");
+    TCase *tc = tcase_create("s3rver");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, s3_archive_then_summarize_and_verify_from_the_prefix);
+    tcase_add_test(tc, s3_canary_is_absent_from_the_default_archive);
+    tcase_add_test(tc, s3_listing_follows_continuation_tokens);
+    tcase_add_test(tc, s3_large_archive_goes_multipart);
+    tcase_add_test(tc, s3_unknown_access_key_is_exit_2_naming_the_variable);
+    tcase_add_test(tc, s3_profiles_from_the_shared_files);
+    tcase_add_test(tc, s3_slowdown_is_retried_with_backoff);
+    tcase_add_test(tc, s3_dropped_connection_leaves_no_object_and_no_upload);
+    tcase_add_test(tc, s3_object_lock_and_encryption_headers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    int rc = server_start();
+    if (rc == 77) {
+        fprintf(stderr, "skipped: node is not installed (tests/net/s3/start.sh)\n");
+        return 77;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "cannot start the S3 test server (see %s/start.log)\n", srv.dir);
+        return 1;
+    }
+    rc = tfa_test_main(suite());
+    server_stop();
+    return rc;
+}
