@@ -22,6 +22,7 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/s3-test-deps.sh || [ $$? -eq 77 ]
 
 build: deps
 	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# bench/s3.sh BUILD_DIR WORKDIR - S3 upload and read-back throughput of
+# tfaudit against curl --aws-sigv4, same file, same server (s3rver on
+# 127.0.0.1, tests/net/s3/start.sh), same run. Medians of RUNS (default 3),
+# interleaved.
+#
+#   upload     tfaudit archive --raw of SIZE_MB (default 100) incompressible
+#              bytes: tar + gzip + SHA-256 + signed multipart upload + HEAD;
+#              curl -T of the archive tfaudit made (the same bytes, one PUT
+#              with its payload hash signed, as tfaudit signs each part)
+#   pack only  gzip -6 of the input to /dev/null: what packing costs before
+#              any byte is sent (the upload column minus this is the wire)
+#   read back  tfaudit bundle verify s3://... (ranged GETs, gunzip, tar, every
+#              entry hashed) vs curl GET of the same object to /dev/null
+set -euo pipefail
+build=$(cd "${1:?usage: bench/s3.sh BUILD_DIR WORKDIR}" && pwd)
+work=${2:?usage: bench/s3.sh BUILD_DIR WORKDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+tfaudit=$build/auditor/tfaudit
+runs=${RUNS:-3} size_mb=${SIZE_MB:-100}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+srv=$work/server
+rm -rf "$srv"
+LIFETIME=900 "$here/../tests/net/s3/start.sh" "$srv"
+trap 'kill $(cat "$srv/pids") 2>/dev/null || true' EXIT
+port=$(cat "$srv/s3.port")
+export AWS_ACCESS_KEY_ID=AKIATFAUDITTEST0001 AWS_SECRET_ACCESS_KEY=tfaudit-test-secret-0b7d
+export AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:$port
+sig=(--aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY")
+empty=$(printf '' | sha256sum | cut -d' ' -f1)
+
+input=$work/input.bin
+if [[ ! -f $input || $(stat -c %s "$input") -ne $((size_mb << 20)) ]]; then
+  head -c $((size_mb << 20)) /dev/urandom > "$input"
+fi
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1048576 / s }'; }
+
+up_t=() up_c=() pack_t=() rd_t=() rd_c=()
+for i in $(seq "$runs"); do
+  t0=$(now)
+  "$tfaudit" archive --raw --to "s3://big/bench/" --workspace "run$i" \
+    --now "2026-01-01T00:00:0${i}Z" "$input" > "$work/archive.out"
+  t1=$(now)
+  up_t+=("$(echo "$t1 - $t0" | bc)")
+  key=$(sed -n 's|^archived .* to s3://big/||p' "$work/archive.out")
+  sha=$(sed -n 's/^sha256: //p' "$work/archive.out")
+  bytes=$(sed -n 's/^bytes: \([0-9]*\).*/\1/p' "$work/archive.out")
+  # the same archive, fetched once, is what curl uploads
+  curl -sf "${sig[@]}" -H "x-amz-content-sha256: $empty" -o "$work/archive.tar.gz" \
+    "http://127.0.0.1:$port/big/$key"
+  file_sha=$(sha256sum "$work/archive.tar.gz" | cut -d' ' -f1)
+  [[ $file_sha == "$sha" ]] || { echo "bench: downloaded archive differs" >&2; exit 1; }
+  t0=$(now)
+  curl -sf "${sig[@]}" -H "x-amz-content-sha256: $file_sha" -T "$work/archive.tar.gz" \
+    -o /dev/null "http://127.0.0.1:$port/big/curl/run$i.tar.gz"
+  t1=$(now)
+  up_c+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now); gzip -6 -c "$input" > /dev/null; t1=$(now)
+  pack_t+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now)
+  "$tfaudit" bundle verify --sha256 "$sha" "s3://big/$key" > /dev/null
+  t1=$(now)
+  rd_t+=("$(echo "$t1 - $t0" | bc)")
+  t0=$(now)
+  curl -sf "${sig[@]}" -H "x-amz-content-sha256: $empty" -o /dev/null \
+    "http://127.0.0.1:$port/big/$key"
+  t1=$(now)
+  rd_c+=("$(echo "$t1 - $t0" | bc)")
+done
+m() { printf '%s\n' "$@" | median; }
+ut=$(m "${up_t[@]}") uc=$(m "${up_c[@]}") pt=$(m "${pack_t[@]}") rt=$(m "${rd_t[@]}") rc=$(m "${rd_c[@]}")
+echo "== S3 throughput, $size_mb MiB input, archive $((bytes >> 20)) MiB, s3rver on 127.0.0.1, median of $runs"
+printf '%-34s %8s %9s\n' "" seconds "MiB/s"
+printf '%-34s %8.2f %9s\n' "upload: tfaudit archive (pack+send)" "$ut" "$(rate "$bytes" "$ut")"
+printf '%-34s %8.2f %9s\n' "upload: curl --aws-sigv4 -T" "$uc" "$(rate "$bytes" "$uc")"
+printf '%-34s %8.2f %9s\n' "  pack only: gzip -6 of the input" "$pt" "$(rate "$bytes" "$pt")"
+printf '%-34s %8.2f %9s\n' "read: tfaudit bundle verify s3://" "$rt" "$(rate "$bytes" "$rt")"
+printf '%-34s %8.2f %9s\n' "read: curl --aws-sigv4 GET" "$rc" "$(rate "$bytes" "$rc")"
+echo "ratio upload curl/tfaudit: $(awk -v a="$uc" -v b="$ut" 'BEGIN { printf "%.2f", a / b }')"
+echo "ratio read   curl/tfaudit: $(awk -v a="$rc" -v b="$rt" 'BEGIN { printf "%.2f", a / b }')"
