@@ -17,6 +17,7 @@
 #include "redact_priv.h"
 #include "stream.h"
 #include "util/alloc.h"
+#include "util/sort.h"
 #include "util/limits.h"
 
 static int is_any(const tfa_token *k, const char *const *keys)
@@ -584,8 +585,7 @@ static int write_out(redactor *r, tfa_buf *out)
     uint64_t at = 0;
     size_t i;
 
-    if (r->n_spans)
-        qsort(r->spans, r->n_spans, sizeof(*r->spans), by_start);
+    tfa_sort(r->spans, r->n_spans, sizeof(*r->spans), by_start);
     for (i = 0; i < r->n_spans; i++) {
         const rd_span *s = &r->spans[i];
         if (s->start < at)

@@ -240,8 +240,7 @@ int tfa_bundle_write_to(tfa_bundle *bundle, tfa_bundle_sink sink, void *payload,
     int rc;
 
     tfa_buf_init(&m, TFA_BUF_NO_MAX);
-    if (bundle->n)
-        qsort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
+    tfa_sort(bundle->files, bundle->n, sizeof(*bundle->files), by_name);
     if ((rc = manifest_bytes(bundle, manifest, &m, err)) == 0)
         rc = write_archive(bundle, &t, &m, err);
     tfa_buf_release(&m);

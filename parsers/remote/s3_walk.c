@@ -5,6 +5,7 @@
 
 #include "remote/s3_walk.h"
 #include "util/alloc.h"
+#include "util/sort.h"
 #include "util/buf.h"
 
 struct tfa_s3_walk {
@@ -60,8 +61,7 @@ int tfa_s3_walk_open(tfa_s3_walk **out, tfa_s3 *s3, const char *url, tfa_error *
     }
     w->list.n = kept;
     /* S3 lists in this order already; S3-compatible stores may not */
-    if (kept)
-        qsort(w->list.keys, kept, sizeof(char *), by_key);
+    tfa_sort(w->list.keys, kept, sizeof(char *), by_key);
     *out = w;
     return 0;
 fail:
