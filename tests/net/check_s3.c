@@ -150,6 +150,15 @@ static json_t *logged(const char *needle)
     return all;
 }
 
+/* How many requests the proxy logged whose path contains `needle`. */
+static size_t count_logged(const char *needle)
+{
+    json_t *reqs = logged(needle);
+    size_t n = json_array_size(reqs);
+    json_decref(reqs);
+    return n;
+}
+
 /* Every request to `needle` verified (signature and payload hash). */
 static size_t assert_all_signed(const char *needle)
 {
@@ -482,7 +491,7 @@ START_TEST(s3_large_archive_goes_multipart)
     ck_assert_uint_gt(head.size, len);
     ck_assert_int_eq(open_uploads(s3, "big"), 0);
     tfa_s3_free(s3);
-    ck_assert_uint_eq(json_array_size(logged("partNumber=")), 7);
+    ck_assert_uint_eq(count_logged("partNumber="), 7);
     ck_assert_uint_ge(assert_all_signed("/big/"), 9); /* create, 7 parts, complete, head */
 
     /* read back whole, hashed */
@@ -721,7 +730,6 @@ START_TEST(s3_dropped_connection_leaves_no_object_and_no_upload)
     tfa_error_init(&err);
     ck_assert_int_eq(tfa_s3_head(direct, "faults", "dropped.bin", &head, &err), TFA_ENOTFOUND);
     ck_assert_int_eq(open_uploads(direct, "faults"), 0);
-    ck_assert_uint_eq(json_array_size(logged("DELETE")), 0); /* (paths, not methods) */
     {
         json_t *reqs = logged("/faults/dropped.bin?uploadId="), *e;
         size_t i, deletes = 0;
