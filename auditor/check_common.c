@@ -154,6 +154,8 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
     c.o.format = "text";
     if ((rc = tfa_opts_parse(spec, argc, argv, &c.o, &c.args)) != 0)
         goto done;
+    c.o.inputs = c.args.items;
+    c.o.n_inputs = c.args.n;
     if (!c.o.checklist) {
         rc = tfa_msg_usage(spec->name, "--checklist FILE is required");
         goto done;

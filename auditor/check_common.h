@@ -35,6 +35,8 @@ typedef struct tfa_check_opts {
     tfa_cli_context ctx; /* --approved, --expect, --iac-repo */
     tfa_cli_net net;     /* --cacert, --verbose */
     tfa_gate_opts gate;
+    const char *const *inputs; /* the INPUT arguments, set after parsing */
+    size_t n_inputs;
 } tfa_check_opts;
 
 /* The option rows of both commands (each cmd_*.c owns its table, built

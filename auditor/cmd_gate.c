@@ -24,6 +24,7 @@
 #include "msg.h"
 #include "notify.h"
 #include "report.h"
+#include "s3_archive.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -45,6 +46,8 @@ static const tfa_opt options[] = {
     GATE_OPT("rollout-plan", rollout_plan, "PATH",
              "Markdown rollout plan in that repository whose evidence section is updated"),
     GATE_OPT("notify", notify, "URL", "post the verdict to this webhook (Slack-compatible)"),
+    GATE_OPT("archive-to", archive_to, "s3://BUCKET/PREFIX/",
+             "archive the inputs (sensitive values redacted) to S3 and record the object"),
 };
 
 const tfa_cmd_spec tfa_cmd_gate_spec = {
@@ -56,7 +59,9 @@ const tfa_cmd_spec tfa_cmd_gate_spec = {
     "checklist's text and every input's digest and facts, before it reports.\n"
     "With --git-repo it also commits the Markdown report and the JSON record to\n"
     "an evidence branch without touching the working tree; with --notify it\n"
-    "posts the verdict to a webhook.\n"
+    "posts the verdict to a webhook; with --archive-to it uploads the inputs\n"
+    "(plans and states redacted, what cannot be redacted left out) to S3 first\n"
+    "and records the object's URL and SHA-256 in the ledger record.\n"
     "\n"
     "Exit status: 0 GO, 1 NO-GO, 2 usage, input or checklist error, or a verdict\n"
     "that could not be recorded.\n",
@@ -140,6 +145,44 @@ static void notify(const tfa_check_state *st, const json_t *record)
     }
 }
 
+/* Upload the gated inputs and note the object in the record, before the
+ * record is written: a record that claims an archive must have one. */
+static int archive_inputs(const tfa_check_state *st, const char *workspace, json_t *record)
+{
+    tfa_s3_archive_options ao;
+    tfa_s3_archive_result res;
+    tfa_cli_net_ctx nc;
+    tfa_error err;
+    int rc;
+
+    memset(&ao, 0, sizeof(ao));
+    memset(&res, 0, sizeof(res));
+    tfa_error_init(&err);
+    if ((rc = tfa_cli_net_init(&nc, &st->o->net, st->spec->name)) != 0)
+        return rc;
+    ao.to = st->o->gate.archive_to;
+    ao.workspace = workspace;
+    ao.now = st->now;
+    ao.tool_version = TFA_VERSION;
+    ao.s3.http = &nc.http;
+    ao.s3.env = nc.remote.env;
+    if (tfa_s3_archive_run(&res, st->o->inputs, st->o->n_inputs, &ao, &err) != 0) {
+        tfa_msg_from_error(&err);
+        return tfa_msg_error("inputs not archived: the verdict was not recorded");
+    }
+    rc =
+        json_object_set_new(record, "archive",
+                            json_pack("{s:s, s:s, s:s, s:I, s:I}", "object", res.object, "url",
+                                      res.url, "sha256", res.sha256, "bytes", (json_int_t)res.bytes,
+                                      "inputs_left_out", (json_int_t)res.n_omitted)) != 0
+            ? tfa_msg_error("out of memory")
+            : 0;
+    if (rc == 0)
+        tfa_msg_note("inputs archived to %s (sha256 %.16s...)", res.object, res.sha256);
+    tfa_s3_archive_result_release(&res);
+    return rc;
+}
+
 static int record_verdict(const tfa_check_state *st, void *payload)
 {
     const tfa_gate_opts *g = &st->o->gate;
@@ -171,6 +214,8 @@ static int record_verdict(const tfa_check_state *st, void *payload)
         goto done;
     }
     e.record = record;
+    if (g->archive_to && (rc = archive_inputs(st, meta.workspace, record)) != 0)
+        goto done;
     if ((rc = tfa_cli_ledger_open(&ledger, g->ledger, 1)) != 0)
         goto done;
     if (tfa_ledger_append(&rec, ledger, &e, &err) != 0) {

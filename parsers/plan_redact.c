@@ -443,14 +443,8 @@ static int variable(redactor *r, const tfa_token *name, const tfa_token *t)
 
     if (t->type != TFA_TOK_OBJ)
         return tfa_rd__whole(r, t);
-    if (r->n_vars == r->cap_vars) {
-        size_t cap = r->cap_vars ? r->cap_vars * 2 : 16;
-        rd_var *vars = tfa_realloc(r->vars, cap * sizeof(*vars));
-        if (!vars)
-            return tfa_error_oom(r->err);
-        r->vars = vars;
-        r->cap_vars = cap;
-    }
+    if (tfa_array_grow(&r->vars, &r->cap_vars, r->n_vars + 1, sizeof(*r->vars)) != 0)
+        return tfa_error_oom(r->err);
     var = &r->vars[r->n_vars];
     memset(var, 0, sizeof(*var));
     if ((rc = key_text(r, name, &text, &len)) != 0)

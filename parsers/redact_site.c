@@ -32,14 +32,8 @@ int tfa_rd__fail(redactor *r, const tfa_pos *pos, int status, const char *fmt, .
 
 int tfa_rd__span(redactor *r, uint64_t start, uint64_t end, const char *rep)
 {
-    if (r->n_spans == r->cap_spans) {
-        size_t cap = r->cap_spans ? r->cap_spans * 2 : 64;
-        rd_span *s = tfa_realloc(r->spans, cap * sizeof(*s));
-        if (!s)
-            return tfa_error_oom(r->err);
-        r->spans = s;
-        r->cap_spans = cap;
-    }
+    if (tfa_array_grow(&r->spans, &r->cap_spans, r->n_spans + 1, sizeof(*r->spans)) != 0)
+        return tfa_error_oom(r->err);
     r->spans[r->n_spans].start = start;
     r->spans[r->n_spans].end = end;
     r->spans[r->n_spans].rep = rep;

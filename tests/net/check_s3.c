@@ -308,6 +308,66 @@ START_TEST(s3_archive_then_summarize_and_verify_from_the_prefix)
 }
 END_TEST
 
+START_TEST(s3_gate_archives_inputs_and_records_the_object)
+{
+    char ledger[700], *sha, *p, obj_sha[65];
+    const char *gate[] = {"tfaudit",
+                          "gate",
+                          "--checklist",
+                          "checklists/telemetry-apply.md",
+                          "--section",
+                          "Before apply",
+                          "--sign-off",
+                          "leadership=Dana",
+                          "--workspace",
+                          "grafana",
+                          "--now",
+                          "2026-11-27T03:00:00Z",
+                          "--ledger",
+                          ledger,
+                          "--archive-to",
+                          "s3://audit/gates/",
+                          "fixtures/plans/grafana-clean.json",
+                          NULL};
+    const char *show[] = {"tfaudit", "ledger",   "show", "1", "--format",
+                          "json",    "--ledger", ledger, NULL};
+    const char *verify[] = {"tfaudit", "bundle",
+                            "verify",  "--sha256",
+                            obj_sha,   "s3://audit/gates/grafana/20261127T030000Z.tar.gz",
+                            NULL};
+    tfa_test_output out;
+
+    snprintf(ledger, sizeof(ledger), "%s/gate-ledger.db", srv.dir);
+    aws_env(srv.proxy);
+    run(&out, gate);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    ck_assert_msg(tfa_test_contains(out.err, out.err_len,
+                                    "tfaudit: inputs archived to "
+                                    "s3://audit/gates/grafana/20261127T030000Z.tar.gz (sha256 "),
+                  "%s", out.err);
+    tfa_test_output_release(&out);
+
+    /* the ledger record names the object and its digest... */
+    run(&out, show);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    ck_assert(tfa_test_contains(
+        out.out, out.out_len, "\"object\": \"s3://audit/gates/grafana/20261127T030000Z.tar.gz\""));
+    p = strstr(out.out, "\"archive\"");
+    ck_assert_ptr_nonnull(p);
+    sha = strstr(p, "\"sha256\": \"");
+    ck_assert_ptr_nonnull(sha);
+    memcpy(obj_sha, sha + 11, 64);
+    obj_sha[64] = '\0';
+    ck_assert(!tfa_test_contains(out.out, out.out_len, TFA_TEST_CANARY));
+    tfa_test_output_release(&out);
+
+    /* ...and the object there is that digest */
+    run(&out, verify);
+    ck_assert_msg(out.status == 0, "%s%s", out.out, out.err);
+    tfa_test_output_release(&out);
+}
+END_TEST
+
 /* Download the object named on the `url: ` line and gunzip it into a file. */
 static char *fetch_decompressed(const char *stdout_text, const char *bucket, size_t *tar_len)
 {
@@ -795,6 +855,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, s3_archive_then_summarize_and_verify_from_the_prefix);
     tcase_add_test(tc, s3_canary_is_absent_from_the_default_archive);
+    tcase_add_test(tc, s3_gate_archives_inputs_and_records_the_object);
     tcase_add_test(tc, s3_listing_follows_continuation_tokens);
     tcase_add_test(tc, s3_large_archive_goes_multipart);
     tcase_add_test(tc, s3_unknown_access_key_is_exit_2_naming_the_variable);
