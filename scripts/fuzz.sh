@@ -15,6 +15,6 @@ for bin in "$build"/tests/fuzz_*; do
   [[ "$bin" == *_replay ]] && continue
   echo "fuzzing $(basename "$bin") for ${secs}s"
   "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$crashes/" "$seeds" 2>&1 | grep -E '^#[0-9]+ +DONE|ERROR|SUMMARY' || true
+    -artifact_prefix="$crashes/" "$seeds" 2>&1 | grep -E '^#[0-9]+[[:space:]]+DONE|ERROR|SUMMARY' || true
 done
 if compgen -G "$crashes/*" >/dev/null; then echo "crashes in $crashes"; exit 1; fi
