@@ -5,6 +5,7 @@
 
 #include "facts_prepare.h"
 #include "gate_run.h"
+#include "remote/load.h"
 #include "stream.h"
 
 static int load_one(tfa_run *run, const tfa_gate_input *in, const tfa_load_options *lo,

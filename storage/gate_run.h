@@ -24,10 +24,11 @@
 #include "checklist.h"
 #include "gate_record.h"
 #include "input.h"
-#include "remote/load.h"
 #include "run.h"
 #include "verdict.h"
 #include "waivers.h"
+
+struct tfa_remote_options;
 
 /* One input: a path, or bytes already in memory named `name`. */
 typedef struct tfa_gate_input {
@@ -48,10 +49,10 @@ typedef struct tfa_gate_request {
     const tfa_signoffs *signoffs; /* may be NULL */
     const tfa_gate_input *inputs;
     size_t n_inputs;
-    const tfa_load_options *load;     /* NULL: the defaults */
-    const tfa_remote_options *remote; /* NULL: remote forms are refused */
-    int expect_no_changes;            /* sets window.expect_no_changes */
-    tfa_gate_prepare_fn prepare;      /* may be NULL */
+    const tfa_load_options *load;            /* NULL: the defaults */
+    const struct tfa_remote_options *remote; /* remote/load.h; NULL: remote forms refused */
+    int expect_no_changes;                   /* sets window.expect_no_changes */
+    tfa_gate_prepare_fn prepare;             /* may be NULL */
     void *prepare_payload;
     int64_t now;               /* evaluation time (waiver expiry): the caller's clock */
     const tfa_gate_meta *meta; /* NULL: no record is built */
