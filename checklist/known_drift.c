@@ -299,6 +299,8 @@ int tfa_known_drift_apply(tfa_known_drift_result *out, const tfa_known_drift *kd
         rc = tfa_error_oom(err);
         goto done;
     }
+    if (ne == 0)
+        goto done; /* nothing is known: all drift stays */
     for (i = 0; i < ne; i++)
         out->expired[i] = kd->items[i].expires_day < j.today;
     /* records that name their changed paths first; then the others, which
