@@ -37,6 +37,7 @@ static const char css[] =
     "font-weight:600;font-size:12px}.tag.go{background:#d1fadf;color:#05603a}"
     ".tag.nogo{background:#fee4e2;color:#912018}.tag.miss{background:#eaecf0;color:#344054}"
     "code{font-size:13px;background:#f2f4f7;padding:0 4px;border-radius:4px;word-break:break-all}"
+    "td code{word-break:normal;white-space:nowrap}.heat svg{min-width:520px;width:100%}"
     "footer{color:#5b6473;font-size:12px;word-break:break-all;padding:0 4px 24px}"
     ".legend span{display:inline-block;margin-right:12px;font-size:12px}"
     ".legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}"
