@@ -408,7 +408,7 @@ int tfa_audit_report_html(tfa_buf *o, const tfa_audit_result *r, const char *jso
     tfa_buf_puts(o, "<p class=\"legend\"><span><i style=\"background:#f79009\"></i>unaccepted"
                     "</span><span><i style=\"background:#7a5af8\"></i>accepted</span></p></div>"
                     "</div></section>\n<section><h2>Workspace &times; item, this audit</h2>"
-                    "<div class=\"scroll\">");
+                    "<div class=\"scroll heat\">");
     chart_heatmap(o, r);
     tfa_buf_puts(o, "</div></section>\n");
     ws_table(o, r);
