@@ -14,8 +14,11 @@
 #include "cli_inputs.h"
 #include "date.h"
 #include "exit.h"
+#include "gate_run.h"
 #include "msg.h"
+#include "remote/load.h"
 #include "report.h"
+#include "util/alloc.h"
 
 typedef struct check_run {
     const tfa_cmd_spec *spec;
@@ -24,9 +27,9 @@ typedef struct check_run {
     tfa_checklist *cl;
     tfa_waivers *waivers;
     tfa_signoffs *signoffs;
-    tfa_run *run;
-    tfa_verdict *verdict;
+    tfa_gate_outcome gate; /* the run and the verdict */
     int64_t now;
+    int context_status; /* exit status of a failed --approved/--iac-repo */
 } check_run;
 
 static int load_human_inputs(check_run *c)
@@ -111,7 +114,7 @@ static int write_reports(check_run *c)
     tfa_report_format_from_name(c->o.format, &fmt);
     ro.color = use_color(c);
     ro.command = c->spec->name;
-    if (tfa_report_write(&b, c->verdict, fmt, &ro) != 0) {
+    if (tfa_report_write(&b, c->gate.verdict, fmt, &ro) != 0) {
         rc = tfa_msg_error("out of memory");
     } else if (c->o.output) {
         rc = write_file(c->o.output, &b);
@@ -120,27 +123,79 @@ static int write_reports(check_run *c)
     }
     if (rc == 0 && c->o.fill) {
         tfa_buf_clear(&b);
-        rc = tfa_report_fill(&b, c->verdict) != 0 ? tfa_msg_error("out of memory")
-                                                  : write_file(c->o.fill, &b);
+        rc = tfa_report_fill(&b, c->gate.verdict) != 0 ? tfa_msg_error("out of memory")
+                                                       : write_file(c->o.fill, &b);
     }
     tfa_buf_release(&b);
     return rc;
 }
 
+/* The gate's prepare step: --approved and --iac-repo (printed errors). */
+static int assert_context(tfa_run *run, void *payload, tfa_error *err)
+{
+    check_run *c = payload;
+    (void)err;
+    c->context_status = tfa_cli_assert_context(run, &c->o.ctx, c->spec->name);
+    return c->context_status ? TFA_EUSAGE : 0;
+}
+
+static int any_remote(const tfa_strlist *args)
+{
+    size_t i;
+    for (i = 0; i < args->n; i++)
+        if (tfa_remote_is_input(args->items[i]))
+            return 1;
+    return 0;
+}
+
+/* Inputs -> run -> context -> verdict, through the same gate every
+ * workspace of `tfaudit audit` goes through (gate_run.h). */
 static int evaluate(check_run *c)
 {
-    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_gate_request req = TFA_GATE_REQUEST_INIT;
+    tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    tfa_gate_input *inputs = NULL;
+    tfa_cli_net_ctx nc;
     tfa_error err;
+    size_t i;
+    int rc;
 
     tfa_error_init(&err);
-    eo.section = c->o.section;
-    eo.waivers = c->waivers;
-    eo.signoffs = c->signoffs;
-    eo.now = c->now;
-    if (tfa_verdict_evaluate(&c->verdict, c->cl, c->run, &eo, &err) != 0)
-        return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s", err.message)
-                                        : tfa_msg_from_error(&err);
-    return 0;
+    if ((rc = tfa_cli_load_options(&lo, &c->o.in, c->spec->name)) != 0)
+        return rc;
+    if (any_remote(&c->args)) {
+        if ((rc = tfa_cli_net_init(&nc, &c->o.net, c->spec->name)) != 0)
+            return rc;
+        req.remote = &nc.remote;
+    }
+    if (!(inputs = tfa_calloc(c->args.n ? c->args.n : 1, sizeof(*inputs))))
+        return tfa_msg_error("out of memory");
+    for (i = 0; i < c->args.n; i++)
+        inputs[i].path = c->args.items[i];
+    req.cl = c->cl;
+    req.section = c->o.section;
+    req.waivers = c->waivers;
+    req.signoffs = c->signoffs;
+    req.inputs = inputs;
+    req.n_inputs = c->args.n;
+    req.load = &lo;
+    req.expect_no_changes = c->o.ctx.expect != NULL;
+    req.prepare = assert_context;
+    req.prepare_payload = c;
+    req.now = c->now;
+    rc = tfa_gate_run(&c->gate, &req, &err);
+    tfa_free(inputs);
+    if (c->gate.stage > TFA_GATE_LOAD && c->gate.run)
+        tfa_msg_notes(c->gate.run);
+    if (rc == 0)
+        return 0;
+    if (c->gate.stage == TFA_GATE_PREPARE && c->context_status)
+        return c->context_status;
+    if (c->gate.stage == TFA_GATE_EVALUATE && err.status == TFA_EUSAGE)
+        return tfa_msg_usage(c->spec->name, "%s", err.message);
+    if (err.status)
+        tfa_msg_from_error(&err);
+    return TFA_EXIT_USAGE;
 }
 
 int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_recorder record,
@@ -161,20 +216,18 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
         goto done;
     }
     if ((rc = resolve_now(&c)) != 0 || (rc = load_human_inputs(&c)) != 0 ||
-        (rc = tfa_cli_load_net(&c.run, &c.args, &c.o.in, spec->name, &c.o.net)) != 0 ||
-        (rc = tfa_cli_apply_context(c.run, &c.o.ctx, spec->name)) != 0 || (rc = evaluate(&c)) != 0)
+        (rc = evaluate(&c)) != 0)
         goto done;
     if (record) {
-        tfa_check_state st = {spec, &c.o, c.cl, c.run, c.verdict, c.now};
+        tfa_check_state st = {spec, &c.o, c.cl, c.gate.run, c.gate.verdict, c.now};
         if ((rc = record(&st, payload)) != 0)
             goto done;
     }
-    warn_waivers(c.verdict);
+    warn_waivers(c.gate.verdict);
     if ((rc = write_reports(&c)) == 0)
-        rc = c.verdict->go ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+        rc = c.gate.verdict->go ? TFA_EXIT_GO : TFA_EXIT_NOGO;
 done:
-    tfa_verdict_free(c.verdict);
-    tfa_run_free(c.run);
+    tfa_gate_outcome_release(&c.gate);
     tfa_signoffs_free(c.signoffs);
     tfa_waivers_free(c.waivers);
     tfa_checklist_free(c.cl);

@@ -87,10 +87,17 @@ static int git_context(tfa_run *run, const char *repo)
 
 int tfa_cli_apply_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd)
 {
-    int rc;
-
     if (tfa_facts_prepare(run) != 0)
         return tfa_msg_error("out of memory");
+    if (ctx->expect && tfa_run_set_context_bool(run, TFA_CTX_EXPECT_NONE, 1) != 0)
+        return tfa_msg_error("out of memory");
+    return tfa_cli_assert_context(run, ctx, cmd);
+}
+
+int tfa_cli_assert_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd)
+{
+    int rc;
+
     if (ctx->approved) {
         if (is_digest(ctx->approved))
             rc = tfa_run_set_context_str(run, TFA_CTX_APPROVED, ctx->approved)
@@ -101,8 +108,6 @@ int tfa_cli_apply_context(tfa_run *run, const tfa_cli_context *ctx, const char *
         if (rc)
             return rc;
     }
-    if (ctx->expect && tfa_run_set_context_bool(run, TFA_CTX_EXPECT_NONE, 1) != 0)
-        return tfa_msg_error("out of memory");
     if (ctx->iac_repo && (rc = git_context(run, ctx->iac_repo)) != 0)
         return rc;
     return 0;

@@ -31,4 +31,9 @@ typedef struct tfa_cli_context {
  * `ctx`. Returns 0, or an exit status after printing why. */
 int tfa_cli_apply_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd);
 
+/* Only what the caller asserts about the run, --approved and --iac-repo,
+ * for a run whose facts are prepared and expectation set (gate_run.h does
+ * both). Returns 0, or an exit status after printing why. */
+int tfa_cli_assert_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd);
+
 #endif

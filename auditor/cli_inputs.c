@@ -47,6 +47,16 @@ static int load_one(tfa_run *run, const char *path, const tfa_load_options *lo, 
     return tfa_run_load_remote(run, path, lo, &nc->remote, err);
 }
 
+int tfa_cli_load_options(tfa_load_options *lo, const tfa_cli_inputs *in, const char *cmd)
+{
+    if (in->kind && (lo->kind = tfa_kind_from_name(in->kind)) == TFA_KIND_UNKNOWN)
+        return tfa_msg_usage(cmd, "unknown kind '%s' (plan, ui-log, text-log, state)", in->kind);
+    if (in->max_bytes && tfa_cli_parse_size(in->max_bytes, &lo->limits.archive_total_bytes) != 0)
+        return tfa_msg_usage(cmd, "invalid value '%s' for --max-bytes (a size such as 512M or 8G)",
+                             in->max_bytes);
+    return 0;
+}
+
 int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in,
                      const char *cmd, const tfa_cli_net *net)
 {
@@ -60,11 +70,8 @@ int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inpu
 
     *out = NULL;
     tfa_error_init(&err);
-    if (in->kind && (lo.kind = tfa_kind_from_name(in->kind)) == TFA_KIND_UNKNOWN)
-        return tfa_msg_usage(cmd, "unknown kind '%s' (plan, ui-log, text-log, state)", in->kind);
-    if (in->max_bytes && tfa_cli_parse_size(in->max_bytes, &lo.limits.archive_total_bytes) != 0)
-        return tfa_msg_usage(cmd, "invalid value '%s' for --max-bytes (a size such as 512M or 8G)",
-                             in->max_bytes);
+    if ((rc = tfa_cli_load_options(&lo, in, cmd)) != 0)
+        return rc;
     if (tfa_run_new(&run) != 0)
         return tfa_msg_error("out of memory");
     for (i = 0; i < paths->n && rc == 0; i++)

@@ -17,6 +17,7 @@
 #define TFA_CLI_INPUTS_H
 
 #include "cli_net.h"
+#include "input.h"
 #include "opts.h"
 #include "run.h"
 
@@ -50,6 +51,10 @@ int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kin
  * (https://, tfc:; see remote/load.h); `net` may be NULL. */
 int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char *kind,
                             const char *cmd, const tfa_cli_net *net);
+
+/* --kind and --max-bytes into load options. Returns 0, or an exit status
+ * after printing the usage error. */
+int tfa_cli_load_options(tfa_load_options *lo, const tfa_cli_inputs *in, const char *cmd);
 
 /* Parse "N[K|M|G]" (binary multiples, case-insensitive, N > 0) into *out. */
 int tfa_cli_parse_size(const char *s, uint64_t *out);

@@ -40,4 +40,9 @@ int tfa_cmd_notify(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_archive_spec;
 int tfa_cmd_archive(int argc, char **argv);
 
+extern const tfa_cmd_spec tfa_cmd_audit_spec;
+int tfa_cmd_audit(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_trend_spec;
+int tfa_cmd_trend(int argc, char **argv);
+
 #endif

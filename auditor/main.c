@@ -24,6 +24,8 @@ static const tfa_command commands[] = {
     {&tfa_cmd_fetch_spec, tfa_cmd_fetch},
     {&tfa_cmd_notify_spec, tfa_cmd_notify},
     {&tfa_cmd_archive_spec, tfa_cmd_archive},
+    {&tfa_cmd_audit_spec, tfa_cmd_audit},
+    {&tfa_cmd_trend_spec, tfa_cmd_trend},
 };
 
 static const tfa_command *find(const char *name)

@@ -16,7 +16,7 @@ tfaudit=$build/auditor/tfaudit
 benchrun=$build/bench/benchrun
 mkdir -p "$work"
 [ -d "$shared/tools" ] || { echo "bench: $shared/tools is absent (../shared beside the project)" >&2; exit 2; }
-sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive)
+sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit)
 
 # ratio A B -> A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -295,8 +295,13 @@ static int load_member(arc *x, struct archive_entry *e, tfa_error *err)
             return rc;
         return drain_member(x, err);
     }
-    if ((rc = tfa_stream_new(&s, x->name.ptr, &src, err)) == 0 &&
-        (rc = tfa_load_stream(x->ld, s, err)) == 0)
+    if ((rc = tfa_stream_new(&s, x->name.ptr, &src, err)) == 0) {
+        if (x->ld->each && x->ld->depth == 1) /* tfa_archive_each: the caller reads it */
+            rc = x->ld->each(x->ld->each_payload, x->name.ptr, x->name.ptr + x->path_at, s, err);
+        else
+            rc = tfa_load_stream(x->ld, s, err);
+    }
+    if (rc == 0)
         rc = tfa_stream_drain(s, err); /* skipped or partly read: count the rest */
     tfa_stream_free(s);
     return rc;

@@ -110,7 +110,7 @@ int tfa_load_stream(tfa_load *ld, tfa_stream *in, tfa_error *err)
 
 int tfa_load_require_input(tfa_load *ld, const char *path, const char *what, tfa_error *err)
 {
-    if (ld->member || tfa_run_input_count(ld->run) > ld->inputs_at_start)
+    if (ld->member || ld->each || tfa_run_input_count(ld->run) > ld->inputs_at_start)
         return 0;
     tfa_error_set_source(err, path);
     return tfa_error_set(err, TFA_EINPUT, "no Terraform plan, state or log in this %s", what);
@@ -118,13 +118,13 @@ int tfa_load_require_input(tfa_load *ld, const char *path, const char *what, tfa
 
 int tfa_run_load_stream(tfa_run *run, tfa_stream *in, const tfa_load_options *opts, tfa_error *err)
 {
-    tfa_load ld = {run, opts, 0, 0, 0, 0, tfa_run_input_count(run)};
+    tfa_load ld = {run, opts, 0, 0, 0, 0, tfa_run_input_count(run), NULL, NULL};
     return tfa_load_stream(&ld, in, err);
 }
 
 int tfa_run_load(tfa_run *run, const char *path, const tfa_load_options *opts, tfa_error *err)
 {
-    tfa_load ld = {run, opts, 0, 0, 0, 0, tfa_run_input_count(run)};
+    tfa_load ld = {run, opts, 0, 0, 0, 0, tfa_run_input_count(run), NULL, NULL};
     tfa_stream *in = NULL;
     struct stat st;
     int rc;
@@ -133,6 +133,28 @@ int tfa_run_load(tfa_run *run, const char *path, const tfa_load_options *opts, t
         return tfa_dir_load(&ld, path, err);
     if ((rc = tfa_stream_open_path(&in, path, err)) == 0)
         rc = tfa_load_stream(&ld, in, err);
+    tfa_stream_free(in);
+    return rc;
+}
+
+int tfa_archive_each(const char *path, const tfa_load_options *opts, tfa_run *notes,
+                     tfa_member_fn fn, void *payload, tfa_error *err)
+{
+    tfa_load ld = {notes, opts, 0, 0, 0, 0, tfa_run_input_count(notes), fn, payload};
+    const unsigned char *raw;
+    tfa_stream *in = NULL;
+    size_t len;
+    int rc;
+
+    if ((rc = tfa_stream_open_path(&in, path, err)) == 0 &&
+        (rc = tfa_stream_peek_raw(in, &raw, &len, err)) == 0) {
+        if (tfa_detect_container(raw, len) == TFA_CONTAINER_ARCHIVE) {
+            rc = tfa_archive_load(&ld, in, err);
+        } else {
+            tfa_error_set_source(err, path);
+            rc = tfa_error_set(err, TFA_EINPUT, "not a tar, zip or compressed file");
+        }
+    }
     tfa_stream_free(in);
     return rc;
 }

@@ -12,6 +12,7 @@
 #define TFA_LOAD_H
 
 #include "input.h"
+#include "members.h"
 
 typedef struct tfa_load {
     tfa_run *run;
@@ -21,6 +22,10 @@ typedef struct tfa_load {
     uint64_t archive_bytes; /* bytes decompressed so far, all archives */
     size_t archive_entries; /* archive members seen so far, all archives */
     size_t inputs_at_start; /* inputs the run held before this load */
+    /* tfa_archive_each: members of the outermost archive go here instead of
+     * being read (NULL for a normal load) */
+    tfa_member_fn each;
+    void *each_payload;
 } tfa_load;
 
 /* Detect `in` and read it: archives go to archive.c, documents to their

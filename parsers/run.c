@@ -182,6 +182,30 @@ const tfa_change *tfa_run_change(const tfa_run *run, tfa_list list, size_t i)
     return tfa_seq_at(&run->changes[list], i);
 }
 
+size_t tfa_run_drop_changes(tfa_run *run, tfa_list list,
+                            int (*drop)(const tfa_change *c, size_t i, void *payload),
+                            void *payload)
+{
+    tfa_seq *seq;
+    size_t i, kept = 0, n;
+
+    if ((unsigned)list >= TFA_LIST_CHANGE_COUNT)
+        return 0;
+    seq = &run->changes[list];
+    n = seq->count;
+    for (i = 0; i < n; i++) {
+        tfa_change *c = tfa_seq_at(seq, i);
+        if (drop(c, i, payload))
+            continue;
+        if (kept != i)
+            memcpy(tfa_seq_at(seq, kept), c, sizeof(*c));
+        kept++;
+    }
+    while (seq->count > kept)
+        tfa_seq_pop(seq);
+    return n - kept;
+}
+
 size_t tfa_run_note_count(const tfa_run *run)
 {
     return run->notes.count;

@@ -319,6 +319,17 @@ int tfa_run_set_context_bool(tfa_run *run, const char *name, int value);
 /* NULL when not set. */
 const tfa_context *tfa_run_context(const tfa_run *run, const char *name);
 
+/*
+ * Remove the records of `list` for which `drop` returns non-zero, keeping
+ * the others in order; returns how many were removed. Pointers to records
+ * of that list are invalid afterwards. For callers that judge records
+ * before evaluation (the nightly audit removes accepted drift, see
+ * checklist/known_drift.h); readers never remove anything.
+ */
+size_t tfa_run_drop_changes(tfa_run *run, tfa_list list,
+                            int (*drop)(const tfa_change *c, size_t i, void *payload),
+                            void *payload);
+
 /* Bytes the run's records and strings use (for benchmarks). */
 size_t tfa_run_memory(const tfa_run *run);
 

@@ -472,14 +472,34 @@ static int stored(tfa_ledger_record **out, const tfa_ledger_entry *e, int64_t se
     return 0;
 }
 
-/* One attempt: the head read and the insert share one write transaction. */
-static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_entry *e,
-                       const tfa_buf *record, tfa_error *err)
+/* Chain and insert one record inside the open transaction; *seq and
+ * prev are the head before, and are advanced. */
+static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *record, int64_t *seq,
+                     char prev[TFA_LEDGER_HASH_HEX], tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX],
+                     tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
-    char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX];
+    int rc;
+
+    tfa_buf_clear(body);
+    (*seq)++;
+    if (envelope(body, e, *seq, prev, record) != 0)
+        return tfa_error_oom(err);
+    tfa_sha256_digest(body->ptr, body->len, digest);
+    tfa_sha256_hex(digest, hash);
+    if ((rc = insert(l, e, *seq, prev, hash, body, err)) != 0)
+        return rc;
+    return 0;
+}
+
+/* One attempt: the head read and the inserts share one write transaction. */
+static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_entry *e,
+                       const tfa_buf *records, size_t n, int64_t *first_id, tfa_error *err)
+{
+    char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX], last_prev[TFA_LEDGER_HASH_HEX];
     tfa_buf body;
     int64_t seq = 0;
+    size_t i;
     int rc;
 
     tfa_buf_init(&body, TFA_BUF_NO_MAX);
@@ -487,17 +507,16 @@ static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_
         goto done;
     if ((rc = read_head(l, &seq, prev, err)) != 0)
         goto done;
-    seq++;
-    if ((rc = envelope(&body, e, seq, prev, record)) != 0) {
-        rc = tfa_error_oom(err);
-        goto done;
+    if (first_id)
+        *first_id = seq + 1;
+    for (i = 0; i < n && rc == 0; i++) {
+        memcpy(last_prev, prev, sizeof(prev));
+        rc = chain_one(l, &e[i], &records[i], &seq, prev, &body, hash, err);
+        memcpy(prev, hash, sizeof(prev));
     }
-    tfa_sha256_digest(body.ptr, body.len, digest);
-    tfa_sha256_hex(digest, hash);
-    rc = insert(l, e, seq, prev, hash, &body, err);
     rc = rc ? rc : exec(l, "COMMIT", "committing the record", err);
     if (rc == 0 && out)
-        rc = stored(out, e, seq, prev, hash, &body, err);
+        rc = stored(out, &e[n - 1], seq, last_prev, hash, &body, err);
 done:
     if (rc && !sqlite3_get_autocommit(l->db))
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
@@ -505,40 +524,57 @@ done:
     return rc;
 }
 
+/* Canonical records of `n` entries, then attempts until one wins the lock. */
+static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
+                          const tfa_ledger_entry *entries, size_t n, int64_t *first_id,
+                          tfa_error *err)
+{
+    tfa_buf *records = tfa_calloc(n ? n : 1, sizeof(*records));
+    tfa_error attempt_err;
+    unsigned attempt;
+    size_t i;
+    int rc = 0;
+
+    if (!records)
+        return tfa_error_oom(err);
+    for (i = 0; i < n; i++)
+        tfa_buf_init(&records[i], TFA_BUF_NO_MAX);
+    for (i = 0; i < n && rc == 0; i++)
+        if ((rc = check_entry(&entries[i], err)) == 0)
+            rc = tfa_canon_json(&records[i], entries[i].record, err);
+    for (attempt = 0; rc == 0 && n > 0; attempt++) {
+        tfa_error_init(&attempt_err);
+        rc = append_once(out, ledger, entries, records, n, first_id, &attempt_err);
+        if (rc != TFA_ECONFLICT || attempt + 1 >= ledger->opts.append_attempts) {
+            if (rc == TFA_ECONFLICT) {
+                tfa_error_clear(&attempt_err);
+                tfa_error_set(&attempt_err, rc, "ledger still busy after %u attempts", attempt + 1);
+                tfa_error_set_source(&attempt_err, ledger->path);
+            }
+            if (rc && err && err->status == 0)
+                *err = attempt_err;
+            break;
+        }
+        backoff(attempt);
+    }
+    for (i = 0; i < n; i++)
+        tfa_buf_release(&records[i]);
+    tfa_free(records);
+    return rc;
+}
+
 int tfa_ledger_append(tfa_ledger_record **out, tfa_ledger *ledger, const tfa_ledger_entry *entry,
                       tfa_error *err)
 {
-    tfa_buf record;
-    tfa_error attempt_err;
-    unsigned attempt;
-    int rc;
-
     if (out)
         *out = NULL;
-    if ((rc = check_entry(entry, err)) != 0)
-        return rc;
-    tfa_buf_init(&record, TFA_BUF_NO_MAX);
-    if ((rc = tfa_canon_json(&record, entry->record, err)) != 0)
-        goto done;
-    for (attempt = 0;; attempt++) {
-        tfa_error_init(&attempt_err);
-        rc = append_once(out, ledger, entry, &record, &attempt_err);
-        if (rc != TFA_ECONFLICT || attempt + 1 >= ledger->opts.append_attempts)
-            break;
-        backoff(attempt);
-    }
-    if (rc) {
-        if (rc == TFA_ECONFLICT) {
-            tfa_error_clear(&attempt_err);
-            tfa_error_set(&attempt_err, rc, "ledger still busy after %u attempts", attempt + 1);
-            tfa_error_set_source(&attempt_err, ledger->path);
-        }
-        if (err && err->status == 0)
-            *err = attempt_err;
-    }
-done:
-    tfa_buf_release(&record);
-    return rc;
+    return append_entries(out, ledger, entry, 1, NULL, err);
+}
+
+int tfa_ledger_append_batch(tfa_ledger *ledger, const tfa_ledger_entry *entries, size_t n,
+                            int64_t *first_id, tfa_error *err)
+{
+    return append_entries(NULL, ledger, entries, n, first_id, err);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -646,6 +682,61 @@ int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_led
         s.tool_version = (const char *)sqlite3_column_text(st, 6);
         s.hash = (const char *)sqlite3_column_text(st, 7);
         stop = cb(&s, payload);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (stop)
+        return stop;
+    return rc == SQLITE_DONE || rc == SQLITE_OK ? 0
+                                                : tfa__ledger_sql_error(ledger, rc, "listing", err);
+}
+
+int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa_ledger_json_cb cb,
+                         void *payload, tfa_error *err)
+{
+    const char *values[TFA_LEDGER_JSON_PATHS];
+    tfa_ledger_summary s;
+    sqlite3_stmt *st = NULL;
+    tfa_buf sql;
+    size_t i;
+    int rc, stop = 0;
+
+    if (q->n_paths == 0 || q->n_paths > TFA_LEDGER_JSON_PATHS)
+        return tfa_error_set(err, TFA_EUSAGE, "between 1 and %d JSON paths", TFA_LEDGER_JSON_PATHS);
+    /* the paths are bound as parameters; only their number shapes the SQL */
+    tfa_buf_init(&sql, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&sql, "SELECT seq, time, workspace, apply_window, operator, verdict, tool_version,"
+                       " hash");
+    for (i = 0; i < q->n_paths; i++)
+        tfa_buf_printf(&sql, ", json_extract(body, '$.record' || substr(?%zu, 2))", i + 2);
+    tfa_buf_printf(&sql,
+                   " FROM records WHERE time >= ?1 AND"
+                   " json_extract(body, '$.record' || substr(?2, 2)) IS NOT NULL"
+                   " ORDER BY seq %s",
+                   q->descending ? "DESC" : "ASC");
+    if (tfa_buf_status(&sql) != 0) {
+        tfa_buf_release(&sql);
+        return tfa_error_oom(err);
+    }
+    rc = sqlite3_prepare_v2(ledger->db, sql.ptr, -1, &st, NULL);
+    tfa_buf_release(&sql);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, q->since);
+        for (i = 0; i < q->n_paths; i++)
+            bind_text(st, (int)i + 2, q->paths[i]);
+    }
+    while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        s.id = sqlite3_column_int64(st, 0);
+        s.time = sqlite3_column_int64(st, 1);
+        s.workspace = (const char *)sqlite3_column_text(st, 2);
+        s.window = (const char *)sqlite3_column_text(st, 3);
+        s.operator_name = (const char *)sqlite3_column_text(st, 4);
+        s.verdict = (const char *)sqlite3_column_text(st, 5);
+        s.tool_version = (const char *)sqlite3_column_text(st, 6);
+        s.hash = (const char *)sqlite3_column_text(st, 7);
+        for (i = 0; i < q->n_paths; i++)
+            values[i] = (const char *)sqlite3_column_text(st, (int)i + 8);
+        stop = cb(&s, values, payload);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);

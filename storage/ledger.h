@@ -106,6 +106,15 @@ void tfa_ledger_record_free(tfa_ledger_record *rec);
 int tfa_ledger_append(tfa_ledger_record **out, tfa_ledger *ledger, const tfa_ledger_entry *entry,
                       tfa_error *err);
 
+/*
+ * Append `n` records in one transaction, in the order given (the nightly
+ * audit records every workspace at once: all of them or none). On success
+ * *first_id (when not NULL) is the id of the first; the others follow
+ * without gaps. Errors as tfa_ledger_append; nothing is written on error.
+ */
+int tfa_ledger_append_batch(tfa_ledger *ledger, const tfa_ledger_entry *entries, size_t n,
+                            int64_t *first_id, tfa_error *err);
+
 /* Read record `id`. TFA_ENOTFOUND when there is none. */
 int tfa_ledger_get(tfa_ledger_record **out, tfa_ledger *ledger, int64_t id, tfa_error *err);
 
@@ -134,6 +143,28 @@ typedef int (*tfa_ledger_list_cb)(const tfa_ledger_summary *summary, void *paylo
 /* Visit matching records in id order. */
 int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_ledger_list_cb cb,
                     void *payload, tfa_error *err);
+
+/* Which records tfa_ledger_list_json visits, and what it extracts. */
+typedef struct tfa_ledger_json_query {
+    const char *const *paths; /* SQLite JSON paths inside the record: "$.gate.audit_id" */
+    size_t n_paths;           /* at most TFA_LEDGER_JSON_PATHS; records where paths[0] is null
+                                 or absent are skipped */
+    int64_t since;            /* records at or after this time; INT64_MIN: all */
+    int descending;           /* newest first */
+} tfa_ledger_json_query;
+
+#define TFA_LEDGER_JSON_PATHS 8
+
+/* A listed record with the extracted values (strings as their text, numbers
+ * as written, objects and arrays as JSON text; NULL when absent),
+ * borrowed for the duration of the callback. */
+typedef int (*tfa_ledger_json_cb)(const tfa_ledger_summary *summary, const char *const *values,
+                                  void *payload);
+
+/* Visit matching records in id order (or reverse); a non-zero return from
+ * `cb` stops the listing and is returned. */
+int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa_ledger_json_cb cb,
+                         void *payload, tfa_error *err);
 
 /* What tfa_ledger_verify found wrong first. */
 typedef enum tfa_ledger_fault {

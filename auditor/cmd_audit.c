@@ -1,0 +1,316 @@
+/*
+ * cmd_audit.c - `tfaudit audit`: the nightly IaC regression audit. Parses
+ * options, loads the human inputs (manifest, checklist, waivers, known
+ * drift) before any run is read, hands the sources to the audit
+ * (storage/audit.h), writes the reports and maps the result to an exit
+ * status. Everything else is library code.
+ */
+#include "util/compat.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include "audit_manifest.h"
+#include "audit_report.h"
+#include "audit_source.h"
+#include "cli_inputs.h"
+#include "cli_ledger.h"
+#include "cli_net.h"
+#include "commands.h"
+#include "date.h"
+#include "exit.h"
+#include "msg.h"
+
+typedef struct audit_opts {
+    const char *manifest, *checklist, *waivers, *known_drift, *expect;
+    const char *jobs, *format, *output, *html, *fail_on;
+    const char *ledger, *operator_name, *window, *now;
+    tfa_cli_inputs in;
+    tfa_cli_net net;
+} audit_opts;
+
+#define S(name, sh, field, arg, help)                                                              \
+    {                                                                                              \
+        name, sh, TFA_OPT_STRING, offsetof(audit_opts, field), arg, help, NULL                     \
+    }
+
+static const tfa_opt options[] = {
+    S("manifest", 'm', manifest, "FILE", "audit.json: workspaces, inputs, checklists"),
+    S("checklist", 'c', checklist, "FILE", "default checklist (required without a manifest's)"),
+    S("waivers", 'w', waivers, "FILE", "default waivers for soft items"),
+    S("known-drift", 'k', known_drift, "FILE", "accepted drift (Markdown table or JSON)"),
+    {"expect", 0, TFA_OPT_CHOICE, offsetof(audit_opts, expect), "WHAT",
+     "no-changes: every workspace expects no managed change", "no-changes"},
+    S("jobs", 'j', jobs, "N", "workspaces evaluated at once (default: the number of cores)"),
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(audit_opts, format), "FORMAT",
+     "report: text (default), json, junit or markdown", "text|json|junit|markdown"},
+    S("output", 'o', output, "FILE", "write the report to FILE instead of standard output"),
+    S("html", 0, html, "FILE", "also write the self-contained HTML report to FILE"),
+    {"fail-on", 0, TFA_OPT_CHOICE, offsetof(audit_opts, fail_on), "WHEN",
+     "regressions (default): exit 1 on a regression; any: on any NO-GO workspace",
+     "regressions|any"},
+    S("ledger", 0, ledger, "PATH",
+      "ledger database (default: $TFAUDIT_LEDGER, else "
+      ".tfaudit/ledger.db)"),
+    S("operator", 0, operator_name, "NAME", "who runs the audit (default: the login name)"),
+    S("window", 0, window, "TEXT", "recorded with every verdict"),
+    S("now", 0, now, "DATE", "the audit's time, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)"),
+    TFA_CLI_INPUT_OPTIONS(audit_opts, in),
+    TFA_CLI_NET_OPTIONS(audit_opts, net),
+};
+
+const tfa_cmd_spec tfa_cmd_audit_spec = {
+    "audit",
+    "[options] (--manifest audit.json | DIR|ARCHIVE...)",
+    "Audit every workspace, record it, and compare with the previous audit",
+    "Gates every workspace like 'tfaudit gate' (in parallel), records all verdicts\n"
+    "in the ledger under one audit id, and compares them with the previous audit:\n"
+    "new failures, resolved, recurring, drift that persists, new and missing\n"
+    "workspaces. Without --manifest, each argument is a directory or an archive\n"
+    "whose top-level folders are workspaces (runs/<workspace>/..., or\n"
+    "nightly.tar.gz!<workspace>/...). Known drift (--known-drift) is removed from\n"
+    "a workspace's drift before its checklist is evaluated.\n"
+    "\n"
+    "Exit status: 0 no regression, 1 a regression (a new hard or soft failure, new\n"
+    "drift, a workspace missing or unreadable; with --fail-on any, any NO-GO\n"
+    "workspace), 2 usage, manifest, checklist or ledger error.\n",
+    options,
+    TFA_ARRAY_SIZE(options),
+    0,
+    TFA_ARGS_UNLIMITED};
+
+typedef struct audit_cmd {
+    audit_opts o;
+    tfa_strlist args;
+    tfa_audit_manifest *manifest;
+    tfa_checklist *cl;
+    tfa_waivers *waivers;
+    tfa_known_drift *kd;
+    tfa_ledger *ledger;
+    tfa_run *notes;
+    tfa_audit *audit;
+    tfa_audit_result res;
+    int64_t now;
+    unsigned jobs;
+} audit_cmd;
+
+static int resolve_now(audit_cmd *c)
+{
+    const char *text = c->o.now, *what = "--now";
+    if (!text && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
+        text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
+    if (!text) {
+        c->now = (int64_t)time(NULL);
+        return 0;
+    }
+    if (tfa_time_parse(text, &c->now) != 0)
+        return tfa_msg_usage("audit", "invalid %s '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", what,
+                             text);
+    return 0;
+}
+
+static int resolve_jobs(audit_cmd *c)
+{
+    long n;
+    char *end;
+    if (!c->o.jobs) {
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+        c->jobs = n > 0 ? (unsigned)n : 1;
+        return 0;
+    }
+    errno = 0;
+    n = strtol(c->o.jobs, &end, 10);
+    if (errno || *end || n < 1 || n > 256)
+        return tfa_msg_usage("audit", "invalid value '%s' for --jobs (1 to 256)", c->o.jobs);
+    c->jobs = (unsigned)n;
+    return 0;
+}
+
+/* Manifest, checklist, waivers and known drift: all before any input. */
+static int load_human_inputs(audit_cmd *c)
+{
+    tfa_error err;
+    tfa_error_init(&err);
+    if (c->o.manifest && c->args.n)
+        return tfa_msg_usage("audit", "give --manifest or DIR|ARCHIVE arguments, not both");
+    if (!c->o.manifest && !c->args.n)
+        return tfa_msg_usage("audit", "nothing to audit: give --manifest FILE or DIR|ARCHIVE...");
+    if (c->o.manifest && tfa_audit_manifest_load(&c->manifest, c->o.manifest, &err) != 0)
+        return tfa_msg_from_error(&err);
+    if (c->o.checklist && tfa_checklist_load(&c->cl, c->o.checklist, &err) != 0)
+        return tfa_msg_from_error(&err);
+    if (!c->cl && !(c->manifest && tfa_audit_manifest_checklist(c->manifest)))
+        return tfa_msg_usage("audit", "--checklist FILE is required (or \"checklist\" in the "
+                                      "manifest)");
+    if (c->o.waivers && tfa_waivers_load(&c->waivers, c->o.waivers, &err) != 0)
+        return tfa_msg_from_error(&err);
+    if (c->o.known_drift && tfa_known_drift_load(&c->kd, c->o.known_drift, &err) != 0)
+        return tfa_msg_from_error(&err);
+    return 0;
+}
+
+static const char *login_name(char *buf, size_t size)
+{
+    struct passwd pw, *res = NULL;
+    char tmp[1024];
+    const char *user = getenv("USER");
+    if (getpwuid_r(geteuid(), &pw, tmp, sizeof(tmp), &res) == 0 && res && res->pw_name)
+        user = res->pw_name;
+    if (!user || !*user)
+        return NULL;
+    snprintf(buf, size, "%s", user);
+    return buf;
+}
+
+static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_options *ro)
+{
+    tfa_audit_options ao;
+    char user[256];
+    tfa_error err;
+    size_t i;
+    int rc = 0;
+
+    tfa_error_init(&err);
+    memset(&ao, 0, sizeof(ao));
+    ao.checklist = c->cl ? c->cl : tfa_audit_manifest_checklist(c->manifest);
+    ao.waivers = c->waivers    ? c->waivers
+                 : c->manifest ? tfa_audit_manifest_waivers(c->manifest)
+                               : NULL;
+    ao.known_drift = c->kd         ? c->kd
+                     : c->manifest ? tfa_audit_manifest_known_drift(c->manifest)
+                                   : NULL;
+    ao.load = lo;
+    ao.remote = ro;
+    ao.expect_no_changes =
+        c->o.expect != NULL || (c->manifest && tfa_audit_manifest_expect_no_changes(c->manifest));
+    ao.jobs = c->jobs;
+    ao.now = c->now;
+    ao.operator_name = c->o.operator_name ? c->o.operator_name : login_name(user, sizeof(user));
+    ao.window = c->o.window;
+    ao.tool_version = TFA_VERSION;
+    ao.history = 30;
+    if ((rc = tfa_cli_ledger_open(&c->ledger, c->o.ledger, 1)) != 0)
+        return rc;
+    if (tfa_run_new(&c->notes) != 0)
+        return tfa_msg_error("out of memory");
+    if (tfa_audit_new(&c->audit, c->ledger, &ao, &err) != 0)
+        return tfa_msg_from_error(&err);
+    if (c->manifest)
+        rc = tfa_audit_manifest_add(c->manifest, c->audit, &err);
+    for (i = 0; rc == 0 && i < c->args.n; i++)
+        rc = tfa_audit_source_add(c->audit, c->args.items[i], lo, c->notes, &err);
+    if (rc == 0)
+        rc = tfa_audit_finish(c->audit, &c->res, &err);
+    tfa_msg_notes(c->notes);
+    return rc ? tfa_msg_from_error(&err) : 0;
+}
+
+static int write_file(const char *path, const tfa_buf *b)
+{
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (!f)
+        return tfa_msg_error("cannot write '%s': %s", path, strerror(errno));
+    ok = fwrite(b->ptr, 1, b->len, f) == b->len;
+    if (fclose(f) != 0 || !ok)
+        return tfa_msg_error("cannot write '%s': %s", path, strerror(errno));
+    return 0;
+}
+
+static int write_reports(audit_cmd *c)
+{
+    char sha[TFA_SHA256_HEX];
+    const char *fmt = c->o.format ? c->o.format : "text";
+    tfa_buf json, b;
+    int rc = 0;
+
+    tfa_buf_init(&json, TFA_BUF_NO_MAX);
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    if (tfa_audit_report_json_text(&json, &c->res, sha) != 0) {
+        rc = tfa_msg_error("out of memory");
+        goto done;
+    }
+    if (strcmp(fmt, "json") == 0)
+        tfa_buf_put(&b, json.ptr, json.len);
+    else if (strcmp(fmt, "junit") == 0)
+        tfa_audit_report_junit(&b, &c->res);
+    else if (strcmp(fmt, "markdown") == 0)
+        tfa_audit_report_markdown(&b, &c->res, sha, 0);
+    else
+        tfa_audit_report_text(&b, &c->res);
+    if (tfa_buf_status(&b)) {
+        rc = tfa_msg_error("out of memory");
+        goto done;
+    }
+    if (c->o.output)
+        rc = write_file(c->o.output, &b);
+    else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
+        rc = tfa_msg_error("cannot write the output");
+    if (rc == 0 && c->o.html) {
+        tfa_buf_clear(&b);
+        rc = tfa_audit_report_html(&b, &c->res, sha) != 0 ? tfa_msg_error("out of memory")
+                                                          : write_file(c->o.html, &b);
+    }
+done:
+    tfa_buf_release(&json);
+    tfa_buf_release(&b);
+    return rc;
+}
+
+static void note_known_drift(const tfa_audit_result *r)
+{
+    size_t i;
+    for (i = 0; i < r->n_kd_notes; i++) {
+        const tfa_audit_kd_note *x = &r->kd_notes[i];
+        if (x->expired)
+            tfa_msg_warn("%s: known drift for '%s' expired on %s: not applied", x->entry,
+                         x->address, x->expires);
+        else
+            tfa_msg_warn("%s: known drift for '%s' matched nothing (stale)", x->entry, x->address);
+    }
+}
+
+int tfa_cmd_audit(int argc, char **argv)
+{
+    tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    const tfa_remote_options *ro = NULL;
+    tfa_cli_net_ctx nc;
+    audit_cmd c;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    if ((rc = tfa_opts_parse(&tfa_cmd_audit_spec, argc, argv, &c.o, &c.args)) != 0)
+        goto done;
+    if ((rc = resolve_now(&c)) != 0 || (rc = resolve_jobs(&c)) != 0 ||
+        (rc = tfa_cli_load_options(&lo, &c.o.in, "audit")) != 0 ||
+        (rc = load_human_inputs(&c)) != 0)
+        goto done;
+    if (c.manifest) { /* manifests may name remote inputs */
+        if ((rc = tfa_cli_net_init(&nc, &c.o.net, "audit")) != 0)
+            goto done;
+        ro = &nc.remote;
+    }
+    if ((rc = run_audit(&c, &lo, ro)) != 0)
+        goto done;
+    tfa_msg_note("audit %s recorded as ledger records #%lld-#%lld", c.res.id,
+                 (long long)c.res.first_record, (long long)c.res.last_record);
+    note_known_drift(&c.res);
+    if ((rc = write_reports(&c)) != 0)
+        goto done;
+    if (c.o.fail_on && strcmp(c.o.fail_on, "any") == 0)
+        rc = tfa_audit_has_failure(&c.res) || tfa_audit_has_regression(&c.res) ? TFA_EXIT_NOGO
+                                                                               : TFA_EXIT_GO;
+    else
+        rc = tfa_audit_has_regression(&c.res) ? TFA_EXIT_NOGO : TFA_EXIT_GO;
+done:
+    tfa_audit_result_release(&c.res);
+    tfa_audit_free(c.audit);
+    tfa_run_free(c.notes);
+    tfa_ledger_free(c.ledger);
+    tfa_known_drift_free(c.kd);
+    tfa_waivers_free(c.waivers);
+    tfa_checklist_free(c.cl);
+    tfa_audit_manifest_free(c.manifest);
+    tfa_strlist_release(&c.args);
+    return rc;
+}

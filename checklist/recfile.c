@@ -1,0 +1,274 @@
+/*
+ * recfile.c - Markdown-table and JSON record files (see recfile.h).
+ *
+ * Moved out of waivers.c when known drift (known_drift.c) needed the same
+ * reader: one table splitter and one JSON walk for every such file.
+ */
+#include "util/compat.h"
+
+#include "jsonread.h"
+#include "recfile.h"
+#include "scan.h"
+#include "stream.h"
+#include "util/buf.h"
+
+int tfa_recfile_fail(const char *name, unsigned long line, unsigned long col, tfa_error *err,
+                     const char *fmt, ...)
+{
+    char msg[TFA_ERROR_MESSAGE_MAX];
+    tfa_pos pos = {0, 0, 0};
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pos.line = line, pos.column = col;
+    tfa_error_set_source(err, name);
+    return tfa_error_set_at(err, TFA_EINPUT, &pos, "%s", msg);
+}
+
+/* Required fields present and not empty, then the caller's checks. */
+static int deliver(const tfa_recfile_spec *spec, const char *name, const tfa_recfile_row *row,
+                   tfa_recfile_fn fn, void *payload, tfa_error *err)
+{
+    size_t k;
+    for (k = 0; k < spec->n_fields; k++)
+        if (spec->fields[k].required && (!row->f[k] || row->len[k] == 0))
+            return tfa_recfile_fail(name, row->line, row->cols[k], err, "%s has no %s", spec->what,
+                                    spec->fields[k].name);
+    return fn(payload, row, err);
+}
+
+/* ---- Markdown ---------------------------------------------------------------- */
+
+#define MAX_CELLS 16
+
+typedef struct cell {
+    const char *p;
+    size_t len;
+    unsigned long col;
+} cell;
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Split a table row into trimmed cells (backticks around a cell dropped).
+ * Returns the number of cells, 0 when the line is not a table row. */
+static size_t split_row(const char *p, size_t len, cell *cells)
+{
+    size_t i = 0, n = 0;
+
+    while (len && (p[len - 1] == '\r' || is_space(p[len - 1])))
+        len--;
+    while (i < len && is_space(p[i]))
+        i++;
+    if (i >= len || p[i] != '|')
+        return 0;
+    for (i++; i < len && n < MAX_CELLS; i++) {
+        size_t s = i, e;
+        while (i < len && p[i] != '|')
+            i += (p[i] == '\\' && i + 1 < len) ? 2 : 1;
+        e = i < len ? i : len;
+        while (s < e && is_space(p[s]))
+            s++;
+        while (e > s && is_space(p[e - 1]))
+            e--;
+        if (e - s >= 2 && p[s] == '`' && p[e - 1] == '`')
+            s++, e--;
+        cells[n].p = p + s, cells[n].len = e - s, cells[n].col = (unsigned long)s + 1;
+        n++;
+    }
+    return n;
+}
+
+static int cell_is(const cell *c, const char *w)
+{
+    size_t i, n = w ? strlen(w) : 0;
+    if (!w || c->len != n)
+        return 0;
+    for (i = 0; i < n; i++)
+        if ((c->p[i] | 0x20) != w[i])
+            return 0;
+    return 1;
+}
+
+/* Column index of each field in a header row (-1 when absent); 1 when every
+ * required field is there. */
+static int header(const tfa_recfile_spec *spec, const cell *cells, size_t n, int *col)
+{
+    size_t i, k;
+    for (k = 0; k < spec->n_fields; k++) {
+        const tfa_recfile_field *f = &spec->fields[k];
+        col[k] = -1;
+        for (i = 0; i < n; i++)
+            if (cell_is(&cells[i], f->name) || cell_is(&cells[i], f->alias))
+                col[k] = (int)i;
+        if (col[k] < 0 && f->required)
+            return 0;
+    }
+    return 1;
+}
+
+static void row_from_cells(const tfa_recfile_spec *spec, const int *col, const cell *cells,
+                           size_t n, unsigned long line, tfa_recfile_row *row)
+{
+    size_t k;
+    row->line = line;
+    for (k = 0; k < spec->n_fields; k++) {
+        int c = col[k];
+        int here = c >= 0 && (size_t)c < n;
+        row->f[k] = here ? cells[c].p : NULL;
+        row->len[k] = here ? cells[c].len : 0;
+        row->cols[k] = here ? cells[c].col : 1;
+    }
+}
+
+static int parse_markdown(const tfa_recfile_spec *spec, const char *name, const char *text,
+                          size_t len, tfa_recfile_fn fn, void *payload, tfa_error *err)
+{
+    size_t pos = 0, n;
+    unsigned long no = 0;
+    int col[TFA_RECFILE_FIELDS_MAX],
+        state = 0; /* 0 before the header, 1 at the delimiter, 2 rows */
+    cell cells[MAX_CELLS];
+    tfa_recfile_row row;
+    int rc;
+
+    while (pos < len) {
+        const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
+        size_t l = nl ? (size_t)(nl - p) : len - pos;
+        pos += l + (nl != NULL);
+        no++;
+        n = split_row(p, l, cells);
+        if (state == 0) {
+            state = n && header(spec, cells, n, col);
+        } else if (state == 1) {
+            if (!n || cells[0].len == 0 || cells[0].p[0] != '-')
+                return tfa_recfile_fail(name, no, 1, err,
+                                        "expected the table's delimiter row (|---|---|)");
+            state = 2;
+        } else if (!n) {
+            break; /* the table ended */
+        } else {
+            row_from_cells(spec, col, cells, n, no, &row);
+            if ((rc = deliver(spec, name, &row, fn, payload, err)) != 0)
+                return rc;
+        }
+    }
+    if (state == 0) {
+        tfa_error_set_source(err, name);
+        return tfa_error_set(err, TFA_EINPUT, "no %s table (a Markdown table with columns %s)",
+                             spec->what, spec->table_help);
+    }
+    return 0;
+}
+
+/* ---- JSON -------------------------------------------------------------------- */
+
+static int field_list(const tfa_recfile_spec *spec, char *out, size_t cap)
+{
+    size_t k, used = 0;
+    out[0] = '\0';
+    for (k = 0; k < spec->n_fields && used < cap; k++)
+        used +=
+            (size_t)snprintf(out + used, cap - used, "%s%s", k ? ", " : "", spec->fields[k].name);
+    return 0;
+}
+
+static int parse_json_record(const tfa_recfile_spec *spec, tfa_scan *sc, const tfa_token *obj,
+                             tfa_recfile_fn fn, void *payload, tfa_error *err)
+{
+    tfa_buf val[TFA_RECFILE_FIELDS_MAX];
+    tfa_recfile_row row;
+    tfa_token t, v;
+    char names[256];
+    size_t k;
+    int rc = 0;
+
+    memset(&row, 0, sizeof(row));
+    for (k = 0; k < spec->n_fields; k++)
+        tfa_buf_init(&val[k], spec->field_bytes);
+    if (obj->type != TFA_TOK_OBJ) {
+        rc = tfa_scan_fail(sc, err, &obj->pos, TFA_EINPUT, "a %s must be an object", spec->what);
+        goto done;
+    }
+    row.line = obj->pos.line;
+    for (k = 0; k < spec->n_fields; k++)
+        row.cols[k] = obj->pos.column;
+    while ((rc = tfa_scan_next(sc, &t, err)) == 0 && t.type == TFA_TOK_KEY) {
+        for (k = 0; k < spec->n_fields && !tfa_token_is(&t, spec->fields[k].name); k++)
+            ;
+        if (k == spec->n_fields) {
+            field_list(spec, names, sizeof(names));
+            rc = tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "unknown %s field (%s)", spec->what,
+                               names);
+            goto done;
+        }
+        if ((rc = tfa_scan_next(sc, &v, err)) != 0 ||
+            (rc = tfa_json_string(sc, &v, spec->fields[k].name, &val[k], err)) < 0)
+            goto done;
+        if (rc == 1)
+            row.f[k] = val[k].ptr, row.len[k] = val[k].len, row.cols[k] = v.pos.column;
+        rc = 0;
+    }
+    if (rc == 0)
+        rc = deliver(spec, tfa_scan_name(sc), &row, fn, payload, err);
+done:
+    for (k = 0; k < spec->n_fields; k++)
+        tfa_buf_release(&val[k]);
+    return rc < 0 ? rc : 0;
+}
+
+static int parse_json(const tfa_recfile_spec *spec, const char *name, const char *text, size_t len,
+                      tfa_recfile_fn fn, void *payload, tfa_error *err)
+{
+    tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
+    tfa_stream *in = NULL;
+    tfa_scan *sc = NULL;
+    tfa_token t;
+    int rc;
+
+    if ((rc = tfa_stream_open_memory(&in, name, text, len, err)) != 0 ||
+        (rc = tfa_scan_new(&sc, in, &so, err)) != 0 || (rc = tfa_scan_next(sc, &t, err)) != 0)
+        goto done;
+    if (t.type == TFA_TOK_OBJ) {
+        /* {"<list_key>": [...]}: other keys are skipped */
+        while ((rc = tfa_scan_next(sc, &t, err)) == 0 && t.type == TFA_TOK_KEY) {
+            int wanted = tfa_token_is(&t, spec->list_key);
+            if ((rc = tfa_scan_next(sc, &t, err)) != 0)
+                goto done;
+            if (wanted)
+                break;
+            if ((rc = tfa_scan_skip(sc, &t, err)) != 0)
+                goto done;
+        }
+        if (rc == 0 && t.type != TFA_TOK_ARR) {
+            rc = tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "expected \"%s\": [...]",
+                               spec->list_key);
+            goto done;
+        }
+    }
+    if (rc == 0 && t.type != TFA_TOK_ARR)
+        rc = tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "expected a list of %s", spec->list_key);
+    while (rc == 0 && (rc = tfa_scan_next(sc, &t, err)) == 0 && t.type != TFA_TOK_ARR_END)
+        rc = parse_json_record(spec, sc, &t, fn, payload, err);
+done:
+    tfa_scan_free(sc);
+    tfa_stream_free(in);
+    return rc;
+}
+
+int tfa_recfile_parse(const tfa_recfile_spec *spec, const char *name, const char *text, size_t len,
+                      tfa_recfile_fn fn, void *payload, tfa_error *err)
+{
+    size_t i = 0;
+
+    assert(spec->n_fields <= TFA_RECFILE_FIELDS_MAX);
+    while (i < len && (is_space(text[i]) || text[i] == '\n' || text[i] == '\r'))
+        i++;
+    if (i < len && (text[i] == '{' || text[i] == '['))
+        return parse_json(spec, name, text, len, fn, payload, err);
+    return parse_markdown(spec, name, text, len, fn, payload, err);
+}

@@ -1,0 +1,752 @@
+/*
+ * audit.c - running a nightly audit (see audit.h): the work queue, the
+ * threads that gate workspaces, and finishing (order, compare, record).
+ *
+ * Threads share only read-only things: the checklists, waivers, known
+ * drift, sign-offs and options. Each job has its own run, verdict and
+ * record; the parsers and the checklist evaluator keep no state between
+ * calls (the one mutable file-scope variable in the code base is the
+ * allocation-failure test hook, an atomic). Jobs are taken in arrival order
+ * but results are put in name order before anything is compared, recorded
+ * or reported, so nothing depends on which thread finished first.
+ */
+#include "util/compat.h"
+
+#include <pthread.h>
+
+#include "audit_priv.h"
+#include "gate_record.h"
+#include "gate_run.h"
+#include "util/alloc.h"
+#include "util/sha256.h"
+#include "util/sort.h"
+#include "utc.h"
+
+/* Workspaces queued or running at once per thread: enough to keep every
+ * thread busy while a source reads ahead, few enough that an archive is not
+ * held in memory whole. */
+#define AUDIT_QUEUE_PER_THREAD 2
+
+typedef struct job {
+    tfa_audit_workspace ws; /* copied; owns name, inputs (and their data) */
+    tfa_audit_ws res;
+    json_t *record;
+    json_t *kd_uses; /* per known-drift entry: matched, expired, would_accept */
+    const tfa_known_drift *kd;
+    tfa_known_drift_result kdr;
+    int64_t now;
+} job;
+
+struct tfa_audit {
+    tfa_ledger *ledger;
+    tfa_audit_options o;
+    tfa__audit_prev_set prev;
+    char id[TFA_AUDIT_ID_SIZE];
+    pthread_t *threads;
+    unsigned n_threads;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    job **jobs;
+    size_t n_jobs, cap, next, done;
+    int closing;
+    tfa_error err; /* the first error a source or a worker hit */
+};
+
+const char *tfa_audit_state_name(tfa_audit_state s)
+{
+    static const char *const n[] = {"audited", "missing", "error"};
+    return (unsigned)s < 3 ? n[s] : "audited";
+}
+
+const char *tfa_audit_change_name(tfa_audit_change c)
+{
+    static const char *const n[] = {"present", "new", "returned", "missing", "still-missing"};
+    return (unsigned)c < 5 ? n[c] : "present";
+}
+
+const char *tfa_audit_delta_name(tfa_audit_delta d)
+{
+    static const char *const n[] = {"none", "new", "resolved", "recurring"};
+    return (unsigned)d < 4 ? n[d] : "none";
+}
+
+/* ---- one workspace ------------------------------------------------------------- */
+
+/* The gate's prepare step: accepted drift leaves the run before evaluation. */
+static int accept_known_drift(tfa_run *run, void *payload, tfa_error *err)
+{
+    job *j = payload;
+    return tfa_known_drift_apply(&j->kdr, j->kd, run, j->now, err);
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The run's (unaccepted) drifted addresses, once each, sorted. */
+static int collect_drift(tfa_audit_ws *w, const tfa_run *run)
+{
+    size_t n = tfa_run_change_count(run, TFA_LIST_DRIFT), i, k = 0;
+    char **v = tfa_calloc(n ? n : 1, sizeof(*v));
+
+    if (!v)
+        return TFA_ENOMEM;
+    for (i = 0; i < n; i++) {
+        const tfa_change *c = tfa_run_change(run, TFA_LIST_DRIFT, i);
+        if (c->res.address && !(v[k++] = tfa_strdup(c->res.address)))
+            break;
+    }
+    if (i < n) {
+        while (k)
+            tfa_free(v[--k]);
+        tfa_free(v);
+        return TFA_ENOMEM;
+    }
+    tfa_sort(v, k, sizeof(*v), by_str);
+    if (!(w->drift = tfa_calloc(k ? k : 1, sizeof(*w->drift)))) {
+        while (k)
+            tfa_free(v[--k]);
+        tfa_free(v);
+        return TFA_ENOMEM;
+    }
+    for (i = 0; i < k; i++) {
+        if (w->n_drift && strcmp(w->drift[w->n_drift - 1].address, v[i]) == 0) {
+            tfa_free(v[i]);
+            continue;
+        }
+        w->drift[w->n_drift++].address = v[i];
+    }
+    tfa_free(v);
+    return 0;
+}
+
+static char *dup_opt(const char *s, int *oom)
+{
+    char *d = s ? tfa_strdup(s) : NULL;
+    *oom |= s && !d;
+    return d;
+}
+
+static int collect_items(tfa_audit_ws *w, const tfa_verdict *v)
+{
+    size_t i;
+    int oom = 0;
+
+    if (!(w->items = tfa_calloc(v->n_results ? v->n_results : 1, sizeof(*w->items))))
+        return TFA_ENOMEM;
+    w->n_items = v->n_results;
+    for (i = 0; i < v->n_results; i++) {
+        const tfa_result *r = &v->results[i];
+        tfa_audit_item *it = &w->items[i];
+        it->id = dup_opt(r->item->id, &oom);
+        it->title = dup_opt(r->item->title, &oom);
+        it->level = tfa_level_name(r->item->level);
+        it->status = r->status;
+        it->blocks = r->blocks;
+        it->reason = dup_opt(r->reason, &oom);
+        w->failing += r->blocks != 0;
+    }
+    w->go = v->go;
+    return oom ? TFA_ENOMEM : 0;
+}
+
+static int collect_accepted(job *j)
+{
+    tfa_audit_ws *w = &j->res;
+    size_t i;
+    int oom = 0;
+
+    if (!(w->accepted =
+              tfa_calloc(j->kdr.n_accepted ? j->kdr.n_accepted : 1, sizeof(*w->accepted))))
+        return TFA_ENOMEM;
+    for (i = 0; i < j->kdr.n_accepted; i++) {
+        const tfa_known_drift_entry *e = tfa_known_drift_at(j->kd, j->kdr.accepted[i].entry);
+        char ref[TFA_ERROR_SOURCE_MAX + 24];
+        tfa_audit_accepted *x = &w->accepted[w->n_accepted++];
+        tfa_known_drift_entry_ref(e, ref, sizeof(ref));
+        x->address = dup_opt(j->kdr.accepted[i].address, &oom);
+        x->entry = dup_opt(ref, &oom);
+        x->owner = dup_opt(e->owner, &oom);
+        x->expires = dup_opt(e->expires, &oom);
+        x->reason = dup_opt(e->reason, &oom);
+    }
+    return oom ? TFA_ENOMEM : 0;
+}
+
+/* Per-entry use of the known-drift file, kept for the audit-wide notes. */
+static json_t *kd_uses(const job *j)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < j->kdr.n_entries; i++) {
+        char ref[TFA_ERROR_SOURCE_MAX + 24];
+        const tfa_known_drift_entry *e = tfa_known_drift_at(j->kd, i);
+        tfa_known_drift_entry_ref(e, ref, sizeof(ref));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "entry", ref,
+                                           "address", e->address, "owner", e->owner, "expires",
+                                           e->expires, "matched", (json_int_t)j->kdr.matched[i],
+                                           "expired", j->kdr.expired[i], "would_accept",
+                                           (json_int_t)j->kdr.would_match[i]));
+    }
+    return a;
+}
+
+/* Inputs that hold no document at all make a silent workspace, not a
+ * broken one. The loaders say so in one message (input.c). */
+static int says_no_input(const tfa_error *err)
+{
+    return err->status == TFA_EINPUT && strstr(err->message, "no Terraform plan, state or log");
+}
+
+static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
+{
+    tfa_gate_request req = TFA_GATE_REQUEST_INIT;
+    tfa_gate_meta meta;
+    tfa_gate_outcome out;
+    int rc;
+
+    meta.workspace = j->ws.name;
+    meta.window = a->o.window;
+    meta.operator_name = a->o.operator_name;
+    meta.audit_id = a->id;
+    meta.time = a->o.now;
+    req.cl = j->ws.checklist ? j->ws.checklist : a->o.checklist;
+    req.waivers = j->ws.waivers ? j->ws.waivers : a->o.waivers;
+    req.signoffs = j->ws.signoffs;
+    req.inputs = j->ws.inputs;
+    req.n_inputs = n_inputs;
+    req.load = a->o.load;
+    req.remote = a->o.remote;
+    req.expect_no_changes = a->o.expect_no_changes || j->ws.expect_no_changes;
+    req.prepare = accept_known_drift;
+    req.prepare_payload = j;
+    req.now = a->o.now;
+    req.meta = &meta;
+    j->now = a->o.now;
+    tfa_known_drift_result_release(&j->kdr);
+    rc = tfa_gate_run(&out, &req, err);
+    if (rc == 0 && (rc = collect_items(&j->res, out.verdict)) == 0 &&
+        (rc = collect_drift(&j->res, out.run)) == 0 && (rc = collect_accepted(j)) == 0) {
+        j->record = out.record;
+        out.record = NULL;
+        j->kd_uses = kd_uses(j);
+    }
+    if (rc == TFA_ENOMEM)
+        tfa_error_oom(err);
+    tfa_gate_outcome_release(&out);
+    return rc;
+}
+
+static void run_job(tfa_audit *a, job *j)
+{
+    tfa_error err;
+    char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
+    int rc;
+
+    tfa_error_init(&err);
+    j->kd = j->ws.known_drift ? j->ws.known_drift : a->o.known_drift;
+    j->res.n_inputs = j->ws.n_inputs;
+    rc = j->ws.n_inputs ? gate_job(a, j, j->ws.n_inputs, &err) : 0;
+    if (rc == 0 && j->ws.n_inputs)
+        return;
+    if (rc == TFA_ENOMEM)
+        goto fail;
+    if (rc) { /* unreadable, or nothing in it: judged on no input */
+        if (says_no_input(&err)) {
+            j->res.state = TFA_AUDIT_MISSING;
+        } else {
+            tfa_error_format(&err, line, sizeof(line));
+            j->res.state = TFA_AUDIT_ERROR;
+            if (!(j->res.error = tfa_strdup(line)))
+                goto fail;
+        }
+    } else {
+        j->res.state = TFA_AUDIT_MISSING;
+    }
+    tfa__audit_ws_reset(&j->res);
+    json_decref(j->record), j->record = NULL;
+    json_decref(j->kd_uses), j->kd_uses = NULL;
+    tfa_error_init(&err);
+    if ((rc = gate_job(a, j, 0, &err)) == 0) {
+        json_decref(j->kd_uses); /* judged on no input: says nothing about the entries */
+        j->kd_uses = NULL;
+        return;
+    }
+fail:
+    pthread_mutex_lock(&a->mu);
+    if (!a->err.status)
+        a->err = err.status ? err : a->err;
+    if (!a->err.status)
+        tfa_error_oom(&a->err);
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* ---- the queue -------------------------------------------------------------------- */
+
+static void free_inputs(tfa_audit_workspace *ws)
+{
+    size_t i;
+    for (i = 0; i < ws->n_inputs; i++) {
+        tfa_free((void *)(uintptr_t)ws->inputs[i].path);
+        tfa_free((void *)(uintptr_t)ws->inputs[i].name);
+        tfa_free((void *)(uintptr_t)ws->inputs[i].data);
+    }
+    tfa_free(ws->inputs);
+    ws->inputs = NULL;
+    ws->n_inputs = 0;
+}
+
+static void *worker(void *arg)
+{
+    tfa_audit *a = arg;
+    for (;;) {
+        job *j;
+        pthread_mutex_lock(&a->mu);
+        while (a->next == a->n_jobs && !a->closing)
+            pthread_cond_wait(&a->cv_work, &a->mu);
+        if (a->next == a->n_jobs) {
+            pthread_mutex_unlock(&a->mu);
+            return NULL;
+        }
+        j = a->jobs[a->next++];
+        pthread_mutex_unlock(&a->mu);
+        run_job(a, j);
+        free_inputs(&j->ws); /* the bytes are read: give them back now */
+        pthread_mutex_lock(&a->mu);
+        a->done++;
+        pthread_cond_broadcast(&a->cv_done);
+        pthread_mutex_unlock(&a->mu);
+    }
+}
+
+/* An audit id: the time and a digest of the previous audit and the time,
+ * so it is unique in the ledger and the same for any number of threads. */
+static void make_id(tfa_audit *a)
+{
+    unsigned char d[TFA_SHA256_BYTES];
+    char hex[TFA_SHA256_HEX], when[TFA_UTC_COMPACT_SIZE];
+    tfa_sha256 h;
+
+    tfa_sha256_init(&h);
+    tfa_sha256_update(&h, a->prev.id ? a->prev.id : "", a->prev.id ? strlen(a->prev.id) : 0);
+    tfa_sha256_update(&h, &a->o.now, sizeof(a->o.now));
+    tfa_sha256_final(&h, d);
+    tfa_sha256_hex(d, hex);
+    tfa_utc_format_compact(a->o.now, when);
+    snprintf(a->id, sizeof(a->id), "audit-%s-%.8s", when, hex);
+}
+
+int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *opts,
+                  tfa_error *err)
+{
+    tfa_audit *a = tfa_calloc(1, sizeof(*a));
+    unsigned i;
+    int rc;
+
+    *out = NULL;
+    if (!a)
+        return tfa_error_oom(err);
+    a->ledger = ledger;
+    a->o = *opts;
+    a->n_threads = opts->jobs ? opts->jobs : 1;
+    tfa_error_init(&a->err);
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv_work, NULL);
+    pthread_cond_init(&a->cv_done, NULL);
+    if ((rc = tfa__audit_prev_read(&a->prev, ledger, err)) != 0) {
+        tfa_audit_free(a);
+        return rc;
+    }
+    make_id(a);
+    if (!(a->threads = tfa_calloc(a->n_threads, sizeof(*a->threads)))) {
+        tfa_audit_free(a);
+        return tfa_error_oom(err);
+    }
+    for (i = 0; i < a->n_threads; i++)
+        if (pthread_create(&a->threads[i], NULL, worker, a) != 0)
+            break;
+    a->n_threads = i; /* the ones that started */
+    if (i == 0) {
+        tfa_audit_free(a);
+        return tfa_error_set(err, TFA_EIO, "cannot start a thread");
+    }
+    *out = a;
+    return 0;
+}
+
+static int name_taken(const tfa_audit *a, const char *name, size_t *at)
+{
+    size_t i;
+    for (i = 0; i < a->n_jobs; i++)
+        if (strcmp(a->jobs[i]->ws.name, name) == 0) {
+            *at = i;
+            return 1;
+        }
+    return 0;
+}
+
+static int copy_workspace(tfa_audit_workspace *dst, const tfa_audit_workspace *src)
+{
+    size_t i;
+    int oom = 0;
+
+    *dst = *src;
+    dst->inputs = NULL;
+    dst->n_inputs = 0;
+    if (!(dst->name = tfa_strdup(src->name)))
+        return TFA_ENOMEM;
+    if (!(dst->inputs = tfa_calloc(src->n_inputs ? src->n_inputs : 1, sizeof(*dst->inputs))))
+        return TFA_ENOMEM;
+    for (i = 0; i < src->n_inputs; i++) {
+        tfa_gate_input *d = &dst->inputs[i];
+        d->path = dup_opt(src->inputs[i].path, &oom);
+        d->name = dup_opt(src->inputs[i].name, &oom);
+        d->data = src->inputs[i].data; /* taken over */
+        d->len = src->inputs[i].len;
+        dst->n_inputs++;
+    }
+    return oom ? TFA_ENOMEM : 0;
+}
+
+static int push_job(tfa_audit *a, job *j)
+{
+    if (a->n_jobs == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        job **v = tfa_realloc(a->jobs, cap * sizeof(*v));
+        if (!v)
+            return TFA_ENOMEM;
+        a->jobs = v, a->cap = cap;
+    }
+    a->jobs[a->n_jobs++] = j;
+    return 0;
+}
+
+int tfa_audit_add(tfa_audit *a, const tfa_audit_workspace *ws, tfa_error *err)
+{
+    job *j = NULL;
+    size_t at, i;
+    int rc;
+
+    if ((rc = tfa_ledger_workspace_check(ws->name, err)) != 0) {
+        for (i = 0; i < ws->n_inputs; i++)
+            tfa_free((void *)(uintptr_t)ws->inputs[i].data);
+        return rc;
+    }
+    pthread_mutex_lock(&a->mu);
+    if (name_taken(a, ws->name, &at)) {
+        pthread_mutex_unlock(&a->mu);
+        for (i = 0; i < ws->n_inputs; i++)
+            tfa_free((void *)(uintptr_t)ws->inputs[i].data);
+        return tfa_error_set(err, TFA_EUSAGE, "workspace '%s' is given twice", ws->name);
+    }
+    /* hold the source back while the threads catch up */
+    while (a->n_jobs - a->done >= (size_t)a->n_threads * AUDIT_QUEUE_PER_THREAD + 1)
+        pthread_cond_wait(&a->cv_done, &a->mu);
+    pthread_mutex_unlock(&a->mu);
+    if (!(j = tfa_calloc(1, sizeof(*j))) || copy_workspace(&j->ws, ws) != 0 ||
+        !(j->res.name = tfa_strdup(ws->name))) {
+        if (j) {
+            free_inputs(&j->ws);
+            tfa_free((void *)(uintptr_t)j->ws.name);
+            tfa_free(j);
+        }
+        return tfa_error_oom(err);
+    }
+    pthread_mutex_lock(&a->mu);
+    rc = push_job(a, j);
+    pthread_cond_signal(&a->cv_work);
+    pthread_mutex_unlock(&a->mu);
+    if (rc) {
+        free_inputs(&j->ws);
+        tfa_free((void *)(uintptr_t)j->ws.name);
+        tfa_free(j->res.name);
+        tfa_free(j);
+        return tfa_error_oom(err);
+    }
+    return 0;
+}
+
+/* ---- finishing ------------------------------------------------------------------- */
+
+/* Workspaces of the previous audit no source gave: missing now. */
+static int add_missing(tfa_audit *a, tfa_error *err)
+{
+    size_t i, at;
+    for (i = 0; i < a->prev.n; i++) {
+        tfa_audit_workspace ws;
+        int taken;
+        pthread_mutex_lock(&a->mu);
+        taken = name_taken(a, a->prev.ws[i].name, &at);
+        pthread_mutex_unlock(&a->mu);
+        if (taken)
+            continue;
+        memset(&ws, 0, sizeof(ws));
+        ws.name = a->prev.ws[i].name;
+        if (tfa_audit_add(a, &ws, err) != 0)
+            return err->status;
+    }
+    return 0;
+}
+
+static void join_threads(tfa_audit *a)
+{
+    unsigned i;
+    pthread_mutex_lock(&a->mu);
+    a->closing = 1;
+    pthread_cond_broadcast(&a->cv_work);
+    pthread_mutex_unlock(&a->mu);
+    for (i = 0; i < a->n_threads; i++)
+        pthread_join(a->threads[i], NULL);
+    a->n_threads = 0;
+}
+
+static int job_by_name(const void *x, const void *y)
+{
+    return strcmp((*(job *const *)x)->ws.name, (*(job *const *)y)->ws.name);
+}
+
+/* Expired and stale entries over every workspace that used a file. */
+static int kd_notes(tfa_audit *a, tfa_audit_result *r)
+{
+    json_t *agg = json_object(), *u, *e;
+    const char *ref;
+    size_t i, k;
+    int oom = !agg;
+
+    for (i = 0; !oom && i < a->n_jobs; i++)
+        json_array_foreach(a->jobs[i]->kd_uses, k, u)
+        {
+            ref = json_string_value(json_object_get(u, "entry"));
+            if (!(e = json_object_get(agg, ref))) {
+                oom |= json_object_set(agg, ref, u) != 0;
+                continue;
+            }
+            json_object_set_new(e, "matched",
+                                json_integer(json_integer_value(json_object_get(e, "matched")) +
+                                             json_integer_value(json_object_get(u, "matched"))));
+            json_object_set_new(
+                e, "would_accept",
+                json_integer(json_integer_value(json_object_get(e, "would_accept")) +
+                             json_integer_value(json_object_get(u, "would_accept"))));
+        }
+    if (!oom && !(r->kd_notes = tfa_calloc(json_object_size(agg) + 1, sizeof(*r->kd_notes))))
+        oom = 1;
+    json_object_foreach(agg, ref, e)
+    {
+        tfa_audit_kd_note *n;
+        int expired = json_is_true(json_object_get(e, "expired"));
+        if (oom || (!expired && json_integer_value(json_object_get(e, "matched")) > 0))
+            continue;
+        n = &r->kd_notes[r->n_kd_notes++];
+        n->entry = dup_opt(ref, &oom);
+        n->address = dup_opt(json_string_value(json_object_get(e, "address")), &oom);
+        n->owner = dup_opt(json_string_value(json_object_get(e, "owner")), &oom);
+        n->expires = dup_opt(json_string_value(json_object_get(e, "expires")), &oom);
+        n->expired = expired;
+        n->would_accept = (size_t)json_integer_value(json_object_get(e, "would_accept"));
+        r->totals.expired_entries += expired;
+        r->totals.stale_entries += !expired;
+    }
+    json_decref(agg);
+    return oom ? TFA_ENOMEM : 0;
+}
+
+static void add_totals(tfa_audit_totals *t, const tfa_audit_ws *w)
+{
+    size_t i;
+    t->workspaces++;
+    t->go += w->go && w->state == TFA_AUDIT_AUDITED;
+    t->nogo += !(w->go && w->state == TFA_AUDIT_AUDITED);
+    t->audited += w->state == TFA_AUDIT_AUDITED;
+    t->missing += w->state == TFA_AUDIT_MISSING;
+    t->errors += w->state == TFA_AUDIT_ERROR;
+    t->regressions += w->regressions;
+    t->new_workspaces += w->change == TFA_AUDIT_NEW;
+    t->returned += w->change == TFA_AUDIT_RETURNED;
+    t->went_missing += w->change == TFA_AUDIT_WENT_MISSING;
+    t->resolved_drift += w->n_resolved_drift;
+    t->accepted += w->n_accepted;
+    if (w->state != TFA_AUDIT_AUDITED)
+        return;
+    for (i = 0; i < w->n_items; i++) {
+        t->new_failures += w->items[i].delta == TFA_DELTA_NEW;
+        t->resolved += w->items[i].delta == TFA_DELTA_RESOLVED;
+        t->recurring += w->items[i].delta == TFA_DELTA_RECURRING;
+    }
+    for (i = 0; i < w->n_drift; i++) {
+        t->new_drift += w->drift[i].is_new;
+        t->persisting_drift += !w->drift[i].is_new;
+    }
+}
+
+/* Attach each workspace's audit object and append all records at once. */
+static int record_all(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
+{
+    tfa_ledger_entry *e = tfa_calloc(a->n_jobs ? a->n_jobs : 1, sizeof(*e));
+    int64_t first = 0;
+    size_t i;
+    int rc = 0;
+
+    if (!e)
+        return tfa_error_oom(err);
+    for (i = 0; i < a->n_jobs && rc == 0; i++) {
+        job *j = a->jobs[i];
+        json_t *obj = tfa__audit_object(&j->res, r, j->kd_uses);
+        if (!obj || json_object_set_new(j->record, "audit", obj) != 0) {
+            rc = tfa_error_oom(err);
+            break;
+        }
+        e[i].time = a->o.now;
+        e[i].workspace = j->ws.name;
+        e[i].window = a->o.window;
+        e[i].operator_name = a->o.operator_name;
+        e[i].verdict = j->res.go ? "GO" : "NO-GO";
+        e[i].tool_version = a->o.tool_version;
+        e[i].record = j->record;
+    }
+    if (rc == 0 && (rc = tfa_ledger_append_batch(a->ledger, e, a->n_jobs, &first, err)) == 0) {
+        r->first_record = first;
+        r->last_record = first + (int64_t)a->n_jobs - 1;
+        for (i = 0; i < a->n_jobs; i++)
+            a->jobs[i]->res.ledger_id = first + (int64_t)i;
+    }
+    tfa_free(e);
+    return rc;
+}
+
+int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
+{
+    size_t i;
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    rc = add_missing(a, err);
+    join_threads(a);
+    if (rc)
+        return rc;
+    if (a->err.status) {
+        *err = a->err;
+        return a->err.status;
+    }
+    if (a->n_jobs == 0)
+        return tfa_error_set(err, TFA_EINPUT, "no workspace to audit");
+    tfa_sort(a->jobs, a->n_jobs, sizeof(*a->jobs), job_by_name);
+    snprintf(r->id, sizeof(r->id), "%s", a->id);
+    r->time = a->o.now;
+    r->previous_time = a->prev.time;
+    if (a->prev.id && !(r->previous = tfa_strdup(a->prev.id)))
+        return tfa_error_oom(err);
+    for (i = 0; i < a->n_jobs; i++)
+        if (tfa__audit_compare(&a->jobs[i]->res,
+                               tfa__audit_prev_find(&a->prev, a->jobs[i]->ws.name), a->id) != 0)
+            return tfa_error_oom(err);
+    if (kd_notes(a, r) != 0)
+        return tfa_error_oom(err);
+    for (i = 0; i < a->n_jobs; i++)
+        add_totals(&r->totals, &a->jobs[i]->res);
+    if ((rc = record_all(a, r, err)) != 0)
+        return rc;
+    if (!(r->ws = tfa_calloc(a->n_jobs, sizeof(*r->ws))))
+        return tfa_error_oom(err);
+    for (i = 0; i < a->n_jobs; i++) { /* hand the results over */
+        r->ws[i] = a->jobs[i]->res;
+        memset(&a->jobs[i]->res, 0, sizeof(a->jobs[i]->res));
+    }
+    r->n_ws = a->n_jobs;
+    return tfa__audit_history_read(&r->history, &r->n_history, a->ledger, INT64_MIN,
+                                   a->o.history ? a->o.history : 30, err);
+}
+
+void tfa__audit_ws_reset(tfa_audit_ws *w)
+{
+    size_t i;
+    for (i = 0; i < w->n_items; i++) {
+        tfa_free(w->items[i].id);
+        tfa_free(w->items[i].title);
+        tfa_free(w->items[i].reason);
+    }
+    tfa_free(w->items);
+    for (i = 0; i < w->n_drift; i++) {
+        tfa_free(w->drift[i].address);
+        tfa_free(w->drift[i].first_seen);
+    }
+    tfa_free(w->drift);
+    for (i = 0; i < w->n_resolved_drift; i++)
+        tfa_free(w->resolved_drift[i]);
+    tfa_free(w->resolved_drift);
+    for (i = 0; i < w->n_accepted; i++) {
+        tfa_free(w->accepted[i].address);
+        tfa_free(w->accepted[i].entry);
+        tfa_free(w->accepted[i].owner);
+        tfa_free(w->accepted[i].expires);
+        tfa_free(w->accepted[i].reason);
+    }
+    tfa_free(w->accepted);
+    w->items = NULL, w->n_items = 0, w->drift = NULL, w->n_drift = 0;
+    w->resolved_drift = NULL, w->n_resolved_drift = 0, w->accepted = NULL, w->n_accepted = 0;
+    w->failing = 0, w->go = 0;
+}
+
+void tfa__audit_ws_release(tfa_audit_ws *w)
+{
+    tfa__audit_ws_reset(w);
+    tfa_free(w->name);
+    tfa_free(w->error);
+    tfa_free(w->last_seen);
+    memset(w, 0, sizeof(*w));
+}
+
+void tfa_audit_free(tfa_audit *a)
+{
+    size_t i;
+    if (!a)
+        return;
+    if (a->n_threads)
+        join_threads(a);
+    for (i = 0; i < a->n_jobs; i++) {
+        job *j = a->jobs[i];
+        free_inputs(&j->ws);
+        tfa_free((void *)(uintptr_t)j->ws.name);
+        tfa__audit_ws_release(&j->res);
+        json_decref(j->record);
+        json_decref(j->kd_uses);
+        tfa_known_drift_result_release(&j->kdr);
+        tfa_free(j);
+    }
+    tfa_free(a->jobs);
+    tfa_free(a->threads);
+    tfa__audit_prev_release(&a->prev);
+    pthread_cond_destroy(&a->cv_work);
+    pthread_cond_destroy(&a->cv_done);
+    pthread_mutex_destroy(&a->mu);
+    tfa_free(a);
+}
+
+void tfa_audit_result_release(tfa_audit_result *r)
+{
+    size_t i;
+    for (i = 0; i < r->n_ws; i++)
+        tfa__audit_ws_release(&r->ws[i]);
+    tfa_free(r->ws);
+    for (i = 0; i < r->n_kd_notes; i++) {
+        tfa_free(r->kd_notes[i].entry);
+        tfa_free(r->kd_notes[i].address);
+        tfa_free(r->kd_notes[i].owner);
+        tfa_free(r->kd_notes[i].expires);
+    }
+    tfa_free(r->kd_notes);
+    tfa_free(r->previous);
+    tfa_audit_summaries_free(r->history, r->n_history);
+    memset(r, 0, sizeof(*r));
+}
+
+int tfa_audit_has_regression(const tfa_audit_result *r)
+{
+    return r->totals.regressions > 0;
+}
+
+int tfa_audit_has_failure(const tfa_audit_result *r)
+{
+    return r->totals.nogo > 0;
+}

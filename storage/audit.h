@@ -1,0 +1,237 @@
+/*
+ * audit.h - the nightly IaC regression audit: every workspace gated like
+ * `tfaudit gate`, recorded in the ledger under one audit id, and compared
+ * with the previous audit found there.
+ *
+ * What is audited comes from sources (audit_source.h: a manifest, a
+ * directory or an archive whose top-level folders are workspaces). Each
+ * workspace goes through gate_run.h, in parallel on `jobs` threads; its
+ * known drift (known_drift.h) is removed from the run before evaluation.
+ * Results are then put in workspace-name order, compared with the previous
+ * audit and appended to the ledger in one transaction, so the output and
+ * the records are the same whatever the number of threads.
+ *
+ * The comparison reads only the ledger: each record carries an "audit"
+ * object (tfaudit.audit/1, see audit_record.c) with the item statuses and
+ * streaks, the drifted addresses with the audit each was first seen in,
+ * what known drift accepted, and the workspace's state. Per workspace and
+ * item it finds:
+ *   new        failing (hard/soft FAIL, ERROR, PENDING) now, not last time:
+ *              a regression; every failing item of a new workspace is new
+ *   resolved   failing last time, not now
+ *   recurring  failing both times, with the number of audits in a row
+ * per drifted resource address: new (a regression) or persisting (with the
+ * audit it was first seen in); and per workspace: new, returned (missing
+ * last time), or missing: audited last time (or listed in the manifest) and
+ * without inputs now. A silent workspace is not a clean one: the first
+ * audit it is missing in counts as a regression, later ones as recurring.
+ * A missing workspace is still recorded: its checklist evaluated over no
+ * input (every item ERROR, NO-GO), with its last known drift and items
+ * carried forward so its history continues when it returns. A workspace
+ * whose inputs cannot be read is recorded the same way with state "error"
+ * and the reason, and counts like a new failure.
+ *
+ * Library code: nothing here prints or reads the clock (`now` comes in).
+ */
+#ifndef TFA_AUDIT_H
+#define TFA_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checklist.h"
+#include "gate_run.h"
+#include "known_drift.h"
+#include "ledger.h"
+#include "verdict.h"
+#include "waivers.h"
+
+#define TFA_AUDIT_FORMAT  "tfaudit.audit/1"
+#define TFA_AUDIT_ID_SIZE 40 /* "audit-20261127T020000Z-0123abcd" and NUL */
+
+/* ---- what is audited ------------------------------------------------------------ */
+
+/* One workspace as a source yields it. Strings and paths are copied by the
+ * audit; the `data` of in-memory inputs (tfa_malloc'd) is taken over. The
+ * checklist, waivers, known drift and sign-offs are borrowed (NULL: the
+ * audit's defaults) and must outlive the audit. */
+typedef struct tfa_audit_workspace {
+    const char *name;
+    tfa_gate_input *inputs;
+    size_t n_inputs;
+    const tfa_checklist *checklist;
+    const tfa_waivers *waivers;
+    const tfa_known_drift *known_drift;
+    const tfa_signoffs *signoffs;
+    int expect_no_changes; /* in addition to the audit-wide setting */
+} tfa_audit_workspace;
+
+typedef struct tfa_audit tfa_audit;
+
+/* ---- results --------------------------------------------------------------------- */
+
+typedef enum tfa_audit_state {
+    TFA_AUDIT_AUDITED = 0,
+    TFA_AUDIT_MISSING, /* no inputs this time */
+    TFA_AUDIT_ERROR    /* inputs that could not be read */
+} tfa_audit_state;
+
+typedef enum tfa_audit_change {
+    TFA_AUDIT_PRESENT = 0,  /* audited last time too */
+    TFA_AUDIT_NEW,          /* not in the previous audit */
+    TFA_AUDIT_RETURNED,     /* missing last time, inputs again now */
+    TFA_AUDIT_WENT_MISSING, /* had inputs last time, none now: a regression */
+    TFA_AUDIT_STILL_MISSING /* missing last time too */
+} tfa_audit_change;
+
+typedef enum tfa_audit_delta {
+    TFA_DELTA_NONE = 0, /* passing now and last time */
+    TFA_DELTA_NEW,      /* failing now, not last time: a regression */
+    TFA_DELTA_RESOLVED, /* failing last time, not now */
+    TFA_DELTA_RECURRING /* failing both times */
+} tfa_audit_delta;
+
+/* "audited", "missing", "error" / "present", "new", "returned", "missing", "still-missing" /
+ * "none", "new", "resolved", "recurring". */
+const char *tfa_audit_state_name(tfa_audit_state s);
+const char *tfa_audit_change_name(tfa_audit_change c);
+const char *tfa_audit_delta_name(tfa_audit_delta d);
+
+typedef struct tfa_audit_item {
+    char *id, *title;
+    const char *level; /* "hard", "soft", "advisory" */
+    tfa_item_status status;
+    int blocks; /* failing: hard or soft FAIL, ERROR or PENDING */
+    char *reason;
+    tfa_audit_delta delta;
+    unsigned streak; /* audits in a row failing, this one included */
+} tfa_audit_item;
+
+typedef struct tfa_audit_drift {
+    char *address;
+    char *first_seen; /* audit id */
+    int is_new;       /* not drifted in the previous audit: a regression */
+    unsigned streak;  /* audits in a row */
+} tfa_audit_drift;
+
+typedef struct tfa_audit_accepted {
+    char *address;
+    char *entry; /* "known-drift.md:4" */
+    char *owner, *expires, *reason;
+} tfa_audit_accepted;
+
+typedef struct tfa_audit_ws {
+    char *name;
+    tfa_audit_state state;
+    tfa_audit_change change;
+    char *error; /* TFA_AUDIT_ERROR: the reader's message */
+    int go;
+    size_t n_inputs;
+    tfa_audit_item *items;
+    size_t n_items;
+    tfa_audit_drift *drift; /* unaccepted drift, by address */
+    size_t n_drift;
+    char **resolved_drift; /* drifted last time, not now */
+    size_t n_resolved_drift;
+    tfa_audit_accepted *accepted;
+    size_t n_accepted;
+    unsigned missing_streak; /* audits in a row without inputs */
+    size_t regressions;      /* new failures + new drift + went missing/error */
+    size_t failing;          /* failing items */
+    int64_t ledger_id;
+    char *last_seen; /* last audit with inputs; NULL if never */
+} tfa_audit_ws;
+
+/* A known-drift entry the audit calls out. */
+typedef struct tfa_audit_kd_note {
+    char *entry; /* "known-drift.md:4" */
+    char *address, *owner, *expires;
+    int expired;         /* expired (else stale: valid and accepted nothing) */
+    size_t would_accept; /* expired: drift records it would have accepted */
+} tfa_audit_kd_note;
+
+/* One audit in the ledger's history (for charts and `tfaudit trend`). */
+typedef struct tfa_audit_summary {
+    char *id;
+    int64_t time;
+    size_t workspaces, go, nogo, missing, errors;
+    size_t drift;       /* unaccepted drifted resources, over audited workspaces */
+    size_t accepted;    /* accepted drifted resources */
+    size_t failing;     /* failing items, over audited workspaces */
+    size_t regressions; /* as recorded */
+    unsigned longest_streak;
+    char *longest_streak_item; /* "ws/item" */
+} tfa_audit_summary;
+
+typedef struct tfa_audit_totals {
+    size_t workspaces, go, nogo, audited, missing, errors;
+    size_t regressions, new_failures, resolved, recurring;
+    size_t new_drift, persisting_drift, resolved_drift, accepted;
+    size_t new_workspaces, returned, went_missing;
+    size_t expired_entries, stale_entries;
+} tfa_audit_totals;
+
+typedef struct tfa_audit_result {
+    char id[TFA_AUDIT_ID_SIZE];
+    int64_t time;
+    char *previous; /* the previous audit's id; NULL for the first */
+    int64_t previous_time;
+    tfa_audit_ws *ws; /* in name order */
+    size_t n_ws;
+    tfa_audit_kd_note *kd_notes;
+    size_t n_kd_notes;
+    tfa_audit_totals totals;
+    int64_t first_record, last_record; /* ledger ids */
+    tfa_audit_summary *history;        /* oldest first, this audit last */
+    size_t n_history;
+} tfa_audit_result;
+
+/* ---- running --------------------------------------------------------------------- */
+
+typedef struct tfa_audit_options {
+    const tfa_checklist *checklist; /* the default checklist (required) */
+    const tfa_waivers *waivers;     /* defaults; may be NULL */
+    const tfa_known_drift *known_drift;
+    const tfa_load_options *load;
+    const struct tfa_remote_options *remote; /* NULL: remote inputs refused */
+    int expect_no_changes;
+    unsigned jobs;                      /* threads evaluating workspaces; 0 means 1 */
+    int64_t now;                        /* the audit's time: the caller's clock */
+    const char *operator_name, *window; /* recorded; may be NULL */
+    const char *tool_version;
+    size_t history; /* audits to read back for charts (30) */
+} tfa_audit_options;
+
+/* A source: yields workspaces (audit_source.h). `add` queues one for
+ * evaluation; it may block while the workers catch up. */
+typedef int (*tfa_audit_add_fn)(tfa_audit *audit, const tfa_audit_workspace *ws, tfa_error *err);
+
+/* Start an audit over `ledger` (read for the previous audit, appended to by
+ * tfa_audit_finish). */
+int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *opts,
+                  tfa_error *err);
+/* Queue a workspace (sources call this). TFA_EUSAGE for an invalid or
+ * repeated name (first error wins), TFA_ENOMEM. */
+int tfa_audit_add(tfa_audit *audit, const tfa_audit_workspace *ws, tfa_error *err);
+/* Wait for every workspace, compare, record, and fill `out` (release with
+ * tfa_audit_result_release, also after an error). Errors: TFA_EINPUT (no
+ * workspace at all), the ledger's codes, TFA_ENOMEM. */
+int tfa_audit_finish(tfa_audit *audit, tfa_audit_result *out, tfa_error *err);
+void tfa_audit_free(tfa_audit *audit);
+
+void tfa_audit_result_release(tfa_audit_result *r);
+
+/*
+ * The audits recorded in the ledger, oldest first: those at or after `since`
+ * (INT64_MIN: all), the last `last` of them (0: all), counting only
+ * `workspace` when not NULL. Free with tfa_audit_summaries_free.
+ */
+int tfa_audit_history(tfa_audit_summary **out, size_t *n, tfa_ledger *ledger, const char *workspace,
+                      int64_t since, size_t last, tfa_error *err);
+void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n);
+
+/* Exit policy: whether the audit has a regression / any failing workspace. */
+int tfa_audit_has_regression(const tfa_audit_result *r);
+int tfa_audit_has_failure(const tfa_audit_result *r);
+
+#endif

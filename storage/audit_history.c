@@ -1,0 +1,143 @@
+/*
+ * audit_history.c - the audits of the ledger, one summary each, for the
+ * audit report's charts and `tfaudit trend`. Reads each record's "audit"
+ * object only (audit_record.c), extracted by SQLite, never the whole body.
+ */
+#include "util/compat.h"
+
+#include "audit_priv.h"
+#include "util/alloc.h"
+
+typedef struct hist {
+    tfa_audit_summary *v;
+    size_t n, cap;
+    const char *workspace; /* only this workspace; NULL: all */
+    int oom;
+} hist;
+
+static tfa_audit_summary *current(hist *h, const char *id, int64_t time)
+{
+    tfa_audit_summary *s;
+    if (h->n && strcmp(h->v[h->n - 1].id, id) == 0)
+        return &h->v[h->n - 1];
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 32;
+        tfa_audit_summary *n = tfa_realloc(h->v, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        h->v = n, h->cap = cap;
+    }
+    s = &h->v[h->n];
+    memset(s, 0, sizeof(*s));
+    if (!(s->id = tfa_strdup(id)))
+        return NULL;
+    s->time = time;
+    h->n++;
+    return s;
+}
+
+static void count_items(tfa_audit_summary *s, const json_t *audit, const char *ws, int *oom)
+{
+    const json_t *items = json_object_get(audit, "items"), *v;
+    const char *key;
+    json_object_foreach((json_t *)(uintptr_t)items, key, v)
+    {
+        json_int_t streak = json_integer_value(json_object_get(v, "streak"));
+        if (!json_is_true(json_object_get(v, "blocks")))
+            continue;
+        s->failing++;
+        if (streak > (json_int_t)s->longest_streak) {
+            size_t n = strlen(ws) + strlen(key) + 2;
+            char *name = tfa_malloc(n);
+            if (!name) {
+                *oom = 1;
+                return;
+            }
+            snprintf(name, n, "%s/%s", ws, key);
+            tfa_free(s->longest_streak_item);
+            s->longest_streak_item = name;
+            s->longest_streak = (unsigned)streak;
+        }
+    }
+}
+
+static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
+{
+    hist *h = payload;
+    tfa_audit_summary *s;
+    json_t *audit;
+    const char *state;
+
+    if (h->workspace && (!r->workspace || strcmp(h->workspace, r->workspace) != 0))
+        return 0;
+    if (!(s = current(h, v[0], r->time)))
+        return h->oom = 1;
+    if (!v[1] || !(audit = json_loads(v[1], 0, NULL)))
+        return 0;
+    state = json_string_value(json_object_get(audit, "state"));
+    s->workspaces++;
+    s->regressions += (size_t)json_integer_value(json_object_get(audit, "regressions"));
+    if (state && strcmp(state, "missing") == 0) {
+        s->missing++, s->nogo++;
+    } else if (state && strcmp(state, "error") == 0) {
+        s->errors++, s->nogo++;
+    } else {
+        int go = r->verdict && strcmp(r->verdict, "GO") == 0;
+        s->go += go, s->nogo += !go;
+        s->drift += json_array_size(json_object_get(audit, "drift"));
+        s->accepted += json_array_size(json_object_get(audit, "accepted"));
+        count_items(s, audit, r->workspace ? r->workspace : "", &h->oom);
+    }
+    json_decref(audit);
+    return h->oom;
+}
+
+void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n)
+{
+    size_t i;
+    for (i = 0; s && i < n; i++) {
+        tfa_free(s[i].id);
+        tfa_free(s[i].longest_streak_item);
+    }
+    tfa_free(s);
+}
+
+int tfa_audit_history(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
+                      const char *workspace, int64_t since, size_t last, tfa_error *err)
+{
+    static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
+    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 0};
+    hist h;
+    size_t drop, i;
+    int rc;
+
+    memset(&h, 0, sizeof(h));
+    h.workspace = workspace;
+    q.since = since;
+    *out = NULL, *n_out = 0;
+    rc = tfa_ledger_list_json(ledger, &q, row, &h, err);
+    if (h.oom || rc > 0) {
+        tfa_audit_summaries_free(h.v, h.n);
+        return tfa_error_oom(err);
+    }
+    if (rc < 0) {
+        tfa_audit_summaries_free(h.v, h.n);
+        return rc;
+    }
+    drop = last && h.n > last ? h.n - last : 0;
+    for (i = 0; i < drop; i++) {
+        tfa_free(h.v[i].id);
+        tfa_free(h.v[i].longest_streak_item);
+    }
+    if (drop)
+        memmove(h.v, h.v + drop, (h.n - drop) * sizeof(*h.v));
+    *out = h.v;
+    *n_out = h.n - drop;
+    return 0;
+}
+
+int tfa__audit_history_read(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
+                            int64_t since, size_t n, tfa_error *err)
+{
+    return tfa_audit_history(out, n_out, ledger, NULL, since, n, err);
+}

@@ -1,0 +1,50 @@
+/*
+ * audit_priv.h - what the audit's files share (audit.c runs workspaces,
+ * audit_compare.c compares with the previous audit, audit_record.c builds
+ * and reads the records' "audit" objects, audit_history.c reads the
+ * history). Not part of the storage contract (audit.h is).
+ */
+#ifndef TFA_AUDIT_PRIV_H
+#define TFA_AUDIT_PRIV_H
+
+#include <jansson.h>
+
+#include "audit.h"
+
+/* A workspace of the previous audit, from its record's "audit" object. */
+typedef struct tfa__audit_prev {
+    char *name;
+    json_t *audit; /* the "audit" object */
+} tfa__audit_prev;
+
+typedef struct tfa__audit_prev_set {
+    char *id; /* NULL: no previous audit */
+    int64_t time;
+    tfa__audit_prev *ws; /* sorted by name */
+    size_t n;
+} tfa__audit_prev_set;
+
+/* Read the latest audit of the ledger. */
+int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, tfa_error *err);
+void tfa__audit_prev_release(tfa__audit_prev_set *p);
+const json_t *tfa__audit_prev_find(const tfa__audit_prev_set *p, const char *name);
+
+/* Compare `ws` (filled from its gate) with its previous record's audit
+ * object (NULL: not in the previous audit) and set deltas, streaks,
+ * first-seen audits, change and regressions. For a missing workspace, carry
+ * the previous drift and items. `id` is this audit's id. 0 or TFA_ENOMEM. */
+int tfa__audit_compare(tfa_audit_ws *ws, const json_t *prev, const char *id);
+
+/* The "audit" object of a workspace's record (a new reference). */
+json_t *tfa__audit_object(const tfa_audit_ws *ws, const tfa_audit_result *r, const json_t *kd_uses);
+
+/* The last `n` audits of the ledger (oldest first). */
+int tfa__audit_history_read(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
+                            int64_t since, size_t n, tfa_error *err);
+void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n);
+
+/* Free what a workspace result owns and zero it; _reset keeps the name. */
+void tfa__audit_ws_release(tfa_audit_ws *ws);
+void tfa__audit_ws_reset(tfa_audit_ws *ws);
+
+#endif

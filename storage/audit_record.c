@@ -1,0 +1,189 @@
+/*
+ * audit_record.c - the "audit" object each workspace's ledger record
+ * carries (tfaudit.audit/1), and reading the previous audit back.
+ *
+ *   {"format": "tfaudit.audit/1", "id": "audit-20261127T020000Z-1a2b3c4d",
+ *    "previous": "audit-...", "state": "audited|missing|error",
+ *    "change": "present|new|returned|missing|still-missing", "error": null,
+ *    "last_seen": "audit-...", "missing_streak": 0, "regressions": 1, "failing": 2,
+ *    "items": {"drift-free": {"status": "FAIL", "blocks": true, "streak": 2,
+ *                             "delta": "recurring"}, ...},
+ *    "drift": [{"address": "aws_s3_bucket.logs", "first_seen": "audit-...",
+ *               "streak": 2, "new": false}],
+ *    "resolved_drift": ["..."],
+ *    "accepted": [{"address", "entry": "known-drift.md:4", "owner", "expires", "reason"}],
+ *    "known_drift": [{"entry", "address", "owner", "expires", "matched", "expired",
+ *                     "would_accept"}]}
+ *
+ * For a missing or unreadable workspace, "items" and "drift" are the last
+ * known ones, carried forward (see audit.h). Only names, statuses, ids and
+ * addresses: no attribute value can reach it.
+ */
+#include "util/compat.h"
+
+#include "audit_priv.h"
+#include "util/alloc.h"
+#include "util/sort.h"
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *items_json(const tfa_audit_ws *w)
+{
+    json_t *o = json_object();
+    size_t i;
+    for (i = 0; o && i < w->n_items; i++) {
+        const tfa_audit_item *it = &w->items[i];
+        json_object_set_new(o, it->id,
+                            json_pack("{s:s, s:b, s:I, s:s}", "status",
+                                      tfa_item_status_name(it->status), "blocks", it->blocks,
+                                      "streak", (json_int_t)it->streak, "delta",
+                                      tfa_audit_delta_name(it->delta)));
+    }
+    return o;
+}
+
+static json_t *drift_json(const tfa_audit_ws *w)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < w->n_drift; i++)
+        json_array_append_new(a,
+                              json_pack("{s:s, s:o, s:I, s:b}", "address", w->drift[i].address,
+                                        "first_seen", str_or_null(w->drift[i].first_seen), "streak",
+                                        (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
+    return a;
+}
+
+static json_t *accepted_json(const tfa_audit_ws *w)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < w->n_accepted; i++) {
+        const tfa_audit_accepted *x = &w->accepted[i];
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", x->address,
+                                           "entry", x->entry, "owner", x->owner, "expires",
+                                           x->expires, "reason", x->reason));
+    }
+    return a;
+}
+
+json_t *tfa__audit_object(const tfa_audit_ws *w, const tfa_audit_result *r, const json_t *kd_uses)
+{
+    json_t *resolved = json_array();
+    size_t i;
+
+    for (i = 0; resolved && i < w->n_resolved_drift; i++)
+        json_array_append_new(resolved, json_string(w->resolved_drift[i]));
+    return json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
+                     "s:o}",
+                     "format", TFA_AUDIT_FORMAT, "id", r->id, "previous", str_or_null(r->previous),
+                     "state", tfa_audit_state_name(w->state), "change",
+                     tfa_audit_change_name(w->change), "error", str_or_null(w->error), "last_seen",
+                     str_or_null(w->last_seen), "missing_streak", (json_int_t)w->missing_streak,
+                     "regressions", (json_int_t)w->regressions, "failing", (json_int_t)w->failing,
+                     "items", items_json(w), "drift", drift_json(w), "resolved_drift",
+                     resolved ? resolved : json_array(), "accepted", accepted_json(w),
+                     "known_drift", kd_uses ? json_deep_copy(kd_uses) : json_array());
+}
+
+/* ---- the previous audit ------------------------------------------------------------- */
+
+typedef struct prev_reader {
+    tfa__audit_prev_set *set;
+    size_t cap;
+    int oom;
+} prev_reader;
+
+/* Newest first: the first audit id seen is the latest audit; its records
+ * are contiguous (appended in one transaction), so stop at another id. */
+static int prev_row(const tfa_ledger_summary *s, const char *const *v, void *payload)
+{
+    prev_reader *r = payload;
+    tfa__audit_prev_set *p = r->set;
+    tfa__audit_prev *w;
+    json_t *audit;
+
+    if (!p->id) {
+        if (!(p->id = tfa_strdup(v[0])))
+            return r->oom = 1;
+        p->time = s->time;
+    } else if (strcmp(p->id, v[0]) != 0) {
+        return 1;
+    }
+    if (!v[1] || !s->workspace)
+        return 0;
+    if (!(audit = json_loads(v[1], 0, NULL)) || !json_is_object(audit)) {
+        json_decref(audit);
+        return 0; /* not ours to judge: `ledger verify` checks records */
+    }
+    if (p->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        tfa__audit_prev *n = tfa_realloc(p->ws, cap * sizeof(*n));
+        if (!n) {
+            json_decref(audit);
+            return r->oom = 1;
+        }
+        p->ws = n, r->cap = cap;
+    }
+    w = &p->ws[p->n];
+    if (!(w->name = tfa_strdup(s->workspace))) {
+        json_decref(audit);
+        return r->oom = 1;
+    }
+    w->audit = audit;
+    p->n++;
+    return 0;
+}
+
+static int prev_by_name(const void *a, const void *b)
+{
+    return strcmp(((const tfa__audit_prev *)a)->name, ((const tfa__audit_prev *)b)->name);
+}
+
+int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, tfa_error *err)
+{
+    static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
+    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 1};
+    prev_reader r = {out, 0, 0};
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = tfa_ledger_list_json(ledger, &q, prev_row, &r, err);
+    if (r.oom)
+        return tfa_error_oom(err);
+    if (rc < 0)
+        return rc;
+    tfa_sort(out->ws, out->n, sizeof(*out->ws), prev_by_name);
+    return 0;
+}
+
+void tfa__audit_prev_release(tfa__audit_prev_set *p)
+{
+    size_t i;
+    for (i = 0; i < p->n; i++) {
+        tfa_free(p->ws[i].name);
+        json_decref(p->ws[i].audit);
+    }
+    tfa_free(p->ws);
+    tfa_free(p->id);
+    memset(p, 0, sizeof(*p));
+}
+
+const json_t *tfa__audit_prev_find(const tfa__audit_prev_set *p, const char *name)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->ws[mid].name, name);
+        if (c == 0)
+            return p->ws[mid].audit;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

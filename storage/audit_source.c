@@ -1,0 +1,265 @@
+/*
+ * audit_source.c - workspaces from a directory or an archive (see
+ * audit_source.h).
+ */
+#include "util/compat.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "audit_source.h"
+#include "members.h"
+#include "run_build.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/sort.h"
+
+/* ---- directories ----------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(char ***out, size_t *n, const char *dir, tfa_error *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **v = NULL;
+    size_t cap = 0;
+
+    *n = 0;
+    if (!d) {
+        tfa_error_set_source(err, dir);
+        return tfa_error_set(err, TFA_EIO, "cannot read directory: %s", strerror(errno));
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ".", "..", and hidden folders such as .tfaudit */
+        if (*n == cap) {
+            char **nv = tfa_realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*nv));
+            if (!nv)
+                break;
+            v = nv;
+        }
+        if (!(v[*n] = tfa_strdup(e->d_name)))
+            break;
+        (*n)++;
+    }
+    closedir(d);
+    *out = v;
+    if (e != NULL)
+        return tfa_error_oom(err);
+    tfa_sort(v, *n, sizeof(*v), by_name);
+    return 0;
+}
+
+static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error *err)
+{
+    char **names = NULL;
+    size_t n = 0, i, found = 0;
+    tfa_buf path;
+    int rc;
+
+    tfa_buf_init(&path, TFA_BUF_NO_MAX);
+    rc = list_dir(&names, &n, dir, err);
+    for (i = 0; rc == 0 && i < n; i++) {
+        tfa_audit_workspace ws;
+        tfa_gate_input in;
+        struct stat st;
+        tfa_buf_clear(&path);
+        tfa_buf_printf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+        if (tfa_buf_status(&path)) {
+            rc = tfa_error_oom(err);
+            break;
+        }
+        if (lstat(path.ptr, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            if (tfa_run_add_path_note(notes, path.ptr, "skipped: not in a workspace folder") != 0)
+                rc = tfa_error_oom(err);
+            continue;
+        }
+        memset(&ws, 0, sizeof(ws));
+        memset(&in, 0, sizeof(in));
+        in.path = path.ptr;
+        ws.name = names[i];
+        ws.inputs = &in;
+        ws.n_inputs = 1;
+        rc = tfa_audit_add(audit, &ws, err);
+        found++;
+    }
+    for (i = 0; i < n; i++)
+        tfa_free(names[i]);
+    tfa_free(names);
+    tfa_buf_release(&path);
+    if (rc == 0 && found == 0) {
+        tfa_error_set_source(err, dir);
+        rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder in this directory");
+    }
+    return rc;
+}
+
+/* ---- archives ---------------------------------------------------------------------- */
+
+typedef struct grouping {
+    tfa_audit *audit;
+    tfa_run *notes;
+    tfa_buf ws;             /* the workspace being collected */
+    tfa_gate_input *inputs; /* its members, bytes in memory */
+    size_t n, cap;
+    char **done; /* workspaces already handed over */
+    size_t n_done, cap_done;
+    size_t found;
+} grouping;
+
+static void drop_inputs(grouping *g)
+{
+    size_t i;
+    for (i = 0; i < g->n; i++) {
+        tfa_free((void *)(uintptr_t)g->inputs[i].name);
+        tfa_free((void *)(uintptr_t)g->inputs[i].data);
+    }
+    g->n = 0;
+}
+
+/* Hand the collected workspace to the audit (which takes the bytes). */
+static int flush(grouping *g, tfa_error *err)
+{
+    tfa_audit_workspace ws;
+    size_t i;
+    int rc;
+
+    if (g->ws.len == 0)
+        return 0;
+    memset(&ws, 0, sizeof(ws));
+    ws.name = g->ws.ptr;
+    ws.inputs = g->inputs;
+    ws.n_inputs = g->n;
+    rc = tfa_audit_add(g->audit, &ws, err);
+    for (i = 0; i < g->n; i++) /* names were copied; the data belongs to the audit now */
+        tfa_free((void *)(uintptr_t)g->inputs[i].name);
+    g->n = 0;
+    if (g->n_done == g->cap_done) {
+        size_t cap = g->cap_done ? g->cap_done * 2 : 64;
+        char **v = tfa_realloc(g->done, cap * sizeof(*v));
+        if (!v)
+            return tfa_error_oom(err);
+        g->done = v, g->cap_done = cap;
+    }
+    if (!(g->done[g->n_done] = tfa_strdup(g->ws.ptr)))
+        return tfa_error_oom(err);
+    g->n_done++;
+    g->found++;
+    tfa_buf_clear(&g->ws);
+    return rc;
+}
+
+static int seen_before(const grouping *g, const char *ws, size_t len)
+{
+    size_t i;
+    for (i = 0; i < g->n_done; i++)
+        if (strlen(g->done[i]) == len && memcmp(g->done[i], ws, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The member's bytes, raw (the gate's loader decodes and detects them). */
+static int slurp(tfa_stream *s, tfa_gate_input *in, tfa_error *err)
+{
+    tfa_buf b;
+    char chunk[64 * 1024];
+    long long n;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    while ((n = tfa_stream_read_raw(s, chunk, sizeof(chunk), err)) > 0)
+        if (tfa_buf_put(&b, chunk, (size_t)n) != 0) {
+            tfa_buf_release(&b);
+            return tfa_error_oom(err);
+        }
+    if (n < 0) {
+        tfa_buf_release(&b);
+        return (int)n;
+    }
+    in->data = tfa_buf_detach(&b, &in->len);
+    return in->data ? 0 : tfa_error_oom(err);
+}
+
+static int member(void *payload, const char *name, const char *path, tfa_stream *s, tfa_error *err)
+{
+    grouping *g = payload;
+    const char *slash = strchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0;
+    tfa_gate_input *in;
+    int rc;
+
+    if (!slash || slash[1] == '\0')
+        return tfa_run_add_path_note(g->notes, name, "skipped: not in a workspace folder")
+                   ? tfa_error_oom(err)
+                   : 0;
+    if (g->ws.len != len || memcmp(g->ws.ptr, path, len) != 0) {
+        if ((rc = flush(g, err)) != 0)
+            return rc;
+        if (seen_before(g, path, len)) {
+            tfa_error_set_source(err, name);
+            return tfa_error_set(err, TFA_EINPUT,
+                                 "workspace '%.*s' has members apart in the archive; write the "
+                                 "archive one workspace folder after another",
+                                 (int)len, path);
+        }
+        if (tfa_buf_put(&g->ws, path, len) != 0)
+            return tfa_error_oom(err);
+    }
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 8;
+        tfa_gate_input *v = tfa_realloc(g->inputs, cap * sizeof(*v));
+        if (!v)
+            return tfa_error_oom(err);
+        g->inputs = v, g->cap = cap;
+    }
+    in = &g->inputs[g->n];
+    memset(in, 0, sizeof(*in));
+    if (!(in->name = tfa_strdup(name)))
+        return tfa_error_oom(err);
+    g->n++;
+    return slurp(s, in, err);
+}
+
+static int add_archive(tfa_audit *audit, const char *path, const tfa_load_options *lo,
+                       tfa_run *notes, tfa_error *err)
+{
+    grouping g;
+    size_t i;
+    int rc;
+
+    memset(&g, 0, sizeof(g));
+    g.audit = audit;
+    g.notes = notes;
+    tfa_buf_init(&g.ws, TFA_BUF_NO_MAX);
+    rc = tfa_archive_each(path, lo, notes, member, &g, err);
+    if (rc == 0)
+        rc = flush(&g, err);
+    if (rc == 0 && g.found == 0) {
+        tfa_error_set_source(err, path);
+        rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder in this archive");
+    }
+    drop_inputs(&g);
+    tfa_free(g.inputs);
+    for (i = 0; i < g.n_done; i++)
+        tfa_free(g.done[i]);
+    tfa_free(g.done);
+    tfa_buf_release(&g.ws);
+    return rc;
+}
+
+int tfa_audit_source_add(tfa_audit *audit, const char *arg, const tfa_load_options *lo,
+                         tfa_run *notes, tfa_error *err)
+{
+    struct stat st;
+
+    if (stat(arg, &st) != 0) {
+        tfa_error_set_source(err, arg);
+        return tfa_error_set(err, TFA_ENOTFOUND, "no such file or directory");
+    }
+    if (S_ISDIR(st.st_mode))
+        return add_dir(audit, arg, notes, err);
+    return add_archive(audit, arg, lo, notes, err);
+}

@@ -1,0 +1,414 @@
+/*
+ * check_audit.c - the nightly audit end to end: generated workspaces
+ * audited three nights in a row through the real binary (night 1 clean;
+ * night 2 a workspace drifts and another disappears; night 3 the drift is
+ * accepted through known drift and the workspace returns), known-drift
+ * expiry with an injected clock, stale entries, archives as sources, the
+ * same result for any number of threads, the Markdown size budget, and the
+ * canary that must never appear in any report or in the ledger.
+ */
+#include "util/compat.h"
+
+#include <archive.h>
+#include <jansson.h>
+#include <sys/stat.h>
+
+#include "audit_report.h"
+#include "testsupport.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+/* A plan of one bucket (and, for `soft`, a pending update), the canary in
+ * its attribute values; `drift` adds console drift of the bucket's acl. */
+static char *plan_json(int drift, int soft)
+{
+    tfa_buf b;
+    const char *res = "\"address\":\"aws_s3_bucket.logs\",\"mode\":\"managed\",\"type\":"
+                      "\"aws_s3_bucket\",\"name\":\"logs\",\"provider_name\":"
+                      "\"registry.terraform.io/hashicorp/aws\"";
+    const char *val =
+        "{\"bucket\":\"logs\",\"acl\":\"private\",\"tags\":{\"owner\":\"" TFA_TEST_CANARY "\"}}";
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_puts(
+        &b, "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.5\",\"resource_drift\":[");
+    if (drift)
+        tfa_buf_printf(
+            &b,
+            "{%s,\"change\":{\"actions\":[\"update\"],\"before\":%s,\"after\":{\"bucket\":"
+            "\"logs\",\"acl\":\"public-read\",\"tags\":{\"owner\":\"" TFA_TEST_CANARY
+            "\"}},\"after_unknown\":{},\"before_sensitive\":{},\"after_sensitive\":{}}}",
+            res, val);
+    tfa_buf_printf(
+        &b,
+        "],\"resource_changes\":[{%s,\"change\":{\"actions\":[\"no-op\"],\"before\":%s,"
+        "\"after\":%s,\"after_unknown\":{},\"before_sensitive\":{},\"after_sensitive\":{}}}",
+        res, val, val);
+    if (soft)
+        tfa_buf_puts(&b,
+                     ",{\"address\":\"aws_iam_role.ci\",\"mode\":\"managed\",\"type\":"
+                     "\"aws_iam_role\",\"name\":\"ci\",\"provider_name\":\"registry.terraform.io/"
+                     "hashicorp/aws\",\"change\":{\"actions\":[\"update\"],\"before\":{\"name\":"
+                     "\"ci\"},\"after\":{\"name\":\"ci2\"},\"after_unknown\":{},"
+                     "\"before_sensitive\":{},\"after_sensitive\":{}}}");
+    tfa_buf_puts(&b, "],\"applyable\":true,\"complete\":true,\"errored\":false}");
+    return tfa_buf_detach(&b, NULL);
+}
+
+static char *tmp;
+
+static void setup(void)
+{
+    tmp = tfa_test_mkdtemp();
+}
+
+static void teardown(void)
+{
+    tfa_test_rmtree(tmp);
+    free(tmp);
+}
+
+static char *path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *path(const char *fmt, ...)
+{
+    char rel[512], *out = malloc(1024);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rel, sizeof(rel), fmt, ap);
+    va_end(ap);
+    snprintf(out, 1024, "%s/%s", tmp, rel);
+    return out;
+}
+
+/* tmp/<night>/<ws>/plan.json */
+static void workspace(const char *night, const char *ws, int drift, int soft)
+{
+    char *d = path("%s", night), *w = path("%s/%s", night, ws),
+         *f = path("%s/%s/plan.json", night, ws);
+    char *text = plan_json(drift, soft);
+    mkdir(d, 0755);
+    mkdir(w, 0755);
+    ck_assert_int_eq(tfa_test_write_file(f, text, strlen(text)), 0);
+    tfa_free(text);
+    free(d), free(w), free(f);
+}
+
+static const char *checklist(void)
+{
+    static char p[1024];
+    snprintf(p, sizeof(p), "%s/checklists/nightly-drift.md",
+             getenv("TFA_SOURCE_DIR") ? getenv("TFA_SOURCE_DIR") : ".");
+    return p;
+}
+
+/* Run `tfaudit audit` on night `dir`; the JSON report comes back parsed. */
+static json_t *audit(const char *ledger, const char *now, const char *dir, const char *kd,
+                     const char *jobs, const char *extra, int want_status, char **err_out)
+{
+    const char *argv[20];
+    char nowarg[64];
+    tfa_test_output o;
+    json_t *j;
+    size_t n = 0;
+
+    snprintf(nowarg, sizeof(nowarg), "--now=%s", now);
+    argv[n++] = "tfaudit", argv[n++] = "audit", argv[n++] = "--ledger", argv[n++] = ledger;
+    argv[n++] = nowarg, argv[n++] = "-c", argv[n++] = checklist(), argv[n++] = "-f";
+    argv[n++] = "json", argv[n++] = "-j", argv[n++] = jobs;
+    if (kd)
+        argv[n++] = "-k", argv[n++] = kd;
+    if (extra)
+        argv[n++] = extra;
+    argv[n++] = dir;
+    argv[n] = NULL;
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
+    ck_assert_msg(o.status == want_status, "exit %d, wanted %d; stderr: %s", o.status, want_status,
+                  o.err);
+    ck_assert_msg(!tfa_test_contains(o.out, o.out_len, TFA_TEST_CANARY), "canary in the report");
+    ck_assert_msg(!tfa_test_contains(o.err, o.err_len, TFA_TEST_CANARY), "canary on stderr");
+    j = json_loadb(o.out, o.out_len, 0, NULL);
+    ck_assert_msg(j != NULL, "not JSON: %s", o.out);
+    if (err_out)
+        *err_out = strdup(o.err);
+    tfa_test_output_release(&o);
+    return j;
+}
+
+static const json_t *ws(const json_t *report, const char *name)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(report, "workspaces"), i, w)
+    {
+        if (strcmp(json_string_value(json_object_get(w, "name")), name) == 0)
+            return w;
+    }
+    ck_abort_msg("no workspace %s", name);
+    return NULL;
+}
+
+static const char *sget(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static long long iget(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+/* The item `id` of workspace w. */
+static const json_t *item(const json_t *w, const char *id)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(w, "items"), i, it)
+    {
+        if (strcmp(sget(it, "id"), id) == 0)
+            return it;
+    }
+    ck_abort_msg("no item %s", id);
+    return NULL;
+}
+
+/* The regression lines, joined with '\n'. */
+static char *regressions(const json_t *report)
+{
+    tfa_buf b;
+    size_t i;
+    json_t *r;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    json_array_foreach(json_object_get(report, "regression_list"), i, r)
+    {
+        tfa_buf_printf(&b, "%s\n", json_string_value(r));
+    }
+    return tfa_buf_detach(&b, NULL);
+}
+
+static void write_kd(const char *file, const char *expires)
+{
+    char text[512];
+    snprintf(text, sizeof(text),
+             "# Accepted drift\n\n| address | attributes | owner | expires | reason |\n"
+             "|---|---|---|---|---|\n"
+             "| aws_s3_bucket.logs | acl | sre | %s | public bucket until the CDN move |\n"
+             "| aws_iam_role.* | | sec | 2027-01-31 | role rotation |\n",
+             expires);
+    ck_assert_int_eq(tfa_test_write_file(file, text, strlen(text)), 0);
+}
+
+static void nights(const char *jobs, json_t *out[3])
+{
+    char *ledger = path("ledger-%s.db", jobs), *kd = path("known-drift.md");
+    char *n1 = path("n1"), *n2 = path("n2"), *n3 = path("n3");
+
+    workspace("n1", "alpha", 0, 0), workspace("n1", "beta", 0, 0), workspace("n1", "gamma", 0, 0);
+    workspace("n1", "delta", 0, 0);
+    workspace("n2", "alpha", 1, 0), workspace("n2", "gamma", 1, 0), workspace("n2", "delta", 0, 1);
+    workspace("n3", "alpha", 1, 0), workspace("n3", "beta", 0, 0), workspace("n3", "gamma", 1, 0);
+    workspace("n3", "delta", 0, 1);
+    write_kd(kd, "2026-12-31");
+    /* gamma's drift is not the acl alone in night 3: give it its own file */
+    out[0] = audit(ledger, "2026-11-25T02:00:00Z", n1, NULL, jobs, NULL, 0, NULL);
+    out[1] = audit(ledger, "2026-11-26T02:00:00Z", n2, NULL, jobs, NULL, 1, NULL);
+    out[2] = audit(ledger, "2026-11-27T02:00:00Z", n3, kd, jobs, NULL, 0, NULL);
+    free(ledger), free(kd), free(n1), free(n2), free(n3);
+}
+
+START_TEST(audit_three_nights_new_resolved_recurring_missing)
+{
+    json_t *r[3];
+    char *regs;
+    const json_t *w, *d;
+    const char *id1, *id2;
+
+    nights("2", r);
+    id1 = sget(r[0], "audit_id"), id2 = sget(r[1], "audit_id");
+    /* night 1: everything new and clean */
+    ck_assert(json_is_false(json_object_get(r[0], "regressions")));
+    ck_assert_int_eq(iget(json_object_get(r[0], "totals"), "new_workspaces"), 4);
+    ck_assert_str_eq(sget(ws(r[0], "alpha"), "change"), "new");
+    ck_assert_str_eq(id1, "audit-20261125T020000Z-995862b6");
+    /* night 2: alpha and gamma drift, beta is gone, delta fails a soft item */
+    regs = regressions(r[1]);
+    ck_assert_str_eq(regs, "alpha: new failure `drift-free` (hard, FAIL): condition not met\n"
+                           "alpha: new drift aws_s3_bucket.logs\n"
+                           "beta: missing: no inputs this time (last seen in "
+                           "audit-20261125T020000Z-995862b6)\n"
+                           "delta: new failure `converged` (soft, FAIL): condition not met\n"
+                           "gamma: new failure `drift-free` (hard, FAIL): condition not met\n"
+                           "gamma: new drift aws_s3_bucket.logs\n");
+    tfa_free(regs);
+    ck_assert_str_eq(sget(ws(r[1], "beta"), "state"), "missing");
+    ck_assert_str_eq(sget(ws(r[1], "beta"), "change"), "missing");
+    ck_assert_int_eq(iget(json_object_get(r[1], "totals"), "went_missing"), 1);
+    ck_assert_int_eq(iget(json_object_get(r[1], "totals"), "new_drift"), 2);
+    /* night 3: alpha's drift accepted, beta back, gamma and delta recurring */
+    ck_assert(json_is_false(json_object_get(r[2], "regressions")));
+    regs = regressions(r[2]);
+    ck_assert_str_eq(regs, "");
+    tfa_free(regs);
+    w = ws(r[2], "alpha");
+    ck_assert_str_eq(sget(w, "verdict"), "GO");
+    ck_assert_str_eq(sget(item(w, "drift-free"), "delta"), "resolved");
+    d = json_array_get(json_object_get(w, "accepted"), 0);
+    ck_assert_str_eq(sget(d, "address"), "aws_s3_bucket.logs");
+    ck_assert(strstr(sget(d, "entry"), "known-drift.md:5") != NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(w, "drift")), 0);
+    ck_assert_str_eq(sget(ws(r[2], "beta"), "change"), "returned");
+    ck_assert_str_eq(sget(ws(r[2], "beta"), "verdict"), "GO");
+    w = ws(r[2], "gamma"); /* gamma's drift is accepted too: the entry matches every workspace */
+    ck_assert_str_eq(sget(w, "verdict"), "GO");
+    w = ws(r[2], "delta");
+    ck_assert_str_eq(sget(item(w, "converged"), "delta"), "recurring");
+    ck_assert_int_eq(iget(item(w, "converged"), "streak"), 2);
+    ck_assert_int_eq(iget(json_object_get(r[2], "totals"), "recurring"), 1);
+    ck_assert_int_eq(iget(json_object_get(r[2], "totals"), "resolved"), 2);
+    ck_assert_int_eq(iget(json_object_get(r[2], "totals"), "accepted"), 2);
+    /* the role entry accepted nothing: stale */
+    d = json_array_get(json_object_get(r[2], "known_drift"), 0);
+    ck_assert_str_eq(sget(d, "state"), "stale");
+    ck_assert_str_eq(sget(d, "address"), "aws_iam_role.*");
+    ck_assert_int_eq(json_array_size(json_object_get(r[2], "history")), 3);
+    (void)id2;
+    json_decref(r[0]), json_decref(r[1]), json_decref(r[2]);
+}
+END_TEST
+
+START_TEST(audit_same_result_for_any_number_of_threads)
+{
+    json_t *a[3], *b[3];
+    size_t i;
+    nights("1", a);
+    nights("2", b);
+    for (i = 0; i < 3; i++) {
+        char *x, *y;
+        /* the operator and ledger are the same; everything else must be */
+        x = json_dumps(a[i], JSON_SORT_KEYS), y = json_dumps(b[i], JSON_SORT_KEYS);
+        ck_assert_str_eq(x, y);
+        tfa_free(x), tfa_free(y);
+        json_decref(a[i]), json_decref(b[i]);
+    }
+}
+END_TEST
+
+START_TEST(audit_persisting_drift_keeps_its_first_audit)
+{
+    char *ledger = path("l.db"), *n2 = path("n2"), *n3 = path("n3");
+    json_t *r2, *r3;
+    const json_t *d;
+    workspace("n2", "gamma", 1, 0);
+    workspace("n3", "gamma", 1, 0);
+    r2 = audit(ledger, "2026-11-26T02:00:00Z", n2, NULL, "2", NULL, 1, NULL);
+    r3 = audit(ledger, "2026-11-27T02:00:00Z", n3, NULL, "2", NULL, 0, NULL);
+    d = json_array_get(json_object_get(ws(r3, "gamma"), "drift"), 0);
+    ck_assert_str_eq(sget(d, "address"), "aws_s3_bucket.logs");
+    ck_assert_str_eq(sget(d, "first_seen"), sget(r2, "audit_id"));
+    ck_assert_int_eq(iget(d, "streak"), 2);
+    ck_assert(json_is_false(json_object_get(d, "new")));
+    ck_assert_str_eq(sget(item(ws(r3, "gamma"), "drift-free"), "delta"), "recurring");
+    json_decref(r3);
+    /* --fail-on any: a failing workspace fails the audit even without regression */
+    r3 = audit(ledger, "2026-11-28T02:00:00Z", n3, NULL, "2", "--fail-on=any", 1, NULL);
+    json_decref(r2), json_decref(r3);
+    free(ledger), free(n2), free(n3);
+}
+END_TEST
+
+START_TEST(audit_known_drift_expires_with_the_clock)
+{
+    char *l1 = path("l1.db"), *l2 = path("l2.db"), *kd = path("kd.md"), *n = path("n1");
+    json_t *r;
+    char *err = NULL;
+    const json_t *d;
+
+    workspace("n1", "alpha", 1, 0);
+    write_kd(kd, "2026-11-30");
+    r = audit(l1, "2026-11-30T23:59:59Z", n, kd, "2", NULL, 0, NULL); /* valid through the day */
+    ck_assert_int_eq(json_array_size(json_object_get(ws(r, "alpha"), "accepted")), 1);
+    json_decref(r);
+    r = audit(l2, "2026-12-01T00:00:00Z", n, kd, "2", NULL, 1, &err);
+    ck_assert_int_eq(json_array_size(json_object_get(ws(r, "alpha"), "accepted")), 0);
+    ck_assert_str_eq(sget(ws(r, "alpha"), "verdict"), "NO-GO");
+    d = json_array_get(json_object_get(r, "known_drift"), 0);
+    ck_assert_str_eq(sget(d, "state"), "expired");
+    ck_assert_int_eq(iget(d, "would_accept"), 1);
+    ck_assert_msg(strstr(err, "known drift for 'aws_s3_bucket.logs' expired on 2026-11-30: not "
+                              "applied") != NULL,
+                  "stderr: %s", err);
+    free(err);
+    json_decref(r);
+    free(l1), free(l2), free(kd), free(n);
+}
+END_TEST
+
+START_TEST(audit_reads_workspaces_from_an_archive)
+{
+    char *p1 = plan_json(0, 0), *p2 = plan_json(1, 0), *ar = path("nightly.tar.gz");
+    char *ledger = path("l.db");
+    tfa_test_member m[] = {{"alpha/plan.json", p1, strlen(p1), 0, NULL},
+                           {"beta/plan.json", p2, strlen(p2), 0, NULL},
+                           {"README", "hello", 5, 0, NULL}};
+    size_t len;
+    char *bytes =
+        tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, m, 3, &len);
+    json_t *r;
+
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_int_eq(tfa_test_write_file(ar, bytes, len), 0);
+    r = audit(ledger, "2026-11-25T02:00:00Z", ar, NULL, "2", NULL, 1, NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r, "workspaces")), 2);
+    ck_assert_str_eq(sget(ws(r, "alpha"), "verdict"), "GO");
+    ck_assert_str_eq(sget(ws(r, "beta"), "verdict"), "NO-GO");
+    json_decref(r);
+    free(bytes), tfa_free(p1), tfa_free(p2), free(ar), free(ledger);
+}
+END_TEST
+
+START_TEST(audit_never_writes_the_canary)
+{
+    char *ledger = path("l.db"), *n = path("n1"), *html = path("a.html"), *db;
+    const char *formats[] = {"text", "markdown", "junit", "json"};
+    size_t i, len;
+    workspace("n1", "alpha", 1, 1);
+    for (i = 0; i < 4; i++) {
+        const char *argv[] = {"tfaudit",    "audit", "--ledger",  ledger, "--now",
+                              "2026-11-25", "-c",    checklist(), "-f",   formats[i],
+                              "--html",     html,    n,           NULL};
+        tfa_test_output o;
+        char *page;
+        ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
+        ck_assert_msg(o.status <= 1, "status %d: %s", o.status, o.err);
+        ck_assert(!tfa_test_contains(o.out, o.out_len, TFA_TEST_CANARY));
+        ck_assert(!tfa_test_contains(o.err, o.err_len, TFA_TEST_CANARY));
+        page = tfa_test_read_file(html, &len);
+        ck_assert(!tfa_test_contains(page, len, TFA_TEST_CANARY));
+        ck_assert(tfa_test_contains(page, len, "Content-Security-Policy"));
+        free(page);
+        tfa_test_output_release(&o);
+    }
+    db = tfa_test_read_file(ledger, &len);
+    ck_assert(!tfa_test_contains(db, len, TFA_TEST_CANARY));
+    free(db), free(ledger), free(n), free(html);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("audit");
+    TCase *tc = tcase_create("nights");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, audit_three_nights_new_resolved_recurring_missing);
+    tcase_add_test(tc, audit_same_result_for_any_number_of_threads);
+    tcase_add_test(tc, audit_persisting_drift_keeps_its_first_audit);
+    tcase_add_test(tc, audit_known_drift_expires_with_the_clock);
+    tcase_add_test(tc, audit_reads_workspaces_from_an_archive);
+    tcase_add_test(tc, audit_never_writes_the_canary);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tfa_test_main(suite());
+}
