@@ -198,7 +198,7 @@ static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_
     if (c->manifest)
         rc = tfa_audit_manifest_add(c->manifest, c->audit, &err);
     for (i = 0; rc == 0 && i < c->args.n; i++)
-        rc = tfa_audit_source_add(c->audit, c->args.items[i], lo, c->notes, &err);
+        rc = tfa_audit_source_add(c->audit, c->args.items[i], lo, ro, c->notes, &err);
     if (rc == 0)
         rc = tfa_audit_finish(c->audit, &c->res, &err);
     tfa_msg_notes(c->notes);
@@ -270,6 +270,15 @@ static void note_known_drift(const tfa_audit_result *r)
     }
 }
 
+static int any_remote(const tfa_strlist *args)
+{
+    size_t i;
+    for (i = 0; i < args->n; i++)
+        if (tfa_remote_is_input(args->items[i]))
+            return 1;
+    return 0;
+}
+
 int tfa_cmd_audit(int argc, char **argv)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
@@ -285,7 +294,7 @@ int tfa_cmd_audit(int argc, char **argv)
         (rc = tfa_cli_load_options(&lo, &c.o.in, "audit")) != 0 ||
         (rc = load_human_inputs(&c)) != 0)
         goto done;
-    if (c.manifest) { /* manifests may name remote inputs */
+    if (c.manifest || any_remote(&c.args)) { /* remote inputs and s3:// sources */
         if ((rc = tfa_cli_net_init(&nc, &c.o.net, "audit")) != 0)
             goto done;
         ro = &nc.remote;

@@ -94,13 +94,8 @@ static int add(void *payload, const tfa_recfile_row *row, tfa_error *err)
             !(s[k] = tfa_arena_strndup(kd->arena, row->f[k], row->len[k])))
             return tfa_error_oom(err);
     }
-    if (kd->n == kd->cap) {
-        size_t cap = kd->cap ? kd->cap * 2 : 16;
-        tfa_known_drift_entry *n = tfa_realloc(kd->items, cap * sizeof(*n));
-        if (!n)
-            return tfa_error_oom(err);
-        kd->items = n, kd->cap = cap;
-    }
+    if (tfa_array_grow(&kd->items, &kd->cap, kd->n + 1, sizeof(*kd->items)) != 0)
+        return tfa_error_oom(err);
     x = &kd->items[kd->n];
     memset(x, 0, sizeof(*x));
     x->address = s[K_ADDRESS], x->owner = s[K_OWNER], x->reason = s[K_REASON];

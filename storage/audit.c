@@ -411,13 +411,8 @@ static int copy_workspace(tfa_audit_workspace *dst, const tfa_audit_workspace *s
 
 static int push_job(tfa_audit *a, job *j)
 {
-    if (a->n_jobs == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        job **v = tfa_realloc(a->jobs, cap * sizeof(*v));
-        if (!v)
-            return TFA_ENOMEM;
-        a->jobs = v, a->cap = cap;
-    }
+    if (tfa_array_grow(&a->jobs, &a->cap, a->n_jobs + 1, sizeof(*a->jobs)) != 0)
+        return TFA_ENOMEM;
     a->jobs[a->n_jobs++] = j;
     return 0;
 }

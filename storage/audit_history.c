@@ -20,13 +20,8 @@ static tfa_audit_summary *current(hist *h, const char *id, int64_t time)
     tfa_audit_summary *s;
     if (h->n && strcmp(h->v[h->n - 1].id, id) == 0)
         return &h->v[h->n - 1];
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 32;
-        tfa_audit_summary *n = tfa_realloc(h->v, cap * sizeof(*n));
-        if (!n)
-            return NULL;
-        h->v = n, h->cap = cap;
-    }
+    if (tfa_array_grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v)) != 0)
+        return NULL;
     s = &h->v[h->n];
     memset(s, 0, sizeof(*s));
     if (!(s->id = tfa_strdup(id)))

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "audit_manifest.h"
+#include "remote/load.h"
 #include "jsonread.h"
 #include "scan.h"
 #include "textfile.h"
@@ -54,21 +55,13 @@ typedef struct reader {
     tfa_error *err;
 } reader;
 
-/* The remote forms of remote/load.h (whose header cannot be included beside
- * scan.h: both name a type tfa_token). They are not checked for existence. */
-static int is_remote(const char *p)
-{
-    return strncmp(p, "https://", 8) == 0 || strncmp(p, "http://", 7) == 0 ||
-           strncmp(p, "tfc:", 4) == 0;
-}
-
 /* ---- paths and files -------------------------------------------------------------- */
 
 static const char *resolve(tfa_audit_manifest *m, const char *p)
 {
     size_t n;
     char *out;
-    if (p[0] == '/' || is_remote(p) || strcmp(p, "-") == 0 || !m->dir[0])
+    if (p[0] == '/' || tfa_remote_is_input(p) || strcmp(p, "-") == 0 || !m->dir[0])
         return tfa_arena_strdup(m->arena, p);
     n = strlen(m->dir) + strlen(p) + 2;
     if (!(out = tfa_arena_alloc(m->arena, n)))
@@ -88,7 +81,7 @@ static int path_value(reader *r, const tfa_token *t, const char *what, const cha
         return tfa_scan_fail(r->sc, r->err, &t->pos, TFA_EINPUT, "%s must be a path", what);
     if (!(*out = resolve(r->m, r->s.ptr)))
         return tfa_error_oom(r->err);
-    if (!is_remote(*out) && strcmp(*out, "-") != 0 && stat(*out, &st) != 0)
+    if (!tfa_remote_is_input(*out) && strcmp(*out, "-") != 0 && stat(*out, &st) != 0)
         return tfa_scan_fail(r->sc, r->err, &t->pos, TFA_EINPUT, "%s '%s' does not exist", what,
                              r->s.ptr);
     return 0;

@@ -119,14 +119,9 @@ static int prev_row(const tfa_ledger_summary *s, const char *const *v, void *pay
         json_decref(audit);
         return 0; /* not ours to judge: `ledger verify` checks records */
     }
-    if (p->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        tfa__audit_prev *n = tfa_realloc(p->ws, cap * sizeof(*n));
-        if (!n) {
-            json_decref(audit);
-            return r->oom = 1;
-        }
-        p->ws = n, r->cap = cap;
+    if (tfa_array_grow(&p->ws, &r->cap, p->n + 1, sizeof(*p->ws)) != 0) {
+        json_decref(audit);
+        return r->oom = 1;
     }
     w = &p->ws[p->n];
     if (!(w->name = tfa_strdup(s->workspace))) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "audit_source.h"
+#include "remote/s3.h"
 #include "members.h"
 #include "run_build.h"
 #include "util/alloc.h"
@@ -208,13 +209,8 @@ static int member(void *payload, const char *name, const char *path, tfa_stream 
         if (tfa_buf_put(&g->ws, path, len) != 0)
             return tfa_error_oom(err);
     }
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 8;
-        tfa_gate_input *v = tfa_realloc(g->inputs, cap * sizeof(*v));
-        if (!v)
-            return tfa_error_oom(err);
-        g->inputs = v, g->cap = cap;
-    }
+    if (tfa_array_grow(&g->inputs, &g->cap, g->n + 1, sizeof(*g->inputs)) != 0)
+        return tfa_error_oom(err);
     in = &g->inputs[g->n];
     memset(in, 0, sizeof(*in));
     if (!(in->name = tfa_strdup(name)))
@@ -250,10 +246,113 @@ static int add_archive(tfa_audit *audit, const char *path, const tfa_load_option
     return rc;
 }
 
+/* One S3 workspace: the objects of `keys` [from, to), all under
+ * PREFIX/<ws>/, as s3:// paths for the gate's remote loader. */
+static int add_s3_workspace(tfa_audit *audit, const char *bucket, const tfa_s3_listing *l,
+                            size_t from, size_t to, const char *ws, tfa_error *err)
+{
+    tfa_gate_input *in = tfa_calloc(to - from, sizeof(*in));
+    char **paths = tfa_calloc(to - from, sizeof(*paths));
+    tfa_audit_workspace w;
+    size_t i;
+    int rc = 0;
+
+    if (!in || !paths) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    for (i = from; i < to && rc == 0; i++) {
+        size_t n = strlen(bucket) + strlen(l->keys[i]) + 7;
+        if (!(paths[i - from] = tfa_malloc(n))) {
+            rc = tfa_error_oom(err);
+            break;
+        }
+        snprintf(paths[i - from], n, "s3://%s/%s", bucket, l->keys[i]);
+        in[i - from].path = paths[i - from];
+    }
+    if (rc == 0) {
+        memset(&w, 0, sizeof(w));
+        w.name = ws;
+        w.inputs = in;
+        w.n_inputs = to - from;
+        rc = tfa_audit_add(audit, &w, err);
+    }
+done:
+    for (i = 0; paths && i < to - from; i++)
+        tfa_free(paths[i]);
+    tfa_free(paths);
+    tfa_free(in);
+    return rc;
+}
+
+/* s3://BUCKET/PREFIX/: ListObjectsV2 is in key order, so a workspace's
+ * objects are contiguous, as in a sorted directory walk. */
+static int add_s3(tfa_audit *audit, const char *url, const tfa_remote_options *ro, tfa_run *notes,
+                  tfa_error *err)
+{
+    tfa_s3_options so;
+    tfa_s3_listing l = {NULL, NULL, 0};
+    char *bucket = NULL, *prefix = NULL, ws[256];
+    size_t i, start = 0, plen, found = 0;
+    tfa_s3 *s3 = NULL;
+    int rc;
+
+    if (!ro)
+        return tfa_error_set(err, TFA_EUSAGE, "s3:// sources need network options");
+    so.http = ro->http, so.env = ro->env, so.endpoint = ro->s3_endpoint;
+    if ((rc = tfa_s3_url_parse(&bucket, &prefix, url, err)) != 0)
+        goto done;
+    plen = strlen(prefix);
+    if (plen && prefix[plen - 1] != '/') {
+        tfa_error_set_source(err, url);
+        rc = tfa_error_set(err, TFA_EUSAGE, "an audit source is a prefix: end it with '/'");
+        goto done;
+    }
+    if ((rc = tfa_s3_new(&s3, &so, err)) != 0 || (rc = tfa_s3_list(&l, s3, bucket, prefix, err)))
+        goto done;
+    for (i = 0; i <= l.n && rc == 0; i++) {
+        const char *rel = i < l.n ? l.keys[i] + plen : NULL, *slash = rel ? strchr(rel, '/') : NULL;
+        size_t wl = slash ? (size_t)(slash - rel) : 0;
+        /* close the open workspace when the first component changes */
+        if (start < i && (!rel || !slash || strlen(ws) != wl || strncmp(ws, rel, wl) != 0)) {
+            rc = add_s3_workspace(audit, bucket, &l, start, i, ws, err);
+            found++;
+            start = i;
+        }
+        if (!rel || rc)
+            continue;
+        if (!slash || wl == 0 || wl >= sizeof(ws) || rel[strlen(rel) - 1] == '/') {
+            char note[1024];
+            snprintf(note, sizeof(note), "s3://%s/%s", bucket, l.keys[i]);
+            if (tfa_run_add_path_note(notes, note, "skipped: not in a workspace folder") != 0)
+                rc = tfa_error_oom(err);
+            start = i + 1;
+            continue;
+        }
+        if (start == i) {
+            memcpy(ws, rel, wl);
+            ws[wl] = '\0';
+        }
+    }
+    if (rc == 0 && found == 0) {
+        tfa_error_set_source(err, url);
+        rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder under this prefix");
+    }
+done:
+    tfa_s3_listing_release(&l);
+    tfa_s3_free(s3);
+    tfa_free(bucket);
+    tfa_free(prefix);
+    return rc;
+}
+
 int tfa_audit_source_add(tfa_audit *audit, const char *arg, const tfa_load_options *lo,
-                         tfa_run *notes, tfa_error *err)
+                         const tfa_remote_options *remote, tfa_run *notes, tfa_error *err)
 {
     struct stat st;
+
+    if (strncmp(arg, "s3://", 5) == 0)
+        return add_s3(audit, arg, remote, notes, err);
 
     if (stat(arg, &st) != 0) {
         tfa_error_set_source(err, arg);

@@ -14,7 +14,7 @@
 
 #define CREDENTIALS_FILE "/.terraform.d/credentials.tfrc.json"
 
-void tfa_token_release(tfa_token *t)
+void tfa_auth_token_release(tfa_auth_token *t)
 {
     if (t->value) {
         volatile char *p = t->value;
@@ -88,7 +88,7 @@ static int token_chars_ok(const char *t)
     return 1;
 }
 
-static int take(tfa_token *out, const char *value, const char *source, tfa_error *err)
+static int take(tfa_auth_token *out, const char *value, const char *source, tfa_error *err)
 {
     if (!token_chars_ok(value))
         return tfa_error_set(err, TFA_EINPUT,
@@ -101,7 +101,7 @@ static int take(tfa_token *out, const char *value, const char *source, tfa_error
 
 /* TF_TOKEN_<host> (and TFE_TOKEN unless host_bound) from the environment;
  * 1 when found, 0 when not, < 0 on error. */
-static int from_env(tfa_token *out, const char *host, const tfa_credentials_env *env,
+static int from_env(tfa_auth_token *out, const char *host, const tfa_credentials_env *env,
                     int host_bound, tfa_error *err)
 {
     const char *const *e;
@@ -131,7 +131,7 @@ static int from_env(tfa_token *out, const char *host, const tfa_credentials_env 
     return 0;
 }
 
-static int from_file(tfa_token *out, const char *host, const char *home, tfa_error *err)
+static int from_file(tfa_auth_token *out, const char *host, const char *home, tfa_error *err)
 {
     tfa_buf path, text;
     json_t *root = NULL, *creds, *value;
@@ -170,7 +170,7 @@ done:
     return rc;
 }
 
-int tfa_credentials_find(tfa_token *out, const char *host, const tfa_credentials_env *env,
+int tfa_credentials_find(tfa_auth_token *out, const char *host, const tfa_credentials_env *env,
                          int host_bound, tfa_error *err)
 {
     int rc;

@@ -26,12 +26,12 @@ typedef struct tfa_credentials_env {
     const char *home;           /* directory holding .terraform.d; NULL to skip the file */
 } tfa_credentials_env;
 
-typedef struct tfa_token {
+typedef struct tfa_auth_token {
     char *value;  /* NULL when no token was found; wiped by _release */
     char *source; /* "TF_TOKEN_app_terraform_io", "TFE_TOKEN" or the file's path */
-} tfa_token;
+} tfa_auth_token;
 
-#define TFA_TOKEN_INIT                                                                             \
+#define TFA_AUTH_TOKEN_INIT                                                                        \
     {                                                                                              \
         NULL, NULL                                                                                 \
     }
@@ -45,9 +45,9 @@ typedef struct tfa_token {
  * or control characters), TFA_EIO, TFA_ELIMIT, TFA_ENOMEM. The messages name
  * the source, never a value. Release `out` in every case.
  */
-int tfa_credentials_find(tfa_token *out, const char *host, const tfa_credentials_env *env,
+int tfa_credentials_find(tfa_auth_token *out, const char *host, const tfa_credentials_env *env,
                          int host_bound, tfa_error *err);
-void tfa_token_release(tfa_token *t);
+void tfa_auth_token_release(tfa_auth_token *t);
 
 /* "TF_TOKEN_" + host spelled for a variable name into `out`; 0, or -1 when
  * the host has characters a variable cannot carry (":" of a port). */

@@ -62,7 +62,7 @@ static int load_url(tfa_run *run, const char *arg, const tfa_load_options *lo,
 {
     tfa_http_request req = {0};
     tfa_http_response res;
-    tfa_token tok = TFA_TOKEN_INIT;
+    tfa_auth_token tok = TFA_AUTH_TOKEN_INIT;
     tfa_url u = TFA_URL_INIT;
     char *key = NULL;
     int rc;
@@ -84,7 +84,7 @@ static int load_url(tfa_run *run, const char *arg, const tfa_load_options *lo,
     rc = load_bytes(run, u.display, res.body.ptr, res.body.len, lo, err);
 done:
     tfa_http_response_release(&res);
-    tfa_token_release(&tok);
+    tfa_auth_token_release(&tok);
     tfa_free(key);
     tfa_url_release(&u);
     return rc;
@@ -122,7 +122,7 @@ void tfa_tfc_session_release(tfa_tfc_session *s)
 {
     tfa_free(s->base_url);
     tfa_free(s->host);
-    tfa_token_release(&s->token);
+    tfa_auth_token_release(&s->token);
     memset(s, 0, sizeof(*s));
 }
 

@@ -52,7 +52,7 @@ int tfa_run_load_remote(tfa_run *run, const char *arg, const tfa_load_options *l
 typedef struct tfa_tfc_session {
     char *base_url;
     char *host;
-    tfa_token token;
+    tfa_auth_token token;
     tfa_tfc_options opts;
 } tfa_tfc_session;
 

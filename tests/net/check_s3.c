@@ -368,6 +368,68 @@ START_TEST(s3_gate_archives_inputs_and_records_the_object)
 }
 END_TEST
 
+/* Put a fixture file as an object (straight to s3rver). */
+static void put_file(tfa_s3 *s3, const char *bucket, const char *key, const char *path)
+{
+    tfa_http_response res;
+    tfa_error err;
+    size_t len;
+    char *data = tfa_test_read_file(path, &len);
+
+    ck_assert_ptr_nonnull(data);
+    tfa_error_init(&err);
+    tfa_http_response_init(&res);
+    ck_assert_tfa_ok(tfa_s3_request(s3, &res, "PUT", bucket, key, NULL, NULL, data, len, &err),
+                     &err);
+    tfa_http_response_release(&res);
+    free(data);
+}
+
+START_TEST(s3_audit_reads_workspaces_from_a_prefix)
+{
+    char ledger[700];
+    const char *audit[] = {"tfaudit",
+                           "audit",
+                           "--checklist",
+                           "checklists/nightly-drift.md",
+                           "--now",
+                           "2026-11-27T04:00:00Z",
+                           "--ledger",
+                           ledger,
+                           "--format",
+                           "json",
+                           "s3://audit/by-night/2026-11-27/",
+                           NULL};
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_s3 *s3;
+
+    snprintf(ledger, sizeof(ledger), "%s/audit-ledger.db", srv.dir);
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    put_file(s3, "audit", "by-night/2026-11-27/grafana/plan.json",
+             "fixtures/plans/grafana-clean.json");
+    put_file(s3, "audit", "by-night/2026-11-27/network/plan.json",
+             "fixtures/verify/refresh-only.json");
+    put_file(s3, "audit", "by-night/2026-11-27/README.txt",
+             "README.md"); /* no workspace: skipped */
+    tfa_s3_free(s3);
+
+    aws_env(srv.proxy);
+    run(&out, audit);
+    /* network drifted: a regression on the first audit of it (new failure) */
+    ck_assert_msg(out.status == 1, "%s", out.err);
+    ck_assert(tfa_test_contains(out.out, out.out_len, "\"name\": \"grafana\""));
+    ck_assert(tfa_test_contains(out.out, out.out_len, "\"name\": \"network\""));
+    ck_assert_msg(
+        tfa_test_contains(out.err, out.err_len,
+                          "s3://audit/by-night/2026-11-27/README.txt: note: skipped: not in a "
+                          "workspace folder"),
+        "%s", out.err);
+    tfa_test_output_release(&out);
+}
+END_TEST
+
 /* Download the object named on the `url: ` line and gunzip it into a file. */
 static char *fetch_decompressed(const char *stdout_text, const char *bucket, size_t *tar_len)
 {
@@ -856,6 +918,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_archive_then_summarize_and_verify_from_the_prefix);
     tcase_add_test(tc, s3_canary_is_absent_from_the_default_archive);
     tcase_add_test(tc, s3_gate_archives_inputs_and_records_the_object);
+    tcase_add_test(tc, s3_audit_reads_workspaces_from_a_prefix);
     tcase_add_test(tc, s3_listing_follows_continuation_tokens);
     tcase_add_test(tc, s3_large_archive_goes_multipart);
     tcase_add_test(tc, s3_unknown_access_key_is_exit_2_naming_the_variable);

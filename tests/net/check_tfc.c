@@ -101,26 +101,26 @@ START_TEST(credentials_host_variable_wins)
                          "TF_TOKEN_tfe__prod_example_com=host-token",
                          "TF_TOKEN_APP_TERRAFORM_IO=up", NULL};
     tfa_credentials_env ce = {env, NULL};
-    tfa_token t = TFA_TOKEN_INIT;
+    tfa_auth_token t = TFA_AUTH_TOKEN_INIT;
     tfa_error err;
 
     tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_credentials_find(&t, "tfe-prod.example.com", &ce, 0, &err), &err);
     ck_assert_str_eq(t.value, "host-token");
     ck_assert_str_eq(t.source, "TF_TOKEN_tfe__prod_example_com");
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     /* Terraform compares hosts case-insensitively, variable names included */
     ck_assert_tfa_ok(tfa_credentials_find(&t, "app.terraform.io", &ce, 0, &err), &err);
     ck_assert_str_eq(t.value, "up");
     ck_assert_str_eq(t.source, "TF_TOKEN_APP_TERRAFORM_IO");
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     ck_assert_tfa_ok(tfa_credentials_find(&t, "other.example.com", &ce, 0, &err), &err);
     ck_assert_str_eq(t.source, "TFE_TOKEN");
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     /* TFE_TOKEN is bound to no host: never for a plain URL */
     ck_assert_tfa_ok(tfa_credentials_find(&t, "other.example.com", &ce, 1, &err), &err);
     ck_assert_ptr_null(t.value);
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
 }
 END_TEST
 
@@ -141,7 +141,7 @@ START_TEST(credentials_from_the_terraform_login_file)
                            " \"127.0.0.1:8080\": {\"token\": \"local-token\"}}}");
     const char *env[] = {"TF_TOKEN_app_terraform_io=env-token", NULL};
     tfa_credentials_env ce = {NULL, home};
-    tfa_token t = TFA_TOKEN_INIT;
+    tfa_auth_token t = TFA_AUTH_TOKEN_INIT;
     tfa_error err;
     char want[700];
 
@@ -150,14 +150,14 @@ START_TEST(credentials_from_the_terraform_login_file)
     ck_assert_str_eq(t.value, "file-token");
     snprintf(want, sizeof(want), "%s/.terraform.d/credentials.tfrc.json", home);
     ck_assert_str_eq(t.source, want);
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     ck_assert_tfa_ok(tfa_credentials_find(&t, "127.0.0.1:8080", &ce, 0, &err), &err);
     ck_assert_str_eq(t.value, "local-token");
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     ce.environ = env; /* the variable comes first */
     ck_assert_tfa_ok(tfa_credentials_find(&t, "app.terraform.io", &ce, 0, &err), &err);
     ck_assert_str_eq(t.value, "env-token");
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     tfa_test_rmtree(home);
     free(home);
 }
@@ -167,7 +167,7 @@ START_TEST(credentials_file_errors_never_quote_it)
 {
     char *home = home_with("{\"credentials\": {\"app.terraform.io\": {\"token\": SECRET-IN-FILE");
     tfa_credentials_env ce = {NULL, home};
-    tfa_token t = TFA_TOKEN_INIT;
+    tfa_auth_token t = TFA_AUTH_TOKEN_INIT;
     tfa_error err;
     char line[2048];
 
@@ -178,7 +178,7 @@ START_TEST(credentials_file_errors_never_quote_it)
                                "expected a JSON value"),
                   "%s", line);
     ck_assert_ptr_null(strstr(line, "SECRET"));
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
     tfa_test_rmtree(home);
     free(home);
 }
@@ -188,14 +188,14 @@ START_TEST(credentials_refuse_a_token_with_spaces)
 {
     const char *env[] = {"TFE_TOKEN=two words", NULL};
     tfa_credentials_env ce = {env, "/nonexistent"};
-    tfa_token t = TFA_TOKEN_INIT;
+    tfa_auth_token t = TFA_AUTH_TOKEN_INIT;
     tfa_error err;
 
     tfa_error_init(&err);
     ck_assert_int_eq(tfa_credentials_find(&t, "app.terraform.io", &ce, 0, &err), TFA_EINPUT);
     ck_assert_str_eq(err.message,
                      "the token in TFE_TOKEN is empty or has spaces or control characters");
-    tfa_token_release(&t);
+    tfa_auth_token_release(&t);
 }
 END_TEST
 
