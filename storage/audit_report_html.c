@@ -382,6 +382,10 @@ int tfa_audit_report_html(tfa_buf *o, const tfa_audit_result *r, const char *jso
     if (t->regressions)
         tfa_buf_printf(o, " &middot; %zu regression%s", t->regressions,
                        t->regressions == 1 ? "" : "s");
+    /* no regression is not all clear: say what still fails */
+    if (t->nogo)
+        tfa_buf_printf(o, " &middot; %zu of %zu NO-GO%s", t->nogo, t->workspaces,
+                       t->regressions ? "" : ", none of them new");
     tfa_buf_puts(o, "</p></header>\n<div class=\"cards\">");
     card(o, t->go, "GO", 0);
     card(o, t->nogo, "NO-GO", 1);
