@@ -914,12 +914,6 @@ int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
     return 0;
 }
 
-int tfa_token_is(const tfa_token *tok, const char *lit)
-{
-    size_t n = strlen(lit);
-    return !tok->truncated && tok->len == n && memcmp(tok->ptr, lit, n) == 0;
-}
-
 int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
 {
     const char *p = tok->ptr, *e = tok->ptr + tok->len;
