@@ -226,8 +226,12 @@ static int record_verdict(const tfa_check_state *st, void *payload)
                  (long long)rec->id, rec->hash);
     if (g->git_repo && (rc = commit_evidence(st, rec, record)) != 0)
         goto done;
-    if (g->notify)
+    if (g->notify) {
+        /* the webhook also names the ledger record that holds the decision */
+        json_object_set_new(record, "ledger",
+                            json_pack("{s:I, s:s}", "id", (json_int_t)rec->id, "hash", rec->hash));
         notify(st, record);
+    }
 done:
     tfa_ledger_record_free(rec);
     tfa_ledger_free(ledger);

@@ -181,9 +181,12 @@ static json_t *structured(const json_t *record)
     json_t *t = json_object(), *checklist = json_object_get(record, "checklist");
     int bad = !t;
 
-    bad |= copy_str(t, "verdict", record) | copy_str(t, "workspace", record) |
-           copy_str(t, "window", record) | copy_str(t, "operator", record) |
-           copy_str(t, "time", record);
+    /* who, where and when: the gate record keeps them under "gate"
+     * (storage/gate_record.h); a flat record states them at the top */
+    const json_t *gate =
+        json_is_object(json_object_get(record, "gate")) ? json_object_get(record, "gate") : record;
+    bad |= copy_str(t, "verdict", record) | copy_str(t, "workspace", gate) |
+           copy_str(t, "window", gate) | copy_str(t, "operator", gate) | copy_str(t, "time", gate);
     if (json_is_string(checklist))
         bad |= json_object_set_new(t, "checklist", clipped(checklist));
     else if (json_is_string(json_object_get(checklist, "path")))

@@ -15,7 +15,8 @@
  * values, offending addresses) is deliberately left out, so nothing a plan
  * marks sensitive can reach a chat channel even if a future record carried
  * more. Fields read from the record (all optional but `verdict`):
- *   verdict ("GO" / "NO-GO"), workspace, window, operator, time,
+ *   verdict ("GO" / "NO-GO"), workspace, window, operator, time (at the top,
+ *   or in the gate record's "gate" object),
  *   checklist (a string, or an object with "path"),
  *   items[] of {id, title, status, level}: failing when status is FAIL,
  *     ERROR or PENDING (case-insensitive); the first 20 are listed,

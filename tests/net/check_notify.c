@@ -367,6 +367,59 @@ START_TEST(notify_post_survives_every_allocation_failure)
 }
 END_TEST
 
+/* The gate posts after the record is written; a failed post changes nothing. */
+START_TEST(notify_gate_posts_its_verdict)
+{
+    char ledger[700], url[128], bad[128];
+    const char *argv[] = {"tfaudit",
+                          "gate",
+                          "--checklist",
+                          "checklists/telemetry-apply.md",
+                          "--section",
+                          "Before apply",
+                          "--workspace",
+                          "grafana",
+                          "--now",
+                          "2026-11-27T05:00:00Z",
+                          "--ledger",
+                          ledger,
+                          "--notify",
+                          url,
+                          "fixtures/plans/grafana-sensitive.json",
+                          NULL};
+    tfa_test_output out;
+    json_t *reqs;
+    const char *body;
+
+    snprintf(ledger, sizeof(ledger), "%s/gate-ledger.db", srv.dir);
+    snprintf(url, sizeof(url), "%s/hook?gate=1", srv.base);
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
+    ck_assert_msg(out.status == 1, "%s", out.err); /* NO-GO: leadership has not signed */
+    tfa_test_output_release(&out);
+    reqs = fake_requests(&srv, "/hook?gate=1");
+    ck_assert_uint_eq(json_array_size(reqs), 1);
+    body = json_string_value(json_object_get(json_array_get(reqs, 0), "body"));
+    ck_assert_ptr_nonnull(strstr(body, "NO-GO"));
+    ck_assert_ptr_nonnull(strstr(body, "grafana"));
+    ck_assert_ptr_nonnull(strstr(body, "leadership"));
+    ck_assert_ptr_nonnull(strstr(body, "\"ledger\":{\"id\":1,\"hash\":\""));
+    ck_assert_ptr_null(strstr(body, TFA_TEST_CANARY));
+    json_decref(reqs);
+
+    /* the webhook fails: a warning, the same verdict and exit status */
+    snprintf(bad, sizeof(bad), "%s/hook/500", srv.base);
+    argv[13] = bad;
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
+    ck_assert_int_eq(out.status, 1);
+    ck_assert_msg(tfa_test_contains(out.err, out.err_len,
+                                    "warning: notification not delivered (the verdict stands)"),
+                  "%s", out.err);
+    ck_assert_msg(tfa_test_contains(out.err, out.err_len, "recorded as ledger record #2"), "%s",
+                  out.err);
+    tfa_test_output_release(&out);
+}
+END_TEST
+
 START_TEST(notify_no_request_carried_the_canary)
 {
     ck_assert(!fake_canary_seen(&srv));
@@ -396,6 +449,7 @@ static Suite *suite(void)
     tcase_add_test(tc, notify_post_to_nobody_fails_cleanly);
     tcase_add_test(tc, notify_canary_never_reaches_the_webhook);
     tcase_add_test(tc, notify_post_survives_every_allocation_failure);
+    tcase_add_test(tc, notify_gate_posts_its_verdict);
     tcase_add_test(tc, notify_no_request_carried_the_canary);
     suite_add_tcase(s, tc);
     return s;
