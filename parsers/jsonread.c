@@ -216,6 +216,32 @@ uint64_t tfa_json_number_hash(const char *p, size_t n, uint64_t seed)
     return tfa_hash_mix(h, (uint64_t)exp);
 }
 
+int tfa_json_leaf_digest(const tfa_token *t, tfa_buf *scratch, uint64_t *out)
+{
+    const char *text;
+    size_t len;
+    switch (t->type) {
+    case TFA_TOK_STR:
+        if (t->truncated) {
+            *out = tfa_hash_mix(t->digest, 1);
+            return 0;
+        }
+        if (tfa_json_string_text(t, scratch, &text, &len) != 0)
+            return TFA_ENOMEM;
+        *out = tfa_hash64(text, len, 1);
+        return 0;
+    case TFA_TOK_NUM:
+        *out = tfa_json_number_hash(t->ptr, t->len, 2);
+        return 0;
+    case TFA_TOK_TRUE:
+        *out = 3;
+        return 0;
+    default:
+        *out = 4;
+        return 0;
+    }
+}
+
 static int ident_char(char c, int first)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||

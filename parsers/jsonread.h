@@ -61,6 +61,13 @@ int tfa_json_string_text(const tfa_token *t, tfa_buf *scratch, const char **text
  * hash alike (sign, significant digits, decimal exponent). */
 uint64_t tfa_json_number_hash(const char *num, size_t len, uint64_t seed);
 
+/* Digest of a leaf value (STR, NUM, TRUE, FALSE), independent of how it was
+ * spelled: decoded strings, exact-decimal numbers; a string longer than the
+ * scan window by the digest the scanner streamed. Everything that compares
+ * values by digest (changed paths, pins, the redactor) uses this one.
+ * 0 or TFA_ENOMEM (escaped strings are decoded into `scratch`). */
+int tfa_json_leaf_digest(const tfa_token *t, tfa_buf *scratch, uint64_t *out);
+
 /* Append an attribute path step for object key `key` (decoded text): `.key`
  * (`key` at the root) when it is an identifier, else `["key"]` with `"` and
  * `\` escaped. Returns the buffer status. */

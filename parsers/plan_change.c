@@ -41,35 +41,6 @@ static int path_status(plan_reader *r, const tfa_token *t)
     return rc ? tfa_error_oom(r->err) : 0;
 }
 
-/* Digest of a leaf's value, independent of how it was spelled: decoded
- * strings, exact-decimal numbers. Strings longer than the scan window come
- * as a digest of their raw text (the scanner streams them). */
-static int leaf_digest(plan_reader *r, const tfa_token *t, uint64_t *out)
-{
-    const char *text;
-    size_t len;
-    switch (t->type) {
-    case TFA_TOK_STR:
-        if (t->truncated) {
-            *out = tfa_hash_mix(t->digest, 1);
-            return 0;
-        }
-        if (tfa_json_string_text(t, &r->scratch, &text, &len) != 0)
-            return TFA_ENOMEM;
-        *out = tfa_hash64(text, len, 1);
-        return 0;
-    case TFA_TOK_NUM:
-        *out = tfa_json_number_hash(t->ptr, t->len, 2);
-        return 0;
-    case TFA_TOK_TRUE:
-        *out = 3;
-        return 0;
-    default:
-        *out = 4;
-        return 0;
-    }
-}
-
 /* Walk the value starting with token `t`, reporting leaves under r->path. */
 static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
 {
@@ -105,7 +76,7 @@ static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
     default:
         if ((side == TFA_SIDE_UNKNOWN || side == TFA_SIDE_SENSITIVE) && t->type != TFA_TOK_TRUE)
             return 0;
-        if (leaf_digest(r, t, &digest) != 0 ||
+        if (tfa_json_leaf_digest(t, &r->scratch, &digest) != 0 ||
             tfa_valdiff_leaf(r->diff, side, r->path.ptr, r->path.len, digest) != 0)
             return tfa_error_oom(r->err);
         return 0;

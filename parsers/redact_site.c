@@ -255,32 +255,6 @@ static int root_below(const rd_site *st, const char *path, size_t len)
     return 0;
 }
 
-static int leaf_digest(vwalk *w, const tfa_token *t, uint64_t *out)
-{
-    const char *text;
-    size_t len;
-    switch (t->type) {
-    case TFA_TOK_STR:
-        if (t->truncated) {
-            *out = tfa_hash_mix(t->digest, 1);
-            return 0;
-        }
-        if (tfa_json_string_text(t, &w->scratch, &text, &len) != 0)
-            return TFA_ENOMEM;
-        *out = tfa_hash64(text, len, 1);
-        return 0;
-    case TFA_TOK_NUM:
-        *out = tfa_json_number_hash(t->ptr, t->len, 2);
-        return 0;
-    case TFA_TOK_TRUE:
-        *out = 3;
-        return 0;
-    default:
-        *out = 4;
-        return 0;
-    }
-}
-
 /* Sum the leaves of the value starting with `t` into `h` (paths below
  * w->path, which the caller has set to the root). */
 static int digest_walk(vwalk *w, const tfa_token *t, hit *h)
@@ -294,7 +268,7 @@ static int digest_walk(vwalk *w, const tfa_token *t, hit *h)
     if (t->type == TFA_TOK_NULL)
         return 0;
     if (t->type != TFA_TOK_OBJ && t->type != TFA_TOK_ARR) {
-        if (leaf_digest(w, t, &d) != 0)
+        if (tfa_json_leaf_digest(t, &w->scratch, &d) != 0)
             return TFA_ENOMEM;
         d = tfa_hash_mix(tfa_hash64(w->path.ptr, w->path.len, 7), d);
         h->sum += d, h->xr ^= d, h->n++;

@@ -13,43 +13,10 @@
  */
 #include "util/compat.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-#include "scan.h"
+#include "scan_priv.h"
 #include "util/alloc.h"
 #include "util/hash.h"
 #include "util/limits.h"
-
-enum state {
-    ST_TOP,          /* between top-level values */
-    ST_VALUE,        /* after ':' or ',' in an array */
-    ST_VALUE_OR_END, /* after '[' */
-    ST_KEY,          /* after ',' in an object */
-    ST_KEY_OR_END,   /* after '{' */
-    ST_COLON,        /* after a key whose ':' was not yet in the window */
-    ST_COMMA_OR_END  /* after a value inside a container */
-};
-
-struct tfa_scan {
-    tfa_stream *in;
-    char *buf;
-    size_t cap, pos, len;
-    uint64_t base;       /* decoded offset of buf[0] */
-    unsigned long line;  /* current line, 1-based */
-    uint64_t line_start; /* decoded offset of the current line's first byte */
-    int eof;
-    int ci_noise;
-    int lines;                    /* JSON Lines: a top-level value per line */
-    unsigned long value_end_line; /* line where the last top-level value ended */
-    int truncated;                /* the input ended inside a value */
-    enum state state;
-    unsigned depth, max_depth;
-    unsigned long documents; /* top-level values completed */
-    tfa_buf key;             /* the last key's text: stable until the next key */
-    unsigned char stack[TFA_LIMIT_JSON_DEPTH / 8 + 1]; /* bit set = object */
-};
 
 int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, tfa_error *err)
 {
@@ -174,33 +141,6 @@ static long long refill(tfa_scan *s, size_t keep, tfa_error *err)
     return n;
 }
 
-/* First index >= i whose byte needs attention in a string: '"', '\\', a
- * control byte or a non-ASCII byte. Returns n when there is none. */
-static size_t find_special(const char *buf, size_t i, size_t n)
-{
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
-        /* signed compare: bytes >= 0x80 are negative, so < 0x20 catches both */
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                 _mm_cmplt_epi8(v, space));
-        int mask = _mm_movemask_epi8(m);
-        if (mask)
-            return i + (size_t)__builtin_ctz((unsigned)mask);
-        i += 16;
-    }
-#endif
-    while (i < n) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-            return i;
-        i++;
-    }
-    return n;
-}
-
 /* Length of the valid UTF-8 sequence at p (n bytes available), 0 if invalid,
  * -1 if more bytes are needed to tell (RFC 3629, section 4). */
 static int utf8_seq(const unsigned char *p, size_t n)
@@ -233,29 +173,6 @@ static int utf8_seq(const unsigned char *p, size_t n)
     return len;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static long hex4(const char *p)
-{
-    long v = 0;
-    int i, d;
-    for (i = 0; i < 4; i++) {
-        if ((d = hexval(p[i])) < 0)
-            return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
 /* Length of the escape at p (n bytes available), 0 if invalid, -1 if more
  * bytes are needed. A high surrogate must be followed by a low one. */
 static int escape_len(const char *p, size_t n)
@@ -280,7 +197,7 @@ static int escape_len(const char *p, size_t n)
     }
     if (n < 6)
         return -1;
-    if ((u = hex4(p + 2)) < 0)
+    if ((u = tfa_scan__hex4(p + 2)) < 0)
         return 0;
     if (u >= 0xDC00 && u <= 0xDFFF)
         return 0;
@@ -291,7 +208,7 @@ static int escape_len(const char *p, size_t n)
         return 0;
     if (n < 12)
         return -1;
-    if ((lo = hex4(p + 8)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+    if ((lo = tfa_scan__hex4(p + 8)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
         return 0;
     return 12;
 }
@@ -349,7 +266,7 @@ static int scan_string(tfa_scan *s, tfa_token *tok, int is_key, tfa_error *err)
     st.at = tok->pos;
     tok->escaped = 0;
     for (;;) {
-        size_t i = find_special(s->buf, s->pos, s->len);
+        size_t i = tfa_scan__find_special(s->buf, s->pos, s->len);
         unsigned char c;
         s->pos = i;
         if (i == s->len) {
@@ -581,32 +498,6 @@ static int skip_noise(tfa_scan *s, tfa_error *err)
     return 0;
 }
 
-static void push(tfa_scan *s, int is_object)
-{
-    if (is_object)
-        s->stack[s->depth / 8] |= (unsigned char)(1u << (s->depth % 8));
-    else
-        s->stack[s->depth / 8] &= (unsigned char)~(1u << (s->depth % 8));
-    s->depth++;
-}
-
-static int in_object(const tfa_scan *s)
-{
-    unsigned d = s->depth - 1;
-    return (s->stack[d / 8] >> (d % 8)) & 1;
-}
-
-static void after_value(tfa_scan *s)
-{
-    if (s->depth == 0) {
-        s->state = ST_TOP;
-        s->documents++;
-        s->value_end_line = s->line;
-    } else {
-        s->state = ST_COMMA_OR_END;
-    }
-}
-
 static int unexpected(tfa_scan *s, char c, const char *expected, tfa_error *err)
 {
     if (c >= 0x21 && c <= 0x7e)
@@ -632,7 +523,7 @@ static int scan_value(tfa_scan *s, tfa_token *tok, tfa_error *err)
         if (s->depth >= s->max_depth)
             return tfa_scan_fail(s, err, NULL, TFA_ELIMIT, "nesting deeper than %u levels",
                                  s->max_depth);
-        push(s, c == '{');
+        tfa_scan__push(s, c == '{');
         s->pos++;
         tok->type = c == '{' ? TFA_TOK_OBJ : TFA_TOK_ARR;
         s->state = c == '{' ? ST_KEY_OR_END : ST_VALUE_OR_END;
@@ -658,7 +549,7 @@ static int scan_value(tfa_scan *s, tfa_token *tok, tfa_error *err)
         return unexpected(s, c, "a JSON value", err);
     }
     if (rc == 0)
-        after_value(s);
+        tfa_scan__after_value(s);
     return rc;
 }
 
@@ -667,7 +558,7 @@ static int close_container(tfa_scan *s, tfa_token *tok, char c)
     tok->type = c == '}' ? TFA_TOK_OBJ_END : TFA_TOK_ARR_END;
     s->pos++;
     s->depth--;
-    after_value(s);
+    tfa_scan__after_value(s);
     return 0;
 }
 
@@ -748,12 +639,12 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
         case ST_COMMA_OR_END:
             if (c == ',') {
                 s->pos++;
-                s->state = in_object(s) ? ST_KEY : ST_VALUE;
+                s->state = tfa_scan__in_object(s) ? ST_KEY : ST_VALUE;
                 continue;
             }
-            if ((c == '}' && in_object(s)) || (c == ']' && !in_object(s)))
+            if ((c == '}' && tfa_scan__in_object(s)) || (c == ']' && !tfa_scan__in_object(s)))
                 return close_container(s, tok, c);
-            return unexpected(s, c, in_object(s) ? "',' or '}'" : "',' or ']'", err);
+            return unexpected(s, c, tfa_scan__in_object(s) ? "',' or '}'" : "',' or ']'", err);
         case ST_COLON:
             if (c != ':')
                 return unexpected(s, c, "':' after the object key", err);
@@ -762,219 +653,6 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
             continue;
         }
     }
-}
-
-/* A plain number entirely inside the window: -?(0|[1-9][0-9]*)(.[0-9]+)?,
- * followed by a byte that cannot continue it. Returns its length, or 0 to
- * let scan_number handle it (exponents, errors, window edge). */
-static size_t plain_number(const char *p, const char *end)
-{
-    const char *q = p;
-    if (q < end && *q == '-')
-        q++;
-    if (q == end || *q < '0' || *q > '9')
-        return 0;
-    if (*q == '0')
-        q++;
-    else
-        while (q < end && *q >= '0' && *q <= '9')
-            q++;
-    if (q < end && *q == '.') {
-        const char *f = ++q;
-        while (q < end && *q >= '0' && *q <= '9')
-            q++;
-        if (q == f)
-            return 0;
-    }
-    if (q == end || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9') || *q == '.' || *q == '-' ||
-        *q == '+')
-        return 0;
-    return (size_t)(q - p);
-}
-
-/* Fast path of tfa_scan_skip: consume one plain token (or separator) that
- * lies wholly in the window, with exactly the transitions tfa_scan_next
- * makes. Returns 1 if it did, 0 if the general tokenizer must take it. */
-static int skip_fast(tfa_scan *s)
-{
-    const char *b = s->buf, *end = s->buf + s->len;
-    size_t q, n;
-    char c = b[s->pos];
-
-    switch (s->state) {
-    case ST_COMMA_OR_END:
-        if (c == ',') {
-            s->pos++;
-            s->state = in_object(s) ? ST_KEY : ST_VALUE;
-            return 1;
-        }
-        if ((c == '}' && in_object(s)) || (c == ']' && !in_object(s))) {
-            s->pos++;
-            s->depth--;
-            after_value(s);
-            return 1;
-        }
-        return 0;
-    case ST_COLON:
-        if (c != ':')
-            return 0;
-        s->pos++;
-        s->state = ST_VALUE;
-        return 1;
-    case ST_KEY_OR_END:
-    case ST_KEY:
-        if (c == '}' && s->state == ST_KEY_OR_END) {
-            s->pos++;
-            s->depth--;
-            after_value(s);
-            return 1;
-        }
-        if (c != '"' || (q = find_special(b, s->pos + 1, s->len)) == s->len || b[q] != '"')
-            return 0;
-        s->pos = q + 1;
-        s->state = ST_COLON;
-        return 1;
-    case ST_VALUE_OR_END:
-        if (c == ']') {
-            s->pos++;
-            s->depth--;
-            after_value(s);
-            return 1;
-        }
-        /* fall through */
-    case ST_VALUE:
-        break;
-    default:
-        return 0;
-    }
-    switch (c) {
-    case '"':
-        if ((q = find_special(b, s->pos + 1, s->len)) == s->len || b[q] != '"')
-            return 0;
-        s->pos = q + 1;
-        break;
-    case '{':
-    case '[':
-        if (s->depth >= s->max_depth)
-            return 0;
-        push(s, c == '{');
-        s->pos++;
-        s->state = c == '{' ? ST_KEY_OR_END : ST_VALUE_OR_END;
-        return 1;
-    case 't':
-    case 'n':
-    case 'f':
-        n = c == 'f' ? 5 : 4;
-        if ((size_t)(end - (b + s->pos)) < n || memcmp(b + s->pos,
-                                                       c == 't'   ? "true"
-                                                       : c == 'n' ? "null"
-                                                                  : "false",
-                                                       n) != 0)
-            return 0;
-        s->pos += n;
-        break;
-    default:
-        if ((n = plain_number(b + s->pos, end)) == 0)
-            return 0;
-        s->pos += n;
-        break;
-    }
-    after_value(s);
-    return 1;
-}
-
-int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
-{
-    unsigned target;
-    tfa_token t;
-    int rc;
-
-    if (tok->type != TFA_TOK_OBJ && tok->type != TFA_TOK_ARR)
-        return 0;
-    target = s->depth - 1;
-    while (s->depth > target) {
-        if (s->pos < s->len) {
-            char c = s->buf[s->pos];
-            if (c == ' ' || c == '\t' || c == '\r') {
-                s->pos++;
-                continue;
-            }
-            if (c == '\n') {
-                s->pos++;
-                s->line++;
-                s->line_start = s->base + s->pos;
-                continue;
-            }
-            if (skip_fast(s))
-                continue;
-        }
-        if ((rc = tfa_scan_next(s, &t, err)) != 0)
-            return rc;
-    }
-    return 0;
-}
-
-int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
-{
-    const char *p = tok->ptr, *e = tok->ptr + tok->len;
-    char u8[4];
-
-    if (tok->truncated)
-        return TFA_ELIMIT; /* callers check `truncated` before asking for text */
-    if (!tok->escaped)
-        return tfa_buf_put(out, p, tok->len);
-    while (p < e) {
-        const char *bs = memchr(p, '\\', (size_t)(e - p));
-        if (!bs)
-            return tfa_buf_put(out, p, (size_t)(e - p));
-        tfa_buf_put(out, p, (size_t)(bs - p));
-        p = bs + 1; /* the scanner validated every escape */
-        switch (*p) {
-        case 'b':
-            tfa_buf_putc(out, '\b');
-            break;
-        case 'f':
-            tfa_buf_putc(out, '\f');
-            break;
-        case 'n':
-            tfa_buf_putc(out, '\n');
-            break;
-        case 'r':
-            tfa_buf_putc(out, '\r');
-            break;
-        case 't':
-            tfa_buf_putc(out, '\t');
-            break;
-        case 'u': {
-            unsigned long cp = (unsigned long)hex4(p + 1);
-            size_t n;
-            p += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned long)hex4(p + 3) - 0xDC00);
-                p += 6;
-            }
-            if (cp < 0x80) {
-                u8[0] = (char)cp, n = 1;
-            } else if (cp < 0x800) {
-                u8[0] = (char)(0xC0 | (cp >> 6)), u8[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-            } else if (cp < 0x10000) {
-                u8[0] = (char)(0xE0 | (cp >> 12)), u8[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                u8[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-            } else {
-                u8[0] = (char)(0xF0 | (cp >> 18)), u8[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-                u8[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u8[3] = (char)(0x80 | (cp & 0x3F));
-                n = 4;
-            }
-            tfa_buf_put(out, u8, n);
-            break;
-        }
-        default:
-            tfa_buf_putc(out, *p);
-            break; /* " \ / */
-        }
-        p++;
-    }
-    return tfa_buf_status(out);
 }
 
 int tfa_utf8_seq(const unsigned char *p, size_t n)

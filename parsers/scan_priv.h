@@ -1,0 +1,121 @@
+/*
+ * scan_priv.h - the scanner's state and its small hot helpers, shared by
+ * scan.c (the tokenizer) and scan_skip.c (the fast skip path and escape
+ * decoding). Internal to parsers/; static inline so both keep them inlined.
+ */
+#ifndef TFA_SCAN_PRIV_H
+#define TFA_SCAN_PRIV_H
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "scan.h"
+#include "util/limits.h"
+
+enum state {
+    ST_TOP,          /* between top-level values */
+    ST_VALUE,        /* after ':' or ',' in an array */
+    ST_VALUE_OR_END, /* after '[' */
+    ST_KEY,          /* after ',' in an object */
+    ST_KEY_OR_END,   /* after '{' */
+    ST_COLON,        /* after a key whose ':' was not yet in the window */
+    ST_COMMA_OR_END  /* after a value inside a container */
+};
+
+struct tfa_scan {
+    tfa_stream *in;
+    char *buf;
+    size_t cap, pos, len;
+    uint64_t base;       /* decoded offset of buf[0] */
+    unsigned long line;  /* current line, 1-based */
+    uint64_t line_start; /* decoded offset of the current line's first byte */
+    int eof;
+    int ci_noise;
+    int lines;                    /* JSON Lines: a top-level value per line */
+    unsigned long value_end_line; /* line where the last top-level value ended */
+    int truncated;                /* the input ended inside a value */
+    enum state state;
+    unsigned depth, max_depth;
+    unsigned long documents; /* top-level values completed */
+    tfa_buf key;             /* the last key's text: stable until the next key */
+    unsigned char stack[TFA_LIMIT_JSON_DEPTH / 8 + 1]; /* bit set = object */
+};
+
+/* First index >= i whose byte needs attention in a string: '"', '\\', a
+ * control byte or a non-ASCII byte. Returns n when there is none. */
+static inline size_t tfa_scan__find_special(const char *buf, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+        /* signed compare: bytes >= 0x80 are negative, so < 0x20 catches both */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                 _mm_cmplt_epi8(v, space));
+        int mask = _mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+        i += 16;
+    }
+#endif
+    while (i < n) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            return i;
+        i++;
+    }
+    return n;
+}
+
+static inline int tfa_scan__hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static inline long tfa_scan__hex4(const char *p)
+{
+    long v = 0;
+    int i, d;
+    for (i = 0; i < 4; i++) {
+        if ((d = tfa_scan__hexval(p[i])) < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+static inline void tfa_scan__push(tfa_scan *s, int is_object)
+{
+    if (is_object)
+        s->stack[s->depth / 8] |= (unsigned char)(1u << (s->depth % 8));
+    else
+        s->stack[s->depth / 8] &= (unsigned char)~(1u << (s->depth % 8));
+    s->depth++;
+}
+
+static inline int tfa_scan__in_object(const tfa_scan *s)
+{
+    unsigned d = s->depth - 1;
+    return (s->stack[d / 8] >> (d % 8)) & 1;
+}
+
+static inline void tfa_scan__after_value(tfa_scan *s)
+{
+    if (s->depth == 0) {
+        s->state = ST_TOP;
+        s->documents++;
+        s->value_end_line = s->line;
+    } else {
+        s->state = ST_COMMA_OR_END;
+    }
+}
+
+#endif
