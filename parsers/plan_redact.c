@@ -76,6 +76,52 @@ static int named(redactor *r, const tfa_token *t, elem_fn fn)
     }
 }
 
+/* One key of a fixed-shape object and how its value is read. */
+typedef enum rd_shape { RD_COPY = 0, RD_ONE, RD_ARRAY, RD_NAMED } rd_shape;
+typedef struct rd_field {
+    const char *key;
+    rd_shape shape; /* RD_COPY: unchanged; else `fn` on the value, each element or each entry */
+    elem_fn fn;
+} rd_field;
+
+/* An object whose keys are all in `fields` (NULL-key terminated); any other
+ * key's value is replaced (fail closed), as is anything but an object. */
+static int object_of(redactor *r, const tfa_token *t, const rd_field *fields)
+{
+    const rd_field *f;
+    tfa_token k, v;
+    int rc;
+
+    if (t->type != TFA_TOK_OBJ)
+        return tfa_rd__unknown(r, t);
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
+            return rc;
+        if (k.type == TFA_TOK_OBJ_END)
+            return 0;
+        if ((rc = value_of(r, &v)) != 0)
+            return rc;
+        for (f = fields; f->key && !tfa_token_is(&k, f->key); f++)
+            ;
+        switch (f->key ? f->shape : RD_ONE) {
+        case RD_COPY:
+            rc = copy(r, &v);
+            break;
+        case RD_ARRAY:
+            rc = array_of(r, &v, f->fn);
+            break;
+        case RD_NAMED:
+            rc = named(r, &v, f->fn);
+            break;
+        default:
+            rc = f->key ? f->fn(r, &v) : tfa_rd__unknown(r, &v);
+            break;
+        }
+        if (rc)
+            return rc;
+    }
+}
+
 /* ---- changes ---------------------------------------------------------------- */
 
 /* A change object (resource change or output change): a two-sided site. */
@@ -120,60 +166,29 @@ static int change(redactor *r, const tfa_token *t)
 /* A resource change (resource_changes, resource_drift, deferred). */
 static int resource_change(redactor *r, const tfa_token *t)
 {
-    static const char *const copied[] = {"address",
-                                         "previous_address",
-                                         "module_address",
-                                         "mode",
-                                         "type",
-                                         "name",
-                                         "index",
-                                         "provider_name",
-                                         "deposed",
-                                         "action_reason",
-                                         "previous_run_address",
-                                         NULL};
-    tfa_token k, v;
-    int rc;
-
-    if (t->type != TFA_TOK_OBJ)
-        return tfa_rd__unknown(r, t);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-            return rc;
-        if (k.type == TFA_TOK_OBJ_END)
-            return 0;
-        if ((rc = value_of(r, &v)) != 0)
-            return rc;
-        if (tfa_token_is(&k, "change"))
-            rc = change(r, &v);
-        else
-            rc = is_any(&k, copied) ? copy(r, &v) : tfa_rd__unknown(r, &v);
-        if (rc)
-            return rc;
-    }
+    static const rd_field fields[] = {{"change", RD_ONE, change},
+                                      {"address", RD_COPY, NULL},
+                                      {"previous_address", RD_COPY, NULL},
+                                      {"module_address", RD_COPY, NULL},
+                                      {"mode", RD_COPY, NULL},
+                                      {"type", RD_COPY, NULL},
+                                      {"name", RD_COPY, NULL},
+                                      {"index", RD_COPY, NULL},
+                                      {"provider_name", RD_COPY, NULL},
+                                      {"deposed", RD_COPY, NULL},
+                                      {"action_reason", RD_COPY, NULL},
+                                      {"previous_run_address", RD_COPY, NULL},
+                                      {NULL, RD_COPY, NULL}};
+    return object_of(r, t, fields);
 }
 
 /* deferred_changes[]: {"reason": ..., "resource_change": {...}}. */
 static int deferred(redactor *r, const tfa_token *t)
 {
-    tfa_token k, v;
-    int rc;
-    if (t->type != TFA_TOK_OBJ)
-        return tfa_rd__unknown(r, t);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-            return rc;
-        if (k.type == TFA_TOK_OBJ_END)
-            return 0;
-        if ((rc = value_of(r, &v)) != 0)
-            return rc;
-        if (tfa_token_is(&k, "resource_change"))
-            rc = resource_change(r, &v);
-        else
-            rc = tfa_token_is(&k, "reason") ? copy(r, &v) : tfa_rd__unknown(r, &v);
-        if (rc)
-            return rc;
-    }
+    static const rd_field fields[] = {{"resource_change", RD_ONE, resource_change},
+                                      {"reason", RD_COPY, NULL},
+                                      {NULL, RD_COPY, NULL}};
+    return object_of(r, t, fields);
 }
 
 /* ---- values representation (planned_values, prior_state, state) ------------- */
@@ -222,26 +237,11 @@ static int resource(redactor *r, const tfa_token *t)
 
 static int module(redactor *r, const tfa_token *t)
 {
-    tfa_token k, v;
-    int rc;
-    if (t->type != TFA_TOK_OBJ)
-        return tfa_rd__unknown(r, t);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-            return rc;
-        if (k.type == TFA_TOK_OBJ_END)
-            return 0;
-        if ((rc = value_of(r, &v)) != 0)
-            return rc;
-        if (tfa_token_is(&k, "resources"))
-            rc = array_of(r, &v, resource);
-        else if (tfa_token_is(&k, "child_modules"))
-            rc = array_of(r, &v, module);
-        else
-            rc = tfa_token_is(&k, "address") ? copy(r, &v) : tfa_rd__unknown(r, &v);
-        if (rc)
-            return rc;
-    }
+    static const rd_field fields[] = {{"resources", RD_ARRAY, resource},
+                                      {"child_modules", RD_ARRAY, module},
+                                      {"address", RD_COPY, NULL},
+                                      {NULL, RD_COPY, NULL}};
+    return object_of(r, t, fields);
 }
 
 /* An output: {"sensitive": bool, "type": ..., "value": ...}; a missing
@@ -277,51 +277,19 @@ static int output(redactor *r, const tfa_token *t)
 
 static int values_repr(redactor *r, const tfa_token *t)
 {
-    tfa_token k, v;
-    int rc;
-    if (t->type != TFA_TOK_OBJ)
-        return tfa_rd__unknown(r, t);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-            return rc;
-        if (k.type == TFA_TOK_OBJ_END)
-            return 0;
-        if ((rc = value_of(r, &v)) != 0)
-            return rc;
-        if (tfa_token_is(&k, "outputs"))
-            rc = named(r, &v, output);
-        else if (tfa_token_is(&k, "root_module"))
-            rc = module(r, &v);
-        else
-            rc = tfa_rd__unknown(r, &v);
-        if (rc)
-            return rc;
-    }
+    static const rd_field fields[] = {
+        {"outputs", RD_NAMED, output}, {"root_module", RD_ONE, module}, {NULL, RD_COPY, NULL}};
+    return object_of(r, t, fields);
 }
 
 /* prior_state: {"format_version", "terraform_version", "values"}. */
 static int state_repr(redactor *r, const tfa_token *t)
 {
-    tfa_token k, v;
-    int rc;
-    if (t->type != TFA_TOK_OBJ)
-        return tfa_rd__unknown(r, t);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-            return rc;
-        if (k.type == TFA_TOK_OBJ_END)
-            return 0;
-        if ((rc = value_of(r, &v)) != 0)
-            return rc;
-        if (tfa_token_is(&k, "values"))
-            rc = values_repr(r, &v);
-        else if (tfa_token_is(&k, "format_version") || tfa_token_is(&k, "terraform_version"))
-            rc = copy(r, &v);
-        else
-            rc = tfa_rd__unknown(r, &v);
-        if (rc)
-            return rc;
-    }
+    static const rd_field fields[] = {{"values", RD_ONE, values_repr},
+                                      {"format_version", RD_COPY, NULL},
+                                      {"terraform_version", RD_COPY, NULL},
+                                      {NULL, RD_COPY, NULL}};
+    return object_of(r, t, fields);
 }
 
 /* ---- configuration ---------------------------------------------------------- */
