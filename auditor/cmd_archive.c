@@ -169,5 +169,5 @@ int tfa_cmd_archive(int argc, char **argv)
 done:
     tfa_s3_archive_result_release(&res);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

@@ -185,7 +185,7 @@ static int run_verify(int argc, char **argv)
 done:
     tfa_bundle_verification_release(&v);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }
 
 int tfa_cmd_bundle(int argc, char **argv)
@@ -194,7 +194,7 @@ int tfa_cmd_bundle(int argc, char **argv)
         return tfa_msg_usage("bundle", "bundle needs a subcommand (verify)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_bundle_spec, stdout);
-        return TFA_EXIT_GO;
+        return TFA_EXIT_HELP;
     }
     if (strcmp(argv[1], "verify") != 0)
         return tfa_msg_usage("bundle", "'%s' is not a bundle subcommand", argv[1]);

@@ -130,5 +130,5 @@ done:
     tfa_run_free(a);
     tfa_run_free(b);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

@@ -204,5 +204,5 @@ int tfa_cmd_fetch(int argc, char **argv)
 done:
     tfa_tfc_fetch_free(f);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

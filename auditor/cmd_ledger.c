@@ -404,7 +404,7 @@ int tfa_cmd_ledger(int argc, char **argv)
         return tfa_msg_usage("ledger", "ledger needs a subcommand (list, show, verify, export)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_ledger_spec, stdout);
-        return TFA_EXIT_GO;
+        return TFA_EXIT_HELP;
     }
     for (i = 0; i < TFA_ARRAY_SIZE(subs); i++)
         if (strcmp(subs[i].spec->name + strlen("ledger "), argv[1]) == 0)
@@ -418,5 +418,5 @@ int tfa_cmd_ledger(int argc, char **argv)
         rc = sub->run(l, &o, &args);
     tfa_ledger_free(l);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

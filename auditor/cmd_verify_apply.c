@@ -158,5 +158,5 @@ done:
     tfa_strlist_release(&o.plans);
     tfa_strlist_release(&o.applies);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

@@ -134,7 +134,9 @@ static void waivers(tfa_buf *out, const tfa_verdict *v)
         tfa_md_code(out, w->item);
         tfa_buf_puts(out, " | ");
         tfa_md_text(out, w->owner);
-        tfa_buf_printf(out, " | %s | %s | ", w->expires, tfa_waiver_use_name(v->waivers[i].use));
+        tfa_buf_puts(out, " | ");
+        tfa_md_text(out, w->expires);
+        tfa_buf_printf(out, " | %s | ", tfa_waiver_use_name(v->waivers[i].use));
         tfa_md_text(out, w->reason);
         tfa_buf_puts(out, " |\n");
     }
