@@ -96,7 +96,7 @@ static int add_regression(const tfa_audit_regression *g, void *payload)
 {
     tfa_buf b;
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    tfa_audit_regression_text(g, &b);
+    tfa_audit_regression_text(g, &tfa_audit_style_text, &b);
     json_array_append_new(payload, json_string(b.ptr));
     tfa_buf_release(&b);
     return 0;
