@@ -13,6 +13,7 @@
 #include "date.h"
 #include "exit.h"
 #include "msg.h"
+#include "render.h"
 #include "s3_archive.h"
 
 typedef struct archive_opts {
@@ -106,15 +107,15 @@ static int print_json(const tfa_s3_archive_result *r, int raw)
 
 static void print_text(const tfa_s3_archive_result *r, int raw)
 {
-    printf("archived %zu input%s (%s) to %s\n", r->included, r->included == 1 ? "" : "s",
+    tfa_render_printf(stdout, "archived %zu input%s (%s) to %s\n", r->included, r->included == 1 ? "" : "s",
            raw ? "raw, not redacted" : "redacted", r->object);
-    printf("url: %s\n", r->url);
-    printf("sha256: %s\n", r->sha256);
+    tfa_render_printf(stdout, "url: %s\n", r->url);
+    tfa_render_printf(stdout, "sha256: %s\n", r->sha256);
     if (r->parts)
-        printf("bytes: %llu (multipart upload, %u parts)\n", (unsigned long long)r->bytes,
+        tfa_render_printf(stdout, "bytes: %llu (multipart upload, %u parts)\n", (unsigned long long)r->bytes,
                r->parts);
     else
-        printf("bytes: %llu\n", (unsigned long long)r->bytes);
+        tfa_render_printf(stdout, "bytes: %llu\n", (unsigned long long)r->bytes);
 }
 
 int tfa_cmd_archive(int argc, char **argv)

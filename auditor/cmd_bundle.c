@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "exit.h"
 #include "msg.h"
+#include "render.h"
 #include "remote/s3.h"
 #include "util/alloc.h"
 
@@ -64,14 +65,14 @@ static void print_text(const tfa_bundle_verification *v, const char *sha)
 {
     const json_t *ledger = json_object_get(v->manifest, "ledger");
     if (sha[0])
-        printf("sha256: %s\n", sha);
+        tfa_render_printf(stdout, "sha256: %s\n", sha);
     if (!v->valid) {
-        printf("bundle: %s\n", v->detail);
+        tfa_render_printf(stdout, "bundle: %s\n", v->detail);
         return;
     }
-    printf("bundle: %zu file%s, all hashes match", v->files, v->files == 1 ? "" : "s");
+    tfa_render_printf(stdout, "bundle: %zu file%s, all hashes match", v->files, v->files == 1 ? "" : "s");
     if (ledger)
-        printf(", ledger record %" JSON_INTEGER_FORMAT " sha256:%s",
+        tfa_render_printf(stdout, ", ledger record %" JSON_INTEGER_FORMAT " sha256:%s",
                json_integer_value(json_object_get(ledger, "id")),
                json_string_value(json_object_get(ledger, "hash")));
     fputc('\n', stdout);

@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "ledger_export.h"
 #include "msg.h"
+#include "render.h"
 #include "record_render.h"
 #include "utc.h"
 #include "util/buf.h"
@@ -215,11 +216,11 @@ static void list_text(const json_t *rows)
         fputs("no matching records\n", stdout);
         return;
     }
-    printf("%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE", w[1], "VERDICT",
+    tfa_render_printf(stdout, "%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE", w[1], "VERDICT",
            w[2], "OPERATOR", "HASH");
     json_array_foreach(rows, i, r)
     {
-        printf("%-4" JSON_INTEGER_FORMAT " %-20s  %-*s  %-*s  %-*s  %.12s\n",
+        tfa_render_printf(stdout, "%-4" JSON_INTEGER_FORMAT " %-20s  %-*s  %-*s  %-*s  %.12s\n",
                json_integer_value(json_object_get(r, "id")), member(r, "time"), w[0],
                member(r, "workspace"), w[1], member(r, "verdict"), w[2], member(r, "operator"),
                member(r, "hash"));
@@ -303,13 +304,13 @@ static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
                                  intact ? json_null() : json_string(v.detail))) != 0)
             return TFA_EXIT_USAGE;
     } else if (intact) {
-        printf("ledger: %lld record%s, chain valid", (long long)v.records,
+        tfa_render_printf(stdout, "ledger: %lld record%s, chain valid", (long long)v.records,
                v.records == 1 ? "" : "s");
         if (v.head_id)
-            printf(", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
+            tfa_render_printf(stdout, ", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
         fputc('\n', stdout);
     } else {
-        printf("ledger: chain broken: %s\n", v.detail);
+        tfa_render_printf(stdout, "ledger: chain broken: %s\n", v.detail);
     }
     if (fflush(stdout) != 0)
         return tfa_msg_error("cannot write the output");
@@ -339,7 +340,7 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     for (i = 0; i < res.n_omitted; i++)
         tfa_msg_warn("input '%s' (%s) left out of the bundle: %s", res.omitted[i].path,
                      res.omitted[i].kind, res.omitted[i].reason);
-    printf("bundle: record %lld, %zu files\n", (long long)id, res.files);
+    tfa_render_printf(stdout, "bundle: record %lld, %zu files\n", (long long)id, res.files);
     tfa_ledger_export_result_release(&res);
     return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
 }
@@ -373,7 +374,7 @@ static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     json_decref(j);
     if (rc)
         return tfa_msg_from_error(&err);
-    printf("record %lld sha256:%s\n", (long long)rec->id, rec->hash);
+    tfa_render_printf(stdout, "record %lld sha256:%s\n", (long long)rec->id, rec->hash);
     tfa_ledger_record_free(rec);
     return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
 }

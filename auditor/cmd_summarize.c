@@ -10,6 +10,7 @@
 #include "exit.h"
 #include "facts.h"
 #include "msg.h"
+#include "render.h"
 #include "util/alloc.h"
 
 typedef struct summarize_opts {
@@ -52,10 +53,10 @@ static void plan_line(FILE *out, const tfa_counts *c, int no_changes)
     }
     fputs("  Plan: ", out);
     if (c->import)
-        fprintf(out, "%ld to import, ", c->import);
-    fprintf(out, "%ld to add, %ld to change, %ld to destroy", c->add, c->change, c->destroy);
+        tfa_render_printf(out, "%ld to import, ", c->import);
+    tfa_render_printf(out, "%ld to add, %ld to change, %ld to destroy", c->add, c->change, c->destroy);
     if (c->forget)
-        fprintf(out, ", %ld to forget", c->forget);
+        tfa_render_printf(out, ", %ld to forget", c->forget);
     fputs(".\n", out);
 }
 
@@ -65,13 +66,13 @@ static void summary_line(FILE *out, const char *op, const tfa_counts *c, int no_
     if (op && strcmp(op, "apply") == 0) {
         fputs("  Apply complete! Resources: ", out);
         if (c->import)
-            fprintf(out, "%ld imported, ", c->import);
-        fprintf(out, "%ld added, %ld changed, %ld destroyed", c->add, c->change, c->destroy);
+            tfa_render_printf(out, "%ld imported, ", c->import);
+        tfa_render_printf(out, "%ld added, %ld changed, %ld destroyed", c->add, c->change, c->destroy);
         if (c->forget)
-            fprintf(out, ", %ld forgotten", c->forget);
+            tfa_render_printf(out, ", %ld forgotten", c->forget);
         fputs(".\n", out);
     } else if (op && strcmp(op, "destroy") == 0) {
-        fprintf(out, "  Destroy complete! Resources: %ld destroyed.\n", c->destroy);
+        tfa_render_printf(out, "  Destroy complete! Resources: %ld destroyed.\n", c->destroy);
     } else {
         plan_line(out, c, no_changes);
     }
@@ -82,7 +83,7 @@ static void drift_line(FILE *out, long drift)
     if (drift == 0)
         fputs("  Drift: none detected.\n", out);
     else
-        fprintf(out, "  Drift: %ld resource%s changed outside of Terraform.\n", drift,
+        tfa_render_printf(out, "  Drift: %ld resource%s changed outside of Terraform.\n", drift,
                 drift == 1 ? "" : "s");
 }
 
@@ -92,13 +93,13 @@ static void text_input(FILE *out, const tfa_input *in)
     char hex[TFA_SHA256_HEX];
 
     tfa_sha256_hex(in->sha256, hex);
-    fprintf(out, "%s: %s", in->path, tfa_kind_name(in->kind));
+    tfa_render_printf(out, "%s: %s", in->path, tfa_kind_name(in->kind));
     if (in->format_version)
-        fprintf(out, ", format %s", in->format_version);
+        tfa_render_printf(out, ", format %s", in->format_version);
     if (in->kind == TFA_KIND_PLAN && in->plan.plan_format_version)
-        fprintf(out, ", plan format %s", in->plan.plan_format_version);
+        tfa_render_printf(out, ", plan format %s", in->plan.plan_format_version);
     if (in->tool_version)
-        fprintf(out, ", %s %s",
+        tfa_render_printf(out, ", %s %s",
                 in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
                 in->tool_version);
     fputc('\n', out);
@@ -112,21 +113,21 @@ static void text_input(FILE *out, const tfa_input *in)
         break;
     case TFA_KIND_UI_LOG:
     case TFA_KIND_TEXT_LOG:
-        fprintf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
+        tfa_render_printf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
         if (in->log.has_counts)
             summary_line(out, in->log.operation, &in->log.counts, in->log.no_changes);
         drift_line(out, in->log.drift);
-        fprintf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
+        tfa_render_printf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
                 in->log.applied, in->log.apply_errors);
         break;
     case TFA_KIND_STATE:
-        fprintf(out, "  Resources: %ld managed, %ld data sources\n", in->state.resources,
+        tfa_render_printf(out, "  Resources: %ld managed, %ld data sources\n", in->state.resources,
                 in->state.data_sources);
         break;
     default:
         break;
     }
-    fprintf(out, "  %llu bytes, sha256 %s\n", (unsigned long long)in->bytes, hex);
+    tfa_render_printf(out, "  %llu bytes, sha256 %s\n", (unsigned long long)in->bytes, hex);
 }
 
 static int print_json(const tfa_run *run)

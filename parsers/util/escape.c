@@ -147,23 +147,28 @@ int tfa_esc_md_text(tfa_buf *out, const char *s)
             tfa_buf_puts(out, "&gt;");
         else if (*p == '&')
             tfa_buf_puts(out, "&amp;");
-        else if (strchr("\\`*_[]|#~!", *p))
-            tfa_buf_printf(out, "\\%c", *p);
+        else if (strchr("\\`*_[]|#~!", *p) || (*p == '(' && p > t.ptr && p[-1] == ']'))
+            tfa_buf_printf(out, "\\%c", *p); /* "](" escaped too: not even a naive link */
         else
             tfa_buf_putc(out, *p);
     }
     return scratch_done(out, &t);
 }
 
-/* Inside a code span nothing is read but the closing fence (and, in a GFM
- * table, `|`): a fence longer than any backtick run, padded when the text
- * starts or ends with a backtick. */
+/* Inside a code span CommonMark reads nothing but the closing fence (and, in
+ * a GFM table, `|`): a fence longer than any backtick run, padded when the
+ * text starts or ends with a backtick. Text that a sloppy renderer (a chat
+ * tool, a mail client) could still take for HTML, an entity or a link even
+ * inside backticks (`<`, `>`, `&`, `](`) is written as escaped text
+ * instead: it loses the monospace, never its meaning. */
 int tfa_esc_md_code(tfa_buf *out, const char *s)
 {
     size_t run = 0, longest = 0, i;
     tfa_buf t;
     int pad;
 
+    if (s && (strpbrk(s, "<>&") || strstr(s, "](")))
+        return tfa_esc_md_text(out, s);
     tfa_buf_init(&t, TFA_BUF_NO_MAX);
     if (s)
         visible(&t, s, strlen(s), 0);

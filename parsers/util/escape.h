@@ -14,10 +14,11 @@
  *            including valid UTF-8, as it is. Backslashes stay as they are:
  *            the output is for reading, not for parsing back.
  *  markdown  text escaping first, then what Markdown or HTML would read:
- *            `< > &` as entities, `\ ` * _ [ ] | # ~ !` backslash-escaped,
+ *            `< > &` as entities, `\ ` * _ [ ] | # ~ !` and the '(' of "](" backslash-escaped,
  *            so input cannot open a tag, a link, emphasis, a table cell or a
  *            new line (hence no heading or list item either). Code spans get
- *            a fence longer than any backtick run inside.
+ *            a fence longer than any backtick run inside, and are not used
+ *            for text a sloppy renderer could read as HTML or a link.
  *  xml/html  text escaping first (XML 1.0 forbids most control characters
  *            even as references), then `& < > " '` as entities. Only an
  *            element body written by the tool keeps its raw line breaks.
@@ -50,7 +51,8 @@ int tfa_esc_textf(tfa_buf *out, const char *fmt, ...) __attribute__((format(prin
 
 /* Markdown inline text (table cells, list items, paragraphs). */
 int tfa_esc_md_text(tfa_buf *out, const char *s);
-/* A Markdown code span; `|` escaped so it can sit in a table cell. */
+/* A Markdown code span; `|` escaped so it can sit in a table cell. Text
+ * holding `<`, `>`, `&` or `](` is written as tfa_esc_md_text instead. */
 int tfa_esc_md_code(tfa_buf *out, const char *s);
 
 /* XML or HTML text or attribute value: quotes escaped, line breaks and
