@@ -107,15 +107,16 @@ static int print_json(const tfa_s3_archive_result *r, int raw)
 
 static void print_text(const tfa_s3_archive_result *r, int raw)
 {
-    tfa_render_printf(stdout, "archived %zu input%s (%s) to %s\n", r->included, r->included == 1 ? "" : "s",
-           raw ? "raw, not redacted" : "redacted", r->object);
+    tfa_render_printf(stdout, "archived %zu input%s (%s) to %s\n", r->included,
+                      r->included == 1 ? "" : "s", raw ? "raw, not redacted" : "redacted",
+                      r->object);
     tfa_render_printf(stdout, "url: %s\n", r->url);
     tfa_render_printf(stdout, "sha256: %s\n", r->sha256);
     if (r->parts)
-        tfa_render_printf(stdout, "bytes: %llu (multipart upload, %u parts)\n", (unsigned long long)r->bytes,
+        printf("bytes: %llu (multipart upload, %u parts)\n", (unsigned long long)r->bytes,
                r->parts);
     else
-        tfa_render_printf(stdout, "bytes: %llu\n", (unsigned long long)r->bytes);
+        printf("bytes: %llu\n", (unsigned long long)r->bytes);
 }
 
 int tfa_cmd_archive(int argc, char **argv)

@@ -70,11 +70,12 @@ static void print_text(const tfa_bundle_verification *v, const char *sha)
         tfa_render_printf(stdout, "bundle: %s\n", v->detail);
         return;
     }
-    tfa_render_printf(stdout, "bundle: %zu file%s, all hashes match", v->files, v->files == 1 ? "" : "s");
+    tfa_render_printf(stdout, "bundle: %zu file%s, all hashes match", v->files,
+                      v->files == 1 ? "" : "s");
     if (ledger)
         tfa_render_printf(stdout, ", ledger record %" JSON_INTEGER_FORMAT " sha256:%s",
-               json_integer_value(json_object_get(ledger, "id")),
-               json_string_value(json_object_get(ledger, "hash")));
+                          json_integer_value(json_object_get(ledger, "id")),
+                          json_string_value(json_object_get(ledger, "hash")));
     fputc('\n', stdout);
 }
 

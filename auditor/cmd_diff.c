@@ -51,7 +51,7 @@ static void describe(FILE *out, const tfa_plandiff_item *it)
         break;
     case TFA_PLANDIFF_ACTION:
         tfa_render_printf(out, ": %s, now %s\n", tfa_action_name(it->a->action),
-                tfa_action_name(it->b->action));
+                          tfa_action_name(it->b->action));
         break;
     case TFA_PLANDIFF_PATHS:
         fputs(": was ", out);
@@ -115,11 +115,13 @@ int tfa_cmd_diff(int argc, char **argv)
     if (strcmp(o.format, "json") == 0) {
         rc = tfa_render_json(to_json(d, pa, pb));
     } else if (d->n_items == 0) {
-        tfa_render_printf(stdout, "Same changes (%s).\n", strcmp(pa, pb) == 0 ? "same pin"
-                                                           : "versions or "
-                                                             "variables differ");
+        tfa_render_printf(stdout, "Same changes (%s).\n",
+                          strcmp(pa, pb) == 0 ? "same pin"
+                                              : "versions or "
+                                                "variables differ");
     } else {
-        tfa_render_printf(stdout, "The plans differ in %zu resource%s:\n", d->n_items, d->n_items == 1 ? "" : "s");
+        tfa_render_printf(stdout, "The plans differ in %zu resource%s:\n", d->n_items,
+                          d->n_items == 1 ? "" : "s");
         for (i = 0; i < d->n_items; i++)
             describe(stdout, &d->items[i]);
     }

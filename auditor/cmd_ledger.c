@@ -216,14 +216,14 @@ static void list_text(const json_t *rows)
         fputs("no matching records\n", stdout);
         return;
     }
-    tfa_render_printf(stdout, "%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE", w[1], "VERDICT",
-           w[2], "OPERATOR", "HASH");
+    tfa_render_printf(stdout, "%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE",
+                      w[1], "VERDICT", w[2], "OPERATOR", "HASH");
     json_array_foreach(rows, i, r)
     {
         tfa_render_printf(stdout, "%-4" JSON_INTEGER_FORMAT " %-20s  %-*s  %-*s  %-*s  %.12s\n",
-               json_integer_value(json_object_get(r, "id")), member(r, "time"), w[0],
-               member(r, "workspace"), w[1], member(r, "verdict"), w[2], member(r, "operator"),
-               member(r, "hash"));
+                          json_integer_value(json_object_get(r, "id")), member(r, "time"), w[0],
+                          member(r, "workspace"), w[1], member(r, "verdict"), w[2],
+                          member(r, "operator"), member(r, "hash"));
     }
 }
 
@@ -305,7 +305,7 @@ static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
             return TFA_EXIT_USAGE;
     } else if (intact) {
         tfa_render_printf(stdout, "ledger: %lld record%s, chain valid", (long long)v.records,
-               v.records == 1 ? "" : "s");
+                          v.records == 1 ? "" : "s");
         if (v.head_id)
             tfa_render_printf(stdout, ", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
         fputc('\n', stdout);
@@ -340,7 +340,7 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     for (i = 0; i < res.n_omitted; i++)
         tfa_msg_warn("input '%s' (%s) left out of the bundle: %s", res.omitted[i].path,
                      res.omitted[i].kind, res.omitted[i].reason);
-    tfa_render_printf(stdout, "bundle: record %lld, %zu files\n", (long long)id, res.files);
+    printf("bundle: record %lld, %zu files\n", (long long)id, res.files);
     tfa_ledger_export_result_release(&res);
     return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
 }

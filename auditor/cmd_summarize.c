@@ -53,10 +53,10 @@ static void plan_line(FILE *out, const tfa_counts *c, int no_changes)
     }
     fputs("  Plan: ", out);
     if (c->import)
-        tfa_render_printf(out, "%ld to import, ", c->import);
-    tfa_render_printf(out, "%ld to add, %ld to change, %ld to destroy", c->add, c->change, c->destroy);
+        fprintf(out, "%ld to import, ", c->import);
+    fprintf(out, "%ld to add, %ld to change, %ld to destroy", c->add, c->change, c->destroy);
     if (c->forget)
-        tfa_render_printf(out, ", %ld to forget", c->forget);
+        fprintf(out, ", %ld to forget", c->forget);
     fputs(".\n", out);
 }
 
@@ -66,13 +66,13 @@ static void summary_line(FILE *out, const char *op, const tfa_counts *c, int no_
     if (op && strcmp(op, "apply") == 0) {
         fputs("  Apply complete! Resources: ", out);
         if (c->import)
-            tfa_render_printf(out, "%ld imported, ", c->import);
-        tfa_render_printf(out, "%ld added, %ld changed, %ld destroyed", c->add, c->change, c->destroy);
+            fprintf(out, "%ld imported, ", c->import);
+        fprintf(out, "%ld added, %ld changed, %ld destroyed", c->add, c->change, c->destroy);
         if (c->forget)
-            tfa_render_printf(out, ", %ld forgotten", c->forget);
+            fprintf(out, ", %ld forgotten", c->forget);
         fputs(".\n", out);
     } else if (op && strcmp(op, "destroy") == 0) {
-        tfa_render_printf(out, "  Destroy complete! Resources: %ld destroyed.\n", c->destroy);
+        fprintf(out, "  Destroy complete! Resources: %ld destroyed.\n", c->destroy);
     } else {
         plan_line(out, c, no_changes);
     }
@@ -84,7 +84,7 @@ static void drift_line(FILE *out, long drift)
         fputs("  Drift: none detected.\n", out);
     else
         tfa_render_printf(out, "  Drift: %ld resource%s changed outside of Terraform.\n", drift,
-                drift == 1 ? "" : "s");
+                          drift == 1 ? "" : "s");
 }
 
 static void text_input(FILE *out, const tfa_input *in)
@@ -100,8 +100,8 @@ static void text_input(FILE *out, const tfa_input *in)
         tfa_render_printf(out, ", plan format %s", in->plan.plan_format_version);
     if (in->tool_version)
         tfa_render_printf(out, ", %s %s",
-                in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
-                in->tool_version);
+                          in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
+                          in->tool_version);
     fputc('\n', out);
     switch (in->kind) {
     case TFA_KIND_PLAN:
@@ -113,15 +113,16 @@ static void text_input(FILE *out, const tfa_input *in)
         break;
     case TFA_KIND_UI_LOG:
     case TFA_KIND_TEXT_LOG:
-        tfa_render_printf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
+        tfa_render_printf(out, "  Operation: %s\n",
+                          in->log.operation ? in->log.operation : "unknown");
         if (in->log.has_counts)
             summary_line(out, in->log.operation, &in->log.counts, in->log.no_changes);
         drift_line(out, in->log.drift);
-        tfa_render_printf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
+        fprintf(out, "  Errors: %ld, applied: %ld, apply errors: %ld\n", in->log.errors,
                 in->log.applied, in->log.apply_errors);
         break;
     case TFA_KIND_STATE:
-        tfa_render_printf(out, "  Resources: %ld managed, %ld data sources\n", in->state.resources,
+        fprintf(out, "  Resources: %ld managed, %ld data sources\n", in->state.resources,
                 in->state.data_sources);
         break;
     default:

@@ -63,29 +63,26 @@ static json_t *ws_json(const tfa_audit_ws *w)
 
     for (i = 0; i < w->n_items; i++) {
         const tfa_audit_item *it = &w->items[i];
-        json_array_append_new(items,
-                              json_pack("{s:o, s:o, s:o, s:s, s:b, s:s, s:I, s:o}", "id",
-                                        s_or_null(it->id), "title", s_or_null(it->title), "level",
-                                        s_or_null(it->level), "status",
-                                        tfa_item_status_name(it->status), "blocks", it->blocks,
-                                        "delta", tfa_audit_delta_name(it->delta), "streak",
-                                        (json_int_t)it->streak, "reason", s_or_null(it->reason)));
+        json_array_append_new(
+            items, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s, s:I, s:o}", "id", s_or_null(it->id),
+                             "title", s_or_null(it->title), "level", s_or_null(it->level), "status",
+                             tfa_item_status_name(it->status), "blocks", it->blocks, "delta",
+                             tfa_audit_delta_name(it->delta), "streak", (json_int_t)it->streak,
+                             "reason", s_or_null(it->reason)));
     }
     for (i = 0; i < w->n_drift; i++)
-        json_array_append_new(drift,
-                              json_pack("{s:o, s:o, s:I, s:b}", "address",
-                                        s_or_null(w->drift[i].address),
-                                        "first_seen", s_or_null(w->drift[i].first_seen), "streak",
-                                        (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
+        json_array_append_new(
+            drift, json_pack("{s:o, s:o, s:I, s:b}", "address", s_or_null(w->drift[i].address),
+                             "first_seen", s_or_null(w->drift[i].first_seen), "streak",
+                             (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
     for (i = 0; i < w->n_resolved_drift; i++)
         json_array_append_new(resolved, s_or_null(w->resolved_drift[i]));
     for (i = 0; i < w->n_accepted; i++) {
         const tfa_audit_accepted *x = &w->accepted[i];
-        json_array_append_new(accepted,
-                              json_pack("{s:o, s:o, s:o, s:o, s:o}", "address",
-                                        s_or_null(x->address), "entry", s_or_null(x->entry),
-                                        "owner", s_or_null(x->owner), "expires",
-                                        s_or_null(x->expires), "reason", s_or_null(x->reason)));
+        json_array_append_new(
+            accepted, json_pack("{s:o, s:o, s:o, s:o, s:o}", "address", s_or_null(x->address),
+                                "entry", s_or_null(x->entry), "owner", s_or_null(x->owner),
+                                "expires", s_or_null(x->expires), "reason", s_or_null(x->reason)));
     }
     return json_pack("{s:o, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
                      "s:o}",
@@ -133,20 +130,19 @@ json_t *tfa_audit_report_json(const tfa_audit_result *r)
     tfa_audit_regressions(r, add_regression, regs);
     for (i = 0; i < r->n_kd_notes; i++) {
         const tfa_audit_kd_note *x = &r->kd_notes[i];
-        json_array_append_new(kd, json_pack("{s:o, s:o, s:o, s:o, s:s, s:I}", "entry",
-                                            s_or_null(x->entry), "address", s_or_null(x->address),
-                                            "owner", s_or_null(x->owner), "expires",
-                                            s_or_null(x->expires), "state",
-                                            x->expired ? "expired" : "stale", "would_accept",
-                                            (json_int_t)x->would_accept));
+        json_array_append_new(
+            kd, json_pack("{s:o, s:o, s:o, s:o, s:s, s:I}", "entry", s_or_null(x->entry), "address",
+                          s_or_null(x->address), "owner", s_or_null(x->owner), "expires",
+                          s_or_null(x->expires), "state", x->expired ? "expired" : "stale",
+                          "would_accept", (json_int_t)x->would_accept));
     }
     for (i = 0; i < r->n_history; i++) {
         const tfa_audit_summary *h = &r->history[i];
         tfa_audit_time(h->time, when);
         json_array_append_new(
             hist, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "audit_id",
-                            s_or_null(h->id), "time", when, "workspaces", (json_int_t)h->workspaces, "go",
-                            (json_int_t)h->go, "nogo", (json_int_t)h->nogo, "missing",
+                            s_or_null(h->id), "time", when, "workspaces", (json_int_t)h->workspaces,
+                            "go", (json_int_t)h->go, "nogo", (json_int_t)h->nogo, "missing",
                             (json_int_t)h->missing, "errors", (json_int_t)h->errors, "drift",
                             (json_int_t)h->drift, "accepted", (json_int_t)h->accepted, "failing",
                             (json_int_t)h->failing, "regressions", (json_int_t)h->regressions));
@@ -203,8 +199,8 @@ json_t *tfa_audit_trend_json(const tfa_audit_summary *h, size_t n, const char *w
                          (json_int_t)h[i].errors, "drift", (json_int_t)h[i].drift, "accepted",
                          (json_int_t)h[i].accepted, "failing", (json_int_t)h[i].failing,
                          "regressions", (json_int_t)h[i].regressions, "longest_streak", "item",
-                         s_or_null(h[i].longest_streak_item),
-                         "audits", (json_int_t)h[i].longest_streak));
+                         s_or_null(h[i].longest_streak_item), "audits",
+                         (json_int_t)h[i].longest_streak));
     }
     return json_pack("{s:s, s:o, s:o}", "format", "tfaudit.trend/1", "workspace",
                      s_or_null(workspace), "audits", a);

@@ -81,8 +81,8 @@ static void sections(tfa_buf *out, const tfa_audit_result *r)
         for (k = 0; k < r->ws[i].n_accepted; k++) {
             const tfa_audit_accepted *x = &r->ws[i].accepted[k];
             head(out, &n, "Accepted drift");
-            tfa_esc_textf(out, "  %s: %s by %s (%s, until %s)", r->ws[i].name, x->address,
-                          x->entry, x->owner, x->expires);
+            tfa_esc_textf(out, "  %s: %s by %s (%s, until %s)", r->ws[i].name, x->address, x->entry,
+                          x->owner, x->expires);
             tfa_buf_putc(out, '\n');
         }
     for (i = 0, n = 0; i < r->n_kd_notes; i++) {

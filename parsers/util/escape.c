@@ -36,7 +36,7 @@ static size_t utf8_len_n(const unsigned char *s, size_t avail)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
     if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) || /* overlong, surrogate */
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))   /* overlong, > U+10FFFF */
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)) /* overlong, > U+10FFFF */
         return 0;
     return need;
 }

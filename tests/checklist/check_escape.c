@@ -34,13 +34,19 @@ START_TEST(text_shows_control_characters_as_escapes)
     ck_assert_esc(tfa_esc_text, "a\r\ntfaudit: GO\tb", "a\\r\\ntfaudit: GO\\tb");
     ck_assert_esc(tfa_esc_text, "del\x7f nul-free", "del\\x7f nul-free");
     /* C1 CSI, RTL override and line separator are valid UTF-8 but not shown raw */
-    ck_assert_esc(tfa_esc_text, "\xc2\x9b" "2J \xe2\x80\xae" "x \xe2\x80\xa8", "\\u009b2J \\u202ex \\u2028");
+    ck_assert_esc(tfa_esc_text,
+                  "\xc2\x9b"
+                  "2J \xe2\x80\xae"
+                  "x \xe2\x80\xa8",
+                  "\\u009b2J \\u202ex \\u2028");
     /* bytes that are not UTF-8 (a lone continuation, an overlong, a surrogate) */
-    ck_assert_esc(tfa_esc_text, "\xff\x80\xc0\xaf\xed\xa0\x80", "\\xff\\x80\\xc0\\xaf\\xed\\xa0\\x80");
+    ck_assert_esc(tfa_esc_text, "\xff\x80\xc0\xaf\xed\xa0\x80",
+                  "\\xff\\x80\\xc0\\xaf\\xed\\xa0\\x80");
     /* a truncated sequence at the end of the string */
     ck_assert_esc(tfa_esc_text, "ok\xe6\x97", "ok\\xe6\\x97");
     /* what is printable stays as it is, UTF-8 and backslashes included */
-    ck_assert_esc(tfa_esc_text, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x92 a\\b", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x92 a\\b");
+    ck_assert_esc(tfa_esc_text, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x92 a\\b",
+                  "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x94\x92 a\\b");
 }
 END_TEST
 
@@ -61,8 +67,7 @@ START_TEST(markdown_text_cannot_open_html_links_or_lines)
 {
     ck_assert_esc(tfa_esc_md_text, "<script>alert(1)</script>",
                   "&lt;script&gt;alert(1)&lt;/script&gt;");
-    ck_assert_esc(tfa_esc_md_text, "[x](javascript:alert(1))",
-                  "\\[x\\]\\(javascript:alert(1))");
+    ck_assert_esc(tfa_esc_md_text, "[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert(1))");
     ck_assert_esc(tfa_esc_md_text, "a\n# heading\r\n- item | cell *b* _i_ ~s~ `c` &amp;",
                   "a\\\\n\\# heading\\\\r\\\\n- item \\| cell \\*b\\* \\_i\\_ \\~s\\~ \\`c\\` "
                   "&amp;amp;");
@@ -84,15 +89,21 @@ END_TEST
 
 START_TEST(xml_escapes_markup_and_shows_forbidden_characters)
 {
-    ck_assert_esc(tfa_esc_xml, "<a href=\"x\">'&]]>", "&lt;a href=&quot;x&quot;&gt;&#39;&amp;]]&gt;");
+    ck_assert_esc(tfa_esc_xml, "<a href=\"x\">'&]]>",
+                  "&lt;a href=&quot;x&quot;&gt;&#39;&amp;]]&gt;");
     ck_assert_esc(tfa_esc_xml, "a\nb\x1b\x01\xef\xbf\xbe", "a\\nb\\x1b\\x01\\ufffe");
-    ck_assert_esc(tfa_esc_xml_body, "line 1\n\tline \"2\" <x>\x07", "line 1\n\tline \"2\" &lt;x&gt;\\x07");
+    ck_assert_esc(tfa_esc_xml_body, "line 1\n\tline \"2\" <x>\x07",
+                  "line 1\n\tline \"2\" &lt;x&gt;\\x07");
 }
 END_TEST
 
 START_TEST(utf8_for_json_replaces_invalid_bytes)
 {
-    ck_assert_esc(tfa_esc_utf8, "a\xff" "b\xc3\xa9\x1b", "a\xef\xbf\xbd" "b\xc3\xa9\x1b");
+    ck_assert_esc(tfa_esc_utf8,
+                  "a\xff"
+                  "b\xc3\xa9\x1b",
+                  "a\xef\xbf\xbd"
+                  "b\xc3\xa9\x1b");
 }
 END_TEST
 
@@ -100,13 +111,64 @@ END_TEST
 
 /* Pieces a hostile input is made of, mixed with random bytes. */
 static const char *const pieces[] = {
-    "\x1b]0;owned\x07", "\x1b[2J", "\r", "\n", "\r\n", "\t", "\x7f", "\x01", "\x08",
-    "\xc2\x9b", "\xc2\x85", "\xe2\x80\xae", "\xe2\x80\xa8", "\xef\xbb\xbf", "\xef\xbf\xbf",
-    "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe6\x97", "tfaudit: GO", "\n# heading", "\n- [x] ",
-    "\n| a | b |", "\n> quote", "\n```", "<script>alert(1)</script>", "<", ">", "&", "&amp;",
-    "&#10;", "[x](javascript:alert(1))", "](", "[", "]", "(", ")", "|", "#", "`", "``", "*",
-    "_", "~", "!", "\\", "\"", "'", "]]>", "<![CDATA[", "-->", "caf\xc3\xa9", "\xf0\x9f\x94\x92",
-    " ", "aws_instance.web[\"", "\"]", "%s", "%n",
+    "\x1b]0;owned\x07",
+    "\x1b[2J",
+    "\r",
+    "\n",
+    "\r\n",
+    "\t",
+    "\x7f",
+    "\x01",
+    "\x08",
+    "\xc2\x9b",
+    "\xc2\x85",
+    "\xe2\x80\xae",
+    "\xe2\x80\xa8",
+    "\xef\xbb\xbf",
+    "\xef\xbf\xbf",
+    "\xff",
+    "\xc0\xaf",
+    "\xed\xa0\x80",
+    "\xe6\x97",
+    "tfaudit: GO",
+    "\n# heading",
+    "\n- [x] ",
+    "\n| a | b |",
+    "\n> quote",
+    "\n```",
+    "<script>alert(1)</script>",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&#10;",
+    "[x](javascript:alert(1))",
+    "](",
+    "[",
+    "]",
+    "(",
+    ")",
+    "|",
+    "#",
+    "`",
+    "``",
+    "*",
+    "_",
+    "~",
+    "!",
+    "\\",
+    "\"",
+    "'",
+    "]]>",
+    "<![CDATA[",
+    "-->",
+    "caf\xc3\xa9",
+    "\xf0\x9f\x94\x92",
+    " ",
+    "aws_instance.web[\"",
+    "\"]",
+    "%s",
+    "%n",
 };
 
 /* xorshift: deterministic, so a failure reproduces from its index. */

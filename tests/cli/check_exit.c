@@ -32,8 +32,8 @@ END_TEST
  * turned any negative status into exit 0. */
 START_TEST(no_negative_or_unknown_status_becomes_go)
 {
-    static const int odd[] = {INT_MIN, INT_MIN + 1, -256, -255, -1, 3, 4, 64, 77, 125, 126,
-                              127, 128, 255, 257, 0x1000, INT_MAX};
+    static const int odd[] = {INT_MIN, INT_MIN + 1, -256, -255, -1,  3,   4,      64,     77,
+                              125,     126,         127,  128,  255, 257, 0x1000, INT_MAX};
     int s;
     size_t i;
 

@@ -53,8 +53,8 @@ static char *tmp(const char *name)
 }
 
 /* Lines that input text would have started, had it been copied raw. */
-static const char *const forged[] = {"tfaudit: GO", "# heading", "## drifted", "- [x] fake",
-                                     "# signed heading", "# not a heading"};
+static const char *const forged[] = {"tfaudit: GO", "# heading",        "## drifted",
+                                     "- [x] fake",  "# signed heading", "# not a heading"};
 
 static void no_forged_lines(const char *what, const char *s)
 {
@@ -148,8 +148,9 @@ START_TEST(check_reports_escape_hostile_addresses_waivers_and_sign_offs)
     size_t i;
 
     for (i = 0; i < TFA_ARRAY_SIZE(formats); i++) {
-        const char *argv[] = {"tfaudit", "check", "--checklist", CHECKLIST, "--waivers", WAIVERS,
-                              "--sign-off", SIGN_OFF, NOW, "--format", formats[i].format, PLAN,
+        const char *argv[] = {"tfaudit",   "check",    "--checklist",     CHECKLIST,
+                              "--waivers", WAIVERS,    "--sign-off",      SIGN_OFF,
+                              NOW,         "--format", formats[i].format, PLAN,
                               NULL};
         char what[64], *out;
         snprintf(what, sizeof(what), "check --format %s", formats[i].format);
@@ -188,13 +189,14 @@ END_TEST
 START_TEST(gate_record_and_ledger_views_escape_what_they_show)
 {
     char *ledger = tmp("l.db"), *out;
-    const char *gate[] = {"tfaudit", "gate", "--ledger", ledger, "--checklist", CHECKLIST,
-                          "--waivers", WAIVERS, "--sign-off", SIGN_OFF, NOW, PLAN, NULL};
+    const char *gate[] = {"tfaudit", "gate",      "--ledger", ledger,       "--checklist",
+                          CHECKLIST, "--waivers", WAIVERS,    "--sign-off", SIGN_OFF,
+                          NOW,       PLAN,        NULL};
     const char *show_text[] = {"tfaudit", "ledger", "show", "--ledger", ledger, "1", NULL};
-    const char *show_md[] = {"tfaudit", "ledger", "show", "--ledger", ledger, "--format",
-                             "markdown", "1", NULL};
-    const char *show_json[] = {"tfaudit", "ledger", "show", "--ledger", ledger, "--format",
-                               "json", "1", NULL};
+    const char *show_md[] = {"tfaudit",  "ledger",   "show", "--ledger", ledger,
+                             "--format", "markdown", "1",    NULL};
+    const char *show_json[] = {"tfaudit",  "ledger", "show", "--ledger", ledger,
+                               "--format", "json",   "1",    NULL};
     const char *list[] = {"tfaudit", "ledger", "list", "--ledger", ledger, NULL};
 
     free(run("gate", TEXT, gate));
@@ -255,8 +257,9 @@ START_TEST(audit_and_trend_reports_escape_addresses_and_known_drift)
     audit_sources(&src, &kd);
     for (i = 0; i < TFA_ARRAY_SIZE(formats); i++) {
         char what[64], now[64];
-        const char *argv[] = {"tfaudit", "audit", "--ledger", ledger, now, "-c", CHECKLIST,
-                              "-k", kd, "--html", html, "--format", formats[i].format, src, NULL};
+        const char *argv[] = {"tfaudit",         "audit", "--ledger", ledger,   now,  "-c",
+                              CHECKLIST,         "-k",    kd,         "--html", html, "--format",
+                              formats[i].format, src,     NULL};
         snprintf(now, sizeof(now), "--now=2026-11-2%zuT02:00:00Z", i + 1);
         snprintf(what, sizeof(what), "audit --format %s", formats[i].format);
         out = run(what, formats[i].f, argv);

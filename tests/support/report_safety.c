@@ -58,42 +58,79 @@ static void build_verdict(world *w)
     for (i = 0; i < 3; i++)
         w->labels[i] = h;
     w->details[0] = h;
-    w->facts[0] = (tfa_fact_read){.name = "plan.terraform_version", .present = 1,
-                                  .value = tfa_value_str(h), .details = w->details, .n_details = 1};
+    w->facts[0] = (tfa_fact_read){.name = "plan.terraform_version",
+                                  .present = 1,
+                                  .value = tfa_value_str(h),
+                                  .details = w->details,
+                                  .n_details = 1};
     w->facts[1] = (tfa_fact_read){.name = "apply.errors", .present = 0, .why = h};
     w->queries[0] = (tfa_query_read){.query = "none(changes where action == \"delete\")",
-                                     .collection = "changes", .total = 5, .listed = 4,
-                                     .listed_match = 1, .labels = w->labels, .n_labels = 3,
+                                     .collection = "changes",
+                                     .total = 5,
+                                     .listed = 4,
+                                     .listed_match = 1,
+                                     .labels = w->labels,
+                                     .n_labels = 3,
                                      .result = tfa_value_bool(0)};
-    w->queries[1] = (tfa_query_read){.query = "count(changes) == 0", .collection = "changes",
-                                     .total = 5, .listed = 1, .listed_match = 1,
-                                     .labels = w->labels, .n_labels = 1,
+    w->queries[1] = (tfa_query_read){.query = "count(changes) == 0",
+                                     .collection = "changes",
+                                     .total = 5,
+                                     .listed = 1,
+                                     .listed_match = 1,
+                                     .labels = w->labels,
+                                     .n_labels = 1,
                                      .result = tfa_value_num(1)};
-    w->waivers[0] = (tfa_waiver){.item = "b-soft", .owner = h, .reason = h, .expires = "2099-12-31",
-                                 .source = h, .line = 3, .column = 3};
-    w->waivers[1] = (tfa_waiver){.item = "b-soft", .owner = h, .reason = h, .expires = "2020-01-01",
-                                 .source = h, .line = 4, .column = 3};
+    w->waivers[0] = (tfa_waiver){.item = "b-soft",
+                                 .owner = h,
+                                 .reason = h,
+                                 .expires = "2099-12-31",
+                                 .source = h,
+                                 .line = 3,
+                                 .column = 3};
+    w->waivers[1] = (tfa_waiver){.item = "b-soft",
+                                 .owner = h,
+                                 .reason = h,
+                                 .expires = "2020-01-01",
+                                 .source = h,
+                                 .line = 4,
+                                 .column = 3};
     w->signoff = (tfa_signoff){.item = "c-manual", .name = h, .note = h};
-    w->results[0] = (tfa_result){.item = tfa_checklist_item(w->cl, 0), .status = TFA_ITEM_FAIL,
-                                 .blocks = 1, .reason = h,
+    w->results[0] = (tfa_result){.item = tfa_checklist_item(w->cl, 0),
+                                 .status = TFA_ITEM_FAIL,
+                                 .blocks = 1,
+                                 .reason = h,
                                  .evidence = {w->facts, 1, w->queries, 1}};
-    w->results[1] = (tfa_result){.item = tfa_checklist_item(w->cl, 1), .status = TFA_ITEM_WAIVED,
-                                 .reason = h, .evidence = {NULL, 0, w->queries + 1, 1},
+    w->results[1] = (tfa_result){.item = tfa_checklist_item(w->cl, 1),
+                                 .status = TFA_ITEM_WAIVED,
+                                 .reason = h,
+                                 .evidence = {NULL, 0, w->queries + 1, 1},
                                  .waiver = &w->waivers[0]};
-    w->results[2] = (tfa_result){.item = tfa_checklist_item(w->cl, 2), .status = TFA_ITEM_PASS,
-                                 .signoff = &w->signoff};
-    w->results[3] = (tfa_result){.item = tfa_checklist_item(w->cl, 3), .status = TFA_ITEM_PENDING,
-                                 .blocks = 1, .reason = "awaiting sign-off"};
-    w->results[4] = (tfa_result){.item = tfa_checklist_item(w->cl, 4), .status = TFA_ITEM_ERROR,
-                                 .blocks = 1, .reason = h, .evidence = {w->facts + 1, 1, NULL, 0}};
+    w->results[2] = (tfa_result){
+        .item = tfa_checklist_item(w->cl, 2), .status = TFA_ITEM_PASS, .signoff = &w->signoff};
+    w->results[3] = (tfa_result){.item = tfa_checklist_item(w->cl, 3),
+                                 .status = TFA_ITEM_PENDING,
+                                 .blocks = 1,
+                                 .reason = "awaiting sign-off"};
+    w->results[4] = (tfa_result){.item = tfa_checklist_item(w->cl, 4),
+                                 .status = TFA_ITEM_ERROR,
+                                 .blocks = 1,
+                                 .reason = h,
+                                 .evidence = {w->facts + 1, 1, NULL, 0}};
     w->wres[0] = (tfa_waiver_result){&w->waivers[0], TFA_WAIVER_APPLIED};
     w->wres[1] = (tfa_waiver_result){&w->waivers[1], TFA_WAIVER_EXPIRED};
-    w->input = (tfa_verdict_input){.path = h, .kind = "plan", .tool = h, .tool_version = h,
-                                   .format_version = h, .bytes = 10};
+    w->input = (tfa_verdict_input){
+        .path = h, .kind = "plan", .tool = h, .tool_version = h, .format_version = h, .bytes = 10};
     memset(w->input.sha256, 'a', TFA_SHA256_HEX - 1);
-    w->v = (tfa_verdict){.go = 0, .checklist = w->cl, .now = 1700000000, .results = w->results,
-                         .n_results = 5, .blocking = 3, .waivers = w->wres, .n_waivers = 2,
-                         .inputs = &w->input, .n_inputs = 1};
+    w->v = (tfa_verdict){.go = 0,
+                         .checklist = w->cl,
+                         .now = 1700000000,
+                         .results = w->results,
+                         .n_results = 5,
+                         .blocking = 3,
+                         .waivers = w->wres,
+                         .n_waivers = 2,
+                         .inputs = &w->input,
+                         .n_inputs = 1};
     w->v.counts[TFA_ITEM_PASS] = w->v.counts[TFA_ITEM_FAIL] = w->v.counts[TFA_ITEM_WAIVED] = 1;
     w->v.counts[TFA_ITEM_PENDING] = w->v.counts[TFA_ITEM_ERROR] = 1;
 }
@@ -103,32 +140,70 @@ static void build_audit(world *w)
     char *h = (char *)(uintptr_t)w->h; /* the writers only read it */
     tfa_audit_result *r = &w->audit;
 
-    w->items[0] = (tfa_audit_item){.id = h, .title = h, .level = "hard", .status = TFA_ITEM_FAIL,
-                                   .blocks = 1, .reason = h, .delta = TFA_DELTA_NEW, .streak = 1};
-    w->items[1] = (tfa_audit_item){.id = h, .title = h, .level = h, .status = TFA_ITEM_FAIL,
-                                   .blocks = 1, .reason = h, .delta = TFA_DELTA_RECURRING,
+    w->items[0] = (tfa_audit_item){.id = h,
+                                   .title = h,
+                                   .level = "hard",
+                                   .status = TFA_ITEM_FAIL,
+                                   .blocks = 1,
+                                   .reason = h,
+                                   .delta = TFA_DELTA_NEW,
+                                   .streak = 1};
+    w->items[1] = (tfa_audit_item){.id = h,
+                                   .title = h,
+                                   .level = h,
+                                   .status = TFA_ITEM_FAIL,
+                                   .blocks = 1,
+                                   .reason = h,
+                                   .delta = TFA_DELTA_RECURRING,
                                    .streak = 3};
-    w->items[2] = (tfa_audit_item){.id = h, .title = h, .level = "soft",
-                                   .status = TFA_ITEM_WAIVED, .delta = TFA_DELTA_RESOLVED};
+    w->items[2] = (tfa_audit_item){.id = h,
+                                   .title = h,
+                                   .level = "soft",
+                                   .status = TFA_ITEM_WAIVED,
+                                   .delta = TFA_DELTA_RESOLVED};
     w->drift[0] = (tfa_audit_drift){.address = h, .first_seen = h, .is_new = 1, .streak = 1};
     w->drift[1] = (tfa_audit_drift){.address = h, .first_seen = h, .is_new = 0, .streak = 2};
     w->resolved[0] = h;
     w->accepted[0] = (tfa_audit_accepted){h, h, h, h, h};
-    w->ws[0] = (tfa_audit_ws){.name = h, .state = TFA_AUDIT_AUDITED, .change = TFA_AUDIT_PRESENT,
-                              .n_inputs = 1, .items = w->items, .n_items = 3, .drift = w->drift,
-                              .n_drift = 2, .resolved_drift = w->resolved, .n_resolved_drift = 1,
-                              .accepted = w->accepted, .n_accepted = 1, .regressions = 2,
-                              .failing = 2, .ledger_id = 1, .last_seen = h};
-    w->ws[1] = (tfa_audit_ws){.name = h, .state = TFA_AUDIT_MISSING,
-                              .change = TFA_AUDIT_STILL_MISSING, .missing_streak = 2,
-                              .regressions = 1, .last_seen = h};
-    w->ws[2] = (tfa_audit_ws){.name = h, .state = TFA_AUDIT_ERROR, .change = TFA_AUDIT_PRESENT,
-                              .error = h, .regressions = 1};
+    w->ws[0] = (tfa_audit_ws){.name = h,
+                              .state = TFA_AUDIT_AUDITED,
+                              .change = TFA_AUDIT_PRESENT,
+                              .n_inputs = 1,
+                              .items = w->items,
+                              .n_items = 3,
+                              .drift = w->drift,
+                              .n_drift = 2,
+                              .resolved_drift = w->resolved,
+                              .n_resolved_drift = 1,
+                              .accepted = w->accepted,
+                              .n_accepted = 1,
+                              .regressions = 2,
+                              .failing = 2,
+                              .ledger_id = 1,
+                              .last_seen = h};
+    w->ws[1] = (tfa_audit_ws){.name = h,
+                              .state = TFA_AUDIT_MISSING,
+                              .change = TFA_AUDIT_STILL_MISSING,
+                              .missing_streak = 2,
+                              .regressions = 1,
+                              .last_seen = h};
+    w->ws[2] = (tfa_audit_ws){.name = h,
+                              .state = TFA_AUDIT_ERROR,
+                              .change = TFA_AUDIT_PRESENT,
+                              .error = h,
+                              .regressions = 1};
     w->kd[0] = (tfa_audit_kd_note){h, h, h, h, 1, 2};
     w->kd[1] = (tfa_audit_kd_note){h, h, h, h, 0, 0};
-    w->hist[0] = (tfa_audit_summary){.id = h, .time = 1699900000, .workspaces = 3, .go = 1,
-                                     .nogo = 2, .missing = 1, .drift = 1, .failing = 1,
-                                     .regressions = 1, .longest_streak = 2,
+    w->hist[0] = (tfa_audit_summary){.id = h,
+                                     .time = 1699900000,
+                                     .workspaces = 3,
+                                     .go = 1,
+                                     .nogo = 2,
+                                     .missing = 1,
+                                     .drift = 1,
+                                     .failing = 1,
+                                     .regressions = 1,
+                                     .longest_streak = 2,
                                      .longest_streak_item = h};
     w->hist[1] = w->hist[0];
     w->hist[1].time = 1700000000;
@@ -141,10 +216,19 @@ static void build_audit(world *w)
     r->n_ws = 3;
     r->kd_notes = w->kd;
     r->n_kd_notes = 2;
-    r->totals = (tfa_audit_totals){.workspaces = 3, .nogo = 3, .audited = 1, .missing = 1,
-                                   .errors = 1, .regressions = 4, .new_failures = 1,
-                                   .recurring = 1, .resolved = 1, .new_drift = 1,
-                                   .persisting_drift = 1, .resolved_drift = 1, .accepted = 1};
+    r->totals = (tfa_audit_totals){.workspaces = 3,
+                                   .nogo = 3,
+                                   .audited = 1,
+                                   .missing = 1,
+                                   .errors = 1,
+                                   .regressions = 4,
+                                   .new_failures = 1,
+                                   .recurring = 1,
+                                   .resolved = 1,
+                                   .new_drift = 1,
+                                   .persisting_drift = 1,
+                                   .resolved_drift = 1,
+                                   .accepted = 1};
     r->first_record = 1;
     r->last_record = 3;
     r->history = w->hist;
@@ -189,12 +273,24 @@ static void write_all(world *w, output out[N_OUTPUTS])
         const char *name;
         kind kind;
     } names[N_OUTPUTS] = {
-        {"check text", TEXT},       {"check markdown", MARKDOWN},   {"check junit", XML},
-        {"check json", JSON},       {"checklist fill", MARKDOWN},   {"audit text", TEXT},
-        {"audit markdown", MARKDOWN}, {"audit junit", XML},         {"audit html", XML},
-        {"audit json", JSON},       {"trend text", TEXT},           {"trend html", XML},
-        {"trend json", JSON},       {"ledger show text", TEXT},     {"ledger show markdown", MARKDOWN},
-        {"ledger show json", JSON}, {"regression line", TEXT},      {"known drift md line", MARKDOWN},
+        {"check text", TEXT},
+        {"check markdown", MARKDOWN},
+        {"check junit", XML},
+        {"check json", JSON},
+        {"checklist fill", MARKDOWN},
+        {"audit text", TEXT},
+        {"audit markdown", MARKDOWN},
+        {"audit junit", XML},
+        {"audit html", XML},
+        {"audit json", JSON},
+        {"trend text", TEXT},
+        {"trend html", XML},
+        {"trend json", JSON},
+        {"ledger show text", TEXT},
+        {"ledger show markdown", MARKDOWN},
+        {"ledger show json", JSON},
+        {"regression line", TEXT},
+        {"known drift md line", MARKDOWN},
     };
     tfa_report_options ro = TFA_REPORT_OPTIONS_INIT;
     tfa_audit_regression g = {&w->ws[0], &w->items[0], NULL};
@@ -319,8 +415,8 @@ static size_t tag_quotes(const tfa_buf *b)
 
 static int check_entities(const output *o, char *why)
 {
-    static const char *const ok[] = {"&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "&apos;",
-                                     "&middot;", "&ndash;", "&times;", "&#10;"};
+    static const char *const ok[] = {"&lt;",   "&gt;",     "&amp;",   "&quot;",  "&#39;",
+                                     "&apos;", "&middot;", "&ndash;", "&times;", "&#10;"};
     const char *p = o->buf.ptr;
     while ((p = strchr(p, '&')) != NULL) {
         size_t k;
