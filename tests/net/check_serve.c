@@ -126,7 +126,8 @@ static void payload(char *out, size_t size, const char *stage, const char *trid,
 
 /* POST `body` to the server; `sign`: 1 signed with the key, 0 unsigned,
  * -1 signed with another key. The HTTP status. */
-static long post(const serve_proc *p, const char *body, int sign)
+static long post_to(const serve_proc *p, const char *scheme, const char *cacert, const char *body,
+                    int sign)
 {
     char url[64], sig[129], header[200];
     const char *headers[2] = {NULL, NULL};
@@ -138,9 +139,10 @@ static long post(const serve_proc *p, const char *body, int sign)
 
     tfa_http_options_init(&o);
     o.max_retries = 0;
+    o.cacert = cacert;
     tfa_error_init(&err);
     tfa_http_response_init(&res);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", p->port);
+    snprintf(url, sizeof(url), "%s://127.0.0.1:%d/", scheme, p->port);
     if (sign) {
         const char *key = sign > 0 ? HMAC_KEY : "another-key";
         ck_assert_int_eq(tfa_runtask_sign(key, strlen(key), body, strlen(body), sig), 0);
@@ -157,6 +159,36 @@ static long post(const serve_proc *p, const char *body, int sign)
     status = res.status;
     tfa_http_response_release(&res);
     return status;
+}
+
+static long post(const serve_proc *p, const char *body, int sign)
+{
+    return post_to(p, "http", NULL, body, sign);
+}
+
+/* GET /healthz: the number after `"key":` in its JSON, or -1. */
+static long health(const serve_proc *p, const char *key)
+{
+    char url[64], needle[64];
+    const char *at;
+    tfa_http_options o;
+    tfa_http_request r = {0};
+    tfa_http_response res;
+    tfa_error err;
+    long v = -1;
+
+    tfa_http_options_init(&o);
+    o.max_retries = 0;
+    tfa_error_init(&err);
+    tfa_http_response_init(&res);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/healthz", p->port);
+    snprintf(needle, sizeof(needle), "\"%s\":", key);
+    r.url = url;
+    if (tfa_http_perform(&res, &r, &o, &err) == 0 && tfa_buf_putc(&res.body, '\0') == 0 &&
+        (at = strstr(res.body.ptr, needle)) != NULL)
+        v = strtol(at + strlen(needle), NULL, 10);
+    tfa_http_response_release(&res);
+    return v;
 }
 
 /* The callbacks received for `trid` ("" for all), waiting up to 60 s for `n`. */
@@ -459,6 +491,81 @@ START_TEST(serve_sigterm_leaves_no_task_without_callback)
 }
 END_TEST
 
+/* A full queue answers 503; a plan download past its deadline fails the
+ * task with the reason; /healthz tells what waits and runs. */
+START_TEST(serve_busy_and_deadline)
+{
+    const char *extra[] = {"--workers", "1", "--queue", "1", NULL};
+    serve_proc p;
+    char body[2048];
+    json_t *cb, *doc;
+    int i;
+
+    setenv("TFAUDIT_HTTP_TIMEOUT", "2", 1);
+    setenv("TFAUDIT_HTTP_RETRIES", "0", 1);
+    serve_start(&p, extra);
+    unsetenv("TFAUDIT_HTTP_TIMEOUT"), unsetenv("TFAUDIT_HTTP_RETRIES");
+    ck_assert_int_eq(fake_arm(&srv, "/api/v2/plans/plan-RunTaskSlow00001/json-output", "slow"), 0);
+    payload(body, sizeof(body), "post_plan", "taskrs-Slow000000001", "plan-RunTaskSlow00001");
+    ck_assert_int_eq(post(&p, body, 1), 200);
+    for (i = 0; i < 100 && health(&p, "running") != 1; i++)
+        usleep(20000);
+    ck_assert_int_eq(health(&p, "running"), 1);
+    payload(body, sizeof(body), "post_plan", "taskrs-Queued0000001", "plan-RunTaskClean0001");
+    ck_assert_int_eq(post(&p, body, 1), 200);
+    ck_assert_int_eq(health(&p, "queued"), 1);
+    payload(body, sizeof(body), "post_plan", "taskrs-Busy000000001", "plan-RunTaskClean0001");
+    ck_assert_int_eq(post(&p, body, 1), 503);
+
+    cb = callbacks("taskrs-Slow000000001", 1);
+    doc = callback_doc(json_array_get(cb, 0));
+    ck_assert_str_eq(attr(doc, "status"), "failed");
+    ck_assert_msg(strstr(attr(doc, "message"), "plan JSON"), "%s", attr(doc, "message"));
+    json_decref(doc), json_decref(cb);
+    cb = callbacks("taskrs-Queued0000001", 1);
+    doc = callback_doc(json_array_get(cb, 0));
+    ck_assert_str_eq(attr(doc, "status"), "passed");
+    json_decref(doc), json_decref(cb);
+    ck_assert_int_eq(serve_stop(&p), 0);
+    cb = callbacks("taskrs-Busy000000001", 0);
+    ck_assert_uint_eq(json_array_size(cb), 0); /* refused: the platform delivers it again */
+    json_decref(cb);
+    serve_cleanup(&p);
+}
+END_TEST
+
+/* --tls-cert/--tls-key: the same service over https. */
+START_TEST(serve_over_tls)
+{
+    char dir[512], cert[600], key[600], cmd[1600], body[2048];
+    const char *extra[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    char *tmp = tfa_test_mkdtemp();
+    serve_proc p;
+    json_t *cb;
+
+    snprintf(dir, sizeof(dir), "%s", tmp);
+    free(tmp);
+    snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+    snprintf(key, sizeof(key), "%s/key.pem", dir);
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+             "-nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
+             "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             dir);
+    ck_assert_int_eq(system(cmd), 0);
+    serve_start(&p, extra);
+    payload(body, sizeof(body), "post_plan", "taskrs-Tls0000000001", "plan-RunTaskClean0001");
+    ck_assert_int_eq(post_to(&p, "https", cert, body, 1), 200);
+    ck_assert_int_eq(post_to(&p, "https", NULL, body, 1), 0); /* an unknown CA: refused */
+    cb = callbacks("taskrs-Tls0000000001", 1);
+    ck_assert_uint_eq(json_array_size(cb), 1);
+    json_decref(cb);
+    ck_assert_int_eq(serve_stop(&p), 0);
+    serve_cleanup(&p);
+    tfa_test_rmtree(dir);
+}
+END_TEST
+
 START_TEST(serve_no_request_carried_the_canary)
 {
     ck_assert(!fake_canary_seen(&srv));
@@ -483,6 +590,8 @@ int main(void)
     tcase_add_test(tc, serve_pre_plan_missing_plan_and_callback_retry);
     tcase_add_test(tc, serve_hundred_concurrent_runs);
     tcase_add_test(tc, serve_sigterm_leaves_no_task_without_callback);
+    tcase_add_test(tc, serve_busy_and_deadline);
+    tcase_add_test(tc, serve_over_tls);
     tcase_add_test(tc, serve_no_request_carried_the_canary);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
