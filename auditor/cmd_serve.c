@@ -161,6 +161,15 @@ static int write_port_file(const char *path, unsigned port)
     return 0;
 }
 
+/* The server's log, on stderr; lines are whole, whichever thread writes. */
+static void log_to_stderr(void *payload, const char *line)
+{
+    (void)payload;
+    flockfile(stderr);
+    fprintf(stderr, "tfaudit serve: %s\n", line);
+    funlockfile(stderr);
+}
+
 static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *key)
 {
     tfa_serve_options so;
@@ -193,7 +202,7 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     so.queue_max = (unsigned)queue;
     so.max_body = max_body;
     so.http = &nc.http;
-    so.log = stderr;
+    so.log = log_to_stderr;
     /* the server's threads inherit the mask: only sigwait below sees these */
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);

@@ -15,6 +15,8 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -56,23 +58,20 @@ typedef struct upload {
 static void log_line(const tfa_server *s, const char *fmt, ...) TFA_PRINTF(2, 3);
 static void log_line(const tfa_server *s, const char *fmt, ...)
 {
-    char stamp[32];
+    char line[1024];
     struct tm tm;
     time_t now = time(NULL);
+    size_t n;
     va_list ap;
 
     if (!s->o.log)
         return;
     gmtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    flockfile(s->o.log);
-    fprintf(s->o.log, "tfaudit serve: %s ", stamp);
+    n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
     va_start(ap, fmt);
-    vfprintf(s->o.log, fmt, ap);
+    vsnprintf(line + n, sizeof(line) - n, fmt, ap);
     va_end(ap);
-    fputc('\n', s->o.log);
-    fflush(s->o.log);
-    funlockfile(s->o.log);
+    s->o.log(s->o.log_payload, line);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *body,

@@ -29,7 +29,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "checklist.h"
 #include "remote/http.h"
@@ -51,8 +50,11 @@ typedef struct tfa_serve_options {
     size_t max_body;                /* request body cap; 0: 1 MiB */
     unsigned connection_timeout_s;  /* idle connection; 0: 30 */
     const tfa_http_options *http;   /* plan download and callback (borrowed) */
-    FILE *log;                      /* access and task log, one line per event; NULL: none */
-    int64_t (*now)(void *payload);  /* evaluation clock; NULL: time() */
+    /* The access and task log: one line per event (no newline), never a
+     * token or signature; called from several threads. NULL: none. */
+    void (*log)(void *payload, const char *line);
+    void *log_payload;
+    int64_t (*now)(void *payload); /* evaluation clock; NULL: time() */
     void *now_payload;
 } tfa_serve_options;
 
