@@ -55,23 +55,52 @@ typedef struct upload {
     int too_big;
 } upload;
 
-static void log_line(const tfa_server *s, const char *fmt, ...) TFA_PRINTF(2, 3);
-static void log_line(const tfa_server *s, const char *fmt, ...)
+/*
+ * One log line in logfmt: time=... then the key/value pairs given as
+ * NULL-terminated (key, value) strings. Values are quoted when they hold a
+ * blank, a quote, '=' or a control character, which is escaped (\xNN): a
+ * path or id from a request cannot forge a line.
+ */
+static void log_kv(const tfa_server *s, ...)
 {
-    char line[1024];
+    char stamp[32];
     struct tm tm;
     time_t now = time(NULL);
-    size_t n;
+    const char *k, *v;
+    tfa_buf line;
     va_list ap;
 
     if (!s->o.log)
         return;
     gmtime_r(&now, &tm);
-    n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-    va_start(ap, fmt);
-    vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    tfa_buf_init(&line, 4096);
+    tfa_buf_printf(&line, "time=%s", stamp);
+    va_start(ap, s);
+    while ((k = va_arg(ap, const char *)) != NULL) {
+        const unsigned char *p;
+        int quote = 0;
+        v = va_arg(ap, const char *);
+        if (!v)
+            v = "-";
+        for (p = (const unsigned char *)v; *p; p++)
+            quote |= *p <= ' ' || *p == '"' || *p == '=' || *p == 0x7f || *p == '\\';
+        tfa_buf_printf(&line, " %s=%s", k, quote ? "\"" : "");
+        for (p = (const unsigned char *)v; *p; p++) {
+            if (*p < ' ' || *p == 0x7f)
+                tfa_buf_printf(&line, "\\x%02x", *p);
+            else if (*p == '"' || *p == '\\')
+                tfa_buf_printf(&line, "\\%c", *p);
+            else
+                tfa_buf_putc(&line, (char)*p);
+        }
+        if (quote)
+            tfa_buf_putc(&line, '"');
+    }
     va_end(ap);
-    s->o.log(s->o.log_payload, line);
+    if (line.ptr)
+        s->o.log(s->o.log_payload, line.ptr);
+    tfa_buf_release(&line);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *body,
@@ -167,7 +196,8 @@ static enum MHD_Result finish(tfa_server *s, struct MHD_Connection *c, const cha
     tfa_error err;
 
     if (u->too_big) {
-        log_line(s, "POST %s 413 body over %zu bytes", url, s->o.max_body);
+        log_kv(s, "event", "request", "path", url, "status", "413", "reason", "body too large",
+               NULL);
         return respond(c, 413, "{\"error\":\"request body too large\"}", NULL);
     }
     if (!tfa_runtask_signature_ok(s->o.hmac_key, s->o.hmac_key_len, u->body.ptr, u->body.len,
@@ -175,25 +205,34 @@ static enum MHD_Result finish(tfa_server *s, struct MHD_Connection *c, const cha
         pthread_mutex_lock(&s->lock);
         s->stats.rejected_signature++;
         pthread_mutex_unlock(&s->lock);
-        log_line(s, "POST %s 401 %s", url,
-                 sig ? "bad " TFA_RUNTASK_SIGNATURE_HEADER : "no " TFA_RUNTASK_SIGNATURE_HEADER);
+        log_kv(s, "event", "request", "path", url, "status", "401", "reason",
+               sig ? "bad signature" : "no signature", NULL);
         return respond(c, 401, "{\"error\":\"bad or missing request signature\"}", NULL);
     }
     tfa_error_init(&err);
     if (tfa_runtask_parse(&t, u->body.ptr ? u->body.ptr : "", u->body.len, &err) != 0) {
-        log_line(s, "POST %s 400 %s", url, err.message);
+        log_kv(s, "event", "request", "path", url, "status", "400", "reason", err.message, NULL);
         return respond(c, 400, "{\"error\":\"not a run task request (payload version 1)\"}", NULL);
     }
     if (t->stage == TFA_STAGE_TEST) { /* the platform checking the URL and key */
-        log_line(s, "POST %s 200 test request %s", url, t->task_result_id);
+        log_kv(s, "event", "request", "path", url, "status", "200", "stage", "test", "task_result",
+               t->task_result_id, NULL);
         tfa_runtask_free(t);
         return respond(c, 200, "{}", NULL);
     }
-    log_line(s, "POST %s task %s run %s stage %s", url, t->task_result_id,
-             t->run_id ? t->run_id : "-", t->stage_name);
-    status = enqueue(s, t);
+    {
+        char *trid = tfa_strdup(t->task_result_id), *run = t->run_id ? tfa_strdup(t->run_id) : NULL;
+        const char *stage = t->stage_name;
+        status = enqueue(s, t); /* takes t */
+        log_kv(s, "event", "request", "path", url, "status",
+               status == 200   ? "200"
+               : status == 503 ? "503"
+                               : "500",
+               "stage", stage, "task_result", trid, "run", run, NULL);
+        tfa_free(trid);
+        tfa_free(run);
+    }
     if (status == 503) {
-        log_line(s, "POST %s 503 queue full or stopping", url);
         return respond(c, 503, "{\"error\":\"busy: try again\"}", "5");
     }
     return respond(c, status, status == 200 ? "{}" : "{\"error\":\"internal error\"}", NULL);
@@ -273,12 +312,10 @@ static void account(tfa_server *s, const tfa_runtask *t, const tfa_task_report *
     if (!rep->callback_ok)
         s->stats.callbacks_failed++;
     pthread_mutex_unlock(&s->lock);
-    if (rep->callback_ok)
-        log_line(s, "task %s %s: %s", t->task_result_id, rep->passed ? "passed" : "failed",
-                 rep->message);
-    else
-        log_line(s, "task %s %s, callback not delivered: %s", t->task_result_id,
-                 rep->passed ? "passed" : "failed", rep->callback_error);
+    log_kv(s, "event", "result", "task_result", t->task_result_id, "run", t->run_id, "result",
+           rep->passed ? "passed" : "failed", "message", rep->message, "callback",
+           rep->callback_ok ? "delivered" : "failed", "error",
+           rep->callback_ok ? NULL : rep->callback_error, NULL);
 }
 
 static void *worker(void *arg)

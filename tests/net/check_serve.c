@@ -270,7 +270,8 @@ START_TEST(serve_passes_a_clean_plan)
         char *log = tfa_test_read_file(p.log, &len);
         ck_assert_ptr_nonnull(log);
         ck_assert_ptr_null(strstr(log, FAKE_TOKEN)); /* the token is never logged */
-        ck_assert_ptr_nonnull(strstr(log, "taskrs-Clean000000001 passed"));
+        ck_assert_ptr_nonnull(strstr(
+            log, "task_result=taskrs-Clean000000001 run=run-taskrs-Clean000000001 result=passed"));
         free(log);
     }
     serve_cleanup(&p);
