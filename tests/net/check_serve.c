@@ -538,7 +538,7 @@ END_TEST
 /* --tls-cert/--tls-key: the same service over https. */
 START_TEST(serve_over_tls)
 {
-    char dir[512], cert[600], key[600], cmd[1600], body[2048];
+    char dir[512], cert[600], key[600], body[2048];
     const char *extra[] = {"--tls-cert", cert, "--tls-key", key, NULL};
     char *tmp = tfa_test_mkdtemp();
     serve_proc p;
@@ -548,12 +548,7 @@ START_TEST(serve_over_tls)
     free(tmp);
     snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
     snprintf(key, sizeof(key), "%s/key.pem", dir);
-    snprintf(cmd, sizeof(cmd),
-             "cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
-             "-nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
-             "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
-             dir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tfa_test_self_signed_cert(dir), 0);
     serve_start(&p, extra);
     payload(body, sizeof(body), "post_plan", "taskrs-Tls0000000001", "plan-RunTaskClean0001");
     ck_assert_int_eq(post_to(&p, "https", cert, body, 1), 200);
