@@ -249,6 +249,7 @@ START_TEST(fields_read_each_collection)
     static const char *const paths[] = {"secure_json_data_encoded", "url"};
     tfa_change *c;
     tfa_value v;
+    tfa_buf b;
 
     c = rf_change(run, TFA_LIST_CHANGES, 0, "grafana_data_source.loki", NULL, "grafana_data_source",
                   "loki", RF_GRAFANA, TFA_ACTION_UPDATE);
@@ -268,8 +269,13 @@ START_TEST(fields_read_each_collection)
     ck_assert_int_eq(v.type, TFA_V_NULL);
     v = tfa_field_value(tfa_field_find(TFA_COLL_INPUTS, "kind", 4), run, TFA_COLL_INPUTS, 1);
     ck_assert_str_eq(v.s, "ui-log");
-    ck_assert_str_eq(tfa_coll_label(run, TFA_COLL_INPUTS, 1), "apply.json");
-    ck_assert_str_eq(tfa_coll_label(run, TFA_COLL_DIAGNOSTICS, 0), "grafana_folder.f");
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    ck_assert_int_eq(tfa_coll_label(&b, run, TFA_COLL_INPUTS, 1), 0);
+    ck_assert_str_eq(b.ptr, "apply.json");
+    tfa_buf_clear(&b);
+    ck_assert_int_eq(tfa_coll_label(&b, run, TFA_COLL_DIAGNOSTICS, 0), 0);
+    ck_assert_str_eq(b.ptr, "grafana_folder.f (ui-log apply.json)");
+    tfa_buf_release(&b);
     ck_assert_uint_eq(tfa_coll_size(run, TFA_COLL_APPLIED), 3);
     tfa_run_free(run);
 }
@@ -307,8 +313,11 @@ START_TEST(facts_report_lists_values)
     ck_assert_int_eq(tfa_report_facts_text(&b, run), 0);
     ck_assert(strstr(b.ptr, "\n  plan.add                  number   2 "));
     ck_assert(strstr(b.ptr, "(no value: no state among the inputs)\n"));
-    ck_assert(strstr(b.ptr, "\n  changes: resource changes of the plans (every mode, no-ops "
-                            "included) [4]\n"));
+    ck_assert(strstr(b.ptr, "\n  changes: planned resource changes: plan JSON, -json logs "
+                            "(planned_change), text logs (\"will be\" blocks); one per resource "
+                            "and action, from the most exact input [4]\n    proven by: plan; "
+                            "ui-log or text-log showing a plan\n"));
+    ck_assert(strstr(b.ptr, "\n  plan:\n    collections: changes, drift, deferred, inputs\n"));
     tfa_buf_release(&b);
     tfa_run_free(run);
 }
