@@ -49,6 +49,7 @@ typedef enum how {
     H_NOTES,
     H_UNFINISHED, /* applied records never seen finishing */
     H_ERRORED,    /* plan.errored, derived for old formats (plan_errored) */
+    H_APPLYABLE,  /* plan.applyable, derived for old formats (plan_applyable) */
     H_DERIVED     /* computed over the whole run: facts_derived.c, id in `off` */
 } how;
 
@@ -84,7 +85,7 @@ static const tfa_fact facts[] = {
     {"plan.timestamp", TFA_V_STR, FROM_PLAN, H_STR, IN(plan.timestamp), "when the plan was made (RFC 3339)"},
     {"plan.format_newer", TFA_V_BOOL, FROM_PLAN, H_ANY, IN(plan.format_newer), "a plan uses a newer 1.x format minor than this build knows"},
     {"plan.documents", TFA_V_NUM, FROM_PLAN, H_SUM, IN(documents), "plan documents read (terragrunt run-all gives several)"},
-    {"plan.applyable", TFA_V_BOOL, FROM_PLAN, H_TRI_ALL, IN(plan.applyable), "every plan is applyable"},
+    {"plan.applyable", TFA_V_BOOL, FROM_PLAN, H_APPLYABLE, IN(plan.applyable), "every plan is applyable (stated by format 1.2+ plans; true for saved plans of format 0.1-1.1 with changes)"},
     {"plan.complete", TFA_V_BOOL, FROM_PLAN, H_TRI_ALL, IN(plan.complete), "every plan is complete (no deferred work)"},
     {"plan.errored", TFA_V_BOOL, FROM_PLAN, H_ERRORED, IN(plan.errored), "a plan errored (stated by format 1.2+ plans; false for saved plans of format 0.1-1.1)"},
     {"plan.add", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.add), "managed resources to add (create + replace)"},
@@ -290,6 +291,26 @@ static tfa_tristate plan_errored(const tfa_input *in)
     return TFA_UNSET;
 }
 
+/*
+ * plan.applyable, stated with errored. A saved plan of format 0.1 to 1.1
+ * that did not error (above) and changes something can be applied. One
+ * that changes nothing is left unknown: newer Terraform calls such a plan
+ * not applyable, and nothing in the old format says which it would be.
+ */
+#define APPLYABLE_UNKNOWN                                                                          \
+    "not stated by the plans (format 1.2 without \"applyable\", a redacted plan, or an old "      \
+    "plan without changes)"
+
+static tfa_tristate plan_applyable(const tfa_input *in)
+{
+    const tfa_counts *c = &in->plan.counts;
+
+    if (in->plan.applyable != TFA_UNSET || plan_errored(in) != TFA_FALSE ||
+        in->plan.errored != TFA_UNSET)
+        return in->plan.applyable;
+    return c->add || c->change || c->destroy || c->import || c->forget ? TFA_TRUE : TFA_UNSET;
+}
+
 typedef const char *cstr;
 
 #define FIELD(in, type, off) (*(const type *)(const void *)((const char *)(in) + (off)))
@@ -341,7 +362,10 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
     case H_TRI_ALL:
     case H_TRI_ANY:
     case H_ERRORED:
-        t = f->how == H_ERRORED ? plan_errored(in) : FIELD(in, tfa_tristate, f->off);
+    case H_APPLYABLE:
+        t = f->how == H_ERRORED     ? plan_errored(in)
+            : f->how == H_APPLYABLE ? plan_applyable(in)
+                                    : FIELD(in, tfa_tristate, f->off);
         if (t != TFA_UNSET)
             a->stated++, a->any |= t == TFA_TRUE, a->all &= t == TFA_TRUE;
         break;
@@ -395,8 +419,11 @@ static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     case H_TRI_ALL:
     case H_TRI_ANY:
     case H_ERRORED:
+    case H_APPLYABLE:
         if (!a.stated) {
-            *why = f->how == H_ERRORED ? ERRORED_UNKNOWN : "not stated by the inputs";
+            *why = f->how == H_ERRORED     ? ERRORED_UNKNOWN
+                   : f->how == H_APPLYABLE ? APPLYABLE_UNKNOWN
+                                           : "not stated by the inputs";
             return 0;
         }
         /* fall through */
