@@ -15,7 +15,8 @@ static const struct {
      "no drift; with --expect no-changes, no managed resource change either"},
     /* over `changes`, so a text or -json plan log proves it as well as plan
      * JSON (and a log that shows no plan leaves it ERROR, never PASS) */
-    {"no-destroy", "none(changes where mode == \"managed\" and action in [\"delete\", \"replace\"])",
+    {"no-destroy",
+     "none(changes where mode == \"managed\" and action in [\"delete\", \"replace\"])",
      "the plan destroys nothing (no managed resource deleted or replaced), from plan JSON, -json "
      "or text plan logs"},
     {"apply-matches-plan", "apply.matches_plan",

@@ -313,11 +313,10 @@ static int parse_builtin(const line *l, size_t *i, tfa_item *it)
             return fail_at(l, at, "'%s' is not a built-in requirement (did you mean '%s'?)", name,
                            hint);
         return fail_at(l, at, "'%s' is not a built-in requirement (%s)%s", name,
-                       tfa_builtin_names(),
-                       named ? "" : "; name one after the word: builtin NAME");
+                       tfa_builtin_names(), named ? "" : "; name one after the word: builtin NAME");
     }
-    rc = tfa_expr_parse(&e, cl->arena, expr, strlen(expr), cl->name, l->no,
-                        (unsigned long)at + 1, l->err);
+    rc = tfa_expr_parse(&e, cl->arena, expr, strlen(expr), cl->name, l->no, (unsigned long)at + 1,
+                        l->err);
     if (rc)
         return rc;
     it->expr = e;

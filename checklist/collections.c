@@ -91,8 +91,8 @@ size_t tfa_coll_size(const tfa_run *run, tfa_coll c)
 }
 
 /* "ADDRESS (KIND PATH:LINE)": the element and the input that says so. */
-static int label_with_source(tfa_buf *out, const tfa_run *run, const char *address,
-                             unsigned input, const tfa_pos *pos)
+static int label_with_source(tfa_buf *out, const tfa_run *run, const char *address, unsigned input,
+                             const tfa_pos *pos)
 {
     const tfa_input *in = tfa_run_input(run, input);
 
@@ -120,8 +120,7 @@ int tfa_coll_label(tfa_buf *out, const tfa_run *run, tfa_coll c, size_t i)
     }
     if (c == TFA_COLL_DIAGNOSTICS) {
         d = tfa_run_diag(run, i);
-        return label_with_source(out, run, d->address ? d->address : d->summary, d->input,
-                                 &d->pos);
+        return label_with_source(out, run, d->address ? d->address : d->summary, d->input, &d->pos);
     }
     tfa_buf_puts(out, tfa_run_input(run, i)->path);
     return tfa_buf_status(out);
@@ -461,8 +460,8 @@ tfa_value tfa_field_value(const tfa_field *f, const tfa_run *run, tfa_coll c, si
  */
 
 #define KIND_BIT(k) (1u << (k))
-#define PLAN_BIT KIND_BIT(TFA_KIND_PLAN)
-#define LOG_BITS (KIND_BIT(TFA_KIND_UI_LOG) | KIND_BIT(TFA_KIND_TEXT_LOG))
+#define PLAN_BIT    KIND_BIT(TFA_KIND_PLAN)
+#define LOG_BITS    (KIND_BIT(TFA_KIND_UI_LOG) | KIND_BIT(TFA_KIND_TEXT_LOG))
 
 static const struct {
     unsigned kinds;
@@ -470,7 +469,10 @@ static const struct {
     const char *hint;      /* what to give when nothing fills it */
     const char *missing;   /* the whole message */
 } coll_proof[TFA_COLL_COUNT] = {
-#define PROOF(kinds, by, coll, hint) {kinds, by, hint, "no input provides " coll ": " hint}
+#define PROOF(kinds, by, coll, hint)                                                               \
+    {                                                                                              \
+        kinds, by, hint, "no input provides " coll ": " hint                                       \
+    }
     PROOF(PLAN_BIT | LOG_BITS, "plan; ui-log or text-log showing a plan", "changes",
           "give the plan JSON, a -json log or a text log of the plan"),
     PROOF(PLAN_BIT | LOG_BITS, "plan (format 0.2+); ui-log or text-log showing a plan", "drift",
@@ -577,8 +579,9 @@ static int input_fills(const tfa_run *run, unsigned i, tfa_coll c, char *why, si
     if (in->kind == TFA_KIND_PLAN) {
         if (c == TFA_COLL_DRIFT && !in->plan.plan_format_version &&
             version_before(in->format_version, PLAN_DRIFT_SINCE)) {
-            snprintf(why, size, "%s: plan format %s (Terraform before 0.15.4) does not report drift",
-                     in->path, in->format_version);
+            snprintf(why, size,
+                     "%s: plan format %s (Terraform before 0.15.4) does not report drift", in->path,
+                     in->format_version);
             return 0;
         }
         return 1;

@@ -6,7 +6,7 @@
 #include "domain.h"
 #include "suggest.h"
 
-static const char *const actions[] = {"no-op",  "create", "read",    "update", "delete",
+static const char *const actions[] = {"no-op",   "create", "read",    "update", "delete",
                                       "replace", "forget", "unknown", NULL};
 static const char *const modes[] = {"managed", "data", NULL};
 static const char *const kinds[] = {"plan", "ui-log", "text-log", "state", NULL};
@@ -19,17 +19,17 @@ static const char *const encodings[] = {"utf-8", "utf-8-bom", "utf-16le", "utf-1
 /* Terraform's own words (the text plan's "will be destroyed", the UI log's
  * "noop" and "remove") and everyday ones. */
 static const char *const action_aliases[] = {
-    "destroy", "delete",  "destroyed", "delete",  "remove",   "forget", "add",    "create",
-    "created", "create",  "change",    "update",  "modify",   "update", "noop",   "no-op",
-    "none",    "no-op",   "recreate",  "replace", "replaced", "replace", NULL};
+    "destroy", "delete", "destroyed", "delete",  "remove",   "forget",  "add",  "create",
+    "created", "create", "change",    "update",  "modify",   "update",  "noop", "no-op",
+    "none",    "no-op",  "recreate",  "replace", "replaced", "replace", NULL};
 static const char *const mode_aliases[] = {"resource", "managed", "data_source", "data", NULL};
-static const char *const kind_aliases[] = {"ui",   "ui-log",   "json",  "ui-log",
-                                           "text", "text-log", "log",   "text-log",
-                                           "tfstate", "state", "plan-json", "plan", NULL};
+static const char *const kind_aliases[] = {"ui",        "ui-log", "json",     "ui-log",  "text",
+                                           "text-log",  "log",    "text-log", "tfstate", "state",
+                                           "plan-json", "plan",   NULL};
 static const char *const severity_aliases[] = {"warn", "warning", "err", "error", NULL};
-static const char *const status_aliases[] = {"completed", "complete", "failed",  "errored",
-                                             "error",     "errored",  "running", "started", NULL};
-static const char *const operation_aliases[] = {"planned", "plan", "applied", "apply",
+static const char *const status_aliases[] = {"completed", "complete", "failed",  "errored", "error",
+                                             "errored",   "running",  "started", NULL};
+static const char *const operation_aliases[] = {"planned",   "plan",    "applied", "apply",
                                                 "destroyed", "destroy", NULL};
 static const char *const tool_aliases[] = {"tofu", "opentofu", "tf", "terraform", NULL};
 static const char *const encoding_aliases[] = {"utf8", "utf-8", "utf-16", "utf-16le", NULL};

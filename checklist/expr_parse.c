@@ -611,8 +611,8 @@ static int check_enum_pattern(parser *p, const tfa_domain *d, const tfa_expr *pa
         if (tfa_glob_match(pat->lit.s, d->values[i]))
             return 0;
     tfa_domain_list(d, list, sizeof(list));
-    return perr(p, offset_of(p, pat), TFA_EINPUT, "\"%s\" matches no %s (%s)", pat->lit.s,
-                d->name, list);
+    return perr(p, offset_of(p, pat), TFA_EINPUT, "\"%s\" matches no %s (%s)", pat->lit.s, d->name,
+                list);
 }
 
 /*

@@ -298,7 +298,7 @@ static tfa_tristate plan_errored(const tfa_input *in)
  * not applyable, and nothing in the old format says which it would be.
  */
 #define APPLYABLE_UNKNOWN                                                                          \
-    "not stated by the plans (format 1.2 without \"applyable\", a redacted plan, or an old "      \
+    "not stated by the plans (format 1.2 without \"applyable\", a redacted plan, or an old "       \
     "plan without changes)"
 
 static tfa_tristate plan_applyable(const tfa_input *in)
@@ -430,9 +430,8 @@ static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     case H_ANY:
     case H_ALL:
     case H_NO_CHANGES:
-        *out = tfa_value_bool(f->how == H_ANY || f->how == H_TRI_ANY || f->how == H_ERRORED
-                                  ? a.any
-                                  : a.all);
+        *out = tfa_value_bool(
+            f->how == H_ANY || f->how == H_TRI_ANY || f->how == H_ERRORED ? a.any : a.all);
         return 1;
     default:
         /* counted from the run's records by the caller */
@@ -531,8 +530,8 @@ int tfa_fact_kind_proves(const tfa_fact *f, tfa_kind k)
     case TFA_KIND_PLAN:
         return (f->from & FROM_PLAN) != 0;
     case TFA_KIND_UI_LOG:
-        return (f->from & (logs & ~(unsigned)FROM_TEXT & ~(unsigned)FROM_POLICY &
-                           ~(unsigned)FROM_COST)) != 0;
+        return (f->from &
+                (logs & ~(unsigned)FROM_TEXT & ~(unsigned)FROM_POLICY & ~(unsigned)FROM_COST)) != 0;
     case TFA_KIND_TEXT_LOG:
         return (f->from & (logs & ~(unsigned)FROM_UI)) != 0;
     case TFA_KIND_STATE:

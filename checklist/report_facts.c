@@ -93,8 +93,7 @@ static void collections_text(tfa_buf *out, const tfa_run *run)
 }
 
 /* The kinds an input can be, in the order they are listed. */
-static const tfa_kind kinds[] = {TFA_KIND_PLAN, TFA_KIND_UI_LOG, TFA_KIND_TEXT_LOG,
-                                 TFA_KIND_STATE};
+static const tfa_kind kinds[] = {TFA_KIND_PLAN, TFA_KIND_UI_LOG, TFA_KIND_TEXT_LOG, TFA_KIND_STATE};
 
 /* A fact some kinds prove and others not (not "any", not "derived"). */
 static int of_its_own(const tfa_fact *f)
@@ -134,7 +133,8 @@ static void kind_facts(tfa_buf *out, tfa_kind k)
 
     while (i < tfa_fact_count()) {
         if (family_proven(i, k, &end, &len)) {
-            tfa_buf_printf(out, "%s%.*s.*", n++ ? ", " : "", (int)len, tfa_fact_name(tfa_fact_at(i)));
+            tfa_buf_printf(out, "%s%.*s.*", n++ ? ", " : "", (int)len,
+                           tfa_fact_name(tfa_fact_at(i)));
             i = end;
             continue;
         }

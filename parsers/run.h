@@ -359,7 +359,12 @@ size_t tfa_run_drop_changes(tfa_run *run, tfa_list list,
  * empty and tfa_run_view_ok says so, and readers must treat the collection
  * as unknown, never as empty.
  */
-typedef enum tfa_view { TFA_VIEW_CHANGES = 0, TFA_VIEW_DRIFT, TFA_VIEW_APPLIED, TFA_VIEW_COUNT } tfa_view;
+typedef enum tfa_view {
+    TFA_VIEW_CHANGES = 0,
+    TFA_VIEW_DRIFT,
+    TFA_VIEW_APPLIED,
+    TFA_VIEW_COUNT
+} tfa_view;
 
 /* 1 when view `v` could be built (0 only on out-of-memory). */
 int tfa_run_view_ok(const tfa_run *run, tfa_view v);

@@ -14,10 +14,10 @@
 #include "testsupport.h"
 #include "util/buf.h"
 
-#define NIGHTLY "checklists/nightly-drift.md"
+#define NIGHTLY   "checklists/nightly-drift.md"
 #define TELEMETRY "checklists/telemetry-apply.md"
-#define B "fixtures/bundled/"
-#define PLAN "fixtures/verify/plan.json"
+#define B         "fixtures/bundled/"
+#define PLAN      "fixtures/verify/plan.json"
 
 /* `approved` "PIN" is replaced by the pin of fixtures/verify/plan.json. */
 typedef struct item_case {
@@ -50,9 +50,19 @@ static const item_case items[] = {
     {TELEMETRY, "Before apply", "drift-free", "PASS", NULL, {"fixtures/plans/grafana-clean.json"}},
     {TELEMETRY, "Before apply", "drift-free", "FAIL", NULL, {"fixtures/plans/grafana-drift.json"}},
     {TELEMETRY, "Before apply", "no-destroy", "PASS", NULL, {"fixtures/plans/grafana-clean.json"}},
-    {TELEMETRY, "Before apply", "no-destroy", "FAIL", NULL, {"fixtures/plans/grafana-destroy.json"}},
+    {TELEMETRY,
+     "Before apply",
+     "no-destroy",
+     "FAIL",
+     NULL,
+     {"fixtures/plans/grafana-destroy.json"}},
     /* observation 1: a text plan that destroys, alone and beside a plan */
-    {TELEMETRY, "Before apply", "no-destroy", "FAIL", NULL, {"fixtures/text-logs/plan-nocolor.log"}},
+    {TELEMETRY,
+     "Before apply",
+     "no-destroy",
+     "FAIL",
+     NULL,
+     {"fixtures/text-logs/plan-nocolor.log"}},
     {TELEMETRY,
      "Before apply",
      "no-destroy",
@@ -63,7 +73,12 @@ static const item_case items[] = {
     {TELEMETRY, "Before apply", "no-destroy", "ERROR", NULL, {B "apply-saved-plan.log"}},
     {TELEMETRY, "Before apply", "scope", "PASS", NULL, {"fixtures/plans/grafana-clean.json"}},
     {TELEMETRY, "Before apply", "scope", "FAIL", NULL, {"fixtures/plans/grafana-drift.json"}},
-    {TELEMETRY, "Before apply", "datasource-secrets", "PASS", NULL, {"fixtures/plans/grafana-clean.json"}},
+    {TELEMETRY,
+     "Before apply",
+     "datasource-secrets",
+     "PASS",
+     NULL,
+     {"fixtures/plans/grafana-clean.json"}},
     {TELEMETRY,
      "Before apply",
      "datasource-secrets",
@@ -72,18 +87,38 @@ static const item_case items[] = {
      {"fixtures/plans/grafana-sensitive.json"}},
     {TELEMETRY, "Before apply", "tf-pinned", "PASS", NULL, {"fixtures/plans/grafana-clean.json"}},
     {TELEMETRY, "Before apply", "tf-pinned", "FAIL", NULL, {B "tf14-clean.json"}},
-    {TELEMETRY, "Before apply", "official-provider", "PASS", NULL, {"fixtures/plans/grafana-clean.json"}},
+    {TELEMETRY,
+     "Before apply",
+     "official-provider",
+     "PASS",
+     NULL,
+     {"fixtures/plans/grafana-clean.json"}},
     {TELEMETRY, "Before apply", "official-provider", "FAIL", NULL, {B "foreign-provider.json"}},
-    {TELEMETRY, "Before apply", "leadership", "PENDING", NULL, {"fixtures/plans/grafana-clean.json"}},
+    {TELEMETRY,
+     "Before apply",
+     "leadership",
+     "PENDING",
+     NULL,
+     {"fixtures/plans/grafana-clean.json"}},
     /* telemetry-apply.md, after the window */
-    {TELEMETRY, "After apply", "plan-pinned", "PASS", "PIN", {PLAN, "fixtures/verify/apply-clean.log"}},
+    {TELEMETRY,
+     "After apply",
+     "plan-pinned",
+     "PASS",
+     "PIN",
+     {PLAN, "fixtures/verify/apply-clean.log"}},
     {TELEMETRY,
      "After apply",
      "plan-pinned",
      "FAIL",
      "PIN",
      {"fixtures/verify/plan-changed-value.json", "fixtures/verify/apply-clean.log"}},
-    {TELEMETRY, "After apply", "apply-clean", "PASS", "PIN", {PLAN, "fixtures/verify/apply-clean.log"}},
+    {TELEMETRY,
+     "After apply",
+     "apply-clean",
+     "PASS",
+     "PIN",
+     {PLAN, "fixtures/verify/apply-clean.log"}},
     {TELEMETRY, "After apply", "apply-clean", "FAIL", "PIN", {PLAN, B "apply-failed.log"}},
     {TELEMETRY,
      "After apply",
@@ -97,7 +132,12 @@ static const item_case items[] = {
      "FAIL",
      "PIN",
      {PLAN, "fixtures/verify/apply-mismatch.log"}},
-    {TELEMETRY, "After apply", "apply-warnings", "PASS", "PIN", {PLAN, "fixtures/verify/apply-clean.log"}},
+    {TELEMETRY,
+     "After apply",
+     "apply-warnings",
+     "PASS",
+     "PIN",
+     {PLAN, "fixtures/verify/apply-clean.log"}},
     {TELEMETRY, "After apply", "apply-warnings", "FAIL", "PIN", {PLAN, B "apply-warning.log"}},
 };
 
@@ -200,12 +240,13 @@ START_TEST(every_bundled_item_has_a_fail_and_a_pass_fixture)
             for (k = 0; k < TFA_ARRAY_SIZE(items); k++) {
                 if (strcmp(items[k].checklist, lists[l]) != 0 || strcmp(items[k].item, id) != 0)
                     continue;
-                fail |= strcmp(items[k].status, "FAIL") == 0 ||
-                        strcmp(items[k].status, "PENDING") == 0;
-                pass |= strcmp(items[k].status, "PASS") == 0 ||
-                        strcmp(items[k].status, "PENDING") == 0;
+                fail |=
+                    strcmp(items[k].status, "FAIL") == 0 || strcmp(items[k].status, "PENDING") == 0;
+                pass |=
+                    strcmp(items[k].status, "PASS") == 0 || strcmp(items[k].status, "PENDING") == 0;
             }
-            ck_assert_msg(fail && pass, "%s: item %s needs a FAIL and a PASS fixture", lists[l], id);
+            ck_assert_msg(fail && pass, "%s: item %s needs a FAIL and a PASS fixture", lists[l],
+                          id);
         }
         json_decref(doc);
     }
@@ -314,8 +355,8 @@ START_TEST(text_plan_that_destroys_is_nogo)
     static const char *const text = "# t\n- [ ] `no-destroy` Nothing destroyed: "
                                     "`none(changes where action in [\"delete\",\"replace\"])`\n";
     char *tmp = tfa_test_mkdtemp(), path[1024];
-    const char *argv[] = {"tfaudit", "check", "--checklist", path,
-                          "fixtures/text-logs/plan-nocolor.log", NULL};
+    const char *argv[] = {
+        "tfaudit", "check", "--checklist", path, "fixtures/text-logs/plan-nocolor.log", NULL};
     tfa_test_output o;
 
     snprintf(path, sizeof(path), "%s/checklist.md", tmp);
@@ -323,13 +364,15 @@ START_TEST(text_plan_that_destroys_is_nogo)
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
     ck_assert_int_eq(o.status, 1);
     ck_assert_msg(strstr(o.out, "(2 of 5 changes matched)"), "%s", o.out);
-    ck_assert(strstr(o.out, "- aws_iam_user.legacy (text-log fixtures/text-logs/plan-nocolor.log:70)"));
+    ck_assert(
+        strstr(o.out, "- aws_iam_user.legacy (text-log fixtures/text-logs/plan-nocolor.log:70)"));
     tfa_test_output_release(&o);
 
     argv[4] = B "apply-saved-plan.log";
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
     ck_assert_int_eq(o.status, 1);
-    ck_assert_msg(strstr(o.out, "ERROR    no-destroy") && strstr(o.out, "no input provides changes"),
+    ck_assert_msg(strstr(o.out, "ERROR    no-destroy") &&
+                      strstr(o.out, "no input provides changes"),
                   "%s", o.out);
     ck_assert(!strstr(o.out, "0 of 0"));
     tfa_test_output_release(&o);
@@ -344,8 +387,8 @@ START_TEST(action_outside_its_enumeration_is_refused_at_load)
     static const char *const text =
         "# t\n\n- [ ] `d` No deletes: `none(changes where action == \"destroy\")`\n";
     char *tmp = tfa_test_mkdtemp(), path[1024], want[1200];
-    const char *argv[] = {"tfaudit", "check", "--checklist", path,
-                          "fixtures/plans/grafana-clean.json", NULL};
+    const char *argv[] = {
+        "tfaudit", "check", "--checklist", path, "fixtures/plans/grafana-clean.json", NULL};
     tfa_test_output o;
 
     snprintf(path, sizeof(path), "%s/checklist.md", tmp);
