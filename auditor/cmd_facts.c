@@ -33,7 +33,10 @@ const tfa_cmd_spec tfa_cmd_facts_spec = {
     "[options] [INPUT...]",
     "List the facts and collections checklists can use, with their values",
     "Without inputs, lists the catalog; with inputs, shows each fact's value for\n"
-    "them, or why it has none (a checklist item reading such a fact is an ERROR).\n",
+    "them, or why it has none (a checklist item reading such a fact is an ERROR).\n"
+    "PROVEN BY says which input kinds give a fact its value; the last part lists,\n"
+    "per input kind, the collections it fills and the facts it proves. A query\n"
+    "over a collection no input fills is an ERROR, never an empty PASS.\n",
     options,
     TFA_ARRAY_SIZE(options),
     0,

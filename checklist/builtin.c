@@ -6,13 +6,19 @@
 #include "util/compat.h"
 
 #include "builtin.h"
+#include "suggest.h"
 
 static const struct {
     const char *name, *expr, *doc;
 } builtins[] = {
     {"drift-free", "drift.free",
      "no drift; with --expect no-changes, no managed resource change either"},
-    {"no-destroy", "plan.destroy == 0", "the plan destroys nothing (deletes or replaces)"},
+    /* over `changes`, so a text or -json plan log proves it as well as plan
+     * JSON (and a log that shows no plan leaves it ERROR, never PASS) */
+    {"no-destroy",
+     "none(changes where mode == \"managed\" and action in [\"delete\", \"replace\"])",
+     "the plan destroys nothing (no managed resource deleted or replaced), from plan JSON, -json "
+     "or text plan logs"},
     {"apply-matches-plan", "apply.matches_plan",
      "the apply did exactly what the approved plan said (tfaudit verify-apply)"},
     {"plan-pinned", "plan.pinned",
@@ -28,6 +34,17 @@ const char *tfa_builtin_expr(const char *id)
         if (strcmp(builtins[i].name, id) == 0)
             return builtins[i].expr;
     return NULL;
+}
+
+const char *tfa_builtin_suggest(const char *name)
+{
+    tfa_suggest s;
+    size_t i;
+
+    tfa_suggest_init(&s, name, strlen(name));
+    for (i = 0; i < TFA_ARRAY_SIZE(builtins); i++)
+        tfa_suggest_offer(&s, builtins[i].name);
+    return tfa_suggest_best(&s);
 }
 
 const char *tfa_builtin_names(void)

@@ -5,7 +5,10 @@
  *   - [ ] `apply-matches-plan` The apply did what was approved
  *
  * An item whose id is a built-in's name and that says `builtin` (or gives
- * no expression at all) is checked with the built-in's expression.
+ * no expression at all) is checked with the built-in's expression. Any id
+ * can name one explicitly:
+ *
+ *   - [ ] `no-db-destroy` No database destroyed: builtin no-destroy
  */
 #ifndef TFA_BUILTIN_H
 #define TFA_BUILTIN_H
@@ -14,6 +17,8 @@
 
 /* The expression of built-in `id`, or NULL when `id` names none. */
 const char *tfa_builtin_expr(const char *id);
+/* The built-in `name` was most likely meant to be; NULL if none is close. */
+const char *tfa_builtin_suggest(const char *name);
 /* "drift-free, no-destroy, ..." for messages. */
 const char *tfa_builtin_names(void);
 size_t tfa_builtin_count(void);

@@ -283,6 +283,48 @@ static int word_at(const line *l, size_t i, const char *w)
            (i + n == l->len || is_space(l->p[i + n]) || l->p[i + n] == '(');
 }
 
+/*
+ * `builtin` or `builtin NAME` at *i: the item checks built-in NAME, or the
+ * built-in its id names. A user's own id keeps its meaning in their
+ * checklist (`no-db-destroy ...: builtin no-destroy`); the built-in's
+ * expression is what is evaluated and shown. Advances *i past it.
+ */
+static int parse_builtin(const line *l, size_t *i, tfa_item *it)
+{
+    tfa_checklist *cl = l->cl;
+    size_t at = *i, ns, ne;
+    const char *name = it->id, *expr;
+    char *named = NULL;
+    const tfa_expr *e = NULL;
+    int rc;
+
+    ns = skip_spaces(l, at + strlen("builtin"));
+    for (ne = ns; ne < l->len && !is_space(l->p[ne]) && l->p[ne] != '('; ne++)
+        ;
+    if (ne > ns) {
+        if (!(named = tfa_arena_strndup(cl->arena, l->p + ns, ne - ns)))
+            return tfa_error_oom(l->err);
+        name = named;
+        at = ns;
+    }
+    if (!(expr = tfa_builtin_expr(name))) {
+        const char *hint = tfa_builtin_suggest(name);
+        if (hint)
+            return fail_at(l, at, "'%s' is not a built-in requirement (did you mean '%s'?)", name,
+                           hint);
+        return fail_at(l, at, "'%s' is not a built-in requirement (%s)%s", name,
+                       tfa_builtin_names(), named ? "" : "; name one after the word: builtin NAME");
+    }
+    rc = tfa_expr_parse(&e, cl->arena, expr, strlen(expr), cl->name, l->no, (unsigned long)at + 1,
+                        l->err);
+    if (rc)
+        return rc;
+    it->expr = e;
+    it->expr_text = expr; /* static: lives as long as the program */
+    *i = named ? ne : *i + strlen("builtin");
+    return 0;
+}
+
 /* The part after the title's colon: expression span or `manual`, then an
  * optional level. `i` is at the backtick or the word. */
 static int parse_tail(const line *l, size_t i, tfa_item *it)
@@ -311,17 +353,8 @@ static int parse_tail(const line *l, size_t i, tfa_item *it)
             return tfa_error_oom(l->err);
         i = after;
     } else if (word_at(l, i, "builtin")) {
-        const char *expr = tfa_builtin_expr(it->id);
-        if (!expr)
-            return fail_at(l, i, "'%s' is not a built-in requirement (%s)", it->id,
-                           tfa_builtin_names());
-        rc = tfa_expr_parse(&e, cl->arena, expr, strlen(expr), cl->name, l->no,
-                            (unsigned long)i + 1, l->err);
-        if (rc)
+        if ((rc = parse_builtin(l, &i, it)) != 0)
             return rc;
-        it->expr = e;
-        it->expr_text = expr; /* static: lives as long as the program */
-        i += strlen("builtin");
     } else {
         it->manual = 1;
         i += strlen("manual");

@@ -1,11 +1,17 @@
 /*
  * collections.c - the collections checklist queries range over (changes,
- * drift, planned, deferred, applied, diagnostics, inputs) and the fields of
- * their elements (see facts_catalog.h). Each is a record list of the run
- * model; fields read the record, never anything else.
+ * drift, planned, deferred, applied, diagnostics, inputs), the fields of
+ * their elements, and which inputs can fill each (see facts_catalog.h).
+ *
+ * `changes`, `drift` and `applied` are the run's merged views (run.h, "One
+ * change model"): plan JSON, -json logs and text logs each add what they
+ * say, a resource reported alike by several inputs counted once, from the
+ * most exact of them. `planned` and `deferred` are record lists as read.
+ * Fields read the record, never anything else.
  */
 #include "util/compat.h"
 
+#include "domain.h"
 #include "facts_catalog.h"
 
 /* ---- collections ------------------------------------------------------------- */
@@ -14,9 +20,10 @@ static const char *const coll_names[TFA_COLL_COUNT] = {
     "changes", "drift", "planned", "deferred", "applied", "diagnostics", "inputs"};
 
 static const char *const coll_docs[TFA_COLL_COUNT] = {
-    "resource changes of the plans (every mode, no-ops included)",
-    "resources changed outside Terraform (plans and logs)",
-    "changes the logs announce (planned_change, \"will be\" lines)",
+    "planned resource changes: plan JSON, -json logs (planned_change), text logs (\"will be\" "
+    "blocks); one per resource and action, from the most exact input",
+    "resources changed outside Terraform (plans and logs, merged the same way)",
+    "changes the logs announce, as read (planned_change, \"will be\" blocks)",
     "changes the plans deferred",
     "resources an apply worked on",
     "error and warning diagnostics",
@@ -41,16 +48,10 @@ int tfa_coll_find(const char *name, size_t len)
     return -1;
 }
 
-/* The change list behind a change-shaped collection. */
+/* The record list behind a raw change collection (planned, deferred). */
 static int change_list(tfa_coll c, tfa_list *out)
 {
     switch (c) {
-    case TFA_COLL_CHANGES:
-        *out = TFA_LIST_CHANGES;
-        return 1;
-    case TFA_COLL_DRIFT:
-        *out = TFA_LIST_DRIFT;
-        return 1;
     case TFA_COLL_PLANNED:
         *out = TFA_LIST_PLANNED;
         return 1;
@@ -62,32 +63,67 @@ static int change_list(tfa_coll c, tfa_list *out)
     }
 }
 
+/* Element i of a change-shaped collection, or NULL (not change-shaped). */
+static const tfa_change *change_at(const tfa_run *run, tfa_coll c, size_t i)
+{
+    tfa_list l;
+    if (c == TFA_COLL_CHANGES)
+        return tfa_run_view_change(run, TFA_VIEW_CHANGES, i);
+    if (c == TFA_COLL_DRIFT)
+        return tfa_run_view_change(run, TFA_VIEW_DRIFT, i);
+    return change_list(c, &l) ? tfa_run_change(run, l, i) : NULL;
+}
+
 size_t tfa_coll_size(const tfa_run *run, tfa_coll c)
 {
     tfa_list l;
+    if (c == TFA_COLL_CHANGES)
+        return tfa_run_view_count(run, TFA_VIEW_CHANGES);
+    if (c == TFA_COLL_DRIFT)
+        return tfa_run_view_count(run, TFA_VIEW_DRIFT);
     if (change_list(c, &l))
         return tfa_run_change_count(run, l);
     if (c == TFA_COLL_APPLIED)
-        return tfa_run_applied_count(run);
+        return tfa_run_view_count(run, TFA_VIEW_APPLIED);
     if (c == TFA_COLL_DIAGNOSTICS)
         return tfa_run_diag_count(run);
     return tfa_run_input_count(run);
 }
 
-const char *tfa_coll_label(const tfa_run *run, tfa_coll c, size_t i)
+/* "ADDRESS (KIND PATH:LINE)": the element and the input that says so. */
+static int label_with_source(tfa_buf *out, const tfa_run *run, const char *address, unsigned input,
+                             const tfa_pos *pos)
 {
-    tfa_list l;
+    const tfa_input *in = tfa_run_input(run, input);
+
+    tfa_buf_puts(out, address ? address : "(unnamed)");
+    if (!in)
+        return tfa_buf_status(out);
+    tfa_buf_printf(out, " (%s %s", tfa_kind_name(in->kind), in->path);
+    if (pos && pos->line)
+        tfa_buf_printf(out, ":%lu", pos->line);
+    tfa_buf_putc(out, ')');
+    return tfa_buf_status(out);
+}
+
+int tfa_coll_label(tfa_buf *out, const tfa_run *run, tfa_coll c, size_t i)
+{
+    const tfa_change *ch = change_at(run, c, i);
+    const tfa_applied *a;
     const tfa_diag *d;
 
-    if (change_list(c, &l))
-        return tfa_run_change(run, l, i)->res.address;
-    if (c == TFA_COLL_APPLIED)
-        return tfa_run_applied(run, i)->res.address;
+    if (ch)
+        return label_with_source(out, run, ch->res.address, ch->input, &ch->pos);
+    if (c == TFA_COLL_APPLIED) {
+        a = tfa_run_view_applied(run, i);
+        return label_with_source(out, run, a->res.address, a->input, &a->pos);
+    }
     if (c == TFA_COLL_DIAGNOSTICS) {
         d = tfa_run_diag(run, i);
-        return d->address ? d->address : d->summary;
+        return label_with_source(out, run, d->address ? d->address : d->summary, d->input, &d->pos);
     }
-    return tfa_run_input(run, i)->path;
+    tfa_buf_puts(out, tfa_run_input(run, i)->path);
+    return tfa_buf_status(out);
 }
 
 /* ---- element fields ---------------------------------------------------------- */
@@ -124,7 +160,8 @@ typedef enum fid {
     F_FORMAT_VERSION,
     F_ENCODING,
     F_BYTES,
-    F_DOCUMENTS
+    F_DOCUMENTS,
+    F_SOURCE
 } fid;
 
 struct tfa_field {
@@ -159,6 +196,7 @@ static const tfa_field change_fields[] = {
     {"moved_from", TFA_V_STR, F_MOVED_FROM, "previous address of a moved resource; null if not moved"},
     {"deferred", TFA_V_STR, F_DEFERRED, "why the change was deferred; null if not deferred"},
     {"input", TFA_V_STR, F_INPUT, "path of the input it came from"},
+    {"source", TFA_V_STR, F_SOURCE, "kind of the input it came from: plan, ui-log or text-log"},
 };
 
 static const tfa_field applied_fields[] = {
@@ -166,6 +204,7 @@ static const tfa_field applied_fields[] = {
     {"status", TFA_V_STR, F_STATUS, "\"complete\", \"errored\" or \"started\" (never seen finishing)"},
     {"elapsed", TFA_V_NUM, F_ELAPSED, "seconds the apply of the resource took; null if unknown"},
     {"input", TFA_V_STR, F_INPUT, "path of the input it came from"},
+    {"source", TFA_V_STR, F_SOURCE, "kind of the input it came from: ui-log or text-log"},
 };
 
 static const tfa_field diag_fields[] = {
@@ -176,6 +215,7 @@ static const tfa_field diag_fields[] = {
     {"file", TFA_V_STR, F_FILE, "configuration file of its range; null if none"},
     {"line", TFA_V_NUM, F_LINE, "line in that file; null if none"},
     {"input", TFA_V_STR, F_INPUT, "path of the input it came from"},
+    {"source", TFA_V_STR, F_SOURCE, "kind of the input it came from: ui-log or text-log"},
 };
 
 static const tfa_field input_fields[] = {
@@ -281,6 +321,12 @@ static const char *input_path(const tfa_run *run, unsigned input)
     return in ? in->path : NULL;
 }
 
+static const char *input_kind(const tfa_run *run, unsigned input)
+{
+    const tfa_input *in = tfa_run_input(run, input);
+    return in ? tfa_kind_name(in->kind) : NULL;
+}
+
 static int any_sensitive(const tfa_change *ch)
 {
     size_t i;
@@ -314,6 +360,8 @@ static tfa_value change_field(fid id, const tfa_run *run, const tfa_change *ch)
         return tfa_value_str(ch->deferred);
     case F_INPUT:
         return tfa_value_str(input_path(run, ch->input));
+    case F_SOURCE:
+        return tfa_value_str(input_kind(run, ch->input));
     default:
         return tfa_value_null();
     }
@@ -334,6 +382,8 @@ static tfa_value applied_field(fid id, const tfa_run *run, const tfa_applied *a)
         return a->elapsed < 0 ? tfa_value_null() : tfa_value_num(a->elapsed);
     case F_INPUT:
         return tfa_value_str(input_path(run, a->input));
+    case F_SOURCE:
+        return tfa_value_str(input_kind(run, a->input));
     default:
         return tfa_value_null();
     }
@@ -356,6 +406,8 @@ static tfa_value diag_field(fid id, const tfa_run *run, const tfa_diag *d)
         return d->range_line ? tfa_value_num((double)d->range_line) : tfa_value_null();
     case F_INPUT:
         return tfa_value_str(input_path(run, d->input));
+    case F_SOURCE:
+        return tfa_value_str(input_kind(run, d->input));
     default:
         return tfa_value_null();
     }
@@ -387,13 +439,197 @@ static tfa_value input_field(fid id, const tfa_input *in)
 
 tfa_value tfa_field_value(const tfa_field *f, const tfa_run *run, tfa_coll c, size_t i)
 {
-    tfa_list l;
+    const tfa_change *ch = change_at(run, c, i);
 
-    if (change_list(c, &l))
-        return change_field(f->id, run, tfa_run_change(run, l, i));
+    if (ch)
+        return change_field(f->id, run, ch);
     if (c == TFA_COLL_APPLIED)
-        return applied_field(f->id, run, tfa_run_applied(run, i));
+        return applied_field(f->id, run, tfa_run_view_applied(run, i));
     if (c == TFA_COLL_DIAGNOSTICS)
         return diag_field(f->id, run, tfa_run_diag(run, i));
     return input_field(f->id, tfa_run_input(run, i));
+}
+
+/* ---- what fills a collection (issue 14: never an empty PASS) ---------------
+ *
+ * An empty collection proves "none" only when some input could have listed
+ * an element. The table says, per collection, which input kinds can; the
+ * per-input checks below say whether a given input of that kind does (a log
+ * of `terraform apply tfplan` shows no plan, so it cannot prove that nothing
+ * is destroyed). A query over a collection no input fills is an ERROR.
+ */
+
+#define KIND_BIT(k) (1u << (k))
+#define PLAN_BIT    KIND_BIT(TFA_KIND_PLAN)
+#define LOG_BITS    (KIND_BIT(TFA_KIND_UI_LOG) | KIND_BIT(TFA_KIND_TEXT_LOG))
+
+static const struct {
+    unsigned kinds;
+    const char *proven_by; /* for `tfaudit facts` and the README */
+    const char *hint;      /* what to give when nothing fills it */
+    const char *missing;   /* the whole message */
+} coll_proof[TFA_COLL_COUNT] = {
+#define PROOF(kinds, by, coll, hint)                                                               \
+    {                                                                                              \
+        kinds, by, hint, "no input provides " coll ": " hint                                       \
+    }
+    PROOF(PLAN_BIT | LOG_BITS, "plan; ui-log or text-log showing a plan", "changes",
+          "give the plan JSON, a -json log or a text log of the plan"),
+    PROOF(PLAN_BIT | LOG_BITS, "plan (format 0.2+); ui-log or text-log showing a plan", "drift",
+          "give the plan JSON (format 0.2 or later), or a -json or text log of the plan"),
+    PROOF(LOG_BITS, "ui-log or text-log showing a plan", "planned",
+          "give a -json or text log of the plan"),
+    PROOF(PLAN_BIT, "plan", "deferred", "give the plan JSON"),
+    PROOF(LOG_BITS, "ui-log or text-log of an apply or destroy", "applied",
+          "give the apply's -json or text log"),
+    PROOF(LOG_BITS, "ui-log, text-log", "diagnostics", "give a -json or text log"),
+    PROOF(~0u, "any input", "inputs", "give an input"),
+#undef PROOF
+};
+
+const char *tfa_coll_missing(tfa_coll c)
+{
+    return (unsigned)c < TFA_COLL_COUNT ? coll_proof[c].missing : "";
+}
+
+const char *tfa_coll_proven_by(tfa_coll c)
+{
+    return (unsigned)c < TFA_COLL_COUNT ? coll_proof[c].proven_by : "";
+}
+
+int tfa_coll_kind_proves(tfa_coll c, tfa_kind k)
+{
+    return (unsigned)c < TFA_COLL_COUNT && (coll_proof[c].kinds & KIND_BIT(k)) != 0;
+}
+
+static int is_op(const tfa_input *in, const char *op)
+{
+    return in->log.operation && strcmp(in->log.operation, op) == 0;
+}
+
+/* Managed add/change/destroy of one log's planned records, Terraform's
+ * arithmetic (run.h tfa_counts). */
+static void planned_counts(const tfa_run *run, unsigned input, tfa_counts *out)
+{
+    size_t i, n = tfa_run_change_count(run, TFA_LIST_PLANNED);
+
+    memset(out, 0, sizeof(*out));
+    for (i = 0; i < n; i++) {
+        const tfa_change *c = tfa_run_change(run, TFA_LIST_PLANNED, i);
+        if (c->input != input || !c->res.mode || strcmp(c->res.mode, "managed") != 0)
+            continue;
+        out->add += c->action == TFA_ACTION_CREATE || c->action == TFA_ACTION_REPLACE;
+        out->change += c->action == TFA_ACTION_UPDATE;
+        out->destroy += c->action == TFA_ACTION_DELETE || c->action == TFA_ACTION_REPLACE;
+    }
+}
+
+/*
+ * Whether log input `i` shows a plan whose blocks were all read: it
+ * announced changes, said "No changes.", or ended on a plan summary; and
+ * when its last summary is a plan's, the blocks read add up to it (a block
+ * the reader could not take in must not pass for a resource left alone).
+ */
+static int log_shows_plan(const tfa_run *run, unsigned i, char *why, size_t size)
+{
+    const tfa_input *in = tfa_run_input(run, i);
+    const tfa_log_info *l = &in->log;
+    tfa_counts got;
+
+    if (!(l->planned > 0 || l->no_changes || (l->has_counts && is_op(in, "plan")))) {
+        snprintf(why, size, "%s shows no plan", in->path);
+        return 0;
+    }
+    if (!l->has_counts || !is_op(in, "plan"))
+        return 1;
+    planned_counts(run, i, &got);
+    if (got.add == l->counts.add && got.change == l->counts.change &&
+        got.destroy == l->counts.destroy)
+        return 1;
+    snprintf(why, size,
+             "%s: its plan summary says %ld to add, %ld to change, %ld to destroy, but the "
+             "resource blocks read say %ld, %ld, %ld",
+             in->path, l->counts.add, l->counts.change, l->counts.destroy, got.add, got.change,
+             got.destroy);
+    return 0;
+}
+
+/* The first text log version that prints drift ("Objects have changed
+ * outside of Terraform") and the first plan JSON format with resource_drift. */
+#define TEXT_DRIFT_SINCE "0.15.4"
+#define PLAN_DRIFT_SINCE "0.2"
+
+static int version_before(const char *v, const char *since)
+{
+    int order;
+    return v && tfa_version_cmp(v, since, &order) && order < 0;
+}
+
+/* Whether input i fills collection c; if not, why (when it says more than
+ * its kind). */
+static int input_fills(const tfa_run *run, unsigned i, tfa_coll c, char *why, size_t size)
+{
+    const tfa_input *in = tfa_run_input(run, i);
+
+    why[0] = '\0';
+    if (!tfa_coll_kind_proves(c, in->kind))
+        return 0;
+    if (c == TFA_COLL_INPUTS || c == TFA_COLL_DIAGNOSTICS || c == TFA_COLL_DEFERRED)
+        return 1;
+    if (in->kind == TFA_KIND_PLAN) {
+        if (c == TFA_COLL_DRIFT && !in->plan.plan_format_version &&
+            version_before(in->format_version, PLAN_DRIFT_SINCE)) {
+            snprintf(why, size,
+                     "%s: plan format %s (Terraform before 0.15.4) does not report drift", in->path,
+                     in->format_version);
+            return 0;
+        }
+        return 1;
+    }
+    if (c == TFA_COLL_APPLIED) {
+        if (is_op(in, "apply") || is_op(in, "destroy"))
+            return 1;
+        snprintf(why, size, "%s is no apply or destroy log", in->path);
+        return 0;
+    }
+    if (!log_shows_plan(run, i, why, size))
+        return 0;
+    if (c == TFA_COLL_DRIFT && in->kind == TFA_KIND_TEXT_LOG &&
+        version_before(in->tool_version, TEXT_DRIFT_SINCE)) {
+        snprintf(why, size, "%s: Terraform %s (before 0.15.4) prints no drift", in->path,
+                 in->tool_version);
+        return 0;
+    }
+    return 1;
+}
+
+int tfa_coll_proven(const tfa_run *run, tfa_coll c, char *why, size_t size)
+{
+    char reason[TFA_ERROR_MESSAGE_MAX] = "";
+    size_t i, n = tfa_run_input_count(run);
+    tfa_view v = c == TFA_COLL_DRIFT     ? TFA_VIEW_DRIFT
+                 : c == TFA_COLL_APPLIED ? TFA_VIEW_APPLIED
+                                         : TFA_VIEW_CHANGES;
+
+    if ((c == TFA_COLL_CHANGES || c == TFA_COLL_DRIFT || c == TFA_COLL_APPLIED) &&
+        !tfa_run_view_ok(run, v)) {
+        if (size)
+            snprintf(why, size, "out of memory merging the %s of the inputs", tfa_coll_name(c));
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        char one[TFA_ERROR_MESSAGE_MAX];
+        if (input_fills(run, (unsigned)i, c, one, sizeof(one)))
+            return 1;
+        if (one[0] && !reason[0])
+            snprintf(reason, sizeof(reason), "%s", one);
+    }
+    if (!size)
+        return 0;
+    if (reason[0])
+        snprintf(why, size, "no input provides %s (%s): %s", tfa_coll_name(c), reason,
+                 coll_proof[c].hint);
+    else
+        snprintf(why, size, "%s", coll_proof[c].missing);
+    return 0;
 }

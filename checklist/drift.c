@@ -4,6 +4,7 @@
 #include "util/compat.h"
 
 #include "drift.h"
+#include "facts_catalog.h"
 #include "verify.h"
 
 /* Managed changes a window expecting none must not have. */
@@ -30,19 +31,12 @@ static size_t managed_changes(const tfa_run *run)
 
 void tfa_drift_check(const tfa_run *run, int expect_no_changes, tfa_drift_result *out)
 {
-    size_t i;
-
     memset(out, 0, sizeof(*out));
-    for (i = 0; i < tfa_run_input_count(run); i++) {
-        const tfa_input *in = tfa_run_input(run, i);
-        /* plans report drift; so do logs of any run that refreshed first
-         * (plan, apply, destroy, refresh-only), which is every run with a
-         * known operation */
-        if (tfa_input_is_plan_side(in) ||
-            ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) && in->log.operation))
-            out->determined = 1;
-    }
-    out->drift = tfa_run_change_count(run, TFA_LIST_DRIFT);
+    /* drift is known when an input could have listed it (facts_catalog.h,
+     * tfa_coll_proven: a plan of format 0.2+, a log that shows a plan),
+     * and counted once per resource however many inputs report it */
+    out->determined = tfa_coll_proven(run, TFA_COLL_DRIFT, NULL, 0);
+    out->drift = tfa_run_view_count(run, TFA_VIEW_DRIFT);
     out->changes = managed_changes(run);
     out->drift_free =
         out->determined && out->drift == 0 && (!expect_no_changes || out->changes == 0);

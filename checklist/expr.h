@@ -22,6 +22,9 @@
  * a field of the collection's element. Names and types are resolved while
  * parsing, so a misspelt fact, a field outside `where` or `"x" < 3` is an
  * error at load, with its line and column, before anything is evaluated.
+ * Typed names (domain.h) are checked against their literals the same way:
+ * `action == "destroy"` is refused ("did you mean \"delete\"?"), and
+ * versions order semantically (`plan.terraform_version >= "1.9"`).
  *
  * Trees live in the arena they were parsed into and are immutable after.
  */
@@ -61,15 +64,19 @@ typedef enum tfa_query_fn { TFA_Q_COUNT = 0, TFA_Q_ANY, TFA_Q_ALL, TFA_Q_NONE } 
 
 typedef struct tfa_expr {
     tfa_expr_kind kind;
-    int op;                       /* tfa_cmp_op (CMP) or tfa_query_fn (QUERY) */
-    tfa_vtype type;               /* static type of the result */
-    unsigned long column;         /* where the node starts in its checklist line */
-    tfa_value lit;                /* LIT */
-    const tfa_fact *fact;         /* FACT */
-    const tfa_field *field;       /* FIELD */
-    tfa_coll coll;                /* QUERY, and FIELD (the collection queried) */
-    const char *text;             /* QUERY: the query as written, for evidence */
-    const struct tfa_expr *a, *b; /* operands; QUERY: b is the where clause or NULL */
+    int op;                 /* tfa_cmp_op (CMP) or tfa_query_fn (QUERY) */
+    tfa_vtype type;         /* static type of the result */
+    unsigned long column;   /* where the node starts in its checklist line */
+    tfa_value lit;          /* LIT */
+    const tfa_fact *fact;   /* FACT */
+    const tfa_field *field; /* FIELD */
+    tfa_coll coll;          /* QUERY, and FIELD (the collection queried) */
+    const char *text;       /* QUERY: the query as written, for evidence */
+    /* FACT, FIELD: the typed domain (domain.h), NULL for open strings; CMP:
+     * set to the version domain when the operands order as versions */
+    const struct tfa_domain *dom;
+    const unsigned long *item_columns; /* LIT lists: where each item starts */
+    const struct tfa_expr *a, *b;      /* operands; QUERY: b is the where clause or NULL */
 } tfa_expr;
 
 /*

@@ -4,13 +4,16 @@
  *
  * Types were checked at load, so evaluation cannot meet a type error; the
  * only way an expression fails to decide is a fact with no value for these
- * inputs, which makes the item an ERROR naming the fact and the reason.
+ * inputs, which makes the item an ERROR naming the fact and the reason,
+ * or a collection no input fills (facts_catalog.h tfa_coll_proven): an
+ * empty `changes` proves nothing when no input could have listed one.
  * `and` / `or` short-circuit, so `inputs.states == 0 or state.serial > 0`
  * is decidable without a state. Collection queries always visit every
  * element, so their evidence counts all of them.
  */
 #include "util/compat.h"
 
+#include "domain.h"
 #include "expr.h"
 
 enum { EVAL_OK = 0, EVAL_MISSING = 1 }; /* or a negative tfa_status */
@@ -104,15 +107,35 @@ static int eval_fact(ctx *c, const tfa_expr *e, tfa_value *out)
     return EVAL_MISSING;
 }
 
+/* A label of element i, copied into the verdict's arena. */
+static const char *label(ctx *c, tfa_coll coll, size_t i)
+{
+    tfa_buf b;
+    const char *s = NULL;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    if (tfa_coll_label(&b, c->run, coll, i) == 0)
+        s = tfa_arena_strndup(c->arena, b.ptr, b.len);
+    tfa_buf_release(&b);
+    return s;
+}
+
 static int eval_query(ctx *c, const tfa_expr *e, tfa_value *out)
 {
-    size_t n = tfa_coll_size(c->run, e->coll), i, matched = 0;
-    size_t cap = n < TFA_EVIDENCE_LABELS ? n : TFA_EVIDENCE_LABELS;
+    size_t n, i, matched = 0, cap;
     const char **labels = NULL;
+    char why[TFA_ERROR_MESSAGE_MAX];
     tfa_query_read *q;
     tfa_value v;
     int rc;
 
+    if (!tfa_coll_proven(c->run, e->coll, why, sizeof(why))) {
+        if (!(c->missing = tfa_arena_strdup(c->arena, why)))
+            return TFA_ENOMEM;
+        return EVAL_MISSING;
+    }
+    n = tfa_coll_size(c->run, e->coll);
+    cap = n < TFA_EVIDENCE_LABELS ? n : TFA_EVIDENCE_LABELS;
     if (cap && !(labels = tfa_arena_alloc(c->arena, cap * sizeof(*labels))))
         return TFA_ENOMEM;
     assert(c->ev->n_queries < c->cap_queries);
@@ -131,8 +154,7 @@ static int eval_query(ctx *c, const tfa_expr *e, tfa_value *out)
         }
         matched += hit;
         if (hit == q->listed_match) {
-            if (q->n_labels < cap &&
-                !(labels[q->n_labels++] = dup(c, tfa_coll_label(c->run, e->coll, i))))
+            if (q->n_labels < cap && !(labels[q->n_labels++] = label(c, e->coll, i)))
                 return TFA_ENOMEM;
             q->listed++;
         }
@@ -160,9 +182,9 @@ static int eval_query(ctx *c, const tfa_expr *e, tfa_value *out)
     return EVAL_OK;
 }
 
-static int compare(int op, const tfa_value *a, const tfa_value *b)
+static int compare(const tfa_expr *e, const tfa_value *a, const tfa_value *b)
 {
-    int order;
+    int op = e->op, order;
 
     switch (op) {
     case TFA_OP_EQ:
@@ -178,9 +200,15 @@ static int compare(int op, const tfa_value *a, const tfa_value *b)
     case TFA_OP_NIN:
         return !tfa_value_in(a, b);
     default:
-        /* a null (a field the input does not state) orders with nothing */
-        if (!tfa_value_order(a, b, &order))
+        /* a null (a field the input does not state), or a stated value that
+         * is no version, orders with nothing */
+        if (e->dom && e->dom->version) {
+            if (a->type != TFA_V_STR || b->type != TFA_V_STR ||
+                !tfa_version_cmp(a->s, b->s, &order))
+                return 0;
+        } else if (!tfa_value_order(a, b, &order)) {
             return 0;
+        }
         return op == TFA_OP_LT   ? order < 0
                : op == TFA_OP_LE ? order <= 0
                : op == TFA_OP_GT ? order > 0
@@ -222,7 +250,7 @@ static int eval(ctx *c, const tfa_expr *e, tfa_value *out)
     case TFA_E_CMP:
         if ((rc = eval(c, e->a, &a)) != EVAL_OK || (rc = eval(c, e->b, &b)) != EVAL_OK)
             return rc;
-        *out = tfa_value_bool(compare(e->op, &a, &b));
+        *out = tfa_value_bool(compare(e, &a, &b));
         return EVAL_OK;
     }
     return EVAL_OK;

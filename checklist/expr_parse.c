@@ -11,6 +11,7 @@
  */
 #include "util/compat.h"
 
+#include "domain.h"
 #include "expr.h"
 #include "suggest.h"
 #include "util/limits.h"
@@ -303,6 +304,7 @@ static int parse_list(parser *p, const tfa_expr **out)
 {
     size_t start = p->t.start, n = 0, cap = 0;
     tfa_value *items = NULL;
+    unsigned long *cols = NULL;
     tfa_expr *e;
     int rc;
 
@@ -325,13 +327,18 @@ static int parse_list(parser *p, const tfa_expr **out)
                         "a list holds numbers, strings, true, false or null");
         if (n == cap) {
             tfa_value *grown;
+            unsigned long *gcols;
             cap = cap ? cap * 2 : 8;
-            if (!(grown = tfa_arena_alloc(p->arena, cap * sizeof(*grown))))
+            if (!(grown = tfa_arena_alloc(p->arena, cap * sizeof(*grown))) ||
+                !(gcols = tfa_arena_alloc(p->arena, cap * sizeof(*gcols))))
                 return tfa_error_oom(p->err);
-            if (n)
+            if (n) {
                 memcpy(grown, items, n * sizeof(*grown));
-            items = grown;
+                memcpy(gcols, cols, n * sizeof(*gcols));
+            }
+            items = grown, cols = gcols;
         }
+        cols[n] = p->column + (unsigned long)p->t.start;
         items[n++] = v;
         if ((rc = next(p)) != 0)
             return rc;
@@ -342,6 +349,7 @@ static int parse_list(parser *p, const tfa_expr **out)
     e->lit.type = TFA_V_LIST;
     e->lit.items = items;
     e->lit.n_items = n;
+    e->item_columns = cols;
     *out = e;
     return next(p);
 }
@@ -408,6 +416,7 @@ static int parse_name(parser *p, const tfa_expr **out)
     e->fact = fact;
     e->coll = p->coll;
     e->type = f ? tfa_field_type(f) : tfa_fact_type(fact);
+    e->dom = f ? tfa_domain_of_field(tfa_field_name(f)) : tfa_domain_of_fact(tfa_fact_name(fact));
     *out = e;
     return next(p);
 }
@@ -558,6 +567,89 @@ static int check_cmp(parser *p, int op, const tfa_expr *a, const tfa_expr *b, si
     }
 }
 
+/* A string literal outside the enumeration of `d`, at byte `at`. */
+static int not_in_domain(parser *p, const tfa_domain *d, const char *value, size_t at)
+{
+    const char *hint = tfa_domain_suggest(d, value, strlen(value));
+    char list[256];
+
+    if (hint)
+        return perr(p, at, TFA_EINPUT, "\"%s\" is not %s %s (did you mean \"%s\"?)", value,
+                    d->article, d->name, hint);
+    tfa_domain_list(d, list, sizeof(list));
+    return perr(p, at, TFA_EINPUT, "\"%s\" is not %s %s (%s)", value, d->article, d->name, list);
+}
+
+/* Every string of literal `lit` (a string or a list) is in `d`. */
+static int check_enum_literal(parser *p, const tfa_domain *d, const tfa_expr *lit)
+{
+    size_t i;
+
+    if (lit->kind != TFA_E_LIT)
+        return 0;
+    if (lit->lit.type == TFA_V_STR && !tfa_domain_has(d, lit->lit.s))
+        return not_in_domain(p, d, lit->lit.s, offset_of(p, lit));
+    if (lit->lit.type != TFA_V_LIST || !lit->lit.items)
+        return 0;
+    for (i = 0; i < lit->lit.n_items; i++) {
+        const tfa_value *v = &lit->lit.items[i];
+        if (v->type == TFA_V_STR && !tfa_domain_has(d, v->s))
+            return not_in_domain(p, d, v->s, (size_t)(lit->item_columns[i] - p->column));
+    }
+    return 0;
+}
+
+/* A glob that matches no value of `d` can never hold. */
+static int check_enum_pattern(parser *p, const tfa_domain *d, const tfa_expr *pat)
+{
+    size_t i;
+    if (pat->kind != TFA_E_LIT || pat->lit.type != TFA_V_STR)
+        return 0;
+    char list[256];
+
+    for (i = 0; d->values[i]; i++)
+        if (tfa_glob_match(pat->lit.s, d->values[i]))
+            return 0;
+    tfa_domain_list(d, list, sizeof(list));
+    return perr(p, offset_of(p, pat), TFA_EINPUT, "\"%s\" matches no %s (%s)", pat->lit.s, d->name,
+                list);
+}
+
+/*
+ * Typed operands (domain.h): a literal compared with an enumeration must be
+ * one of its values; enumerations have no order; a literal ordered against
+ * a version must be a version, and then the comparison is semantic (e->dom).
+ */
+static int check_domain(parser *p, tfa_expr *e, size_t at_op)
+{
+    const tfa_expr *a = e->a, *b = e->b;
+    const tfa_expr *typed = a->dom ? a : b->dom ? b : NULL;
+    const tfa_expr *other = typed == a ? b : a;
+    const tfa_domain *d = typed ? typed->dom : NULL;
+    int ordering = e->op >= TFA_OP_LT && e->op <= TFA_OP_GE;
+
+    if (!d)
+        return 0;
+    if (d->version) {
+        if (!ordering)
+            return 0;
+        if (other->kind == TFA_E_LIT && other->lit.type == TFA_V_STR &&
+            !tfa_version_valid(other->lit.s))
+            return perr(p, offset_of(p, other), TFA_EINPUT,
+                        "\"%s\" is not a version (write it like \"1.9.0\")", other->lit.s);
+        e->dom = d;
+        return 0;
+    }
+    if (ordering)
+        return perr(p, at_op, TFA_EINPUT, "'%s' does not order %ss; compare with '==' or 'in'",
+                    op_text(e->op), d->name);
+    if (e->op == TFA_OP_MATCH || e->op == TFA_OP_NMATCH)
+        return typed == a ? check_enum_pattern(p, d, b) : 0;
+    if ((e->op == TFA_OP_IN || e->op == TFA_OP_NIN) && typed != a)
+        return 0; /* "x" in FIELD: a substring test, not a value */
+    return check_enum_literal(p, d, other);
+}
+
 static int parse_cmp(parser *p, const tfa_expr **out)
 {
     const tfa_expr *a = NULL, *b = NULL;
@@ -593,6 +685,8 @@ static int parse_cmp(parser *p, const tfa_expr **out)
     e->op = op;
     e->a = a, e->b = b;
     e->type = TFA_V_BOOL;
+    if ((rc = check_domain(p, e, at_op)) != 0)
+        return rc;
     *out = e;
     return 0;
 }

@@ -13,6 +13,7 @@
  */
 #include "util/compat.h"
 
+#include "domain.h"
 #include "facts_catalog.h"
 #include "facts_derived.h"
 
@@ -47,6 +48,8 @@ typedef enum how {
     H_LOCK_ERRORS,
     H_NOTES,
     H_UNFINISHED, /* applied records never seen finishing */
+    H_ERRORED,    /* plan.errored, derived for old formats (plan_errored) */
+    H_APPLYABLE,  /* plan.applyable, derived for old formats (plan_applyable) */
     H_DERIVED     /* computed over the whole run: facts_derived.c, id in `off` */
 } how;
 
@@ -82,9 +85,9 @@ static const tfa_fact facts[] = {
     {"plan.timestamp", TFA_V_STR, FROM_PLAN, H_STR, IN(plan.timestamp), "when the plan was made (RFC 3339)"},
     {"plan.format_newer", TFA_V_BOOL, FROM_PLAN, H_ANY, IN(plan.format_newer), "a plan uses a newer 1.x format minor than this build knows"},
     {"plan.documents", TFA_V_NUM, FROM_PLAN, H_SUM, IN(documents), "plan documents read (terragrunt run-all gives several)"},
-    {"plan.applyable", TFA_V_BOOL, FROM_PLAN, H_TRI_ALL, IN(plan.applyable), "every plan is applyable"},
+    {"plan.applyable", TFA_V_BOOL, FROM_PLAN, H_APPLYABLE, IN(plan.applyable), "every plan is applyable (stated by format 1.2+ plans; true for saved plans of format 0.1-1.1 with changes)"},
     {"plan.complete", TFA_V_BOOL, FROM_PLAN, H_TRI_ALL, IN(plan.complete), "every plan is complete (no deferred work)"},
-    {"plan.errored", TFA_V_BOOL, FROM_PLAN, H_TRI_ANY, IN(plan.errored), "a plan errored"},
+    {"plan.errored", TFA_V_BOOL, FROM_PLAN, H_ERRORED, IN(plan.errored), "a plan errored (stated by format 1.2+ plans; false for saved plans of format 0.1-1.1)"},
     {"plan.add", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.add), "managed resources to add (create + replace)"},
     {"plan.change", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.change), "managed resources to change in place"},
     {"plan.destroy", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.destroy), "managed resources to destroy (delete + replace)"},
@@ -261,6 +264,53 @@ static const char *none_reason(unsigned from)
     return "no inputs";
 }
 
+/*
+ * plan.errored. Terraform states `errored` in plans of format 1.2 from
+ * Terraform 1.6 on. Before, `terraform plan -out` saved no plan file when
+ * planning failed, so a `terraform show -json` plan of format 0.1 to 1.1
+ * (Terraform 0.12 to 1.4) that does not state it comes from a plan that
+ * succeeded: errored is false. It cannot be derived for format 1.2 plans
+ * without the field (Terraform 1.5 writes format 1.2 without `errored`,
+ * and the corpus holds a Terraform 1.5 plan JSON of a run whose plan
+ * failed), nor for HCP Terraform redacted plans (plan_format_version: the
+ * API serves the plan of a failed run); there it stays unknown (ERROR).
+ */
+#define ERRORED_SINCE_FORMAT "1.2"
+#define ERRORED_UNKNOWN                                                                            \
+    "not stated by the plans (format 1.2 without \"errored\", or an HCP Terraform redacted plan: " \
+    "give the plan's log)"
+
+static tfa_tristate plan_errored(const tfa_input *in)
+{
+    int order;
+
+    if (in->plan.errored != TFA_UNSET || in->plan.plan_format_version || !in->format_version)
+        return in->plan.errored;
+    if (tfa_version_cmp(in->format_version, ERRORED_SINCE_FORMAT, &order) && order < 0)
+        return TFA_FALSE;
+    return TFA_UNSET;
+}
+
+/*
+ * plan.applyable, stated with errored. A saved plan of format 0.1 to 1.1
+ * that did not error (above) and changes something can be applied. One
+ * that changes nothing is left unknown: newer Terraform calls such a plan
+ * not applyable, and nothing in the old format says which it would be.
+ */
+#define APPLYABLE_UNKNOWN                                                                          \
+    "not stated by the plans (format 1.2 without \"applyable\", a redacted plan, or an old "       \
+    "plan without changes)"
+
+static tfa_tristate plan_applyable(const tfa_input *in)
+{
+    const tfa_counts *c = &in->plan.counts;
+
+    if (in->plan.applyable != TFA_UNSET || plan_errored(in) != TFA_FALSE ||
+        in->plan.errored != TFA_UNSET)
+        return in->plan.applyable;
+    return c->add || c->change || c->destroy || c->import || c->forget ? TFA_TRUE : TFA_UNSET;
+}
+
 typedef const char *cstr;
 
 #define FIELD(in, type, off) (*(const type *)(const void *)((const char *)(in) + (off)))
@@ -311,7 +361,11 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
         break;
     case H_TRI_ALL:
     case H_TRI_ANY:
-        t = FIELD(in, tfa_tristate, f->off);
+    case H_ERRORED:
+    case H_APPLYABLE:
+        t = f->how == H_ERRORED     ? plan_errored(in)
+            : f->how == H_APPLYABLE ? plan_applyable(in)
+                                    : FIELD(in, tfa_tristate, f->off);
         if (t != TFA_UNSET)
             a->stated++, a->any |= t == TFA_TRUE, a->all &= t == TFA_TRUE;
         break;
@@ -364,15 +418,20 @@ static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
         return 1;
     case H_TRI_ALL:
     case H_TRI_ANY:
+    case H_ERRORED:
+    case H_APPLYABLE:
         if (!a.stated) {
-            *why = "not stated by the inputs";
+            *why = f->how == H_ERRORED     ? ERRORED_UNKNOWN
+                   : f->how == H_APPLYABLE ? APPLYABLE_UNKNOWN
+                                           : "not stated by the inputs";
             return 0;
         }
         /* fall through */
     case H_ANY:
     case H_ALL:
     case H_NO_CHANGES:
-        *out = tfa_value_bool(f->how == H_ANY || f->how == H_TRI_ANY ? a.any : a.all);
+        *out = tfa_value_bool(
+            f->how == H_ANY || f->how == H_TRI_ANY || f->how == H_ERRORED ? a.any : a.all);
         return 1;
     default:
         /* counted from the run's records by the caller */
@@ -391,7 +450,11 @@ int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
         return 0;
     switch (f->how) {
     case H_DRIFT:
-        n = tfa_run_change_count(run, TFA_LIST_DRIFT);
+        if (!tfa_coll_proven(run, TFA_COLL_DRIFT, NULL, 0)) {
+            *why = tfa_coll_missing(TFA_COLL_DRIFT);
+            return 0;
+        }
+        n = tfa_run_view_count(run, TFA_VIEW_DRIFT);
         break;
     case H_DIAGS:
         for (i = 0; i < tfa_run_diag_count(run); i++)
@@ -421,4 +484,59 @@ int tfa_fact_explain(const tfa_fact *f, const tfa_run *run, tfa_fact_detail_fn a
     if (f->how != H_DERIVED)
         return 0;
     return tfa_fact_derived_explain((tfa_derived)f->off, run, add, payload);
+}
+
+/* ---- what each input kind proves (facts_catalog.h) ------------------------ */
+
+const char *tfa_fact_proven_by(const tfa_fact *f)
+{
+    if (f->how == H_DRIFT)
+        return "plan, logs";
+    if (f->how == H_DERIVED)
+        return "derived";
+    if (f->from & FROM_ANY)
+        return "any";
+    if (f->from & FROM_APPLY)
+        return "apply log";
+    if (f->from & FROM_POLICY)
+        return "policy log";
+    if (f->from & FROM_COST)
+        return "cost log";
+    switch (f->from) {
+    case FROM_PLAN:
+        return "plan";
+    case FROM_LOGS:
+        return "logs";
+    case FROM_UI:
+        return "ui-log";
+    case FROM_TEXT:
+        return "text-log";
+    case FROM_STATE:
+        return "state";
+    default:
+        return "plan, logs";
+    }
+}
+
+int tfa_fact_kind_proves(const tfa_fact *f, tfa_kind k)
+{
+    unsigned logs = FROM_LOGS | FROM_APPLY | FROM_POLICY | FROM_COST;
+
+    if (f->how == H_DRIFT)
+        return tfa_coll_kind_proves(TFA_COLL_DRIFT, k);
+    if (f->from & FROM_ANY)
+        return 1;
+    switch (k) {
+    case TFA_KIND_PLAN:
+        return (f->from & FROM_PLAN) != 0;
+    case TFA_KIND_UI_LOG:
+        return (f->from &
+                (logs & ~(unsigned)FROM_TEXT & ~(unsigned)FROM_POLICY & ~(unsigned)FROM_COST)) != 0;
+    case TFA_KIND_TEXT_LOG:
+        return (f->from & (logs & ~(unsigned)FROM_UI)) != 0;
+    case TFA_KIND_STATE:
+        return (f->from & FROM_STATE) != 0;
+    default:
+        return 0;
+    }
 }

@@ -67,9 +67,35 @@ const char *tfa_coll_doc(tfa_coll c);
 /* The collection named by name[0..len), or -1. */
 int tfa_coll_find(const char *name, size_t len);
 size_t tfa_coll_size(const tfa_run *run, tfa_coll c);
-/* How evidence names element i: its resource address; for a diagnostic
- * without one, its summary; for an input, its path. Borrowed from the run. */
-const char *tfa_coll_label(const tfa_run *run, tfa_coll c, size_t i);
+/* How evidence names element i, appended to `out`: its resource address
+ * (for a diagnostic without one, its summary) and the input that says so,
+ * "aws_db_instance.main (text-log plan.log:61)"; for an input, its path.
+ * 0 or TFA_ENOMEM. */
+int tfa_coll_label(tfa_buf *out, const tfa_run *run, tfa_coll c, size_t i);
+
+/*
+ * What each input kind can prove (README "What each input proves"; issue
+ * 14). Collections: `tfa_coll_proven` says whether the inputs of `run` fill
+ * collection c, so that an empty result means "none there": 1, or 0 with
+ * the reason in why[0..size) (size may be 0), "no input provides changes: give the plan
+ * JSON, a -json log or a text log of the plan". A query over a collection
+ * no input fills is an ERROR, never an empty PASS. Facts: the `from` column
+ * of the catalog (tfa_fact_kind_proves); a fact no input selects has no
+ * value (tfa_fact_value's why).
+ */
+int tfa_coll_proven(const tfa_run *run, tfa_coll c, char *why, size_t size);
+/* "no input provides C: give ...", static. */
+const char *tfa_coll_missing(tfa_coll c);
+/* Which inputs can fill c, as text for `tfaudit facts`. */
+const char *tfa_coll_proven_by(tfa_coll c);
+/* Which inputs can give f a value, in a word for the PROVEN BY column:
+ * "plan", "logs" (ui-log or text-log), "ui-log", "text-log", "apply log",
+ * "policy log", "cost log", "state", "plan, logs", "any", or "derived"
+ * (computed over several inputs, see the description). */
+const char *tfa_fact_proven_by(const tfa_fact *f);
+/* Whether an input of kind k can fill c / give f a value at all. */
+int tfa_coll_kind_proves(tfa_coll c, tfa_kind k);
+int tfa_fact_kind_proves(const tfa_fact *f, tfa_kind k);
 
 typedef struct tfa_field tfa_field;
 

@@ -15,6 +15,15 @@ typedef struct intern_slot {
     size_t len;
 } intern_slot;
 
+/* A merged view (run.h, "One change model"), cached until the lists change. */
+typedef struct view_cache {
+    const void **items;
+    size_t n, cap, merged;
+    size_t stamp[2]; /* sizes of the lists it was built from */
+    unsigned gen;    /* run->gen it was built at */
+    int built, ok;
+} view_cache;
+
 struct tfa_run {
     tfa_arena *arena;
     tfa_seq inputs;
@@ -23,6 +32,8 @@ struct tfa_run {
     tfa_seq context;
     intern_slot *intern;
     size_t intern_cap, intern_count;
+    view_cache views[TFA_VIEW_COUNT];
+    unsigned gen; /* bumped when records are removed (stale views) */
 };
 
 static const char *const kind_names[TFA_KIND_COUNT] = {"unknown", "plan", "ui-log", "text-log",
@@ -114,6 +125,8 @@ void tfa_run_free(tfa_run *run)
     tfa_seq_release(&run->locks);
     tfa_seq_release(&run->notes);
     tfa_seq_release(&run->context);
+    for (i = 0; i < TFA_VIEW_COUNT; i++)
+        tfa_free(run->views[i].items);
     tfa_free(run->intern);
     tfa_arena_free(run->arena);
     tfa_free(run);
@@ -203,6 +216,7 @@ size_t tfa_run_drop_changes(tfa_run *run, tfa_list list,
     }
     while (seq->count > kept)
         tfa_seq_pop(seq);
+    run->gen++;
     return n - kept;
 }
 
@@ -402,4 +416,203 @@ int tfa_run_set_context_bool(tfa_run *run, const char *name, int value)
     c->type = TFA_CONTEXT_BOOL;
     c->boolean = value != 0;
     return 0;
+}
+
+/* ---- merged views (run.h, "One change model for every input kind") ------- */
+
+int tfa_kind_rank(tfa_kind kind)
+{
+    switch (kind) {
+    case TFA_KIND_PLAN:
+        return 0;
+    case TFA_KIND_UI_LOG:
+        return 1;
+    case TFA_KIND_TEXT_LOG:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+/* One candidate of a view: the record, what makes it "the same", and how
+ * exact its input is. */
+typedef struct view_cand {
+    const void *rec;
+    const tfa_resource *res;
+    unsigned input;
+    int action, status;
+    int rank;
+    uint64_t hash;
+} view_cand;
+
+static uint64_t cand_hash(const view_cand *c)
+{
+    const char *a = c->res->address ? c->res->address : "";
+    const char *d = c->res->deposed ? c->res->deposed : "";
+    int tag[2];
+    uint64_t h = tfa_hash64(a, strlen(a), 0x7661u);
+
+    h = tfa_hash64(d, strlen(d), h);
+    tag[0] = c->action, tag[1] = c->status;
+    return tfa_hash64(tag, sizeof(tag), h);
+}
+
+static int opt_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int cand_same(const view_cand *x, const view_cand *y)
+{
+    return x->hash == y->hash && x->action == y->action && x->status == y->status &&
+           opt_eq(x->res->address, y->res->address) && opt_eq(x->res->deposed, y->res->deposed);
+}
+
+/* Whether x comes from a more exact input than y (rank, then input order). */
+static int cand_better(const view_cand *x, const view_cand *y)
+{
+    return x->rank != y->rank ? x->rank < y->rank : x->input < y->input;
+}
+
+static void cand_fill(const tfa_run *run, view_cand *c, const void *rec, const tfa_resource *res,
+                      unsigned input, int action, int status)
+{
+    const tfa_input *in = tfa_run_input(run, input);
+    c->rec = rec, c->res = res, c->input = input, c->action = action, c->status = status;
+    c->rank = tfa_kind_rank(in ? in->kind : TFA_KIND_UNKNOWN);
+    c->hash = cand_hash(c);
+}
+
+/* The candidates of view v, in list order (plan records first). */
+static view_cand *view_candidates(const tfa_run *run, tfa_view v, size_t *n)
+{
+    const tfa_seq *lists[2] = {NULL, NULL};
+    view_cand *cands;
+    size_t total = 0, i, k, j = 0;
+
+    if (v == TFA_VIEW_APPLIED) {
+        lists[0] = &run->applied;
+    } else if (v == TFA_VIEW_DRIFT) {
+        lists[0] = &run->changes[TFA_LIST_DRIFT];
+    } else {
+        lists[0] = &run->changes[TFA_LIST_CHANGES];
+        lists[1] = &run->changes[TFA_LIST_PLANNED];
+    }
+    for (k = 0; k < 2; k++)
+        total += lists[k] ? lists[k]->count : 0;
+    *n = total;
+    if (!(cands = tfa_calloc(total ? total : 1, sizeof(*cands))))
+        return NULL;
+    for (k = 0; k < 2 && lists[k]; k++)
+        for (i = 0; i < lists[k]->count; i++, j++) {
+            const void *rec = tfa_seq_at(lists[k], i);
+            if (v == TFA_VIEW_APPLIED) {
+                const tfa_applied *a = rec;
+                cand_fill(run, &cands[j], rec, &a->res, a->input, (int)a->action, (int)a->status);
+            } else {
+                const tfa_change *c = rec;
+                cand_fill(run, &cands[j], rec, &c->res, c->input, (int)c->action, 0);
+            }
+        }
+    return cands;
+}
+
+/* Keep, in order, each candidate whose input is the best of its group. */
+static int view_build(const tfa_run *run, tfa_view v, view_cache *vc)
+{
+    view_cand *cands = NULL;
+    size_t n = 0, cap, i, j, *slots = NULL;
+    int rc = TFA_ENOMEM;
+
+    vc->n = vc->merged = 0;
+    if (!(cands = view_candidates(run, v, &n)))
+        goto done;
+    for (cap = 16; cap < 2 * n; cap *= 2)
+        ;
+    if (!(slots = tfa_malloc(cap * sizeof(*slots))))
+        goto done;
+    for (j = 0; j < cap; j++)
+        slots[j] = (size_t)-1;
+    /* slots map a group to its best candidate so far */
+    for (i = 0; i < n; i++) {
+        for (j = cands[i].hash & (cap - 1); slots[j] != (size_t)-1; j = (j + 1) & (cap - 1))
+            if (cand_same(&cands[slots[j]], &cands[i]))
+                break;
+        if (slots[j] == (size_t)-1 || cand_better(&cands[i], &cands[slots[j]]))
+            slots[j] = i;
+    }
+    if (n > vc->cap) {
+        const void **items = tfa_realloc(vc->items, n * sizeof(*items));
+        if (!items)
+            goto done;
+        vc->items = items, vc->cap = n;
+    }
+    for (i = 0; i < n; i++) {
+        const view_cand *best;
+        for (j = cands[i].hash & (cap - 1); !cand_same(&cands[slots[j]], &cands[i]);
+             j = (j + 1) & (cap - 1))
+            ;
+        best = &cands[slots[j]];
+        if (best->rank == cands[i].rank && best->input == cands[i].input)
+            vc->items[vc->n++] = cands[i].rec;
+        else
+            vc->merged++;
+    }
+    rc = 0;
+done:
+    tfa_free(slots);
+    tfa_free(cands);
+    return rc;
+}
+
+/* The cached view, rebuilt when its lists changed since it was built. */
+static const view_cache *view_get(const tfa_run *run, tfa_view v)
+{
+    /* logically const: the cache only memoizes what the lists determine */
+    view_cache *vc = (view_cache *)(uintptr_t)&run->views[v];
+    size_t a = 0, b = 0;
+
+    if (v == TFA_VIEW_APPLIED)
+        a = run->applied.count;
+    else if (v == TFA_VIEW_DRIFT)
+        a = run->changes[TFA_LIST_DRIFT].count;
+    else
+        a = run->changes[TFA_LIST_CHANGES].count, b = run->changes[TFA_LIST_PLANNED].count;
+    if (!vc->built || vc->gen != run->gen || vc->stamp[0] != a || vc->stamp[1] != b) {
+        vc->ok = view_build(run, v, vc) == 0;
+        if (!vc->ok)
+            vc->n = 0;
+        vc->built = 1, vc->gen = run->gen, vc->stamp[0] = a, vc->stamp[1] = b;
+    }
+    return vc;
+}
+
+int tfa_run_view_ok(const tfa_run *run, tfa_view v)
+{
+    return (unsigned)v < TFA_VIEW_COUNT && view_get(run, v)->ok;
+}
+
+size_t tfa_run_view_count(const tfa_run *run, tfa_view v)
+{
+    return (unsigned)v < TFA_VIEW_COUNT ? view_get(run, v)->n : 0;
+}
+
+size_t tfa_run_view_merged(const tfa_run *run, tfa_view v)
+{
+    return (unsigned)v < TFA_VIEW_COUNT ? view_get(run, v)->merged : 0;
+}
+
+const tfa_change *tfa_run_view_change(const tfa_run *run, tfa_view v, size_t i)
+{
+    const view_cache *vc;
+    if (v != TFA_VIEW_CHANGES && v != TFA_VIEW_DRIFT)
+        return NULL;
+    vc = view_get(run, v);
+    return i < vc->n ? vc->items[i] : NULL;
+}
+
+const tfa_applied *tfa_run_view_applied(const tfa_run *run, size_t i)
+{
+    const view_cache *vc = view_get(run, TFA_VIEW_APPLIED);
+    return i < vc->n ? vc->items[i] : NULL;
 }

@@ -330,6 +330,55 @@ size_t tfa_run_drop_changes(tfa_run *run, tfa_list list,
                             int (*drop)(const tfa_change *c, size_t i, void *payload),
                             void *payload);
 
+/* ---- One change model for every input kind (issue 14) ----------------------
+ *
+ * The record lists above keep every record as its input said it. Checklists
+ * and reports read these merged views instead, so that a plan given as plan
+ * JSON, as a -json log and as a text log says the same thing once:
+ *
+ *   TFA_VIEW_CHANGES  planned changes: plan resource_changes, UI log
+ *                     planned_change messages, text log "# ADDR will be ..."
+ *                     blocks (TFA_LIST_CHANGES and TFA_LIST_PLANNED)
+ *   TFA_VIEW_DRIFT    resources changed outside Terraform (TFA_LIST_DRIFT)
+ *   TFA_VIEW_APPLIED  resources an apply worked on (the applied records)
+ *
+ * Deduplication, chosen so that no query can miss a record: two records are
+ * the same when they name the same resource instance (address and deposed
+ * key) with the same action (and, for applied records, the same status).
+ * Of such a group only the records of the most exact input are kept: plan
+ * JSON over a -json UI log over a text log (a text log loses list indexes,
+ * nested paths and the provider), and of inputs of one kind the first given.
+ * Records that disagree (one input says update, another delete) are all
+ * kept, so a `none(...)`/`all(...)` query sees each claim. Records of one
+ * input are never merged with each other (a terragrunt file holds several
+ * plans, whose counts are summed like Terraform's).
+ *
+ * Views are built on first use after the lists last changed and cached in
+ * the run (a logically const cache: a run is never shared between threads
+ * while it is read). Building needs memory: when it fails, the view is
+ * empty and tfa_run_view_ok says so, and readers must treat the collection
+ * as unknown, never as empty.
+ */
+typedef enum tfa_view {
+    TFA_VIEW_CHANGES = 0,
+    TFA_VIEW_DRIFT,
+    TFA_VIEW_APPLIED,
+    TFA_VIEW_COUNT
+} tfa_view;
+
+/* 1 when view `v` could be built (0 only on out-of-memory). */
+int tfa_run_view_ok(const tfa_run *run, tfa_view v);
+size_t tfa_run_view_count(const tfa_run *run, tfa_view v);
+/* Element i of TFA_VIEW_CHANGES or TFA_VIEW_DRIFT; NULL past the end. */
+const tfa_change *tfa_run_view_change(const tfa_run *run, tfa_view v, size_t i);
+/* Element i of TFA_VIEW_APPLIED; NULL past the end. */
+const tfa_applied *tfa_run_view_applied(const tfa_run *run, size_t i);
+/* Records left out of view `v` because a more exact input said the same. */
+size_t tfa_run_view_merged(const tfa_run *run, tfa_view v);
+/* How exact an input kind is for the views: 0 plan, 1 ui-log, 2 text-log,
+ * 3 anything else (lower wins). */
+int tfa_kind_rank(tfa_kind kind);
+
 /* Bytes the run's records and strings use (for benchmarks). */
 size_t tfa_run_memory(const tfa_run *run);
 

@@ -249,6 +249,7 @@ START_TEST(fields_read_each_collection)
     static const char *const paths[] = {"secure_json_data_encoded", "url"};
     tfa_change *c;
     tfa_value v;
+    tfa_buf b;
 
     c = rf_change(run, TFA_LIST_CHANGES, 0, "grafana_data_source.loki", NULL, "grafana_data_source",
                   "loki", RF_GRAFANA, TFA_ACTION_UPDATE);
@@ -268,8 +269,13 @@ START_TEST(fields_read_each_collection)
     ck_assert_int_eq(v.type, TFA_V_NULL);
     v = tfa_field_value(tfa_field_find(TFA_COLL_INPUTS, "kind", 4), run, TFA_COLL_INPUTS, 1);
     ck_assert_str_eq(v.s, "ui-log");
-    ck_assert_str_eq(tfa_coll_label(run, TFA_COLL_INPUTS, 1), "apply.json");
-    ck_assert_str_eq(tfa_coll_label(run, TFA_COLL_DIAGNOSTICS, 0), "grafana_folder.f");
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    ck_assert_int_eq(tfa_coll_label(&b, run, TFA_COLL_INPUTS, 1), 0);
+    ck_assert_str_eq(b.ptr, "apply.json");
+    tfa_buf_clear(&b);
+    ck_assert_int_eq(tfa_coll_label(&b, run, TFA_COLL_DIAGNOSTICS, 0), 0);
+    ck_assert_str_eq(b.ptr, "grafana_folder.f (ui-log apply.json)");
+    tfa_buf_release(&b);
     ck_assert_uint_eq(tfa_coll_size(run, TFA_COLL_APPLIED), 3);
     tfa_run_free(run);
 }
@@ -307,9 +313,84 @@ START_TEST(facts_report_lists_values)
     ck_assert_int_eq(tfa_report_facts_text(&b, run), 0);
     ck_assert(strstr(b.ptr, "\n  plan.add                  number   2 "));
     ck_assert(strstr(b.ptr, "(no value: no state among the inputs)\n"));
-    ck_assert(strstr(b.ptr, "\n  changes: resource changes of the plans (every mode, no-ops "
-                            "included) [4]\n"));
+    ck_assert(strstr(b.ptr, "\n  changes: planned resource changes: plan JSON, -json logs "
+                            "(planned_change), text logs (\"will be\" blocks); one per resource "
+                            "and action, from the most exact input [4]\n    proven by: plan; "
+                            "ui-log or text-log showing a plan\n"));
+    ck_assert(strstr(b.ptr, "\n  plan:\n    collections: changes, drift, deferred, inputs\n"));
     tfa_buf_release(&b);
+    tfa_run_free(run);
+}
+END_TEST
+
+
+/* One change model (issue 14): the same run given as plan JSON, a -json log
+ * and a text log counts each resource once, from the most exact input;
+ * records that disagree are all kept; a log that shows no plan fills
+ * nothing, and drift from plans and logs is merged the same way. */
+START_TEST(change_model_merges_inputs_without_double_counting)
+{
+    tfa_run *run = NULL;
+    tfa_input *in;
+    tfa_value v;
+    char why[512];
+
+    ck_assert_int_eq(tfa_run_new(&run), 0);
+    rf_input(run, "plan.json", TFA_KIND_PLAN)->format_version = "1.2";
+    rf_change(run, TFA_LIST_CHANGES, 0, "aws_db.main", NULL, "aws_db", "main", RF_AWS,
+              TFA_ACTION_DELETE);
+    rf_change(run, TFA_LIST_CHANGES, 0, "aws_s3.logs", NULL, "aws_s3", "logs", RF_AWS,
+              TFA_ACTION_NOOP);
+    rf_change(run, TFA_LIST_DRIFT, 0, "aws_s3.logs", NULL, "aws_s3", "logs", RF_AWS,
+              TFA_ACTION_UPDATE);
+    in = rf_input(run, "plan.log", TFA_KIND_TEXT_LOG);
+    in->log.planned = 3;
+    in->log.drift = 1;
+    /* the text log says the same about aws_db.main (merged), and claims an
+     * update of aws_s3.logs the plan calls a no-op (kept: they disagree) */
+    rf_change(run, TFA_LIST_PLANNED, 1, "aws_db.main", NULL, "aws_db", "main", RF_AWS,
+              TFA_ACTION_DELETE);
+    rf_change(run, TFA_LIST_PLANNED, 1, "aws_s3.logs", NULL, "aws_s3", "logs", RF_AWS,
+              TFA_ACTION_UPDATE);
+    rf_change(run, TFA_LIST_PLANNED, 1, "aws_iam.ci", NULL, "aws_iam", "ci", RF_AWS,
+              TFA_ACTION_CREATE);
+    rf_change(run, TFA_LIST_DRIFT, 1, "aws_s3.logs", NULL, "aws_s3", "logs", RF_AWS,
+              TFA_ACTION_UPDATE);
+
+    ck_assert_uint_eq(tfa_coll_size(run, TFA_COLL_CHANGES), 4);
+    ck_assert_uint_eq(tfa_run_view_merged(run, TFA_VIEW_CHANGES), 1);
+    v = tfa_field_value(tfa_field_find(TFA_COLL_CHANGES, "source", 6), run, TFA_COLL_CHANGES, 0);
+    ck_assert_str_eq(v.s, "plan");
+    v = tfa_field_value(tfa_field_find(TFA_COLL_CHANGES, "source", 6), run, TFA_COLL_CHANGES, 3);
+    ck_assert_str_eq(v.s, "text-log");
+    ck_assert_uint_eq(tfa_coll_size(run, TFA_COLL_DRIFT), 1);
+    expect_num(run, "drift.count", 1);
+    ck_assert_uint_eq(tfa_coll_size(run, TFA_COLL_PLANNED), 3);
+    ck_assert(tfa_coll_proven(run, TFA_COLL_CHANGES, why, sizeof(why)));
+    ck_assert(!tfa_coll_proven(run, TFA_COLL_APPLIED, why, sizeof(why)));
+    ck_assert_str_eq(why, "no input provides applied (plan.log is no apply or destroy log): give "
+                          "the apply's -json or text log");
+    tfa_run_free(run);
+
+    /* a text plan whose summary its blocks do not add up to proves nothing */
+    ck_assert_int_eq(tfa_run_new(&run), 0);
+    in = rf_input(run, "plan.log", TFA_KIND_TEXT_LOG);
+    in->log.operation = "plan", in->log.has_counts = 1, in->log.counts.destroy = 5;
+    in->log.planned = 1;
+    rf_change(run, TFA_LIST_PLANNED, 0, "aws_db.main", NULL, "aws_db", "main", RF_AWS,
+              TFA_ACTION_DELETE);
+    ck_assert(!tfa_coll_proven(run, TFA_COLL_CHANGES, why, sizeof(why)));
+    ck_assert_str_eq(why, "no input provides changes (plan.log: its plan summary says 0 to add, 0 "
+                          "to change, 5 to destroy, but the resource blocks read say 0, 0, 1): "
+                          "give the plan JSON, a -json log or a text log of the plan");
+    tfa_run_free(run);
+
+    /* a format 0.1 plan cannot say there is no drift */
+    ck_assert_int_eq(tfa_run_new(&run), 0);
+    rf_input(run, "old.json", TFA_KIND_PLAN)->format_version = "0.1";
+    expect_none(run, "drift.count",
+                "no input provides drift: give the plan JSON (format 0.2 or later), or a -json "
+                "or text log of the plan");
     tfa_run_free(run);
 }
 END_TEST
@@ -321,6 +402,7 @@ static Suite *suite(void)
 
     tcase_add_test(tc, catalog_rows_are_unique_documented_and_usable);
     tcase_add_test(tc, facts_combine_apply_logs);
+    tcase_add_test(tc, change_model_merges_inputs_without_double_counting);
     tcase_add_test(tc, facts_of_policy_cost_and_state);
     tcase_add_test(tc, facts_combine_plans);
     tcase_add_test(tc, facts_say_why_they_have_no_value);

@@ -103,7 +103,7 @@ START_TEST(report_text_is_exact)
         "           plan.add = 2\n"
         "  FAIL     b: Nothing deleted (soft)\n"
         "           none(changes where action == \"delete\") = false (1 of 4 changes matched)\n"
-        "             - module.net.aws_s3_bucket.logs\n"
+        "             - module.net.aws_s3_bucket.logs (plan plan.json)\n"
         "  ERROR    c: State serial (advisory)\n"
         "           state.serial: no value (no state among the inputs)\n"
         "\n"
@@ -151,7 +151,7 @@ START_TEST(report_markdown_has_banner_table_evidence_inputs)
     ck_assert(strstr(md, "### FAIL: `b` Nothing deleted\n\nCondition: "
                          "`none(changes where action == \"delete\")` (soft), **blocks**\n\n"
                          "- `none(changes where action == \"delete\")` = `false` (1 of 4 changes "
-                         "matched)\n  - `module.net.aws_s3_bucket.logs`\n"));
+                         "matched)\n  - `module.net.aws_s3_bucket.logs (plan plan.json)`\n"));
     ck_assert(strstr(md, "- `state.serial`: no value (no state among the inputs)\n"));
     ck_assert(strstr(md, "- awaiting sign-off (--sign-off m=NAME)\n"));
     ck_assert(
@@ -197,7 +197,7 @@ START_TEST(report_json_follows_the_schema)
     ck_assert_int_eq(json_integer_value(json_object_get(q, "listed")), 1);
     ck_assert_str_eq(json_string_value(json_object_get(q, "listed_are")), "matching");
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(q, "elements"), 0)),
-                     "module.net.aws_s3_bucket.logs");
+                     "module.net.aws_s3_bucket.logs (plan plan.json)");
     ck_assert_int_eq(json_integer_value(json_object_get(q, "more")), 0);
     it = json_array_get(items, 2);
     ck_assert_str_eq(json_string_value(json_object_get(it, "reason")),
@@ -306,7 +306,7 @@ START_TEST(fill_ticks_passes_and_round_trips)
         "- [ ] `b` Nothing deleted: `none(changes where action == \"delete\")` (soft)\n"
         "  - tfaudit: **FAIL** (2025-06-01T08:30:00Z)\n"
         "    - `none(changes where action == \"delete\")` = `false` (1 of 4 changes matched)\n"
-        "      - `module.net.aws_s3_bucket.logs`\n"
+        "      - `module.net.aws_s3_bucket.logs (plan plan.json)`\n"
         "- [ ] `c` State serial: `state.serial > 0` (advisory)\n"
         "  - tfaudit: **ERROR** (2025-06-01T08:30:00Z)\n"
         "    - `state.serial`: no value (no state among the inputs)\n"
