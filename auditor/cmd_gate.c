@@ -39,7 +39,7 @@ static const tfa_opt options[] = {
     GATE_OPT("window", window, "TEXT", "the apply window, as your change process names it"),
     GATE_OPT("operator", operator_name, "NAME", "who runs the gate (default: the login name)"),
     GATE_OPT("ledger", ledger, "PATH",
-             "ledger database (default: $TFAUDIT_LEDGER, else .tfaudit/ledger.db)"),
+             "ledger database (default: $TFAUDIT_LEDGER, else 'tfaudit ledger path')"),
     GATE_OPT("git-repo", git_repo, "PATH", "also commit the evidence to this git repository"),
     GATE_OPT("git-branch", git_branch, "NAME", "evidence branch (default: tfaudit-evidence)"),
     GATE_OPT("git-dir", git_dir, "DIR", "evidence directory in that branch (default: evidence)"),
