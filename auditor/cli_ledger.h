@@ -18,7 +18,7 @@
 
 #include "ledger.h"
 
-#define TFA_CLI_LEDGER_DEFAULT "$XDG_STATE_HOME/tfaudit/ID/ledger.db; see 'tfaudit ledger path'"
+#define TFA_CLI_LEDGER_DEFAULT "'tfaudit ledger path'" /* in help texts */
 #define TFA_CLI_LEDGER_ENV     "TFAUDIT_LEDGER"
 
 /*

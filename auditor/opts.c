@@ -211,7 +211,7 @@ void tfa_opts_help(const tfa_cmd_spec *spec, FILE *out)
         fprintf(out, "  %-30s %s\n", left, o->help);
     }
     fprintf(out, "  %-30s %s\n", "-h, --help", "show this help");
-    if (!find_long(spec, "config", strlen("config")))
+    if (spec->nopts && !find_long(spec, "config", strlen("config")))
         fprintf(out, "  %-30s %s\n", "    --config FILE",
                 "defaults from FILE (default: .tfaudit.yml here or above)");
     if (spec->description)
