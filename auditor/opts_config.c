@@ -184,19 +184,28 @@ static int from_config(layer *l, size_t i, const tfa_config_entry *e)
     tfa_buf list;
     size_t k;
     int rc = 0, secret = 0, any_secret = 0;
+    size_t empty = 0;
 
     tfa_buf_init(&list, TFA_BUF_NO_MAX);
     for (k = 0; k < e->n && rc == 0; k++) {
         char where[TFA_OPT_WHERE_MAX];
         snprintf(where, sizeof(where), "%s:%lu:%lu", path, e->values[k].line,
                  e->values[k].column);
-        if ((rc = config_value(&value, &secret, l, o, &e->values[k])) != 0 ||
-            (rc = put(l, o, value, where)) != 0)
+        if ((rc = config_value(&value, &secret, l, o, &e->values[k])) != 0)
+            break;
+        if (!*value) { /* "${HOOK:-}": an optional value that is not there */
+            empty++;
+            continue;
+        }
+        if ((rc = put(l, o, value, where)) != 0)
             break;
         any_secret |= secret;
         tfa_buf_printf(&list, "%s%s", k ? ", " : "", secret ? e->values[k].text : value);
     }
-    if (rc == 0) {
+    if (rc == 0 && empty == e->n) {
+        set_origin(l, i, TFA_OPT_FROM_DEFAULT, NULL, "default (%s:%lu:%lu is empty)", path,
+                   e->values[0].line, e->values[0].column);
+    } else if (rc == 0) {
         shown = e->is_sequence ? keep_printf(l->st, "[%s]", list.ptr)
                                : (any_secret ? e->values[0].text : value);
         set_origin(l, i, TFA_OPT_FROM_CONFIG, shown, "%s:%lu:%lu (%s)", path, e->values[0].line,
