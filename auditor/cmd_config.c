@@ -68,8 +68,7 @@ static size_t opts_size(const tfa_cmd_spec *spec)
     return size;
 }
 
-static void value_of(tfa_buf *out, const tfa_opt *o, const tfa_opt_origin *origin,
-                     const char *opts)
+static void value_of(tfa_buf *out, const tfa_opt *o, const tfa_opt_origin *origin, const char *opts)
 {
     const char *field = opts + o->offset;
     size_t i;
@@ -115,8 +114,7 @@ static void default_of(tfa_buf *out, const tfa_opt *o)
     tfa_free(path);
 }
 
-static void print_show(const tfa_cmd_spec *spec, const tfa_opts_parse_options *po,
-                       const char *opts)
+static void print_show(const tfa_cmd_spec *spec, const tfa_opts_parse_options *po, const char *opts)
 {
     tfa_buf v;
     size_t i;

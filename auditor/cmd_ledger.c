@@ -425,8 +425,8 @@ static int run_path(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args
 }
 
 static const subcommand subs[] = {
-    {&list_spec, run_list, LEDGER_OPEN},     {&show_spec, run_show, LEDGER_OPEN},
-    {&verify_spec, run_verify, LEDGER_OPEN}, {&export_spec, run_export, LEDGER_OPEN},
+    {&list_spec, run_list, LEDGER_OPEN},       {&show_spec, run_show, LEDGER_OPEN},
+    {&verify_spec, run_verify, LEDGER_OPEN},   {&export_spec, run_export, LEDGER_OPEN},
     {&append_spec, run_append, LEDGER_CREATE}, {&path_spec, run_path, LEDGER_NONE},
 };
 
@@ -440,7 +440,8 @@ int tfa_cmd_ledger(int argc, char **argv)
     int rc;
 
     if (argc < 2)
-        return tfa_msg_usage("ledger", "ledger needs a subcommand (list, show, verify, export, path)");
+        return tfa_msg_usage("ledger",
+                             "ledger needs a subcommand (list, show, verify, export, path)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_ledger_spec, stdout);
         return TFA_EXIT_GO;

@@ -75,9 +75,9 @@ int tfa_config_locate(char **out, const char *explicit_path, tfa_error *err)
         if ((rc = tfa_buf_status(&probe)) != 0)
             break;
         if (exists(probe.ptr, 0)) {
-            if (!(*out = tfa_strdup(probe.len > 2 && strncmp(probe.ptr, "./", 2) == 0
-                                        ? probe.ptr + 2
-                                        : probe.ptr)))
+            if (!(*out =
+                      tfa_strdup(probe.len > 2 && strncmp(probe.ptr, "./", 2) == 0 ? probe.ptr + 2
+                                                                                   : probe.ptr)))
                 rc = TFA_ENOMEM;
             break;
         }
@@ -321,8 +321,9 @@ static int load_sections(loader *ld, const char *ws, const yaml_node_t *map)
     int rc;
 
     if (map->type != YAML_MAPPING_NODE)
-        return error_at(ld, map, ws ? "workspace '%s' is a mapping of sections"
-                                    : "the configuration is a mapping%s",
+        return error_at(ld, map,
+                        ws ? "workspace '%s' is a mapping of sections"
+                           : "the configuration is a mapping%s",
                         ws ? ws : " (defaults:, workspaces:, or a command name)");
     for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         const yaml_node_t *k = yaml_document_get_node(ld->doc, p->key);
@@ -338,9 +339,10 @@ static int load_sections(loader *ld, const char *ws, const yaml_node_t *map)
         else if (strcmp(key, "defaults") == 0 || is_command_section(ld->cat, key))
             rc = load_options(ld, ws, key, v);
         else
-            rc = unknown_key(ld, k, ws ? "in a workspace: defaults or a command name expected"
-                                       : "at the top: defaults, workspaces or a command name "
-                                         "expected",
+            rc = unknown_key(ld, k,
+                             ws ? "in a workspace: defaults or a command name expected"
+                                : "at the top: defaults, workspaces or a command name "
+                                  "expected",
                              suggest_section(ld->cat, key, !ws, &s));
         if (rc != 0)
             return rc;
@@ -502,45 +504,54 @@ int tfa_config_lookup(tfa_config_entry *out, const tfa_config *cfg, const char *
 
 /* ---- ${VAR} ------------------------------------------------------------- */
 
+static int var_error(const tfa_config *cfg, const tfa_config_scalar *v, tfa_error *err,
+                     const char *fmt, ...) TFA_PRINTF(4, 5);
+static int var_error(const tfa_config *cfg, const tfa_config_scalar *v, tfa_error *err,
+                     const char *fmt, ...)
+{
+    tfa_pos pos = {v->line, v->column, UINT64_MAX};
+    char msg[TFA_ERROR_MESSAGE_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    tfa_error_set_at(err, TFA_EINPUT, &pos, "%s", msg);
+    tfa_error_set_source(err, cfg->path);
+    return TFA_EINPUT;
+}
+
+/* ${NAME} or ${NAME:-DEFAULT} at *p; advances *p past the '}'. */
 static int expand_var(tfa_buf *b, const char **p, int *used_env, const tfa_config *cfg,
                       const tfa_config_scalar *v, tfa_error *err)
 {
     const char *start = *p + 2, *end = strchr(start, '}'), *name_end, *value;
-    tfa_pos pos = {v->line, v->column, UINT64_MAX};
+    char name[TFA_CONFIG_VAR_MAX + 1];
     size_t name_len;
 
     if (!end)
-        return tfa_error_set_at(err, TFA_EINPUT, &pos, "'${' without a closing '}'"),
-               tfa_error_set_source(err, cfg->path), TFA_EINPUT;
+        return var_error(cfg, v, err, "'${' without a closing '}'");
     name_end = strstr(start, ":-");
     if (!name_end || name_end > end)
         name_end = end;
     name_len = (size_t)(name_end - start);
-    if (name_len == 0 || strspn(start, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                       "0123456789_") != name_len) {
-        tfa_error_set_at(err, TFA_EINPUT, &pos, "invalid variable name '%.*s'", (int)name_len,
-                         start);
-        tfa_error_set_source(err, cfg->path);
-        return TFA_EINPUT;
-    }
-    {
-        char name[256];
-        snprintf(name, sizeof(name), "%.*s", (int)name_len, start);
-        value = getenv(name);
-        *used_env = 1;
-        if (value && *value) {
-            tfa_buf_puts(b, value);
-        } else if (name_end != end) {
-            tfa_buf_put(b, name_end + 2, (size_t)(end - name_end - 2));
-        } else {
-            tfa_error_set_at(err, TFA_EINPUT, &pos,
-                             "environment variable '%s' is not set (write ${%s:-DEFAULT} for a "
-                             "default)",
-                             name, name);
-            tfa_error_set_source(err, cfg->path);
-            return TFA_EINPUT;
-        }
-    }
+    if (name_len == 0 || name_len > TFA_CONFIG_VAR_MAX ||
+        strspn(start, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+            name_len)
+        return var_error(cfg, v, err, "invalid variable name '%.*s'", (int)name_len, start);
+    memcpy(name, start, name_len);
+    name[name_len] = '\0';
+    value = getenv(name);
+    *used_env = 1;
+    if (value && *value)
+        tfa_buf_puts(b, value);
+    else if (name_end != end)
+        tfa_buf_put(b, name_end + 2, (size_t)(end - name_end - 2));
+    else
+        return var_error(cfg, v, err,
+                         "environment variable '%s' is not set (write ${%s:-DEFAULT} for a "
+                         "default)",
+                         name, name);
     *p = end + 1;
     return 0;
 }
@@ -565,7 +576,9 @@ int tfa_config_interpolate(char **out, int *used_env, const tfa_config *cfg,
             tfa_buf_putc(&b, *p++);
         }
     }
-    if (rc == 0 && tfa_buf_status(&b) != 0)
+    if (rc == 0 && tfa_buf_status(&b) == TFA_ELIMIT)
+        rc = var_error(cfg, v, err, "value longer than %u bytes", TFA_LIMIT_CONFIG_BYTES);
+    else if (rc == 0 && tfa_buf_status(&b) != 0)
         rc = tfa_error_oom(err);
     if (rc == 0)
         *out = tfa_buf_detach(&b, NULL);

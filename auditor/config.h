@@ -31,6 +31,7 @@
 #define TFA_CONFIG_FILE_NAME "tfaudit.yml" /* searched as ".tfaudit.yml" */
 #define TFA_CONFIG_ENV       "TFAUDIT_CONFIG"
 #define TFA_WORKSPACE_ENV    "TFAUDIT_WORKSPACE"
+#define TFA_CONFIG_VAR_MAX   255 /* longest ${NAME}; environment names are short */
 
 typedef struct tfa_config tfa_config;
 

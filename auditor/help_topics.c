@@ -29,7 +29,8 @@ static const char checklist[] =
     "and_expr = not_expr { \"and\" not_expr }\n"
     "not_expr = \"not\" not_expr | cmp\n"
     "cmp      = operand [ op operand ]\n"
-    "op       = \"==\" | \"!=\" | \"<\" | \"<=\" | \">\" | \">=\" | \"~\" | \"!~\" | \"in\" | \"not\" "
+    "op       = \"==\" | \"!=\" | \"<\" | \"<=\" | \">\" | \">=\" | \"~\" | \"!~\" | \"in\" | "
+    "\"not\" "
     "\"in\"\n"
     "operand  = NUMBER | STRING | \"true\" | \"false\" | \"null\"\n"
     "         | \"[\" [ literal { \",\" literal } ] \"]\"\n"
@@ -106,11 +107,8 @@ static const struct {
     const char *name;
     const char *text;
 } topics[] = {
-    {"checklist", checklist},
-    {"waivers", waivers},
-    {"known-drift", known_drift},
-    {"manifest", manifest},
-    {"config", config},
+    {"checklist", checklist}, {"waivers", waivers}, {"known-drift", known_drift},
+    {"manifest", manifest},   {"config", config},
 };
 
 int tfa_help_topic(const char *name, FILE *out)

@@ -94,8 +94,7 @@ static const char **global_slot(const tfa_cmd_spec *spec, tfa_opts__globals *g, 
 }
 
 /* --config FILE / --workspace NAME outside the table, at argv[*i]. */
-static int parse_global(const tfa_cmd_spec *spec, int argc, char **argv, int *i,
-                        const char **slot)
+static int parse_global(const tfa_cmd_spec *spec, int argc, char **argv, int *i, const char **slot)
 {
     const char *arg = argv[*i], *eq = strchr(arg, '=');
     if (eq) {
@@ -214,6 +213,9 @@ void tfa_opts_help(const tfa_cmd_spec *spec, FILE *out)
     if (spec->nopts && !find_long(spec, "config", strlen("config")))
         fprintf(out, "  %-30s %s\n", "    --config FILE",
                 "defaults from FILE (default: .tfaudit.yml here or above)");
+    if (spec->nopts && !find_long(spec, "workspace", strlen("workspace")))
+        fprintf(out, "  %-30s %s\n", "    --workspace NAME",
+                "use the configuration's overrides for workspace NAME");
     if (spec->description)
         fprintf(out, "\n%s", spec->description);
 }

@@ -77,7 +77,8 @@ typedef enum tfa_opt_source {
 
 typedef struct tfa_opt_origin {
     tfa_opt_source source;
-    char where[TFA_OPT_WHERE_MAX]; /* "--ledger", "env TFAUDIT_LEDGER", ".tfaudit.yml:3:12 (gate)" */
+    char
+        where[TFA_OPT_WHERE_MAX]; /* "--ledger", "env TFAUDIT_LEDGER", ".tfaudit.yml:3:12 (gate)" */
     const char *shown; /* the value as it may be printed: "${NAME}" for anything read from the
                           environment, which may be a secret; borrowed from the args list */
 } tfa_opt_origin;
@@ -89,7 +90,10 @@ typedef struct tfa_opts_parse_options {
     const char *workspace;   /* [out] the workspace whose overrides applied, or NULL */
 } tfa_opts_parse_options;
 
-#define TFA_OPTS_PARSE_OPTIONS_INIT {NULL, 0, NULL, NULL}
+#define TFA_OPTS_PARSE_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        NULL, 0, NULL, NULL                                                                        \
+    }
 
 /* tfa_opts_parse, reporting where each value came from; the [out] strings
  * are borrowed from `args`. */

@@ -76,7 +76,8 @@ static void env_name(char *out, size_t size, const char *opt)
 {
     size_t i, n = (size_t)snprintf(out, size, "TFAUDIT_");
     for (i = 0; opt[i] && n + 1 < size; i++, n++)
-        out[n] = opt[i] == '-' ? '_' : (char)(opt[i] >= 'a' && opt[i] <= 'z' ? opt[i] - 32 : opt[i]);
+        out[n] =
+            opt[i] == '-' ? '_' : (char)(opt[i] >= 'a' && opt[i] <= 'z' ? opt[i] - 32 : opt[i]);
     out[n < size ? n : size - 1] = '\0';
 }
 
@@ -95,10 +96,10 @@ static int names_a_path(const tfa_opt *o)
     return strncmp(o->arg, "OUT", 3) == 0;
 }
 
-static void set_origin(layer *l, size_t i, tfa_opt_source src, const char *shown,
-                       const char *fmt, ...) TFA_PRINTF(5, 6);
-static void set_origin(layer *l, size_t i, tfa_opt_source src, const char *shown,
-                       const char *fmt, ...)
+static void set_origin(layer *l, size_t i, tfa_opt_source src, const char *shown, const char *fmt,
+                       ...) TFA_PRINTF(5, 6);
+static void set_origin(layer *l, size_t i, tfa_opt_source src, const char *shown, const char *fmt,
+                       ...)
 {
     tfa_opt_origin *o;
     va_list ap;
@@ -123,8 +124,7 @@ static int put(layer *l, const tfa_opt *o, const char *value, const char *where)
     case TFA_OPT_FLAG:
         if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0 || strcmp(value, "yes") == 0)
             *(int *)(void *)field = 1;
-        else if (strcmp(value, "false") != 0 && strcmp(value, "0") != 0 &&
-                 strcmp(value, "no") != 0)
+        else if (strcmp(value, "false") != 0 && strcmp(value, "0") != 0 && strcmp(value, "no") != 0)
             return tfa_msg_error("%s: '%s' is true or false", where, o->name);
         return 0;
     case TFA_OPT_CHOICE:
@@ -189,8 +189,7 @@ static int from_config(layer *l, size_t i, const tfa_config_entry *e)
     tfa_buf_init(&list, TFA_BUF_NO_MAX);
     for (k = 0; k < e->n && rc == 0; k++) {
         char where[TFA_OPT_WHERE_MAX];
-        snprintf(where, sizeof(where), "%s:%lu:%lu", path, e->values[k].line,
-                 e->values[k].column);
+        snprintf(where, sizeof(where), "%s:%lu:%lu", path, e->values[k].line, e->values[k].column);
         if ((rc = config_value(&value, &secret, l, o, &e->values[k])) != 0)
             break;
         if (!*value) { /* "${HOOK:-}": an optional value that is not there */
@@ -261,7 +260,8 @@ static int load_config(layer *l, const tfa_opts__globals *g)
     tfa_error_init(&err);
     cat.specs = specs;
     cat.n = tfa_command_specs(specs, TFA_ARRAY_SIZE(specs));
-    assert(cat.n <= TFA_ARRAY_SIZE(specs));
+    if (cat.n > TFA_ARRAY_SIZE(specs)) /* a programming error: raise TFA_COMMAND_SPECS_MAX */
+        return tfa_msg_error("more than %d commands", TFA_COMMAND_SPECS_MAX);
     if (tfa_config_locate(&path, g->config, &err) != 0)
         return tfa_msg_from_error(&err);
     if (path && tfa_config_load(&l->st->cfg, path, &cat, &err) != 0)

@@ -25,8 +25,11 @@ workspaces:
   prod:
     defaults:
       waivers: prod-waivers.md
+      expect: no-changes
     gate:
       section: After apply
+      sign-off: [leadership=Dana Reyes, "owner=Ops: on call"]
+      operator: pay$$day
 YAML
 
 # --- discovery upwards, paths relative to the file ---------------------------
@@ -69,6 +72,10 @@ TFAUDIT_TEST_WEBHOOK=x run "$TFAUDIT" config show gate --workspace prod
 expect_out '^workspace: prod$' "workspace selected"
 expect_out '^section +After apply +.*\(workspaces\.prod\.gate\)$' "workspace command section wins"
 expect_out '^waivers +\.\./\.\./prod-waivers\.md +.*\(workspaces\.prod\.defaults\)$' "workspace defaults"
+expect_out '^sign-off +\[leadership=Dana Reyes, owner=Ops: on call\] +.*:19:18 \(workspaces\.prod\.gate\)$' "a list"
+expect_out '^operator +pay\$day +' '$$ is a $'
+TFAUDIT_TEST_WEBHOOK=x run "$TFAUDIT" config show gate --workspace prod --sign-off a=b
+expect_out '^sign-off +\[a=b\] +--sign-off$' "a flag replaces the configured list"
 TFAUDIT_TEST_WEBHOOK=x TFAUDIT_WORKSPACE=prod run "$TFAUDIT" config show check
 expect_out '^section +- +default$' "check has no section configured"
 expect_out '^waivers +.*prod-waivers\.md .*workspaces\.prod\.defaults' "TFAUDIT_WORKSPACE selects for check"
@@ -81,6 +88,14 @@ TFAUDIT_TEST_WEBHOOK= run "$TFAUDIT" check --section "Before apply" \
 expect_status 0 "check with the configured checklist and now"
 expect_out '^evaluated: 2025-06-02T08:00:00Z$' "configured now used"
 expect_out '^checklist: checklists/telemetry-apply.md' "configured checklist used"
+
+# a workspace's stricter settings turn the same plan NO-GO (prod expects no change)
+printf '| item | owner | expires | reason |\n|---|---|---|---|\n| scope | ops | 2099-01-01 | test |\n' \
+  >prod-waivers.md
+TFAUDIT_TEST_WEBHOOK= run "$TFAUDIT" check --section "Before apply" --workspace prod \
+  --sign-off "leadership=Dana Reyes:ok" plans/grafana-clean.json
+expect_status 1 "prod's expect: no-changes makes the plan NO-GO"
+expect_out '^  FAIL +drift-free' "drift-free fails under prod"
 
 # gate records the interpolated window into the configured ledger
 TFAUDIT_TEST_WEBHOOK= run "$TFAUDIT" gate --notify "" --workspace telemetry \
