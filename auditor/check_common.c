@@ -57,7 +57,8 @@ static int resolve_now(check_run *c)
 {
     const char *text = c->o.now, *what = "--now";
 
-    if (!text && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
+    /* the option layer (opts.h) may have stored the variable itself: same pointer */
+    if ((!text || text == getenv("TFAUDIT_NOW")) && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
         text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
     if (!text) {
         c->now = (int64_t)time(NULL);

@@ -3,26 +3,119 @@
  */
 #include "util/compat.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli_ledger.h"
 #include "exit.h"
 #include "msg.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/sha256.h"
 
-const char *tfa_cli_ledger_path(const char *option)
+#define LEDGER_ID_HASH_HEX 12 /* 48 bits: distinct per checkout, short to read */
+
+/* The git repository root holding `dir` (an absolute path), else `dir`;
+ * cut in place. Only a .git entry is looked for: no git library needed. */
+static void project_root(char *dir)
+{
+    size_t len = strlen(dir);
+    tfa_buf probe;
+
+    tfa_buf_init(&probe, TFA_BUF_NO_MAX);
+    for (;;) {
+        struct stat st;
+        char *slash;
+        tfa_buf_clear(&probe);
+        tfa_buf_printf(&probe, "%.*s/.git", (int)len, dir);
+        if (tfa_buf_status(&probe) == 0 && stat(probe.ptr, &st) == 0) {
+            dir[len ? len : 1] = '\0';
+            break;
+        }
+        slash = memrchr(dir, '/', len);
+        if (!slash || len == 0)
+            break; /* no repository: the current directory itself */
+        len = (size_t)(slash - dir);
+    }
+    tfa_buf_release(&probe);
+}
+
+static int project_id(tfa_buf *out, tfa_error *err)
+{
+    unsigned char digest[TFA_SHA256_BYTES];
+    char hex[TFA_SHA256_HEX], *cwd = getcwd(NULL, 0), *base;
+    size_t i;
+
+    if (!cwd)
+        return tfa_error_set(err, TFA_EIO, "cannot read the current directory: %s",
+                             strerror(errno));
+    project_root(cwd);
+    tfa_sha256_digest(cwd, strlen(cwd), digest);
+    tfa_sha256_hex(digest, hex);
+    base = strrchr(cwd, '/') ? strrchr(cwd, '/') + 1 : cwd;
+    for (i = 0; base[i]; i++)
+        tfa_buf_putc(out, strchr("-._", base[i]) || (base[i] >= '0' && base[i] <= '9') ||
+                                  ((base[i] | 32) >= 'a' && (base[i] | 32) <= 'z')
+                              ? base[i]
+                              : '_');
+    tfa_buf_printf(out, "%s-%.*s", i ? "" : "root", LEDGER_ID_HASH_HEX, hex);
+    free(cwd); /* getcwd's own allocation */
+    return 0;
+}
+
+static int default_path(tfa_buf *out, tfa_error *err)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int rc;
+
+    if (xdg && xdg[0] == '/')
+        tfa_buf_printf(out, "%s/tfaudit/", xdg);
+    else if (home && *home)
+        tfa_buf_printf(out, "%s/.local/state/tfaudit/", home);
+    else
+        return tfa_error_set(err, TFA_EUSAGE,
+                             "no place for the default ledger: HOME is unset (pass --ledger PATH "
+                             "or set " TFA_CLI_LEDGER_ENV ")");
+    if ((rc = project_id(out, err)) != 0)
+        return rc;
+    tfa_buf_puts(out, "/ledger.db");
+    return 0;
+}
+
+int tfa_cli_ledger_resolve(char **out, const char *option, tfa_error *err)
 {
     const char *env = getenv(TFA_CLI_LEDGER_ENV);
+    tfa_buf b;
+    int rc = 0;
+
+    *out = NULL;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
     if (option)
-        return option;
-    return env && *env ? env : TFA_CLI_LEDGER_DEFAULT;
+        tfa_buf_puts(&b, option);
+    else if (env && *env)
+        tfa_buf_puts(&b, env);
+    else
+        rc = default_path(&b, err);
+    if (rc == 0 && tfa_buf_status(&b) != 0)
+        rc = tfa_error_oom(err);
+    if (rc == 0)
+        *out = tfa_buf_detach(&b, NULL);
+    tfa_buf_release(&b);
+    return rc;
 }
 
 int tfa_cli_ledger_open(tfa_ledger **out, const char *option, int create)
 {
     tfa_ledger_options lo = TFA_LEDGER_OPTIONS_INIT;
+    char *path = NULL;
     tfa_error err;
+    int rc = 0;
 
     tfa_error_init(&err);
     lo.create = create;
-    if (tfa_ledger_open(out, tfa_cli_ledger_path(option), &lo, &err) != 0)
-        return tfa_msg_from_error(&err);
-    return 0;
+    if (tfa_cli_ledger_resolve(&path, option, &err) != 0 ||
+        tfa_ledger_open(out, path, &lo, &err) != 0)
+        rc = tfa_msg_from_error(&err);
+    tfa_free(path);
+    return rc;
 }

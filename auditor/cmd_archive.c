@@ -72,7 +72,8 @@ const tfa_cmd_spec tfa_cmd_archive_spec = {
 static int resolve_now(const archive_opts *o, int64_t *now)
 {
     const char *text = o->now, *what = "--now";
-    if (!text && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
+    /* the option layer (opts.h) may have stored the variable itself: same pointer */
+    if ((!text || text == getenv("TFAUDIT_NOW")) && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
         text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
     if (!text) {
         *now = (int64_t)time(NULL);

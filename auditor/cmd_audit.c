@@ -50,8 +50,7 @@ static const tfa_opt options[] = {
      "regressions (default): exit 1 on a regression; any: on any NO-GO workspace",
      "regressions|any"},
     S("ledger", 0, ledger, "PATH",
-      "ledger database (default: $TFAUDIT_LEDGER, else "
-      ".tfaudit/ledger.db)"),
+      "ledger database (default: $TFAUDIT_LEDGER, else 'tfaudit ledger path')"),
     S("operator", 0, operator_name, "NAME", "who runs the audit (default: the login name)"),
     S("window", 0, window, "TEXT", "recorded with every verdict"),
     S("now", 0, now, "DATE", "the audit's time, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)"),
@@ -97,7 +96,8 @@ typedef struct audit_cmd {
 static int resolve_now(audit_cmd *c)
 {
     const char *text = c->o.now, *what = "--now";
-    if (!text && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
+    /* the option layer (opts.h) may have stored the variable itself: same pointer */
+    if ((!text || text == getenv("TFAUDIT_NOW")) && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
         text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
     if (!text) {
         c->now = (int64_t)time(NULL);

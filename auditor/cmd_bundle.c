@@ -49,6 +49,8 @@ static const tfa_cmd_spec verify_spec = {
     1,
     1};
 
+const tfa_cmd_spec *const tfa_cmd_bundle_subspecs[] = {&verify_spec, NULL};
+
 const tfa_cmd_spec tfa_cmd_bundle_spec = {
     "bundle",
     "SUBCOMMAND [options]",

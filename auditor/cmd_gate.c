@@ -39,7 +39,7 @@ static const tfa_opt options[] = {
     GATE_OPT("window", window, "TEXT", "the apply window, as your change process names it"),
     GATE_OPT("operator", operator_name, "NAME", "who runs the gate (default: the login name)"),
     GATE_OPT("ledger", ledger, "PATH",
-             "ledger database (default: $TFAUDIT_LEDGER, else .tfaudit/ledger.db)"),
+             "ledger database (default: $TFAUDIT_LEDGER, else 'tfaudit ledger path')"),
     GATE_OPT("git-repo", git_repo, "PATH", "also commit the evidence to this git repository"),
     GATE_OPT("git-author", git_author, "\"NAME <EMAIL>\"",
              "author of the evidence commit (default: GIT_AUTHOR_*, git config, tfaudit)"),

@@ -18,6 +18,7 @@
 #include "render.h"
 #include "record_render.h"
 #include "utc.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 
 typedef struct ledger_opts {
@@ -80,6 +81,8 @@ static const tfa_opt append_options[] = {
      "the tfaudit version that made the record (default this one)", NULL},
 };
 
+static const tfa_opt path_options[] = {OPT_LEDGER};
+
 static const tfa_cmd_spec list_spec = {"ledger list",
                                        "[options]",
                                        "List ledger records, oldest first",
@@ -127,6 +130,21 @@ static const tfa_cmd_spec append_spec = {
     0,
     0};
 
+static const tfa_cmd_spec path_spec = {
+    "ledger path",
+    "[options]",
+    "Print where the ledger is (it need not exist yet)",
+    "The default is outside the working tree: $XDG_STATE_HOME/tfaudit/ID/ledger.db\n"
+    "($HOME/.local/state/... without XDG_STATE_HOME), ID being the basename of the\n"
+    "git repository root (or of the current directory) and a hash of its path.\n",
+    path_options,
+    TFA_ARRAY_SIZE(path_options),
+    0,
+    0};
+
+const tfa_cmd_spec *const tfa_cmd_ledger_subspecs[] = {
+    &list_spec, &show_spec, &verify_spec, &export_spec, &append_spec, &path_spec, NULL};
+
 const tfa_cmd_spec tfa_cmd_ledger_spec = {
     "ledger",
     "SUBCOMMAND [options]",
@@ -137,6 +155,7 @@ const tfa_cmd_spec tfa_cmd_ledger_spec = {
     "  verify [--format text|json]      exit 0 valid, 1 tampered, 2 error\n"
     "  export ID --bundle OUT.tar.gz [--include-inputs]\n"
     "  append --record FILE --workspace W --verdict V   (maintenance)\n"
+    "  path                             print where the ledger is\n"
     "Every subcommand takes --ledger PATH (default $" TFA_CLI_LEDGER_ENV
     ", else " TFA_CLI_LEDGER_DEFAULT ").\n"
     "Run 'tfaudit ledger SUBCOMMAND --help' for its options.\n",
@@ -381,15 +400,35 @@ static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
 
 /* ---- dispatch ----------------------------------------------------------- */
 
+enum { LEDGER_OPEN, LEDGER_CREATE, LEDGER_NONE }; /* only appending creates a ledger */
+
 typedef struct subcommand {
     const tfa_cmd_spec *spec;
     int (*run)(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args);
-    int create; /* only appending creates a ledger */
+    int open; /* LEDGER_* */
 } subcommand;
 
+static int run_path(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    char *path = NULL;
+    tfa_error err;
+    int rc;
+
+    (void)l;
+    (void)args;
+    tfa_error_init(&err);
+    if (tfa_cli_ledger_resolve(&path, o->ledger, &err) != 0)
+        return tfa_msg_from_error(&err);
+    printf("%s\n", path);
+    rc = fflush(stdout) == 0 ? TFA_EXIT_GO : tfa_msg_error("cannot write the output");
+    tfa_free(path);
+    return rc;
+}
+
 static const subcommand subs[] = {
-    {&list_spec, run_list, 0},     {&show_spec, run_show, 0},     {&verify_spec, run_verify, 0},
-    {&export_spec, run_export, 0}, {&append_spec, run_append, 1},
+    {&list_spec, run_list, LEDGER_OPEN},       {&show_spec, run_show, LEDGER_OPEN},
+    {&verify_spec, run_verify, LEDGER_OPEN},   {&export_spec, run_export, LEDGER_OPEN},
+    {&append_spec, run_append, LEDGER_CREATE}, {&path_spec, run_path, LEDGER_NONE},
 };
 
 int tfa_cmd_ledger(int argc, char **argv)
@@ -402,7 +441,8 @@ int tfa_cmd_ledger(int argc, char **argv)
     int rc;
 
     if (argc < 2)
-        return tfa_msg_usage("ledger", "ledger needs a subcommand (list, show, verify, export)");
+        return tfa_msg_usage("ledger",
+                             "ledger needs a subcommand (list, show, verify, export, path)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_ledger_spec, stdout);
         return TFA_EXIT_HELP;
@@ -413,8 +453,8 @@ int tfa_cmd_ledger(int argc, char **argv)
     if (!sub)
         return tfa_msg_usage("ledger", "'%s' is not a ledger subcommand", argv[1]);
     rc = tfa_opts_parse(sub->spec, argc - 1, argv + 1, &o, &args);
-    if (rc == 0)
-        rc = tfa_cli_ledger_open(&l, o.ledger, sub->create);
+    if (rc == 0 && sub->open != LEDGER_NONE)
+        rc = tfa_cli_ledger_open(&l, o.ledger, sub->open == LEDGER_CREATE);
     if (rc == 0)
         rc = sub->run(l, &o, &args);
     tfa_ledger_free(l);

@@ -177,6 +177,7 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     tfa_server *server = NULL;
     char addr[256];
     unsigned long workers = 2, queue = 64, max_body = 1 << 20;
+    char *ledger = NULL;
     sigset_t sigs;
     tfa_error err;
     int rc, sig;
@@ -189,6 +190,8 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
         (rc = parse_uint("max-body", o->max_body, 1, 1UL << 30, &max_body)) != 0 ||
         (rc = tfa_cli_net_init(&nc, &o->net, "serve")) != 0)
         return rc;
+    if (tfa_cli_ledger_resolve(&ledger, o->ledger, &err) != 0)
+        return tfa_msg_from_error(&err);
     so.address = addr;
     so.tls_cert = o->tls_cert;
     so.tls_key = o->tls_key;
@@ -196,7 +199,7 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     so.hmac_key_len = key->len;
     so.checklist = cl;
     so.section = o->section;
-    so.ledger = tfa_cli_ledger_path(o->ledger);
+    so.ledger = ledger;
     so.result_url = o->result_url;
     so.workers = (unsigned)workers;
     so.queue_max = (unsigned)queue;
@@ -209,13 +212,16 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    if (tfa_server_start(&server, &so, &err) != 0)
+    if (tfa_server_start(&server, &so, &err) != 0) {
+        tfa_free(ledger);
         return tfa_msg_from_error(&err);
+    }
     tfa_msg_note("serving run tasks on %s://%s%s%s:%u", o->tls_cert ? "https" : "http",
                  strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
                  tfa_server_port(server));
     if (o->port_file && (rc = write_port_file(o->port_file, tfa_server_port(server))) != 0) {
         tfa_server_stop(server);
+        tfa_free(ledger);
         return rc;
     }
     do {
@@ -224,6 +230,7 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     } while (sig == SIGPIPE);
     tfa_msg_note("signal %d: stopping (running tasks finish, queued ones are failed)", sig);
     tfa_server_stop(server);
+    tfa_free(ledger);
     return TFA_EXIT_GO;
 }
 
@@ -258,5 +265,5 @@ done:
     tfa_buf_release(&key);
     tfa_checklist_free(cl);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

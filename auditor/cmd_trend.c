@@ -26,7 +26,7 @@ static const tfa_opt options[] = {
     {"output", 'o', TFA_OPT_STRING, offsetof(trend_opts, output), "FILE",
      "write to FILE instead of standard output", NULL},
     {"ledger", 0, TFA_OPT_STRING, offsetof(trend_opts, ledger), "PATH",
-     "ledger database (default: $TFAUDIT_LEDGER, else .tfaudit/ledger.db)", NULL},
+     "ledger database (default: $TFAUDIT_LEDGER, else 'tfaudit ledger path')", NULL},
 };
 
 const tfa_cmd_spec tfa_cmd_trend_spec = {
@@ -44,7 +44,7 @@ const tfa_cmd_spec tfa_cmd_trend_spec = {
 int tfa_cmd_trend(int argc, char **argv)
 {
     trend_opts o;
-    tfa_strlist args = {NULL, 0, 0};
+    tfa_strlist args = {0};
     tfa_audit_summary *h = NULL;
     tfa_ledger *ledger = NULL;
     int64_t since = INT64_MIN;

@@ -46,5 +46,24 @@ extern const tfa_cmd_spec tfa_cmd_trend_spec;
 int tfa_cmd_trend(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_serve_spec;
 int tfa_cmd_serve(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_config_spec;
+int tfa_cmd_config(int argc, char **argv);
+
+/* The subcommands of a group command, NULL-terminated ("ledger list", ...). */
+extern const tfa_cmd_spec *const tfa_cmd_ledger_subspecs[];
+extern const tfa_cmd_spec *const tfa_cmd_bundle_subspecs[];
+extern const tfa_cmd_spec *const tfa_cmd_config_subspecs[];
+
+/* Every command, in `tfaudit help` order (command_table.c). */
+const tfa_command *tfa_commands(size_t *n);
+const tfa_command *tfa_command_find(const char *name);
+
+/* Upper bound on leaf specs, for callers that keep them on the stack. */
+#define TFA_COMMAND_SPECS_MAX 64
+/* Every leaf spec (a command's, or each subcommand's of a group) into
+ * out[0..max); returns how many there are (which may exceed max). */
+size_t tfa_command_specs(const tfa_cmd_spec **out, size_t max);
+/* The leaf spec named `name` ("gate", "ledger list"), or NULL. */
+const tfa_cmd_spec *tfa_command_spec_find(const char *name);
 
 #endif

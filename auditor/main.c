@@ -7,47 +7,22 @@
 
 #include "commands.h"
 #include "exit.h"
+#include "help_topics.h"
 #include "msg.h"
 #include "util/alloc.h"
 
-static const tfa_command commands[] = {
-    {&tfa_cmd_summarize_spec, tfa_cmd_summarize},
-    {&tfa_cmd_drift_spec, tfa_cmd_drift},
-    {&tfa_cmd_verify_apply_spec, tfa_cmd_verify_apply},
-    {&tfa_cmd_pin_spec, tfa_cmd_pin},
-    {&tfa_cmd_diff_spec, tfa_cmd_diff},
-    {&tfa_cmd_check_spec, tfa_cmd_check},
-    {&tfa_cmd_gate_spec, tfa_cmd_gate},
-    {&tfa_cmd_facts_spec, tfa_cmd_facts},
-    {&tfa_cmd_ledger_spec, tfa_cmd_ledger},
-    {&tfa_cmd_bundle_spec, tfa_cmd_bundle},
-    {&tfa_cmd_fetch_spec, tfa_cmd_fetch},
-    {&tfa_cmd_notify_spec, tfa_cmd_notify},
-    {&tfa_cmd_archive_spec, tfa_cmd_archive},
-    {&tfa_cmd_audit_spec, tfa_cmd_audit},
-    {&tfa_cmd_trend_spec, tfa_cmd_trend},
-    {&tfa_cmd_serve_spec, tfa_cmd_serve},
-};
-
-static const tfa_command *find(const char *name)
-{
-    size_t i;
-    for (i = 0; i < TFA_ARRAY_SIZE(commands); i++)
-        if (strcmp(commands[i].spec->name, name) == 0)
-            return &commands[i];
-    return NULL;
-}
-
 static int usage(FILE *out)
 {
-    size_t i;
+    size_t i, n;
+    const tfa_command *commands = tfa_commands(&n);
     fputs("usage: tfaudit [--version] [--help] COMMAND [ARGS]\n\n"
           "Audits Terraform and OpenTofu runs before and after an apply window.\n\n"
           "commands:\n",
           out);
-    for (i = 0; i < TFA_ARRAY_SIZE(commands); i++)
+    for (i = 0; i < n; i++)
         fprintf(out, "  %-14s %s\n", commands[i].spec->name, commands[i].spec->summary);
-    fputs("\nRun 'tfaudit help COMMAND' or 'tfaudit COMMAND --help' for a command's options.\n"
+    fputs("\nRun 'tfaudit help COMMAND' or 'tfaudit COMMAND --help' for a command's options,\n"
+          "'tfaudit help TOPIC' for a file format (" TFA_HELP_TOPICS ").\n"
           "Exit status: 0 GO/pass, 1 NO-GO/fail, 2 usage or input error.\n",
           out);
     return out == stdout ? TFA_EXIT_HELP : TFA_EXIT_USAGE;
@@ -58,11 +33,17 @@ static int help(int argc, char **argv)
     const tfa_command *c;
     if (argc < 3)
         return usage(stdout);
-    c = find(argv[2]);
-    if (!c)
-        return tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[2]);
-    tfa_opts_help(c->spec, stdout);
-    return TFA_EXIT_HELP;
+    c = tfa_command_find(argv[2]);
+    if (c) { /* "config" is a command and a file format: the command, then the format */
+        tfa_opts_help(c->spec, stdout);
+        if (tfa_help_topic(argv[2], NULL))
+            fputc('\n', stdout), tfa_help_topic(argv[2], stdout);
+        return TFA_EXIT_HELP;
+    }
+    if (tfa_help_topic(argv[2], stdout))
+        return TFA_EXIT_GO;
+    return tfa_msg_usage(NULL, "'%s' is not a tfaudit command or help topic (%s)", argv[2],
+                         TFA_HELP_TOPICS);
 }
 
 /* The one place a status becomes an exit code (exit.h). A status no
@@ -95,7 +76,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "help") == 0)
         return finish(help(argc, argv));
-    c = find(argv[1]);
+    c = tfa_command_find(argv[1]);
     if (!c)
         return finish(tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[1]));
     return finish(c->run(argc - 1, argv + 1));

@@ -1,11 +1,13 @@
 /*
- * opts.c - option table parsing and help (see opts.h).
+ * opts.c - option table parsing and help (see opts.h); opts_config.c adds
+ * the environment and configuration layers under the command line.
  */
 #include "util/compat.h"
 
 #include "exit.h"
 #include "msg.h"
 #include "opts.h"
+#include "opts_priv.h"
 #include "util/alloc.h"
 
 int tfa_strlist_push(tfa_strlist *l, const char *s)
@@ -18,11 +20,12 @@ int tfa_strlist_push(tfa_strlist *l, const char *s)
 
 void tfa_strlist_release(tfa_strlist *l)
 {
+    tfa_opts__store_free(l->store);
     tfa_free(l->items);
     memset(l, 0, sizeof(*l));
 }
 
-static int choice_ok(const char *choices, const char *v)
+int tfa_opts__choice_ok(const char *choices, const char *v)
 {
     size_t n = strlen(v);
     const char *p = choices;
@@ -62,7 +65,7 @@ static int store(const tfa_cmd_spec *spec, const tfa_opt *o, const char *value, 
         *(int *)(void *)(base + o->offset) = 1;
         return 0;
     case TFA_OPT_CHOICE:
-        if (!choice_ok(o->choices, value))
+        if (!tfa_opts__choice_ok(o->choices, value))
             return tfa_msg_usage(spec->name, "invalid value '%s' for --%s (choose %s)", value,
                                  o->name, o->choices);
         /* fall through */
@@ -77,15 +80,48 @@ static int store(const tfa_cmd_spec *spec, const tfa_opt *o, const char *value, 
     return 0;
 }
 
-/* One option at argv[*i]; advances *i past its value. */
-static int parse_one(const tfa_cmd_spec *spec, int argc, char **argv, int *i, void *opts)
+/* --config / --workspace when the table has no option of that name. */
+static const char **global_slot(const tfa_cmd_spec *spec, tfa_opts__globals *g, const char *name,
+                                size_t len)
+{
+    if (find_long(spec, name, len))
+        return NULL;
+    if (len == strlen("config") && strncmp(name, "config", len) == 0)
+        return &g->config;
+    if (len == strlen("workspace") && strncmp(name, "workspace", len) == 0)
+        return &g->workspace;
+    return NULL;
+}
+
+/* --config FILE / --workspace NAME outside the table, at argv[*i]. */
+static int parse_global(const tfa_cmd_spec *spec, int argc, char **argv, int *i, const char **slot)
+{
+    const char *arg = argv[*i], *eq = strchr(arg, '=');
+    if (eq) {
+        *slot = eq + 1;
+        return 0;
+    }
+    if (*i + 1 >= argc)
+        return tfa_msg_usage(spec->name, "option '%s' needs a value", arg);
+    *slot = argv[++*i];
+    return 0;
+}
+
+/* One option at argv[*i]; advances *i past its value and marks it in `set`. */
+static int parse_one(const tfa_cmd_spec *spec, int argc, char **argv, int *i, void *opts,
+                     unsigned char *set, tfa_opts__globals *g)
 {
     const char *arg = argv[*i], *value = NULL, *eq;
     const tfa_opt *o;
 
     if (arg[1] == '-') {
+        const char **global;
+        size_t len;
         eq = strchr(arg + 2, '=');
-        o = find_long(spec, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+        len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+        if ((global = global_slot(spec, g, arg + 2, len)) != NULL)
+            return parse_global(spec, argc, argv, i, global);
+        o = find_long(spec, arg + 2, len);
         if (!o)
             return tfa_msg_usage(spec->name, "unknown option '%.*s'",
                                  (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg);
@@ -102,10 +138,12 @@ static int parse_one(const tfa_cmd_spec *spec, int argc, char **argv, int *i, vo
             return tfa_msg_usage(spec->name, "option '--%s' needs a value", o->name);
         value = argv[++*i];
     }
+    set[o - spec->opts] = 1;
     return store(spec, o, value, opts);
 }
 
-int tfa_opts_parse(const tfa_cmd_spec *spec, int argc, char **argv, void *opts, tfa_strlist *args)
+static int parse_argv(const tfa_cmd_spec *spec, int argc, char **argv, void *opts,
+                      tfa_strlist *args, unsigned char *set, tfa_opts__globals *g)
 {
     int i, rc, only_args = 0;
 
@@ -118,18 +156,40 @@ int tfa_opts_parse(const tfa_cmd_spec *spec, int argc, char **argv, void *opts, 
         if (!only_args && strcmp(a, "--") == 0) {
             only_args = 1;
         } else if (!only_args && a[0] == '-' && a[1] != '\0') {
-            if ((rc = parse_one(spec, argc, argv, &i, opts)) != 0)
+            if ((rc = parse_one(spec, argc, argv, &i, opts, set, g)) != 0)
                 return rc;
         } else if (tfa_strlist_push(args, a)) {
             return tfa_msg_error("out of memory");
         }
     }
+    return 0;
+}
+
+int tfa_opts_parse_ext(const tfa_cmd_spec *spec, int argc, char **argv, void *opts,
+                       tfa_strlist *args, tfa_opts_parse_options *po)
+{
+    tfa_opts__globals g = {NULL, NULL};
+    unsigned char *set = tfa_calloc(spec->nopts + 1, 1);
+    int rc;
+
+    if (!set)
+        return tfa_msg_error("out of memory");
+    if ((rc = parse_argv(spec, argc, argv, opts, args, set, &g)) == 0)
+        rc = tfa_opts__layer(spec, opts, set, &g, args, po);
+    tfa_free(set);
+    if (rc != 0 || (po && po->any_args))
+        return rc;
     if (args->n < spec->min_args)
         return tfa_msg_usage(spec->name, "%s needs %s", spec->name,
                              spec->min_args == 1 ? "an argument" : "more arguments");
     if (spec->max_args != TFA_ARGS_UNLIMITED && args->n > spec->max_args)
         return tfa_msg_usage(spec->name, "too many arguments");
     return 0;
+}
+
+int tfa_opts_parse(const tfa_cmd_spec *spec, int argc, char **argv, void *opts, tfa_strlist *args)
+{
+    return tfa_opts_parse_ext(spec, argc, argv, opts, args, NULL);
 }
 
 void tfa_opts_help(const tfa_cmd_spec *spec, FILE *out)
@@ -150,6 +210,12 @@ void tfa_opts_help(const tfa_cmd_spec *spec, FILE *out)
         fprintf(out, "  %-30s %s\n", left, o->help);
     }
     fprintf(out, "  %-30s %s\n", "-h, --help", "show this help");
+    if (spec->nopts && !find_long(spec, "config", strlen("config")))
+        fprintf(out, "  %-30s %s\n", "    --config FILE",
+                "defaults from FILE (default: .tfaudit.yml here or above)");
+    if (spec->nopts && !find_long(spec, "workspace", strlen("workspace")))
+        fprintf(out, "  %-30s %s\n", "    --workspace NAME",
+                "use the configuration's overrides for workspace NAME");
     if (spec->description)
         fprintf(out, "\n%s", spec->description);
 }

@@ -73,6 +73,7 @@
  * checklist is a few KiB; 1 MiB leaves room for generated ones while bounding
  * what one load holds in memory. */
 #define TFA_LIMIT_CHECKLIST_BYTES (1u << 20)
+#define TFA_LIMIT_CONFIG_BYTES    (1u << 20) /* .tfaudit.yml: a few hundred lines in practice */
 
 /* Items in one checklist. A checklist people tick by hand has tens of items;
  * past a few thousand it is generated data, and lookups by id stay linear. */

@@ -461,12 +461,13 @@ END_TEST
 START_TEST(canary_never_reaches_cli_output)
 {
     static const char *const formats[] = {"text", "markdown", "json", "junit"};
-    char *dir = tfa_test_mkdtemp(), fillpath[4096], *filled;
+    char *dir = tfa_test_mkdtemp(), fillpath[4096], ledger[4096], *filled;
     tfa_test_output o;
     size_t i, n;
 
     ck_assert_ptr_nonnull(dir);
     snprintf(fillpath, sizeof(fillpath), "%s/filled.md", dir);
+    snprintf(ledger, sizeof(ledger), "%s/ledger.db", dir); /* never the checkout's */
     for (i = 0; i < TFA_ARRAY_SIZE(formats); i++) {
         const char *argv[] = {"tfaudit",
                               "gate",
@@ -476,6 +477,8 @@ START_TEST(canary_never_reaches_cli_output)
                               formats[i],
                               "--fill",
                               fillpath,
+                              "--ledger",
+                              ledger,
                               "--now",
                               "2025-06-05",
                               "fixtures/plans/grafana-sensitive.json",

@@ -1,8 +1,9 @@
 /*
  * check_ledger_cli.c - what the data-driven CLI cases cannot pin down:
  * where `tfaudit ledger` finds its ledger (--ledger, $TFAUDIT_LEDGER, then
- * ./.tfaudit/ledger.db, created with its directory on first append) and
- * error messages that name a temporary path.
+ * the default outside the working tree, `tfaudit ledger path`, created with
+ * its directories on first append) and error messages that name a temporary
+ * path. HOME is an empty directory of the test's own.
  */
 #include "util/compat.h"
 
@@ -13,6 +14,7 @@
 
 static char *tmp;
 static char record[4096];
+static char home[4096];
 
 static void setup(void)
 {
@@ -21,6 +23,10 @@ static void setup(void)
     ck_assert_ptr_nonnull(tmp);
     snprintf(record, sizeof(record), "%s/fixtures/ledger/record-go.json", src ? src : ".");
     ck_assert_int_eq(chdir(tmp), 0);
+    snprintf(home, sizeof(home), "%s/home", tmp);
+    ck_assert_int_eq(mkdir(home, 0700), 0);
+    setenv("HOME", home, 1);
+    unsetenv("XDG_STATE_HOME");
     unsetenv("TFAUDIT_LEDGER");
 }
 
@@ -70,6 +76,19 @@ static void append(const char *ledger, const char *workspace)
     tfa_test_output_release(&o);
 }
 
+/* What `tfaudit ledger path` says (free it). */
+static char *default_path(void)
+{
+    const char *argv[] = {"tfaudit", "ledger", "path", NULL};
+    tfa_test_output o;
+    char *out;
+    ck_assert_int_eq(run(&o, argv), 0);
+    ck_assert_msg(strncmp(o.out, home, strlen(home)) == 0, "not under HOME: %s", o.out);
+    out = strndup(o.out, o.out_len - 1);
+    tfa_test_output_release(&o);
+    return out;
+}
+
 static char *list_workspaces(const char *ledger)
 {
     const char *with[] = {"tfaudit", "ledger", "list", "--ledger", ledger, NULL};
@@ -85,10 +104,12 @@ static char *list_workspaces(const char *ledger)
 START_TEST(ledger_path_is_option_then_environment_then_default)
 {
     struct stat st;
-    char *out;
+    char *out, *def = default_path();
 
     append(NULL, "default-ws");
-    ck_assert_int_eq(stat(".tfaudit/ledger.db", &st), 0);
+    ck_assert_int_eq(stat(def, &st), 0);
+    ck_assert_int_ne(stat(".tfaudit", &st), 0); /* nothing in the working directory */
+    free(def);
     setenv("TFAUDIT_LEDGER", "env/ledger.db", 1);
     append(NULL, "env-ws");
     ck_assert_int_eq(stat("env/ledger.db", &st), 0);
@@ -111,16 +132,20 @@ START_TEST(ledger_errors_name_the_ledger)
 {
     const char *show[] = {"tfaudit", "ledger", "show", "7", NULL};
     const char *list[] = {"tfaudit", "ledger", "list", NULL};
+    char *def = default_path(), want[8192];
     tfa_test_output o;
 
     ck_assert_int_eq(run(&o, list), 2);
-    ck_assert_str_eq(o.err, "tfaudit: ledger './.tfaudit/ledger.db' does not exist\n");
+    snprintf(want, sizeof(want), "tfaudit: ledger '%s' does not exist\n", def);
+    ck_assert_str_eq(o.err, want);
     ck_assert_str_eq(o.out, "");
     tfa_test_output_release(&o);
     append(NULL, "prod");
     ck_assert_int_eq(run(&o, show), 2);
-    ck_assert_str_eq(o.err, "tfaudit: ./.tfaudit/ledger.db: no ledger record 7\n");
+    snprintf(want, sizeof(want), "tfaudit: %s: no ledger record 7\n", def);
+    ck_assert_str_eq(o.err, want);
     tfa_test_output_release(&o);
+    free(def);
     ck_assert_int_eq(tfa_test_write_file("bad.db", "plain text, not a database at all....\n", 39),
                      0);
     setenv("TFAUDIT_LEDGER", "bad.db", 1);

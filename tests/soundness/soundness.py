@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""The soundness suite: no mutation that changes what a run means may leave
+a GO standing.
+
+It finds every GO case among our fixtures (each fixture, and the plan/apply
+pairs of fixtures/verify, checked against every section of every bundled
+checklist; clean real plans of ../shared/corpus against the nightly
+checklist), then mutates the inputs of each GO case the ways real evidence
+goes wrong and attackers would try, and checks the verdict again:
+
+  truncate       cut at every line before the run's last summary line (logs)
+                 or at evenly spaced bytes (JSON documents)   -> not GO
+  drop-summary   remove the final summary line of a log       -> not GO
+  append-error   an error diagnostic after the last resource  -> not GO
+  member-*       the inputs as a directory and as a tar.gz with one member
+                 corrupted, emptied, or an unreadable member added -> not GO
+  provider       one change's provider replaced (pinned cases) -> not GO
+  inject         an address carrying ESC, BEL, CR, LF and a fake verdict
+                 line: stdout keeps no raw control character, and a pinned
+                 case is not GO
+
+Usage: soundness.py TFAUDIT SOURCE_DIR. Exit 0 when no mutation left a GO
+(the closing line counts them), 1 otherwise, 77 when nothing could be run.
+"""
+import concurrent.futures
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+NOW = "2026-11-27T21:30:00Z"
+SIGN_OFF = "leadership=Soundness Suite"
+# The lines a run ends with when it finished: cutting one off must not pass.
+SUMMARY = re.compile(
+    r"(Plan: \d+ to |Apply complete!|Destroy complete!|No changes\.|"
+    r"Your infrastructure matches|\"type\":\s*\"change_summary\")")
+CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+INJECT = "\x1b]0;pwned\x07\r\ntfaudit: GO\x1b[2J"
+
+
+def run(argv, cwd):
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Case:
+    def __init__(self, checklist, section, inputs, approved=None):
+        self.checklist, self.section, self.inputs, self.approved = (
+            checklist, section, inputs, approved)
+
+    def argv(self, tfaudit, inputs):
+        a = [tfaudit, "check", "--checklist", self.checklist, "--section", self.section,
+             "--sign-off", SIGN_OFF, "--now", NOW]
+        if self.approved:
+            a += ["--approved", self.approved]
+        return a + list(inputs)
+
+    def name(self):
+        return "%s [%s] %s" % (os.path.basename(self.checklist), self.section,
+                               " ".join(os.path.basename(i) for i in self.inputs))
+
+
+def sections(path):
+    with open(path, encoding="utf-8") as f:
+        return [m.group(1).strip() for m in re.finditer(r"^## (.+)$", f.read(), re.M)]
+
+
+def is_json_doc(data):
+    s = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return s.startswith(b"{") and not s.startswith(b'{"@level"') and b'\n{"@' not in data[:4096]
+
+
+def is_ui_log(data):
+    return data.lstrip().startswith(b'{"@level"') or b'\n{"@level"' in data[:4096]
+
+
+def summary_line(lines):
+    last = None
+    for i, line in enumerate(lines):
+        if SUMMARY.search(line.decode("utf-8", "replace")):
+            last = i
+    return last
+
+
+def sample(n, most=160):
+    if n <= most:
+        return list(range(n))
+    step = n / float(most)
+    picks = {int(i * step) for i in range(most)}
+    picks.update(range(max(0, n - 8), n))
+    return sorted(picks)
+
+
+class Suite:
+    def __init__(self, tfaudit, src):
+        self.tfaudit, self.src = tfaudit, src
+        self.tmp = tempfile.mkdtemp(prefix="tfa-soundness-")
+        self.count = 0
+        self.failures = []
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+
+    def verdict(self, case, inputs):
+        return run(case.argv(self.tfaudit, inputs), self.src)
+
+    def pin(self, plan):
+        rc, out, _ = run([self.tfaudit, "pin", plan], self.src)
+        return out.split()[0].decode() if rc == 0 and out.split() else None
+
+    # -- finding the GO cases ------------------------------------------------
+    def candidates(self):
+        fx = os.path.join(self.src, "fixtures")
+        singles = []
+        for sub in ("plans", "text-logs", "ui-logs", "verify", "tfc/archivist"):
+            d = os.path.join(fx, sub)
+            for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+                p = os.path.join(d, name)
+                if os.path.isfile(p) and not name.endswith(".model"):
+                    singles.append(p)
+        checklists = sorted(os.path.join(self.src, "checklists", c)
+                            for c in os.listdir(os.path.join(self.src, "checklists"))
+                            if c.endswith(".md"))
+        checklists.append(os.path.join(self.src, "tests", "soundness", "runs.md"))
+        out = []
+        for cl in checklists:
+            for sec in sections(cl):
+                out += [Case(cl, sec, [p]) for p in singles]
+        plan = os.path.join(fx, "verify", "plan.json")
+        pin = self.pin(plan)
+        for name in sorted(os.listdir(os.path.join(fx, "verify"))):
+            if name.startswith("apply-"):
+                for cl in checklists:
+                    for sec in sections(cl):
+                        out.append(Case(cl, sec, [plan, os.path.join(fx, "verify", name)], pin))
+        corpus = os.path.join(self.src, "..", "shared", "corpus", "plan-json")
+        nightly = os.path.join(self.src, "checklists", "nightly-drift.md")
+        if os.path.isdir(corpus) and os.path.exists(nightly):
+            for name in sorted(os.listdir(corpus)):
+                p = os.path.join(corpus, name)
+                if os.path.isfile(p) and os.path.getsize(p) < 2 << 20:
+                    out += [Case(nightly, sec, [p]) for sec in sections(nightly)]
+        return out
+
+    def go_cases(self):
+        cands = self.candidates()
+        rcs = list(self.pool.map(lambda c: self.verdict(c, c.inputs)[0], cands))
+        return [c for c, rc in zip(cands, rcs) if rc == 0]
+
+    # -- mutations -------------------------------------------------------------
+    def write(self, name, data):
+        d = tempfile.mkdtemp(dir=self.tmp)
+        p = os.path.join(d, name)
+        with open(p, "wb") as f:
+            f.write(data)
+        return p
+
+    def expect(self, case, what, inputs, check_output=False, must_fail=True):
+        rc, out, err = self.verdict(case, inputs)
+        bad = []
+        if must_fail and rc == 0:
+            bad.append("still GO")
+        if check_output and CONTROL.search(out):
+            bad.append("raw control character in stdout")
+        if rc not in (0, 1, 2):
+            bad.append("exit status %d" % rc)
+        return (case.name(), what, bad, err.decode("utf-8", "replace").strip()[:200])
+
+    def mutations(self, case):
+        jobs = []
+        for idx, path in enumerate(case.inputs):
+            with open(path, "rb") as f:
+                data = f.read()
+            base = os.path.basename(path)
+
+            def swap(new, i=idx, b=base):
+                ins = list(case.inputs)
+                ins[i] = self.write(b, new)
+                return ins
+
+            lines = data.splitlines(keepends=True)
+            if is_json_doc(data):
+                # cutting trailing white space changes nothing; any other cut must
+                end = len(data.rstrip())
+                for k in sample(end, 60)[1:] + [0]:
+                    jobs.append(("truncate %s at byte %d" % (base, k), swap(data[:k]), False))
+                jobs.append(("append-error %s" % base, swap(data + b"\nError: garbage\n"), False))
+            else:
+                s = summary_line(lines)
+                last = s if s is not None else len(lines) - 1
+                for k in sample(last + 1):
+                    jobs.append(("truncate %s at line %d" % (base, k),
+                                 swap(b"".join(lines[:k])), False))
+                if s is not None:
+                    jobs.append(("drop-summary %s" % base,
+                                 swap(b"".join(lines[:s] + lines[s + 1:])), False))
+                if is_ui_log(data):
+                    err = json.dumps({"@level": "error", "@message": "Error: Failed to save state",
+                                      "@module": "terraform.ui", "type": "diagnostic",
+                                      "diagnostic": {"severity": "error",
+                                                     "summary": "Failed to save state",
+                                                     "detail": "Error saving state: 503"}})
+                    jobs.append(("append-error %s" % base,
+                                 swap(data.rstrip(b"\n") + b"\n" + err.encode() + b"\n"), False))
+                else:
+                    jobs.append(("append-error %s" % base, swap(
+                        data.rstrip(b"\n") + b"\n\nError: Failed to save state\n\n"
+                        b"Error saving state: failed to upload state: 503 Service Unavailable\n"),
+                        False))
+            if b'"provider_name"' in data and case.approved:
+                new = re.sub(rb'"provider_name"\s*:\s*"[^"]*"',
+                             b'"provider_name":"registry.terraform.io/evil/grafana"', data, count=1)
+                jobs.append(("provider %s" % base, swap(new), False))
+            m = re.search(rb'"address"\s*:\s*"([^"\\]+)"', data)
+            if m and is_json_doc(data) or m and is_ui_log(data):
+                inj = json.dumps(m.group(1).decode() + INJECT)[1:-1].encode()
+                new = data.replace(b'"' + m.group(1) + b'"', b'"' + inj + b'"')
+                jobs.append(("inject %s" % base, swap(new), "output"))
+            else:
+                m = re.search(rb"# ([A-Za-z0-9_.\[\]\"-]+) (will be|must be)", data)
+                if m:
+                    new = data.replace(m.group(1), m.group(1) + INJECT.encode())
+                    jobs.append(("inject %s" % base, swap(new), "output"))
+        jobs += self.member_mutations(case)
+        return jobs
+
+    def member_mutations(self, case):
+        """The case's inputs as one directory and one tar.gz, broken one member at a time."""
+        jobs = []
+        names = [os.path.basename(p) for p in case.inputs]
+        if len(set(names)) != len(names):
+            return jobs
+        blobs = []
+        for p in case.inputs:
+            with open(p, "rb") as f:
+                blobs.append(f.read())
+        d = tempfile.mkdtemp(dir=self.tmp)
+        whole = self.as_dir(d, "whole", names, blobs)
+        if self.verdict(case, [whole])[0] != 0:
+            return jobs  # reading it as a directory is not GO to begin with
+        for i, n in enumerate(names):
+            for what, blob in (("corrupt", b"\x00\x01\x02 not terraform \xff\xfe"), ("empty", b"")):
+                bl = list(blobs)
+                bl[i] = blob
+                jobs.append(("member-%s %s in a directory" % (what, n),
+                             [self.as_dir(d, "%s-%d" % (what, i), names, bl)], False))
+                jobs.append(("member-%s %s in a tar.gz" % (what, n),
+                             [self.as_tar(d, "%s-%d" % (what, i), names, bl)], False))
+        extra = names + ["zz-notes.bin"]
+        junk = blobs + [b"\x7fELF\x02\x01\x01\x00 binary"]
+        jobs.append(("member-unreadable in a directory", [self.as_dir(d, "extra", extra, junk)],
+                     False))
+        jobs.append(("member-unreadable in a tar.gz", [self.as_tar(d, "extra", extra, junk)],
+                     False))
+        utf16 = blobs[0].decode("utf-8", "replace").encode("utf-16-le")
+        jobs.append(("member-utf16-no-bom in a directory",
+                     [self.as_dir(d, "utf16", names, [utf16] + blobs[1:])], False))
+        return jobs
+
+    @staticmethod
+    def as_dir(d, tag, names, blobs):
+        root = os.path.join(d, "dir-" + tag)
+        os.makedirs(root)
+        for n, b in zip(names, blobs):
+            with open(os.path.join(root, n), "wb") as f:
+                f.write(b)
+        return root
+
+    @staticmethod
+    def as_tar(d, tag, names, blobs):
+        path = os.path.join(d, "run-%s.tar.gz" % tag)
+        with tarfile.open(path, "w:gz") as t:
+            for n, b in zip(names, blobs):
+                info = tarfile.TarInfo(n)
+                info.size = len(b)
+                info.mtime = 1700000000
+                t.addfile(info, io.BytesIO(b))
+        return path
+
+    def main(self):
+        cases = self.go_cases()
+        if not cases:
+            print("soundness: no GO case among the fixtures", file=sys.stderr)
+            return 77
+        futures = []
+        for case in cases:
+            for what, inputs, kind in self.mutations(case):
+                pinned = bool(case.approved)
+                if kind == "output":
+                    futures.append(self.pool.submit(self.expect, case, what, inputs, True, pinned))
+                else:
+                    futures.append(self.pool.submit(self.expect, case, what, inputs))
+        for f in futures:
+            name, what, bad, err = f.result()
+            self.count += 1
+            if bad:
+                self.failures.append("%s: %s: %s (%s)" % (name, what, ", ".join(bad), err))
+        for line in self.failures[:60]:
+            print("FAIL " + line)
+        if len(self.failures) > 60:
+            print("... and %d more" % (len(self.failures) - 60))
+        print("soundness: %d mutations of %d GO cases; %d left GO or unsafe" %
+              (self.count, len(cases), len(self.failures)))
+        print("%d passed, %d failed" % (self.count - len(self.failures), len(self.failures)))
+        return 1 if self.failures else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print("usage: soundness.py TFAUDIT SOURCE_DIR", file=sys.stderr)
+        sys.exit(2)
+    suite = Suite(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
+    try:
+        rc = suite.main()
+    finally:
+        suite.pool.shutdown()
+        shutil.rmtree(suite.tmp, ignore_errors=True)
+    sys.exit(rc)
