@@ -323,7 +323,6 @@ START_TEST(facts_report_lists_values)
 }
 END_TEST
 
-
 /* One change model (issue 14): the same run given as plan JSON, a -json log
  * and a text log counts each resource once, from the most exact input;
  * records that disagree are all kept; a log that shows no plan fills
