@@ -233,5 +233,5 @@ done:
     tfa_checklist_free(c.cl);
     tfa_strlist_release(&c.o.sign_offs);
     tfa_strlist_release(&c.args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

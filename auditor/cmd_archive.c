@@ -13,6 +13,7 @@
 #include "date.h"
 #include "exit.h"
 #include "msg.h"
+#include "render.h"
 #include "s3_archive.h"
 
 typedef struct archive_opts {
@@ -106,10 +107,11 @@ static int print_json(const tfa_s3_archive_result *r, int raw)
 
 static void print_text(const tfa_s3_archive_result *r, int raw)
 {
-    printf("archived %zu input%s (%s) to %s\n", r->included, r->included == 1 ? "" : "s",
-           raw ? "raw, not redacted" : "redacted", r->object);
-    printf("url: %s\n", r->url);
-    printf("sha256: %s\n", r->sha256);
+    tfa_render_printf(stdout, "archived %zu input%s (%s) to %s\n", r->included,
+                      r->included == 1 ? "" : "s", raw ? "raw, not redacted" : "redacted",
+                      r->object);
+    tfa_render_printf(stdout, "url: %s\n", r->url);
+    tfa_render_printf(stdout, "sha256: %s\n", r->sha256);
     if (r->parts)
         printf("bytes: %llu (multipart upload, %u parts)\n", (unsigned long long)r->bytes,
                r->parts);
@@ -169,5 +171,5 @@ int tfa_cmd_archive(int argc, char **argv)
 done:
     tfa_s3_archive_result_release(&res);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

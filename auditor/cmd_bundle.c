@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "exit.h"
 #include "msg.h"
+#include "render.h"
 #include "remote/s3.h"
 #include "util/alloc.h"
 
@@ -64,16 +65,17 @@ static void print_text(const tfa_bundle_verification *v, const char *sha)
 {
     const json_t *ledger = json_object_get(v->manifest, "ledger");
     if (sha[0])
-        printf("sha256: %s\n", sha);
+        tfa_render_printf(stdout, "sha256: %s\n", sha);
     if (!v->valid) {
-        printf("bundle: %s\n", v->detail);
+        tfa_render_printf(stdout, "bundle: %s\n", v->detail);
         return;
     }
-    printf("bundle: %zu file%s, all hashes match", v->files, v->files == 1 ? "" : "s");
+    tfa_render_printf(stdout, "bundle: %zu file%s, all hashes match", v->files,
+                      v->files == 1 ? "" : "s");
     if (ledger)
-        printf(", ledger record %" JSON_INTEGER_FORMAT " sha256:%s",
-               json_integer_value(json_object_get(ledger, "id")),
-               json_string_value(json_object_get(ledger, "hash")));
+        tfa_render_printf(stdout, ", ledger record %" JSON_INTEGER_FORMAT " sha256:%s",
+                          json_integer_value(json_object_get(ledger, "id")),
+                          json_string_value(json_object_get(ledger, "hash")));
     fputc('\n', stdout);
 }
 
@@ -185,7 +187,7 @@ static int run_verify(int argc, char **argv)
 done:
     tfa_bundle_verification_release(&v);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }
 
 int tfa_cmd_bundle(int argc, char **argv)
@@ -194,7 +196,7 @@ int tfa_cmd_bundle(int argc, char **argv)
         return tfa_msg_usage("bundle", "bundle needs a subcommand (verify)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_bundle_spec, stdout);
-        return TFA_EXIT_GO;
+        return TFA_EXIT_HELP;
     }
     if (strcmp(argv[1], "verify") != 0)
         return tfa_msg_usage("bundle", "'%s' is not a bundle subcommand", argv[1]);

@@ -39,19 +39,19 @@ const tfa_cmd_spec tfa_cmd_diff_spec = {
 static void describe(FILE *out, const tfa_plandiff_item *it)
 {
     const tfa_change *c = it->b ? it->b : it->a;
-    fprintf(out, "  %-10s %s", tfa_plandiff_kind_name(it->kind), c->res.address);
+    tfa_render_printf(out, "  %-10s %s", tfa_plandiff_kind_name(it->kind), c->res.address);
     if (c->res.deposed)
-        fprintf(out, " (deposed %s)", c->res.deposed);
+        tfa_render_printf(out, " (deposed %s)", c->res.deposed);
     switch (it->kind) {
     case TFA_PLANDIFF_ADDED:
-        fprintf(out, ": %s only in the second plan\n", tfa_action_name(it->b->action));
+        tfa_render_printf(out, ": %s only in the second plan\n", tfa_action_name(it->b->action));
         break;
     case TFA_PLANDIFF_REMOVED:
-        fprintf(out, ": %s only in the first plan\n", tfa_action_name(it->a->action));
+        tfa_render_printf(out, ": %s only in the first plan\n", tfa_action_name(it->a->action));
         break;
     case TFA_PLANDIFF_ACTION:
-        fprintf(out, ": %s, now %s\n", tfa_action_name(it->a->action),
-                tfa_action_name(it->b->action));
+        tfa_render_printf(out, ": %s, now %s\n", tfa_action_name(it->a->action),
+                          tfa_action_name(it->b->action));
         break;
     case TFA_PLANDIFF_PATHS:
         fputs(": was ", out);
@@ -115,11 +115,13 @@ int tfa_cmd_diff(int argc, char **argv)
     if (strcmp(o.format, "json") == 0) {
         rc = tfa_render_json(to_json(d, pa, pb));
     } else if (d->n_items == 0) {
-        printf("Same changes (%s).\n", strcmp(pa, pb) == 0 ? "same pin"
-                                                           : "versions or "
-                                                             "variables differ");
+        tfa_render_printf(stdout, "Same changes (%s).\n",
+                          strcmp(pa, pb) == 0 ? "same pin"
+                                              : "versions or "
+                                                "variables differ");
     } else {
-        printf("The plans differ in %zu resource%s:\n", d->n_items, d->n_items == 1 ? "" : "s");
+        tfa_render_printf(stdout, "The plans differ in %zu resource%s:\n", d->n_items,
+                          d->n_items == 1 ? "" : "s");
         for (i = 0; i < d->n_items; i++)
             describe(stdout, &d->items[i]);
     }
@@ -130,5 +132,5 @@ done:
     tfa_run_free(a);
     tfa_run_free(b);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

@@ -47,12 +47,12 @@ static void print_text(const tfa_run *run, const tfa_drift_result *d, int expect
     if (d->drift == 0)
         fputs("No drift: nothing changed outside of Terraform.\n", stdout);
     else
-        printf("Drift: %zu resource%s changed outside of Terraform.\n", d->drift,
-               d->drift == 1 ? "" : "s");
+        tfa_render_printf(stdout, "Drift: %zu resource%s changed outside of Terraform.\n", d->drift,
+                          d->drift == 1 ? "" : "s");
     for (i = 0; i < n; i++) {
         const tfa_change *c = tfa_run_change(run, TFA_LIST_DRIFT, i);
-        printf("  %3s %s (%s)", tfa_render_symbol(c->action), c->res.address,
-               c->action == TFA_ACTION_DELETE ? "deleted" : tfa_action_name(c->action));
+        tfa_render_printf(stdout, "  %3s %s (%s)", tfa_render_symbol(c->action), c->res.address,
+                          c->action == TFA_ACTION_DELETE ? "deleted" : tfa_action_name(c->action));
         if (c->n_changed && c->action != TFA_ACTION_DELETE) {
             fputs(": ", stdout);
             tfa_render_paths(stdout, c);
@@ -60,8 +60,9 @@ static void print_text(const tfa_run *run, const tfa_drift_result *d, int expect
         fputc('\n', stdout);
     }
     if (expect_none)
-        printf("Changes: %zu managed resource change%s planned (none expected).\n", d->changes,
-               d->changes == 1 ? "" : "s");
+        tfa_render_printf(stdout,
+                          "Changes: %zu managed resource change%s planned (none expected).\n",
+                          d->changes, d->changes == 1 ? "" : "s");
 }
 
 static json_t *to_json(const tfa_run *run, const tfa_drift_result *d, int expect_none)
@@ -106,5 +107,5 @@ int tfa_cmd_drift(int argc, char **argv)
 done:
     tfa_run_free(run);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

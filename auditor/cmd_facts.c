@@ -84,5 +84,5 @@ int tfa_cmd_facts(int argc, char **argv)
 done:
     tfa_run_free(run);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

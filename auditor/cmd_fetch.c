@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exit.h"
 #include "msg.h"
+#include "render.h"
 #include "outdir.h"
 #include "remote/load.h"
 #include "util/sha256.h"
@@ -74,22 +75,24 @@ static void print_text(const tfa_tfc_fetch *f, const char *out_dir)
     char hex[TFA_SHA256_HEX];
     size_t i;
 
-    printf("run %s on %s: %s", f->run_id, f->host, f->run_status ? f->run_status : "unknown");
+    tfa_render_printf(stdout, "run %s on %s: %s", f->run_id, f->host,
+                      f->run_status ? f->run_status : "unknown");
     if (f->workspace_id)
-        printf(", workspace %s", f->workspace_id);
-    printf(", plan %s, apply %s\n", f->plan_status ? f->plan_status : "absent",
-           f->apply_status ? f->apply_status : "absent");
+        tfa_render_printf(stdout, ", workspace %s", f->workspace_id);
+    tfa_render_printf(stdout, ", plan %s, apply %s\n", f->plan_status ? f->plan_status : "absent",
+                      f->apply_status ? f->apply_status : "absent");
     if (f->assessment_id)
-        printf("assessment %s: %s\n", f->assessment_id,
-               f->drifted == 1   ? "drift detected"
-               : f->drifted == 0 ? "no drift"
-                                 : "drift unknown");
+        tfa_render_printf(stdout, "assessment %s: %s\n", f->assessment_id,
+                          f->drifted == 1   ? "drift detected"
+                          : f->drifted == 0 ? "no drift"
+                                            : "drift unknown");
     for (i = 0; i < f->n_files; i++) {
         file_hex(&f->files[i], hex);
-        printf("  %-21s %10zu bytes  sha256 %s\n", f->files[i].name, f->files[i].len, hex);
+        tfa_render_printf(stdout, "  %-21s %10zu bytes  sha256 %s\n", f->files[i].name,
+                          f->files[i].len, hex);
     }
     if (out_dir)
-        printf("wrote %zu files to %s\n", f->n_files, out_dir);
+        tfa_render_printf(stdout, "wrote %zu files to %s\n", f->n_files, out_dir);
 }
 
 static int print_json(const tfa_tfc_fetch *f, const char *out_dir)
@@ -204,5 +207,5 @@ int tfa_cmd_fetch(int argc, char **argv)
 done:
     tfa_tfc_fetch_free(f);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

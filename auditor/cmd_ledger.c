@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "ledger_export.h"
 #include "msg.h"
+#include "render.h"
 #include "record_render.h"
 #include "utc.h"
 #include "util/buf.h"
@@ -215,14 +216,14 @@ static void list_text(const json_t *rows)
         fputs("no matching records\n", stdout);
         return;
     }
-    printf("%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE", w[1], "VERDICT",
-           w[2], "OPERATOR", "HASH");
+    tfa_render_printf(stdout, "%-4s %-20s  %-*s  %-*s  %-*s  %s\n", "ID", "TIME", w[0], "WORKSPACE",
+                      w[1], "VERDICT", w[2], "OPERATOR", "HASH");
     json_array_foreach(rows, i, r)
     {
-        printf("%-4" JSON_INTEGER_FORMAT " %-20s  %-*s  %-*s  %-*s  %.12s\n",
-               json_integer_value(json_object_get(r, "id")), member(r, "time"), w[0],
-               member(r, "workspace"), w[1], member(r, "verdict"), w[2], member(r, "operator"),
-               member(r, "hash"));
+        tfa_render_printf(stdout, "%-4" JSON_INTEGER_FORMAT " %-20s  %-*s  %-*s  %-*s  %.12s\n",
+                          json_integer_value(json_object_get(r, "id")), member(r, "time"), w[0],
+                          member(r, "workspace"), w[1], member(r, "verdict"), w[2],
+                          member(r, "operator"), member(r, "hash"));
     }
 }
 
@@ -303,13 +304,13 @@ static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
                                  intact ? json_null() : json_string(v.detail))) != 0)
             return TFA_EXIT_USAGE;
     } else if (intact) {
-        printf("ledger: %lld record%s, chain valid", (long long)v.records,
-               v.records == 1 ? "" : "s");
+        tfa_render_printf(stdout, "ledger: %lld record%s, chain valid", (long long)v.records,
+                          v.records == 1 ? "" : "s");
         if (v.head_id)
-            printf(", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
+            tfa_render_printf(stdout, ", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
         fputc('\n', stdout);
     } else {
-        printf("ledger: chain broken: %s\n", v.detail);
+        tfa_render_printf(stdout, "ledger: chain broken: %s\n", v.detail);
     }
     if (fflush(stdout) != 0)
         return tfa_msg_error("cannot write the output");
@@ -373,7 +374,7 @@ static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     json_decref(j);
     if (rc)
         return tfa_msg_from_error(&err);
-    printf("record %lld sha256:%s\n", (long long)rec->id, rec->hash);
+    tfa_render_printf(stdout, "record %lld sha256:%s\n", (long long)rec->id, rec->hash);
     tfa_ledger_record_free(rec);
     return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
 }
@@ -404,7 +405,7 @@ int tfa_cmd_ledger(int argc, char **argv)
         return tfa_msg_usage("ledger", "ledger needs a subcommand (list, show, verify, export)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_ledger_spec, stdout);
-        return TFA_EXIT_GO;
+        return TFA_EXIT_HELP;
     }
     for (i = 0; i < TFA_ARRAY_SIZE(subs); i++)
         if (strcmp(subs[i].spec->name + strlen("ledger "), argv[1]) == 0)
@@ -418,5 +419,5 @@ int tfa_cmd_ledger(int argc, char **argv)
         rc = sub->run(l, &o, &args);
     tfa_ledger_free(l);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

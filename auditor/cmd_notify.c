@@ -106,5 +106,5 @@ done:
     json_decref(body);
     json_decref(rec);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

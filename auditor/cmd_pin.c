@@ -52,15 +52,17 @@ int tfa_cmd_pin(int argc, char **argv)
     }
     in = tfa_run_input(run, 0);
     tfa_sha256_hex(in->sha256, hex);
-    if (strcmp(o.format, "json") == 0)
+    if (strcmp(o.format, "json") == 0) {
         rc = tfa_render_json(
             json_pack("{s:s, s:s, s:s}", "path", in->path, "pin", pin, "sha256", hex));
-    else
-        printf("%s  %s\nsha256:%s  %s\n", pin, in->path, hex, in->path);
+    } else {
+        tfa_render_printf(stdout, "%s  %s\n", pin, in->path);
+        tfa_render_printf(stdout, "sha256:%s  %s\n", hex, in->path);
+    }
     if (rc == 0)
         rc = tfa_render_finish();
 done:
     tfa_run_free(run);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

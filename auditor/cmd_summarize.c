@@ -10,6 +10,7 @@
 #include "exit.h"
 #include "facts.h"
 #include "msg.h"
+#include "render.h"
 #include "util/alloc.h"
 
 typedef struct summarize_opts {
@@ -82,8 +83,8 @@ static void drift_line(FILE *out, long drift)
     if (drift == 0)
         fputs("  Drift: none detected.\n", out);
     else
-        fprintf(out, "  Drift: %ld resource%s changed outside of Terraform.\n", drift,
-                drift == 1 ? "" : "s");
+        tfa_render_printf(out, "  Drift: %ld resource%s changed outside of Terraform.\n", drift,
+                          drift == 1 ? "" : "s");
 }
 
 static void text_input(FILE *out, const tfa_input *in)
@@ -92,15 +93,15 @@ static void text_input(FILE *out, const tfa_input *in)
     char hex[TFA_SHA256_HEX];
 
     tfa_sha256_hex(in->sha256, hex);
-    fprintf(out, "%s: %s", in->path, tfa_kind_name(in->kind));
+    tfa_render_printf(out, "%s: %s", in->path, tfa_kind_name(in->kind));
     if (in->format_version)
-        fprintf(out, ", format %s", in->format_version);
+        tfa_render_printf(out, ", format %s", in->format_version);
     if (in->kind == TFA_KIND_PLAN && in->plan.plan_format_version)
-        fprintf(out, ", plan format %s", in->plan.plan_format_version);
+        tfa_render_printf(out, ", plan format %s", in->plan.plan_format_version);
     if (in->tool_version)
-        fprintf(out, ", %s %s",
-                in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
-                in->tool_version);
+        tfa_render_printf(out, ", %s %s",
+                          in->tool && strcmp(in->tool, "opentofu") == 0 ? "OpenTofu" : "Terraform",
+                          in->tool_version);
     fputc('\n', out);
     switch (in->kind) {
     case TFA_KIND_PLAN:
@@ -112,7 +113,8 @@ static void text_input(FILE *out, const tfa_input *in)
         break;
     case TFA_KIND_UI_LOG:
     case TFA_KIND_TEXT_LOG:
-        fprintf(out, "  Operation: %s\n", in->log.operation ? in->log.operation : "unknown");
+        tfa_render_printf(out, "  Operation: %s\n",
+                          in->log.operation ? in->log.operation : "unknown");
         if (in->log.has_counts)
             summary_line(out, in->log.operation, &in->log.counts, in->log.no_changes);
         drift_line(out, in->log.drift);
@@ -126,7 +128,7 @@ static void text_input(FILE *out, const tfa_input *in)
     default:
         break;
     }
-    fprintf(out, "  %llu bytes, sha256 %s\n", (unsigned long long)in->bytes, hex);
+    tfa_render_printf(out, "  %llu bytes, sha256 %s\n", (unsigned long long)in->bytes, hex);
 }
 
 static int print_json(const tfa_run *run)
@@ -169,5 +171,5 @@ int tfa_cmd_summarize(int argc, char **argv)
 done:
     tfa_run_free(run);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

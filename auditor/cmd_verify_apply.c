@@ -54,10 +54,12 @@ static void print_counts(const tfa_verify_result *v)
     const tfa_counts *p = &v->plan_counts, *a = &v->apply_counts;
     if (!v->counts_compared)
         return;
-    printf("  summary     plan %ld to add, %ld to change, %ld to destroy; apply %ld added, "
-           "%ld changed, %ld destroyed%s\n",
-           p->add, p->change, p->destroy, a->add, a->change, a->destroy,
-           v->counts_match ? "" : "  (differ)");
+    tfa_render_printf(
+        stdout,
+        "  summary     plan %ld to add, %ld to change, %ld to destroy; apply %ld added, "
+        "%ld changed, %ld destroyed%s\n",
+        p->add, p->change, p->destroy, a->add, a->change, a->destroy,
+        v->counts_match ? "" : "  (differ)");
 }
 
 static void print_text(const tfa_verify_result *v)
@@ -66,15 +68,17 @@ static void print_text(const tfa_verify_result *v)
     if (v->matches)
         printf("Apply matches the plan: %zu planned, %zu applied.\n", v->planned, v->applied);
     else
-        printf("Apply does NOT match the plan: %zu difference%s%s.\n", v->n_items,
-               v->n_items == 1 ? "" : "s", v->counts_match ? "" : ", summary counts differ");
+        tfa_render_printf(stdout, "Apply does NOT match the plan: %zu difference%s%s.\n",
+                          v->n_items, v->n_items == 1 ? "" : "s",
+                          v->counts_match ? "" : ", summary counts differ");
     for (i = 0; i < v->n_items; i++) {
         const tfa_verify_item *it = &v->items[i];
-        printf("  %-11s %s  planned %s, applied %s\n", tfa_verify_kind_name(it->kind), it->address,
-               action_or_none(it->planned, "nothing"),
-               it->kind == TFA_VERIFY_ERRORED      ? "with an error"
-               : it->kind == TFA_VERIFY_INCOMPLETE ? "but never finished"
-                                                   : action_or_none(it->applied, "nothing"));
+        tfa_render_printf(
+            stdout, "  %-11s %s  planned %s, applied %s\n", tfa_verify_kind_name(it->kind),
+            it->address, action_or_none(it->planned, "nothing"),
+            it->kind == TFA_VERIFY_ERRORED      ? "with an error"
+            : it->kind == TFA_VERIFY_INCOMPLETE ? "but never finished"
+                                                : action_or_none(it->applied, "nothing"));
     }
     print_counts(v);
 }
@@ -158,5 +162,5 @@ done:
     tfa_strlist_release(&o.plans);
     tfa_strlist_release(&o.applies);
     tfa_strlist_release(&args);
-    return rc < 0 ? TFA_EXIT_GO : rc;
+    return rc;
 }

@@ -26,6 +26,7 @@ static const tfa_command commands[] = {
     {&tfa_cmd_archive_spec, tfa_cmd_archive},
     {&tfa_cmd_audit_spec, tfa_cmd_audit},
     {&tfa_cmd_trend_spec, tfa_cmd_trend},
+    {&tfa_cmd_serve_spec, tfa_cmd_serve},
 };
 
 static const tfa_command *find(const char *name)
@@ -49,7 +50,7 @@ static int usage(FILE *out)
     fputs("\nRun 'tfaudit help COMMAND' or 'tfaudit COMMAND --help' for a command's options.\n"
           "Exit status: 0 GO/pass, 1 NO-GO/fail, 2 usage or input error.\n",
           out);
-    return out == stdout ? TFA_EXIT_GO : TFA_EXIT_USAGE;
+    return out == stdout ? TFA_EXIT_HELP : TFA_EXIT_USAGE;
 }
 
 static int help(int argc, char **argv)
@@ -61,7 +62,22 @@ static int help(int argc, char **argv)
     if (!c)
         return tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[2]);
     tfa_opts_help(c->spec, stdout);
-    return TFA_EXIT_GO;
+    return TFA_EXIT_HELP;
+}
+
+/* The one place a status becomes an exit code (exit.h). A status no
+ * command should return is reported, and is exit 2: it never passes for a
+ * GO. A result that could not be written completely is not a result. */
+static int finish(int status)
+{
+    int code = tfa_exit_code(status);
+
+    if (!tfa_exit_known(status))
+        tfa_msg_error("internal error: unexpected status %d (%s)", status,
+                      status < 0 ? tfa_status_str(status) : "not an exit status");
+    if ((fflush(stdout) != 0 || ferror(stdout)) && code != TFA_EXIT_USAGE)
+        code = tfa_msg_error("cannot write the output");
+    return code;
 }
 
 int main(int argc, char **argv)
@@ -70,17 +86,17 @@ int main(int argc, char **argv)
 
     json_set_alloc_funcs(tfa_malloc, tfa_free);
     if (argc < 2)
-        return usage(stderr);
+        return finish(usage(stderr));
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-        return usage(stdout);
+        return finish(usage(stdout));
     if (strcmp(argv[1], "--version") == 0) {
         printf("tfaudit %s\n", TFA_VERSION);
-        return TFA_EXIT_GO;
+        return finish(TFA_EXIT_GO);
     }
     if (strcmp(argv[1], "help") == 0)
-        return help(argc, argv);
+        return finish(help(argc, argv));
     c = find(argv[1]);
     if (!c)
-        return tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[1]);
-    return c->run(argc - 1, argv + 1);
+        return finish(tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[1]));
+    return finish(c->run(argc - 1, argv + 1));
 }

@@ -113,7 +113,7 @@ int tfa_opts_parse(const tfa_cmd_spec *spec, int argc, char **argv, void *opts, 
         const char *a = argv[i];
         if (!only_args && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
             tfa_opts_help(spec, stdout);
-            return -1;
+            return TFA_EXIT_HELP;
         }
         if (!only_args && strcmp(a, "--") == 0) {
             only_args = 1;

@@ -45,7 +45,8 @@ typedef struct tfa_cmd_spec {
 
 /*
  * Parse argv[1..argc) for `spec` into `opts` and `args`. Returns 0 to go on,
- * -1 when --help was printed (exit 0), or TFA_EXIT_USAGE after printing why.
+ * TFA_EXIT_HELP when --help was printed (the command returns it as it is;
+ * main maps it to exit 0), or TFA_EXIT_USAGE after printing why.
  * `args` must be released with tfa_strlist_release in every case.
  */
 int tfa_opts_parse(const tfa_cmd_spec *spec, int argc, char **argv, void *opts, tfa_strlist *args);

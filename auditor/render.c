@@ -6,6 +6,40 @@
 #include "exit.h"
 #include "msg.h"
 #include "render.h"
+#include "util/buf.h"
+#include "util/escape.h"
+
+void tfa_render_text(FILE *out, const char *s)
+{
+    tfa_buf b;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_esc_text(&b, s);
+    fwrite(b.ptr, 1, b.len, out);
+    tfa_buf_release(&b);
+}
+
+void tfa_render_printf(FILE *out, const char *fmt, ...)
+{
+    size_t n = strlen(fmt);
+    int eol = n && fmt[n - 1] == '\n';
+    tfa_buf raw, b;
+    va_list ap;
+
+    tfa_buf_init(&raw, TFA_BUF_NO_MAX);
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    va_start(ap, fmt);
+    tfa_buf_vprintf(&raw, fmt, ap);
+    va_end(ap);
+    tfa_esc_text_n(&b, raw.ptr, eol && raw.len ? raw.len - 1 : raw.len);
+    if (eol)
+        tfa_buf_putc(&b, '\n');
+    if (tfa_buf_status(&b)) /* never a partial line that looks whole */
+        fputs("tfaudit: out of memory\n", out);
+    else
+        fwrite(b.ptr, 1, b.len, out);
+    tfa_buf_release(&raw);
+    tfa_buf_release(&b);
+}
 
 const char *tfa_render_symbol(tfa_action action)
 {
@@ -34,7 +68,8 @@ void tfa_render_paths(FILE *out, const tfa_change *c)
     size_t i;
     for (i = 0; i < c->n_changed; i++) {
         const char *p = c->changed[i][0] ? c->changed[i] : "(whole object)";
-        fprintf(out, "%s%s%s", i ? ", " : "", p, c->changed_sensitive[i] ? " (sensitive)" : "");
+        tfa_render_printf(out, "%s%s%s", i ? ", " : "", p,
+                          c->changed_sensitive[i] ? " (sensitive)" : "");
     }
     if (c->changed_truncated)
         fputs(", ...", out);

@@ -9,6 +9,14 @@
 
 #include "run.h"
 
+/* printf to `out` through the text escaper (util/escape.h): every control
+ * character the arguments bring (an address with ESC or CR in it) is
+ * written as a visible escape. One line break at the very end of `fmt` is
+ * the line's own and is written as it is; `fmt` has no other. */
+void tfa_render_printf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* `s` through the text escaper, to `out`. */
+void tfa_render_text(FILE *out, const char *s);
+
 /* Terraform's plan symbol for an action: "+", "~", "-", "-/+", "<=", "."... */
 const char *tfa_render_symbol(tfa_action action);
 /* "tags.owner, password (sensitive)" into `out` for a change's changed paths. */

@@ -7,6 +7,7 @@
 
 #include "facts_catalog.h"
 #include "report_int.h"
+#include "util/escape.h"
 
 /* Values wider than this are shown whole but do not widen the column. */
 #define VALUE_COLUMN_MAX 32
@@ -54,12 +55,12 @@ static void facts_text(tfa_buf *out, const tfa_run *run)
         if (run) {
             tfa_buf_clear(&val);
             value_text(&val, f, run, &why);
-            tfa_buf_printf(out, "%-*s  ", (int)value_w, val.ptr);
+            tfa_esc_textf(out, "%-*s  ", (int)value_w, val.ptr); /* values come from inputs */
         }
         tfa_buf_printf(out, "%-*s  ", PROVEN_BY_W, tfa_fact_proven_by(f));
         tfa_buf_puts(out, tfa_fact_doc(f));
         if (why)
-            tfa_buf_printf(out, " (no value: %s)", why);
+            tfa_esc_textf(out, " (no value: %s)", why);
         tfa_buf_putc(out, '\n');
     }
     tfa_scratch_release(out, &val);

@@ -23,14 +23,10 @@ int tfa_ev_counts(tfa_buf *out, const tfa_verdict *v);
  * expired and refused waivers; 0 and nothing for the others. */
 int tfa_ev_waiver_warning(tfa_buf *out, const tfa_waiver_result *w);
 
-/* Append `s` with every byte sequence that is not valid UTF-8 replaced by
- * U+FFFD, and, when `xml` is set, control characters XML 1.0 forbids
- * replaced too (reports must stay well-formed whatever a log held). */
-int tfa_utf8_clean(tfa_buf *out, const char *s, int xml);
-
-/* Markdown pieces (report_md.c, fill.c). Free text from people (owners,
- * reasons, notes) is escaped so it renders as typed; a title is kept as its
- * author wrote it (Markdown allowed) with only '|' escaped for tables; a
+/* Markdown pieces (report_md.c, fill.c), over the one Markdown escaper in
+ * util/escape.h. Free text from people (owners, reasons, notes) is escaped
+ * so it renders as typed; a title is kept as its author wrote it (Markdown
+ * allowed) with '|' escaped for tables and control characters visible; a
  * code span gets a fence longer than any backtick run inside it. */
 void tfa_md_text(tfa_buf *out, const char *s);
 void tfa_md_title(tfa_buf *out, const char *s);

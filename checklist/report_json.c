@@ -46,6 +46,7 @@
 
 #include "date.h"
 #include "report_int.h"
+#include "util/escape.h"
 
 #define SCHEMA "tfaudit.verdict/1"
 
@@ -74,7 +75,7 @@ json_t *tfa_json_str(const char *s)
     if (j || !s)
         return j;
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    if (tfa_utf8_clean(&b, s, 0) == 0)
+    if (tfa_esc_utf8(&b, s) == 0)
         j = json_string(b.ptr);
     tfa_buf_release(&b);
     return j;

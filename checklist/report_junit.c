@@ -9,54 +9,24 @@
  * the body of the failure, or <system-out> for the others. The layout is
  * the common subset CI tools read (Jenkins, GitLab, GitHub reporters);
  * tests/checklist/junit.xsd is the schema the tests validate against.
+ * Every string goes through util/escape.h: the evidence body is text
+ * escaped line by line, then XML-escaped whole.
  */
 #include "util/compat.h"
 
 #include "date.h"
 #include "report_int.h"
-
-static void xml_text(tfa_buf *out, const char *s)
-{
-    tfa_buf clean;
-    const char *p;
-
-    tfa_buf_init(&clean, TFA_BUF_NO_MAX);
-    tfa_utf8_clean(&clean, s, 1);
-    for (p = clean.ptr; *p; p++) {
-        switch (*p) {
-        case '<':
-            tfa_buf_puts(out, "&lt;");
-            break;
-        case '>':
-            tfa_buf_puts(out, "&gt;");
-            break;
-        case '&':
-            tfa_buf_puts(out, "&amp;");
-            break;
-        case '"':
-            tfa_buf_puts(out, "&quot;");
-            break;
-        case '\n':
-            tfa_buf_puts(out, "&#10;");
-            break;
-        case '\r':
-        case '\t':
-            tfa_buf_putc(out, ' ');
-            break;
-        default:
-            tfa_buf_putc(out, *p);
-        }
-    }
-    tfa_scratch_release(out, &clean);
-}
+#include "util/escape.h"
 
 /* The evidence of a result as plain text lines. */
 static void evidence_text(tfa_buf *out, const tfa_result *r)
 {
     size_t i, j;
 
-    if (r->item->expr_text)
-        tfa_buf_printf(out, "condition: %s\n", r->item->expr_text);
+    if (r->item->expr_text) {
+        tfa_esc_textf(out, "condition: %s", r->item->expr_text);
+        tfa_buf_putc(out, '\n');
+    }
     for (i = 0; i < r->evidence.n_facts; i++) {
         tfa_ev_fact(out, &r->evidence.facts[i]);
         tfa_buf_putc(out, '\n');
@@ -65,34 +35,16 @@ static void evidence_text(tfa_buf *out, const tfa_result *r)
         const tfa_query_read *q = &r->evidence.queries[i];
         tfa_ev_query(out, q);
         tfa_buf_putc(out, '\n');
-        for (j = 0; j < q->n_labels; j++)
-            tfa_buf_printf(out, "  - %s\n", q->labels[j]);
+        for (j = 0; j < q->n_labels; j++) {
+            tfa_buf_puts(out, "  - ");
+            tfa_esc_text(out, q->labels[j]);
+            tfa_buf_putc(out, '\n');
+        }
         if (tfa_ev_more(q))
             tfa_buf_printf(out, "  ... and %zu more\n", tfa_ev_more(q));
     }
     if (tfa_ev_note(out, r) == 0 && out->len && out->ptr[out->len - 1] != '\n')
         tfa_buf_putc(out, '\n');
-}
-
-/* Body text (escaped, newlines kept). */
-static void xml_body(tfa_buf *out, const char *s)
-{
-    tfa_buf clean;
-    const char *p;
-
-    tfa_buf_init(&clean, TFA_BUF_NO_MAX);
-    tfa_utf8_clean(&clean, s, 1);
-    for (p = clean.ptr; *p; p++) {
-        if (*p == '<')
-            tfa_buf_puts(out, "&lt;");
-        else if (*p == '>')
-            tfa_buf_puts(out, "&gt;");
-        else if (*p == '&')
-            tfa_buf_puts(out, "&amp;");
-        else
-            tfa_buf_putc(out, *p);
-    }
-    tfa_scratch_release(out, &clean);
 }
 
 static void testcase(tfa_buf *out, const tfa_verdict *v, const tfa_result *r)
@@ -105,11 +57,11 @@ static void testcase(tfa_buf *out, const tfa_verdict *v, const tfa_result *r)
     tfa_buf_init(&msg, TFA_BUF_NO_MAX);
     evidence_text(&ev, r);
     tfa_buf_puts(out, "    <testcase classname=\"");
-    xml_text(out, tfa_checklist_name(v->checklist));
+    tfa_esc_xml(out, tfa_checklist_name(v->checklist));
     tfa_buf_puts(out, "\" name=\"");
-    xml_text(out, it->id);
+    tfa_esc_xml(out, it->id);
     tfa_buf_puts(out, ": ");
-    xml_text(out, it->title);
+    tfa_esc_xml(out, it->title);
     tfa_buf_puts(out, "\" time=\"0\">\n");
     if (r->blocks)
         tag = r->status == TFA_ITEM_ERROR ? "error" : "failure";
@@ -122,18 +74,18 @@ static void testcase(tfa_buf *out, const tfa_verdict *v, const tfa_result *r)
         tfa_buf_printf(&msg, ": waived by %s until %s", r->waiver->owner, r->waiver->expires);
     if (tag) {
         tfa_buf_printf(out, "      <%s message=\"", tag);
-        xml_text(out, msg.ptr);
+        tfa_esc_xml(out, msg.ptr);
         if (strcmp(tag, "skipped") == 0) {
             tfa_buf_puts(out, "\"/>\n");
         } else {
             tfa_buf_printf(out, "\" type=\"%s\">", tfa_item_status_name(r->status));
-            xml_body(out, ev.ptr);
+            tfa_esc_xml_body(out, ev.ptr);
             tfa_buf_printf(out, "</%s>\n", tag);
         }
     }
     if (!tag || strcmp(tag, "skipped") == 0) {
         tfa_buf_puts(out, "      <system-out>");
-        xml_body(out, ev.ptr);
+        tfa_esc_xml_body(out, ev.ptr);
         tfa_buf_puts(out, "</system-out>\n");
     }
     tfa_buf_puts(out, "    </testcase>\n");
@@ -163,7 +115,7 @@ static void suite(tfa_buf *out, const tfa_verdict *v, size_t from, size_t to, co
 
     suite_counts(v, from, to, c);
     tfa_buf_puts(out, "  <testsuite name=\"");
-    xml_text(out, section ? section : title ? title : tfa_checklist_name(v->checklist));
+    tfa_esc_xml(out, section ? section : title ? title : tfa_checklist_name(v->checklist));
     tfa_buf_printf(out,
                    "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"0\" "
                    "timestamp=\"%.19s\">\n",
@@ -171,7 +123,7 @@ static void suite(tfa_buf *out, const tfa_verdict *v, size_t from, size_t to, co
     tfa_buf_printf(out, "    <properties>\n      <property name=\"verdict\" value=\"%s\"/>\n",
                    v->go ? "GO" : "NO-GO");
     tfa_buf_puts(out, "      <property name=\"checklist\" value=\"");
-    xml_text(out, tfa_checklist_name(v->checklist));
+    tfa_esc_xml(out, tfa_checklist_name(v->checklist));
     tfa_buf_puts(out, "\"/>\n    </properties>\n");
     for (i = from; i < to; i++)
         testcase(out, v, &v->results[i]);
@@ -187,7 +139,7 @@ int tfa_report_junit(tfa_buf *out, const tfa_verdict *v, const tfa_report_option
     suite_counts(v, 0, v->n_results, c);
     tfa_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
     tfa_buf_printf(out, "tfaudit %s %s: ", opts->command, v->go ? "GO" : "NO-GO");
-    xml_text(out, tfa_checklist_name(v->checklist));
+    tfa_esc_xml(out, tfa_checklist_name(v->checklist));
     tfa_buf_printf(out,
                    "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"0\">\n",
                    v->n_results, c[0], c[1], c[2]);

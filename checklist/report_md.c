@@ -134,7 +134,9 @@ static void waivers(tfa_buf *out, const tfa_verdict *v)
         tfa_md_code(out, w->item);
         tfa_buf_puts(out, " | ");
         tfa_md_text(out, w->owner);
-        tfa_buf_printf(out, " | %s | %s | ", w->expires, tfa_waiver_use_name(v->waivers[i].use));
+        tfa_buf_puts(out, " | ");
+        tfa_md_text(out, w->expires);
+        tfa_buf_printf(out, " | %s | ", tfa_waiver_use_name(v->waivers[i].use));
         tfa_md_text(out, w->reason);
         tfa_buf_puts(out, " |\n");
     }
@@ -174,4 +176,10 @@ int tfa_report_markdown(tfa_buf *out, const tfa_verdict *v, const tfa_report_opt
     waivers(out, v);
     inputs(out, v);
     return tfa_buf_status(out);
+}
+
+int tfa_report_item_markdown(tfa_buf *out, const tfa_result *r)
+{
+    evidence(out, r);
+    return out->failed ? TFA_ENOMEM : 0;
 }

@@ -4,11 +4,15 @@
  * Verdict first, then each item under its section with the evidence
  * indented below it, then what blocks and the inputs. Colour (ANSI) only
  * when the caller asks, which the CLI does on a TTY without NO_COLOR.
+ * Every string from the checklist or the inputs goes through the text
+ * escaper (util/escape.h): the only control characters in this report are
+ * its own line breaks and colours.
  */
 #include "util/compat.h"
 
 #include "date.h"
 #include "report_int.h"
+#include "util/escape.h"
 
 #define RED    "\033[31m"
 #define GREEN  "\033[32m"
@@ -55,7 +59,7 @@ static void item_block(tfa_buf *out, const tfa_result *r, int color)
 
     tfa_buf_puts(out, "  ");
     colored(out, color, status_color(r->status), tfa_item_status_name(r->status), STATUS_WIDTH);
-    tfa_buf_printf(out, " %s: %s", it->id, it->title);
+    tfa_esc_textf(out, " %s: %s", it->id, it->title);
     if (it->level != TFA_LEVEL_HARD)
         tfa_buf_printf(out, " (%s)", tfa_level_name(it->level));
     tfa_buf_putc(out, '\n');
@@ -63,16 +67,22 @@ static void item_block(tfa_buf *out, const tfa_result *r, int color)
         tfa_buf_puts(out, pad);
         tfa_ev_fact(out, &r->evidence.facts[i]);
         tfa_buf_putc(out, '\n');
-        for (j = 0; j < r->evidence.facts[i].n_details; j++)
-            tfa_buf_printf(out, "%s  - %s\n", pad, r->evidence.facts[i].details[j]);
+        for (j = 0; j < r->evidence.facts[i].n_details; j++) {
+            tfa_buf_printf(out, "%s  - ", pad);
+            tfa_esc_text(out, r->evidence.facts[i].details[j]);
+            tfa_buf_putc(out, '\n');
+        }
     }
     for (i = 0; i < r->evidence.n_queries; i++) {
         const tfa_query_read *q = &r->evidence.queries[i];
         tfa_buf_puts(out, pad);
         tfa_ev_query(out, q);
         tfa_buf_putc(out, '\n');
-        for (j = 0; j < q->n_labels; j++)
-            tfa_buf_printf(out, "%s  - %s\n", pad, q->labels[j]);
+        for (j = 0; j < q->n_labels; j++) {
+            tfa_buf_printf(out, "%s  - ", pad);
+            tfa_esc_text(out, q->labels[j]);
+            tfa_buf_putc(out, '\n');
+        }
         if (tfa_ev_more(q))
             tfa_buf_printf(out, "%s  ... and %zu more\n", pad, tfa_ev_more(q));
     }
@@ -94,8 +104,8 @@ static void blocking_line(tfa_buf *out, const tfa_verdict *v)
     tfa_buf_puts(out, "\nblocking: ");
     for (i = 0; i < v->n_results; i++)
         if (v->results[i].blocks)
-            tfa_buf_printf(out, "%s%s (%s)", n++ ? ", " : "", v->results[i].item->id,
-                           tfa_item_status_name(v->results[i].status));
+            tfa_esc_textf(out, "%s%s (%s)", n++ ? ", " : "", v->results[i].item->id,
+                          tfa_item_status_name(v->results[i].status));
     tfa_buf_putc(out, '\n');
 }
 
@@ -105,9 +115,9 @@ static void inputs_block(tfa_buf *out, const tfa_verdict *v)
     tfa_buf_puts(out, "\ninputs:\n");
     for (i = 0; i < v->n_inputs; i++) {
         const tfa_verdict_input *in = &v->inputs[i];
-        tfa_buf_printf(out, "  %s (%s", in->path, in->kind);
+        tfa_esc_textf(out, "  %s (%s", in->path, in->kind);
         if (in->tool_version)
-            tfa_buf_printf(out, ", %s %s", in->tool ? in->tool : "terraform", in->tool_version);
+            tfa_esc_textf(out, ", %s %s", in->tool ? in->tool : "terraform", in->tool_version);
         tfa_buf_printf(out, ", sha256 %.*s)\n", SHORT_DIGEST, in->sha256);
     }
 }
@@ -123,11 +133,12 @@ int tfa_report_text(tfa_buf *out, const tfa_verdict *v, const tfa_report_options
     if (opts->color)
         tfa_buf_puts(out, BOLD);
     colored(out, opts->color, v->go ? GREEN : RED, v->go ? "GO" : "NO-GO", 0);
-    tfa_buf_printf(out, "\nchecklist: %s", tfa_checklist_name(v->checklist));
+    tfa_buf_putc(out, '\n');
+    tfa_esc_textf(out, "checklist: %s", tfa_checklist_name(v->checklist));
     if (title)
-        tfa_buf_printf(out, " (%s)", title);
+        tfa_esc_textf(out, " (%s)", title);
     if (v->section)
-        tfa_buf_printf(out, ", section '%s'", v->section);
+        tfa_esc_textf(out, ", section '%s'", v->section);
     tfa_buf_printf(out, "\nevaluated: %s\n", when);
     tfa_ev_counts(out, v);
     tfa_buf_putc(out, '\n');
@@ -135,7 +146,9 @@ int tfa_report_text(tfa_buf *out, const tfa_verdict *v, const tfa_report_options
         const char *s = v->results[i].item->section;
         if (i == 0 || (s ? s : "") != section) {
             section = s ? s : "";
-            tfa_buf_printf(out, "\n%s\n", s ? s : "(no section)");
+            tfa_buf_putc(out, '\n');
+            tfa_esc_text(out, s ? s : "(no section)");
+            tfa_buf_putc(out, '\n');
         }
         item_block(out, &v->results[i], opts->color);
     }

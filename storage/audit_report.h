@@ -18,7 +18,10 @@
  *
  * Writers append to a tfa_buf and return 0 or the buffer's failure. They
  * read only the result: names, statuses, ids and addresses, never an
- * attribute value (the run model has none).
+ * attribute value (the run model has none). Every string from an input goes
+ * through its format's escaper (util/escape.h): visible control characters
+ * in text, escaped Markdown, entities in JUnit and HTML, valid UTF-8 in
+ * JSON.
  */
 #ifndef TFA_AUDIT_REPORT_H
 #define TFA_AUDIT_REPORT_H
@@ -61,12 +64,23 @@ typedef struct tfa_audit_regression {
 typedef int (*tfa_audit_regression_fn)(const tfa_audit_regression *g, void *payload);
 /* Visit every regression; a non-zero return stops and is returned. */
 int tfa_audit_regressions(const tfa_audit_result *r, tfa_audit_regression_fn fn, void *payload);
-/* One line describing a regression, plain text. */
-void tfa_audit_regression_text(const tfa_audit_regression *g, tfa_buf *out);
+/* How a writer escapes what came from inputs (workspace names, addresses,
+ * reasons, known-drift owners): one wording, each format's escaper
+ * (util/escape.h). `text` is free text, `code` an item id. */
+typedef struct tfa_audit_style {
+    int (*text)(tfa_buf *out, const char *s);
+    int (*code)(tfa_buf *out, const char *s);
+} tfa_audit_style;
+/* Terminal and logs: control characters visible, ids in backticks. */
+extern const tfa_audit_style tfa_audit_style_text;
+/* Markdown: escaped text, ids as code spans. */
+extern const tfa_audit_style tfa_audit_style_md;
+
+/* One line describing a regression, in `style`. */
+void tfa_audit_regression_text(const tfa_audit_regression *g, const tfa_audit_style *style,
+                               tfa_buf *out);
 
 /* "2026-11-27T02:00:00Z" */
 void tfa_audit_time(int64_t t, char out[32]);
-/* HTML/XML-escaped text. */
-int tfa_audit_put_escaped(tfa_buf *out, const char *s);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * audit_report_common.c - what the audit report writers share: the
- * regression list and escaping (see audit_report.h).
+ * regression list and the per-format styles (see audit_report.h).
  */
 #include "util/compat.h"
 
 #include "audit_report.h"
+#include "util/escape.h"
 #include "utc.h"
 
 int tfa_audit_regressions(const tfa_audit_result *r, tfa_audit_regression_fn fn, void *payload)
@@ -39,21 +40,42 @@ int tfa_audit_regressions(const tfa_audit_result *r, tfa_audit_regression_fn fn,
     return 0;
 }
 
-void tfa_audit_regression_text(const tfa_audit_regression *g, tfa_buf *out)
+static int text_code(tfa_buf *out, const char *s)
+{
+    tfa_buf_putc(out, '`');
+    tfa_esc_text(out, s);
+    return tfa_buf_putc(out, '`');
+}
+
+const tfa_audit_style tfa_audit_style_text = {tfa_esc_text, text_code};
+const tfa_audit_style tfa_audit_style_md = {tfa_esc_md_text, tfa_esc_md_code};
+
+void tfa_audit_regression_text(const tfa_audit_regression *g, const tfa_audit_style *st,
+                               tfa_buf *out)
 {
     const tfa_audit_ws *w = g->ws;
-    if (g->item)
-        tfa_buf_printf(out, "%s: new failure `%s` (%s, %s)%s%s", w->name, g->item->id,
-                       g->item->level, tfa_item_status_name(g->item->status),
-                       g->item->reason ? ": " : "", g->item->reason ? g->item->reason : "");
-    else if (g->drift)
-        tfa_buf_printf(out, "%s: new drift %s", w->name, g->drift->address);
-    else if (w->state == TFA_AUDIT_MISSING)
-        tfa_buf_printf(out, "%s: missing: no inputs this time (last seen in %s)", w->name,
-                       w->last_seen ? w->last_seen : "no audit");
-    else
-        tfa_buf_printf(out, "%s: inputs cannot be read: %s", w->name,
-                       w->error ? w->error : "unknown error");
+    st->text(out, w->name);
+    if (g->item) {
+        tfa_buf_puts(out, ": new failure ");
+        st->code(out, g->item->id);
+        tfa_buf_puts(out, " (");
+        st->text(out, g->item->level);
+        tfa_buf_printf(out, ", %s)", tfa_item_status_name(g->item->status));
+        if (g->item->reason) {
+            tfa_buf_puts(out, ": ");
+            st->text(out, g->item->reason);
+        }
+    } else if (g->drift) {
+        tfa_buf_puts(out, ": new drift ");
+        st->text(out, g->drift->address);
+    } else if (w->state == TFA_AUDIT_MISSING) {
+        tfa_buf_puts(out, ": missing: no inputs this time (last seen in ");
+        st->text(out, w->last_seen ? w->last_seen : "no audit");
+        tfa_buf_putc(out, ')');
+    } else {
+        tfa_buf_puts(out, ": inputs cannot be read: ");
+        st->text(out, w->error ? w->error : "unknown error");
+    }
 }
 
 void tfa_audit_time(int64_t t, char out[32])
@@ -61,30 +83,4 @@ void tfa_audit_time(int64_t t, char out[32])
     char iso[TFA_UTC_ISO_SIZE];
     tfa_utc_format_iso(t, iso);
     snprintf(out, 32, "%s", iso);
-}
-
-int tfa_audit_put_escaped(tfa_buf *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            tfa_buf_puts(out, "&amp;");
-            break;
-        case '<':
-            tfa_buf_puts(out, "&lt;");
-            break;
-        case '>':
-            tfa_buf_puts(out, "&gt;");
-            break;
-        case '"':
-            tfa_buf_puts(out, "&quot;");
-            break;
-        case '\'':
-            tfa_buf_puts(out, "&#39;");
-            break;
-        default:
-            tfa_buf_putc(out, *s);
-        }
-    }
-    return tfa_buf_status(out);
 }

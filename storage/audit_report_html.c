@@ -12,6 +12,7 @@
 #include "util/compat.h"
 
 #include "audit_report.h"
+#include "util/escape.h"
 
 static const char css[] =
     "*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
@@ -46,9 +47,11 @@ static const char css[] =
     "@media print{body{background:#fff}section,.card{box-shadow:none;border:1px solid #ccc}"
     "header.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
+/* Every string from an input or the ledger: util/escape.h's XML/HTML
+ * escaper (entities, and control characters made visible). */
 static void esc(tfa_buf *o, const char *s)
 {
-    tfa_audit_put_escaped(o, s ? s : "");
+    tfa_esc_xml(o, s);
 }
 
 static void page_start(tfa_buf *o, const char *title)
@@ -103,8 +106,10 @@ static void chart_verdicts(tfa_buf *o, const tfa_audit_summary *h, size_t n)
         double hg = (double)h[i].go * scale, hm = (double)h[i].missing * scale;
         double hn = (double)(h[i].nogo - h[i].missing) * scale, y = H - B;
         char d[8];
-        tfa_buf_printf(o, "<g><title>%s: %zu GO, %zu NO-GO (%zu missing)</title>", h[i].id, h[i].go,
-                       h[i].nogo, h[i].missing);
+        tfa_buf_puts(o, "<g><title>");
+        esc(o, h[i].id);
+        tfa_buf_printf(o, ": %zu GO, %zu NO-GO (%zu missing)</title>", h[i].go, h[i].nogo,
+                       h[i].missing);
         tfa_buf_printf(o,
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                        "fill=\"#12b76a\"/>",
@@ -164,11 +169,11 @@ static void chart_drift(tfa_buf *o, const tfa_audit_summary *h, size_t n)
     for (i = 0; i < n; i++) {
         double x = n > 1 ? L + (W - L - 20) * (double)i / (double)(n - 1) : L + (W - L) / 2;
         char d[8];
-        tfa_buf_printf(o,
-                       "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#f79009\"><title>%s: "
-                       "%zu drifted, %zu accepted</title></circle>",
-                       x, H - B - (H - B - T) * (double)h[i].drift / (double)max, h[i].id,
-                       h[i].drift, h[i].accepted);
+        tfa_buf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#f79009\"><title>", x,
+                       H - B - (H - B - T) * (double)h[i].drift / (double)max);
+        esc(o, h[i].id);
+        tfa_buf_printf(o, ": %zu drifted, %zu accepted</title></circle>", h[i].drift,
+                       h[i].accepted);
         if (i == 0 || i + 1 == n || (n > 6 && i % (n / 5) == 0)) {
             short_date(h[i].time, d);
             tfa_buf_printf(o,
@@ -296,7 +301,7 @@ static int reg_item(const tfa_audit_regression *g, void *payload)
 {
     tfa_buf *o = payload, b;
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    tfa_audit_regression_text(g, &b);
+    tfa_audit_regression_text(g, &tfa_audit_style_text, &b);
     tfa_buf_puts(o, "<li>");
     esc(o, b.ptr);
     tfa_buf_puts(o, "</li>");
@@ -356,11 +361,14 @@ static void kd_section(tfa_buf *o, const tfa_audit_result *r)
         esc(o, x->address);
         tfa_buf_puts(o, "</code>, owner ");
         esc(o, x->owner);
-        if (x->expired)
-            tfa_buf_printf(o, ", expired after %s; would accept %zu drift record%s", x->expires,
-                           x->would_accept, x->would_accept == 1 ? "" : "s");
-        else
+        if (x->expired) {
+            tfa_buf_puts(o, ", expired after ");
+            esc(o, x->expires);
+            tfa_buf_printf(o, "; would accept %zu drift record%s", x->would_accept,
+                           x->would_accept == 1 ? "" : "s");
+        } else {
             tfa_buf_puts(o, ": accepted nothing, can be deleted");
+        }
         tfa_buf_puts(o, "</li>");
     }
     tfa_buf_puts(o, "</ul></section>\n");

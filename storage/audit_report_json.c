@@ -34,10 +34,25 @@
 
 #include "audit_report.h"
 #include "util/alloc.h"
+#include "util/escape.h"
 
+/* A string from an input or the ledger as JSON: invalid UTF-8 becomes
+ * U+FFFD (util/escape.h) instead of a NULL that json_pack and
+ * json_array_append_new would turn into a missing value. */
 static json_t *s_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    json_t *j;
+    tfa_buf b;
+
+    if (!s)
+        return json_null();
+    if ((j = json_string(s)) != NULL)
+        return j;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    if (tfa_esc_utf8(&b, s) == 0)
+        j = json_string(b.ptr);
+    tfa_buf_release(&b);
+    return j;
 }
 
 static json_t *ws_json(const tfa_audit_ws *w)
@@ -48,29 +63,30 @@ static json_t *ws_json(const tfa_audit_ws *w)
 
     for (i = 0; i < w->n_items; i++) {
         const tfa_audit_item *it = &w->items[i];
-        json_array_append_new(items,
-                              json_pack("{s:s, s:o, s:s, s:s, s:b, s:s, s:I, s:o}", "id", it->id,
-                                        "title", s_or_null(it->title), "level", it->level, "status",
-                                        tfa_item_status_name(it->status), "blocks", it->blocks,
-                                        "delta", tfa_audit_delta_name(it->delta), "streak",
-                                        (json_int_t)it->streak, "reason", s_or_null(it->reason)));
+        json_array_append_new(
+            items, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s, s:I, s:o}", "id", s_or_null(it->id),
+                             "title", s_or_null(it->title), "level", s_or_null(it->level), "status",
+                             tfa_item_status_name(it->status), "blocks", it->blocks, "delta",
+                             tfa_audit_delta_name(it->delta), "streak", (json_int_t)it->streak,
+                             "reason", s_or_null(it->reason)));
     }
     for (i = 0; i < w->n_drift; i++)
-        json_array_append_new(drift,
-                              json_pack("{s:s, s:o, s:I, s:b}", "address", w->drift[i].address,
-                                        "first_seen", s_or_null(w->drift[i].first_seen), "streak",
-                                        (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
+        json_array_append_new(
+            drift, json_pack("{s:o, s:o, s:I, s:b}", "address", s_or_null(w->drift[i].address),
+                             "first_seen", s_or_null(w->drift[i].first_seen), "streak",
+                             (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
     for (i = 0; i < w->n_resolved_drift; i++)
-        json_array_append_new(resolved, json_string(w->resolved_drift[i]));
+        json_array_append_new(resolved, s_or_null(w->resolved_drift[i]));
     for (i = 0; i < w->n_accepted; i++) {
         const tfa_audit_accepted *x = &w->accepted[i];
-        json_array_append_new(accepted, json_pack("{s:s, s:s, s:s, s:s, s:s}", "address",
-                                                  x->address, "entry", x->entry, "owner", x->owner,
-                                                  "expires", x->expires, "reason", x->reason));
+        json_array_append_new(
+            accepted, json_pack("{s:o, s:o, s:o, s:o, s:o}", "address", s_or_null(x->address),
+                                "entry", s_or_null(x->entry), "owner", s_or_null(x->owner),
+                                "expires", s_or_null(x->expires), "reason", s_or_null(x->reason)));
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
+    return json_pack("{s:o, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
                      "s:o}",
-                     "name", w->name, "state", tfa_audit_state_name(w->state), "change",
+                     "name", s_or_null(w->name), "state", tfa_audit_state_name(w->state), "change",
                      tfa_audit_change_name(w->change), "verdict",
                      w->state == TFA_AUDIT_AUDITED && w->go ? "GO" : "NO-GO", "inputs",
                      (json_int_t)w->n_inputs, "ledger_record", (json_int_t)w->ledger_id, "error",
@@ -96,8 +112,8 @@ static int add_regression(const tfa_audit_regression *g, void *payload)
 {
     tfa_buf b;
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    tfa_audit_regression_text(g, &b);
-    json_array_append_new(payload, json_string(b.ptr));
+    tfa_audit_regression_text(g, &tfa_audit_style_text, &b);
+    json_array_append_new(payload, s_or_null(b.ptr));
     tfa_buf_release(&b);
     return 0;
 }
@@ -114,18 +130,19 @@ json_t *tfa_audit_report_json(const tfa_audit_result *r)
     tfa_audit_regressions(r, add_regression, regs);
     for (i = 0; i < r->n_kd_notes; i++) {
         const tfa_audit_kd_note *x = &r->kd_notes[i];
-        json_array_append_new(kd, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "entry", x->entry,
-                                            "address", x->address, "owner", x->owner, "expires",
-                                            x->expires, "state", x->expired ? "expired" : "stale",
-                                            "would_accept", (json_int_t)x->would_accept));
+        json_array_append_new(
+            kd, json_pack("{s:o, s:o, s:o, s:o, s:s, s:I}", "entry", s_or_null(x->entry), "address",
+                          s_or_null(x->address), "owner", s_or_null(x->owner), "expires",
+                          s_or_null(x->expires), "state", x->expired ? "expired" : "stale",
+                          "would_accept", (json_int_t)x->would_accept));
     }
     for (i = 0; i < r->n_history; i++) {
         const tfa_audit_summary *h = &r->history[i];
         tfa_audit_time(h->time, when);
         json_array_append_new(
-            hist, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "audit_id",
-                            h->id, "time", when, "workspaces", (json_int_t)h->workspaces, "go",
-                            (json_int_t)h->go, "nogo", (json_int_t)h->nogo, "missing",
+            hist, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "audit_id",
+                            s_or_null(h->id), "time", when, "workspaces", (json_int_t)h->workspaces,
+                            "go", (json_int_t)h->go, "nogo", (json_int_t)h->nogo, "missing",
                             (json_int_t)h->missing, "errors", (json_int_t)h->errors, "drift",
                             (json_int_t)h->drift, "accepted", (json_int_t)h->accepted, "failing",
                             (json_int_t)h->failing, "regressions", (json_int_t)h->regressions));
@@ -133,7 +150,7 @@ json_t *tfa_audit_report_json(const tfa_audit_result *r)
     if (r->previous) {
         tfa_audit_time(r->previous_time, when);
         json_decref(prev);
-        prev = json_pack("{s:s, s:s}", "audit_id", r->previous, "time", when);
+        prev = json_pack("{s:o, s:s}", "audit_id", s_or_null(r->previous), "time", when);
     }
     tfa_audit_time(r->time, when);
     return json_pack(
@@ -175,17 +192,16 @@ json_t *tfa_audit_trend_json(const tfa_audit_summary *h, size_t n, const char *w
     for (i = 0; i < n; i++) {
         tfa_audit_time(h[i].time, when);
         json_array_append_new(
-            a, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:I}}",
-                         "audit_id", h[i].id, "time", when, "workspaces",
+            a, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:I}}",
+                         "audit_id", s_or_null(h[i].id), "time", when, "workspaces",
                          (json_int_t)h[i].workspaces, "go", (json_int_t)h[i].go, "nogo",
                          (json_int_t)h[i].nogo, "missing", (json_int_t)h[i].missing, "errors",
                          (json_int_t)h[i].errors, "drift", (json_int_t)h[i].drift, "accepted",
                          (json_int_t)h[i].accepted, "failing", (json_int_t)h[i].failing,
                          "regressions", (json_int_t)h[i].regressions, "longest_streak", "item",
-                         h[i].longest_streak_item ? json_string(h[i].longest_streak_item)
-                                                  : json_null(),
-                         "audits", (json_int_t)h[i].longest_streak));
+                         s_or_null(h[i].longest_streak_item), "audits",
+                         (json_int_t)h[i].longest_streak));
     }
     return json_pack("{s:s, s:o, s:o}", "format", "tfaudit.trend/1", "workspace",
-                     workspace ? json_string(workspace) : json_null(), "audits", a);
+                     s_or_null(workspace), "audits", a);
 }

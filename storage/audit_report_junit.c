@@ -7,11 +7,12 @@
 #include "util/compat.h"
 
 #include "audit_report.h"
+#include "util/escape.h"
 
 static void attr(tfa_buf *out, const char *name, const char *value)
 {
     tfa_buf_printf(out, " %s=\"", name);
-    tfa_audit_put_escaped(out, value);
+    tfa_esc_xml(out, value);
     tfa_buf_putc(out, '"');
 }
 
@@ -25,7 +26,9 @@ static void testcase(tfa_buf *out, const tfa_audit_ws *w, const tfa_audit_item *
         tfa_buf_puts(out, "<failure");
         attr(out, "type", tfa_item_status_name(it->status));
         attr(out, "message", it->reason ? it->reason : tfa_item_status_name(it->status));
-        tfa_buf_printf(out, ">%s (%s), %s", it->level, tfa_audit_delta_name(it->delta),
+        tfa_buf_putc(out, '>');
+        tfa_esc_xml_body(out, it->level);
+        tfa_buf_printf(out, " (%s), %s", tfa_audit_delta_name(it->delta),
                        it->delta == TFA_DELTA_RECURRING ? "failing again" : "");
         if (it->streak > 1)
             tfa_buf_printf(out, " %u audits in a row", it->streak);

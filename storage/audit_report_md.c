@@ -7,11 +7,14 @@
  * first (always), then the regressions (as many as fit, then how many were
  * left out), then the other sections while room is left, each closed with
  * "and N more" when cut; the footer (audit id and the JSON report's digest)
- * has its room reserved from the start.
+ * has its room reserved from the start. Every string from an input or the
+ * ledger goes through the Markdown escaper (util/escape.h), so no input can
+ * open a tag or a link or start a line of its own.
  */
 #include "util/compat.h"
 
 #include "audit_report.h"
+#include "util/escape.h"
 
 /* Room kept for one "and N more" line. */
 #define MORE_LINE 96
@@ -47,7 +50,7 @@ static int reg_line(const tfa_audit_regression *g, void *payload)
     reg_state *s = payload;
     tfa_buf_clear(&s->m->line);
     tfa_buf_puts(&s->m->line, "- ");
-    tfa_audit_regression_text(g, &s->m->line);
+    tfa_audit_regression_text(g, &tfa_audit_style_md, &s->m->line);
     tfa_buf_putc(&s->m->line, '\n');
     if (!s->left && fits(s->m))
         s->listed++;
@@ -96,8 +99,11 @@ static int recurring(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
         return -1;
     if (w->items[k].delta != TFA_DELTA_RECURRING)
         return 0;
-    tfa_buf_printf(l, "- %s: `%s` failing %u audits in a row\n", w->name, w->items[k].id,
-                   w->items[k].streak);
+    tfa_buf_puts(l, "- ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_puts(l, ": ");
+    tfa_esc_md_code(l, w->items[k].id);
+    tfa_buf_printf(l, " failing %u audits in a row\n", w->items[k].streak);
     return 1;
 }
 
@@ -107,12 +113,20 @@ static int resolved(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
     if (k >= w->n_items + w->n_resolved_drift || w->state != TFA_AUDIT_AUDITED)
         return -1;
     if (k >= w->n_items) {
-        tfa_buf_printf(l, "- %s: drift on %s\n", w->name, w->resolved_drift[k - w->n_items]);
+        tfa_buf_puts(l, "- ");
+        tfa_esc_md_text(l, w->name);
+        tfa_buf_puts(l, ": drift on ");
+        tfa_esc_md_text(l, w->resolved_drift[k - w->n_items]);
+        tfa_buf_putc(l, '\n');
         return 1;
     }
     if (w->items[k].delta != TFA_DELTA_RESOLVED)
         return 0;
-    tfa_buf_printf(l, "- %s: `%s`\n", w->name, w->items[k].id);
+    tfa_buf_puts(l, "- ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_puts(l, ": ");
+    tfa_esc_md_code(l, w->items[k].id);
+    tfa_buf_putc(l, '\n');
     return 1;
 }
 
@@ -123,8 +137,13 @@ static int persisting(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
         return -1;
     if (w->drift[k].is_new)
         return 0;
-    tfa_buf_printf(l, "- %s: %s since `%s` (%u audits)\n", w->name, w->drift[k].address,
-                   w->drift[k].first_seen, w->drift[k].streak);
+    tfa_buf_puts(l, "- ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_puts(l, ": ");
+    tfa_esc_md_text(l, w->drift[k].address);
+    tfa_buf_puts(l, " since ");
+    tfa_esc_md_code(l, w->drift[k].first_seen);
+    tfa_buf_printf(l, " (%u audits)\n", w->drift[k].streak);
     return 1;
 }
 
@@ -133,8 +152,17 @@ static int accepted(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
     const tfa_audit_ws *w = &r->ws[i];
     if (k >= w->n_accepted)
         return -1;
-    tfa_buf_printf(l, "- %s: %s, accepted by %s (%s, until %s)\n", w->name, w->accepted[k].address,
-                   w->accepted[k].entry, w->accepted[k].owner, w->accepted[k].expires);
+    tfa_buf_puts(l, "- ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_puts(l, ": ");
+    tfa_esc_md_text(l, w->accepted[k].address);
+    tfa_buf_puts(l, ", accepted by ");
+    tfa_esc_md_text(l, w->accepted[k].entry);
+    tfa_buf_puts(l, " (");
+    tfa_esc_md_text(l, w->accepted[k].owner);
+    tfa_buf_puts(l, ", until ");
+    tfa_esc_md_text(l, w->accepted[k].expires);
+    tfa_buf_puts(l, ")\n");
     return 1;
 }
 
@@ -145,8 +173,11 @@ static int still_missing(const tfa_audit_result *r, size_t i, size_t k, tfa_buf 
         return -1;
     if (w->change != TFA_AUDIT_STILL_MISSING)
         return 0;
-    tfa_buf_printf(l, "- %s: missing %u audits in a row (last seen in `%s`)\n", w->name,
-                   w->missing_streak, w->last_seen ? w->last_seen : "none");
+    tfa_buf_puts(l, "- ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_printf(l, ": missing %u audits in a row (last seen in ", w->missing_streak);
+    tfa_esc_md_code(l, w->last_seen ? w->last_seen : "none");
+    tfa_buf_puts(l, ")\n");
     return 1;
 }
 
@@ -158,12 +189,16 @@ static int ws_row(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
         return -1;
     if (w->state == TFA_AUDIT_AUDITED && w->go)
         return 0; /* the table lists the workspaces that need attention */
-    tfa_buf_printf(l, "| %s | NO-GO | %s | ", w->name,
+    tfa_buf_puts(l, "| ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_printf(l, " | NO-GO | %s | ",
                    w->state == TFA_AUDIT_AUDITED ? tfa_audit_change_name(w->change)
                                                  : tfa_audit_state_name(w->state));
     for (j = 0; w->state == TFA_AUDIT_AUDITED && j < w->n_items; j++)
-        if (w->items[j].blocks)
-            tfa_buf_printf(l, "%s`%s`", n++ ? ", " : "", w->items[j].id);
+        if (w->items[j].blocks) {
+            tfa_buf_puts(l, n++ ? ", " : "");
+            tfa_esc_md_code(l, w->items[j].id);
+        }
     tfa_buf_puts(l, n ? " |\n" : "- |\n");
     return 1;
 }
@@ -177,14 +212,20 @@ static void known_drift(md *m, const tfa_audit_result *r)
     for (i = 0; i < r->n_kd_notes; i++) {
         const tfa_audit_kd_note *x = &r->kd_notes[i];
         tfa_buf_clear(&m->line);
-        if (x->expired)
-            tfa_buf_printf(&m->line,
-                           "- expired: %s (`%s`, %s, after %s): would accept %zu drift record%s\n",
-                           x->entry, x->address, x->owner, x->expires, x->would_accept,
+        tfa_buf_puts(&m->line, x->expired ? "- expired: " : "- stale: ");
+        tfa_esc_md_text(&m->line, x->entry);
+        tfa_buf_puts(&m->line, " (");
+        tfa_esc_md_code(&m->line, x->address);
+        tfa_buf_puts(&m->line, ", ");
+        tfa_esc_md_text(&m->line, x->owner);
+        if (x->expired) {
+            tfa_buf_puts(&m->line, ", after ");
+            tfa_esc_md_text(&m->line, x->expires);
+            tfa_buf_printf(&m->line, "): would accept %zu drift record%s\n", x->would_accept,
                            x->would_accept == 1 ? "" : "s");
-        else
-            tfa_buf_printf(&m->line, "- stale: %s (`%s`, %s): accepted nothing\n", x->entry,
-                           x->address, x->owner);
+        } else {
+            tfa_buf_puts(&m->line, "): accepted nothing\n");
+        }
         if (left || !fits(m))
             left++;
     }
@@ -204,10 +245,12 @@ int tfa_audit_report_markdown(tfa_buf *out, const tfa_audit_result *r, const cha
         budget = TFA_AUDIT_MD_BUDGET;
     tfa_buf_init(&footer, TFA_BUF_NO_MAX);
     tfa_buf_init(&m.line, TFA_BUF_NO_MAX);
-    tfa_buf_printf(
-        &footer, "\n---\nLedger audit `%s`, records #%lld-#%lld. Full JSON report: sha256 `%s`.\n",
-        r->id, (long long)r->first_record, (long long)r->last_record,
-        json_sha256 ? json_sha256 : "(not computed)");
+    tfa_buf_puts(&footer, "\n---\nLedger audit ");
+    tfa_esc_md_code(&footer, r->id);
+    tfa_buf_printf(&footer, ", records #%lld-#%lld. Full JSON report: sha256 ",
+                   (long long)r->first_record, (long long)r->last_record);
+    tfa_esc_md_code(&footer, json_sha256 ? json_sha256 : "(not computed)");
+    tfa_buf_puts(&footer, ".\n");
     m.out = out;
     m.limit = start + budget - footer.len;
     tfa_buf_printf(out, "## tfaudit nightly audit: %s\n\n",
@@ -218,10 +261,13 @@ int tfa_audit_report_markdown(tfa_buf *out, const tfa_audit_result *r, const cha
                    "%zu accepted.",
                    t->workspaces, t->go, t->nogo, t->missing, t->errors, t->new_failures,
                    t->resolved, t->recurring, t->new_drift, t->persisting_drift, t->accepted);
-    if (r->previous)
-        tfa_buf_printf(out, " Compared with `%s`.\n", r->previous);
-    else
+    if (r->previous) {
+        tfa_buf_puts(out, " Compared with ");
+        tfa_esc_md_code(out, r->previous);
+        tfa_buf_puts(out, ".\n");
+    } else {
         tfa_buf_puts(out, " First audit in this ledger.\n");
+    }
     if (t->regressions) {
         tfa_buf_printf(out, "\n### Regressions (%zu)\n\n", t->regressions);
         memset(&rs, 0, sizeof(rs));

@@ -5,6 +5,7 @@
 #include "util/compat.h"
 
 #include "record_render.h"
+#include "util/escape.h"
 #include "utc.h"
 
 /* A string member, or NULL. */
@@ -18,17 +19,29 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
-/* Text for Markdown table cells: '|' escaped, line breaks as spaces. */
+/* A Markdown table cell: the one Markdown escaper (util/escape.h). */
 static void md_cell(tfa_buf *b, const char *s)
 {
-    for (s = or_dash(s); *s; s++) {
-        if (*s == '|')
-            tfa_buf_puts(b, "\\|");
-        else if (*s == '\n' || *s == '\r')
-            tfa_buf_putc(b, ' ');
-        else
-            tfa_buf_putc(b, *s);
-    }
+    tfa_esc_md_text(b, or_dash(s));
+}
+
+/* One line of the text view: formatted whole, then through the text
+ * escaper (util/escape.h), so a record's strings cannot end it early or
+ * reach the terminal as control characters. */
+__attribute__((format(printf, 2, 3))) static void line(tfa_buf *b, const char *fmt, ...)
+{
+    tfa_buf raw;
+    va_list ap;
+
+    tfa_buf_init(&raw, TFA_BUF_NO_MAX);
+    va_start(ap, fmt);
+    tfa_buf_vprintf(&raw, fmt, ap);
+    va_end(ap);
+    tfa_esc_text_n(b, raw.ptr, raw.len);
+    tfa_buf_putc(b, '\n');
+    if (tfa_buf_status(&raw) && !b->failed)
+        b->failed = tfa_buf_status(&raw);
+    tfa_buf_release(&raw);
 }
 
 static void md_row(tfa_buf *b, const char *const *cells, size_t n)
@@ -80,13 +93,10 @@ static void text_items(tfa_buf *b, const json_t *items)
     json_array_foreach(items, i, it)
     {
         const char *level = str(it, "level"), *reason = str(it, "reason");
-        tfa_buf_printf(b, "  %-8s %-*s  %s", or_dash(str(it, "status")), (int)w,
-                       or_dash(str(it, "id")), or_dash(str(it, "title")));
-        if (level && strcmp(level, "hard") != 0)
-            tfa_buf_printf(b, " (%s)", level);
-        if (reason)
-            tfa_buf_printf(b, ": %s", reason);
-        tfa_buf_putc(b, '\n');
+        int soft = level && strcmp(level, "hard") != 0;
+        line(b, "  %-8s %-*s  %s%s%s%s%s%s", or_dash(str(it, "status")), (int)w,
+             or_dash(str(it, "id")), or_dash(str(it, "title")), soft ? " (" : "", soft ? level : "",
+             soft ? ")" : "", reason ? ": " : "", reason ? reason : "");
     }
 }
 
@@ -97,23 +107,24 @@ static void text_lists(tfa_buf *b, const json_t *r)
 
     if (json_array_size(json_object_get(r, "waivers")))
         tfa_buf_puts(b, "\nwaivers:\n");
-    json_array_foreach(json_object_get(r, "waivers"), i, it) tfa_buf_printf(
-        b, "  %s: %s (owner %s, expires %s)\n", or_dash(str(it, "item")),
-        or_dash(str(it, "reason")), or_dash(str(it, "owner")), or_dash(str(it, "expires")));
+    json_array_foreach(json_object_get(r, "waivers"), i, it)
+        line(b, "  %s: %s (owner %s, expires %s)", or_dash(str(it, "item")),
+             or_dash(str(it, "reason")), or_dash(str(it, "owner")), or_dash(str(it, "expires")));
     if (json_array_size(json_object_get(r, "sign_offs")))
         tfa_buf_puts(b, "\nsign-offs:\n");
     json_array_foreach(json_object_get(r, "sign_offs"), i, it)
     {
         const char *note = str(it, "note");
-        tfa_buf_printf(b, "  %s: %s", or_dash(str(it, "item")), or_dash(str(it, "name")));
-        tfa_buf_printf(b, note && *note ? " (%s)\n" : "\n", note);
+        int has_note = note && *note;
+        line(b, "  %s: %s%s%s%s", or_dash(str(it, "item")), or_dash(str(it, "name")),
+             has_note ? " (" : "", has_note ? note : "", has_note ? ")" : "");
     }
     if (json_array_size(json_object_get(r, "inputs")))
         tfa_buf_puts(b, "\ninputs:\n");
-    json_array_foreach(json_object_get(r, "inputs"), i, it) tfa_buf_printf(
-        b, "  %s: %s, %" JSON_INTEGER_FORMAT " bytes, sha256 %s\n", or_dash(str(it, "path")),
-        or_dash(str(it, "kind")), json_integer_value(json_object_get(it, "bytes")),
-        or_dash(str(it, "sha256")));
+    json_array_foreach(json_object_get(r, "inputs"), i, it)
+        line(b, "  %s: %s, %" JSON_INTEGER_FORMAT " bytes, sha256 %s", or_dash(str(it, "path")),
+             or_dash(str(it, "kind")), json_integer_value(json_object_get(it, "bytes")),
+             or_dash(str(it, "sha256")));
 }
 
 static void render_text(tfa_buf *b, const tfa_ledger_record *rec)
@@ -122,17 +133,17 @@ static void render_text(tfa_buf *b, const tfa_ledger_record *rec)
     char iso[TFA_UTC_ISO_SIZE];
 
     tfa_utc_format_iso(rec->time, iso);
-    tfa_buf_printf(b, "record %lld: %s\n", (long long)rec->id, or_dash(rec->verdict));
-    tfa_buf_printf(b, "  time:       %s\n", iso);
-    tfa_buf_printf(b, "  workspace:  %s\n", or_dash(rec->workspace));
-    tfa_buf_printf(b, "  window:     %s\n", or_dash(rec->window));
-    tfa_buf_printf(b, "  operator:   %s\n", or_dash(rec->operator_name));
-    tfa_buf_printf(b, "  tfaudit:    %s\n", or_dash(rec->tool_version));
+    line(b, "record %lld: %s", (long long)rec->id, or_dash(rec->verdict));
+    line(b, "  time:       %s", iso);
+    line(b, "  workspace:  %s", or_dash(rec->workspace));
+    line(b, "  window:     %s", or_dash(rec->window));
+    line(b, "  operator:   %s", or_dash(rec->operator_name));
+    line(b, "  tfaudit:    %s", or_dash(rec->tool_version));
     if (cl)
-        tfa_buf_printf(b, "  checklist:  %s (sha256 %s)\n", or_dash(str(cl, "path")),
-                       or_dash(str(cl, "sha256")));
-    tfa_buf_printf(b, "  hash:       %s\n", rec->hash);
-    tfa_buf_printf(b, "  previous:   %s\n", rec->prev_hash);
+        line(b, "  checklist:  %s (sha256 %s)", or_dash(str(cl, "path")),
+             or_dash(str(cl, "sha256")));
+    line(b, "  hash:       %s", rec->hash);
+    line(b, "  previous:   %s", rec->prev_hash);
     if (json_array_size(json_object_get(r, "items")))
         text_items(b, json_object_get(r, "items"));
     text_lists(b, r);
@@ -160,7 +171,11 @@ static void md_items(tfa_buf *b, const json_t *items)
         ev = json_object_get(it, "evidence");
         if (!ev || (json_is_object(ev) && json_object_size(ev) == 0))
             continue;
-        tfa_buf_printf(b, "\n### %s\n\n```json\n", or_dash(str(it, "id")));
+        /* JSON's own escaping keeps the fence closed: no line of an
+         * indented dump starts with a backtick */
+        tfa_buf_puts(b, "\n### ");
+        md_cell(b, str(it, "id"));
+        tfa_buf_puts(b, "\n\n```json\n");
         put_json(b, ev, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         tfa_buf_puts(b, "\n```\n");
     }
@@ -228,9 +243,13 @@ static void render_markdown(tfa_buf *b, const tfa_ledger_record *rec)
 
     tfa_utc_format_iso(rec->time, iso);
     snprintf(id, sizeof(id), "%lld", (long long)rec->id);
-    tfa_buf_printf(b, "# %s: %s\n\n", or_dash(rec->workspace), or_dash(rec->verdict));
-    tfa_buf_printf(b, "**Verdict: %s** (tfaudit ledger record %lld)\n\n", or_dash(rec->verdict),
-                   (long long)rec->id);
+    tfa_buf_puts(b, "# ");
+    md_cell(b, rec->workspace);
+    tfa_buf_puts(b, ": ");
+    md_cell(b, rec->verdict);
+    tfa_buf_puts(b, "\n\n**Verdict: ");
+    md_cell(b, rec->verdict);
+    tfa_buf_printf(b, "** (tfaudit ledger record %lld)\n\n", (long long)rec->id);
     md_head(b, head, 2);
     for (i = 0; i < TFA_ARRAY_SIZE(rows); i++)
         md_row(b, rows[i], 2);

@@ -7,6 +7,9 @@
 #   stdin    optional standard input
 #   stdout   optional expected standard output (exact)
 #   stderr   optional expected standard error (exact)
+#   stdout-has  optional lines that must each occur in standard output
+#            (fixed strings; for output that others' changes would make
+#            brittle to compare whole, such as --help)
 #   status   expected exit status (default 0)
 #   setup    optional shell script run first in $TMP (builds inputs; $SRC is
 #            the source tree root)
@@ -48,6 +51,11 @@ for stream in stdout stderr; do
   got=$TMP/.out; [ $stream = stderr ] && got=$TMP/.err
   if ! diff -u "$case/$stream" "$got"; then echo "($stream differs)"; fail=1; fi
 done
+if [ -f "$case/stdout-has" ]; then
+  while IFS= read -r line; do
+    grep -qF -- "$line" "$TMP/.out" || { echo "stdout lacks: $line"; fail=1; }
+  done < "$case/stdout-has"
+fi
 if [ $fail -ne 0 ]; then
   echo "--- stderr was:"; cat "$TMP/.err"
 fi
