@@ -142,6 +142,8 @@ size_t tfa_run_memory(const tfa_run *run)
     size_t i;
     for (i = 0; i < TFA_ARRAY_SIZE(seqs); i++)
         n += seqs[i]->nchunks * TFA_SEQ_CHUNK * seqs[i]->elem_size;
+    for (i = 0; i < TFA_VIEW_COUNT; i++)
+        n += run->views[i].cap * sizeof(*run->views[i].items);
     return n;
 }
 
