@@ -320,6 +320,7 @@ done:
     tfa_waivers_free(c.waivers);
     tfa_checklist_free(c.cl);
     tfa_audit_manifest_free(c.manifest);
+    tfa_cli_inputs_release(&c.o.in);
     tfa_strlist_release(&c.args);
     return rc;
 }

@@ -82,7 +82,7 @@ static json_t *to_json(const tfa_run *run, const tfa_drift_result *d, int expect
 
 int tfa_cmd_drift(int argc, char **argv)
 {
-    drift_opts o = {"text", NULL, {NULL, NULL}, {NULL, 0}};
+    drift_opts o = {"text", NULL, {NULL, NULL, {NULL, 0, 0}}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_drift_result d;
     tfa_run *run = NULL;
@@ -105,6 +105,7 @@ int tfa_cmd_drift(int argc, char **argv)
         rc = d.drift_free ? TFA_EXIT_GO : TFA_EXIT_NOGO;
 done:
     tfa_run_free(run);
+    tfa_cli_inputs_release(&o.in);
     tfa_strlist_release(&args);
     return rc < 0 ? TFA_EXIT_GO : rc;
 }
