@@ -64,18 +64,15 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
 
 const char *tfa_load_skip_glob(const tfa_load_options *opts, const char *name)
 {
-    const char *inner = strrchr(name, '!'), *base = name, *p;
-    size_t i;
+    size_t i, at;
 
-    inner = inner ? inner + 1 : name;
-    for (p = name; *p; p++)
-        if (*p == '/' || *p == '!')
-            base = p + 1;
-    for (i = 0; i < opts->n_skip_unknown; i++) {
-        const char *g = opts->skip_unknown[i];
-        if (fnmatch(g, name, 0) == 0 || fnmatch(g, inner, 0) == 0 || fnmatch(g, base, 0) == 0)
-            return g;
-    }
+    /* the name from each component on: "bundle.tar.gz!logs/x.txt",
+     * "logs/x.txt", "x.txt" (a directory's entries likewise) */
+    for (i = 0; i < opts->n_skip_unknown; i++)
+        for (at = 0; name[at]; at++)
+            if ((at == 0 || name[at - 1] == '/' || name[at - 1] == '!') &&
+                fnmatch(opts->skip_unknown[i], name + at, 0) == 0)
+                return opts->skip_unknown[i];
     return NULL;
 }
 

@@ -35,8 +35,9 @@ typedef struct tfa_load_options {
     tfa_kind kind; /* force this kind (--kind); TFA_KIND_UNKNOWN detects */
     tfa_limits limits;
     /* --skip-unknown: globs (fnmatch, '*' also matches '/') matched against
-     * a member's full name ("bundle.tar.gz!logs/x.txt"), its path in its
-     * archive ("logs/x.txt") and its base name ("x.txt"). Borrowed. */
+     * a member's full name and each tail of it that starts a component:
+     * "runs/bundle.tar.gz!logs/x.txt", "bundle.tar.gz!logs/x.txt",
+     * "logs/x.txt", "x.txt". Borrowed. */
     const char *const *skip_unknown;
     size_t n_skip_unknown;
     /* NULL: every document goes into the run and the first error stops the

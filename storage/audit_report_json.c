@@ -10,7 +10,7 @@
  *               "new_failures", "resolved", "recurring", "new_drift", "persisting_drift",
  *               "resolved_drift", "accepted", "new_workspaces", "returned", "went_missing",
  *               "expired_entries", "stale_entries"},
- *    "workspaces": [{"name", "state": "audited|missing|error", "change":
+ *    "workspaces": [{"name", "state": "audited|missing|unreadable", "change":
  *                    "present|new|returned|missing|still-missing", "verdict": "GO|NO-GO",
  *                    "inputs", "ledger_record", "error", "regressions", "failing",
  *                    "missing_streak", "last_seen",

@@ -150,6 +150,26 @@ static int still_missing(const tfa_audit_result *r, size_t i, size_t k, tfa_buf 
     return 1;
 }
 
+/* An unreadable workspace's reason (file names, reader messages) as inert
+ * Markdown in a table cell: no markup, link, HTML or line break. */
+static void md_reason(tfa_buf *l, const char *s)
+{
+    for (; s && *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            tfa_buf_putc(l, ' ');
+        else if (*s == '<')
+            tfa_buf_puts(l, "&lt;");
+        else if (*s == '>')
+            tfa_buf_puts(l, "&gt;");
+        else if (*s == '&')
+            tfa_buf_puts(l, "&amp;");
+        else if (strchr("\\`*_[](){}#!|~", *s))
+            tfa_buf_printf(l, "\\%c", *s);
+        else
+            tfa_buf_putc(l, *s);
+    }
+}
+
 static int ws_row(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
 {
     const tfa_audit_ws *w = &r->ws[i];
@@ -164,6 +184,10 @@ static int ws_row(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
     for (j = 0; w->state == TFA_AUDIT_AUDITED && j < w->n_items; j++)
         if (w->items[j].blocks)
             tfa_buf_printf(l, "%s`%s`", n++ ? ", " : "", w->items[j].id);
+    if (w->state == TFA_AUDIT_UNREADABLE && w->error) {
+        md_reason(l, w->error);
+        n++;
+    }
     tfa_buf_puts(l, n ? " |\n" : "- |\n");
     return 1;
 }

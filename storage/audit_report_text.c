@@ -117,6 +117,8 @@ int tfa_audit_report_text(tfa_buf *out, const tfa_audit_result *r)
                                                      : tfa_audit_state_name(w->state));
         if (w->state == TFA_AUDIT_AUDITED)
             failing_items(out, w);
+        else if (w->state == TFA_AUDIT_UNREADABLE && w->error)
+            tfa_buf_puts(out, w->error);
         else
             tfa_buf_puts(out, "-");
         tfa_buf_putc(out, '\n');
