@@ -116,8 +116,8 @@ int tfa_cli_load_each(const tfa_strlist *paths, const tfa_cli_inputs *in, const 
         tfa_error_init(&err);
         rc = load_one(*skipped, paths->items[i], &lo, &nc, &nc_ready, net, cmd, &err);
         tfa_msg_notes_since(*skipped, notes); /* what this input skipped, before its error */
-        if (rc == TFA_ENOMEM || (rc == TFA_EUSAGE && !err.status))
-            break; /* out of memory, or a network setting (already reported) */
+        if (rc == TFA_ENOMEM || rc == TFA_EUSAGE)
+            break; /* out of memory, or a setting (network, credentials) wrong for all */
         if (rc == 0)
             continue;
         failed = err; /* the container failed: report it, go on with the next input */

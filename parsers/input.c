@@ -115,6 +115,23 @@ int tfa_load_refuse(tfa_load *ld, const char *path, const char *why, tfa_error *
     return refuse(ld, path, why, "--skip-unknown GLOB skips it", err);
 }
 
+/* The manifest.json `tfaudit archive` writes at the top of its bundles
+ * (storage/bundle.h, "format": "tfaudit-bundle/1") is identified: the
+ * bundle's own metadata beside its inputs, not an input and not unknown. */
+static int is_bundle_manifest(tfa_stream *in)
+{
+    static const char tag[] = "\"tfaudit-bundle/";
+    const char *name = tfa_stream_name(in), *head, *bang = strrchr(name, '!');
+    size_t len;
+    tfa_error ignored;
+
+    tfa_error_init(&ignored);
+    if (!bang || strcmp(bang, "!manifest.json") != 0 ||
+        tfa_stream_peek(in, &head, &len, &ignored) != 0)
+        return 0;
+    return memmem(head, len, tag, sizeof(tag) - 1) != NULL;
+}
+
 /* Why a stream of no known kind is refused, worded for a member or for a
  * file named directly (which no glob can skip). */
 static int refuse_unknown(tfa_load *ld, tfa_stream *in, const char *why, tfa_error *err)
@@ -122,6 +139,8 @@ static int refuse_unknown(tfa_load *ld, tfa_stream *in, const char *why, tfa_err
     char msg[128];
     int empty = strcmp(why, "empty") == 0;
 
+    if (ld->member && is_bundle_manifest(in))
+        return 0;
     if (ld->member)
         return refuse(ld, tfa_stream_name(in), empty ? "empty input" : why,
                       empty ? "--skip-unknown GLOB skips it"
