@@ -148,6 +148,17 @@ static int collect_items(tfa_audit_ws *w, const tfa_verdict *v)
         w->failing += r->blocks != 0;
     }
     w->go = v->go;
+    if (!(w->skipped = tfa_calloc(v->n_skipped ? v->n_skipped : 1, sizeof(*w->skipped))))
+        return TFA_ENOMEM;
+    for (i = 0; i < v->n_skipped; i++) {
+        size_t n = strlen(v->skipped[i].path) + strlen(v->skipped[i].reason) + 3;
+        if (!(w->skipped[i] = tfa_malloc(n))) {
+            oom = 1;
+            break;
+        }
+        snprintf(w->skipped[i], n, "%s: %s", v->skipped[i].path, v->skipped[i].reason);
+        w->n_skipped++;
+    }
     return oom ? TFA_ENOMEM : 0;
 }
 
@@ -695,6 +706,10 @@ void tfa__audit_ws_reset(tfa_audit_ws *w)
         tfa_free(w->accepted[i].reason);
     }
     tfa_free(w->accepted);
+    for (i = 0; i < w->n_skipped; i++)
+        tfa_free(w->skipped[i]);
+    tfa_free(w->skipped);
+    w->skipped = NULL, w->n_skipped = 0;
     w->items = NULL, w->n_items = 0, w->drift = NULL, w->n_drift = 0;
     w->resolved_drift = NULL, w->n_resolved_drift = 0, w->accepted = NULL, w->n_accepted = 0;
     w->failing = 0, w->go = 0;

@@ -143,6 +143,8 @@ typedef struct tfa_audit_ws {
     size_t n_resolved_drift;
     tfa_audit_accepted *accepted;
     size_t n_accepted;
+    char **skipped; /* "path: reason" of members --skip-unknown skipped */
+    size_t n_skipped;
     unsigned missing_streak; /* audits in a row without inputs */
     size_t regressions;      /* new failures + new drift + went missing + unreadable */
     size_t failing;          /* failing items */

@@ -82,7 +82,7 @@ int tfa_audit_report_text(tfa_buf *out, const tfa_audit_result *r)
 {
     const tfa_audit_totals *t = &r->totals;
     char when[32], prev[32];
-    size_t i;
+    size_t i, k;
 
     tfa_audit_time(r->time, when);
     tfa_buf_printf(out, "tfaudit audit %s: %s\n", r->id,
@@ -122,6 +122,8 @@ int tfa_audit_report_text(tfa_buf *out, const tfa_audit_result *r)
         else
             tfa_buf_puts(out, "-");
         tfa_buf_putc(out, '\n');
+        for (k = 0; k < w->n_skipped; k++) /* listed: never silently */
+            tfa_buf_printf(out, "    skipped %s\n", w->skipped[k]);
     }
     tfa_buf_printf(out, "\nrecorded as ledger records #%lld-#%lld\n", (long long)r->first_record,
                    (long long)r->last_record);

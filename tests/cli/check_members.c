@@ -342,6 +342,9 @@ START_TEST(audit_workspace_with_an_unreadable_member_is_unreadable)
     ck_assert_ptr_nonnull(r);
     ck_assert_str_eq(sget(ws(r, "broken"), "state"), "audited");
     ck_assert_str_eq(sget(ws(r, "broken"), "verdict"), "GO");
+    ck_assert(strstr(json_string_value(
+                         json_array_get(json_object_get(ws(r, "broken"), "skipped"), 0)),
+                     "runs/broken/apply.json: skipped (--skip-unknown 'apply.json')") != NULL);
     tfa_test_output_release(&o);
     {
         char id[32];
