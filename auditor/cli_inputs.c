@@ -95,8 +95,7 @@ int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inpu
 }
 
 int tfa_cli_load_each(const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd,
-                      const tfa_cli_net *net, tfa_document_fn fn, void *payload,
-                      tfa_run **skipped)
+                      const tfa_cli_net *net, tfa_document_fn fn, void *payload, tfa_run **skipped)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
     tfa_cli_net_ctx nc;

@@ -62,8 +62,7 @@ int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inpu
  * 0, or an exit status after printing a usage error or running out of memory.
  */
 int tfa_cli_load_each(const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd,
-                      const tfa_cli_net *net, tfa_document_fn fn, void *payload,
-                      tfa_run **skipped);
+                      const tfa_cli_net *net, tfa_document_fn fn, void *payload, tfa_run **skipped);
 
 /* The same with only --kind (kept for commands that do not embed
  * tfa_cli_inputs yet). */

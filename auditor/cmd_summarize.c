@@ -144,8 +144,7 @@ typedef struct summary {
 
 /* One document, read or not (tfa_cli_load_each): shown, or its error
  * reported and the others still shown. */
-static int on_document(void *payload, const tfa_run *doc, const tfa_error *failed,
-                       tfa_error *err)
+static int on_document(void *payload, const tfa_run *doc, const tfa_error *failed, tfa_error *err)
 {
     summary *s = payload;
     char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
@@ -157,8 +156,8 @@ static int on_document(void *payload, const tfa_run *doc, const tfa_error *faile
         if (!s->json)
             return 0;
         tfa_error_format(failed, line, sizeof(line));
-        return json_array_append_new(s->inputs, json_pack("{s:s, s:s}", "path", failed->source,
-                                                          "error", line))
+        return json_array_append_new(s->inputs,
+                                     json_pack("{s:s, s:s}", "path", failed->source, "error", line))
                    ? tfa_error_oom(err)
                    : 0;
     }
@@ -180,8 +179,8 @@ static json_t *skipped_json(const tfa_run *notes)
     for (i = 0; a && i < tfa_run_note_count(notes); i++) {
         const tfa_note *n = tfa_run_note(notes, i);
         if (n->path)
-            json_array_append_new(a, json_pack("{s:s, s:s}", "path", n->path, "reason",
-                                               n->message));
+            json_array_append_new(a,
+                                  json_pack("{s:s, s:s}", "path", n->path, "reason", n->message));
     }
     return a;
 }

@@ -292,8 +292,8 @@ static int load_member(arc *x, struct archive_entry *e, tfa_error *err)
         return rc;
     if (skip) {
         if (skip[0] && x->ld->each && x->ld->depth == 1) /* tfa_archive_each: the caller judges */
-            rc = x->ld->each(x->ld->each_payload, x->name.ptr, x->name.ptr + x->path_at, NULL,
-                             skip, err);
+            rc = x->ld->each(x->ld->each_payload, x->name.ptr, x->name.ptr + x->path_at, NULL, skip,
+                             err);
         else if (skip[0])
             rc = tfa_load_refuse(x->ld, x->name.ptr, skip, err);
         return rc ? rc : drain_member(x, err);

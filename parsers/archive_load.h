@@ -15,8 +15,8 @@
  * Never followed, never read: symbolic and hard links, devices, FIFOs,
  * sockets, members with absolute or ".." names; these and members of no
  * known kind are refused with TFA_EINPUT naming the member, or skipped and
- * listed when --skip-unknown matches (tfa_load_refuse). Refused with an error (TFA_ELIMIT) naming the member: the guards of
- * tfa_limits (total and member size, member count, compression ratio,
+ * listed when --skip-unknown matches (tfa_load_refuse). Refused with an error (TFA_ELIMIT) naming
+ * the member: the guards of tfa_limits (total and member size, member count, compression ratio,
  * depth). Refused with TFA_EINPUT: truncated or corrupt archives, naming the
  * member being read or the last one read.
  */

@@ -86,8 +86,7 @@ static int report_failed(tfa_load *ld, const char *name, tfa_error *failed, tfa_
 }
 
 /* Refuse member `path`; `hint` (what the user can do) goes in the error only. */
-static int refuse(tfa_load *ld, const char *path, const char *why, const char *hint,
-                  tfa_error *err)
+static int refuse(tfa_load *ld, const char *path, const char *why, const char *hint, tfa_error *err)
 {
     const char *glob = tfa_load_skip_glob(ld->opts, path);
     size_t n = strlen(why);
@@ -96,8 +95,7 @@ static int refuse(tfa_load *ld, const char *path, const char *why, const char *h
     tfa_error mine;
 
     if (glob)
-        return tfa_run_add_path_note(ld->run, path, "skipped (--skip-unknown '%s'): %s", glob,
-                                     why)
+        return tfa_run_add_path_note(ld->run, path, "skipped (--skip-unknown '%s'): %s", glob, why)
                    ? tfa_error_oom(err)
                    : 0;
     if (!ld->opts->each_document) {

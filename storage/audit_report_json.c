@@ -88,8 +88,7 @@ static json_t *ws_json(const tfa_audit_ws *w)
                      s_or_null(w->error), "regressions", (json_int_t)w->regressions, "failing",
                      (json_int_t)w->failing, "missing_streak", (json_int_t)w->missing_streak,
                      "last_seen", s_or_null(w->last_seen), "items", items, "drift", drift,
-                     "resolved_drift", resolved, "accepted", accepted, "skipped",
-                     skipped_json(w));
+                     "resolved_drift", resolved, "accepted", accepted, "skipped", skipped_json(w));
 }
 
 static json_t *totals_json(const tfa_audit_totals *t)

@@ -93,12 +93,13 @@ typedef struct bad_member {
 } bad_member;
 
 static const bad_member bad[] = {
-    {"logs/x.json", "\x7f"
-                    "ELF\x02\x01 garbage",
+    {"logs/x.json",
+     "\x7f"
+     "ELF\x02\x01 garbage",
      13, 0, NULL},
     {"logs/empty.json", "", 0, 0, NULL},
     {"logs/utf16.json", utf16_nobom, sizeof(utf16_nobom) - 1, 0, NULL},
-    {"../x.json", NULL, 0, 0, NULL},             /* archives only */
+    {"../x.json", NULL, 0, 0, NULL},                         /* archives only */
     {"logs/latest.json", NULL, 0, AE_IFLNK, "../plan.json"}, /* a link */
 };
 
@@ -218,9 +219,9 @@ START_TEST(skip_unknown_lists_the_member_in_every_report_and_the_ledger)
     ck_assert(bundle(kinds[_i], _i, 0));
     snprintf(member, sizeof(member), "%s%slogs/x.json", kinds[_i], _i ? "!" : "/");
     for (f = 0; f < TFA_ARRAY_SIZE(formats); f++) {
-        const char *argv[] = {"tfaudit",   "check",          "-c", "checklist.md",
-                              "--format",  formats[f],       "--skip-unknown",
-                              "logs/*.json", kinds[_i],      NULL};
+        const char *argv[] = {
+            "tfaudit",  "check",          "-c",          "checklist.md", "--format",
+            formats[f], "--skip-unknown", "logs/*.json", kinds[_i],      NULL};
         o = run(argv);
         ck_assert_msg(o.status == 0, "%s: exit %d: %s", formats[f], o.status, o.err);
         ck_assert_msg(tfa_test_contains(o.out, o.out_len, member), "%s report lacks %s: %s",
@@ -231,8 +232,9 @@ START_TEST(skip_unknown_lists_the_member_in_every_report_and_the_ledger)
     /* gate: the ledger record lists it */
     snprintf(ledger, sizeof(ledger), "--ledger=%s/ledger.db", tmp);
     {
-        const char *gate[] = {"tfaudit", "gate", "-c", "checklist.md", "--workspace", "w",
-                              ledger, "--skip-unknown", "x.json", kinds[_i], NULL};
+        const char *gate[] = {"tfaudit",     "gate",    "-c",   "checklist.md",
+                              "--workspace", "w",       ledger, "--skip-unknown",
+                              "x.json",      kinds[_i], NULL};
         const char *show[] = {"tfaudit", "ledger", "show", "1", "--format", "json", ledger, NULL};
         o = run(gate);
         ck_assert_msg(o.status == 0, "gate: %d %s", o.status, o.err);
@@ -241,12 +243,11 @@ START_TEST(skip_unknown_lists_the_member_in_every_report_and_the_ledger)
         ck_assert_int_eq(o.status, 0);
         rec = json_loads(o.out, 0, NULL);
         ck_assert_ptr_nonnull(rec);
-        ck_assert_str_eq(json_string_value(json_object_get(
-                             json_array_get(json_object_get(json_object_get(rec, "record"),
-                                                            "skipped"),
-                                            0),
-                             "path")),
-                         member);
+        ck_assert_str_eq(
+            json_string_value(json_object_get(
+                json_array_get(json_object_get(json_object_get(rec, "record"), "skipped"), 0),
+                "path")),
+            member);
         json_decref(rec);
         tfa_test_output_release(&o);
     }
@@ -342,25 +343,24 @@ START_TEST(audit_workspace_with_an_unreadable_member_is_unreadable)
     ck_assert_ptr_nonnull(r);
     ck_assert_str_eq(sget(ws(r, "broken"), "state"), "audited");
     ck_assert_str_eq(sget(ws(r, "broken"), "verdict"), "GO");
-    ck_assert(strstr(json_string_value(
-                         json_array_get(json_object_get(ws(r, "broken"), "skipped"), 0)),
-                     "runs/broken/apply.json: skipped (--skip-unknown 'apply.json')") != NULL);
+    ck_assert(
+        strstr(json_string_value(json_array_get(json_object_get(ws(r, "broken"), "skipped"), 0)),
+               "runs/broken/apply.json: skipped (--skip-unknown 'apply.json')") != NULL);
     tfa_test_output_release(&o);
     {
         char id[32];
-        const char *show[] = {"tfaudit", "ledger", "show", id, "--format", "json",
-                              "--ledger=ledger.db", NULL};
+        const char *show[] = {
+            "tfaudit", "ledger", "show", id, "--format", "json", "--ledger=ledger.db", NULL};
         json_t *rec;
         snprintf(id, sizeof(id), "%lld",
                  (long long)json_integer_value(json_object_get(ws(r, "broken"), "ledger_record")));
         o = run(show);
         rec = json_loads(o.out, 0, NULL);
         ck_assert_ptr_nonnull(rec);
-        ck_assert_str_eq(sget(json_array_get(json_object_get(json_object_get(rec, "record"),
-                                                             "skipped"),
-                                             0),
-                              "path"),
-                         "runs/broken/apply.json");
+        ck_assert_str_eq(
+            sget(json_array_get(json_object_get(json_object_get(rec, "record"), "skipped"), 0),
+                 "path"),
+            "runs/broken/apply.json");
         json_decref(rec);
         tfa_test_output_release(&o);
     }

@@ -144,7 +144,9 @@ START_TEST(archive_reads_every_format)
     ck_assert_tfa_ok(load(&run, name, ar, len, NULL, &err), &err);
     snprintf(p1, sizeof(p1), "%s!plan.json", name);
     snprintf(p2, sizeof(p2), "%s!runs/1/state.json", name);
-    snprintf(note, sizeof(note), "%s!README.md: skipped (--skip-unknown '*'): not a Terraform plan, state or log", name);
+    snprintf(note, sizeof(note),
+             "%s!README.md: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+             name);
     expect_inputs(run, paths);
     expect_notes(run, notes);
     ck_assert_int_eq(tfa_run_input(run, 0)->kind, TFA_KIND_PLAN);
@@ -252,16 +254,21 @@ START_TEST(archive_skips_links_devices_and_unsafe_names)
     };
     const char *paths[] = {"h.tar!plan.json", NULL};
     const char *notes[] = {
-        "h.tar!../evil.json: skipped (--skip-unknown '*'): unsafe member name (absolute or containing '..')",
-        "h.tar!/etc/passwd: skipped (--skip-unknown '*'): unsafe member name (absolute or containing '..')",
-        "h.tar!runs/../../up.json: skipped (--skip-unknown '*'): unsafe member name (absolute or containing '..')",
-        "h.tar!C:\\Windows\\plan.json: skipped (--skip-unknown '*'): unsafe member name (absolute or containing '..')",
+        "h.tar!../evil.json: skipped (--skip-unknown '*'): unsafe member name (absolute or "
+        "containing '..')",
+        "h.tar!/etc/passwd: skipped (--skip-unknown '*'): unsafe member name (absolute or "
+        "containing '..')",
+        "h.tar!runs/../../up.json: skipped (--skip-unknown '*'): unsafe member name (absolute or "
+        "containing '..')",
+        "h.tar!C:\\Windows\\plan.json: skipped (--skip-unknown '*'): unsafe member name (absolute "
+        "or containing '..')",
         "h.tar!latest.json: skipped (--skip-unknown '*'): symbolic link (links are never followed)",
         "h.tar!copy.json: skipped (--skip-unknown '*'): hard link (links are never followed)",
         "h.tar!dev/sda: skipped (--skip-unknown '*'): not a regular file",
         "h.tar!tty: skipped (--skip-unknown '*'): not a regular file",
         "h.tar!pipe: skipped (--skip-unknown '*'): not a regular file",
-        "h.tar!odd?[31mname?.json: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+        "h.tar!odd?[31mname?.json: skipped (--skip-unknown '*'): not a Terraform plan, state or "
+        "log",
         "h.tar!empty.json: skipped (--skip-unknown '*'): empty input",
         NULL};
     tfa_run *run = NULL;
@@ -290,7 +297,10 @@ START_TEST(archive_refuses_a_member_it_cannot_read)
         size_t len;
         const char *message;
     } bad[] = {
-        {"logs/x.json", "\x7f" "ELF garbage\x01\x02", 15,
+        {"logs/x.json",
+         "\x7f"
+         "ELF garbage\x01\x02",
+         15,
          "not a Terraform plan, state or log (use --kind to force one, or --skip-unknown GLOB "
          "to skip it)"},
         {"logs/empty.json", "", 0, "empty input (--skip-unknown GLOB skips it)"},
@@ -383,9 +393,9 @@ START_TEST(archive_without_any_input_is_an_error)
     /* inside an archive that has inputs, an archive of none is just skipped content */
     ck_assert_tfa_ok(load(&run, "o.zip", outer, outer_len, NULL, &err), &err);
     expect_inputs(run, paths);
-    expect_notes(
-        run, (const char *const[]){
-                 "o.zip!docs.tar.gz!README.md: skipped (--skip-unknown '*'): not a Terraform plan, state or log", NULL});
+    expect_notes(run, (const char *const[]){"o.zip!docs.tar.gz!README.md: skipped (--skip-unknown "
+                                            "'*'): not a Terraform plan, state or log",
+                                            NULL});
     tfa_run_free(run);
     free(ar), free(outer);
 }
@@ -489,9 +499,11 @@ START_TEST(archive_refuses_a_compression_bomb)
     /* below the minimum the ratio is not judged: 8 MiB of zeros is skipped */
     lim.archive_ratio_min_bytes = 16u << 20;
     ck_assert_tfa_ok(load(&run, "z.tar.bz2", ar, len, &lim, &err), &err);
-    expect_notes(run,
-                 (const char *const[]){
-                     "z.tar.bz2!zeros.bin: skipped (--skip-unknown '*'): not a Terraform plan, state or log", NULL});
+    expect_notes(
+        run,
+        (const char *const[]){
+            "z.tar.bz2!zeros.bin: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+            NULL});
     tfa_run_free(run);
     free(ar);
 }
