@@ -233,6 +233,7 @@ done:
     tfa_waivers_free(c.waivers);
     tfa_checklist_free(c.cl);
     tfa_strlist_release(&c.o.sign_offs);
+    tfa_cli_inputs_release(&c.o.in);
     tfa_strlist_release(&c.args);
     return rc;
 }

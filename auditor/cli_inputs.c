@@ -54,7 +54,14 @@ int tfa_cli_load_options(tfa_load_options *lo, const tfa_cli_inputs *in, const c
     if (in->max_bytes && tfa_cli_parse_size(in->max_bytes, &lo->limits.archive_total_bytes) != 0)
         return tfa_msg_usage(cmd, "invalid value '%s' for --max-bytes (a size such as 512M or 8G)",
                              in->max_bytes);
+    lo->skip_unknown = in->skip_unknown.items;
+    lo->n_skip_unknown = in->skip_unknown.n;
     return 0;
+}
+
+void tfa_cli_inputs_release(tfa_cli_inputs *in)
+{
+    tfa_strlist_release(&in->skip_unknown);
 }
 
 int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in,
@@ -87,6 +94,48 @@ int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inpu
     return 0;
 }
 
+int tfa_cli_load_each(const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd,
+                      const tfa_cli_net *net, tfa_document_fn fn, void *payload, tfa_run **skipped)
+{
+    tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    tfa_cli_net_ctx nc;
+    tfa_error err, failed;
+    int nc_ready = 0, rc = 0;
+    size_t i;
+
+    *skipped = NULL;
+    if ((rc = tfa_cli_load_options(&lo, in, cmd)) != 0)
+        return rc;
+    lo.each_document = fn;
+    lo.each_document_payload = payload;
+    if (tfa_run_new(skipped) != 0)
+        return tfa_msg_error("out of memory");
+    for (i = 0; i < paths->n && rc == 0; i++) {
+        size_t notes = tfa_run_note_count(*skipped);
+        tfa_error_init(&err);
+        rc = load_one(*skipped, paths->items[i], &lo, &nc, &nc_ready, net, cmd, &err);
+        tfa_msg_notes_since(*skipped, notes); /* what this input skipped, before its error */
+        if (rc == TFA_ENOMEM || rc == TFA_EUSAGE)
+            break; /* out of memory, or a setting (network, credentials) wrong for all */
+        if (rc == 0)
+            continue;
+        failed = err; /* the container failed: report it, go on with the next input */
+        tfa_error_set_source(&failed, paths->items[i]);
+        tfa_error_init(&err);
+        rc = fn(payload, NULL, &failed, &err);
+    }
+    if (rc) {
+        if (err.status)
+            tfa_msg_from_error(&err);
+        else if (rc != TFA_EUSAGE)
+            tfa_msg_error("out of memory");
+        tfa_run_free(*skipped);
+        *skipped = NULL;
+        return TFA_EXIT_USAGE;
+    }
+    return 0;
+}
+
 int tfa_cli_load(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd)
 {
     return tfa_cli_load_net(out, paths, in, cmd, NULL);
@@ -94,13 +143,13 @@ int tfa_cli_load(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *
 
 int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd)
 {
-    tfa_cli_inputs in = {kind, NULL};
+    tfa_cli_inputs in = {kind, NULL, {NULL, 0, 0, NULL}};
     return tfa_cli_load_net(out, paths, &in, cmd, NULL);
 }
 
 int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char *kind,
                             const char *cmd, const tfa_cli_net *net)
 {
-    tfa_cli_inputs in = {kind, NULL};
+    tfa_cli_inputs in = {kind, NULL, {NULL, 0, 0, NULL}};
     return tfa_cli_load_net(out, paths, &in, cmd, net);
 }

@@ -22,8 +22,9 @@
 #include "run.h"
 
 typedef struct tfa_cli_inputs {
-    const char *kind;      /* --kind, NULL to detect */
-    const char *max_bytes; /* --max-bytes N[K|M|G], NULL for the default */
+    const char *kind;         /* --kind, NULL to detect */
+    const char *max_bytes;    /* --max-bytes N[K|M|G], NULL for the default */
+    tfa_strlist skip_unknown; /* --skip-unknown GLOB, repeatable (tfa_cli_inputs_release) */
 } tfa_cli_inputs;
 
 /* clang-format off */
@@ -31,8 +32,15 @@ typedef struct tfa_cli_inputs {
     {"kind", 0, TFA_OPT_CHOICE, offsetof(type, field) + offsetof(tfa_cli_inputs, kind), "KIND",    \
      "read every input as this kind instead of detecting it", "plan|ui-log|text-log|state"},       \
     {"max-bytes", 0, TFA_OPT_STRING, offsetof(type, field) + offsetof(tfa_cli_inputs, max_bytes),  \
-     "N[K|M|G]", "stop after decompressing N bytes from archives (default 4G)", NULL}
+     "N[K|M|G]", "stop after decompressing N bytes from archives (default 4G)", NULL},             \
+    {"skip-unknown", 0, TFA_OPT_LIST,                                                              \
+     offsetof(type, field) + offsetof(tfa_cli_inputs, skip_unknown), "GLOB",                       \
+     "skip (and list) directory or archive members matching GLOB that cannot be read or "          \
+     "identified; without it they are an error (repeatable)", NULL}
 /* clang-format on */
+
+/* Free what option parsing collected (--skip-unknown). */
+void tfa_cli_inputs_release(tfa_cli_inputs *in);
 
 /* Returns 0, or an exit status after printing the error. On success *out is
  * a new run the caller frees; notes are printed to stderr. */
@@ -44,6 +52,18 @@ int tfa_cli_load(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *
 int tfa_cli_load_net(tfa_run **out, const tfa_strlist *paths, const tfa_cli_inputs *in,
                      const char *cmd, const tfa_cli_net *net);
 
+/*
+ * Every input, each document apart (input.h, each_document): `fn` sees each
+ * document that was read, in a run of its own, and each one that could not
+ * be, with its error; an input whose container fails (a damaged archive, an
+ * unreadable or empty directory, a remote error) is handed to `fn` as failed
+ * too, and the next input is read all the same. Skipped members are noted in
+ * `*skipped` (a run of notes only, the caller frees it) and printed. Returns
+ * 0, or an exit status after printing a usage error or running out of memory.
+ */
+int tfa_cli_load_each(const tfa_strlist *paths, const tfa_cli_inputs *in, const char *cmd,
+                      const tfa_cli_net *net, tfa_document_fn fn, void *payload, tfa_run **skipped);
+
 /* The same with only --kind (kept for commands that do not embed
  * tfa_cli_inputs yet). */
 int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kind, const char *cmd);
@@ -52,7 +72,8 @@ int tfa_cli_load_inputs(tfa_run **out, const tfa_strlist *paths, const char *kin
 int tfa_cli_load_inputs_net(tfa_run **out, const tfa_strlist *paths, const char *kind,
                             const char *cmd, const tfa_cli_net *net);
 
-/* --kind and --max-bytes into load options. Returns 0, or an exit status
+/* --kind, --max-bytes and --skip-unknown into load options (which borrow
+ * the globs from `in`). Returns 0, or an exit status
  * after printing the usage error. */
 int tfa_cli_load_options(tfa_load_options *lo, const tfa_cli_inputs *in, const char *cmd);
 

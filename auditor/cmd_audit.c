@@ -70,6 +70,12 @@ const tfa_cmd_spec tfa_cmd_audit_spec = {
     "nightly.tar.gz!<workspace>/...). Known drift (--known-drift) is removed from\n"
     "a workspace's drift before its checklist is evaluated.\n"
     "\n"
+    "A workspace is missing when it is gone since the last audit, unreadable when\n"
+    "it is there but not understood: a member that cannot be read or identified\n"
+    "(unless --skip-unknown skips it, and lists it in the record), a malformed\n"
+    "document, a workspace folder that is a symbolic link leading out of the\n"
+    "source (links inside it are followed). Both are NO-GO.\n"
+    "\n"
     "Exit status: 0 no regression, 1 a regression (a new hard or soft failure, new\n"
     "drift, a workspace missing or unreadable; with --fail-on any, any NO-GO\n"
     "workspace), 2 usage, manifest, checklist or ledger error.\n",
@@ -320,6 +326,7 @@ done:
     tfa_waivers_free(c.waivers);
     tfa_checklist_free(c.cl);
     tfa_audit_manifest_free(c.manifest);
+    tfa_cli_inputs_release(&c.o.in);
     tfa_strlist_release(&c.args);
     return rc;
 }

@@ -83,7 +83,7 @@ static json_t *to_json(const tfa_run *run, const tfa_drift_result *d, int expect
 
 int tfa_cmd_drift(int argc, char **argv)
 {
-    drift_opts o = {"text", NULL, {NULL, NULL}, {NULL, 0}};
+    drift_opts o = {"text", NULL, {NULL, NULL, {NULL, 0, 0, NULL}}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_drift_result d;
     tfa_run *run = NULL;
@@ -106,6 +106,7 @@ int tfa_cmd_drift(int argc, char **argv)
         rc = d.drift_free ? TFA_EXIT_GO : TFA_EXIT_NOGO;
 done:
     tfa_run_free(run);
+    tfa_cli_inputs_release(&o.in);
     tfa_strlist_release(&args);
     return rc;
 }

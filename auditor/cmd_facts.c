@@ -70,7 +70,7 @@ static int print(const tfa_run *run, int json)
 
 int tfa_cmd_facts(int argc, char **argv)
 {
-    facts_opts o = {"text", {NULL, NULL}, {NULL, NULL, NULL}, {NULL, 0}};
+    facts_opts o = {"text", {NULL, NULL, {NULL, 0, 0, NULL}}, {NULL, NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0};
     tfa_run *run = NULL;
     int rc = tfa_opts_parse(&tfa_cmd_facts_spec, argc, argv, &o, &args);
@@ -83,6 +83,7 @@ int tfa_cmd_facts(int argc, char **argv)
     rc = print(run, strcmp(o.format, "json") == 0);
 done:
     tfa_run_free(run);
+    tfa_cli_inputs_release(&o.in);
     tfa_strlist_release(&args);
     return rc;
 }

@@ -35,10 +35,15 @@ const tfa_cmd_spec tfa_cmd_summarize_spec = {
     "compressed file such as plan.json.gz, read in memory; members are named\n"
     "ARCHIVE!PATH), an https:// URL, or tfc:[HOST/]run-ID (an HCP Terraform run's\n"
     "plan JSON and logs) or tfc:[HOST/]ws-ID (a workspace's current assessment).\n"
-    "Kinds are detected from content; files of no known kind inside a directory\n"
-    "or archive are skipped with a note. The JSON format is a stable contract:\n"
+    "Kinds are detected from content. Every input is read and shown: one that\n"
+    "cannot be read or identified (also inside a directory or archive, unless\n"
+    "--skip-unknown skips it) is reported on stderr and in the JSON with its\n"
+    "error, the others are still shown, and the exit status is then 2. The JSON\n"
+    "format is a stable contract:\n"
     "  {\"inputs\": [{\"path\", \"kind\", \"sha256\", \"bytes\", \"encoding\", \"facts\": "
-    "{...}}]}\n",
+    "{...}}\n"
+    "              | {\"path\", \"error\"}],\n"
+    "   \"skipped\": [{\"path\", \"reason\"}]}\n",
     options,
     TFA_ARRAY_SIZE(options),
     1,
@@ -131,15 +136,65 @@ static void text_input(FILE *out, const tfa_input *in)
     tfa_render_printf(out, "  %llu bytes, sha256 %s\n", (unsigned long long)in->bytes, hex);
 }
 
-static int print_json(const tfa_run *run)
+/* What summarize has shown so far: the JSON entries, or text printed as
+ * each document arrives. */
+typedef struct summary {
+    int json;
+    json_t *inputs;
+    size_t failed;
+} summary;
+
+/* One document, read or not (tfa_cli_load_each): shown, or its error
+ * reported and the others still shown. */
+static int on_document(void *payload, const tfa_run *doc, const tfa_error *failed, tfa_error *err)
 {
-    json_t *root = json_object(), *arr = json_array();
+    summary *s = payload;
+    char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
     size_t i;
+
+    if (failed) {
+        s->failed++;
+        tfa_msg_from_error(failed);
+        if (!s->json)
+            return 0;
+        tfa_error_format(failed, line, sizeof(line));
+        return json_array_append_new(s->inputs,
+                                     json_pack("{s:s, s:s}", "path", failed->source, "error", line))
+                   ? tfa_error_oom(err)
+                   : 0;
+    }
+    tfa_msg_notes(doc); /* the readers' notes (a cut-off last line...) */
+    for (i = 0; i < tfa_run_input_count(doc); i++) {
+        if (!s->json)
+            text_input(stdout, tfa_run_input(doc, i));
+        else if (json_array_append_new(s->inputs, tfa_input_to_json(doc, i)) != 0)
+            return tfa_error_oom(err);
+    }
+    return 0;
+}
+
+/* Members --skip-unknown skipped, for the JSON output. */
+static json_t *skipped_json(const tfa_run *notes)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < tfa_run_note_count(notes); i++) {
+        const tfa_note *n = tfa_run_note(notes, i);
+        if (n->path)
+            json_array_append_new(a,
+                                  json_pack("{s:s, s:s}", "path", n->path, "reason", n->message));
+    }
+    return a;
+}
+
+static int print_json(summary *s, const tfa_run *notes)
+{
+    json_t *root = json_object();
     int rc = 0;
 
-    for (i = 0; i < tfa_run_input_count(run); i++)
-        json_array_append_new(arr, tfa_input_to_json(run, i));
-    json_object_set_new(root, "inputs", arr);
+    json_object_set(root, "inputs", s->inputs);
+    if (tfa_run_note_count(notes)) /* only when --skip-unknown skipped something */
+        json_object_set_new(root, "skipped", skipped_json(notes));
     if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
         rc = tfa_msg_error("cannot write the output");
     else
@@ -150,26 +205,31 @@ static int print_json(const tfa_run *run)
 
 int tfa_cmd_summarize(int argc, char **argv)
 {
-    summarize_opts o = {"text", {NULL, NULL}, {NULL, 0}};
+    summarize_opts o = {"text", {NULL, NULL, {NULL, 0, 0, NULL}}, {NULL, 0}};
+    summary s = {0, NULL, 0};
     tfa_strlist args = {0};
-    tfa_run *run = NULL;
-    size_t i;
+    tfa_run *notes = NULL;
     int rc = tfa_opts_parse(&tfa_cmd_summarize_spec, argc, argv, &o, &args);
 
     if (rc)
         goto done;
-    if ((rc = tfa_cli_load_net(&run, &args, &o.in, "summarize", &o.net)) != 0)
+    s.json = strcmp(o.format, "json") == 0;
+    if (!(s.inputs = json_array())) {
+        rc = tfa_msg_error("out of memory");
         goto done;
-    if (strcmp(o.format, "json") == 0) {
-        rc = print_json(run);
-    } else {
-        for (i = 0; i < tfa_run_input_count(run); i++)
-            text_input(stdout, tfa_run_input(run, i));
     }
+    if ((rc = tfa_cli_load_each(&args, &o.in, "summarize", &o.net, on_document, &s, &notes)) != 0)
+        goto done;
+    if (s.json)
+        rc = print_json(&s, notes);
     if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
         rc = tfa_msg_error("cannot write the output");
+    if (rc == 0 && s.failed) /* every input shown; an unreadable one still fails the run */
+        rc = TFA_EXIT_USAGE;
 done:
-    tfa_run_free(run);
+    json_decref(s.inputs);
+    tfa_run_free(notes);
+    tfa_cli_inputs_release(&o.in);
     tfa_strlist_release(&args);
     return rc;
 }

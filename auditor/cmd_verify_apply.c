@@ -121,7 +121,7 @@ static json_t *to_json(const tfa_verify_result *v)
 
 int tfa_cmd_verify_apply(int argc, char **argv)
 {
-    verify_opts o = {"text", {0}, {0}, {NULL, NULL}, {NULL, 0}};
+    verify_opts o = {"text", {0}, {0}, {NULL, NULL, {NULL, 0, 0, NULL}}, {NULL, 0}};
     tfa_strlist args = {0}, all = {0};
     tfa_verify_result *v = NULL;
     tfa_run *run = NULL;
@@ -161,6 +161,7 @@ done:
     tfa_strlist_release(&all);
     tfa_strlist_release(&o.plans);
     tfa_strlist_release(&o.applies);
+    tfa_cli_inputs_release(&o.in);
     tfa_strlist_release(&args);
     return rc;
 }

@@ -90,8 +90,13 @@ void tfa_msg_verbose(const char *msg)
 
 void tfa_msg_notes(const tfa_run *run)
 {
+    tfa_msg_notes_since(run, 0);
+}
+
+void tfa_msg_notes_since(const tfa_run *run, size_t first)
+{
     size_t i;
-    for (i = 0; i < tfa_run_note_count(run); i++) {
+    for (i = first; i < tfa_run_note_count(run); i++) {
         const tfa_note *n = tfa_run_note(run, i);
         const tfa_input *in = tfa_run_input(run, n->input);
         const char *path = n->path ? n->path : in ? in->path : "";

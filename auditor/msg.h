@@ -25,5 +25,7 @@ void tfa_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tfa_msg_verbose(const char *msg);
 /* The run's notes as "tfaudit: PATH:LINE:COL: note: MESSAGE". */
 void tfa_msg_notes(const tfa_run *run);
+/* The same for the notes from index `first` on. */
+void tfa_msg_notes_since(const tfa_run *run, size_t first);
 
 #endif

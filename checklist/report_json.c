@@ -38,6 +38,8 @@
  *                 line, status: "applied" | "unused" | "expired" | "refused"}
  *   inputs[]      {path, kind, tool, terraform_version, format_version,
  *                 bytes, sha256} (null where the input does not say)
+ *   skipped[]     {path, reason}: members --skip-unknown skipped; present
+ *                 only when there are some
  *
  * Values are fact values (counts, versions, booleans, addresses, paths);
  * the run model holds no attribute values, so none can appear here.
@@ -260,6 +262,19 @@ static json_t *inputs_json(const tfa_verdict *v, int *bad)
     return a;
 }
 
+static json_t *skipped_json(const tfa_verdict *v, int *bad)
+{
+    json_t *a = json_array(), *o;
+    size_t i;
+    for (i = 0; i < v->n_skipped; i++) {
+        o = json_object();
+        put(o, "path", tfa_json_str(v->skipped[i].path), bad);
+        put(o, "reason", tfa_json_str(v->skipped[i].reason), bad);
+        push(a, o, bad);
+    }
+    return a;
+}
+
 static json_t *waivers_json(const tfa_verdict *v, int *bad)
 {
     json_t *a = json_array(), *o;
@@ -297,6 +312,8 @@ json_t *tfa_verdict_to_json(const tfa_verdict *v)
     put(root, "items", items, &bad);
     put(root, "waivers", waivers_json(v, &bad), &bad);
     put(root, "inputs", inputs_json(v, &bad), &bad);
+    if (v->n_skipped) /* only when --skip-unknown skipped a member */
+        put(root, "skipped", skipped_json(v, &bad), &bad);
     if (bad) {
         json_decref(root);
         return NULL;

@@ -124,7 +124,15 @@ static void suite(tfa_buf *out, const tfa_verdict *v, size_t from, size_t to, co
                    v->go ? "GO" : "NO-GO");
     tfa_buf_puts(out, "      <property name=\"checklist\" value=\"");
     tfa_esc_xml(out, tfa_checklist_name(v->checklist));
-    tfa_buf_puts(out, "\"/>\n    </properties>\n");
+    tfa_buf_puts(out, "\"/>\n");
+    for (i = 0; i < v->n_skipped; i++) { /* members --skip-unknown skipped */
+        tfa_buf_puts(out, "      <property name=\"skipped-input\" value=\"");
+        tfa_esc_xml(out, v->skipped[i].path);
+        tfa_buf_puts(out, ": ");
+        tfa_esc_xml(out, v->skipped[i].reason);
+        tfa_buf_puts(out, "\"/>\n");
+    }
+    tfa_buf_puts(out, "    </properties>\n");
     for (i = from; i < to; i++)
         testcase(out, v, &v->results[i]);
     tfa_buf_puts(out, "  </testsuite>\n");

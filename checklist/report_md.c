@@ -161,6 +161,15 @@ static void inputs(tfa_buf *out, const tfa_verdict *v)
         tfa_md_code(out, in->sha256);
         tfa_buf_puts(out, " |\n");
     }
+    if (v->n_skipped)
+        tfa_buf_puts(out, "\n## Skipped inputs\n\n| Input | Why |\n|---|---|\n");
+    for (i = 0; i < v->n_skipped; i++) {
+        tfa_buf_puts(out, "| ");
+        tfa_md_code(out, v->skipped[i].path);
+        tfa_buf_puts(out, " | ");
+        tfa_md_text(out, v->skipped[i].reason);
+        tfa_buf_puts(out, " |\n");
+    }
 }
 
 int tfa_report_markdown(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts)

@@ -120,6 +120,11 @@ static void inputs_block(tfa_buf *out, const tfa_verdict *v)
             tfa_esc_textf(out, ", %s %s", in->tool ? in->tool : "terraform", in->tool_version);
         tfa_buf_printf(out, ", sha256 %.*s)\n", SHORT_DIGEST, in->sha256);
     }
+    if (v->n_skipped)
+        tfa_buf_puts(out, "\nskipped inputs:\n");
+    for (i = 0; i < v->n_skipped; i++)
+        tfa_esc_textf(out, "  %s: %s", v->skipped[i].path, v->skipped[i].reason),
+            tfa_buf_putc(out, '\n');
 }
 
 int tfa_report_text(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts)

@@ -128,6 +128,18 @@ static int copy_inputs(tfa_verdict *v, const tfa_run *run)
         tfa_sha256_hex(in->sha256, c->sha256);
     }
     v->n_inputs = n;
+    for (i = 0; i < tfa_run_note_count(run); i++) /* notes with a path: skipped members */
+        v->n_skipped += tfa_run_note(run, i)->path != NULL;
+    if (v->n_skipped &&
+        !(v->skipped = tfa_arena_calloc(v->arena, v->n_skipped, sizeof(*v->skipped))))
+        return TFA_ENOMEM;
+    for (i = 0, n = 0; i < tfa_run_note_count(run); i++) {
+        const tfa_note *note = tfa_run_note(run, i);
+        if (!note->path)
+            continue;
+        v->skipped[n].path = dup(v, note->path, &oom);
+        v->skipped[n++].reason = dup(v, note->message, &oom);
+    }
     return oom ? TFA_ENOMEM : 0;
 }
 

@@ -112,6 +112,12 @@ typedef struct tfa_verdict_input {
     char sha256[TFA_SHA256_HEX];
 } tfa_verdict_input;
 
+/* A directory or archive member --skip-unknown skipped (a run note with a
+ * path): listed in every report and in the ledger record. */
+typedef struct tfa_verdict_skipped {
+    const char *path, *reason;
+} tfa_verdict_skipped;
+
 typedef struct tfa_verdict {
     int go;
     const tfa_checklist *checklist;
@@ -125,6 +131,8 @@ typedef struct tfa_verdict {
     size_t n_waivers;
     tfa_verdict_input *inputs;
     size_t n_inputs;
+    tfa_verdict_skipped *skipped;
+    size_t n_skipped;
     tfa_arena *arena;
 } tfa_verdict;
 

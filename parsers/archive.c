@@ -291,13 +291,17 @@ static int load_member(arc *x, struct archive_entry *e, tfa_error *err)
     if ((rc = check_declared(x, e, err)) != 0)
         return rc;
     if (skip) {
-        if (skip[0] && (rc = tfa_load_skip(x->ld, x->name.ptr, skip, err)) != 0)
-            return rc;
-        return drain_member(x, err);
+        if (skip[0] && x->ld->each && x->ld->depth == 1) /* tfa_archive_each: the caller judges */
+            rc = x->ld->each(x->ld->each_payload, x->name.ptr, x->name.ptr + x->path_at, NULL, skip,
+                             err);
+        else if (skip[0])
+            rc = tfa_load_refuse(x->ld, x->name.ptr, skip, err);
+        return rc ? rc : drain_member(x, err);
     }
     if ((rc = tfa_stream_new(&s, x->name.ptr, &src, err)) == 0) {
         if (x->ld->each && x->ld->depth == 1) /* tfa_archive_each: the caller reads it */
-            rc = x->ld->each(x->ld->each_payload, x->name.ptr, x->name.ptr + x->path_at, s, err);
+            rc = x->ld->each(x->ld->each_payload, x->name.ptr, x->name.ptr + x->path_at, s, NULL,
+                             err);
         else
             rc = tfa_load_stream(x->ld, s, err);
     }

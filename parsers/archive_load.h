@@ -12,10 +12,11 @@
  * loose files, and an archive inside an archive is read the same way (up to
  * TFA_LIMIT_ARCHIVE_DEPTH levels): "a.tar.gz!inner.zip!plan.json".
  *
- * Skipped with a note, never followed: symbolic and hard links, devices,
- * FIFOs, sockets, members with absolute or ".." names, members of no known
- * kind. Refused with an error (TFA_ELIMIT) naming the member: the guards of
- * tfa_limits (total and member size, member count, compression ratio,
+ * Never followed, never read: symbolic and hard links, devices, FIFOs,
+ * sockets, members with absolute or ".." names; these and members of no
+ * known kind are refused with TFA_EINPUT naming the member, or skipped and
+ * listed when --skip-unknown matches (tfa_load_refuse). Refused with an error (TFA_ELIMIT) naming
+ * the member: the guards of tfa_limits (total and member size, member count, compression ratio,
  * depth). Refused with TFA_EINPUT: truncated or corrupt archives, naming the
  * member being read or the last one read.
  */

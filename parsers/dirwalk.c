@@ -82,10 +82,12 @@ static int visit(tfa_load *ld, tfa_buf *path, tfa_error *err)
     if (S_ISDIR(st.st_mode))
         return walk(ld, path, err);
     if (S_ISLNK(st.st_mode))
-        return tfa_load_skip(ld, path->ptr, "symbolic link (a directory walk never follows links)",
-                             err);
+        return tfa_load_refuse(ld, path->ptr,
+                               "symbolic link (a directory walk never follows links: name its "
+                               "target to read it)",
+                               err);
     if (!S_ISREG(st.st_mode))
-        return tfa_load_skip(ld, path->ptr, "not a regular file", err);
+        return tfa_load_refuse(ld, path->ptr, "not a regular file", err);
     if ((rc = tfa_stream_open_path(&in, path->ptr, err)) == 0)
         rc = tfa_load_stream(ld, in, err);
     tfa_stream_free(in);

@@ -8,12 +8,12 @@
  *
  * Symbolic links are never followed, whether they point into the tree or out
  * of it: a walk can then neither leave the tree nor loop, and no file is read
- * twice under two names. Each link is noted as skipped; name its target on
- * the command line to read it. FIFOs, sockets and devices are noted as
- * skipped without being opened (opening a FIFO would block). Files of no
- * known kind and empty files are noted as skipped. A regular file or
- * directory that cannot be opened is an error (an audit must not silently
- * miss a file the user pointed it at).
+ * twice under two names. FIFOs, sockets and devices are never opened
+ * (opening a FIFO would block). Links, special files, files of no known kind
+ * and empty files are refused with an error naming them (tfa_load_refuse),
+ * or skipped and listed when --skip-unknown matches: an audit must not
+ * silently miss a file the user pointed it at. A regular file or directory
+ * that cannot be opened is an error too.
  */
 #ifndef TFA_DIRWALK_H
 #define TFA_DIRWALK_H

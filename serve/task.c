@@ -149,7 +149,7 @@ void tfa_task_run(const tfa_serve_options *o, tfa_ledger *ledger, const tfa_runt
 {
     tfa_gate_request req = TFA_GATE_REQUEST_INIT;
     tfa_gate_outcome out;
-    tfa_gate_input in = {NULL, NULL, NULL, 0};
+    tfa_gate_input in = {NULL, NULL, NULL, 0, 0, NULL};
     tfa_gate_meta meta;
     tfa_http_response plan;
     tfa_ledger_record *rec = NULL;

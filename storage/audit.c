@@ -54,7 +54,7 @@ struct tfa_audit {
 
 const char *tfa_audit_state_name(tfa_audit_state s)
 {
-    static const char *const n[] = {"audited", "missing", "error"};
+    static const char *const n[] = {"audited", "missing", "unreadable"};
     return (unsigned)s < 3 ? n[s] : "audited";
 }
 
@@ -148,6 +148,17 @@ static int collect_items(tfa_audit_ws *w, const tfa_verdict *v)
         w->failing += r->blocks != 0;
     }
     w->go = v->go;
+    if (!(w->skipped = tfa_calloc(v->n_skipped ? v->n_skipped : 1, sizeof(*w->skipped))))
+        return TFA_ENOMEM;
+    for (i = 0; i < v->n_skipped; i++) {
+        size_t n = strlen(v->skipped[i].path) + strlen(v->skipped[i].reason) + 3;
+        if (!(w->skipped[i] = tfa_malloc(n))) {
+            oom = 1;
+            break;
+        }
+        snprintf(w->skipped[i], n, "%s: %s", v->skipped[i].path, v->skipped[i].reason);
+        w->n_skipped++;
+    }
     return oom ? TFA_ENOMEM : 0;
 }
 
@@ -193,10 +204,10 @@ static json_t *kd_uses(const job *j)
 }
 
 /* Inputs that hold no document at all make a silent workspace, not a
- * broken one. The loaders say so in one message (input.c). */
+ * broken one: the loaders say so with their own status (input.h). */
 static int says_no_input(const tfa_error *err)
 {
-    return err->status == TFA_EINPUT && strstr(err->message, "no Terraform plan, state or log");
+    return err->status == TFA_ENODOC;
 }
 
 static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
@@ -247,7 +258,12 @@ static void run_job(tfa_audit *a, job *j)
     tfa_error_init(&err);
     j->kd = j->ws.known_drift ? j->ws.known_drift : a->o.known_drift;
     j->res.n_inputs = j->ws.n_inputs;
-    rc = j->ws.n_inputs ? gate_job(a, j, j->ws.n_inputs, &err) : 0;
+    if (j->ws.unreadable) { /* the source found it and could not read it */
+        tfa_error_set_source(&err, j->ws.unreadable_path ? j->ws.unreadable_path : j->ws.name);
+        rc = tfa_error_set(&err, TFA_EINPUT, "%s", j->ws.unreadable);
+    } else {
+        rc = j->ws.n_inputs ? gate_job(a, j, j->ws.n_inputs, &err) : 0;
+    }
     if (rc == 0 && j->ws.n_inputs)
         return;
     if (rc == TFA_ENOMEM)
@@ -257,7 +273,7 @@ static void run_job(tfa_audit *a, job *j)
             j->res.state = TFA_AUDIT_MISSING;
         } else {
             tfa_error_format(&err, line, sizeof(line));
-            j->res.state = TFA_AUDIT_ERROR;
+            j->res.state = TFA_AUDIT_UNREADABLE;
             if (!(j->res.error = tfa_strdup(line)))
                 goto fail;
         }
@@ -291,10 +307,20 @@ static void free_inputs(tfa_audit_workspace *ws)
         tfa_free((void *)(uintptr_t)ws->inputs[i].path);
         tfa_free((void *)(uintptr_t)ws->inputs[i].name);
         tfa_free((void *)(uintptr_t)ws->inputs[i].data);
+        tfa_free((void *)(uintptr_t)ws->inputs[i].refused);
     }
     tfa_free(ws->inputs);
     ws->inputs = NULL;
     ws->n_inputs = 0;
+}
+
+/* What a job owns apart from its inputs. */
+static void free_workspace(tfa_audit_workspace *ws)
+{
+    free_inputs(ws);
+    tfa_free((void *)(uintptr_t)ws->name);
+    tfa_free((void *)(uintptr_t)ws->unreadable);
+    tfa_free((void *)(uintptr_t)ws->unreadable_path);
 }
 
 static void *worker(void *arg)
@@ -394,7 +420,9 @@ static int copy_workspace(tfa_audit_workspace *dst, const tfa_audit_workspace *s
     *dst = *src;
     dst->inputs = NULL;
     dst->n_inputs = 0;
-    if (!(dst->name = tfa_strdup(src->name)))
+    dst->unreadable = dup_opt(src->unreadable, &oom);
+    dst->unreadable_path = dup_opt(src->unreadable_path, &oom);
+    if (!(dst->name = tfa_strdup(src->name)) || oom)
         return TFA_ENOMEM;
     if (!(dst->inputs = tfa_calloc(src->n_inputs ? src->n_inputs : 1, sizeof(*dst->inputs))))
         return TFA_ENOMEM;
@@ -404,6 +432,8 @@ static int copy_workspace(tfa_audit_workspace *dst, const tfa_audit_workspace *s
         d->name = dup_opt(src->inputs[i].name, &oom);
         d->data = src->inputs[i].data; /* taken over */
         d->len = src->inputs[i].len;
+        d->member = src->inputs[i].member;
+        d->refused = dup_opt(src->inputs[i].refused, &oom);
         dst->n_inputs++;
     }
     return oom ? TFA_ENOMEM : 0;
@@ -442,8 +472,7 @@ int tfa_audit_add(tfa_audit *a, const tfa_audit_workspace *ws, tfa_error *err)
     if (!(j = tfa_calloc(1, sizeof(*j))) || copy_workspace(&j->ws, ws) != 0 ||
         !(j->res.name = tfa_strdup(ws->name))) {
         if (j) {
-            free_inputs(&j->ws);
-            tfa_free((void *)(uintptr_t)j->ws.name);
+            free_workspace(&j->ws);
             tfa_free(j);
         }
         return tfa_error_oom(err);
@@ -453,8 +482,7 @@ int tfa_audit_add(tfa_audit *a, const tfa_audit_workspace *ws, tfa_error *err)
     pthread_cond_signal(&a->cv_work);
     pthread_mutex_unlock(&a->mu);
     if (rc) {
-        free_inputs(&j->ws);
-        tfa_free((void *)(uintptr_t)j->ws.name);
+        free_workspace(&j->ws);
         tfa_free(j->res.name);
         tfa_free(j);
         return tfa_error_oom(err);
@@ -555,7 +583,7 @@ static void add_totals(tfa_audit_totals *t, const tfa_audit_ws *w)
     t->nogo += !(w->go && w->state == TFA_AUDIT_AUDITED);
     t->audited += w->state == TFA_AUDIT_AUDITED;
     t->missing += w->state == TFA_AUDIT_MISSING;
-    t->errors += w->state == TFA_AUDIT_ERROR;
+    t->errors += w->state == TFA_AUDIT_UNREADABLE;
     t->regressions += w->regressions;
     t->new_workspaces += w->change == TFA_AUDIT_NEW;
     t->returned += w->change == TFA_AUDIT_RETURNED;
@@ -678,6 +706,10 @@ void tfa__audit_ws_reset(tfa_audit_ws *w)
         tfa_free(w->accepted[i].reason);
     }
     tfa_free(w->accepted);
+    for (i = 0; i < w->n_skipped; i++)
+        tfa_free(w->skipped[i]);
+    tfa_free(w->skipped);
+    w->skipped = NULL, w->n_skipped = 0;
     w->items = NULL, w->n_items = 0, w->drift = NULL, w->n_drift = 0;
     w->resolved_drift = NULL, w->n_resolved_drift = 0, w->accepted = NULL, w->n_accepted = 0;
     w->failing = 0, w->go = 0;
@@ -701,8 +733,7 @@ void tfa_audit_free(tfa_audit *a)
         join_threads(a);
     for (i = 0; i < a->n_jobs; i++) {
         job *j = a->jobs[i];
-        free_inputs(&j->ws);
-        tfa_free((void *)(uintptr_t)j->ws.name);
+        free_workspace(&j->ws);
         tfa__audit_ws_release(&j->res);
         json_decref(j->record);
         json_decref(j->kd_uses);

@@ -25,11 +25,16 @@
  * last time), or missing: audited last time (or listed in the manifest) and
  * without inputs now. A silent workspace is not a clean one: the first
  * audit it is missing in counts as a regression, later ones as recurring.
- * A missing workspace is still recorded: its checklist evaluated over no
- * input (every item ERROR, NO-GO), with its last known drift and items
- * carried forward so its history continues when it returns. A workspace
- * whose inputs cannot be read is recorded the same way with state "error"
- * and the reason, and counts like a new failure.
+ * "missing" means gone: not given by any source, or a folder holding no
+ * document at all (TFA_ENODOC). A workspace that is there but cannot be
+ * understood is "unreadable": a member that cannot be read or identified
+ * (input.h: no known kind, empty, a link, an unsafe name; unless
+ * --skip-unknown skips it), a malformed document, a workspace folder that
+ * is a symbolic link leaving the source root. Unreadable is NO-GO and a
+ * regression in every audit it lasts (what it hides could be new), with
+ * the reason. Missing and unreadable workspaces are still recorded: their
+ * checklist evaluated over no input (every item ERROR, NO-GO), with their
+ * last known drift and items carried forward so the history continues.
  *
  * Library code: nothing here prints or reads the clock (`now` comes in).
  */
@@ -64,6 +69,9 @@ typedef struct tfa_audit_workspace {
     const tfa_known_drift *known_drift;
     const tfa_signoffs *signoffs;
     int expect_no_changes; /* in addition to the audit-wide setting */
+    /* Set by a source that found the workspace but cannot read it (a
+     * symbolic link out of the source root): why, and the path it is at. */
+    const char *unreadable, *unreadable_path;
 } tfa_audit_workspace;
 
 typedef struct tfa_audit tfa_audit;
@@ -72,8 +80,8 @@ typedef struct tfa_audit tfa_audit;
 
 typedef enum tfa_audit_state {
     TFA_AUDIT_AUDITED = 0,
-    TFA_AUDIT_MISSING, /* no inputs this time */
-    TFA_AUDIT_ERROR    /* inputs that could not be read */
+    TFA_AUDIT_MISSING,   /* gone: no inputs this time */
+    TFA_AUDIT_UNREADABLE /* there, but its inputs could not be read or identified */
 } tfa_audit_state;
 
 typedef enum tfa_audit_change {
@@ -91,7 +99,7 @@ typedef enum tfa_audit_delta {
     TFA_DELTA_RECURRING /* failing both times */
 } tfa_audit_delta;
 
-/* "audited", "missing", "error" / "present", "new", "returned", "missing", "still-missing" /
+/* "audited", "missing", "unreadable" / "present", "new", "returned", "missing", "still-missing" /
  * "none", "new", "resolved", "recurring". */
 const char *tfa_audit_state_name(tfa_audit_state s);
 const char *tfa_audit_change_name(tfa_audit_change c);
@@ -124,7 +132,7 @@ typedef struct tfa_audit_ws {
     char *name;
     tfa_audit_state state;
     tfa_audit_change change;
-    char *error; /* TFA_AUDIT_ERROR: the reader's message */
+    char *error; /* TFA_AUDIT_UNREADABLE: why, naming the file or member */
     int go;
     size_t n_inputs;
     tfa_audit_item *items;
@@ -135,8 +143,10 @@ typedef struct tfa_audit_ws {
     size_t n_resolved_drift;
     tfa_audit_accepted *accepted;
     size_t n_accepted;
+    char **skipped; /* "path: reason" of members --skip-unknown skipped */
+    size_t n_skipped;
     unsigned missing_streak; /* audits in a row without inputs */
-    size_t regressions;      /* new failures + new drift + went missing/error */
+    size_t regressions;      /* new failures + new drift + went missing + unreadable */
     size_t failing;          /* failing items */
     int64_t ledger_id;
     char *last_seen; /* last audit with inputs; NULL if never */

@@ -161,10 +161,11 @@ int tfa__audit_compare(tfa_audit_ws *w, const json_t *prev, const char *id)
     if (w->state == TFA_AUDIT_MISSING) {
         w->change = was_missing ? TFA_AUDIT_STILL_MISSING : TFA_AUDIT_WENT_MISSING;
         w->missing_streak = was_missing ? num(prev, "missing_streak") + 1 : 1;
-    } else {
+        w->regressions = !was_missing;
+    } else { /* unreadable: whatever it hides could be new, every time */
         w->change = prev ? TFA_AUDIT_PRESENT : TFA_AUDIT_NEW;
+        w->regressions = 1;
     }
-    w->regressions = !(prev_state && strcmp(prev_state, tfa_audit_state_name(w->state)) == 0);
     if (last && !(w->last_seen = tfa_strdup(last)))
         return TFA_ENOMEM;
     return prev ? carry(w, prev) : (tfa__audit_ws_reset(w), 0);

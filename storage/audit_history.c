@@ -74,7 +74,7 @@ static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
     s->regressions += (size_t)json_integer_value(json_object_get(audit, "regressions"));
     if (state && strcmp(state, "missing") == 0) {
         s->missing++, s->nogo++;
-    } else if (state && strcmp(state, "error") == 0) {
+    } else if (state && (strcmp(state, "unreadable") == 0 || strcmp(state, "error") == 0)) {
         s->errors++, s->nogo++;
     } else {
         int go = r->verdict && strcmp(r->verdict, "GO") == 0;

@@ -3,7 +3,8 @@
  * carries (tfaudit.audit/1), and reading the previous audit back.
  *
  *   {"format": "tfaudit.audit/1", "id": "audit-20261127T020000Z-1a2b3c4d",
- *    "previous": "audit-...", "state": "audited|missing|error",
+ *    "previous": "audit-...", "state": "audited|missing|unreadable" (older
+ *    records say "error" for unreadable; readers take both),
  *    "change": "present|new|returned|missing|still-missing", "error": null,
  *    "last_seen": "audit-...", "missing_streak": 0, "regressions": 1, "failing": 2,
  *    "items": {"drift-free": {"status": "FAIL", "blocks": true, "streak": 2,

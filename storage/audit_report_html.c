@@ -338,6 +338,10 @@ static void ws_table(tfa_buf *o, const tfa_audit_result *r)
                     if (w->items[k].streak > 1)
                         tfa_buf_printf(o, " (%u in a row)", w->items[k].streak);
                 }
+            if (w->state == TFA_AUDIT_UNREADABLE && w->error) {
+                esc(o, w->error);
+                n++;
+            }
             tfa_buf_printf(o, "%s</td><td>%zu", n ? "" : "&ndash;",
                            w->state == TFA_AUDIT_AUDITED ? w->n_drift : 0);
             if (w->n_accepted)

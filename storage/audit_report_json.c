@@ -10,9 +10,10 @@
  *               "new_failures", "resolved", "recurring", "new_drift", "persisting_drift",
  *               "resolved_drift", "accepted", "new_workspaces", "returned", "went_missing",
  *               "expired_entries", "stale_entries"},
- *    "workspaces": [{"name", "state": "audited|missing|error", "change":
+ *    "workspaces": [{"name", "state": "audited|missing|unreadable", "change":
  *                    "present|new|returned|missing|still-missing", "verdict": "GO|NO-GO",
  *                    "inputs", "ledger_record", "error", "regressions", "failing",
+ *                    "skipped" (members --skip-unknown skipped, "path: reason"),
  *                    "missing_streak", "last_seen",
  *                    "items": [{"id", "title", "level", "status", "blocks", "delta":
  *                               "none|new|resolved|recurring", "streak", "reason"}],
@@ -55,6 +56,16 @@ static json_t *s_or_null(const char *s)
     return j;
 }
 
+/* Members --skip-unknown skipped: "path: reason". */
+static json_t *skipped_json(const tfa_audit_ws *w)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < w->n_skipped; i++)
+        json_array_append_new(a, s_or_null(w->skipped[i]));
+    return a;
+}
+
 static json_t *ws_json(const tfa_audit_ws *w)
 {
     json_t *items = json_array(), *drift = json_array(), *resolved = json_array();
@@ -85,7 +96,7 @@ static json_t *ws_json(const tfa_audit_ws *w)
                                 "expires", s_or_null(x->expires), "reason", s_or_null(x->reason)));
     }
     return json_pack("{s:o, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
-                     "s:o}",
+                     "s:o, s:o}",
                      "name", s_or_null(w->name), "state", tfa_audit_state_name(w->state), "change",
                      tfa_audit_change_name(w->change), "verdict",
                      w->state == TFA_AUDIT_AUDITED && w->go ? "GO" : "NO-GO", "inputs",
@@ -93,7 +104,7 @@ static json_t *ws_json(const tfa_audit_ws *w)
                      s_or_null(w->error), "regressions", (json_int_t)w->regressions, "failing",
                      (json_int_t)w->failing, "missing_streak", (json_int_t)w->missing_streak,
                      "last_seen", s_or_null(w->last_seen), "items", items, "drift", drift,
-                     "resolved_drift", resolved, "accepted", accepted);
+                     "resolved_drift", resolved, "accepted", accepted, "skipped", skipped_json(w));
 }
 
 static json_t *totals_json(const tfa_audit_totals *t)

@@ -199,6 +199,10 @@ static int ws_row(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
             tfa_buf_puts(l, n++ ? ", " : "");
             tfa_esc_md_code(l, w->items[j].id);
         }
+    if (w->state == TFA_AUDIT_UNREADABLE && w->error) {
+        tfa_esc_md_text(l, w->error);
+        n++;
+    }
     tfa_buf_puts(l, n ? " |\n" : "- |\n");
     return 1;
 }

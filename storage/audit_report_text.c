@@ -105,7 +105,7 @@ int tfa_audit_report_text(tfa_buf *out, const tfa_audit_result *r)
 {
     const tfa_audit_totals *t = &r->totals;
     char when[32], prev[32];
-    size_t i;
+    size_t i, k;
 
     tfa_audit_time(r->time, when);
     tfa_esc_textf(out, "tfaudit audit %s: %s", r->id,
@@ -142,9 +142,13 @@ int tfa_audit_report_text(tfa_buf *out, const tfa_audit_result *r)
                                                     : tfa_audit_state_name(w->state));
         if (w->state == TFA_AUDIT_AUDITED)
             failing_items(out, w);
+        else if (w->state == TFA_AUDIT_UNREADABLE && w->error)
+            tfa_esc_text(out, w->error);
         else
             tfa_buf_puts(out, "-");
         tfa_buf_putc(out, '\n');
+        for (k = 0; k < w->n_skipped; k++) /* listed: never silently */
+            tfa_esc_textf(out, "    skipped %s", w->skipped[k]), tfa_buf_putc(out, '\n');
     }
     tfa_buf_printf(out, "\nrecorded as ledger records #%lld-#%lld\n", (long long)r->first_record,
                    (long long)r->last_record);

@@ -55,9 +55,43 @@ static int list_dir(char ***out, size_t *n, const char *dir, tfa_error *err)
     return 0;
 }
 
+/* Is `target` (a resolved path) `root` or under it? */
+static int is_under(const char *target, const char *root)
+{
+    size_t n = strlen(root);
+    if (strncmp(target, root, n) != 0)
+        return 0;
+    return target[n] == '\0' || target[n] == '/' || (n > 0 && root[n - 1] == '/');
+}
+
+/*
+ * A top-level symbolic link. One to a folder inside the source root is a
+ * workspace, read through the link; one that leaves the root, dangles or
+ * cannot be resolved is a workspace that cannot be read: never dropped. A
+ * link to a file inside the root is a file (`*is_file`).
+ */
+static const char *link_verdict(const char *path, const char *root, int *is_file)
+{
+    char *target = realpath(path, NULL);
+    const char *why = NULL;
+    struct stat st;
+
+    *is_file = 0;
+    if (!target)
+        return "symbolic link whose target cannot be resolved";
+    if (!root || !is_under(target, root))
+        why = "symbolic link to outside the audit source (links are followed only within it)";
+    else if (stat(target, &st) != 0)
+        why = "symbolic link whose target cannot be read";
+    else if (!S_ISDIR(st.st_mode))
+        *is_file = 1;
+    free(target); /* realpath's malloc */
+    return why;
+}
+
 static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error *err)
 {
-    char **names = NULL;
+    char **names = NULL, *root = realpath(dir, NULL);
     size_t n = 0, i, found = 0;
     tfa_buf path;
     int rc;
@@ -68,13 +102,21 @@ static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error 
         tfa_audit_workspace ws;
         tfa_gate_input in;
         struct stat st;
+        const char *why = NULL;
+        int is_file = 0;
         tfa_buf_clear(&path);
         tfa_buf_printf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
         if (tfa_buf_status(&path)) {
             rc = tfa_error_oom(err);
             break;
         }
-        if (lstat(path.ptr, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        if (lstat(path.ptr, &st) != 0)
+            why = "cannot be read";
+        else if (S_ISLNK(st.st_mode))
+            why = link_verdict(path.ptr, root, &is_file);
+        else if (!S_ISDIR(st.st_mode))
+            is_file = 1;
+        if (is_file) {
             if (tfa_run_add_path_note(notes, path.ptr, "skipped: not in a workspace folder") != 0)
                 rc = tfa_error_oom(err);
             continue;
@@ -84,13 +126,16 @@ static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error 
         in.path = path.ptr;
         ws.name = names[i];
         ws.inputs = &in;
-        ws.n_inputs = 1;
+        ws.n_inputs = why ? 0 : 1;
+        ws.unreadable = why;
+        ws.unreadable_path = path.ptr;
         rc = tfa_audit_add(audit, &ws, err);
         found++;
     }
     for (i = 0; i < n; i++)
         tfa_free(names[i]);
     tfa_free(names);
+    free(root); /* realpath's malloc */
     tfa_buf_release(&path);
     if (rc == 0 && found == 0) {
         tfa_error_set_source(err, dir);
@@ -118,6 +163,7 @@ static void drop_inputs(grouping *g)
     for (i = 0; i < g->n; i++) {
         tfa_free((void *)(uintptr_t)g->inputs[i].name);
         tfa_free((void *)(uintptr_t)g->inputs[i].data);
+        tfa_free((void *)(uintptr_t)g->inputs[i].refused);
     }
     g->n = 0;
 }
@@ -136,8 +182,10 @@ static int flush(grouping *g, tfa_error *err)
     ws.inputs = g->inputs;
     ws.n_inputs = g->n;
     rc = tfa_audit_add(g->audit, &ws, err);
-    for (i = 0; i < g->n; i++) /* names were copied; the data belongs to the audit now */
+    for (i = 0; i < g->n; i++) { /* names were copied; the data belongs to the audit now */
         tfa_free((void *)(uintptr_t)g->inputs[i].name);
+        tfa_free((void *)(uintptr_t)g->inputs[i].refused);
+    }
     g->n = 0;
     if (g->n_done == g->cap_done) {
         size_t cap = g->cap_done ? g->cap_done * 2 : 64;
@@ -184,7 +232,8 @@ static int slurp(tfa_stream *s, tfa_gate_input *in, tfa_error *err)
     return in->data ? 0 : tfa_error_oom(err);
 }
 
-static int member(void *payload, const char *name, const char *path, tfa_stream *s, tfa_error *err)
+static int member(void *payload, const char *name, const char *path, tfa_stream *s,
+                  const char *refused, tfa_error *err)
 {
     grouping *g = payload;
     const char *slash = strchr(path, '/');
@@ -213,9 +262,12 @@ static int member(void *payload, const char *name, const char *path, tfa_stream 
         return tfa_error_oom(err);
     in = &g->inputs[g->n];
     memset(in, 0, sizeof(*in));
+    in->member = 1;
     if (!(in->name = tfa_strdup(name)))
         return tfa_error_oom(err);
     g->n++;
+    if (refused) /* the workspace's gate refuses it (or skips it: --skip-unknown) */
+        return (in->refused = tfa_strdup(refused)) ? 0 : tfa_error_oom(err);
     return slurp(s, in, err);
 }
 

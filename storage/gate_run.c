@@ -23,8 +23,11 @@ static int load_one(tfa_run *run, const tfa_gate_input *in, const tfa_load_optio
     }
     if (in->path)
         return tfa_run_load(run, in->path, lo, err);
+    if (in->refused)
+        return tfa_run_refuse_member(run, in->name, in->refused, lo, err);
     if ((rc = tfa_stream_open_memory(&s, in->name, in->data, in->len, err)) == 0)
-        rc = tfa_run_load_stream(run, s, lo, err);
+        rc = in->member ? tfa_run_load_member(run, s, lo, err)
+                        : tfa_run_load_stream(run, s, lo, err);
     tfa_stream_free(s);
     return rc;
 }

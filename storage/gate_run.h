@@ -36,6 +36,8 @@ typedef struct tfa_gate_input {
     const char *name; /* data only: the input's name ("nightly.tar.gz!ws/plan.json") */
     const void *data; /* data only: borrowed for the call */
     size_t len;
+    int member;          /* data only: an archive member (input.h member rules) */
+    const char *refused; /* data only: a member refused unread, and why (no data) */
 } tfa_gate_input;
 
 /* Called after the facts are prepared, before evaluation. Return 0, or a

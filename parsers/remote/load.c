@@ -33,7 +33,7 @@ static int load_s3(tfa_run *run, const char *arg, const tfa_load_options *lo,
         goto done;
     }
     while ((rc = tfa_s3_walk_next(w, &name, &in, err)) == 1) {
-        rc = tfa_run_load_stream(run, in, lo, err);
+        rc = tfa_run_load_member(run, in, lo, err); /* a prefix is read like a directory */
         tfa_stream_free(in);
         in = NULL;
         if (rc)

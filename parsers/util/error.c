@@ -26,6 +26,8 @@ const char *tfa_status_str(int status)
         return "invalid usage";
     case TFA_ECONFLICT:
         return "conflicting concurrent update";
+    case TFA_ENODOC:
+        return "no document";
     default:
         return "unknown error";
     }

@@ -26,7 +26,8 @@ typedef enum tfa_status {
     TFA_EVERSION = -5,  /* a format version we do not read */
     TFA_ELIMIT = -6,    /* a named limit (limits.h) was hit */
     TFA_EUSAGE = -7,    /* the caller asked for something invalid */
-    TFA_ECONFLICT = -8  /* a concurrent writer won a race; retry */
+    TFA_ECONFLICT = -8, /* a concurrent writer won a race; retry */
+    TFA_ENODOC = -9     /* a directory or archive that holds no document at all */
 } tfa_status;
 
 #define TFA_ERROR_SOURCE_MAX  1024

@@ -91,7 +91,7 @@ static void run_loose(corpus_file *f, const char *path)
     } else if (strstr(out.err, ": not a Terraform plan, state or log (use --kind")) {
         f->skip = "not a Terraform plan, state or log";
     } else if (strstr(out.err, ": empty input\n")) {
-        f->skip = "empty";
+        f->skip = "empty input";
     }
     tfa_test_output_release(&out);
 }
@@ -100,20 +100,27 @@ static void run_loose(corpus_file *f, const char *path)
  * stderr is exactly the skip notes. */
 static void check_archive(const char *arch, corpus_file *fs, size_t n, tfa_buf *why)
 {
-    const char *argv[] = {"tfaudit", "summarize", "--format", "json", arch, NULL};
+    const char **argv = calloc(2 * n + 6, sizeof(*argv));
     tfa_test_output out;
     json_t *doc, *inputs;
     tfa_buf notes;
-    size_t i, k = 0, loaded = 0;
+    size_t i, k = 0, loaded = 0, a = 0;
 
+    /* members the loose file is refused for are an error in the archive too,
+     * unless skipped by name: skip them, and expect them listed */
+    argv[a++] = "tfaudit", argv[a++] = "summarize", argv[a++] = "--format", argv[a++] = "json";
     tfa_buf_init(&notes, TFA_BUF_NO_MAX);
     for (i = 0; i < n; i++) {
         loaded += fs[i].input != NULL;
-        if (fs[i].skip)
-            tfa_buf_printf(&notes, "tfaudit: %s!%s: note: skipped: %s\n", arch, fs[i].name,
-                           fs[i].skip);
+        if (fs[i].skip) {
+            tfa_buf_printf(&notes, "tfaudit: %s!%s: note: skipped (--skip-unknown '%s'): %s\n",
+                           arch, fs[i].name, fs[i].name, fs[i].skip);
+            argv[a++] = "--skip-unknown", argv[a++] = fs[i].name;
+        }
     }
+    argv[a++] = arch;
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
+    free(argv);
     if (loaded == 0) {
         ck_assert_int_eq(out.status, 2);
         tfa_test_output_release(&out);
@@ -159,7 +166,9 @@ static void check_refused(const char *dir, const corpus_file *f, const char *loo
     write_archive(arch, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, &m, 1);
     want = replace_all(f->err, loose, member);
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
-    if (out.status != f->status || strcmp(out.err, want) != 0 || out.out_len != 0)
+    /* stdout: the JSON, with the member as an input carrying its error */
+    if (out.status != f->status || strcmp(out.err, want) != 0 ||
+        !tfa_test_contains(out.out, out.out_len, "\"error\": "))
         tfa_buf_printf(why, "\n  %s: status %d, stderr %s  expected %d, %s", member, out.status,
                        out.err, f->status, want);
     free(want);
@@ -332,7 +341,7 @@ static void put_archive(const char *name, int format, int filter, const tfa_test
     write_archive(path, format, filter, m, n);
 }
 
-START_TEST(hostile_names_and_links_are_skipped)
+START_TEST(hostile_names_and_links_are_refused_or_skipped_on_request)
 {
     tfa_test_member m[] = {{"../evil.json", sb.plan, sb.plan_len, 0, NULL},
                            {"../../../../../../tmp/evil2.json", sb.plan, sb.plan_len, 0, NULL},
@@ -344,17 +353,30 @@ START_TEST(hostile_names_and_links_are_skipped)
     struct stat st;
 
     put_archive("evil.tar", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, m, 6);
-    expect_run(&sb, NULL, "evil.tar", 0, "evil.tar!plan.json: plan",
-               "tfaudit: IN/evil.tar!../evil.json: note: skipped: unsafe member name (absolute or "
-               "containing '..')\n"
-               "tfaudit: IN/evil.tar!../../../../../../tmp/evil2.json: note: skipped: unsafe "
+    /* refused, each named, the rest still shown; exit 2 */
+    expect_run(&sb, NULL, "evil.tar", 2, "evil.tar!plan.json: plan",
+               "tfaudit: IN/evil.tar!../evil.json: unsafe member name (absolute or containing "
+               "'..'); --skip-unknown GLOB skips it\n"
+               "tfaudit: IN/evil.tar!../../../../../../tmp/evil2.json: unsafe member name "
+               "(absolute or containing '..'); --skip-unknown GLOB skips it\n"
+               "tfaudit: IN/evil.tar!/etc/passwd: unsafe member name (absolute or containing "
+               "'..'); --skip-unknown GLOB skips it\n"
+               "tfaudit: IN/evil.tar!passwd: symbolic link (links are never followed); "
+               "--skip-unknown GLOB skips it\n"
+               "tfaudit: IN/evil.tar!again.json: hard link (links are never followed); "
+               "--skip-unknown GLOB skips it\n");
+    /* skipped on request: still listed, never silently */
+    expect_run(&sb, "--skip-unknown=*", "evil.tar", 0, "evil.tar!plan.json: plan",
+               "tfaudit: IN/evil.tar!../evil.json: note: skipped (--skip-unknown '*'): unsafe "
                "member name (absolute or containing '..')\n"
-               "tfaudit: IN/evil.tar!/etc/passwd: note: skipped: unsafe member name (absolute or "
-               "containing '..')\n"
-               "tfaudit: IN/evil.tar!passwd: note: skipped: symbolic link (links are never "
-               "followed)\n"
-               "tfaudit: IN/evil.tar!again.json: note: skipped: hard link (links are never "
-               "followed)\n");
+               "tfaudit: IN/evil.tar!../../../../../../tmp/evil2.json: note: skipped "
+               "(--skip-unknown '*'): unsafe member name (absolute or containing '..')\n"
+               "tfaudit: IN/evil.tar!/etc/passwd: note: skipped (--skip-unknown '*'): unsafe "
+               "member name (absolute or containing '..')\n"
+               "tfaudit: IN/evil.tar!passwd: note: skipped (--skip-unknown '*'): symbolic link "
+               "(links are never followed)\n"
+               "tfaudit: IN/evil.tar!again.json: note: skipped (--skip-unknown '*'): hard link "
+               "(links are never followed)\n");
     snprintf(path, sizeof(path), "%s/../evil.json", sb.cwd);
     ck_assert_int_ne(stat(path, &st), 0);
     ck_assert_int_ne(stat("/tmp/evil2.json", &st), 0);
@@ -375,7 +397,10 @@ START_TEST(a_decompression_bomb_is_refused)
     snprintf(path, sizeof(path), "%s/bomb.tar", sb.in);
     ck_assert_int_eq(tfa_test_write_file(path, ar, len), 0);
     free(ar);
-    expect_run(&sb, NULL, "bomb.tar", 2, NULL,
+    /* skipped members are drained through the guards all the same */
+    expect_run(&sb, "--skip-unknown=*.bin", "bomb.tar", 2, "bomb.tar!plan.json: plan",
+               "tfaudit: IN/bomb.tar!zeros.bin: note: skipped (--skip-unknown '*.bin'): not a "
+               "Terraform plan, state or log\n"
                "tfaudit: IN/bomb.tar!zeros.bin: compression ratio above 1000:1, refusing a likely "
                "decompression bomb\n");
 }
@@ -411,7 +436,9 @@ START_TEST(a_truncated_gzip_names_the_member)
     snprintf(path, sizeof(path), "%s/trunc.tar.gz", sb.in);
     ck_assert_int_eq(tfa_test_write_file(path, ar, len / 2), 0);
     free(ar);
-    expect_run(&sb, NULL, "trunc.tar.gz", 2, NULL,
+    expect_run(&sb, "--skip-unknown=*.bin", "trunc.tar.gz", 2, "trunc.tar.gz!plan.json: plan",
+               "tfaudit: IN/trunc.tar.gz!noise.bin: note: skipped (--skip-unknown '*.bin'): not a "
+               "Terraform plan, state or log\n"
                "tfaudit: IN/trunc.tar.gz!noise.bin: cannot read archive member: truncated gzip "
                "input\n");
 }
@@ -427,7 +454,7 @@ int main(void)
     tc = tcase_create("hostile");
     tcase_set_timeout(tc, 600);
     tcase_add_checked_fixture(tc, sandbox_setup, sandbox_teardown);
-    tcase_add_test(tc, hostile_names_and_links_are_skipped);
+    tcase_add_test(tc, hostile_names_and_links_are_refused_or_skipped_on_request);
     tcase_add_test(tc, a_decompression_bomb_is_refused);
     tcase_add_test(tc, max_bytes_counts_a_compressed_file_as_it_inflates);
     tcase_add_test(tc, a_truncated_gzip_names_the_member);

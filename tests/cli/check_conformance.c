@@ -86,9 +86,14 @@ static int check_one(json_t *want, const char *path, tfa_buf *why)
 
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
     if (strcmp(kind, "invalid") == 0 || strcmp(kind, "empty") == 0) {
-        ok = out.status == 2 && out.out_len == 0 &&
-             strchr(out.err, '\n') == out.err + out.err_len - 1 &&
-             tfa_test_contains(out.err, out.err_len, path);
+        /* one line on stderr, and the input in the JSON with its error */
+        doc = json_loads(out.out, 0, NULL);
+        ok = out.status == 2 && strchr(out.err, '\n') == out.err + out.err_len - 1 &&
+             tfa_test_contains(out.err, out.err_len, path) &&
+             json_array_size(json_object_get(doc, "inputs")) == 1 &&
+             json_is_string(
+                 json_object_get(json_array_get(json_object_get(doc, "inputs"), 0), "error"));
+        json_decref(doc);
         if (!ok)
             tfa_buf_printf(why, " status=%d stderr=%s", out.status, out.err);
         tfa_test_output_release(&out);

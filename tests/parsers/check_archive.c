@@ -32,6 +32,12 @@ static void free_fixtures(void)
 }
 
 /* Load archive bytes named `name` with `lim` (NULL: defaults). */
+/* Members that cannot be read are an error unless skipped: these tests
+ * skip them all (--skip-unknown '*') to see the notes, except where
+ * `strict` is set (the error itself is under test). */
+static int strict;
+static const char *const skip_all[] = {"*"};
+
 static int load(tfa_run **out, const char *name, const char *data, size_t len,
                 const tfa_limits *lim, tfa_error *err)
 {
@@ -41,6 +47,8 @@ static int load(tfa_run **out, const char *name, const char *data, size_t len,
 
     if (lim)
         lo.limits = *lim;
+    if (!strict)
+        lo.skip_unknown = skip_all, lo.n_skip_unknown = 1;
     tfa_error_init(err);
     ck_assert_int_eq(tfa_run_new(out), 0);
     rc = tfa_stream_open_memory(&in, name, data, len, err);
@@ -136,7 +144,9 @@ START_TEST(archive_reads_every_format)
     ck_assert_tfa_ok(load(&run, name, ar, len, NULL, &err), &err);
     snprintf(p1, sizeof(p1), "%s!plan.json", name);
     snprintf(p2, sizeof(p2), "%s!runs/1/state.json", name);
-    snprintf(note, sizeof(note), "%s!README.md: skipped: not a Terraform plan, state or log", name);
+    snprintf(note, sizeof(note),
+             "%s!README.md: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+             name);
     expect_inputs(run, paths);
     expect_notes(run, notes);
     ck_assert_int_eq(tfa_run_input(run, 0)->kind, TFA_KIND_PLAN);
@@ -244,17 +254,22 @@ START_TEST(archive_skips_links_devices_and_unsafe_names)
     };
     const char *paths[] = {"h.tar!plan.json", NULL};
     const char *notes[] = {
-        "h.tar!../evil.json: skipped: unsafe member name (absolute or containing '..')",
-        "h.tar!/etc/passwd: skipped: unsafe member name (absolute or containing '..')",
-        "h.tar!runs/../../up.json: skipped: unsafe member name (absolute or containing '..')",
-        "h.tar!C:\\Windows\\plan.json: skipped: unsafe member name (absolute or containing '..')",
-        "h.tar!latest.json: skipped: symbolic link (links are never followed)",
-        "h.tar!copy.json: skipped: hard link (links are never followed)",
-        "h.tar!dev/sda: skipped: not a regular file",
-        "h.tar!tty: skipped: not a regular file",
-        "h.tar!pipe: skipped: not a regular file",
-        "h.tar!odd?[31mname?.json: skipped: not a Terraform plan, state or log",
-        "h.tar!empty.json: skipped: empty",
+        "h.tar!../evil.json: skipped (--skip-unknown '*'): unsafe member name (absolute or "
+        "containing '..')",
+        "h.tar!/etc/passwd: skipped (--skip-unknown '*'): unsafe member name (absolute or "
+        "containing '..')",
+        "h.tar!runs/../../up.json: skipped (--skip-unknown '*'): unsafe member name (absolute or "
+        "containing '..')",
+        "h.tar!C:\\Windows\\plan.json: skipped (--skip-unknown '*'): unsafe member name (absolute "
+        "or containing '..')",
+        "h.tar!latest.json: skipped (--skip-unknown '*'): symbolic link (links are never followed)",
+        "h.tar!copy.json: skipped (--skip-unknown '*'): hard link (links are never followed)",
+        "h.tar!dev/sda: skipped (--skip-unknown '*'): not a regular file",
+        "h.tar!tty: skipped (--skip-unknown '*'): not a regular file",
+        "h.tar!pipe: skipped (--skip-unknown '*'): not a regular file",
+        "h.tar!odd?[31mname?.json: skipped (--skip-unknown '*'): not a Terraform plan, state or "
+        "log",
+        "h.tar!empty.json: skipped (--skip-unknown '*'): empty input",
         NULL};
     tfa_run *run = NULL;
     tfa_error err;
@@ -268,6 +283,64 @@ START_TEST(archive_skips_links_devices_and_unsafe_names)
     expect_notes(run, notes);
     tfa_run_free(run);
     free(ar);
+}
+END_TEST
+
+/* Every member counts (issue 14, observation 4): one member that cannot be
+ * read or identified beside a readable plan is an error naming it, in tar.gz
+ * and zip alike, as the same bytes named directly are. */
+START_TEST(archive_refuses_a_member_it_cannot_read)
+{
+    static const char utf16_nobom[] = "{\0\"\0f\0o\0r\0m\0a\0t\0\"\0:\0\"\0\x31\0\"\0}\0";
+    static const struct {
+        const char *name, *data;
+        size_t len;
+        const char *message;
+    } bad[] = {
+        {"logs/x.json",
+         "\x7f"
+         "ELF garbage\x01\x02",
+         15,
+         "not a Terraform plan, state or log (use --kind to force one, or --skip-unknown GLOB "
+         "to skip it)"},
+        {"logs/empty.json", "", 0, "empty input (--skip-unknown GLOB skips it)"},
+        {"logs/utf16.json", utf16_nobom, sizeof(utf16_nobom) - 1, NULL},
+        {"../x.json", NULL, 0,
+         "unsafe member name (absolute or containing '..'); --skip-unknown GLOB skips it"},
+        {"/etc/x.json", NULL, 0,
+         "unsafe member name (absolute or containing '..'); --skip-unknown GLOB skips it"},
+    };
+    const struct {
+        int format, filter;
+        const char *name;
+    } kinds[] = {{ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, "bundle.tar.gz"},
+                 {ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, "bundle.zip"}};
+    size_t b, k;
+
+    strict = 1;
+    for (k = 0; k < TFA_ARRAY_SIZE(kinds); k++)
+        for (b = 0; b < TFA_ARRAY_SIZE(bad); b++) {
+            tfa_test_member m[] = {{"plan.json", plan, plan_len, 0, NULL},
+                                   {bad[b].name, bad[b].data ? bad[b].data : plan,
+                                    bad[b].data ? bad[b].len : plan_len, 0, NULL}};
+            char source[128];
+            tfa_run *run = NULL;
+            tfa_error err;
+            size_t len;
+            char *ar = tfa_test_archive(kinds[k].format, kinds[k].filter, m, 2, &len);
+            int rc;
+
+            ck_assert_ptr_nonnull(ar);
+            rc = load(&run, kinds[k].name, ar, len, NULL, &err);
+            snprintf(source, sizeof(source), "%s!%s", kinds[k].name, bad[b].name);
+            ck_assert_msg(rc == TFA_EINPUT, "%s: status %d", source, rc);
+            ck_assert_str_eq(err.source, source);
+            if (bad[b].message)
+                ck_assert_str_eq(err.message, bad[b].message);
+            tfa_run_free(run);
+            free(ar);
+        }
+    strict = 0;
 }
 END_TEST
 
@@ -314,15 +387,15 @@ START_TEST(archive_without_any_input_is_an_error)
     tfa_run *run = NULL;
     tfa_error err;
 
-    expect_error(load(&run, "r.tar.gz", ar, len, NULL, &err), &err, TFA_EINPUT, "r.tar.gz",
+    expect_error(load(&run, "r.tar.gz", ar, len, NULL, &err), &err, TFA_ENODOC, "r.tar.gz",
                  "no Terraform plan, state or log in this archive");
     tfa_run_free(run);
     /* inside an archive that has inputs, an archive of none is just skipped content */
     ck_assert_tfa_ok(load(&run, "o.zip", outer, outer_len, NULL, &err), &err);
     expect_inputs(run, paths);
-    expect_notes(
-        run, (const char *const[]){
-                 "o.zip!docs.tar.gz!README.md: skipped: not a Terraform plan, state or log", NULL});
+    expect_notes(run, (const char *const[]){"o.zip!docs.tar.gz!README.md: skipped (--skip-unknown "
+                                            "'*'): not a Terraform plan, state or log",
+                                            NULL});
     tfa_run_free(run);
     free(ar), free(outer);
 }
@@ -426,9 +499,11 @@ START_TEST(archive_refuses_a_compression_bomb)
     /* below the minimum the ratio is not judged: 8 MiB of zeros is skipped */
     lim.archive_ratio_min_bytes = 16u << 20;
     ck_assert_tfa_ok(load(&run, "z.tar.bz2", ar, len, &lim, &err), &err);
-    expect_notes(run,
-                 (const char *const[]){
-                     "z.tar.bz2!zeros.bin: skipped: not a Terraform plan, state or log", NULL});
+    expect_notes(
+        run,
+        (const char *const[]){
+            "z.tar.bz2!zeros.bin: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+            NULL});
     tfa_run_free(run);
     free(ar);
 }
@@ -537,6 +612,7 @@ START_TEST(archive_survives_allocation_failures)
         tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
 
         tfa_error_init(&err);
+        lo.skip_unknown = skip_all, lo.n_skip_unknown = 1;
         if (tfa_run_new(&run) != 0)
             continue;
         tfa_alloc_fail_after(n);
@@ -627,6 +703,7 @@ int main(void)
     tcase_add_checked_fixture(tc, load_fixtures, free_fixtures);
     tcase_add_test(tc, archive_skips_links_devices_and_unsafe_names);
     tcase_add_test(tc, archive_shows_member_names_as_utf8);
+    tcase_add_test(tc, archive_refuses_a_member_it_cannot_read);
     tcase_add_test(tc, archive_without_any_input_is_an_error);
     suite_add_tcase(s, tc);
     tc = tcase_create("guards");

@@ -108,9 +108,16 @@ static void expect_run(const tfa_run *run, const char *const *inputs, const char
     ck_assert_uint_eq(tfa_run_note_count(run), i);
 }
 
+/* Entries that cannot be read are an error unless skipped: skip them all
+ * (--skip-unknown '*') to see them listed; `strict` leaves them errors. */
+static int strict;
+
 static int load(tfa_run **run, const char *path, tfa_error *err)
 {
+    static const char *const skip_all[] = {"*"};
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    if (!strict)
+        lo.skip_unknown = skip_all, lo.n_skip_unknown = 1;
     tfa_error_init(err);
     ck_assert_int_eq(tfa_run_new(run), 0);
     return tfa_run_load(*run, path, &lo, err);
@@ -123,13 +130,16 @@ START_TEST(dirwalk_reads_a_tree_in_name_order_and_notes_skips)
     const char *inputs[] = {"tree/a/state.json", "tree/b/plan.json", "tree/b/run.tar.gz!plan.json",
                             NULL};
     const char *notes[] = {
-        "tree/README.md: skipped: not a Terraform plan, state or log",
-        "tree/b/run.tar.gz!notes.txt: skipped: not a Terraform plan, state or log",
-        "tree/blob.bin: skipped: not a Terraform plan, state or log",
-        "tree/empty.json: skipped: empty",
-        "tree/fifo: skipped: not a regular file",
-        "tree/loop: skipped: symbolic link (a directory walk never follows links)",
-        "tree/up: skipped: symbolic link (a directory walk never follows links)",
+        "tree/README.md: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+        "tree/b/run.tar.gz!notes.txt: skipped (--skip-unknown '*'): not a Terraform plan, state "
+        "or log",
+        "tree/blob.bin: skipped (--skip-unknown '*'): not a Terraform plan, state or log",
+        "tree/empty.json: skipped (--skip-unknown '*'): empty input",
+        "tree/fifo: skipped (--skip-unknown '*'): not a regular file",
+        "tree/loop: skipped (--skip-unknown '*'): symbolic link (a directory walk never follows "
+        "links: name its target to read it)",
+        "tree/up: skipped (--skip-unknown '*'): symbolic link (a directory walk never follows "
+        "links: name its target to read it)",
         NULL};
     tfa_run *run = NULL;
     tfa_error err;
@@ -151,9 +161,17 @@ START_TEST(dirwalk_of_nothing_readable_is_an_error)
     mkdir_in("docs");
     mkdir_in("docs/empty");
     put_fixture("docs/README.md", "README.md");
-    ck_assert_int_eq(load(&run, "docs", &err), TFA_EINPUT);
+    ck_assert_int_eq(load(&run, "docs", &err), TFA_ENODOC);
     ck_assert_str_eq(err.source, "docs");
     ck_assert_str_eq(err.message, "no Terraform plan, state or log in this directory");
+    tfa_run_free(run);
+    /* without the skip, the README is what stops the walk, named */
+    strict = 1;
+    ck_assert_int_eq(load(&run, "docs", &err), TFA_EINPUT);
+    strict = 0;
+    ck_assert_str_eq(err.source, "docs/README.md");
+    ck_assert_str_eq(err.message, "not a Terraform plan, state or log (use --kind to force one, "
+                                  "or --skip-unknown GLOB to skip it)");
     tfa_run_free(run);
 }
 END_TEST

@@ -188,7 +188,7 @@ static void build_audit(world *w)
                               .regressions = 1,
                               .last_seen = h};
     w->ws[2] = (tfa_audit_ws){.name = h,
-                              .state = TFA_AUDIT_ERROR,
+                              .state = TFA_AUDIT_UNREADABLE,
                               .change = TFA_AUDIT_PRESENT,
                               .error = h,
                               .regressions = 1};
