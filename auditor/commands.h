@@ -44,5 +44,9 @@ extern const tfa_cmd_spec tfa_cmd_audit_spec;
 int tfa_cmd_audit(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_trend_spec;
 int tfa_cmd_trend(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_key_spec;
+int tfa_cmd_key(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_signoff_spec;
+int tfa_cmd_signoff(int argc, char **argv);
 
 #endif
