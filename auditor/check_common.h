@@ -9,6 +9,7 @@
 #include "checklist.h"
 #include "cli_context.h"
 #include "cli_inputs.h"
+#include "cli_ledger.h"
 #include "cli_net.h"
 #include "opts.h"
 #include "verdict.h"
@@ -20,6 +21,7 @@ typedef struct tfa_gate_opts {
     const char *git_repo, *git_branch, *git_dir, *rollout_plan;
     const char *notify;
     const char *archive_to;
+    tfa_cli_sign sign; /* --signing-key, --anchor-to */
 } tfa_gate_opts;
 
 typedef struct tfa_check_opts {

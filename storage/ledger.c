@@ -11,6 +11,7 @@
 #include "util/compat.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "canon.h"
@@ -239,18 +240,37 @@ static int prepare(tfa_ledger *l, tfa_error *err)
     return rc;
 }
 
+/* Is `path` a copy nobody writes to: no write permission bits at all, or
+ * on a read-only mount, or not writable by us, and no WAL beside it? */
+static int frozen_copy(const char *path)
+{
+    char wal[PATH_MAX];
+    struct statvfs vfs;
+    struct stat st;
+
+    if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal) || stat(wal, &st) == 0)
+        return 0;
+    if (stat(path, &st) == 0 && (st.st_mode & 0222) == 0)
+        return 1;
+    if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+        return 1;
+    return access(path, W_OK) != 0;
+}
+
 /* Read-only: the schema as it is, no WAL switch, no migration. A WAL
- * file in a read-only directory cannot get its -shm; SQLite reads it only
- * as immutable, which is true of such a copy (nobody can write there). */
+ * database needs its -shm, which cannot be created beside a read-only copy
+ * (and must not be, even by root): such a copy is opened as immutable,
+ * which it is. Anything else is opened mode=ro with the usual locking, so
+ * reading a ledger that a gate is appending to stays consistent. */
 static int open_read_only(tfa_ledger *l, tfa_error *err)
 {
     tfa_error pass_err;
     tfa_buf uri;
     int64_t v = 0;
-    int rc = 0, pass;
+    int rc = 0, pass, frozen = frozen_copy(l->path);
 
     tfa_buf_init(&uri, TFA_BUF_NO_MAX);
-    for (pass = 0; pass < 2; pass++) {
+    for (pass = frozen; pass < 2; pass++) {
         sqlite3_close(l->db);
         l->db = NULL;
         tfa_buf_clear(&uri);
@@ -276,7 +296,7 @@ static int open_read_only(tfa_ledger *l, tfa_error *err)
         sqlite3_extended_result_codes(l->db, 1);
         sqlite3_busy_timeout(l->db, (int)l->opts.busy_timeout_ms);
         rc = schema_version(l, &v, &pass_err);
-        if (rc == 0 || pass == 1 || access(l->path, W_OK) == 0)
+        if (rc == 0 || access(l->path, W_OK) == 0)
             break;
     }
     if (rc && err && err->status == 0)

@@ -301,8 +301,8 @@ static int check_anchors(tfa_ledger *l, tfa_ledger_verification *v, const tfa_an
                   "record 1 is not the one anchor %s was made for (ledger replaced)", a[i].source);
         else if (a[i].seq > last)
             fault(&f, TFA_LEDGER_UNANCHORED, last + 1,
-                  "records %lld to %lld are missing: anchor %s states record %lld (truncated)",
-                  (long long)(last + 1), (long long)a[i].seq, a[i].source, (long long)a[i].seq);
+                  "record %lld is missing: anchor %s states record %lld (truncated)",
+                  (long long)(last + 1), a[i].source, (long long)a[i].seq);
         else if ((rc = hash_at(l, a[i].seq, hash, err)) == 0 && strcmp(hash, a[i].hash) != 0)
             fault(&f, TFA_LEDGER_UNANCHORED, a[i].seq,
                   "record %lld is not the record anchor %s states (rewritten)",
