@@ -28,6 +28,8 @@ typedef struct tfa_check_opts {
     const char *checklist;
     const char *section;
     tfa_strlist sign_offs;
+    const char *sign_off_file;   /* sign-offs, one a line */
+    const char *allowed_signers; /* only signed tokens count */
     const char *waivers;
     const char *format;
     const char *output;
@@ -62,8 +64,22 @@ typedef struct tfa_check_opts {
          0,                                                                                        \
          TFA_OPT_LIST,                                                                             \
          offsetof(tfa_check_opts, sign_offs),                                                      \
-         "ID=NAME[:NOTE]",                                                                         \
-         "sign off manual item ID (repeatable)",                                                   \
+         "ID=NAME[:NOTE]|TOKEN",                                                                   \
+         "sign off manual item ID, or give a signed token ('tfaudit sign-off') (repeatable)",      \
+         NULL},                                                                                    \
+        {"sign-off-file",                                                                          \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, sign_off_file),                                                  \
+         "FILE",                                                                                   \
+         "sign-offs or tokens, one a line ('#' comments)",                                         \
+         NULL},                                                                                    \
+        {"allowed-signers",                                                                        \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, allowed_signers),                                                \
+         "FILE",                                                                                   \
+         "'ROLE ed25519 BASE64 COMMENT' lines: manual items pass only on a valid signed token",    \
          NULL},                                                                                    \
         {"waivers",                                                                                \
          'w',                                                                                      \

@@ -63,8 +63,14 @@ size_t tfa_ev_more(const tfa_query_read *q)
 
 int tfa_ev_note(tfa_buf *out, const tfa_result *r)
 {
+    if (r->signoff && r->status == TFA_ITEM_PENDING)
+        return tfa_buf_printf(out, "sign-off refused: %s", r->reason);
     if (r->signoff) {
         tfa_buf_printf(out, "signed off by %s", r->signoff->name);
+        if (r->signoff->is_signed)
+            tfa_buf_printf(out, " (signed, key %s)", r->signoff->key_id);
+        else
+            tfa_buf_puts(out, " (unsigned)");
         return r->signoff->note ? tfa_buf_printf(out, ": %s", r->signoff->note)
                                 : tfa_buf_status(out);
     }
