@@ -36,6 +36,9 @@
 
 #define TFA_ANCHOR_FORMAT     "tfaudit-anchor/1"
 #define TFA_ANCHOR_SOURCE_MAX 320
+#define TFA_ANCHOR_DIR        "anchors" /* in a git evidence branch, and under an S3 prefix */
+/* Object Lock retention of an S3 anchor when the bucket has no default. */
+#define TFA_ANCHOR_RETENTION_DAYS 400
 
 typedef struct tfa_anchor {
     char ledger[TFA_LEDGER_HASH_HEX]; /* the ledger's id */
