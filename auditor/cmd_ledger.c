@@ -88,6 +88,7 @@ static const tfa_opt export_options[] = {
      "write the audit bundle here (required)", NULL},
     {"include-inputs", 0, TFA_OPT_FLAG, offsetof(ledger_opts, include_inputs), NULL,
      "add the record's inputs, redacted (kinds without a redactor are left out)", NULL},
+    OPT_TRUSTED_KEYS,
 };
 
 static const tfa_opt append_options[] = {
@@ -162,7 +163,9 @@ static const tfa_cmd_spec export_spec = {
     "Write an audit bundle of one record",
     "The bundle is a deterministic tar.gz: report.md, record.json (the hashed\n"
     "ledger body), checklist.md, waivers.json and manifest.json (sha256 of every\n"
-    "file and the ledger chain hashes). Check it with 'tfaudit bundle verify'.\n",
+    "file, the ledger chain hashes and the record's signature). With --trusted-keys\n"
+    "the signatures are checked before exporting. Check it with 'tfaudit bundle\n"
+    "verify [--trusted-keys FILE]'.\n",
     export_options,
     TFA_ARRAY_SIZE(export_options),
     1,
@@ -459,6 +462,7 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
 {
     tfa_ledger_export_options eo = TFA_LEDGER_EXPORT_OPTIONS_INIT;
     tfa_ledger_export_result res;
+    tfa_keyring *trusted = NULL;
     tfa_error err;
     int64_t id = 0;
     size_t i;
@@ -471,7 +475,12 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
         return rc;
     eo.include_inputs = o->include_inputs;
     eo.tool_version = TFA_VERSION;
-    if (tfa_ledger_export(&res, l, id, o->bundle, &eo, &err) != 0)
+    if (o->trusted_keys && (rc = tfa_cli_keyring_load(&trusted, o->trusted_keys)) != 0)
+        return rc;
+    eo.trusted = trusted;
+    rc = tfa_ledger_export(&res, l, id, o->bundle, &eo, &err);
+    tfa_keyring_free(trusted);
+    if (rc != 0)
         return tfa_msg_from_error(&err);
     for (i = 0; i < res.n_omitted; i++)
         tfa_msg_warn("input '%s' (%s) left out of the bundle: %s", res.omitted[i].path,

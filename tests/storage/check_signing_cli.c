@@ -218,6 +218,35 @@ START_TEST(gate_signs_and_anchors_and_verify_names_forgeries)
 }
 END_TEST
 
+START_TEST(bundles_carry_the_signature_and_verify_it)
+{
+    char bundle[4200], evil_key[4200], evil_list[4200];
+    const char *exp[] = {"tfaudit", "ledger", "export", "--ledger", ledger, "--bundle", bundle,
+                         "--trusted-keys", trusted, "1", NULL};
+    const char *ok[] = {"tfaudit", "bundle", "verify", "--trusted-keys", trusted, bundle, NULL};
+    const char *other[] = {"tfaudit", "bundle", "verify", "--trusted-keys", evil_list, bundle,
+                           NULL};
+    char *good = token(dana, "leadership", CLEAN, NOW);
+    tfa_test_output o;
+
+    snprintf(bundle, sizeof(bundle), "%s/record-1.tar.gz", tmp);
+    snprintf(evil_key, sizeof(evil_key), "%s/evil.pem", tmp);
+    snprintf(evil_list, sizeof(evil_list), "%s/evil.pub", tmp);
+    keygen(evil_key, "Mallory", evil_list, "");
+    ck_assert_int_eq(gate(&o, CLEAN, good, 1), 0);
+    tfa_test_output_release(&o);
+    ck_assert_int_eq(run(&o, exp), 0);
+    tfa_test_output_release(&o);
+    ck_assert_int_eq(run(&o, ok), 0);
+    ck_assert(tfa_test_contains(o.out, o.out_len, "signature: record signed by trusted key"));
+    tfa_test_output_release(&o);
+    ck_assert_int_eq(run(&o, other), 1);
+    ck_assert(tfa_test_contains(o.out, o.out_len, "signed by an untrusted key"));
+    tfa_test_output_release(&o);
+    free(good);
+}
+END_TEST
+
 START_TEST(gate_failing_before_recording_leaves_no_ledger)
 {
     const char *argv[] = {"tfaudit", "gate", "--checklist", CHECKLIST, "--ledger", ledger,
@@ -270,6 +299,7 @@ static Suite *suite(void)
     tcase_add_test(tc, signed_sign_off_passes_only_for_its_plan_role_and_signers);
     tcase_add_test(tc, gate_signs_and_anchors_and_verify_names_forgeries);
     tcase_add_test(tc, gate_failing_before_recording_leaves_no_ledger);
+    tcase_add_test(tc, bundles_carry_the_signature_and_verify_it);
     tcase_add_test(tc, anchor_in_a_git_repository_leaves_the_work_tree_alone);
     suite_add_tcase(s, tc);
     return s;
