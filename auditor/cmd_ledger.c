@@ -384,7 +384,7 @@ static void verify_text(const tfa_ledger_verification *v, int intact)
                                : "chain broken";
         printf("ledger: %s: %s\n", what, v->detail);
     }
-    if (v->signatures_checked && intact)
+    if (v->signatures_checked && (intact || v->fault == TFA_LEDGER_UNANCHORED))
         printf("signatures: every record signed by a trusted key\n");
     else if (v->signatures_checked)
         printf("signatures: checked up to record %lld\n", (long long)v->bad_id);
