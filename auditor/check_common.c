@@ -29,7 +29,7 @@ typedef struct check_run {
     tfa_checklist *cl;
     tfa_waivers *waivers;
     tfa_signoffs *signoffs;
-    tfa_keyring *allowed; /* --allowed-signers */
+    tfa_keyring *allowed;  /* --allowed-signers */
     tfa_gate_outcome gate; /* the run and the verdict */
     int64_t now;
     int context_status; /* exit status of a failed --approved/--iac-repo */

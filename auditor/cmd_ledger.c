@@ -420,22 +420,23 @@ static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     }
     intact = v.fault == TFA_LEDGER_INTACT;
     if (strcmp(o->format, "json") == 0) {
-        json_t *j = json_pack(
-            "{s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o, s:{s:b, s:I}, s:{s:I, s:o}}", "valid", intact,
-            "records", (json_int_t)v.records, "head", "id", (json_int_t)v.head_id, "hash",
-            v.head_hash, "fault", intact ? json_null() : json_string(tfa_ledger_fault_name(v.fault)),
-            "bad_id", intact ? json_null() : json_integer(v.bad_id), "detail",
-            intact ? json_null() : json_string(v.detail), "signatures", "checked",
-            v.signatures_checked, "signed_records", (json_int_t)v.signed_records, "anchors",
-            "checked", (json_int_t)v.anchors_checked, "newest_seq",
-            v.anchors_checked ? json_integer(v.anchored_seq) : json_null());
+        json_t *j = json_pack("{s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o, s:{s:b, s:I}, s:{s:I, s:o}}",
+                              "valid", intact, "records", (json_int_t)v.records, "head", "id",
+                              (json_int_t)v.head_id, "hash", v.head_hash, "fault",
+                              intact ? json_null() : json_string(tfa_ledger_fault_name(v.fault)),
+                              "bad_id", intact ? json_null() : json_integer(v.bad_id), "detail",
+                              intact ? json_null() : json_string(v.detail), "signatures", "checked",
+                              v.signatures_checked, "signed_records", (json_int_t)v.signed_records,
+                              "anchors", "checked", (json_int_t)v.anchors_checked, "newest_seq",
+                              v.anchors_checked ? json_integer(v.anchored_seq) : json_null());
         if ((rc = print_json(j)) != 0)
             goto done;
     } else {
         verify_text(&v, intact);
     }
     rc = fflush(stdout) != 0 ? tfa_msg_error("cannot write the output")
-                             : intact ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+         : intact            ? TFA_EXIT_GO
+                             : TFA_EXIT_NOGO;
 done:
     tfa_keyring_free(trusted);
     tfa_anchor_set_release(&anchors);

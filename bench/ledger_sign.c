@@ -57,8 +57,8 @@ static int fill(const char *path, const json_t *rec, int n, const tfa_signer *ke
     t0 = now();
     for (i = 0; i < n && rc == 0; i += BATCH) {
         for (j = 0; j < BATCH; j++)
-            e[j] = (tfa_ledger_entry){1764000000 + i + j, "bench", NULL, "bench", "GO", "0.1.0",
-                                      rec};
+            e[j] =
+                (tfa_ledger_entry){1764000000 + i + j, "bench", NULL, "bench", "GO", "0.1.0", rec};
         if (tfa_ledger_append_batch(l, e, (size_t)(n - i < BATCH ? n - i : BATCH), NULL, &err))
             rc = fail(&err);
     }

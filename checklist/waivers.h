@@ -80,9 +80,9 @@ typedef struct tfa_signoff {
     const char *note; /* NULL when none */
     /* tokens only (is_signed): */
     int is_signed;
-    const char *token;   /* the token itself, evidence anyone can check again */
-    const char *key_id;  /* the signer's key id */
-    const char *pin;     /* the plan pin it is bound to */
+    const char *token;  /* the token itself, evidence anyone can check again */
+    const char *key_id; /* the signer's key id */
+    const char *pin;    /* the plan pin it is bound to */
     int64_t issued, expires;
     const char *refused; /* known when added: why it cannot count; NULL when it may */
 } tfa_signoff;
@@ -115,9 +115,9 @@ const char *tfa_signoff_refusal(const tfa_signoffs *s, const tfa_signoff *so, co
 
 /* What a token claims. */
 typedef struct tfa_signoff_claim {
-    const char *role;  /* a manual item's id */
-    const char *pin;   /* the plan's pin */
-    const char *note;  /* may be NULL */
+    const char *role; /* a manual item's id */
+    const char *pin;  /* the plan's pin */
+    const char *note; /* may be NULL */
     int64_t issued, expires;
 } tfa_signoff_claim;
 

@@ -161,8 +161,8 @@ static int parse_line(entry **out, const char *name, unsigned long line, const c
         rc = tfa_error_oom(err);
         goto done;
     }
-    e->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
-                                          (const unsigned char *)raw.ptr, raw.len);
+    e->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, (const unsigned char *)raw.ptr,
+                                          raw.len);
     e->principals = principals ? tfa_strndup(principals, n_principals) : NULL;
     e->comment = p < end ? tfa_strndup(p, (size_t)(end - p)) : NULL;
     snprintf(e->public_b64, sizeof(e->public_b64), "%.*s", (int)n_b64, b64);

@@ -155,8 +155,8 @@ int tfa__read_small_file(tfa_buf *out, const char *path, size_t max, tfa_error *
     int rc = 0;
 
     if (!f)
-        return tfa_error_set(err, errno == ENOENT ? TFA_ENOTFOUND : TFA_EIO,
-                             "cannot open '%s': %s", path, strerror(errno));
+        return tfa_error_set(err, errno == ENOENT ? TFA_ENOTFOUND : TFA_EIO, "cannot open '%s': %s",
+                             path, strerror(errno));
     while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (out->len + n > max)
             rc = tfa_error_set(err, TFA_ELIMIT, "'%s' is larger than %zu bytes", path, max);
@@ -225,8 +225,8 @@ int tfa_signer_public_line(tfa_buf *out, const tfa_signer *key, const char *comm
     return tfa_buf_status(out);
 }
 
-int tfa_signer_sign(const tfa_signer *key, const void *data, size_t len,
-                    char out[TFA_SIG_B64_SIZE], tfa_error *err)
+int tfa_signer_sign(const tfa_signer *key, const void *data, size_t len, char out[TFA_SIG_B64_SIZE],
+                    tfa_error *err)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char sig[TFA_SIG_BYTES];

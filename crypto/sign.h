@@ -56,8 +56,8 @@ int tfa_signer_public_line(tfa_buf *out, const tfa_signer *key, const char *comm
 
 /* Sign `len` bytes; the signature in base64 goes to `out`. TFA_ENOMEM or
  * TFA_EIO (libcrypto failed). */
-int tfa_signer_sign(const tfa_signer *key, const void *data, size_t len,
-                    char out[TFA_SIG_B64_SIZE], tfa_error *err);
+int tfa_signer_sign(const tfa_signer *key, const void *data, size_t len, char out[TFA_SIG_B64_SIZE],
+                    tfa_error *err);
 
 typedef struct tfa_keyring tfa_keyring;
 

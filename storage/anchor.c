@@ -34,9 +34,9 @@ static json_t *statement(const tfa_anchor *a)
 {
     char iso[TFA_UTC_ISO_SIZE];
     tfa_utc_format_iso(a->time, iso);
-    return json_pack("{s:s, s:s, s:o, s:s, s:I, s:s}", "format", TFA_ANCHOR_FORMAT, "hash",
-                     a->hash, "key", a->key_id[0] ? json_string(a->key_id) : json_null(),
-                     "ledger", a->ledger, "seq", (json_int_t)a->seq, "time", iso);
+    return json_pack("{s:s, s:s, s:o, s:s, s:I, s:s}", "format", TFA_ANCHOR_FORMAT, "hash", a->hash,
+                     "key", a->key_id[0] ? json_string(a->key_id) : json_null(), "ledger",
+                     a->ledger, "seq", (json_int_t)a->seq, "time", iso);
 }
 
 int tfa_anchor_format(tfa_buf *out, tfa_anchor *a, const tfa_signer *signer, tfa_error *err)
@@ -126,11 +126,9 @@ int tfa_anchor_parse(tfa_anchor *out, const char *line, size_t len, const char *
     seq = json_object_get(st, "seq");
     format = json_string_value(json_object_get(st, "format"));
     tfa_error_init(&terr);
-    if (!json_is_object(st) ||
-        !format || strcmp(format, TFA_ANCHOR_FORMAT) != 0 ||
-        json_object_size(st) != 6 || !is_hash(ledger) || !is_hash(hash) ||
-        !json_is_integer(seq) || json_integer_value(seq) < 1 || !time ||
-        tfa_utc_parse(&out->time, time, &terr) != 0 ||
+    if (!json_is_object(st) || !format || strcmp(format, TFA_ANCHOR_FORMAT) != 0 ||
+        json_object_size(st) != 6 || !is_hash(ledger) || !is_hash(hash) || !json_is_integer(seq) ||
+        json_integer_value(seq) < 1 || !time || tfa_utc_parse(&out->time, time, &terr) != 0 ||
         (key && strlen(key) >= sizeof(out->key_id))) {
         rc = bad(err, where, "not a " TFA_ANCHOR_FORMAT " statement");
         goto done;

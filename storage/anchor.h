@@ -45,8 +45,8 @@ typedef struct tfa_anchor {
     int64_t seq;
     char hash[TFA_LEDGER_HASH_HEX];
     int64_t time;
-    char key_id[TFA_KEY_ID_SIZE];        /* "" when unsigned */
-    char source[TFA_ANCHOR_SOURCE_MAX];  /* where it was read: "FILE:LINE", a commit, an object */
+    char key_id[TFA_KEY_ID_SIZE];       /* "" when unsigned */
+    char source[TFA_ANCHOR_SOURCE_MAX]; /* where it was read: "FILE:LINE", a commit, an object */
 } tfa_anchor;
 
 /* A growable list of anchors. Zero it to init; tfa_anchor_set_release. */

@@ -88,8 +88,8 @@ static int git_visit(const char *root, const git_tree_entry *te, void *payload)
 
     if (git_tree_entry_type(te) != GIT_OBJECT_BLOB || n < 5 || strcmp(file + n - 5, ".json") != 0)
         return 0;
-    snprintf(name, sizeof(name), "%s@%.12s:%s/%s%s", w->repo_path, w->commit, TFA_ANCHOR_DIR,
-             root, file);
+    snprintf(name, sizeof(name), "%s@%.12s:%s/%s%s", w->repo_path, w->commit, TFA_ANCHOR_DIR, root,
+             file);
     if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(te)) != 0) {
         w->rc = tfa_error_set(w->err, TFA_EIO, "%s: cannot read the anchor", name);
         return -1;
@@ -119,8 +119,8 @@ int tfa__anchor_git_read(tfa_anchor_set *set, const char *repo, const tfa_anchor
     }
     if (git_revparse_single(&obj, w.repo, refname) != 0 ||
         git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) != 0) {
-        rc = tfa_error_set(err, TFA_ENOTFOUND, "'%s' has no branch '%s' with anchors", repo,
-                           branch);
+        rc =
+            tfa_error_set(err, TFA_ENOTFOUND, "'%s' has no branch '%s' with anchors", repo, branch);
         goto done;
     }
     git_oid_tostr(hex, sizeof(hex), git_object_id(obj));

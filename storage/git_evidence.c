@@ -498,8 +498,8 @@ static int try_files(job *j, tfa_git_evidence_result *out, tfa_error *err)
         goto done;
     }
     for (i = 0; i < j->n_files; i++)
-        files[i] = (new_file){j->files[i].path, j->files[i].data, j->files[i].len,
-                              GIT_FILEMODE_BLOB};
+        files[i] =
+            (new_file){j->files[i].path, j->files[i].data, j->files[i].len, GIT_FILEMODE_BLOB};
     if ((rc = read_base(j, &a, err)) != 0)
         goto done;
     base = a.has_old ? a.tip : a.head;

@@ -507,7 +507,8 @@ int tfa_ledger_id(tfa_ledger *ledger, char out[TFA_LEDGER_HASH_HEX], tfa_error *
 {
     sqlite3_stmt *st = NULL;
     const unsigned char *h;
-    int rc = sqlite3_prepare_v2(ledger->db, "SELECT hash FROM records WHERE seq = 1", -1, &st, NULL);
+    int rc =
+        sqlite3_prepare_v2(ledger->db, "SELECT hash FROM records WHERE seq = 1", -1, &st, NULL);
 
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         h = sqlite3_column_text(st, 0);
@@ -618,8 +619,7 @@ static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *re
 
     tfa_buf_clear(body);
     (*seq)++;
-    if (envelope(body, e, *seq, prev, l->signer ? tfa_signer_key_id(l->signer) : NULL, record) !=
-        0)
+    if (envelope(body, e, *seq, prev, l->signer ? tfa_signer_key_id(l->signer) : NULL, record) != 0)
         return tfa_error_oom(err);
     tfa_sha256_digest(body->ptr, body->len, digest);
     tfa_sha256_hex(digest, hash);
@@ -722,4 +722,3 @@ int tfa_ledger_append_batch(tfa_ledger *ledger, const tfa_ledger_entry *entries,
 {
     return append_entries(NULL, ledger, entries, n, first_id, err);
 }
-

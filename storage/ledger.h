@@ -119,7 +119,7 @@ typedef struct tfa_ledger_record {
     size_t body_len;
     char *key_id;    /* the body's "key": who signed; NULL for an unsigned record */
     char *signature; /* base64 Ed25519 signature of body; NULL when unsigned */
-    json_t *record; /* the verdict record, parsed from body */
+    json_t *record;  /* the verdict record, parsed from body */
 } tfa_ledger_record;
 
 void tfa_ledger_record_free(tfa_ledger_record *rec);
@@ -230,8 +230,8 @@ struct tfa_anchor;
 
 /* What tfa_ledger_verify_with checks besides the chain. */
 typedef struct tfa_ledger_verify_options {
-    const tfa_keyring *trusted;        /* every record must be signed by one of these */
-    const struct tfa_anchor *anchors;  /* heads stated elsewhere (anchor.h) */
+    const tfa_keyring *trusted;       /* every record must be signed by one of these */
+    const struct tfa_anchor *anchors; /* heads stated elsewhere (anchor.h) */
     size_t n_anchors;
 } tfa_ledger_verify_options;
 

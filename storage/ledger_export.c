@@ -187,8 +187,7 @@ static int chain_ok(tfa_ledger *l, tfa_ledger_verification *v, int64_t id,
 }
 
 /* The record's signature, and the keys the export checked it against. */
-static int add_signature(json_t *manifest, const tfa_ledger_record *rec,
-                         const tfa_keyring *trusted)
+static int add_signature(json_t *manifest, const tfa_ledger_record *rec, const tfa_keyring *trusted)
 {
     json_t *ledger = json_object_get(manifest, "ledger"), *keys = json_array();
     size_t i;

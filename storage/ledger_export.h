@@ -28,8 +28,8 @@
 #include "ledger.h"
 
 typedef struct tfa_ledger_export_options {
-    int include_inputs;       /* try to add the inputs (redacted) */
-    const char *tool_version; /* for "created_by"; may be NULL */
+    int include_inputs;         /* try to add the inputs (redacted) */
+    const char *tool_version;   /* for "created_by"; may be NULL */
     const tfa_keyring *trusted; /* verify signatures first, and list these keys; may be NULL */
 } tfa_ledger_export_options;
 

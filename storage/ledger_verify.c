@@ -274,8 +274,7 @@ static int hash_at(tfa_ledger *l, int64_t seq, char hash[TFA_LEDGER_HASH_HEX], t
             snprintf(hash, TFA_LEDGER_HASH_HEX, "%s", col(st, 0));
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                                                 : tfa__ledger_sql_error(l, rc, "reading", err);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : tfa__ledger_sql_error(l, rc, "reading", err);
 }
 
 /* Every anchor must find its record: the lowest bad one is named. */
@@ -305,8 +304,8 @@ static int check_anchors(tfa_ledger *l, tfa_ledger_verification *v, const tfa_an
                   (long long)(last + 1), a[i].source, (long long)a[i].seq);
         else if ((rc = hash_at(l, a[i].seq, hash, err)) == 0 && strcmp(hash, a[i].hash) != 0)
             fault(&f, TFA_LEDGER_UNANCHORED, a[i].seq,
-                  "record %lld is not the record anchor %s states (rewritten)",
-                  (long long)a[i].seq, a[i].source);
+                  "record %lld is not the record anchor %s states (rewritten)", (long long)a[i].seq,
+                  a[i].source);
         if (f.fault && (!bad || f.bad_id < worst.bad_id)) {
             worst = f;
             bad = 1;

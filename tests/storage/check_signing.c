@@ -164,9 +164,9 @@ static void forge_go(int64_t seq)
     ck_assert_int_eq(sqlite3_exec(h, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
     for (s = seq;; s++) {
         char *body = NULL, *edited, hash[TFA_SHA256_HEX];
-        ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT body, hash FROM records WHERE seq = ?1", -1,
-                                            &st, NULL),
-                         SQLITE_OK);
+        ck_assert_int_eq(
+            sqlite3_prepare_v2(h, "SELECT body, hash FROM records WHERE seq = ?1", -1, &st, NULL),
+            SQLITE_OK);
         sqlite3_bind_int64(st, 1, s);
         if (sqlite3_step(st) != SQLITE_ROW) {
             sqlite3_finalize(st);
@@ -320,13 +320,13 @@ START_TEST(forgery_nogo_to_go_with_recomputed_chain_is_caught_by_signatures)
     forge_go(2);
     v = verify(NULL, NULL);
     /* the chain alone is fooled: this is why signatures exist */
-    ck_assert_msg(v.fault == TFA_LEDGER_INTACT, "the forgery left the chain broken: %s",
-                  v.detail);
+    ck_assert_msg(v.fault == TFA_LEDGER_INTACT, "the forgery left the chain broken: %s", v.detail);
     v = verify(trusted, NULL);
     ck_assert_int_eq(v.fault, TFA_LEDGER_FORGED);
     ck_assert_int_eq(v.bad_id, 2);
-    ck_assert_msg(tfa_test_contains(v.detail, strlen(v.detail), "record 2 does not match its "
-                                                                "signature"),
+    ck_assert_msg(tfa_test_contains(v.detail, strlen(v.detail),
+                                    "record 2 does not match its "
+                                    "signature"),
                   "%s", v.detail);
     tfa_keyring_free(trusted);
     tfa_signer_free(k);

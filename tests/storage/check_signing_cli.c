@@ -68,8 +68,8 @@ static void teardown(void)
 
 static char *token(const char *key, const char *role, const char *plan, const char *now)
 {
-    const char *argv[] = {"tfaudit", "sign-off", "--key", key, "--role", role, "--note",
-                          "CHG-1042", "--now", now, plan, NULL};
+    const char *argv[] = {"tfaudit", "sign-off", "--key", key, "--role", role,
+                          "--note",  "CHG-1042", "--now", now, plan,     NULL};
     tfa_test_output o;
     char *t;
     ck_assert_int_eq(run(&o, argv), 0);
@@ -83,11 +83,26 @@ static char *token(const char *key, const char *role, const char *plan, const ch
 /* Gate `plan` before apply with one sign-off; the report in *o. */
 static int gate(tfa_test_output *o, const char *plan, const char *signoff, int with_allowed)
 {
-    const char *argv[] = {"tfaudit",  "gate",   "--checklist", CHECKLIST, "--section",
-                          "Before apply", "--workspace", "prod",  "--ledger", ledger,
-                          "--signing-key", ops, "--anchor-to", anchors, "--sign-off",
-                          signoff, with_allowed ? "--allowed-signers" : plan,
-                          with_allowed ? allowed : NULL, plan, NULL};
+    const char *argv[] = {"tfaudit",
+                          "gate",
+                          "--checklist",
+                          CHECKLIST,
+                          "--section",
+                          "Before apply",
+                          "--workspace",
+                          "prod",
+                          "--ledger",
+                          ledger,
+                          "--signing-key",
+                          ops,
+                          "--anchor-to",
+                          anchors,
+                          "--sign-off",
+                          signoff,
+                          with_allowed ? "--allowed-signers" : plan,
+                          with_allowed ? allowed : NULL,
+                          plan,
+                          NULL};
     return run(o, argv);
 }
 
@@ -175,9 +190,11 @@ END_TEST
 
 static int verify(tfa_test_output *o, const char *keys, const char *anchor)
 {
-    const char *argv[] = {"tfaudit",        "ledger", "verify", "--ledger", ledger,
-                          keys ? "--trusted-keys" : NULL, keys, anchor ? "--anchor" : NULL,
-                          anchor, NULL};
+    const char *argv[] = {"tfaudit", "ledger",
+                          "verify",  "--ledger",
+                          ledger,    keys ? "--trusted-keys" : NULL,
+                          keys,      anchor ? "--anchor" : NULL,
+                          anchor,    NULL};
     return run(o, argv);
 }
 
@@ -209,9 +226,9 @@ START_TEST(gate_signs_and_anchors_and_verify_names_forgeries)
     ck_assert_int_eq(verify(&o, trusted, NULL), 0);
     tfa_test_output_release(&o);
     ck_assert_int_eq(verify(&o, trusted, anchors), 1);
-    ck_assert_msg(tfa_test_contains(o.out, o.out_len,
-                                    "ledger: anchor check failed: record 3 is missing"),
-                  "%s", o.out);
+    ck_assert_msg(
+        tfa_test_contains(o.out, o.out_len, "ledger: anchor check failed: record 3 is missing"),
+        "%s", o.out);
     tfa_test_output_release(&o);
 
     free(good);
@@ -221,11 +238,11 @@ END_TEST
 START_TEST(bundles_carry_the_signature_and_verify_it)
 {
     char bundle[4200], evil_key[4200], evil_list[4200];
-    const char *exp[] = {"tfaudit", "ledger", "export", "--ledger", ledger, "--bundle", bundle,
-                         "--trusted-keys", trusted, "1", NULL};
+    const char *exp[] = {"tfaudit", "ledger",         "export", "--ledger", ledger, "--bundle",
+                         bundle,    "--trusted-keys", trusted,  "1",        NULL};
     const char *ok[] = {"tfaudit", "bundle", "verify", "--trusted-keys", trusted, bundle, NULL};
-    const char *other[] = {"tfaudit", "bundle", "verify", "--trusted-keys", evil_list, bundle,
-                           NULL};
+    const char *other[] = {"tfaudit", "bundle", "verify", "--trusted-keys",
+                           evil_list, bundle,   NULL};
     char *good = token(dana, "leadership", CLEAN, NOW);
     tfa_test_output o;
 
@@ -249,8 +266,8 @@ END_TEST
 
 START_TEST(gate_failing_before_recording_leaves_no_ledger)
 {
-    const char *argv[] = {"tfaudit", "gate", "--checklist", CHECKLIST, "--ledger", ledger,
-                          "--signing-key", "/nonexistent/key.pem", CLEAN, NULL};
+    const char *argv[] = {"tfaudit", "gate",          "--checklist",          CHECKLIST, "--ledger",
+                          ledger,    "--signing-key", "/nonexistent/key.pem", CLEAN,     NULL};
     tfa_test_output o;
     struct stat st;
 
@@ -264,8 +281,8 @@ END_TEST
 START_TEST(anchor_in_a_git_repository_leaves_the_work_tree_alone)
 {
     char repo[4200], *status;
-    const char *anchor[] = {"tfaudit", "ledger", "anchor", "--ledger", ledger, "--to", repo,
-                            "--signing-key", ops, NULL};
+    const char *anchor[] = {"tfaudit", "ledger", "anchor",        "--ledger", ledger,
+                            "--to",    repo,     "--signing-key", ops,        NULL};
     tfa_test_output o;
     char *good = token(dana, "leadership", CLEAN, NOW);
 
@@ -281,8 +298,8 @@ START_TEST(anchor_in_a_git_repository_leaves_the_work_tree_alone)
     ck_assert_int_eq(verify(&o, trusted, repo), 0);
     ck_assert(tfa_test_contains(o.out, o.out_len, "anchors: 1 checked, newest anchored record 1"));
     tfa_test_output_release(&o);
-    status = sh_out("git -C '%s' status --porcelain; git -C '%s' rev-parse --abbrev-ref HEAD",
-                    repo, repo);
+    status = sh_out("git -C '%s' status --porcelain; git -C '%s' rev-parse --abbrev-ref HEAD", repo,
+                    repo);
     ck_assert_str_eq(status, "master\n");
     free(status);
     free(good);
