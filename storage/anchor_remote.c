@@ -166,8 +166,7 @@ static int retention_for(tfa_s3 *s3, const char *bucket, int64_t now, char out[T
     out[0] = '\0';
     tfa_http_response_init(&res);
     tfa_error_init(&ignored);
-    if (tfa_s3_request(s3, &res, "GET", bucket, NULL, "object-lock=", NULL, NULL, 0, &ignored) ==
-        0) {
+    if (tfa_s3_request(s3, &res, "GET", bucket, "", "object-lock=", NULL, NULL, 0, &ignored) == 0) {
         body = res.body.ptr;
         if (strstr(body, "<ObjectLockEnabled>Enabled</ObjectLockEnabled>") &&
             !strstr(body, "<DefaultRetention>"))
