@@ -70,7 +70,7 @@ int tfa_cli_anchor(tfa_ledger *ledger, const char *dest, const tfa_signer *signe
     memset(&s3, 0, sizeof(s3));
     ao.signer = signer;
     ao.now = now;
-    ao.author_name = author;
+    ao.operator_name = author;
     if (net && tfa_s3_is_url(dest)) {
         if ((rc = tfa_cli_net_init(&nc, net, "anchor")) != 0)
             return rc;

@@ -62,7 +62,7 @@ typedef struct tfa_anchor_options {
     const tfa_signer *signer;   /* signs the statement; NULL: unsigned */
     const tfa_keyring *trusted; /* reading: statements must be signed by one of these */
     const char *git_branch;     /* NULL: TFA_GIT_EVIDENCE_BRANCH */
-    const char *author_name;    /* git commits; NULL: "tfaudit" */
+    const char *operator_name;  /* git commits: named in the message; may be NULL */
     const tfa_s3_options *s3;   /* s3:// destinations and sources; NULL: refused */
     int64_t now;
 } tfa_anchor_options;

@@ -50,7 +50,7 @@ int tfa__anchor_git_write(tfa_anchor *a, const tfa_buf *line, const char *repo,
     tfa_buf_init(&path, TFA_BUF_NO_MAX);
     tfa_buf_init(&msg, TFA_BUF_NO_MAX);
     go.branch = opts->git_branch;
-    go.author_name = opts->author_name;
+    go.operator_name = opts->operator_name;
     tfa_buf_printf(&msg, "tfaudit: anchor ledger head %lld\n\nLedger: %s\nRecord: %lld sha256:%s\n",
                    (long long)a->seq, a->ledger, (long long)a->seq, a->hash);
     if (a->key_id[0])
