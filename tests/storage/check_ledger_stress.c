@@ -217,8 +217,17 @@ START_TEST(ledger_survives_kill_9_mid_append)
     long confirmed = 0, mid = 0;
     int64_t records = 0;
     double t0 = now();
+    tfa_ledger_options o = TFA_LEDGER_OPTIONS_INIT;
+    tfa_ledger *l = NULL;
+    tfa_error err;
     int k;
 
+    /* created first: a kill before the child's first append (a slow,
+     * sanitized start) must find a ledger to verify */
+    tfa_error_init(&err);
+    o.create = 1;
+    ck_assert_tfa_ok(tfa_ledger_open(&l, db, &o, &err), &err);
+    tfa_ledger_free(l);
     for (k = 0; k < KILLS; k++) {
         int fds[2], st;
         char last = 0;
