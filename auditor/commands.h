@@ -48,5 +48,7 @@ extern const tfa_cmd_spec tfa_cmd_key_spec;
 int tfa_cmd_key(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_signoff_spec;
 int tfa_cmd_signoff(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_serve_spec;
+int tfa_cmd_serve(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@ static const tfa_command commands[] = {
     {&tfa_cmd_trend_spec, tfa_cmd_trend},
     {&tfa_cmd_key_spec, tfa_cmd_key},
     {&tfa_cmd_signoff_spec, tfa_cmd_signoff},
+    {&tfa_cmd_serve_spec, tfa_cmd_serve},
 };
 
 static const tfa_command *find(const char *name)
