@@ -15,6 +15,8 @@
 #include "date.h"
 #include "exit.h"
 #include "gate_run.h"
+#include "textfile.h"
+#include "util/limits.h"
 #include "msg.h"
 #include "remote/load.h"
 #include "report.h"
@@ -27,15 +29,61 @@ typedef struct check_run {
     tfa_checklist *cl;
     tfa_waivers *waivers;
     tfa_signoffs *signoffs;
+    tfa_keyring *allowed;  /* --allowed-signers */
     tfa_gate_outcome gate; /* the run and the verdict */
     int64_t now;
     int context_status; /* exit status of a failed --approved/--iac-repo */
 } check_run;
 
+/* One sign-off (typed or a token): usage errors name the command. */
+static int add_signoff(check_run *c, const char *arg)
+{
+    tfa_error err;
+
+    tfa_error_init(&err);
+    if (tfa_signoffs_add(c->signoffs, c->cl, arg, &err) == 0)
+        return 0;
+    return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s", err.message)
+                                    : tfa_msg_from_error(&err);
+}
+
+/* --sign-off-file: one sign-off or token a line; blank and '#' lines skipped. */
+static int add_signoff_file(check_run *c, const char *path)
+{
+    unsigned char sha[TFA_SHA256_BYTES];
+    tfa_error err;
+    tfa_buf text;
+    char *line, *next;
+    int rc = 0;
+
+    tfa_error_init(&err);
+    tfa_buf_init(&text, TFA_BUF_NO_MAX);
+    if (tfa_textfile_read(path, TFA_LIMIT_KEYRING_BYTES, &text, sha, &err) != 0) {
+        tfa_buf_release(&text);
+        return tfa_msg_from_error(&err);
+    }
+    for (line = text.ptr; rc == 0 && line && *line; line = next) {
+        size_t n;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        n = strlen(line);
+        while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+            line[--n] = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line && *line != '#')
+            rc = add_signoff(c, line);
+    }
+    tfa_buf_release(&text);
+    return rc;
+}
+
 static int load_human_inputs(check_run *c)
 {
     tfa_error err;
     size_t i;
+    int rc;
 
     tfa_error_init(&err);
     if (tfa_checklist_load(&c->cl, c->o.checklist, &err) != 0)
@@ -45,11 +93,15 @@ static int load_human_inputs(check_run *c)
         return tfa_msg_from_error(&err);
     if (tfa_signoffs_new(&c->signoffs) != 0)
         return tfa_msg_error("out of memory");
+    if (c->o.allowed_signers) {
+        if ((rc = tfa_cli_keyring_load(&c->allowed, c->o.allowed_signers)) != 0)
+            return rc;
+        tfa_signoffs_require_signed(c->signoffs, c->allowed);
+    }
     for (i = 0; i < c->o.sign_offs.n; i++)
-        if (tfa_signoffs_add(c->signoffs, c->cl, c->o.sign_offs.items[i], &err) != 0)
-            return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s", err.message)
-                                            : tfa_msg_from_error(&err);
-    return 0;
+        if ((rc = add_signoff(c, c->o.sign_offs.items[i])) != 0)
+            return rc;
+    return c->o.sign_off_file ? add_signoff_file(c, c->o.sign_off_file) : 0;
 }
 
 /* --now, else $TFAUDIT_NOW, else the clock: the one place the time is read. */
@@ -230,6 +282,7 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
 done:
     tfa_gate_outcome_release(&c.gate);
     tfa_signoffs_free(c.signoffs);
+    tfa_keyring_free(c.allowed);
     tfa_waivers_free(c.waivers);
     tfa_checklist_free(c.cl);
     tfa_strlist_release(&c.o.sign_offs);

@@ -9,6 +9,7 @@
 #include "checklist.h"
 #include "cli_context.h"
 #include "cli_inputs.h"
+#include "cli_ledger.h"
 #include "cli_net.h"
 #include "opts.h"
 #include "verdict.h"
@@ -20,12 +21,15 @@ typedef struct tfa_gate_opts {
     const char *git_repo, *git_branch, *git_dir, *git_author, *rollout_plan;
     const char *notify;
     const char *archive_to;
+    tfa_cli_sign sign; /* --signing-key, --anchor-to */
 } tfa_gate_opts;
 
 typedef struct tfa_check_opts {
     const char *checklist;
     const char *section;
     tfa_strlist sign_offs;
+    const char *sign_off_file;   /* sign-offs, one a line */
+    const char *allowed_signers; /* only signed tokens count */
     const char *waivers;
     const char *format;
     const char *output;
@@ -60,8 +64,22 @@ typedef struct tfa_check_opts {
          0,                                                                                        \
          TFA_OPT_LIST,                                                                             \
          offsetof(tfa_check_opts, sign_offs),                                                      \
-         "ID=NAME[:NOTE]",                                                                         \
-         "sign off manual item ID (repeatable)",                                                   \
+         "ID=NAME[:NOTE]|TOKEN",                                                                   \
+         "sign off manual item ID, or give a signed token ('tfaudit sign-off') (repeatable)",      \
+         NULL},                                                                                    \
+        {"sign-off-file",                                                                          \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, sign_off_file),                                                  \
+         "FILE",                                                                                   \
+         "sign-offs or tokens, one a line ('#' comments)",                                         \
+         NULL},                                                                                    \
+        {"allowed-signers",                                                                        \
+         0,                                                                                        \
+         TFA_OPT_STRING,                                                                           \
+         offsetof(tfa_check_opts, allowed_signers),                                                \
+         "FILE",                                                                                   \
+         "'ROLE ed25519 BASE64 COMMENT' lines: manual items pass only on a valid signed token",    \
          NULL},                                                                                    \
         {"waivers",                                                                                \
          'w',                                                                                      \

@@ -27,6 +27,7 @@ typedef struct audit_opts {
     const char *ledger, *operator_name, *window, *now;
     tfa_cli_inputs in;
     tfa_cli_net net;
+    tfa_cli_sign sign;
 } audit_opts;
 
 #define S(name, sh, field, arg, help)                                                              \
@@ -56,6 +57,7 @@ static const tfa_opt options[] = {
     S("now", 0, now, "DATE", "the audit's time, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)"),
     TFA_CLI_INPUT_OPTIONS(audit_opts, in),
     TFA_CLI_NET_OPTIONS(audit_opts, net),
+    TFA_CLI_SIGN_OPTIONS(audit_opts, sign),
 };
 
 const tfa_cmd_spec tfa_cmd_audit_spec = {
@@ -92,6 +94,7 @@ typedef struct audit_cmd {
     tfa_waivers *waivers;
     tfa_known_drift *kd;
     tfa_ledger *ledger;
+    tfa_signer *signer; /* --signing-key: signs every record */
     tfa_run *notes;
     tfa_audit *audit;
     tfa_audit_result res;
@@ -195,8 +198,10 @@ static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_
     ao.window = c->o.window;
     ao.tool_version = TFA_VERSION;
     ao.history = 30;
-    if ((rc = tfa_cli_ledger_open(&c->ledger, c->o.ledger, 1)) != 0)
+    if ((rc = tfa_cli_signer_load(&c->signer, &c->o.sign)) != 0 ||
+        (rc = tfa_cli_ledger_open(&c->ledger, c->o.ledger, 1)) != 0)
         return rc;
+    tfa_ledger_set_signer(c->ledger, c->signer);
     if (tfa_run_new(&c->notes) != 0)
         return tfa_msg_error("out of memory");
     if (tfa_audit_new(&c->audit, c->ledger, &ao, &err) != 0)
@@ -208,7 +213,11 @@ static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_
     if (rc == 0)
         rc = tfa_audit_finish(c->audit, &c->res, &err);
     tfa_msg_notes(c->notes);
-    return rc ? tfa_msg_from_error(&err) : 0;
+    if (rc)
+        return tfa_msg_from_error(&err);
+    return c->o.sign.anchor_to ? tfa_cli_anchor(c->ledger, c->o.sign.anchor_to, c->signer, c->now,
+                                                &c->o.net, ao.operator_name)
+                               : 0;
 }
 
 static int write_file(const char *path, const tfa_buf *b)
@@ -322,6 +331,7 @@ done:
     tfa_audit_free(c.audit);
     tfa_run_free(c.notes);
     tfa_ledger_free(c.ledger);
+    tfa_signer_free(c.signer);
     tfa_known_drift_free(c.kd);
     tfa_waivers_free(c.waivers);
     tfa_checklist_free(c.cl);

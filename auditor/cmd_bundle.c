@@ -11,6 +11,7 @@
 
 #include "bundle.h"
 #include "cli_net.h"
+#include "cli_ledger.h"
 #include "commands.h"
 #include "exit.h"
 #include "msg.h"
@@ -23,6 +24,7 @@
 typedef struct bundle_opts {
     const char *format, *sha256, *endpoint;
     tfa_cli_net net;
+    const char *trusted_keys;
 } bundle_opts;
 
 static const tfa_opt verify_options[] = {
@@ -33,6 +35,8 @@ static const tfa_opt verify_options[] = {
     {"endpoint", 0, TFA_OPT_STRING, offsetof(bundle_opts, endpoint), "URL",
      "S3-compatible endpoint for s3:// bundles (path-style)", NULL},
     TFA_CLI_NET_OPTIONS(bundle_opts, net),
+    {"trusted-keys", 0, TFA_OPT_STRING, offsetof(bundle_opts, trusted_keys), "FILE",
+     "the record must be signed by one of these public keys", NULL},
 };
 
 static const tfa_cmd_spec verify_spec = {
@@ -41,7 +45,8 @@ static const tfa_cmd_spec verify_spec = {
     "Check an audit bundle's hashes and manifest",
     "An s3:// bundle is downloaded again (streamed, never written to disk) with\n"
     "the AWS credentials of 'tfaudit archive'; its SHA-256 is printed and, with\n"
-    "--sha256, must match.\n"
+    "--sha256, must match. With --trusted-keys, the ledger record's signature\n"
+    "(carried in the manifest) must verify over record.json with one of the keys.\n"
     "Exit status: 0 every hash matches, 1 the bundle was altered (the first\n"
     "problem is named), 2 it could not be read.\n",
     verify_options,
@@ -57,6 +62,7 @@ const tfa_cmd_spec tfa_cmd_bundle_spec = {
     "Verify audit bundles made by 'tfaudit ledger export'",
     "subcommands:\n"
     "  verify BUNDLE.tar.gz|s3://BUCKET/KEY [--format text|json] [--sha256 HEX]\n"
+    "         [--trusted-keys FILE]\n"
     "                                              exit 0 valid, 1 altered, 2 error\n",
     NULL,
     0,
@@ -79,6 +85,8 @@ static void print_text(const tfa_bundle_verification *v, const char *sha)
                           json_integer_value(json_object_get(ledger, "id")),
                           json_string_value(json_object_get(ledger, "hash")));
     fputc('\n', stdout);
+    if (v->signed_by[0])
+        printf("signature: record signed by trusted key %s\n", v->signed_by);
 }
 
 static int print_json(const char *path, const tfa_bundle_verification *v, const char *sha)
@@ -148,7 +156,8 @@ static int verify_s3(tfa_bundle_verification *v, const char *url, const bundle_o
 
 static int run_verify(int argc, char **argv)
 {
-    bundle_opts o = {"text", NULL, NULL, {NULL, 0}};
+    bundle_opts o = {"text", NULL, NULL, {NULL, 0}, NULL};
+    tfa_keyring *trusted = NULL;
     tfa_bundle_verification v;
     tfa_strlist args = {0};
     char sha[TFA_SHA256_HEX] = "";
@@ -157,7 +166,7 @@ static int run_verify(int argc, char **argv)
 
     tfa_error_init(&err);
     memset(&v, 0, sizeof(v));
-    if (rc)
+    if (rc || (o.trusted_keys && (rc = tfa_cli_keyring_load(&trusted, o.trusted_keys)) != 0))
         goto done;
     if (tfa_s3_is_url(args.items[0])) {
         if ((rc = verify_s3(&v, args.items[0], &o, sha, &err)) != 0)
@@ -168,6 +177,10 @@ static int run_verify(int argc, char **argv)
     }
     if (!sha[0] && o.sha256 && file_sha(args.items[0], sha) != 0) {
         rc = tfa_msg_error("cannot read '%s': %s", args.items[0], strerror(errno));
+        goto done;
+    }
+    if (trusted && tfa_bundle_check_signature(&v, trusted) != 0) {
+        rc = tfa_msg_error("out of memory");
         goto done;
     }
     if (o.sha256 && v.valid && strcasecmp(o.sha256, sha) != 0) {
@@ -187,6 +200,7 @@ static int run_verify(int argc, char **argv)
     else
         rc = v.valid ? TFA_EXIT_GO : TFA_EXIT_NOGO;
 done:
+    tfa_keyring_free(trusted);
     tfa_bundle_verification_release(&v);
     tfa_strlist_release(&args);
     return rc;

@@ -50,6 +50,7 @@ static const tfa_opt options[] = {
     GATE_OPT("notify", notify, "URL", "post the verdict to this webhook (Slack-compatible)"),
     GATE_OPT("archive-to", archive_to, "s3://BUCKET/PREFIX/",
              "archive the inputs (sensitive values redacted) to S3 and record the object"),
+    TFA_CLI_SIGN_OPTIONS(tfa_check_opts, gate.sign),
 };
 
 const tfa_cmd_spec tfa_cmd_gate_spec = {
@@ -202,6 +203,7 @@ static int record_verdict(const tfa_check_state *st, void *payload)
                           NULL};
     tfa_ledger_record *rec = NULL;
     tfa_ledger *ledger = NULL;
+    tfa_signer *signer = NULL;
     json_t *record = NULL;
     tfa_error err;
     int rc = 0;
@@ -212,6 +214,8 @@ static int record_verdict(const tfa_check_state *st, void *payload)
         rc = tfa_msg_usage(st->spec->name, "--workspace: %s", err.message);
         goto done;
     }
+    if ((rc = tfa_cli_signer_load(&signer, &g->sign)) != 0)
+        goto done;
     if (!(record = tfa_gate_record(st->verdict, st->cl, st->run, &meta))) {
         rc = tfa_msg_error("cannot build the verdict record: out of memory");
         goto done;
@@ -221,12 +225,16 @@ static int record_verdict(const tfa_check_state *st, void *payload)
         goto done;
     if ((rc = tfa_cli_ledger_open(&ledger, g->ledger, 1)) != 0)
         goto done;
+    tfa_ledger_set_signer(ledger, signer);
     if (tfa_ledger_append(&rec, ledger, &e, &err) != 0) {
         rc = tfa_msg_from_error(&err);
         goto done;
     }
-    tfa_msg_note("verdict %s recorded as ledger record #%lld (sha256 %.16s...)", e.verdict,
-                 (long long)rec->id, rec->hash);
+    tfa_msg_note("verdict %s recorded as ledger record #%lld (sha256 %.16s...)%s", e.verdict,
+                 (long long)rec->id, rec->hash, signer ? ", signed" : "");
+    if (g->sign.anchor_to && (rc = tfa_cli_anchor(ledger, g->sign.anchor_to, signer, st->now,
+                                                  &st->o->net, meta.operator_name)) != 0)
+        goto done;
     if (g->git_repo && (rc = commit_evidence(st, rec, record)) != 0)
         goto done;
     if (g->notify) {
@@ -238,6 +246,7 @@ static int record_verdict(const tfa_check_state *st, void *payload)
 done:
     tfa_ledger_record_free(rec);
     tfa_ledger_free(ledger);
+    tfa_signer_free(signer);
     json_decref(record);
     return rc;
 }

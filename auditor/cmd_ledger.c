@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "anchor.h"
 #include "cli_ledger.h"
 #include "commands.h"
 #include "exit.h"
@@ -25,6 +26,10 @@ typedef struct ledger_opts {
     const char *ledger, *format, *workspace, *since, *verdict;
     const char *bundle, *record, *window, *operator_name, *time, *tool_version;
     int include_inputs;
+    const char *trusted_keys, *to;
+    tfa_strlist anchors;
+    tfa_cli_sign sign;
+    tfa_cli_net net;
 } ledger_opts;
 
 #define OPT_LEDGER                                                                                 \
@@ -51,10 +56,32 @@ static const tfa_opt show_options[] = {
      "output format: text (default), markdown or json", "text|markdown|json"},
 };
 
+#define OPT_TRUSTED_KEYS                                                                           \
+    {                                                                                              \
+        "trusted-keys", 0, TFA_OPT_STRING, offsetof(ledger_opts, trusted_keys), "FILE",            \
+            "public keys ('ed25519 BASE64 COMMENT' lines): every record must be signed by one",    \
+            NULL                                                                                   \
+    }
+
 static const tfa_opt verify_options[] = {
     OPT_LEDGER,
     {"format", 'f', TFA_OPT_CHOICE, offsetof(ledger_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
+    OPT_TRUSTED_KEYS,
+    {"anchor", 0, TFA_OPT_LIST, offsetof(ledger_opts, anchors), "SRC",
+     "anchors (file, git repository or s3://BUCKET/PREFIX/) the ledger must hold (repeatable)",
+     NULL},
+    TFA_CLI_NET_OPTIONS(ledger_opts, net),
+};
+
+static const tfa_opt anchor_options[] = {
+    OPT_LEDGER,
+    {"to", 0, TFA_OPT_STRING, offsetof(ledger_opts, to), "DEST",
+     "a file (appended), a git repository (evidence branch) or s3://BUCKET/PREFIX/ (required)",
+     NULL},
+    {"signing-key", 0, TFA_OPT_STRING, offsetof(ledger_opts, sign.signing_key), "FILE",
+     "sign the statement with this key (default: $" TFA_CLI_SIGNING_ENV ")", NULL},
+    TFA_CLI_NET_OPTIONS(ledger_opts, net),
 };
 
 static const tfa_opt export_options[] = {
@@ -63,6 +90,7 @@ static const tfa_opt export_options[] = {
      "write the audit bundle here (required)", NULL},
     {"include-inputs", 0, TFA_OPT_FLAG, offsetof(ledger_opts, include_inputs), NULL,
      "add the record's inputs, redacted (kinds without a redactor are left out)", NULL},
+    OPT_TRUSTED_KEYS,
 };
 
 static const tfa_opt append_options[] = {
@@ -79,6 +107,8 @@ static const tfa_opt append_options[] = {
      "record time, YYYY-MM-DDTHH:MM:SSZ (default now)", NULL},
     {"tool-version", 0, TFA_OPT_STRING, offsetof(ledger_opts, tool_version), "V",
      "the tfaudit version that made the record (default this one)", NULL},
+    TFA_CLI_SIGN_OPTIONS(ledger_opts, sign),
+    TFA_CLI_NET_OPTIONS(ledger_opts, net),
 };
 
 static const tfa_opt path_options[] = {OPT_LEDGER};
@@ -101,12 +131,34 @@ static const tfa_cmd_spec show_spec = {"ledger show",
                                        1};
 static const tfa_cmd_spec verify_spec = {
     "ledger verify",
-    "[options]",
-    "Recompute the ledger's hash chain",
-    "Exit status: 0 the chain is valid, 1 a record was edited, deleted, reordered\n"
-    "or truncated (the first one is named), 2 the ledger could not be read.\n",
+    "[--trusted-keys FILE] [--anchor SRC]... [options]",
+    "Recompute the ledger's hash chain, check signatures and anchors",
+    "The hash chain shows naive edits. With --trusted-keys, every record must also\n"
+    "carry a valid signature of one of those keys: a record rewritten with its\n"
+    "hashes and the chain head recomputed is caught. With --anchor, every anchored\n"
+    "head must still be in the ledger at its position: records cut off the end\n"
+    "are caught. Without --trusted-keys, signatures are not checked (and it says\n"
+    "so). The ledger is opened read-only: a copy on read-only media works.\n"
+    "\n"
+    "Exit status: 0 valid, 1 a record was edited, deleted, reordered, truncated,\n"
+    "unsigned, signed by an unknown key, forged, or is not as anchored (the first\n"
+    "one is named), 2 the ledger, keys or anchors could not be read.\n",
     verify_options,
     TFA_ARRAY_SIZE(verify_options),
+    0,
+    0};
+static const tfa_cmd_spec anchor_spec = {
+    "ledger anchor",
+    "--to DEST [--signing-key FILE] [options]",
+    "Write a signed statement of the ledger head outside the ledger",
+    "The statement names the ledger (the hash of its record 1), the head's\n"
+    "sequence number and hash, and the time. DEST is a file (one line appended),\n"
+    "a git repository (a commit on the tfaudit-evidence branch adding\n"
+    "anchors/LEDGER/SEQ.json, the working tree untouched) or s3://BUCKET/PREFIX/\n"
+    "(an object under COMPLIANCE retention when the bucket has Object Lock).\n"
+    "Check the ledger against it with 'tfaudit ledger verify --anchor DEST'.\n",
+    anchor_options,
+    TFA_ARRAY_SIZE(anchor_options),
     0,
     0};
 static const tfa_cmd_spec export_spec = {
@@ -115,7 +167,9 @@ static const tfa_cmd_spec export_spec = {
     "Write an audit bundle of one record",
     "The bundle is a deterministic tar.gz: report.md, record.json (the hashed\n"
     "ledger body), checklist.md, waivers.json and manifest.json (sha256 of every\n"
-    "file and the ledger chain hashes). Check it with 'tfaudit bundle verify'.\n",
+    "file, the ledger chain hashes and the record's signature). With --trusted-keys\n"
+    "the signatures are checked before exporting. Check it with 'tfaudit bundle\n"
+    "verify [--trusted-keys FILE]'.\n",
     export_options,
     TFA_ARRAY_SIZE(export_options),
     1,
@@ -142,8 +196,9 @@ static const tfa_cmd_spec path_spec = {
     0,
     0};
 
-const tfa_cmd_spec *const tfa_cmd_ledger_subspecs[] = {
-    &list_spec, &show_spec, &verify_spec, &export_spec, &append_spec, &path_spec, NULL};
+const tfa_cmd_spec *const tfa_cmd_ledger_subspecs[] = {&list_spec,   &show_spec,   &verify_spec,
+                                                       &export_spec, &append_spec, &anchor_spec,
+                                                       &path_spec,   NULL};
 
 const tfa_cmd_spec tfa_cmd_ledger_spec = {
     "ledger",
@@ -152,7 +207,9 @@ const tfa_cmd_spec tfa_cmd_ledger_spec = {
     "subcommands:\n"
     "  list [--workspace W] [--since DATE] [--verdict GO|NO-GO] [--format text|json]\n"
     "  show ID [--format text|markdown|json]\n"
-    "  verify [--format text|json]      exit 0 valid, 1 tampered, 2 error\n"
+    "  verify [--trusted-keys FILE] [--anchor SRC]... [--format text|json]\n"
+    "                                   exit 0 valid, 1 tampered, 2 error\n"
+    "  anchor --to DEST [--signing-key FILE]   state the head outside the ledger\n"
     "  export ID --bundle OUT.tar.gz [--include-inputs]\n"
     "  append --record FILE --workspace W --verdict V   (maintenance)\n"
     "  path                             print where the ledger is\n"
@@ -303,37 +360,122 @@ done:
     return rc;
 }
 
+/* --trusted-keys and every --anchor, read before the ledger is checked. */
+static int load_checks(const ledger_opts *o, tfa_keyring **trusted, tfa_anchor_set *anchors)
+{
+    tfa_anchor_options ao = TFA_ANCHOR_OPTIONS_INIT;
+    tfa_s3_options s3;
+    tfa_cli_net_ctx nc;
+    tfa_error err;
+    size_t i;
+    int rc;
+
+    memset(&s3, 0, sizeof(s3));
+    if (o->trusted_keys && (rc = tfa_cli_keyring_load(trusted, o->trusted_keys)) != 0)
+        return rc;
+    ao.trusted = *trusted;
+    for (i = 0; i < o->anchors.n; i++) {
+        if (tfa_s3_is_url(o->anchors.items[i]) && !ao.s3) {
+            if ((rc = tfa_cli_net_init(&nc, &o->net, verify_spec.name)) != 0)
+                return rc;
+            s3.http = &nc.http;
+            s3.env = nc.remote.env;
+            ao.s3 = &s3;
+        }
+        tfa_error_init(&err);
+        if (tfa_anchor_read(anchors, o->anchors.items[i], &ao, &err) != 0)
+            return tfa_msg_from_error(&err);
+    }
+    return 0;
+}
+
+static void verify_text(const tfa_ledger_verification *v, int intact)
+{
+    if (intact) {
+        printf("ledger: %lld record%s, chain valid", (long long)v->records,
+               v->records == 1 ? "" : "s");
+        if (v->head_id)
+            printf(", head %lld sha256:%s", (long long)v->head_id, v->head_hash);
+        fputc('\n', stdout);
+    } else {
+        const char *what = v->fault == TFA_LEDGER_UNANCHORED ? "anchor check failed"
+                           : v->fault == TFA_LEDGER_UNSIGNED || v->fault == TFA_LEDGER_UNTRUSTED ||
+                                   v->fault == TFA_LEDGER_FORGED
+                               ? "signature check failed"
+                               : "chain broken";
+        tfa_render_printf(stdout, "ledger: %s: %s\n", what, v->detail);
+    }
+    if (v->signatures_checked && (intact || v->fault == TFA_LEDGER_UNANCHORED))
+        printf("signatures: every record signed by a trusted key\n");
+    else if (v->signatures_checked)
+        printf("signatures: checked up to record %lld\n", (long long)v->bad_id);
+    else
+        printf("signatures: not checked (no --trusted-keys; %lld of %lld records signed)\n",
+               (long long)v->signed_records, (long long)v->records);
+    if (v->anchors_checked)
+        printf("anchors: %zu checked, newest anchored record %lld\n", v->anchors_checked,
+               (long long)v->anchored_seq);
+    else
+        printf("anchors: none checked (no --anchor)\n");
+}
+
 static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
 {
+    tfa_ledger_verify_options vo = TFA_LEDGER_VERIFY_OPTIONS_INIT;
+    tfa_anchor_set anchors = {NULL, 0, 0};
+    tfa_keyring *trusted = NULL;
     tfa_ledger_verification v;
     tfa_error err;
-    int intact;
+    int intact, rc;
 
     (void)args;
     tfa_error_init(&err);
-    if (tfa_ledger_verify(l, &v, &err) != 0)
-        return tfa_msg_from_error(&err);
+    if ((rc = load_checks(o, &trusted, &anchors)) != 0)
+        goto done;
+    vo.trusted = trusted;
+    vo.anchors = anchors.items;
+    vo.n_anchors = anchors.n;
+    if (tfa_ledger_verify_with(l, &vo, &v, &err) != 0) {
+        rc = tfa_msg_from_error(&err);
+        goto done;
+    }
     intact = v.fault == TFA_LEDGER_INTACT;
     if (strcmp(o->format, "json") == 0) {
-        if (print_json(json_pack("{s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o}", "valid", intact,
-                                 "records", (json_int_t)v.records, "head", "id",
-                                 (json_int_t)v.head_id, "hash", v.head_hash, "fault",
-                                 intact ? json_null() : json_string(tfa_ledger_fault_name(v.fault)),
-                                 "bad_id", intact ? json_null() : json_integer(v.bad_id), "detail",
-                                 intact ? json_null() : json_string(v.detail))) != 0)
-            return TFA_EXIT_USAGE;
-    } else if (intact) {
-        tfa_render_printf(stdout, "ledger: %lld record%s, chain valid", (long long)v.records,
-                          v.records == 1 ? "" : "s");
-        if (v.head_id)
-            tfa_render_printf(stdout, ", head %lld sha256:%s", (long long)v.head_id, v.head_hash);
-        fputc('\n', stdout);
+        json_t *j = json_pack("{s:b, s:I, s:{s:I, s:s}, s:o, s:o, s:o, s:{s:b, s:I}, s:{s:I, s:o}}",
+                              "valid", intact, "records", (json_int_t)v.records, "head", "id",
+                              (json_int_t)v.head_id, "hash", v.head_hash, "fault",
+                              intact ? json_null() : json_string(tfa_ledger_fault_name(v.fault)),
+                              "bad_id", intact ? json_null() : json_integer(v.bad_id), "detail",
+                              intact ? json_null() : json_string(v.detail), "signatures", "checked",
+                              v.signatures_checked, "signed_records", (json_int_t)v.signed_records,
+                              "anchors", "checked", (json_int_t)v.anchors_checked, "newest_seq",
+                              v.anchors_checked ? json_integer(v.anchored_seq) : json_null());
+        if ((rc = print_json(j)) != 0)
+            goto done;
     } else {
-        tfa_render_printf(stdout, "ledger: chain broken: %s\n", v.detail);
+        verify_text(&v, intact);
     }
-    if (fflush(stdout) != 0)
-        return tfa_msg_error("cannot write the output");
-    return intact ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+    rc = fflush(stdout) != 0 ? tfa_msg_error("cannot write the output")
+         : intact            ? TFA_EXIT_GO
+                             : TFA_EXIT_NOGO;
+done:
+    tfa_keyring_free(trusted);
+    tfa_anchor_set_release(&anchors);
+    return rc;
+}
+
+static int run_anchor(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_signer *signer = NULL;
+    int rc;
+
+    (void)args;
+    if (!o->to)
+        return tfa_msg_usage(anchor_spec.name, "--to DEST is required");
+    if ((rc = tfa_cli_signer_load(&signer, &o->sign)) == 0)
+        rc = tfa_cli_anchor(l, o->to, signer, (int64_t)time(NULL), &o->net, NULL);
+    tfa_signer_free(signer);
+    return rc;
 }
 
 /* ---- export, append ----------------------------------------------------- */
@@ -342,6 +484,7 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
 {
     tfa_ledger_export_options eo = TFA_LEDGER_EXPORT_OPTIONS_INIT;
     tfa_ledger_export_result res;
+    tfa_keyring *trusted = NULL;
     tfa_error err;
     int64_t id = 0;
     size_t i;
@@ -354,7 +497,12 @@ static int run_export(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
         return rc;
     eo.include_inputs = o->include_inputs;
     eo.tool_version = TFA_VERSION;
-    if (tfa_ledger_export(&res, l, id, o->bundle, &eo, &err) != 0)
+    if (o->trusted_keys && (rc = tfa_cli_keyring_load(&trusted, o->trusted_keys)) != 0)
+        return rc;
+    eo.trusted = trusted;
+    rc = tfa_ledger_export(&res, l, id, o->bundle, &eo, &err);
+    tfa_keyring_free(trusted);
+    if (rc != 0)
         return tfa_msg_from_error(&err);
     for (i = 0; i < res.n_omitted; i++)
         tfa_msg_warn("input '%s' (%s) left out of the bundle: %s", res.omitted[i].path,
@@ -371,6 +519,7 @@ static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
                           o->verdict, o->tool_version ? o->tool_version : TFA_VERSION,
                           NULL};
     tfa_ledger_record *rec = NULL;
+    tfa_signer *signer = NULL;
     json_error_t jerr;
     tfa_error err;
     json_t *j;
@@ -380,22 +529,36 @@ static int run_append(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     tfa_error_init(&err);
     if (!o->record || !o->workspace || !o->verdict)
         return tfa_msg_usage(append_spec.name, "--record, --workspace and --verdict are required");
+    if ((rc = tfa_cli_signer_load(&signer, &o->sign)) != 0)
+        return rc;
+    tfa_ledger_set_signer(l, signer);
     e.time = (int64_t)time(NULL);
-    if (o->time && tfa_utc_parse(&e.time, o->time, &err) != 0)
-        return tfa_msg_usage(append_spec.name, "%s", err.message);
+    if (o->time && tfa_utc_parse(&e.time, o->time, &err) != 0) {
+        rc = tfa_msg_usage(append_spec.name, "%s", err.message);
+        goto done;
+    }
     /* jansson's message can quote the text near the error: not shown */
-    if (!(j = json_load_file(o->record, JSON_REJECT_DUPLICATES, &jerr)))
-        return jerr.line > 0
-                   ? tfa_msg_error("%s:%d:%d: invalid JSON", o->record, jerr.line, jerr.column)
-                   : tfa_msg_error("cannot read '%s'", o->record);
+    if (!(j = json_load_file(o->record, JSON_REJECT_DUPLICATES, &jerr))) {
+        rc = jerr.line > 0
+                 ? tfa_msg_error("%s:%d:%d: invalid JSON", o->record, jerr.line, jerr.column)
+                 : tfa_msg_error("cannot read '%s'", o->record);
+        goto done;
+    }
     e.record = j;
     rc = tfa_ledger_append(&rec, l, &e, &err);
     json_decref(j);
-    if (rc)
-        return tfa_msg_from_error(&err);
+    if (rc) {
+        rc = tfa_msg_from_error(&err);
+        goto done;
+    }
     tfa_render_printf(stdout, "record %lld sha256:%s\n", (long long)rec->id, rec->hash);
+    rc = fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
+    if (rc == 0 && o->sign.anchor_to)
+        rc = tfa_cli_anchor(l, o->sign.anchor_to, signer, e.time, &o->net, NULL);
+done:
     tfa_ledger_record_free(rec);
-    return fflush(stdout) == 0 ? 0 : tfa_msg_error("cannot write the output");
+    tfa_signer_free(signer);
+    return rc;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -428,21 +591,24 @@ static int run_path(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args
 static const subcommand subs[] = {
     {&list_spec, run_list, LEDGER_OPEN},       {&show_spec, run_show, LEDGER_OPEN},
     {&verify_spec, run_verify, LEDGER_OPEN},   {&export_spec, run_export, LEDGER_OPEN},
-    {&append_spec, run_append, LEDGER_CREATE}, {&path_spec, run_path, LEDGER_NONE},
+    {&append_spec, run_append, LEDGER_CREATE}, {&anchor_spec, run_anchor, LEDGER_OPEN},
+    {&path_spec, run_path, LEDGER_NONE},
 };
 
 int tfa_cmd_ledger(int argc, char **argv)
 {
-    ledger_opts o = {NULL, "text", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+    ledger_opts o;
     const subcommand *sub = NULL;
     tfa_strlist args = {0};
     tfa_ledger *l = NULL;
     size_t i;
     int rc;
 
+    memset(&o, 0, sizeof(o));
+    o.format = "text";
     if (argc < 2)
-        return tfa_msg_usage("ledger",
-                             "ledger needs a subcommand (list, show, verify, export, path)");
+        return tfa_msg_usage(
+            "ledger", "ledger needs a subcommand (list, show, verify, export, anchor, path)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         tfa_opts_help(&tfa_cmd_ledger_spec, stdout);
         return TFA_EXIT_HELP;
@@ -458,6 +624,7 @@ int tfa_cmd_ledger(int argc, char **argv)
     if (rc == 0)
         rc = sub->run(l, &o, &args);
     tfa_ledger_free(l);
+    tfa_strlist_release(&o.anchors);
     tfa_strlist_release(&args);
     return rc;
 }

@@ -23,6 +23,8 @@ static const tfa_command commands[] = {
     {&tfa_cmd_archive_spec, tfa_cmd_archive},
     {&tfa_cmd_audit_spec, tfa_cmd_audit},
     {&tfa_cmd_trend_spec, tfa_cmd_trend},
+    {&tfa_cmd_key_spec, tfa_cmd_key},
+    {&tfa_cmd_signoff_spec, tfa_cmd_signoff},
     {&tfa_cmd_config_spec, tfa_cmd_config},
     {&tfa_cmd_serve_spec, tfa_cmd_serve},
 };

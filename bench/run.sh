@@ -2,7 +2,8 @@
 # make bench: performance figures, each against a baseline run in the same
 # command (medians of interleaved runs; machines are noisy, so read ratios).
 #
-#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve (default: all but s3)
+#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve ledger
+#                                           (default: all but s3)
 #
 # Inputs are generated under $BENCH_DIR (default BUILD_DIR/bench) and kept
 # between runs. RUNS (default 5) sets the repetitions.
@@ -16,7 +17,7 @@ tfaudit=$build/auditor/tfaudit
 benchrun=$build/bench/benchrun
 mkdir -p "$work"
 [ -d "$shared/tools" ] || { echo "bench: $shared/tools is absent (../shared beside the project)" >&2; exit 2; }
-sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit serve)
+sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit serve ledger)
 
 # ratio A B -> A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -52,6 +53,7 @@ for s in "${sections[@]}"; do
   case "$s" in
     plan) bench_plan ;;
     archive) if [ -x "$here/archive.sh" ]; then "$here/archive.sh" "$build" "$work"; fi ;;
+    ledger) (cd "$here/.." && "$build/bench/ledgerbench" "$work" "${LEDGER_RECORDS:-10000}") ;;
     *) if [ -x "$here/$s.sh" ]; then "$here/$s.sh" "$build" "$work"; else echo "bench: unknown section $s" >&2; exit 2; fi ;;
   esac
 done

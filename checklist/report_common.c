@@ -86,8 +86,14 @@ int tfa_ev_note(tfa_buf *out, const tfa_result *r)
 {
     tfa_buf raw;
     tfa_buf_init(&raw, TFA_BUF_NO_MAX);
-    if (r->signoff) {
+    if (r->signoff && r->status == TFA_ITEM_PENDING) {
+        tfa_buf_printf(&raw, "sign-off refused: %s", r->reason);
+    } else if (r->signoff) {
         tfa_buf_printf(&raw, "signed off by %s", r->signoff->name);
+        if (r->signoff->is_signed)
+            tfa_buf_printf(&raw, " (signed, key %s)", r->signoff->key_id);
+        else
+            tfa_buf_puts(&raw, " (unsigned)");
         if (r->signoff->note)
             tfa_buf_printf(&raw, ": %s", r->signoff->note);
     } else if (r->waiver) {

@@ -33,7 +33,10 @@
  *                 address; inputs by path; a diagnostic without an address
  *                 by summary), more (listed - elements shown)}
  *     waiver      {owner, reason, expires, source, line} when applied, else null
- *     sign_off    {name, note (null if none)} for signed manual items, else null
+ *     sign_off    {name, note (null if none), signed (a token, not a typed name),
+ *                  key (the token's key id, or null), token (or null)} for manual
+ *                  items given a sign-off (a refused one leaves the item PENDING,
+ *                  with the reason), else null
  *   waivers[]     every waiver given: {item, owner, reason, expires, source,
  *                 line, status: "applied" | "unused" | "expired" | "refused"}
  *   inputs[]      {path, kind, tool, terraform_version, format_version,
@@ -211,6 +214,9 @@ static json_t *item_json(const tfa_result *r, int *bad)
         so = json_object();
         put(so, "name", tfa_json_str(r->signoff->name), bad);
         put(so, "note", str_or_null(r->signoff->note), bad);
+        put(so, "signed", json_boolean(r->signoff->is_signed), bad);
+        put(so, "key", str_or_null(r->signoff->is_signed ? r->signoff->key_id : NULL), bad);
+        put(so, "token", str_or_null(r->signoff->is_signed ? r->signoff->token : NULL), bad);
     }
     put(o, "sign_off", so ? so : json_null(), bad);
     return o;

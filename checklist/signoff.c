@@ -1,5 +1,6 @@
 /*
- * signoff.c - sign-offs for manual items (see waivers.h).
+ * signoff.c - sign-offs for manual items (see waivers.h; tokens are read
+ * and made in signoff_token.c).
  *
  * A sign-off is the only way a manual item passes: the name of who signed
  * goes into the verdict as evidence, so a ticked box in the file does not
@@ -7,15 +8,23 @@
  */
 #include "util/compat.h"
 
+#include "date.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "signoff_priv.h"
 #include "waivers.h"
 
 struct tfa_signoffs {
     tfa_arena *arena;
     tfa_signoff *items;
     size_t n, cap;
+    const tfa_keyring *allowed; /* non-NULL: only signed tokens count */
 };
+
+void tfa_signoffs_require_signed(tfa_signoffs *s, const tfa_keyring *allowed)
+{
+    s->allowed = allowed;
+}
 
 int tfa_signoffs_new(tfa_signoffs **out)
 {
@@ -56,14 +65,87 @@ static int trimmed(const char **p, size_t *n)
     return *n > 0;
 }
 
+/* `key` must be a manual item of `cl`, not signed off yet. */
+static int check_item(const tfa_signoffs *s, const tfa_checklist *cl, const char *key,
+                      tfa_error *err)
+{
+    const tfa_item *it;
+
+    if (!(it = tfa_checklist_find(cl, key))) {
+        const char *near = tfa_checklist_suggest(cl, key);
+        if (near)
+            return tfa_error_set(err, TFA_EUSAGE,
+                                 "sign-off for unknown item '%s' (did you mean '%s'?)", key, near);
+        return tfa_error_set(err, TFA_EUSAGE, "sign-off for unknown item '%s'", key);
+    }
+    if (!it->manual)
+        return tfa_error_set(err, TFA_EUSAGE,
+                             "item '%s' is checked, not manual: only manual items take a sign-off",
+                             key);
+    if (tfa_signoffs_find(s, key))
+        return tfa_error_set(err, TFA_EUSAGE, "item '%s' is signed off twice", key);
+    return 0;
+}
+
+static int add_token(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, tfa_error *err)
+{
+    tfa_signoff so;
+    int rc;
+
+    if (!s->allowed)
+        return tfa_error_set(err, TFA_EUSAGE,
+                             "a signed sign-off token needs --allowed-signers to be checked");
+    memset(&so, 0, sizeof(so));
+    if ((rc = tfa__signoff_token_read(&so, s->arena, arg, s->allowed, err)) != 0 ||
+        (rc = check_item(s, cl, so.item, err)) != 0)
+        return rc;
+    if (tfa_array_grow(&s->items, &s->cap, s->n + 1, sizeof(*s->items)) != 0)
+        return tfa_error_oom(err);
+    s->items[s->n++] = so;
+    return 0;
+}
+
+const char *tfa_signoff_refusal(const tfa_signoffs *s, const tfa_signoff *so, const char *pin,
+                                int64_t now, char *buf, size_t size)
+{
+    char when[TFA_TIME_BUF];
+
+    if (!so->is_signed)
+        return s && s->allowed ? "unsigned sign-off refused: --allowed-signers requires a signed "
+                                 "token ('tfaudit sign-off')"
+                               : NULL;
+    if (so->refused)
+        return so->refused;
+    if (!pin)
+        return "signed sign-off is bound to a plan, and no plan was gated";
+    if (strcmp(pin, so->pin) != 0) {
+        snprintf(buf, size, "signed sign-off is for another plan (%.24s..., this plan is %.24s...)",
+                 so->pin, pin);
+        return buf;
+    }
+    if (now >= so->expires) {
+        tfa_time_format(so->expires, when);
+        snprintf(buf, size, "signed sign-off by %s expired at %s", so->name, when);
+        return buf;
+    }
+    if (so->issued > now + TFA_SIGNOFF_CLOCK_SKEW) {
+        tfa_time_format(so->issued, when);
+        snprintf(buf, size, "signed sign-off by %s is issued in the future (%s)", so->name, when);
+        return buf;
+    }
+    return NULL;
+}
+
 int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, tfa_error *err)
 {
     const char *eq = strchr(arg, '='), *colon, *id = arg, *name, *note = NULL;
     size_t id_len, name_len, note_len = 0;
-    const tfa_item *it;
     tfa_signoff *x;
     char key[256];
+    int rc;
 
+    if (strncmp(arg, TFA_SIGNOFF_TOKEN_PREFIX, strlen(TFA_SIGNOFF_TOKEN_PREFIX)) == 0)
+        return add_token(s, cl, arg, err);
     if (!eq)
         return tfa_error_set(err, TFA_EUSAGE, "invalid sign-off '%s' (expected ID=NAME[:note])",
                              arg);
@@ -78,22 +160,12 @@ int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, 
                              arg);
     memcpy(key, id, id_len);
     key[id_len] = '\0';
-    if (!(it = tfa_checklist_find(cl, key))) {
-        const char *near = tfa_checklist_suggest(cl, key);
-        if (near)
-            return tfa_error_set(err, TFA_EUSAGE,
-                                 "sign-off for unknown item '%s' (did you mean '%s'?)", key, near);
-        return tfa_error_set(err, TFA_EUSAGE, "sign-off for unknown item '%s'", key);
-    }
-    if (!it->manual)
-        return tfa_error_set(err, TFA_EUSAGE,
-                             "item '%s' is checked, not manual: only manual items take a sign-off",
-                             key);
-    if (tfa_signoffs_find(s, key))
-        return tfa_error_set(err, TFA_EUSAGE, "item '%s' is signed off twice", key);
+    if ((rc = check_item(s, cl, key, err)) != 0)
+        return rc;
     if (tfa_array_grow(&s->items, &s->cap, s->n + 1, sizeof(*s->items)) != 0)
         return tfa_error_oom(err);
     x = &s->items[s->n];
+    memset(x, 0, sizeof(*x));
     x->item = tfa_arena_strdup(s->arena, key);
     x->name = tfa_arena_strndup(s->arena, name, name_len);
     x->note =

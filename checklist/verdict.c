@@ -6,6 +6,7 @@
 
 #include "date.h"
 #include "expr.h"
+#include "pin.h"
 #include "util/alloc.h"
 #include "verdict.h"
 
@@ -30,6 +31,31 @@ const char *tfa_waiver_use_name(tfa_waiver_use u)
     }
 }
 
+/* A manual item passes on a sign-off that counts (waivers.h): a signed
+ * one must be for this plan's pin, unexpired, by a key allowed its role. */
+static int eval_manual(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tfa_run *run,
+                       const tfa_eval_options *opts)
+{
+    char pin[TFA_PIN_CHARS] = "", msg[512];
+    const char *why;
+
+    r->signoff = tfa_signoffs_find(opts->signoffs, it->id);
+    if (!r->signoff) {
+        r->status = TFA_ITEM_PENDING;
+        r->reason = "awaiting sign-off";
+        return 0;
+    }
+    /* the pin is opaque here: pin.h computes it, whatever its version */
+    if (r->signoff->is_signed && tfa_plan_pin(run, pin) != 0)
+        pin[0] = '\0';
+    why = tfa_signoff_refusal(opts->signoffs, r->signoff, pin[0] ? pin : NULL, v->now, msg,
+                              sizeof(msg));
+    r->status = why ? TFA_ITEM_PENDING : TFA_ITEM_PASS;
+    if (why && !(r->reason = tfa_arena_strdup(v->arena, why)))
+        return TFA_ENOMEM;
+    return 0;
+}
+
 static int eval_item(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tfa_run *run,
                      const tfa_eval_options *opts)
 {
@@ -38,13 +64,8 @@ static int eval_item(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tf
     int rc;
 
     r->item = it;
-    if (it->manual) {
-        r->signoff = tfa_signoffs_find(opts->signoffs, it->id);
-        r->status = r->signoff ? TFA_ITEM_PASS : TFA_ITEM_PENDING;
-        if (!r->signoff)
-            r->reason = "awaiting sign-off";
-        return 0;
-    }
+    if (it->manual)
+        return eval_manual(v, r, it, run, opts);
     if ((rc = tfa_expr_eval(it->expr, run, v->arena, &r->evidence, &result, &why)) != 0)
         return rc;
     if (result < 0) {

@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "checklist.h"
+#include "sign.h"
 #include "util/error.h"
 
 typedef struct tfa_waiver {
@@ -60,19 +61,69 @@ const tfa_waiver *tfa_waivers_find(const tfa_waivers *w, const char *item);
  * line otherwise, with a suggestion when an id is close. */
 int tfa_waivers_check(const tfa_waivers *w, const tfa_checklist *cl, tfa_error *err);
 
+/*
+ * Sign-offs. A plain sign-off "ID=NAME[:note]" is a name anyone can type:
+ * reports mark it "unsigned". A signed sign-off is a token (signoff_token.c)
+ * that `tfaudit sign-off` makes with an Ed25519 key:
+ *     tfaso1.<base64url(claim JSON)>.<base64url(signature)>
+ * binding the role (a manual item's id), the plan's pin (pin.h, opaque
+ * here), the signer's key id, the time it was issued and its expiry. With
+ * an allowed-signers list (`ROLE[,ROLE] ed25519 BASE64 COMMENT` lines), a
+ * manual item passes only on a token whose signature verifies with a key
+ * listed for that role, for the pin of the plan being gated, unexpired;
+ * anything else leaves it PENDING with the reason, plain sign-offs
+ * included.
+ */
 typedef struct tfa_signoff {
     const char *item;
-    const char *name;
+    const char *name; /* plain: as typed; token: the signer key's comment (or id) */
     const char *note; /* NULL when none */
+    /* tokens only (is_signed): */
+    int is_signed;
+    const char *token;  /* the token itself, evidence anyone can check again */
+    const char *key_id; /* the signer's key id */
+    const char *pin;    /* the plan pin it is bound to */
+    int64_t issued, expires;
+    const char *refused; /* known when added: why it cannot count; NULL when it may */
 } tfa_signoff;
 
 typedef struct tfa_signoffs tfa_signoffs;
 
 int tfa_signoffs_new(tfa_signoffs **out);
 void tfa_signoffs_free(tfa_signoffs *s);
-/* Add "ID=NAME[:note]" (copied) after checking that ID is a manual item of
- * `cl` and not signed already. TFA_EUSAGE with the reason, or TFA_ENOMEM. */
+
+/* Require signed tokens checked against `allowed` (borrowed: keep it alive
+ * while `s` is used). Call before adding. */
+void tfa_signoffs_require_signed(tfa_signoffs *s, const tfa_keyring *allowed);
+
+/* Add "ID=NAME[:note]" or a token (copied) after checking that its item is
+ * a manual item of `cl` and not signed already. TFA_EUSAGE with the reason
+ * (also: a malformed token, or a token without an allowed-signers list),
+ * or TFA_ENOMEM. A token whose signature or signer is refused is added,
+ * with `refused` saying why. */
 int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, tfa_error *err);
 const tfa_signoff *tfa_signoffs_find(const tfa_signoffs *s, const char *item);
+
+/* Why `so` does not count for a plan with pin `pin` (NULL when the run has
+ * no plan) at time `now`, as a message kept in `buf`; NULL when it counts.
+ * Plain sign-offs count unless signed ones are required. */
+const char *tfa_signoff_refusal(const tfa_signoffs *s, const tfa_signoff *so, const char *pin,
+                                int64_t now, char *buf, size_t size);
+
+#define TFA_SIGNOFF_TOKEN_PREFIX "tfaso1."
+#define TFA_SIGNOFF_FORMAT       "tfaudit-signoff/1"
+
+/* What a token claims. */
+typedef struct tfa_signoff_claim {
+    const char *role; /* a manual item's id */
+    const char *pin;  /* the plan's pin */
+    const char *note; /* may be NULL */
+    int64_t issued, expires;
+} tfa_signoff_claim;
+
+/* Make a token for `claim`, signed by `key`, appended to `out`. TFA_EUSAGE
+ * (an empty role or pin, expiry before issue), TFA_ENOMEM, TFA_EIO. */
+int tfa_signoff_token_make(tfa_buf *out, const tfa_signer *key, const tfa_signoff_claim *claim,
+                           tfa_error *err);
 
 #endif

@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "sign.h"
 #include "stream.h"
 #include "util/error.h"
 #include "util/sha256.h"
@@ -70,6 +71,9 @@ typedef struct tfa_bundle_verification {
     size_t files;     /* entries besides the manifest */
     json_t *manifest; /* the parsed manifest (owned; NULL when unreadable) */
     char detail[512]; /* the first problem, one line; empty when valid */
+    char *record;     /* record.json's bytes (owned; NULL when absent) */
+    size_t record_len;
+    char signed_by[TFA_KEY_ID_SIZE]; /* tfa_bundle_check_signature: the trusted key */
 } tfa_bundle_verification;
 
 /*
@@ -87,5 +91,11 @@ int tfa_bundle_verify(tfa_bundle_verification *out, const char *path, tfa_error 
  * SHA-256 are then the whole bundle's) but not freed. */
 int tfa_bundle_verify_stream(tfa_bundle_verification *out, tfa_stream *in, tfa_error *err);
 void tfa_bundle_verification_release(tfa_bundle_verification *v);
+
+/* After a valid tfa_bundle_verify: the record's signature (manifest
+ * "ledger" key and signature) must verify over record.json with one of
+ * `trusted`. Clears v->valid with the reason (unsigned, untrusted key,
+ * forged) otherwise. TFA_ENOMEM only. */
+int tfa_bundle_check_signature(tfa_bundle_verification *v, const tfa_keyring *trusted);
 
 #endif

@@ -309,6 +309,13 @@ static int verify(tfa_bundle_verification *out, const char *path, tfa_stream *in
     if (check_files(&r, json_object_get(out->manifest, "files"), out) ||
         check_ledger(&r, json_object_get(out->manifest, "ledger"), out))
         goto done;
+    if (r.have_record) {
+        out->record_len = r.record.len;
+        if (!(out->record = tfa_buf_detach(&r.record, NULL))) {
+            rc = tfa_error_oom(err);
+            goto done;
+        }
+    }
     out->valid = 1;
 done:
     archive_read_free(r.a);
@@ -334,4 +341,36 @@ void tfa_bundle_verification_release(tfa_bundle_verification *v)
 {
     json_decref(v->manifest);
     v->manifest = NULL;
+    tfa_free(v->record);
+    v->record = NULL;
+}
+
+int tfa_bundle_check_signature(tfa_bundle_verification *v, const tfa_keyring *trusted)
+{
+    const json_t *ledger = json_object_get(v->manifest, "ledger");
+    const char *sig = json_string_value(json_object_get(ledger, "signature"));
+    const tfa_public_key *pub;
+    json_t *body;
+    const char *key;
+    int ok;
+
+    if (!v->valid)
+        return 0;
+    if (!ledger || !v->record)
+        return problem(v, "the bundle holds no ledger record to check a signature of"), 0;
+    body = json_loadb(v->record, v->record_len, JSON_ALLOW_NUL, NULL);
+    key = json_string_value(json_object_get(body, "key"));
+    if (!key || !sig) {
+        json_decref(body);
+        return problem(v, "record.json is not signed"), 0;
+    }
+    snprintf(v->signed_by, sizeof(v->signed_by), "%s", key);
+    json_decref(body);
+    if (!(pub = tfa_keyring_find(trusted, v->signed_by, NULL)))
+        return problem(v, "record.json is signed by an untrusted key %s", v->signed_by), 0;
+    if ((ok = tfa_keyring_check(trusted, pub, v->record, v->record_len, sig)) < 0)
+        return TFA_ENOMEM;
+    if (!ok)
+        problem(v, "record.json does not match its signature by %s (forged)", v->signed_by);
+    return 0;
 }

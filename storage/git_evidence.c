@@ -30,7 +30,11 @@
 
 typedef struct job {
     git_repository *repo;
-    const tfa_git_evidence *ev;
+    const tfa_git_evidence *ev; /* NULL when committing plain files */
+    const tfa_git_file *files;  /* tfa_git_evidence_commit_files: what to add */
+    size_t n_files;
+    const char *message;
+    int64_t time;
     const tfa_git_evidence_options *o;
     const char *branch, *dir;
     const char *plan; /* the rollout plan, repository-relative; NULL for none */
@@ -378,7 +382,10 @@ static int move_branch(job *j, attempt *a, const git_oid *commit, tfa_error *err
     int rc;
 
     tfa_buf_init(&log, TFA_BUF_NO_MAX);
-    tfa_buf_printf(&log, "tfaudit: evidence %s %s", j->ev->workspace, j->ev->verdict);
+    if (j->ev)
+        tfa_buf_printf(&log, "tfaudit: evidence %s %s", j->ev->workspace, j->ev->verdict);
+    else
+        tfa_buf_puts(&log, "tfaudit: evidence");
     if (a->has_old)
         rc = git_reference_create_matching(&ref, j->repo, j->refname.ptr, commit, 1, &a->old,
                                            log.ptr);
@@ -476,6 +483,48 @@ done:
     return rc;
 }
 
+/* The plain-files variant of try_once: j->files on the tip, j->message. */
+static int try_files(job *j, tfa_git_evidence_result *out, tfa_error *err)
+{
+    git_oid tree_oid, commit_oid;
+    git_tree *tree = NULL;
+    const git_commit *parents[1];
+    git_commit *base;
+    new_file *files = tfa_calloc(j->n_files ? j->n_files : 1, sizeof(*files));
+    attempt a;
+    size_t i;
+    int rc;
+
+    attempt_init(&a);
+    if (!files) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    for (i = 0; i < j->n_files; i++)
+        files[i] =
+            (new_file){j->files[i].path, j->files[i].data, j->files[i].len, GIT_FILEMODE_BLOB};
+    if ((rc = read_base(j, &a, err)) != 0)
+        goto done;
+    base = a.has_old ? a.tip : a.head;
+    if ((rc = build_tree(j, base, files, j->n_files, &tree_oid, err)) != 0)
+        goto done;
+    parents[0] = base;
+    if (git_tree_lookup(&tree, j->repo, &tree_oid) != 0 ||
+        git_commit_create(&commit_oid, j->repo, NULL, j->author, j->committer, "UTF-8", j->message,
+                          tree, base ? 1 : 0, parents) != 0) {
+        rc = git_fail(err, TFA_EIO, "cannot write the evidence commit");
+        goto done;
+    }
+    if ((rc = move_branch(j, &a, &commit_oid, err)) != 0)
+        goto done;
+    git_oid_tostr(out->commit, sizeof(out->commit), &commit_oid);
+done:
+    git_tree_free(tree);
+    tfa_free(files);
+    attempt_release(&a);
+    return rc;
+}
+
 /* ---- setting up --------------------------------------------------------- */
 
 static int check_input(const tfa_git_evidence *ev, const char *dir, tfa_error *err)
@@ -547,8 +596,7 @@ static int check_branch(job *j, tfa_error *err)
 /* Author and committer at the verdict's time: see git_identity.h. */
 static int signature(job *j, tfa_error *err)
 {
-    return tfa_git_identity_resolve(&j->author, &j->committer, j->repo, j->o->author, j->ev->time,
-                                    err);
+    return tfa_git_identity_resolve(&j->author, &j->committer, j->repo, j->o->author, j->time, err);
 }
 
 static void pause_ms(unsigned ms)
@@ -559,19 +607,66 @@ static void pause_ms(unsigned ms)
     nanosleep(&ts, NULL);
 }
 
+/* Open the repository, check the branch, then attempt until the branch
+ * moves (try_once for evidence, try_files for plain files). */
+static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, tfa_error *err)
+{
+    tfa_error attempt_err;
+    unsigned tries;
+    int rc;
+
+    git_libgit2_init();
+    if (tfa_buf_printf(&j->refname, "refs/heads/%s", j->branch) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    rc = git_repository_open_ext(&j->repo, repo_path, 0, NULL);
+    if (rc) {
+        rc = rc == GIT_ENOTFOUND ? tfa_error_set(err, TFA_ENOTFOUND,
+                                                 "no git repository at or above '%s'", repo_path)
+                                 : git_fail(err, TFA_EIO, "cannot open the repository");
+        goto done;
+    }
+    if ((rc = resolve_plan(j, err)) != 0 || (rc = check_branch(j, err)) != 0 ||
+        (rc = signature(j, err)) != 0)
+        goto done;
+    for (tries = 0;; tries++) {
+        tfa_error_init(&attempt_err);
+        rc = j->ev ? try_once(j, out, &attempt_err) : try_files(j, out, &attempt_err);
+        if (rc != TFA_ECONFLICT || tries + 1 >= j->o->attempts)
+            break;
+        out->retries++;
+        pause_ms(tries < 50 ? tries + 1 : 50);
+    }
+    if (rc == TFA_ECONFLICT)
+        tfa_error_set(&attempt_err, rc, "branch '%s' kept moving; gave up after %u attempts",
+                      j->branch, tries + 1);
+    if (rc && err && err->status == 0)
+        *err = attempt_err;
+done:
+    if (rc)
+        tfa_error_set_source(err, repo_path);
+    git_signature_free(j->author);
+    git_signature_free(j->committer);
+    git_repository_free(j->repo);
+    tfa_buf_release(&j->refname);
+    tfa_buf_release(&j->plan_buf);
+    git_libgit2_shutdown();
+    return rc;
+}
+
 int tfa_git_evidence_commit(tfa_git_evidence_result *out, const char *repo_path,
                             const tfa_git_evidence *ev, const tfa_git_evidence_options *opts,
                             tfa_error *err)
 {
     tfa_git_evidence_options defaults = TFA_GIT_EVIDENCE_OPTIONS_INIT;
-    tfa_error attempt_err;
-    unsigned tries;
     job j;
     int rc;
 
     memset(out, 0, sizeof(*out));
     memset(&j, 0, sizeof(j));
     j.ev = ev;
+    j.time = ev->time;
     j.o = opts ? opts : &defaults;
     j.branch = j.o->branch ? j.o->branch : TFA_GIT_EVIDENCE_BRANCH;
     j.dir = j.o->dir ? j.o->dir : TFA_GIT_EVIDENCE_DIR;
@@ -579,42 +674,30 @@ int tfa_git_evidence_commit(tfa_git_evidence_result *out, const char *repo_path,
     tfa_buf_init(&j.plan_buf, TFA_BUF_NO_MAX);
     if ((rc = check_input(ev, j.dir, err)) != 0)
         return rc;
-    git_libgit2_init();
-    if (tfa_buf_printf(&j.refname, "refs/heads/%s", j.branch) != 0) {
-        rc = tfa_error_oom(err);
-        goto done;
-    }
-    rc = git_repository_open_ext(&j.repo, repo_path, 0, NULL);
-    if (rc) {
-        rc = rc == GIT_ENOTFOUND ? tfa_error_set(err, TFA_ENOTFOUND,
-                                                 "no git repository at or above '%s'", repo_path)
-                                 : git_fail(err, TFA_EIO, "cannot open the repository");
-        goto done;
-    }
-    if ((rc = resolve_plan(&j, err)) != 0 || (rc = check_branch(&j, err)) != 0 ||
-        (rc = signature(&j, err)) != 0)
-        goto done;
-    for (tries = 0;; tries++) {
-        tfa_error_init(&attempt_err);
-        rc = try_once(&j, out, &attempt_err);
-        if (rc != TFA_ECONFLICT || tries + 1 >= j.o->attempts)
-            break;
-        out->retries++;
-        pause_ms(tries < 50 ? tries + 1 : 50);
-    }
-    if (rc == TFA_ECONFLICT)
-        tfa_error_set(&attempt_err, rc, "branch '%s' kept moving; gave up after %u attempts",
-                      j.branch, tries + 1);
-    if (rc && err && err->status == 0)
-        *err = attempt_err;
-done:
-    if (rc)
-        tfa_error_set_source(err, repo_path);
-    git_signature_free(j.author);
-    git_signature_free(j.committer);
-    git_repository_free(j.repo);
-    tfa_buf_release(&j.refname);
-    tfa_buf_release(&j.plan_buf);
-    git_libgit2_shutdown();
-    return rc;
+    return run_job(&j, out, repo_path, err);
+}
+
+int tfa_git_evidence_commit_files(tfa_git_evidence_result *out, const char *repo_path,
+                                  const tfa_git_file *files, size_t n, const char *message,
+                                  int64_t time, const tfa_git_evidence_options *opts,
+                                  tfa_error *err)
+{
+    tfa_git_evidence_options defaults = TFA_GIT_EVIDENCE_OPTIONS_INIT;
+    size_t i;
+    job j;
+
+    memset(out, 0, sizeof(*out));
+    memset(&j, 0, sizeof(j));
+    j.files = files;
+    j.n_files = n;
+    j.message = message;
+    j.time = time;
+    j.o = opts ? opts : &defaults;
+    j.branch = j.o->branch ? j.o->branch : TFA_GIT_EVIDENCE_BRANCH;
+    tfa_buf_init(&j.refname, TFA_BUF_NO_MAX);
+    tfa_buf_init(&j.plan_buf, TFA_BUF_NO_MAX);
+    for (i = 0; i < n; i++)
+        if (!tfa_relpath_ok(files[i].path))
+            return tfa_error_set(err, TFA_EUSAGE, "invalid evidence path '%s'", files[i].path);
+    return run_job(&j, out, repo_path, err);
 }

@@ -95,6 +95,24 @@ int tfa_git_evidence_commit(tfa_git_evidence_result *out, const char *repo_path,
                             tfa_error *err);
 void tfa_git_evidence_result_release(tfa_git_evidence_result *res);
 
+/* A file to add: repository-relative path and bytes (borrowed). */
+typedef struct tfa_git_file {
+    const char *path;
+    const char *data;
+    size_t len;
+} tfa_git_file;
+
+/*
+ * Commit `files` on the evidence branch with `message`, at `time`, the same
+ * way (in memory, the branch moved only if it did not move meanwhile; the
+ * working tree, index and HEAD untouched). opts->dir and rollout_plan are
+ * not used. Sets out->commit only. Errors as tfa_git_evidence_commit.
+ */
+int tfa_git_evidence_commit_files(tfa_git_evidence_result *out, const char *repo_path,
+                                  const tfa_git_file *files, size_t n, const char *message,
+                                  int64_t time, const tfa_git_evidence_options *opts,
+                                  tfa_error *err);
+
 /* Where the infrastructure code stood (--iac-repo). */
 typedef struct tfa_git_state {
     char commit[TFA_GIT_OID_HEX]; /* HEAD commit; "" before the first commit */

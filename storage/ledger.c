@@ -11,6 +11,7 @@
 #include "util/compat.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "canon.h"
@@ -40,6 +41,8 @@ static const char *const migrations[] = {
     " seq INTEGER NOT NULL,"
     " hash TEXT NOT NULL);"
     "INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '" TFA__LEDGER_GENESIS "');",
+    /* 1 -> 2: the Ed25519 signature of each body (NULL: unsigned). */
+    "ALTER TABLE records ADD COLUMN signature TEXT;",
 };
 
 int tfa__ledger_sql_error(tfa_ledger *ledger, int rc, const char *what, tfa_error *err)
@@ -161,6 +164,7 @@ static int migrate(tfa_ledger *l, tfa_error *err)
     int64_t v = 0;
     int rc = schema_version(l, &v, err);
 
+    l->schema = v;
     if (rc || v == TFA_LEDGER_SCHEMA)
         return rc;
     if ((rc = exec(l, "BEGIN IMMEDIATE", "upgrading the schema", err)) != 0)
@@ -176,6 +180,8 @@ static int migrate(tfa_ledger *l, tfa_error *err)
     rc = rc ? rc : exec(l, "COMMIT", "upgrading the schema", err);
     if (rc)
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    else
+        l->schema = TFA_LEDGER_SCHEMA;
     return rc;
 }
 
@@ -234,13 +240,94 @@ static int prepare(tfa_ledger *l, tfa_error *err)
     return rc;
 }
 
+/* Is `path` a copy nobody writes to: no write permission bits at all, or
+ * on a read-only mount, or not writable by us, and no WAL beside it? */
+static int frozen_copy(const char *path)
+{
+    char wal[PATH_MAX];
+    struct statvfs vfs;
+    struct stat st;
+
+    if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal) || stat(wal, &st) == 0)
+        return 0;
+    if (stat(path, &st) == 0 && (st.st_mode & 0222) == 0)
+        return 1;
+    if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+        return 1;
+    return access(path, W_OK) != 0;
+}
+
+/* Read-only: the schema as it is, no WAL switch, no migration. A WAL
+ * database needs its -shm, which cannot be created beside a read-only copy
+ * (and must not be, even by root): such a copy is opened as immutable,
+ * which it is. Anything else is opened mode=ro with the usual locking, so
+ * reading a ledger that a gate is appending to stays consistent. */
+static int open_read_only(tfa_ledger *l, tfa_error *err)
+{
+    tfa_error pass_err;
+    tfa_buf uri;
+    int64_t v = 0;
+    int rc = 0, pass, frozen = frozen_copy(l->path);
+
+    tfa_buf_init(&uri, TFA_BUF_NO_MAX);
+    for (pass = frozen; pass < 2; pass++) {
+        sqlite3_close(l->db);
+        l->db = NULL;
+        tfa_buf_clear(&uri);
+        tfa_buf_puts(&uri, "file:");
+        /* the path, %-encoding what a URI would read otherwise */
+        for (const char *p = l->path; *p; p++)
+            if (*p == '?' || *p == '#' || *p == '%')
+                tfa_buf_printf(&uri, "%%%02X", (unsigned char)*p);
+            else
+                tfa_buf_putc(&uri, *p);
+        tfa_buf_puts(&uri, pass ? "?mode=ro&immutable=1" : "?mode=ro");
+        if (tfa_buf_status(&uri) != 0) {
+            rc = tfa_error_oom(err);
+            break;
+        }
+        tfa_error_init(&pass_err);
+        rc = sqlite3_open_v2(uri.ptr, &l->db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc != SQLITE_OK) {
+            rc = tfa__ledger_sql_error(l, rc, "cannot open the ledger", &pass_err);
+            break;
+        }
+        sqlite3_extended_result_codes(l->db, 1);
+        sqlite3_busy_timeout(l->db, (int)l->opts.busy_timeout_ms);
+        rc = schema_version(l, &v, &pass_err);
+        if (rc == 0 || access(l->path, W_OK) == 0)
+            break;
+    }
+    if (rc && err && err->status == 0)
+        *err = pass_err;
+    tfa_buf_release(&uri);
+    l->schema = v;
+    return rc;
+}
+
+/* A new file that could not be made a ledger goes away again, so a failed
+ * gate leaves no empty ledger behind. */
+static void remove_created(tfa_ledger *l)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char path[PATH_MAX];
+    size_t i;
+
+    sqlite3_close(l->db);
+    l->db = NULL;
+    for (i = 0; i < TFA_ARRAY_SIZE(suffixes); i++)
+        if ((size_t)snprintf(path, sizeof(path), "%s%s", l->path, suffixes[i]) < sizeof(path))
+            unlink(path);
+}
+
 int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options *opts,
                     tfa_error *err)
 {
     tfa_ledger_options defaults = TFA_LEDGER_OPTIONS_INIT;
     tfa_ledger *l = NULL;
     struct stat st;
-    int rc = 0, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    int rc = 0, created = 0, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
     *out = NULL;
     if (!(l = tfa_calloc(1, sizeof(*l))) || !(l->path = tfa_strdup(path))) {
@@ -249,13 +336,18 @@ int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options
     }
     l->opts = opts ? *opts : defaults;
     if (stat(path, &st) != 0) {
-        if (!l->opts.create) {
+        if (!l->opts.create || l->opts.read_only) {
             rc = tfa_error_set(err, TFA_ENOTFOUND, "ledger '%s' does not exist", path);
             goto done;
         }
         if ((rc = make_parents(path, err)) != 0)
             goto done;
         flags |= SQLITE_OPEN_CREATE;
+        created = 1;
+    }
+    if (l->opts.read_only) {
+        rc = open_read_only(l, err);
+        goto done;
     }
     rc = sqlite3_open_v2(path, &l->db, flags, NULL);
     if (rc != SQLITE_OK) {
@@ -264,6 +356,8 @@ int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options
     }
     rc = prepare(l, err);
 done:
+    if (rc && created && l)
+        remove_created(l);
     if (rc)
         tfa_ledger_free(l);
     else
@@ -280,10 +374,17 @@ void tfa_ledger_free(tfa_ledger *ledger)
     tfa_free(ledger);
 }
 
+void tfa_ledger_set_signer(tfa_ledger *ledger, const tfa_signer *signer)
+{
+    ledger->signer = signer;
+}
+
 void tfa_ledger_record_free(tfa_ledger_record *rec)
 {
     if (!rec)
         return;
+    tfa_free(rec->key_id);
+    tfa_free(rec->signature);
     tfa_free(rec->workspace);
     tfa_free(rec->window);
     tfa_free(rec->operator_name);
@@ -334,7 +435,7 @@ static void put_member(tfa_buf *b, const char *key, const char *value)
 /* The envelope of ledger.h, written directly in canonical form (keys in
  * byte order); ledger_verify.c recomputes it with the generic writer. */
 static int envelope(tfa_buf *b, const tfa_ledger_entry *e, int64_t seq, const char *prev,
-                    const tfa_buf *record)
+                    const char *key_id, const tfa_buf *record)
 {
     char iso[TFA_UTC_ISO_SIZE];
 
@@ -342,6 +443,10 @@ static int envelope(tfa_buf *b, const tfa_ledger_entry *e, int64_t seq, const ch
     tfa_buf_putc(b, '{');
     put_member(b, "format", TFA_LEDGER_FORMAT);
     tfa_buf_putc(b, ',');
+    if (key_id) { /* only signed records have it: unsigned bodies stay as schema 1 wrote them */
+        put_member(b, "key", key_id);
+        tfa_buf_putc(b, ',');
+    }
     put_member(b, "operator", e->operator_name);
     tfa_buf_putc(b, ',');
     put_member(b, "prev", prev);
@@ -360,7 +465,7 @@ static int envelope(tfa_buf *b, const tfa_ledger_entry *e, int64_t seq, const ch
     return tfa_buf_putc(b, '}');
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void tfa__ledger_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -392,13 +497,40 @@ static int read_head(tfa_ledger *l, int64_t *seq, char hash[TFA_LEDGER_HASH_HEX]
     return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, "reading the chain head", err);
 }
 
+int tfa_ledger_head(tfa_ledger *ledger, int64_t *seq, char hash[TFA_LEDGER_HASH_HEX],
+                    tfa_error *err)
+{
+    return read_head(ledger, seq, hash, err);
+}
+
+int tfa_ledger_id(tfa_ledger *ledger, char out[TFA_LEDGER_HASH_HEX], tfa_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    const unsigned char *h;
+    int rc =
+        sqlite3_prepare_v2(ledger->db, "SELECT hash FROM records WHERE seq = 1", -1, &st, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        h = sqlite3_column_text(st, 0);
+        snprintf(out, TFA_LEDGER_HASH_HEX, "%s", h ? (const char *)h : "");
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_finalize(st);
+        tfa_error_set(err, TFA_ENOTFOUND, "the ledger is empty");
+        tfa_error_set_source(err, ledger->path);
+        return TFA_ENOTFOUND;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(ledger, rc, "reading record 1", err);
+}
+
 static int insert(tfa_ledger *l, const tfa_ledger_entry *e, int64_t seq, const char *prev,
-                  const char *hash, const tfa_buf *body, tfa_error *err)
+                  const char *hash, const tfa_buf *body, const char *signature, tfa_error *err)
 {
     static const char sql[] =
         "INSERT INTO records (seq, time, time_utc, workspace, apply_window, operator, verdict,"
-        " tool_version, prev_hash, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-        "?11);";
+        " tool_version, prev_hash, hash, body, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+        " ?9, ?10, ?11, ?12);";
     char iso[TFA_UTC_ISO_SIZE];
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
@@ -407,15 +539,16 @@ static int insert(tfa_ledger *l, const tfa_ledger_entry *e, int64_t seq, const c
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, seq);
         sqlite3_bind_int64(st, 2, e->time);
-        bind_text(st, 3, iso);
-        bind_text(st, 4, e->workspace);
-        bind_text(st, 5, e->window);
-        bind_text(st, 6, e->operator_name);
-        bind_text(st, 7, e->verdict);
-        bind_text(st, 8, e->tool_version);
-        bind_text(st, 9, prev);
-        bind_text(st, 10, hash);
+        tfa__ledger_bind_text(st, 3, iso);
+        tfa__ledger_bind_text(st, 4, e->workspace);
+        tfa__ledger_bind_text(st, 5, e->window);
+        tfa__ledger_bind_text(st, 6, e->operator_name);
+        tfa__ledger_bind_text(st, 7, e->verdict);
+        tfa__ledger_bind_text(st, 8, e->tool_version);
+        tfa__ledger_bind_text(st, 9, prev);
+        tfa__ledger_bind_text(st, 10, hash);
         sqlite3_bind_text(st, 11, body->ptr, (int)body->len, SQLITE_STATIC);
+        tfa__ledger_bind_text(st, 12, signature);
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
@@ -425,7 +558,7 @@ static int insert(tfa_ledger *l, const tfa_ledger_entry *e, int64_t seq, const c
                                 &st, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_bind_int64(st, 1, seq);
-            bind_text(st, 2, hash);
+            tfa__ledger_bind_text(st, 2, hash);
             rc = sqlite3_step(st);
             rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
         }
@@ -434,7 +567,7 @@ static int insert(tfa_ledger *l, const tfa_ledger_entry *e, int64_t seq, const c
     return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, "writing the record", err);
 }
 
-static char *dup_or_null(const char *s, int *oom)
+char *tfa__ledger_dup(const char *s, int *oom)
 {
     char *d = s ? tfa_strdup(s) : NULL;
     if (s && !d)
@@ -443,8 +576,9 @@ static char *dup_or_null(const char *s, int *oom)
 }
 
 /* The record as stored, from what was just written. Takes `body`. */
-static int stored(tfa_ledger_record **out, const tfa_ledger_entry *e, int64_t seq, const char *prev,
-                  const char *hash, tfa_buf *body, tfa_error *err)
+static int stored(tfa_ledger_record **out, const tfa_ledger *l, const tfa_ledger_entry *e,
+                  int64_t seq, const char *prev, const char *hash, const char *signature,
+                  tfa_buf *body, tfa_error *err)
 {
     tfa_ledger_record *r = tfa_calloc(1, sizeof(*r));
     int oom = !r;
@@ -452,11 +586,13 @@ static int stored(tfa_ledger_record **out, const tfa_ledger_entry *e, int64_t se
     if (r) {
         r->id = seq;
         r->time = e->time;
-        r->workspace = dup_or_null(e->workspace, &oom);
-        r->window = dup_or_null(e->window, &oom);
-        r->operator_name = dup_or_null(e->operator_name, &oom);
-        r->verdict = dup_or_null(e->verdict, &oom);
-        r->tool_version = dup_or_null(e->tool_version, &oom);
+        r->workspace = tfa__ledger_dup(e->workspace, &oom);
+        r->window = tfa__ledger_dup(e->window, &oom);
+        r->operator_name = tfa__ledger_dup(e->operator_name, &oom);
+        r->verdict = tfa__ledger_dup(e->verdict, &oom);
+        r->tool_version = tfa__ledger_dup(e->tool_version, &oom);
+        r->key_id = tfa__ledger_dup(l->signer ? tfa_signer_key_id(l->signer) : NULL, &oom);
+        r->signature = tfa__ledger_dup(l->signer ? signature : NULL, &oom);
         snprintf(r->hash, sizeof(r->hash), "%s", hash);
         snprintf(r->prev_hash, sizeof(r->prev_hash), "%s", prev);
         r->record = json_deep_copy(e->record);
@@ -476,18 +612,22 @@ static int stored(tfa_ledger_record **out, const tfa_ledger_entry *e, int64_t se
  * prev are the head before, and are advanced. */
 static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *record, int64_t *seq,
                      char prev[TFA_LEDGER_HASH_HEX], tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX],
-                     tfa_error *err)
+                     char sig[TFA_SIG_B64_SIZE], tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     int rc;
 
     tfa_buf_clear(body);
     (*seq)++;
-    if (envelope(body, e, *seq, prev, record) != 0)
+    if (envelope(body, e, *seq, prev, l->signer ? tfa_signer_key_id(l->signer) : NULL, record) != 0)
         return tfa_error_oom(err);
     tfa_sha256_digest(body->ptr, body->len, digest);
     tfa_sha256_hex(digest, hash);
-    if ((rc = insert(l, e, *seq, prev, hash, body, err)) != 0)
+    /* signed inside the transaction: the signature covers the seq and
+     * prev this record really gets */
+    if (l->signer && (rc = tfa_signer_sign(l->signer, body->ptr, body->len, sig, err)) != 0)
+        return rc;
+    if ((rc = insert(l, e, *seq, prev, hash, body, l->signer ? sig : NULL, err)) != 0)
         return rc;
     return 0;
 }
@@ -497,6 +637,7 @@ static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_
                        const tfa_buf *records, size_t n, int64_t *first_id, tfa_error *err)
 {
     char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX], last_prev[TFA_LEDGER_HASH_HEX];
+    char sig[TFA_SIG_B64_SIZE] = "";
     tfa_buf body;
     int64_t seq = 0;
     size_t i;
@@ -511,12 +652,12 @@ static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_
         *first_id = seq + 1;
     for (i = 0; i < n && rc == 0; i++) {
         memcpy(last_prev, prev, sizeof(prev));
-        rc = chain_one(l, &e[i], &records[i], &seq, prev, &body, hash, err);
+        rc = chain_one(l, &e[i], &records[i], &seq, prev, &body, hash, sig, err);
         memcpy(prev, hash, sizeof(prev));
     }
     rc = rc ? rc : exec(l, "COMMIT", "committing the record", err);
     if (rc == 0 && out)
-        rc = stored(out, &e[n - 1], seq, last_prev, hash, &body, err);
+        rc = stored(out, l, &e[n - 1], seq, last_prev, hash, sig, &body, err);
 done:
     if (rc && !sqlite3_get_autocommit(l->db))
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
@@ -529,13 +670,18 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
                           const tfa_ledger_entry *entries, size_t n, int64_t *first_id,
                           tfa_error *err)
 {
-    tfa_buf *records = tfa_calloc(n ? n : 1, sizeof(*records));
+    tfa_buf *records = NULL;
     tfa_error attempt_err;
     unsigned attempt;
     size_t i;
     int rc = 0;
 
-    if (!records)
+    if (ledger->opts.read_only) {
+        tfa_error_set(err, TFA_EUSAGE, "the ledger was opened read-only");
+        tfa_error_set_source(err, ledger->path);
+        return TFA_EUSAGE;
+    }
+    if (!(records = tfa_calloc(n ? n : 1, sizeof(*records))))
         return tfa_error_oom(err);
     for (i = 0; i < n; i++)
         tfa_buf_init(&records[i], TFA_BUF_NO_MAX);
@@ -575,173 +721,4 @@ int tfa_ledger_append_batch(tfa_ledger *ledger, const tfa_ledger_entry *entries,
                             int64_t *first_id, tfa_error *err)
 {
     return append_entries(NULL, ledger, entries, n, first_id, err);
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-static char *column_dup(sqlite3_stmt *st, int i, int *oom)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return dup_or_null((const char *)s, oom);
-}
-
-static int record_from_row(tfa_ledger_record **out, tfa_ledger *l, sqlite3_stmt *st, tfa_error *err)
-{
-    tfa_ledger_record *r = tfa_calloc(1, sizeof(*r));
-    const unsigned char *hash, *prev;
-    json_t *env = NULL;
-    int oom = !r, rc = 0;
-
-    if (!r)
-        return tfa_error_oom(err);
-    r->id = sqlite3_column_int64(st, 0);
-    r->time = sqlite3_column_int64(st, 1);
-    r->workspace = column_dup(st, 2, &oom);
-    r->window = column_dup(st, 3, &oom);
-    r->operator_name = column_dup(st, 4, &oom);
-    r->verdict = column_dup(st, 5, &oom);
-    r->tool_version = column_dup(st, 6, &oom);
-    prev = sqlite3_column_text(st, 7);
-    hash = sqlite3_column_text(st, 8);
-    snprintf(r->prev_hash, sizeof(r->prev_hash), "%s", prev ? (const char *)prev : "");
-    snprintf(r->hash, sizeof(r->hash), "%s", hash ? (const char *)hash : "");
-    r->body_len = (size_t)sqlite3_column_bytes(st, 9);
-    r->body = tfa_strndup((const char *)sqlite3_column_text(st, 9), r->body_len);
-    oom |= !r->body;
-    if (!oom) {
-        env = json_loadb(r->body, r->body_len, JSON_ALLOW_NUL, NULL);
-        r->record = json_incref(json_object_get(env, "record"));
-        json_decref(env);
-        if (!json_is_object(r->record)) {
-            tfa_error_set(err, TFA_EINPUT,
-                          "record %lld is not readable JSON; run 'tfaudit ledger verify'",
-                          (long long)r->id);
-            tfa_error_set_source(err, l->path);
-            rc = TFA_EINPUT;
-        }
-    }
-    if (oom)
-        rc = tfa_error_oom(err);
-    if (rc)
-        tfa_ledger_record_free(r);
-    else
-        *out = r;
-    return rc;
-}
-
-int tfa_ledger_get(tfa_ledger_record **out, tfa_ledger *ledger, int64_t id, tfa_error *err)
-{
-    static const char sql[] = "SELECT seq, time, workspace, apply_window, operator, verdict,"
-                              " tool_version, prev_hash, hash, body FROM records WHERE seq = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ledger->db, sql, -1, &st, NULL);
-
-    *out = NULL;
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        rc = sqlite3_step(st);
-    }
-    if (rc == SQLITE_ROW) {
-        rc = record_from_row(out, ledger, st, err);
-    } else if (rc == SQLITE_DONE) {
-        rc = tfa_error_set(err, TFA_ENOTFOUND, "no ledger record %lld", (long long)id);
-        tfa_error_set_source(err, ledger->path);
-    } else {
-        rc = tfa__ledger_sql_error(ledger, rc, "reading the record", err);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_ledger_list_cb cb,
-                    void *payload, tfa_error *err)
-{
-    static const char sql[] =
-        "SELECT seq, time, workspace, apply_window, operator, verdict, tool_version, hash"
-        " FROM records WHERE (?1 IS NULL OR workspace = ?1) AND time >= ?2"
-        " AND (?3 IS NULL OR verdict = ?3) ORDER BY seq";
-    tfa_ledger_filter all = TFA_LEDGER_FILTER_INIT;
-    tfa_ledger_summary s;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ledger->db, sql, -1, &st, NULL), stop = 0;
-
-    if (!filter)
-        filter = &all;
-    if (rc == SQLITE_OK) {
-        bind_text(st, 1, filter->workspace);
-        sqlite3_bind_int64(st, 2, filter->since);
-        bind_text(st, 3, filter->verdict);
-    }
-    while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        s.id = sqlite3_column_int64(st, 0);
-        s.time = sqlite3_column_int64(st, 1);
-        s.workspace = (const char *)sqlite3_column_text(st, 2);
-        s.window = (const char *)sqlite3_column_text(st, 3);
-        s.operator_name = (const char *)sqlite3_column_text(st, 4);
-        s.verdict = (const char *)sqlite3_column_text(st, 5);
-        s.tool_version = (const char *)sqlite3_column_text(st, 6);
-        s.hash = (const char *)sqlite3_column_text(st, 7);
-        stop = cb(&s, payload);
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    if (stop)
-        return stop;
-    return rc == SQLITE_DONE || rc == SQLITE_OK ? 0
-                                                : tfa__ledger_sql_error(ledger, rc, "listing", err);
-}
-
-int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa_ledger_json_cb cb,
-                         void *payload, tfa_error *err)
-{
-    const char *values[TFA_LEDGER_JSON_PATHS];
-    tfa_ledger_summary s;
-    sqlite3_stmt *st = NULL;
-    tfa_buf sql;
-    size_t i;
-    int rc, stop = 0;
-
-    if (q->n_paths == 0 || q->n_paths > TFA_LEDGER_JSON_PATHS)
-        return tfa_error_set(err, TFA_EUSAGE, "between 1 and %d JSON paths", TFA_LEDGER_JSON_PATHS);
-    /* the paths are bound as parameters; only their number shapes the SQL */
-    tfa_buf_init(&sql, TFA_BUF_NO_MAX);
-    tfa_buf_puts(&sql, "SELECT seq, time, workspace, apply_window, operator, verdict, tool_version,"
-                       " hash");
-    for (i = 0; i < q->n_paths; i++)
-        tfa_buf_printf(&sql, ", json_extract(body, '$.record' || substr(?%zu, 2))", i + 2);
-    tfa_buf_printf(&sql,
-                   " FROM records WHERE time >= ?1 AND"
-                   " json_extract(body, '$.record' || substr(?2, 2)) IS NOT NULL"
-                   " ORDER BY seq %s",
-                   q->descending ? "DESC" : "ASC");
-    if (tfa_buf_status(&sql) != 0) {
-        tfa_buf_release(&sql);
-        return tfa_error_oom(err);
-    }
-    rc = sqlite3_prepare_v2(ledger->db, sql.ptr, -1, &st, NULL);
-    tfa_buf_release(&sql);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, q->since);
-        for (i = 0; i < q->n_paths; i++)
-            bind_text(st, (int)i + 2, q->paths[i]);
-    }
-    while (rc == SQLITE_OK && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        s.id = sqlite3_column_int64(st, 0);
-        s.time = sqlite3_column_int64(st, 1);
-        s.workspace = (const char *)sqlite3_column_text(st, 2);
-        s.window = (const char *)sqlite3_column_text(st, 3);
-        s.operator_name = (const char *)sqlite3_column_text(st, 4);
-        s.verdict = (const char *)sqlite3_column_text(st, 5);
-        s.tool_version = (const char *)sqlite3_column_text(st, 6);
-        s.hash = (const char *)sqlite3_column_text(st, 7);
-        for (i = 0; i < q->n_paths; i++)
-            values[i] = (const char *)sqlite3_column_text(st, (int)i + 8);
-        stop = cb(&s, values, payload);
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    if (stop)
-        return stop;
-    return rc == SQLITE_DONE || rc == SQLITE_OK ? 0
-                                                : tfa__ledger_sql_error(ledger, rc, "listing", err);
 }

@@ -21,8 +21,20 @@
  * recomputes everything and names the first record that was edited,
  * deleted, reordered or truncated away. What a hash chain cannot show by
  * itself: someone rewriting the last records and the head consistently.
- * Anchor the head elsewhere (the git evidence commit message and bundle
- * manifests carry record hashes) to catch that.
+ *
+ * Signatures. With a signer set (tfa_ledger_set_signer), the envelope also
+ * holds "key": the signer's key id (crypto/sign.h), and the Ed25519
+ * signature of the body is stored beside it. The body holds prev and seq,
+ * so a signature covers the record's content and its position in the chain:
+ * an editor who recomputes hashes and the head cannot re-sign without the
+ * private key. tfa_ledger_verify_with checks signatures against trusted
+ * keys. What signatures cannot show: records cut off the end (the rest
+ * still verifies). Anchors (anchor.h), statements of the head kept outside
+ * the database, catch that.
+ *
+ * Read-only. With opts.read_only the file is opened read-only and never
+ * switched to WAL or migrated: listing, reading and verifying work on a
+ * copy in a read-only directory or mount.
  *
  * Concurrency and crashes. The file is in WAL mode with synchronous=FULL.
  * An append reads the head and inserts the record in one BEGIN IMMEDIATE
@@ -40,11 +52,12 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "sign.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
 #define TFA_LEDGER_FORMAT        "tfaudit-ledger/1"
-#define TFA_LEDGER_SCHEMA        1          /* PRAGMA user_version this build writes */
+#define TFA_LEDGER_SCHEMA        2          /* PRAGMA user_version this build writes */
 #define TFA_LEDGER_APPLICATION   0x74666175 /* PRAGMA application_id, "tfau" */
 #define TFA_LEDGER_HASH_HEX      TFA_SHA256_HEX
 #define TFA_LEDGER_WORKSPACE_MAX 90 /* HCP Terraform's workspace name limit */
@@ -55,11 +68,12 @@ typedef struct tfa_ledger_options {
     int create;               /* create the file and its directories when absent */
     unsigned busy_timeout_ms; /* how long one statement waits on a lock */
     unsigned append_attempts; /* transactions tried before TFA_ECONFLICT */
+    int read_only;            /* open read-only: no WAL switch, no migration, no append */
 } tfa_ledger_options;
 
 #define TFA_LEDGER_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        0, 10000, 50                                                                               \
+        0, 10000, 50, 0                                                                            \
     }
 
 /*
@@ -71,6 +85,18 @@ typedef struct tfa_ledger_options {
 int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options *opts,
                     tfa_error *err);
 void tfa_ledger_free(tfa_ledger *ledger);
+
+/* Sign every record appended from now on with `signer` (borrowed: keep it
+ * alive while the ledger appends); NULL stops signing. */
+void tfa_ledger_set_signer(tfa_ledger *ledger, const tfa_signer *signer);
+
+/* The ledger's id: the hash of its record 1 (anchors name the ledger they
+ * are for by it). TFA_ENOTFOUND while the ledger is empty. */
+int tfa_ledger_id(tfa_ledger *ledger, char out[TFA_LEDGER_HASH_HEX], tfa_error *err);
+
+/* The head: last sequence number (0 when empty) and its hash. */
+int tfa_ledger_head(tfa_ledger *ledger, int64_t *seq, char hash[TFA_LEDGER_HASH_HEX],
+                    tfa_error *err);
 
 /* What a caller appends. Strings and the record are borrowed. */
 typedef struct tfa_ledger_entry {
@@ -91,7 +117,9 @@ typedef struct tfa_ledger_record {
     char hash[TFA_LEDGER_HASH_HEX], prev_hash[TFA_LEDGER_HASH_HEX];
     char *body; /* the canonical JSON the hash covers (NUL-terminated) */
     size_t body_len;
-    json_t *record; /* the verdict record, parsed from body */
+    char *key_id;    /* the body's "key": who signed; NULL for an unsigned record */
+    char *signature; /* base64 Ed25519 signature of body; NULL when unsigned */
+    json_t *record;  /* the verdict record, parsed from body */
 } tfa_ledger_record;
 
 void tfa_ledger_record_free(tfa_ledger_record *rec);
@@ -175,9 +203,14 @@ typedef enum tfa_ledger_fault {
     TFA_LEDGER_UNLINKED,   /* a record does not chain to the one before it */
     TFA_LEDGER_TRUNCATED,  /* records after the last one present are missing */
     TFA_LEDGER_UNRECORDED, /* records exist past the head: added outside tfaudit */
+    TFA_LEDGER_UNSIGNED,   /* trusted keys given, and a record has no signature */
+    TFA_LEDGER_UNTRUSTED,  /* signed by a key that is not trusted */
+    TFA_LEDGER_FORGED,     /* the signature does not match the record */
+    TFA_LEDGER_UNANCHORED, /* an anchored head is not in the ledger at its position */
 } tfa_ledger_fault;
 
-/* "edited", "deleted", "reordered", "unlinked", "truncated", "unrecorded", "intact". */
+/* "edited", "deleted", "reordered", "unlinked", "truncated", "unrecorded",
+ * "unsigned", "untrusted", "forged", "unanchored", "intact". */
 const char *tfa_ledger_fault_name(tfa_ledger_fault fault);
 
 typedef struct tfa_ledger_verification {
@@ -187,13 +220,38 @@ typedef struct tfa_ledger_verification {
     tfa_ledger_fault fault;              /* TFA_LEDGER_INTACT when the chain is valid */
     int64_t bad_id;                      /* first bad record (0 when intact) */
     char detail[256];                    /* one line: what is wrong with bad_id */
+    int signatures_checked;              /* trusted keys were given */
+    int64_t signed_records;              /* records with a signature (checked or not) */
+    size_t anchors_checked;              /* anchors compared with the ledger */
+    int64_t anchored_seq;                /* newest anchored sequence number; 0: none */
 } tfa_ledger_verification;
+
+struct tfa_anchor;
+
+/* What tfa_ledger_verify_with checks besides the chain. */
+typedef struct tfa_ledger_verify_options {
+    const tfa_keyring *trusted;       /* every record must be signed by one of these */
+    const struct tfa_anchor *anchors; /* heads stated elsewhere (anchor.h) */
+    size_t n_anchors;
+} tfa_ledger_verify_options;
+
+#define TFA_LEDGER_VERIFY_OPTIONS_INIT                                                             \
+    {                                                                                              \
+        NULL, NULL, 0                                                                              \
+    }
 
 /*
  * Recompute the chain. Returns 0 when the check ran, whatever it found (see
  * out->fault); an error only when the ledger could not be read.
  */
 int tfa_ledger_verify(tfa_ledger *ledger, tfa_ledger_verification *out, tfa_error *err);
+
+/* The chain, then signatures (opts->trusted) and anchors (opts->anchors),
+ * in record order: the first bad record is named whichever check finds it.
+ * Anchors must be for this ledger (see tfa_ledger_id) and their statement
+ * signatures were checked by whoever read them (anchor.h). */
+int tfa_ledger_verify_with(tfa_ledger *ledger, const tfa_ledger_verify_options *opts,
+                           tfa_ledger_verification *out, tfa_error *err);
 
 /* TFA_EUSAGE unless `name` is a workspace name the ledger and evidence
  * paths accept: 1-90 of [A-Za-z0-9._-], not starting with '.' or '-'. */

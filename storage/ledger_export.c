@@ -166,9 +166,14 @@ static int add_files(tfa_bundle *b, const tfa_ledger_record *rec, tfa_error *err
     return rc;
 }
 
-static int chain_ok(tfa_ledger *l, tfa_ledger_verification *v, int64_t id, tfa_error *err)
+static int chain_ok(tfa_ledger *l, tfa_ledger_verification *v, int64_t id,
+                    const tfa_keyring *trusted, tfa_error *err)
 {
-    int rc = tfa_ledger_verify(l, v, err);
+    tfa_ledger_verify_options vo = TFA_LEDGER_VERIFY_OPTIONS_INIT;
+    int rc;
+
+    vo.trusted = trusted;
+    rc = tfa_ledger_verify_with(l, &vo, v, err);
     if (rc)
         return rc;
     if (v->fault != TFA_LEDGER_INTACT)
@@ -179,6 +184,22 @@ static int chain_ok(tfa_ledger *l, tfa_ledger_verification *v, int64_t id, tfa_e
     if (id > v->head_id)
         return tfa_error_set(err, TFA_ENOTFOUND, "no ledger record %lld", (long long)id);
     return 0;
+}
+
+/* The record's signature, and the keys the export checked it against. */
+static int add_signature(json_t *manifest, const tfa_ledger_record *rec, const tfa_keyring *trusted)
+{
+    json_t *ledger = json_object_get(manifest, "ledger"), *keys = json_array();
+    size_t i;
+    int bad = !keys;
+
+    for (i = 0; !bad && i < tfa_keyring_count(trusted); i++)
+        bad |= json_array_append_new(keys, json_string(tfa_keyring_at(trusted, i)->key_id)) != 0;
+    bad |= json_object_set_new(ledger, "key", rec->key_id ? json_string(rec->key_id) : json_null());
+    bad |= json_object_set_new(ledger, "signature",
+                               rec->signature ? json_string(rec->signature) : json_null());
+    bad |= json_object_set_new(manifest, "trusted_keys", keys) != 0;
+    return bad ? TFA_ENOMEM : 0;
 }
 
 int tfa_ledger_export(tfa_ledger_export_result *out, tfa_ledger *ledger, int64_t id,
@@ -196,7 +217,8 @@ int tfa_ledger_export(tfa_ledger_export_result *out, tfa_ledger *ledger, int64_t
     opts = opts ? opts : &defaults;
     if (!list)
         return tfa_error_oom(err);
-    if ((rc = chain_ok(ledger, &v, id, err)) != 0 || (rc = tfa_ledger_get(&rec, ledger, id, err)))
+    if ((rc = chain_ok(ledger, &v, id, opts->trusted, err)) != 0 ||
+        (rc = tfa_ledger_get(&rec, ledger, id, err)))
         goto done;
     if ((rc = tfa_bundle_new(&b, rec->time, err)) != 0 || (rc = add_files(b, rec, err)) != 0 ||
         (rc = inputs(b, rec->record, opts, list, out, err)) != 0)
@@ -208,7 +230,7 @@ int tfa_ledger_export(tfa_ledger_export_result *out, tfa_ledger *ledger, int64_t
                   (json_int_t)rec->id, "hash", rec->hash, "prev_hash", rec->prev_hash, "time", iso,
                   "workspace", rec->workspace, "verdict", rec->verdict, "head_id",
                   (json_int_t)v.head_id, "head_hash", v.head_hash, "inputs", list);
-    if (!manifest) {
+    if (!manifest || add_signature(manifest, rec, opts->trusted) != 0) {
         rc = tfa_error_oom(err);
         goto done;
     }

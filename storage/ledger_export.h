@@ -11,12 +11,16 @@
  *                  for (redact.h), redacted; others are listed as omitted
  *   manifest.json  sha256 of every file, plus
  *                  "ledger": {id, hash, prev_hash, time, workspace,
- *                             verdict, head_id, head_hash}
+ *                             verdict, head_id, head_hash,
+ *                             key, signature (null when unsigned)}
+ *                  "trusted_keys": [key ids the export was checked against]
  *                  "inputs": [{path, kind, sha256, bytes, included, reason}]
  *                  "created_by": "tfaudit VERSION"
- * The whole chain is verified first: a bundle is never made from a ledger
- * that fails `tfaudit ledger verify`, and it records the head it saw, which
- * anchors the chain outside the database.
+ * The whole chain is verified first (with opts.trusted, the signatures
+ * too): a bundle is never made from a ledger that fails `tfaudit ledger
+ * verify`, and it records the head it saw, which anchors the chain outside
+ * the database. `tfaudit bundle verify --trusted-keys` checks the record's
+ * signature again from the bundle alone.
  */
 #ifndef TFA_LEDGER_EXPORT_H
 #define TFA_LEDGER_EXPORT_H
@@ -24,13 +28,14 @@
 #include "ledger.h"
 
 typedef struct tfa_ledger_export_options {
-    int include_inputs;       /* try to add the inputs (redacted) */
-    const char *tool_version; /* for "created_by"; may be NULL */
+    int include_inputs;         /* try to add the inputs (redacted) */
+    const char *tool_version;   /* for "created_by"; may be NULL */
+    const tfa_keyring *trusted; /* verify signatures first, and list these keys; may be NULL */
 } tfa_ledger_export_options;
 
 #define TFA_LEDGER_EXPORT_OPTIONS_INIT                                                             \
     {                                                                                              \
-        0, NULL                                                                                    \
+        0, NULL, NULL                                                                              \
     }
 
 /* An input left out of the bundle, and why. */

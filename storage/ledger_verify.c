@@ -10,13 +10,17 @@
  *   4. the body states this sequence number            else reordered
  *   5. the body's "prev" is the previous row's hash    else unlinked
  *   6. the indexed columns equal the body's fields     else edited
+ *   7. with trusted keys: the body names a trusted key  else unsigned /
+ *      and the stored signature is its signature       untrusted / forged
  * then the last row must be the chain head            else truncated /
- *                                                      unrecorded / edited.
+ *                                                      unrecorded / edited,
+ * and every anchor's record must be there, with its hash   else unanchored.
  * The canonical form is recomputed with the generic writer (canon.c), not
  * the one ledger.c appends with, so the two cross-check each other.
  */
 #include "util/compat.h"
 
+#include "anchor.h"
 #include "canon.h"
 #include "ledger_priv.h"
 #include "utc.h"
@@ -39,6 +43,14 @@ const char *tfa_ledger_fault_name(tfa_ledger_fault fault)
         return "truncated";
     case TFA_LEDGER_UNRECORDED:
         return "unrecorded";
+    case TFA_LEDGER_UNSIGNED:
+        return "unsigned";
+    case TFA_LEDGER_UNTRUSTED:
+        return "untrusted";
+    case TFA_LEDGER_FORGED:
+        return "forged";
+    case TFA_LEDGER_UNANCHORED:
+        return "unanchored";
     }
     return "unknown";
 }
@@ -139,9 +151,33 @@ static int check_columns(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t s
     return 0;
 }
 
-/* Steps 1-6 for one row. `prev` is the previous row's hash (updated). */
+/* Step 7: signed by a trusted key, over exactly this body. */
+static int check_signature(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t seq,
+                           const json_t *env, const tfa_keyring *trusted, tfa_error *err)
+{
+    const char *key = json_string_value(json_object_get(env, "key")), *sig = col(st, 11);
+    const tfa_public_key *pub;
+    int ok;
+
+    if (!key || !sig)
+        return fault(v, TFA_LEDGER_UNSIGNED, seq, "record %lld is not signed", (long long)seq);
+    if (!(pub = tfa_keyring_find(trusted, key, NULL)))
+        return fault(v, TFA_LEDGER_UNTRUSTED, seq, "record %lld is signed by an untrusted key %s",
+                     (long long)seq, key);
+    ok = tfa_keyring_check(trusted, pub, col(st, 10), (size_t)sqlite3_column_bytes(st, 10), sig);
+    if (ok < 0)
+        return tfa_error_oom(err);
+    if (!ok)
+        return fault(v, TFA_LEDGER_FORGED, seq,
+                     "record %lld does not match its signature by %s (forged: changed after "
+                     "signing)",
+                     (long long)seq, key);
+    return 0;
+}
+
+/* Steps 1-7 for one row. `prev` is the previous row's hash (updated). */
 static int check_row(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t expect,
-                     char prev[TFA_LEDGER_HASH_HEX], tfa_error *err)
+                     char prev[TFA_LEDGER_HASH_HEX], const tfa_keyring *trusted, tfa_error *err)
 {
     int64_t seq = sqlite3_column_int64(st, 0);
     const json_t *jseq;
@@ -155,7 +191,13 @@ static int check_row(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t expec
         return fault(v, TFA_LEDGER_EDITED, seq, "record %lld has an invalid sequence number",
                      (long long)seq);
     }
+    if (col(st, 11))
+        v->signed_records++;
     if ((rc = check_body(v, st, seq, &env, err)) != 0)
+        goto done;
+    /* before position checks: a forged record is named as forged, not as
+     * the reordering or unlinking its forger had to do */
+    if (trusted && (rc = check_signature(v, st, seq, env, trusted, err)) != 0)
         goto done;
     jseq = json_object_get(env, "seq");
     if (!json_is_integer(jseq) || json_integer_value(jseq) != seq) {
@@ -219,17 +261,86 @@ static int read_head(tfa_ledger *l, tfa_ledger_verification *v, int *found, tfa_
                : tfa__ledger_sql_error(l, rc, "reading the chain head", err);
 }
 
+/* The hash stored for record `seq`, or "" when there is none. */
+static int hash_at(tfa_ledger *l, int64_t seq, char hash[TFA_LEDGER_HASH_HEX], tfa_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(l->db, "SELECT hash FROM records WHERE seq = ?1", -1, &st, NULL);
+
+    hash[0] = '\0';
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, seq);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW && col(st, 0))
+            snprintf(hash, TFA_LEDGER_HASH_HEX, "%s", col(st, 0));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : tfa__ledger_sql_error(l, rc, "reading", err);
+}
+
+/* Every anchor must find its record: the lowest bad one is named. */
+static int check_anchors(tfa_ledger *l, tfa_ledger_verification *v, const tfa_anchor *a, size_t n,
+                         int64_t last, tfa_error *err)
+{
+    char id[TFA_LEDGER_HASH_HEX] = "", hash[TFA_LEDGER_HASH_HEX];
+    tfa_ledger_verification worst;
+    size_t i;
+    int rc = 0, bad = 0;
+
+    memset(&worst, 0, sizeof(worst));
+    if (n && (rc = hash_at(l, 1, id, err)) != 0)
+        return rc;
+    for (i = 0; i < n && rc == 0; i++) {
+        tfa_ledger_verification f;
+        memset(&f, 0, sizeof(f));
+        v->anchors_checked++;
+        if (a[i].seq > v->anchored_seq)
+            v->anchored_seq = a[i].seq;
+        if (strcmp(a[i].ledger, id) != 0)
+            fault(&f, TFA_LEDGER_UNANCHORED, 1,
+                  "record 1 is not the one anchor %s was made for (ledger replaced)", a[i].source);
+        else if (a[i].seq > last)
+            fault(&f, TFA_LEDGER_UNANCHORED, last + 1,
+                  "record %lld is missing: anchor %s states record %lld (truncated)",
+                  (long long)(last + 1), a[i].source, (long long)a[i].seq);
+        else if ((rc = hash_at(l, a[i].seq, hash, err)) == 0 && strcmp(hash, a[i].hash) != 0)
+            fault(&f, TFA_LEDGER_UNANCHORED, a[i].seq,
+                  "record %lld is not the record anchor %s states (rewritten)", (long long)a[i].seq,
+                  a[i].source);
+        if (f.fault && (!bad || f.bad_id < worst.bad_id)) {
+            worst = f;
+            bad = 1;
+        }
+    }
+    if (rc == 0 && bad) {
+        v->fault = worst.fault;
+        v->bad_id = worst.bad_id;
+        memcpy(v->detail, worst.detail, sizeof(v->detail));
+    }
+    return rc;
+}
+
 int tfa_ledger_verify(tfa_ledger *ledger, tfa_ledger_verification *out, tfa_error *err)
 {
-    static const char sql[] = "SELECT seq, time, time_utc, workspace, apply_window, operator,"
-                              " verdict, tool_version, prev_hash, hash, body FROM records"
-                              " ORDER BY seq";
-    char prev[TFA_LEDGER_HASH_HEX] = TFA__LEDGER_GENESIS;
+    return tfa_ledger_verify_with(ledger, NULL, out, err);
+}
+
+int tfa_ledger_verify_with(tfa_ledger *ledger, const tfa_ledger_verify_options *opts,
+                           tfa_ledger_verification *out, tfa_error *err)
+{
+    tfa_ledger_verify_options none = TFA_LEDGER_VERIFY_OPTIONS_INIT;
+    char prev[TFA_LEDGER_HASH_HEX] = TFA__LEDGER_GENESIS, sql[256];
     sqlite3_stmt *st = NULL;
     int64_t expect = 1;
     int rc, found = 0, bad = 0;
 
     memset(out, 0, sizeof(*out));
+    if (!opts)
+        opts = &none;
+    out->signatures_checked = opts->trusted != NULL;
+    snprintf(sql, sizeof(sql),
+             "SELECT seq, time, time_utc, workspace, apply_window, operator, verdict,"
+             " tool_version, prev_hash, hash, body, %s FROM records ORDER BY seq",
+             TFA__LEDGER_SIGNATURE_COL(ledger));
     if ((rc = sqlite3_exec(ledger->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
         return tfa__ledger_sql_error(ledger, rc, "starting the check", err);
     if ((rc = read_head(ledger, out, &found, err)) != 0)
@@ -245,7 +356,7 @@ int tfa_ledger_verify(tfa_ledger *ledger, tfa_ledger_verification *out, tfa_erro
     }
     rc = sqlite3_prepare_v2(ledger->db, sql, -1, &st, NULL);
     while (rc == SQLITE_OK && !bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        bad = check_row(out, st, expect++, prev, err);
+        bad = check_row(out, st, expect++, prev, opts->trusted, err);
         rc = bad < 0 ? SQLITE_NOMEM : SQLITE_OK;
     }
     if (bad < 0) {
@@ -259,6 +370,8 @@ int tfa_ledger_verify(tfa_ledger *ledger, tfa_ledger_verification *out, tfa_erro
     rc = 0;
     if (!bad)
         check_head(out, expect - 1, prev, found);
+    if (!bad && out->fault == TFA_LEDGER_INTACT)
+        rc = check_anchors(ledger, out, opts->anchors, opts->n_anchors, expect - 1, err);
 done:
     sqlite3_finalize(st);
     sqlite3_exec(ledger->db, "COMMIT", NULL, NULL, NULL);

@@ -99,6 +99,13 @@
 #define TFA_LIMIT_HTTP_RETRY_AFTER  60 /* seconds; a longer Retry-After fails instead */
 #define TFA_LIMIT_CREDENTIALS_BYTES (1u * 1024u * 1024u) /* credentials.tfrc.json */
 
+/* Signing (crypto/sign.h, storage/anchor.h): small text files, read whole. */
+#define TFA_LIMIT_KEY_FILE_BYTES    (64u * 1024u)          /* a PEM private key */
+#define TFA_LIMIT_KEYRING_BYTES     (1024u * 1024u)        /* trusted keys, allowed signers */
+#define TFA_LIMIT_KEYRING_KEYS      4096                   /* keys in one of those files */
+#define TFA_LIMIT_TOKEN_BYTES       4096                   /* a sign-off token */
+#define TFA_LIMIT_ANCHOR_FILE_BYTES (256u * 1024u * 1024u) /* about a million anchors */
+
 /* Limits a reader runs with; TFA_LIMITS_INIT gives the defaults above. */
 typedef struct tfa_limits {
     unsigned json_depth;

@@ -109,7 +109,7 @@ START_TEST(report_text_is_exact)
         "\n"
         "Sign-off\n"
         "  PASS     m: Leadership | sign-off\n"
-        "           signed off by Dana Reyes: CHG-1042\n"
+        "           signed off by Dana Reyes (unsigned): CHG-1042\n"
         "\n"
         "blocking: b (FAIL)\n"
         "\n"
@@ -313,7 +313,7 @@ START_TEST(fill_ticks_passes_and_round_trips)
         "## Sign-off\n"
         "1. [x] `m` Leadership | sign-off: manual\n"
         "   - tfaudit: **PASS** (2025-06-01T08:30:00Z)\n"
-        "     - signed off by Dana Reyes: CHG-1042 \\*urgent\\*\n"
+        "     - signed off by Dana Reyes (unsigned): CHG-1042 \\*urgent\\*\n"
         "\n"
         "Closing prose.\n";
     tfa_checklist *again = NULL;

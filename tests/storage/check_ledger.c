@@ -87,10 +87,47 @@ START_TEST(ledger_open_creates_directories_wal_and_schema)
     out = sh_out("sqlite3 '%s' 'PRAGMA journal_mode; PRAGMA user_version; PRAGMA application_id;'",
                  db);
     ck_assert_ptr_nonnull(out);
-    ck_assert_str_eq(out, "wal\n1\n1952866677\n");
+    ck_assert_str_eq(out, "wal\n2\n1952866677\n");
     free(out);
     l = open_ledger(0); /* reopening an existing ledger migrates nothing */
     tfa_ledger_free(l);
+}
+END_TEST
+
+/* A schema-1 ledger (before signatures) is read as it is when opened
+ * read-only, and upgraded in place when opened for appending. */
+START_TEST(ledger_schema_1_reads_read_only_and_upgrades_for_writing)
+{
+    tfa_ledger_options o = TFA_LEDGER_OPTIONS_INIT;
+    tfa_ledger_verification v;
+    tfa_ledger_record *rec = NULL;
+    tfa_ledger *l = open_ledger(1);
+    tfa_error err;
+    char *out;
+
+    fill(l, 3);
+    tfa_ledger_free(l);
+    ck_assert_int_eq(
+        sh("sqlite3 '%s' 'ALTER TABLE records DROP COLUMN signature; PRAGMA user_version = 1'", db),
+        0);
+    tfa_error_init(&err);
+    o.read_only = 1;
+    ck_assert_tfa_ok(tfa_ledger_open(&l, db, &o, &err), &err);
+    ck_assert_tfa_ok(tfa_ledger_verify(l, &v, &err), &err);
+    ck_assert_msg(v.fault == TFA_LEDGER_INTACT, "%s", v.detail);
+    ck_assert_tfa_ok(tfa_ledger_get(&rec, l, 2, &err), &err);
+    ck_assert_ptr_null(rec->signature);
+    tfa_ledger_record_free(rec);
+    tfa_ledger_free(l);
+    out = sh_out("sqlite3 '%s' 'PRAGMA user_version'", db);
+    ck_assert_str_eq(out, "1\n");
+    free(out);
+    l = open_ledger(0);
+    expect_fault(TFA_LEDGER_INTACT, 0, "");
+    tfa_ledger_free(l);
+    out = sh_out("sqlite3 '%s' 'PRAGMA user_version'", db);
+    ck_assert_str_eq(out, "2\n");
+    free(out);
 }
 END_TEST
 
@@ -113,10 +150,10 @@ START_TEST(ledger_open_refuses_what_is_not_a_ledger)
     tfa_error err;
     tfa_ledger_free(l);
 
-    ck_assert_int_eq(sh("sqlite3 '%s' 'PRAGMA user_version = 2'", db), 0);
+    ck_assert_int_eq(sh("sqlite3 '%s' 'PRAGMA user_version = 3'", db), 0);
     tfa_error_init(&err);
     ck_assert_int_eq(tfa_ledger_open(&l, db, NULL, &err), TFA_EVERSION);
-    ck_assert_str_eq(err.message, "ledger schema version 2 is newer than this tfaudit's (1)");
+    ck_assert_str_eq(err.message, "ledger schema version 3 is newer than this tfaudit's (2)");
     ck_assert_str_eq(err.source, db);
 
     tfa_test_rmtree(tmp);
@@ -319,7 +356,7 @@ static const struct {
     {"copy one past the head",
      "INSERT INTO records SELECT 6, time, time_utc, workspace,"
      " apply_window, operator, verdict, tool_version, prev_hash, hash,"
-     " body FROM records WHERE seq = 5",
+     " body, signature FROM records WHERE seq = 5",
      TFA_LEDGER_REORDERED, 6, "record 6 holds record 5 (records reordered)"},
     {"move the head back", "UPDATE chain_head SET seq = 4", TFA_LEDGER_UNRECORDED, 5,
      "record 5 is past the chain head (added outside tfaudit)"},
@@ -487,6 +524,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, ledger_open_creates_directories_wal_and_schema);
     tcase_add_test(tc, ledger_open_reports_a_missing_ledger);
+    tcase_add_test(tc, ledger_schema_1_reads_read_only_and_upgrades_for_writing);
     tcase_add_test(tc, ledger_open_refuses_what_is_not_a_ledger);
     tcase_add_test(tc, ledger_append_stores_a_chained_canonical_record);
     tcase_add_test(tc, ledger_append_refuses_invalid_entries);
