@@ -15,6 +15,7 @@
 #include "dirwalk.h"
 #include "load.h"
 #include "readers.h"
+#include "text_ci.h"
 
 typedef int (*reader_fn)(const tfa_read_ctx *ctx);
 
@@ -41,7 +42,7 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
 {
     const char *head;
     size_t len, i;
-    int rc = tfa_stream_peek(in, &head, &len, err);
+    int found, rc = tfa_stream_peek(in, &head, &len, err);
 
     if (rc)
         return rc;
@@ -58,6 +59,13 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
         tfa_detect_kind(head, len, tfa_stream_head_is_all(in), kind) != 0)
         return tfa_error_oom(err);
     *why = "not a Terraform plan, state or log";
+    /* a CI job log: Terraform's output may start past the head */
+    if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) && tfa_text_ci_prelude(head, len)) {
+        if ((rc = tfa_detect_text_stream(in, &found, err)) != 0)
+            return rc;
+        if (found)
+            *kind = TFA_KIND_TEXT_LOG;
+    }
     return 0;
 }
 

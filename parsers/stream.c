@@ -57,6 +57,11 @@ struct tfa_stream {
     size_t raw_len;
     char *dhead;
     size_t dhead_len, dhead_pos;
+    /* Decoded bytes given back by tfa_stream_unread, served before the rest. */
+    char *back;
+    size_t back_len, back_pos;
+    unsigned long skipped_lines; /* lines before the given-back bytes */
+    uint64_t skipped_bytes;      /* decoded bytes before them */
 };
 
 const char *tfa_encoding_name(tfa_encoding enc)
@@ -279,6 +284,7 @@ void tfa_stream_free(tfa_stream *s)
     tfa_free(s->head);
     tfa_free(s->raw);
     tfa_free(s->dhead);
+    tfa_free(s->back);
     tfa_free(s->name);
     tfa_free(s);
 }
@@ -545,6 +551,12 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err)
     int rc = prepare_decoding(s, err);
     if (rc)
         return rc;
+    if (s->back_pos < s->back_len) {
+        size_t n = s->back_len - s->back_pos < len ? s->back_len - s->back_pos : len;
+        memcpy(buf, s->back + s->back_pos, n);
+        s->back_pos += n;
+        return (long long)n;
+    }
     if (!s->raw && s->head_pos >= s->head_len)
         return source_read_ex(s, buf, len, 1, err); /* UTF-8: straight into buf */
     if (!s->raw)
@@ -556,6 +568,29 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err)
         return (long long)n;
     }
     return utf16_read(s, buf, len, err);
+}
+
+int tfa_stream_unread(tfa_stream *s, const char *data, size_t len, unsigned long lines_before,
+                      uint64_t bytes_before, tfa_error *err)
+{
+    char *copy = len ? tfa_malloc(len) : NULL;
+    if (len && !copy)
+        return tfa_error_oom(err);
+    if (len)
+        memcpy(copy, data, len);
+    tfa_free(s->back);
+    s->back = copy;
+    s->back_len = len;
+    s->back_pos = 0;
+    s->skipped_lines = lines_before;
+    s->skipped_bytes = bytes_before;
+    return 0;
+}
+
+void tfa_stream_skipped(const tfa_stream *s, unsigned long *lines, uint64_t *bytes)
+{
+    *lines = s->skipped_lines;
+    *bytes = s->skipped_bytes;
 }
 
 int tfa_stream_drain(tfa_stream *s, tfa_error *err)
