@@ -83,7 +83,7 @@ int tfa_load_stream(tfa_load *ld, tfa_stream *in, tfa_error *err)
     tfa_read_ctx ctx;
     tfa_input *input;
     tfa_kind kind;
-    size_t len;
+    size_t len, i;
     int rc;
 
     if ((rc = tfa_stream_peek_raw(in, &raw, &len, err)) != 0)
@@ -113,6 +113,14 @@ int tfa_load_stream(tfa_load *ld, tfa_stream *in, tfa_error *err)
     input->bytes = tfa_stream_bytes(in);
     input->encoding = tfa_encoding_name(tfa_stream_encoding(in));
     tfa_stream_digest(in, input->sha256);
+    /* a log of several runs was read as several inputs ("job.log#2"): each
+     * names the file it came from by its size and digest */
+    for (i = ctx.input + 1; i < tfa_run_input_count(ld->run); i++) {
+        tfa_input *run_part = tfa_run_input_mut(ld->run, i);
+        run_part->bytes = input->bytes;
+        run_part->encoding = input->encoding;
+        memcpy(run_part->sha256, input->sha256, sizeof(input->sha256));
+    }
     return 0;
 }
 

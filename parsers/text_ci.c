@@ -168,3 +168,54 @@ int tfa_text_ci_prelude(const char *head, size_t len)
     }
     return 0;
 }
+
+/* "dir: `x` workspace: `y`" (maybe "project: `p` " before it): its length. */
+static size_t atlantis_project(const char *s, size_t len)
+{
+    tfa_cur c = tfa_cur_of(s, len);
+    const char *v;
+    size_t n;
+
+    if (tfa_cur_lit(&c, "project: `") && !(tfa_cur_until(&c, "` ", &v, &n)))
+        return 0;
+    if (!tfa_cur_lit(&c, "dir: `") || !tfa_cur_until(&c, "` workspace: `", &v, &n) ||
+        !tfa_cur_until(&c, "`", &v, &n))
+        return 0;
+    return (size_t)(c.p - s);
+}
+
+int tfa_text_atlantis(const char *s, size_t len, tfa_ci_cmd *cmd, const char **project,
+                      size_t *project_len)
+{
+    static const struct {
+        const char *lit;
+        tfa_ci_cmd cmd;
+    } ran[] = {{"Ran Plan for ", TFA_CI_PLAN},
+               {"Ran Apply for ", TFA_CI_APPLY},
+               {"Ran Policy Check for ", TFA_CI_OTHER}};
+    tfa_cur c = tfa_cur_of(s, len);
+    long k;
+    size_t i, n;
+
+    *project = NULL;
+    *project_len = 0;
+    for (i = 0; i < TFA_ARRAY_SIZE(ran); i++)
+        if (tfa_cur_lit(&c, ran[i].lit)) {
+            *cmd = ran[i].cmd;
+            if (tfa_cur_long(&c, &k) && tfa_cur_lit(&c, " projects:"))
+                return 1;
+            if ((n = atlantis_project(c.p, tfa_cur_left(&c))) == 0)
+                return 0;
+            *project = c.p;
+            *project_len = n;
+            return 2;
+        }
+    /* "### 1. dir: `x` workspace: `y`" */
+    if (!tfa_cur_lit(&c, "### ") || !tfa_cur_long(&c, &k) || !tfa_cur_lit(&c, ". ") ||
+        (n = atlantis_project(c.p, tfa_cur_left(&c))) == 0)
+        return 0;
+    *cmd = TFA_CI_OTHER;
+    *project = c.p;
+    *project_len = n;
+    return 3;
+}

@@ -46,4 +46,17 @@ tfa_ci_cmd tfa_text_ci_args(const char *s, size_t len);
  * any other text is rejected after its head. */
 int tfa_text_ci_prelude(const char *head, size_t len);
 
+/*
+ * Atlantis pull request comments (runatlantis/atlantis server/events
+ * templates): "Ran Plan for 2 projects:" opens a comment of several project
+ * sections, each headed "### 1. dir: `x` workspace: `y`"; a comment about one
+ * project is headed "Ran Plan for dir: `x` workspace: `y`". Returns 1 for a
+ * "Ran X for N projects:" line (*cmd set), 2 for a one-project header (*cmd
+ * and the project set), 3 for a section header (the project set, *cmd
+ * TFA_CI_OTHER: the comment's first line says), 0 for any other line. The
+ * project is the "dir: ... workspace: ..." text, borrowed from the line.
+ */
+int tfa_text_atlantis(const char *s, size_t len, tfa_ci_cmd *cmd, const char **project,
+                      size_t *project_len);
+
 #endif
