@@ -105,9 +105,9 @@ int tfa_text_version_parse(const char *s, size_t len, const char **tool, tfa_tex
     /* "Terraform v1.9.5", "Terraform v1.5.7 on linux_amd64" (`version`, 0.15+
      * on one line), "Terraform version: 0.11.14" (0.11 run headers and the
      * TF_LOG line, text_trace.c) */
-    if (tfa_cur_lit(&c, "Terraform v") || tfa_cur_lit(&c, "Terraform version: "))
+    if (tfa_cur_lit(&c, "Terraform version: ") || tfa_cur_lit(&c, "Terraform v"))
         *tool = "terraform";
-    else if (tfa_cur_lit(&c, "OpenTofu v") || tfa_cur_lit(&c, "OpenTofu version: "))
+    else if (tfa_cur_lit(&c, "OpenTofu version: ") || tfa_cur_lit(&c, "OpenTofu v"))
         *tool = "opentofu";
     else
         return 0;
