@@ -13,7 +13,8 @@
  *
  * Memory: one window of CONTEXT + CHUNK bytes, whatever the input's size;
  * a line longer than a chunk is tested on its start and skipped. Time:
- * one pass, each line tested once.
+ * one pass, each line tested once, while the stream hashes the chunk before
+ * on another thread (stream.h tfa_stream_async_hash).
  */
 #include "util/compat.h"
 
@@ -45,7 +46,7 @@ static unsigned long count_lines(const char *s, size_t n)
     return k;
 }
 
-/* Drop buf[0..n). */
+/* Drop buf[0..n) (the stream has finished hashing it). */
 static void drop(scan_win *w, size_t n)
 {
     w->lines += count_lines(w->buf, n);
@@ -98,6 +99,8 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
     *found = 0;
     if (!(w.buf = tfa_malloc(CONTEXT + CHUNK)))
         return tfa_error_oom(err);
+    /* the second core hashes a chunk while this one tests its lines */
+    tfa_stream_async_hash(in);
     while (!eof) {
         n = tfa_stream_read(in, w.buf + w.have, CONTEXT + CHUNK - w.have, err);
         if (n < 0) {
@@ -128,9 +131,11 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         from = w.scan > CONTEXT ? line_start_from(&w, w.scan - CONTEXT, w.scan) : 0;
         if (w.skipping && w.scan == w.have)
             from = w.have;
+        tfa_stream_sync(in);
         drop(&w, from);
     }
 done:
+    tfa_stream_sync(in);
     tfa_free(w.buf);
     return rc;
 }

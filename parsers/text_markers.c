@@ -82,13 +82,20 @@ static int is_marker(const tfa_line *l)
     const char *tool;
     size_t i, n;
 
+    if (l->len == 0)
+        return 0;
+    /* the first byte rules out most prefixes before any comparison: a CI log
+     * of a gigabyte is millions of lines to test */
     for (i = 0; i < TFA_ARRAY_SIZE(prefixes); i++) {
+        if (prefixes[i][0] != l->text[0])
+            continue;
         n = strlen(prefixes[i]);
         if (l->len >= n && memcmp(l->text, prefixes[i], n) == 0)
             return 1;
     }
     for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
-        if (l->len == strlen(lines[i]) && memcmp(l->text, lines[i], l->len) == 0)
+        if (lines[i][0] == l->text[0] && l->len == strlen(lines[i]) &&
+            memcmp(l->text, lines[i], l->len) == 0)
             return 1;
     /* a diagnostic inside Terraform's box */
     if ((l->flags & TFA_LINE_MARGIN) && ((l->len > 7 && memcmp(l->text, "Error: ", 7) == 0) ||
