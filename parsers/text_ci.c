@@ -112,6 +112,10 @@ int tfa_text_ci_command(const char *s, size_t len, tfa_ci_cmd *cmd)
     /* VAR=value assignments before the program */
     while (token(s, len, &i, &tok, &n)) {
         if (is_program(tok, n)) {
+            while (i < len && s[i] == ' ')
+                i++;
+            if (i < len && s[i] == '=')
+                return 0; /* "+ terraform = ...": an attribute line, not a command */
             *cmd = tfa_text_ci_args(s + i, len - i);
             return 1;
         }
