@@ -225,6 +225,7 @@ START_TEST(prelude_is_read_through_once_and_lines_keep_their_numbers)
     ck_assert_ptr_nonnull(apply_line);
     for (i = 0; data + i < apply_line; i++)
         prelude_lines += data[i] == '\n';
+    tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_test_load_mem(&run, "job.log", data, len, TFA_KIND_UNKNOWN, &err), &err);
     ck_assert_uint_eq(tfa_run_input_count(run), 2);
     ck_assert_uint_eq(tfa_run_input(run, 0)->bytes, len);
@@ -241,7 +242,10 @@ END_TEST
 static int load_status(const char *data, size_t len, tfa_error *err)
 {
     tfa_run *run = NULL;
-    int rc = tfa_test_load_mem(&run, "big.log", data, len, TFA_KIND_UNKNOWN, err);
+    int rc;
+
+    tfa_error_init(err);
+    rc = tfa_test_load_mem(&run, "big.log", data, len, TFA_KIND_UNKNOWN, err);
     tfa_run_free(run);
     return rc;
 }
@@ -288,6 +292,7 @@ START_TEST(overlong_prelude_lines_are_skipped_in_bounded_memory)
         tfa_buf_puts(&b, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=");
     tfa_buf_puts(&b, "\n");
     tfa_buf_put(&b, fixture, flen);
+    tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_test_load_mem(&run, "job.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &err),
                      &err);
     ck_assert_uint_eq(tfa_run_input_count(run), 2);
@@ -322,6 +327,7 @@ START_TEST(versions_from_every_line_terraform_prints_them_in)
         tfa_run *run = NULL;
         tfa_error err;
         const tfa_input *in;
+        tfa_error_init(&err);
         ck_assert_tfa_ok(tfa_test_load_mem(&run, "v.log", cases[i].text, strlen(cases[i].text),
                                            TFA_KIND_UNKNOWN, &err),
                          &err);
@@ -359,6 +365,50 @@ START_TEST(apply_facts_come_from_the_apply_run)
 }
 END_TEST
 
+/* A job that retried its apply: the last apply is what apply facts read. */
+START_TEST(retried_apply_in_one_job_reads_the_last_apply)
+{
+    static const char retry[] = "[2024-03-05T11:09:00.000Z] [Pipeline] sh\n"
+                                "[2024-03-05T11:09:01.000Z] + terraform apply -input=false "
+                                "-auto-approve\n"
+                                "aws_lambda_function.hook: Creating...\n"
+                                "aws_lambda_function.hook: Creation complete after 3s "
+                                "[id=deploy-hook]\n\n"
+                                "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n";
+    static const char checklist[] = "# Window\n\n"
+                                    "- [ ] `applied` The apply finished cleanly: "
+                                    "`apply.errors == 0 and apply.add == 1`\n";
+    char *dir = tfa_test_mkdtemp(), list[512], log[512], *data;
+    const char *argv[] = {"tfaudit", "check", "--checklist", list, log, NULL};
+    tfa_test_output out;
+    tfa_buf b;
+    size_t len;
+    tfa_run *run;
+
+    data = tfa_test_read_file(FIXTURES "jenkins.log", &len);
+    ck_assert_ptr_nonnull(data);
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_put(&b, data, len);
+    tfa_buf_puts(&b, retry);
+    snprintf(list, sizeof(list), "%s/checklist.md", dir);
+    snprintf(log, sizeof(log), "%s/job.log", dir);
+    ck_assert_int_eq(tfa_test_write_file(list, checklist, strlen(checklist)), 0);
+    ck_assert_int_eq(tfa_test_write_file(log, b.ptr, b.len), 0);
+    run = load_path(log);
+    ck_assert_uint_eq(tfa_run_input_count(run), 3);
+    expect_run(run, 1, tfa_run_input(run, 1)->path, "apply", -1, 0, 0);
+    expect_run(run, 2, tfa_run_input(run, 2)->path, "apply", 1, 0, 0);
+    tfa_run_free(run);
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
+    ck_assert_msg(out.status == 0, "status %d\n%s%s", out.status, out.out, out.err);
+    tfa_test_output_release(&out);
+    tfa_buf_release(&b);
+    free(data);
+    tfa_test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("text_runs");
@@ -377,6 +427,7 @@ static Suite *suite(void)
     tcase_add_test(tc, overlong_prelude_lines_are_skipped_in_bounded_memory);
     tcase_add_test(tc, versions_from_every_line_terraform_prints_them_in);
     tcase_add_test(tc, apply_facts_come_from_the_apply_run);
+    tcase_add_test(tc, retried_apply_in_one_job_reads_the_last_apply);
     suite_add_tcase(s, tc);
     return s;
 }
