@@ -24,15 +24,15 @@
 #include "util/alloc.h"
 
 #define CONTEXT (64u * 1024u)
-#define CHUNK (256u * 1024u)
+#define CHUNK   (256u * 1024u)
 
 typedef struct scan_win {
     char *buf;
-    size_t have;          /* bytes in buf */
-    size_t scan;          /* start of the first line not yet tested */
-    unsigned long lines;  /* lines dropped before buf[0] */
-    uint64_t bytes;       /* decoded bytes dropped before buf[0] */
-    int skipping;         /* buf[0] continues a line already tested */
+    size_t have;         /* bytes in buf */
+    size_t scan;         /* start of the first line not yet tested */
+    unsigned long lines; /* lines dropped before buf[0] */
+    uint64_t bytes;      /* decoded bytes dropped before buf[0] */
+    int skipping;        /* buf[0] continues a line already tested */
 } scan_win;
 
 static unsigned long count_lines(const char *s, size_t n)

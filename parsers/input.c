@@ -60,7 +60,8 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
         return tfa_error_oom(err);
     *why = "not a Terraform plan, state or log";
     /* a CI job log: Terraform's output may start past the head */
-    if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) && tfa_text_ci_prelude(head, len)) {
+    if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
+        tfa_text_ci_prelude(head, len)) {
         if ((rc = tfa_detect_text_stream(in, &found, err)) != 0)
             return rc;
         if (found)

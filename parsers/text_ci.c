@@ -45,9 +45,8 @@ static int tok_is(const char *tok, size_t n, const char *lit)
  * before it, "-bin" (setup-terraform's wrapper) or ".exe" after it. */
 static int is_program(const char *tok, size_t n)
 {
-    static const char *const names[] = {"terraform",     "tofu",     "terragrunt",
-                                        "terraform-bin", "tofu-bin", "terraform.exe",
-                                        "tofu.exe"};
+    static const char *const names[] = {"terraform", "tofu",          "terragrunt", "terraform-bin",
+                                        "tofu-bin",  "terraform.exe", "tofu.exe"};
     const char *slash;
     size_t i;
 
@@ -140,10 +139,18 @@ static int mentions(const char *s, size_t len, const char *lit)
 
 static int runner_line(const char *s, size_t len)
 {
-    static const char *const leads[] = {
-        "##[group]",   "##[section]", "##[command]",      "[command]",   "::debug::",
-        "::group::",   "[Pipeline] ", "Running with gitlab-runner", "Started by ",
-        "Executing \"step_script\"",  "Current runner version:", "Starting: "};
+    static const char *const leads[] = {"##[group]",
+                                        "##[section]",
+                                        "##[command]",
+                                        "[command]",
+                                        "::debug::",
+                                        "::group::",
+                                        "[Pipeline] ",
+                                        "Running with gitlab-runner",
+                                        "Started by ",
+                                        "Executing \"step_script\"",
+                                        "Current runner version:",
+                                        "Starting: "};
     size_t k;
 
     for (k = 0; k < TFA_ARRAY_SIZE(leads); k++)

@@ -62,7 +62,8 @@ static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
 {
     /* Atlantis repeats a project's summary line under its collapsed output */
     if (r->runs.project && r->have_last && r->last.op == s->op &&
-        r->last.no_changes == s->no_changes && memcmp(&r->last.counts, &s->counts, sizeof(s->counts)) == 0)
+        r->last.no_changes == s->no_changes &&
+        memcmp(&r->last.counts, &s->counts, sizeof(s->counts)) == 0)
         return;
     r->summaries[s->op]++;
     r->last = *s;

@@ -4,14 +4,13 @@
  * With TF_LOG set, Terraform and OpenTofu log through hclog (0.15+):
  *   2023-05-10T10:00:00.123+0200 [INFO]  Terraform version: 1.4.6
  *   2023-05-10T10:00:00.124+0200 [INFO]  CLI args: []string{"terraform", "apply", "-auto-approve"}
- *   2023-05-10T10:00:09.001+0200 [ERROR] vertex "aws_instance.web" error: Provider produced inconsistent result after apply
- * and through Go's log package before (2019/08/20 10:00:00 [INFO] ...). The
- * timestamp is removed by the normalizer (lines.h); what is left starts with
- * the level in brackets. Only three messages carry run facts: the version,
- * the command line (the operation), and the graph walker's "vertex ...
- * error:" (internal/dag/walk.go), one per failing node, whose name is the
- * resource instance address for an apply node. The rest is noise to the
- * reader: it must never be taken for the CLI output it may sit between.
+ *   2023-05-10T10:00:09.001+0200 [ERROR] vertex "aws_instance.web" error: Provider produced
+ * inconsistent result after apply and through Go's log package before (2019/08/20 10:00:00 [INFO]
+ * ...). The timestamp is removed by the normalizer (lines.h); what is left starts with the level in
+ * brackets. Only three messages carry run facts: the version, the command line (the operation), and
+ * the graph walker's "vertex ... error:" (internal/dag/walk.go), one per failing node, whose name
+ * is the resource instance address for an apply node. The rest is noise to the reader: it must
+ * never be taken for the CLI output it may sit between.
  */
 #ifndef TFA_TEXT_TRACE_H
 #define TFA_TEXT_TRACE_H
@@ -28,11 +27,12 @@ typedef enum tfa_trace_kind {
 
 typedef struct tfa_text_trace {
     tfa_trace_kind kind;
-    int error; /* level ERROR */
-    const char *tool;                     /* VERSION: "terraform" / "opentofu" */
-    tfa_text_span version;                /* VERSION */
-    tfa_ci_cmd cmd;                       /* ARGS */
-    tfa_text_span vertex, addr, summary; /* VERTEX_ERROR; addr empty when the vertex is no resource */
+    int error;             /* level ERROR */
+    const char *tool;      /* VERSION: "terraform" / "opentofu" */
+    tfa_text_span version; /* VERSION */
+    tfa_ci_cmd cmd;        /* ARGS */
+    tfa_text_span vertex, addr,
+        summary; /* VERTEX_ERROR; addr empty when the vertex is no resource */
 } tfa_text_trace;
 
 /* 1 when the normalized line is a TF_LOG line ("[LEVEL] message"). */

@@ -59,8 +59,9 @@ START_TEST(entry_without_address_or_name_is_still_an_error)
     tfa_error err;
 
     tfa_error_init(&err);
-    ck_assert_int_eq(tfa_test_load_mem(&run, "plan.json", plan, strlen(plan), TFA_KIND_UNKNOWN, &err),
-                     TFA_EINPUT);
+    ck_assert_int_eq(
+        tfa_test_load_mem(&run, "plan.json", plan, strlen(plan), TFA_KIND_UNKNOWN, &err),
+        TFA_EINPUT);
     ck_assert_msg(strstr(err.message, "address") != NULL, "%s", err.message);
 }
 END_TEST

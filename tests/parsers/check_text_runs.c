@@ -7,7 +7,10 @@
 #include "util/compat.h"
 
 #include "input.h"
+#include "lines.h"
 #include "stream.h"
+#include "text_ci.h"
+#include "text_trace.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -35,8 +38,8 @@ static void expect_run(const tfa_run *run, size_t i, const char *path, const cha
     ck_assert_ptr_nonnull(in);
     ck_assert_str_eq(in->path, path);
     ck_assert_int_eq(in->kind, TFA_KIND_TEXT_LOG);
-    ck_assert_msg(in->log.operation && strcmp(in->log.operation, op) == 0, "%s: operation %s",
-                  path, in->log.operation ? in->log.operation : "(none)");
+    ck_assert_msg(in->log.operation && strcmp(in->log.operation, op) == 0, "%s: operation %s", path,
+                  in->log.operation ? in->log.operation : "(none)");
     ck_assert_int_eq(in->log.has_counts, add >= 0);
     if (add >= 0) {
         ck_assert_int_eq(in->log.counts.add, add);
@@ -203,8 +206,9 @@ START_TEST(summarize_json_of_a_job_log_with_a_long_prelude)
     ck_assert(tfa_test_contains(out.out, out.out_len, "\"kind\": \"text-log\""));
     ck_assert(tfa_test_contains(out.out, out.out_len, "job.log#2\""));
     ck_assert(tfa_test_contains(out.out, out.out_len, "\"operation\": \"apply\""));
-    ck_assert(tfa_test_contains(out.out, out.out_len, "\"add\": 1,\n        \"change\": 1,\n"
-                                                      "        \"destroy\": 0,"));
+    ck_assert(tfa_test_contains(out.out, out.out_len,
+                                "\"add\": 1,\n        \"change\": 1,\n"
+                                "        \"destroy\": 0,"));
     tfa_test_output_release(&out);
     tfa_free(data);
     tfa_test_rmtree(dir);
@@ -260,8 +264,8 @@ START_TEST(long_text_without_terraform_is_rejected)
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
     prelude(&b, 2 * 1024 * 1024);
     ck_assert_int_eq(load_status(b.ptr, b.len, &err), TFA_EINPUT);
-    ck_assert_msg(strstr(err.message, "not a Terraform plan, state or log") != NULL,
-                  "%s", err.message);
+    ck_assert_msg(strstr(err.message, "not a Terraform plan, state or log") != NULL, "%s",
+                  err.message);
     tfa_buf_release(&b);
 
     /* an application log with Terraform-looking lines only after the head:
@@ -409,6 +413,110 @@ START_TEST(retried_apply_in_one_job_reads_the_last_apply)
 }
 END_TEST
 
+/* ---- the line recognizers ------------------------------------------------------- */
+
+static int command_of(const char *s, tfa_ci_cmd *cmd)
+{
+    return tfa_text_ci_command(s, strlen(s), cmd);
+}
+
+START_TEST(ci_command_lines_name_their_operation)
+{
+    static const struct {
+        const char *line;
+        int is;
+        tfa_ci_cmd cmd;
+    } cases[] = {
+        {"[command]/home/runner/work/_temp/7c1e/terraform-bin plan -no-color", 1, TFA_CI_PLAN},
+        {"[command]/opt/hostedtoolcache/terraform/1.6.6/x64/terraform apply -destroy", 1,
+         TFA_CI_DESTROY},
+        {"##[group]Run terraform apply -auto-approve tfplan", 1, TFA_CI_APPLY},
+        {"$ tofu -chdir=envs/prod plan -out=plan.cache", 1, TFA_CI_PLAN},
+        {"+ terraform destroy -auto-approve", 1, TFA_CI_DESTROY},
+        {"+ TF_IN_AUTOMATION=1 terraform show -no-color tfplan", 1, TFA_CI_SHOW},
+        {"$ terragrunt run-all apply --terragrunt-non-interactive", 1, TFA_CI_APPLY},
+        {"$ terraform init -input=false", 1, TFA_CI_OTHER},
+        {"+ terraform = \"1.5\"", 0, TFA_CI_OTHER}, /* an attribute in a diff block */
+        {"+ resource \"aws_instance\" \"web\" {", 0, TFA_CI_OTHER},
+        {"terraform apply -auto-approve", 0, TFA_CI_OTHER}, /* the script echo in a group */
+        {"$ make plan", 0, TFA_CI_OTHER},
+    };
+    size_t i;
+    tfa_ci_cmd cmd;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cmd = TFA_CI_OTHER;
+        ck_assert_msg(command_of(cases[i].line, &cmd) == cases[i].is, "%s", cases[i].line);
+        if (cases[i].is)
+            ck_assert_msg(cmd == cases[i].cmd, "%s: %d", cases[i].line, (int)cmd);
+    }
+}
+END_TEST
+
+START_TEST(trace_and_atlantis_lines)
+{
+    static const char vertex[] = "[ERROR] vertex \"module.db.aws_db_instance.main[0]\" error: "
+                                 "Provider produced inconsistent result after apply";
+    static const char node[] = "[ERROR] vertex \"aws_instance.web (destroy)\" error: boom";
+    static const char args[] = "[INFO]  CLI args: []string{\"/usr/local/bin/terraform\", "
+                               "\"-chdir=prod\", \"apply\", \"-destroy\"}";
+    tfa_text_trace t;
+    tfa_ci_cmd cmd;
+    const char *project;
+    size_t n;
+
+    ck_assert(tfa_text_trace_parse(vertex, strlen(vertex), &t));
+    ck_assert_int_eq(t.kind, TFA_TRACE_VERTEX_ERROR);
+    ck_assert_uint_eq(t.addr.len, strlen("module.db.aws_db_instance.main[0]"));
+    ck_assert(tfa_text_trace_parse(node, strlen(node), &t));
+    ck_assert_uint_eq(t.addr.len, strlen("aws_instance.web"));
+    ck_assert(tfa_text_trace_parse(args, strlen(args), &t));
+    ck_assert_int_eq(t.kind, TFA_TRACE_ARGS);
+    ck_assert_int_eq(t.cmd, TFA_CI_DESTROY);
+    ck_assert(!tfa_text_trace_parse("[Pipeline] sh", 13, &t));
+
+    ck_assert_int_eq(tfa_text_atlantis("Ran Plan for 3 projects:", 24, &cmd, &project, &n), 1);
+    ck_assert_int_eq(cmd, TFA_CI_PLAN);
+    ck_assert_int_eq(tfa_text_atlantis("### 2. project: `api` dir: `svc/api` workspace: `prod`", 55,
+                                       &cmd, &project, &n),
+                     3);
+    ck_assert_int_eq(strncmp(project, "project: `api` dir: `svc/api` workspace: `prod`", n), 0);
+    ck_assert_int_eq(
+        tfa_text_atlantis("Ran Apply for dir: `x` workspace: `default`", 43, &cmd, &project, &n),
+        2);
+    ck_assert_int_eq(cmd, TFA_CI_APPLY);
+    ck_assert_int_eq(tfa_text_atlantis("### Plan Summary", 16, &cmd, &project, &n), 0);
+}
+END_TEST
+
+static void expect_normalized(const char *in, const char *want)
+{
+    char buf[512];
+    unsigned flags = 0;
+    size_t n = strlen(in);
+
+    memcpy(buf, in, n + 1);
+    n = tfa_line_normalize(buf, n, &flags);
+    buf[n] = '\0';
+    ck_assert_str_eq(buf, want);
+}
+
+START_TEST(normalizer_drops_ci_and_logger_prefixes)
+{
+    expect_normalized("section_start:1709630006:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting "
+                      "\"step_script\"\x1b[0;m",
+                      "Executing \"step_script\"");
+    expect_normalized("section_end:1709630040:step_script\r\x1b[0K", "");
+    expect_normalized("section_start:1709630006:plan[collapsed=true]\r\x1b[0KPlan", "Plan");
+    expect_normalized("2023-05-10T10:00:00.123+0200 [INFO]  Terraform version: 1.4.6",
+                      "[INFO]  Terraform version: 1.4.6");
+    expect_normalized("2019/08/20 10:00:00 [INFO] CLI args: x", "[INFO] CLI args: x");
+    expect_normalized("[2024-03-05T11:00:01.037Z] + terraform plan", "+ terraform plan");
+    expect_normalized("2024-03-05T09:12:40.1370000Z ##[group]Run terraform plan",
+                      "##[group]Run terraform plan");
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("text_runs");
@@ -428,6 +536,9 @@ static Suite *suite(void)
     tcase_add_test(tc, versions_from_every_line_terraform_prints_them_in);
     tcase_add_test(tc, apply_facts_come_from_the_apply_run);
     tcase_add_test(tc, retried_apply_in_one_job_reads_the_last_apply);
+    tcase_add_test(tc, ci_command_lines_name_their_operation);
+    tcase_add_test(tc, trace_and_atlantis_lines);
+    tcase_add_test(tc, normalizer_drops_ci_and_logger_prefixes);
     suite_add_tcase(s, tc);
     return s;
 }
