@@ -135,7 +135,9 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         drop(&w, from);
     }
 done:
-    tfa_stream_sync(in);
+    /* the reader that gets the stream next (lines.h) writes into the bytes
+     * it reads: it must find them hashed */
+    tfa_stream_async_hash_stop(in);
     tfa_free(w.buf);
     return rc;
 }

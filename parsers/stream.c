@@ -198,6 +198,12 @@ void tfa_stream_async_hash(tfa_stream *s)
     s->async_ok = 1;
 }
 
+void tfa_stream_async_hash_stop(tfa_stream *s)
+{
+    tfa_stream_sync(s);
+    s->async_ok = 0;
+}
+
 void tfa_stream_sync(tfa_stream *s)
 {
     if (s->hash_thread)
@@ -319,7 +325,7 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     s->raw_bytes += (uint64_t)n;
     if (caller_buf && s->async_ok && !s->hash_thread && s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
         s->hash_thread = hasher_start(&s->sha);
-    if (caller_buf && s->hash_thread)
+    if (caller_buf && s->async_ok && s->hash_thread)
         hasher_post(s->hash_thread, buf, (size_t)n);
     else
         tfa_sha256_update(&s->sha, buf, (size_t)n);

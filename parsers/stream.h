@@ -80,6 +80,9 @@ long long tfa_stream_read_raw(tfa_stream *s, void *buf, size_t len, tfa_error *e
  * thread; the digest is the same either way.
  */
 void tfa_stream_async_hash(tfa_stream *s);
+/* Back to hashing inside each read (after a sync): for a caller that opted
+ * in and hands the stream on to a reader that writes into what it reads. */
+void tfa_stream_async_hash_stop(tfa_stream *s);
 void tfa_stream_sync(tfa_stream *s);
 
 /*

@@ -14,6 +14,7 @@
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/sha256.h"
 
 #define FIXTURES "fixtures/ci-logs/"
 
@@ -220,7 +221,9 @@ END_TEST
 START_TEST(prelude_is_read_through_once_and_lines_keep_their_numbers)
 {
     size_t len, i, prelude_lines = 0;
-    char *data = ci_log_with_prelude(3 * 1024 * 1024, &len);
+    char *data = ci_log_with_prelude(9 * 1024 * 1024, &len);
+    unsigned char digest[TFA_SHA256_BYTES];
+    tfa_sha256 sha;
     const char *apply_line = strstr(data, "aws_s3_bucket_versioning.artifacts: Creating...");
     tfa_error err;
     tfa_run *run = NULL;
@@ -233,6 +236,13 @@ START_TEST(prelude_is_read_through_once_and_lines_keep_their_numbers)
     ck_assert_tfa_ok(tfa_test_load_mem(&run, "job.log", data, len, TFA_KIND_UNKNOWN, &err), &err);
     ck_assert_uint_eq(tfa_run_input_count(run), 2);
     ck_assert_uint_eq(tfa_run_input(run, 0)->bytes, len);
+    /* past 4 MiB the digest is taken on another thread while detection reads:
+     * it must still be the file's */
+    tfa_sha256_init(&sha);
+    tfa_sha256_update(&sha, data, len);
+    tfa_sha256_final(&sha, digest);
+    ck_assert_int_eq(memcmp(tfa_run_input(run, 0)->sha256, digest, sizeof(digest)), 0);
+    ck_assert_int_eq(memcmp(tfa_run_input(run, 1)->sha256, digest, sizeof(digest)), 0);
     for (i = 0; i < tfa_run_applied_count(run); i++)
         if (tfa_run_applied(run, i)->action == TFA_ACTION_CREATE)
             a = tfa_run_applied(run, i);
