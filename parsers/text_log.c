@@ -230,7 +230,9 @@ static int structural(tfa_text_log *r, int *rc)
             *rc = tfa_tl_block_open(r, &h, 1);
     } else if (tfa_text_progress_parse(l->text, l->len, &p)) {
         note_progress(r, &p);
-        if ((*rc = end_blocks(r)) == 0)
+        /* a data source read ("Reading...", "Read complete after 1s") is no
+         * apply: plans print them too, and they change nothing */
+        if ((*rc = end_blocks(r)) == 0 && p.action != TFA_ACTION_READ)
             *rc = tfa_tl_apply_progress(r, &p);
     } else if (tfa_text_refresh_parse(l->text, l->len) || section_line(r)) {
         *rc = end_blocks(r);
