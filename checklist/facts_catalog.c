@@ -378,6 +378,26 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
     }
 }
 
+/* A log of several runs is read as several inputs ("job.log#1", "job.log#2",
+ * sharing the file's digest): when one job applied twice (a retry), the
+ * last apply is the one apply facts read. */
+static int superseded_apply(unsigned from, const tfa_run *run, size_t i)
+{
+    const tfa_input *in = tfa_run_input(run, i), *later;
+    size_t j;
+
+    if (!(from & FROM_APPLY) || (from & ~FROM_APPLY) || in->kind != TFA_KIND_TEXT_LOG)
+        return 0;
+    for (j = i + 1; j < tfa_run_input_count(run); j++) {
+        later = tfa_run_input(run, j);
+        if (later->kind == TFA_KIND_TEXT_LOG && later->bytes == in->bytes &&
+            memcmp(later->sha256, in->sha256, sizeof(in->sha256)) == 0 &&
+            selects(FROM_APPLY, later))
+            return 1;
+    }
+    return 0;
+}
+
 /* Combine the selected inputs' field per f->how. Returns 1 with a value, or
  * 0 with *why. */
 static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why)
@@ -388,7 +408,7 @@ static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     if (f->how == H_DERIVED)
         return tfa_fact_derived((tfa_derived)f->off, run, out, why);
     for (i = 0; i < tfa_run_input_count(run); i++)
-        if (selects(f->from, tfa_run_input(run, i)))
+        if (selects(f->from, tfa_run_input(run, i)) && !superseded_apply(f->from, run, i))
             accumulate(f, tfa_run_input(run, i), &a);
     if (a.n == 0 && f->how != H_INPUTS) {
         *why = none_reason(f->from);

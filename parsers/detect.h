@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "run.h"
+#include "stream.h"
 
 typedef enum tfa_container {
     TFA_CONTAINER_NONE = 0,
@@ -29,5 +30,16 @@ tfa_container tfa_detect_container(const unsigned char *head, size_t len);
  * TFA_ENOMEM (detection scans JSON heads with the real tokenizer).
  */
 int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out);
+
+/*
+ * A text input whose head has no Terraform line but may be a CI job or shell
+ * log (tfa_text_ci_prelude): read on, in bounded memory, for a marker line
+ * anywhere in the stream. When one is found, *found is 1 and the stream
+ * gives back the part of the input from shortly before that line (the
+ * prelude before it is dropped, see stream.h tfa_stream_unread); else 0 and
+ * the stream is at its end. Only valid before the first read. Returns 0, or
+ * a stream error (TFA_EIO, TFA_EINPUT for broken UTF-16), TFA_ENOMEM.
+ */
+int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err);
 
 #endif

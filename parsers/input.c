@@ -16,6 +16,7 @@
 #include "dirwalk.h"
 #include "load.h"
 #include "readers.h"
+#include "text_ci.h"
 
 typedef int (*reader_fn)(const tfa_read_ctx *ctx);
 
@@ -42,7 +43,7 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
 {
     const char *head;
     size_t len, i;
-    int rc = tfa_stream_peek(in, &head, &len, err);
+    int found, rc = tfa_stream_peek(in, &head, &len, err);
 
     if (rc)
         return rc;
@@ -59,6 +60,14 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
         tfa_detect_kind(head, len, tfa_stream_head_is_all(in), kind) != 0)
         return tfa_error_oom(err);
     *why = "not a Terraform plan, state or log";
+    /* a CI job log: Terraform's output may start past the head */
+    if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
+        tfa_text_ci_prelude(head, len)) {
+        if ((rc = tfa_detect_text_stream(in, &found, err)) != 0)
+            return rc;
+        if (found)
+            *kind = TFA_KIND_TEXT_LOG;
+    }
     return 0;
 }
 
@@ -161,6 +170,7 @@ static int read_document(tfa_run *run, tfa_stream *in, tfa_kind kind, const tfa_
 {
     tfa_read_ctx ctx;
     tfa_input *input = tfa_run_push_input(run, tfa_stream_name(in), kind);
+    size_t i;
     int rc;
 
     if (!input)
@@ -175,6 +185,14 @@ static int read_document(tfa_run *run, tfa_stream *in, tfa_kind kind, const tfa_
     input->bytes = tfa_stream_bytes(in);
     input->encoding = tfa_encoding_name(tfa_stream_encoding(in));
     tfa_stream_digest(in, input->sha256);
+    /* a log of several runs was read as several inputs ("job.log#2"): each
+     * names the file it came from by its size and digest */
+    for (i = ctx.input + 1; i < tfa_run_input_count(run); i++) {
+        tfa_input *run_part = tfa_run_input_mut(run, i);
+        run_part->bytes = input->bytes;
+        run_part->encoding = input->encoding;
+        memcpy(run_part->sha256, input->sha256, sizeof(input->sha256));
+    }
     return 0;
 }
 

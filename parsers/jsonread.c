@@ -174,17 +174,32 @@ int tfa_json_string_text(const tfa_token *t, tfa_buf *scratch, const char **text
     return 0;
 }
 
+/* Append one significant digit to the running number digest: digits go
+ * to `digits` in chunks of its size; full chunks are chained into *chain. */
+static void number_digit(char *digits, size_t *nd, size_t cap, uint64_t *chain, int *chained,
+                         char d, uint64_t seed)
+{
+    if (*nd == cap) {
+        *chain = tfa_hash_mix(*chained ? *chain : seed, tfa_hash64(digits, cap, seed));
+        *chained = 1;
+        *nd = 0;
+    }
+    digits[(*nd)++] = d;
+}
+
 uint64_t tfa_json_number_hash(const char *p, size_t n, uint64_t seed)
 {
-    /* value = (-1)^neg * digits * 10^exp with no leading/trailing zeros */
+    /* value = (-1)^neg * digits * 10^exp with no leading/trailing zeros; every
+     * significant digit counts, however many (a 309-digit integer is exact) */
     char digits[64];
-    size_t nd = 0, i = 0, skipped = 0;
-    long long exp = 0, e = 0;
-    int neg = 0, esign = 1, seen_dot = 0;
-    uint64_t h;
+    size_t nd = 0, i = 0;
+    long long exp = 0, e = 0, zeros = 0;
+    int neg = 0, esign = 1, seen_dot = 0, chained = 0, any = 0;
+    uint64_t h, chain = 0, dseed;
 
     if (i < n && p[i] == '-')
         neg = 1, i++;
+    dseed = seed ^ (neg ? 0x6e6567ull : 0);
     for (; i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == '.'); i++) {
         if (p[i] == '.') {
             seen_dot = 1;
@@ -192,12 +207,16 @@ uint64_t tfa_json_number_hash(const char *p, size_t n, uint64_t seed)
         }
         if (seen_dot)
             exp--;
-        if (nd == 0 && p[i] == '0')
+        if (!any && p[i] == '0')
             continue; /* leading zeros */
-        if (nd < sizeof(digits))
-            digits[nd++] = p[i];
-        else
-            skipped++, exp++; /* beyond 64 significant digits: scale only */
+        if (p[i] == '0') {
+            zeros++; /* trailing unless a nonzero digit follows */
+            continue;
+        }
+        for (; zeros > 0; zeros--)
+            number_digit(digits, &nd, sizeof(digits), &chain, &chained, '0', dseed);
+        number_digit(digits, &nd, sizeof(digits), &chain, &chained, p[i], dseed);
+        any = 1;
     }
     if (i < n && (p[i] == 'e' || p[i] == 'E')) {
         i++;
@@ -206,13 +225,12 @@ uint64_t tfa_json_number_hash(const char *p, size_t n, uint64_t seed)
         for (; i < n && p[i] >= '0' && p[i] <= '9' && e < 100000000; i++)
             e = e * 10 + (p[i] - '0');
     }
-    exp += esign * e;
-    while (nd > 0 && digits[nd - 1] == '0')
-        nd--, exp++;
-    (void)skipped;
-    if (nd == 0)
+    exp += esign * e + zeros;
+    if (!any)
         return tfa_hash64("0", 1, seed); /* -0, 0.00, 0e5 */
-    h = tfa_hash64(digits, nd, seed ^ (neg ? 0x6e6567ull : 0));
+    h = tfa_hash64(digits, nd, dseed);
+    if (chained)
+        h = tfa_hash_mix(chain, h);
     return tfa_hash_mix(h, (uint64_t)exp);
 }
 

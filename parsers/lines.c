@@ -38,6 +38,8 @@ int tfa_lines_new(tfa_lines **out, tfa_stream *in, const tfa_lines_options *opts
     r->in = in;
     r->max = opts && opts->max_bytes ? opts->max_bytes : TFA_LIMIT_LINE_BYTES;
     r->normalize = opts ? opts->normalize : 1;
+    /* a prelude detection read through and dropped still counts (stream.h) */
+    tfa_stream_skipped(in, &r->count, &r->offset);
     tfa_buf_init(&r->win, TFA_BUF_NO_MAX);
     *out = r;
     return 0;
@@ -247,6 +249,70 @@ static size_t gitlab_stream(const char *s, size_t len)
     return 0;
 }
 
+/* The timestamps CI systems and Go loggers put before a line: RFC 3339
+ * (GitHub Actions, Azure Pipelines, GitLab); hclog's TF_LOG form with a
+ * "+0200" offset; Go's standard logger "2019/08/20 10:00:00" (TF_LOG before
+ * 0.15); the Jenkins timestamper's "[2024-01-01T10:00:00.123Z]". Its length,
+ * or 0. */
+static size_t log_timestamp(const char *s, size_t len)
+{
+    size_t n, i;
+
+    if (len > 2 && s[0] == '[') {
+        n = log_timestamp(s + 1, len - 1);
+        return n && n + 1 < len && s[n + 1] == ']' ? n + 2 : 0;
+    }
+    if ((n = tfa_rfc3339_prefix(s, len)) != 0)
+        return n;
+    if (len >= 24 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+        digits(s + 8, 2) && s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' &&
+        digits(s + 14, 2) && s[16] == ':' && digits(s + 17, 2)) {
+        /* 2023-05-10T10:00:00.123+0200 */
+        i = 19;
+        if (s[i] == '.')
+            for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+                ;
+        if (i + 5 <= len && (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 4))
+            return i + 5;
+        return 0;
+    }
+    if (len >= 19 && digits(s, 4) && s[4] == '/' && digits(s + 5, 2) && s[7] == '/' &&
+        digits(s + 8, 2) && s[10] == ' ' && digits(s + 11, 2) && s[13] == ':' &&
+        digits(s + 14, 2) && s[16] == ':' && digits(s + 17, 2)) {
+        i = 19;
+        if (i < len && s[i] == '.')
+            for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+                ;
+        return i;
+    }
+    return 0;
+}
+
+/* GitLab's collapsible section markers, "section_start:1700000000:NAME[opts]"
+ * and "section_end:1700000000:NAME", each followed by an erase-line escape
+ * and maybe text: the marker's length (with escapes before it), or 0. */
+static size_t gitlab_section(const char *s, size_t len)
+{
+    size_t i = 0;
+    tfa_cur c;
+
+    while (i < len && s[i] == '\x1b')
+        i += escape_len(s + i, len - i);
+    c = tfa_cur_of(s + i, len - i);
+    if (!tfa_cur_lit(&c, "section_start:") && !tfa_cur_lit(&c, "section_end:"))
+        return 0;
+    while (c.p < c.end && *c.p >= '0' && *c.p <= '9')
+        c.p++;
+    if (!tfa_cur_lit(&c, ":"))
+        return 0;
+    while (c.p < c.end && *c.p != '\x1b' && *c.p != ' ' && *c.p != '[')
+        c.p++;
+    if (c.p < c.end && *c.p == '[')
+        while (c.p < c.end && *c.p++ != ']')
+            ;
+    return (size_t)(c.p - s);
+}
+
 #define BOX_MARGIN "\xe2\x94\x82" /* │ U+2502 */
 #define BOX_OPEN   "\xe2\x95\xb7" /* ╷ U+2577 */
 #define BOX_CLOSE  "\xe2\x95\xb5" /* ╵ U+2575 */
@@ -271,7 +337,8 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
         len = w;
         *flags |= TFA_LINE_CR;
     }
-    n = tfa_rfc3339_prefix(s, len);
+    len = drop_prefix(s, len, gitlab_section(s, len));
+    n = log_timestamp(s, len);
     if (n && (n == len || s[n] == ' ' || s[n] == '\t')) {
         len = drop_prefix(s, len, n + (n < len));
         len = drop_prefix(s, len, gitlab_stream(s, len));

@@ -113,13 +113,46 @@ static int emit_paths(plan_reader *r, tfa_change *c)
     return 0;
 }
 
+/*
+ * The address of an entry that has none: Terraform 1.0.0 wrote its
+ * resource_drift entries without one. Rebuilt from module_address, mode,
+ * type, name and index as Terraform prints addresses:
+ * module.a["x"].data.aws_ami.this[0]. The index is kept as JSON text (a
+ * number, or a quoted string), which is how an address writes it too. NULL
+ * when type or name is missing as well; TFA_ENOMEM through *rc.
+ */
+static const char *address_from_parts(plan_reader *r, const tfa_resource *res, int *rc)
+{
+    tfa_buf b;
+    const char *out = NULL;
+
+    *rc = 0;
+    if (!res->type || !res->name)
+        return NULL;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    if (res->module)
+        tfa_buf_printf(&b, "%s.", res->module);
+    if (res->mode && strcmp(res->mode, "data") == 0)
+        tfa_buf_puts(&b, "data.");
+    tfa_buf_printf(&b, "%s.%s", res->type, res->name);
+    if (res->index)
+        tfa_buf_printf(&b, "[%s]", res->index);
+    if (tfa_buf_status(&b) || !(out = tfa_run_strndup(r->run, b.ptr, b.len)))
+        *rc = TFA_ENOMEM;
+    tfa_buf_release(&b);
+    return out;
+}
+
 static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
 {
     tfa_resource res = {field(r, F_ADDRESS),  field(r, F_MODULE), field(r, F_MODE),
                         field(r, F_TYPE),     field(r, F_NAME),   field(r, F_INDEX),
                         field(r, F_PROVIDER), field(r, F_DEPOSED)};
     tfa_change *c;
+    int rc;
 
+    if (!res.address && !(res.address = address_from_parts(r, &res, &rc)) && rc)
+        return tfa_error_oom(r->err);
     if (!res.address)
         return tfa_plan__fail(r, pos, TFA_EINPUT, "resource change without an \"address\"");
     if (!r->action_known)

@@ -57,6 +57,11 @@ struct tfa_stream {
     size_t raw_len;
     char *dhead;
     size_t dhead_len, dhead_pos;
+    /* Decoded bytes given back by tfa_stream_unread, served before the rest. */
+    char *back;
+    size_t back_len, back_pos;
+    unsigned long skipped_lines; /* lines before the given-back bytes */
+    uint64_t skipped_bytes;      /* decoded bytes before them */
 };
 
 const char *tfa_encoding_name(tfa_encoding enc)
@@ -193,6 +198,12 @@ void tfa_stream_async_hash(tfa_stream *s)
     s->async_ok = 1;
 }
 
+void tfa_stream_async_hash_stop(tfa_stream *s)
+{
+    tfa_stream_sync(s);
+    s->async_ok = 0;
+}
+
 void tfa_stream_sync(tfa_stream *s)
 {
     if (s->hash_thread)
@@ -279,6 +290,7 @@ void tfa_stream_free(tfa_stream *s)
     tfa_free(s->head);
     tfa_free(s->raw);
     tfa_free(s->dhead);
+    tfa_free(s->back);
     tfa_free(s->name);
     tfa_free(s);
 }
@@ -313,7 +325,7 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     s->raw_bytes += (uint64_t)n;
     if (caller_buf && s->async_ok && !s->hash_thread && s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
         s->hash_thread = hasher_start(&s->sha);
-    if (caller_buf && s->hash_thread)
+    if (caller_buf && s->async_ok && s->hash_thread)
         hasher_post(s->hash_thread, buf, (size_t)n);
     else
         tfa_sha256_update(&s->sha, buf, (size_t)n);
@@ -545,6 +557,12 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err)
     int rc = prepare_decoding(s, err);
     if (rc)
         return rc;
+    if (s->back_pos < s->back_len) {
+        size_t n = s->back_len - s->back_pos < len ? s->back_len - s->back_pos : len;
+        memcpy(buf, s->back + s->back_pos, n);
+        s->back_pos += n;
+        return (long long)n;
+    }
     if (!s->raw && s->head_pos >= s->head_len)
         return source_read_ex(s, buf, len, 1, err); /* UTF-8: straight into buf */
     if (!s->raw)
@@ -556,6 +574,29 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err)
         return (long long)n;
     }
     return utf16_read(s, buf, len, err);
+}
+
+int tfa_stream_unread(tfa_stream *s, const char *data, size_t len, unsigned long lines_before,
+                      uint64_t bytes_before, tfa_error *err)
+{
+    char *copy = len ? tfa_malloc(len) : NULL;
+    if (len && !copy)
+        return tfa_error_oom(err);
+    if (len)
+        memcpy(copy, data, len);
+    tfa_free(s->back);
+    s->back = copy;
+    s->back_len = len;
+    s->back_pos = 0;
+    s->skipped_lines = lines_before;
+    s->skipped_bytes = bytes_before;
+    return 0;
+}
+
+void tfa_stream_skipped(const tfa_stream *s, unsigned long *lines, uint64_t *bytes)
+{
+    *lines = s->skipped_lines;
+    *bytes = s->skipped_bytes;
 }
 
 int tfa_stream_drain(tfa_stream *s, tfa_error *err)

@@ -80,7 +80,24 @@ long long tfa_stream_read_raw(tfa_stream *s, void *buf, size_t len, tfa_error *e
  * thread; the digest is the same either way.
  */
 void tfa_stream_async_hash(tfa_stream *s);
+/* Back to hashing inside each read (after a sync): for a caller that opted
+ * in and hands the stream on to a reader that writes into what it reads. */
+void tfa_stream_async_hash_stop(tfa_stream *s);
 void tfa_stream_sync(tfa_stream *s);
+
+/*
+ * Give decoded bytes back: the next reads return data[0..len) (copied)
+ * before anything not yet read. Detection uses it to hand a reader the part
+ * of a long input where Terraform's output starts, after reading through a
+ * prelude it dropped; `lines_before` / `bytes_before` say how many decoded
+ * lines and bytes that prelude held, so readers still report true
+ * positions (tfa_stream_skipped). Replaces earlier given-back bytes.
+ * TFA_ENOMEM.
+ */
+int tfa_stream_unread(tfa_stream *s, const char *data, size_t len, unsigned long lines_before,
+                      uint64_t bytes_before, tfa_error *err);
+/* What the dropped prelude held (0, 0 when nothing was dropped). */
+void tfa_stream_skipped(const tfa_stream *s, unsigned long *lines, uint64_t *bytes);
 
 /* Read (and hash) whatever is left, so size and digest cover the whole input. */
 int tfa_stream_drain(tfa_stream *s, tfa_error *err);

@@ -102,21 +102,32 @@ int tfa_text_version_parse(const char *s, size_t len, const char **tool, tfa_tex
     tfa_cur c = tfa_cur_of(s, len);
     const char *v;
 
-    if (tfa_cur_lit(&c, "Terraform v"))
+    /* "Terraform v1.9.5", "Terraform v1.5.7 on linux_amd64" (`version`, 0.15+
+     * on one line), "Terraform version: 0.11.14" (0.11 run headers and the
+     * TF_LOG line, text_trace.c) */
+    if (tfa_cur_lit(&c, "Terraform version: ") || tfa_cur_lit(&c, "Terraform v"))
         *tool = "terraform";
-    else if (tfa_cur_lit(&c, "OpenTofu v"))
+    else if (tfa_cur_lit(&c, "OpenTofu version: ") || tfa_cur_lit(&c, "OpenTofu v"))
         *tool = "opentofu";
     else
         return 0;
     if (tfa_cur_eol(&c) || *c.p < '0' || *c.p > '9')
         return 0;
-    for (v = c.p; c.p < c.end; c.p++) {
+    for (v = c.p; c.p < c.end && *c.p != ' '; c.p++) {
         char ch = *c.p;
         if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
               ch == '.' || ch == '-' || ch == '+'))
             return 0;
     }
-    *version = span(v, (size_t)(c.end - v));
+    *version = span(v, (size_t)(c.p - v));
+    if (tfa_cur_eol(&c))
+        return 1;
+    /* " on linux_amd64": an OS_ARCH word and nothing else */
+    if (!tfa_cur_lit(&c, " on ") || tfa_cur_eol(&c))
+        return 0;
+    for (; c.p < c.end; c.p++)
+        if (!((*c.p >= 'a' && *c.p <= 'z') || (*c.p >= '0' && *c.p <= '9') || *c.p == '_'))
+            return 0;
     return 1;
 }
 

@@ -22,6 +22,7 @@
 #include "util/compat.h"
 
 #include "text_log.h"
+#include "text_trace.h"
 #include "util/limits.h"
 
 const char *tfa_tl_strndup(tfa_text_log *r, const char *s, size_t len, size_t max)
@@ -52,13 +53,23 @@ static int end_blocks(tfa_text_log *r)
     return rc ? rc : tfa_tl_diag_close(r);
 }
 
+static int run_line(tfa_text_log *r);
+static void note_progress(tfa_text_log *r, const tfa_text_progress *p);
+
 /* ---- run-level lines ---------------------------------------------------------- */
 
 static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
 {
+    /* Atlantis repeats a project's summary line under its collapsed output */
+    if (r->runs.project && r->have_last && r->last.op == s->op &&
+        r->last.no_changes == s->no_changes &&
+        memcmp(&r->last.counts, &s->counts, sizeof(s->counts)) == 0)
+        return;
     r->summaries[s->op]++;
     r->last = *s;
     r->have_last = 1;
+    r->runs.progress = 0;
+    r->runs.only_deletes = 1;
     r->drift_section = 0;
     r->actions_legacy = 0;
 }
@@ -218,7 +229,10 @@ static int structural(tfa_text_log *r, int *rc)
         if ((*rc = end_blocks(r)) == 0)
             *rc = tfa_tl_block_open(r, &h, 1);
     } else if (tfa_text_progress_parse(l->text, l->len, &p)) {
-        if ((*rc = end_blocks(r)) == 0)
+        note_progress(r, &p);
+        /* a data source read ("Reading...", "Read complete after 1s") is no
+         * apply: plans print them too, and they change nothing */
+        if ((*rc = end_blocks(r)) == 0 && p.action != TFA_ACTION_READ)
             *rc = tfa_tl_apply_progress(r, &p);
     } else if (tfa_text_refresh_parse(l->text, l->len) || section_line(r)) {
         *rc = end_blocks(r);
@@ -235,6 +249,8 @@ static int handle_line(tfa_text_log *r)
     const tfa_line *l = &r->line;
     int rc = 0;
 
+    if ((rc = run_line(r)) != 0)
+        return rc < 0 ? rc : 0;
     if (starts(l, "Error: "))
         r->in->log.errors++;
     else if (starts(l, "Warning: "))
@@ -253,6 +269,56 @@ static int handle_line(tfa_text_log *r)
 
 /* ---- facts ---------------------------------------------------------------------- */
 
+/* Apply progress after a plan summary: an apply (or destroy) under way. */
+static void note_progress(tfa_text_log *r, const tfa_text_progress *p)
+{
+    if (!r->have_last || r->last.op != TFA_TEXT_OP_PLAN || p->action == TFA_ACTION_READ ||
+        p->action == TFA_ACTION_NOOP)
+        return;
+    r->runs.progress = 1;
+    if (p->action != TFA_ACTION_DELETE)
+        r->runs.only_deletes = 0;
+}
+
+/*
+ * The operation of a run that its summary lines do not settle: an apply or
+ * destroy that stopped part-way has a plan summary and progress lines but no
+ * "Apply complete!" / "Destroy complete!" (its counts stay undetermined); a
+ * run with no summary takes its command's. `terraform destroy` and `apply
+ * -destroy` are destroys, told by their command, their prompt, or a plan
+ * that only destroys. A plan that forgets resources but whose summary does
+ * not count them is counted from its "will no longer be managed" blocks.
+ */
+static void settle_run(tfa_text_log *r, size_t planned0)
+{
+    tfa_log_info *li = &r->in->log;
+    static const char *const cmd_ops[] = {NULL, "plan", "apply", "destroy", "plan"};
+    int destroy = (r->runs.have_cmd && r->runs.cmd == TFA_CI_DESTROY) || r->runs.destroy_prompt;
+    size_t i, n = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
+    long forget = 0;
+
+    if (r->have_last && r->last.op == TFA_TEXT_OP_PLAN && r->runs.progress) {
+        destroy = destroy || (r->runs.only_deletes && r->last.counts.add == 0 &&
+                              r->last.counts.change == 0 && r->last.counts.destroy > 0);
+        li->operation = destroy ? "destroy" : "apply";
+        li->has_counts = 0;
+        r->runs.partial = 1;
+    } else if (!r->have_last && r->runs.have_cmd && cmd_ops[r->runs.cmd] &&
+               (li->errors || r->runs.vertex_errors ||
+                tfa_run_applied_count(r->run) > r->applied_first)) {
+        li->operation = destroy ? "destroy" : cmd_ops[r->runs.cmd];
+    }
+    if (li->has_counts && li->counts.forget == 0 && r->have_last &&
+        r->last.op == TFA_TEXT_OP_PLAN) {
+        for (i = planned0; i < n; i++)
+            if (tfa_run_change(r->run, TFA_LIST_PLANNED, i)->action == TFA_ACTION_FORGET)
+                forget++;
+        li->counts.forget = forget;
+    }
+    if (r->runs.vertex_errors && li->errors == 0)
+        li->errors = r->runs.vertex_errors; /* a TF_LOG file without the CLI's output */
+}
+
 /* `drift0` / `planned0`: records other inputs had added before this one. */
 static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t planned0)
 {
@@ -260,7 +326,7 @@ static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t pl
     long runs = 1;
     int op;
 
-    li->messages = (long)lines;
+    li->messages = (long)(lines - r->runs.line0);
     if (r->have_last) {
         li->operation = tfa_text_op_name(r->last.op);
         li->no_changes = r->last.no_changes;
@@ -276,6 +342,7 @@ static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t pl
     li->drift = (long)(tfa_run_change_count(r->run, TFA_LIST_DRIFT) - drift0);
     li->planned = (long)(tfa_run_change_count(r->run, TFA_LIST_PLANNED) - planned0);
     tfa_tl_apply_facts(r);
+    settle_run(r, planned0);
     if (r->have_version && !r->version_conflict) {
         r->in->tool = r->tool;
         if (!(r->in->tool_version = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
@@ -286,12 +353,152 @@ static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t pl
     if (r->version_conflict &&
         tfa_run_add_note(r->run, r->input, NULL, "several tool versions in one log") != 0)
         return tfa_tl_oom(r);
-    if (r->have_last && !li->has_counts &&
+    if (r->have_last && !li->has_counts && r->summaries[r->last.op] > 1 &&
         tfa_run_add_note(r->run, r->input, NULL,
                          "%ld \"%s\" summary lines: counts left undetermined",
-                         r->summaries[r->last.op], li->operation) != 0)
+                         r->summaries[r->last.op], tfa_text_op_name(r->last.op)) != 0)
+        return tfa_tl_oom(r);
+    if (r->runs.partial &&
+        tfa_run_add_note(r->run, r->input, NULL,
+                         "%s stopped before its summary line: counts left undetermined",
+                         li->operation) != 0)
+        return tfa_tl_oom(r);
+    if (r->runs.project &&
+        tfa_run_add_note(r->run, r->input, NULL, "Atlantis project %s", r->runs.project) != 0)
         return tfa_tl_oom(r);
     return 0;
+}
+
+/* ---- runs ------------------------------------------------------------------------ */
+
+/* Whether the current run has read anything a fact is made of. */
+static int run_has_content(const tfa_text_log *r)
+{
+    int op;
+    for (op = 0; op < TFA_TEXT_OP_COUNT; op++)
+        if (r->summaries[op])
+            return 1;
+    return r->in->log.errors || r->runs.vertex_errors ||
+           tfa_run_applied_count(r->run) > r->applied_first ||
+           tfa_run_change_count(r->run, TFA_LIST_PLANNED) > r->runs.planned0 ||
+           tfa_run_change_count(r->run, TFA_LIST_DRIFT) > r->runs.drift0;
+}
+
+/* Close the current run as an input of its own and open the next:
+ * "job.log#1" (the first input, renamed), "job.log#2", ... */
+static int next_run(tfa_text_log *r, unsigned long lines)
+{
+    const char *base = tfa_stream_name(r->ctx->in);
+    char num[24];
+    tfa_buf name;
+    tfa_input *in;
+    int rc;
+
+    if ((rc = end_blocks(r)) != 0 || (rc = finish(r, lines, r->runs.drift0, r->runs.planned0)) != 0)
+        return rc;
+    tfa_buf_init(&name, TFA_BUF_NO_MAX);
+    if (r->runs.count == 0) {
+        tfa_buf_printf(&name, "%s#1", base);
+        r->in->path = tfa_run_strndup(r->run, name.ptr ? name.ptr : "", name.len);
+        r->runs.count = 1;
+        tfa_buf_truncate(&name, 0);
+    }
+    snprintf(num, sizeof(num), "%u", ++r->runs.count);
+    tfa_buf_printf(&name, "%s#%s", base, num);
+    in = tfa_buf_status(&name) == 0 && r->in->path
+             ? tfa_run_push_input(r->run, name.ptr, TFA_KIND_TEXT_LOG)
+             : NULL;
+    tfa_buf_release(&name);
+    if (!in)
+        return tfa_tl_oom(r);
+    r->in = in;
+    r->input = (unsigned)(tfa_run_input_count(r->run) - 1);
+    memset(r->summaries, 0, sizeof(r->summaries));
+    r->have_last = 0;
+    r->drift_section = r->actions_legacy = 0;
+    memset(&r->policy, 0, sizeof(r->policy));
+    tfa_tl_apply_release(r);
+    r->applied_first = tfa_run_applied_count(r->run);
+    r->runs.drift0 = tfa_run_change_count(r->run, TFA_LIST_DRIFT);
+    r->runs.planned0 = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
+    r->runs.line0 = lines;
+    r->runs.have_cmd = r->runs.progress = r->runs.destroy_prompt = r->runs.partial = 0;
+    r->runs.only_deletes = 1;
+    r->runs.vertex_errors = 0;
+    r->runs.project = NULL;
+    return 0;
+}
+
+/* A line that starts a command: a new run when the current one has content. */
+static int run_start(tfa_text_log *r, tfa_ci_cmd cmd, int have_cmd)
+{
+    int rc;
+    if (run_has_content(r) && (rc = next_run(r, r->line.pos.line - 1)) != 0)
+        return rc;
+    if (have_cmd) {
+        r->runs.cmd = cmd;
+        r->runs.have_cmd = 1;
+    }
+    return 0;
+}
+
+/* A TF_LOG line: the version, the command, and errors of graph nodes. */
+static int trace_line(tfa_text_log *r, const tfa_text_trace *t)
+{
+    tfa_text_progress p;
+    int rc;
+
+    switch (t->kind) {
+    case TFA_TRACE_VERSION:
+        return on_version(r, t->tool, &t->version);
+    case TFA_TRACE_ARGS:
+        return run_start(r, t->cmd, 1);
+    case TFA_TRACE_VERTEX_ERROR:
+        r->runs.vertex_errors++;
+        if (!t->addr.len)
+            return 0;
+        /* the node that failed was applying this instance: an errored apply */
+        memset(&p, 0, sizeof(p));
+        p.addr = t->addr;
+        p.action = TFA_ACTION_UNKNOWN;
+        p.phase = TFA_PHASE_ERRORED;
+        p.elapsed = -1;
+        if (r->runs.cmd != TFA_CI_APPLY && r->runs.cmd != TFA_CI_DESTROY)
+            return 0;
+        rc = tfa_tl_apply_progress(r, &p);
+        return rc;
+    default:
+        return 0;
+    }
+}
+
+/* Lines about runs rather than resources: CI command lines, TF_LOG lines,
+ * Atlantis headers. 1 = handled, 0 = not one, < 0 = error. */
+static int run_line(tfa_text_log *r)
+{
+    const tfa_line *l = &r->line;
+    tfa_text_trace t;
+    const char *project;
+    size_t plen;
+    tfa_ci_cmd cmd;
+    int rc, kind;
+
+    if (l->len < 2)
+        return 0;
+    if (tfa_text_trace_parse(l->text, l->len, &t))
+        return (rc = trace_line(r, &t)) < 0 ? rc : 1;
+    if (tfa_text_ci_command(l->text, l->len, &cmd))
+        return (rc = run_start(r, cmd, 1)) < 0 ? rc : 1;
+    if (starts(l, "Do you really want to destroy all resources"))
+        r->runs.destroy_prompt = 1;
+    kind = tfa_text_atlantis(l->text, l->len, &cmd, &project, &plen);
+    if (!kind)
+        return 0;
+    if ((rc = run_start(r, cmd, kind != 3)) != 0)
+        return rc;
+    if (project && !(r->runs.project = tfa_run_strndup(r->run, project, plen)))
+        return tfa_tl_oom(r);
+    return 1;
 }
 
 int tfa_read_text_log(const tfa_read_ctx *ctx)
@@ -314,6 +521,9 @@ int tfa_read_text_log(const tfa_read_ctx *ctx)
     tfa_buf_init(&r.version, TFA_LIMIT_STRING_BYTES);
     tfa_tl_block_init(&r.block);
     tfa_tl_diag_init(&r);
+    r.runs.drift0 = drift0;
+    r.runs.planned0 = planned0;
+    r.runs.only_deletes = 1;
     lo.max_bytes = ctx->limits->line_bytes;
     if ((rc = tfa_lines_new(&lines, ctx->in, &lo, ctx->err)) != 0)
         goto done;
@@ -321,7 +531,7 @@ int tfa_read_text_log(const tfa_read_ctx *ctx)
         if ((rc = handle_line(&r)) != 0)
             goto done;
     if (rc == 0 && (rc = end_blocks(&r)) == 0)
-        rc = finish(&r, tfa_lines_count(lines), drift0, planned0);
+        rc = finish(&r, tfa_lines_count(lines), r.runs.drift0, r.runs.planned0);
 done:
     tfa_lines_free(lines);
     tfa_tl_apply_release(&r);

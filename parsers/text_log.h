@@ -16,6 +16,7 @@
 
 #include "lines.h"
 #include "readers.h"
+#include "text_ci.h"
 #include "text_grammar.h"
 #include "util/buf.h"
 
@@ -41,6 +42,23 @@ typedef struct tfa_tl_policy {
     int open;             /* a policy waits for its "Result:" line */
     int cost, cost_table; /* inside "Cost estimation:" / its table */
 } tfa_tl_policy;
+
+/* The runs of one log (text_log.c): a CI job, a TF_LOG file or an Atlantis
+ * comment holding several terraform commands is read as several inputs,
+ * "job.log#1", "job.log#2"..., each with its own operation and counts. */
+typedef struct tfa_tl_runs {
+    unsigned count; /* inputs split off so far (0: one run, named as the file) */
+    tfa_ci_cmd cmd; /* the command that started the current run */
+    int have_cmd;
+    size_t drift0, planned0, diags0; /* records before the current run */
+    unsigned long line0;             /* lines before the current run */
+    int progress;                    /* mutating progress lines after the last plan summary */
+    int only_deletes;                /* ... and all of them were deletes */
+    int destroy_prompt;              /* "Do you really want to destroy all resources?" */
+    int partial;                     /* an apply that stopped before its summary */
+    long vertex_errors;              /* TF_LOG "vertex ... error:" lines */
+    const char *project;             /* Atlantis "dir: `x` workspace: `y`" of the current run */
+} tfa_tl_runs;
 
 typedef struct tfa_text_log {
     const tfa_read_ctx *ctx;
@@ -83,6 +101,7 @@ typedef struct tfa_text_log {
     size_t slot_cap, slot_count;
 
     tfa_tl_policy policy;
+    tfa_tl_runs runs;
 } tfa_text_log;
 
 /* Copy `len` bytes of `s` into the run, cut to `max` bytes at a UTF-8

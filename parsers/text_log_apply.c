@@ -176,7 +176,9 @@ void tfa_tl_apply_facts(tfa_text_log *r)
     size_t i, n = tfa_run_applied_count(r->run);
     for (i = r->applied_first; i < n; i++) {
         const tfa_applied *a = tfa_run_applied(r->run, i);
-        if (a->status == TFA_APPLY_COMPLETE && a->action != TFA_ACTION_NOOP)
+        /* a data source read ("Read complete after 1s") applies nothing */
+        if (a->status == TFA_APPLY_COMPLETE && a->action != TFA_ACTION_NOOP &&
+            a->action != TFA_ACTION_READ)
             r->in->log.applied++;
         else if (a->status == TFA_APPLY_ERRORED)
             r->in->log.apply_errors++;

@@ -16,6 +16,7 @@
 #include "lines.h"
 #include "text_grammar.h"
 #include "text_markers.h"
+#include "text_trace.h"
 #include "util/limits.h"
 
 /* Lines that start with one of these are Terraform's, OpenTofu's or HCP's. */
@@ -50,6 +51,10 @@ static const char *const prefixes[] = {
     "Sentinel Policy Evaluation",
     "OPA Policy Evaluation",
     "Terraform policy Evaluations",
+    /* Atlantis pull request comments */
+    "Ran Plan for ",
+    "Ran Apply for ",
+    "Ran Policy Check for ",
 };
 
 /* Whole lines. */
@@ -72,22 +77,32 @@ static int is_marker(const tfa_line *l)
     tfa_text_summary sum;
     tfa_text_header h;
     tfa_text_progress p;
+    tfa_text_trace tr;
     tfa_text_span v;
     const char *tool;
     size_t i, n;
 
+    if (l->len == 0)
+        return 0;
+    /* the first byte rules out most prefixes before any comparison: a CI log
+     * of a gigabyte is millions of lines to test */
     for (i = 0; i < TFA_ARRAY_SIZE(prefixes); i++) {
+        if (prefixes[i][0] != l->text[0])
+            continue;
         n = strlen(prefixes[i]);
         if (l->len >= n && memcmp(l->text, prefixes[i], n) == 0)
             return 1;
     }
     for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
-        if (l->len == strlen(lines[i]) && memcmp(l->text, lines[i], l->len) == 0)
+        if (lines[i][0] == l->text[0] && l->len == strlen(lines[i]) &&
+            memcmp(l->text, lines[i], l->len) == 0)
             return 1;
     /* a diagnostic inside Terraform's box */
     if ((l->flags & TFA_LINE_MARGIN) && ((l->len > 7 && memcmp(l->text, "Error: ", 7) == 0) ||
                                          (l->len > 9 && memcmp(l->text, "Warning: ", 9) == 0)))
         return 1;
+    if (tfa_text_trace_parse(l->text, l->len, &tr))
+        return tr.kind == TFA_TRACE_VERSION || tr.kind == TFA_TRACE_ARGS;
     if (tfa_text_header_parse(l->text, l->len, &h))
         return plausible_address(h.addr.ptr, h.addr.len);
     if (tfa_text_progress_parse(l->text, l->len, &p))
@@ -99,21 +114,26 @@ static int is_marker(const tfa_line *l)
            tfa_text_cost_table_header(l->text, l->len);
 }
 
-int tfa_text_has_marker(const char *text, size_t len)
+int tfa_text_line_is_marker(const char *s, size_t n)
 {
     char copy[TFA_LIMIT_MARKER_LINE_BYTES];
-    const char *s;
-    size_t pos = 0, n;
     tfa_line l;
 
-    while (tfa_lines_split(text, len, &pos, &s, &n)) {
-        n = n < sizeof(copy) ? n : sizeof(copy);
-        memcpy(copy, s, n);
-        l.flags = 0;
-        l.text = copy;
-        l.len = tfa_line_normalize(copy, n, &l.flags);
-        if (is_marker(&l))
+    n = n < sizeof(copy) ? n : sizeof(copy);
+    memcpy(copy, s, n);
+    l.flags = 0;
+    l.text = copy;
+    l.len = tfa_line_normalize(copy, n, &l.flags);
+    return is_marker(&l);
+}
+
+int tfa_text_has_marker(const char *text, size_t len)
+{
+    const char *s;
+    size_t pos = 0, n;
+
+    while (tfa_lines_split(text, len, &pos, &s, &n))
+        if (tfa_text_line_is_marker(s, n))
             return 1;
-    }
     return 0;
 }

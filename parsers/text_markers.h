@@ -11,5 +11,8 @@
 #include <stddef.h>
 
 int tfa_text_has_marker(const char *text, size_t len);
+/* One line (without its line end, not normalized): is it a marker? Only its
+ * first TFA_LIMIT_MARKER_LINE_BYTES are looked at. */
+int tfa_text_line_is_marker(const char *s, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "bundle.h"
 #include "detect.h"
+#include "text_ci.h"
 #include "plan_redact.h"
 #include "remote/s3_walk.h"
 #include "s3_archive.h"
@@ -70,6 +71,7 @@ static const char *kind_of(const char *name, const char *data, size_t len, tfa_k
     const char *head;
     size_t n;
     const char *what = NULL;
+    int found = 0;
 
     *kind = TFA_KIND_UNKNOWN;
     if (tfa_stream_open_memory(&in, name, data, len, err) != 0)
@@ -78,8 +80,17 @@ static const char *kind_of(const char *name, const char *data, size_t len, tfa_k
         tfa_detect_container(raw, n) == TFA_CONTAINER_ARCHIVE)
         what = "archive";
     else if (tfa_stream_peek(in, &head, &n, err) == 0 &&
-             tfa_detect_kind(head, n, tfa_stream_head_is_all(in), kind) == 0)
+             tfa_detect_kind(head, n, tfa_stream_head_is_all(in), kind) == 0) {
+        /* a CI job log whose Terraform output starts past the head */
+        if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
+            tfa_text_ci_prelude(head, n) && tfa_detect_text_stream(in, &found, err) != 0) {
+            tfa_stream_free(in);
+            return NULL;
+        }
+        if (found)
+            *kind = TFA_KIND_TEXT_LOG;
         what = *kind == TFA_KIND_UNKNOWN ? "unknown" : tfa_kind_name(*kind);
+    }
     tfa_stream_free(in);
     return what;
 }

@@ -120,7 +120,6 @@ START_TEST(scan_rejects_malformed_json)
     expect_error("[01]", TFA_EINPUT, 1, 2, "leading zero");
     expect_error("[1.]", TFA_EINPUT, 1, 2, "invalid number");
     expect_error("[-]", TFA_EINPUT, 1, 2, "invalid number");
-    expect_error("[1e999]", TFA_EINPUT, 1, 2, "out of range");
     expect_error("[\"a\\x\"]", TFA_EINPUT, 1, 4, "invalid escape");
     expect_error("[\"\\ud800\"]", TFA_EINPUT, 1, 3, "invalid escape");
     expect_error("[\"\\udc00x\"]", TFA_EINPUT, 1, 3, "invalid escape");

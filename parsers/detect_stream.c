@@ -1,0 +1,143 @@
+/*
+ * detect_stream.c - text log detection past the head (see detect.h).
+ *
+ * A CI job log can hold megabytes of runner prelude before the first line
+ * Terraform prints. The stream is read once (stdin, HTTP bodies, archive
+ * members cannot be rewound), so detection reads on through a window of
+ * bounded size: lines are tested as they pass and dropped, keeping only the
+ * last CONTEXT bytes of whole lines. At the first marker line the context
+ * and the rest of the window are given back to the stream (tfa_stream_unread)
+ * and the reader starts there: the context keeps the command line that
+ * started the run ("[command].../terraform-bin apply"), which names its
+ * operation. What was dropped is counted, so line numbers stay true.
+ *
+ * Memory: one window of CONTEXT + CHUNK bytes, whatever the input's size;
+ * a line longer than a chunk is tested on its start and skipped. Time:
+ * one pass, each line tested once, while the stream hashes the chunk before
+ * on another thread (stream.h tfa_stream_async_hash).
+ */
+#include "util/compat.h"
+
+#include "detect.h"
+#include "text_ci.h"
+#include "text_markers.h"
+#include "util/alloc.h"
+
+#define CONTEXT (64u * 1024u)
+#define CHUNK   (256u * 1024u)
+
+typedef struct scan_win {
+    char *buf;
+    size_t have;         /* bytes in buf */
+    size_t scan;         /* start of the first line not yet tested */
+    unsigned long lines; /* lines dropped before buf[0] */
+    uint64_t bytes;      /* decoded bytes dropped before buf[0] */
+    int skipping;        /* buf[0] continues a line already tested */
+} scan_win;
+
+static unsigned long count_lines(const char *s, size_t n)
+{
+    unsigned long k = 0;
+    const char *end = s + n, *p = s;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
+/* Drop buf[0..n) (the stream has finished hashing it). */
+static void drop(scan_win *w, size_t n)
+{
+    w->lines += count_lines(w->buf, n);
+    w->bytes += n;
+    memmove(w->buf, w->buf + n, w->have - n);
+    w->have -= n;
+    w->scan -= n;
+}
+
+/* The start of the first whole line at or after `from` (at most `limit`). */
+static size_t line_start_from(const scan_win *w, size_t from, size_t limit)
+{
+    const char *nl;
+    if (from == 0)
+        return 0;
+    nl = memchr(w->buf + from - 1, '\n', limit - (from - 1));
+    return nl ? (size_t)(nl - w->buf) + 1 : limit;
+}
+
+/* Test the complete lines of the window (all of it at the end of input):
+ * the offset of the first marker line, or (size_t)-1. */
+static size_t test_lines(scan_win *w, int eof)
+{
+    const char *nl;
+    size_t start;
+
+    while (w->scan < w->have) {
+        nl = memchr(w->buf + w->scan, '\n', w->have - w->scan);
+        if (!nl && !eof)
+            break;
+        start = w->scan;
+        w->scan = nl ? (size_t)(nl - w->buf) + 1 : w->have;
+        if (w->skipping) {
+            w->skipping = 0;
+            continue;
+        }
+        if (tfa_text_line_is_marker(w->buf + start, w->scan - start - (nl != NULL)))
+            return start;
+    }
+    return (size_t)-1;
+}
+
+int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
+{
+    scan_win w = {NULL, 0, 0, 0, 0, 0};
+    size_t at, from;
+    long long n;
+    int rc = 0, eof = 0;
+
+    *found = 0;
+    if (!(w.buf = tfa_malloc(CONTEXT + CHUNK)))
+        return tfa_error_oom(err);
+    /* the second core hashes a chunk while this one tests its lines */
+    tfa_stream_async_hash(in);
+    while (!eof) {
+        n = tfa_stream_read(in, w.buf + w.have, CONTEXT + CHUNK - w.have, err);
+        if (n < 0) {
+            rc = (int)n;
+            goto done;
+        }
+        eof = n == 0;
+        w.have += (size_t)n;
+        if ((at = test_lines(&w, eof)) != (size_t)-1) {
+            from = line_start_from(&w, at > CONTEXT ? at - CONTEXT : 0, at);
+            *found = 1;
+            rc = tfa_stream_unread(in, w.buf + from, w.have - from,
+                                   w.lines + count_lines(w.buf, from), w.bytes + from, err);
+            goto done;
+        }
+        if (w.have - w.scan >= CHUNK) {
+            /* a line longer than a chunk: its start is tested, the rest skipped */
+            if (!w.skipping && tfa_text_line_is_marker(w.buf + w.scan, w.have - w.scan)) {
+                *found = 1;
+                rc = tfa_stream_unread(in, w.buf + w.scan, w.have - w.scan,
+                                       w.lines + count_lines(w.buf, w.scan), w.bytes + w.scan, err);
+                goto done;
+            }
+            w.skipping = 1;
+            w.scan = w.have;
+        }
+        /* keep the last CONTEXT bytes of whole lines before the untested tail */
+        from = w.scan > CONTEXT ? line_start_from(&w, w.scan - CONTEXT, w.scan) : 0;
+        if (w.skipping && w.scan == w.have)
+            from = w.have;
+        tfa_stream_sync(in);
+        drop(&w, from);
+    }
+done:
+    /* the reader that gets the stream next (lines.h) writes into the bytes
+     * it reads: it must find them hashed */
+    tfa_stream_async_hash_stop(in);
+    tfa_free(w.buf);
+    return rc;
+}
