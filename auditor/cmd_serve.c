@@ -20,6 +20,7 @@
 #include "server.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/escape.h"
 
 typedef struct serve_opts {
     int run_task;
@@ -164,10 +165,15 @@ static int write_port_file(const char *path, unsigned port)
 /* The server's log, on stderr; lines are whole, whichever thread writes. */
 static void log_to_stderr(void *payload, const char *line)
 {
+    tfa_buf b;
+
     (void)payload;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_esc_text(&b, line); /* requests are input: control characters made visible */
     flockfile(stderr);
-    fprintf(stderr, "tfaudit serve: %s\n", line);
+    fprintf(stderr, "tfaudit serve: %s\n", tfa_buf_status(&b) ? "(out of memory)" : b.ptr);
     funlockfile(stderr);
+    tfa_buf_release(&b);
 }
 
 static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *key)
