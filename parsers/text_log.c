@@ -57,6 +57,7 @@ static int end_blocks(tfa_text_log *r)
 static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
 {
     r->summaries[s->op]++;
+    r->summary_line = r->line.pos.line;
     r->last = *s;
     r->have_last = 1;
     r->drift_section = 0;
@@ -286,10 +287,10 @@ static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t pl
     if (r->version_conflict &&
         tfa_run_add_note(r->run, r->input, NULL, "several tool versions in one log") != 0)
         return tfa_tl_oom(r);
-    if (r->have_last && !li->has_counts &&
+    if (r->have_last && r->summaries[r->last.op] > 1 &&
         tfa_run_add_note(r->run, r->input, NULL,
                          "%ld \"%s\" summary lines: counts left undetermined",
-                         r->summaries[r->last.op], li->operation) != 0)
+                         r->summaries[r->last.op], tfa_text_op_name(r->last.op)) != 0)
         return tfa_tl_oom(r);
     return 0;
 }

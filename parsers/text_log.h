@@ -61,6 +61,8 @@ typedef struct tfa_text_log {
     int have_version, version_conflict, wording_conflict;
 
     int drift_section;  /* inside "Objects have changed outside of ..." */
+    unsigned long summary_line; /* line of the last summary line */
+    unsigned long event_line;   /* line of the last apply progress line (not an import) */
     int actions_legacy; /* after "... will perform the following actions:" */
 
     tfa_tl_block block;

@@ -172,6 +172,7 @@ typedef struct ui_log {
     int tool_conflict, version_conflict, ui_conflict, ui_newer_noted;
     long apply_messages;
     int has_summary;
+    int event_after_summary; /* an apply_* message came after the last change_summary */
 } ui_log;
 
 /* ---- small readers ---------------------------------------------------------- */
@@ -439,6 +440,7 @@ static int take_summary(ui_log *l)
     log->has_counts = 1;
     log->operation = NULL;
     l->has_summary = 1;
+    l->event_after_summary = 0;
     if (l->has_operation &&
         !(log->operation = tfa_run_intern(l->r.run, l->operation.ptr, l->operation.len)))
         return tfa_error_oom(l->r.err);
@@ -469,6 +471,7 @@ static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const cha
     tfa_log_info *log = &l->r.in->log;
 
     l->apply_messages++;
+    l->event_after_summary = 1;
     log->applied += kind == M_APPLY_COMPLETE;
     log->apply_errors += kind == M_APPLY_ERRORED;
     return tfa_uilog__apply_event(&l->r, events[kind - M_APPLY_START], pos, what);
@@ -559,8 +562,16 @@ static int finish(ui_log *l)
     const tfa_counts *c = &log->counts;
     enum tool tool = l->versions ? l->log_tool : l->log_module_tool;
 
-    if (!l->has_summary && l->apply_messages)
+    /* Terraform writes the apply's change_summary only when the whole apply
+     * succeeded; apply messages after the last summary (the plan's, or
+     * none) are an apply that did not finish: its operation is "apply" and
+     * it states no apply counts (see text_log_apply.c for the text form). */
+    log->final_summary = l->has_summary && !l->event_after_summary;
+    if (l->apply_messages && !log->final_summary &&
+        (!log->operation || strcmp(log->operation, "plan") == 0)) {
         log->operation = "apply";
+        log->has_counts = 0;
+    }
     log->no_changes = log->has_counts && log->operation && strcmp(log->operation, "plan") == 0 &&
                       !c->add && !c->change && !c->destroy && !c->import && !c->forget;
     if (l->version_conflict)
