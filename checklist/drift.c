@@ -38,12 +38,27 @@ void tfa_drift_check(const tfa_run *run, int expect_no_changes, tfa_drift_result
         /* plans report drift; so do logs of any run that refreshed first
          * (plan, apply, destroy, refresh-only), which is every run with a
          * known operation */
-        if (tfa_input_is_plan_side(in) ||
+        if (tfa_input_is_plan_side(in) || in->log.drift_banner ||
             ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) && in->log.operation))
             out->determined = 1;
     }
+    for (i = 0; i < tfa_run_input_count(run) && !out->unknown; i++) {
+        const tfa_input *in = tfa_run_input(run, i);
+        if (!in->log.drift_banner || (in->log.drift > 0 && in->log.drift_unread == 0))
+            continue;
+        out->unknown = 1;
+        out->unknown_input = in->path;
+        if (in->log.drift_unread) {
+            out->unknown_pos = in->log.drift_unread_pos;
+            out->unknown_why = "a drift entry of the \"Objects have changed outside of "
+                               "Terraform\" section could not be read";
+        } else {
+            out->unknown_why = "the log says objects changed outside of Terraform, but none of "
+                               "its drift entries could be read";
+        }
+    }
     out->drift = tfa_run_change_count(run, TFA_LIST_DRIFT);
     out->changes = managed_changes(run);
-    out->drift_free =
-        out->determined && out->drift == 0 && (!expect_no_changes || out->changes == 0);
+    out->drift_free = out->determined && !out->unknown && out->drift == 0 &&
+                      (!expect_no_changes || out->changes == 0);
 }

@@ -145,6 +145,10 @@ int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const c
             *why = "no input can report drift (a plan or a run's log)";
             return 0;
         }
+        if (d.unknown && id == TFA_D_DRIFT_FREE) {
+            *why = d.unknown_why; /* static */
+            return 0;
+        }
         *out = id == TFA_D_DRIFT_FREE ? tfa_value_bool(d.drift_free)
                                       : tfa_value_num((double)d.changes);
         return 1;
