@@ -118,6 +118,13 @@ static int pinned(const tfa_run *run, tfa_value *out, const char **why)
         return 0;
     }
     a = approved->str;
+    if (tfa_pin_version(a) > 0 && !tfa_pin_is_valid(a)) {
+        /* never compared: an older pin covers less and would always differ */
+        *why = "the approved digest is a pin of another tfaudit version (tfapin1: covered "
+               "neither providers, configuration, variable values nor outputs): pin the "
+               "approved plan again with this tfaudit";
+        return 0;
+    }
     if (strncmp(a, "sha256:", 7) == 0)
         a += 7;
     *out = tfa_value_bool(strcmp(a, pin->str) == 0 || (sha && strcmp(a, sha->str) == 0));

@@ -153,11 +153,20 @@ typedef struct tfa_output {
     const char *name;
     tfa_action action;
     int sensitive;
+    /* issue 14 (plan pins): digest of the plan's output change (before,
+     * after, after_unknown...), never shown, not reversible to a value;
+     * has_value is 0 for outputs of logs */
+    int has_value;
+    unsigned char value_digest[TFA_SHA256_BYTES];
 } tfa_output;
 
 typedef struct tfa_variable {
     unsigned input;
     const char *name;
+    /* issue 14 (plan pins): digest of the variable's value, sensitive ones
+     * included; never shown, never stored anywhere else */
+    int has_value;
+    unsigned char value_digest[TFA_SHA256_BYTES];
 } tfa_variable;
 
 /* A managed (or data) resource instance recorded in a state. */
@@ -207,6 +216,11 @@ typedef struct tfa_plan_info {
     tfa_counts counts;              /* managed resources only */
     long drift, deferred, outputs, variables;
     int format_newer; /* a later 1.x minor than this build knows */
+    /* issue 14 (plan pins): digest of the "configuration" section
+     * (provisioners, provider configuration, module sources and versions),
+     * canonical (jsondigest.h); several documents are added up */
+    int has_configuration;
+    unsigned char configuration_digest[TFA_SHA256_BYTES];
 } tfa_plan_info;
 
 /* Facts of a UI log or text log. Counts are those of the last summary:
