@@ -57,7 +57,8 @@ static void describe(FILE *out, const tfa_plandiff_item *it)
                 tfa_action_name(it->b->action));
         break;
     case TFA_PLANDIFF_PROVIDER:
-        fprintf(out, ": provider %s, now %s\n", it->a->res.provider ? it->a->res.provider : "(none)",
+        fprintf(out, ": provider %s, now %s\n",
+                it->a->res.provider ? it->a->res.provider : "(none)",
                 it->b->res.provider ? it->b->res.provider : "(none)");
         break;
     case TFA_PLANDIFF_PATHS:
@@ -78,8 +79,10 @@ static void describe_other(FILE *out, const tfa_plandiff_other *o)
 {
     static const struct {
         const char *how, *text;
-    } texts[] = {{"added", "only in the second plan"}, {"removed", "only in the first plan"},
-                 {"action", "a different action"},     {"value", "value differs"},
+    } texts[] = {{"added", "only in the second plan"},
+                 {"removed", "only in the first plan"},
+                 {"action", "a different action"},
+                 {"value", "value differs"},
                  {"differs", "differs (provisioners, providers, modules or expressions)"}};
     const char *text = o->how;
     size_t i;
@@ -163,8 +166,7 @@ int tfa_cmd_diff(int argc, char **argv)
                                              "Terraform versions differ.");
     } else {
         if (d->n_items)
-            printf("The plans differ in %zu resource%s:\n", d->n_items,
-                   d->n_items == 1 ? "" : "s");
+            printf("The plans differ in %zu resource%s:\n", d->n_items, d->n_items == 1 ? "" : "s");
         for (i = 0; i < d->n_items; i++)
             describe(stdout, &d->items[i]);
         if (d->n_others)
@@ -174,7 +176,7 @@ int tfa_cmd_diff(int argc, char **argv)
     }
     if (rc == 0 && (rc = tfa_render_finish()) == 0)
         rc = d->n_items == 0 && d->n_others == 0 && strcmp(pa, pb) == 0 ? TFA_EXIT_GO
-                                                                         : TFA_EXIT_NOGO;
+                                                                        : TFA_EXIT_NOGO;
 done:
     tfa_plandiff_result_free(d);
     tfa_run_free(a);

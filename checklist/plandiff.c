@@ -12,8 +12,8 @@
 
 const char *tfa_plandiff_kind_name(tfa_plandiff_kind kind)
 {
-    static const char *const names[] = {"added",  "removed", "action",
-                                        "attributes", "values", "provider"};
+    static const char *const names[] = {"added",      "removed", "action",
+                                        "attributes", "values",  "provider"};
     return (unsigned)kind < TFA_PLANDIFF_KIND_COUNT ? names[kind] : "unknown";
 }
 
@@ -139,8 +139,7 @@ static named *collect_named(const tfa_run *run, int outputs, size_t *n)
         named *e = &v[*n];
         if (outputs) {
             const tfa_output *o = tfa_run_output(run, i);
-            if (o->action == TFA_ACTION_NOOP ||
-                tfa_run_input(run, o->input)->kind != TFA_KIND_PLAN)
+            if (o->action == TFA_ACTION_NOOP || tfa_run_input(run, o->input)->kind != TFA_KIND_PLAN)
                 continue;
             *e = (named){o->name, o->action, o->sensitive, o->has_value, o->value_digest};
         } else {
@@ -195,8 +194,7 @@ static int diff_others(const tfa_run *ra, const tfa_run *rb, tfa_plandiff_result
     int ha = config_digest(ra, ca), hb = config_digest(rb, cb), rc = 0;
 
     if (ha != hb || memcmp(ca, cb, sizeof(ca)) != 0)
-        rc = add_other(&o, "configuration", NULL,
-                       !hb ? "removed" : !ha ? "added" : "differs");
+        rc = add_other(&o, "configuration", NULL, !hb ? "removed" : !ha ? "added" : "differs");
     if (rc == 0)
         rc = diff_named(ra, rb, 0, &o);
     if (rc == 0)

@@ -80,10 +80,10 @@ typedef struct tfa_verify_result {
     int counts_compared;     /* both sides stated summary counts */
     tfa_counts plan_counts, apply_counts;
     int counts_match;
-    tfa_apply_outcome outcome;    /* the worst over the apply logs (failed > unfinished) */
-    int finished;                 /* every apply log ends with its final summary, uncut */
-    const char *const *problems;  /* why not finished: "apply.log:14: error after the last
-                                     resource: Failed to save state"; owned by the result */
+    tfa_apply_outcome outcome;   /* the worst over the apply logs (failed > unfinished) */
+    int finished;                /* every apply log ends with its final summary, uncut */
+    const char *const *problems; /* why not finished: "apply.log:14: error after the last
+                                    resource: Failed to save state"; owned by the result */
     size_t n_problems, n_problems_kept;
     int matches; /* both sides present, no item, counts agree (or absent), outcome finished */
 } tfa_verify_result;

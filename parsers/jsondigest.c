@@ -128,8 +128,7 @@ done:
     return rc;
 }
 
-static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYTES],
-                 tfa_error *err)
+static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
 {
     unsigned char d[TFA_SHA256_BYTES];
     tfa_sha256 sha;

@@ -199,8 +199,7 @@ void tfa_tl_apply_facts(tfa_text_log *r)
             li->apply_errors++;
     }
     li->final_summary = r->have_last && r->summary_line > r->event_line;
-    if (r->event_line && !li->final_summary &&
-        (!r->have_last || r->last.op == TFA_TEXT_OP_PLAN)) {
+    if (r->event_line && !li->final_summary && (!r->have_last || r->last.op == TFA_TEXT_OP_PLAN)) {
         li->operation = "apply";
         li->has_counts = 0;
         li->no_changes = 0;

@@ -21,12 +21,12 @@
     "\",\"hook\":{\"resource\":" RES(a) ",\"action\":\"" action "\",\"elapsed_seconds\":1}}\n"
 
 #define APPLIED(add, change, remove)                                                               \
-    "{\"@level\":\"info\",\"@message\":\"Apply complete!\",\"type\":\"change_summary\","          \
-    "\"changes\":{\"add\":" #add ",\"change\":" #change ",\"remove\":" #remove                        \
+    "{\"@level\":\"info\",\"@message\":\"Apply complete!\",\"type\":\"change_summary\","           \
+    "\"changes\":{\"add\":" #add ",\"change\":" #change ",\"remove\":" #remove                     \
     ",\"operation\":\"apply\"}}\n"
 #define SAVE_FAILED                                                                                \
     "{\"@level\":\"error\",\"@message\":\"Error: Failed to save state\",\"type\":\"diagnostic\","  \
-    "\"diagnostic\":{\"severity\":\"error\",\"summary\":\"Failed to save state\","                \
+    "\"diagnostic\":{\"severity\":\"error\",\"summary\":\"Failed to save state\","                 \
     "\"detail\":\"Error saving state: 403 Forbidden\"}}\n"
 
 static void load(tfa_run *run, const char *name, const char *doc)
@@ -68,12 +68,12 @@ static const char *plan_of(const char *actions, const char *importing)
 
 START_TEST(verify_create_before_destroy_is_a_replace)
 {
-    tfa_verify_result *v = verify(plan_of("[\"create\",\"delete\"]", NULL),
-                                  V HOOK("apply_start", "aws_instance.x", "create")
-                                      HOOK("apply_complete", "aws_instance.x", "create")
-                                          HOOK("apply_start", "aws_instance.x", "delete")
-                                              HOOK("apply_complete", "aws_instance.x", "delete")
-                                                  APPLIED(1, 0, 1));
+    tfa_verify_result *v =
+        verify(plan_of("[\"create\",\"delete\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "create")
+                   HOOK("apply_complete", "aws_instance.x", "create")
+                       HOOK("apply_start", "aws_instance.x", "delete")
+                           HOOK("apply_complete", "aws_instance.x", "delete") APPLIED(1, 0, 1));
     ck_assert(v->has_plan && v->has_apply);
     ck_assert_uint_eq(v->n_items, 0);
     ck_assert(v->matches);
@@ -180,20 +180,22 @@ START_TEST(verify_mutations_of_a_finished_apply_never_match)
     tfa_verify_result *v;
 
     /* the unmutated logs match */
-    v = verify(plan_of("[\"update\"]", NULL), V HOOK("apply_start", "aws_instance.x", "update")
-                                                  HOOK("apply_complete", "aws_instance.x", "update")
-                                                      APPLIED(0, 1, 0));
+    v = verify(plan_of("[\"update\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "update")
+                   HOOK("apply_complete", "aws_instance.x", "update") APPLIED(0, 1, 0));
     ck_assert(v->matches && v->finished);
     tfa_verify_result_free(v);
-    snprintf(log, sizeof(log), "%s%s\nApply complete! Resources: 0 added, 1 changed, 0 destroyed.\n",
-             text_plan, text_applied);
+    snprintf(log, sizeof(log),
+             "%s%s\nApply complete! Resources: 0 added, 1 changed, 0 destroyed.\n", text_plan,
+             text_applied);
     v = verify(plan_of("[\"update\"]", NULL), log);
     ck_assert(v->matches && v->finished);
     tfa_verify_result_free(v);
 
     /* cut before the summary: not known */
-    v = verify(plan_of("[\"update\"]", NULL), V HOOK("apply_start", "aws_instance.x", "update")
-                                                  HOOK("apply_complete", "aws_instance.x", "update"));
+    v = verify(plan_of("[\"update\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "update")
+                   HOOK("apply_complete", "aws_instance.x", "update"));
     ck_assert_int_eq(v->outcome, TFA_OUTCOME_UNFINISHED);
     ck_assert(!v->matches);
     ck_assert(strstr(v->problems[0], "apply log has no final summary"));
@@ -205,9 +207,9 @@ START_TEST(verify_mutations_of_a_finished_apply_never_match)
     tfa_verify_result_free(v);
 
     /* the last line cut in the middle of the summary */
-    v = verify(plan_of("[\"update\"]", NULL),
-               V HOOK("apply_start", "aws_instance.x", "update")
-                   HOOK("apply_complete", "aws_instance.x", "update") "{\"@level\":\"info\",\"type");
+    v = verify(plan_of("[\"update\"]", NULL), V HOOK("apply_start", "aws_instance.x", "update")
+                                                  HOOK("apply_complete", "aws_instance.x",
+                                                       "update") "{\"@level\":\"info\",\"type");
     ck_assert_int_eq(v->outcome, TFA_OUTCOME_UNFINISHED);
     ck_assert(!v->matches);
     tfa_verify_result_free(v);
@@ -269,8 +271,8 @@ START_TEST(verify_facts_never_contradict_themselves)
         const tfa_fact *f = tfa_fact_at(i);
         if (strncmp(tfa_fact_name(f), "apply.", 6) != 0 || tfa_fact_value(f, run, &v, &why))
             continue;
-        ck_assert_msg(strstr(why, "no apply log") == NULL, "%s: %s, for %s", tfa_fact_name(f),
-                      why, logs[_i]);
+        ck_assert_msg(strstr(why, "no apply log") == NULL, "%s: %s, for %s", tfa_fact_name(f), why,
+                      logs[_i]);
     }
     ck_assert(tfa_fact_value(tfa_fact_find("apply.errors", 12), run, &v, &why));
     ck_assert(v.type == TFA_V_NUM && v.n == 2);
