@@ -283,8 +283,7 @@ static unsigned long last_event(const tfa_run *run, size_t input)
 
 static int has_final_summary(const tfa_input *in)
 {
-    const char *op = in->log.operation;
-    return in->log.final_summary && op && (strcmp(op, "apply") == 0 || strcmp(op, "destroy") == 0);
+    return in->log.final_summary;
 }
 
 /* How one apply log ended: errors first (they prove the failure), then a

@@ -253,8 +253,8 @@ typedef struct tfa_log_info {
      * success only with its final summary; a drift banner whose entries
      * cannot be read leaves drift unknown). Read by checklist/verify.c and
      * checklist/drift.c. -- */
-    int final_summary;        /* the last summary (line or change_summary) comes after the
-                                 last resource event: the log's last run ended */
+    int final_summary;        /* an apply or destroy summary (line or change_summary) comes
+                                 after the last resource event: the apply ended */
     int drift_banner;         /* text log: "Objects have changed outside of ..." seen */
     long drift_unread;        /* lines of a drift section that no entry explains */
     tfa_pos drift_unread_pos; /* the first of them */

@@ -57,7 +57,9 @@ static int end_blocks(tfa_text_log *r)
 static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
 {
     r->summaries[s->op]++;
-    r->summary_line = r->line.pos.line;
+    r->last_line = r->line.pos.line;
+    if (s->op != TFA_TEXT_OP_PLAN)
+        r->summary_line = r->line.pos.line;
     r->last = *s;
     r->have_last = 1;
     r->drift_section = 0;
