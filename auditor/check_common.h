@@ -17,7 +17,7 @@
 typedef struct tfa_gate_opts {
     const char *ledger;
     const char *workspace, *window, *operator_name;
-    const char *git_repo, *git_branch, *git_dir, *rollout_plan;
+    const char *git_repo, *git_branch, *git_dir, *git_author, *rollout_plan;
     const char *notify;
     const char *archive_to;
 } tfa_gate_opts;

@@ -41,6 +41,8 @@ static const tfa_opt options[] = {
     GATE_OPT("ledger", ledger, "PATH",
              "ledger database (default: $TFAUDIT_LEDGER, else .tfaudit/ledger.db)"),
     GATE_OPT("git-repo", git_repo, "PATH", "also commit the evidence to this git repository"),
+    GATE_OPT("git-author", git_author, "\"NAME <EMAIL>\"",
+             "author of the evidence commit (default: GIT_AUTHOR_*, git config, tfaudit)"),
     GATE_OPT("git-branch", git_branch, "NAME", "evidence branch (default: tfaudit-evidence)"),
     GATE_OPT("git-dir", git_dir, "DIR", "evidence directory in that branch (default: evidence)"),
     GATE_OPT("rollout-plan", rollout_plan, "PATH",
@@ -112,7 +114,8 @@ static int commit_evidence(const tfa_check_state *st, const tfa_ledger_record *r
     go.branch = g->git_branch;
     go.dir = g->git_dir;
     go.rollout_plan = g->rollout_plan;
-    go.author_name = rec->operator_name;
+    go.author = g->git_author;
+    go.operator_name = rec->operator_name;
     if (tfa_git_evidence_commit(&res, g->git_repo, &ev, &go, &err) != 0) {
         tfa_msg_from_error(&err);
         rc = tfa_msg_error("verdict recorded as ledger record #%lld, but not committed to git",

@@ -2,7 +2,7 @@
 # make bench: performance figures, each against a baseline run in the same
 # command (medians of interleaved runs; machines are noisy, so read ratios).
 #
-#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan (default: all)
+#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve (default: all but s3)
 #
 # Inputs are generated under $BENCH_DIR (default BUILD_DIR/bench) and kept
 # between runs. RUNS (default 5) sets the repetitions.
@@ -16,7 +16,7 @@ tfaudit=$build/auditor/tfaudit
 benchrun=$build/bench/benchrun
 mkdir -p "$work"
 [ -d "$shared/tools" ] || { echo "bench: $shared/tools is absent (../shared beside the project)" >&2; exit 2; }
-sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit)
+sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit serve)
 
 # ratio A B -> A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

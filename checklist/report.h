@@ -43,6 +43,10 @@ int tfa_report_markdown(tfa_buf *out, const tfa_verdict *v, const tfa_report_opt
 int tfa_report_json(tfa_buf *out, const tfa_verdict *v);
 int tfa_report_junit(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts);
 
+/* One item's evidence as Markdown, exactly as the Markdown report shows it
+ * under the item's heading (for a run task's outcome body). */
+int tfa_report_item_markdown(tfa_buf *out, const tfa_result *r);
+
 /*
  * The checklist's own text with this verdict filled in: `[x]` on passed
  * items, `[ ]` on the others, and under each evaluated item a sub-list

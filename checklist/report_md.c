@@ -175,3 +175,9 @@ int tfa_report_markdown(tfa_buf *out, const tfa_verdict *v, const tfa_report_opt
     inputs(out, v);
     return tfa_buf_status(out);
 }
+
+int tfa_report_item_markdown(tfa_buf *out, const tfa_result *r)
+{
+    evidence(out, r);
+    return out->failed ? TFA_ENOMEM : 0;
+}

@@ -17,6 +17,7 @@
 #include <git2.h>
 
 #include "git_evidence.h"
+#include "git_identity.h"
 #include "relpath.h"
 #include "rollout_section.h"
 #include "utc.h"
@@ -34,7 +35,7 @@ typedef struct job {
     const char *branch, *dir;
     const char *plan; /* the rollout plan, repository-relative; NULL for none */
     tfa_buf refname, plan_buf;
-    git_signature *sig;
+    git_signature *author, *committer;
 } job;
 
 /* One attempt's state, released after each attempt. */
@@ -363,6 +364,8 @@ static void message(job *j, attempt *a)
         tfa_buf_printf(&a->message, "%s %s", i ? "," : "", j->ev->failing[i]);
     if (j->ev->n_failing)
         tfa_buf_putc(&a->message, '\n');
+    if (j->o->operator_name)
+        tfa_buf_printf(&a->message, "Operator: %s\n", j->o->operator_name);
     tfa_buf_printf(&a->message, "Evidence: %s\n", a->md_path.ptr);
 }
 
@@ -452,8 +455,8 @@ static int try_once(job *j, tfa_git_evidence_result *out, tfa_error *err)
     message(j, &a);
     parents[0] = base;
     if (git_tree_lookup(&tree, j->repo, &tree_oid) != 0 ||
-        git_commit_create(&commit_oid, j->repo, NULL, j->sig, j->sig, "UTF-8", a.message.ptr, tree,
-                          base ? 1 : 0, parents) != 0) {
+        git_commit_create(&commit_oid, j->repo, NULL, j->author, j->committer, "UTF-8",
+                          a.message.ptr, tree, base ? 1 : 0, parents) != 0) {
         rc = git_fail(err, TFA_EIO, "cannot write the evidence commit");
         goto done;
     }
@@ -541,27 +544,11 @@ static int check_branch(job *j, tfa_error *err)
     return 0;
 }
 
-/* Author and committer: the operator, else git config, at the verdict's time. */
+/* Author and committer at the verdict's time: see git_identity.h. */
 static int signature(job *j, tfa_error *err)
 {
-    git_config *cfg = NULL;
-    git_config_entry *name_e = NULL, *mail_e = NULL;
-    const char *name = j->o->author_name, *mail = j->o->author_email;
-    int rc;
-
-    if (git_repository_config_snapshot(&cfg, j->repo) == 0) {
-        if (!name && git_config_get_entry(&name_e, cfg, "user.name") == 0)
-            name = name_e->value;
-        if (!mail && git_config_get_entry(&mail_e, cfg, "user.email") == 0)
-            mail = mail_e->value;
-    }
-    git_error_clear();
-    rc = git_signature_new(&j->sig, name && *name ? name : "tfaudit", mail ? mail : "",
-                           (git_time_t)j->ev->time, 0);
-    git_config_entry_free(name_e);
-    git_config_entry_free(mail_e);
-    git_config_free(cfg);
-    return rc ? git_fail(err, TFA_EUSAGE, "invalid commit author") : 0;
+    return tfa_git_identity_resolve(&j->author, &j->committer, j->repo, j->o->author, j->ev->time,
+                                    err);
 }
 
 static void pause_ms(unsigned ms)
@@ -623,7 +610,8 @@ int tfa_git_evidence_commit(tfa_git_evidence_result *out, const char *repo_path,
 done:
     if (rc)
         tfa_error_set_source(err, repo_path);
-    git_signature_free(j.sig);
+    git_signature_free(j.author);
+    git_signature_free(j.committer);
     git_repository_free(j.repo);
     tfa_buf_release(&j.refname);
     tfa_buf_release(&j.plan_buf);

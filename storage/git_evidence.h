@@ -38,13 +38,14 @@
 #define TFA_GIT_OID_HEX         41 /* 40 hex digits + NUL (SHA-1 repositories) */
 
 typedef struct tfa_git_evidence_options {
-    const char *branch;       /* NULL: TFA_GIT_EVIDENCE_BRANCH */
-    const char *dir;          /* NULL: TFA_GIT_EVIDENCE_DIR */
-    const char *rollout_plan; /* Markdown file: repository-relative, or absolute inside the
-                                 work tree; NULL: none */
-    const char *author_name;  /* the operator; NULL: user.name from git config, else "tfaudit" */
-    const char *author_email; /* NULL: user.email from git config, else empty */
-    unsigned attempts;        /* branch updates tried before TFA_ECONFLICT */
+    const char *branch;        /* NULL: TFA_GIT_EVIDENCE_BRANCH */
+    const char *dir;           /* NULL: TFA_GIT_EVIDENCE_DIR */
+    const char *rollout_plan;  /* Markdown file: repository-relative, or absolute inside the
+                                  work tree; NULL: none */
+    const char *author;        /* "Name <email>" (--git-author); NULL: the environment, git
+                                  config, else tfaudit <tfaudit@HOST> (git_identity.h) */
+    const char *operator_name; /* named in the commit message; may be NULL */
+    unsigned attempts;         /* branch updates tried before TFA_ECONFLICT */
     /* Test hook, normally NULL: called once per attempt after the commit
      * object is written and before the branch is moved. */
     int (*before_update)(void *payload);

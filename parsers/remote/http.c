@@ -168,8 +168,8 @@ typedef struct attempt {
 
 typedef enum outcome { DONE = 0, REDIRECT, RETRY, FAIL } outcome;
 
-enum { M_GET = 0, M_POST, M_PUT, M_HEAD, M_DELETE };
-static const char *const method_names[] = {"GET", "POST", "PUT", "HEAD", "DELETE"};
+enum { M_GET = 0, M_POST, M_PUT, M_HEAD, M_DELETE, M_PATCH };
+static const char *const method_names[] = {"GET", "POST", "PUT", "HEAD", "DELETE", "PATCH"};
 
 static void trace(const http_ctx *c, const char *fmt, ...) TFA_PRINTF(2, 3);
 static void trace(const http_ctx *c, const char *fmt, ...)
@@ -358,12 +358,12 @@ static void set_method(http_ctx *c)
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
         return;
     }
-    if (c->method == M_POST || c->method == M_PUT) {
+    if (c->method == M_POST || c->method == M_PUT || c->method == M_PATCH) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
     }
-    if (c->method == M_PUT || c->method == M_DELETE)
+    if (c->method == M_PUT || c->method == M_DELETE || c->method == M_PATCH)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_names[c->method]);
 }
 

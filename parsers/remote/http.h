@@ -68,7 +68,8 @@ void tfa_http_pool_free(tfa_http_pool *pool);
 void tfa_http_options_init(tfa_http_options *opts);
 
 typedef struct tfa_http_request {
-    const char *method;       /* "GET" (when NULL), "POST", "PUT", "HEAD" or "DELETE" */
+    const char *method;       /* "GET" (when NULL), "POST", "PUT", "PATCH", "HEAD" or "DELETE";
+                                 PUT, PATCH and DELETE are retried like GET (idempotent) */
     const char *url;          /* absolute; checked against the url.h policy */
     const char *name;         /* shown in errors and traces; NULL: URL without query */
     const char *accept;       /* Accept header value, or NULL */

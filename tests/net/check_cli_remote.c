@@ -496,19 +496,14 @@ static char cert_dir[512];
 
 static void tls_up(void)
 {
-    char cmd[2048], *dir = tfa_test_mkdtemp(), cert[600], key[600];
+    char *dir = tfa_test_mkdtemp(), cert[600], key[600];
     const char *extra[] = {"--tls-cert", cert, "--tls-key", key, NULL};
 
     snprintf(cert_dir, sizeof(cert_dir), "%s", dir);
     free(dir);
     snprintf(cert, sizeof(cert), "%s/cert.pem", cert_dir);
     snprintf(key, sizeof(key), "%s/key.pem", cert_dir);
-    snprintf(cmd, sizeof(cmd),
-             "cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
-             "-nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
-             "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
-             cert_dir);
-    if (system(cmd) != 0 || fake_start(&tls, extra, 1) != 0) {
+    if (tfa_test_self_signed_cert(cert_dir) != 0 || fake_start(&tls, extra, 1) != 0) {
         fprintf(stderr, "cannot make a certificate with openssl or start the TLS server\n");
         exit(1);
     }

@@ -12,6 +12,7 @@ can read its request from the log.
 Routes (HOST is 127.0.0.1:PORT; OTHER is localhost:PORT, another origin):
   GET  /api/v2/runs/RUN                      fixtures/tfc/runs/RUN.json
   GET  /api/v2/plans/PLAN/json-output        307 -> OTHER/_archivist/v1/object/PLAN.json?X-Amz-Signature=...
+  PATCH /api/v2/task-results/ID/callback     200 (a run task's result)
   GET  /api/v2/workspaces/WS/current-assessment-result
                                              fixtures/tfc/assessments/WS.json
   GET  /api/v2/assessment-results/ID/json-output | /log-output
@@ -151,6 +152,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b""
         self.record(body)
         self.dispatch(self.path, body)
+
+    do_PATCH = do_POST  # run-task result callbacks
 
     def dispatch(self, path, body):
         try:
@@ -314,6 +317,10 @@ class Handler(BaseHTTPRequestHandler):
             if os.path.isfile(os.path.join(tfc, "archivist", seg[1] + ".json")):
                 return self.archivist_redirect(seg[1] + ".json")
             return self.send(204)
+        if len(seg) == 3 and seg[0] == "task-results" and seg[2] == "callback":
+            if self.command != "PATCH":
+                return self.error_doc(405, "method not allowed")
+            return self.send(200, b'{"data": {"type": "task-results"}}', "application/vnd.api+json")
         if len(seg) == 3 and seg[0] == "workspaces" and seg[2] == "current-assessment-result":
             return self.api_doc(os.path.join(tfc, "assessments", seg[1] + ".json"))
         if len(seg) == 3 and seg[0] == "assessment-results":

@@ -115,10 +115,13 @@ START_TEST(gate_commits_evidence_beside_the_rollout_plan)
     ck_assert_int_eq(strncmp(plan, "# Telemetry rollout\n\nSteps.\n", 28), 0);
     ck_assert_ptr_nonnull(strstr(plan, "<!-- tfaudit:evidence:start -->"));
     ck_assert_ptr_nonnull(strstr(plan, "| telemetry | 2026-11-27T06:00:00Z | GO |"));
-    subject = sh(GIT "log -1 --format='%%s%%n%%an' tfaudit-evidence", dir);
+    /* no identity anywhere (the tests' HOME is empty): tfaudit's own, and
+     * the operator in the message */
+    subject = sh(GIT "log -1 --format='%%s%%n%%b%%n%%an <%%ae>' tfaudit-evidence", dir);
     ck_assert_ptr_nonnull(strstr(subject, "telemetry"));
     ck_assert_ptr_nonnull(strstr(subject, "GO"));
-    ck_assert_ptr_nonnull(strstr(subject, "Dana Reyes"));
+    ck_assert_ptr_nonnull(strstr(subject, "Operator: Dana Reyes\n"));
+    ck_assert_ptr_nonnull(strstr(subject, "\ntfaudit <tfaudit@"));
     out_json = sh(GIT "show tfaudit-evidence:evidence/telemetry/20261127T060000Z-GO.json", dir);
     ck_assert_ptr_nonnull(strstr(out_json, "\"git.dirty\":true"));
     ck_assert_ptr_null(strstr(out_json, TFA_TEST_CANARY));
@@ -139,6 +142,80 @@ START_TEST(gate_commits_evidence_beside_the_rollout_plan)
 }
 END_TEST
 
+/* One gate into `repo` at minute `min`; the evidence commit's author and
+ * committer as "NAME <EMAIL>|NAME <EMAIL>\n", or NULL when the gate failed. */
+static char *gate_identity(const char *repo, int min, const char *git_author, int *status)
+{
+    char ledger[600], now[32];
+    const char *argv[24];
+    tfa_test_output out;
+    int n = 0;
+
+    snprintf(ledger, sizeof(ledger), "%s/ledger.db", dir);
+    snprintf(now, sizeof(now), "2026-11-27T06:%02d:00Z", min);
+    argv[n++] = "tfaudit", argv[n++] = "gate", argv[n++] = "--checklist";
+    argv[n++] = "checklists/telemetry-apply.md", argv[n++] = "--section";
+    argv[n++] = "Before apply", argv[n++] = "--sign-off", argv[n++] = "leadership=Dana";
+    argv[n++] = "--now", argv[n++] = now, argv[n++] = "--ledger", argv[n++] = ledger;
+    argv[n++] = "--git-repo", argv[n++] = repo;
+    if (git_author)
+        argv[n++] = "--git-author", argv[n++] = git_author;
+    argv[n++] = "fixtures/plans/grafana-clean.json", argv[n] = NULL;
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
+    *status = out.status;
+    tfa_test_output_release(&out);
+    if (*status != 0)
+        return NULL;
+    return sh(GIT "log -1 --format='%%an <%%ae>|%%cn <%%ce>' tfaudit-evidence", dir);
+}
+
+/* A CI runner has no identity: tfaudit's own; then, as git does, the
+ * environment, the repository's config, and --git-author over all. */
+START_TEST(commit_identity_follows_git)
+{
+    char repo[600], *who;
+    int status;
+
+    snprintf(repo, sizeof(repo), "%s/iac", dir);
+    free(sh("git init -q -b main '%s/iac' && echo x > '%s/iac/main.tf'", dir, dir));
+    free(sh(GIT "add -A && " GIT "commit -qm init", dir, dir));
+
+    who = gate_identity(repo, 1, NULL, &status);
+    ck_assert_ptr_nonnull(who);
+    ck_assert_msg(strncmp(who, "tfaudit <tfaudit@", 17) == 0, "%s", who);
+    free(who);
+
+    setenv("GIT_AUTHOR_NAME", "Env Author", 1);
+    setenv("GIT_AUTHOR_EMAIL", "author@example.invalid", 1);
+    setenv("GIT_COMMITTER_EMAIL", "ci@example.invalid", 1);
+    who = gate_identity(repo, 2, NULL, &status);
+    ck_assert_ptr_nonnull(who);
+    ck_assert_msg(
+        strncmp(who, "Env Author <author@example.invalid>|tfaudit <ci@example.invalid>", 64) == 0,
+        "%s", who);
+    free(who);
+    unsetenv("GIT_AUTHOR_NAME"), unsetenv("GIT_AUTHOR_EMAIL"), unsetenv("GIT_COMMITTER_EMAIL");
+
+    free(sh("git -C '%s/iac' config user.name 'Repo User' && "
+            "git -C '%s/iac' config user.email repo@example.invalid",
+            dir, dir));
+    who = gate_identity(repo, 3, NULL, &status);
+    ck_assert_ptr_nonnull(who);
+    ck_assert_str_eq(who, "Repo User <repo@example.invalid>|Repo User <repo@example.invalid>\n");
+    free(who);
+
+    who = gate_identity(repo, 4, "Ops Bot <ops@example.invalid>", &status);
+    ck_assert_ptr_nonnull(who);
+    ck_assert_str_eq(who, "Ops Bot <ops@example.invalid>|Repo User <repo@example.invalid>\n");
+    free(who);
+
+    /* a malformed --git-author is a usage error, before anything is recorded */
+    who = gate_identity(repo, 5, "nobody", &status);
+    ck_assert_ptr_null(who);
+    ck_assert_int_eq(status, 2);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("gate_git");
@@ -150,6 +227,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, gate_commits_evidence_beside_the_rollout_plan);
+    tcase_add_test(tc, commit_identity_follows_git);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }

@@ -272,3 +272,15 @@ int tfa_test_main(Suite *s)
     srunner_free(sr);
     return failed ? 1 : 0;
 }
+
+int tfa_test_self_signed_cert(const char *dir)
+{
+    char cmd[2048];
+
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+             "-nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 -addext "
+             "subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             dir);
+    return system(cmd) == 0 ? 0 : -1;
+}

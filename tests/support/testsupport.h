@@ -41,6 +41,9 @@ char *tfa_test_read_file(const char *path, size_t *len);
 int tfa_test_write_file(const char *path, const void *data, size_t len);
 /* A new empty directory under $TMPDIR; free the string. */
 char *tfa_test_mkdtemp(void);
+/* A self-signed certificate for 127.0.0.1 made with the openssl CLI:
+ * DIR/cert.pem and DIR/key.pem (P-256, one day). 0, or -1. */
+int tfa_test_self_signed_cert(const char *dir);
 /* rm -rf */
 void tfa_test_rmtree(const char *path);
 
