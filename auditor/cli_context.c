@@ -21,10 +21,12 @@ static int is_hex64(const char *s)
     return s[64] == '\0';
 }
 
-/* A digest as written: a pin, 64 lowercase hex digits, or "sha256:" + those. */
+/* A digest as written: a pin (of any version: another version's pin is
+ * refused by plan.pinned with its own message), 64 lowercase hex digits, or
+ * "sha256:" + those. */
 static int is_digest(const char *s)
 {
-    if (tfa_pin_is_valid(s))
+    if (tfa_pin_version(s) > 0)
         return 1;
     if (strncmp(s, "sha256:", 7) == 0)
         s += 7;

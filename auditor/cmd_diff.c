@@ -28,8 +28,11 @@ const tfa_cmd_spec tfa_cmd_diff_spec = {
     "[options] PLAN_A PLAN_B",
     "Show how two plans' change sets differ (did the plan change since review?)",
     "Resource changes are matched by address: added, removed, a different action,\n"
-    "different attributes changing, or the same attributes changing to different\n"
-    "values (values themselves are never shown). Pure no-ops are ignored.\n"
+    "another provider, different attributes changing, or the same attributes\n"
+    "changing to different values (values themselves are never shown). Pure\n"
+    "no-ops are ignored. Beyond them, everything the pin covers: the configuration\n"
+    "(provisioners, provider configuration, modules), variables (names, values by\n"
+    "digest) and output changes.\n"
     "Exit status: 0 same changes, 1 different, 2 error.\n",
     options,
     TFA_ARRAY_SIZE(options),
@@ -53,6 +56,11 @@ static void describe(FILE *out, const tfa_plandiff_item *it)
         tfa_render_printf(out, ": %s, now %s\n", tfa_action_name(it->a->action),
                           tfa_action_name(it->b->action));
         break;
+    case TFA_PLANDIFF_PROVIDER:
+        tfa_render_printf(out, ": provider %s, now %s\n",
+                          it->a->res.provider ? it->a->res.provider : "(none)",
+                          it->b->res.provider ? it->b->res.provider : "(none)");
+        break;
     case TFA_PLANDIFF_PATHS:
         fputs(": was ", out);
         tfa_render_paths(out, it->a);
@@ -66,9 +74,44 @@ static void describe(FILE *out, const tfa_plandiff_item *it)
     }
 }
 
+/* "  variable   grafana_auth: value differs" */
+static void describe_other(FILE *out, const tfa_plandiff_other *o)
+{
+    static const struct {
+        const char *how, *text;
+    } texts[] = {{"added", "only in the second plan"},
+                 {"removed", "only in the first plan"},
+                 {"action", "a different action"},
+                 {"value", "value differs"},
+                 {"differs", "differs (provisioners, providers, modules or expressions)"}};
+    const char *text = o->how;
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(texts); i++)
+        if (strcmp(texts[i].how, o->how) == 0)
+            text = texts[i].text;
+    if (o->name)
+        tfa_render_printf(out, "  %-10s %s: %s\n", o->what, o->name, text);
+    else
+        tfa_render_printf(out, "  %-10s %s\n", o->what, text);
+}
+
+static json_t *others_json(const tfa_plandiff_result *d)
+{
+    json_t *arr = json_array();
+    size_t i;
+    for (i = 0; i < d->n_others; i++) {
+        const tfa_plandiff_other *o = &d->others[i];
+        json_array_append_new(arr, json_pack("{s:s, s:o, s:s}", "what", o->what, "name",
+                                             o->name ? json_string(o->name) : json_null(), "how",
+                                             o->how));
+    }
+    return arr;
+}
+
 static json_t *to_json(const tfa_plandiff_result *d, const char *pa, const char *pb)
 {
-    json_t *items = json_array();
+    json_t *items = json_array(), *root;
     size_t i;
     for (i = 0; i < d->n_items; i++) {
         const tfa_plandiff_item *it = &d->items[i];
@@ -80,8 +123,11 @@ static json_t *to_json(const tfa_plandiff_result *d, const char *pa, const char 
                       it->a ? json_string(tfa_action_name(it->a->action)) : json_null(), "after",
                       it->b ? json_string(tfa_action_name(it->b->action)) : json_null()));
     }
-    return json_pack("{s:b, s:s, s:s, s:o}", "same", d->n_items == 0 && strcmp(pa, pb) == 0,
-                     "pin_a", pa, "pin_b", pb, "differences", items);
+    root = json_pack("{s:b, s:s, s:s, s:o}", "same",
+                     d->n_items == 0 && d->n_others == 0 && strcmp(pa, pb) == 0, "pin_a", pa,
+                     "pin_b", pb, "differences", items);
+    json_object_set_new(root, "other_differences", others_json(d));
+    return root;
 }
 
 /* Load one plan into its own run. */
@@ -114,19 +160,25 @@ int tfa_cmd_diff(int argc, char **argv)
     }
     if (strcmp(o.format, "json") == 0) {
         rc = tfa_render_json(to_json(d, pa, pb));
-    } else if (d->n_items == 0) {
-        tfa_render_printf(stdout, "Same changes (%s).\n",
-                          strcmp(pa, pb) == 0 ? "same pin"
-                                              : "versions or "
-                                                "variables differ");
+    } else if (d->n_items == 0 && d->n_others == 0) {
+        tfa_render_printf(stdout, "%s\n",
+                          strcmp(pa, pb) == 0 ? "Same changes (same pin)."
+                                              : "Same changes, but the pins differ: the format or "
+                                                "Terraform versions differ.");
     } else {
-        tfa_render_printf(stdout, "The plans differ in %zu resource%s:\n", d->n_items,
-                          d->n_items == 1 ? "" : "s");
+        if (d->n_items)
+            tfa_render_printf(stdout, "The plans differ in %zu resource%s:\n", d->n_items,
+                              d->n_items == 1 ? "" : "s");
         for (i = 0; i < d->n_items; i++)
             describe(stdout, &d->items[i]);
+        if (d->n_others)
+            tfa_render_printf(stdout, "The plans differ beyond their resource changes:\n");
+        for (i = 0; i < d->n_others; i++)
+            describe_other(stdout, &d->others[i]);
     }
     if (rc == 0 && (rc = tfa_render_finish()) == 0)
-        rc = d->n_items == 0 && strcmp(pa, pb) == 0 ? TFA_EXIT_GO : TFA_EXIT_NOGO;
+        rc = d->n_items == 0 && d->n_others == 0 && strcmp(pa, pb) == 0 ? TFA_EXIT_GO
+                                                                        : TFA_EXIT_NOGO;
 done:
     tfa_plandiff_result_free(d);
     tfa_run_free(a);

@@ -34,7 +34,9 @@ const tfa_cmd_spec tfa_cmd_drift_spec = {
     "drifted resource there), -json logs' resource_drift messages, and text logs'\n"
     "\"Objects have changed outside of Terraform\" section. Attribute paths are\n"
     "shown, never values; paths inside sensitive values stop at the sensitive one.\n"
-    "Exit status: 0 drift-free, 1 drift, 2 error.\n",
+    "Drift is proven or not known: a text log whose drift section has entries this\n"
+    "build cannot read is an input error (exit 2, naming the line), never \"No drift\".\n"
+    "Exit status: 0 drift-free, 1 drift, 2 error (drift not known included).\n",
     options,
     TFA_ARRAY_SIZE(options),
     1,
@@ -96,6 +98,15 @@ int tfa_cmd_drift(int argc, char **argv)
     if (!d.determined) {
         rc = tfa_msg_error("no input can report drift (give a plan, a refresh-only plan or a "
                            "run's log)");
+        goto done;
+    }
+    if (d.unknown) {
+        /* an input not fully understood is an input error, not "no drift" */
+        if (d.unknown_pos.line)
+            rc = tfa_msg_error("%s:%lu: %s: drift is not known", d.unknown_input,
+                               d.unknown_pos.line, d.unknown_why);
+        else
+            rc = tfa_msg_error("%s: %s: drift is not known", d.unknown_input, d.unknown_why);
         goto done;
     }
     if (strcmp(o.format, "json") == 0)

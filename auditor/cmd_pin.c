@@ -26,10 +26,16 @@ const tfa_cmd_spec tfa_cmd_pin_spec = {
     "pin",
     "[options] PLAN",
     "Print a plan's pin: a digest of what it will do, stable across re-serialization",
-    "The pin covers the planned resource changes (with a digest of their values),\n"
-    "output changes, format and Terraform versions and variable names. Key order,\n"
-    "whitespace, escapes and the timestamp do not change it. Give it to checklists\n"
-    "as `--approved PIN` (fact approved.plan_digest; built-in plan-pinned).\n",
+    "The pin (tfapin2:) covers what the apply will do: every planned resource\n"
+    "change (action, provider, moves, imports, a digest of its values), the\n"
+    "configuration section (provisioners such as local-exec, provider\n"
+    "configuration, module sources and versions) by digest, variables (names,\n"
+    "values by digest, sensitive ones too), output changes (names, actions, values\n"
+    "by digest), and the format and Terraform versions. Key order, whitespace,\n"
+    "escapes, number spelling and the timestamp do not change it; no value can be\n"
+    "read back from it. Give it to checklists as `--approved PIN` (fact\n"
+    "approved.plan_digest; built-in plan-pinned). Pins of tfaudit before 2\n"
+    "(tfapin1:) covered less and are refused: pin the approved plan again.\n",
     options,
     TFA_ARRAY_SIZE(options),
     1,

@@ -38,7 +38,12 @@ const tfa_cmd_spec tfa_cmd_verify_apply_spec = {
     "planned (unexpected), a different action (mismatched, e.g. planned update,\n"
     "applied replace), errored and never-finished resources, and the apply's\n"
     "summary counts against the plan's add/change/destroy.\n"
-    "Exit status: 0 match, 1 mismatch, 2 error.\n",
+    "An apply log proves the apply finished only with its final summary (Apply\n"
+    "complete! / a change_summary of operation apply or destroy) after its last\n"
+    "resource: an error (e.g. Failed to save state) is a failed apply, a missing\n"
+    "summary or a cut log an apply not known to have finished; both exit 1 with\n"
+    "the reason.\n"
+    "Exit status: 0 match, 1 mismatch (or not known to match), 2 error.\n",
     options,
     TFA_ARRAY_SIZE(options),
     0,
@@ -62,15 +67,44 @@ static void print_counts(const tfa_verify_result *v)
         v->counts_match ? "" : "  (differ)");
 }
 
+/* "Apply does NOT match the plan: 2 differences, the apply failed." */
+static void print_why_not(const tfa_verify_result *v)
+{
+    const char *sep = "";
+
+    fputs("Apply does NOT match the plan:", stdout);
+    if (v->n_items) {
+        tfa_render_printf(stdout, " %zu difference%s", v->n_items, v->n_items == 1 ? "" : "s");
+        sep = ",";
+    }
+    if (!v->counts_match) {
+        tfa_render_printf(stdout, "%s summary counts differ", sep);
+        sep = ",";
+    }
+    if (v->outcome != TFA_OUTCOME_FINISHED)
+        tfa_render_printf(stdout, "%s the apply %s", sep,
+                          v->outcome == TFA_OUTCOME_FAILED ? "failed" : "did not finish");
+    fputs(".\n", stdout);
+}
+
 static void print_text(const tfa_verify_result *v)
 {
     size_t i;
     if (v->matches)
-        printf("Apply matches the plan: %zu planned, %zu applied.\n", v->planned, v->applied);
+        tfa_render_printf(stdout, "Apply matches the plan: %zu planned, %zu applied.\n", v->planned,
+                          v->applied);
+    else if (v->outcome == TFA_OUTCOME_UNFINISHED && v->n_items == 0)
+        tfa_render_printf(
+            stdout, "Not known whether the apply matches the plan: the apply log does not show it "
+                    "finished.\n");
     else
-        tfa_render_printf(stdout, "Apply does NOT match the plan: %zu difference%s%s.\n",
-                          v->n_items, v->n_items == 1 ? "" : "s",
-                          v->counts_match ? "" : ", summary counts differ");
+        print_why_not(v);
+    for (i = 0; i < v->n_problems_kept; i++)
+        tfa_render_printf(stdout, "  %-11s %s\n", tfa_apply_outcome_name(v->outcome),
+                          v->problems[i]);
+    if (v->n_problems > v->n_problems_kept)
+        tfa_render_printf(stdout, "  %-11s and %zu more\n", tfa_apply_outcome_name(v->outcome),
+                          v->n_problems - v->n_problems_kept);
     for (i = 0; i < v->n_items; i++) {
         const tfa_verify_item *it = &v->items[i];
         tfa_render_printf(
@@ -91,7 +125,7 @@ static json_t *counts_json(const tfa_counts *c)
 
 static json_t *to_json(const tfa_verify_result *v)
 {
-    json_t *items = json_array(), *root;
+    json_t *items = json_array(), *root, *problems;
     size_t i;
     for (i = 0; i < v->n_items; i++) {
         const tfa_verify_item *it = &v->items[i];
@@ -111,6 +145,11 @@ static json_t *to_json(const tfa_verify_result *v)
     for (i = 0; i < TFA_VERIFY_KIND_COUNT; i++)
         json_object_set_new(root, tfa_verify_kind_name((tfa_verify_kind)i),
                             json_integer((json_int_t)v->count[i]));
+    problems = json_array();
+    for (i = 0; i < v->n_problems_kept; i++)
+        json_array_append_new(problems, json_string(v->problems[i]));
+    json_object_set_new(root, "outcome", json_string(tfa_apply_outcome_name(v->outcome)));
+    json_object_set_new(root, "problems", problems);
     json_object_set_new(root, "counts_match", json_boolean(v->counts_match));
     json_object_set_new(root, "plan_counts",
                         v->counts_compared ? counts_json(&v->plan_counts) : json_null());

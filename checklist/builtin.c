@@ -23,8 +23,10 @@ static const struct {
      "the apply did exactly what the approved plan said (tfaudit verify-apply)"},
     {"plan-pinned", "plan.pinned",
      "the plan is the approved one: its pin or sha256 equals --approved"},
-    {"apply-clean", "apply.errors == 0 and apply.errored == 0 and apply.unfinished == 0",
-     "the apply reported no error and finished every resource it started"},
+    {"apply-clean",
+     "apply.finished and apply.errors == 0 and apply.errored == 0 and apply.unfinished == 0",
+     "the apply ended with its final summary, reported no error and finished every resource it "
+     "started"},
 };
 
 const char *tfa_builtin_expr(const char *id)

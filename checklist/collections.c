@@ -617,6 +617,24 @@ int tfa_coll_proven(const tfa_run *run, tfa_coll c, char *why, size_t size)
             snprintf(why, size, "out of memory merging the %s of the inputs", tfa_coll_name(c));
         return 0;
     }
+    /* a log that announced drift whose entries could not be read proves no
+     * drift list at all, whatever the other inputs say (drift.h: unknown) */
+    for (i = 0; c == TFA_COLL_DRIFT && i < n; i++) {
+        const tfa_input *in = tfa_run_input(run, (unsigned)i);
+        if (in->log.drift_banner && (in->log.drift_unread || in->log.drift == 0)) {
+            if (size)
+                snprintf(why, size,
+                         "drift is not known: %s says objects changed outside of Terraform, "
+                         "but not all of its drift entries could be read",
+                         in->path);
+            return 0;
+        }
+    }
+    /* ...and one whose banner's entries were all read lists the drift of
+     * its run, whatever else it shows (a refresh-only log) */
+    for (i = 0; c == TFA_COLL_DRIFT && i < n; i++)
+        if (tfa_run_input(run, (unsigned)i)->log.drift_banner)
+            return 1;
     for (i = 0; i < n; i++) {
         char one[TFA_ERROR_MESSAGE_MAX];
         if (input_fills(run, (unsigned)i, c, one, sizeof(one)))

@@ -137,6 +137,7 @@ static const tfa_fact facts[] = {
     {"apply.mismatched", TFA_V_NUM, FROM_ANY, H_DERIVED, TFA_D_APPLY_MISMATCHED, "resources applied with another action than planned"},
     {"apply.incomplete", TFA_V_NUM, FROM_ANY, H_DERIVED, TFA_D_APPLY_INCOMPLETE, "planned resources the apply started and never finished"},
     {"apply.counts_match", TFA_V_BOOL, FROM_ANY, H_DERIVED, TFA_D_APPLY_COUNTS_MATCH, "the apply's summary counts equal the plan's add/change/destroy"},
+    {"apply.finished", TFA_V_BOOL, FROM_ANY, H_DERIVED, TFA_D_APPLY_FINISHED, "every apply log ends with its final summary (Apply complete! / change_summary) after its last resource, uncut"},
 
     {"log.operation", TFA_V_STR, FROM_LOGS, H_STR, IN(log.operation), "\"plan\", \"apply\", \"destroy\"..., where the logs agree"},
     {"log.add", TFA_V_NUM, FROM_LOGS, H_SUM_COUNTS, IN(log.counts.add), "add count of the logs' last summaries"},

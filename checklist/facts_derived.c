@@ -46,9 +46,23 @@ static int verify_fact(tfa_derived id, const tfa_run *run, tfa_value *out, const
         *why = "out of memory";
         return 0;
     }
-    if (!v->has_plan || !v->has_apply) {
+    if (id == TFA_D_APPLY_FINISHED) {
+        /* a property of the apply logs alone: no plan needed */
+        if (!v->has_apply) {
+            *why = "no apply log among the inputs";
+            ok = 0;
+        } else {
+            *out = tfa_value_bool(v->finished);
+        }
+    } else if (!v->has_plan || !v->has_apply) {
         *why = !v->has_plan ? "no plan (plan JSON or plan log) among the inputs"
                             : "no apply log among the inputs";
+        ok = 0;
+    } else if (v->outcome == TFA_OUTCOME_UNFINISHED) {
+        /* a log without its final summary proves nothing about what the
+         * apply did after it ends: not false, not true, unknown */
+        *why = "an apply log has no final summary (Apply complete! / change_summary) or is cut: "
+               "the apply did not finish or the log is incomplete";
         ok = 0;
     } else if (id == TFA_D_APPLY_MATCHES) {
         *out = tfa_value_bool(v->matches);
@@ -104,6 +118,13 @@ static int pinned(const tfa_run *run, tfa_value *out, const char **why)
         return 0;
     }
     a = approved->str;
+    if (tfa_pin_version(a) > 0 && !tfa_pin_is_valid(a)) {
+        /* never compared: an older pin covers less and would always differ */
+        *why = "the approved digest is a pin of another tfaudit version (tfapin1: covered "
+               "neither providers, configuration, variable values nor outputs): pin the "
+               "approved plan again with this tfaudit";
+        return 0;
+    }
     if (strncmp(a, "sha256:", 7) == 0)
         a += 7;
     *out = tfa_value_bool(strcmp(a, pin->str) == 0 || (sha && strcmp(a, sha->str) == 0));
@@ -122,12 +143,17 @@ int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const c
     case TFA_D_APPLY_MISMATCHED:
     case TFA_D_APPLY_INCOMPLETE:
     case TFA_D_APPLY_COUNTS_MATCH:
+    case TFA_D_APPLY_FINISHED:
         return verify_fact(id, run, out, why);
     case TFA_D_DRIFT_FREE:
     case TFA_D_PLAN_CHANGES:
         tfa_drift_check(run, expects_none(run), &d);
         if (!d.determined) {
             *why = "no input can report drift (a plan or a run's log)";
+            return 0;
+        }
+        if (d.unknown && id == TFA_D_DRIFT_FREE) {
+            *why = d.unknown_why; /* static */
             return 0;
         }
         *out = id == TFA_D_DRIFT_FREE ? tfa_value_bool(d.drift_free)
@@ -168,6 +194,16 @@ static int explain_verify(tfa_derived id, const tfa_run *run, tfa_fact_detail_fn
 
     if (tfa_verify_apply(run, &v) != 0)
         return TFA_ENOMEM;
+    /* how the apply ended comes first: it is why a clean-looking list fails */
+    if (id == TFA_D_APPLY_MATCHES || id == TFA_D_APPLY_FINISHED) {
+        for (i = 0; i < v->n_problems_kept && n < TFA_FACT_DETAILS && rc == 0; i++, n++)
+            rc = add(payload, v->problems[i]);
+        if (rc == 0 && v->n_problems > v->n_problems_kept) {
+            snprintf(line, sizeof(line), "and %zu more problems",
+                     v->n_problems - v->n_problems_kept);
+            rc = add(payload, line);
+        }
+    }
     for (i = 0; i < v->n_items && n < TFA_FACT_DETAILS && rc == 0; i++) {
         const tfa_verify_item *it = &v->items[i];
         int want = id == TFA_D_APPLY_MATCHES ||
@@ -249,6 +285,7 @@ int tfa_fact_derived_explain(tfa_derived id, const tfa_run *run, tfa_fact_detail
     case TFA_D_APPLY_UNEXPECTED:
     case TFA_D_APPLY_MISMATCHED:
     case TFA_D_APPLY_INCOMPLETE:
+    case TFA_D_APPLY_FINISHED:
         return explain_verify(id, run, add, payload);
     case TFA_D_DRIFT_FREE:
         return explain_drift(run, add, payload);

@@ -28,7 +28,8 @@ typedef enum tfa_derived {
     TFA_D_WINDOW_EXPECT_NONE,
     TFA_D_GIT_COMMIT,
     TFA_D_GIT_BRANCH,
-    TFA_D_GIT_DIRTY
+    TFA_D_GIT_DIRTY,
+    TFA_D_APPLY_FINISHED /* issue 14: every apply log ends with its final summary */
 } tfa_derived;
 
 /* Like tfa_fact_value: 1 with *out (strings borrowed from the run), or 0

@@ -7,6 +7,8 @@
  */
 #include "util/compat.h"
 
+#include <stdarg.h>
+
 #include "util/sort.h"
 
 #include "util/alloc.h"
@@ -236,6 +238,112 @@ static void compare_counts(const tfa_run *run, tfa_verify_result *res)
                                   res->plan_counts.destroy == res->apply_counts.destroy);
 }
 
+const char *tfa_apply_outcome_name(tfa_apply_outcome o)
+{
+    static const char *const names[] = {"finished", "failed", "unfinished"};
+    return (unsigned)o <= TFA_OUTCOME_UNFINISHED ? names[o] : "unknown";
+}
+
+typedef struct problems {
+    char **v;
+    size_t n, cap, total;
+} problems;
+
+static int add_problem(problems *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int add_problem(problems *p, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    if (p->total++ >= TFA_VERIFY_PROBLEMS)
+        return 0;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (tfa_array_grow(&p->v, &p->cap, p->n + 1, sizeof(*p->v)) != 0 ||
+        !(p->v[p->n] = tfa_strdup(line)))
+        return TFA_ENOMEM;
+    p->n++;
+    return 0;
+}
+
+/* The line of an apply log's last resource event (0: none). */
+static unsigned long last_event(const tfa_run *run, size_t input)
+{
+    unsigned long line = 0;
+    size_t i;
+    for (i = 0; i < tfa_run_applied_count(run); i++) {
+        const tfa_applied *a = tfa_run_applied(run, i);
+        if (a->input == input && a->action != TFA_ACTION_NOOP && a->pos.line > line)
+            line = a->pos.line;
+    }
+    return line;
+}
+
+static int has_final_summary(const tfa_input *in)
+{
+    return in->log.final_summary;
+}
+
+/* How one apply log ended: errors first (they prove the failure), then a
+ * missing final summary or a cut last line (they prove nothing). */
+static int judge_log(const tfa_run *run, size_t input, tfa_verify_result *res, problems *p)
+{
+    const tfa_input *in = tfa_run_input(run, input);
+    unsigned long last = last_event(run, input);
+    size_t i;
+    int errors = 0, rc = 0;
+
+    for (i = 0; i < tfa_run_diag_count(run) && rc == 0; i++) {
+        const tfa_diag *d = tfa_run_diag(run, i);
+        if (d->input != input || d->severity != TFA_SEV_ERROR)
+            continue;
+        errors++;
+        if (d->address)
+            rc = add_problem(p, "%s:%lu: error on %s: %.200s", in->path, d->pos.line, d->address,
+                             d->summary);
+        else
+            rc = add_problem(p, "%s:%lu: error %s: %.200s", in->path, d->pos.line,
+                             d->pos.line > last ? "after the last resource" : "during the apply",
+                             d->summary);
+    }
+    if (rc || errors) {
+        res->outcome = TFA_OUTCOME_FAILED;
+        res->finished = res->finished && has_final_summary(in) && !in->log.truncated_tail;
+        return rc;
+    }
+    if (in->log.truncated_tail)
+        rc = add_problem(p, "%s: apply log is cut: its last line is incomplete", in->path);
+    else if (!has_final_summary(in))
+        rc = add_problem(p,
+                         "%s: apply log has no final summary: the apply did not finish or the "
+                         "log is cut",
+                         in->path);
+    else
+        return 0;
+    res->finished = 0;
+    if (res->outcome == TFA_OUTCOME_FINISHED)
+        res->outcome = TFA_OUTCOME_UNFINISHED;
+    return rc;
+}
+
+static int judge_outcome(const tfa_run *run, tfa_verify_result *res)
+{
+    problems p = {NULL, 0, 0, 0};
+    size_t i;
+    int rc = 0;
+
+    res->finished = 1;
+    for (i = 0; i < tfa_run_input_count(run) && rc == 0; i++)
+        if (tfa_input_is_apply_side(run, i))
+            rc = judge_log(run, i, res, &p);
+    res->problems = (const char *const *)p.v;
+    res->n_problems_kept = p.n;
+    res->n_problems = p.total;
+    return rc;
+}
+
 static int cmp_item(const void *x, const void *y)
 {
     const tfa_verify_item *a = x, *b = y;
@@ -277,7 +385,10 @@ int tfa_verify_apply(const tfa_run *run, tfa_verify_result **out)
     res->items = b.items;
     res->n_items = b.n;
     b.items = NULL;
-    res->matches = res->has_plan && res->has_apply && res->n_items == 0 && res->counts_match;
+    if (judge_outcome(run, res) != 0)
+        goto done;
+    res->matches = res->has_plan && res->has_apply && res->n_items == 0 && res->counts_match &&
+                   res->outcome == TFA_OUTCOME_FINISHED;
     *out = res;
     res = NULL;
     rc = 0;
@@ -291,8 +402,13 @@ done:
 
 void tfa_verify_result_free(tfa_verify_result *res)
 {
+    size_t i;
+
     if (!res)
         return;
+    for (i = 0; i < res->n_problems_kept; i++)
+        tfa_free((void *)(uintptr_t)res->problems[i]);
+    tfa_free((void *)(uintptr_t)res->problems);
     tfa_free((void *)(uintptr_t)res->items);
     tfa_free(res);
 }

@@ -12,6 +12,21 @@
  *  - incomplete: the apply started it and never reported it finished
  * and the apply's summary counts are compared with the plan's.
  *
+ * How the apply ended (the outcome) is judged per apply log, because only
+ * the end of a log proves the apply succeeded: Terraform prints "Apply
+ * complete!" / "Destroy complete!" (a change_summary with operation apply or
+ * destroy in -json logs) only once the whole operation, state save
+ * included, succeeded.
+ *  - failed:     an apply log reports an error diagnostic (an error after
+ *                the last resource, e.g. "Failed to save state", included);
+ *                the apply does not match the plan
+ *  - unfinished: no error, but an apply log has no final summary after its
+ *                last resource event, or its last line is cut: the log
+ *                proves nothing (the apply was interrupted, or the log is
+ *                incomplete); whether it matches is not known
+ *  - finished:   every apply log ends with its final summary, no error
+ * Each reason is kept as a line naming the log and position.
+ *
  * Per address the apply's events combine: a delete and a create make a
  * replace, whichever came first (create_before_destroy destroys the deposed
  * object after creating the new one). Import-only changes (no-op with an
@@ -44,6 +59,18 @@ typedef struct tfa_verify_item {
     tfa_action applied; /* TFA_ACTION_UNKNOWN when not applied */
 } tfa_verify_item;
 
+typedef enum tfa_apply_outcome {
+    TFA_OUTCOME_FINISHED = 0,
+    TFA_OUTCOME_FAILED,
+    TFA_OUTCOME_UNFINISHED
+} tfa_apply_outcome;
+
+/* "finished", "failed", "unfinished". */
+const char *tfa_apply_outcome_name(tfa_apply_outcome o);
+
+/* Reasons kept per result; the rest are counted in n_problems. */
+#define TFA_VERIFY_PROBLEMS 20
+
 typedef struct tfa_verify_result {
     int has_plan, has_apply;      /* inputs for each side were given */
     const tfa_verify_item *items; /* sorted by address, then kind */
@@ -53,7 +80,12 @@ typedef struct tfa_verify_result {
     int counts_compared;     /* both sides stated summary counts */
     tfa_counts plan_counts, apply_counts;
     int counts_match;
-    int matches; /* both sides present, no item, counts agree (or absent) */
+    tfa_apply_outcome outcome;   /* the worst over the apply logs (failed > unfinished) */
+    int finished;                /* every apply log ends with its final summary, uncut */
+    const char *const *problems; /* why not finished: "apply.log:14: error after the last
+                                    resource: Failed to save state"; owned by the result */
+    size_t n_problems, n_problems_kept;
+    int matches; /* both sides present, no item, counts agree (or absent), outcome finished */
 } tfa_verify_result;
 
 /* Compare; *out is freed with tfa_verify_result_free. TFA_ENOMEM only. */

@@ -137,8 +137,14 @@ int tfa_plan__read_actions(plan_reader *r, tfa_action *action, tfa_replace *repl
             break;
         if (t.type != TFA_TOK_STR || t.truncated)
             return tfa_plan__fail(r, &t.pos, TFA_EINPUT, "\"actions\" must be an array of strings");
-        if (n < 2 && t.len < sizeof(a[0]) && !t.escaped)
-            memcpy(a[n], t.ptr, t.len);
+        if (n < 2) { /* decoded: "cr\u0065ate" is "create" */
+            const char *text;
+            size_t len;
+            if (tfa_json_string_text(&t, &r->scratch, &text, &len) != 0)
+                return tfa_error_oom(r->err);
+            if (len < sizeof(a[0]) && !memchr(text, '\0', len))
+                memcpy(a[n], text, len);
+        }
         n++;
     }
     classify(a[0], a[1], n, action, replace);
@@ -275,6 +281,8 @@ static int read_index(plan_reader *r, const tfa_token *v)
         tfa_buf_printf(b, "\"%.*s\"", (int)v->len, v->ptr);
     else
         return tfa_plan__fail(r, &v->pos, TFA_EINPUT, "\"index\" must be a number or a string");
+    if (tfa_buf_status(b) == TFA_ENOMEM)
+        return tfa_error_oom(r->err);
     if (tfa_buf_status(b))
         return tfa_plan__fail(r, &v->pos, TFA_ELIMIT, "\"index\" is longer than %zu bytes", b->max);
     r->have[F_INDEX] = 1;

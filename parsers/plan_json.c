@@ -10,14 +10,17 @@
  * summed.
  *
  * One streaming pass: top-level keys are dispatched as they come; the big
- * sections nobody audits from (planned_values, prior_state, configuration,
- * provider_schemas) are skipped by the scanner without allocating. For each
+ * sections nobody audits from (planned_values, prior_state,
+ * provider_schemas) are skipped by the scanner without allocating. The
+ * configuration section, variable values and output changes are digested
+ * (jsondigest.h) for the plan's pin, never kept. For each
  * resource change, `before`/`after`/`after_unknown` leaves are fed to
  * valdiff as (path, digest) so changed attribute paths are found without
  * keeping any value; no-op changes skip their values entirely.
  */
 #include "util/compat.h"
 
+#include "jsondigest.h"
 #include "jsonread.h"
 #include "readers.h"
 #include "plan_reader.h"
@@ -267,12 +270,27 @@ static int read_change_list(plan_reader *r, tfa_list list)
 }
 
 /* "output_changes": {"name": {"actions": [...], "after_sensitive": true, ...}}. */
+/* The digest of an object key's decoded text, for member digests. */
+static int digest_key(plan_reader *r, const tfa_token *k, unsigned char out[TFA_SHA256_BYTES])
+{
+    const char *text;
+    size_t len;
+    if (k->truncated)
+        return tfa_plan__fail(r, &k->pos, TFA_ELIMIT, "key too long");
+    if (tfa_json_string_text(k, &r->scratch, &text, &len) != 0)
+        return tfa_error_oom(r->err);
+    tfa_sha256_digest(text, len, out);
+    return 0;
+}
+
 static int read_output(plan_reader *r, const tfa_token *name)
 {
+    unsigned char key[TFA_SHA256_BYTES], entry[2 * TFA_SHA256_BYTES];
     tfa_output *o = tfa_run_push_output(r->run);
     tfa_token t, v;
     int rc, sens;
 
+    tfa_buf_clear(&r->version); /* it may hold a version or another name */
     if (!o || tfa_scan_decode(name, &r->version) != 0 ||
         !(o->name = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
         return tfa_error_oom(r->err);
@@ -293,16 +311,25 @@ static int read_output(plan_reader *r, const tfa_token *name)
             continue;
         }
         int is_sens = tfa_token_is(&t, "before_sensitive") || tfa_token_is(&t, "after_sensitive");
+        if (!is_sens && (rc = digest_key(r, &t, key)) != 0)
+            return rc;
         if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
             return rc;
         if (is_sens) {
             if ((rc = tfa_json_any_true(r->scan, &v, &sens, r->err)) != 0)
                 return rc;
             o->sensitive |= sens;
-        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
+        } else if ((rc = tfa_json_digest(r->scan, &v, &r->scratch, entry + TFA_SHA256_BYTES,
+                                         r->err)) != 0) {
             return rc;
+        } else {
+            /* members in any order: add up the digests of (key, value) */
+            memcpy(entry, key, TFA_SHA256_BYTES);
+            tfa_sha256_digest(entry, sizeof(entry), key);
+            tfa_digest_add(o->value_digest, key);
         }
     }
+    o->has_value = 1;
     r->in->plan.outputs++;
     return 0;
 }
@@ -337,9 +364,11 @@ static int read_named(plan_reader *r, int outputs)
             return tfa_error_oom(r->err);
         var->input = r->ctx->input;
         r->in->plan.variables++;
+        /* the value is pinned by digest only (sensitive ones too) */
         if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
-            (rc = tfa_scan_skip(r->scan, &v, r->err)) != 0)
+            (rc = tfa_json_digest(r->scan, &v, &r->scratch, var->value_digest, r->err)) != 0)
             return rc;
+        var->has_value = 1;
     }
 }
 
@@ -423,6 +452,14 @@ static int read_top_key(plan_reader *r, const tfa_token *k, doc_versions *dv)
         return read_named(r, tfa_token_is(k, "output_changes"));
     if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
         return rc;
+    if (tfa_token_is(k, "configuration")) {
+        unsigned char d[TFA_SHA256_BYTES];
+        if ((rc = tfa_json_digest(r->scan, &v, &r->scratch, d, r->err)) != 0)
+            return rc;
+        tfa_digest_add(p->configuration_digest, d);
+        p->has_configuration = 1;
+        return 0;
+    }
     if (tfa_token_is(k, "format_version"))
         return read_version(r, &v, "format_version", 1, &dv->format);
     if (tfa_token_is(k, "plan_format_version"))

@@ -153,11 +153,20 @@ typedef struct tfa_output {
     const char *name;
     tfa_action action;
     int sensitive;
+    /* issue 14 (plan pins): digest of the plan's output change (before,
+     * after, after_unknown...), never shown, not reversible to a value;
+     * has_value is 0 for outputs of logs */
+    int has_value;
+    unsigned char value_digest[TFA_SHA256_BYTES];
 } tfa_output;
 
 typedef struct tfa_variable {
     unsigned input;
     const char *name;
+    /* issue 14 (plan pins): digest of the variable's value, sensitive ones
+     * included; never shown, never stored anywhere else */
+    int has_value;
+    unsigned char value_digest[TFA_SHA256_BYTES];
 } tfa_variable;
 
 /* A managed (or data) resource instance recorded in a state. */
@@ -207,6 +216,11 @@ typedef struct tfa_plan_info {
     tfa_counts counts;              /* managed resources only */
     long drift, deferred, outputs, variables;
     int format_newer; /* a later 1.x minor than this build knows */
+    /* issue 14 (plan pins): digest of the "configuration" section
+     * (provisioners, provider configuration, module sources and versions),
+     * canonical (jsondigest.h); several documents are added up */
+    int has_configuration;
+    unsigned char configuration_digest[TFA_SHA256_BYTES];
 } tfa_plan_info;
 
 /* Facts of a UI log or text log. Counts are those of the last summary:
@@ -235,6 +249,15 @@ typedef struct tfa_log_info {
     const char *cost_monthly;       /* e.g. "$25.488/mo", as printed */
     const char *cost_monthly_delta; /* e.g. "+$25.488" */
     long cost_resources, cost_estimated;
+    /* -- apply outcome and drift completeness (issue 14: an apply log proves
+     * success only with its final summary; a drift banner whose entries
+     * cannot be read leaves drift unknown). Read by checklist/verify.c and
+     * checklist/drift.c. -- */
+    int final_summary;        /* an apply or destroy summary (line or change_summary) comes
+                                 after the last resource event: the apply ended */
+    int drift_banner;         /* text log: "Objects have changed outside of ..." seen */
+    long drift_unread;        /* lines of a drift section that no entry explains */
+    tfa_pos drift_unread_pos; /* the first of them */
 } tfa_log_info;
 
 /* Facts of a state input. */

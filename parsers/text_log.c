@@ -66,6 +66,9 @@ static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
         memcmp(&r->last.counts, &s->counts, sizeof(s->counts)) == 0)
         return;
     r->summaries[s->op]++;
+    r->last_line = r->line.pos.line;
+    if (s->op != TFA_TEXT_OP_PLAN)
+        r->summary_line = r->line.pos.line;
     r->last = *s;
     r->have_last = 1;
     r->runs.progress = 0;
@@ -149,6 +152,8 @@ static int section_line(tfa_text_log *r)
     if (starts(l, "Note: Objects have changed outside of ") ||
         starts(l, "Objects have changed outside of ")) {
         r->drift_section = 1;
+        r->in->log.drift_banner = 1;
+        r->drift_first = tfa_run_change_count(r->run, TFA_LIST_DRIFT);
         return 1;
     }
     if (starts(l, "Unless you have made equivalent changes") ||
@@ -244,6 +249,31 @@ static int structural(tfa_text_log *r, int *rc)
     return 1;
 }
 
+/*
+ * A line of the drift section that nothing above explained. Before the
+ * first entry, lines at the margin are the section's prose ("Terraform
+ * detected the following changes made outside of ...", wrapped at any
+ * width); every other non-blank line is part of an entry that could not be
+ * read (a header this reader does not know, a body without its header). It
+ * is counted, so drift is not reported as known when it was not read
+ * (checklist/drift.c).
+ */
+static void drift_line(tfa_text_log *r)
+{
+    const tfa_line *l = &r->line;
+    tfa_log_info *li = &r->in->log;
+    size_t i;
+
+    for (i = 0; i < l->len && (l->text[i] == ' ' || l->text[i] == '\t'); i++)
+        ;
+    if (i == l->len)
+        return; /* blank */
+    if (i == 0 && tfa_run_change_count(r->run, TFA_LIST_DRIFT) == r->drift_first)
+        return; /* the section's prose */
+    if (li->drift_unread++ == 0)
+        li->drift_unread_pos = l->pos;
+}
+
 static int handle_line(tfa_text_log *r)
 {
     const tfa_line *l = &r->line;
@@ -264,6 +294,8 @@ static int handle_line(tfa_text_log *r)
     wording(r);
     if (structural(r, &rc))
         return rc;
+    if (r->drift_section && !r->diag)
+        drift_line(r);
     return r->diag ? tfa_tl_diag_feed(r) : 0;
 }
 

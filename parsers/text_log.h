@@ -78,8 +78,12 @@ typedef struct tfa_text_log {
     tfa_buf version;
     int have_version, version_conflict, wording_conflict;
 
-    int drift_section;  /* inside "Objects have changed outside of ..." */
-    int actions_legacy; /* after "... will perform the following actions:" */
+    int drift_section;          /* inside "Objects have changed outside of ..." */
+    size_t drift_first;         /* drift records before the open drift section */
+    unsigned long summary_line; /* line of the last apply or destroy summary line */
+    unsigned long last_line;    /* line of the last summary line of any kind */
+    unsigned long event_line;   /* line of the last apply progress line (not an import) */
+    int actions_legacy;         /* after "... will perform the following actions:" */
 
     tfa_tl_block block;
 

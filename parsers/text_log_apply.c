@@ -139,6 +139,10 @@ int tfa_tl_apply_progress(tfa_text_log *r, const tfa_text_progress *p)
     tfa_applied *a = latest(r, &p->addr, &p->deposed);
     int open = a && a->status == TFA_APPLY_STARTED && a->action == p->action, rc;
 
+    /* an import alone is no apply event, nor a data source read (plans read them) */
+    if (p->action != TFA_ACTION_NOOP && p->action != TFA_ACTION_READ)
+        r->event_line = r->line.pos.line;
+
     if (p->phase == TFA_PHASE_START || !open) {
         if ((rc = push(r, p, &a)) != 0)
             return rc;
@@ -171,16 +175,38 @@ int tfa_tl_apply_errored(tfa_text_log *r, const char *addr, size_t len)
     return 0;
 }
 
+/*
+ * What the log proves about how its apply ended. Terraform prints "Apply
+ * complete!" / "Destroy complete!" only when the whole operation succeeded
+ * (state saved included); a failed apply ends with its error diagnostics
+ * and no summary, and a cut log ends anywhere. So:
+ *  - final_summary: an "Apply complete!" / "Destroy complete!" line comes
+ *    after the last progress line (a plan run may follow it: apply, then
+ *    a plan to check nothing is left);
+ *  - a log whose progress lines follow its last summary, a "Plan:" line
+ *    (apply logs print the plan first) or none, is the log of an apply that
+ *    did not finish: its operation is "apply" (as for -json logs without an
+ *    apply change_summary) and it states no apply counts (the "Plan:"
+ *    counts are the plan's, not the apply's).
+ */
 void tfa_tl_apply_facts(tfa_text_log *r)
 {
+    tfa_log_info *li = &r->in->log;
     size_t i, n = tfa_run_applied_count(r->run);
+
     for (i = r->applied_first; i < n; i++) {
         const tfa_applied *a = tfa_run_applied(r->run, i);
         /* a data source read ("Read complete after 1s") applies nothing */
         if (a->status == TFA_APPLY_COMPLETE && a->action != TFA_ACTION_NOOP &&
             a->action != TFA_ACTION_READ)
-            r->in->log.applied++;
+            li->applied++;
         else if (a->status == TFA_APPLY_ERRORED)
-            r->in->log.apply_errors++;
+            li->apply_errors++;
+    }
+    li->final_summary = r->summary_line > r->event_line;
+    if (r->event_line > r->last_line && (!r->have_last || r->last.op == TFA_TEXT_OP_PLAN)) {
+        li->operation = "apply";
+        li->has_counts = 0;
+        li->no_changes = 0;
     }
 }

@@ -172,6 +172,8 @@ typedef struct ui_log {
     int tool_conflict, version_conflict, ui_conflict, ui_newer_noted;
     long apply_messages;
     int has_summary;
+    int apply_summary_last;  /* an apply/destroy change_summary came after the last apply event */
+    int event_after_summary; /* an apply event came after the last change_summary */
 } ui_log;
 
 /* ---- small readers ---------------------------------------------------------- */
@@ -439,6 +441,11 @@ static int take_summary(ui_log *l)
     log->has_counts = 1;
     log->operation = NULL;
     l->has_summary = 1;
+    l->event_after_summary = 0;
+    l->apply_summary_last =
+        l->has_operation &&
+        ((l->operation.len == 5 && memcmp(l->operation.ptr, "apply", 5) == 0) ||
+         (l->operation.len == 7 && memcmp(l->operation.ptr, "destroy", 7) == 0));
     if (l->has_operation &&
         !(log->operation = tfa_run_intern(l->r.run, l->operation.ptr, l->operation.len)))
         return tfa_error_oom(l->r.err);
@@ -468,10 +475,23 @@ static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const cha
                                                UILOG_APPLY_COMPLETE, UILOG_APPLY_ERRORED};
     tfa_log_info *log = &l->r.in->log;
 
+    size_t n = tfa_run_applied_count(l->r.run);
+    const tfa_applied *a;
+    int rc;
+
     l->apply_messages++;
     log->applied += kind == M_APPLY_COMPLETE;
     log->apply_errors += kind == M_APPLY_ERRORED;
-    return tfa_uilog__apply_event(&l->r, events[kind - M_APPLY_START], pos, what);
+    rc = tfa_uilog__apply_event(&l->r, events[kind - M_APPLY_START], pos, what);
+    /* a resource the apply starts working on (data source reads happen
+     * during plans too, and are no apply) */
+    if (rc == 0 && tfa_run_applied_count(l->r.run) > n &&
+        (a = tfa_run_applied(l->r.run, n))->action != TFA_ACTION_READ &&
+        a->action != TFA_ACTION_NOOP) {
+        l->event_after_summary = 1;
+        l->apply_summary_last = 0;
+    }
+    return rc;
 }
 
 /* Act on a message whose closing brace has been read. */
@@ -559,8 +579,16 @@ static int finish(ui_log *l)
     const tfa_counts *c = &log->counts;
     enum tool tool = l->versions ? l->log_tool : l->log_module_tool;
 
-    if (!l->has_summary && l->apply_messages)
+    /* Terraform writes the apply's change_summary only when the whole apply
+     * succeeded; apply messages after the last summary (the plan's, or
+     * none) are an apply that did not finish: its operation is "apply" and
+     * it states no apply counts (see text_log_apply.c for the text form). */
+    log->final_summary = l->apply_summary_last;
+    if ((!l->has_summary && l->apply_messages) ||
+        (l->event_after_summary && (!log->operation || strcmp(log->operation, "plan") == 0))) {
         log->operation = "apply";
+        log->has_counts = 0;
+    }
     log->no_changes = log->has_counts && log->operation && strcmp(log->operation, "plan") == 0 &&
                       !c->add && !c->change && !c->destroy && !c->import && !c->forget;
     if (l->version_conflict)

@@ -5,6 +5,7 @@
  */
 #include "util/compat.h"
 
+#include "facts_catalog.h"
 #include "testsupport.h"
 #include "verify.h"
 
@@ -18,6 +19,15 @@
 #define HOOK(type, a, action)                                                                      \
     "{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"" type                                     \
     "\",\"hook\":{\"resource\":" RES(a) ",\"action\":\"" action "\",\"elapsed_seconds\":1}}\n"
+
+#define APPLIED(add, change, remove)                                                               \
+    "{\"@level\":\"info\",\"@message\":\"Apply complete!\",\"type\":\"change_summary\","           \
+    "\"changes\":{\"add\":" #add ",\"change\":" #change ",\"remove\":" #remove                     \
+    ",\"operation\":\"apply\"}}\n"
+#define SAVE_FAILED                                                                                \
+    "{\"@level\":\"error\",\"@message\":\"Error: Failed to save state\",\"type\":\"diagnostic\","  \
+    "\"diagnostic\":{\"severity\":\"error\",\"summary\":\"Failed to save state\","                 \
+    "\"detail\":\"Error saving state: 403 Forbidden\"}}\n"
 
 static void load(tfa_run *run, const char *name, const char *doc)
 {
@@ -58,11 +68,12 @@ static const char *plan_of(const char *actions, const char *importing)
 
 START_TEST(verify_create_before_destroy_is_a_replace)
 {
-    tfa_verify_result *v = verify(plan_of("[\"create\",\"delete\"]", NULL),
-                                  V HOOK("apply_start", "aws_instance.x", "create")
-                                      HOOK("apply_complete", "aws_instance.x", "create")
-                                          HOOK("apply_start", "aws_instance.x", "delete")
-                                              HOOK("apply_complete", "aws_instance.x", "delete"));
+    tfa_verify_result *v =
+        verify(plan_of("[\"create\",\"delete\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "create")
+                   HOOK("apply_complete", "aws_instance.x", "create")
+                       HOOK("apply_start", "aws_instance.x", "delete")
+                           HOOK("apply_complete", "aws_instance.x", "delete") APPLIED(1, 0, 1));
     ck_assert(v->has_plan && v->has_apply);
     ck_assert_uint_eq(v->n_items, 0);
     ck_assert(v->matches);
@@ -121,6 +132,158 @@ START_TEST(verify_forget_needs_no_apply_event)
 }
 END_TEST
 
+/* Issue 14, observation 3: every resource completes, then the state save
+ * fails. Terraform prints no apply summary; the apply failed. */
+static const char *const text_plan = "  # aws_instance.x will be updated in-place\n"
+                                     "  ~ resource \"aws_instance\" \"x\" {\n"
+                                     "      ~ ami = \"a\" -> \"b\"\n"
+                                     "    }\n"
+                                     "\n"
+                                     "Plan: 0 to add, 1 to change, 0 to destroy.\n";
+static const char *const text_applied = "aws_instance.x: Modifying... [id=i-1]\n"
+                                        "aws_instance.x: Modifications complete after 1s "
+                                        "[id=i-1]\n";
+
+static void assert_failed_save(tfa_verify_result *v)
+{
+    ck_assert_uint_eq(v->n_items, 0);
+    ck_assert_int_eq(v->outcome, TFA_OUTCOME_FAILED);
+    ck_assert(!v->finished);
+    ck_assert(!v->matches);
+    ck_assert_uint_eq(v->n_problems, 1);
+    ck_assert_msg(strstr(v->problems[0], "error after the last resource: Failed to save state"),
+                  "%s", v->problems[0]);
+    tfa_verify_result_free(v);
+}
+
+START_TEST(verify_json_error_after_the_last_resource_is_a_failed_apply)
+{
+    assert_failed_save(verify(plan_of("[\"update\"]", NULL),
+                              V HOOK("apply_start", "aws_instance.x", "update")
+                                  HOOK("apply_complete", "aws_instance.x", "update") SAVE_FAILED));
+}
+END_TEST
+
+START_TEST(verify_text_error_after_the_last_resource_is_a_failed_apply)
+{
+    char apply[1024];
+    snprintf(apply, sizeof(apply), "%s%s\nError: Failed to save state\n\nError saving state: 403\n",
+             text_plan, text_applied);
+    assert_failed_save(verify(plan_of("[\"update\"]", NULL), apply));
+}
+END_TEST
+
+/* Mutations of a finished apply log that must never leave it matching. */
+START_TEST(verify_mutations_of_a_finished_apply_never_match)
+{
+    char log[2048];
+    tfa_verify_result *v;
+
+    /* the unmutated logs match */
+    v = verify(plan_of("[\"update\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "update")
+                   HOOK("apply_complete", "aws_instance.x", "update") APPLIED(0, 1, 0));
+    ck_assert(v->matches && v->finished);
+    tfa_verify_result_free(v);
+    snprintf(log, sizeof(log),
+             "%s%s\nApply complete! Resources: 0 added, 1 changed, 0 destroyed.\n", text_plan,
+             text_applied);
+    v = verify(plan_of("[\"update\"]", NULL), log);
+    ck_assert(v->matches && v->finished);
+    tfa_verify_result_free(v);
+
+    /* cut before the summary: not known */
+    v = verify(plan_of("[\"update\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "update")
+                   HOOK("apply_complete", "aws_instance.x", "update"));
+    ck_assert_int_eq(v->outcome, TFA_OUTCOME_UNFINISHED);
+    ck_assert(!v->matches);
+    ck_assert(strstr(v->problems[0], "apply log has no final summary"));
+    tfa_verify_result_free(v);
+    snprintf(log, sizeof(log), "%s%s", text_plan, text_applied);
+    v = verify(plan_of("[\"update\"]", NULL), log);
+    ck_assert_int_eq(v->outcome, TFA_OUTCOME_UNFINISHED);
+    ck_assert(!v->matches);
+    tfa_verify_result_free(v);
+
+    /* the last line cut in the middle of the summary */
+    v = verify(plan_of("[\"update\"]", NULL), V HOOK("apply_start", "aws_instance.x", "update")
+                                                  HOOK("apply_complete", "aws_instance.x",
+                                                       "update") "{\"@level\":\"info\",\"type");
+    ck_assert_int_eq(v->outcome, TFA_OUTCOME_UNFINISHED);
+    ck_assert(!v->matches);
+    tfa_verify_result_free(v);
+
+    /* an error appended after the summary */
+    v = verify(plan_of("[\"update\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "update")
+                   HOOK("apply_complete", "aws_instance.x", "update") APPLIED(0, 1, 0) SAVE_FAILED);
+    ck_assert_int_eq(v->outcome, TFA_OUTCOME_FAILED);
+    ck_assert(!v->matches);
+    tfa_verify_result_free(v);
+    snprintf(log, sizeof(log),
+             "%s%s\nApply complete! Resources: 0 added, 1 changed, 0 destroyed.\n"
+             "\nError: Failed to save state\n",
+             text_plan, text_applied);
+    v = verify(plan_of("[\"update\"]", NULL), log);
+    ck_assert_int_eq(v->outcome, TFA_OUTCOME_FAILED);
+    ck_assert(!v->matches);
+    tfa_verify_result_free(v);
+
+    /* a resource event after the summary: a second run that did not finish */
+    v = verify(plan_of("[\"update\"]", NULL),
+               V HOOK("apply_start", "aws_instance.x", "update")
+                   HOOK("apply_complete", "aws_instance.x", "update") APPLIED(0, 1, 0)
+                       HOOK("apply_start", "aws_instance.x", "update"));
+    ck_assert(!v->matches);
+    ck_assert(!v->finished);
+    tfa_verify_result_free(v);
+}
+END_TEST
+
+static tfa_run *load_files(const char *a, const char *b)
+{
+    const char *paths[] = {a, b};
+    tfa_run *run = NULL;
+    size_t i, len;
+
+    ck_assert_int_eq(tfa_run_new(&run), 0);
+    for (i = 0; i < 2; i++) {
+        char *doc = tfa_test_read_file(paths[i], &len);
+        ck_assert_msg(doc != NULL, "cannot read %s", paths[i]);
+        load(run, paths[i], doc);
+        free(doc);
+    }
+    return run;
+}
+
+/* `facts` must never say "no apply log" about an apply it judges. */
+START_TEST(verify_facts_never_contradict_themselves)
+{
+    static const char *const logs[] = {"fixtures/verify/apply-save-failed.log",
+                                       "fixtures/verify/apply-save-failed.txt"};
+    tfa_run *run = load_files("fixtures/verify/plan.json", logs[_i]);
+    const char *why = NULL;
+    tfa_value v;
+    size_t i;
+
+    for (i = 0; i < tfa_fact_count(); i++) {
+        const tfa_fact *f = tfa_fact_at(i);
+        if (strncmp(tfa_fact_name(f), "apply.", 6) != 0 || tfa_fact_value(f, run, &v, &why))
+            continue;
+        ck_assert_msg(strstr(why, "no apply log") == NULL, "%s: %s, for %s", tfa_fact_name(f), why,
+                      logs[_i]);
+    }
+    ck_assert(tfa_fact_value(tfa_fact_find("apply.errors", 12), run, &v, &why));
+    ck_assert(v.type == TFA_V_NUM && v.n == 2);
+    ck_assert(tfa_fact_value(tfa_fact_find("apply.matches_plan", 18), run, &v, &why));
+    ck_assert(v.type == TFA_V_BOOL && !v.b);
+    ck_assert(tfa_fact_value(tfa_fact_find("apply.finished", 14), run, &v, &why));
+    ck_assert(v.type == TFA_V_BOOL && !v.b);
+    tfa_run_free(run);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("verify");
@@ -130,6 +293,10 @@ int main(void)
     tcase_add_test(tc, verify_import_only_changes_need_no_apply_event);
     tcase_add_test(tc, verify_without_a_plan_side_never_matches);
     tcase_add_test(tc, verify_forget_needs_no_apply_event);
+    tcase_add_test(tc, verify_json_error_after_the_last_resource_is_a_failed_apply);
+    tcase_add_test(tc, verify_text_error_after_the_last_resource_is_a_failed_apply);
+    tcase_add_test(tc, verify_mutations_of_a_finished_apply_never_match);
+    tcase_add_loop_test(tc, verify_facts_never_contradict_themselves, 0, 2);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }

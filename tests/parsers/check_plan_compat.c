@@ -75,7 +75,7 @@ static char *pin_of(const char *path)
 
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &out), 0);
     ck_assert_msg(out.status == 0, "pin %s: status %d: %s", path, out.status, out.err);
-    ck_assert(strncmp(out.out, "tfapin1:", 8) == 0);
+    ck_assert(strncmp(out.out, "tfapin2:", 8) == 0);
     pin = strndup(out.out, 8 + 64);
     tfa_test_output_release(&out);
     return pin;

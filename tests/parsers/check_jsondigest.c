@@ -1,0 +1,106 @@
+/*
+ * check_jsondigest.c - canonical JSON digests (parsers/jsondigest.h): what
+ * must not change a digest (serialization) and what must (meaning).
+ */
+#include "util/compat.h"
+
+#include "jsondigest.h"
+#include "stream.h"
+#include "testsupport.h"
+#include "util/buf.h"
+#include "util/limits.h"
+
+static void digest_of(const char *doc, unsigned char out[TFA_SHA256_BYTES])
+{
+    tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
+    tfa_stream *in = NULL;
+    tfa_scan *sc = NULL;
+    tfa_buf scratch;
+    tfa_token t;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    tfa_buf_init(&scratch, TFA_LIMIT_SCAN_WINDOW);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "doc.json", doc, strlen(doc), &err), &err);
+    ck_assert_tfa_ok(tfa_scan_new(&sc, in, &so, &err), &err);
+    ck_assert_tfa_ok(tfa_scan_next(sc, &t, &err), &err);
+    ck_assert_tfa_ok(tfa_json_digest(sc, &t, &scratch, out, &err), &err);
+    ck_assert_tfa_ok(tfa_scan_next(sc, &t, &err), &err);
+    ck_assert_int_eq(t.type, TFA_TOK_EOF);
+    tfa_buf_release(&scratch);
+    tfa_scan_free(sc);
+    tfa_stream_free(in);
+}
+
+static int same(const char *a, const char *b)
+{
+    unsigned char da[TFA_SHA256_BYTES], db[TFA_SHA256_BYTES];
+    digest_of(a, da);
+    digest_of(b, db);
+    return memcmp(da, db, sizeof(da)) == 0;
+}
+
+static const char *const base =
+    "{\"provisioner\":[{\"type\":\"local-exec\",\"command\":\"echo \\u00e9/x\"}],"
+    "\"version\":150,\"list\":[1,\"a\",true,null,{}],\"empty\":[]}";
+
+START_TEST(digest_ignores_serialization)
+{
+    ck_assert(same(base, "{ \"empty\" : [ ] , \"list\":[1.0,\"\\u0061\",true,null,{ }],\n"
+                         "\"version\" : 1.5e2, \"provisioner\":[{\"command\":\"echo \xc3\xa9\\/x\","
+                         "\"type\":\"local\\u002dexec\"}]}"));
+}
+END_TEST
+
+START_TEST(digest_sees_every_change_of_meaning)
+{
+    static const char *const others[] = {
+        /* another command */
+        "{\"provisioner\":[{\"type\":\"local-exec\",\"command\":\"echo \\u00e9/y\"}],"
+        "\"version\":150,\"list\":[1,\"a\",true,null,{}],\"empty\":[]}",
+        /* array order */
+        "{\"provisioner\":[{\"type\":\"local-exec\",\"command\":\"echo \\u00e9/x\"}],"
+        "\"version\":150,\"list\":[\"a\",1,true,null,{}],\"empty\":[]}",
+        /* a type: the string "150" */
+        "{\"provisioner\":[{\"type\":\"local-exec\",\"command\":\"echo \\u00e9/x\"}],"
+        "\"version\":\"150\",\"list\":[1,\"a\",true,null,{}],\"empty\":[]}",
+        /* null vs an empty object vs an empty array */
+        "{\"provisioner\":[{\"type\":\"local-exec\",\"command\":\"echo \\u00e9/x\"}],"
+        "\"version\":150,\"list\":[1,\"a\",true,null,[]],\"empty\":[]}",
+        /* a key renamed, the value moved to it */
+        "{\"provisioner\":[{\"type\":\"local-exec\",\"cmd\":\"echo \\u00e9/x\"}],"
+        "\"version\":150,\"list\":[1,\"a\",true,null,{}],\"empty\":[]}",
+        /* a member added */
+        "{\"provisioner\":[{\"type\":\"local-exec\",\"command\":\"echo \\u00e9/x\"}],"
+        "\"version\":150,\"list\":[1,\"a\",true,null,{}],\"empty\":[],\"x\":null}",
+        /* a key/value swap across members */
+        "{\"provisioner\":[{\"command\":\"local-exec\",\"type\":\"echo \\u00e9/x\"}],"
+        "\"version\":150,\"list\":[1,\"a\",true,null,{}],\"empty\":[]}",
+    };
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(others); i++)
+        ck_assert_msg(!same(base, others[i]), "variant %zu digests like the base", i);
+}
+END_TEST
+
+START_TEST(digest_sums_do_not_cancel)
+{
+    unsigned char a[TFA_SHA256_BYTES] = {0}, d[TFA_SHA256_BYTES];
+    digest_of(base, d);
+    tfa_digest_add(a, d);
+    tfa_digest_add(a, d);
+    ck_assert(memcmp(a, d, sizeof(d)) != 0);
+    ck_assert(a[0] || a[1] || a[31]); /* 2d is not 0, unlike d ^ d */
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("jsondigest");
+    TCase *tc = tcase_create("jsondigest");
+    tcase_add_test(tc, digest_ignores_serialization);
+    tcase_add_test(tc, digest_sees_every_change_of_meaning);
+    tcase_add_test(tc, digest_sums_do_not_cancel);
+    suite_add_tcase(s, tc);
+    return tfa_test_main(s);
+}
