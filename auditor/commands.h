@@ -44,5 +44,7 @@ extern const tfa_cmd_spec tfa_cmd_audit_spec;
 int tfa_cmd_audit(int argc, char **argv);
 extern const tfa_cmd_spec tfa_cmd_trend_spec;
 int tfa_cmd_trend(int argc, char **argv);
+extern const tfa_cmd_spec tfa_cmd_comment_spec;
+int tfa_cmd_comment(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const tfa_command commands[] = {
     {&tfa_cmd_archive_spec, tfa_cmd_archive},
     {&tfa_cmd_audit_spec, tfa_cmd_audit},
     {&tfa_cmd_trend_spec, tfa_cmd_trend},
+    {&tfa_cmd_comment_spec, tfa_cmd_comment},
 };
 
 static const tfa_command *find(const char *name)
