@@ -14,6 +14,7 @@
 #define GITHUB_VERSION "X-GitHub-Api-Version: 2022-11-28"
 #define MARKER_FMT     "<!-- tfaudit:%s -->"
 #define HEADER_MAX     4096 /* a Link header: two or three URLs */
+#define NOTE_ROOM      400  /* characters kept for the "trimmed" note */
 
 /* ---- the target ------------------------------------------------------------------- */
 
@@ -84,7 +85,7 @@ static size_t chars(const char *s, size_t len)
 int tfa_pr_comment_body(tfa_buf *out, const char *workspace, const char *md, size_t len,
                         size_t budget, tfa_error *err)
 {
-    size_t start = out->len, room, kept = 0, lines = 0, total_lines = 0, i;
+    size_t start = out->len, marker, room, kept = 0, lines = 0, total_lines = 0, i;
     const char *p = md, *end = md + len;
     json_t *probe;
 
@@ -103,7 +104,8 @@ int tfa_pr_comment_body(tfa_buf *out, const char *workspace, const char *md, siz
     for (i = 0; i < len; i++)
         total_lines += md[i] == '\n';
     /* the closing note and the marker have their room kept from the start */
-    room = budget - chars(out->ptr + start, out->len - start) - 400;
+    marker = chars(out->ptr + start, out->len - start);
+    room = budget > marker + NOTE_ROOM ? budget - marker - NOTE_ROOM : 0;
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         size_t n = eol ? (size_t)(eol - p) + 1 : (size_t)(end - p), c = chars(p, n);
