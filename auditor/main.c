@@ -8,7 +8,9 @@
 #include "commands.h"
 #include "exit.h"
 #include "msg.h"
+#include "tfa_build_info.h"
 #include "util/alloc.h"
+#include "version.h"
 
 static const tfa_command commands[] = {
     {&tfa_cmd_summarize_spec, tfa_cmd_summarize},
@@ -74,10 +76,8 @@ int main(int argc, char **argv)
         return usage(stderr);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return usage(stdout);
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("tfaudit %s\n", TFA_VERSION);
-        return TFA_EXIT_GO;
-    }
+    if (strcmp(argv[1], "--version") == 0)
+        return tfa_version_print(stdout, TFA_GIT_COMMIT);
     if (strcmp(argv[1], "help") == 0)
         return help(argc, argv);
     c = find(argv[1]);

@@ -480,6 +480,25 @@ START_TEST(color_follows_the_flag_then_no_color)
 }
 END_TEST
 
+START_TEST(version_names_the_commit_and_the_libraries)
+{
+    const char *argv[] = {"tfaudit", "--version", NULL};
+    static const char *const lines[] = {"\ncommit     ",   "\njansson    2.", "\nlibarchive 3.",
+                                        "\nlibgit2    1.", "\nlibcurl    ",   "\nsqlite3    3."};
+    tfa_test_output o;
+    size_t i;
+
+    run(argv, &o);
+    ck_assert_int_eq(o.status, 0);
+    ck_assert(strncmp(o.out, "tfaudit " TFA_VERSION "\n", strlen(TFA_VERSION) + 9) == 0);
+    for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
+        ck_assert_msg(tfa_test_contains(o.out, o.out_len, lines[i]), "no '%s' in:\n%s", lines[i],
+                      o.out);
+    ck_assert_str_eq(o.err, "");
+    tfa_test_output_release(&o);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ci_formats");
@@ -502,6 +521,7 @@ int main(void)
     tcase_add_test(tc, codequality_has_gitlabs_shape);
     tcase_add_test(tc, codequality_and_github_from_audit);
     tcase_add_test(tc, color_follows_the_flag_then_no_color);
+    tcase_add_test(tc, version_names_the_commit_and_the_libraries);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }
