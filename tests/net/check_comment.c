@@ -332,6 +332,38 @@ START_TEST(comment_waits_out_rate_limits)
 }
 END_TEST
 
+/* An update that may have reached the server is not sent again blindly:
+ * a PATCH is retried only on what cannot have been applied (429, 503). */
+START_TEST(comment_update_is_not_repeated_blindly)
+{
+    char *md = report("r.md", "x\n"), path[128];
+    const char *args[] = {"--github", "octo/infra#8", "--api-url", gh_api, md, NULL};
+    const char *id;
+    tfa_test_output o;
+
+    comment(&o, args);
+    ck_assert_int_eq(o.status, 0);
+    id = strstr(o.out, "issuecomment-");
+    ck_assert_ptr_nonnull(id);
+    snprintf(path, sizeof(path), "/github/repos/octo/infra/issues/comments/%.*s",
+             (int)strcspn(id + 13, "\n"), id + 13);
+    tfa_test_output_release(&o);
+    ck_assert_int_eq(fake_arm(&srv, path, "s502,ok*"), 0);
+    comment(&o, args);
+    ck_assert_int_eq(o.status, 2);
+    ck_assert(tfa_test_contains(o.err, o.err_len, ": HTTP 502\n"));
+    tfa_test_output_release(&o);
+    ck_assert_uint_eq(requests(path, "PATCH"), 1);
+    ck_assert_int_eq(fake_arm(&srv, path, "r503.0,ok*"), 0);
+    comment(&o, args);
+    ck_assert_int_eq(o.status, 0);
+    ck_assert(strncmp(o.out, "updated ", 8) == 0);
+    tfa_test_output_release(&o);
+    ck_assert_uint_eq(requests(path, "PATCH"), 3);
+    free(md);
+}
+END_TEST
+
 START_TEST(comment_refuses_a_next_page_on_another_origin)
 {
     char *md = report("r.md", "x\n");
@@ -514,6 +546,7 @@ int main(void)
     tcase_add_test(tc, comment_gitlab_creates_then_updates_across_pages);
     tcase_add_test(tc, comment_reports_403_and_404);
     tcase_add_test(tc, comment_waits_out_rate_limits);
+    tcase_add_test(tc, comment_update_is_not_repeated_blindly);
     tcase_add_test(tc, comment_refuses_a_next_page_on_another_origin);
     tcase_add_test(tc, comment_trims_a_report_over_the_limit);
     tcase_add_test(tc, comment_usage_errors);
