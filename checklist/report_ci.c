@@ -65,7 +65,7 @@ int tfa_ci_item_message(tfa_buf *m, const tfa_result *r, int multiline)
 
     tfa_buf_printf(m, "%s: %s (%s%s)", tfa_item_status_name(r->status), r->item->title,
                    tfa_level_name(r->item->level), r->blocks ? ", blocks" : "");
-    if (r->reason)
+    if (r->reason && r->status != TFA_ITEM_PENDING) /* the note below says it better */
         tfa_buf_printf(m, ": %s", r->reason);
     for (i = 0; i < r->evidence.n_facts; i++) {
         tfa_buf_puts(m, n++ ? sep : first);
