@@ -151,9 +151,28 @@ static int write_file(const char *path, const tfa_buf *b)
 
 static int use_color(const check_run *c)
 {
-    const char *no = getenv("NO_COLOR");
-    return !c->o.output && strcmp(c->o.format, "text") == 0 && isatty(STDOUT_FILENO) &&
-           !(no && *no);
+    if (strcmp(c->o.format, "text") != 0)
+        return 0;
+    if (c->o.output) /* a file is no terminal: colour only when asked for */
+        return c->o.color && strcmp(c->o.color, "always") == 0;
+    return tfa_cli_color(c->o.color, STDOUT_FILENO);
+}
+
+/* --format github: the Markdown report also goes to the step summary. */
+static int step_summary(check_run *c, const tfa_report_options *ro)
+{
+    tfa_buf md;
+    int rc = 0;
+
+    if (strcmp(c->o.format, "github") != 0 || !getenv("GITHUB_STEP_SUMMARY"))
+        return 0;
+    tfa_buf_init(&md, TFA_BUF_NO_MAX);
+    if (tfa_report_markdown(&md, c->gate.verdict, ro) != 0)
+        rc = tfa_msg_error("out of memory");
+    else
+        tfa_cli_step_summary(&md);
+    tfa_buf_release(&md);
+    return rc;
 }
 
 static int write_reports(check_run *c)
@@ -174,6 +193,8 @@ static int write_reports(check_run *c)
     } else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
         rc = tfa_msg_error("cannot write the output");
     }
+    if (rc == 0)
+        rc = step_summary(c, &ro);
     if (rc == 0 && c->o.fill) {
         tfa_buf_clear(&b);
         rc = tfa_report_fill(&b, c->gate.verdict) != 0 ? tfa_msg_error("out of memory")

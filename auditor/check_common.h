@@ -7,6 +7,7 @@
 #define TFA_CHECK_COMMON_H
 
 #include "checklist.h"
+#include "cli_ci.h"
 #include "cli_context.h"
 #include "cli_inputs.h"
 #include "cli_ledger.h"
@@ -32,6 +33,7 @@ typedef struct tfa_check_opts {
     const char *allowed_signers; /* only signed tokens count */
     const char *waivers;
     const char *format;
+    const char *color;
     const char *output;
     const char *fill;
     tfa_cli_inputs in; /* --kind, --max-bytes */
@@ -93,8 +95,10 @@ typedef struct tfa_check_opts {
          TFA_OPT_CHOICE,                                                                           \
          offsetof(tfa_check_opts, format),                                                         \
          "FORMAT",                                                                                 \
-         "report format: text (default), markdown, json or junit",                                 \
-         "text|markdown|json|junit"},                                                              \
+         "report format: text (default), markdown, json, junit, sarif, github (workflow "          \
+         "commands) or gitlab-codequality",                                                        \
+         "text|markdown|json|junit|sarif|github|gitlab-codequality"},                              \
+        TFA_CLI_COLOR_OPTION(tfa_check_opts, color),                                               \
         {"output",                                                                                 \
          'o',                                                                                      \
          TFA_OPT_STRING,                                                                           \

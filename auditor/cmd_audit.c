@@ -13,6 +13,7 @@
 #include "audit_manifest.h"
 #include "audit_report.h"
 #include "audit_source.h"
+#include "cli_ci.h"
 #include "cli_inputs.h"
 #include "cli_ledger.h"
 #include "cli_net.h"
@@ -44,7 +45,8 @@ static const tfa_opt options[] = {
      "no-changes: every workspace expects no managed change", "no-changes"},
     S("jobs", 'j', jobs, "N", "workspaces evaluated at once (default: the number of cores)"),
     {"format", 'f', TFA_OPT_CHOICE, offsetof(audit_opts, format), "FORMAT",
-     "report: text (default), json, junit or markdown", "text|json|junit|markdown"},
+     "report: text (default), json, junit, markdown, sarif, github or gitlab-codequality",
+     "text|json|junit|markdown|sarif|github|gitlab-codequality"},
     S("output", 'o', output, "FILE", "write the report to FILE instead of standard output"),
     S("html", 0, html, "FILE", "also write the self-contained HTML report to FILE"),
     {"fail-on", 0, TFA_OPT_CHOICE, offsetof(audit_opts, fail_on), "WHEN",
@@ -232,6 +234,11 @@ static int write_file(const char *path, const tfa_buf *b)
     return 0;
 }
 
+static const tfa_checklist *default_checklist(const audit_cmd *c)
+{
+    return c->cl ? c->cl : c->manifest ? tfa_audit_manifest_checklist(c->manifest) : NULL;
+}
+
 static int write_reports(audit_cmd *c)
 {
     char sha[TFA_SHA256_HEX];
@@ -251,6 +258,12 @@ static int write_reports(audit_cmd *c)
         tfa_audit_report_junit(&b, &c->res);
     else if (strcmp(fmt, "markdown") == 0)
         tfa_audit_report_markdown(&b, &c->res, sha, 0);
+    else if (strcmp(fmt, "sarif") == 0)
+        tfa_audit_report_sarif(&b, &c->res, default_checklist(c));
+    else if (strcmp(fmt, "github") == 0)
+        tfa_audit_report_github(&b, &c->res, default_checklist(c));
+    else if (strcmp(fmt, "gitlab-codequality") == 0)
+        tfa_audit_report_codequality(&b, &c->res, default_checklist(c));
     else
         tfa_audit_report_text(&b, &c->res);
     if (tfa_buf_status(&b)) {
@@ -261,6 +274,13 @@ static int write_reports(audit_cmd *c)
         rc = write_file(c->o.output, &b);
     else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
         rc = tfa_msg_error("cannot write the output");
+    if (rc == 0 && strcmp(fmt, "github") == 0 && getenv("GITHUB_STEP_SUMMARY")) {
+        tfa_buf_clear(&b);
+        if (tfa_audit_report_markdown(&b, &c->res, sha, 0) != 0)
+            rc = tfa_msg_error("out of memory");
+        else
+            tfa_cli_step_summary(&b);
+    }
     if (rc == 0 && c->o.html) {
         tfa_buf_clear(&b);
         rc = tfa_audit_report_html(&b, &c->res, sha) != 0 ? tfa_msg_error("out of memory")

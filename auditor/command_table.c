@@ -27,6 +27,7 @@ static const tfa_command commands[] = {
     {&tfa_cmd_signoff_spec, tfa_cmd_signoff},
     {&tfa_cmd_config_spec, tfa_cmd_config},
     {&tfa_cmd_serve_spec, tfa_cmd_serve},
+    {&tfa_cmd_comment_spec, tfa_cmd_comment},
 };
 
 /* Commands made of subcommands, each with its own option table. */

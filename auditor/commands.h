@@ -69,5 +69,7 @@ const tfa_command *tfa_command_find(const char *name);
 size_t tfa_command_specs(const tfa_cmd_spec **out, size_t max);
 /* The leaf spec named `name` ("gate", "ledger list"), or NULL. */
 const tfa_cmd_spec *tfa_command_spec_find(const char *name);
+extern const tfa_cmd_spec tfa_cmd_comment_spec;
+int tfa_cmd_comment(int argc, char **argv);
 
 #endif

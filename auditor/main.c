@@ -9,7 +9,9 @@
 #include "exit.h"
 #include "help_topics.h"
 #include "msg.h"
+#include "tfa_build_info.h"
 #include "util/alloc.h"
+#include "version.h"
 
 static int usage(FILE *out)
 {
@@ -70,10 +72,8 @@ int main(int argc, char **argv)
         return finish(usage(stderr));
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return finish(usage(stdout));
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("tfaudit %s\n", TFA_VERSION);
-        return finish(TFA_EXIT_GO);
-    }
+    if (strcmp(argv[1], "--version") == 0)
+        return finish(tfa_version_print(stdout, TFA_GIT_COMMIT));
     if (strcmp(argv[1], "help") == 0)
         return finish(help(argc, argv));
     c = tfa_command_find(argv[1]);

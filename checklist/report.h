@@ -17,10 +17,14 @@ typedef enum tfa_report_format {
     TFA_REPORT_TEXT = 0,
     TFA_REPORT_MARKDOWN,
     TFA_REPORT_JSON,
-    TFA_REPORT_JUNIT
+    TFA_REPORT_JUNIT,
+    TFA_REPORT_SARIF,      /* SARIF 2.1.0 (report_sarif.c) */
+    TFA_REPORT_GITHUB,     /* GitHub Actions workflow commands (report_github.c) */
+    TFA_REPORT_CODEQUALITY /* GitLab Code Quality (report_codequality.c) */
 } tfa_report_format;
 
-/* "text", "markdown", "json", "junit" -> format; 0, or TFA_EUSAGE. */
+/* "text", "markdown", "json", "junit", "sarif", "github", "gitlab-codequality"
+ * -> format; 0, or TFA_EUSAGE. */
 int tfa_report_format_from_name(const char *name, tfa_report_format *out);
 
 typedef struct tfa_report_options {
@@ -42,6 +46,9 @@ int tfa_report_text(tfa_buf *out, const tfa_verdict *v, const tfa_report_options
 int tfa_report_markdown(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts);
 int tfa_report_json(tfa_buf *out, const tfa_verdict *v);
 int tfa_report_junit(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts);
+int tfa_report_sarif(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts);
+int tfa_report_github(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts);
+int tfa_report_codequality(tfa_buf *out, const tfa_verdict *v);
 
 /* One item's evidence as Markdown, exactly as the Markdown report shows it
  * under the item's heading (for a run task's outcome body). */

@@ -9,7 +9,8 @@
 
 int tfa_report_format_from_name(const char *name, tfa_report_format *out)
 {
-    static const char *const names[] = {"text", "markdown", "json", "junit"};
+    static const char *const names[] = {"text",   "markdown",          "json", "junit", "sarif",
+                                        "github", "gitlab-codequality"};
     size_t i;
     for (i = 0; i < TFA_ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0) {
@@ -29,6 +30,12 @@ int tfa_report_write(tfa_buf *out, const tfa_verdict *v, tfa_report_format forma
         return tfa_report_json(out, v);
     case TFA_REPORT_JUNIT:
         return tfa_report_junit(out, v, opts);
+    case TFA_REPORT_SARIF:
+        return tfa_report_sarif(out, v, opts);
+    case TFA_REPORT_GITHUB:
+        return tfa_report_github(out, v, opts);
+    case TFA_REPORT_CODEQUALITY:
+        return tfa_report_codequality(out, v);
     default:
         return tfa_report_text(out, v, opts);
     }

@@ -12,6 +12,8 @@
  *            can (saying how many it could not list), shortens the rest with
  *            "and N more", and names the ledger audit id and the SHA-256 of
  *            the full JSON report
+ *  sarif, github, gitlab-codequality
+ *            for CI (audit_report_ci.c)
  *  html      one self-contained page for a leadership review (inline CSS and
  *            SVG, a Content-Security-Policy that forbids every load, no
  *            script): verdict, regressions, charts, workspace table
@@ -44,6 +46,14 @@ int tfa_audit_report_junit(tfa_buf *out, const tfa_audit_result *r);
 int tfa_audit_report_markdown(tfa_buf *out, const tfa_audit_result *r, const char *json_sha256,
                               size_t budget);
 int tfa_audit_report_html(tfa_buf *out, const tfa_audit_result *r, const char *json_sha256);
+
+/* CI formats (audit_report_ci.c): SARIF 2.1.0, GitHub workflow commands and
+ * GitLab Code Quality, a finding per missing or unreadable workspace,
+ * failing item and drifted address. `cl` is the audit's default checklist,
+ * where findings are located (may be NULL). */
+int tfa_audit_report_sarif(tfa_buf *out, const tfa_audit_result *r, const tfa_checklist *cl);
+int tfa_audit_report_github(tfa_buf *out, const tfa_audit_result *r, const tfa_checklist *cl);
+int tfa_audit_report_codequality(tfa_buf *out, const tfa_audit_result *r, const tfa_checklist *cl);
 
 /* `tfaudit trend`: the history, oldest first; `workspace` names the filter
  * (NULL: all). */

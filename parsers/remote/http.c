@@ -140,15 +140,15 @@ typedef struct http_ctx {
     tfa_http_response *res;
     tfa_error *err;
     CURL *curl;
-    tfa_buf ca;      /* system bundle + opts->cacert, when cacert is set */
-    tfa_url origin;  /* the only origin the token goes to */
-    tfa_url hop;     /* the URL of the current hop */
-    char *url;       /* the same, as given (query included): only for libcurl */
-    unsigned hop_no; /* 0 for req->url */
-    char *name;      /* what errors and traces call the request (owned) */
-    uint64_t max;    /* body cap */
-    uint64_t rng;    /* default jitter state */
-    int is_post;
+    tfa_buf ca;        /* system bundle + opts->cacert, when cacert is set */
+    tfa_url origin;    /* the only origin the token goes to */
+    tfa_url hop;       /* the URL of the current hop */
+    char *url;         /* the same, as given (query included): only for libcurl */
+    unsigned hop_no;   /* 0 for req->url */
+    char *name;        /* what errors and traces call the request (owned) */
+    uint64_t max;      /* body cap */
+    uint64_t rng;      /* default jitter state */
+    int is_post;       /* POST or PATCH: not idempotent */
     int method;        /* M_GET, ... */
     int token_sent;    /* on the current hop */
     int token_dropped; /* a redirect left the origin: never sent again */
@@ -412,6 +412,30 @@ static void set_options(http_ctx *c, attempt *a, sink *s, struct curl_slist *hdr
     set_signing(c);
 }
 
+/* GitHub's primary rate limit: 403 or 429 with "x-ratelimit-remaining: 0"
+ * and the epoch second it resets at. The wait until then, or -1. */
+static long rate_limit_reset_ms(const http_ctx *c)
+{
+    struct curl_header *h = NULL;
+    long long reset = 0;
+    const char *p;
+    time_t t;
+
+    if (curl_easy_header(c->curl, "x-ratelimit-remaining", 0, CURLH_HEADER, -1, &h) != CURLHE_OK ||
+        strcmp(h->value, "0") != 0 ||
+        curl_easy_header(c->curl, "x-ratelimit-reset", 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+        return -1;
+    for (p = h->value; *p >= '0' && *p <= '9' && reset < (1LL << 40); p++)
+        reset = reset * 10 + (*p - '0');
+    if (*p || p == h->value)
+        return -1;
+    t = now(c);
+    if (reset <= (long long)t)
+        return 0;
+    return reset - (long long)t > LONG_MAX / 1000 ? LONG_MAX / 1000 * 1000
+                                                  : (long)(reset - (long long)t) * 1000;
+}
+
 static void read_result(http_ctx *c, attempt *a)
 {
     struct curl_header *h = NULL;
@@ -424,9 +448,11 @@ static void read_result(http_ctx *c, attempt *a)
     curl_easy_getinfo(c->curl, CURLINFO_CONNECT_TIME_T, &a->connect_us);
     curl_easy_getinfo(c->curl, CURLINFO_TOTAL_TIME_T, &total);
     a->seconds = (double)total / 1e6;
-    if ((a->status == 429 || a->status == 503) &&
+    if ((a->status == 429 || a->status == 503 || a->status == 403) &&
         curl_easy_header(c->curl, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
         a->retry_after_ms = tfa_http_retry_after_ms(h->value, now(c));
+    if ((a->status == 429 || a->status == 403) && a->retry_after_ms < 0)
+        a->retry_after_ms = rate_limit_reset_ms(c);
     if (a->status >= 300 && a->status < 400 &&
         curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc &&
         !(a->location = tfa_strdup(loc)))
@@ -478,6 +504,8 @@ static int transient(const http_ctx *c, const attempt *a)
 {
     if (a->code == CURLE_OK) {
         if (a->status == 429 || a->status == 503)
+            return 1;
+        if (a->status == 403 && a->retry_after_ms >= 0) /* a rate limit, not a refusal */
             return 1;
         return !c->is_post &&
                (a->status == 408 || a->status == 500 || a->status == 502 || a->status == 504);
@@ -703,7 +731,8 @@ static int follow(http_ctx *c, attempt *a)
     if (c->hop_no >= c->opts->max_redirects)
         return fail(c, TFA_EIO, "too many redirects (more than %u)", c->opts->max_redirects);
     if (c->is_post && a->status != 307 && a->status != 308)
-        return fail(c, TFA_EIO, "HTTP %ld: a redirect of a POST is not followed", a->status);
+        return fail(c, TFA_EIO, "HTTP %ld: a redirect of a %s is not followed", a->status,
+                    method_names[c->method]);
     if (tfa_url_parse(&next, a->location, &why) != 0) {
         rc = why.status == TFA_ENOMEM
                  ? tfa_error_oom(c->err)
@@ -746,8 +775,8 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
         rc = tfa_error_set(err, TFA_EUSAGE, "unsupported HTTP method '%s'", req->method);
         goto done;
     }
-    /* what matters for retries: only a POST may not be repeated blindly */
-    c.is_post = c.method == M_POST;
+    /* what matters for retries: only a POST or a PATCH may not be repeated blindly */
+    c.is_post = c.method == M_POST || c.method == M_PATCH;
     c.max = req->max_bytes && req->max_bytes < opts->max_bytes ? req->max_bytes : opts->max_bytes;
     c.rng = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)&c << 16) ^ 0x9e3779b97f4a7c15ull;
     tfa_buf_init(&c.ca, TFA_BUF_NO_MAX);

@@ -1,5 +1,6 @@
 /*
- * http.h - tfaudit's one HTTP client (libcurl): GET into memory, POST JSON.
+ * http.h - tfaudit's one HTTP client (libcurl): GET into memory, POST,
+ * PATCH and PUT JSON.
  *
  * Everything that crosses a network goes through tfa_http_perform, so the
  * safety rules live in one place:
@@ -15,9 +16,12 @@
  *  - retries with exponential backoff and jitter on connection failures,
  *    timeouts, truncated bodies and 429/500/502/503/504; a Retry-After on 429
  *    or 503 (seconds or an HTTP-date) is honoured exactly, and one longer
- *    than `retry_after_max_ms` fails at once rather than stall a gate. A POST
- *    is retried only when the server cannot have acted on it (no connection,
- *    429, 503), so a webhook is not delivered twice;
+ *    than `retry_after_max_ms` fails at once rather than stall a gate. A 403
+ *    with a Retry-After, or a 403/429 with GitHub's "x-ratelimit-remaining:
+ *    0" and "x-ratelimit-reset", is a rate limit and waits the same way. A
+ *    POST or PATCH is retried only when the server cannot have acted on it
+ *    (no connection, 429, 503, a rate limit), so a webhook is not delivered
+ *    twice;
  *  - nothing secret is printed or put in an error: not the token, not a
  *    header, not a query string. Errors and trace lines name the request by
  *    `name` or by the URL without its query (url.h).
@@ -68,13 +72,12 @@ void tfa_http_pool_free(tfa_http_pool *pool);
 void tfa_http_options_init(tfa_http_options *opts);
 
 typedef struct tfa_http_request {
-    const char *method;       /* "GET" (when NULL), "POST", "PUT", "PATCH", "HEAD" or "DELETE";
-                                 PUT, PATCH and DELETE are retried like GET (idempotent) */
+    const char *method;       /* "GET" (when NULL), "POST", "PUT", "PATCH", "HEAD", "DELETE" */
     const char *url;          /* absolute; checked against the url.h policy */
     const char *name;         /* shown in errors and traces; NULL: URL without query */
     const char *accept;       /* Accept header value, or NULL */
     const char *content_type; /* Content-Type header value, or NULL */
-    const void *body;         /* POST or PUT body */
+    const void *body;         /* POST, PUT or PATCH body */
     size_t body_len;
     const char *token;        /* bearer token, sent only to the token's origin: */
     const char *token_origin; /* a URL of that origin; NULL for `url`'s own */

@@ -398,11 +398,11 @@ START_TEST(serve_pre_plan_missing_plan_and_callback_retry)
     json_decref(doc), json_decref(cb);
 
     snprintf(path, sizeof(path), "/api/v2/task-results/taskrs-Retry00000001/callback");
-    ck_assert_int_eq(fake_arm(&srv, path, "s500,r503.0,ok"), 0);
+    ck_assert_int_eq(fake_arm(&srv, path, "r503.0,r429.0,ok"), 0);
     payload(body, sizeof(body), "post_plan", "taskrs-Retry00000001", "plan-RunTaskClean0001");
     ck_assert_int_eq(post(&p, body, 1), 200);
     cb = callbacks("taskrs-Retry00000001", 3);
-    ck_assert_uint_eq(json_array_size(cb), 3); /* 500, 503, then delivered */
+    ck_assert_uint_eq(json_array_size(cb), 3); /* 503, 429, then delivered */
     json_decref(cb);
     ck_assert_int_eq(serve_stop(&p), 0);
     /* pre_plan has nothing to record, a plan that was never read no verdict */

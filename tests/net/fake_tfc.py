@@ -24,6 +24,7 @@ Routes (HOST is 127.0.0.1:PORT; OTHER is localhost:PORT, another origin):
   GET  /corpus/PATH                          --corpus/PATH (the shared corpus), if given
   GET  /echo                                 200 "echo" (see the log for what arrived)
   POST /hook                                 200 "ok"; /hook/CODE answers CODE
+  /github/..., /gitlab/...                   PR / MR comments (fake_forge.py)
   POST /_fault  {"path": P, "actions": "r429.1,ok"}  script the next requests to
                 the exact path P (any route) with the actions below
 Fault injection composes with every route:
@@ -56,6 +57,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+import fake_forge
 
 STX, ETX = b"\x02", b"\x03"
 SIGNATURE = "X-Amz-Signature=SIGNED-QUERY-SECRET-5e1f"
@@ -153,7 +156,8 @@ class Handler(BaseHTTPRequestHandler):
         self.record(body)
         self.dispatch(self.path, body)
 
-    do_PATCH = do_POST  # run-task result callbacks
+    do_PATCH = do_POST  # run-task result callbacks, PR comment edits
+    do_PUT = do_POST
 
     def dispatch(self, path, body):
         try:
@@ -333,6 +337,8 @@ class Handler(BaseHTTPRequestHandler):
         p = urlsplit(path).path
         if p.startswith("/api/v2/"):
             return self.api(p)
+        if p.startswith("/github/") or p.startswith("/gitlab/"):
+            return fake_forge.route(self, path, body)
         if p == "/echo":
             return self.send(200, b"echo\n", "text/plain")
         if p == "/hook" or p.startswith("/hook/"):
