@@ -202,8 +202,11 @@ START_TEST(comment_github_creates_then_updates_across_pages)
     json_decref(all);
     ck_assert_uint_eq(requests("/issues/comments/", "PATCH"), 1);
     ck_assert_uint_eq(requests("/github/repositories/", "GET"), 2); /* Link rel="next" followed */
-    ck_assert_str_eq(fake_auth(fake_requests(&srv, "/github/repositories/"), 0),
-                     "Bearer " FAKE_TOKEN);
+    {
+        json_t *reqs = fake_requests(&srv, "/github/repositories/");
+        ck_assert_str_eq(fake_auth(reqs, 0), "Bearer " FAKE_TOKEN);
+        json_decref(reqs);
+    }
     free(first);
     free(second);
 }
