@@ -668,9 +668,15 @@ START_TEST(archive_reads_the_member_limit_fast_and_stops_past_it)
     tfa_run *run = NULL;
     tfa_error err;
     size_t len;
-    char *ar = many_states(TFA_LIMIT_ARCHIVE_ENTRIES, &len);
+    char *ar;
     double secs;
 
+#ifdef TFA_ARENA_DEBUG
+    /* the sanitizer build: 100,000 members take minutes there; the limit is
+     * checked by the normal build, and reading members by every other test */
+    return;
+#endif
+    ar = many_states(TFA_LIMIT_ARCHIVE_ENTRIES, &len);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ck_assert_tfa_ok(load(&run, "many.tar.gz", ar, len, NULL, &err), &err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
