@@ -18,7 +18,7 @@
 #include "textfile.h"
 #include "util/limits.h"
 #include "msg.h"
-#include "remote/load.h"
+#include "net/load.h"
 #include "report.h"
 #include "util/alloc.h"
 

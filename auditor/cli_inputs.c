@@ -7,7 +7,7 @@
 #include "exit.h"
 #include "input.h"
 #include "msg.h"
-#include "remote/load.h"
+#include "net/load.h"
 
 int tfa_cli_parse_size(const char *s, uint64_t *out)
 {

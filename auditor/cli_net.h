@@ -19,8 +19,8 @@
 #define TFA_CLI_NET_H
 
 #include "opts.h"
-#include "remote/http.h"
-#include "remote/load.h"
+#include "net/http.h"
+#include "net/load.h"
 
 typedef struct tfa_cli_net {
     const char *cacert;

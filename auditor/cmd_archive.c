@@ -1,7 +1,7 @@
 /*
  * cmd_archive.c - `tfaudit archive --to s3://BUCKET/PREFIX/ INPUT...`: pack
  * a run's inputs into one audit bundle, redacted, and upload it to S3
- * (storage/s3_archive.h).
+ * (engine/s3_archive.h).
  */
 #include "util/compat.h"
 

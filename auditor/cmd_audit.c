@@ -2,7 +2,7 @@
  * cmd_audit.c - `tfaudit audit`: the nightly IaC regression audit. Parses
  * options, loads the human inputs (manifest, checklist, waivers, known
  * drift) before any run is read, hands the sources to the audit
- * (storage/audit.h), writes the reports and maps the result to an exit
+ * (engine/audit.h), writes the reports and maps the result to an exit
  * status. Everything else is library code.
  */
 #include "util/compat.h"

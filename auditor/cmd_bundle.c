@@ -16,7 +16,7 @@
 #include "exit.h"
 #include "msg.h"
 #include "render.h"
-#include "remote/s3.h"
+#include "net/s3.h"
 #include "util/alloc.h"
 
 #include <strings.h>

@@ -17,7 +17,7 @@
 #include "ledger.h"
 #include "msg.h"
 #include "pr_comment.h"
-#include "remote/local_file.h"
+#include "net/local_file.h"
 #include "util/limits.h"
 
 typedef struct comment_opts {

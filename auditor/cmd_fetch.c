@@ -13,7 +13,7 @@
 #include "msg.h"
 #include "render.h"
 #include "outdir.h"
-#include "remote/load.h"
+#include "net/load.h"
 #include "util/sha256.h"
 
 typedef struct fetch_opts {

@@ -22,7 +22,7 @@
 #include "gate_record.h"
 #include "git_evidence.h"
 #include "msg.h"
-#include "notify.h"
+#include "net/notify.h"
 #include "report.h"
 #include "s3_archive.h"
 #include "util/alloc.h"

@@ -14,7 +14,7 @@
 #include "commands.h"
 #include "exit.h"
 #include "msg.h"
-#include "notify.h"
+#include "net/notify.h"
 
 typedef struct notify_opts {
     const char *url;

@@ -161,8 +161,17 @@ void tfa_verdict_free(tfa_verdict *v);
  * The verdict record as JSON: the `--format json` report and what `gate`
  * hands to storage as evidence. A new reference (json_decref it); NULL on
  * out-of-memory. The schema ("tfaudit.verdict/1") is documented in
- * report_json.c and is a stable contract: fields are only ever added.
+ * verdict_json.c and is a stable contract: fields are only ever added.
  */
 json_t *tfa_verdict_to_json(const tfa_verdict *v);
+
+/* Elements a query listed beyond those it names ("... and 5 more"); 0 if none. */
+size_t tfa_ev_more(const tfa_query_read *q);
+
+/* JSON of a value, and a JSON string that survives invalid UTF-8 (bytes
+ * replaced by U+FFFD); both NULL on out-of-memory. Shared with the report
+ * writers, so every JSON the tool writes spells values the same way. */
+json_t *tfa_json_value(const tfa_value *v);
+json_t *tfa_json_str(const char *s);
 
 #endif

@@ -13,14 +13,25 @@ function(tfa_warnings target)
   target_compile_options(${target} PRIVATE ${TFA_WARNINGS})
 endfunction()
 
+# A module's private headers live in its private/ directory, which is on its
+# own include path only: another module including one fails to compile, so
+# the boundary is checked by the build, not by review.
+function(tfa_private_headers target)
+  if(IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/private)
+    target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/private)
+  endif()
+endfunction()
+
 # A module library from every .c in the calling directory: static when it has
-# sources, an interface target while it has none. `deps` are linked PUBLIC.
+# sources, an interface target while it has none. `deps` are linked PUBLIC;
+# headers directly in the directory are public, those in private/ are not.
 function(tfa_module target)
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.c)
   if(srcs)
     add_library(${target} STATIC ${srcs})
     target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
     target_link_libraries(${target} PUBLIC ${ARGN})
+    tfa_private_headers(${target})
     tfa_warnings(${target})
   else()
     add_library(${target} INTERFACE)

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "checklist.h"
-#include "remote/http.h"
+#include "net/http.h"
 #include "util/error.h"
 
 typedef struct tfa_serve_options {

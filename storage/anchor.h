@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "ledger.h"
-#include "remote/s3.h"
+#include "net/s3.h"
 #include "sign.h"
 #include "util/buf.h"
 

@@ -34,7 +34,7 @@
 
 #include <stddef.h>
 
-#include "remote/http.h"
+#include "net/http.h"
 #include "util/buf.h"
 #include "util/error.h"
 

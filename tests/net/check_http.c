@@ -12,7 +12,7 @@
 #include <sys/time.h>
 
 #include "fake_server.h"
-#include "remote/url.h"
+#include "net/url.h"
 
 #define PLAN      "/file/tfc/archivist/plan-8F5JFydVYAmtTjET.json"
 #define PLAN_FILE "fixtures/tfc/archivist/plan-8F5JFydVYAmtTjET.json"

@@ -1,5 +1,5 @@
 /*
- * check_notify.c - verdict webhooks (storage/notify.h): the body built from a
+ * check_notify.c - verdict webhooks (net/notify.h): the body built from a
  * verdict record, and its delivery to the webhook receiver in
  * tests/net/fake_tfc.py, with a canary secret that must never arrive.
  */
@@ -11,8 +11,8 @@
 
 #include "fake_server.h"
 #include "input.h"
-#include "notify.h"
-#include "remote/load.h"
+#include "net/notify.h"
+#include "net/load.h"
 
 static fake_server srv;
 

@@ -9,9 +9,9 @@
 
 #include "facts.h"
 #include "fake_server.h"
-#include "remote/credentials.h"
-#include "remote/load.h"
-#include "remote/tfc.h"
+#include "net/credentials.h"
+#include "net/load.h"
+#include "net/tfc.h"
 
 #define RUN       "run-CLRvGJ8gNEXnMqvb"
 #define PLAN_ONLY "run-9QqkXU2yKcfPNhtm"

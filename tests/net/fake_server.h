@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "remote/http.h"
+#include "net/http.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 

@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "remote/s3.h"
-#include "remote/s3_walk.h"
+#include "net/s3.h"
+#include "net/s3_walk.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 

@@ -1,0 +1,416 @@
+/*
+ * audit_source.c - workspaces from a directory or an archive (see
+ * audit_source.h).
+ */
+#include "util/compat.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "audit_source.h"
+#include "net/s3.h"
+#include "members.h"
+#include "run_build.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/sort.h"
+
+/* ---- directories ----------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(char ***out, size_t *n, const char *dir, tfa_error *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **v = NULL;
+    size_t cap = 0;
+
+    *n = 0;
+    if (!d) {
+        tfa_error_set_source(err, dir);
+        return tfa_error_set(err, TFA_EIO, "cannot read directory: %s", strerror(errno));
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ".", "..", and hidden folders such as .tfaudit */
+        if (*n == cap) {
+            char **nv = tfa_realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*nv));
+            if (!nv)
+                break;
+            v = nv;
+        }
+        if (!(v[*n] = tfa_strdup(e->d_name)))
+            break;
+        (*n)++;
+    }
+    closedir(d);
+    *out = v;
+    if (e != NULL)
+        return tfa_error_oom(err);
+    tfa_sort(v, *n, sizeof(*v), by_name);
+    return 0;
+}
+
+/* Is `target` (a resolved path) `root` or under it? */
+static int is_under(const char *target, const char *root)
+{
+    size_t n = strlen(root);
+    if (strncmp(target, root, n) != 0)
+        return 0;
+    return target[n] == '\0' || target[n] == '/' || (n > 0 && root[n - 1] == '/');
+}
+
+/*
+ * A top-level symbolic link. One to a folder inside the source root is a
+ * workspace, read through the link; one that leaves the root, dangles or
+ * cannot be resolved is a workspace that cannot be read: never dropped. A
+ * link to a file inside the root is a file (`*is_file`).
+ */
+static const char *link_verdict(const char *path, const char *root, int *is_file)
+{
+    char *target = realpath(path, NULL);
+    const char *why = NULL;
+    struct stat st;
+
+    *is_file = 0;
+    if (!target)
+        return "symbolic link whose target cannot be resolved";
+    if (!root || !is_under(target, root))
+        why = "symbolic link to outside the audit source (links are followed only within it)";
+    else if (stat(target, &st) != 0)
+        why = "symbolic link whose target cannot be read";
+    else if (!S_ISDIR(st.st_mode))
+        *is_file = 1;
+    free(target); /* realpath's malloc */
+    return why;
+}
+
+static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error *err)
+{
+    char **names = NULL, *root = realpath(dir, NULL);
+    size_t n = 0, i, found = 0;
+    tfa_buf path;
+    int rc;
+
+    tfa_buf_init(&path, TFA_BUF_NO_MAX);
+    rc = list_dir(&names, &n, dir, err);
+    for (i = 0; rc == 0 && i < n; i++) {
+        tfa_audit_workspace ws;
+        tfa_gate_input in;
+        struct stat st;
+        const char *why = NULL;
+        int is_file = 0;
+        tfa_buf_clear(&path);
+        tfa_buf_printf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+        if (tfa_buf_status(&path)) {
+            rc = tfa_error_oom(err);
+            break;
+        }
+        if (lstat(path.ptr, &st) != 0)
+            why = "cannot be read";
+        else if (S_ISLNK(st.st_mode))
+            why = link_verdict(path.ptr, root, &is_file);
+        else if (!S_ISDIR(st.st_mode))
+            is_file = 1;
+        if (is_file) {
+            if (tfa_run_add_path_note(notes, path.ptr, "skipped: not in a workspace folder") != 0)
+                rc = tfa_error_oom(err);
+            continue;
+        }
+        memset(&ws, 0, sizeof(ws));
+        memset(&in, 0, sizeof(in));
+        in.path = path.ptr;
+        ws.name = names[i];
+        ws.inputs = &in;
+        ws.n_inputs = why ? 0 : 1;
+        ws.unreadable = why;
+        ws.unreadable_path = path.ptr;
+        rc = tfa_audit_add(audit, &ws, err);
+        found++;
+    }
+    for (i = 0; i < n; i++)
+        tfa_free(names[i]);
+    tfa_free(names);
+    free(root); /* realpath's malloc */
+    tfa_buf_release(&path);
+    if (rc == 0 && found == 0) {
+        tfa_error_set_source(err, dir);
+        rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder in this directory");
+    }
+    return rc;
+}
+
+/* ---- archives ---------------------------------------------------------------------- */
+
+typedef struct grouping {
+    tfa_audit *audit;
+    tfa_run *notes;
+    tfa_buf ws;             /* the workspace being collected */
+    tfa_gate_input *inputs; /* its members, bytes in memory */
+    size_t n, cap;
+    char **done; /* workspaces already handed over */
+    size_t n_done, cap_done;
+    size_t found;
+} grouping;
+
+static void drop_inputs(grouping *g)
+{
+    size_t i;
+    for (i = 0; i < g->n; i++) {
+        tfa_free((void *)(uintptr_t)g->inputs[i].name);
+        tfa_free((void *)(uintptr_t)g->inputs[i].data);
+        tfa_free((void *)(uintptr_t)g->inputs[i].refused);
+    }
+    g->n = 0;
+}
+
+/* Hand the collected workspace to the audit (which takes the bytes). */
+static int flush(grouping *g, tfa_error *err)
+{
+    tfa_audit_workspace ws;
+    size_t i;
+    int rc;
+
+    if (g->ws.len == 0)
+        return 0;
+    memset(&ws, 0, sizeof(ws));
+    ws.name = g->ws.ptr;
+    ws.inputs = g->inputs;
+    ws.n_inputs = g->n;
+    rc = tfa_audit_add(g->audit, &ws, err);
+    for (i = 0; i < g->n; i++) { /* names were copied; the data belongs to the audit now */
+        tfa_free((void *)(uintptr_t)g->inputs[i].name);
+        tfa_free((void *)(uintptr_t)g->inputs[i].refused);
+    }
+    g->n = 0;
+    if (g->n_done == g->cap_done) {
+        size_t cap = g->cap_done ? g->cap_done * 2 : 64;
+        char **v = tfa_realloc(g->done, cap * sizeof(*v));
+        if (!v)
+            return tfa_error_oom(err);
+        g->done = v, g->cap_done = cap;
+    }
+    if (!(g->done[g->n_done] = tfa_strdup(g->ws.ptr)))
+        return tfa_error_oom(err);
+    g->n_done++;
+    g->found++;
+    tfa_buf_clear(&g->ws);
+    return rc;
+}
+
+static int seen_before(const grouping *g, const char *ws, size_t len)
+{
+    size_t i;
+    for (i = 0; i < g->n_done; i++)
+        if (strlen(g->done[i]) == len && memcmp(g->done[i], ws, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The member's bytes, raw (the gate's loader decodes and detects them). */
+static int slurp(tfa_stream *s, tfa_gate_input *in, tfa_error *err)
+{
+    tfa_buf b;
+    char chunk[64 * 1024];
+    long long n;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    while ((n = tfa_stream_read_raw(s, chunk, sizeof(chunk), err)) > 0)
+        if (tfa_buf_put(&b, chunk, (size_t)n) != 0) {
+            tfa_buf_release(&b);
+            return tfa_error_oom(err);
+        }
+    if (n < 0) {
+        tfa_buf_release(&b);
+        return (int)n;
+    }
+    in->data = tfa_buf_detach(&b, &in->len);
+    return in->data ? 0 : tfa_error_oom(err);
+}
+
+static int member(void *payload, const char *name, const char *path, tfa_stream *s,
+                  const char *refused, tfa_error *err)
+{
+    grouping *g = payload;
+    const char *slash = strchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0;
+    tfa_gate_input *in;
+    int rc;
+
+    if (!slash || slash[1] == '\0')
+        return tfa_run_add_path_note(g->notes, name, "skipped: not in a workspace folder")
+                   ? tfa_error_oom(err)
+                   : 0;
+    if (g->ws.len != len || memcmp(g->ws.ptr, path, len) != 0) {
+        if ((rc = flush(g, err)) != 0)
+            return rc;
+        if (seen_before(g, path, len)) {
+            tfa_error_set_source(err, name);
+            return tfa_error_set(err, TFA_EINPUT,
+                                 "workspace '%.*s' has members apart in the archive; write the "
+                                 "archive one workspace folder after another",
+                                 (int)len, path);
+        }
+        if (tfa_buf_put(&g->ws, path, len) != 0)
+            return tfa_error_oom(err);
+    }
+    if (tfa_array_grow(&g->inputs, &g->cap, g->n + 1, sizeof(*g->inputs)) != 0)
+        return tfa_error_oom(err);
+    in = &g->inputs[g->n];
+    memset(in, 0, sizeof(*in));
+    in->member = 1;
+    if (!(in->name = tfa_strdup(name)))
+        return tfa_error_oom(err);
+    g->n++;
+    if (refused) /* the workspace's gate refuses it (or skips it: --skip-unknown) */
+        return (in->refused = tfa_strdup(refused)) ? 0 : tfa_error_oom(err);
+    return slurp(s, in, err);
+}
+
+static int add_archive(tfa_audit *audit, const char *path, const tfa_load_options *lo,
+                       tfa_run *notes, tfa_error *err)
+{
+    grouping g;
+    size_t i;
+    int rc;
+
+    memset(&g, 0, sizeof(g));
+    g.audit = audit;
+    g.notes = notes;
+    tfa_buf_init(&g.ws, TFA_BUF_NO_MAX);
+    rc = tfa_archive_each(path, lo, notes, member, &g, err);
+    if (rc == 0)
+        rc = flush(&g, err);
+    if (rc == 0 && g.found == 0) {
+        tfa_error_set_source(err, path);
+        rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder in this archive");
+    }
+    drop_inputs(&g);
+    tfa_free(g.inputs);
+    for (i = 0; i < g.n_done; i++)
+        tfa_free(g.done[i]);
+    tfa_free(g.done);
+    tfa_buf_release(&g.ws);
+    return rc;
+}
+
+/* One S3 workspace: the objects of `keys` [from, to), all under
+ * PREFIX/<ws>/, as s3:// paths for the gate's remote loader. */
+static int add_s3_workspace(tfa_audit *audit, const char *bucket, const tfa_s3_listing *l,
+                            size_t from, size_t to, const char *ws, tfa_error *err)
+{
+    tfa_gate_input *in = tfa_calloc(to - from, sizeof(*in));
+    char **paths = tfa_calloc(to - from, sizeof(*paths));
+    tfa_audit_workspace w;
+    size_t i;
+    int rc = 0;
+
+    if (!in || !paths) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    for (i = from; i < to && rc == 0; i++) {
+        size_t n = strlen(bucket) + strlen(l->keys[i]) + 7;
+        if (!(paths[i - from] = tfa_malloc(n))) {
+            rc = tfa_error_oom(err);
+            break;
+        }
+        snprintf(paths[i - from], n, "s3://%s/%s", bucket, l->keys[i]);
+        in[i - from].path = paths[i - from];
+    }
+    if (rc == 0) {
+        memset(&w, 0, sizeof(w));
+        w.name = ws;
+        w.inputs = in;
+        w.n_inputs = to - from;
+        rc = tfa_audit_add(audit, &w, err);
+    }
+done:
+    for (i = 0; paths && i < to - from; i++)
+        tfa_free(paths[i]);
+    tfa_free(paths);
+    tfa_free(in);
+    return rc;
+}
+
+/* s3://BUCKET/PREFIX/: ListObjectsV2 is in key order, so a workspace's
+ * objects are contiguous, as in a sorted directory walk. */
+static int add_s3(tfa_audit *audit, const char *url, const tfa_remote_options *ro, tfa_run *notes,
+                  tfa_error *err)
+{
+    tfa_s3_options so;
+    tfa_s3_listing l = {NULL, NULL, 0};
+    char *bucket = NULL, *prefix = NULL, ws[256];
+    size_t i, start = 0, plen, found = 0;
+    tfa_s3 *s3 = NULL;
+    int rc;
+
+    if (!ro)
+        return tfa_error_set(err, TFA_EUSAGE, "s3:// sources need network options");
+    so.http = ro->http, so.env = ro->env, so.endpoint = ro->s3_endpoint;
+    if ((rc = tfa_s3_url_parse(&bucket, &prefix, url, err)) != 0)
+        goto done;
+    plen = strlen(prefix);
+    if (plen && prefix[plen - 1] != '/') {
+        tfa_error_set_source(err, url);
+        rc = tfa_error_set(err, TFA_EUSAGE, "an audit source is a prefix: end it with '/'");
+        goto done;
+    }
+    if ((rc = tfa_s3_new(&s3, &so, err)) != 0 || (rc = tfa_s3_list(&l, s3, bucket, prefix, err)))
+        goto done;
+    for (i = 0; i <= l.n && rc == 0; i++) {
+        const char *rel = i < l.n ? l.keys[i] + plen : NULL, *slash = rel ? strchr(rel, '/') : NULL;
+        size_t wl = slash ? (size_t)(slash - rel) : 0;
+        /* close the open workspace when the first component changes */
+        if (start < i && (!rel || !slash || strlen(ws) != wl || strncmp(ws, rel, wl) != 0)) {
+            rc = add_s3_workspace(audit, bucket, &l, start, i, ws, err);
+            found++;
+            start = i;
+        }
+        if (!rel || rc)
+            continue;
+        if (!slash || wl == 0 || wl >= sizeof(ws) || rel[strlen(rel) - 1] == '/') {
+            char note[1024];
+            snprintf(note, sizeof(note), "s3://%s/%s", bucket, l.keys[i]);
+            if (tfa_run_add_path_note(notes, note, "skipped: not in a workspace folder") != 0)
+                rc = tfa_error_oom(err);
+            start = i + 1;
+            continue;
+        }
+        if (start == i) {
+            memcpy(ws, rel, wl);
+            ws[wl] = '\0';
+        }
+    }
+    if (rc == 0 && found == 0) {
+        tfa_error_set_source(err, url);
+        rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder under this prefix");
+    }
+done:
+    tfa_s3_listing_release(&l);
+    tfa_s3_free(s3);
+    tfa_free(bucket);
+    tfa_free(prefix);
+    return rc;
+}
+
+int tfa_audit_source_add(tfa_audit *audit, const char *arg, const tfa_load_options *lo,
+                         const tfa_remote_options *remote, tfa_run *notes, tfa_error *err)
+{
+    struct stat st;
+
+    if (strncmp(arg, "s3://", 5) == 0)
+        return add_s3(audit, arg, remote, notes, err);
+
+    if (stat(arg, &st) != 0) {
+        tfa_error_set_source(err, arg);
+        return tfa_error_set(err, TFA_ENOTFOUND, "no such file or directory");
+    }
+    if (S_ISDIR(st.st_mode))
+        return add_dir(audit, arg, notes, err);
+    return add_archive(audit, arg, lo, notes, err);
+}

@@ -1,0 +1,21 @@
+/*
+ * s3_priv.h - the S3 client's state, shared by s3.c, s3_read.c and
+ * s3_upload.c. Internal to net/.
+ */
+#ifndef TFA_S3_PRIV_H
+#define TFA_S3_PRIV_H
+
+#include "net/s3.h"
+#include "util/buf.h"
+
+struct tfa_s3 {
+    tfa_aws_config cfg;
+    tfa_http_options http; /* the caller's, with our pool */
+    tfa_http_pool *pool;
+    tfa_buf scope; /* "aws:amz:REGION:s3" */
+};
+
+/* Append `s` URI-encoded as SigV4 wants it; '/' kept when `keep_slash`. */
+int tfa_s3__encode(tfa_buf *b, const char *s, size_t n, int keep_slash);
+
+#endif

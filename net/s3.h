@@ -1,0 +1,145 @@
+/*
+ * s3.h - an S3 client over the one HTTP client (http.h), signed by
+ * libcurl's AWS Signature Version 4: no AWS SDK.
+ *
+ * What it does, each on the S3 REST API (API version 2006-03-01):
+ *  - HeadObject, GetObject (ranged, see tfa_s3_open), ListObjectsV2 with
+ *    continuation tokens, PutObject, and multipart uploads (Create, Upload
+ *    Part, Complete, Abort) for large objects;
+ *  - every request carries x-amz-content-sha256, the SHA-256 of its body,
+ *    which the signature covers: S3 refuses a body that does not hash to
+ *    it, so an upload either arrives intact or fails;
+ *  - addressing: virtual-hosted (https://BUCKET.s3.REGION.amazonaws.com/KEY)
+ *    on AWS, path-style (ENDPOINT/BUCKET/KEY) for a custom endpoint (MinIO,
+ *    Ceph, s3rver) and for bucket names with dots (TLS wildcards);
+ *  - errors: one line naming s3://BUCKET/KEY, the HTTP status and S3's
+ *    error code; a rejected credential (InvalidAccessKeyId,
+ *    SignatureDoesNotMatch, ExpiredToken...) is TFA_EUSAGE and names the
+ *    variable or profile it came from (aws_config.h), never its value.
+ * Retries, backoff (503 SlowDown included), timeouts and size caps are the
+ * HTTP client's. Requests of one client share connections (a pool).
+ */
+#ifndef TFA_S3_H
+#define TFA_S3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/aws_config.h"
+#include "net/http.h"
+#include "stream.h"
+#include "util/sha256.h"
+
+/* Whether `arg` is an s3:// URL. */
+int tfa_s3_is_url(const char *arg);
+
+/* "s3://BUCKET/KEY" -> bucket and key (both owned; key may be ""). TFA_EUSAGE
+ * for another form or a bucket name S3 would refuse. */
+int tfa_s3_url_parse(char **bucket, char **key, const char *url, tfa_error *err);
+
+typedef struct tfa_s3_options {
+    const tfa_http_options *http; /* retries, timeouts, caps, trace; copied */
+    tfa_credentials_env env;      /* environment and $HOME (aws_config.h) */
+    const char *endpoint;         /* --endpoint; NULL for the environment's or AWS */
+} tfa_s3_options;
+
+typedef struct tfa_s3 tfa_s3;
+
+/* A client with credentials found now. Errors: aws_config.h's, and
+ * TFA_EUSAGE for an endpoint URL the HTTP policy refuses. */
+int tfa_s3_new(tfa_s3 **out, const tfa_s3_options *opts, tfa_error *err);
+void tfa_s3_free(tfa_s3 *s3);
+
+/* The region and endpoint in use (endpoint NULL on AWS). */
+const char *tfa_s3_region(const tfa_s3 *s3);
+const char *tfa_s3_endpoint(const tfa_s3 *s3);
+
+/*
+ * The HTTP URL of an object, for people: the request URL without query.
+ * Owned by the caller; NULL on out of memory.
+ */
+char *tfa_s3_object_url(const tfa_s3 *s3, const char *bucket, const char *key);
+
+/*
+ * One signed request. `query` is "name=value&..." already sorted and
+ * encoded (or NULL); `headers` extra lines (NULL-terminated, may be NULL);
+ * the body is sent as is and hashed into x-amz-content-sha256. On failure
+ * `err` holds the S3 error (see above) and `res` the last answer.
+ */
+int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const char *bucket,
+                   const char *key, const char *query, const char *const *headers, const void *body,
+                   size_t len, tfa_error *err);
+
+typedef struct tfa_s3_object {
+    uint64_t size;
+    char etag[128];
+} tfa_s3_object;
+
+/* HeadObject. TFA_ENOTFOUND when there is no such key. */
+int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *out,
+                tfa_error *err);
+
+/*
+ * A stream of the object's bytes (stream.h), named `name`, read in ranged
+ * GETs of TFA_S3_CHUNK_BYTES with If-Match on the ETag HeadObject gave, so
+ * memory stays at one chunk, each chunk is retried on its own, and an
+ * object replaced while being read fails instead of mixing two versions.
+ * An object larger than the HTTP size cap fails at once (TFA_ELIMIT).
+ * The client must outlive the stream.
+ */
+#define TFA_S3_CHUNK_BYTES (8u * 1024u * 1024u)
+int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key, const char *name,
+                tfa_error *err);
+
+/* A listing: keys in S3's order (bytewise, which is UTF-8 code point order). */
+typedef struct tfa_s3_listing {
+    char **keys;
+    uint64_t *sizes;
+    size_t n;
+} tfa_s3_listing;
+
+/* ListObjectsV2 of every key under `prefix`, following continuation tokens,
+ * at most TFA_LIMIT_ARCHIVE_ENTRIES keys (TFA_ELIMIT past that). */
+int tfa_s3_list(tfa_s3_listing *out, tfa_s3 *s3, const char *bucket, const char *prefix,
+                tfa_error *err);
+void tfa_s3_listing_release(tfa_s3_listing *l);
+
+/* ---- writing -------------------------------------------------------------- */
+
+typedef struct tfa_s3_put_options {
+    const char *content_type; /* NULL: application/octet-stream */
+    const char *retain_until; /* Object Lock COMPLIANCE until this ISO 8601 time; NULL none */
+    const char *sse;          /* "aws:kms" or "AES256"; NULL none */
+    uint64_t multipart_over;  /* 0: TFA_S3_MULTIPART_OVER */
+    size_t part_bytes;        /* 0: TFA_S3_PART_BYTES */
+} tfa_s3_put_options;
+
+/* Objects larger than this go as multipart uploads, in parts of this size. */
+#define TFA_S3_MULTIPART_OVER (64ull * 1024 * 1024)
+#define TFA_S3_PART_BYTES     (16u * 1024u * 1024u)
+
+/* What an upload produced. */
+typedef struct tfa_s3_put_result {
+    uint64_t bytes;
+    unsigned char sha256[TFA_SHA256_BYTES]; /* of the whole object */
+    unsigned parts;                         /* 0 for a single PutObject */
+    char etag[128];
+} tfa_s3_put_result;
+
+/*
+ * An upload fed in pieces. Bytes are held until they pass `multipart_over`;
+ * a smaller object goes as one PutObject when finished, a larger one as a
+ * multipart upload whose parts leave as they fill (memory: the threshold
+ * plus one part). Any failure, and freeing an unfinished upload, aborts the
+ * multipart upload, so no partial object and no open upload is left; an
+ * abort that fails is reported in the error. Verified: every part's
+ * SHA-256 is signed, and the finished object's size is checked by HEAD.
+ */
+typedef struct tfa_s3_upload tfa_s3_upload;
+int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,
+                      const tfa_s3_put_options *opts, tfa_error *err);
+int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err);
+int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err);
+void tfa_s3_upload_free(tfa_s3_upload *up);
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * s3_upload.c - uploads: one PutObject, or a multipart upload that is
+ * completed or aborted, never left open (see s3.h).
+ *
+ * Every body carries x-amz-content-sha256 (signed, checked by S3) and
+ * x-amz-checksum-sha256 (base64, kept by S3 with the object, and what
+ * Object Lock accepts in place of Content-MD5). A multipart upload declares
+ * x-amz-checksum-algorithm SHA256 and lists each part's checksum when it
+ * completes. CompleteMultipartUpload can answer 200 with an <Error> body:
+ * that is a failure too.
+ */
+#include "util/compat.h"
+
+#include "s3_priv.h"
+#include "net/s3_xml.h"
+#include "util/alloc.h"
+
+struct tfa_s3_upload {
+    tfa_s3 *s3;
+    char *bucket, *key;
+    char *content_type, *retain_until, *sse;
+    uint64_t over;
+    size_t part_bytes;
+    tfa_buf pending; /* bytes not sent yet */
+    tfa_sha256 sha;
+    uint64_t total;
+    char *upload_id; /* an open multipart upload */
+    unsigned parts;
+    tfa_buf complete; /* <Part> elements so far */
+    int failed;
+};
+
+static void base64(const unsigned char *in, size_t n, char *out)
+{
+    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i, o = 0;
+    for (i = 0; i + 2 < n; i += 3) {
+        out[o++] = t[in[i] >> 2];
+        out[o++] = t[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+        out[o++] = t[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+        out[o++] = t[in[i + 2] & 63];
+    }
+    if (i < n) {
+        out[o++] = t[in[i] >> 2];
+        if (i + 1 < n) {
+            out[o++] = t[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+            out[o++] = t[(in[i + 1] & 15) << 2];
+        } else {
+            out[o++] = t[(in[i] & 3) << 4];
+            out[o++] = '=';
+        }
+        out[o++] = '=';
+    }
+    out[o] = '\0';
+}
+
+/* Base64 SHA-256 of a body: 44 characters. */
+static void checksum(const void *data, size_t len, char out[48])
+{
+    unsigned char d[TFA_SHA256_BYTES];
+    tfa_sha256_digest(data ? data : "", len, d);
+    base64(d, sizeof(d), out);
+}
+
+int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,
+                      const tfa_s3_put_options *opts, tfa_error *err)
+{
+    tfa_s3_upload *up = tfa_calloc(1, sizeof(*up));
+    int bad = 0;
+
+    *out = NULL;
+    if (!up)
+        return tfa_error_oom(err);
+    up->s3 = s3;
+    up->over = opts && opts->multipart_over ? opts->multipart_over : TFA_S3_MULTIPART_OVER;
+    up->part_bytes = opts && opts->part_bytes ? opts->part_bytes : TFA_S3_PART_BYTES;
+    tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
+    tfa_buf_init(&up->complete, TFA_BUF_NO_MAX);
+    tfa_sha256_init(&up->sha);
+    bad |= !(up->bucket = tfa_strdup(bucket)) || !(up->key = tfa_strdup(key));
+    bad |= !(up->content_type = tfa_strdup(
+                 opts && opts->content_type ? opts->content_type : "application/octet-stream"));
+    if (opts && opts->retain_until)
+        bad |= !(up->retain_until = tfa_strdup(opts->retain_until));
+    if (opts && opts->sse)
+        bad |= !(up->sse = tfa_strdup(opts->sse));
+    if (bad) {
+        tfa_s3_upload_free(up);
+        return tfa_error_oom(err);
+    }
+    *out = up;
+    return 0;
+}
+
+/* The headers an object's creation carries (PutObject, CreateMultipartUpload). */
+static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8], size_t *n)
+{
+    size_t offs[6], k = 0, i;
+    tfa_buf_clear(store);
+    offs[k++] = store->len;
+    tfa_buf_printf(store, "Content-Type: %s", up->content_type);
+    tfa_buf_putc(store, '\0');
+    if (up->retain_until) {
+        offs[k++] = store->len;
+        tfa_buf_puts(store, "x-amz-object-lock-mode: COMPLIANCE");
+        tfa_buf_putc(store, '\0');
+        offs[k++] = store->len;
+        tfa_buf_printf(store, "x-amz-object-lock-retain-until-date: %s", up->retain_until);
+        tfa_buf_putc(store, '\0');
+    }
+    if (up->sse) {
+        offs[k++] = store->len;
+        tfa_buf_printf(store, "x-amz-server-side-encryption: %s", up->sse);
+        tfa_buf_putc(store, '\0');
+    }
+    if (tfa_buf_status(store))
+        return TFA_ENOMEM;
+    for (i = 0; i < k; i++)
+        lines[(*n)++] = store->ptr + offs[i];
+    return 0;
+}
+
+static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
+{
+    const char *lines[8];
+    char sum[48], sum_line[80];
+    tfa_http_response res;
+    tfa_buf store;
+    size_t n = 0;
+    int rc;
+
+    tfa_buf_init(&store, TFA_BUF_NO_MAX);
+    tfa_http_response_init(&res);
+    checksum(up->pending.ptr, up->pending.len, sum);
+    snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
+    lines[n++] = sum_line;
+    if (object_headers(up, &store, lines, &n) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    lines[n] = NULL;
+    rc = tfa_s3_request(up->s3, &res, "PUT", up->bucket, up->key, NULL, lines, up->pending.ptr,
+                        up->pending.len, err);
+    if (rc == 0)
+        tfa_http_response_header(&res, "ETag", out->etag, sizeof(out->etag));
+done:
+    tfa_http_response_release(&res);
+    tfa_buf_release(&store);
+    return rc;
+}
+
+static int create_multipart(tfa_s3_upload *up, tfa_error *err)
+{
+    const char *lines[8];
+    tfa_http_response res;
+    tfa_buf store, id;
+    size_t n = 0;
+    int rc;
+
+    tfa_buf_init(&store, TFA_BUF_NO_MAX);
+    tfa_buf_init(&id, 1024);
+    tfa_http_response_init(&res);
+    lines[n++] = "x-amz-checksum-algorithm: SHA256";
+    if (object_headers(up, &store, lines, &n) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    lines[n] = NULL;
+    rc = tfa_s3_request(up->s3, &res, "POST", up->bucket, up->key, "uploads=", lines, NULL, 0, err);
+    if (rc == 0 && tfa_xml_get(&id, res.body.ptr, res.body.ptr + res.body.len, "UploadId") != 1)
+        rc = tfa_error_set(err, TFA_EIO, "CreateMultipartUpload answered without an UploadId");
+    if (rc == 0 && !(up->upload_id = tfa_strdup(id.ptr)))
+        rc = tfa_error_oom(err);
+done:
+    tfa_http_response_release(&res);
+    tfa_buf_release(&store);
+    tfa_buf_release(&id);
+    return rc;
+}
+
+/* "partNumber=N&uploadId=ID", sorted and encoded. */
+static int part_query(const tfa_s3_upload *up, unsigned part, tfa_buf *q)
+{
+    tfa_buf_clear(q);
+    if (part)
+        tfa_buf_printf(q, "partNumber=%u&", part);
+    tfa_buf_puts(q, "uploadId=");
+    return tfa_s3__encode(q, up->upload_id, strlen(up->upload_id), 0);
+}
+
+static int put_part(tfa_s3_upload *up, const char *data, size_t len, tfa_error *err)
+{
+    char sum[48], sum_line[80], etag[128] = "";
+    const char *lines[2] = {sum_line, NULL};
+    tfa_http_response res;
+    tfa_buf q;
+    int rc;
+
+    tfa_buf_init(&q, TFA_BUF_NO_MAX);
+    tfa_http_response_init(&res);
+    checksum(data, len, sum);
+    snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
+    if (part_query(up, up->parts + 1, &q) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    rc = tfa_s3_request(up->s3, &res, "PUT", up->bucket, up->key, q.ptr, lines, data, len, err);
+    if (rc == 0 && !tfa_http_response_header(&res, "ETag", etag, sizeof(etag)))
+        rc = tfa_error_set(err, TFA_EIO, "UploadPart %u answered without an ETag", up->parts + 1);
+    if (rc == 0) {
+        up->parts++;
+        tfa_buf_printf(&up->complete,
+                       "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag>"
+                       "<ChecksumSHA256>%s</ChecksumSHA256></Part>",
+                       up->parts, etag, sum);
+        if (tfa_buf_status(&up->complete))
+            rc = tfa_error_oom(err);
+    }
+done:
+    tfa_http_response_release(&res);
+    tfa_buf_release(&q);
+    return rc;
+}
+
+/* Send every whole part that is pending. */
+static int flush_parts(tfa_s3_upload *up, tfa_error *err)
+{
+    size_t off = 0;
+    int rc = 0;
+    while (rc == 0 && up->pending.len - off >= up->part_bytes) {
+        rc = put_part(up, up->pending.ptr + off, up->part_bytes, err);
+        off += up->part_bytes;
+    }
+    if (off) {
+        memmove(up->pending.ptr, up->pending.ptr + off, up->pending.len - off);
+        tfa_buf_truncate(&up->pending, up->pending.len - off);
+    }
+    return rc;
+}
+
+int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    int rc;
+    if (up->failed)
+        return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
+    tfa_sha256_update(&up->sha, data, len);
+    up->total += len;
+    if (tfa_buf_put(&up->pending, data, len) != 0)
+        rc = tfa_error_oom(err);
+    else if (!up->upload_id && up->total > up->over)
+        rc = create_multipart(up, err);
+    else
+        rc = 0;
+    if (rc == 0 && up->upload_id)
+        rc = flush_parts(up, err);
+    up->failed = rc != 0;
+    return rc;
+}
+
+static int complete(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
+{
+    tfa_http_response res;
+    const char *lines[2] = {"Content-Type: application/xml", NULL};
+    tfa_buf q, body, code;
+    int rc;
+
+    tfa_buf_init(&q, TFA_BUF_NO_MAX);
+    tfa_buf_init(&body, TFA_BUF_NO_MAX);
+    tfa_buf_init(&code, 128);
+    tfa_http_response_init(&res);
+    tfa_buf_printf(&body, "<CompleteMultipartUpload>%s</CompleteMultipartUpload>",
+                   up->complete.ptr);
+    if (part_query(up, 0, &q) != 0 || tfa_buf_status(&body)) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    rc = tfa_s3_request(up->s3, &res, "POST", up->bucket, up->key, q.ptr, lines, body.ptr, body.len,
+                        err);
+    if (rc == 0 && tfa_xml_get(&code, res.body.ptr, res.body.ptr + res.body.len, "Code") == 1)
+        rc = tfa_error_set(err, TFA_EIO, "CompleteMultipartUpload failed (S3 error %s)", code.ptr);
+    if (rc == 0 && tfa_xml_get(&code, res.body.ptr, res.body.ptr + res.body.len, "ETag") == 1)
+        snprintf(out->etag, sizeof(out->etag), "%s", code.ptr);
+done:
+    tfa_http_response_release(&res);
+    tfa_buf_release(&q);
+    tfa_buf_release(&body);
+    tfa_buf_release(&code);
+    return rc;
+}
+
+/* AbortMultipartUpload. When it fails, the caller's error (the reason the
+ * upload stopped) is kept and the open upload is named after it. */
+static void abort_upload(tfa_s3_upload *up, tfa_error *err)
+{
+    tfa_http_response res;
+    tfa_error why;
+    tfa_buf q;
+    int rc;
+
+    if (!up->upload_id)
+        return;
+    tfa_buf_init(&q, TFA_BUF_NO_MAX);
+    tfa_http_response_init(&res);
+    tfa_error_init(&why);
+    rc = part_query(up, 0, &q) ? TFA_ENOMEM
+                               : tfa_s3_request(up->s3, &res, "DELETE", up->bucket, up->key, q.ptr,
+                                                NULL, NULL, 0, &why);
+    if (rc && err && err->status) {
+        tfa_buf msg;
+        size_t n;
+        tfa_buf_init(&msg, TFA_BUF_NO_MAX);
+        tfa_buf_printf(&msg, "%s; and the multipart upload %.60s could not be aborted: %s",
+                       err->message, up->upload_id,
+                       rc == TFA_ENOMEM ? "out of memory" : why.message);
+        n = msg.len < sizeof(err->message) - 1 ? msg.len : sizeof(err->message) - 1;
+        if (!msg.failed) {
+            memcpy(err->message, msg.ptr, n);
+            err->message[n] = '\0';
+        }
+        tfa_buf_release(&msg);
+    }
+    tfa_free(up->upload_id);
+    up->upload_id = NULL;
+    tfa_http_response_release(&res);
+    tfa_buf_release(&q);
+}
+
+int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
+{
+    tfa_s3_object head;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (up->failed)
+        return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
+    if (!up->upload_id) {
+        rc = put_single(up, out, err);
+    } else {
+        if (up->pending.len || up->parts == 0)
+            rc = put_part(up, up->pending.ptr, up->pending.len, err);
+        if (rc == 0)
+            rc = complete(up, out, err);
+        out->parts = up->parts;
+    }
+    if (rc == 0 && (rc = tfa_s3_head(up->s3, up->bucket, up->key, &head, err)) == 0 &&
+        head.size != up->total)
+        rc = tfa_error_set(err, TFA_EIO, "the stored object has %llu bytes, not %llu",
+                           (unsigned long long)head.size, (unsigned long long)up->total);
+    if (rc) {
+        up->failed = 1;
+        abort_upload(up, err);
+        return rc;
+    }
+    tfa_free(up->upload_id); /* completed: nothing left to abort */
+    up->upload_id = NULL;
+    out->bytes = up->total;
+    tfa_sha256_final(&up->sha, out->sha256);
+    return 0;
+}
+
+void tfa_s3_upload_free(tfa_s3_upload *up)
+{
+    if (!up)
+        return;
+    abort_upload(up, NULL);
+    tfa_buf_release(&up->pending);
+    tfa_buf_release(&up->complete);
+    tfa_free(up->bucket);
+    tfa_free(up->key);
+    tfa_free(up->content_type);
+    tfa_free(up->retain_until);
+    tfa_free(up->sse);
+    tfa_free(up);
+}
