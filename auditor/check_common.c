@@ -47,36 +47,17 @@ static int add_signoff(check_run *c, const char *arg)
                                     : tfa_msg_from_error(&err);
 }
 
-/* --sign-off-file: one sign-off or token a line; blank and '#' lines skipped. */
+/* --sign-off-file: one sign-off or token a line (waivers.h). */
 static int add_signoff_file(check_run *c, const char *path)
 {
-    unsigned char sha[TFA_SHA256_BYTES];
     tfa_error err;
-    tfa_buf text;
-    char *line, *next;
-    int rc = 0;
 
     tfa_error_init(&err);
-    tfa_buf_init(&text, TFA_BUF_NO_MAX);
-    if (tfa_textfile_read(path, TFA_LIMIT_KEYRING_BYTES, &text, sha, &err) != 0) {
-        tfa_buf_release(&text);
-        return tfa_msg_from_error(&err);
-    }
-    for (line = text.ptr; rc == 0 && line && *line; line = next) {
-        size_t n;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        n = strlen(line);
-        while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
-            line[--n] = '\0';
-        while (*line == ' ' || *line == '\t')
-            line++;
-        if (*line && *line != '#')
-            rc = add_signoff(c, line);
-    }
-    tfa_buf_release(&text);
-    return rc;
+    if (tfa_signoffs_add_file(c->signoffs, c->cl, path, &err) == 0)
+        return 0;
+    return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s:%lu: %s", path, err.line,
+                                                    err.message)
+                                    : tfa_msg_from_error(&err);
 }
 
 static int load_human_inputs(check_run *c)

@@ -9,9 +9,11 @@
  */
 #include "util/compat.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "anchor.h"
 #include "cli_ledger.h"
 #include "cli_net.h"
 #include "commands.h"
@@ -26,6 +28,8 @@ typedef struct serve_opts {
     int run_task;
     const char *listen, *checklist, *section, *hmac_key_file, *ledger;
     const char *tls_cert, *tls_key, *result_url, *workers, *queue, *max_body, *port_file;
+    const char *allowed_signers, *signoff_dir;
+    tfa_cli_sign sign;
     tfa_cli_net net;
 } serve_opts;
 
@@ -55,6 +59,12 @@ static const tfa_opt options[] = {
     SERVE_OPT("queue", queue, "N", "runs waiting before requests get 503 (default 64)"),
     SERVE_OPT("max-body", max_body, "BYTES", "largest request body accepted (default 1048576)"),
     SERVE_OPT("port-file", port_file, "FILE", "write the port listened on to FILE once ready"),
+    SERVE_OPT("allowed-signers", allowed_signers, "FILE",
+              "keys allowed to sign off manual items (ROLE[,ROLE] ed25519 KEY COMMENT lines)"),
+    SERVE_OPT("sign-off-dir", signoff_dir, "DIR",
+              "signed sign-off tokens ('tfaudit sign-off'), read for every run; needs "
+              "--allowed-signers"),
+    TFA_CLI_SIGN_OPTIONS(serve_opts, sign),
     TFA_CLI_NET_OPTIONS(serve_opts, net),
 };
 
@@ -70,8 +80,13 @@ const tfa_cmd_spec tfa_cmd_serve_spec = {
     "names the run, stage, organization and task result) and PATCHes the result\n"
     "back: passed or failed, with one outcome per item that is not PASS and its\n"
     "evidence. pre_plan requests pass with a note that nothing was checked.\n"
-    "Manual items cannot be signed off through a run task: they stay PENDING and\n"
-    "fail the task. A plan that cannot be downloaded or read fails the task with\n"
+    "Manual items stay PENDING and fail the task unless --sign-off-dir holds a\n"
+    "signed sign-off token for the run's plan pin by a key --allowed-signers\n"
+    "allows for the item (the directory is read for every run: drop the token\n"
+    "there and retry the run). With --signing-key every record is signed; with\n"
+    "--anchor-to the ledger head is anchored after every record, and a run whose\n"
+    "record cannot be anchored fails. A plan that cannot be downloaded or read,\n"
+    "or a sign-off directory that cannot be read, fails the task with\n"
     "the reason. A retried delivery of the same task result is recorded and\n"
     "answered once. GET /healthz reports the queue.\n"
     "\n"
@@ -176,11 +191,69 @@ static void log_to_stderr(void *payload, const char *line)
     tfa_buf_release(&b);
 }
 
+/* --anchor-to after every record. Workers record concurrently: one anchor
+ * at a time, so appends to an anchor file or repository never interleave. */
+typedef struct anchor_hook {
+    const char *dest;
+    const tfa_signer *signer;
+    tfa_s3_options s3;
+    pthread_mutex_t lock;
+} anchor_hook;
+
+static int anchor_recorded(void *payload, tfa_ledger *ledger, int64_t now, tfa_error *err)
+{
+    anchor_hook *h = payload;
+    tfa_anchor_options ao = TFA_ANCHOR_OPTIONS_INIT;
+    tfa_anchor a;
+    int rc;
+
+    ao.signer = h->signer;
+    ao.now = now;
+    ao.operator_name = "tfaudit serve";
+    ao.s3 = tfa_s3_is_url(h->dest) ? &h->s3 : NULL;
+    pthread_mutex_lock(&h->lock);
+    rc = tfa_anchor_write(&a, ledger, h->dest, &ao, err);
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
+/* The keys: signing key and allowed signers, loaded once. */
+typedef struct serve_trust {
+    tfa_signer *signer;
+    tfa_keyring *allowed;
+    anchor_hook anchor;
+} serve_trust;
+
+static int trust_load(serve_trust *t, const serve_opts *o, tfa_serve_options *so,
+                      tfa_cli_net_ctx *nc)
+{
+    int rc;
+
+    if (o->signoff_dir && !o->allowed_signers)
+        return tfa_msg_usage("serve", "--sign-off-dir needs --allowed-signers");
+    if ((rc = tfa_cli_signer_load(&t->signer, &o->sign)) != 0 ||
+        (o->allowed_signers && (rc = tfa_cli_keyring_load(&t->allowed, o->allowed_signers)) != 0))
+        return rc;
+    so->signer = t->signer;
+    so->allowed_signers = t->allowed;
+    so->signoff_dir = o->signoff_dir;
+    if (o->sign.anchor_to) {
+        t->anchor.dest = o->sign.anchor_to;
+        t->anchor.signer = t->signer;
+        t->anchor.s3.http = &nc->http;
+        t->anchor.s3.env = nc->remote.env;
+        so->recorded = anchor_recorded;
+        so->recorded_payload = &t->anchor;
+    }
+    return 0;
+}
+
 static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *key)
 {
     tfa_serve_options so;
     tfa_cli_net_ctx nc;
     tfa_server *server = NULL;
+    serve_trust trust;
     char addr[256];
     unsigned long workers = 2, queue = 64, max_body = 1 << 20;
     char *ledger = NULL;
@@ -189,15 +262,20 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     int rc, sig;
 
     memset(&so, 0, sizeof(so));
+    memset(&trust, 0, sizeof(trust));
+    pthread_mutex_init(&trust.anchor.lock, NULL);
     tfa_error_init(&err);
     if ((rc = parse_listen(o->listen, addr, sizeof(addr), &so.port)) != 0 ||
         (rc = parse_uint("workers", o->workers, 1, 256, &workers)) != 0 ||
         (rc = parse_uint("queue", o->queue, 1, 100000, &queue)) != 0 ||
         (rc = parse_uint("max-body", o->max_body, 1, 1UL << 30, &max_body)) != 0 ||
-        (rc = tfa_cli_net_init(&nc, &o->net, "serve")) != 0)
-        return rc;
-    if (tfa_cli_ledger_resolve(&ledger, o->ledger, &err) != 0)
-        return tfa_msg_from_error(&err);
+        (rc = tfa_cli_net_init(&nc, &o->net, "serve")) != 0 ||
+        (rc = trust_load(&trust, o, &so, &nc)) != 0)
+        goto done;
+    if (tfa_cli_ledger_resolve(&ledger, o->ledger, &err) != 0) {
+        rc = tfa_msg_from_error(&err);
+        goto done;
+    }
     so.address = addr;
     so.tls_cert = o->tls_cert;
     so.tls_key = o->tls_key;
@@ -219,16 +297,15 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     sigaddset(&sigs, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     if (tfa_server_start(&server, &so, &err) != 0) {
-        tfa_free(ledger);
-        return tfa_msg_from_error(&err);
+        rc = tfa_msg_from_error(&err);
+        goto done;
     }
     tfa_msg_note("serving run tasks on %s://%s%s%s:%u", o->tls_cert ? "https" : "http",
                  strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "",
                  tfa_server_port(server));
     if (o->port_file && (rc = write_port_file(o->port_file, tfa_server_port(server))) != 0) {
         tfa_server_stop(server);
-        tfa_free(ledger);
-        return rc;
+        goto done;
     }
     do {
         if (sigwait(&sigs, &sig) != 0)
@@ -236,8 +313,13 @@ static int serve(const serve_opts *o, const tfa_checklist *cl, const tfa_buf *ke
     } while (sig == SIGPIPE);
     tfa_msg_note("signal %d: stopping (running tasks finish, queued ones are failed)", sig);
     tfa_server_stop(server);
+    rc = TFA_EXIT_GO;
+done:
     tfa_free(ledger);
-    return TFA_EXIT_GO;
+    tfa_signer_free(trust.signer);
+    tfa_keyring_free(trust.allowed);
+    pthread_mutex_destroy(&trust.anchor.lock);
+    return rc;
 }
 
 int tfa_cmd_serve(int argc, char **argv)

@@ -8,9 +8,16 @@
  */
 #include "util/compat.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "date.h"
+#include "textfile.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/buf.h"
+#include "util/limits.h"
 #include "signoff_priv.h"
 #include "waivers.h"
 
@@ -56,6 +63,28 @@ const tfa_signoff *tfa_signoffs_find(const tfa_signoffs *s, const char *item)
     return NULL;
 }
 
+const tfa_signoff *tfa_signoffs_find_for(const tfa_signoffs *s, const char *item, const char *pin,
+                                         int64_t now)
+{
+    const tfa_signoff *first = NULL, *same_plan = NULL;
+    char buf[8];
+    size_t i;
+
+    for (i = 0; s && i < s->n; i++) {
+        const tfa_signoff *so = &s->items[i];
+        if (strcmp(so->item, item) != 0)
+            continue;
+        if (!tfa_signoff_refusal(s, so, pin, now, buf, sizeof(buf)))
+            return so;
+        if (!first)
+            first = so;
+        if (!same_plan && so->is_signed && !so->refused && pin && strcmp(so->pin, pin) == 0)
+            same_plan = so;
+    }
+    /* none counts: the reason shown is about this plan's token when there is one */
+    return same_plan ? same_plan : first;
+}
+
 static int trimmed(const char **p, size_t *n)
 {
     while (*n && (**p == ' ' || **p == '\t'))
@@ -65,10 +94,15 @@ static int trimmed(const char **p, size_t *n)
     return *n > 0;
 }
 
-/* `key` must be a manual item of `cl`, not signed off yet. */
+/* `key` must be a manual item of `cl`, not signed off yet. Several signed
+ * tokens may name one item (a sign-off directory keeps tokens for many
+ * plans, and renewed ones): tfa_signoffs_find_for picks the one that
+ * counts. A plain sign-off stands alone. */
 static int check_item(const tfa_signoffs *s, const tfa_checklist *cl, const char *key,
-                      tfa_error *err)
+                      int is_token, tfa_error *err)
 {
+    const tfa_signoff *had;
+
     const tfa_item *it;
 
     if (!(it = tfa_checklist_find(cl, key))) {
@@ -82,7 +116,7 @@ static int check_item(const tfa_signoffs *s, const tfa_checklist *cl, const char
         return tfa_error_set(err, TFA_EUSAGE,
                              "item '%s' is checked, not manual: only manual items take a sign-off",
                              key);
-    if (tfa_signoffs_find(s, key))
+    if ((had = tfa_signoffs_find(s, key)) != NULL && !(is_token && had->is_signed))
         return tfa_error_set(err, TFA_EUSAGE, "item '%s' is signed off twice", key);
     return 0;
 }
@@ -97,7 +131,7 @@ static int add_token(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, 
                              "a signed sign-off token needs --allowed-signers to be checked");
     memset(&so, 0, sizeof(so));
     if ((rc = tfa__signoff_token_read(&so, s->arena, arg, s->allowed, err)) != 0 ||
-        (rc = check_item(s, cl, so.item, err)) != 0)
+        (rc = check_item(s, cl, so.item, 1, err)) != 0)
         return rc;
     if (tfa_array_grow(&s->items, &s->cap, s->n + 1, sizeof(*s->items)) != 0)
         return tfa_error_oom(err);
@@ -160,7 +194,7 @@ int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, 
                              arg);
     memcpy(key, id, id_len);
     key[id_len] = '\0';
-    if ((rc = check_item(s, cl, key, err)) != 0)
+    if ((rc = check_item(s, cl, key, 0, err)) != 0)
         return rc;
     if (tfa_array_grow(&s->items, &s->cap, s->n + 1, sizeof(*s->items)) != 0)
         return tfa_error_oom(err);
@@ -174,4 +208,113 @@ int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, 
         return tfa_error_oom(err);
     s->n++;
     return 0;
+}
+
+int tfa_signoffs_add_file(tfa_signoffs *s, const tfa_checklist *cl, const char *path,
+                          tfa_error *err)
+{
+    unsigned char sha[TFA_SHA256_BYTES];
+    tfa_buf text;
+    char *line, *next;
+    unsigned lineno = 0;
+    int rc;
+
+    tfa_buf_init(&text, TFA_BUF_NO_MAX);
+    if ((rc = tfa_textfile_read(path, TFA_LIMIT_KEYRING_BYTES, &text, sha, err)) != 0)
+        goto done;
+    for (line = text.ptr; rc == 0 && line && *line; line = next) {
+        size_t n;
+        lineno++;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        n = strlen(line);
+        while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+            line[--n] = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line && *line != '#' && (rc = tfa_signoffs_add(s, cl, line, err)) != 0) {
+            tfa_error_set_source(err, path);
+            if (!err->line)
+                err->line = lineno;
+        }
+    }
+done:
+    tfa_buf_release(&text);
+    return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in `dir` that may hold tokens, sorted (the order tokens are
+ * added in does not depend on the file system). */
+static int list_dir(char ***out, size_t *n_out, const char *dir, tfa_error *err)
+{
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    DIR *d;
+    int rc = 0;
+
+    if (!(d = opendir(dir))) {
+        rc = tfa_error_set(err, errno == ENOENT ? TFA_ENOTFOUND : TFA_EIO,
+                           "cannot open the sign-off directory: %s", strerror(errno));
+        tfa_error_set_source(err, dir);
+        return rc;
+    }
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue; /* ".", "..", editors' and tools' temporary files */
+        if (n >= TFA_SIGNOFF_DIR_FILES)
+            rc = tfa_error_set(err, TFA_ELIMIT, "more than %d files in the sign-off directory",
+                               TFA_SIGNOFF_DIR_FILES);
+        else if (tfa_array_grow(&names, &cap, n + 1, sizeof(*names)) != 0 ||
+                 !(names[n] = tfa_strdup(de->d_name)))
+            rc = tfa_error_oom(err);
+        else
+            n++;
+    }
+    closedir(d);
+    if (rc == 0)
+        qsort(names, n, sizeof(*names), by_name);
+    else
+        tfa_error_set_source(err, dir);
+    *out = names, *n_out = n;
+    return rc;
+}
+
+int tfa_signoffs_add_dir(tfa_signoffs *s, const tfa_checklist *cl, const char *dir,
+                         tfa_error *err)
+{
+    char **names = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    rc = list_dir(&names, &n, dir, err);
+    for (i = 0; rc == 0 && i < n; i++) {
+        struct stat st;
+        tfa_buf path;
+        tfa_buf_init(&path, TFA_BUF_NO_MAX);
+        tfa_buf_printf(&path, "%s/%s", dir, names[i]);
+        if (tfa_buf_status(&path) != 0) {
+            rc = tfa_error_oom(err);
+        } else if (stat(path.ptr, &st) != 0) {
+            rc = tfa_error_set(err, TFA_EIO, "cannot read: %s", strerror(errno));
+            tfa_error_set_source(err, path.ptr);
+        } else if (S_ISREG(st.st_mode)) {
+            rc = tfa_signoffs_add_file(s, cl, path.ptr, err);
+        } else if (!S_ISDIR(st.st_mode)) {
+            /* a socket or device where tokens were expected: not understood */
+            rc = tfa_error_set(err, TFA_EINPUT, "not a regular file in the sign-off directory");
+            tfa_error_set_source(err, path.ptr);
+        }
+        tfa_buf_release(&path);
+    }
+    for (i = 0; i < n; i++)
+        tfa_free(names[i]);
+    tfa_free(names);
+    return rc;
 }

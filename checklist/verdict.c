@@ -36,18 +36,19 @@ const char *tfa_waiver_use_name(tfa_waiver_use u)
 static int eval_manual(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tfa_run *run,
                        const tfa_eval_options *opts)
 {
+    const tfa_signoff *any = tfa_signoffs_find(opts->signoffs, it->id);
     char pin[TFA_PIN_CHARS] = "", msg[512];
     const char *why;
 
-    r->signoff = tfa_signoffs_find(opts->signoffs, it->id);
-    if (!r->signoff) {
+    if (!any) {
         r->status = TFA_ITEM_PENDING;
         r->reason = "awaiting sign-off";
         return 0;
     }
     /* the pin is opaque here: pin.h computes it, whatever its version */
-    if (r->signoff->is_signed && tfa_plan_pin(run, pin) != 0)
+    if (any->is_signed && tfa_plan_pin(run, pin) != 0)
         pin[0] = '\0';
+    r->signoff = tfa_signoffs_find_for(opts->signoffs, it->id, pin[0] ? pin : NULL, v->now);
     why = tfa_signoff_refusal(opts->signoffs, r->signoff, pin[0] ? pin : NULL, v->now, msg,
                               sizeof(msg));
     r->status = why ? TFA_ITEM_PENDING : TFA_ITEM_PASS;

@@ -104,6 +104,27 @@ void tfa_signoffs_require_signed(tfa_signoffs *s, const tfa_keyring *allowed);
 int tfa_signoffs_add(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, tfa_error *err);
 const tfa_signoff *tfa_signoffs_find(const tfa_signoffs *s, const char *item);
 
+/* The sign-off of `item` that counts for a plan with pin `pin` at `now`;
+ * when none does, the one whose refusal explains best (a token for this
+ * plan, else the first); NULL when the item has none. */
+const tfa_signoff *tfa_signoffs_find_for(const tfa_signoffs *s, const char *item, const char *pin,
+                                         int64_t now);
+
+/* Add every sign-off in a file: one sign-off or token a line, blank and '#'
+ * lines skipped. Errors as tfa_signoffs_add, and the file's, naming the
+ * file and line. */
+int tfa_signoffs_add_file(tfa_signoffs *s, const tfa_checklist *cl, const char *path,
+                          tfa_error *err);
+
+/* Add every file of `dir` (sorted by name; names starting with "." are
+ * skipped, subdirectories ignored) as tfa_signoffs_add_file does. Anything
+ * else there (a socket, a device), more than TFA_SIGNOFF_DIR_FILES files,
+ * or a line that is not a sign-off is an error naming it: a sign-off that
+ * cannot be read never silently does not count. */
+#define TFA_SIGNOFF_DIR_FILES 4096
+int tfa_signoffs_add_dir(tfa_signoffs *s, const tfa_checklist *cl, const char *dir,
+                         tfa_error *err);
+
 /* Why `so` does not count for a plan with pin `pin` (NULL when the run has
  * no plan) at time `now`, as a message kept in `buf`; NULL when it counts.
  * Plain sign-offs count unless signed ones are required. */

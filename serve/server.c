@@ -330,7 +330,9 @@ static void *worker(void *arg)
     lo.create = 1;
     while ((j = take(s)) != NULL) {
         tfa_error_init(&err);
-        if (!ledger && tfa_ledger_open(&ledger, s->o.ledger, &lo, &err) != 0) {
+        if (!ledger && tfa_ledger_open(&ledger, s->o.ledger, &lo, &err) == 0)
+            tfa_ledger_set_signer(ledger, s->o.signer);
+        if (!ledger) {
             char why[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX + 32], line[sizeof(why) - 32];
             tfa_error_format(&err, line, sizeof(line));
             snprintf(why, sizeof(why), "ledger not available: %s", line);
@@ -427,6 +429,10 @@ int tfa_server_start(tfa_server **out, const tfa_serve_options *opts, tfa_error 
         s->o.connection_timeout_s = 30;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
+    if (s->o.signoff_dir && !s->o.allowed_signers) {
+        rc = tfa_error_set(err, TFA_EUSAGE, "a sign-off directory needs allowed signers");
+        goto done;
+    }
     if (!s->o.hmac_key || !s->o.hmac_key_len || !s->o.checklist || !s->o.ledger) {
         rc = tfa_error_set(err, TFA_EUSAGE,
                            "a run task needs an HMAC key, a checklist and a ledger");

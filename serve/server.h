@@ -12,8 +12,9 @@
  * Fail closed: a plan that cannot be downloaded or read, a verdict that
  * cannot be recorded, or a server shutting down before the task ran all end
  * in a "failed" callback that says why; a task is never left without one
- * while the server runs. Manual items cannot be signed off through a run
- * task, so they stay PENDING and fail the task.
+ * while the server runs. Manual items stay PENDING, and fail the task,
+ * unless a signed sign-off token for the run's plan pin is in the
+ * sign-off directory (see tfa_serve_options).
  *
  * Bounded: a fixed pool of workers and a queue of fixed length (503 with
  * Retry-After when full), a request body cap (413), a connection timeout,
@@ -31,6 +32,8 @@
 #include <stdint.h>
 
 #include "checklist.h"
+#include "ledger.h"
+#include "sign.h"
 #include "net/http.h"
 #include "util/error.h"
 
@@ -56,6 +59,21 @@ typedef struct tfa_serve_options {
     void *log_payload;
     int64_t (*now)(void *payload); /* evaluation clock; NULL: time() */
     void *now_payload;
+    /* Trust (all borrowed, all optional). Every ledger record is signed
+     * with `signer`; manual items pass only on signed sign-off tokens
+     * (waivers.h) by a key `allowed_signers` lists for the item, for the
+     * run's plan pin, unexpired, read from the files of `signoff_dir` for
+     * each task (tokens dropped there later count for later runs). An
+     * unreadable sign-off directory fails the task with the reason. */
+    const tfa_signer *signer;
+    const tfa_keyring *allowed_signers;
+    const char *signoff_dir; /* needs allowed_signers */
+    /* Called after each record is appended, with the worker's ledger (for
+     * anchoring its head); non-zero fails the task: the record stays, the
+     * platform hears that it is not anchored. Called from several
+     * threads. NULL: nothing. */
+    int (*recorded)(void *payload, tfa_ledger *ledger, int64_t now, tfa_error *err);
+    void *recorded_payload;
 } tfa_serve_options;
 
 typedef struct tfa_server tfa_server;

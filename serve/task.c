@@ -12,6 +12,7 @@
 #include "gate_run.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "waivers.h"
 
 #define CONTENT_TYPE "application/vnd.api+json"
 
@@ -144,6 +145,16 @@ static const char *workspace_of(const tfa_runtask *t)
     return "run-task";
 }
 
+/* The sign-off tokens in the directory now: read for every task, so a token
+ * made for a run's plan after its first attempt counts when it is retried. */
+static int load_signoffs(const tfa_serve_options *o, tfa_signoffs **out, tfa_error *err)
+{
+    if (tfa_signoffs_new(out) != 0)
+        return tfa_error_oom(err);
+    tfa_signoffs_require_signed(*out, o->allowed_signers);
+    return tfa_signoffs_add_dir(*out, o->checklist, o->signoff_dir, err);
+}
+
 void tfa_task_run(const tfa_serve_options *o, tfa_ledger *ledger, const tfa_runtask *t,
                   tfa_task_report *rep)
 {
@@ -153,6 +164,7 @@ void tfa_task_run(const tfa_serve_options *o, tfa_ledger *ledger, const tfa_runt
     tfa_gate_meta meta;
     tfa_http_response plan;
     tfa_ledger_record *rec = NULL;
+    tfa_signoffs *signoffs = NULL;
     tfa_runtask_result res = {0, NULL, NULL, NULL};
     char name[300], why[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX + 64];
     char *url = result_url(o, t);
@@ -170,6 +182,12 @@ void tfa_task_run(const tfa_serve_options *o, tfa_ledger *ledger, const tfa_runt
         res.message = "Nothing checked: tfaudit checks the plan (post_plan, pre_apply)";
         callback(o, t, &res, rep);
         goto done;
+    }
+    if (o->signoff_dir && load_signoffs(o, &signoffs, &err) != 0) {
+        char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
+        tfa_error_format(&err, line, sizeof(line));
+        snprintf(why, sizeof(why), "sign-offs not read: %s", line);
+        goto failed;
     }
     if (download_plan(o, t, &plan, &err) != 0) {
         tfa_error_format(&err, why, sizeof(why));
@@ -190,6 +208,7 @@ void tfa_task_run(const tfa_serve_options *o, tfa_ledger *ledger, const tfa_runt
     req.n_inputs = 1;
     req.now = meta.time;
     req.meta = &meta;
+    req.signoffs = signoffs;
     if (tfa_gate_run(&out, &req, &err) != 0 || !out.record) {
         tfa_error_format(&err, why, sizeof(why));
         goto failed;
@@ -214,6 +233,13 @@ void tfa_task_run(const tfa_serve_options *o, tfa_ledger *ledger, const tfa_runt
         }
     }
     rep->ledger_id = rec->id;
+    if (o->recorded && o->recorded(o->recorded_payload, ledger, meta.time, &err) != 0) {
+        char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
+        tfa_error_format(&err, line, sizeof(line));
+        snprintf(why, sizeof(why), "verdict %s recorded as ledger #%lld, but: %s",
+                 out.verdict->go ? "GO" : "NO-GO", (long long)rec->id, line);
+        goto failed;
+    }
     summary(&msg, out.verdict, rec->id);
     res.passed = out.verdict->go;
     res.message = msg.ptr ? msg.ptr : (out.verdict->go ? "GO" : "NO-GO");
@@ -229,6 +255,7 @@ failed:
 done:
     tfa_ledger_record_free(rec);
     tfa_gate_outcome_release(&out);
+    tfa_signoffs_free(signoffs);
     tfa_http_response_release(&plan);
     tfa_buf_release(&msg);
     tfa_free(url);

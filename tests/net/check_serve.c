@@ -20,6 +20,7 @@ typedef struct serve_proc {
     pid_t pid;
     int port;
     char dir[512], log[600], ledger[600];
+    const char *checklist; /* NULL: fixtures/checklists/run-task.md */
 } serve_proc;
 
 static void platform_up(void)
@@ -41,7 +42,10 @@ static void serve_start(serve_proc *p, const char *const *extra)
     FILE *f;
     int i;
 
+    const char *checklist = p->checklist ? p->checklist : "fixtures/checklists/run-task.md";
+
     memset(p, 0, sizeof(*p));
+    p->checklist = checklist;
     ck_assert_ptr_nonnull(tmp);
     snprintf(p->dir, sizeof(p->dir), "%s", tmp);
     free(tmp);
@@ -57,7 +61,7 @@ static void serve_start(serve_proc *p, const char *const *extra)
     argv[n++] = getenv("TFA_BINARY");
     argv[n++] = "serve", argv[n++] = "--run-task";
     argv[n++] = "--listen", argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--checklist", argv[n++] = "fixtures/checklists/run-task.md";
+    argv[n++] = "--checklist", argv[n++] = checklist;
     argv[n++] = "--hmac-key-file", argv[n++] = key;
     argv[n++] = "--ledger", argv[n++] = p->ledger;
     argv[n++] = "--port-file", argv[n++] = port_file;
@@ -247,7 +251,7 @@ static long ledger_count(const serve_proc *p)
 
 START_TEST(serve_passes_a_clean_plan)
 {
-    serve_proc p;
+    serve_proc p = {0};
     char body[2048];
     json_t *cb, *doc;
 
@@ -280,7 +284,7 @@ END_TEST
 
 START_TEST(serve_fails_a_plan_that_destroys)
 {
-    serve_proc p;
+    serve_proc p = {0};
     char body[2048];
     json_t *cb, *doc, *outcomes, *o;
     size_t i;
@@ -322,7 +326,7 @@ END_TEST
 
 START_TEST(serve_refuses_bad_signatures_and_bodies)
 {
-    serve_proc p;
+    serve_proc p = {0};
     const char *extra[] = {"--max-body", "4096", NULL};
     char body[2048], big[8192];
     json_t *cb;
@@ -353,7 +357,7 @@ END_TEST
 
 START_TEST(serve_answers_a_retried_delivery_once)
 {
-    serve_proc p;
+    serve_proc p = {0};
     char body[2048];
     json_t *cb;
 
@@ -377,7 +381,7 @@ END_TEST
  * callback answered 500 is sent again. */
 START_TEST(serve_pre_plan_missing_plan_and_callback_retry)
 {
-    serve_proc p;
+    serve_proc p = {0};
     char body[2048], path[256];
     json_t *cb, *doc;
 
@@ -455,7 +459,7 @@ START_TEST(serve_hundred_concurrent_runs)
     const char *extra[] = {"--workers", "4", "--queue", "128", NULL};
     pthread_t th[8];
     burst b[8];
-    serve_proc p;
+    serve_proc p = {0};
     int i, accepted = 0;
 
     serve_start(&p, extra);
@@ -479,7 +483,7 @@ END_TEST
 START_TEST(serve_sigterm_leaves_no_task_without_callback)
 {
     const char *extra[] = {"--workers", "1", "--queue", "256", NULL};
-    serve_proc p;
+    serve_proc p = {0};
     burst b;
 
     serve_start(&p, extra);
@@ -497,7 +501,7 @@ END_TEST
 START_TEST(serve_busy_and_deadline)
 {
     const char *extra[] = {"--workers", "1", "--queue", "1", NULL};
-    serve_proc p;
+    serve_proc p = {0};
     char body[2048];
     json_t *cb, *doc;
     int i;
@@ -541,7 +545,7 @@ START_TEST(serve_over_tls)
     char dir[512], cert[600], key[600], body[2048];
     const char *extra[] = {"--tls-cert", cert, "--tls-key", key, NULL};
     char *tmp = tfa_test_mkdtemp();
-    serve_proc p;
+    serve_proc p = {0};
     json_t *cb;
 
     snprintf(dir, sizeof(dir), "%s", tmp);
@@ -568,6 +572,159 @@ START_TEST(serve_no_request_carried_the_canary)
 }
 END_TEST
 
+
+/* Run the tfaudit binary; its exit status, stdout in *out (may be NULL). */
+static int tfaudit(const char *const *argv, char **out)
+{
+    tfa_test_output o;
+
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
+    if (out)
+        *out = strdup(o.out);
+    tfa_test_output_release(&o);
+    return o.status;
+}
+
+/* `key generate` into dir/NAME.pem; its public line appended to `list` after `prefix`. */
+static void keygen(const char *dir, const char *name, const char *list, const char *prefix)
+{
+    char pem[700];
+    const char *argv[] = {"tfaudit", "key", "generate", "--out", pem, "--comment", name, NULL};
+    char *pub = NULL;
+    FILE *f;
+
+    snprintf(pem, sizeof(pem), "%s/%s.pem", dir, name);
+    ck_assert_int_eq(tfaudit(argv, &pub), 0);
+    ck_assert_ptr_nonnull(f = fopen(list, "a"));
+    fprintf(f, "%s%s", prefix, pub);
+    fclose(f);
+    free(pub);
+}
+
+/* A sign-off token by dir/NAME.pem for `role` and `plan`, written to `file`. */
+static void signoff(const char *dir, const char *name, const char *role, const char *plan,
+                    const char *file)
+{
+    char pem[700];
+    const char *argv[] = {"tfaudit", "sign-off", "--key", pem, "--role", role, plan, NULL};
+    char *tok = NULL;
+    FILE *f;
+
+    snprintf(pem, sizeof(pem), "%s/%s.pem", dir, name);
+    ck_assert_int_eq(tfaudit(argv, &tok), 0);
+    ck_assert_int_eq(strncmp(tok, "tfaso1.", 7), 0);
+    ck_assert_ptr_nonnull(f = fopen(file, "w"));
+    fprintf(f, "# %s for %s\n%s", role, plan, tok);
+    fclose(f);
+    free(tok);
+}
+
+static json_t *run_task(serve_proc *p, const char *trid, const char *plan)
+{
+    char body[2048];
+    json_t *cb, *doc;
+
+    payload(body, sizeof(body), "post_plan", trid, plan);
+    ck_assert_int_eq(post(p, body, 1), 200);
+    cb = callbacks(trid, 1);
+    ck_assert_uint_eq(json_array_size(cb), 1);
+    doc = callback_doc(json_array_get(cb, 0));
+    json_decref(cb);
+    return doc;
+}
+
+/* Manual items pass only on a signed token for the run's plan pin; every
+ * record is signed and anchored, and `ledger verify` accepts them. */
+START_TEST(serve_signs_records_and_takes_signed_sign_offs)
+{
+    serve_proc p = {0};
+    char *keys = tfa_test_mkdtemp(), trusted[700], allowed[700], tokens[700], anchors[700];
+    char ops[700], file[800];
+    const char *extra[] = {"--signing-key", ops,      "--anchor-to", anchors, "--allowed-signers",
+                           allowed,         "--sign-off-dir", tokens, NULL};
+    json_t *doc;
+
+    ck_assert_ptr_nonnull(keys);
+    unsetenv("TFAUDIT_NOW");
+    snprintf(trusted, sizeof(trusted), "%s/trusted.pub", keys);
+    snprintf(allowed, sizeof(allowed), "%s/allowed_signers", keys);
+    snprintf(tokens, sizeof(tokens), "%s/tokens", keys);
+    snprintf(anchors, sizeof(anchors), "%s/anchors.jsonl", keys);
+    snprintf(ops, sizeof(ops), "%s/ops.pem", keys);
+    ck_assert_int_eq(mkdir(tokens, 0700), 0);
+    keygen(keys, "ops", trusted, "");
+    keygen(keys, "dana", allowed, "approval ");
+    keygen(keys, "mallory", trusted, ""); /* trusted to sign records, not allowed to approve */
+    p.checklist = "fixtures/checklists/run-task-signoff.md";
+    serve_start(&p, extra);
+
+    /* no token: the manual item is pending and the task fails, naming it */
+    doc = run_task(&p, "taskrs-SignOff0000001", "plan-RunTaskClean0001");
+    ck_assert_str_eq(attr(doc, "status"), "failed");
+    ck_assert_msg(strstr(attr(doc, "message"), "approval") != NULL, "%s", attr(doc, "message"));
+    json_decref(doc);
+
+    /* a token for another plan, and one by a key not allowed the role: still failed */
+    snprintf(file, sizeof(file), "%s/destroy.tok", tokens);
+    signoff(keys, "dana", "approval", "fixtures/plans/grafana-destroy.json", file);
+    snprintf(file, sizeof(file), "%s/mallory.tok", tokens);
+    signoff(keys, "mallory", "approval", "fixtures/plans/grafana-clean.json", file);
+    doc = run_task(&p, "taskrs-SignOff0000002", "plan-RunTaskClean0001");
+    ck_assert_str_eq(attr(doc, "status"), "failed");
+    json_decref(doc);
+
+    /* dana's token for this plan, dropped in while the server runs: passed */
+    snprintf(file, sizeof(file), "%s/clean.tok", tokens);
+    signoff(keys, "dana", "approval", "fixtures/plans/grafana-clean.json", file);
+    doc = run_task(&p, "taskrs-SignOff0000003", "plan-RunTaskClean0001");
+    ck_assert_msg(strcmp(attr(doc, "status"), "passed") == 0, "%s", attr(doc, "message"));
+    json_decref(doc);
+
+    /* a file that is not a sign-off fails the task, naming it: never skipped */
+    snprintf(file, sizeof(file), "%s/notes.txt", tokens);
+    {
+        FILE *f = fopen(file, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("approved by Dana over the phone\n", f);
+        fclose(f);
+    }
+    doc = run_task(&p, "taskrs-SignOff0000004", "plan-RunTaskClean0001");
+    ck_assert_str_eq(attr(doc, "status"), "failed");
+    ck_assert_msg(strstr(attr(doc, "message"), "sign-offs not read") != NULL &&
+                      strstr(attr(doc, "message"), "notes.txt:1") != NULL,
+                  "%s", attr(doc, "message"));
+    json_decref(doc);
+
+    ck_assert_int_eq(serve_stop(&p), 0);
+    ck_assert_int_eq(ledger_count(&p), 3);
+    {
+        const char *verify[] = {"tfaudit", "ledger", "verify", "--ledger", p.ledger,
+                                "--trusted-keys", trusted, "--anchor", anchors, NULL};
+        char *out = NULL;
+        ck_assert_int_eq(tfaudit(verify, &out), 0);
+        free(out);
+    }
+    serve_cleanup(&p);
+    tfa_test_rmtree(keys);
+    free(keys);
+}
+END_TEST
+
+/* A sign-off directory without allowed signers is a usage error at start. */
+START_TEST(serve_refuses_sign_off_dir_without_allowed_signers)
+{
+    const char *argv[] = {"tfaudit", "serve", "--run-task", "--checklist",
+                          "fixtures/checklists/run-task.md", "--hmac-key-file", "/nonexistent",
+                          "--sign-off-dir", "/tmp", NULL};
+    tfa_test_output o;
+
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
+    ck_assert_int_eq(o.status, 2);
+    ck_assert_uint_eq(o.out_len, 0);
+    tfa_test_output_release(&o);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("serve");
@@ -588,6 +745,8 @@ int main(void)
     tcase_add_test(tc, serve_sigterm_leaves_no_task_without_callback);
     tcase_add_test(tc, serve_busy_and_deadline);
     tcase_add_test(tc, serve_over_tls);
+    tcase_add_test(tc, serve_signs_records_and_takes_signed_sign_offs);
+    tcase_add_test(tc, serve_refuses_sign_off_dir_without_allowed_signers);
     tcase_add_test(tc, serve_no_request_carried_the_canary);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
