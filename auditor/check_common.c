@@ -55,9 +55,9 @@ static int add_signoff_file(check_run *c, const char *path)
     tfa_error_init(&err);
     if (tfa_signoffs_add_file(c->signoffs, c->cl, path, &err) == 0)
         return 0;
-    return err.status == TFA_EUSAGE ? tfa_msg_usage(c->spec->name, "%s:%lu: %s", path, err.line,
-                                                    err.message)
-                                    : tfa_msg_from_error(&err);
+    return err.status == TFA_EUSAGE
+               ? tfa_msg_usage(c->spec->name, "%s:%lu: %s", path, err.line, err.message)
+               : tfa_msg_from_error(&err);
 }
 
 static int load_human_inputs(check_run *c)

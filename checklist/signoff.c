@@ -18,6 +18,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/limits.h"
+#include "util/sort.h"
 #include "signoff_priv.h"
 #include "waivers.h"
 
@@ -98,8 +99,8 @@ static int trimmed(const char **p, size_t *n)
  * tokens may name one item (a sign-off directory keeps tokens for many
  * plans, and renewed ones): tfa_signoffs_find_for picks the one that
  * counts. A plain sign-off stands alone. */
-static int check_item(const tfa_signoffs *s, const tfa_checklist *cl, const char *key,
-                      int is_token, tfa_error *err)
+static int check_item(const tfa_signoffs *s, const tfa_checklist *cl, const char *key, int is_token,
+                      tfa_error *err)
 {
     const tfa_signoff *had;
 
@@ -279,15 +280,14 @@ static int list_dir(char ***out, size_t *n_out, const char *dir, tfa_error *err)
     }
     closedir(d);
     if (rc == 0)
-        qsort(names, n, sizeof(*names), by_name);
+        tfa_sort(names, n, sizeof(*names), by_name);
     else
         tfa_error_set_source(err, dir);
     *out = names, *n_out = n;
     return rc;
 }
 
-int tfa_signoffs_add_dir(tfa_signoffs *s, const tfa_checklist *cl, const char *dir,
-                         tfa_error *err)
+int tfa_signoffs_add_dir(tfa_signoffs *s, const tfa_checklist *cl, const char *dir, tfa_error *err)
 {
     char **names = NULL;
     size_t n = 0, i;

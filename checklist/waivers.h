@@ -122,8 +122,7 @@ int tfa_signoffs_add_file(tfa_signoffs *s, const tfa_checklist *cl, const char *
  * or a line that is not a sign-off is an error naming it: a sign-off that
  * cannot be read never silently does not count. */
 #define TFA_SIGNOFF_DIR_FILES 4096
-int tfa_signoffs_add_dir(tfa_signoffs *s, const tfa_checklist *cl, const char *dir,
-                         tfa_error *err);
+int tfa_signoffs_add_dir(tfa_signoffs *s, const tfa_checklist *cl, const char *dir, tfa_error *err);
 
 /* Why `so` does not count for a plan with pin `pin` (NULL when the run has
  * no plan) at time `now`, as a message kept in `buf`; NULL when it counts.

@@ -572,7 +572,6 @@ START_TEST(serve_no_request_carried_the_canary)
 }
 END_TEST
 
-
 /* Run the tfaudit binary; its exit status, stdout in *out (may be NULL). */
 static int tfaudit(const char *const *argv, char **out)
 {
@@ -640,8 +639,9 @@ START_TEST(serve_signs_records_and_takes_signed_sign_offs)
     serve_proc p = {0};
     char *keys = tfa_test_mkdtemp(), trusted[700], allowed[700], tokens[700], anchors[700];
     char ops[700], file[800];
-    const char *extra[] = {"--signing-key", ops,      "--anchor-to", anchors, "--allowed-signers",
-                           allowed,         "--sign-off-dir", tokens, NULL};
+    const char *extra[] = {
+        "--signing-key",  ops,    "--anchor-to", anchors, "--allowed-signers", allowed,
+        "--sign-off-dir", tokens, NULL};
     json_t *doc;
 
     ck_assert_ptr_nonnull(keys);
@@ -698,8 +698,8 @@ START_TEST(serve_signs_records_and_takes_signed_sign_offs)
     ck_assert_int_eq(serve_stop(&p), 0);
     ck_assert_int_eq(ledger_count(&p), 3);
     {
-        const char *verify[] = {"tfaudit", "ledger", "verify", "--ledger", p.ledger,
-                                "--trusted-keys", trusted, "--anchor", anchors, NULL};
+        const char *verify[] = {"tfaudit",        "ledger", "verify",   "--ledger", p.ledger,
+                                "--trusted-keys", trusted,  "--anchor", anchors,    NULL};
         char *out = NULL;
         ck_assert_int_eq(tfaudit(verify, &out), 0);
         free(out);
@@ -713,9 +713,16 @@ END_TEST
 /* A sign-off directory without allowed signers is a usage error at start. */
 START_TEST(serve_refuses_sign_off_dir_without_allowed_signers)
 {
-    const char *argv[] = {"tfaudit", "serve", "--run-task", "--checklist",
-                          "fixtures/checklists/run-task.md", "--hmac-key-file", "/nonexistent",
-                          "--sign-off-dir", "/tmp", NULL};
+    const char *argv[] = {"tfaudit",
+                          "serve",
+                          "--run-task",
+                          "--checklist",
+                          "fixtures/checklists/run-task.md",
+                          "--hmac-key-file",
+                          "/nonexistent",
+                          "--sign-off-dir",
+                          "/tmp",
+                          NULL};
     tfa_test_output o;
 
     ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
