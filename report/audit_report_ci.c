@@ -22,6 +22,7 @@
 
 #include "audit_report.h"
 #include "report_ci.h"
+#include "report_int.h"
 
 #define RULE_DRIFT      "tfaudit/drift"
 #define RULE_MISSING    "tfaudit/workspace-missing"
@@ -250,7 +251,7 @@ int tfa_audit_report_sarif(tfa_buf *out, const tfa_audit_result *r, const tfa_ch
         json_decref(log);
         return TFA_ENOMEM;
     }
-    return tfa_ci_dump(out, log);
+    return tfa_report_dump_json(out, log);
 }
 
 /* ---- GitHub workflow commands ----------------------------------------------------- */
@@ -326,5 +327,5 @@ int tfa_audit_report_codequality(tfa_buf *out, const tfa_audit_result *r, const 
         json_decref(s.issues);
         return TFA_ENOMEM;
     }
-    return tfa_ci_dump(out, s.issues);
+    return tfa_report_dump_json(out, s.issues);
 }

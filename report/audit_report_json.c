@@ -34,6 +34,7 @@
 #include "util/compat.h"
 
 #include "audit_report.h"
+#include "report_int.h"
 #include "util/alloc.h"
 #include "util/escape.h"
 
@@ -174,22 +175,12 @@ json_t *tfa_audit_report_json(const tfa_audit_result *r)
 
 int tfa_audit_report_json_text(tfa_buf *out, const tfa_audit_result *r, char sha256[TFA_SHA256_HEX])
 {
-    json_t *j = tfa_audit_report_json(r);
     unsigned char d[TFA_SHA256_BYTES];
     size_t at = out->len;
-    char *text;
+    int rc = tfa_report_dump_json(out, tfa_audit_report_json(r));
 
-    if (!j)
-        return TFA_ENOMEM;
-    text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(j);
-    if (!text)
-        return TFA_ENOMEM;
-    tfa_buf_puts(out, text);
-    tfa_buf_putc(out, '\n');
-    tfa_free(text); /* jansson allocates through tfa_malloc (main.c) */
-    if (tfa_buf_status(out))
-        return tfa_buf_status(out);
+    if (rc)
+        return rc;
     tfa_sha256_digest(out->ptr + at, out->len - at, d);
     tfa_sha256_hex(d, sha256);
     return 0;

@@ -291,24 +291,6 @@ int tfa_sarif_push(json_t *run, json_t *result)
     return 0;
 }
 
-int tfa_ci_dump(tfa_buf *out, json_t *log)
-{
-    json_free_t free_fn = NULL;
-    char *text;
-
-    if (!log)
-        return TFA_ENOMEM;
-    text = json_dumps(log, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(log);
-    if (!text)
-        return TFA_ENOMEM;
-    tfa_buf_puts(out, text);
-    tfa_buf_putc(out, '\n');
-    json_get_alloc_funcs(NULL, &free_fn);
-    free_fn(text);
-    return tfa_buf_status(out);
-}
-
 /* ---- GitHub workflow commands ----------------------------------------------------- */
 
 /* The runner unescapes %25, %0D, %0A (and in properties %3A, %2C); escaping

@@ -86,9 +86,6 @@ json_t *tfa_sarif_result(const char *rule_id, size_t rule_index, tfa_level level
 /* Append `result` (taken over) to the run's results; 0 or TFA_ENOMEM. */
 int tfa_sarif_push(json_t *run, json_t *result);
 
-/* Append the log as indented JSON plus a newline; `log` is released. */
-int tfa_ci_dump(tfa_buf *out, json_t *log);
-
 /* ---- GitHub workflow commands ----------------------------------------------------- */
 
 /* One command line: "::CMD file=F,line=N,title=T::MESSAGE\n". `file` NULL

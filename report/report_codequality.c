@@ -68,5 +68,5 @@ int tfa_report_codequality(tfa_buf *out, const tfa_verdict *v)
         json_decref(issues);
         return TFA_ENOMEM;
     }
-    return tfa_ci_dump(out, issues);
+    return tfa_report_dump_json(out, issues);
 }

@@ -194,3 +194,22 @@ void tfa_md_fact(tfa_buf *out, const tfa_fact_read *f, size_t indent, const char
         tfa_buf_puts(out, eol);
     }
 }
+
+/* json_dump_callback's sink: a failed append stops the dump. */
+static int dump_to_buf(const char *text, size_t len, void *payload)
+{
+    return tfa_buf_put(payload, text, len) ? -1 : 0;
+}
+
+int tfa_report_dump_json(tfa_buf *out, json_t *doc)
+{
+    int rc;
+
+    if (!doc)
+        return TFA_ENOMEM;
+    rc = json_dump_callback(doc, dump_to_buf, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (rc == 0)
+        tfa_buf_putc(out, '\n');
+    return tfa_buf_status(out) ? tfa_buf_status(out) : rc ? TFA_ENOMEM : 0;
+}

@@ -186,5 +186,5 @@ int tfa_report_sarif(tfa_buf *out, const tfa_verdict *v, const tfa_report_option
         json_decref(log);
         return TFA_ENOMEM;
     }
-    return tfa_ci_dump(out, log);
+    return tfa_report_dump_json(out, log);
 }

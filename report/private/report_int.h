@@ -35,6 +35,12 @@ void tfa_md_value(tfa_buf *out, const tfa_value *v);
  * value (why)", then its detail lines as bullets two spaces deeper. */
 void tfa_md_fact(tfa_buf *out, const tfa_fact_read *f, size_t indent, const char *eol);
 
+/* Append `doc` as indented JSON (keys in insertion order) plus a newline,
+ * straight into `out`; `doc` is released (NULL: TFA_ENOMEM, the usual
+ * result of building it having failed). The one JSON writer of the JSON,
+ * SARIF, Code Quality and audit reports. */
+int tfa_report_dump_json(tfa_buf *out, json_t *doc);
+
 /* Release a scratch buffer, passing its failure (out-of-memory) on to
  * `out`: a report that lost text must never pass for a complete one. */
 void tfa_scratch_release(tfa_buf *out, tfa_buf *scratch);
