@@ -378,6 +378,27 @@ static void kd_section(tfa_buf *o, const tfa_audit_result *r)
     tfa_buf_puts(o, "</ul></section>\n");
 }
 
+/* Members --skip-unknown left out, by workspace. */
+static void skipped_section(tfa_buf *o, const tfa_audit_result *r)
+{
+    size_t i, k, n = 0;
+    for (i = 0; i < r->n_ws; i++)
+        n += r->ws[i].n_skipped;
+    if (!n)
+        return;
+    tfa_buf_printf(o, "<section><h2>Skipped inputs (%zu, --skip-unknown)</h2><ul class=\"reg\">",
+                   n);
+    for (i = 0; i < r->n_ws; i++)
+        for (k = 0; k < r->ws[i].n_skipped; k++) {
+            tfa_buf_puts(o, "<li><b>");
+            esc(o, r->ws[i].name);
+            tfa_buf_puts(o, "</b>: ");
+            esc(o, r->ws[i].skipped[k]);
+            tfa_buf_puts(o, "</li>");
+        }
+    tfa_buf_puts(o, "</ul></section>\n");
+}
+
 int tfa_audit_report_html(tfa_buf *o, const tfa_audit_result *r, const char *json_sha256)
 {
     const tfa_audit_totals *t = &r->totals;
@@ -428,6 +449,7 @@ int tfa_audit_report_html(tfa_buf *o, const tfa_audit_result *r, const char *jso
     chart_heatmap(o, r);
     tfa_buf_puts(o, "</div></section>\n");
     ws_table(o, r);
+    skipped_section(o, r);
     kd_section(o, r);
     tfa_buf_puts(o, "<footer>Audit <code>");
     esc(o, r->id);

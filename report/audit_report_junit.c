@@ -2,7 +2,8 @@
  * audit_report_junit.c - the audit as JUnit XML: a <testsuite> per
  * workspace, a <testcase> per item. Items that block (FAIL, ERROR, PENDING
  * on hard or soft items) are <failure>s, waived ones <skipped>; a missing
- * or unreadable workspace is one failing <testcase name="inputs">.
+ * or unreadable workspace is one failing <testcase name="inputs">; members
+ * --skip-unknown left out are listed in the suite's <system-out>.
  */
 #include "util/compat.h"
 
@@ -70,6 +71,15 @@ int tfa_audit_report_junit(tfa_buf *out, const tfa_audit_result *r)
         }
         for (k = 0; audited && k < w->n_items; k++)
             testcase(out, w, &w->items[k]);
+        if (w->n_skipped) { /* what the verdict did not cover, never silently */
+            tfa_buf_puts(out, "    <system-out>");
+            for (k = 0; k < w->n_skipped; k++) {
+                tfa_buf_puts(out, "skipped (--skip-unknown): ");
+                tfa_esc_xml_body(out, w->skipped[k]);
+                tfa_buf_putc(out, '\n');
+            }
+            tfa_buf_puts(out, "</system-out>\n");
+        }
         tfa_buf_puts(out, "  </testsuite>\n");
     }
     tfa_buf_puts(out, "</testsuites>\n");

@@ -181,6 +181,21 @@ static int still_missing(const tfa_audit_result *r, size_t i, size_t k, tfa_buf 
     return 1;
 }
 
+/* Members --skip-unknown left out: listed, so a reader sees what the
+ * verdicts did not cover. */
+static int skipped(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
+{
+    const tfa_audit_ws *w = &r->ws[i];
+    if (k >= w->n_skipped)
+        return -1;
+    tfa_buf_puts(l, "- ");
+    tfa_esc_md_text(l, w->name);
+    tfa_buf_puts(l, ": ");
+    tfa_esc_md_text(l, w->skipped[k]);
+    tfa_buf_putc(l, '\n');
+    return 1;
+}
+
 static int ws_row(const tfa_audit_result *r, size_t i, size_t k, tfa_buf *l)
 {
     const tfa_audit_ws *w = &r->ws[i];
@@ -284,6 +299,7 @@ int tfa_audit_report_markdown(tfa_buf *out, const tfa_audit_result *r, const cha
     section(&m, r, "Needs attention",
             "| workspace | verdict | state | failing items |\n|---|---|---|---|\n", ws_row,
             "workspaces");
+    section(&m, r, "Skipped inputs (--skip-unknown)", "", skipped, "skipped members");
     section(&m, r, "Still missing", "", still_missing, "workspaces");
     section(&m, r, "Recurring", "", recurring, "recurring failures");
     section(&m, r, "Persisting drift", "", persisting, "drifted resources");

@@ -119,12 +119,53 @@ START_TEST(markdown_budget_says_how_many_it_could_not_list)
 }
 END_TEST
 
+/* Members --skip-unknown left out are named in every audit format (the
+ * verdicts did not cover them), escaped for the format: the member name is
+ * hostile. */
+START_TEST(every_format_lists_skipped_members)
+{
+    static const char hostile[] = "runs/<b>x</b>|y\nz.md: not a Terraform plan, state or log";
+    tfa_audit_result r;
+    tfa_buf b;
+    char sha[TFA_SHA256_HEX];
+
+    synthetic(&r, 2, 1);
+    r.ws[1].skipped = tfa_calloc(1, sizeof(char *));
+    r.ws[1].skipped[0] = tfa_strdup(hostile);
+    r.ws[1].n_skipped = 1;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    ck_assert_int_eq(tfa_audit_report_text(&b, &r), 0);
+    ck_assert_msg(strstr(b.ptr, "skipped runs/<b>x</b>|y\\nz.md") != NULL, "%s", b.ptr);
+    tfa_buf_clear(&b);
+    ck_assert_int_eq(tfa_audit_report_markdown(&b, &r, "ab12", 0), 0);
+    ck_assert_msg(strstr(b.ptr, "### Skipped inputs (--skip-unknown)") != NULL, "%s", b.ptr);
+    ck_assert_msg(strstr(b.ptr, "- workspace-0001: runs/") != NULL, "%s", b.ptr);
+    ck_assert_msg(strstr(b.ptr, "<b>") == NULL, "raw HTML in Markdown: %s", b.ptr);
+    tfa_buf_clear(&b);
+    ck_assert_int_eq(tfa_audit_report_html(&b, &r, "ab12"), 0);
+    ck_assert(strstr(b.ptr, "Skipped inputs (1, --skip-unknown)") != NULL);
+    ck_assert(strstr(b.ptr, "runs/&lt;b&gt;x&lt;/b&gt;") != NULL);
+    tfa_buf_clear(&b);
+    ck_assert_int_eq(tfa_audit_report_junit(&b, &r), 0);
+    ck_assert_msg(strstr(b.ptr, "<system-out>skipped (--skip-unknown): runs/&lt;b&gt;") != NULL,
+                  "%s", b.ptr);
+    tfa_buf_clear(&b);
+    ck_assert_int_eq(tfa_audit_report_json_text(&b, &r, sha), 0);
+    ck_assert(strstr(b.ptr, "\"skipped\": [") != NULL);
+    ck_assert(strstr(b.ptr, "runs/<b>x</b>|y\\nz.md") != NULL);
+    tfa_buf_release(&b);
+    tfa_audit_result_release(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("audit_report");
     TCase *tc = tcase_create("markdown");
     tcase_add_test(tc, markdown_budget_lists_every_regression_it_can);
     tcase_add_test(tc, markdown_budget_says_how_many_it_could_not_list);
+    tcase_add_test(tc, every_format_lists_skipped_members);
     suite_add_tcase(s, tc);
     return s;
 }
