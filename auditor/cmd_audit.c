@@ -26,6 +26,7 @@ typedef struct audit_opts {
     const char *manifest, *checklist, *waivers, *known_drift, *expect;
     const char *jobs, *format, *output, *html, *fail_on;
     const char *ledger, *operator_name, *window, *now;
+    const char *shard, *audit_id;
     tfa_cli_inputs in;
     tfa_cli_net net;
     tfa_cli_sign sign;
@@ -57,6 +58,8 @@ static const tfa_opt options[] = {
     S("operator", 0, operator_name, "NAME", "who runs the audit (default: the login name)"),
     S("window", 0, window, "TEXT", "recorded with every verdict"),
     S("now", 0, now, "DATE", "the audit's time, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)"),
+    S("shard", 0, shard, "K/N", "audit only shard K of N (a CI matrix job each; needs --audit-id)"),
+    S("audit-id", 0, audit_id, "ID", "the audit's id, shared by its shards (default: derived)"),
     TFA_CLI_INPUT_OPTIONS(audit_opts, in),
     TFA_CLI_NET_OPTIONS(audit_opts, net),
     TFA_CLI_SIGN_OPTIONS(audit_opts, sign),
@@ -64,7 +67,7 @@ static const tfa_opt options[] = {
 
 const tfa_cmd_spec tfa_cmd_audit_spec = {
     "audit",
-    "[options] (--manifest audit.json | DIR|ARCHIVE...)",
+    "[options] (--manifest audit.json | DIR|ARCHIVE...) | finish ID [options]",
     "Audit every workspace, record it, and compare with the previous audit",
     "Gates every workspace like 'tfaudit gate' (in parallel), records all verdicts\n"
     "in the ledger under one audit id, and compares them with the previous audit:\n"
@@ -79,6 +82,15 @@ const tfa_cmd_spec tfa_cmd_audit_spec = {
     "(unless --skip-unknown skips it, and lists it in the record), a malformed\n"
     "document, a workspace folder that is a symbolic link leading out of the\n"
     "source (links inside it are followed). Both are NO-GO.\n"
+    "\n"
+    "Sharded: on a CI matrix, job K of N runs 'tfaudit audit --shard K/N --audit-id\n"
+    "ID' over the same sources and the shared ledger; it gates the workspaces whose\n"
+    "stable name hash falls in shard K, compares them with the previous audit and\n"
+    "records them under ID. Then one job runs 'tfaudit audit finish ID' (also when\n"
+    "shard jobs failed): it reads every shard's records back and writes the reports\n"
+    "of the whole audit. A shard that recorded nothing is named and the finish\n"
+    "fails (exit 2): it is never taken for a clean one. A shard recorded twice is\n"
+    "refused. 'audit finish ID' also re-reports any earlier audit.\n"
     "\n"
     "Exit status: 0 no regression, 1 a regression (a new hard or soft failure, new\n"
     "drift, a workspace missing or unreadable; with --fail-on any, any NO-GO\n"
@@ -102,6 +114,7 @@ typedef struct audit_cmd {
     tfa_audit_result res;
     int64_t now;
     unsigned jobs;
+    unsigned shard_index, shard_count;
 } audit_cmd;
 
 static int resolve_now(audit_cmd *c)
@@ -200,6 +213,9 @@ static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_
     ao.window = c->o.window;
     ao.tool_version = TFA_VERSION;
     ao.history = 30;
+    ao.audit_id = c->o.audit_id;
+    ao.shard_index = c->shard_index;
+    ao.shard_count = c->shard_count;
     if ((rc = tfa_cli_signer_load(&c->signer, &c->o.sign)) != 0 ||
         (rc = tfa_cli_ledger_open(&c->ledger, c->o.ledger, 1)) != 0)
         return rc;
@@ -305,6 +321,42 @@ static void note_known_drift(const tfa_audit_result *r)
     }
 }
 
+/* --shard and --audit-id: checked before anything is read. */
+static int resolve_shard(audit_cmd *c)
+{
+    tfa_error err;
+    tfa_error_init(&err);
+    if (c->o.audit_id && tfa_audit_id_check(c->o.audit_id, &err) != 0)
+        return tfa_msg_usage("audit", "--audit-id '%s': %s", c->o.audit_id, err.message);
+    if (!c->o.shard)
+        return 0;
+    if (tfa_audit_shard_parse(c->o.shard, &c->shard_index, &c->shard_count, &err) != 0)
+        return tfa_msg_usage("audit", "%s", err.message);
+    if (!c->o.audit_id)
+        return tfa_msg_usage("audit", "--shard needs --audit-id: the id every shard records under");
+    return 0;
+}
+
+/* `tfaudit audit finish ID`: the audit read back from the ledger (every
+ * shard), reported like the audit itself. */
+static int finish_audit(audit_cmd *c)
+{
+    tfa_error err;
+    int rc;
+    tfa_error_init(&err);
+    if (c->args.n != 2)
+        return tfa_msg_usage("audit", "finish takes one audit id: tfaudit audit finish ID");
+    if (c->o.manifest || c->o.checklist || c->o.shard || c->o.audit_id || c->o.known_drift ||
+        c->o.waivers)
+        return tfa_msg_usage("audit", "finish reads the audit from the ledger: give only the "
+                                      "ledger and report options");
+    if ((rc = tfa_cli_ledger_open(&c->ledger, c->o.ledger, 0)) != 0)
+        return rc;
+    if (tfa_audit_collect(&c->res, c->ledger, c->args.items[1], 30, &err) != 0)
+        return tfa_msg_from_error(&err);
+    return 0;
+}
+
 static int any_remote(const tfa_strlist *args)
 {
     size_t i;
@@ -325,8 +377,15 @@ int tfa_cmd_audit(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     if ((rc = tfa_opts_parse(&tfa_cmd_audit_spec, argc, argv, &c.o, &c.args)) != 0)
         goto done;
-    if ((rc = resolve_now(&c)) != 0 || (rc = resolve_jobs(&c)) != 0 ||
-        (rc = tfa_cli_load_options(&lo, &c.o.in, "audit")) != 0 ||
+    if (c.args.n && strcmp(c.args.items[0], "finish") == 0) {
+        if ((rc = finish_audit(&c)) != 0)
+            goto done;
+        tfa_msg_note("audit %s: ledger records #%lld-#%lld", c.res.id,
+                     (long long)c.res.first_record, (long long)c.res.last_record);
+        goto report;
+    }
+    if ((rc = resolve_shard(&c)) != 0 || (rc = resolve_now(&c)) != 0 ||
+        (rc = resolve_jobs(&c)) != 0 || (rc = tfa_cli_load_options(&lo, &c.o.in, "audit")) != 0 ||
         (rc = load_human_inputs(&c)) != 0)
         goto done;
     if (c.manifest || any_remote(&c.args)) { /* remote inputs and s3:// sources */
@@ -338,6 +397,7 @@ int tfa_cmd_audit(int argc, char **argv)
         goto done;
     tfa_msg_note("audit %s recorded as ledger records #%lld-#%lld", c.res.id,
                  (long long)c.res.first_record, (long long)c.res.last_record);
+report:
     note_known_drift(&c.res);
     if ((rc = write_reports(&c)) != 0)
         goto done;

@@ -144,7 +144,8 @@ static int collect_items(tfa_audit_ws *w, const tfa_verdict *v)
         it->level = tfa_level_name(r->item->level);
         it->status = r->status;
         it->blocks = r->blocks;
-        it->reason = dup_opt(r->reason, &oom);
+        /* as the verdict record has it: a passing item has no reason */
+        it->reason = r->status == TFA_ITEM_PASS ? NULL : dup_opt(r->reason, &oom);
         w->failing += r->blocks != 0;
     }
     w->go = v->go;
@@ -354,6 +355,10 @@ static void make_id(tfa_audit *a)
     char hex[TFA_SHA256_HEX], when[TFA_UTC_COMPACT_SIZE];
     tfa_sha256 h;
 
+    if (a->o.audit_id) { /* given: shards of one audit share it */
+        snprintf(a->id, sizeof(a->id), "%s", a->o.audit_id);
+        return;
+    }
     tfa_sha256_init(&h);
     tfa_sha256_update(&h, a->prev.id ? a->prev.id : "", a->prev.id ? strlen(a->prev.id) : 0);
     tfa_sha256_update(&h, &a->o.now, sizeof(a->o.now));
@@ -363,11 +368,31 @@ static void make_id(tfa_audit *a)
     snprintf(a->id, sizeof(a->id), "audit-%s-%.8s", when, hex);
 }
 
+static int check_shard(const tfa_audit_options *o, tfa_error *err)
+{
+    if (!o->shard_count && !o->shard_index)
+        return 0;
+    if (o->shard_index < 1 || o->shard_index > o->shard_count ||
+        o->shard_count > TFA_AUDIT_SHARDS_MAX)
+        return tfa_error_set(err, TFA_EUSAGE, "invalid shard %u/%u", o->shard_index,
+                             o->shard_count);
+    if (!o->audit_id)
+        return tfa_error_set(err, TFA_EUSAGE,
+                             "a sharded audit needs the audit id its shards share (--audit-id)");
+    return 0;
+}
+
+/* Whether a workspace is this audit's to gate (every one unless sharded). */
+static int in_shard(const tfa_audit *a, const char *name)
+{
+    return !a->o.shard_count || tfa_audit_shard_of(name, a->o.shard_count) == a->o.shard_index;
+}
+
 int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *opts,
                   tfa_error *err)
 {
     tfa_audit *a = tfa_calloc(1, sizeof(*a));
-    unsigned i;
+    unsigned i, want = opts->jobs ? opts->jobs : 1;
     int rc;
 
     *out = NULL;
@@ -375,21 +400,24 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
         return tfa_error_oom(err);
     a->ledger = ledger;
     a->o = *opts;
-    a->n_threads = opts->jobs ? opts->jobs : 1;
+    /* n_threads counts started threads only: tfa_audit_free joins them */
     tfa_error_init(&a->err);
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv_work, NULL);
     pthread_cond_init(&a->cv_done, NULL);
-    if ((rc = tfa__audit_prev_read(&a->prev, ledger, err)) != 0) {
+    if ((opts->audit_id && (rc = tfa_audit_id_check(opts->audit_id, err)) != 0) ||
+        (rc = check_shard(opts, err)) != 0 ||
+        (rc = tfa__audit_prev_read(&a->prev, ledger, opts->audit_id, opts->shard_index,
+                                   opts->shard_count, err)) != 0) {
         tfa_audit_free(a);
         return rc;
     }
     make_id(a);
-    if (!(a->threads = tfa_calloc(a->n_threads, sizeof(*a->threads)))) {
+    if (!(a->threads = tfa_calloc(want, sizeof(*a->threads)))) {
         tfa_audit_free(a);
         return tfa_error_oom(err);
     }
-    for (i = 0; i < a->n_threads; i++)
+    for (i = 0; i < want; i++)
         if (pthread_create(&a->threads[i], NULL, worker, a) != 0)
             break;
     a->n_threads = i; /* the ones that started */
@@ -453,10 +481,10 @@ int tfa_audit_add(tfa_audit *a, const tfa_audit_workspace *ws, tfa_error *err)
     size_t at, i;
     int rc;
 
-    if ((rc = tfa_ledger_workspace_check(ws->name, err)) != 0) {
+    if ((rc = tfa_ledger_workspace_check(ws->name, err)) != 0 || !in_shard(a, ws->name)) {
         for (i = 0; i < ws->n_inputs; i++)
             tfa_free((void *)(uintptr_t)ws->inputs[i].data);
-        return rc;
+        return rc; /* 0 for another shard's workspace: not ours */
     }
     pthread_mutex_lock(&a->mu);
     if (name_taken(a, ws->name, &at)) {
@@ -499,6 +527,8 @@ static int add_missing(tfa_audit *a, tfa_error *err)
     for (i = 0; i < a->prev.n; i++) {
         tfa_audit_workspace ws;
         int taken;
+        if (!in_shard(a, a->prev.ws[i].name))
+            continue;
         pthread_mutex_lock(&a->mu);
         taken = name_taken(a, a->prev.ws[i].name, &at);
         pthread_mutex_unlock(&a->mu);
@@ -527,80 +557,6 @@ static void join_threads(tfa_audit *a)
 static int job_by_name(const void *x, const void *y)
 {
     return strcmp((*(job *const *)x)->ws.name, (*(job *const *)y)->ws.name);
-}
-
-/* Expired and stale entries over every workspace that used a file. */
-static int kd_notes(tfa_audit *a, tfa_audit_result *r)
-{
-    json_t *agg = json_object(), *u, *e;
-    const char *ref;
-    size_t i, k;
-    int oom = !agg;
-
-    for (i = 0; !oom && i < a->n_jobs; i++)
-        json_array_foreach(a->jobs[i]->kd_uses, k, u)
-        {
-            ref = json_string_value(json_object_get(u, "entry"));
-            if (!(e = json_object_get(agg, ref))) {
-                oom |= json_object_set(agg, ref, u) != 0;
-                continue;
-            }
-            json_object_set_new(e, "matched",
-                                json_integer(json_integer_value(json_object_get(e, "matched")) +
-                                             json_integer_value(json_object_get(u, "matched"))));
-            json_object_set_new(
-                e, "would_accept",
-                json_integer(json_integer_value(json_object_get(e, "would_accept")) +
-                             json_integer_value(json_object_get(u, "would_accept"))));
-        }
-    if (!oom && !(r->kd_notes = tfa_calloc(json_object_size(agg) + 1, sizeof(*r->kd_notes))))
-        oom = 1;
-    json_object_foreach(agg, ref, e)
-    {
-        tfa_audit_kd_note *n;
-        int expired = json_is_true(json_object_get(e, "expired"));
-        if (oom || (!expired && json_integer_value(json_object_get(e, "matched")) > 0))
-            continue;
-        n = &r->kd_notes[r->n_kd_notes++];
-        n->entry = dup_opt(ref, &oom);
-        n->address = dup_opt(json_string_value(json_object_get(e, "address")), &oom);
-        n->owner = dup_opt(json_string_value(json_object_get(e, "owner")), &oom);
-        n->expires = dup_opt(json_string_value(json_object_get(e, "expires")), &oom);
-        n->expired = expired;
-        n->would_accept = (size_t)json_integer_value(json_object_get(e, "would_accept"));
-        r->totals.expired_entries += expired;
-        r->totals.stale_entries += !expired;
-    }
-    json_decref(agg);
-    return oom ? TFA_ENOMEM : 0;
-}
-
-static void add_totals(tfa_audit_totals *t, const tfa_audit_ws *w)
-{
-    size_t i;
-    t->workspaces++;
-    t->go += w->go && w->state == TFA_AUDIT_AUDITED;
-    t->nogo += !(w->go && w->state == TFA_AUDIT_AUDITED);
-    t->audited += w->state == TFA_AUDIT_AUDITED;
-    t->missing += w->state == TFA_AUDIT_MISSING;
-    t->errors += w->state == TFA_AUDIT_UNREADABLE;
-    t->regressions += w->regressions;
-    t->new_workspaces += w->change == TFA_AUDIT_NEW;
-    t->returned += w->change == TFA_AUDIT_RETURNED;
-    t->went_missing += w->change == TFA_AUDIT_WENT_MISSING;
-    t->resolved_drift += w->n_resolved_drift;
-    t->accepted += w->n_accepted;
-    if (w->state != TFA_AUDIT_AUDITED)
-        return;
-    for (i = 0; i < w->n_items; i++) {
-        t->new_failures += w->items[i].delta == TFA_DELTA_NEW;
-        t->resolved += w->items[i].delta == TFA_DELTA_RESOLVED;
-        t->recurring += w->items[i].delta == TFA_DELTA_RECURRING;
-    }
-    for (i = 0; i < w->n_drift; i++) {
-        t->new_drift += w->drift[i].is_new;
-        t->persisting_drift += !w->drift[i].is_new;
-    }
 }
 
 /* Attach each workspace's audit object and append all records at once. */
@@ -640,6 +596,7 @@ static int record_all(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
 
 int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
 {
+    const json_t **uses;
     size_t i;
     int rc;
 
@@ -652,8 +609,14 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         *err = a->err;
         return a->err.status;
     }
+    if (a->n_jobs == 0 && a->o.shard_count)
+        return tfa_error_set(err, TFA_EINPUT,
+                             "shard %u/%u has no workspace to audit (use fewer shards)",
+                             a->o.shard_index, a->o.shard_count);
     if (a->n_jobs == 0)
         return tfa_error_set(err, TFA_EINPUT, "no workspace to audit");
+    r->shard_index = a->o.shard_index;
+    r->shard_count = a->o.shard_count;
     tfa_sort(a->jobs, a->n_jobs, sizeof(*a->jobs), job_by_name);
     snprintf(r->id, sizeof(r->id), "%s", a->id);
     r->time = a->o.now;
@@ -664,10 +627,16 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         if (tfa__audit_compare(&a->jobs[i]->res,
                                tfa__audit_prev_find(&a->prev, a->jobs[i]->ws.name), a->id) != 0)
             return tfa_error_oom(err);
-    if (kd_notes(a, r) != 0)
+    if (!(uses = tfa_calloc(a->n_jobs, sizeof(*uses))))
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
-        add_totals(&r->totals, &a->jobs[i]->res);
+        uses[i] = a->jobs[i]->kd_uses;
+    rc = tfa__audit_kd_notes(r, uses, a->n_jobs);
+    tfa_free(uses);
+    if (rc != 0)
+        return tfa_error_oom(err);
+    for (i = 0; i < a->n_jobs; i++)
+        tfa__audit_add_totals(&r->totals, &a->jobs[i]->res);
     if ((rc = record_all(a, r, err)) != 0)
         return rc;
     if (!(r->ws = tfa_calloc(a->n_jobs, sizeof(*r->ws))))

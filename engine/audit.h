@@ -36,6 +36,19 @@
  * checklist evaluated over no input (every item ERROR, NO-GO), with their
  * last known drift and items carried forward so the history continues.
  *
+ * Sharding. An audit too large for one machine runs as N jobs, each with
+ * the same audit id and `shard_count` N: job K audits the workspaces whose
+ * stable hash (tfa_audit_shard_of) is K, compares each with the previous
+ * audit (the latest audit in the ledger with another id) and records them
+ * in one transaction, like an unsharded audit; its records carry "shard":
+ * "K/N". The partition is by name, so a workspace of the previous audit
+ * that no source gives is found missing by the one shard it belongs to.
+ * tfa_audit_collect (run once, after every shard) reads the audit back from
+ * the ledger into one result for the reports, and refuses (TFA_EINPUT,
+ * naming them) when a shard recorded nothing: a shard that did not report
+ * is never taken for a clean one. Audits are expected not to overlap in
+ * time: the previous audit is found newest-first among the audit records.
+ *
  * Library code: nothing here prints or reads the clock (`now` comes in).
  */
 #ifndef TFA_AUDIT_H
@@ -194,6 +207,7 @@ typedef struct tfa_audit_result {
     int64_t first_record, last_record; /* ledger ids */
     tfa_audit_summary *history;        /* oldest first, this audit last */
     size_t n_history;
+    unsigned shard_index, shard_count; /* the shard this result covers; 0/0: all */
 } tfa_audit_result;
 
 /* ---- running --------------------------------------------------------------------- */
@@ -209,7 +223,11 @@ typedef struct tfa_audit_options {
     int64_t now;                        /* the audit's time: the caller's clock */
     const char *operator_name, *window; /* recorded; may be NULL */
     const char *tool_version;
-    size_t history; /* audits to read back for charts (30) */
+    size_t history;       /* audits to read back for charts (30) */
+    const char *audit_id; /* the audit's id (tfa_audit_id_check); NULL: derived from the
+                             time and the previous audit */
+    unsigned shard_index; /* 1..shard_count: audit only this shard's workspaces */
+    unsigned shard_count; /* 0: not sharded */
 } tfa_audit_options;
 
 /* A source: yields workspaces (audit_source.h). `add` queues one for
@@ -239,6 +257,31 @@ void tfa_audit_result_release(tfa_audit_result *r);
 int tfa_audit_history(tfa_audit_summary **out, size_t *n, tfa_ledger *ledger, const char *workspace,
                       int64_t since, size_t last, tfa_error *err);
 void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n);
+
+/* ---- sharding -------------------------------------------------------------------- */
+
+/* An audit id given by the caller: 1 to TFA_AUDIT_ID_SIZE-1 characters of
+ * [A-Za-z0-9._-], starting with a letter or digit. TFA_EUSAGE otherwise. */
+int tfa_audit_id_check(const char *id, tfa_error *err);
+
+/* "K/N" with 1 <= K <= N <= TFA_AUDIT_SHARDS_MAX. TFA_EUSAGE otherwise. */
+#define TFA_AUDIT_SHARDS_MAX 1024
+int tfa_audit_shard_parse(const char *text, unsigned *k, unsigned *n, tfa_error *err);
+
+/* The shard (1..n) a workspace belongs to: the first 8 bytes of the
+ * SHA-256 of its name, big-endian, modulo n, plus one. Stable across
+ * machines, releases and the order workspaces are given in. */
+unsigned tfa_audit_shard_of(const char *workspace, unsigned n);
+
+/* Read audit `id` back from the ledger (every shard's records) into `out`,
+ * with `history` audits of history (0: 30), for the reports. Errors:
+ * TFA_ENOTFOUND (no record of that audit), TFA_EINPUT (a shard that
+ * recorded nothing, shards that disagree on the shard count or on the
+ * previous audit; the message names them), the ledger's codes,
+ * TFA_ENOMEM. Release `out` with tfa_audit_result_release, also after an
+ * error. */
+int tfa_audit_collect(tfa_audit_result *out, tfa_ledger *ledger, const char *id, size_t history,
+                      tfa_error *err);
 
 /* Exit policy: whether the audit has a regression / any failing workspace. */
 int tfa_audit_has_regression(const tfa_audit_result *r);

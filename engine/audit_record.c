@@ -7,6 +7,7 @@
  *    records say "error" for unreadable; readers take both),
  *    "change": "present|new|returned|missing|still-missing", "error": null,
  *    "last_seen": "audit-...", "missing_streak": 0, "regressions": 1, "failing": 2,
+ *    "shard": "2/4" (null when not sharded), "inputs": 3,
  *    "items": {"drift-free": {"status": "FAIL", "blocks": true, "streak": 2,
  *                             "delta": "recurring"}, ...},
  *    "drift": [{"address": "aws_s3_bucket.logs", "first_seen": "audit-...",
@@ -73,21 +74,111 @@ static json_t *accepted_json(const tfa_audit_ws *w)
 
 json_t *tfa__audit_object(const tfa_audit_ws *w, const tfa_audit_result *r, const json_t *kd_uses)
 {
-    json_t *resolved = json_array();
+    json_t *resolved = json_array(), *o;
+    char shard[32];
     size_t i;
 
     for (i = 0; resolved && i < w->n_resolved_drift; i++)
         json_array_append_new(resolved, json_string(w->resolved_drift[i]));
-    return json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
-                     "s:o}",
-                     "format", TFA_AUDIT_FORMAT, "id", r->id, "previous", str_or_null(r->previous),
-                     "state", tfa_audit_state_name(w->state), "change",
-                     tfa_audit_change_name(w->change), "error", str_or_null(w->error), "last_seen",
-                     str_or_null(w->last_seen), "missing_streak", (json_int_t)w->missing_streak,
-                     "regressions", (json_int_t)w->regressions, "failing", (json_int_t)w->failing,
-                     "items", items_json(w), "drift", drift_json(w), "resolved_drift",
-                     resolved ? resolved : json_array(), "accepted", accepted_json(w),
-                     "known_drift", kd_uses ? json_deep_copy(kd_uses) : json_array());
+    o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
+                  "s:o}",
+                  "format", TFA_AUDIT_FORMAT, "id", r->id, "previous", str_or_null(r->previous),
+                  "state", tfa_audit_state_name(w->state), "change",
+                  tfa_audit_change_name(w->change), "error", str_or_null(w->error), "last_seen",
+                  str_or_null(w->last_seen), "missing_streak", (json_int_t)w->missing_streak,
+                  "regressions", (json_int_t)w->regressions, "failing", (json_int_t)w->failing,
+                  "items", items_json(w), "drift", drift_json(w), "resolved_drift",
+                  resolved ? resolved : json_array(), "accepted", accepted_json(w), "known_drift",
+                  kd_uses ? json_deep_copy(kd_uses) : json_array());
+    snprintf(shard, sizeof(shard), "%u/%u", r->shard_index, r->shard_count);
+    if (o && (json_object_set_new(o, "shard", r->shard_count ? json_string(shard) : json_null()) ||
+              json_object_set_new(o, "inputs", json_integer((json_int_t)w->n_inputs)))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* ---- audit-wide notes and totals ------------------------------------------------- */
+
+static char *dup_opt(const char *s, int *oom)
+{
+    char *d = s ? tfa_strdup(s) : NULL;
+    *oom |= s && !d;
+    return d;
+}
+
+int tfa__audit_kd_notes(tfa_audit_result *r, const json_t *const *uses, size_t n_uses)
+{
+    json_t *agg = json_object(), *u, *e;
+    const char *ref;
+    size_t i, k;
+    int oom = !agg;
+
+    for (i = 0; !oom && i < n_uses; i++)
+        json_array_foreach((json_t *)(uintptr_t)uses[i], k, u)
+        {
+            ref = json_string_value(json_object_get(u, "entry"));
+            if (!(e = json_object_get(agg, ref))) {
+                oom |= json_object_set(agg, ref, u) != 0;
+                continue;
+            }
+            json_object_set_new(e, "matched",
+                                json_integer(json_integer_value(json_object_get(e, "matched")) +
+                                             json_integer_value(json_object_get(u, "matched"))));
+            json_object_set_new(
+                e, "would_accept",
+                json_integer(json_integer_value(json_object_get(e, "would_accept")) +
+                             json_integer_value(json_object_get(u, "would_accept"))));
+        }
+    if (!oom && !(r->kd_notes = tfa_calloc(json_object_size(agg) + 1, sizeof(*r->kd_notes))))
+        oom = 1;
+    json_object_foreach(agg, ref, e)
+    {
+        tfa_audit_kd_note *n;
+        int expired = json_is_true(json_object_get(e, "expired"));
+        if (oom || (!expired && json_integer_value(json_object_get(e, "matched")) > 0))
+            continue;
+        n = &r->kd_notes[r->n_kd_notes++];
+        n->entry = dup_opt(ref, &oom);
+        n->address = dup_opt(json_string_value(json_object_get(e, "address")), &oom);
+        n->owner = dup_opt(json_string_value(json_object_get(e, "owner")), &oom);
+        n->expires = dup_opt(json_string_value(json_object_get(e, "expires")), &oom);
+        n->expired = expired;
+        n->would_accept = (size_t)json_integer_value(json_object_get(e, "would_accept"));
+        r->totals.expired_entries += expired;
+        r->totals.stale_entries += !expired;
+    }
+    json_decref(agg);
+    return oom ? TFA_ENOMEM : 0;
+}
+
+void tfa__audit_add_totals(tfa_audit_totals *t, const tfa_audit_ws *w)
+{
+    size_t i;
+    t->workspaces++;
+    t->go += w->go && w->state == TFA_AUDIT_AUDITED;
+    t->nogo += !(w->go && w->state == TFA_AUDIT_AUDITED);
+    t->audited += w->state == TFA_AUDIT_AUDITED;
+    t->missing += w->state == TFA_AUDIT_MISSING;
+    t->errors += w->state == TFA_AUDIT_UNREADABLE;
+    t->regressions += w->regressions;
+    t->new_workspaces += w->change == TFA_AUDIT_NEW;
+    t->returned += w->change == TFA_AUDIT_RETURNED;
+    t->went_missing += w->change == TFA_AUDIT_WENT_MISSING;
+    t->resolved_drift += w->n_resolved_drift;
+    t->accepted += w->n_accepted;
+    if (w->state != TFA_AUDIT_AUDITED)
+        return;
+    for (i = 0; i < w->n_items; i++) {
+        t->new_failures += w->items[i].delta == TFA_DELTA_NEW;
+        t->resolved += w->items[i].delta == TFA_DELTA_RESOLVED;
+        t->recurring += w->items[i].delta == TFA_DELTA_RECURRING;
+    }
+    for (i = 0; i < w->n_drift; i++) {
+        t->new_drift += w->drift[i].is_new;
+        t->persisting_drift += !w->drift[i].is_new;
+    }
 }
 
 /* ---- the previous audit ------------------------------------------------------------- */
@@ -96,10 +187,15 @@ typedef struct prev_reader {
     tfa__audit_prev_set *set;
     size_t cap;
     int oom;
+    const char *own_id; /* this audit's id when given: its shards' records are skipped */
+    char own_shard[32]; /* "K/N" or "" (unsharded) */
+    int64_t recorded;   /* a record of this very shard: the id of one */
 } prev_reader;
 
-/* Newest first: the first audit id seen is the latest audit; its records
- * are contiguous (appended in one transaction), so stop at another id. */
+/* Newest first: the first audit id seen (other than this audit's own, whose
+ * other shards may be recorded already) is the latest audit. Its records
+ * are contiguous among the audit records (each shard appends in one
+ * transaction, audits do not overlap), so stop at a third id. */
 static int prev_row(const tfa_ledger_summary *s, const char *const *v, void *payload)
 {
     prev_reader *r = payload;
@@ -107,6 +203,13 @@ static int prev_row(const tfa_ledger_summary *s, const char *const *v, void *pay
     tfa__audit_prev *w;
     json_t *audit;
 
+    if (r->own_id && strcmp(v[0], r->own_id) == 0) {
+        if (!p->id && strcmp(v[2] ? v[2] : "", r->own_shard) == 0) {
+            r->recorded = s->id;
+            return 1;
+        }
+        return 0;
+    }
     if (!p->id) {
         if (!(p->id = tfa_strdup(v[0])))
             return r->oom = 1;
@@ -139,19 +242,29 @@ static int prev_by_name(const void *a, const void *b)
     return strcmp(((const tfa__audit_prev *)a)->name, ((const tfa__audit_prev *)b)->name);
 }
 
-int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, tfa_error *err)
+int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const char *own_id,
+                         unsigned shard_index, unsigned shard_count, tfa_error *err)
 {
-    static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
-    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 1};
-    prev_reader r = {out, 0, 0};
+    static const char *const paths[] = {"$.gate.audit_id", "$.audit", "$.audit.shard"};
+    tfa_ledger_json_query q = {paths, 3, INT64_MIN, 1};
+    prev_reader r;
     int rc;
 
     memset(out, 0, sizeof(*out));
+    memset(&r, 0, sizeof(r));
+    r.set = out;
+    r.own_id = own_id;
+    if (shard_count)
+        snprintf(r.own_shard, sizeof(r.own_shard), "%u/%u", shard_index, shard_count);
     rc = tfa_ledger_list_json(ledger, &q, prev_row, &r, err);
     if (r.oom)
         return tfa_error_oom(err);
     if (rc < 0)
         return rc;
+    if (r.recorded) /* a retried job must not record its workspaces twice */
+        return tfa_error_set(err, TFA_ECONFLICT, "audit %s%s%s is already recorded (record #%lld)",
+                             own_id, *r.own_shard ? " shard " : "", r.own_shard,
+                             (long long)r.recorded);
     tfa_sort(out->ws, out->n, sizeof(*out->ws), prev_by_name);
     return 0;
 }

@@ -24,8 +24,11 @@ typedef struct tfa__audit_prev_set {
     size_t n;
 } tfa__audit_prev_set;
 
-/* Read the latest audit of the ledger. */
-int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, tfa_error *err);
+/* Read the latest audit of the ledger other than `own_id` (NULL: any).
+ * TFA_ECONFLICT when shard `shard_index`/`shard_count` of `own_id` (or
+ * `own_id` itself, unsharded) is recorded already. */
+int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const char *own_id,
+                         unsigned shard_index, unsigned shard_count, tfa_error *err);
 void tfa__audit_prev_release(tfa__audit_prev_set *p);
 const json_t *tfa__audit_prev_find(const tfa__audit_prev_set *p, const char *name);
 
@@ -37,6 +40,13 @@ int tfa__audit_compare(tfa_audit_ws *ws, const json_t *prev, const char *id);
 
 /* The "audit" object of a workspace's record (a new reference). */
 json_t *tfa__audit_object(const tfa_audit_ws *ws, const tfa_audit_result *r, const json_t *kd_uses);
+
+/* Expired and stale known-drift entries (r->kd_notes and the totals'
+ * entry counts) from the per-entry uses of every workspace: `uses[i]` is
+ * a record's "known_drift" array (NULL: none). 0 or TFA_ENOMEM. */
+int tfa__audit_kd_notes(tfa_audit_result *r, const json_t *const *uses, size_t n);
+/* Count one workspace into the totals. */
+void tfa__audit_add_totals(tfa_audit_totals *t, const tfa_audit_ws *w);
 
 /* The last `n` audits of the ledger (oldest first). */
 int tfa__audit_history_read(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "audit_report.h"
 #include "testsupport.h"
 #include "util/alloc.h"
@@ -392,6 +393,151 @@ START_TEST(audit_never_writes_the_canary)
 }
 END_TEST
 
+/* Run tfaudit with `argv`; its JSON report, parsed (NULL when stdout is
+ * not JSON), the exit status and stderr come back. */
+static json_t *run_json(const char **argv, int *status, char **err_out)
+{
+    tfa_test_output o;
+    json_t *j;
+    ck_assert_int_eq(tfa_test_run(argv, NULL, 0, &o), 0);
+    ck_assert(!tfa_test_contains(o.out, o.out_len, TFA_TEST_CANARY));
+    ck_assert(!tfa_test_contains(o.err, o.err_len, TFA_TEST_CANARY));
+    *status = o.status;
+    j = json_loadb(o.out, o.out_len, 0, NULL);
+    if (err_out)
+        *err_out = strdup(o.err);
+    tfa_test_output_release(&o);
+    return j;
+}
+
+/* The report of `tfaudit audit finish ID`. */
+static json_t *finish(const char *ledger, const char *id, int want_status)
+{
+    const char *argv[] = {"tfaudit", "audit", "finish", id, "--ledger", ledger, "-f", "json", NULL};
+    int status;
+    char *err;
+    json_t *j = run_json(argv, &status, &err);
+    ck_assert_msg(status == want_status, "finish %s: exit %d: %s", id, status, err);
+    free(err);
+    return j;
+}
+
+/* Shard k of 4 of night `dir` under audit id `id`. */
+static void shard(const char *ledger, const char *now, const char *dir, const char *kd,
+                  const char *id, unsigned k)
+{
+    char sh[32], idarg[64], nowarg[64];
+    const char *argv[20];
+    size_t n = 0;
+    int status;
+    char *err;
+    json_t *j;
+
+    snprintf(sh, sizeof(sh), "--shard=%u/4", k);
+    snprintf(idarg, sizeof(idarg), "--audit-id=%s", id);
+    snprintf(nowarg, sizeof(nowarg), "--now=%s", now);
+    argv[n++] = "tfaudit", argv[n++] = "audit", argv[n++] = "--ledger", argv[n++] = ledger;
+    argv[n++] = nowarg, argv[n++] = "-c", argv[n++] = checklist(), argv[n++] = "-f";
+    argv[n++] = "json", argv[n++] = sh, argv[n++] = idarg, argv[n++] = "-j", argv[n++] = "2";
+    if (kd)
+        argv[n++] = "-k", argv[n++] = kd;
+    argv[n++] = dir;
+    argv[n] = NULL;
+    j = run_json(argv, &status, &err);
+    ck_assert_msg(status <= 1, "shard %u: exit %d: %s", k, status, err);
+    ck_assert_str_eq(sget(j, "audit_id"), id);
+    free(err);
+    json_decref(j);
+}
+
+/* The report without the ledger record numbers (shards record in their
+ * own order) as sorted JSON text. */
+static char *comparable(json_t *report)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(report, "workspaces"), i, w)
+    {
+        json_object_del(w, "ledger_record");
+    }
+    json_object_del(report, "ledger");
+    return json_dumps(report, JSON_SORT_KEYS | JSON_INDENT(1));
+}
+
+/* Three nights (new, missing, drift, soft failures, known drift accepted)
+ * over 16 workspaces, audited whole in one ledger and as 4 shards plus
+ * `audit finish` in another: the reports are the same. A missing shard
+ * is named and fails the finish; a shard run twice is refused. */
+START_TEST(audit_four_shards_equal_the_unsharded_audit)
+{
+    static const char *const nows[] = {"2026-11-25T02:00:00Z", "2026-11-26T02:00:00Z",
+                                       "2026-11-27T02:00:00Z"};
+    static const char *const ids[] = {"night-1", "night-2", "night-3"};
+    char *la = path("whole.db"), *lb = path("sharded.db"), *kd = path("known-drift.md");
+    char *lc = path("partial.db"), *dirs[3], *err = NULL, name[32], idarg[32];
+    unsigned seen[5] = {0}, k;
+    int night, i, status;
+    json_t *whole, *sharded;
+
+    for (i = 0; i < 16; i++) {
+        snprintf(name, sizeof(name), "ws-%02d", i);
+        seen[tfa_audit_shard_of(name, 4)]++;
+        workspace("n1", name, 0, 0);
+        if (i != 3) /* ws-03 goes missing on night 2 */
+            workspace("n2", name, i % 4 == 1, i % 5 == 0);
+        workspace("n3", name, i % 4 == 1, i % 7 == 0);
+    }
+    for (k = 1; k <= 4; k++)
+        ck_assert_msg(seen[k] > 0, "shard %u holds no workspace: pick other names", k);
+    write_kd(kd, "2026-12-31");
+    dirs[0] = path("n1"), dirs[1] = path("n2"), dirs[2] = path("n3");
+    for (night = 0; night < 3; night++) {
+        const char *kdp = night == 2 ? kd : NULL;
+        char *a, *b;
+        snprintf(idarg, sizeof(idarg), "--audit-id=%s", ids[night]);
+        whole = audit(la, nows[night], dirs[night], kdp, "2", idarg, night > 0, NULL);
+        for (k = 4; k >= 1; k--) /* any order */
+            shard(lb, nows[night], dirs[night], kdp, ids[night], k);
+        sharded = finish(lb, ids[night], night > 0);
+        a = comparable(whole), b = comparable(sharded);
+        ck_assert_str_eq(a, b);
+        tfa_free(a), tfa_free(b);
+        json_decref(whole), json_decref(sharded);
+    }
+    /* night 2 in one ledger is what it is: missing ws-03 is a regression */
+    sharded = finish(lb, "night-2", 1);
+    ck_assert_str_eq(sget(ws(sharded, "ws-03"), "change"), "missing");
+    json_decref(sharded);
+
+    /* a shard that did not run: named, never clean */
+    shard(lc, nows[0], dirs[0], NULL, "partial", 1);
+    shard(lc, nows[0], dirs[0], NULL, "partial", 3);
+    {
+        const char *argv[] = {"tfaudit", "audit", "finish", "partial", "--ledger", lc, NULL};
+        json_t *j = run_json(argv, &status, &err);
+        ck_assert_int_eq(status, 2);
+        ck_assert_ptr_null(j);
+        ck_assert_msg(strstr(err, "shards 2, 4 of 4 recorded nothing") != NULL, "%s", err);
+        free(err);
+    }
+    /* a shard run again: refused, nothing recorded twice */
+    {
+        const char *argv[] = {"tfaudit",    "audit",   "--ledger",  lc,        "--now",
+                              nows[0],      "-c",      checklist(), "--shard", "3/4",
+                              "--audit-id", "partial", dirs[0],     NULL};
+        json_t *j = run_json(argv, &status, &err);
+        ck_assert_int_eq(status, 2);
+        ck_assert_msg(strstr(err, "audit partial shard 3/4 is already recorded") != NULL, "%s",
+                      err);
+        json_decref(j);
+        free(err);
+    }
+    for (night = 0; night < 3; night++)
+        free(dirs[night]);
+    free(la), free(lb), free(lc), free(kd);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("audit");
@@ -404,6 +550,7 @@ static Suite *suite(void)
     tcase_add_test(tc, audit_known_drift_expires_with_the_clock);
     tcase_add_test(tc, audit_reads_workspaces_from_an_archive);
     tcase_add_test(tc, audit_never_writes_the_canary);
+    tcase_add_test(tc, audit_four_shards_equal_the_unsharded_audit);
     suite_add_tcase(s, tc);
     return s;
 }
