@@ -328,8 +328,7 @@ static int collect_row(const tfa_ledger_summary *s, const char *const *v, void *
         r->first_record = s->id;
     if (s->id > r->last_record)
         r->last_record = s->id;
-    if (!r->time)
-        r->time = s->time;
+    r->time = s->time; /* newest first: ends at the first shard's time */
 done:
     if (bad && !c->rc)
         c->rc = tfa_error_set(c->err, TFA_EINPUT,

@@ -2,6 +2,11 @@
  * audit_history.c - the audits of the ledger, one summary each, for the
  * audit report's charts and `tfaudit trend`. Reads each record's "audit"
  * object only (audit_record.c), extracted by SQLite, never the whole body.
+ *
+ * Newest first, stopping at the first record of the audit after the last
+ * one wanted: the nightly audit reads its 30 audits of history, and its
+ * cost must not grow with the ledger (a year of nights is millions of
+ * records). The summaries are then put oldest first.
  */
 #include "util/compat.h"
 
@@ -12,7 +17,8 @@ typedef struct hist {
     tfa_audit_summary *v;
     size_t n, cap;
     const char *workspace; /* only this workspace; NULL: all */
-    int oom;
+    size_t last;           /* audits wanted; 0: all */
+    int oom, full;
 } hist;
 
 static tfa_audit_summary *current(hist *h, const char *id, int64_t time)
@@ -65,8 +71,11 @@ static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
 
     if (h->workspace && (!r->workspace || strcmp(h->workspace, r->workspace) != 0))
         return 0;
+    if (h->last && h->n == h->last && strcmp(h->v[h->n - 1].id, v[0]) != 0)
+        return h->full = 1; /* an older audit than the ones wanted */
     if (!(s = current(h, v[0], r->time)))
         return h->oom = 1;
+    s->time = r->time; /* newest first: ends at the audit's first record, its start */
     if (!v[1] || !(audit = json_loads(v[1], 0, NULL)))
         return 0;
     state = json_string_value(json_object_get(audit, "state"));
@@ -101,17 +110,18 @@ int tfa_audit_history(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger
                       const char *workspace, int64_t since, size_t last, tfa_error *err)
 {
     static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
-    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 0};
+    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 1};
     hist h;
-    size_t drop, i;
+    size_t i;
     int rc;
 
     memset(&h, 0, sizeof(h));
     h.workspace = workspace;
+    h.last = last;
     q.since = since;
     *out = NULL, *n_out = 0;
     rc = tfa_ledger_list_json(ledger, &q, row, &h, err);
-    if (h.oom || rc > 0) {
+    if (h.oom || (rc > 0 && !h.full)) {
         tfa_audit_summaries_free(h.v, h.n);
         return tfa_error_oom(err);
     }
@@ -119,15 +129,13 @@ int tfa_audit_history(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger
         tfa_audit_summaries_free(h.v, h.n);
         return rc;
     }
-    drop = last && h.n > last ? h.n - last : 0;
-    for (i = 0; i < drop; i++) {
-        tfa_free(h.v[i].id);
-        tfa_free(h.v[i].longest_streak_item);
+    for (i = 0; i < h.n / 2; i++) { /* oldest first */
+        tfa_audit_summary t = h.v[i];
+        h.v[i] = h.v[h.n - 1 - i];
+        h.v[h.n - 1 - i] = t;
     }
-    if (drop)
-        memmove(h.v, h.v + drop, (h.n - drop) * sizeof(*h.v));
     *out = h.v;
-    *n_out = h.n - drop;
+    *n_out = h.n;
     return 0;
 }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# bench/history.sh BUILD_DIR WORKDIR - the nightly audit's cost as the
+# ledger's history grows: an audit of 2,000 workspaces (WORKSPACES) on
+# night 1 (a fresh ledger) against the same audit on night 60 (NIGHTS: a
+# ledger holding 59 earlier audits, ~120,000 records), median of RUNS
+# (default 5), interleaved. Target: night 60 within 10% of night 1, so a
+# year of nights costs no more per night than the first. The history
+# ledger is built once and kept; every timed night-60 run appends one
+# more audit to it (night 60, 61, ...), which is what the nights do.
+set -euo pipefail
+build=$(cd "${1:?usage: history.sh BUILD_DIR WORKDIR}" && pwd)
+work=${2:?usage: history.sh BUILD_DIR WORKDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+runs=${RUNS:-5}
+n=${WORKSPACES:-2000}
+nights=${NIGHTS:-60}
+tfaudit=$build/auditor/tfaudit
+benchrun=$build/bench/benchrun
+[ -x "$tfaudit" ] && [ -x "$benchrun" ] || { echo "bench: build first" >&2; exit 2; }
+mkdir -p "$work/history"
+work=$(cd "$work/history" && pwd)
+runs_dir=$work/ws-$n
+cl=$src/checklists/nightly-drift.md
+
+if [ ! -d "$runs_dir" ]; then # every workspace holds the same small plan (links)
+  mkdir -p "$runs_dir.tmp"
+  for i in $(seq -w 1 "$n"); do
+    mkdir "$runs_dir.tmp/ws-$i"
+    ln "$src/fixtures/verify/plan.json" "$runs_dir.tmp/ws-$i/plan.json" 2>/dev/null ||
+      cp "$src/fixtures/verify/plan.json" "$runs_dir.tmp/ws-$i/plan.json"
+  done
+  mv "$runs_dir.tmp" "$runs_dir"
+fi
+
+hist=$work/history-$n.db
+if [ ! -s "$hist.done" ]; then
+  echo "bench: building $((nights - 1)) nights of history for $n workspaces (once)..." >&2
+  rm -f "$hist" "$hist"-*
+  for d in $(seq 1 $((nights - 1))); do
+    "$tfaudit" audit --ledger "$hist" -j 2 --now "$(date -u -d "2026-01-01 +$d days" +%Y-%m-%d)T02:00:00Z" \
+      -c "$cl" "$runs_dir" >/dev/null 2>&1 || [ $? -eq 1 ] || { echo "bench: audit failed" >&2; exit 1; }
+  done
+  echo done >"$hist.done"
+fi
+
+night() { # night LEDGER: the audit command on night 60 (or 1 on a fresh ledger)
+  echo "$tfaudit audit --ledger $1 -j 2 --now 2026-03-01T02:00:00Z -c $cl $runs_dir >/dev/null 2>&1; [ \$? -le 1 ]"
+}
+out=$work/times.txt
+"$benchrun" -n "$runs" "night1=rm -f $work/fresh.db*; $(night "$work/fresh.db")" \
+  "night$nights=$(night "$hist")" >"$out"
+t1=$(awk '$1 == "night1" { print $2 }' "$out")
+tn=$(awk -v l="night$nights" '$1 == l { print $2 }' "$out")
+records=$(sqlite3 "$hist" 'SELECT count(*) FROM records' 2>/dev/null || echo '?')
+mb=$(du -m "$hist" | cut -f1)
+r=$(awk -v a="$tn" -v b="$t1" 'BEGIN { printf "%.2f", a / b }')
+verdict=$(awk -v r="$r" 'BEGIN { print (r <= 1.10) ? "PASS" : "FAIL" }')
+echo "== audit cost against history: $n workspaces, night 1 vs night $nights (median of $runs, interleaved)"
+printf '%-10s %10s %10s | %8s %8s | %8s %s\n' workspaces records ledger_MB night1_s "night${nights}_s" ratio target
+printf '%-10s %10s %10s | %8s %8s | %8s %s\n' "$n" "$records" "$mb" "$t1" "$tn" "$r" "<= 1.10 $verdict"
