@@ -1,9 +1,19 @@
 # Thin wrapper over CMake: the README's quick start is `make demo` and `make test`.
-#   make demo             install missing Debian packages, build, run the main job on fixtures
-#   make test             the whole suite through ctest
+#   make deps             install the missing Debian packages of scripts/packages.txt
+#                         (apt-get; sudo if not root) and the S3 test server
+#   make build            configure and build only: never installs anything
+#   make demo             deps, build, run the main job on the bundled fixtures
+#   make test             deps, build, the whole suite through ctest
 #   make test SANITIZE=1  the same under AddressSanitizer + UBSan (build-asan/)
-#   make bench            benchmarks with figures against baselines run in the same command
-#   make install          binary and man page (PREFIX=/usr/local by default)
+#   make test-tsan        deps, then the suites that start threads under
+#                         ThreadSanitizer (build-tsan/)
+#   make bench            deps, build, benchmarks with figures against baselines
+#   make install          binary and man pages (PREFIX=/usr/local by default)
+#   make lint             clang-format and the banned calls (scripts/lint.sh)
+# The targets that run something (demo, test, bench, fuzz) install what they
+# need first, so a fresh Debian 12 machine or CI runner needs nothing else;
+# `make build` is for machines that have the packages (or -DBUILD_TESTING=OFF:
+# cmake -S . -B build -DBUILD_TESTING=OFF builds the binary without Check).
 BUILD_DIR ?= build
 SANITIZE ?= 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -17,25 +27,45 @@ ifneq ($(PREFIX),)
   CMAKE_FLAGS += -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 endif
 
-.PHONY: all deps build test demo bench install lint clean fuzz
+# The suites that start threads (grep pthread_create and MHD's internal
+# threads): the run-task server and its worker pool, the audit worker pool
+# (check_audit, check_members run audits with -j), the report writers fed
+# by it, and the stream's background SHA-256 (inputs past 4 MiB,
+# check_text_runs). check_ledger_stress is not here: it forks processes
+# (TSan sees one process) and its kill timing is for uninstrumented speed.
+TSAN_TESTS ?= check_serve check_audit check_audit_report check_members check_text_runs
+TSAN_REGEX = ^($(shell echo $(TSAN_TESTS) | tr ' ' '|'))$$
+
+.PHONY: all deps build test test-tsan demo bench install lint clean fuzz
 all: build
 
 deps:
 	@scripts/install-deps.sh
 	@scripts/s3-test-deps.sh || [ $$? -eq 77 ]
 
-build: deps
+build:
 	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+# deps first, then build: sequential even under make -j.
+test: deps
+	@$(MAKE) --no-print-directory build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-demo: build
+demo: deps
+	@$(MAKE) --no-print-directory build
 	@scripts/demo.sh $(BUILD_DIR)/auditor/tfaudit
 
-bench: build
+bench: deps
+	@$(MAKE) --no-print-directory build
 	@bench/run.sh $(BUILD_DIR)
+
+# halt_on_error: the first race fails its test, with both stacks.
+test-tsan: deps
+	@cmake -S . -B build-tsan -DTFA_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build-tsan -j $(JOBS) --target tfaudit $(TSAN_TESTS)
+	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $$TSAN_OPTIONS" \
+	  ctest --output-on-failure -j $(JOBS) -R '$(TSAN_REGEX)'
 
 install: build
 	@cmake --install $(BUILD_DIR)
@@ -44,7 +74,7 @@ lint:
 	@scripts/lint.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan build-fuzz
 
 # libFuzzer over every reader (clang, ASan+UBSan): FUZZ_TIME seconds per target,
 # seeded with fixtures/ and the corpus; crashes land in build-fuzz/crashes/.

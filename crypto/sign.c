@@ -91,7 +91,7 @@ static int write_key(const char *path, EVP_PKEY *pkey, tfa_error *err)
 {
     BIO *mem = BIO_new(BIO_s_mem());
     char *pem = NULL;
-    long len;
+    long len = 0;
     int fd = -1, rc = 0;
 
     if (!mem || PEM_write_bio_PrivateKey(mem, pkey, NULL, NULL, 0, NULL, NULL) != 1 ||

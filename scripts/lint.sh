@@ -5,11 +5,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
 mapfile -t sources < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
-if command -v clang-format >/dev/null; then
-  for f in "${sources[@]}"; do
-    clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || { echo "not clang-formatted: $f"; fail=1; }
-  done
+# A missing formatter is a failure, not a pass: a lint that skips its main
+# check says nothing (make deps installs clang-format from packages.txt).
+if ! command -v clang-format >/dev/null; then
+  echo "lint: clang-format is not installed (apt-get install clang-format, or make deps): formatting not checked" >&2
+  exit 2
 fi
+for f in "${sources[@]}"; do
+  clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || { echo "not clang-formatted: $f"; fail=1; }
+done
 banned='\b(strcpy|strcat|strncpy|strncat|sprintf|vsprintf|strtok|atoi|atol|sscanf|gmtime|localtime|qsort)[[:space:]]*\('
 for f in "${sources[@]}"; do
   [[ "$f" == */banned.h || "$f" == */sort.h ]] && continue

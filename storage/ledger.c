@@ -119,14 +119,24 @@ static int exec(tfa_ledger *l, const char *sql, const char *what, tfa_error *err
     return rc == SQLITE_OK ? 0 : tfa__ledger_sql_error(l, rc, what, err);
 }
 
-/* The single integer a query returns. */
-static int query_int(tfa_ledger *l, const char *sql, int64_t *v, tfa_error *err)
+/* The application id, schema version and table count, read by one
+ * statement, hence from one snapshot: read one by one, another process's
+ * migration could commit in between (id 0 read before, version 2 after) and
+ * a new ledger would look like another application's database. */
+static int read_header(tfa_ledger *l, int64_t *app, int64_t *version, int64_t *tables,
+                       tfa_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(l->db,
+                                "SELECT a.application_id, u.user_version,"
+                                " (SELECT count(*) FROM sqlite_master)"
+                                " FROM pragma_application_id a, pragma_user_version u",
+                                -1, &st, NULL);
 
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *v = sqlite3_column_int64(st, 0);
+        *app = sqlite3_column_int64(st, 0);
+        *version = sqlite3_column_int64(st, 1);
+        *tables = sqlite3_column_int64(st, 2);
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
@@ -137,10 +147,8 @@ static int query_int(tfa_ledger *l, const char *sql, int64_t *v, tfa_error *err)
 static int schema_version(tfa_ledger *l, int64_t *version, tfa_error *err)
 {
     int64_t app = 0, tables = 0;
-    int rc = query_int(l, "PRAGMA application_id", &app, err);
+    int rc = read_header(l, &app, version, &tables, err);
 
-    rc = rc ? rc : query_int(l, "PRAGMA user_version", version, err);
-    rc = rc ? rc : query_int(l, "SELECT count(*) FROM sqlite_master", &tables, err);
     if (rc)
         return rc;
     if (app != TFA_LEDGER_APPLICATION && (app != 0 || *version != 0 || tables != 0)) {
