@@ -579,6 +579,13 @@ START_TEST(url_policy_display_and_origin)
     ck_assert_str_eq(shown, "https://h.example/a/b");
     tfa_url_redact(shown, sizeof(shown), "not a url?x");
     ck_assert_str_eq(shown, "not a url");
+    /* a password holding '@' is dropped whole (found by fuzz_url) */
+    tfa_url_redact(shown, sizeof(shown), "https://user:p@ss@h.example/a");
+    ck_assert_str_eq(shown, "https://h.example/a");
+    /* port 0 reaches nothing (curl takes it) */
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_url_parse(&b, "https://h.example:0/a", &err), TFA_EUSAGE);
+    tfa_url_release(&b);
 }
 END_TEST
 
