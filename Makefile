@@ -51,11 +51,13 @@ clean:
 # tests/fuzz/seeds/ (and fixtures/ and the corpus for the whole-input
 # readers); crashes land in build-fuzz/crashes/. clang is not a build
 # dependency: this installs it (apt) when it can, else says it is missing.
+# Warnings stay errors in the gcc builds; clang's extra ones are not a gate here.
 FUZZ_TIME ?= 60
 FUZZ_TARGETS ?=
 fuzz: deps
 	@command -v clang >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y clang >/dev/null; } \
 	  || { echo "make fuzz: clang is missing (apt-get install clang)" >&2; exit 2; }
-	@CC=clang cmake -S . -B build-fuzz -DTFA_FUZZ=ON -DTFA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@CC=clang cmake -S . -B build-fuzz -DTFA_FUZZ=ON -DTFA_SANITIZE=ON -DTFA_WERROR=OFF \
+	  -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 	@scripts/fuzz.sh build-fuzz $(FUZZ_TIME) $(FUZZ_TARGETS)

@@ -137,9 +137,13 @@ class Suite:
                 for cl in checklists:
                     for sec in sections(cl):
                         out.append(Case(cl, sec, [plan, os.path.join(fx, "verify", name)], pin))
-        corpus = os.path.join(self.src, "..", "shared", "corpus", "plan-json")
+        corpus = os.path.join(os.environ.get("TFA_CORPUS") or
+                              os.path.join(self.src, "..", "shared", "corpus"), "plan-json")
         nightly = os.path.join(self.src, "checklists", "nightly-drift.md")
-        if os.path.isdir(corpus) and os.path.exists(nightly):
+        if not os.path.isdir(corpus):
+            # the fixtures' cases stand on their own; say the corpus was not read
+            print("soundness: corpus absent, fixtures only", file=sys.stderr)
+        elif os.path.exists(nightly):
             for name in sorted(os.listdir(corpus)):
                 p = os.path.join(corpus, name)
                 if os.path.isfile(p) and os.path.getsize(p) < 2 << 20:
