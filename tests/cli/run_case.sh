@@ -27,6 +27,10 @@ set -u
 bin=$1 case=$(cd "$2" && pwd)
 export CORPUS=${TFA_CORPUS:-../shared/corpus} FIXTURES=fixtures
 TMP=$(mktemp -d); export TMP
+# a HOME of the case's own: a default ledger or state never lands in the
+# build tree (ctest's HOME) nor outlives the case
+export HOME=$TMP/.home XDG_CONFIG_HOME=$TMP/.home/.config XDG_STATE_HOME=$TMP/.home/.local/state
+mkdir -p "$HOME"
 trap 'rm -rf "$TMP"' EXIT
 if grep -q 'CORPUS' "$case/cmd" && [ ! -d "$CORPUS" ]; then
   echo "skipped: $CORPUS is absent"; exit 77

@@ -101,6 +101,11 @@ class Suite:
     def __init__(self, tfaudit, src):
         self.tfaudit, self.src = tfaudit, src
         self.tmp = tempfile.mkdtemp(prefix="tfa-soundness-")
+        # a HOME of its own: nothing the runs write lands in the build tree
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home)
+        os.environ.update(HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
+                          XDG_STATE_HOME=os.path.join(home, ".local", "state"))
         self.count = 0
         self.failures = []
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2)

@@ -284,6 +284,7 @@ int tfa_test_main(Suite *s)
     const char *mode = getenv("TFA_TEST_CORPUS");
     const char *include = NULL, *exclude = NULL;
     SRunner *sr = srunner_create(s);
+    char *home = tfa_test_mkdtemp(), sub[4096];
     int failed;
 
     /* ctest runs a suite with corpus cases twice: TFA_TEST_CORPUS=exclude
@@ -294,13 +295,31 @@ int tfa_test_main(Suite *s)
         if (!tfa_test_corpus()) {
             printf("skipped: the corpus (../shared/corpus or $TFA_CORPUS) is absent\n");
             srunner_free(sr);
+            if (home)
+                tfa_test_rmtree(home);
+            free(home);
             return 77;
         }
         include = TFA_TEST_CORPUS_TAG;
     } else if ((mode && strcmp(mode, "exclude") == 0) || !tfa_test_corpus()) {
         exclude = TFA_TEST_CORPUS_TAG;
     }
+    /* Hermetic: a HOME of its own for the suite, removed after, so nothing
+     * a test runs (a default ledger, state, config) lands in the build tree
+     * or outlives the run; ctest's HOME is only the fallback. */
+    if (!home) {
+        printf("cannot make a temp HOME\n");
+        srunner_free(sr);
+        return 1;
+    }
+    setenv("HOME", home, 1);
+    snprintf(sub, sizeof(sub), "%s/.config", home);
+    setenv("XDG_CONFIG_HOME", sub, 1);
+    snprintf(sub, sizeof(sub), "%s/.local/state", home);
+    setenv("XDG_STATE_HOME", sub, 1);
     srunner_run_tagged(sr, NULL, NULL, include, exclude, CK_NORMAL);
+    tfa_test_rmtree(home);
+    free(home);
     if (srunner_ntests_run(sr) == 0) { /* nothing checked is not a pass */
         printf("skipped: no test ran\n");
         srunner_free(sr);
