@@ -31,13 +31,15 @@ static inline int read_port(const char *name)
 
 static inline int server_start(void)
 {
-    char *tmp = tfa_test_mkdtemp(), cmd[1200];
+    char *tmp = tfa_test_mkdtemp(), cmd[1800];
     int rc;
     if (!tmp)
         return -1;
     snprintf(srv.dir, sizeof(srv.dir), "%s", tmp);
     free(tmp);
-    snprintf(cmd, sizeof(cmd), "LIFETIME=900 tests/net/s3/start.sh '%s' >'%s/start.log' 2>&1",
+    /* HOME in the temp dir: npm's cache and logs stay out of the build tree */
+    snprintf(cmd, sizeof(cmd),
+             "HOME='%s' LIFETIME=900 tests/net/s3/start.sh '%s' >'%s/start.log' 2>&1", srv.dir,
              srv.dir, srv.dir);
     rc = system(cmd);
     if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
