@@ -41,6 +41,24 @@ const tfa_cmd_spec tfa_cmd_trend_spec = {
     0,
     0};
 
+/* A workspace no audit of the ledger has is a typo, not an empty history:
+ * refused (exit 2) rather than reported as "0 audits". */
+static int known_workspace(tfa_ledger *ledger, const char *workspace)
+{
+    tfa_audit_summary *h = NULL;
+    tfa_error err;
+    size_t n = 0;
+    int rc = 0;
+
+    tfa_error_init(&err);
+    if (tfa_audit_history(&h, &n, ledger, workspace, INT64_MIN, 1, &err) != 0)
+        rc = tfa_msg_from_error(&err);
+    else if (n == 0)
+        rc = tfa_msg_usage("trend", "no audit in the ledger has workspace '%s'", workspace);
+    tfa_audit_summaries_free(h, n);
+    return rc;
+}
+
 int tfa_cmd_trend(int argc, char **argv)
 {
     trend_opts o;
@@ -69,13 +87,15 @@ int tfa_cmd_trend(int argc, char **argv)
         rc = tfa_msg_from_error(&err);
         goto done;
     }
+    if (o.workspace && n == 0 && (rc = known_workspace(ledger, o.workspace)) != 0)
+        goto done;
     if (o.format && strcmp(o.format, "json") == 0) {
         json_t *j = tfa_audit_trend_json(h, n, o.workspace);
         char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
         if (text)
             tfa_buf_printf(&b, "%s\n", text);
         else
-            tfa_buf_puts(&b, "");
+            b.failed = TFA_ENOMEM; /* never an empty history for a failed one */
         json_decref(j);
         tfa_free(text);
     } else if (o.format && strcmp(o.format, "html") == 0) {
@@ -89,13 +109,11 @@ int tfa_cmd_trend(int argc, char **argv)
     }
     if (o.output) {
         FILE *f = fopen(o.output, "wb");
-        if (!f || fwrite(b.ptr, 1, b.len, f) != b.len) {
-            if (f)
-                fclose(f);
+        int bad = !f || fwrite(b.ptr, 1, b.len, f) != b.len;
+        if ((f && fclose(f) != 0) || bad) { /* a full disk shows at close */
             rc = tfa_msg_error("cannot write '%s'", o.output);
             goto done;
         }
-        fclose(f);
     } else if (fwrite(b.ptr, 1, b.len, stdout) != b.len) {
         rc = tfa_msg_error("cannot write the output");
         goto done;

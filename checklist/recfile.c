@@ -32,10 +32,19 @@ static int deliver(const tfa_recfile_spec *spec, const char *name, const tfa_rec
                    tfa_recfile_fn fn, void *payload, tfa_error *err)
 {
     size_t k;
-    for (k = 0; k < spec->n_fields; k++)
+    for (k = 0; k < spec->n_fields; k++) {
         if (spec->fields[k].required && (!row->f[k] || row->len[k] == 0))
             return tfa_recfile_fail(name, row->line, row->cols[k], err, "%s has no %s", spec->what,
                                     spec->fields[k].name);
+        /* the JSON reader's buffers stop at field_bytes; a table cell must too */
+        if (row->f[k] && row->len[k] > spec->field_bytes) {
+            tfa_pos pos = {0, 0, 0};
+            pos.line = row->line, pos.column = row->cols[k];
+            tfa_error_set_source(err, name);
+            return tfa_error_set_at(err, TFA_ELIMIT, &pos, "%s %s longer than %zu bytes",
+                                    spec->what, spec->fields[k].name, spec->field_bytes);
+        }
+    }
     return fn(payload, row, err);
 }
 

@@ -34,7 +34,8 @@ void tfa_url_redact(char *out, size_t size, const char *raw)
     if (sep && (size_t)(sep - raw) < len) {
         size_t auth = (size_t)(sep - raw) + 3;
         size_t end = auth + strcspn(raw + auth, "/?#");
-        const char *at = memchr(raw + auth, '@', end - auth);
+        /* the last '@': a password may hold one ("user:p@ss@host") */
+        const char *at = memrchr(raw + auth, '@', end - auth);
         if (at) {
             skip_from = auth;
             skip_to = (size_t)(at - raw) + 1;
@@ -121,6 +122,10 @@ static int take_parts(tfa_url *out, CURLU *h)
     out->host = dup_lower(host);
     out->path = tfa_strdup(path ? path : "/");
     out->port = (unsigned)strtoul(port, NULL, 10);
+    if (out->port == 0) { /* curl takes ":0"; nothing can be reached there */
+        rc = TFA_EUSAGE;
+        goto done;
+    }
     if (!out->scheme || !out->host || !out->path || build_display(out, eport, out->path) != 0)
         goto done;
     out->loopback = is_loopback(out->host);

@@ -5,8 +5,10 @@
 #  1. three nightly audits of generated workspaces, the last with --html;
 #  2. --dump-dom: the rendered DOM has the verdict banner, the workspace
 #     table and three inline <svg> charts;
-#  3. screenshots at 1280 px and 390 px wide, kept as CI artifacts in
-#     BUILD_DIR/artifacts/audit-1280.png and audit-390.png;
+#  3. screenshots at 1280 px and 390 px wide (audit-1280.png, audit-390.png,
+#     with audit.html), kept as CI artifacts in $TFA_ARTIFACTS_DIR when it
+#     is set; otherwise they go with the temp dir (a test writes nothing
+#     into the checkout or the build tree);
 #  4. no network request: Chromium's own NetLog (--log-net-log) lists every
 #     URL request with its initiator. Requests the page makes carry the
 #     page's origin ("null" for a file:// page); Chromium's background jobs
@@ -19,7 +21,11 @@ bin=$1 build=$2
 chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || { echo "skipped: chromium is not installed"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-art=$build/artifacts; mkdir -p "$art"
+: "$build" # the build dir is not written
+art=${TFA_ARTIFACTS_DIR:-$tmp/artifacts}; mkdir -p "$art"
+# chromium's profile, caches and crash reports go to the temp dir too
+export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_CACHE_HOME=$tmp/home/.cache
+mkdir -p "$HOME"
 src=$(cd "$(dirname "$0")/../.." && pwd)
 
 python3 - "$tmp" <<'PY'

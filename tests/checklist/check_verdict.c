@@ -350,6 +350,29 @@ START_TEST(waivers_report_errors_with_position)
 }
 END_TEST
 
+/* A table cell obeys the same field limit as a JSON string (found by
+ * fuzz_recfile: the Markdown reader took cells of any length). */
+START_TEST(waiver_table_cell_over_the_limit_is_refused)
+{
+    tfa_waivers *w = NULL;
+    tfa_error err;
+    tfa_buf t;
+    size_t i;
+
+    tfa_buf_init(&t, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&t, TABLE "| s-fail | a | 2025-06-30 | ");
+    for (i = 0; i < 5000; i++)
+        tfa_buf_putc(&t, 'r');
+    tfa_buf_puts(&t, " |\n");
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_waivers_parse(&w, "w.md", t.ptr, t.len, &err), TFA_ELIMIT);
+    ck_assert_ptr_null(w);
+    ck_assert_str_eq(err.message, "waiver reason longer than 4096 bytes");
+    ck_assert_uint_eq(err.line, 3);
+    tfa_buf_release(&t);
+}
+END_TEST
+
 START_TEST(waivers_for_unknown_items_are_errors)
 {
     tfa_waivers *w = NULL;
@@ -449,6 +472,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, waivers_report_errors_with_position, 0,
                         (int)TFA_ARRAY_SIZE(bad_waivers));
     tcase_add_test(tc, waivers_for_unknown_items_are_errors);
+    tcase_add_test(tc, waiver_table_cell_over_the_limit_is_refused);
     tcase_add_test(tc, waivers_survive_truncated_files);
     tcase_add_test(tc, date_parses_and_formats);
     suite_add_tcase(s, tc);

@@ -3,12 +3,9 @@
  * stream decoding, detection, and every reader. The first byte picks the
  * kind (detect, or force one of the kinds) so each reader sees every input.
  */
-#include "util/compat.h"
-
+#include "fuzz.h"
 #include "input.h"
 #include "run.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (tfa_stream_open_memory(&in, "fuzz", data + 1, size - 1, &err) == 0 &&
         tfa_run_load_stream(run, in, &lo, &err) != 0)
-        assert(err.status != 0 && err.message[0] != '\0'); /* every failure says why */
+        FUZZ_CHECK_ERROR(&err); /* every failure says why */
     tfa_stream_free(in);
     tfa_run_free(run);
     return 0;

@@ -6,11 +6,8 @@
  * for its format's invariants. A broken invariant aborts (with NDEBUG too),
  * so libFuzzer and the replay driver both report it.
  */
-#include "util/compat.h"
-
+#include "fuzz.h"
 #include "report_safety.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -23,10 +23,7 @@ static void server_up(void)
     char *h = tfa_test_mkdtemp();
     snprintf(home, sizeof(home), "%s", h);
     free(h);
-    if (fake_start(&srv, NULL, 0) != 0) {
-        fprintf(stderr, "cannot start tests/net/fake_tfc.py\n");
-        exit(1);
-    }
+    fake_start_or_exit(&srv);
 }
 
 static void server_down(void)

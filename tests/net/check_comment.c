@@ -18,10 +18,7 @@ static char gh_api[128], gl_api[128];
 
 static void server_up(void)
 {
-    if (fake_start(&srv, NULL, 0) != 0) {
-        fprintf(stderr, "cannot start tests/net/fake_tfc.py\n");
-        exit(1);
-    }
+    fake_start_or_exit(&srv);
     snprintf(gh_api, sizeof(gh_api), "%s/github", srv.base);
     snprintf(gl_api, sizeof(gl_api), "%s/gitlab", srv.base);
 }

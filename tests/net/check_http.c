@@ -22,10 +22,7 @@ static fake_server srv; /* one per TCase, started in Check's parent */
 
 static void server_up(void)
 {
-    if (fake_start(&srv, NULL, 0) != 0) {
-        fprintf(stderr, "cannot start tests/net/fake_tfc.py\n");
-        exit(1);
-    }
+    fake_start_or_exit(&srv);
 }
 
 static void server_down(void)
@@ -402,27 +399,11 @@ START_TEST(http_404_is_not_found)
 }
 END_TEST
 
-/* A port nothing listens on: bind, read the port, close. */
-static int closed_port(void)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
 START_TEST(http_reports_a_refused_connection)
 {
     got g;
     char want[256];
-    int port = closed_port();
+    int port = fake_closed_port();
     prepare(&g, "");
     snprintf(g.url, sizeof(g.url), "http://127.0.0.1:%d/plan.json", port);
     ck_assert_int_eq(run(&g), TFA_EIO);
@@ -579,6 +560,13 @@ START_TEST(url_policy_display_and_origin)
     ck_assert_str_eq(shown, "https://h.example/a/b");
     tfa_url_redact(shown, sizeof(shown), "not a url?x");
     ck_assert_str_eq(shown, "not a url");
+    /* a password holding '@' is dropped whole (found by fuzz_url) */
+    tfa_url_redact(shown, sizeof(shown), "https://user:p@ss@h.example/a");
+    ck_assert_str_eq(shown, "https://h.example/a");
+    /* port 0 reaches nothing (curl takes it) */
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_url_parse(&b, "https://h.example:0/a", &err), TFA_EUSAGE);
+    tfa_url_release(&b);
 }
 END_TEST
 
@@ -731,9 +719,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    if (!fake_available()) {
-        fprintf(stderr, "skipped: python3 with http.server and ssl is needed\n");
-        return 77;
-    }
-    return tfa_test_main(suite());
+    return fake_suite_main(suite());
 }

@@ -18,10 +18,7 @@ static fake_server srv;
 
 static void server_up(void)
 {
-    if (fake_start(&srv, NULL, 0) != 0) {
-        fprintf(stderr, "cannot start tests/net/fake_tfc.py\n");
-        exit(1);
-    }
+    fake_start_or_exit(&srv);
 }
 
 static void server_down(void)
@@ -250,19 +247,10 @@ END_TEST
 START_TEST(notify_post_to_nobody_fails_cleanly)
 {
     json_t *rec = load_json("fixtures/notify/record-go.json");
-    struct sockaddr_in a;
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+    int port = fake_closed_port();
     char want[256];
     posted p;
 
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
     memset(&p, 0, sizeof(p));
     fake_http_options(&p.http, &p.clk);
     p.no.http = &p.http;
@@ -457,10 +445,6 @@ static Suite *suite(void)
 
 int main(void)
 {
-    if (!fake_available()) {
-        fprintf(stderr, "skipped: python3 with http.server and ssl is needed\n");
-        return 77;
-    }
     json_set_alloc_funcs(tfa_malloc, tfa_free); /* so allocation failures reach jansson */
-    return tfa_test_main(suite());
+    return fake_suite_main(suite());
 }

@@ -22,10 +22,7 @@ static fake_server srv;
 
 static void server_up(void)
 {
-    if (fake_start(&srv, NULL, 0) != 0) {
-        fprintf(stderr, "cannot start tests/net/fake_tfc.py\n");
-        exit(1);
-    }
+    fake_start_or_exit(&srv);
 }
 
 static void server_down(void)
@@ -690,29 +687,18 @@ static void same_as_file(const char *rel, const char *label)
 
 START_TEST(remote_corpus_over_http_reads_as_files)
 {
-    char *list = tfa_test_corpus_path("expected.jsonl"), *text, *line, *next;
-    size_t len, n = 0;
+    char *list = tfa_test_need_corpus_path("expected.jsonl");
+    json_t *files = fake_jsonl(list, "file", ""), *e;
+    size_t i, n = 0;
 
-    if (!list)
-        return; /* no corpus: nothing to compare */
-    text = tfa_test_read_file(list, &len);
-    for (line = text; line && *line; line = next) {
-        json_t *e;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        else
-            next = line + strlen(line);
-        e = json_loads(line, 0, NULL);
-        if (e && json_is_string(json_object_get(e, "file"))) {
-            same_as_file(json_string_value(json_object_get(e, "file")),
-                         json_string_value(json_object_get(e, "file")));
-            n++;
-        }
-        json_decref(e);
+    json_array_foreach(files, i, e)
+    {
+        const char *file = json_string_value(json_object_get(e, "file"));
+        same_as_file(file, file);
+        n++;
     }
+    json_decref(files);
     ck_assert_uint_gt(n, 50);
-    free(text);
     free(list);
 }
 END_TEST
@@ -755,6 +741,12 @@ static Suite *suite(void)
     tcase_add_test(tc, remote_tfc_without_a_token_says_where_to_put_one);
     tcase_add_test(tc, remote_url_is_named_without_its_query);
     tcase_add_test(tc, remote_url_gets_only_a_token_bound_to_its_host);
+    tcase_add_test(tc, tfc_no_request_carried_the_canary);
+    suite_add_tcase(s, tc);
+
+    tc = tfa_test_corpus_case("corpus");
+    tcase_add_unchecked_fixture(tc, server_up, server_down);
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, remote_corpus_over_http_reads_as_files);
     tcase_add_test(tc, tfc_no_request_carried_the_canary);
     suite_add_tcase(s, tc);
@@ -763,10 +755,6 @@ static Suite *suite(void)
 
 int main(void)
 {
-    if (!fake_available()) {
-        fprintf(stderr, "skipped: python3 with http.server and ssl is needed\n");
-        return 77;
-    }
     json_set_alloc_funcs(tfa_malloc, tfa_free); /* so allocation failures reach jansson */
-    return tfa_test_main(suite());
+    return fake_suite_main(suite());
 }

@@ -7,16 +7,9 @@
 #ifndef TFA_S3_SERVER_H
 #define TFA_S3_SERVER_H
 
-#include <jansson.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include "fake_server.h" /* what every test server shares */
 #include "net/s3.h"
 #include "net/s3_walk.h"
-#include "testsupport.h"
-#include "util/alloc.h"
 
 #define KEY    "AKIATFAUDITTEST0001"
 #define SECRET "tfaudit-test-secret-0b7d"
@@ -29,26 +22,24 @@ static struct {
 
 static inline int read_port(const char *name)
 {
-    char path[600], *text;
-    int port;
+    char path[600];
     snprintf(path, sizeof(path), "%s/%s", srv.dir, name);
-    text = tfa_test_read_file(path, NULL);
-    port = text ? (int)strtol(text, NULL, 10) : 0;
-    free(text);
-    return port;
+    return fake_port_file(path, 0); /* start.sh waited for it */
 }
 
 /* ---- the server, for the whole suite --------------------------------------- */
 
 static inline int server_start(void)
 {
-    char *tmp = tfa_test_mkdtemp(), cmd[1200];
+    char *tmp = tfa_test_mkdtemp(), cmd[1800];
     int rc;
     if (!tmp)
         return -1;
     snprintf(srv.dir, sizeof(srv.dir), "%s", tmp);
     free(tmp);
-    snprintf(cmd, sizeof(cmd), "LIFETIME=900 tests/net/s3/start.sh '%s' >'%s/start.log' 2>&1",
+    /* HOME in the temp dir: npm's cache and logs stay out of the build tree */
+    snprintf(cmd, sizeof(cmd),
+             "HOME='%s' LIFETIME=900 tests/net/s3/start.sh '%s' >'%s/start.log' 2>&1", srv.dir,
              srv.dir, srv.dir);
     rc = system(cmd);
     if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
@@ -129,24 +120,9 @@ static inline void run(tfa_test_output *out, const char *const *argv)
 /* Requests the proxy logged whose path contains `needle` (a new array). */
 static inline json_t *logged(const char *needle)
 {
-    char path[600], *text, *line, *next;
-    json_t *all = json_array();
+    char path[600];
     snprintf(path, sizeof(path), "%s/requests.jsonl", srv.dir);
-    text = tfa_test_read_file(path, NULL);
-    for (line = text; line && *line; line = next) {
-        json_t *e;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        else
-            next = line + strlen(line);
-        e = json_loads(line, 0, NULL);
-        if (e && strstr(json_string_value(json_object_get(e, "path")), needle))
-            json_array_append(all, e);
-        json_decref(e);
-    }
-    free(text);
-    return all;
+    return fake_jsonl(path, "path", needle);
 }
 
 /* How many requests the proxy logged whose path contains `needle`. */
@@ -180,25 +156,10 @@ static inline size_t assert_all_signed(const char *needle)
 /* Script the proxy: requests of `method` whose path contains `match`. */
 static inline void arm(const char *method, const char *match, const char *actions)
 {
-    tfa_http_options o;
-    tfa_http_request r = {0};
-    tfa_http_response res;
-    char url[128], body[512];
-    tfa_error err;
-
-    tfa_http_options_init(&o);
-    o.max_retries = 0;
-    tfa_error_init(&err);
-    tfa_http_response_init(&res);
-    snprintf(url, sizeof(url), "%s/_fault", srv.proxy);
+    char body[512];
     snprintf(body, sizeof(body), "{\"method\": \"%s\", \"match\": \"%s\", \"actions\": \"%s\"}",
              method, match, actions);
-    r.method = "POST";
-    r.url = url;
-    r.body = body;
-    r.body_len = strlen(body);
-    ck_assert_tfa_ok(tfa_http_perform(&res, &r, &o, &err), &err);
-    tfa_http_response_release(&res);
+    ck_assert_int_eq(fake_post_fault(srv.proxy, body), 0);
 }
 
 /* The object's bytes, by the library (a plain GET). */

@@ -684,12 +684,10 @@ END_TEST
 
 START_TEST(ui_log_reads_ids_from_the_corpus_apply)
 {
-    char *path = tfa_test_corpus_path(
+    char *path = tfa_test_need_corpus_path(
         "ui-json/hashicorp-terraform__cloud__testdata__apply-json-with-provisioner__apply.log");
     tfa_run *run;
 
-    if (!path)
-        return; /* no corpus beside the project */
     run = load(path);
     ck_assert_uint_eq(tfa_run_applied_count(run), 2);
     ck_assert_int_eq(tfa_run_applied(run, 0)->action, TFA_ACTION_DELETE);
@@ -741,7 +739,6 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_reads_opentofu_logs);
     tcase_add_test(tc, ui_log_counts_message_types_it_does_not_know);
     tcase_add_test(tc, ui_log_takes_the_last_summary_and_agreeing_versions);
-    tcase_add_test(tc, ui_log_reads_ids_from_the_corpus_apply);
     tcase_add_test(tc, ui_log_reads_messages_across_window_refills);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
@@ -753,6 +750,9 @@ static Suite *suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("secrets");
     tcase_add_test(tc, ui_log_never_keeps_secret_values);
+    suite_add_tcase(s, tc);
+    tc = tfa_test_corpus_case("corpus");
+    tcase_add_test(tc, ui_log_reads_ids_from_the_corpus_apply);
     suite_add_tcase(s, tc);
     return s;
 }

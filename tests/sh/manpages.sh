@@ -37,9 +37,15 @@ while IFS= read -r line; do
   grep -qxF -- "$line" "$T/page.txt" || fail "grammar line not in tfaudit-checklist(5): $line"
 done <"$T/grammar.txt"
 
-# make install puts the pages where man finds them
+# make install puts the pages where man finds them. The install script runs
+# from a copy whose install_manifest.txt goes to the temp dir: `cmake
+# --install` would write it into the build tree.
 if [ -n "${TFA_BUILD_DIR:-}" ] && [ -f "$TFA_BUILD_DIR/cmake_install.cmake" ]; then
-  run cmake --install "$TFA_BUILD_DIR" --prefix "$T/prefix"
+  build=$(cd "$TFA_BUILD_DIR" && pwd)
+  sed "s|file(WRITE \"$build/\${CMAKE_INSTALL_MANIFEST}\"|file(WRITE \"$T/\${CMAKE_INSTALL_MANIFEST}\"|" \
+    "$build/cmake_install.cmake" >"$T/install.cmake"
+  grep -qF "file(WRITE \"$T/" "$T/install.cmake" || fail "cmake_install.cmake: no manifest line to redirect"
+  run cmake -DCMAKE_INSTALL_PREFIX="$T/prefix" -P "$T/install.cmake"
   expect_status 0 "cmake --install"
   for page in "$SRC"/man/*.[15]; do
     name=$(basename "$page")

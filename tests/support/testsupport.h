@@ -30,11 +30,22 @@
         }                                                                                          \
     } while (0)
 
-/* ../shared/corpus relative to the source tree, or NULL when absent. */
+/* ../shared/corpus relative to the source tree ($TFA_CORPUS overrides), or
+ * NULL when absent. */
 const char *tfa_test_corpus(void);
 /* Path of a file under the corpus (static buffer per call site is not
  * needed: the result is malloc'd; free it). NULL when the corpus is absent. */
 char *tfa_test_corpus_path(const char *rel);
+
+/* Tests that read the corpus live in test cases made by
+ * tfa_test_corpus_case (tagged TFA_TEST_CORPUS_TAG). tests/CMakeLists.txt
+ * registers a suite using it twice, the second time as NAME_corpus, which
+ * is skipped (exit 77) when the corpus is absent: a corpus test never
+ * passes without having read the corpus. Inside such a case,
+ * tfa_test_need_corpus_path fails the test when the corpus is absent. */
+#define TFA_TEST_CORPUS_TAG "corpus"
+TCase *tfa_test_corpus_case(const char *name);
+char *tfa_test_need_corpus_path(const char *rel);
 
 /* Whole file into memory (NUL-terminated); NULL on failure. */
 char *tfa_test_read_file(const char *path, size_t *len);
