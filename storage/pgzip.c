@@ -134,7 +134,8 @@ int tfa_pgzip_new(tfa_pgzip **out, tfa_pgzip_sink sink, void *payload,
             goto fail;
         }
     for (i = 0; i < z->n_workers; i++)
-        z->workers[i].started = pthread_create(&z->workers[i].thread, NULL, work, &z->workers[i]) == 0;
+        z->workers[i].started =
+            pthread_create(&z->workers[i].thread, NULL, work, &z->workers[i]) == 0;
     if (!z->workers[0].started) {
         rc = tfa_error_set(err, TFA_EIO, "cannot start a compression thread");
         goto fail;
