@@ -114,9 +114,13 @@ typedef struct tfa_s3_put_options {
     size_t part_bytes;        /* 0: TFA_S3_PART_BYTES */
 } tfa_s3_put_options;
 
-/* Objects larger than this go as multipart uploads, in parts of this size. */
-#define TFA_S3_MULTIPART_OVER (64ull * 1024 * 1024)
-#define TFA_S3_PART_BYTES     (16u * 1024u * 1024u)
+/* Objects larger than this go as multipart uploads, in parts of this size,
+ * this many parts sent at once (each on its own connection). The threshold
+ * is one part, so an upload starts as soon as a part is full and overlaps
+ * whatever produces the bytes (the archive's compression). */
+#define TFA_S3_MULTIPART_OVER  (16ull * 1024 * 1024)
+#define TFA_S3_PART_BYTES      (16u * 1024u * 1024u)
+#define TFA_S3_PARTS_IN_FLIGHT 4
 
 /* What an upload produced. */
 typedef struct tfa_s3_put_result {
@@ -129,11 +133,15 @@ typedef struct tfa_s3_put_result {
 /*
  * An upload fed in pieces. Bytes are held until they pass `multipart_over`;
  * a smaller object goes as one PutObject when finished, a larger one as a
- * multipart upload whose parts leave as they fill (memory: the threshold
- * plus one part). Any failure, and freeing an unfinished upload, aborts the
- * multipart upload, so no partial object and no open upload is left; an
- * abort that fails is reported in the error. Verified: every part's
- * SHA-256 is signed, and the finished object's size is checked by HEAD.
+ * multipart upload whose parts leave as they fill, up to
+ * TFA_S3_PARTS_IN_FLIGHT at once on threads of their own (memory: the
+ * threshold plus the parts in flight; the writer waits when they are all
+ * busy). Any failure, and freeing an unfinished upload, aborts the
+ * multipart upload once no part is in flight, so no partial object and no
+ * open upload is left; a failed part is named in the error ("UploadPart
+ * N: HTTP 500 ..."), and an abort that fails is reported in it too.
+ * Verified: every part's SHA-256 is signed, and the finished object's size
+ * is checked by HEAD. Not thread-safe itself: one writer.
  */
 typedef struct tfa_s3_upload tfa_s3_upload;
 int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,
