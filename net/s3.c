@@ -231,12 +231,13 @@ int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const
                    size_t len, tfa_error *err)
 {
     return tfa_s3__request_on(s3, &s3->http, res, method, bucket, key, query, headers, body, len,
-                              err);
+                              NULL, err);
 }
 
 int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_response *res,
                        const char *method, const char *bucket, const char *key, const char *query,
-                       const char *const *headers, const void *body, size_t len, tfa_error *err)
+                       const char *const *headers, const void *body, size_t len,
+                       const unsigned char *body_sha256, tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     char hex[TFA_SHA256_HEX], sha_line[100], name[TFA_ERROR_SOURCE_MAX];
@@ -253,7 +254,10 @@ int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_respon
     url_for(s3, &url, bucket, key);
     if (query && *query)
         tfa_buf_printf(&url, "?%s", query);
-    tfa_sha256_digest(body ? body : "", len, digest);
+    if (body_sha256)
+        memcpy(digest, body_sha256, sizeof(digest));
+    else
+        tfa_sha256_digest(body ? body : "", len, digest);
     tfa_sha256_hex(digest, hex);
     snprintf(sha_line, sizeof(sha_line), "x-amz-content-sha256: %s", hex);
     lines[n++] = sha_line;

@@ -96,12 +96,11 @@ static void base64(const unsigned char *in, size_t n, char *out)
     out[o] = '\0';
 }
 
-/* Base64 SHA-256 of a body: 44 characters. */
-static void checksum(const void *data, size_t len, char out[48])
+/* Base64 SHA-256 of a body: 44 characters; the digest into `d`. */
+static void checksum(const void *data, size_t len, char out[48], unsigned char d[TFA_SHA256_BYTES])
 {
-    unsigned char d[TFA_SHA256_BYTES];
     tfa_sha256_digest(data ? data : "", len, d);
-    base64(d, sizeof(d), out);
+    base64(d, TFA_SHA256_BYTES, out);
 }
 
 int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,
@@ -167,6 +166,7 @@ static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8
 
 static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
 {
+    unsigned char digest[TFA_SHA256_BYTES];
     const char *lines[8];
     char sum[48], sum_line[80];
     tfa_http_response res;
@@ -176,7 +176,7 @@ static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
 
     tfa_buf_init(&store, TFA_BUF_NO_MAX);
     tfa_http_response_init(&res);
-    checksum(up->pending.ptr, up->pending.len, sum);
+    checksum(up->pending.ptr, up->pending.len, sum, digest);
     snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
     lines[n++] = sum_line;
     if (object_headers(up, &store, lines, &n) != 0) {
@@ -184,8 +184,8 @@ static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
         goto done;
     }
     lines[n] = NULL;
-    rc = tfa_s3_request(up->s3, &res, "PUT", up->bucket, up->key, NULL, lines, up->pending.ptr,
-                        up->pending.len, err);
+    rc = tfa_s3__request_on(up->s3, &up->s3->http, &res, "PUT", up->bucket, up->key, NULL, lines,
+                            up->pending.ptr, up->pending.len, digest, err);
     if (rc == 0)
         tfa_http_response_header(&res, "ETag", out->etag, sizeof(out->etag));
 done:
@@ -245,6 +245,7 @@ static int put_part(sender *snd, const part_job *j, tfa_error *err)
 {
     tfa_s3_upload *up = snd->up;
     char sum[48], sum_line[80], etag[128] = "";
+    unsigned char digest[TFA_SHA256_BYTES];
     const char *lines[2] = {sum_line, NULL};
     tfa_http_response res;
     tfa_buf q;
@@ -252,14 +253,14 @@ static int put_part(sender *snd, const part_job *j, tfa_error *err)
 
     tfa_buf_init(&q, TFA_BUF_NO_MAX);
     tfa_http_response_init(&res);
-    checksum(j->data, j->len, sum);
+    checksum(j->data, j->len, sum, digest); /* one hash: the checksum and the signed payload */
     snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
     if (part_query(up, j->number, &q) != 0) {
         rc = tfa_error_oom(err);
         goto done;
     }
     rc = tfa_s3__request_on(up->s3, &snd->http, &res, "PUT", up->bucket, up->key, q.ptr, lines,
-                            j->data, j->len, err);
+                            j->data, j->len, digest, err);
     if (rc == 0 && !tfa_http_response_header(&res, "ETag", etag, sizeof(etag)))
         rc = tfa_error_set(err, TFA_EIO, "answered without an ETag");
     if (rc == 0) {
@@ -416,11 +417,18 @@ static int wait_parts(tfa_s3_upload *up, tfa_error *err)
     return rc;
 }
 
-/* Hand every whole part that is pending to the senders. */
+/* Hand every whole part that is pending to the senders. A pending buffer
+ * that is exactly one part is handed over as it is; more (a threshold over
+ * one part) is cut into copies. */
 static int flush_parts(tfa_s3_upload *up, tfa_error *err)
 {
     size_t off = 0;
     int rc = 0;
+    if (up->pending.len == up->part_bytes) {
+        size_t n = up->pending.len;
+        char *part = tfa_buf_detach(&up->pending, NULL);
+        return part ? queue_part(up, part, n, err) : tfa_error_oom(err);
+    }
     while (rc == 0 && up->pending.len - off >= up->part_bytes) {
         char *part = tfa_malloc(up->part_bytes);
         if (!part)
@@ -438,19 +446,30 @@ static int flush_parts(tfa_s3_upload *up, tfa_error *err)
 
 int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
 {
-    int rc;
+    const char *p = data;
+    int rc = 0;
     if (up->failed)
         return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
     tfa_sha256_update(&up->sha, data, len);
     up->total += len;
-    if (tfa_buf_put(&up->pending, data, len) != 0)
-        rc = tfa_error_oom(err);
-    else if (!up->upload_id && up->total > up->over)
-        rc = create_multipart(up, err);
-    else
-        rc = 0;
-    if (rc == 0 && up->upload_id)
-        rc = flush_parts(up, err);
+    while (rc == 0 && len) {
+        /* once parts are flowing, fill one part at a time (handed over
+         * whole, without a copy) */
+        size_t n = len;
+        if (up->upload_id && up->pending.len < up->part_bytes &&
+            n > up->part_bytes - up->pending.len)
+            n = up->part_bytes - up->pending.len;
+        if (up->pending.len == 0 && up->upload_id && tfa_buf_grow(&up->pending, up->part_bytes))
+            rc = tfa_error_oom(err);
+        else if (tfa_buf_put(&up->pending, p, n) != 0)
+            rc = tfa_error_oom(err);
+        else if (!up->upload_id && up->pending.len > up->over)
+            rc = create_multipart(up, err);
+        if (rc == 0 && up->upload_id)
+            rc = flush_parts(up, err);
+        p += n;
+        len -= n;
+    }
     up->failed = rc != 0;
     return rc;
 }

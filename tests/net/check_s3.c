@@ -551,6 +551,118 @@ START_TEST(s3_object_lock_and_encryption_headers)
 }
 END_TEST
 
+/* ---- concurrent parts ------------------------------------------------------------------ */
+
+/* 105 MiB through the library with the default part size: 7 parts, 4 in
+ * flight, read back byte for byte. */
+START_TEST(s3_concurrent_parts_arrive_in_order)
+{
+    size_t len = 105u << 20, i, got = 0, piece = 100000;
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    unsigned char *data = malloc(len);
+    tfa_s3_put_options po = {0};
+    tfa_s3_put_result pr;
+    tfa_s3_upload *up = NULL;
+    tfa_http_options ho;
+    tfa_error err;
+    char *back;
+    tfa_s3 *s3;
+
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    http_opts(&ho);
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/ordered.bin", &po, &err), &err);
+    for (i = 0; i < len; i += piece) /* uneven writes, as the compressor makes them */
+        ck_assert_tfa_ok(tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err),
+                         &err);
+    ck_assert_tfa_ok(tfa_s3_upload_finish(up, &pr, &err), &err);
+    tfa_s3_upload_free(up);
+    ck_assert_uint_eq(pr.parts, 7);
+    ck_assert_uint_eq(pr.bytes, len);
+    ck_assert_uint_eq(count_logged("/big/parts/ordered.bin?partNumber="), 7);
+    ck_assert_uint_ge(assert_all_signed("/big/parts/ordered.bin"), 10);
+    back = get_object(s3, "big", "parts/ordered.bin", &got);
+    ck_assert_uint_eq(got, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_free(back);
+    tfa_s3_free(s3);
+    free(data);
+}
+END_TEST
+
+/* A part the server refuses for good: exit 2 naming the part and its HTTP
+ * status, no object, no open upload, one abort after the senders stopped. */
+START_TEST(s3_a_refused_part_aborts_the_archive)
+{
+    const char *argv[] = {"tfaudit",
+                          "archive",
+                          "--raw",
+                          "--to",
+                          "s3://faults/refused/",
+                          "--now",
+                          "2026-11-27T06:00:00Z",
+                          NULL,
+                          NULL};
+    char path[600];
+    size_t len = 70u << 20, i;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    unsigned char *data = malloc(len);
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_s3_object head;
+    tfa_error err;
+    json_t *reqs, *e;
+    size_t deletes = 0;
+    tfa_s3 *direct;
+
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    snprintf(path, sizeof(path), "%s/refused.bin", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
+    free(data);
+    argv[7] = path;
+    aws_env(srv.proxy);
+    arm("PUT", "/faults/refused/default/20261127T060000Z.tar.gz?partNumber=3", "s500*");
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_msg(strstr(out.err, "UploadPart 3: HTTP 500") != NULL, "%s", out.err);
+    ck_assert_msg(strstr(out.err, "s3://faults/refused/default/20261127T060000Z.tar.gz") != NULL,
+                  "%s", out.err);
+    ck_assert_uint_eq(out.out_len, 0);
+    tfa_test_output_release(&out);
+
+    http_opts(&ho);
+    direct = client(srv.s3, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(
+        tfa_s3_head(direct, "faults", "refused/default/20261127T060000Z.tar.gz", &head, &err),
+        TFA_ENOTFOUND);
+    ck_assert_int_eq(open_uploads(direct, "faults"), 0);
+    tfa_s3_free(direct);
+    reqs = logged("/faults/refused/default/20261127T060000Z.tar.gz?uploadId=");
+    json_array_foreach(reqs, i, e)
+    {
+        deletes += strcmp(json_string_value(json_object_get(e, "method")), "DELETE") == 0;
+    }
+    ck_assert_uint_eq(deletes, 1);
+    json_decref(reqs);
+    /* nothing reached the server after the abort */
+    reqs = logged("/faults/refused/default/20261127T060000Z.tar.gz");
+    ck_assert_uint_ge(json_array_size(reqs), 5); /* create, parts 1-3 at least, abort */
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(reqs, json_array_size(reqs) - 1), "method")),
+                     "DELETE");
+    json_decref(reqs);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("s3");
@@ -565,6 +677,8 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_slowdown_is_retried_with_backoff);
     tcase_add_test(tc, s3_dropped_connection_leaves_no_object_and_no_upload);
     tcase_add_test(tc, s3_object_lock_and_encryption_headers);
+    tcase_add_test(tc, s3_concurrent_parts_arrive_in_order);
+    tcase_add_test(tc, s3_a_refused_part_aborts_the_archive);
     suite_add_tcase(s, tc);
     return s;
 }
