@@ -81,15 +81,23 @@ int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *
 
 /*
  * A stream of the object's bytes (stream.h), named `name`, read in ranged
- * GETs of TFA_S3_CHUNK_BYTES with If-Match on the ETag HeadObject gave, so
- * memory stays at one chunk, each chunk is retried on its own, and an
- * object replaced while being read fails instead of mixing two versions.
+ * GETs of TFA_S3_CHUNK_BYTES. The first is sent at once (errors such as
+ * TFA_ENOTFOUND come from here) and gives the size (Content-Range) and the
+ * ETag: an object of one chunk costs one request, no HeadObject. Later
+ * chunks carry If-Match on that ETag, so memory stays at one chunk, each
+ * chunk is retried on its own, and an object replaced while being read
+ * fails instead of mixing two versions. A server that ignores Range (200,
+ * the whole object) and the 416 of an empty object are understood.
  * An object larger than the HTTP size cap fails at once (TFA_ELIMIT).
  * The client must outlive the stream.
  */
 #define TFA_S3_CHUNK_BYTES (8u * 1024u * 1024u)
 int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key, const char *name,
                 tfa_error *err);
+/* The same, for an object a listing gave with `listed_size` (UINT64_MAX:
+ * unknown): a listed empty object is confirmed by HeadObject instead. */
+int tfa_s3_open_sized(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
+                      const char *name, uint64_t listed_size, tfa_error *err);
 
 /* A listing: keys in S3's order (bytewise, which is UTF-8 code point order). */
 typedef struct tfa_s3_listing {
