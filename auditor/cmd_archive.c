@@ -61,8 +61,10 @@ const tfa_cmd_spec tfa_cmd_archive_spec = {
     "INPUT is a file or s3://BUCKET/KEY (s3://BUCKET/PREFIX/ for every object\n"
     "under it). Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
     "AWS_SESSION_TOKEN, or AWS_PROFILE with ~/.aws/credentials and ~/.aws/config;\n"
-    "region: AWS_REGION or AWS_DEFAULT_REGION. Archives over 64 MiB go as multipart\n"
-    "uploads, aborted on any failure; every part's SHA-256 is signed.\n"
+    "region: AWS_REGION or AWS_DEFAULT_REGION. The archive is compressed on every\n"
+    "core as gzip members (any gzip or tar reads it) while it uploads; archives\n"
+    "over 16 MiB go as multipart uploads, 4 parts at once, aborted on any\n"
+    "failure; every part's SHA-256 is signed.\n"
     "Exit status: 0 uploaded, 2 error.\n",
     options,
     TFA_ARRAY_SIZE(options),

@@ -5,6 +5,13 @@
 #   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve ledger detect
 #                                           (default: all but s3)
 #
+#   audit: one bundle against tar (audit.sh), then -j 1 vs -j 2 over 500
+#          workspaces from a directory and an S3 prefix, with a scale curve
+#          (audit_j.sh; target j1/j2 >= 1.7)
+#   s3:    tfaudit archive of 100 MiB against curl -T and curl's multipart
+#          upload of the same parts, and reading it back (s3.sh; target
+#          within 1.5x of curl -T)
+#
 # Inputs are generated under $BENCH_DIR (default BUILD_DIR/bench) and kept
 # between runs. RUNS (default 5) sets the repetitions.
 set -euo pipefail
@@ -53,6 +60,7 @@ for s in "${sections[@]}"; do
   case "$s" in
     plan) bench_plan ;;
     archive) if [ -x "$here/archive.sh" ]; then "$here/archive.sh" "$build" "$work"; fi ;;
+    audit) "$here/audit.sh" "$build" "$work" && "$here/audit_j.sh" "$build" "$work" ;;
     ledger) (cd "$here/.." && "$build/bench/ledgerbench" "$work" "${LEDGER_RECORDS:-10000}") ;;
     *) if [ -x "$here/$s.sh" ]; then "$here/$s.sh" "$build" "$work"; else echo "bench: unknown section $s" >&2; exit 2; fi ;;
   esac

@@ -31,6 +31,8 @@ tfa_require(JANSSON jansson 2.14 libjansson-dev
             "json_object_iter_key_len for keys holding NUL")
 tfa_require(LIBARCHIVE libarchive 3.6.0 libarchive-dev
             "archive_write_open2; zstd filter since 3.3.3")
+tfa_require(LIBDEFLATE libdeflate 1.10 libdeflate-dev
+            "libdeflate_alloc_compressor/libdeflate_gzip_compress: parallel gzip members")
 tfa_require(LIBGIT2 libgit2 1.1 libgit2-dev
             "git_reference_name_is_valid; git_status_options_init since 1.0")
 tfa_require(SQLITE3 sqlite3 3.38 libsqlite3-dev

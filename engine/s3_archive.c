@@ -4,8 +4,9 @@
  * Each input is read whole (an entry's size goes in its tar header before
  * its bytes, and a redacted plan's size is known only once redacted),
  * capped at TFA_LIMIT_ARCHIVE_ENTRY_BYTES. The archive itself is never
- * held whole: bundle.c streams it into the upload, which holds at most the
- * multipart threshold plus one part (s3.h).
+ * held whole: bundle.c streams it, compressed on every core (pgzip.h),
+ * into the upload, which holds at most the multipart threshold plus the
+ * parts in flight (s3.h), so compression and upload overlap.
  */
 #include "util/compat.h"
 
@@ -143,7 +144,10 @@ static int pack_one(packer *p, const char *path, const char *data, size_t len)
     if (!why) {
         const char *bytes = redacted ? red.ptr : data;
         size_t n = redacted ? red.len : len;
-        hex_of(bytes, n, arch);
+        if (redacted)
+            hex_of(bytes, n, arch);
+        else /* the original bytes: their hash is known */
+            memcpy(arch, orig, sizeof(arch));
         if ((rc = tfa_bundle_add_input(p->bundle, entry, bytes, n, p->err)) != 0)
             goto done;
         p->res->included++;

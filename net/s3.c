@@ -230,6 +230,15 @@ int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const
                    const char *key, const char *query, const char *const *headers, const void *body,
                    size_t len, tfa_error *err)
 {
+    return tfa_s3__request_on(s3, &s3->http, res, method, bucket, key, query, headers, body, len,
+                              NULL, err);
+}
+
+int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_response *res,
+                       const char *method, const char *bucket, const char *key, const char *query,
+                       const char *const *headers, const void *body, size_t len,
+                       const unsigned char *body_sha256, tfa_error *err)
+{
     unsigned char digest[TFA_SHA256_BYTES];
     char hex[TFA_SHA256_HEX], sha_line[100], name[TFA_ERROR_SOURCE_MAX];
     const char *lines[MAX_HEADERS + 3];
@@ -245,7 +254,10 @@ int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const
     url_for(s3, &url, bucket, key);
     if (query && *query)
         tfa_buf_printf(&url, "?%s", query);
-    tfa_sha256_digest(body ? body : "", len, digest);
+    if (body_sha256)
+        memcpy(digest, body_sha256, sizeof(digest));
+    else
+        tfa_sha256_digest(body ? body : "", len, digest);
     tfa_sha256_hex(digest, hex);
     snprintf(sha_line, sizeof(sha_line), "x-amz-content-sha256: %s", hex);
     lines[n++] = sha_line;
@@ -272,7 +284,7 @@ int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const
     req.aws_key = s3->cfg.key;
     req.aws_secret = s3->cfg.secret;
     req.max_bytes = strcmp(method, "GET") == 0 && *key && !query ? 0 : TFA_LIMIT_HTTP_API_BYTES;
-    if ((rc = tfa_http_perform(res, &req, &s3->http, &why)) != 0)
+    if ((rc = tfa_http_perform(res, &req, http, &why)) != 0)
         rc = s3_error(s3, res, bucket, key, &why, err);
 done:
     memset(token.ptr, 0, token.len);

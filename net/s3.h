@@ -81,15 +81,23 @@ int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *
 
 /*
  * A stream of the object's bytes (stream.h), named `name`, read in ranged
- * GETs of TFA_S3_CHUNK_BYTES with If-Match on the ETag HeadObject gave, so
- * memory stays at one chunk, each chunk is retried on its own, and an
- * object replaced while being read fails instead of mixing two versions.
+ * GETs of TFA_S3_CHUNK_BYTES. The first is sent at once (errors such as
+ * TFA_ENOTFOUND come from here) and gives the size (Content-Range) and the
+ * ETag: an object of one chunk costs one request, no HeadObject. Later
+ * chunks carry If-Match on that ETag, so memory stays at one chunk, each
+ * chunk is retried on its own, and an object replaced while being read
+ * fails instead of mixing two versions. A server that ignores Range (200,
+ * the whole object) and the 416 of an empty object are understood.
  * An object larger than the HTTP size cap fails at once (TFA_ELIMIT).
  * The client must outlive the stream.
  */
 #define TFA_S3_CHUNK_BYTES (8u * 1024u * 1024u)
 int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key, const char *name,
                 tfa_error *err);
+/* The same, for an object a listing gave with `listed_size` (UINT64_MAX:
+ * unknown): a listed empty object is confirmed by HeadObject instead. */
+int tfa_s3_open_sized(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
+                      const char *name, uint64_t listed_size, tfa_error *err);
 
 /* A listing: keys in S3's order (bytewise, which is UTF-8 code point order). */
 typedef struct tfa_s3_listing {
@@ -114,9 +122,13 @@ typedef struct tfa_s3_put_options {
     size_t part_bytes;        /* 0: TFA_S3_PART_BYTES */
 } tfa_s3_put_options;
 
-/* Objects larger than this go as multipart uploads, in parts of this size. */
-#define TFA_S3_MULTIPART_OVER (64ull * 1024 * 1024)
-#define TFA_S3_PART_BYTES     (16u * 1024u * 1024u)
+/* Objects larger than this go as multipart uploads, in parts of this size,
+ * this many parts sent at once (each on its own connection). The threshold
+ * is one part, so an upload starts as soon as a part is full and overlaps
+ * whatever produces the bytes (the archive's compression). */
+#define TFA_S3_MULTIPART_OVER  (16ull * 1024 * 1024)
+#define TFA_S3_PART_BYTES      (16u * 1024u * 1024u)
+#define TFA_S3_PARTS_IN_FLIGHT 4
 
 /* What an upload produced. */
 typedef struct tfa_s3_put_result {
@@ -129,11 +141,15 @@ typedef struct tfa_s3_put_result {
 /*
  * An upload fed in pieces. Bytes are held until they pass `multipart_over`;
  * a smaller object goes as one PutObject when finished, a larger one as a
- * multipart upload whose parts leave as they fill (memory: the threshold
- * plus one part). Any failure, and freeing an unfinished upload, aborts the
- * multipart upload, so no partial object and no open upload is left; an
- * abort that fails is reported in the error. Verified: every part's
- * SHA-256 is signed, and the finished object's size is checked by HEAD.
+ * multipart upload whose parts leave as they fill, up to
+ * TFA_S3_PARTS_IN_FLIGHT at once on threads of their own (memory: the
+ * threshold plus the parts in flight; the writer waits when they are all
+ * busy). Any failure, and freeing an unfinished upload, aborts the
+ * multipart upload once no part is in flight, so no partial object and no
+ * open upload is left; a failed part is named in the error ("UploadPart
+ * N: HTTP 500 ..."), and an abort that fails is reported in it too.
+ * Verified: every part's SHA-256 is signed, and the finished object's size
+ * is checked by HEAD. Not thread-safe itself: one writer.
  */
 typedef struct tfa_s3_upload tfa_s3_upload;
 int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,

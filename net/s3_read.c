@@ -1,6 +1,10 @@
 /*
  * s3_read.c - reading from S3: an object as a stream of ranged GETs, and
  * ListObjectsV2 (see s3.h).
+ *
+ * An object of up to one chunk (every plan and log of a nightly audit)
+ * costs one request: the first ranged GET also says the object's size and
+ * ETag, so no HeadObject goes before it.
  */
 #include "util/compat.h"
 
@@ -65,6 +69,70 @@ static int fetch_chunk(chunked *c, tfa_error *err)
     return rc;
 }
 
+/* "bytes FIRST-LAST/TOTAL" -> TOTAL; 0 when the header is absent or
+ * another form ("*" for an unknown total). */
+static int content_range_total(const tfa_http_response *res, uint64_t first, uint64_t *total)
+{
+    char v[128], *end;
+    unsigned long long a, b, t;
+    if (!tfa_http_response_header(res, "Content-Range", v, sizeof(v)) ||
+        strncmp(v, "bytes ", 6) != 0)
+        return 0;
+    a = strtoull(v + 6, &end, 10);
+    if (*end != '-' || a != first)
+        return 0;
+    b = strtoull(end + 1, &end, 10);
+    if (*end != '/' || b < a)
+        return 0;
+    t = strtoull(end + 1, &end, 10);
+    if (*end || t <= b)
+        return 0;
+    *total = t;
+    return 1;
+}
+
+/*
+ * The first chunk, without a HeadObject: one ranged GET says the size
+ * (Content-Range) and the ETag the later chunks must match. A server that
+ * ignores Range answers 200 with the whole object, which is then the one
+ * chunk. 416 is the answer for an empty object (no byte 0): a HeadObject
+ * then confirms it is empty, and anything else is an error.
+ */
+static int fetch_first(chunked *c, tfa_error *err)
+{
+    char range[80];
+    const char *headers[2] = {range, NULL};
+    tfa_error why;
+    int rc;
+
+    tfa_error_init(&why);
+    snprintf(range, sizeof(range), "Range: bytes=0-%llu",
+             (unsigned long long)TFA_S3_CHUNK_BYTES - 1);
+    rc = tfa_s3_request(c->s3, &c->res, "GET", c->bucket, c->key, NULL, headers, NULL, 0, &why);
+    if (rc && c->res.status == 416) {
+        if ((rc = tfa_s3_head(c->s3, c->bucket, c->key, &c->obj, err)) == 0 && c->obj.size != 0)
+            rc = tfa_error_set(err, TFA_EIO, "HTTP 416 for the first bytes of a %llu-byte object",
+                               (unsigned long long)c->obj.size);
+        tfa_http_response_release(&c->res);
+        tfa_http_response_init(&c->res);
+        return rc;
+    }
+    if (rc) {
+        *err = why;
+        return rc;
+    }
+    tfa_http_response_header(&c->res, "ETag", c->obj.etag, sizeof(c->obj.etag));
+    if (c->res.status == 200)
+        c->obj.size = c->res.body.len;
+    else if (c->res.status != 206 || !content_range_total(&c->res, 0, &c->obj.size) ||
+             c->res.body.len !=
+                 (c->obj.size < TFA_S3_CHUNK_BYTES ? c->obj.size : TFA_S3_CHUNK_BYTES))
+        return tfa_error_set(err, TFA_EIO, "HTTP %ld: %zu bytes and no usable Content-Range",
+                             c->res.status, c->res.body.len);
+    c->next = c->res.body.len;
+    return 0;
+}
+
 static long long chunked_read(void *ctx, void *buf, size_t len, tfa_error *err)
 {
     chunked *c = ctx;
@@ -88,6 +156,12 @@ static long long chunked_read(void *ctx, void *buf, size_t len, tfa_error *err)
 int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key, const char *name,
                 tfa_error *err)
 {
+    return tfa_s3_open_sized(out, s3, bucket, key, name, UINT64_MAX, err);
+}
+
+int tfa_s3_open_sized(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
+                      const char *name, uint64_t listed_size, tfa_error *err)
+{
     tfa_stream_source src = {chunked_read, chunked_close, NULL};
     chunked *c = tfa_calloc(1, sizeof(*c));
     int rc;
@@ -103,7 +177,12 @@ int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *ke
         chunked_close(c);
         return tfa_error_oom(err);
     }
-    if ((rc = tfa_s3_head(s3, bucket, key, &c->obj, err)) != 0) {
+    /* listed empty: a range has no byte to name (S3 answers 416, some
+     * S3-compatible servers worse), so HeadObject alone confirms it */
+    rc = listed_size == 0 ? tfa_s3_head(s3, bucket, key, &c->obj, err) : fetch_first(c, err);
+    if (rc == 0 && listed_size == 0 && c->obj.size != 0)
+        rc = tfa_error_set(err, TFA_EIO, "the object changed since it was listed");
+    if (rc != 0) {
         chunked_close(c);
         return rc;
     }

@@ -8,12 +8,43 @@
  * x-amz-checksum-algorithm SHA256 and lists each part's checksum when it
  * completes. CompleteMultipartUpload can answer 200 with an <Error> body:
  * that is a failure too.
+ *
+ * Parts go concurrently: up to TFA_S3_PARTS_IN_FLIGHT senders, each a
+ * thread with its own connection (libcurl's shared connection cache is not
+ * safe across threads), take whole parts from a queue the writer fills.
+ * The writer waits when that many parts are queued or being sent, so
+ * memory stays at the pending bytes plus the parts in flight. Each part's
+ * ETag and checksum land in its own slot, so the completion lists parts in
+ * order whichever finished first. The first part that fails stops the
+ * rest (queued parts are dropped, parts being sent finish), and the
+ * multipart upload is aborted only after every sender has stopped, so no
+ * part can arrive after the abort and leave an upload open.
  */
 #include "util/compat.h"
+
+#include <pthread.h>
 
 #include "s3_priv.h"
 #include "net/s3_xml.h"
 #include "util/alloc.h"
+
+typedef struct part_job {
+    unsigned number; /* 1-based */
+    char *data;
+    size_t len;
+} part_job;
+
+typedef struct part_done {
+    char etag[128];
+    char sum[48];
+} part_done;
+
+typedef struct sender {
+    struct tfa_s3_upload *up;
+    tfa_http_pool *pool;
+    tfa_http_options http;
+    pthread_t thread;
+} sender;
 
 struct tfa_s3_upload {
     tfa_s3 *s3;
@@ -25,9 +56,20 @@ struct tfa_s3_upload {
     tfa_sha256 sha;
     uint64_t total;
     char *upload_id; /* an open multipart upload */
-    unsigned parts;
-    tfa_buf complete; /* <Part> elements so far */
+    unsigned parts;  /* parts handed to the senders */
     int failed;
+    /* the senders (while a multipart upload is open) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    sender *senders;
+    unsigned n_senders;
+    part_job queue[TFA_S3_PARTS_IN_FLIGHT];
+    size_t q_head, q_len;
+    unsigned in_flight; /* queued or being sent */
+    part_done *done;    /* by part number - 1 */
+    size_t done_cap;
+    int send_failed, closing;
+    tfa_error send_err; /* the first part that failed */
 };
 
 static void base64(const unsigned char *in, size_t n, char *out)
@@ -54,12 +96,11 @@ static void base64(const unsigned char *in, size_t n, char *out)
     out[o] = '\0';
 }
 
-/* Base64 SHA-256 of a body: 44 characters. */
-static void checksum(const void *data, size_t len, char out[48])
+/* Base64 SHA-256 of a body: 44 characters; the digest into `d`. */
+static void checksum(const void *data, size_t len, char out[48], unsigned char d[TFA_SHA256_BYTES])
 {
-    unsigned char d[TFA_SHA256_BYTES];
     tfa_sha256_digest(data ? data : "", len, d);
-    base64(d, sizeof(d), out);
+    base64(d, TFA_SHA256_BYTES, out);
 }
 
 int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,
@@ -75,8 +116,11 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
     up->over = opts && opts->multipart_over ? opts->multipart_over : TFA_S3_MULTIPART_OVER;
     up->part_bytes = opts && opts->part_bytes ? opts->part_bytes : TFA_S3_PART_BYTES;
     tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
-    tfa_buf_init(&up->complete, TFA_BUF_NO_MAX);
     tfa_sha256_init(&up->sha);
+    tfa_error_init(&up->send_err);
+    pthread_mutex_init(&up->mu, NULL);
+    pthread_cond_init(&up->cv_work, NULL);
+    pthread_cond_init(&up->cv_done, NULL);
     bad |= !(up->bucket = tfa_strdup(bucket)) || !(up->key = tfa_strdup(key));
     bad |= !(up->content_type = tfa_strdup(
                  opts && opts->content_type ? opts->content_type : "application/octet-stream"));
@@ -122,6 +166,7 @@ static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8
 
 static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
 {
+    unsigned char digest[TFA_SHA256_BYTES];
     const char *lines[8];
     char sum[48], sum_line[80];
     tfa_http_response res;
@@ -131,7 +176,7 @@ static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
 
     tfa_buf_init(&store, TFA_BUF_NO_MAX);
     tfa_http_response_init(&res);
-    checksum(up->pending.ptr, up->pending.len, sum);
+    checksum(up->pending.ptr, up->pending.len, sum, digest);
     snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
     lines[n++] = sum_line;
     if (object_headers(up, &store, lines, &n) != 0) {
@@ -139,8 +184,8 @@ static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
         goto done;
     }
     lines[n] = NULL;
-    rc = tfa_s3_request(up->s3, &res, "PUT", up->bucket, up->key, NULL, lines, up->pending.ptr,
-                        up->pending.len, err);
+    rc = tfa_s3__request_on(up->s3, &up->s3->http, &res, "PUT", up->bucket, up->key, NULL, lines,
+                            up->pending.ptr, up->pending.len, digest, err);
     if (rc == 0)
         tfa_http_response_header(&res, "ETag", out->etag, sizeof(out->etag));
 done:
@@ -148,6 +193,8 @@ done:
     tfa_buf_release(&store);
     return rc;
 }
+
+static int start_senders(tfa_s3_upload *up, tfa_error *err);
 
 static int create_multipart(tfa_s3_upload *up, tfa_error *err)
 {
@@ -171,6 +218,8 @@ static int create_multipart(tfa_s3_upload *up, tfa_error *err)
         rc = tfa_error_set(err, TFA_EIO, "CreateMultipartUpload answered without an UploadId");
     if (rc == 0 && !(up->upload_id = tfa_strdup(id.ptr)))
         rc = tfa_error_oom(err);
+    if (rc == 0)
+        rc = start_senders(up, err);
 done:
     tfa_http_response_release(&res);
     tfa_buf_release(&store);
@@ -188,9 +237,15 @@ static int part_query(const tfa_s3_upload *up, unsigned part, tfa_buf *q)
     return tfa_s3__encode(q, up->upload_id, strlen(up->upload_id), 0);
 }
 
-static int put_part(tfa_s3_upload *up, const char *data, size_t len, tfa_error *err)
+/* ---- the senders ------------------------------------------------------------- */
+
+/* UploadPart on the sender's own connection; its ETag and checksum into
+ * their slot. */
+static int put_part(sender *snd, const part_job *j, tfa_error *err)
 {
+    tfa_s3_upload *up = snd->up;
     char sum[48], sum_line[80], etag[128] = "";
+    unsigned char digest[TFA_SHA256_BYTES];
     const char *lines[2] = {sum_line, NULL};
     tfa_http_response res;
     tfa_buf q;
@@ -198,23 +253,21 @@ static int put_part(tfa_s3_upload *up, const char *data, size_t len, tfa_error *
 
     tfa_buf_init(&q, TFA_BUF_NO_MAX);
     tfa_http_response_init(&res);
-    checksum(data, len, sum);
+    checksum(j->data, j->len, sum, digest); /* one hash: the checksum and the signed payload */
     snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
-    if (part_query(up, up->parts + 1, &q) != 0) {
+    if (part_query(up, j->number, &q) != 0) {
         rc = tfa_error_oom(err);
         goto done;
     }
-    rc = tfa_s3_request(up->s3, &res, "PUT", up->bucket, up->key, q.ptr, lines, data, len, err);
+    rc = tfa_s3__request_on(up->s3, &snd->http, &res, "PUT", up->bucket, up->key, q.ptr, lines,
+                            j->data, j->len, digest, err);
     if (rc == 0 && !tfa_http_response_header(&res, "ETag", etag, sizeof(etag)))
-        rc = tfa_error_set(err, TFA_EIO, "UploadPart %u answered without an ETag", up->parts + 1);
+        rc = tfa_error_set(err, TFA_EIO, "answered without an ETag");
     if (rc == 0) {
-        up->parts++;
-        tfa_buf_printf(&up->complete,
-                       "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag>"
-                       "<ChecksumSHA256>%s</ChecksumSHA256></Part>",
-                       up->parts, etag, sum);
-        if (tfa_buf_status(&up->complete))
-            rc = tfa_error_oom(err);
+        pthread_mutex_lock(&up->mu);
+        snprintf(up->done[j->number - 1].etag, sizeof(up->done[0].etag), "%s", etag);
+        memcpy(up->done[j->number - 1].sum, sum, sizeof(sum));
+        pthread_mutex_unlock(&up->mu);
     }
 done:
     tfa_http_response_release(&res);
@@ -222,13 +275,166 @@ done:
     return rc;
 }
 
-/* Send every whole part that is pending. */
+/* The first failure, named by its part: "UploadPart 3: HTTP 500 ...". */
+static void part_failed(tfa_s3_upload *up, unsigned number, const tfa_error *why)
+{
+    if (up->send_failed)
+        return;
+    up->send_failed = 1;
+    up->send_err = *why;
+    if (why->status != TFA_ENOMEM)
+        snprintf(up->send_err.message, sizeof(up->send_err.message), "UploadPart %u: %.480s",
+                 number, why->message);
+}
+
+static void *send_parts(void *arg)
+{
+    sender *snd = arg;
+    tfa_s3_upload *up = snd->up;
+    for (;;) {
+        part_job j;
+        tfa_error err;
+        int rc = 0;
+        pthread_mutex_lock(&up->mu);
+        while (up->q_len == 0 && !up->closing)
+            pthread_cond_wait(&up->cv_work, &up->mu);
+        if (up->q_len == 0) {
+            pthread_mutex_unlock(&up->mu);
+            return NULL;
+        }
+        j = up->queue[up->q_head];
+        up->q_head = (up->q_head + 1) % TFA_S3_PARTS_IN_FLIGHT;
+        up->q_len--;
+        rc = up->send_failed || up->closing; /* stopping: drop it */
+        pthread_mutex_unlock(&up->mu);
+        tfa_error_init(&err);
+        if (!rc && put_part(snd, &j, &err) != 0) {
+            pthread_mutex_lock(&up->mu);
+            part_failed(up, j.number, &err);
+            pthread_mutex_unlock(&up->mu);
+        }
+        tfa_free(j.data);
+        pthread_mutex_lock(&up->mu);
+        up->in_flight--;
+        pthread_cond_broadcast(&up->cv_done);
+        pthread_mutex_unlock(&up->mu);
+    }
+}
+
+/* Start the senders, each with its own connection pool. */
+static int start_senders(tfa_s3_upload *up, tfa_error *err)
+{
+    unsigned i;
+    if (!(up->senders = tfa_calloc(TFA_S3_PARTS_IN_FLIGHT, sizeof(*up->senders))))
+        return tfa_error_oom(err);
+    for (i = 0; i < TFA_S3_PARTS_IN_FLIGHT; i++) {
+        sender *snd = &up->senders[up->n_senders];
+        snd->up = up;
+        snd->http = up->s3->http;
+        if (tfa_http_pool_new(&snd->pool) != 0)
+            break;
+        snd->http.pool = snd->pool;
+        if (pthread_create(&snd->thread, NULL, send_parts, snd) != 0) {
+            tfa_http_pool_free(snd->pool);
+            break;
+        }
+        up->n_senders++;
+    }
+    return up->n_senders ? 0 : tfa_error_set(err, TFA_EIO, "cannot start an upload thread");
+}
+
+/* Stop and join the senders: queued parts are dropped, parts being sent
+ * finish. Nothing is in flight afterwards. */
+static void stop_senders(tfa_s3_upload *up)
+{
+    unsigned i;
+    pthread_mutex_lock(&up->mu);
+    up->closing = 1;
+    pthread_cond_broadcast(&up->cv_work);
+    pthread_mutex_unlock(&up->mu);
+    for (i = 0; i < up->n_senders; i++) {
+        pthread_join(up->senders[i].thread, NULL);
+        tfa_http_pool_free(up->senders[i].pool);
+    }
+    up->n_senders = 0;
+    tfa_free(up->senders);
+    up->senders = NULL;
+}
+
+/* The first part's failure into `err`. */
+static int send_error(tfa_s3_upload *up, tfa_error *err)
+{
+    *err = up->send_err;
+    return up->send_err.status ? up->send_err.status : TFA_EIO;
+}
+
+/* Queue part number up->parts + 1 (taking `data`), waiting while
+ * TFA_S3_PARTS_IN_FLIGHT parts are queued or being sent. */
+static int queue_part(tfa_s3_upload *up, char *data, size_t len, tfa_error *err)
+{
+    int rc = 0;
+    if (up->parts >= up->done_cap) {
+        size_t cap = up->done_cap ? up->done_cap * 2 : 64;
+        part_done *d;
+        pthread_mutex_lock(&up->mu); /* senders write into the slots */
+        d = tfa_realloc(up->done, cap * sizeof(*d));
+        if (d)
+            up->done = d, up->done_cap = cap;
+        pthread_mutex_unlock(&up->mu);
+        if (!d) {
+            tfa_free(data);
+            return tfa_error_oom(err);
+        }
+    }
+    pthread_mutex_lock(&up->mu);
+    while (up->in_flight >= TFA_S3_PARTS_IN_FLIGHT && !up->send_failed)
+        pthread_cond_wait(&up->cv_done, &up->mu);
+    if (up->send_failed) {
+        rc = send_error(up, err);
+    } else {
+        up->queue[(up->q_head + up->q_len) % TFA_S3_PARTS_IN_FLIGHT] =
+            (part_job){++up->parts, data, len};
+        up->q_len++;
+        up->in_flight++;
+        pthread_cond_signal(&up->cv_work);
+    }
+    pthread_mutex_unlock(&up->mu);
+    if (rc)
+        tfa_free(data);
+    return rc;
+}
+
+/* Wait until every queued part is sent; the first failure, if any. */
+static int wait_parts(tfa_s3_upload *up, tfa_error *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&up->mu);
+    while (up->in_flight > 0)
+        pthread_cond_wait(&up->cv_done, &up->mu);
+    if (up->send_failed)
+        rc = send_error(up, err);
+    pthread_mutex_unlock(&up->mu);
+    return rc;
+}
+
+/* Hand every whole part that is pending to the senders. A pending buffer
+ * that is exactly one part is handed over as it is; more (a threshold over
+ * one part) is cut into copies. */
 static int flush_parts(tfa_s3_upload *up, tfa_error *err)
 {
     size_t off = 0;
     int rc = 0;
+    if (up->pending.len == up->part_bytes) {
+        size_t n = up->pending.len;
+        char *part = tfa_buf_detach(&up->pending, NULL);
+        return part ? queue_part(up, part, n, err) : tfa_error_oom(err);
+    }
     while (rc == 0 && up->pending.len - off >= up->part_bytes) {
-        rc = put_part(up, up->pending.ptr + off, up->part_bytes, err);
+        char *part = tfa_malloc(up->part_bytes);
+        if (!part)
+            return tfa_error_oom(err);
+        memcpy(part, up->pending.ptr + off, up->part_bytes);
+        rc = queue_part(up, part, up->part_bytes, err);
         off += up->part_bytes;
     }
     if (off) {
@@ -240,19 +446,30 @@ static int flush_parts(tfa_s3_upload *up, tfa_error *err)
 
 int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
 {
-    int rc;
+    const char *p = data;
+    int rc = 0;
     if (up->failed)
         return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
     tfa_sha256_update(&up->sha, data, len);
     up->total += len;
-    if (tfa_buf_put(&up->pending, data, len) != 0)
-        rc = tfa_error_oom(err);
-    else if (!up->upload_id && up->total > up->over)
-        rc = create_multipart(up, err);
-    else
-        rc = 0;
-    if (rc == 0 && up->upload_id)
-        rc = flush_parts(up, err);
+    while (rc == 0 && len) {
+        /* once parts are flowing, fill one part at a time (handed over
+         * whole, without a copy) */
+        size_t n = len;
+        if (up->upload_id && up->pending.len < up->part_bytes &&
+            n > up->part_bytes - up->pending.len)
+            n = up->part_bytes - up->pending.len;
+        if (up->pending.len == 0 && up->upload_id && tfa_buf_grow(&up->pending, up->part_bytes))
+            rc = tfa_error_oom(err);
+        else if (tfa_buf_put(&up->pending, p, n) != 0)
+            rc = tfa_error_oom(err);
+        else if (!up->upload_id && up->pending.len > up->over)
+            rc = create_multipart(up, err);
+        if (rc == 0 && up->upload_id)
+            rc = flush_parts(up, err);
+        p += n;
+        len -= n;
+    }
     up->failed = rc != 0;
     return rc;
 }
@@ -262,14 +479,20 @@ static int complete(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
     tfa_http_response res;
     const char *lines[2] = {"Content-Type: application/xml", NULL};
     tfa_buf q, body, code;
+    unsigned i;
     int rc;
 
     tfa_buf_init(&q, TFA_BUF_NO_MAX);
     tfa_buf_init(&body, TFA_BUF_NO_MAX);
     tfa_buf_init(&code, 128);
     tfa_http_response_init(&res);
-    tfa_buf_printf(&body, "<CompleteMultipartUpload>%s</CompleteMultipartUpload>",
-                   up->complete.ptr);
+    tfa_buf_puts(&body, "<CompleteMultipartUpload>");
+    for (i = 0; i < up->parts; i++) /* in part order, whichever finished first */
+        tfa_buf_printf(&body,
+                       "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag>"
+                       "<ChecksumSHA256>%s</ChecksumSHA256></Part>",
+                       i + 1, up->done[i].etag, up->done[i].sum);
+    tfa_buf_puts(&body, "</CompleteMultipartUpload>");
     if (part_query(up, 0, &q) != 0 || tfa_buf_status(&body)) {
         rc = tfa_error_oom(err);
         goto done;
@@ -336,8 +559,13 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
     if (!up->upload_id) {
         rc = put_single(up, out, err);
     } else {
-        if (up->pending.len || up->parts == 0)
-            rc = put_part(up, up->pending.ptr, up->pending.len, err);
+        if (up->pending.len || up->parts == 0) { /* the last part, taken over */
+            size_t n = up->pending.len;
+            char *last = tfa_buf_detach(&up->pending, NULL);
+            rc = last ? queue_part(up, last, n, err) : tfa_error_oom(err);
+        }
+        if (rc == 0)
+            rc = wait_parts(up, err);
         if (rc == 0)
             rc = complete(up, out, err);
         out->parts = up->parts;
@@ -348,9 +576,11 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
                            (unsigned long long)head.size, (unsigned long long)up->total);
     if (rc) {
         up->failed = 1;
+        stop_senders(up); /* nothing may arrive after the abort */
         abort_upload(up, err);
         return rc;
     }
+    stop_senders(up);
     tfa_free(up->upload_id); /* completed: nothing left to abort */
     up->upload_id = NULL;
     out->bytes = up->total;
@@ -362,9 +592,13 @@ void tfa_s3_upload_free(tfa_s3_upload *up)
 {
     if (!up)
         return;
+    stop_senders(up);
     abort_upload(up, NULL);
     tfa_buf_release(&up->pending);
-    tfa_buf_release(&up->complete);
+    tfa_free(up->done);
+    pthread_cond_destroy(&up->cv_work);
+    pthread_cond_destroy(&up->cv_done);
+    pthread_mutex_destroy(&up->mu);
     tfa_free(up->bucket);
     tfa_free(up->key);
     tfa_free(up->content_type);

@@ -44,6 +44,7 @@ int tfa_s3_walk_open(tfa_s3_walk **out, tfa_s3 *s3, const char *url, tfa_error *
             goto fail;
         }
         w->list.n = 1;
+        w->list.sizes[0] = UINT64_MAX; /* not listed: unknown */
         w->prefix_len = 0;
         *out = w;
         return 0;
@@ -87,7 +88,8 @@ int tfa_s3_walk_next(tfa_s3_walk *w, const char **name, tfa_stream **stream, tfa
     tfa_buf_clear(&w->name);
     if (tfa_buf_printf(&w->name, "s3://%s/%s", w->bucket, key) != 0)
         return tfa_error_oom(err);
-    if ((rc = tfa_s3_open(stream, w->s3, w->bucket, key, w->name.ptr, err)) != 0)
+    if ((rc = tfa_s3_open_sized(stream, w->s3, w->bucket, key, w->name.ptr,
+                                w->list.sizes[w->next - 1], err)) != 0)
         return rc;
     *name = w->name.ptr;
     return 1;

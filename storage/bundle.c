@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "pgzip.h"
 #include "relpath.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -182,38 +183,62 @@ typedef struct target {
     void *payload;
     tfa_error *err;
     int failed; /* the sink failed: its error is in err */
+    tfa_pgzip *gz;
 } target;
 
-static la_ssize_t sink_write(struct archive *a, void *p, const void *data, size_t len)
+/* Compressed members to the descriptor or the caller's sink. */
+static int gz_out(void *p, const void *data, size_t len, tfa_error *err)
+{
+    target *t = p;
+    const char *c = data;
+    if (t->sink)
+        return t->sink(t->payload, data, len, err);
+    while (len) {
+        ssize_t n = write(t->fd, c, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s",
+                                 n < 0 ? strerror(errno) : "short write");
+        c += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static la_ssize_t tar_write(struct archive *a, void *p, const void *data, size_t len)
 {
     target *t = p;
     (void)a;
-    if (t->sink(t->payload, data, len, t->err) != 0) {
+    if (tfa_pgzip_write(t->gz, data, len, t->err) != 0) {
         t->failed = 1;
         return -1;
     }
     return (la_ssize_t)len;
 }
 
-/* Stream the sorted entries and the manifest into the target. */
+/*
+ * Stream the sorted entries and the manifest into the target: libarchive
+ * writes the tar, pgzip.h compresses it on every core as gzip members (an
+ * ordinary .tar.gz to every reader; see pgzip.h for why members).
+ */
 static int write_archive(tfa_bundle *b, target *t, const tfa_buf *manifest, tfa_error *err)
 {
-    struct archive *a = archive_write_new();
+    struct archive *a = NULL;
     size_t i;
-    int rc = a ? ARCHIVE_OK : ARCHIVE_FATAL;
+    int rc;
 
+    if (tfa_pgzip_new(&t->gz, gz_out, t, NULL, err) != 0)
+        return err->status;
+    a = archive_write_new();
+    rc = a ? ARCHIVE_OK : ARCHIVE_FATAL;
     if (rc == ARCHIVE_OK)
         rc = archive_write_set_format_pax_restricted(a);
-    if (rc == ARCHIVE_OK)
-        rc = archive_write_add_filter_gzip(a);
-    if (rc == ARCHIVE_OK)
-        rc = archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
-    if (rc == ARCHIVE_OK && t->sink) {
-        /* whole blocks to the sink, no padding of the last one */
+    if (rc == ARCHIVE_OK) {
+        /* whole blocks to the compressor, no padding of the last one */
+        archive_write_set_bytes_per_block(a, 64 * 1024);
         archive_write_set_bytes_in_last_block(a, 1);
-        rc = archive_write_open2(a, t, NULL, sink_write, NULL, NULL);
-    } else if (rc == ARCHIVE_OK) {
-        rc = archive_write_open_fd(a, t->fd);
+        rc = archive_write_open2(a, t, NULL, tar_write, NULL, NULL);
     }
     for (i = 0; rc == ARCHIVE_OK && i < b->n; i++)
         rc = entry(a, b->files[i].name, b->files[i].data, b->files[i].len, b->mtime);
@@ -221,21 +246,25 @@ static int write_archive(tfa_bundle *b, target *t, const tfa_buf *manifest, tfa_
         rc = entry(a, TFA_BUNDLE_MANIFEST, manifest->ptr, manifest->len, b->mtime);
     if (rc == ARCHIVE_OK)
         rc = archive_write_close(a);
+    if (rc == ARCHIVE_OK && tfa_pgzip_finish(t->gz, err) != 0)
+        t->failed = 1, rc = ARCHIVE_FATAL;
     if (rc != ARCHIVE_OK && t->failed) {
         archive_write_free(a);
+        tfa_pgzip_free(t->gz);
         return err->status ? err->status : TFA_EIO;
     }
     if (rc != ARCHIVE_OK)
         tfa_error_set(err, TFA_EIO, "cannot write the bundle: %s",
                       a && archive_error_string(a) ? archive_error_string(a) : "out of memory");
     archive_write_free(a);
+    tfa_pgzip_free(t->gz);
     return rc == ARCHIVE_OK ? 0 : TFA_EIO;
 }
 
 int tfa_bundle_write_to(tfa_bundle *bundle, tfa_bundle_sink sink, void *payload,
                         const json_t *manifest, tfa_error *err)
 {
-    target t = {-1, sink, payload, err, 0};
+    target t = {-1, sink, payload, err, 0, NULL};
     tfa_buf m;
     int rc;
 
@@ -268,7 +297,7 @@ int tfa_bundle_write(tfa_bundle *bundle, const char *path, const json_t *manifes
     }
     fchmod(fd, 0644);
     {
-        target t = {fd, NULL, NULL, err, 0};
+        target t = {fd, NULL, NULL, err, 0, NULL};
         if ((rc = write_archive(bundle, &t, &m, err)) != 0)
             goto done;
     }

@@ -18,4 +18,15 @@ struct tfa_s3 {
 /* Append `s` URI-encoded as SigV4 wants it; '/' kept when `keep_slash`. */
 int tfa_s3__encode(tfa_buf *b, const char *s, size_t n, int keep_slash);
 
+/* tfa_s3_request with other HTTP options: a thread of its own needs its
+ * own connection pool (libcurl's shared connection cache is not safe
+ * across threads: known bug 11.11 of curl 7.88). The rest of the client is
+ * read-only once made, so requests on several threads may share it.
+ * `body_sha256`, when not NULL, is the body's SHA-256 the caller has
+ * already computed (it is not hashed twice). */
+int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_response *res,
+                       const char *method, const char *bucket, const char *key, const char *query,
+                       const char *const *headers, const void *body, size_t len,
+                       const unsigned char *body_sha256, tfa_error *err);
+
 #endif

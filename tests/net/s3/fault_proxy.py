@@ -20,6 +20,8 @@ path contains MATCH. Actions are consumed one per request; one ending in
   s503   503 SlowDown (S3's throttling answer)
   s500   500 InternalError
   drop   read half the body, then close the connection without an answer
+  norange  forward without the Range header (a server that ignores Range)
+  s416   416 InvalidRange (S3's answer to a range of an empty object)
 """
 import argparse
 import hashlib
@@ -142,8 +144,8 @@ class Handler(BaseHTTPRequestHandler):
                 "payload": payload, "bytes": len(body),
                 "headers": {k: v for k, v in hdrs.items() if k.startswith("x-amz-")
                             and k != "x-amz-security-token"}})
-        if act in ("s503", "s500"):
-            code = "SlowDown" if act == "s503" else "InternalError"
+        if act in ("s503", "s500", "s416"):
+            code = {"s503": "SlowDown", "s500": "InternalError", "s416": "InvalidRange"}[act]
             return self.answer(int(act[1:]), error_xml(code, "injected"),
                                [("Content-Type", "application/xml")])
         if not sig:
@@ -153,7 +155,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, error_xml("XAmzContentSHA256Mismatch", "checked by the proxy"),
                                [("Content-Type", "application/xml")])
         up = http.client.HTTPConnection("127.0.0.1", st.args.upstream, timeout=60)
-        fwd = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+        fwd = {k: v for k, v in self.headers.items() if k.lower() not in HOP
+               and not (act == "norange" and k.lower() == "range")}
         up.request(self.command, self.path, body=body, headers=fwd)
         r = up.getresponse()
         data = r.read()

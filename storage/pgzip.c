@@ -1,0 +1,291 @@
+/*
+ * pgzip.c - gzip members compressed in parallel, written in order (see
+ * pgzip.h).
+ *
+ * A ring of 2 x threads slots. The writer fills the slot of sequence
+ * number `next_fill` and marks it READY; workers take READY slots in
+ * sequence order and compress them; the writer hands DONE slots to the
+ * sink in sequence order (`next_emit`) and reuses them. The writer blocks
+ * only when every slot is waiting for a worker or for its turn to be
+ * written, which is what bounds memory. The sink is only ever called by
+ * the writer, so a sink needs no locking of its own.
+ */
+#include "util/compat.h"
+
+#include <libdeflate.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "pgzip.h"
+#include "util/alloc.h"
+
+typedef enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE } slot_state;
+
+typedef struct slot {
+    unsigned char *in, *out;
+    size_t in_len, out_len;
+    slot_state state;
+} slot;
+
+typedef struct worker {
+    tfa_pgzip *z;
+    struct libdeflate_compressor *c;
+    pthread_t thread;
+    int started;
+} worker;
+
+struct tfa_pgzip {
+    tfa_pgzip_sink sink;
+    void *payload;
+    size_t block, out_cap;
+    slot *slots;
+    size_t n_slots;
+    worker *workers;
+    unsigned n_workers;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    unsigned long long next_fill, next_take, next_emit; /* sequence numbers */
+    int filling;                                        /* the writer holds slot next_fill */
+    int closing;
+    int status; /* sticky: the first failure */
+};
+
+static slot *slot_of(tfa_pgzip *z, unsigned long long seq)
+{
+    return &z->slots[seq % z->n_slots];
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    tfa_pgzip *z = w->z;
+    for (;;) {
+        slot *s;
+        pthread_mutex_lock(&z->mu);
+        while (z->next_take == z->next_fill && !z->closing)
+            pthread_cond_wait(&z->cv_work, &z->mu);
+        if (z->next_take == z->next_fill) {
+            pthread_mutex_unlock(&z->mu);
+            return NULL;
+        }
+        s = slot_of(z, z->next_take++);
+        s->state = SLOT_BUSY;
+        pthread_mutex_unlock(&z->mu);
+        /* 0 means the output did not fit: impossible within the bound, and
+         * caught by the writer as a failure if it ever happens */
+        s->out_len = libdeflate_gzip_compress(w->c, s->in, s->in_len, s->out, z->out_cap);
+        pthread_mutex_lock(&z->mu);
+        s->state = SLOT_DONE;
+        pthread_cond_broadcast(&z->cv_done);
+        pthread_mutex_unlock(&z->mu);
+    }
+}
+
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > TFA_PGZIP_MAX_THREADS ? TFA_PGZIP_MAX_THREADS : (unsigned)n;
+}
+
+int tfa_pgzip_new(tfa_pgzip **out, tfa_pgzip_sink sink, void *payload,
+                  const tfa_pgzip_options *opts, tfa_error *err)
+{
+    tfa_pgzip *z = tfa_calloc(1, sizeof(*z));
+    int level = opts && opts->level ? opts->level : TFA_PGZIP_LEVEL;
+    unsigned threads = opts && opts->threads ? opts->threads : default_threads(), i;
+    int rc = 0;
+
+    *out = NULL;
+    if (!z)
+        return tfa_error_oom(err);
+    pthread_mutex_init(&z->mu, NULL);
+    pthread_cond_init(&z->cv_work, NULL);
+    pthread_cond_init(&z->cv_done, NULL);
+    z->sink = sink;
+    z->payload = payload;
+    z->block = opts && opts->block_bytes ? opts->block_bytes : TFA_PGZIP_BLOCK_BYTES;
+    if (threads > TFA_PGZIP_MAX_THREADS)
+        threads = TFA_PGZIP_MAX_THREADS;
+    if (level < 1 || level > 12) {
+        rc = tfa_error_set(err, TFA_EUSAGE, "gzip level %d is not 1 to 12", level);
+        goto fail;
+    }
+    z->n_slots = 2 * (size_t)threads;
+    if (!(z->workers = tfa_calloc(threads, sizeof(*z->workers))) ||
+        !(z->slots = tfa_calloc(z->n_slots, sizeof(*z->slots)))) {
+        rc = tfa_error_oom(err);
+        goto fail;
+    }
+    for (i = 0; i < threads; i++) {
+        z->workers[i].z = z;
+        if (!(z->workers[i].c = libdeflate_alloc_compressor(level))) {
+            rc = tfa_error_oom(err);
+            goto fail;
+        }
+        z->n_workers = i + 1;
+    }
+    z->out_cap = libdeflate_gzip_compress_bound(z->workers[0].c, z->block);
+    for (i = 0; i < z->n_slots; i++)
+        if (!(z->slots[i].in = tfa_malloc(z->block)) ||
+            !(z->slots[i].out = tfa_malloc(z->out_cap))) {
+            rc = tfa_error_oom(err);
+            goto fail;
+        }
+    for (i = 0; i < z->n_workers; i++)
+        z->workers[i].started =
+            pthread_create(&z->workers[i].thread, NULL, work, &z->workers[i]) == 0;
+    if (!z->workers[0].started) {
+        rc = tfa_error_set(err, TFA_EIO, "cannot start a compression thread");
+        goto fail;
+    }
+    *out = z;
+    return 0;
+fail:
+    tfa_pgzip_free(z);
+    return rc;
+}
+
+/* Hand the oldest slot to the sink, waiting for its worker. */
+static int emit_one(tfa_pgzip *z, tfa_error *err)
+{
+    slot *s = slot_of(z, z->next_emit);
+    int rc;
+
+    pthread_mutex_lock(&z->mu);
+    while (s->state != SLOT_DONE)
+        pthread_cond_wait(&z->cv_done, &z->mu);
+    pthread_mutex_unlock(&z->mu);
+    if (s->out_len == 0)
+        rc = tfa_error_set(err, TFA_EIO, "gzip compression failed");
+    else
+        rc = z->sink(z->payload, s->out, s->out_len, err);
+    pthread_mutex_lock(&z->mu);
+    s->state = SLOT_FREE;
+    z->next_emit++;
+    pthread_mutex_unlock(&z->mu);
+    if (rc)
+        z->status = rc;
+    return rc;
+}
+
+/* Emit every slot that is already compressed, in order, without waiting. */
+static int emit_ready(tfa_pgzip *z, tfa_error *err)
+{
+    int rc = 0;
+    while (rc == 0 && z->next_emit < z->next_fill) {
+        slot_state st;
+        pthread_mutex_lock(&z->mu);
+        st = slot_of(z, z->next_emit)->state;
+        pthread_mutex_unlock(&z->mu);
+        if (st != SLOT_DONE)
+            break;
+        rc = emit_one(z, err);
+    }
+    return rc;
+}
+
+static void submit(tfa_pgzip *z)
+{
+    pthread_mutex_lock(&z->mu);
+    slot_of(z, z->next_fill)->state = SLOT_READY;
+    z->next_fill++;
+    z->filling = 0;
+    pthread_cond_signal(&z->cv_work);
+    pthread_mutex_unlock(&z->mu);
+}
+
+/* The slot to fill, once the ring has room for it. */
+static int acquire(tfa_pgzip *z, slot **out, tfa_error *err)
+{
+    int rc = 0;
+    if (!z->filling) {
+        while (rc == 0 && z->next_fill - z->next_emit >= z->n_slots)
+            rc = emit_one(z, err);
+        if (rc)
+            return rc;
+        slot_of(z, z->next_fill)->in_len = 0;
+        z->filling = 1;
+    }
+    *out = slot_of(z, z->next_fill);
+    return 0;
+}
+
+static int failed_again(tfa_pgzip *z, tfa_error *err)
+{
+    if (!err->status)
+        tfa_error_set(err, z->status, "the compressed stream failed already");
+    return z->status;
+}
+
+int tfa_pgzip_write(tfa_pgzip *z, const void *data, size_t len, tfa_error *err)
+{
+    const unsigned char *p = data;
+    int rc;
+
+    if (z->status)
+        return failed_again(z, err);
+    while (len) {
+        slot *s;
+        size_t n;
+        if ((rc = acquire(z, &s, err)) != 0)
+            return rc;
+        n = z->block - s->in_len < len ? z->block - s->in_len : len;
+        memcpy(s->in + s->in_len, p, n);
+        s->in_len += n;
+        p += n;
+        len -= n;
+        if (s->in_len == z->block) {
+            submit(z);
+            if ((rc = emit_ready(z, err)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+int tfa_pgzip_finish(tfa_pgzip *z, tfa_error *err)
+{
+    slot *s;
+    int rc;
+
+    if (z->status)
+        return failed_again(z, err);
+    /* the partial block, or the one empty member of an empty stream */
+    if (z->filling || z->next_fill == 0) {
+        if ((rc = acquire(z, &s, err)) != 0)
+            return rc;
+        submit(z);
+    }
+    while (z->next_emit < z->next_fill)
+        if ((rc = emit_one(z, err)) != 0)
+            return rc;
+    return 0;
+}
+
+void tfa_pgzip_free(tfa_pgzip *z)
+{
+    size_t i;
+    if (!z)
+        return;
+    pthread_mutex_lock(&z->mu);
+    z->closing = 1;
+    pthread_cond_broadcast(&z->cv_work);
+    pthread_mutex_unlock(&z->mu);
+    for (i = 0; i < z->n_workers; i++) {
+        if (z->workers[i].started)
+            pthread_join(z->workers[i].thread, NULL);
+        libdeflate_free_compressor(z->workers[i].c);
+    }
+    for (i = 0; z->slots && i < z->n_slots; i++) {
+        tfa_free(z->slots[i].in);
+        tfa_free(z->slots[i].out);
+    }
+    tfa_free(z->slots);
+    tfa_free(z->workers);
+    pthread_cond_destroy(&z->cv_work);
+    pthread_cond_destroy(&z->cv_done);
+    pthread_mutex_destroy(&z->mu);
+    tfa_free(z);
+}
