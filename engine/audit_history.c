@@ -47,7 +47,10 @@ static void count_items(tfa_audit_summary *s, const json_t *audit, const char *w
         if (!json_is_true(json_object_get(v, "blocks")))
             continue;
         s->failing++;
-        if (streak > (json_int_t)s->longest_streak) {
+        /* the longest streak; on a tie the first "ws/item" by name, so the
+         * order records are read in (newest first) does not matter */
+        if (streak > (json_int_t)s->longest_streak ||
+            (streak == (json_int_t)s->longest_streak && streak > 0)) {
             size_t n = strlen(ws) + strlen(key) + 2;
             char *name = tfa_malloc(n);
             if (!name) {
@@ -55,6 +58,11 @@ static void count_items(tfa_audit_summary *s, const json_t *audit, const char *w
                 return;
             }
             snprintf(name, n, "%s/%s", ws, key);
+            if (streak == (json_int_t)s->longest_streak && s->longest_streak_item &&
+                strcmp(name, s->longest_streak_item) >= 0) {
+                tfa_free(name);
+                continue;
+            }
             tfa_free(s->longest_streak_item);
             s->longest_streak_item = name;
             s->longest_streak = (unsigned)streak;
