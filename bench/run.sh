@@ -2,7 +2,7 @@
 # make bench: performance figures, each against a baseline run in the same
 # command (medians of interleaved runs; machines are noisy, so read ratios).
 #
-#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve ledger detect
+#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve ledger detect history
 #                                           (default: all but s3)
 #
 #   audit: one bundle against tar (audit.sh), then -j 1 vs -j 2 over 500
@@ -24,7 +24,7 @@ tfaudit=$build/auditor/tfaudit
 benchrun=$build/bench/benchrun
 mkdir -p "$work"
 [ -d "$shared/tools" ] || { echo "bench: $shared/tools is absent (../shared beside the project)" >&2; exit 2; }
-sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit serve ledger detect)
+sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit serve ledger detect history)
 
 # ratio A B -> A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

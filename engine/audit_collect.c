@@ -78,7 +78,8 @@ typedef struct collector {
     const char *id;
     tfa_audit_result *r;
     size_t cap;
-    json_t **uses;       /* each record's "known_drift" */
+    json_t **uses; /* each record's "known_drift" */
+    size_t uses_cap;
     unsigned n_shards;   /* from the first record; 0: unsharded */
     unsigned char *seen; /* [n_shards]: shards that recorded */
     char *previous;      /* the first record's "previous" ("" for none) */
@@ -273,7 +274,7 @@ static int collect_row(const tfa_ledger_summary *s, const char *const *v, void *
     prev = sget(audit, "previous") ? sget(audit, "previous") : "";
     if ((sh = note_shard(c, audit)) == -2 ||
         tfa_array_grow(&r->ws, &c->cap, r->n_ws + 1, sizeof(*r->ws)) != 0 ||
-        !(c->uses = tfa_realloc(c->uses, (r->n_ws + 1) * sizeof(*c->uses)))) {
+        tfa_array_grow(&c->uses, &c->uses_cap, r->n_ws + 1, sizeof(*c->uses)) != 0) {
         oom = 1;
         goto done;
     }
