@@ -38,9 +38,12 @@ int tfa__audit_compare(tfa_audit_ws *ws, const json_t *prev, const char *id);
 /* The "audit" object of a workspace's record (a new reference). */
 json_t *tfa__audit_object(const tfa_audit_ws *ws, const tfa_audit_result *r, const json_t *kd_uses);
 
-/* The last `n` audits of the ledger (oldest first). */
+/* The last `last` audits (oldest first): the ledger's, then audit `id`
+ * whose records (`pending`, each with its "audit" object) are about to be
+ * appended, so the history is complete before the ledger is written. */
 int tfa__audit_history_read(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
-                            int64_t since, size_t n, tfa_error *err);
+                            const char *id, const tfa_ledger_entry *pending, size_t n_pending,
+                            size_t last, tfa_error *err);
 void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n);
 
 /* Free what a workspace result owns and zero it; _reset keeps the name. */
