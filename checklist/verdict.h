@@ -145,7 +145,7 @@ typedef struct tfa_eval_options {
 
 #define TFA_EVAL_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        NULL, NULL, NULL, 0                                                                        \
+        .section = NULL, .waivers = NULL, .signoffs = NULL, .now = 0                               \
     }
 
 /*

@@ -400,7 +400,7 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
                   tfa_error *err)
 {
     tfa_audit *a = tfa_calloc(1, sizeof(*a));
-    unsigned i;
+    unsigned i, want = opts->jobs ? opts->jobs : 1;
     int rc;
 
     *out = NULL;
@@ -408,7 +408,7 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
         return tfa_error_oom(err);
     a->ledger = ledger;
     a->o = *opts;
-    a->n_threads = opts->jobs ? opts->jobs : 1;
+    /* n_threads counts the threads started (tfa_audit_free joins them) */
     tfa_error_init(&a->err);
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv_work, NULL);
@@ -418,11 +418,11 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
         return rc;
     }
     make_id(a);
-    if (!(a->threads = tfa_calloc(a->n_threads, sizeof(*a->threads)))) {
+    if (!(a->threads = tfa_calloc(want, sizeof(*a->threads)))) {
         tfa_audit_free(a);
         return tfa_error_oom(err);
     }
-    for (i = 0; i < a->n_threads; i++)
+    for (i = 0; i < want; i++)
         if (pthread_create(&a->threads[i], NULL, worker, a) != 0)
             break;
     a->n_threads = i; /* the ones that started */

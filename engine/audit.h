@@ -227,6 +227,11 @@ typedef struct tfa_audit_options {
     size_t history; /* audits to read back for charts (30) */
 } tfa_audit_options;
 
+#define TFA_AUDIT_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        .checklist = NULL, .jobs = 1, .history = 30                                                \
+    }
+
 /* Start an audit over `ledger` (read for the previous audit, appended to by
  * tfa_audit_finish). */
 int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *opts,
