@@ -3,12 +3,15 @@
  * (engine/audit.h), on real SQLite ledgers in a temporary directory:
  * "missing" and "unreadable" told apart by status code, never by the words
  * of a message; tfa_audit_add_take owning the inputs on every path; the
- * history of an audit as the ledger reads it back; and the allocation
+ * history of an audit as the ledger reads it back; a full disk at the
+ * append (nothing recorded, the retry records once); and the allocation
  * sweep over a whole audit: a failure leaves nothing recorded, and a retry
  * records the audit once.
  */
 #include "util/compat.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -295,6 +298,41 @@ START_TEST(audit_history_counts_this_audit_as_the_ledger_reads_it)
 }
 END_TEST
 
+/* A full disk when the audit appends (RLIMIT_FSIZE at the ledger's size:
+ * SQLite's journal cannot grow): an error naming the ledger, nothing
+ * recorded, and the same audit goes through once there is room. */
+START_TEST(audit_on_a_full_disk_records_nothing)
+{
+    char *db = tmp_path("ledger.db");
+    struct rlimit rl, lim;
+    tfa_audit_result r;
+    tfa_error err;
+    struct stat st;
+    int rc;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(night(db, NOW, 1, 1, &r, &err), &err);
+    tfa_audit_result_release(&r);
+    ck_assert_int_eq(stat(db, &st), 0);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+    lim = rl;
+    lim.rlim_cur = (rlim_t)st.st_size;
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    rc = night(db, NOW + 86400, 0, 0, &r, &err);
+    setrlimit(RLIMIT_FSIZE, &rl); /* before any assertion: Check writes files too */
+    tfa_audit_result_release(&r);
+    ck_assert_int_eq(rc, TFA_EIO);
+    ck_assert_msg(err.message[0] != '\0', "no message");
+    ck_assert_int_eq(records(db), 2);
+    tfa_error_clear(&err);
+    ck_assert_tfa_ok(night(db, NOW + 86400, 0, 1, &r, &err), &err);
+    tfa_audit_result_release(&r);
+    ck_assert_int_eq(records(db), 4);
+    free(db);
+}
+END_TEST
+
 /* ---- the allocation sweep --------------------------------------------------------- */
 
 typedef struct sweep {
@@ -372,6 +410,7 @@ static Suite *suite(void)
     tcase_add_test(tc, audit_tells_missing_from_unreadable_by_code);
     tcase_add_test(tc, audit_add_take_owns_the_inputs_on_every_path);
     tcase_add_test(tc, audit_history_counts_this_audit_as_the_ledger_reads_it);
+    tcase_add_test(tc, audit_on_a_full_disk_records_nothing);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(sw, setup_sweep, teardown);
     tcase_set_timeout(sw, 900);
