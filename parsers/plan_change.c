@@ -22,18 +22,40 @@ int tfa_plan__fail(plan_reader *r, const tfa_pos *pos, int status, const char *f
     return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
 }
 
-int tfa_plan__each_member(plan_reader *r, plan_member_fn fn, void *payload)
+/* Tokens up to `end`, each handed to fn (a key, or an element's first). */
+static int each(plan_reader *r, tfa_tok end, plan_member_fn fn, void *payload)
 {
     tfa_token k;
     int rc;
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
             return rc;
-        if (k.type == TFA_TOK_OBJ_END)
+        if (k.type == end)
             return 0;
         if ((rc = fn(r, &k, payload)) != 0)
             return rc;
     }
+}
+
+int tfa_plan__each_member(plan_reader *r, plan_member_fn fn, void *payload)
+{
+    return each(r, TFA_TOK_OBJ_END, fn, payload);
+}
+
+int tfa_plan__each_element(plan_reader *r, plan_member_fn fn, void *payload)
+{
+    return each(r, TFA_TOK_ARR_END, fn, payload);
+}
+
+int tfa_plan__read_field(plan_reader *r, const char *what, int f)
+{
+    tfa_token v;
+    int rc;
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
+        (rc = tfa_json_string(r->scan, &v, what, &r->field[f], r->err)) < 0)
+        return rc;
+    r->have[f] = rc;
+    return 0;
 }
 
 int tfa_plan__skip_value(plan_reader *r)
@@ -221,16 +243,9 @@ static int read_replace_paths(plan_reader *r)
 
 static int importing_key(plan_reader *r, const tfa_token *k, void *payload)
 {
-    tfa_token v;
-    int rc;
     (void)payload;
-    if (!tfa_token_is(k, "id"))
-        return tfa_plan__skip_value(r);
-    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
-        (rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID], r->err)) < 0)
-        return rc;
-    r->have[F_IMPORT_ID] = rc;
-    return 0;
+    return tfa_token_is(k, "id") ? tfa_plan__read_field(r, "importing.id", F_IMPORT_ID)
+                                 : tfa_plan__skip_value(r);
 }
 
 /* "importing": {"id": "..."} (also {"unknown": true}, {"identity": {...}}). */

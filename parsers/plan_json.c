@@ -218,13 +218,8 @@ static int deferred_key(plan_reader *r, const tfa_token *t, void *payload)
             return rc;
         return read_resource_fields(r, &v);
     }
-    if (!tfa_token_is(t, "reason"))
-        return tfa_plan__skip_value(r);
-    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
-        (rc = tfa_json_string(r->scan, &v, "reason", &r->field[F_DEFERRED], r->err)) < 0)
-        return rc;
-    r->have[F_DEFERRED] = rc;
-    return 0;
+    return tfa_token_is(t, "reason") ? tfa_plan__read_field(r, "reason", F_DEFERRED)
+                                     : tfa_plan__skip_value(r);
 }
 
 /* A deferred_changes element: {"reason": "...", "resource_change": {...}}. */
@@ -245,24 +240,19 @@ static int read_deferred(plan_reader *r, const tfa_token *open)
 
 /* ---- top level --------------------------------------------------------------------- */
 
+static int change_element(plan_reader *r, const tfa_token *t, void *payload)
+{
+    tfa_list list = *(const tfa_list *)payload;
+    return list == TFA_LIST_DEFERRED ? read_deferred(r, t) : read_resource_change(r, list, t);
+}
+
 static int read_change_list(plan_reader *r, tfa_list list)
 {
-    tfa_token t;
-    int rc;
-
     static const char *const names[] = {"resource_changes", "resource_drift", "planned",
                                         "deferred_changes"};
-    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_ARR, names[list], r->err)) <= 0)
-        return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_ARR_END)
-            return 0;
-        rc = list == TFA_LIST_DEFERRED ? read_deferred(r, &t) : read_resource_change(r, list, &t);
-        if (rc)
-            return rc;
-    }
+    tfa_token t;
+    int rc = tfa_json_open(r->scan, &t, TFA_TOK_ARR, names[list], r->err);
+    return rc <= 0 ? rc : tfa_plan__each_element(r, change_element, &list);
 }
 
 /* "output_changes": {"name": {"actions": [...], "after_sensitive": true, ...}}. */
