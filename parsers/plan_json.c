@@ -289,7 +289,8 @@ static int output_key(plan_reader *r, const tfa_token *t, void *payload)
         return 0;
     }
     if ((rc = digest_key(r, t, key)) != 0 || (rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
-        (rc = tfa_json_digest(r->scan, &v, &r->scratch, entry + TFA_SHA256_BYTES, r->err)) != 0)
+        (rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, entry + TFA_SHA256_BYTES, r->err)) !=
+            0)
         return rc;
     /* members in any order: add up the digests of (key, value) */
     memcpy(entry, key, TFA_SHA256_BYTES);
@@ -340,7 +341,7 @@ static int named_key(plan_reader *r, const tfa_token *t, void *payload)
     r->in->plan.variables++;
     /* the value is pinned by digest only (sensitive ones too) */
     if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
-        (rc = tfa_json_digest(r->scan, &v, &r->scratch, var->value_digest, r->err)) != 0)
+        (rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, var->value_digest, r->err)) != 0)
         return rc;
     var->has_value = 1;
     return 0;
@@ -440,7 +441,7 @@ static int read_top_key(plan_reader *r, const tfa_token *k, doc_versions *dv)
         return rc;
     if (tfa_token_is(k, "configuration")) {
         unsigned char d[TFA_SHA256_BYTES];
-        if ((rc = tfa_json_digest(r->scan, &v, &r->scratch, d, r->err)) != 0)
+        if ((rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, d, r->err)) != 0)
             return rc;
         tfa_digest_add(p->configuration_digest, d);
         p->has_configuration = 1;

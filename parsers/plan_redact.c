@@ -582,7 +582,7 @@ static int decode(tfa_buf *text, const char *name, const char *data, size_t len,
     return n < 0 ? (int)n : 0;
 }
 
-int tfa_json_redact(tfa_buf *out, tfa_kind kind, const char *name, const char *data, size_t len,
+int tfa_plan_redact(tfa_buf *out, tfa_kind kind, const char *name, const char *data, size_t len,
                     tfa_redact_stats *stats, tfa_error *err)
 {
     tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
