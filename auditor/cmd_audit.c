@@ -189,14 +189,13 @@ static const char *login_name(char *buf, size_t size)
 
 static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_options *ro)
 {
-    tfa_audit_options ao;
+    tfa_audit_options ao = TFA_AUDIT_OPTIONS_INIT;
     char user[256];
     tfa_error err;
     size_t i;
     int rc = 0;
 
     tfa_error_init(&err);
-    memset(&ao, 0, sizeof(ao));
     ao.checklist = c->cl ? c->cl : tfa_audit_manifest_checklist(c->manifest);
     ao.waivers = c->waivers    ? c->waivers
                  : c->manifest ? tfa_audit_manifest_waivers(c->manifest)
@@ -213,7 +212,6 @@ static int run_audit(audit_cmd *c, const tfa_load_options *lo, const tfa_remote_
     ao.operator_name = c->o.operator_name ? c->o.operator_name : login_name(user, sizeof(user));
     ao.window = c->o.window;
     ao.tool_version = TFA_VERSION;
-    ao.history = 30;
     ao.audit_id = c->o.audit_id;
     ao.shard_index = c->shard_index;
     ao.shard_count = c->shard_count;

@@ -6,7 +6,6 @@
 #include "date.h"
 #include "known_drift.h"
 #include "recfile.h"
-#include "textfile.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/limits.h"
@@ -32,11 +31,13 @@ static const tfa_recfile_spec spec = {"known drift entry",
                                       KD_FIELD_BYTES};
 
 struct tfa_known_drift {
-    tfa_arena *arena;
-    const char *name;
-    tfa_known_drift_entry *items;
-    size_t n, cap;
+    tfa_recset rs; /* first: the record file's lifecycle (recfile.h) */
 };
+
+static tfa_known_drift_entry *items(const tfa_known_drift *kd)
+{
+    return kd->rs.items;
+}
 
 static int is_sep(char c)
 {
@@ -52,7 +53,7 @@ static int split_attributes(tfa_known_drift *kd, tfa_known_drift_entry *x, const
 
     for (k = 0; k < len; k++)
         n += p[k] == ',';
-    if (!(v = tfa_arena_calloc(kd->arena, n + 1, sizeof(*v))))
+    if (!(v = tfa_arena_calloc(kd->rs.arena, n + 1, sizeof(*v))))
         return TFA_ENOMEM;
     n = 0;
     while (i < len) {
@@ -65,7 +66,7 @@ static int split_attributes(tfa_known_drift *kd, tfa_known_drift_entry *x, const
         k = i;
         while (k > s && is_sep(p[k - 1]))
             k--;
-        if (k > s && !(v[n++] = tfa_arena_strndup(kd->arena, p + s, k - s)))
+        if (k > s && !(v[n++] = tfa_arena_strndup(kd->rs.arena, p + s, k - s)))
             return TFA_ENOMEM;
     }
     x->attributes = v;
@@ -82,82 +83,58 @@ static int add(void *payload, const tfa_recfile_row *row, tfa_error *err)
     long day;
 
     if (tfa_date_parse(row->f[K_EXPIRES], row->len[K_EXPIRES], &day) != 0)
-        return tfa_recfile_fail(kd->name, row->line, row->cols[K_EXPIRES], err,
+        return tfa_recfile_fail(kd->rs.name, row->line, row->cols[K_EXPIRES], err,
                                 "invalid expiry date '%.*s' (YYYY-MM-DD)", (int)row->len[K_EXPIRES],
                                 row->f[K_EXPIRES]);
-    if (kd->n == TFA_LIMIT_CHECKLIST_ITEMS)
-        return tfa_recfile_fail(kd->name, row->line, 1, err, "more than %d known drift entries",
+    if (kd->rs.n == TFA_LIMIT_CHECKLIST_ITEMS)
+        return tfa_recfile_fail(kd->rs.name, row->line, 1, err, "more than %d known drift entries",
                                 TFA_LIMIT_CHECKLIST_ITEMS);
     for (k = 0; k < K_FIELDS; k++) {
         s[k] = NULL;
         if (row->f[k] && row->len[k] &&
-            !(s[k] = tfa_arena_strndup(kd->arena, row->f[k], row->len[k])))
+            !(s[k] = tfa_arena_strndup(kd->rs.arena, row->f[k], row->len[k])))
             return tfa_error_oom(err);
     }
-    if (tfa_array_grow(&kd->items, &kd->cap, kd->n + 1, sizeof(*kd->items)) != 0)
+    if (!(x = tfa_recset_push(&kd->rs, sizeof(*x))))
         return tfa_error_oom(err);
-    x = &kd->items[kd->n];
-    memset(x, 0, sizeof(*x));
     x->address = s[K_ADDRESS], x->owner = s[K_OWNER], x->reason = s[K_REASON];
     x->expires = s[K_EXPIRES], x->expires_day = day, x->attributes_text = s[K_ATTRIBUTES];
-    x->source = kd->name, x->line = row->line;
+    x->source = kd->rs.name, x->line = row->line;
     if (s[K_ATTRIBUTES] && split_attributes(kd, x, s[K_ATTRIBUTES], strlen(s[K_ATTRIBUTES])) != 0)
         return tfa_error_oom(err);
-    kd->n++;
     return 0;
 }
 
 int tfa_known_drift_parse(tfa_known_drift **out, const char *name, const char *text, size_t len,
                           tfa_error *err)
 {
-    tfa_known_drift *kd = tfa_calloc(1, sizeof(*kd));
-    int rc;
-
-    *out = NULL;
-    if (!kd || tfa_arena_new(&kd->arena) != 0 || !(kd->name = tfa_arena_strdup(kd->arena, name))) {
-        tfa_known_drift_free(kd);
-        return tfa_error_oom(err);
-    }
-    rc = tfa_recfile_parse(&spec, kd->name, text, len, add, kd, err);
-    if (rc)
-        tfa_known_drift_free(kd);
-    else
-        *out = kd;
+    tfa_recset *rs = NULL;
+    int rc = tfa_recset_parse(&rs, sizeof(tfa_known_drift), &spec, name, text, len, add, err);
+    *out = (tfa_known_drift *)rs;
     return rc;
 }
 
 int tfa_known_drift_load(tfa_known_drift **out, const char *path, tfa_error *err)
 {
-    unsigned char sha[TFA_SHA256_BYTES];
-    tfa_buf b;
-    int rc;
-
-    *out = NULL;
-    tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    rc = tfa_textfile_read(path, TFA_LIMIT_CHECKLIST_BYTES, &b, sha, err);
-    if (rc == 0)
-        rc = tfa_known_drift_parse(out, path, b.ptr, b.len, err);
-    tfa_buf_release(&b);
+    tfa_recset *rs = NULL;
+    int rc = tfa_recset_load(&rs, sizeof(tfa_known_drift), &spec, path, add, err);
+    *out = (tfa_known_drift *)rs;
     return rc;
 }
 
 void tfa_known_drift_free(tfa_known_drift *kd)
 {
-    if (!kd)
-        return;
-    tfa_arena_free(kd->arena);
-    tfa_free(kd->items);
-    tfa_free(kd);
+    tfa_recset_free(kd ? &kd->rs : NULL);
 }
 
 size_t tfa_known_drift_count(const tfa_known_drift *kd)
 {
-    return kd ? kd->n : 0;
+    return kd ? kd->rs.n : 0;
 }
 
 const tfa_known_drift_entry *tfa_known_drift_at(const tfa_known_drift *kd, size_t i)
 {
-    return kd && i < kd->n ? &kd->items[i] : NULL;
+    return kd && i < kd->rs.n ? &items(kd)[i] : NULL;
 }
 
 void tfa_known_drift_entry_ref(const tfa_known_drift_entry *e, char *out, size_t size)
@@ -209,8 +186,8 @@ typedef struct judge {
 static size_t first_accepting(judge *j, const tfa_change *c, int paths_known)
 {
     size_t k, found = 0;
-    for (k = 0; k < j->kd->n; k++) {
-        const tfa_known_drift_entry *e = &j->kd->items[k];
+    for (k = 0; k < j->kd->rs.n; k++) {
+        const tfa_known_drift_entry *e = &items(j->kd)[k];
         if (!paths_known && e->n_attributes > 0)
             continue;
         if (!accepts(e, c))
@@ -297,7 +274,7 @@ int tfa_known_drift_apply(tfa_known_drift_result *out, const tfa_known_drift *kd
     if (ne == 0)
         goto done; /* nothing is known: all drift stays */
     for (i = 0; i < ne; i++)
-        out->expired[i] = kd->items[i].expires_day < j.today;
+        out->expired[i] = items(kd)[i].expires_day < j.today;
     /* records that name their changed paths first; then the others, which
      * follow the resource's verdict or need an entry without attributes */
     for (i = 0; i < n; i++) {

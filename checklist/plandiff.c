@@ -255,7 +255,7 @@ void tfa_plandiff_result_free(tfa_plandiff_result *res)
 {
     if (!res)
         return;
-    tfa_free((void *)(uintptr_t)res->items);
-    tfa_free((void *)(uintptr_t)res->others);
+    tfa_free(res->items);
+    tfa_free(res->others);
     tfa_free(res);
 }

@@ -38,10 +38,10 @@ typedef struct tfa_plandiff_other {
 } tfa_plandiff_other;
 
 typedef struct tfa_plandiff_result {
-    const tfa_plandiff_item *items; /* sorted by address */
+    tfa_plandiff_item *items; /* sorted by address; owned by the result */
     size_t n_items;
     size_t count[TFA_PLANDIFF_KIND_COUNT];
-    const tfa_plandiff_other *others; /* configuration first, then variables, outputs by name */
+    tfa_plandiff_other *others; /* configuration first, then variables, outputs by name; owned */
     size_t n_others;
 } tfa_plandiff_result;
 

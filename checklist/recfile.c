@@ -10,7 +10,10 @@
 #include "recfile.h"
 #include "scan.h"
 #include "stream.h"
+#include "textfile.h"
+#include "util/alloc.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 int tfa_recfile_fail(const char *name, unsigned long line, unsigned long col, tfa_error *err,
                      const char *fmt, ...)
@@ -280,4 +283,60 @@ int tfa_recfile_parse(const tfa_recfile_spec *spec, const char *name, const char
     if (i < len && (text[i] == '{' || text[i] == '['))
         return parse_json(spec, name, text, len, fn, payload, err);
     return parse_markdown(spec, name, text, len, fn, payload, err);
+}
+
+/* ---- the set of a file's records ---------------------------------------------- */
+
+int tfa_recset_parse(tfa_recset **out, size_t size, const tfa_recfile_spec *spec, const char *name,
+                     const char *text, size_t len, tfa_recfile_fn add, tfa_error *err)
+{
+    tfa_recset *set = tfa_calloc(1, size);
+    int rc;
+
+    *out = NULL;
+    if (!set || tfa_arena_new(&set->arena) != 0 ||
+        !(set->name = tfa_arena_strdup(set->arena, name))) {
+        tfa_recset_free(set);
+        return tfa_error_oom(err);
+    }
+    if ((rc = tfa_recfile_parse(spec, set->name, text, len, add, set, err)) != 0)
+        tfa_recset_free(set);
+    else
+        *out = set;
+    return rc;
+}
+
+int tfa_recset_load(tfa_recset **out, size_t size, const tfa_recfile_spec *spec, const char *path,
+                    tfa_recfile_fn add, tfa_error *err)
+{
+    unsigned char sha[TFA_SHA256_BYTES];
+    tfa_buf b;
+    int rc;
+
+    *out = NULL;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    rc = tfa_textfile_read(path, TFA_LIMIT_CHECKLIST_BYTES, &b, sha, err);
+    if (rc == 0)
+        rc = tfa_recset_parse(out, size, spec, path, b.ptr, b.len, add, err);
+    tfa_buf_release(&b);
+    return rc;
+}
+
+void tfa_recset_free(tfa_recset *set)
+{
+    if (!set)
+        return;
+    tfa_arena_free(set->arena);
+    tfa_free(set->items);
+    tfa_free(set);
+}
+
+void *tfa_recset_push(tfa_recset *set, size_t size)
+{
+    char *slot;
+    if (tfa_array_grow(&set->items, &set->cap, set->n + 1, size) != 0)
+        return NULL;
+    slot = (char *)set->items + set->n++ * size;
+    memset(slot, 0, size);
+    return slot;
 }

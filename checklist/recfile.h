@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 
+#include "util/arena.h"
 #include "util/error.h"
 
 #define TFA_RECFILE_FIELDS_MAX 8
@@ -64,5 +65,32 @@ int tfa_recfile_parse(const tfa_recfile_spec *spec, const char *name, const char
 /* Record an error at line:col of `name`; returns TFA_EINPUT. */
 int tfa_recfile_fail(const char *name, unsigned long line, unsigned long col, tfa_error *err,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * A parsed record file (waivers, known drift): the records in an array,
+ * their strings in an arena, the file's name kept for messages. A module's
+ * opaque type is a struct whose first member is a tfa_recset, so the one
+ * lifecycle below serves every record file.
+ */
+typedef struct tfa_recset {
+    tfa_arena *arena; /* the records' strings */
+    const char *name; /* the file's name, in the arena */
+    void *items;      /* the records */
+    size_t n, cap;
+} tfa_recset;
+
+/* A new set, `size` bytes (the module's struct), holding the records of
+ * `text`: `add` is called for each row with the set as payload and appends
+ * with tfa_recset_push. Errors: tfa_recfile_parse's and add's, TFA_ENOMEM;
+ * *out is NULL on error. */
+int tfa_recset_parse(tfa_recset **out, size_t size, const tfa_recfile_spec *spec, const char *name,
+                     const char *text, size_t len, tfa_recfile_fn add, tfa_error *err);
+/* The same, read from the file at `path` (at most TFA_LIMIT_CHECKLIST_BYTES;
+ * textfile.h's errors). */
+int tfa_recset_load(tfa_recset **out, size_t size, const tfa_recfile_spec *spec, const char *path,
+                    tfa_recfile_fn add, tfa_error *err);
+void tfa_recset_free(tfa_recset *set);
+/* A zeroed record of `size` bytes appended to the set; NULL on out-of-memory. */
+void *tfa_recset_push(tfa_recset *set, size_t size);
 
 #endif

@@ -145,7 +145,7 @@ typedef struct tfa_eval_options {
 
 #define TFA_EVAL_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        NULL, NULL, NULL, 0                                                                        \
+        .section = NULL, .waivers = NULL, .signoffs = NULL, .now = 0                               \
     }
 
 /*
@@ -171,7 +171,7 @@ size_t tfa_ev_more(const tfa_query_read *q);
 /* JSON of a value, and a JSON string that survives invalid UTF-8 (bytes
  * replaced by U+FFFD); both NULL on out-of-memory. Shared with the report
  * writers, so every JSON the tool writes spells values the same way. */
-json_t *tfa_json_value(const tfa_value *v);
-json_t *tfa_json_str(const char *s);
+json_t *tfa_verdict_json_value(const tfa_value *v);
+json_t *tfa_verdict_json_str(const char *s);
 
 #endif

@@ -72,7 +72,7 @@ static void push(json_t *a, json_t *v, int *bad)
 
 /* A JSON string even when `s` is not valid UTF-8 (a log line can hold
  * anything): invalid bytes become U+FFFD instead of losing the record. */
-json_t *tfa_json_str(const char *s)
+json_t *tfa_verdict_json_str(const char *s)
 {
     json_t *j = json_string(s);
     tfa_buf b;
@@ -88,7 +88,7 @@ json_t *tfa_json_str(const char *s)
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? tfa_json_str(s) : json_null();
+    return s ? tfa_verdict_json_str(s) : json_null();
 }
 
 static json_t *int_json(size_t n)
@@ -110,7 +110,7 @@ static json_t *value_json(const tfa_value *v, int *bad)
             return json_integer((json_int_t)v->n);
         return json_real(v->n);
     case TFA_V_STR:
-        return tfa_json_str(v->s);
+        return tfa_verdict_json_str(v->s);
     case TFA_V_LIST:
         a = json_array();
         for (i = 0; i < v->n_items; i++) {
@@ -123,7 +123,7 @@ static json_t *value_json(const tfa_value *v, int *bad)
     }
 }
 
-json_t *tfa_json_value(const tfa_value *v)
+json_t *tfa_verdict_json_value(const tfa_value *v)
 {
     int bad = 0;
     json_t *j = value_json(v, &bad);
@@ -141,14 +141,14 @@ static json_t *facts_json(const tfa_evidence *ev, int *bad)
     for (i = 0; i < ev->n_facts; i++) {
         const tfa_fact_read *f = &ev->facts[i];
         o = json_object();
-        put(o, "name", tfa_json_str(f->name), bad);
+        put(o, "name", tfa_verdict_json_str(f->name), bad);
         put(o, "value", f->present ? value_json(&f->value, bad) : json_null(), bad);
         put(o, "missing", str_or_null(f->present ? NULL : f->why), bad);
         if (f->n_details) {
             json_t *d = json_array();
             size_t j;
             for (j = 0; j < f->n_details; j++)
-                push(d, tfa_json_str(f->details[j]), bad);
+                push(d, tfa_verdict_json_str(f->details[j]), bad);
             put(o, "details", d, bad);
         }
         push(a, o, bad);
@@ -164,14 +164,15 @@ static json_t *queries_json(const tfa_evidence *ev, int *bad)
         const tfa_query_read *q = &ev->queries[i];
         el = json_array();
         for (j = 0; j < q->n_labels; j++)
-            push(el, tfa_json_str(q->labels[j]), bad);
+            push(el, tfa_verdict_json_str(q->labels[j]), bad);
         o = json_object();
-        put(o, "query", tfa_json_str(q->query), bad);
-        put(o, "collection", tfa_json_str(q->collection), bad);
+        put(o, "query", tfa_verdict_json_str(q->query), bad);
+        put(o, "collection", tfa_verdict_json_str(q->collection), bad);
         put(o, "result", value_json(&q->result, bad), bad);
         put(o, "total", int_json(q->total), bad);
         put(o, "listed", int_json(q->listed), bad);
-        put(o, "listed_are", tfa_json_str(q->listed_match ? "matching" : "not matching"), bad);
+        put(o, "listed_are", tfa_verdict_json_str(q->listed_match ? "matching" : "not matching"),
+            bad);
         put(o, "elements", el, bad);
         put(o, "more", int_json(tfa_ev_more(q)), bad);
         push(a, o, bad);
@@ -181,10 +182,10 @@ static json_t *queries_json(const tfa_evidence *ev, int *bad)
 
 static void waiver_fields(json_t *o, const tfa_waiver *w, int *bad)
 {
-    put(o, "owner", tfa_json_str(w->owner), bad);
-    put(o, "reason", tfa_json_str(w->reason), bad);
-    put(o, "expires", tfa_json_str(w->expires), bad);
-    put(o, "source", tfa_json_str(w->source), bad);
+    put(o, "owner", tfa_verdict_json_str(w->owner), bad);
+    put(o, "reason", tfa_verdict_json_str(w->reason), bad);
+    put(o, "expires", tfa_verdict_json_str(w->expires), bad);
+    put(o, "source", tfa_verdict_json_str(w->source), bad);
     put(o, "line", int_json(w->line), bad);
 }
 
@@ -193,14 +194,14 @@ static json_t *item_json(const tfa_result *r, int *bad)
     const tfa_item *it = r->item;
     json_t *o = json_object(), *w = NULL, *so = NULL;
 
-    put(o, "id", tfa_json_str(it->id), bad);
-    put(o, "title", tfa_json_str(it->title), bad);
+    put(o, "id", tfa_verdict_json_str(it->id), bad);
+    put(o, "title", tfa_verdict_json_str(it->title), bad);
     put(o, "section", str_or_null(it->section), bad);
     put(o, "line", int_json(it->line), bad);
-    put(o, "level", tfa_json_str(tfa_level_name(it->level)), bad);
-    put(o, "kind", tfa_json_str(it->manual ? "manual" : "check"), bad);
+    put(o, "level", tfa_verdict_json_str(tfa_level_name(it->level)), bad);
+    put(o, "kind", tfa_verdict_json_str(it->manual ? "manual" : "check"), bad);
     put(o, "expression", str_or_null(it->expr_text), bad);
-    put(o, "status", tfa_json_str(tfa_item_status_name(r->status)), bad);
+    put(o, "status", tfa_verdict_json_str(tfa_item_status_name(r->status)), bad);
     put(o, "blocks", json_boolean(r->blocks), bad);
     put(o, "reason", str_or_null(r->status == TFA_ITEM_PASS ? NULL : r->reason), bad);
     put(o, "facts", facts_json(&r->evidence, bad), bad);
@@ -212,7 +213,7 @@ static json_t *item_json(const tfa_result *r, int *bad)
     put(o, "waiver", w ? w : json_null(), bad);
     if (r->signoff) {
         so = json_object();
-        put(so, "name", tfa_json_str(r->signoff->name), bad);
+        put(so, "name", tfa_verdict_json_str(r->signoff->name), bad);
         put(so, "note", str_or_null(r->signoff->note), bad);
         put(so, "signed", json_boolean(r->signoff->is_signed), bad);
         put(so, "key", str_or_null(r->signoff->is_signed ? r->signoff->key_id : NULL), bad);
@@ -242,9 +243,9 @@ static json_t *checklist_json(const tfa_verdict *v, int *bad)
     char hex[TFA_SHA256_HEX];
 
     tfa_sha256_hex(tfa_checklist_sha256(v->checklist), hex);
-    put(o, "path", tfa_json_str(tfa_checklist_name(v->checklist)), bad);
+    put(o, "path", tfa_verdict_json_str(tfa_checklist_name(v->checklist)), bad);
     put(o, "title", str_or_null(tfa_checklist_title(v->checklist)), bad);
-    put(o, "sha256", tfa_json_str(hex), bad);
+    put(o, "sha256", tfa_verdict_json_str(hex), bad);
     put(o, "section", str_or_null(v->section), bad);
     return o;
 }
@@ -256,13 +257,13 @@ static json_t *inputs_json(const tfa_verdict *v, int *bad)
     for (i = 0; i < v->n_inputs; i++) {
         const tfa_verdict_input *in = &v->inputs[i];
         o = json_object();
-        put(o, "path", tfa_json_str(in->path), bad);
-        put(o, "kind", tfa_json_str(in->kind), bad);
+        put(o, "path", tfa_verdict_json_str(in->path), bad);
+        put(o, "kind", tfa_verdict_json_str(in->kind), bad);
         put(o, "tool", str_or_null(in->tool), bad);
         put(o, "terraform_version", str_or_null(in->tool_version), bad);
         put(o, "format_version", str_or_null(in->format_version), bad);
         put(o, "bytes", json_integer((json_int_t)in->bytes), bad);
-        put(o, "sha256", tfa_json_str(in->sha256), bad);
+        put(o, "sha256", tfa_verdict_json_str(in->sha256), bad);
         push(a, o, bad);
     }
     return a;
@@ -274,8 +275,8 @@ static json_t *skipped_json(const tfa_verdict *v, int *bad)
     size_t i;
     for (i = 0; i < v->n_skipped; i++) {
         o = json_object();
-        put(o, "path", tfa_json_str(v->skipped[i].path), bad);
-        put(o, "reason", tfa_json_str(v->skipped[i].reason), bad);
+        put(o, "path", tfa_verdict_json_str(v->skipped[i].path), bad);
+        put(o, "reason", tfa_verdict_json_str(v->skipped[i].reason), bad);
         push(a, o, bad);
     }
     return a;
@@ -287,9 +288,9 @@ static json_t *waivers_json(const tfa_verdict *v, int *bad)
     size_t i;
     for (i = 0; i < v->n_waivers; i++) {
         o = json_object();
-        put(o, "item", tfa_json_str(v->waivers[i].waiver->item), bad);
+        put(o, "item", tfa_verdict_json_str(v->waivers[i].waiver->item), bad);
         waiver_fields(o, v->waivers[i].waiver, bad);
-        put(o, "status", tfa_json_str(tfa_waiver_use_name(v->waivers[i].use)), bad);
+        put(o, "status", tfa_verdict_json_str(tfa_waiver_use_name(v->waivers[i].use)), bad);
         push(a, o, bad);
     }
     return a;
@@ -311,12 +312,12 @@ json_t *tfa_verdict_to_json(const tfa_verdict *v)
     for (i = 0; i < v->n_results; i++) {
         push(items, item_json(&v->results[i], &bad), &bad);
         if (v->results[i].blocks)
-            push(blocking, tfa_json_str(v->results[i].item->id), &bad);
+            push(blocking, tfa_verdict_json_str(v->results[i].item->id), &bad);
     }
-    put(root, "schema", tfa_json_str(SCHEMA), &bad);
-    put(root, "tfaudit", tfa_json_str(TFA_VERSION), &bad);
-    put(root, "verdict", tfa_json_str(v->go ? "GO" : "NO-GO"), &bad);
-    put(root, "evaluated_at", tfa_json_str(when), &bad);
+    put(root, "schema", tfa_verdict_json_str(SCHEMA), &bad);
+    put(root, "tfaudit", tfa_verdict_json_str(TFA_VERSION), &bad);
+    put(root, "verdict", tfa_verdict_json_str(v->go ? "GO" : "NO-GO"), &bad);
+    put(root, "evaluated_at", tfa_verdict_json_str(when), &bad);
     put(root, "checklist", checklist_json(v, &bad), &bad);
     put(root, "summary", summary_json(v, &bad), &bad);
     put(root, "blocking", blocking, &bad);

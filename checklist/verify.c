@@ -338,7 +338,7 @@ static int judge_outcome(const tfa_run *run, tfa_verify_result *res)
     for (i = 0; i < tfa_run_input_count(run) && rc == 0; i++)
         if (tfa_input_is_apply_side(run, i))
             rc = judge_log(run, i, res, &p);
-    res->problems = (const char *const *)p.v;
+    res->problems = p.v;
     res->n_problems_kept = p.n;
     res->n_problems = p.total;
     return rc;
@@ -407,8 +407,8 @@ void tfa_verify_result_free(tfa_verify_result *res)
     if (!res)
         return;
     for (i = 0; i < res->n_problems_kept; i++)
-        tfa_free((void *)(uintptr_t)res->problems[i]);
-    tfa_free((void *)(uintptr_t)res->problems);
-    tfa_free((void *)(uintptr_t)res->items);
+        tfa_free(res->problems[i]);
+    tfa_free(res->problems);
+    tfa_free(res->items);
     tfa_free(res);
 }

@@ -72,18 +72,18 @@ const char *tfa_apply_outcome_name(tfa_apply_outcome o);
 #define TFA_VERIFY_PROBLEMS 20
 
 typedef struct tfa_verify_result {
-    int has_plan, has_apply;      /* inputs for each side were given */
-    const tfa_verify_item *items; /* sorted by address, then kind */
+    int has_plan, has_apply; /* inputs for each side were given */
+    tfa_verify_item *items;  /* sorted by address, then kind; owned by the result */
     size_t n_items;
     size_t count[TFA_VERIFY_KIND_COUNT];
     size_t planned, applied; /* resources on each side */
     int counts_compared;     /* both sides stated summary counts */
     tfa_counts plan_counts, apply_counts;
     int counts_match;
-    tfa_apply_outcome outcome;   /* the worst over the apply logs (failed > unfinished) */
-    int finished;                /* every apply log ends with its final summary, uncut */
-    const char *const *problems; /* why not finished: "apply.log:14: error after the last
-                                    resource: Failed to save state"; owned by the result */
+    tfa_apply_outcome outcome; /* the worst over the apply logs (failed > unfinished) */
+    int finished;              /* every apply log ends with its final summary, uncut */
+    char **problems;           /* why not finished: "apply.log:14: error after the last resource:
+                                  Failed to save state"; owned by the result */
     size_t n_problems, n_problems_kept;
     int matches; /* both sides present, no item, counts agree (or absent), outcome finished */
 } tfa_verify_result;

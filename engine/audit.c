@@ -28,7 +28,8 @@
 #define AUDIT_QUEUE_PER_THREAD 2
 
 typedef struct job {
-    tfa_audit_workspace ws; /* copied; owns name, inputs (and their data) */
+    tfa_audit_workspace ws; /* its strings point at the copies below; owns the inputs */
+    char *name, *unreadable, *unreadable_path;
     tfa_audit_ws res;
     json_t *record;
     json_t *kd_uses; /* per known-drift entry: matched, expired, would_accept */
@@ -211,13 +212,33 @@ static int says_no_input(const tfa_error *err)
     return err->status == TFA_ENODOC;
 }
 
+/* The gate's view of a job's inputs (borrowed from the job). */
+static tfa_gate_input *gate_inputs(const tfa_audit_workspace *ws, size_t n)
+{
+    tfa_gate_input *v = tfa_calloc(n ? n : 1, sizeof(*v));
+    size_t i;
+    for (i = 0; v && i < n; i++) {
+        const tfa_audit_input *in = &ws->inputs[i];
+        v[i].path = in->path;
+        v[i].name = in->name;
+        v[i].data = in->data;
+        v[i].len = in->len;
+        v[i].member = in->member;
+        v[i].refused = in->refused;
+    }
+    return v;
+}
+
 static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
 {
     tfa_gate_request req = TFA_GATE_REQUEST_INIT;
+    tfa_gate_input *inputs = gate_inputs(&j->ws, n_inputs);
     tfa_gate_meta meta;
     tfa_gate_outcome out;
     int rc;
 
+    if (!inputs)
+        return tfa_error_oom(err);
     meta.workspace = j->ws.name;
     meta.window = a->o.window;
     meta.operator_name = a->o.operator_name;
@@ -226,7 +247,7 @@ static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
     req.cl = j->ws.checklist ? j->ws.checklist : a->o.checklist;
     req.waivers = j->ws.waivers ? j->ws.waivers : a->o.waivers;
     req.signoffs = j->ws.signoffs;
-    req.inputs = j->ws.inputs;
+    req.inputs = inputs;
     req.n_inputs = n_inputs;
     req.load = a->o.load;
     req.remote = a->o.remote;
@@ -247,6 +268,7 @@ static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
     if (rc == TFA_ENOMEM)
         tfa_error_oom(err);
     tfa_gate_outcome_release(&out);
+    tfa_free(inputs);
     return rc;
 }
 
@@ -301,27 +323,38 @@ fail:
 
 /* ---- the queue -------------------------------------------------------------------- */
 
-static void free_inputs(tfa_audit_workspace *ws)
+void tfa_audit_inputs_free(tfa_audit_input *inputs, size_t n)
 {
     size_t i;
-    for (i = 0; i < ws->n_inputs; i++) {
-        tfa_free((void *)(uintptr_t)ws->inputs[i].path);
-        tfa_free((void *)(uintptr_t)ws->inputs[i].name);
-        tfa_free((void *)(uintptr_t)ws->inputs[i].data);
-        tfa_free((void *)(uintptr_t)ws->inputs[i].refused);
+    for (i = 0; inputs && i < n; i++) {
+        tfa_free(inputs[i].path);
+        tfa_free(inputs[i].name);
+        tfa_free(inputs[i].data);
+        tfa_free(inputs[i].refused);
     }
-    tfa_free(ws->inputs);
+    tfa_free(inputs);
+}
+
+static void free_inputs(tfa_audit_workspace *ws)
+{
+    tfa_audit_inputs_free(ws->inputs, ws->n_inputs);
     ws->inputs = NULL;
     ws->n_inputs = 0;
 }
 
-/* What a job owns apart from its inputs. */
-static void free_workspace(tfa_audit_workspace *ws)
+static void free_job(job *j)
 {
-    free_inputs(ws);
-    tfa_free((void *)(uintptr_t)ws->name);
-    tfa_free((void *)(uintptr_t)ws->unreadable);
-    tfa_free((void *)(uintptr_t)ws->unreadable_path);
+    if (!j)
+        return;
+    free_inputs(&j->ws);
+    tfa_free(j->name);
+    tfa_free(j->unreadable);
+    tfa_free(j->unreadable_path);
+    tfa__audit_ws_release(&j->res);
+    json_decref(j->record);
+    json_decref(j->kd_uses);
+    tfa_known_drift_result_release(&j->kdr);
+    tfa_free(j);
 }
 
 static void *worker(void *arg)
@@ -440,31 +473,28 @@ static int name_taken(const tfa_audit *a, const char *name, size_t *at)
     return 0;
 }
 
-static int copy_workspace(tfa_audit_workspace *dst, const tfa_audit_workspace *src)
+/* A job for `ws`, its strings copied and its inputs taken (only on
+ * success: NULL leaves them with the caller). */
+static job *new_job(const tfa_audit_workspace *ws)
 {
-    size_t i;
-    int oom = 0;
+    job *j = tfa_calloc(1, sizeof(*j));
+    int oom = !j;
 
-    *dst = *src;
-    dst->inputs = NULL;
-    dst->n_inputs = 0;
-    dst->unreadable = dup_opt(src->unreadable, &oom);
-    dst->unreadable_path = dup_opt(src->unreadable_path, &oom);
-    if (!(dst->name = tfa_strdup(src->name)) || oom)
-        return TFA_ENOMEM;
-    if (!(dst->inputs = tfa_calloc(src->n_inputs ? src->n_inputs : 1, sizeof(*dst->inputs))))
-        return TFA_ENOMEM;
-    for (i = 0; i < src->n_inputs; i++) {
-        tfa_gate_input *d = &dst->inputs[i];
-        d->path = dup_opt(src->inputs[i].path, &oom);
-        d->name = dup_opt(src->inputs[i].name, &oom);
-        d->data = src->inputs[i].data; /* taken over */
-        d->len = src->inputs[i].len;
-        d->member = src->inputs[i].member;
-        d->refused = dup_opt(src->inputs[i].refused, &oom);
-        dst->n_inputs++;
+    if (oom)
+        return NULL;
+    j->name = dup_opt(ws->name, &oom);
+    j->unreadable = dup_opt(ws->unreadable, &oom);
+    j->unreadable_path = dup_opt(ws->unreadable_path, &oom);
+    j->res.name = dup_opt(ws->name, &oom);
+    if (oom) {
+        free_job(j); /* holds no inputs yet */
+        return NULL;
     }
-    return oom ? TFA_ENOMEM : 0;
+    j->ws = *ws;
+    j->ws.name = j->name;
+    j->ws.unreadable = j->unreadable;
+    j->ws.unreadable_path = j->unreadable_path;
+    return j;
 }
 
 static int push_job(tfa_audit *a, job *j)
@@ -475,47 +505,42 @@ static int push_job(tfa_audit *a, job *j)
     return 0;
 }
 
-int tfa_audit_add(tfa_audit *a, const tfa_audit_workspace *ws, tfa_error *err)
+int tfa_audit_add_take(tfa_audit *a, tfa_audit_workspace *ws, tfa_error *err)
 {
+    tfa_audit_workspace in = *ws; /* the inputs are ours from here on, whatever happens */
     job *j = NULL;
-    size_t at, i;
+    size_t at;
     int rc;
 
-    if ((rc = tfa_ledger_workspace_check(ws->name, err)) != 0 || !in_shard(a, ws->name)) {
-        for (i = 0; i < ws->n_inputs; i++)
-            tfa_free((void *)(uintptr_t)ws->inputs[i].data);
-        return rc; /* 0 for another shard's workspace: not ours */
-    }
+    ws->inputs = NULL, ws->n_inputs = 0;
+    if ((rc = tfa_ledger_workspace_check(in.name, err)) != 0 || !in_shard(a, in.name))
+        goto done; /* rc 0 for another shard's workspace: not ours */
     pthread_mutex_lock(&a->mu);
-    if (name_taken(a, ws->name, &at)) {
+    if (name_taken(a, in.name, &at)) {
         pthread_mutex_unlock(&a->mu);
-        for (i = 0; i < ws->n_inputs; i++)
-            tfa_free((void *)(uintptr_t)ws->inputs[i].data);
-        return tfa_error_set(err, TFA_EUSAGE, "workspace '%s' is given twice", ws->name);
+        rc = tfa_error_set(err, TFA_EUSAGE, "workspace '%s' is given twice", in.name);
+        goto done;
     }
     /* hold the source back while the threads catch up */
     while (a->n_jobs - a->done >= (size_t)a->n_threads * AUDIT_QUEUE_PER_THREAD + 1)
         pthread_cond_wait(&a->cv_done, &a->mu);
     pthread_mutex_unlock(&a->mu);
-    if (!(j = tfa_calloc(1, sizeof(*j))) || copy_workspace(&j->ws, ws) != 0 ||
-        !(j->res.name = tfa_strdup(ws->name))) {
-        if (j) {
-            free_workspace(&j->ws);
-            tfa_free(j);
-        }
-        return tfa_error_oom(err);
+    if (!(j = new_job(&in))) {
+        rc = tfa_error_oom(err);
+        goto done;
     }
+    in.inputs = NULL, in.n_inputs = 0; /* the job's now */
     pthread_mutex_lock(&a->mu);
-    rc = push_job(a, j);
-    pthread_cond_signal(&a->cv_work);
+    if ((rc = push_job(a, j)) == 0)
+        pthread_cond_signal(&a->cv_work);
     pthread_mutex_unlock(&a->mu);
     if (rc) {
-        free_workspace(&j->ws);
-        tfa_free(j->res.name);
-        tfa_free(j);
-        return tfa_error_oom(err);
+        free_job(j);
+        rc = tfa_error_oom(err);
     }
-    return 0;
+done:
+    free_inputs(&in);
+    return rc;
 }
 
 /* ---- finishing ------------------------------------------------------------------- */
@@ -536,7 +561,7 @@ static int add_missing(tfa_audit *a, tfa_error *err)
             continue;
         memset(&ws, 0, sizeof(ws));
         ws.name = a->prev.ws[i].name;
-        if (tfa_audit_add(a, &ws, err) != 0)
+        if (tfa_audit_add_take(a, &ws, err) != 0)
             return err->status;
     }
     return 0;
@@ -559,23 +584,21 @@ static int job_by_name(const void *x, const void *y)
     return strcmp((*(job *const *)x)->ws.name, (*(job *const *)y)->ws.name);
 }
 
-/* Attach each workspace's audit object and append all records at once. */
-static int record_all(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
+/* Attach each workspace's audit object to its record, and the ledger
+ * entries that append them (*out, one per job, borrowing the records). */
+static int prepare_records(tfa_audit *a, tfa_audit_result *r, tfa_ledger_entry **out,
+                           tfa_error *err)
 {
-    tfa_ledger_entry *e = tfa_calloc(a->n_jobs ? a->n_jobs : 1, sizeof(*e));
-    int64_t first = 0;
+    tfa_ledger_entry *e = tfa_calloc(a->n_jobs, sizeof(*e));
     size_t i;
-    int rc = 0;
 
-    if (!e)
+    if (!(*out = e))
         return tfa_error_oom(err);
-    for (i = 0; i < a->n_jobs && rc == 0; i++) {
+    for (i = 0; i < a->n_jobs; i++) {
         job *j = a->jobs[i];
         json_t *obj = tfa__audit_object(&j->res, r, j->kd_uses);
-        if (!obj || json_object_set_new(j->record, "audit", obj) != 0) {
-            rc = tfa_error_oom(err);
-            break;
-        }
+        if (!obj || json_object_set_new(j->record, "audit", obj) != 0)
+            return tfa_error_oom(err);
         e[i].time = a->o.now;
         e[i].workspace = j->ws.name;
         e[i].window = a->o.window;
@@ -584,19 +607,17 @@ static int record_all(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         e[i].tool_version = a->o.tool_version;
         e[i].record = j->record;
     }
-    if (rc == 0 && (rc = tfa_ledger_append_batch(a->ledger, e, a->n_jobs, &first, err)) == 0) {
-        r->first_record = first;
-        r->last_record = first + (int64_t)a->n_jobs - 1;
-        for (i = 0; i < a->n_jobs; i++)
-            a->jobs[i]->res.ledger_id = first + (int64_t)i;
-    }
-    tfa_free(e);
-    return rc;
+    return 0;
 }
 
+/* Everything that can fail comes before the ledger append, and the append
+ * is one transaction: an error leaves nothing recorded, so a retry records
+ * the audit once. After the append only hand-overs remain. */
 int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
 {
     const json_t **uses;
+    tfa_ledger_entry *e = NULL;
+    int64_t first = 0;
     size_t i;
     int rc;
 
@@ -637,17 +658,27 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
         tfa__audit_add_totals(&r->totals, &a->jobs[i]->res);
-    if ((rc = record_all(a, r, err)) != 0)
-        return rc;
-    if (!(r->ws = tfa_calloc(a->n_jobs, sizeof(*r->ws))))
-        return tfa_error_oom(err);
+    if ((rc = prepare_records(a, r, &e, err)) != 0 ||
+        (rc = tfa__audit_history_read(&r->history, &r->n_history, a->ledger, a->id, e, a->n_jobs,
+                                      a->o.history ? a->o.history : 30, err)) != 0)
+        goto done;
+    if (!(r->ws = tfa_calloc(a->n_jobs, sizeof(*r->ws)))) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    if ((rc = tfa_ledger_append_batch(a->ledger, e, a->n_jobs, &first, err)) != 0)
+        goto done;
+    r->first_record = first;
+    r->last_record = first + (int64_t)a->n_jobs - 1;
     for (i = 0; i < a->n_jobs; i++) { /* hand the results over */
         r->ws[i] = a->jobs[i]->res;
+        r->ws[i].ledger_id = first + (int64_t)i;
         memset(&a->jobs[i]->res, 0, sizeof(a->jobs[i]->res));
     }
     r->n_ws = a->n_jobs;
-    return tfa__audit_history_read(&r->history, &r->n_history, a->ledger, INT64_MIN,
-                                   a->o.history ? a->o.history : 30, err);
+done:
+    tfa_free(e);
+    return rc;
 }
 
 void tfa__audit_ws_reset(tfa_audit_ws *w)
@@ -700,15 +731,8 @@ void tfa_audit_free(tfa_audit *a)
         return;
     if (a->n_threads)
         join_threads(a);
-    for (i = 0; i < a->n_jobs; i++) {
-        job *j = a->jobs[i];
-        free_workspace(&j->ws);
-        tfa__audit_ws_release(&j->res);
-        json_decref(j->record);
-        json_decref(j->kd_uses);
-        tfa_known_drift_result_release(&j->kdr);
-        tfa_free(j);
-    }
+    for (i = 0; i < a->n_jobs; i++)
+        free_job(a->jobs[i]);
     tfa_free(a->jobs);
     tfa_free(a->threads);
     tfa__audit_prev_release(&a->prev);

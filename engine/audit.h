@@ -69,13 +69,28 @@
 
 /* ---- what is audited ------------------------------------------------------------ */
 
-/* One workspace as a source yields it. Strings and paths are copied by the
- * audit; the `data` of in-memory inputs (tfa_malloc'd) is taken over. The
- * checklist, waivers, known drift and sign-offs are borrowed (NULL: the
- * audit's defaults) and must outlive the audit. */
+/* One input of a workspace as a source hands it over. Every pointer is
+ * tfa_malloc'd (or NULL) and owned by whoever holds the input; the
+ * workspace's inputs are taken over by tfa_audit_add_take. */
+typedef struct tfa_audit_input {
+    char *path; /* file, directory, archive or remote form; NULL for data */
+    char *name; /* data only: "nightly.tar.gz!ws/plan.json" */
+    void *data; /* data only: the bytes */
+    size_t len;
+    int member;    /* data only: an archive member (input.h member rules) */
+    char *refused; /* data only: a member refused unread, and why (no data) */
+} tfa_audit_input;
+
+/* Free `n` inputs, what they point to and the array (NULL-safe). */
+void tfa_audit_inputs_free(tfa_audit_input *inputs, size_t n);
+
+/* One workspace as a source yields it. The name and the unreadable strings
+ * are copied; `inputs` (a tfa_malloc'd array, with all it points to) is
+ * taken over. The checklist, waivers, known drift and sign-offs are
+ * borrowed (NULL: the audit's defaults) and must outlive the audit. */
 typedef struct tfa_audit_workspace {
     const char *name;
-    tfa_gate_input *inputs;
+    tfa_audit_input *inputs;
     size_t n_inputs;
     const tfa_checklist *checklist;
     const tfa_waivers *waivers;
@@ -230,20 +245,25 @@ typedef struct tfa_audit_options {
     unsigned shard_count; /* 0: not sharded */
 } tfa_audit_options;
 
-/* A source: yields workspaces (audit_source.h). `add` queues one for
- * evaluation; it may block while the workers catch up. */
-typedef int (*tfa_audit_add_fn)(tfa_audit *audit, const tfa_audit_workspace *ws, tfa_error *err);
+#define TFA_AUDIT_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        .checklist = NULL, .jobs = 1, .history = 30                                                \
+    }
 
 /* Start an audit over `ledger` (read for the previous audit, appended to by
  * tfa_audit_finish). */
 int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *opts,
                   tfa_error *err);
-/* Queue a workspace (sources call this). TFA_EUSAGE for an invalid or
- * repeated name (first error wins), TFA_ENOMEM. */
-int tfa_audit_add(tfa_audit *audit, const tfa_audit_workspace *ws, tfa_error *err);
+/* Queue a workspace (sources call this; it may block while the workers
+ * catch up). ws->inputs is taken over in every case, also on error: on
+ * return ws->inputs is NULL and ws->n_inputs 0. TFA_EUSAGE for an invalid
+ * or repeated name (first error wins), TFA_ENOMEM. */
+int tfa_audit_add_take(tfa_audit *audit, tfa_audit_workspace *ws, tfa_error *err);
 /* Wait for every workspace, compare, record, and fill `out` (release with
- * tfa_audit_result_release, also after an error). Errors: TFA_EINPUT (no
- * workspace at all), the ledger's codes, TFA_ENOMEM. */
+ * tfa_audit_result_release, also after an error). The ledger is appended to
+ * last, after everything else that can fail: an error means nothing was
+ * recorded (a retry records the audit once), success that all was. Errors:
+ * TFA_EINPUT (no workspace at all), the ledger's codes, TFA_ENOMEM. */
 int tfa_audit_finish(tfa_audit *audit, tfa_audit_result *out, tfa_error *err);
 void tfa_audit_free(tfa_audit *audit);
 

@@ -406,8 +406,8 @@ int tfa_audit_collect(tfa_audit_result *out, tfa_ledger *ledger, const char *id,
     }
     if (rc == 0) {
         tfa_sort(out->ws, out->n_ws, sizeof(*out->ws), ws_by_name);
-        rc = tfa__audit_history_read(&out->history, &out->n_history, ledger, INT64_MIN,
-                                     history ? history : 30, err);
+        rc = tfa_audit_history(&out->history, &out->n_history, ledger, NULL, INT64_MIN,
+                               history ? history : 30, err);
     }
     for (i = 0; c.uses && i < out->n_ws; i++)
         json_decref(c.uses[i]);

@@ -70,21 +70,23 @@ static void count_items(tfa_audit_summary *s, const json_t *audit, const char *w
     }
 }
 
-static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
+/* Count one workspace record of audit `id` (its "audit" object): records
+ * come newest first, so an audit's summary ends at its first record. */
+static int add_record(hist *h, const char *id, int64_t time, const char *workspace,
+                      const char *verdict, const json_t *audit)
 {
-    hist *h = payload;
     tfa_audit_summary *s;
-    json_t *audit;
     const char *state;
 
-    if (h->workspace && (!r->workspace || strcmp(h->workspace, r->workspace) != 0))
+    if (h->workspace && (!workspace || strcmp(h->workspace, workspace) != 0))
         return 0;
-    if (h->last && h->n == h->last && strcmp(h->v[h->n - 1].id, v[0]) != 0)
+    if (h->last && h->n == h->last && strcmp(h->v[h->n - 1].id, id) != 0)
         return h->full = 1; /* an older audit than the ones wanted */
-    if (!(s = current(h, v[0], r->time)))
+    if (!(s = current(h, id, time)))
         return h->oom = 1;
-    s->time = r->time; /* newest first: ends at the audit's first record, its start */
-    if (!v[1] || !(audit = json_loads(v[1], 0, NULL)))
+    if (time < s->time)
+        s->time = time; /* an audit's time is its first record's */
+    if (!audit)
         return 0;
     state = json_string_value(json_object_get(audit, "state"));
     s->workspaces++;
@@ -94,14 +96,60 @@ static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
     } else if (state && (strcmp(state, "unreadable") == 0 || strcmp(state, "error") == 0)) {
         s->errors++, s->nogo++;
     } else {
-        int go = r->verdict && strcmp(r->verdict, "GO") == 0;
+        int go = verdict && strcmp(verdict, "GO") == 0;
         s->go += go, s->nogo += !go;
         s->drift += json_array_size(json_object_get(audit, "drift"));
         s->accepted += json_array_size(json_object_get(audit, "accepted"));
-        count_items(s, audit, r->workspace ? r->workspace : "", &h->oom);
+        count_items(s, audit, workspace ? workspace : "", &h->oom);
     }
-    json_decref(audit);
     return h->oom;
+}
+
+static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
+{
+    hist *h = payload;
+    json_t *audit = v[1] ? json_loads(v[1], 0, NULL) : NULL;
+    int rc = add_record(h, v[0], r->time, r->workspace, r->verdict, audit);
+    json_decref(audit);
+    return rc;
+}
+
+/* Read the ledger's last h->last audits (newest first) into `h`; 0 or a
+ * status with err set. */
+static int read_ledger(hist *h, tfa_ledger *ledger, int64_t since, tfa_error *err)
+{
+    static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
+    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 1};
+    int rc;
+
+    q.since = since;
+    rc = tfa_ledger_list_json(ledger, &q, row, h, err);
+    if (h->oom || (rc > 0 && !h->full))
+        return tfa_error_oom(err);
+    return rc < 0 ? rc : 0;
+}
+
+static void reverse(hist *h)
+{
+    size_t i;
+    for (i = 0; i < h->n / 2; i++) {
+        tfa_audit_summary t = h->v[i];
+        h->v[i] = h->v[h->n - 1 - i];
+        h->v[h->n - 1 - i] = t;
+    }
+}
+
+/* Keep the last `last` summaries of an oldest-first list (0: all). */
+static void keep_last(hist *h, size_t last)
+{
+    size_t drop = last && h->n > last ? h->n - last : 0, i;
+    for (i = 0; i < drop; i++) {
+        tfa_free(h->v[i].id);
+        tfa_free(h->v[i].longest_streak_item);
+    }
+    if (drop)
+        memmove(h->v, h->v + drop, (h->n - drop) * sizeof(*h->v));
+    h->n -= drop;
 }
 
 void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n)
@@ -117,38 +165,52 @@ void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n)
 int tfa_audit_history(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
                       const char *workspace, int64_t since, size_t last, tfa_error *err)
 {
-    static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
-    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 1};
     hist h;
-    size_t i;
     int rc;
 
     memset(&h, 0, sizeof(h));
     h.workspace = workspace;
     h.last = last;
-    q.since = since;
     *out = NULL, *n_out = 0;
-    rc = tfa_ledger_list_json(ledger, &q, row, &h, err);
-    if (h.oom || (rc > 0 && !h.full)) {
-        tfa_audit_summaries_free(h.v, h.n);
-        return tfa_error_oom(err);
-    }
-    if (rc < 0) {
+    if ((rc = read_ledger(&h, ledger, since, err)) != 0) {
         tfa_audit_summaries_free(h.v, h.n);
         return rc;
     }
-    for (i = 0; i < h.n / 2; i++) { /* oldest first */
-        tfa_audit_summary t = h.v[i];
-        h.v[i] = h.v[h.n - 1 - i];
-        h.v[h.n - 1 - i] = t;
-    }
+    reverse(&h);
     *out = h.v;
     *n_out = h.n;
     return 0;
 }
 
 int tfa__audit_history_read(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
-                            int64_t since, size_t n, tfa_error *err)
+                            const char *id, const tfa_ledger_entry *pending, size_t n_pending,
+                            size_t last, tfa_error *err)
 {
-    return tfa_audit_history(out, n_out, ledger, NULL, since, n, err);
+    hist h;
+    size_t i;
+    int rc;
+
+    memset(&h, 0, sizeof(h));
+    h.last = last;
+    *out = NULL, *n_out = 0;
+    if ((rc = read_ledger(&h, ledger, INT64_MIN, err)) != 0) {
+        tfa_audit_summaries_free(h.v, h.n);
+        return rc;
+    }
+    reverse(&h);
+    /* the audit about to be recorded, counted as its records will read
+     * (joining its other shards' records when the ledger's newest audit is
+     * this one) */
+    h.last = 0;
+    for (i = 0; i < n_pending && !h.oom; i++)
+        add_record(&h, id, pending[i].time, pending[i].workspace, pending[i].verdict,
+                   json_object_get(pending[i].record, "audit"));
+    if (h.oom) {
+        tfa_audit_summaries_free(h.v, h.n);
+        return tfa_error_oom(err);
+    }
+    keep_last(&h, last);
+    *out = h.v;
+    *n_out = h.n;
+    return 0;
 }

@@ -374,28 +374,30 @@ int tfa_audit_manifest_expect_no_changes(const tfa_audit_manifest *m)
 
 int tfa_audit_manifest_add(const tfa_audit_manifest *m, tfa_audit *audit, tfa_error *err)
 {
-    tfa_gate_input *in = NULL;
     size_t i, k;
     int rc = 0;
 
     for (i = 0; i < m->n_ws && rc == 0; i++) {
         const m_ws *w = &m->ws[i];
         tfa_audit_workspace ws;
-        if (!(in = tfa_calloc(w->n_inputs, sizeof(*in))))
+        memset(&ws, 0, sizeof(ws));
+        if (!(ws.inputs = tfa_calloc(w->n_inputs ? w->n_inputs : 1, sizeof(*ws.inputs))))
             return tfa_error_oom(err);
         for (k = 0; k < w->n_inputs; k++)
-            in[k].path = w->inputs[k];
-        memset(&ws, 0, sizeof(ws));
-        ws.name = w->name;
-        ws.inputs = in;
+            if (!(ws.inputs[k].path = tfa_strdup(w->inputs[k])))
+                break;
         ws.n_inputs = w->n_inputs;
+        if (k < w->n_inputs) {
+            tfa_audit_inputs_free(ws.inputs, ws.n_inputs);
+            return tfa_error_oom(err);
+        }
+        ws.name = w->name;
         ws.checklist = w->cl;
         ws.waivers = w->waivers;
         ws.known_drift = w->kd;
         ws.signoffs = w->signoffs;
         ws.expect_no_changes = w->expect;
-        rc = tfa_audit_add(audit, &ws, err);
-        tfa_free(in);
+        rc = tfa_audit_add_take(audit, &ws, err);
     }
     return rc;
 }

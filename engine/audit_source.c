@@ -100,7 +100,6 @@ static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error 
     rc = list_dir(&names, &n, dir, err);
     for (i = 0; rc == 0 && i < n; i++) {
         tfa_audit_workspace ws;
-        tfa_gate_input in;
         struct stat st;
         const char *why = NULL;
         int is_file = 0;
@@ -122,14 +121,17 @@ static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error 
             continue;
         }
         memset(&ws, 0, sizeof(ws));
-        memset(&in, 0, sizeof(in));
-        in.path = path.ptr;
         ws.name = names[i];
-        ws.inputs = &in;
-        ws.n_inputs = why ? 0 : 1;
         ws.unreadable = why;
         ws.unreadable_path = path.ptr;
-        rc = tfa_audit_add(audit, &ws, err);
+        if (!why && (!(ws.inputs = tfa_calloc(1, sizeof(*ws.inputs))) ||
+                     !(ws.inputs[0].path = tfa_strdup(path.ptr)))) {
+            tfa_free(ws.inputs);
+            rc = tfa_error_oom(err);
+            break;
+        }
+        ws.n_inputs = why ? 0 : 1;
+        rc = tfa_audit_add_take(audit, &ws, err);
         found++;
     }
     for (i = 0; i < n; i++)
@@ -149,8 +151,8 @@ static int add_dir(tfa_audit *audit, const char *dir, tfa_run *notes, tfa_error 
 typedef struct grouping {
     tfa_audit *audit;
     tfa_run *notes;
-    tfa_buf ws;             /* the workspace being collected */
-    tfa_gate_input *inputs; /* its members, bytes in memory */
+    tfa_buf ws;              /* the workspace being collected */
+    tfa_audit_input *inputs; /* its members, bytes in memory */
     size_t n, cap;
     char **done; /* workspaces already handed over */
     size_t n_done, cap_done;
@@ -159,20 +161,14 @@ typedef struct grouping {
 
 static void drop_inputs(grouping *g)
 {
-    size_t i;
-    for (i = 0; i < g->n; i++) {
-        tfa_free((void *)(uintptr_t)g->inputs[i].name);
-        tfa_free((void *)(uintptr_t)g->inputs[i].data);
-        tfa_free((void *)(uintptr_t)g->inputs[i].refused);
-    }
-    g->n = 0;
+    tfa_audit_inputs_free(g->inputs, g->n);
+    g->inputs = NULL, g->n = 0, g->cap = 0;
 }
 
 /* Hand the collected workspace to the audit (which takes the bytes). */
 static int flush(grouping *g, tfa_error *err)
 {
     tfa_audit_workspace ws;
-    size_t i;
     int rc;
 
     if (g->ws.len == 0)
@@ -181,12 +177,8 @@ static int flush(grouping *g, tfa_error *err)
     ws.name = g->ws.ptr;
     ws.inputs = g->inputs;
     ws.n_inputs = g->n;
-    rc = tfa_audit_add(g->audit, &ws, err);
-    for (i = 0; i < g->n; i++) { /* names were copied; the data belongs to the audit now */
-        tfa_free((void *)(uintptr_t)g->inputs[i].name);
-        tfa_free((void *)(uintptr_t)g->inputs[i].refused);
-    }
-    g->n = 0;
+    g->inputs = NULL, g->n = 0, g->cap = 0; /* the audit's now */
+    rc = tfa_audit_add_take(g->audit, &ws, err);
     if (g->n_done == g->cap_done) {
         size_t cap = g->cap_done ? g->cap_done * 2 : 64;
         char **v = tfa_realloc(g->done, cap * sizeof(*v));
@@ -212,7 +204,7 @@ static int seen_before(const grouping *g, const char *ws, size_t len)
 }
 
 /* The member's bytes, raw (the gate's loader decodes and detects them). */
-static int slurp(tfa_stream *s, tfa_gate_input *in, tfa_error *err)
+static int slurp(tfa_stream *s, tfa_audit_input *in, tfa_error *err)
 {
     tfa_buf b;
     char chunk[64 * 1024];
@@ -238,7 +230,7 @@ static int member(void *payload, const char *name, const char *path, tfa_stream 
     grouping *g = payload;
     const char *slash = strchr(path, '/');
     size_t len = slash ? (size_t)(slash - path) : 0;
-    tfa_gate_input *in;
+    tfa_audit_input *in;
     int rc;
 
     if (!slash || slash[1] == '\0')
@@ -290,7 +282,6 @@ static int add_archive(tfa_audit *audit, const char *path, const tfa_load_option
         rc = tfa_error_set(err, TFA_EINPUT, "no workspace folder in this archive");
     }
     drop_inputs(&g);
-    tfa_free(g.inputs);
     for (i = 0; i < g.n_done; i++)
         tfa_free(g.done[i]);
     tfa_free(g.done);
@@ -303,38 +294,25 @@ static int add_archive(tfa_audit *audit, const char *path, const tfa_load_option
 static int add_s3_workspace(tfa_audit *audit, const char *bucket, const tfa_s3_listing *l,
                             size_t from, size_t to, const char *ws, tfa_error *err)
 {
-    tfa_gate_input *in = tfa_calloc(to - from, sizeof(*in));
-    char **paths = tfa_calloc(to - from, sizeof(*paths));
     tfa_audit_workspace w;
     size_t i;
-    int rc = 0;
 
-    if (!in || !paths) {
-        rc = tfa_error_oom(err);
-        goto done;
-    }
-    for (i = from; i < to && rc == 0; i++) {
+    memset(&w, 0, sizeof(w));
+    w.name = ws;
+    if (!(w.inputs = tfa_calloc(to - from, sizeof(*w.inputs))))
+        return tfa_error_oom(err);
+    w.n_inputs = to - from; /* all of them, so a failed one is released below */
+    for (i = from; i < to; i++) {
         size_t n = strlen(bucket) + strlen(l->keys[i]) + 7;
-        if (!(paths[i - from] = tfa_malloc(n))) {
-            rc = tfa_error_oom(err);
+        if (!(w.inputs[i - from].path = tfa_malloc(n)))
             break;
-        }
-        snprintf(paths[i - from], n, "s3://%s/%s", bucket, l->keys[i]);
-        in[i - from].path = paths[i - from];
+        snprintf(w.inputs[i - from].path, n, "s3://%s/%s", bucket, l->keys[i]);
     }
-    if (rc == 0) {
-        memset(&w, 0, sizeof(w));
-        w.name = ws;
-        w.inputs = in;
-        w.n_inputs = to - from;
-        rc = tfa_audit_add(audit, &w, err);
+    if (i < to) {
+        tfa_audit_inputs_free(w.inputs, w.n_inputs);
+        return tfa_error_oom(err);
     }
-done:
-    for (i = 0; paths && i < to - from; i++)
-        tfa_free(paths[i]);
-    tfa_free(paths);
-    tfa_free(in);
-    return rc;
+    return tfa_audit_add_take(audit, &w, err);
 }
 
 /* s3://BUCKET/PREFIX/: ListObjectsV2 is in key order, so a workspace's

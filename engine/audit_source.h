@@ -20,7 +20,7 @@
  *
  * A new kind of source (an object store prefix, s3://bucket/nightly/) plugs
  * in as one more function of this shape: list the objects under the prefix,
- * group them by the first path component after it, and call tfa_audit_add
+ * group them by the first path component after it, and call tfa_audit_add_take
  * once per workspace with its inputs (paths for the gate's remote loader,
  * or bytes already fetched) - see tfa_audit_source_add, which dispatches on
  * the argument's form.

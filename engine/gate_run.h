@@ -62,7 +62,7 @@ typedef struct tfa_gate_request {
 
 #define TFA_GATE_REQUEST_INIT                                                                      \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, NULL                        \
+        .cl = NULL, .inputs = NULL, .n_inputs = 0, .load = NULL, .meta = NULL                      \
     }
 
 /* How far a gate got: the stage that failed, or TFA_GATE_DONE. */

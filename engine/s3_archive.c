@@ -125,7 +125,7 @@ static int pack_one(packer *p, const char *path, const char *data, size_t len)
     }
     if (!p->o->raw) {
         if (kind == TFA_KIND_PLAN || kind == TFA_KIND_STATE) {
-            if (tfa_json_redact(&red, kind, path, data, len, &st, &rerr) == 0)
+            if (tfa_plan_redact(&red, kind, path, data, len, &st, &rerr) == 0)
                 redacted = 1;
             else if (rerr.status == TFA_ENOMEM)
                 rc = tfa_error_oom(p->err);

@@ -103,7 +103,7 @@ static int object(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BY
             tagged('k', text, len, entry);
         }
         if ((rc = tfa_scan_next(s, &v, err)) != 0 ||
-            (rc = tfa_json_digest(s, &v, scratch, entry + TFA_SHA256_BYTES, err)) != 0)
+            (rc = tfa_jsondigest_value(s, &v, scratch, entry + TFA_SHA256_BYTES, err)) != 0)
             goto done;
         tfa_buf_put(&entries, (const char *)entry, ENTRY);
         if (tfa_buf_status(&entries))
@@ -142,7 +142,7 @@ static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYT
             return rc;
         if (t.type == TFA_TOK_ARR_END)
             break;
-        if ((rc = tfa_json_digest(s, &t, scratch, d, err)) != 0)
+        if ((rc = tfa_jsondigest_value(s, &t, scratch, d, err)) != 0)
             return rc;
         tfa_sha256_update(&sha, d, sizeof(d));
     }
@@ -150,8 +150,8 @@ static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYT
     return 0;
 }
 
-int tfa_json_digest(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
-                    unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
+int tfa_jsondigest_value(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
+                         unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
 {
     if (first->type == TFA_TOK_OBJ)
         return object(s, scratch, out, err);

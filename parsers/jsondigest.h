@@ -17,8 +17,8 @@
  * and write its digest to `out`. `scratch` decodes escaped strings. 0, or a
  * negative status with `err` set (the scanner's input errors, TFA_ENOMEM).
  */
-int tfa_json_digest(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
-                    unsigned char out[TFA_SHA256_BYTES], tfa_error *err);
+int tfa_jsondigest_value(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
+                         unsigned char out[TFA_SHA256_BYTES], tfa_error *err);
 
 /* out += add, as 256-bit big-endian numbers (mod 2^256): an order-free way
  * to combine digests of several documents that, unlike XOR, does not let

@@ -22,6 +22,49 @@ int tfa_plan__fail(plan_reader *r, const tfa_pos *pos, int status, const char *f
     return tfa_scan_fail(r->scan, r->err, pos, status, "%s", msg);
 }
 
+/* Tokens up to `end`, each handed to fn (a key, or an element's first). */
+static int each(plan_reader *r, tfa_tok end, plan_member_fn fn, void *payload)
+{
+    tfa_token k;
+    int rc;
+    for (;;) {
+        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
+            return rc;
+        if (k.type == end)
+            return 0;
+        if ((rc = fn(r, &k, payload)) != 0)
+            return rc;
+    }
+}
+
+int tfa_plan__each_member(plan_reader *r, plan_member_fn fn, void *payload)
+{
+    return each(r, TFA_TOK_OBJ_END, fn, payload);
+}
+
+int tfa_plan__each_element(plan_reader *r, plan_member_fn fn, void *payload)
+{
+    return each(r, TFA_TOK_ARR_END, fn, payload);
+}
+
+int tfa_plan__read_field(plan_reader *r, const char *what, int f)
+{
+    tfa_token v;
+    int rc;
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
+        (rc = tfa_json_string(r->scan, &v, what, &r->field[f], r->err)) < 0)
+        return rc;
+    r->have[f] = rc;
+    return 0;
+}
+
+int tfa_plan__skip_value(plan_reader *r)
+{
+    tfa_token v;
+    int rc = tfa_scan_next(r->scan, &v, r->err);
+    return rc ? rc : tfa_scan_skip(r->scan, &v, r->err);
+}
+
 /* Append object key `key` as a path step, from its decoded text. */
 static int path_key(plan_reader *r, const tfa_token *key)
 {
@@ -198,36 +241,27 @@ static int read_replace_paths(plan_reader *r)
     }
 }
 
+static int importing_key(plan_reader *r, const tfa_token *k, void *payload)
+{
+    (void)payload;
+    return tfa_token_is(k, "id") ? tfa_plan__read_field(r, "importing.id", F_IMPORT_ID)
+                                 : tfa_plan__skip_value(r);
+}
+
 /* "importing": {"id": "..."} (also {"unknown": true}, {"identity": {...}}). */
 static int read_importing(plan_reader *r)
 {
-    tfa_token t, v;
+    tfa_token t;
     int rc;
 
     if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_OBJ, "importing", r->err)) <= 0)
         return rc;
     r->importing = 1;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            return 0;
-        int is_id = tfa_token_is(&t, "id");
-        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-            return rc;
-        if (is_id) {
-            if ((rc = tfa_json_string(r->scan, &v, "importing.id", &r->field[F_IMPORT_ID],
-                                      r->err)) < 0)
-                return rc;
-            r->have[F_IMPORT_ID] = rc;
-        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
-            return rc;
-        }
-    }
+    return tfa_plan__each_member(r, importing_key, NULL);
 }
 
-/* The "change" object of a resource change. */
-static int read_change(plan_reader *r)
+/* One key of the "change" object of a resource change. */
+static int change_key(plan_reader *r, const tfa_token *t, void *payload)
 {
     static const struct {
         const char *key;
@@ -237,34 +271,29 @@ static int read_change(plan_reader *r)
                  {"after_unknown", TFA_SIDE_UNKNOWN},
                  {"before_sensitive", TFA_SIDE_SENSITIVE},
                  {"after_sensitive", TFA_SIDE_SENSITIVE}};
-    tfa_token t, v;
     size_t k;
-    int rc;
 
-    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "change", r->err)) != 0)
-        return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            return 0;
-        for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(&t, sides[k].key); k++)
-            ;
-        if (k < TFA_ARRAY_SIZE(sides)) {
-            rc = walk_value(r, sides[k].side);
-        } else if (tfa_token_is(&t, "actions")) {
-            rc = tfa_plan__read_actions(r, &r->action, &r->replace);
-            r->action_known = 1;
-        } else if (tfa_token_is(&t, "replace_paths")) {
-            rc = read_replace_paths(r);
-        } else if (tfa_token_is(&t, "importing")) {
-            rc = read_importing(r);
-        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {
-            rc = tfa_scan_skip(r->scan, &v, r->err);
-        }
-        if (rc)
-            return rc;
+    (void)payload;
+    for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(t, sides[k].key); k++)
+        ;
+    if (k < TFA_ARRAY_SIZE(sides))
+        return walk_value(r, sides[k].side);
+    if (tfa_token_is(t, "actions")) {
+        r->action_known = 1;
+        return tfa_plan__read_actions(r, &r->action, &r->replace);
     }
+    if (tfa_token_is(t, "replace_paths"))
+        return read_replace_paths(r);
+    if (tfa_token_is(t, "importing"))
+        return read_importing(r);
+    return tfa_plan__skip_value(r);
+}
+
+static int read_change(plan_reader *r)
+{
+    tfa_token t;
+    int rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "change", r->err);
+    return rc ? rc : tfa_plan__each_member(r, change_key, NULL);
 }
 
 /* "index": 0 or "key" -> its JSON text. */

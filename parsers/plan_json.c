@@ -184,22 +184,18 @@ static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
     return 0;
 }
 
+static int change_key(plan_reader *r, const tfa_token *key, void *payload)
+{
+    (void)payload;
+    return tfa_plan__read_change_key(r, key);
+}
+
 /* The keys of a resource change object; `open` is its '{' token. */
 static int read_resource_fields(plan_reader *r, const tfa_token *open)
 {
-    tfa_token t;
-    int rc;
-
     if (open->type != TFA_TOK_OBJ)
         return tfa_plan__fail(r, &open->pos, TFA_EINPUT, "a resource change must be an object");
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            return 0;
-        if ((rc = tfa_plan__read_change_key(r, &t)) != 0)
-            return rc;
-    }
+    return tfa_plan__each_member(r, change_key, NULL);
 }
 
 static int read_resource_change(plan_reader *r, tfa_list list, const tfa_token *open)
@@ -211,36 +207,31 @@ static int read_resource_change(plan_reader *r, tfa_list list, const tfa_token *
     return emit_change(r, list, &open->pos);
 }
 
+static int deferred_key(plan_reader *r, const tfa_token *t, void *payload)
+{
+    tfa_token v;
+    int rc;
+
+    if (tfa_token_is(t, "resource_change")) {
+        *(int *)payload = 1;
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+            return rc;
+        return read_resource_fields(r, &v);
+    }
+    return tfa_token_is(t, "reason") ? tfa_plan__read_field(r, "reason", F_DEFERRED)
+                                     : tfa_plan__skip_value(r);
+}
+
 /* A deferred_changes element: {"reason": "...", "resource_change": {...}}. */
 static int read_deferred(plan_reader *r, const tfa_token *open)
 {
-    tfa_token t, v;
     int rc, seen = 0;
 
     if (open->type != TFA_TOK_OBJ)
         return tfa_plan__fail(r, &open->pos, TFA_EINPUT, "a deferred change must be an object");
     tfa_plan__reset_change(r);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            break;
-        if (tfa_token_is(&t, "resource_change")) {
-            if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-                return rc;
-            if ((rc = read_resource_fields(r, &v)) != 0)
-                return rc;
-            seen = 1;
-        } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0) {
-            return rc;
-        } else if (tfa_token_is(&t, "reason")) {
-            if ((rc = tfa_json_string(r->scan, &v, "reason", &r->field[F_DEFERRED], r->err)) < 0)
-                return rc;
-            r->have[F_DEFERRED] = rc;
-        } else if ((rc = tfa_scan_skip(r->scan, &v, r->err)) != 0) {
-            return rc;
-        }
-    }
+    if ((rc = tfa_plan__each_member(r, deferred_key, &seen)) != 0)
+        return rc;
     if (!seen)
         return tfa_plan__fail(r, &open->pos, TFA_EINPUT,
                               "deferred change without \"resource_change\"");
@@ -249,24 +240,19 @@ static int read_deferred(plan_reader *r, const tfa_token *open)
 
 /* ---- top level --------------------------------------------------------------------- */
 
+static int change_element(plan_reader *r, const tfa_token *t, void *payload)
+{
+    tfa_list list = *(const tfa_list *)payload;
+    return list == TFA_LIST_DEFERRED ? read_deferred(r, t) : read_resource_change(r, list, t);
+}
+
 static int read_change_list(plan_reader *r, tfa_list list)
 {
-    tfa_token t;
-    int rc;
-
     static const char *const names[] = {"resource_changes", "resource_drift", "planned",
                                         "deferred_changes"};
-    if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_ARR, names[list], r->err)) <= 0)
-        return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_ARR_END)
-            return 0;
-        rc = list == TFA_LIST_DEFERRED ? read_deferred(r, &t) : read_resource_change(r, list, &t);
-        if (rc)
-            return rc;
-    }
+    tfa_token t;
+    int rc = tfa_json_open(r->scan, &t, TFA_TOK_ARR, names[list], r->err);
+    return rc <= 0 ? rc : tfa_plan__each_element(r, change_element, &list);
 }
 
 /* "output_changes": {"name": {"actions": [...], "after_sensitive": true, ...}}. */
@@ -283,12 +269,41 @@ static int digest_key(plan_reader *r, const tfa_token *k, unsigned char out[TFA_
     return 0;
 }
 
-static int read_output(plan_reader *r, const tfa_token *name)
+/* One key of an output change: its actions, its sensitivity, or a
+ * member that goes into the value digest. */
+static int output_key(plan_reader *r, const tfa_token *t, void *payload)
 {
     unsigned char key[TFA_SHA256_BYTES], entry[2 * TFA_SHA256_BYTES];
-    tfa_output *o = tfa_run_push_output(r->run);
-    tfa_token t, v;
+    tfa_output *o = payload;
+    tfa_replace rep;
+    tfa_token v;
     int rc, sens;
+
+    if (tfa_token_is(t, "actions"))
+        return tfa_plan__read_actions(r, &o->action, &rep);
+    if (tfa_token_is(t, "before_sensitive") || tfa_token_is(t, "after_sensitive")) {
+        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
+            (rc = tfa_json_any_true(r->scan, &v, &sens, r->err)) != 0)
+            return rc;
+        o->sensitive |= sens;
+        return 0;
+    }
+    if ((rc = digest_key(r, t, key)) != 0 || (rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
+        (rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, entry + TFA_SHA256_BYTES, r->err)) !=
+            0)
+        return rc;
+    /* members in any order: add up the digests of (key, value) */
+    memcpy(entry, key, TFA_SHA256_BYTES);
+    tfa_sha256_digest(entry, sizeof(entry), key);
+    tfa_digest_add(o->value_digest, key);
+    return 0;
+}
+
+static int read_output(plan_reader *r, const tfa_token *name)
+{
+    tfa_output *o = tfa_run_push_output(r->run);
+    tfa_token t;
+    int rc;
 
     tfa_buf_clear(&r->version); /* it may hold a version or another name */
     if (!o || tfa_scan_decode(name, &r->version) != 0 ||
@@ -297,79 +312,51 @@ static int read_output(plan_reader *r, const tfa_token *name)
     tfa_buf_clear(&r->version);
     o->input = r->ctx->input;
     o->action = TFA_ACTION_UNKNOWN;
-    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "output change", r->err)) != 0)
+    if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_OBJ, "output change", r->err)) != 0 ||
+        (rc = tfa_plan__each_member(r, output_key, o)) != 0)
         return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            break;
-        if (tfa_token_is(&t, "actions")) {
-            tfa_replace rep;
-            if ((rc = tfa_plan__read_actions(r, &o->action, &rep)) != 0)
-                return rc;
-            continue;
-        }
-        int is_sens = tfa_token_is(&t, "before_sensitive") || tfa_token_is(&t, "after_sensitive");
-        if (!is_sens && (rc = digest_key(r, &t, key)) != 0)
-            return rc;
-        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
-            return rc;
-        if (is_sens) {
-            if ((rc = tfa_json_any_true(r->scan, &v, &sens, r->err)) != 0)
-                return rc;
-            o->sensitive |= sens;
-        } else if ((rc = tfa_json_digest(r->scan, &v, &r->scratch, entry + TFA_SHA256_BYTES,
-                                         r->err)) != 0) {
-            return rc;
-        } else {
-            /* members in any order: add up the digests of (key, value) */
-            memcpy(entry, key, TFA_SHA256_BYTES);
-            tfa_sha256_digest(entry, sizeof(entry), key);
-            tfa_digest_add(o->value_digest, key);
-        }
-    }
     o->has_value = 1;
     r->in->plan.outputs++;
+    return 0;
+}
+
+/* One member of output_changes or variables (`payload`: outputs or not). */
+static int named_key(plan_reader *r, const tfa_token *t, void *payload)
+{
+    tfa_variable *var;
+    tfa_token v;
+    int rc;
+
+    if (t->truncated)
+        return tfa_plan__fail(r, &t->pos, TFA_ELIMIT, "name too long");
+    if (*(const int *)payload)
+        return read_output(r, t);
+    /* variables: the name only; the value (maybe sensitive) is skipped */
+    var = tfa_run_push_variable(r->run);
+    tfa_buf_clear(&r->version);
+    if (!var || tfa_scan_decode(t, &r->version) != 0 ||
+        !(var->name = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
+        return tfa_error_oom(r->err);
+    var->input = r->ctx->input;
+    r->in->plan.variables++;
+    /* the value is pinned by digest only (sensitive ones too) */
+    if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
+        (rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, var->value_digest, r->err)) != 0)
+        return rc;
+    var->has_value = 1;
     return 0;
 }
 
 /* An object whose keys are names (output_changes, variables). */
 static int read_named(plan_reader *r, int outputs)
 {
-    tfa_token t, v;
-    tfa_variable *var;
+    tfa_token t;
     int rc;
 
     if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_OBJ, outputs ? "output_changes" : "variables",
                             r->err)) <= 0)
         return rc;
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &t, r->err)) != 0)
-            return rc;
-        if (t.type == TFA_TOK_OBJ_END)
-            return 0;
-        if (t.truncated)
-            return tfa_plan__fail(r, &t.pos, TFA_ELIMIT, "name too long");
-        if (outputs) {
-            if ((rc = read_output(r, &t)) != 0)
-                return rc;
-            continue;
-        }
-        /* variables: the name only; the value (maybe sensitive) is skipped */
-        var = tfa_run_push_variable(r->run);
-        tfa_buf_clear(&r->version);
-        if (!var || tfa_scan_decode(&t, &r->version) != 0 ||
-            !(var->name = tfa_run_strndup(r->run, r->version.ptr, r->version.len)))
-            return tfa_error_oom(r->err);
-        var->input = r->ctx->input;
-        r->in->plan.variables++;
-        /* the value is pinned by digest only (sensitive ones too) */
-        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0 ||
-            (rc = tfa_json_digest(r->scan, &v, &r->scratch, var->value_digest, r->err)) != 0)
-            return rc;
-        var->has_value = 1;
-    }
+    return tfa_plan__each_member(r, named_key, &outputs);
 }
 
 /* Versions of one document, merged into the input when it ends. */
@@ -454,7 +441,7 @@ static int read_top_key(plan_reader *r, const tfa_token *k, doc_versions *dv)
         return rc;
     if (tfa_token_is(k, "configuration")) {
         unsigned char d[TFA_SHA256_BYTES];
-        if ((rc = tfa_json_digest(r->scan, &v, &r->scratch, d, r->err)) != 0)
+        if ((rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, d, r->err)) != 0)
             return rc;
         tfa_digest_add(p->configuration_digest, d);
         p->has_configuration = 1;

@@ -54,6 +54,19 @@ typedef struct plan_reader {
 int tfa_plan__fail(plan_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Classify a resource's or output's "actions" array (the next value). */
+/* The members of an object whose '{' was just read: `fn` is called with
+ * each key token and reads (or skips) its value; the walk ends at '}'. The
+ * one object loop of the plan reader. */
+typedef int (*plan_member_fn)(plan_reader *r, const tfa_token *key, void *payload);
+int tfa_plan__each_member(plan_reader *r, plan_member_fn fn, void *payload);
+/* The same for the elements of an array whose '[' was just read: `fn` gets
+ * each element's first token (its "key" argument) and reads the rest. */
+int tfa_plan__each_element(plan_reader *r, plan_member_fn fn, void *payload);
+/* Read the value of the key just read, a string or null, into field `f`
+ * (r->have[f] says whether it was a string). */
+int tfa_plan__read_field(plan_reader *r, const char *what, int f);
+/* Skip the value of the key just read. */
+int tfa_plan__skip_value(plan_reader *r);
 int tfa_plan__read_actions(plan_reader *r, tfa_action *action, tfa_replace *replace);
 /* Forget the resource change being read. */
 void tfa_plan__reset_change(plan_reader *r);

@@ -124,19 +124,29 @@ static int object_of(redactor *r, const tfa_token *t, const rd_field *fields)
 
 /* ---- changes ---------------------------------------------------------------- */
 
-/* A change object (resource change or output change): a two-sided site. */
-static int change(redactor *r, const tfa_token *t)
+/* What a key of a site object holds: one side's values, one side's
+ * sensitivity marks, or the replace paths. */
+typedef enum rd_role { RD_VALUES = 0, RD_MARKS, RD_REPLACE } rd_role;
+typedef struct rd_site_key {
+    const char *key; /* NULL ends the table */
+    rd_role role;
+    int side; /* RD_VALUES, RD_MARKS: 0 before (or the only side), 1 after */
+} rd_site_key;
+
+/* A site object (a change, or a resource of a values representation): the
+ * keys of `keys` fill the site, those of `copied` are copied, any other is
+ * unknown; the site is redacted when the object ends. */
+static int site_object(redactor *r, const tfa_token *t, int two_sided, const rd_site_key *keys,
+                       const char *const *copied)
 {
-    static const char *const copied[] = {
-        "actions",         "after_unknown",  "importing", "generated_config",
-        "before_identity", "after_identity", NULL};
     rd_site *st = &r->site;
+    const rd_site_key *sk;
     tfa_token k, v;
     int rc;
 
     if (t->type != TFA_TOK_OBJ)
         return tfa_rd__unknown(r, t);
-    tfa_rd__site_reset(st, 1);
+    tfa_rd__site_reset(st, two_sided);
     for (;;) {
         if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
             return rc;
@@ -144,23 +154,32 @@ static int change(redactor *r, const tfa_token *t)
             return tfa_rd__site_finish(r, st);
         if ((rc = value_of(r, &v)) != 0)
             return rc;
-        if (tfa_token_is(&k, "before"))
-            rc = tfa_rd__value(r, &v, &st->side[0]);
-        else if (tfa_token_is(&k, "after"))
-            rc = tfa_rd__value(r, &v, &st->side[1]);
-        else if (tfa_token_is(&k, "before_sensitive"))
-            st->marks_seen[0] = 1, rc = tfa_rd__marks(r, st, &v);
-        else if (tfa_token_is(&k, "after_sensitive"))
-            st->marks_seen[1] = 1, rc = tfa_rd__marks(r, st, &v);
-        else if (tfa_token_is(&k, "replace_paths"))
-            rc = tfa_rd__value(r, &v, &st->replace);
-        else if (is_any(&k, copied))
-            rc = copy(r, &v);
+        for (sk = keys; sk->key && !tfa_token_is(&k, sk->key); sk++)
+            ;
+        if (!sk->key)
+            rc = is_any(&k, copied) ? copy(r, &v) : tfa_rd__unknown(r, &v);
+        else if (sk->role == RD_VALUES)
+            rc = tfa_rd__value(r, &v, &st->side[sk->side]);
+        else if (sk->role == RD_MARKS)
+            st->marks_seen[sk->side] = 1, rc = tfa_rd__marks(r, st, &v);
         else
-            rc = tfa_rd__unknown(r, &v);
+            rc = tfa_rd__value(r, &v, &st->replace);
         if (rc)
             return rc;
     }
+}
+
+/* A change object (resource change or output change): a two-sided site. */
+static int change(redactor *r, const tfa_token *t)
+{
+    static const char *const copied[] = {
+        "actions",         "after_unknown",  "importing", "generated_config",
+        "before_identity", "after_identity", NULL};
+    static const rd_site_key keys[] = {
+        {"before", RD_VALUES, 0},          {"after", RD_VALUES, 1},
+        {"before_sensitive", RD_MARKS, 0}, {"after_sensitive", RD_MARKS, 1},
+        {"replace_paths", RD_REPLACE, 0},  {NULL, RD_VALUES, 0}};
+    return site_object(r, t, 1, keys, copied);
 }
 
 /* A resource change (resource_changes, resource_drift, deferred). */
@@ -210,29 +229,9 @@ static int resource(redactor *r, const tfa_token *t)
                                          "identity",
                                          "identity_schema_version",
                                          NULL};
-    rd_site *st = &r->site;
-    tfa_token k, v;
-    int rc;
-
-    if (t->type != TFA_TOK_OBJ)
-        return tfa_rd__unknown(r, t);
-    tfa_rd__site_reset(st, 0);
-    for (;;) {
-        if ((rc = tfa_scan_next(r->scan, &k, r->err)) != 0)
-            return rc;
-        if (k.type == TFA_TOK_OBJ_END)
-            return tfa_rd__site_finish(r, st);
-        if ((rc = value_of(r, &v)) != 0)
-            return rc;
-        if (tfa_token_is(&k, "values"))
-            rc = tfa_rd__value(r, &v, &st->side[0]);
-        else if (tfa_token_is(&k, "sensitive_values"))
-            st->marks_seen[0] = 1, rc = tfa_rd__marks(r, st, &v);
-        else
-            rc = is_any(&k, copied) ? copy(r, &v) : tfa_rd__unknown(r, &v);
-        if (rc)
-            return rc;
-    }
+    static const rd_site_key keys[] = {
+        {"values", RD_VALUES, 0}, {"sensitive_values", RD_MARKS, 0}, {NULL, RD_VALUES, 0}};
+    return site_object(r, t, 0, keys, copied);
 }
 
 static int module(redactor *r, const tfa_token *t)
@@ -583,7 +582,7 @@ static int decode(tfa_buf *text, const char *name, const char *data, size_t len,
     return n < 0 ? (int)n : 0;
 }
 
-int tfa_json_redact(tfa_buf *out, tfa_kind kind, const char *name, const char *data, size_t len,
+int tfa_plan_redact(tfa_buf *out, tfa_kind kind, const char *name, const char *data, size_t len,
                     tfa_redact_stats *stats, tfa_error *err)
 {
     tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;

@@ -61,7 +61,7 @@ typedef struct tfa_redact_stats {
  * TFA_EINPUT (not JSON, not a plan or state document, a raw tfstate),
  * TFA_ELIMIT (a scanner limit), TFA_ENOMEM (also when `out` hits its max).
  */
-int tfa_json_redact(tfa_buf *out, tfa_kind kind, const char *name, const char *data, size_t len,
+int tfa_plan_redact(tfa_buf *out, tfa_kind kind, const char *name, const char *data, size_t len,
                     tfa_redact_stats *stats, tfa_error *err);
 
 #endif

@@ -56,7 +56,7 @@ void tfa_ci_fingerprint(const char *const *parts, size_t n, char hex[TFA_SHA256_
 
 json_t *tfa_ci_str(const char *s)
 {
-    return tfa_json_str(s ? s : "");
+    return tfa_verdict_json_str(s ? s : "");
 }
 
 int tfa_ci_item_message(tfa_buf *m, const tfa_result *r, int multiline)

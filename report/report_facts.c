@@ -198,7 +198,7 @@ static json_t *fact_json(const tfa_fact *f, const tfa_run *run, int *bad)
     *bad |= put(o, "type", json_string(tfa_vtype_name(tfa_fact_type(f))));
     *bad |= put(o, "description", json_string(tfa_fact_doc(f)));
     *bad |= put(o, "proven_by", json_string(tfa_fact_proven_by(f)));
-    *bad |= put(o, "value", has ? tfa_json_value(&v) : json_null());
+    *bad |= put(o, "value", has ? tfa_verdict_json_value(&v) : json_null());
     *bad |= put(o, "missing", why ? json_string(why) : json_null());
     return o;
 }

@@ -69,7 +69,7 @@ typedef struct tfa_anchor_options {
 
 #define TFA_ANCHOR_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, NULL, 0                                                            \
+        .signer = NULL, .s3 = NULL, .now = 0                                                       \
     }
 
 /*

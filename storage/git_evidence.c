@@ -351,7 +351,7 @@ static int build_tree(job *j, git_commit *base, const new_file *files, size_t n,
     return rc;
 }
 
-static void message(job *j, attempt *a)
+static int message(job *j, attempt *a)
 {
     char iso[TFA_UTC_ISO_SIZE];
     size_t i;
@@ -371,6 +371,7 @@ static void message(job *j, attempt *a)
     if (j->o->operator_name)
         tfa_buf_printf(&a->message, "Operator: %s\n", j->o->operator_name);
     tfa_buf_printf(&a->message, "Evidence: %s\n", a->md_path.ptr);
+    return tfa_buf_status(&a->message);
 }
 
 /* Move the branch from a->old (or from nothing) to `commit`. TFA_ECONFLICT
@@ -386,6 +387,10 @@ static int move_branch(job *j, attempt *a, const git_oid *commit, tfa_error *err
         tfa_buf_printf(&log, "tfaudit: evidence %s %s", j->ev->workspace, j->ev->verdict);
     else
         tfa_buf_puts(&log, "tfaudit: evidence");
+    if (tfa_buf_status(&log)) {
+        tfa_buf_release(&log);
+        return tfa_error_oom(err);
+    }
     if (a->has_old)
         rc = git_reference_create_matching(&ref, j->repo, j->refname.ptr, commit, 1, &a->old,
                                            log.ptr);
@@ -439,7 +444,10 @@ static int try_once(job *j, tfa_git_evidence_result *out, tfa_error *err)
 
     attempt_init(&a);
     tfa_buf_init(&latest_path, TFA_BUF_NO_MAX);
-    tfa_buf_printf(&latest_path, "%s/%s", j->dir, LATEST_JSON);
+    if (tfa_buf_printf(&latest_path, "%s/%s", j->dir, LATEST_JSON) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
     if ((rc = read_base(j, &a, err)) != 0)
         goto done;
     base = a.has_old ? a.tip : a.head;
@@ -459,7 +467,10 @@ static int try_once(job *j, tfa_git_evidence_result *out, tfa_error *err)
     }
     if ((rc = build_tree(j, base, files, n, &tree_oid, err)) != 0)
         goto done;
-    message(j, &a);
+    if (message(j, &a) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
     parents[0] = base;
     if (git_tree_lookup(&tree, j->repo, &tree_oid) != 0 ||
         git_commit_create(&commit_oid, j->repo, NULL, j->author, j->committer, "UTF-8",
@@ -469,13 +480,17 @@ static int try_once(job *j, tfa_git_evidence_result *out, tfa_error *err)
     }
     if (j->o->before_update && (rc = j->o->before_update(j->o->payload)) != 0)
         goto done;
-    if ((rc = move_branch(j, &a, &commit_oid, err)) != 0)
-        goto done;
-    git_oid_tostr(out->commit, sizeof(out->commit), &commit_oid);
+    /* the result is made before the branch moves: nothing fails after it */
     out->md_path = tfa_buf_detach(&a.md_path, NULL);
     out->json_path = tfa_buf_detach(&a.json_path, NULL);
     if (!out->md_path || !out->json_path)
         rc = tfa_error_oom(err);
+    if (rc == 0 && (rc = move_branch(j, &a, &commit_oid, err)) == 0)
+        git_oid_tostr(out->commit, sizeof(out->commit), &commit_oid);
+    if (rc) {
+        tfa_free(out->md_path), out->md_path = NULL;
+        tfa_free(out->json_path), out->json_path = NULL;
+    }
 done:
     git_tree_free(tree);
     tfa_buf_release(&latest_path);

@@ -54,7 +54,7 @@ typedef struct tfa_git_evidence_options {
 
 #define TFA_GIT_EVIDENCE_OPTIONS_INIT                                                              \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, NULL, 20, NULL, NULL                                               \
+        .branch = NULL, .dir = NULL, .attempts = 20                                                \
     }
 
 /* One verdict's evidence. Everything is borrowed. */

@@ -73,7 +73,7 @@ typedef struct tfa_ledger_options {
 
 #define TFA_LEDGER_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        0, 10000, 50, 0                                                                            \
+        .create = 0, .busy_timeout_ms = 10000, .append_attempts = 50, .read_only = 0               \
     }
 
 /*
@@ -155,7 +155,7 @@ typedef struct tfa_ledger_filter {
 
 #define TFA_LEDGER_FILTER_INIT                                                                     \
     {                                                                                              \
-        NULL, INT64_MIN, NULL                                                                      \
+        .workspace = NULL, .since = INT64_MIN, .verdict = NULL                                     \
     }
 
 /* A listed record: the indexed columns only (no body is parsed). */
@@ -237,7 +237,7 @@ typedef struct tfa_ledger_verify_options {
 
 #define TFA_LEDGER_VERIFY_OPTIONS_INIT                                                             \
     {                                                                                              \
-        NULL, NULL, 0                                                                              \
+        .trusted = NULL, .anchors = NULL, .n_anchors = 0                                           \
     }
 
 /*

@@ -35,7 +35,7 @@ typedef struct tfa_ledger_export_options {
 
 #define TFA_LEDGER_EXPORT_OPTIONS_INIT                                                             \
     {                                                                                              \
-        0, NULL, NULL                                                                              \
+        .include_inputs = 0, .tool_version = NULL                                                  \
     }
 
 /* An input left out of the bundle, and why. */

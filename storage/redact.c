@@ -24,5 +24,5 @@ int tfa_redact_input(tfa_buf *out, tfa_kind kind, const char *data, size_t len, 
                              "no redactor for %s inputs: logs carry free text "
                              "with no marks of what is sensitive",
                              tfa_kind_name(kind));
-    return tfa_json_redact(out, kind, "input", data, len, NULL, err);
+    return tfa_plan_redact(out, kind, "input", data, len, NULL, err);
 }

@@ -48,9 +48,12 @@ int tfa__audit_kd_notes(tfa_audit_result *r, const json_t *const *uses, size_t n
 /* Count one workspace into the totals. */
 void tfa__audit_add_totals(tfa_audit_totals *t, const tfa_audit_ws *w);
 
-/* The last `n` audits of the ledger (oldest first). */
+/* The last `last` audits (oldest first): the ledger's, then audit `id`
+ * whose records (`pending`, each with its "audit" object) are about to be
+ * appended, so the history is complete before the ledger is written. */
 int tfa__audit_history_read(tfa_audit_summary **out, size_t *n_out, tfa_ledger *ledger,
-                            int64_t since, size_t n, tfa_error *err);
+                            const char *id, const tfa_ledger_entry *pending, size_t n_pending,
+                            size_t last, tfa_error *err);
 void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n);
 
 /* Free what a workspace result owns and zero it; _reset keeps the name. */

@@ -4,9 +4,13 @@
  * checklist and waivers, sign off, evaluate, write every report, fill,
  * list facts), and check each step reports TFA_ENOMEM or succeeds, never
  * crashes, leaks (under ASan) or returns a half-written result as success.
+ * The sweep itself is tests/support/alloc_sweep.h, shared with the storage
+ * (tests/storage/check_storage_faults.c) and audit engine
+ * (tests/engine/check_audit_engine.c) sweeps.
  */
 #include "util/compat.h"
 
+#include "alloc_sweep.h"
 #include "report.h"
 #include "runfix.h"
 #include "util/alloc.h"
@@ -68,34 +72,28 @@ done:
     return rc;
 }
 
+typedef struct pipe_job {
+    tfa_run *run;
+    size_t bytes;
+} pipe_job;
+
+static int pipeline_step(void *payload)
+{
+    pipe_job *p = payload;
+    return pipeline(p->run, &p->bytes);
+}
+
 START_TEST(pipeline_survives_every_allocation_failure)
 {
-    tfa_run *run = rf_standard();
-    size_t full = 0, bytes;
-    long n;
-    int failed_steps = 0;
+    pipe_job p = {rf_standard(), 0};
+    size_t full = 0;
 
     json_set_alloc_funcs(tfa_malloc, tfa_free);
-    ck_assert_int_eq(pipeline(run, &full), 0);
-    for (n = 1;; n++) {
-        long failures;
-        int rc;
-        bytes = 0;
-        tfa_alloc_fail_after(n);
-        rc = pipeline(run, &bytes);
-        failures = tfa_alloc_failures();
-        tfa_alloc_fail_after(0);
-        if (failures == 0) {
-            ck_assert_int_eq(rc, 0);
-            break;
-        }
-        ck_assert_msg(rc == TFA_ENOMEM, "allocation %ld failed but the pipeline succeeded", n);
-        failed_steps++;
-    }
-    ck_assert_int_gt(failed_steps, 50);
-    ck_assert_int_eq(pipeline(run, &bytes), 0);
-    ck_assert_uint_eq(bytes, full);
-    tfa_run_free(run);
+    ck_assert_int_eq(pipeline(p.run, &full), 0);
+    ck_assert_int_gt(tfa_alloc_sweep("pipeline", pipeline_step, NULL, &p), 50);
+    ck_assert_int_eq(pipeline(p.run, &p.bytes), 0);
+    ck_assert_uint_eq(p.bytes, full);
+    tfa_run_free(p.run);
 }
 END_TEST
 

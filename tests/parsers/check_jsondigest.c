@@ -24,7 +24,7 @@ static void digest_of(const char *doc, unsigned char out[TFA_SHA256_BYTES])
     ck_assert_tfa_ok(tfa_stream_open_memory(&in, "doc.json", doc, strlen(doc), &err), &err);
     ck_assert_tfa_ok(tfa_scan_new(&sc, in, &so, &err), &err);
     ck_assert_tfa_ok(tfa_scan_next(sc, &t, &err), &err);
-    ck_assert_tfa_ok(tfa_json_digest(sc, &t, &scratch, out, &err), &err);
+    ck_assert_tfa_ok(tfa_jsondigest_value(sc, &t, &scratch, out, &err), &err);
     ck_assert_tfa_ok(tfa_scan_next(sc, &t, &err), &err);
     ck_assert_int_eq(t.type, TFA_TOK_EOF);
     tfa_buf_release(&scratch);

@@ -24,7 +24,7 @@ static char *redact(const char *doc, size_t len, tfa_kind kind, size_t *out_len,
 
     tfa_error_init(&err);
     tfa_buf_init(&out, TFA_BUF_NO_MAX);
-    ck_assert_tfa_ok(tfa_json_redact(&out, kind, "doc.json", doc, len, &st, &err), &err);
+    ck_assert_tfa_ok(tfa_plan_redact(&out, kind, "doc.json", doc, len, &st, &err), &err);
     if (values)
         *values = st.values;
     p = tfa_buf_detach(&out, out_len);
@@ -140,7 +140,7 @@ START_TEST(redact_refuses_raw_tfstate)
     tfa_error_init(&err);
     tfa_buf_init(&out, TFA_BUF_NO_MAX);
     ck_assert_int_eq(
-        tfa_json_redact(&out, TFA_KIND_STATE, "s.tfstate", doc, strlen(doc), NULL, &err),
+        tfa_plan_redact(&out, TFA_KIND_STATE, "s.tfstate", doc, strlen(doc), NULL, &err),
         TFA_EINPUT);
     tfa_error_format(&err, line, sizeof(line));
     ck_assert_str_eq(line, "s.tfstate:1:2: a raw terraform.tfstate cannot be redacted (use the "
