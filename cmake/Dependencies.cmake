@@ -37,6 +37,8 @@ tfa_require(LIBGIT2 libgit2 1.1 libgit2-dev
             "git_reference_name_is_valid; git_status_options_init since 1.0")
 tfa_require(SQLITE3 sqlite3 3.38 libsqlite3-dev
             "JSON functions (json_extract) built in by default")
+tfa_require(LIBPQ libpq 12 libpq-dev
+            "the PostgreSQL ledger: PQconnectdbParams with expand_dbname, URIs, SQLSTATE fields")
 tfa_require(LIBCRYPTO libcrypto 1.1.1 libssl-dev
             "Ed25519 through EVP_DigestSign/EVP_DigestVerify and raw public keys")
 tfa_require(YAML yaml-0.1 0.1.6 libyaml-dev

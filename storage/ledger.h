@@ -224,6 +224,7 @@ typedef struct tfa_ledger_verification {
     int64_t signed_records;              /* records with a signature (checked or not) */
     size_t anchors_checked;              /* anchors compared with the ledger */
     int64_t anchored_seq;                /* newest anchored sequence number; 0: none */
+    int64_t from_seq;                    /* the first record checked (1: the whole chain) */
 } tfa_ledger_verification;
 
 struct tfa_anchor;
@@ -233,11 +234,16 @@ typedef struct tfa_ledger_verify_options {
     const tfa_keyring *trusted;       /* every record must be signed by one of these */
     const struct tfa_anchor *anchors; /* heads stated elsewhere (anchor.h) */
     size_t n_anchors;
+    /* Incremental: check from record from_seq on (0 or 1: from record 1),
+     * trusting it as the checkpoint; with from_hash, only if its stored hash
+     * is that one (a checkpoint kept from an earlier verify or an anchor). */
+    int64_t from_seq;
+    const char *from_hash;
 } tfa_ledger_verify_options;
 
 #define TFA_LEDGER_VERIFY_OPTIONS_INIT                                                             \
     {                                                                                              \
-        .trusted = NULL, .anchors = NULL, .n_anchors = 0                                           \
+        .trusted = NULL, .anchors = NULL, .n_anchors = 0, .from_seq = 0, .from_hash = NULL         \
     }
 
 /*

@@ -1,7 +1,8 @@
 /*
  * ledger_verify.c - recompute the ledger's hash chain (see ledger.h).
  *
- * Rows are read in sequence order inside one read transaction, so an
+ * Rows are read in sequence order inside one read snapshot (either
+ * backend), so an
  * appender running meanwhile is either wholly seen or not at all. For each
  * row, in this order (the first failure names the record):
  *   1. its sequence number is the next one            else deleted
@@ -69,12 +70,6 @@ static int fault(tfa_ledger_verification *v, tfa_ledger_fault f, int64_t id, con
     return 1;
 }
 
-/* Column i as text, or NULL. */
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
 /* Does the text column equal the body's string-or-null member? */
 static int same(const char *column, const json_t *env, const char *key)
 {
@@ -86,11 +81,11 @@ static int same(const char *column, const json_t *env, const char *key)
 
 /* Steps 2-3: the body hashes to the stored hash and is canonical. Sets
  * *env to the parsed body. Returns 1 on a fault, 0 when fine, <0 on error. */
-static int check_body(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t seq, json_t **env,
-                      tfa_error *err)
+static int check_body(tfa_ledger_verification *v, const tfa__ledger_row *row, int64_t seq,
+                      json_t **env, tfa_error *err)
 {
-    const char *body = col(st, 10), *hash = col(st, 9);
-    size_t len = (size_t)sqlite3_column_bytes(st, 10);
+    const char *body = row->body, *hash = row->hash;
+    size_t len = row->body_len;
     unsigned char digest[TFA_SHA256_BYTES];
     char hex[TFA_SHA256_HEX];
     tfa_buf canon;
@@ -124,25 +119,27 @@ static int check_body(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t seq,
 }
 
 /* Step 6: the indexed columns a query would trust. */
-static int check_columns(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t seq,
+static int check_columns(tfa_ledger_verification *v, const tfa__ledger_row *row, int64_t seq,
                          const json_t *env)
 {
-    static const struct {
-        int index;
-        const char *column, *key;
-    } cols[] = {{2, "time_utc", "time"},       {3, "workspace", "workspace"},
-                {4, "apply_window", "window"}, {5, "operator", "operator"},
-                {6, "verdict", "verdict"},     {7, "tool_version", "tool_version"},
-                {8, "prev_hash", "prev"}};
+    const struct {
+        const char *value, *column, *key;
+    } cols[] = {{row->time_utc, "time_utc", "time"},
+                {row->workspace, "workspace", "workspace"},
+                {row->window, "apply_window", "window"},
+                {row->operator_name, "operator", "operator"},
+                {row->verdict, "verdict", "verdict"},
+                {row->tool_version, "tool_version", "tool_version"},
+                {row->prev_hash, "prev_hash", "prev"}};
     char iso[TFA_UTC_ISO_SIZE];
     const char *bad = NULL;
     size_t i;
 
-    tfa_utc_format_iso(sqlite3_column_int64(st, 1), iso);
+    tfa_utc_format_iso(row->time, iso);
     if (!same(iso, env, "time"))
         bad = "time";
     for (i = 0; !bad && i < TFA_ARRAY_SIZE(cols); i++)
-        if (!same(col(st, cols[i].index), env, cols[i].key))
+        if (!same(cols[i].value, env, cols[i].key))
             bad = cols[i].column;
     if (bad)
         return fault(v, TFA_LEDGER_EDITED, seq,
@@ -152,10 +149,10 @@ static int check_columns(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t s
 }
 
 /* Step 7: signed by a trusted key, over exactly this body. */
-static int check_signature(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t seq,
+static int check_signature(tfa_ledger_verification *v, const tfa__ledger_row *row, int64_t seq,
                            const json_t *env, const tfa_keyring *trusted, tfa_error *err)
 {
-    const char *key = json_string_value(json_object_get(env, "key")), *sig = col(st, 11);
+    const char *key = json_string_value(json_object_get(env, "key")), *sig = row->signature;
     const tfa_public_key *pub;
     int ok;
 
@@ -164,7 +161,7 @@ static int check_signature(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t
     if (!(pub = tfa_keyring_find(trusted, key, NULL)))
         return fault(v, TFA_LEDGER_UNTRUSTED, seq, "record %lld is signed by an untrusted key %s",
                      (long long)seq, key);
-    ok = tfa_keyring_check(trusted, pub, col(st, 10), (size_t)sqlite3_column_bytes(st, 10), sig);
+    ok = tfa_keyring_check(trusted, pub, row->body, row->body_len, sig);
     if (ok < 0)
         return tfa_error_oom(err);
     if (!ok)
@@ -175,11 +172,37 @@ static int check_signature(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t
     return 0;
 }
 
-/* Steps 1-7 for one row. `prev` is the previous row's hash (updated). */
-static int check_row(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t expect,
-                     char prev[TFA_LEDGER_HASH_HEX], const tfa_keyring *trusted, tfa_error *err)
+/* What a verification carries from row to row. */
+typedef struct walk {
+    tfa_ledger_verification *v;
+    const tfa_keyring *trusted;
+    int64_t expect;                 /* the next sequence number */
+    char prev[TFA_LEDGER_HASH_HEX]; /* the previous row's hash */
+    int64_t from_seq;               /* the checkpoint's record (1: the whole chain) */
+    const char *from_hash;          /* its trusted hash; NULL: as stored */
+    tfa_error *err;
+    int rc; /* <0: an error stopped the walk */
+} walk;
+
+/* The checkpoint record: trusted as it is when no hash was given, else it
+ * must be the record with that hash; the chain is checked from it on. */
+static int check_checkpoint(walk *w, const tfa__ledger_row *row, const json_t *env)
 {
-    int64_t seq = sqlite3_column_int64(st, 0);
+    const char *prev = json_string_value(json_object_get(env, "prev"));
+    if (w->from_hash && (!row->hash || strcmp(row->hash, w->from_hash) != 0))
+        return fault(w->v, TFA_LEDGER_EDITED, row->seq,
+                     "record %lld is not the checkpoint %.12s... (rewritten)", (long long)row->seq,
+                     w->from_hash);
+    snprintf(w->prev, sizeof(w->prev), "%s", prev ? prev : "");
+    return 0;
+}
+
+/* Steps 1-7 for one row. */
+static int check_row(const tfa__ledger_row *row, void *payload)
+{
+    walk *w = payload;
+    tfa_ledger_verification *v = w->v;
+    int64_t seq = row->seq, expect = w->expect++;
     const json_t *jseq;
     json_t *env = NULL;
     int rc;
@@ -191,13 +214,15 @@ static int check_row(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t expec
         return fault(v, TFA_LEDGER_EDITED, seq, "record %lld has an invalid sequence number",
                      (long long)seq);
     }
-    if (col(st, 11))
+    if (row->signature)
         v->signed_records++;
-    if ((rc = check_body(v, st, seq, &env, err)) != 0)
+    if ((rc = check_body(v, row, seq, &env, w->err)) != 0)
+        goto done;
+    if (seq == w->from_seq && w->from_seq > 1 && (rc = check_checkpoint(w, row, env)) != 0)
         goto done;
     /* before position checks: a forged record is named as forged, not as
      * the reordering or unlinking its forger had to do */
-    if (trusted && (rc = check_signature(v, st, seq, env, trusted, err)) != 0)
+    if (w->trusted && (rc = check_signature(v, row, seq, env, w->trusted, w->err)) != 0)
         goto done;
     jseq = json_object_get(env, "seq");
     if (!json_is_integer(jseq) || json_integer_value(jseq) != seq) {
@@ -206,18 +231,20 @@ static int check_row(tfa_ledger_verification *v, sqlite3_stmt *st, int64_t expec
                    json_is_integer(jseq) ? (long long)json_integer_value(jseq) : 0LL);
         goto done;
     }
-    if (!same(prev, env, "prev")) {
+    if (!same(w->prev, env, "prev")) {
         rc = fault(v, TFA_LEDGER_UNLINKED, seq - 1,
                    "record %lld is not the record %lld was chained to (replaced, or edited and "
                    "re-hashed)",
                    (long long)(seq - 1), (long long)seq);
         goto done;
     }
-    if ((rc = check_columns(v, st, seq, env)) != 0)
+    if ((rc = check_columns(v, row, seq, env)) != 0)
         goto done;
-    snprintf(prev, TFA_LEDGER_HASH_HEX, "%s", col(st, 9));
+    snprintf(w->prev, TFA_LEDGER_HASH_HEX, "%s", row->hash);
 done:
     json_decref(env);
+    if (rc < 0)
+        w->rc = rc;
     return rc;
 }
 
@@ -244,37 +271,22 @@ static void check_head(tfa_ledger_verification *v, int64_t last, const char *las
     }
 }
 
-static int read_head(tfa_ledger *l, tfa_ledger_verification *v, int *found, tfa_error *err)
+/* The hash stored for record `seq`, or "" when there is none. */
+static int take_hash(const tfa__ledger_row *row, void *payload)
 {
-    sqlite3_stmt *st = NULL;
-    int rc =
-        sqlite3_prepare_v2(l->db, "SELECT seq, hash FROM chain_head WHERE id = 1", -1, &st, NULL);
-    *found = 0;
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *found = 1;
-        v->head_id = sqlite3_column_int64(st, 0);
-        snprintf(v->head_hash, sizeof(v->head_hash), "%s", col(st, 1) ? col(st, 1) : "");
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0
-               : tfa__ledger_sql_error(l, rc, "reading the chain head", err);
+    snprintf(payload, TFA_LEDGER_HASH_HEX, "%s", row->hash ? row->hash : "");
+    return 1;
 }
 
-/* The hash stored for record `seq`, or "" when there is none. */
 static int hash_at(tfa_ledger *l, int64_t seq, char hash[TFA_LEDGER_HASH_HEX], tfa_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(l->db, "SELECT hash FROM records WHERE seq = ?1", -1, &st, NULL);
+    tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
+    int rc;
 
     hash[0] = '\0';
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, seq);
-        if ((rc = sqlite3_step(st)) == SQLITE_ROW && col(st, 0))
-            snprintf(hash, TFA_LEDGER_HASH_HEX, "%s", col(st, 0));
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : tfa__ledger_sql_error(l, rc, "reading", err);
+    s.from_seq = s.to_seq = seq;
+    rc = l->be->scan(l, &s, take_hash, hash, err);
+    return rc < 0 ? rc : 0;
 }
 
 /* Every anchor must find its record: the lowest bad one is named. */
@@ -328,52 +340,48 @@ int tfa_ledger_verify_with(tfa_ledger *ledger, const tfa_ledger_verify_options *
                            tfa_ledger_verification *out, tfa_error *err)
 {
     tfa_ledger_verify_options none = TFA_LEDGER_VERIFY_OPTIONS_INIT;
-    char prev[TFA_LEDGER_HASH_HEX] = TFA__LEDGER_GENESIS, sql[256];
-    sqlite3_stmt *st = NULL;
-    int64_t expect = 1;
+    tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
+    tfa_error end_err;
+    walk w;
     int rc, found = 0, bad = 0;
 
     memset(out, 0, sizeof(*out));
     if (!opts)
         opts = &none;
+    memset(&w, 0, sizeof(w));
+    w.v = out;
+    w.trusted = opts->trusted;
+    w.from_seq = opts->from_seq > 1 ? opts->from_seq : 1;
+    w.from_hash = opts->from_hash;
+    w.expect = w.from_seq;
+    w.err = err;
+    snprintf(w.prev, sizeof(w.prev), "%s", TFA__LEDGER_GENESIS);
     out->signatures_checked = opts->trusted != NULL;
-    snprintf(sql, sizeof(sql),
-             "SELECT seq, time, time_utc, workspace, apply_window, operator, verdict,"
-             " tool_version, prev_hash, hash, body, %s FROM records ORDER BY seq",
-             TFA__LEDGER_SIGNATURE_COL(ledger));
-    if ((rc = sqlite3_exec(ledger->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
-        return tfa__ledger_sql_error(ledger, rc, "starting the check", err);
-    if ((rc = read_head(ledger, out, &found, err)) != 0)
+    out->from_seq = w.from_seq;
+    s.from_seq = w.from_seq;
+    s.with_body = 1;
+    /* one snapshot: an appender running meanwhile is wholly seen or not */
+    if ((rc = ledger->be->begin_read(ledger, err)) != 0)
+        return rc;
+    if ((rc = ledger->be->head(ledger, &out->head_id, out->head_hash, &found, err)) != 0 ||
+        (rc = ledger->be->count(ledger, w.from_seq, &out->records, err)) != 0)
         goto done;
-    rc = sqlite3_prepare_v2(ledger->db, "SELECT count(*) FROM records", -1, &st, NULL);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        out->records = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc != SQLITE_ROW) {
-        rc = tfa__ledger_sql_error(ledger, rc, "counting the records", err);
+    if (w.from_seq > 1 && w.from_seq > out->head_id) {
+        rc = tfa__ledger_error(ledger, TFA_EUSAGE, "cannot verify from the checkpoint",
+                               "it is past the ledger's head", err);
         goto done;
     }
-    rc = sqlite3_prepare_v2(ledger->db, sql, -1, &st, NULL);
-    while (rc == SQLITE_OK && !bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        bad = check_row(out, st, expect++, prev, opts->trusted, err);
-        rc = bad < 0 ? SQLITE_NOMEM : SQLITE_OK;
-    }
-    if (bad < 0) {
-        rc = bad;
+    bad = ledger->be->scan(ledger, &s, check_row, &w, err);
+    if (w.rc < 0 || bad < 0) {
+        rc = w.rc < 0 ? w.rc : bad;
         goto done;
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        rc = tfa__ledger_sql_error(ledger, rc, "reading the records", err);
-        goto done;
-    }
-    rc = 0;
     if (!bad)
-        check_head(out, expect - 1, prev, found);
+        check_head(out, w.expect - 1, w.prev, found);
     if (!bad && out->fault == TFA_LEDGER_INTACT)
-        rc = check_anchors(ledger, out, opts->anchors, opts->n_anchors, expect - 1, err);
+        rc = check_anchors(ledger, out, opts->anchors, opts->n_anchors, w.expect - 1, err);
 done:
-    sqlite3_finalize(st);
-    sqlite3_exec(ledger->db, "COMMIT", NULL, NULL, NULL);
+    tfa_error_init(&end_err); /* a read snapshot's end changes nothing */
+    ledger->be->commit(ledger, NULL, &end_err);
     return rc;
 }

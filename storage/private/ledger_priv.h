@@ -1,37 +1,103 @@
 /*
- * ledger_priv.h - what ledger.c and ledger_verify.c share. Not part of the
- * storage contract (ledger.h is).
+ * ledger_priv.h - what the ledger's front (ledger.c, ledger_read.c,
+ * ledger_verify.c) and its two backends (ledger_sqlite.c, ledger_pg.c)
+ * share. Not part of the storage contract (ledger.h is).
+ *
+ * The front owns everything that makes a record what it is: the envelope,
+ * canonical JSON, hashes, signatures, the chain check, retries. A backend
+ * only stores rows and hands them back: it holds the same columns in both
+ * databases, serializes appenders (begin_write takes a lock that lasts until
+ * commit or rollback), and reads in one snapshot between begin_read and end.
  */
 #ifndef TFA_LEDGER_PRIV_H
 #define TFA_LEDGER_PRIV_H
 
-#include <sqlite3.h>
-
 #include "ledger.h"
-
-struct tfa_ledger {
-    sqlite3 *db;
-    char *path;
-    tfa_ledger_options opts;
-    int64_t schema;           /* the file's schema version (older when opened read-only) */
-    const tfa_signer *signer; /* signs what is appended; NULL: unsigned records */
-};
-
-/* The signature column, or NULL in a schema-1 file opened read-only. */
-#define TFA__LEDGER_SIGNATURE_COL(l) ((l)->schema >= 2 ? "signature" : "NULL")
 
 /* The hash record 1 chains to. */
 #define TFA__LEDGER_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-/* Record an SQLite failure as "PATH: WHAT: SQLITE MESSAGE"; returns the
- * tfa_status it maps to (TFA_ECONFLICT for busy, TFA_EINPUT for a file that
- * is not a database, TFA_EIO otherwise). */
-int tfa__ledger_sql_error(tfa_ledger *ledger, int rc, const char *what, tfa_error *err);
+/* One stored row, borrowed for the duration of a callback. */
+typedef struct tfa__ledger_row {
+    int64_t seq, time;
+    const char *time_utc, *workspace, *window, *operator_name, *verdict, *tool_version;
+    const char *prev_hash, *hash;
+    const char *body; /* NULL unless the scan asked for bodies */
+    size_t body_len;
+    const char *signature;     /* NULL: unsigned (or a schema without the column) */
+    const char *const *values; /* the scan's JSON paths, extracted (NULL when absent) */
+} tfa__ledger_row;
+
+/* Which rows a scan visits, in seq order (or reverse), and what it reads. */
+typedef struct tfa__ledger_scan {
+    int64_t from_seq, to_seq; /* seq in [from_seq, to_seq]; to_seq 0: no end */
+    int64_t since;            /* time >= since; INT64_MIN: all */
+    const char *workspace;    /* NULL: all */
+    const char *verdict;      /* NULL: both */
+    int descending;
+    int with_body;            /* body and signature */
+    const char *const *paths; /* keys inside the record, as "$.a.b"; rows where paths[0] is
+                                 absent or null are skipped */
+    size_t n_paths;
+} tfa__ledger_scan;
+
+#define TFA__LEDGER_SCAN_INIT                                                                      \
+    {                                                                                              \
+        .from_seq = 1, .to_seq = 0, .since = INT64_MIN, .workspace = NULL, .verdict = NULL,        \
+        .descending = 0, .with_body = 0, .paths = NULL, .n_paths = 0                               \
+    }
+
+/* Non-zero stops the scan; the scan then returns it. */
+typedef int (*tfa__ledger_row_cb)(const tfa__ledger_row *row, void *payload);
+
+typedef struct tfa__ledger_backend {
+    void (*close)(tfa_ledger *l);
+    /* A write transaction holding the append lock; ends in commit/rollback. */
+    int (*begin_write)(tfa_ledger *l, tfa_error *err);
+    /* A read-only snapshot (verify); ends in commit. */
+    int (*begin_read)(tfa_ledger *l, tfa_error *err);
+    /* Commit; `expect_head` (may be NULL) is the head hash this transaction
+     * wrote, so a backend that lost its connection while committing can
+     * tell whether the commit happened (0) or not (TFA_ECONFLICT: retry). */
+    int (*commit)(tfa_ledger *l, const char *expect_head, tfa_error *err);
+    void (*rollback)(tfa_ledger *l);
+    /* The head; *found 0 when the head row is missing. */
+    int (*head)(tfa_ledger *l, int64_t *seq, char hash[TFA_LEDGER_HASH_HEX], int *found,
+                tfa_error *err);
+    /* Insert one row (all fields but values) and move the head to it. */
+    int (*insert)(tfa_ledger *l, const tfa__ledger_row *row, tfa_error *err);
+    int (*count)(tfa_ledger *l, int64_t from_seq, int64_t *n, tfa_error *err);
+    int (*scan)(tfa_ledger *l, const tfa__ledger_scan *s, tfa__ledger_row_cb cb, void *payload,
+                tfa_error *err);
+} tfa__ledger_backend;
+
+struct tfa_ledger {
+    const tfa__ledger_backend *be;
+    void *impl;   /* the backend's connection state */
+    char *path;   /* what errors name: the file, or the URL without its password */
+    tfa_ledger_options opts;
+    const tfa_signer *signer; /* signs what is appended; NULL: unsigned records */
+};
+
+/* Backend opens: fill l->be and l->impl (l->path and l->opts are set). */
+int tfa__ledger_sqlite_open(tfa_ledger *l, const char *path, tfa_error *err);
+int tfa__ledger_pg_open(tfa_ledger *l, const char *url, tfa_error *err);
+
+/* Is `path` a PostgreSQL connection URL (postgresql:// or postgres://)? */
+int tfa__ledger_is_pg(const char *path);
+
+/* "a.b" of "$.a.b": the keys of a JSON path the backends accept (letters,
+ * digits, '_' and '-' between dots). NULL when the path is another form. */
+const char *tfa__ledger_path_keys(const char *path);
 
 /* A copy of `s` (NULL stays NULL); sets *oom when the copy fails. */
 char *tfa__ledger_dup(const char *s, int *oom);
 
-/* Bind text or NULL. */
-void tfa__ledger_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Exponential backoff with jitter before retry `attempt`. */
+void tfa__ledger_backoff(unsigned attempt);
+
+/* Set err to "WHAT: DETAIL" (status) with the ledger as its source. */
+int tfa__ledger_error(const tfa_ledger *l, int status, const char *what, const char *detail,
+                      tfa_error *err);
 
 #endif
