@@ -14,6 +14,7 @@
 #include "cli_ledger.h"
 #include "commands.h"
 #include "exit.h"
+#include "ledger_copy.h"
 #include "ledger_export.h"
 #include "msg.h"
 #include "render.h"
@@ -26,7 +27,7 @@ typedef struct ledger_opts {
     const char *ledger, *format, *workspace, *since, *verdict;
     const char *bundle, *record, *window, *operator_name, *time, *tool_version;
     int include_inputs;
-    const char *trusted_keys, *to;
+    const char *trusted_keys, *to, *from;
     tfa_strlist anchors;
     tfa_cli_sign sign;
     tfa_cli_net net;
@@ -71,6 +72,10 @@ static const tfa_opt verify_options[] = {
     {"anchor", 0, TFA_OPT_LIST, offsetof(ledger_opts, anchors), "SRC",
      "anchors (file, git repository or s3://BUCKET/PREFIX/) the ledger must hold (repeatable)",
      NULL},
+    {"from", 0, TFA_OPT_STRING, offsetof(ledger_opts, from), "SEQ[:HASH]",
+     "check from record SEQ on, trusting it as a checkpoint (with HASH: only if it has that hash, "
+     "as an earlier verify printed)",
+     NULL},
     TFA_CLI_NET_OPTIONS(ledger_opts, net),
 };
 
@@ -112,6 +117,11 @@ static const tfa_opt append_options[] = {
 };
 
 static const tfa_opt path_options[] = {OPT_LEDGER};
+
+static const tfa_opt copy_options[] = {
+    {"format", 'f', TFA_OPT_CHOICE, offsetof(ledger_opts, format), "FORMAT",
+     "output format: text (default) or json", "text|json"},
+};
 
 static const tfa_cmd_spec list_spec = {"ledger list",
                                        "[options]",
@@ -196,9 +206,28 @@ static const tfa_cmd_spec path_spec = {
     0,
     0};
 
+static const tfa_cmd_spec copy_spec = {
+    "ledger copy",
+    "[options] SRC DST",
+    "Copy a ledger into another (SQLite file or postgresql:// URL, either way)",
+    "SRC's chain is verified first and every record is checked again as it is\n"
+    "copied; the records keep their bodies, hashes and signatures, so the copy\n"
+    "verifies with the same keys and anchors. DST is created when absent; it must be\n"
+    "empty or hold the start of SRC's chain (an earlier copy: the rest is added).\n"
+    "Another chain is refused and nothing is written. Records are committed in\n"
+    "batches: an interrupted copy leaves a valid prefix, and running it again\n"
+    "resumes. A PostgreSQL URL's password is never printed.\n"
+    "\n"
+    "Exit status: 0 copied (or nothing to copy), 2 a ledger could not be read or\n"
+    "written, SRC's chain is broken, or DST holds another chain.\n",
+    copy_options,
+    TFA_ARRAY_SIZE(copy_options),
+    2,
+    2};
+
 const tfa_cmd_spec *const tfa_cmd_ledger_subspecs[] = {&list_spec,   &show_spec,   &verify_spec,
                                                        &export_spec, &append_spec, &anchor_spec,
-                                                       &path_spec,   NULL};
+                                                       &path_spec,   &copy_spec,   NULL};
 
 const tfa_cmd_spec tfa_cmd_ledger_spec = {
     "ledger",
@@ -207,13 +236,14 @@ const tfa_cmd_spec tfa_cmd_ledger_spec = {
     "subcommands:\n"
     "  list [--workspace W] [--since DATE] [--verdict GO|NO-GO] [--format text|json]\n"
     "  show ID [--format text|markdown|json]\n"
-    "  verify [--trusted-keys FILE] [--anchor SRC]... [--format text|json]\n"
+    "  verify [--trusted-keys FILE] [--anchor SRC]... [--from SEQ[:HASH]] [--format text|json]\n"
     "                                   exit 0 valid, 1 tampered, 2 error\n"
     "  anchor --to DEST [--signing-key FILE]   state the head outside the ledger\n"
     "  export ID --bundle OUT.tar.gz [--include-inputs]\n"
     "  append --record FILE --workspace W --verdict V   (maintenance)\n"
     "  path                             print where the ledger is\n"
-    "Every subcommand takes --ledger PATH (default $" TFA_CLI_LEDGER_ENV
+    "  copy SRC DST                     copy a ledger (SQLite <-> PostgreSQL)\n"
+    "Every subcommand but copy takes --ledger PATH (default $" TFA_CLI_LEDGER_ENV
     ", else " TFA_CLI_LEDGER_DEFAULT ").\n"
     "Run 'tfaudit ledger SUBCOMMAND --help' for its options.\n",
     NULL,
@@ -392,8 +422,12 @@ static int load_checks(const ledger_opts *o, tfa_keyring **trusted, tfa_anchor_s
 static void verify_text(const tfa_ledger_verification *v, int intact)
 {
     if (intact) {
-        printf("ledger: %lld record%s, chain valid", (long long)v->records,
-               v->records == 1 ? "" : "s");
+        if (v->from_seq > 1)
+            printf("ledger: %lld record%s from checkpoint %lld, chain valid", (long long)v->records,
+                   v->records == 1 ? "" : "s", (long long)v->from_seq);
+        else
+            printf("ledger: %lld record%s, chain valid", (long long)v->records,
+                   v->records == 1 ? "" : "s");
         if (v->head_id)
             printf(", head %lld sha256:%s", (long long)v->head_id, v->head_hash);
         fputc('\n', stdout);
@@ -419,12 +453,37 @@ static void verify_text(const tfa_ledger_verification *v, int intact)
         printf("anchors: none checked (no --anchor)\n");
 }
 
+/* --from SEQ or SEQ:HASH (64 lowercase hex digits). */
+static int parse_from(const char *s, int64_t *seq, char hash[TFA_LEDGER_HASH_HEX])
+{
+    const char *colon = strchr(s, ':');
+    char num[24];
+    size_t n = colon ? (size_t)(colon - s) : strlen(s), i;
+
+    if (n == 0 || n >= sizeof(num))
+        return tfa_msg_usage(verify_spec.name, "--from needs SEQ or SEQ:HASH, not '%s'", s);
+    memcpy(num, s, n);
+    num[n] = '\0';
+    if (parse_id(num, seq, verify_spec.name) != 0)
+        return TFA_EXIT_USAGE;
+    if (!colon)
+        return 0;
+    for (i = 1; colon[i]; i++)
+        if (!((colon[i] >= '0' && colon[i] <= '9') || (colon[i] >= 'a' && colon[i] <= 'f')))
+            break;
+    if (colon[i] || i - 1 != TFA_LEDGER_HASH_HEX - 1)
+        return tfa_msg_usage(verify_spec.name, "--from HASH must be 64 lowercase hex digits");
+    memcpy(hash, colon + 1, TFA_LEDGER_HASH_HEX);
+    return 0;
+}
+
 static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
 {
     tfa_ledger_verify_options vo = TFA_LEDGER_VERIFY_OPTIONS_INIT;
     tfa_anchor_set anchors = {NULL, 0, 0};
     tfa_keyring *trusted = NULL;
     tfa_ledger_verification v;
+    char from_hash[TFA_LEDGER_HASH_HEX] = "";
     tfa_error err;
     int intact, rc;
 
@@ -435,6 +494,9 @@ static int run_verify(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *ar
     vo.trusted = trusted;
     vo.anchors = anchors.items;
     vo.n_anchors = anchors.n;
+    if (o->from && (rc = parse_from(o->from, &vo.from_seq, from_hash)) != 0)
+        goto done;
+    vo.from_hash = from_hash[0] ? from_hash : NULL;
     if (tfa_ledger_verify_with(l, &vo, &v, &err) != 0) {
         rc = tfa_msg_from_error(&err);
         goto done;
@@ -588,11 +650,51 @@ static int run_path(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args
     return rc;
 }
 
+static int run_copy(tfa_ledger *unused, const ledger_opts *o, const tfa_strlist *args)
+{
+    tfa_ledger_options so = TFA_LEDGER_OPTIONS_INIT, dop = TFA_LEDGER_OPTIONS_INIT;
+    tfa_ledger *src = NULL, *dst = NULL;
+    tfa_ledger_copy_result r;
+    tfa_error err;
+    int rc;
+
+    (void)unused;
+    tfa_error_init(&err);
+    so.read_only = 1;
+    dop.create = 1;
+    if (tfa_ledger_open(&src, args->items[0], &so, &err) != 0 ||
+        tfa_ledger_open(&dst, args->items[1], &dop, &err) != 0 ||
+        tfa_ledger_copy(src, dst, &r, &err) != 0) {
+        rc = tfa_msg_from_error(&err);
+        goto done;
+    }
+    if (strcmp(o->format, "json") == 0) {
+        json_t *j = json_pack("{s:I, s:I, s:{s:I, s:s}}", "copied", (json_int_t)r.copied,
+                              "present", (json_int_t)r.present, "head", "id",
+                              (json_int_t)r.head_id, "hash", r.head_hash);
+        if (!j) {
+            rc = tfa_msg_error("out of memory");
+            goto done;
+        }
+        if ((rc = print_json(j)) != 0)
+            goto done;
+    } else {
+        printf("copied %lld record%s (%lld already there), head %lld sha256:%s\n",
+               (long long)r.copied, r.copied == 1 ? "" : "s", (long long)r.present,
+               (long long)r.head_id, r.head_hash);
+    }
+    rc = fflush(stdout) != 0 ? tfa_msg_error("cannot write the output") : TFA_EXIT_GO;
+done:
+    tfa_ledger_free(src);
+    tfa_ledger_free(dst);
+    return rc;
+}
+
 static const subcommand subs[] = {
     {&list_spec, run_list, LEDGER_OPEN},       {&show_spec, run_show, LEDGER_OPEN},
     {&verify_spec, run_verify, LEDGER_OPEN},   {&export_spec, run_export, LEDGER_OPEN},
     {&append_spec, run_append, LEDGER_CREATE}, {&anchor_spec, run_anchor, LEDGER_OPEN},
-    {&path_spec, run_path, LEDGER_NONE},
+    {&path_spec, run_path, LEDGER_NONE},       {&copy_spec, run_copy, LEDGER_NONE},
 };
 
 int tfa_cmd_ledger(int argc, char **argv)

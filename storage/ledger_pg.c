@@ -125,9 +125,14 @@ static int run(tfa_ledger *l, const char *sql, int n, const char *const *params,
     return rc;
 }
 
+/* Statements without parameters, possibly several (simple protocol). */
 static int exec(tfa_ledger *l, const char *sql, const char *what, tfa_error *err)
 {
-    return run(l, sql, 0, NULL, NULL, what, err);
+    PGresult *res = PQexec(P(l)->conn, sql);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_error(l, res, what, err);
+    PQclear(res);
+    return rc;
 }
 
 /* (Re)connect with the session settings every statement relies on. */
