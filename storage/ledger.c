@@ -432,6 +432,9 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
     for (i = 0; i < n && rc == 0; i++)
         if ((rc = check_entry(&entries[i], err)) == 0)
             rc = tfa_canon_json(&records[i], entries[i].record, err);
+    /* a busy ledger or a dropped connection is retried: the loop itself
+     * must not test rc, an attempt that failed with TFA_ECONFLICT goes
+     * round again */
     for (attempt = 0; rc == 0 && n > 0; attempt++) {
         tfa_error_init(&attempt_err);
         rc = append_once(out, ledger, entries, records, n, first_id, &attempt_err);
@@ -449,6 +452,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
             break;
         }
         tfa__ledger_backoff(attempt);
+        rc = 0;
     }
     for (i = 0; i < n; i++)
         tfa_buf_release(&records[i]);
