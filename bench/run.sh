@@ -61,7 +61,7 @@ for s in "${sections[@]}"; do
     plan) bench_plan ;;
     archive) if [ -x "$here/archive.sh" ]; then "$here/archive.sh" "$build" "$work"; fi ;;
     audit) "$here/audit.sh" "$build" "$work" && "$here/audit_j.sh" "$build" "$work" ;;
-    ledger) (cd "$here/.." && "$build/bench/ledgerbench" "$work" "${LEDGER_RECORDS:-10000}") ;;
+    ledger) "$here/ledger.sh" "$build" "$work" ;;
     *) if [ -x "$here/$s.sh" ]; then "$here/$s.sh" "$build" "$work"; else echo "bench: unknown section $s" >&2; exit 2; fi ;;
   esac
 done
