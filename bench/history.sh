@@ -59,3 +59,22 @@ verdict=$(awk -v r="$r" 'BEGIN { print (r <= 1.10) ? "PASS" : "FAIL" }')
 echo "== audit cost against history: $n workspaces, night 1 vs night $nights (median of $runs, interleaved)"
 printf '%-10s %10s %10s | %8s %8s | %8s %s\n' workspaces records ledger_MB night1_s "night${nights}_s" ratio target
 printf '%-10s %10s %10s | %8s %8s | %8s %s\n' "$n" "$records" "$mb" "$t1" "$tn" "$r" "<= 1.10 $verdict"
+
+# The same two nights on the PostgreSQL backend: the history copied into a
+# throwaway PostgreSQL 15 cluster (ledger copy), night 1 on a fresh database.
+state=$work/pg
+if [ "${HISTORY_PG:-1}" = 1 ] && sh "$src/tests/support/pg_cluster.sh" start "$state" >/dev/null; then
+  trap 'sh "$src/tests/support/pg_cluster.sh" stop "$state" >/dev/null 2>&1 || true' EXIT
+  . "$state/env"
+  psql -q "$TFA_PG_URL" -c "CREATE DATABASE history"
+  echo "bench: copying the history into PostgreSQL..." >&2
+  "$tfaudit" ledger copy "$hist" "$TFA_PG_BASE/history" >/dev/null
+  fresh="psql -q '$TFA_PG_URL' -c 'DROP DATABASE IF EXISTS fresh' -c 'CREATE DATABASE fresh'"
+  "$benchrun" -n "$runs" "night1=$fresh; $(night "$TFA_PG_BASE/fresh")" \
+    "night$nights=$(night "$TFA_PG_BASE/history")" >"$out"
+  t1=$(awk '$1 == "night1" { print $2 }' "$out")
+  tn=$(awk -v l="night$nights" '$1 == l { print $2 }' "$out")
+  r=$(awk -v a="$tn" -v b="$t1" 'BEGIN { printf "%.2f", a / b }')
+  verdict=$(awk -v r="$r" 'BEGIN { print (r <= 1.10) ? "PASS" : "FAIL" }')
+  printf '%-10s %10s %10s | %8s %8s | %8s %s\n' "$n (PG)" "$records" "-" "$t1" "$tn" "$r" "<= 1.10 $verdict"
+fi

@@ -243,6 +243,9 @@ static int check_entry(const tfa_ledger_entry *e, tfa_error *err)
         return tfa_error_set(err, TFA_EUSAGE, "verdict must be GO or NO-GO");
     if (!json_is_object(e->record))
         return tfa_error_set(err, TFA_EUSAGE, "the verdict record must be a JSON object");
+    if (json_object_get(e->record, "audit_summary") &&
+        !json_is_object(json_object_get(e->record, "audit_summary")))
+        return tfa_error_set(err, TFA_EUSAGE, "a record's audit_summary must be a JSON object");
     rc = check_text(e->window, "the window", err);
     rc = rc ? rc : check_text(e->operator_name, "the operator", err);
     return rc ? rc : check_text(e->tool_version, "the tool version", err);
@@ -334,7 +337,8 @@ static int stored(tfa_ledger_record **out, const tfa_ledger *l, const tfa_ledger
 
 /* Chain and insert one record inside the open transaction; *seq and
  * prev are the head before, and are advanced. */
-static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *record, int64_t *seq,
+static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *record,
+                     const tfa_buf *summary, int64_t *seq,
                      char prev[TFA_LEDGER_HASH_HEX], tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX],
                      char sig[TFA_SIG_B64_SIZE], tfa_error *err)
 {
@@ -368,13 +372,15 @@ static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *re
     row.body = body->ptr;
     row.body_len = body->len;
     row.signature = l->signer ? sig : NULL;
+    row.audit_summary = summary->len ? summary->ptr : NULL;
     return l->be->insert(l, &row, err);
 }
 
 /* One attempt: the head read and the inserts share one write transaction
  * holding the append lock. */
 static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_entry *e,
-                       const tfa_buf *records, size_t n, int64_t *first_id, tfa_error *err)
+                       const tfa_buf *records, const tfa_buf *summaries, size_t n,
+                       int64_t *first_id, tfa_error *err)
 {
     char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX], last_prev[TFA_LEDGER_HASH_HEX];
     char sig[TFA_SIG_B64_SIZE] = "";
@@ -393,7 +399,7 @@ static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_
         *first_id = seq + 1;
     for (i = 0; i < n && rc == 0; i++) {
         memcpy(last_prev, prev, sizeof(prev));
-        rc = chain_one(l, &e[i], &records[i], &seq, prev, &body, hash, sig, err);
+        rc = chain_one(l, &e[i], &records[i], &summaries[i], &seq, prev, &body, hash, sig, err);
         memcpy(prev, hash, sizeof(prev));
     }
     if (rc == 0) {
@@ -414,7 +420,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
                           const tfa_ledger_entry *entries, size_t n, int64_t *first_id,
                           tfa_error *err)
 {
-    tfa_buf *records = NULL;
+    tfa_buf *records = NULL, *summaries = NULL;
     tfa_error attempt_err;
     unsigned attempt;
     size_t i;
@@ -425,19 +431,24 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
         tfa_error_set_source(err, ledger->path);
         return TFA_EUSAGE;
     }
-    if (!(records = tfa_calloc(n ? n : 1, sizeof(*records))))
+    if (!(records = tfa_calloc(n ? 2 * n : 1, sizeof(*records))))
         return tfa_error_oom(err);
-    for (i = 0; i < n; i++)
+    summaries = records + n;
+    for (i = 0; i < 2 * n; i++)
         tfa_buf_init(&records[i], TFA_BUF_NO_MAX);
-    for (i = 0; i < n && rc == 0; i++)
+    for (i = 0; i < n && rc == 0; i++) {
+        const json_t *summary = json_object_get(entries[i].record, "audit_summary");
         if ((rc = check_entry(&entries[i], err)) == 0)
             rc = tfa_canon_json(&records[i], entries[i].record, err);
+        if (rc == 0 && summary) /* the indexed copy: its canonical form, as verify recomputes */
+            rc = tfa_canon_json(&summaries[i], summary, err);
+    }
     /* a busy ledger or a dropped connection is retried: the loop itself
      * must not test rc, an attempt that failed with TFA_ECONFLICT goes
      * round again */
     for (attempt = 0; rc == 0 && n > 0; attempt++) {
         tfa_error_init(&attempt_err);
-        rc = append_once(out, ledger, entries, records, n, first_id, &attempt_err);
+        rc = append_once(out, ledger, entries, records, summaries, n, first_id, &attempt_err);
         if (rc != TFA_ECONFLICT || attempt + 1 >= ledger->opts.append_attempts) {
             if (rc == TFA_ECONFLICT) {
                 char last[TFA_ERROR_MESSAGE_MAX];
@@ -454,7 +465,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
         tfa__ledger_backoff(attempt);
         rc = 0;
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < 2 * n; i++)
         tfa_buf_release(&records[i]);
     tfa_free(records);
     return rc;

@@ -57,7 +57,7 @@
 #include "util/sha256.h"
 
 #define TFA_LEDGER_FORMAT        "tfaudit-ledger/1"
-#define TFA_LEDGER_SCHEMA        2          /* PRAGMA user_version this build writes */
+#define TFA_LEDGER_SCHEMA        3          /* PRAGMA user_version this build writes */
 #define TFA_LEDGER_APPLICATION   0x74666175 /* PRAGMA application_id, "tfau" */
 #define TFA_LEDGER_HASH_HEX      TFA_SHA256_HEX
 #define TFA_LEDGER_WORKSPACE_MAX 90 /* HCP Terraform's workspace name limit */
@@ -193,6 +193,20 @@ typedef int (*tfa_ledger_json_cb)(const tfa_ledger_summary *summary, const char 
  * `cb` stops the listing and is returned. */
 int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa_ledger_json_cb cb,
                          void *payload, tfa_error *err);
+
+/* Audit summaries. A record may carry an "audit_summary" member (a JSON
+ * object: the nightly audit puts its summary in the first record it
+ * appends). It is hashed with the record like everything else, and also
+ * kept in an indexed column, so the summaries of the last audits are read
+ * without reading the records in between; verify checks the column against
+ * the record. `summary` is its canonical JSON text, borrowed for the call. */
+typedef int (*tfa_ledger_summary_cb)(const tfa_ledger_summary *record, const char *summary,
+                                     void *payload);
+
+/* Visit the records that carry an audit summary, newest first when
+ * `descending`; a non-zero return from `cb` stops and is returned. */
+int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int descending,
+                                    tfa_ledger_summary_cb cb, void *payload, tfa_error *err);
 
 /* What tfa_ledger_verify found wrong first. */
 typedef enum tfa_ledger_fault {

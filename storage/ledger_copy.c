@@ -129,6 +129,7 @@ int tfa_ledger_copy(tfa_ledger *src, tfa_ledger *dst, tfa_ledger_copy_result *ou
     c.next = out->present + 1;
     s.from_seq = c.next;
     s.with_body = 1;
+    s.with_summary = 1;
     rc = src->be->scan(src, &s, copy_row, &c, err);
     if (rc < 0 || c.rc) {
         if (c.in_batch)

@@ -65,8 +65,10 @@ static const char *const migrations[] = {
     " prev_hash text NOT NULL,"
     " hash text NOT NULL,"
     " body text NOT NULL," /* the canonical bytes the hash covers, as written */
-    " signature text);"
+    " signature text,"
+    " audit_summary text);" /* canonical JSON of the record's "audit_summary" */
     "CREATE INDEX records_workspace_time ON tfaudit.records (workspace, time);"
+    "CREATE INDEX records_audit_summary ON tfaudit.records (seq) WHERE audit_summary IS NOT NULL;"
     "CREATE INDEX records_time ON tfaudit.records (time);"
     "CREATE TABLE tfaudit.chain_head ("
     " id integer PRIMARY KEY CHECK (id = 1),"
@@ -337,18 +339,18 @@ static int pg_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
 {
     static const char sql[] =
         "INSERT INTO tfaudit.records (seq, time, time_utc, workspace, apply_window, operator,"
-        " verdict, tool_version, prev_hash, hash, body, signature) VALUES ($1, $2, $3, $4, $5,"
-        " $6, $7, $8, $9, $10, $11, $12)";
+        " verdict, tool_version, prev_hash, hash, body, signature, audit_summary) VALUES ($1, $2,"
+        " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
     char seq[24], time[24];
-    const char *params[12] = {seq,         time,           r->time_utc, r->workspace,
-                              r->window,   r->operator_name, r->verdict, r->tool_version,
-                              r->prev_hash, r->hash,        r->body,     r->signature};
+    const char *params[13] = {seq,          time,       r->time_utc,     r->workspace, r->window,
+                              r->operator_name, r->verdict, r->tool_version, r->prev_hash,
+                              r->hash,      r->body,    r->signature,    r->audit_summary};
     const char *head[2] = {seq, r->hash};
     int rc;
 
     snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
     snprintf(time, sizeof(time), "%lld", (long long)r->time);
-    if ((rc = run(l, sql, 12, params, NULL, "writing the record", err)) != 0)
+    if ((rc = run(l, sql, 13, params, NULL, "writing the record", err)) != 0)
         return rc;
     return run(l, "UPDATE tfaudit.chain_head SET seq = $1, hash = $2 WHERE id = 1", 2, head, NULL,
                "writing the record", err);
@@ -371,10 +373,13 @@ static int pg_count(tfa_ledger *l, int64_t from_seq, int64_t *n, tfa_error *err)
 }
 
 /* The scan's query: only the number of paths and the flags shape it; every
- * value is a parameter. JSON is read from the body as the json type (the
- * text as written, no jsonb normalization), once per row. */
+ * value is a parameter. The body is parsed once per row (jsonb), in an
+ * inner query that walks the primary key in order: the outer query keeps
+ * that order without sorting, so rows stream through the cursor and a
+ * reader that stops early (the newest audits) reads only what it needs. */
 static int scan_sql(const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
 {
+    const char *dir = s->descending ? "DESC" : "ASC";
     size_t i;
 
     tfa_buf_printf(sql,
@@ -383,17 +388,21 @@ static int scan_sql(const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
                    cursor);
     if (s->with_body)
         tfa_buf_puts(sql, ", body, signature");
+    if (s->with_summary)
+        tfa_buf_puts(sql, ", audit_summary");
     for (i = 0; i < s->n_paths; i++)
         tfa_buf_printf(sql, ", j #>> $%zu::text[]", i + 6);
     tfa_buf_puts(sql, " FROM (SELECT *");
     if (s->n_paths)
-        tfa_buf_puts(sql, ", body::json AS j");
-    tfa_buf_puts(sql, " FROM tfaudit.records WHERE seq >= $1 AND ($2 = 0 OR seq <= $2)"
-                      " AND time >= $3 AND ($4::text IS NULL OR workspace = $4)"
-                      " AND ($5::text IS NULL OR verdict = $5) OFFSET 0) r");
+        tfa_buf_puts(sql, ", body::jsonb AS j");
+    tfa_buf_printf(sql,
+                   " FROM tfaudit.records WHERE seq >= $1 AND ($2 = 0 OR seq <= $2)"
+                   " AND time >= $3 AND ($4::text IS NULL OR workspace = $4)"
+                   " AND ($5::text IS NULL OR verdict = $5)%s ORDER BY seq %s OFFSET 0) r",
+                   s->only_summaries ? " AND audit_summary IS NOT NULL" : "", dir);
     if (s->n_paths)
         tfa_buf_puts(sql, " WHERE j #>> $6::text[] IS NOT NULL");
-    tfa_buf_printf(sql, " ORDER BY seq %s", s->descending ? "DESC" : "ASC");
+    tfa_buf_printf(sql, " ORDER BY seq %s", dir);
     return tfa_buf_status(sql);
 }
 
@@ -435,6 +444,8 @@ static void row_of(tfa__ledger_row *row, const PGresult *res, int i, const tfa__
         row->signature = V(11);
         c = 12;
     }
+    if (s->with_summary)
+        row->audit_summary = V(c++);
     for (k = 0; k < s->n_paths; k++)
         values[k] = V(c + (int)k);
 #undef V

@@ -93,6 +93,7 @@ int tfa_ledger_get(tfa_ledger_record **out, tfa_ledger *ledger, int64_t id, tfa_
 typedef struct list_ctx {
     tfa_ledger_list_cb cb;
     tfa_ledger_json_cb json_cb;
+    tfa_ledger_summary_cb summary_cb;
     void *payload;
 } list_ctx;
 
@@ -121,7 +122,7 @@ int tfa_ledger_list(tfa_ledger *ledger, const tfa_ledger_filter *filter, tfa_led
 {
     tfa_ledger_filter all = TFA_LEDGER_FILTER_INIT;
     tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
-    list_ctx c = {cb, NULL, payload};
+    list_ctx c = {cb, NULL, NULL, payload};
 
     if (!filter)
         filter = &all;
@@ -143,7 +144,7 @@ int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa
                          void *payload, tfa_error *err)
 {
     tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
-    list_ctx c = {NULL, cb, payload};
+    list_ctx c = {NULL, cb, NULL, payload};
     size_t i;
 
     if (q->n_paths == 0 || q->n_paths > TFA_LEDGER_JSON_PATHS)
@@ -158,4 +159,25 @@ int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa
     s.paths = q->paths;
     s.n_paths = q->n_paths;
     return ledger->be->scan(ledger, &s, json_row, &c, err);
+}
+
+static int summary_row(const tfa__ledger_row *row, void *payload)
+{
+    list_ctx *c = payload;
+    tfa_ledger_summary s;
+    summary_of(&s, row);
+    return c->summary_cb(&s, row->audit_summary, c->payload);
+}
+
+int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int descending,
+                                    tfa_ledger_summary_cb cb, void *payload, tfa_error *err)
+{
+    tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
+    list_ctx c = {NULL, NULL, cb, payload};
+
+    s.since = since;
+    s.descending = descending;
+    s.with_summary = 1;
+    s.only_summaries = 1;
+    return ledger->be->scan(ledger, &s, summary_row, &c, err);
 }

@@ -52,6 +52,10 @@ static const char *const migrations[] = {
     "INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '" TFA__LEDGER_GENESIS "');",
     /* 1 -> 2: the Ed25519 signature of each body (NULL: unsigned). */
     "ALTER TABLE records ADD COLUMN signature TEXT;",
+    /* 2 -> 3: the record's audit summary, indexed where present, so the
+     * history of audits is read without parsing bodies. */
+    "ALTER TABLE records ADD COLUMN audit_summary TEXT;"
+    "CREATE INDEX records_audit_summary ON records (seq) WHERE audit_summary IS NOT NULL;",
 };
 
 
@@ -380,8 +384,8 @@ static int sq_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
 {
     static const char sql[] =
         "INSERT INTO records (seq, time, time_utc, workspace, apply_window, operator, verdict,"
-        " tool_version, prev_hash, hash, body, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-        " ?9, ?10, ?11, ?12);";
+        " tool_version, prev_hash, hash, body, signature, audit_summary) VALUES (?1, ?2, ?3, ?4,"
+        " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13);";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(S(l)->db, sql, -1, &st, NULL);
 
@@ -398,6 +402,7 @@ static int sq_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
     rc = rc ? rc : BIND_STR(st, 10, r->hash);
     rc = rc ? rc : bind_text(st, 11, r->body, r->body_len);
     rc = rc ? rc : BIND_STR(st, 12, r->signature);
+    rc = rc ? rc : BIND_STR(st, 13, r->audit_summary);
     rc = run(st, rc);
     sqlite3_finalize(st);
     if (rc == SQLITE_OK) {
@@ -444,12 +449,16 @@ static int scan_sql(tfa_ledger *l, const tfa__ledger_scan *s, tfa_buf *sql)
                       " tool_version, prev_hash, hash");
     if (s->with_body)
         tfa_buf_puts(sql, S(l)->schema >= 2 ? ", body, signature" : ", body, NULL");
+    if (s->with_summary)
+        tfa_buf_puts(sql, S(l)->schema >= 3 ? ", audit_summary" : ", NULL");
     for (i = 0; i < s->n_paths; i++)
         tfa_buf_printf(sql, ", json_extract(body, '$.record' || substr(?%zu, 2))", i + 6);
     tfa_buf_puts(sql, " FROM records WHERE seq >= ?1 AND (?2 = 0 OR seq <= ?2) AND time >= ?3"
                       " AND (?4 IS NULL OR workspace = ?4) AND (?5 IS NULL OR verdict = ?5)");
     if (s->n_paths)
         tfa_buf_puts(sql, " AND json_extract(body, '$.record' || substr(?6, 2)) IS NOT NULL");
+    if (s->only_summaries)
+        tfa_buf_puts(sql, S(l)->schema >= 3 ? " AND audit_summary IS NOT NULL" : " AND 0");
     tfa_buf_printf(sql, " ORDER BY seq %s", s->descending ? "DESC" : "ASC");
     return tfa_buf_status(sql);
 }
@@ -498,6 +507,8 @@ static int sq_scan(tfa_ledger *l, const tfa__ledger_scan *s, tfa__ledger_row_cb 
             row.signature = text(st, 11);
             c = 12;
         }
+        if (s->with_summary)
+            row.audit_summary = text(st, c++);
         for (i = 0; i < s->n_paths; i++)
             values[i] = text(st, c + (int)i);
         stop = cb(&row, payload);

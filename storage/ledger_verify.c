@@ -118,6 +118,32 @@ static int check_body(tfa_ledger_verification *v, const tfa__ledger_row *row, in
     return rc;
 }
 
+/* The audit_summary column is the canonical form of the record's member
+ * (both absent, or equal): the history of audits is read from it. */
+static int check_summary(const tfa__ledger_row *row, const json_t *env, const char **bad)
+{
+    const json_t *summary = json_object_get(json_object_get(env, "record"), "audit_summary");
+    tfa_error cerr;
+    tfa_buf canon;
+    int rc = 0;
+
+    if (!summary && !row->audit_summary)
+        return 0;
+    if (!summary || !row->audit_summary) {
+        *bad = "audit_summary";
+        return 0;
+    }
+    tfa_buf_init(&canon, TFA_BUF_NO_MAX);
+    tfa_error_init(&cerr);
+    if (tfa_canon_json(&canon, summary, &cerr) != 0)
+        rc = cerr.status == TFA_ENOMEM ? TFA_ENOMEM : 0;
+    if (rc == 0 && (canon.len != strlen(row->audit_summary) ||
+                    memcmp(canon.ptr, row->audit_summary, canon.len) != 0))
+        *bad = "audit_summary";
+    tfa_buf_release(&canon);
+    return rc;
+}
+
 /* Step 6: the indexed columns a query would trust. */
 static int check_columns(tfa_ledger_verification *v, const tfa__ledger_row *row, int64_t seq,
                          const json_t *env)
@@ -134,6 +160,7 @@ static int check_columns(tfa_ledger_verification *v, const tfa__ledger_row *row,
     char iso[TFA_UTC_ISO_SIZE];
     const char *bad = NULL;
     size_t i;
+    int rc;
 
     tfa_utc_format_iso(row->time, iso);
     if (!same(iso, env, "time"))
@@ -141,6 +168,8 @@ static int check_columns(tfa_ledger_verification *v, const tfa__ledger_row *row,
     for (i = 0; !bad && i < TFA_ARRAY_SIZE(cols); i++)
         if (!same(cols[i].value, env, cols[i].key))
             bad = cols[i].column;
+    if (!bad && (rc = check_summary(row, env, &bad)) != 0)
+        return rc;
     if (bad)
         return fault(v, TFA_LEDGER_EDITED, seq,
                      "record %lld: column '%s' differs from the hashed record (edited)",
@@ -244,7 +273,7 @@ static int check_row(const tfa__ledger_row *row, void *payload)
 done:
     json_decref(env);
     if (rc < 0)
-        w->rc = rc;
+        w->rc = rc == TFA_ENOMEM ? tfa_error_oom(w->err) : rc;
     return rc;
 }
 
@@ -360,6 +389,7 @@ int tfa_ledger_verify_with(tfa_ledger *ledger, const tfa_ledger_verify_options *
     out->from_seq = w.from_seq;
     s.from_seq = w.from_seq;
     s.with_body = 1;
+    s.with_summary = 1;
     /* one snapshot: an appender running meanwhile is wholly seen or not */
     if ((rc = ledger->be->begin_read(ledger, err)) != 0)
         return rc;

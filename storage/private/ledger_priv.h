@@ -25,6 +25,7 @@ typedef struct tfa__ledger_row {
     const char *body; /* NULL unless the scan asked for bodies */
     size_t body_len;
     const char *signature;     /* NULL: unsigned (or a schema without the column) */
+    const char *audit_summary; /* canonical JSON of the record's "audit_summary"; NULL: none */
     const char *const *values; /* the scan's JSON paths, extracted (NULL when absent) */
 } tfa__ledger_row;
 
@@ -36,6 +37,8 @@ typedef struct tfa__ledger_scan {
     const char *verdict;      /* NULL: both */
     int descending;
     int with_body;            /* body and signature */
+    int with_summary;         /* audit_summary */
+    int only_summaries;       /* rows with an audit_summary only (an index serves them) */
     const char *const *paths; /* keys inside the record, as "$.a.b"; rows where paths[0] is
                                  absent or null are skipped */
     size_t n_paths;
@@ -44,7 +47,8 @@ typedef struct tfa__ledger_scan {
 #define TFA__LEDGER_SCAN_INIT                                                                      \
     {                                                                                              \
         .from_seq = 1, .to_seq = 0, .since = INT64_MIN, .workspace = NULL, .verdict = NULL,        \
-        .descending = 0, .with_body = 0, .paths = NULL, .n_paths = 0                               \
+        .descending = 0, .with_body = 0, .with_summary = 0, .only_summaries = 0, .paths = NULL,    \
+        .n_paths = 0                                                                               \
     }
 
 /* Non-zero stops the scan; the scan then returns it. */
