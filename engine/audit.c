@@ -610,6 +610,21 @@ static int prepare_records(tfa_audit *a, tfa_audit_result *r, tfa_ledger_entry *
     return 0;
 }
 
+/* This run's summary in the first record it appends: the history of later
+ * audits reads it instead of every record (audit_history.c). */
+static int put_summary(tfa_audit *a, const tfa_ledger_entry *e, tfa_error *err)
+{
+    char shard[32];
+    json_t *sum;
+
+    if (a->o.shard_count)
+        snprintf(shard, sizeof(shard), "%u/%u", a->o.shard_index, a->o.shard_count);
+    sum = tfa__audit_summary_json(a->id, a->o.shard_count ? shard : NULL, e, a->n_jobs);
+    if (!sum || json_object_set_new(a->jobs[0]->record, "audit_summary", sum) != 0)
+        return tfa_error_oom(err);
+    return 0;
+}
+
 /* Everything that can fail comes before the ledger append, and the append
  * is one transaction: an error leaves nothing recorded, so a retry records
  * the audit once. After the append only hand-overs remain. */
@@ -658,7 +673,7 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
         tfa__audit_add_totals(&r->totals, &a->jobs[i]->res);
-    if ((rc = prepare_records(a, r, &e, err)) != 0 ||
+    if ((rc = prepare_records(a, r, &e, err)) != 0 || (rc = put_summary(a, e, err)) != 0 ||
         (rc = tfa__audit_history_read(&r->history, &r->n_history, a->ledger, a->id, e, a->n_jobs,
                                       a->o.history ? a->o.history : 30, err)) != 0)
         goto done;

@@ -375,7 +375,7 @@ int tfa_audit_collect(tfa_audit_result *out, tfa_ledger *ledger, const char *id,
                       tfa_error *err)
 {
     static const char *const paths[] = {"$.gate.audit_id", "$.audit", "$.items", "$.skipped"};
-    tfa_ledger_json_query q = {paths, 4, INT64_MIN, 1};
+    tfa_ledger_json_query q = {.paths = paths, .n_paths = 4, .since = INT64_MIN, .descending = 1};
     collector c;
     size_t i;
     int rc;

@@ -7,6 +7,14 @@
  * one wanted: the nightly audit reads its 30 audits of history, and its
  * cost must not grow with the ledger (a year of nights is millions of
  * records). The summaries are then put oldest first.
+ *
+ * Each audit (each shard of one) stores its own summary in the first
+ * record it appends ("audit_summary", tfa__audit_summary_json), which the
+ * ledger keeps in an indexed column: the history of all workspaces is read
+ * from those, one small row per audit, and the cost of a night does not
+ * grow with the number of workspaces times the nights shown. Audits
+ * recorded before summaries existed are read from their records, as is the
+ * history of one workspace (a summary covers every workspace).
  */
 #include "util/compat.h"
 
@@ -18,6 +26,8 @@ typedef struct hist {
     size_t n, cap;
     const char *workspace; /* only this workspace; NULL: all */
     size_t last;           /* audits wanted; 0: all */
+    int64_t before_seq;    /* records: only those before this one (0: all) */
+    size_t n_summarized;   /* v[0..n_summarized) came from stored summaries */
     int oom, full;
 } hist;
 
@@ -105,24 +115,64 @@ static int add_record(hist *h, const char *id, int64_t time, const char *workspa
     return h->oom;
 }
 
+static int summarized(const hist *h, const char *id)
+{
+    size_t i;
+    for (i = 0; i < h->n_summarized; i++)
+        if (strcmp(h->v[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
 static int row(const tfa_ledger_summary *r, const char *const *v, void *payload)
 {
     hist *h = payload;
-    json_t *audit = v[1] ? json_loads(v[1], 0, NULL) : NULL;
-    int rc = add_record(h, v[0], r->time, r->workspace, r->verdict, audit);
+    json_t *audit;
+    int rc;
+
+    /* the summaries' audits are counted already (the query reads only
+     * records before the oldest summary: older audits, by their records) */
+    if (h->before_seq && summarized(h, v[0]))
+        return 0;
+    audit = v[1] ? json_loads(v[1], 0, NULL) : NULL;
+    rc = add_record(h, v[0], r->time, r->workspace, r->verdict, audit);
     json_decref(audit);
     return rc;
 }
 
-/* Read the ledger's last h->last audits (newest first) into `h`; 0 or a
- * status with err set. */
+typedef struct by_summary {
+    hist *h;
+    int64_t oldest_seq; /* the oldest record with a summary read (0: none) */
+} by_summary;
+
+static int summary_row(const tfa_ledger_summary *r, const char *text, void *payload);
+
+/* Read the ledger's last h->last audits (newest first) into `h`: from the
+ * stored summaries, then from the records of audits older than the oldest
+ * summary (recorded before summaries existed); one workspace's history from
+ * its records. 0 or a status with err set. */
 static int read_ledger(hist *h, tfa_ledger *ledger, int64_t since, tfa_error *err)
 {
     static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
-    tfa_ledger_json_query q = {paths, 2, INT64_MIN, 1};
+    tfa_ledger_json_query q = {.paths = paths, .n_paths = 2, .since = INT64_MIN, .descending = 1};
+    by_summary b = {h, 0};
     int rc;
 
     q.since = since;
+    if (!h->workspace) {
+        rc = tfa_ledger_list_audit_summaries(ledger, since, 1, summary_row, &b, err);
+        if (h->oom || (rc > 0 && !h->full))
+            return tfa_error_oom(err);
+        if (rc < 0)
+            return rc;
+        if (h->full || b.oldest_seq == 1)
+            return 0;
+        if (b.oldest_seq) { /* older audits, without summaries */
+            h->before_seq = b.oldest_seq;
+            h->n_summarized = h->n;
+            q.before_seq = b.oldest_seq;
+        }
+    }
     rc = tfa_ledger_list_json(ledger, &q, row, h, err);
     if (h->oom || (rc > 0 && !h->full))
         return tfa_error_oom(err);
@@ -150,6 +200,94 @@ static void keep_last(hist *h, size_t last)
     if (drop)
         memmove(h->v, h->v + drop, (h->n - drop) * sizeof(*h->v));
     h->n -= drop;
+}
+
+/* Longest streak: the greater, on a tie the first "ws/item" by name. */
+static int take_streak(tfa_audit_summary *s, unsigned streak, const char *name)
+{
+    char *copy;
+    if (!name || streak == 0 || streak < s->longest_streak ||
+        (streak == s->longest_streak && s->longest_streak_item &&
+         strcmp(name, s->longest_streak_item) >= 0))
+        return 0;
+    if (!(copy = tfa_strdup(name)))
+        return TFA_ENOMEM;
+    tfa_free(s->longest_streak_item);
+    s->longest_streak_item = copy;
+    s->longest_streak = streak;
+    return 0;
+}
+
+json_t *tfa__audit_summary_json(const char *id, const char *shard,
+                                const tfa_ledger_entry *pending, size_t n)
+{
+    hist h;
+    json_t *out = NULL;
+    size_t i;
+
+    memset(&h, 0, sizeof(h));
+    for (i = 0; i < n && !h.oom; i++)
+        add_record(&h, id, pending[i].time, pending[i].workspace, pending[i].verdict,
+                   json_object_get(pending[i].record, "audit"));
+    if (!h.oom && h.n == 1) {
+        const tfa_audit_summary *s = &h.v[0];
+        out = json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}",
+                        "audit_id", id, "shard", shard, "workspaces", (json_int_t)s->workspaces,
+                        "go", (json_int_t)s->go, "nogo", (json_int_t)s->nogo, "missing",
+                        (json_int_t)s->missing, "errors", (json_int_t)s->errors, "regressions",
+                        (json_int_t)s->regressions, "drift", (json_int_t)s->drift, "accepted",
+                        (json_int_t)s->accepted, "failing", (json_int_t)s->failing,
+                        "longest_streak", (json_int_t)s->longest_streak, "longest_streak_item",
+                        s->longest_streak_item);
+    }
+    tfa_audit_summaries_free(h.v, h.n);
+    return out;
+}
+
+static size_t count_of(const json_t *o, const char *key)
+{
+    json_int_t v = json_integer_value(json_object_get(o, key));
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* One audit's (or shard's) stored summary, added to its audit's. */
+static int summary_row(const tfa_ledger_summary *r, const char *text, void *payload)
+{
+    by_summary *b = payload;
+    hist *h = b->h;
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(j, "audit_id"));
+    tfa_audit_summary *s;
+
+    if (!id) { /* not ours to judge: verify checks the column against the record */
+        json_decref(j);
+        return 0;
+    }
+    if (h->last && h->n == h->last && strcmp(h->v[h->n - 1].id, id) != 0) {
+        json_decref(j);
+        return h->full = 1;
+    }
+    if (!(s = current(h, id, r->time))) {
+        json_decref(j);
+        return h->oom = 1;
+    }
+    b->oldest_seq = r->id;
+    if (r->time < s->time)
+        s->time = r->time;
+    s->workspaces += count_of(j, "workspaces");
+    s->go += count_of(j, "go");
+    s->nogo += count_of(j, "nogo");
+    s->missing += count_of(j, "missing");
+    s->errors += count_of(j, "errors");
+    s->regressions += count_of(j, "regressions");
+    s->drift += count_of(j, "drift");
+    s->accepted += count_of(j, "accepted");
+    s->failing += count_of(j, "failing");
+    if (take_streak(s, (unsigned)count_of(j, "longest_streak"),
+                    json_string_value(json_object_get(j, "longest_streak_item"))) != 0)
+        h->oom = 1;
+    json_decref(j);
+    return h->oom;
 }
 
 void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n)

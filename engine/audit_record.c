@@ -246,7 +246,7 @@ int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const cha
                          unsigned shard_index, unsigned shard_count, tfa_error *err)
 {
     static const char *const paths[] = {"$.gate.audit_id", "$.audit", "$.audit.shard"};
-    tfa_ledger_json_query q = {paths, 3, INT64_MIN, 1};
+    tfa_ledger_json_query q = {.paths = paths, .n_paths = 3, .since = INT64_MIN, .descending = 1};
     prev_reader r;
     int rc;
 

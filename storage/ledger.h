@@ -179,6 +179,7 @@ typedef struct tfa_ledger_json_query {
                                  or absent are skipped */
     int64_t since;            /* records at or after this time; INT64_MIN: all */
     int descending;           /* newest first */
+    int64_t before_seq;       /* only records before this sequence number; 0: all */
 } tfa_ledger_json_query;
 
 #define TFA_LEDGER_JSON_PATHS 8

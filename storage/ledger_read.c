@@ -156,6 +156,11 @@ int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa
                                  q->paths[i] ? q->paths[i] : "");
     s.since = q->since;
     s.descending = q->descending;
+    if (q->before_seq > 0) {
+        if (q->before_seq == 1)
+            return 0; /* nothing before record 1 */
+        s.to_seq = q->before_seq - 1;
+    }
     s.paths = q->paths;
     s.n_paths = q->n_paths;
     return ledger->be->scan(ledger, &s, json_row, &c, err);

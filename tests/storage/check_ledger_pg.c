@@ -149,7 +149,7 @@ static int collect_json(const tfa_ledger_summary *s, const char *const *v, void 
 static json_t *query(tfa_ledger *l, int descending)
 {
     static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
-    tfa_ledger_json_query q = {paths, 2, INT64_MIN, descending};
+    tfa_ledger_json_query q = {.paths = paths, .n_paths = 2, .since = INT64_MIN, .descending = descending};
     collected c = {json_array()};
     tfa_error err;
 
