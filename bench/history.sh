@@ -33,7 +33,7 @@ if [ ! -d "$runs_dir" ]; then # every workspace holds the same small plan (links
   mv "$runs_dir.tmp" "$runs_dir"
 fi
 
-hist=$work/history-$n.db
+hist=$work/history-$n-s3.db # schema 3: audits carry their summaries
 if [ ! -s "$hist.done" ]; then
   echo "bench: building $((nights - 1)) nights of history for $n workspaces (once)..." >&2
   rm -f "$hist" "$hist"-*

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "audit_report.h"
+#include "pg_test.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -56,10 +57,13 @@ static char *plan_json(int drift, int soft)
 }
 
 static char *tmp;
+static tfa_test_pg cluster;
+static int on_pg; /* ctest check_audit_pg: every ledger a PostgreSQL database */
 
 static void setup(void)
 {
     tmp = tfa_test_mkdtemp();
+    on_pg = tfa_test_pg_init(&cluster);
 }
 
 static void teardown(void)
@@ -78,6 +82,18 @@ static char *path(const char *fmt, ...)
     va_end(ap);
     snprintf(out, 1024, "%s/%s", tmp, rel);
     return out;
+}
+
+/* A ledger named `name`: a file under tmp, or with the PostgreSQL fixture
+ * (check_audit_pg) a fresh database, so every test here runs on both
+ * backends. */
+static char *ledger_at(const char *name)
+{
+    char url[700];
+    if (!on_pg)
+        return path("%s", name);
+    tfa_test_pg_new_db(&cluster, url, sizeof(url));
+    return strdup(url);
 }
 
 /* tmp/<night>/<ws>/plan.json */
@@ -199,7 +215,7 @@ static void write_kd(const char *file, const char *expires)
 
 static void nights(const char *jobs, json_t *out[3])
 {
-    char *ledger = path("ledger-%s.db", jobs), *kd = path("known-drift.md");
+    char *ledger = ledger_at(jobs), *kd = path("known-drift.md");
     char *n1 = path("n1"), *n2 = path("n2"), *n3 = path("n3");
 
     workspace("n1", "alpha", 0, 0), workspace("n1", "beta", 0, 0), workspace("n1", "gamma", 0, 0);
@@ -294,7 +310,7 @@ END_TEST
 
 START_TEST(audit_persisting_drift_keeps_its_first_audit)
 {
-    char *ledger = path("l.db"), *n2 = path("n2"), *n3 = path("n3");
+    char *ledger = ledger_at("l.db"), *n2 = path("n2"), *n3 = path("n3");
     json_t *r2, *r3;
     const json_t *d;
     workspace("n2", "gamma", 1, 0);
@@ -317,7 +333,7 @@ END_TEST
 
 START_TEST(audit_known_drift_expires_with_the_clock)
 {
-    char *l1 = path("l1.db"), *l2 = path("l2.db"), *kd = path("kd.md"), *n = path("n1");
+    char *l1 = ledger_at("l1.db"), *l2 = ledger_at("l2.db"), *kd = path("kd.md"), *n = path("n1");
     json_t *r;
     char *err = NULL;
     const json_t *d;
@@ -345,7 +361,7 @@ END_TEST
 START_TEST(audit_reads_workspaces_from_an_archive)
 {
     char *p1 = plan_json(0, 0), *p2 = plan_json(1, 0), *ar = path("nightly.tar.gz");
-    char *ledger = path("l.db");
+    char *ledger = ledger_at("l.db");
     tfa_test_member m[] = {{"alpha/plan.json", p1, strlen(p1), 0, NULL},
                            {"beta/plan.json", p2, strlen(p2), 0, NULL},
                            {"README", "hello", 5, 0, NULL}};
@@ -473,8 +489,8 @@ START_TEST(audit_four_shards_equal_the_unsharded_audit)
     static const char *const nows[] = {"2026-11-25T02:00:00Z", "2026-11-26T02:00:00Z",
                                        "2026-11-27T02:00:00Z"};
     static const char *const ids[] = {"night-1", "night-2", "night-3"};
-    char *la = path("whole.db"), *lb = path("sharded.db"), *kd = path("known-drift.md");
-    char *lc = path("partial.db"), *dirs[3], *err = NULL, name[32], idarg[32];
+    char *la = ledger_at("whole.db"), *lb = ledger_at("sharded.db"), *kd = path("known-drift.md");
+    char *lc = ledger_at("partial.db"), *dirs[3], *err = NULL, name[32], idarg[32];
     unsigned seen[5] = {0}, k;
     int night, i, status;
     json_t *whole, *sharded;

@@ -14,50 +14,26 @@
  */
 #include "util/compat.h"
 
-#include <libpq-fe.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "ledger_copy.h"
+#include "pg_test.h"
 #include "storage_test.h"
 
 #define PROCESSES   8
 #define PER_PROCESS 200
 
-static char base[512], password[128], state[1024], cluster_sh[2048];
+static tfa_test_pg cluster;
+static char cluster_sh[2048];
 static char *tmp;
-static unsigned dbs;
-
-/* KEY='VALUE' from the fixture's env file. */
-static void env_value(const char *text, const char *key, char *out, size_t n)
-{
-    char pat[64];
-    const char *p, *end;
-
-    snprintf(pat, sizeof(pat), "%s='", key);
-    p = strstr(text, pat);
-    ck_assert_msg(p != NULL, "%s missing from the cluster's env file", key);
-    p += strlen(pat);
-    end = strchr(p, '\'');
-    ck_assert_ptr_nonnull(end);
-    snprintf(out, n, "%.*s", (int)(end - p), p);
-}
 
 static void setup(void)
 {
-    const char *st = getenv("TFA_PG_STATE"), *src = getenv("TFA_SOURCE_DIR");
-    char path[1100];
-    char *text;
+    const char *src = getenv("TFA_SOURCE_DIR");
 
-    ck_assert_msg(st != NULL, "TFA_PG_STATE is not set (run through ctest: fixture pg)");
-    snprintf(state, sizeof(state), "%s", st);
+    ck_assert_msg(tfa_test_pg_init(&cluster), "TFA_PG_STATE is not set (run through ctest: fixture pg)");
     snprintf(cluster_sh, sizeof(cluster_sh), "%s/tests/support/pg_cluster.sh", src ? src : ".");
-    snprintf(path, sizeof(path), "%s/env", state);
-    text = tfa_test_read_file(path, NULL);
-    ck_assert_msg(text != NULL, "no PostgreSQL cluster: %s missing", path);
-    env_value(text, "TFA_PG_BASE", base, sizeof(base));
-    env_value(text, "TFA_PG_PASSWORD", password, sizeof(password));
-    free(text);
     tmp = tfa_test_mkdtemp();
     ck_assert_ptr_nonnull(tmp);
 }
@@ -68,31 +44,10 @@ static void teardown(void)
     free(tmp);
 }
 
-static void admin(const char *db, const char *sql)
-{
-    char url[700];
-    PGconn *c;
-    PGresult *r;
-
-    snprintf(url, sizeof(url), "%s/%s", base, db);
-    c = PQconnectdb(url);
-    ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-    r = PQexec(c, sql);
-    ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
-                  "%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
-
-/* A fresh database; its URL in `url`. */
-static void new_db(char *url, size_t n)
-{
-    char name[64], sql[128];
-    snprintf(name, sizeof(name), "t%d_%u", (int)getpid(), dbs++);
-    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-    admin("postgres", sql);
-    snprintf(url, n, "%s/%s", base, name);
-}
+#define admin(db, sql) tfa_test_pg_admin(&cluster, (db), (sql))
+#define new_db(url, n) tfa_test_pg_new_db(&cluster, (url), (n))
+#define state          cluster.state
+#define password       cluster.password
 
 static tfa_ledger *open_at(const char *url, int create)
 {
