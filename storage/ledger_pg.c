@@ -102,12 +102,15 @@ static int pg_error(tfa_ledger *l, const PGresult *res, const char *what, tfa_er
 {
     char detail[TFA_ERROR_MESSAGE_MAX];
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    /* without the lock, two appenders can race for the same seq */
+    int lost_race = l->opts.serializable && state && strcmp(state, "23505") == 0;
 
     if (!msg || !*msg)
         msg = PQerrorMessage(P(l)->conn);
     first_line(detail, sizeof(detail), msg);
-    return tfa__ledger_error(l, transient(P(l)->conn, res) ? TFA_ECONFLICT : TFA_EIO, what,
-                             *detail ? detail : "connection lost", err);
+    return tfa__ledger_error(l, lost_race || transient(P(l)->conn, res) ? TFA_ECONFLICT : TFA_EIO,
+                             what, *detail ? detail : "connection lost", err);
 }
 
 /* Run a statement with text parameters; *out the result when wanted. */
@@ -269,6 +272,8 @@ static int begin(tfa_ledger *l, const char *sql, const char *what, tfa_error *er
 
 static int pg_begin_write(tfa_ledger *l, tfa_error *err)
 {
+    if (l->opts.serializable) /* conflicts surface as 40001 and are retried */
+        return begin(l, "BEGIN ISOLATION LEVEL SERIALIZABLE", "starting the append", err);
     return begin(l, "BEGIN; SELECT pg_advisory_xact_lock(" PG_LOCK_KEY ")", "starting the append",
                  err);
 }
@@ -444,8 +449,10 @@ static void row_of(tfa__ledger_row *row, const PGresult *res, int i, const tfa__
         row->signature = V(11);
         c = 12;
     }
-    if (s->with_summary)
-        row->audit_summary = V(c++);
+    if (s->with_summary) {
+        row->audit_summary = V(c);
+        c++;
+    }
     for (k = 0; k < s->n_paths; k++)
         values[k] = V(c + (int)k);
 #undef V
