@@ -159,6 +159,7 @@ static int read_ledger(hist *h, tfa_ledger *ledger, int64_t since, tfa_error *er
     int rc;
 
     q.since = since;
+    q.workspace = h->workspace; /* one workspace's records, through its index */
     if (!h->workspace) {
         rc = tfa_ledger_list_audit_summaries(ledger, since, 1, summary_row, &b, err);
         if (h->oom || (rc > 0 && !h->full))

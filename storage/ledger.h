@@ -71,7 +71,8 @@ typedef struct tfa_ledger_options {
     int read_only;            /* open read-only: no WAL switch, no migration, no append */
     /* PostgreSQL only: serialize appends with SERIALIZABLE transactions and
      * retries instead of the advisory lock (bench/ledger.sh measures both;
-     * the lock is the default: it was faster under contention) */
+     * the lock is the default: 8 processes appending at once measured within
+     * 10% either way, and the lock wastes no work and needs no retry budget) */
     int serializable;
 } tfa_ledger_options;
 
@@ -185,6 +186,7 @@ typedef struct tfa_ledger_json_query {
     int64_t since;            /* records at or after this time; INT64_MIN: all */
     int descending;           /* newest first */
     int64_t before_seq;       /* only records before this sequence number; 0: all */
+    const char *workspace;    /* only this workspace's records (indexed); NULL: all */
 } tfa_ledger_json_query;
 
 #define TFA_LEDGER_JSON_PATHS 8

@@ -402,8 +402,9 @@ static int scan_sql(const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
         tfa_buf_puts(sql, ", body::jsonb AS j");
     tfa_buf_printf(sql,
                    " FROM tfaudit.records WHERE seq >= $1 AND ($2 = 0 OR seq <= $2)"
-                   " AND time >= $3 AND ($4::text IS NULL OR workspace = $4)"
-                   " AND ($5::text IS NULL OR verdict = $5)%s ORDER BY seq %s OFFSET 0) r",
+                   " AND time >= $3 AND %s AND ($5::text IS NULL OR verdict = $5)%s"
+                   " ORDER BY seq %s OFFSET 0) r",
+                   s->workspace ? "workspace = $4" : "$4::text IS NULL",
                    s->only_summaries ? " AND audit_summary IS NOT NULL" : "", dir);
     if (s->n_paths)
         tfa_buf_puts(sql, " WHERE j #>> $6::text[] IS NOT NULL");

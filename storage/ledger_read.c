@@ -156,6 +156,7 @@ int tfa_ledger_list_json(tfa_ledger *ledger, const tfa_ledger_json_query *q, tfa
                                  q->paths[i] ? q->paths[i] : "");
     s.since = q->since;
     s.descending = q->descending;
+    s.workspace = q->workspace;
     if (q->before_seq > 0) {
         if (q->before_seq == 1)
             return 0; /* nothing before record 1 */
