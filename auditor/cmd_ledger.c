@@ -635,7 +635,7 @@ typedef struct subcommand {
 
 static int run_path(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args)
 {
-    char *path = NULL;
+    char *path = NULL, *shown = NULL;
     tfa_error err;
     int rc;
 
@@ -644,7 +644,12 @@ static int run_path(tfa_ledger *l, const ledger_opts *o, const tfa_strlist *args
     tfa_error_init(&err);
     if (tfa_cli_ledger_resolve(&path, o->ledger, &err) != 0)
         return tfa_msg_from_error(&err);
-    printf("%s\n", path);
+    if (!(shown = tfa_ledger_display_name(path))) { /* a URL's password is never printed */
+        tfa_free(path);
+        return tfa_msg_error("out of memory");
+    }
+    printf("%s\n", shown);
+    tfa_free(shown);
     rc = fflush(stdout) == 0 ? TFA_EXIT_GO : tfa_msg_error("cannot write the output");
     tfa_free(path);
     return rc;

@@ -71,7 +71,7 @@ void tfa__ledger_backoff(unsigned attempt)
 
 /* A URL's password never reaches a message: errors name the ledger as
  * scheme://user@host/db with anything between ':' and '@' dropped. */
-static char *display_name(const char *path)
+char *tfa_ledger_display_name(const char *path)
 {
     const char *scheme_end = strstr(path, "://"), *at, *colon, *auth;
     tfa_buf b;
@@ -111,7 +111,7 @@ int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options
     *out = NULL;
     if (!path || !*path)
         return tfa_error_set(err, TFA_EUSAGE, "no ledger given");
-    if (!(l = tfa_calloc(1, sizeof(*l))) || !(l->path = display_name(path))) {
+    if (!(l = tfa_calloc(1, sizeof(*l))) || !(l->path = tfa_ledger_display_name(path))) {
         tfa_free(l);
         return tfa_error_oom(err);
     }

@@ -84,13 +84,20 @@ typedef struct tfa_ledger_options {
 
 /*
  * Open (and with opts->create, create) the ledger at `path`, upgrading its
- * schema when it is older. Errors: TFA_ENOTFOUND (no such file and not
+ * schema when it is older: a SQLite file, or a PostgreSQL database given as
+ * a postgresql:// (or postgres://) URL, which libpq reads with its usual
+ * environment (PGPASSWORD, ~/.pgpass, PGSSLMODE...). Errors: TFA_ENOTFOUND (no such file and not
  * creating), TFA_EINPUT (not a tfaudit ledger), TFA_EVERSION (a schema newer
  * than this build), TFA_EIO, TFA_ENOMEM. opts may be NULL for the defaults.
  */
 int tfa_ledger_open(tfa_ledger **out, const char *path, const tfa_ledger_options *opts,
                     tfa_error *err);
 void tfa_ledger_free(tfa_ledger *ledger);
+
+/* `path` as messages and listings show it: a file as it is, a PostgreSQL
+ * URL without its password (user:PASSWORD@ and password=... dropped). A
+ * copy for tfa_free, or NULL on out-of-memory. */
+char *tfa_ledger_display_name(const char *path);
 
 /* Sign every record appended from now on with `signer` (borrowed: keep it
  * alive while the ledger appends); NULL stops signing. */

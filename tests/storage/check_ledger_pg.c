@@ -26,6 +26,7 @@
 
 static tfa_test_pg cluster;
 static char cluster_sh[2048];
+static int serializable; /* the appenders' mode (children inherit it) */
 static char *tmp;
 
 static void setup(void)
@@ -203,6 +204,7 @@ static void appender(const char *url, const char *ws, int n, const char *log)
     tfa_error_init(&err);
     o.create = 1;
     o.append_attempts = 200; /* rides out a server restart */
+    o.serializable = serializable;
     if (tfa_ledger_open(&l, url, &o, &err) != 0)
         goto fail;
     for (i = 0; i < n; i++) {
@@ -372,6 +374,24 @@ START_TEST(pg_eight_processes_append_at_once)
     fprintf(stderr, "pg: %d processes x %d appends: %.2f s, %.0f appends/s\n", PROCESSES,
             PER_PROCESS, secs, PROCESSES * PER_PROCESS / secs);
     check_burst(url, PROCESSES, PER_PROCESS);
+}
+END_TEST
+
+/* Without the lock: SERIALIZABLE transactions, conflicts (40001, and the
+ * unique seq two appenders race for) retried. */
+START_TEST(pg_serializable_appends_retry_their_conflicts)
+{
+    char url[700];
+    double secs;
+    tfa_ledger *l;
+
+    new_db(url, sizeof(url));
+    l = open_at(url, 1);
+    tfa_ledger_free(l);
+    serializable = 1;
+    run_appenders(url, 4, 100, 0, &secs);
+    serializable = 0;
+    check_burst(url, 4, 100);
 }
 END_TEST
 
@@ -610,6 +630,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, pg_records_equal_sqlite_records);
     tcase_add_test(tc, pg_eight_processes_append_at_once);
+    tcase_add_test(tc, pg_serializable_appends_retry_their_conflicts);
     tcase_add_test(tc, pg_server_restart_mid_burst_loses_nothing);
     tcase_add_test(tc, pg_dropped_connection_is_remade);
     tcase_add_test(tc, pg_copy_round_trips_sqlite_pg_sqlite);
