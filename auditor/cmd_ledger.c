@@ -674,9 +674,9 @@ static int run_copy(tfa_ledger *unused, const ledger_opts *o, const tfa_strlist 
         goto done;
     }
     if (strcmp(o->format, "json") == 0) {
-        json_t *j = json_pack("{s:I, s:I, s:{s:I, s:s}}", "copied", (json_int_t)r.copied,
-                              "present", (json_int_t)r.present, "head", "id",
-                              (json_int_t)r.head_id, "hash", r.head_hash);
+        json_t *j = json_pack("{s:I, s:I, s:{s:I, s:s}}", "copied", (json_int_t)r.copied, "present",
+                              (json_int_t)r.present, "head", "id", (json_int_t)r.head_id, "hash",
+                              r.head_hash);
         if (!j) {
             rc = tfa_msg_error("out of memory");
             goto done;

@@ -219,8 +219,8 @@ static int take_streak(tfa_audit_summary *s, unsigned streak, const char *name)
     return 0;
 }
 
-json_t *tfa__audit_summary_json(const char *id, const char *shard,
-                                const tfa_ledger_entry *pending, size_t n)
+json_t *tfa__audit_summary_json(const char *id, const char *shard, const tfa_ledger_entry *pending,
+                                size_t n)
 {
     hist h;
     json_t *out = NULL;
@@ -232,14 +232,14 @@ json_t *tfa__audit_summary_json(const char *id, const char *shard,
                    json_object_get(pending[i].record, "audit"));
     if (!h.oom && h.n == 1) {
         const tfa_audit_summary *s = &h.v[0];
-        out = json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}",
-                        "audit_id", id, "shard", shard, "workspaces", (json_int_t)s->workspaces,
-                        "go", (json_int_t)s->go, "nogo", (json_int_t)s->nogo, "missing",
-                        (json_int_t)s->missing, "errors", (json_int_t)s->errors, "regressions",
-                        (json_int_t)s->regressions, "drift", (json_int_t)s->drift, "accepted",
-                        (json_int_t)s->accepted, "failing", (json_int_t)s->failing,
-                        "longest_streak", (json_int_t)s->longest_streak, "longest_streak_item",
-                        s->longest_streak_item);
+        out =
+            json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}",
+                      "audit_id", id, "shard", shard, "workspaces", (json_int_t)s->workspaces, "go",
+                      (json_int_t)s->go, "nogo", (json_int_t)s->nogo, "missing",
+                      (json_int_t)s->missing, "errors", (json_int_t)s->errors, "regressions",
+                      (json_int_t)s->regressions, "drift", (json_int_t)s->drift, "accepted",
+                      (json_int_t)s->accepted, "failing", (json_int_t)s->failing, "longest_streak",
+                      (json_int_t)s->longest_streak, "longest_streak_item", s->longest_streak_item);
     }
     tfa_audit_summaries_free(h.v, h.n);
     return out;

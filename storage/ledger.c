@@ -21,7 +21,8 @@
 
 int tfa__ledger_is_pg(const char *path)
 {
-    return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+    return path &&
+           (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
 }
 
 const char *tfa__ledger_path_keys(const char *path)
@@ -338,9 +339,9 @@ static int stored(tfa_ledger_record **out, const tfa_ledger *l, const tfa_ledger
 /* Chain and insert one record inside the open transaction; *seq and
  * prev are the head before, and are advanced. */
 static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *record,
-                     const tfa_buf *summary, int64_t *seq,
-                     char prev[TFA_LEDGER_HASH_HEX], tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX],
-                     char sig[TFA_SIG_B64_SIZE], tfa_error *err)
+                     const tfa_buf *summary, int64_t *seq, char prev[TFA_LEDGER_HASH_HEX],
+                     tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX], char sig[TFA_SIG_B64_SIZE],
+                     tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     char iso[TFA_UTC_ISO_SIZE];

@@ -25,8 +25,8 @@ static int broken(copier *c, int64_t seq, const char *what)
     char detail[160];
     snprintf(detail, sizeof(detail), "record %lld %s; run 'tfaudit ledger verify'", (long long)seq,
              what);
-    c->rc = tfa__ledger_error(c->src, TFA_EINPUT, "the source changed while copying", detail,
-                              c->err);
+    c->rc =
+        tfa__ledger_error(c->src, TFA_EINPUT, "the source changed while copying", detail, c->err);
     return 1;
 }
 

@@ -29,7 +29,6 @@ typedef struct tfa_ledger_copy_result {
  * TFA_ECONFLICT (someone appended to the destination meanwhile), TFA_EIO,
  * TFA_ENOMEM.
  */
-int tfa_ledger_copy(tfa_ledger *src, tfa_ledger *dst, tfa_ledger_copy_result *out,
-                    tfa_error *err);
+int tfa_ledger_copy(tfa_ledger *src, tfa_ledger *dst, tfa_ledger_copy_result *out, tfa_error *err);
 
 #endif

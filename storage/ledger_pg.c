@@ -32,7 +32,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
-#define PG_SCHEMA      1          /* tfaudit.meta.schema_version this build writes */
+#define PG_SCHEMA      1            /* tfaudit.meta.schema_version this build writes */
 #define PG_LOCK_KEY    "1952866677" /* 0x74666175, "tfau": the append and migration lock */
 #define PG_FETCH_ROWS  "1000"
 #define PG_CONNECT_SEC "10"
@@ -174,8 +174,7 @@ static int connect_db(tfa_ledger *l, tfa_error *err)
 static int schema_version(tfa_ledger *l, int *version, tfa_error *err)
 {
     PGresult *res = NULL;
-    int rc = run(l,
-                 "SELECT CASE WHEN to_regclass('tfaudit.meta') IS NULL THEN -1 END", 0, NULL,
+    int rc = run(l, "SELECT CASE WHEN to_regclass('tfaudit.meta') IS NULL THEN -1 END", 0, NULL,
                  &res, "reading the schema", err);
 
     *version = 0;
@@ -213,8 +212,8 @@ static int migrate(tfa_ledger *l, tfa_error *err)
     if (rc || v == PG_SCHEMA)
         return rc;
     if (v == 0 && (l->opts.read_only || !l->opts.create))
-        return tfa__ledger_error(l, TFA_ENOTFOUND, "no ledger", "the database holds no tfaudit ledger",
-                                 err);
+        return tfa__ledger_error(l, TFA_ENOTFOUND, "no ledger",
+                                 "the database holds no tfaudit ledger", err);
     if (l->opts.read_only)
         return 0; /* read an older schema as it is */
     if ((rc = exec(l, "BEGIN; SELECT pg_advisory_xact_lock(" PG_LOCK_KEY ")",
@@ -259,9 +258,9 @@ static int begin(tfa_ledger *l, const char *sql, const char *what, tfa_error *er
     if (PQstatus(P(l)->conn) != CONNECTION_OK) {
         tfa_error_init(&cerr);
         if ((rc = connect_db(l, &cerr)) != 0)
-            return rc == TFA_ENOMEM ? tfa_error_oom(err)
-                                    : tfa__ledger_error(l, TFA_ECONFLICT, "connection lost",
-                                                        cerr.message, err);
+            return rc == TFA_ENOMEM
+                       ? tfa_error_oom(err)
+                       : tfa__ledger_error(l, TFA_ECONFLICT, "connection lost", cerr.message, err);
     }
     if ((rc = exec(l, sql, what, err)) == 0)
         P(l)->in_tx = 1;
@@ -308,8 +307,8 @@ static int commit_outcome(tfa_ledger *l, const char *expect_head, tfa_error *err
     int found, rc;
 
     if ((rc = connect_db(l, err)) != 0 || (rc = pg_head(l, &seq, hash, &found, err)) != 0)
-        return tfa__ledger_error(l, TFA_ECONFLICT, "connection lost while committing",
-                                 "retrying", err);
+        return tfa__ledger_error(l, TFA_ECONFLICT, "connection lost while committing", "retrying",
+                                 err);
     if (expect_head && strcmp(hash, expect_head) == 0)
         return 0;
     return tfa__ledger_error(l, TFA_ECONFLICT, "connection lost while committing",
@@ -347,9 +346,19 @@ static int pg_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
         " verdict, tool_version, prev_hash, hash, body, signature, audit_summary) VALUES ($1, $2,"
         " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
     char seq[24], time[24];
-    const char *params[13] = {seq,          time,       r->time_utc,     r->workspace, r->window,
-                              r->operator_name, r->verdict, r->tool_version, r->prev_hash,
-                              r->hash,      r->body,    r->signature,    r->audit_summary};
+    const char *params[13] = {seq,
+                              time,
+                              r->time_utc,
+                              r->workspace,
+                              r->window,
+                              r->operator_name,
+                              r->verdict,
+                              r->tool_version,
+                              r->prev_hash,
+                              r->hash,
+                              r->body,
+                              r->signature,
+                              r->audit_summary};
     const char *head[2] = {seq, r->hash};
     int rc;
 

@@ -58,7 +58,6 @@ static const char *const migrations[] = {
     "CREATE INDEX records_audit_summary ON records (seq) WHERE audit_summary IS NOT NULL;",
 };
 
-
 static int sql_error(tfa_ledger *ledger, int rc, const char *what, tfa_error *err)
 {
     int status;
@@ -309,7 +308,6 @@ static void remove_created(tfa_ledger *l)
             unlink(path);
 }
 
-
 /* ---- the backend operations ---------------------------------------------- */
 
 static void sq_close(tfa_ledger *l)
@@ -421,8 +419,8 @@ static int sq_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
 static int sq_count(tfa_ledger *l, int64_t from_seq, int64_t *n, tfa_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(S(l)->db, "SELECT count(*) FROM records WHERE seq >= ?1", -1, &st,
-                                NULL);
+    int rc =
+        sqlite3_prepare_v2(S(l)->db, "SELECT count(*) FROM records WHERE seq >= ?1", -1, &st, NULL);
 
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, from_seq);

@@ -58,8 +58,8 @@ void tfa_audit_summaries_free(tfa_audit_summary *s, size_t n);
 /* The summary of this run's records of audit `id` (`shard` "K/N" or NULL),
  * as stored in its first record's "audit_summary" (a new reference; NULL
  * on out-of-memory). */
-json_t *tfa__audit_summary_json(const char *id, const char *shard,
-                                const tfa_ledger_entry *pending, size_t n);
+json_t *tfa__audit_summary_json(const char *id, const char *shard, const tfa_ledger_entry *pending,
+                                size_t n);
 
 /* Free what a workspace result owns and zero it; _reset keeps the name. */
 void tfa__audit_ws_release(tfa_audit_ws *ws);

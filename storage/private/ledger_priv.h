@@ -77,8 +77,8 @@ typedef struct tfa__ledger_backend {
 
 struct tfa_ledger {
     const tfa__ledger_backend *be;
-    void *impl;   /* the backend's connection state */
-    char *path;   /* what errors name: the file, or the URL without its password */
+    void *impl; /* the backend's connection state */
+    char *path; /* what errors name: the file, or the URL without its password */
     tfa_ledger_options opts;
     const tfa_signer *signer; /* signs what is appended; NULL: unsigned records */
 };

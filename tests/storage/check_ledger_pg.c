@@ -33,7 +33,8 @@ static void setup(void)
 {
     const char *src = getenv("TFA_SOURCE_DIR");
 
-    ck_assert_msg(tfa_test_pg_init(&cluster), "TFA_PG_STATE is not set (run through ctest: fixture pg)");
+    ck_assert_msg(tfa_test_pg_init(&cluster),
+                  "TFA_PG_STATE is not set (run through ctest: fixture pg)");
     snprintf(cluster_sh, sizeof(cluster_sh), "%s/tests/support/pg_cluster.sh", src ? src : ".");
     tmp = tfa_test_mkdtemp();
     ck_assert_ptr_nonnull(tmp);
@@ -105,7 +106,8 @@ static int collect_json(const tfa_ledger_summary *s, const char *const *v, void 
 static json_t *query(tfa_ledger *l, int descending)
 {
     static const char *const paths[] = {"$.gate.audit_id", "$.audit"};
-    tfa_ledger_json_query q = {.paths = paths, .n_paths = 2, .since = INT64_MIN, .descending = descending};
+    tfa_ledger_json_query q = {
+        .paths = paths, .n_paths = 2, .since = INT64_MIN, .descending = descending};
     collected c = {json_array()};
     tfa_error err;
 
@@ -150,8 +152,9 @@ START_TEST(pg_records_equal_sqlite_records)
             json_object_set_new(rec, "gate", json_pack("{s:s}", "audit_id", i < 4 ? "A1" : "A2"));
         else
             json_object_del(rec, "gate");
-        json_object_set_new(rec, "audit", json_pack("{s:s, s:i, s:[s]}", "state", "audited",
-                                                    "regressions", i, "drift", "aws_s3.x \"q\""));
+        json_object_set_new(rec, "audit",
+                            json_pack("{s:s, s:i, s:[s]}", "state", "audited", "regressions", i,
+                                      "drift", "aws_s3.x \"q\""));
         if (i == 1 || i == 4)
             json_object_set_new(rec, "audit_summary",
                                 json_pack("{s:s, s:i}", "audit_id", i < 4 ? "A1" : "A2", "go", i));
@@ -556,8 +559,7 @@ START_TEST(pg_errors_are_clear_and_keep_the_password)
     snprintf(bad, sizeof(bad), "postgresql://tfaudit:not-%s%s", password, at);
     tfa_error_init(&err);
     ck_assert_int_eq(tfa_ledger_open(&l, bad, &o, &err), TFA_EIO);
-    ck_assert_msg(strstr(err.message, "password authentication failed") != NULL, "%s",
-                  err.message);
+    ck_assert_msg(strstr(err.message, "password authentication failed") != NULL, "%s", err.message);
     ck_assert_ptr_null(strstr(err.message, password));
     ck_assert_ptr_null(strstr(err.source, password));
     ck_assert_ptr_nonnull(bin);
@@ -611,8 +613,9 @@ START_TEST(pg_verify_from_a_checkpoint)
     ck_assert_int_eq(v.fault, TFA_LEDGER_INTACT);
     ck_assert_int_eq(v.records, 5);
     /* a record after the checkpoint edited: found; one before it: not looked at */
-    snprintf(sql, sizeof(sql),
-             "UPDATE tfaudit.records SET body = replace(body, '\"GO\"', '\"NO-GO\"') WHERE seq = 7");
+    snprintf(
+        sql, sizeof(sql),
+        "UPDATE tfaudit.records SET body = replace(body, '\"GO\"', '\"NO-GO\"') WHERE seq = 7");
     admin(strrchr(url, '/') + 1, sql);
     ck_assert_tfa_ok(tfa_ledger_verify_with(l, &vo, &v, &err), &err);
     ck_assert_int_eq(v.fault, TFA_LEDGER_EDITED);

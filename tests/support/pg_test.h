@@ -16,9 +16,9 @@
 #include "testsupport.h"
 
 typedef struct tfa_test_pg {
-    char base[512];     /* postgresql://tfaudit:PASSWORD@127.0.0.1:PORT */
+    char base[512]; /* postgresql://tfaudit:PASSWORD@127.0.0.1:PORT */
     char password[128];
-    char state[1024];   /* the fixture's state directory */
+    char state[1024]; /* the fixture's state directory */
     unsigned dbs;
 } tfa_test_pg;
 
