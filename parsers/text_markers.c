@@ -77,19 +77,31 @@ static int plausible_address(const char *s, size_t len)
 }
 
 /* Whether the line could be a progress or refresh line: both need the
- * address to end at its first blank or colon with ": " or " (deposed
- * object" there. Exactly their precondition when no quote or bracket comes
- * first (those go to the parsers), checked without parsing an address: most
- * lines of CI noise fail it at their first word. */
+ * address (up to the first blank or colon outside quotes and brackets, as
+ * tfa_text_address_len reads it) to be followed by ": " or " (deposed
+ * object". Exactly their precondition, checked without parsing an address:
+ * most lines of CI noise fail it at their first word. */
 static int may_be_progress(const char *s, size_t len)
 {
     size_t i;
+    int depth = 0, quoted = 0;
+
     for (i = 0; i < len; i++) {
         char c = s[i];
-        if (c == '"' || c == '[' || c == ']')
-            return 1;
-        if (c == ' ' || c == '\t' || c == ':')
+        if (quoted) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                quoted = 0;
+        } else if (c == '"') {
+            quoted = 1;
+        } else if (c == '[') {
+            depth++;
+        } else if (c == ']') {
+            depth--;
+        } else if (depth == 0 && (c == ' ' || c == '\t' || c == ':')) {
             break;
+        }
     }
     if (i == 0 || i + 1 >= len)
         return 0;
