@@ -23,8 +23,10 @@
 #include "text_trace.h"
 #include "util/limits.h"
 
-/* Lines that start with one of these are Terraform's, OpenTofu's or HCP's. */
-static const char *const prefixes[] = {
+/* Lines that start with one of these are Terraform's, OpenTofu's or HCP's.
+ * Stored inline (not as pointers) so the first-byte pass over them, made
+ * for every line of a CI log, reads one table instead of chasing pointers. */
+static const char prefixes[][80] = {
     "Terraform will perform the following actions:",
     "OpenTofu will perform the following actions:",
     "Terraform will invoke the following action(s):",
