@@ -71,7 +71,8 @@ static void tagged(digest_ctx *c, char tag, const void *data, size_t len,
     for (i = 0; i < len; i++)
         h = (h ^ p[i]) * 0x01000193u; /* FNV-1a: slot choice only */
     slot = &c->cache[(h ^ (h >> 15)) & (CACHE_SLOTS - 1)];
-    if (slot->used == len + 1 && slot->tag == tag && memcmp(slot->text, data, len) == 0) {
+    if (slot->used == len + 1 && slot->tag == tag &&
+        (len == 0 || memcmp(slot->text, data, len) == 0)) {
         memcpy(out, slot->digest, TFA_SHA256_BYTES);
         return;
     }
