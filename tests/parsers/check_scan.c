@@ -8,6 +8,7 @@
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/limits.h"
+#include "util/sha256.h"
 
 typedef struct scanned {
     tfa_stream *in;
@@ -505,6 +506,50 @@ START_TEST(scan_skip_agrees_with_next_across_windows)
 }
 END_TEST
 
+/* The SHA-256 every stream computes (util/sha256.c, SHA-NI where the CPU
+ * has it): FIPS 180-4 known answers, and any split of the updates. */
+static void hex_digest(const void *data, size_t len, size_t step, char out[65])
+{
+    unsigned char d[TFA_SHA256_BYTES];
+    tfa_sha256 sha;
+    size_t i, n;
+
+    tfa_sha256_init(&sha);
+    for (i = 0; i < len; i += n) {
+        n = len - i < step ? len - i : step;
+        tfa_sha256_update(&sha, (const char *)data + i, n);
+    }
+    tfa_sha256_final(&sha, d);
+    for (i = 0; i < sizeof(d); i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+START_TEST(sha256_known_answers_and_splits)
+{
+    static const char *const msg448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    char hex[65], one[65];
+    char *mil = tfa_malloc(1000000);
+    size_t steps[] = {1, 3, 63, 64, 65, 1000, 4096 + 7};
+    size_t i;
+
+    hex_digest("abc", 3, 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    hex_digest(msg448, strlen(msg448), 64, hex);
+    ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    hex_digest("", 0, 1, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    ck_assert_ptr_nonnull(mil);
+    memset(mil, 'a', 1000000);
+    hex_digest(mil, 1000000, 1000000, one);
+    ck_assert_str_eq(one, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    for (i = 0; i < TFA_ARRAY_SIZE(steps); i++) {
+        hex_digest(mil, 1000000, steps[i], hex);
+        ck_assert_str_eq(hex, one);
+    }
+    tfa_free(mil);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scan");
@@ -528,6 +573,7 @@ static Suite *suite(void)
     tcase_add_test(tc, stream_decodes_boms_and_utf16);
     tcase_add_test(tc, stream_rejects_broken_utf16);
     tcase_add_test(tc, stream_hashes_raw_bytes);
+    tcase_add_test(tc, sha256_known_answers_and_splits);
     suite_add_tcase(s, tc);
     return s;
 }
