@@ -2,9 +2,13 @@
 # make bench: performance figures, each against a baseline run in the same
 # command (medians of interleaved runs; machines are noisy, so read ratios).
 #
-#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan archive audit s3 serve ledger detect history
-#                                           (default: all but s3)
+#   bench/run.sh BUILD_DIR [SECTION...]     sections: plan readers archive audit s3 serve ledger
+#                                           detect history (default: all but s3)
 #
+#   readers: the plan reader against a simdjson On Demand program and the
+#          text log reader against grep over a 1 GiB CI log, with scale
+#          curves (readers.sh; targets tfa/simdjson <= 1.0 at <= 64 MB,
+#          logs >= 1 GB/s and within 2x of grep)
 #   audit: one bundle against tar (audit.sh), then -j 1 vs -j 2 over 500
 #          workspaces from a directory and an S3 prefix, with a scale curve
 #          (audit_j.sh; target j1/j2 >= 1.7)
@@ -24,7 +28,7 @@ tfaudit=$build/auditor/tfaudit
 benchrun=$build/bench/benchrun
 mkdir -p "$work"
 [ -d "$shared/tools" ] || { echo "bench: $shared/tools is absent (../shared beside the project)" >&2; exit 2; }
-sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan archive audit serve ledger detect history)
+sections=("$@"); [ ${#sections[@]} -eq 0 ] && sections=(plan readers archive audit serve ledger detect history)
 
 # ratio A B -> A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -24,7 +24,7 @@
 #include "util/alloc.h"
 
 #define CONTEXT (64u * 1024u)
-#define CHUNK   (256u * 1024u)
+#define CHUNK   (1024u * 1024u) /* few hand-offs to the hashing thread per GB */
 
 typedef struct scan_win {
     char *buf;

@@ -11,16 +11,41 @@
  * Object members are sorted by their 64-byte (key digest, value digest)
  * entries, so key order is irrelevant and duplicate keys stay counted.
  * Depth is bounded by the scanner's own nesting limit.
+ *
+ * Leaf and key digests are memoized per top-level call: a plan's
+ * configuration section repeats the same few keys ("address", "mode",
+ * "expressions") and values hundreds of thousands of times, and one SHA-256
+ * per key was most of its cost. The cache maps (tag, text) to the digest, so
+ * it changes no digest; without memory for it, every leaf is hashed.
  */
 #include "util/compat.h"
 
 #include "jsondigest.h"
 #include "jsonread.h"
+#include "util/alloc.h"
 #include "util/sort.h"
 
 #define ENTRY (2 * TFA_SHA256_BYTES)
 
-static void tagged(char tag, const void *data, size_t len, unsigned char out[TFA_SHA256_BYTES])
+#define CACHE_SLOTS 1024u /* a power of two */
+#define CACHE_TEXT  30u   /* longer texts are hashed every time */
+
+typedef struct cache_slot {
+    unsigned char used; /* text length + 1; 0 = empty */
+    char tag;
+    char text[CACHE_TEXT];
+    unsigned char digest[TFA_SHA256_BYTES];
+} cache_slot;
+
+/* One top-level digest: the scanner, the decoding scratch, the memo (NULL
+ * when it could not be allocated). */
+typedef struct digest_ctx {
+    tfa_scan *s;
+    tfa_buf *scratch;
+    cache_slot *cache;
+} digest_ctx;
+
+static void tagged_sha(char tag, const void *data, size_t len, unsigned char out[TFA_SHA256_BYTES])
 {
     tfa_sha256 sha;
     tfa_sha256_init(&sha);
@@ -30,18 +55,48 @@ static void tagged(char tag, const void *data, size_t len, unsigned char out[TFA
     tfa_sha256_final(&sha, out);
 }
 
+/* H(tag || data), from the memo when the same short text was seen. */
+static void tagged(digest_ctx *c, char tag, const void *data, size_t len,
+                   unsigned char out[TFA_SHA256_BYTES])
+{
+    const unsigned char *p = data;
+    cache_slot *slot;
+    uint32_t h = (uint32_t)len * 0x9E3779B1u ^ (unsigned char)tag;
+    size_t i;
+
+    if (!c->cache || len > CACHE_TEXT) {
+        tagged_sha(tag, data, len, out);
+        return;
+    }
+    for (i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x01000193u; /* FNV-1a: slot choice only */
+    slot = &c->cache[(h ^ (h >> 15)) & (CACHE_SLOTS - 1)];
+    if (slot->used == len + 1 && slot->tag == tag &&
+        (len == 0 || memcmp(slot->text, data, len) == 0)) {
+        memcpy(out, slot->digest, TFA_SHA256_BYTES);
+        return;
+    }
+    tagged_sha(tag, data, len, out);
+    slot->used = (unsigned char)(len + 1);
+    slot->tag = tag;
+    if (len)
+        memcpy(slot->text, data, len);
+    memcpy(slot->digest, out, TFA_SHA256_BYTES);
+}
+
 /* A 64-bit hash, tagged, in a fixed byte order (digests are the same on every platform). */
-static void tagged_u64(char tag, uint64_t h, unsigned char out[TFA_SHA256_BYTES])
+static void tagged_u64(digest_ctx *c, char tag, uint64_t h, unsigned char out[TFA_SHA256_BYTES])
 {
     unsigned char le[8];
     size_t i;
     for (i = 0; i < 8; i++)
         le[i] = (unsigned char)(h >> (8 * i));
-    tagged(tag, le, sizeof(le), out);
+    tagged(c, tag, le, sizeof(le), out);
 }
 
-static int leaf(const tfa_token *t, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYTES])
+static int leaf(digest_ctx *c, const tfa_token *t, unsigned char out[TFA_SHA256_BYTES])
 {
+    tfa_buf *scratch = c->scratch;
     const char *text;
     size_t len;
     uint64_t h;
@@ -51,7 +106,7 @@ static int leaf(const tfa_token *t, tfa_buf *scratch, unsigned char out[TFA_SHA2
         if (!t->truncated) {
             if (tfa_json_string_text(t, scratch, &text, &len) != 0)
                 return TFA_ENOMEM;
-            tagged('s', text, len, out);
+            tagged(c, 's', text, len, out);
             return 0;
         }
         h = t->digest;
@@ -60,16 +115,16 @@ static int leaf(const tfa_token *t, tfa_buf *scratch, unsigned char out[TFA_SHA2
         h = tfa_json_number_hash(t->ptr, t->len, 0);
         break;
     case TFA_TOK_TRUE:
-        tagged('t', NULL, 0, out);
+        tagged(c, 't', NULL, 0, out);
         return 0;
     case TFA_TOK_FALSE:
-        tagged('f', NULL, 0, out);
+        tagged(c, 'f', NULL, 0, out);
         return 0;
     default:
-        tagged('z', NULL, 0, out);
+        tagged(c, 'z', NULL, 0, out);
         return 0;
     }
-    tagged_u64(t->type == TFA_TOK_STR ? 'S' : 'n', h, out);
+    tagged_u64(c, t->type == TFA_TOK_STR ? 'S' : 'n', h, out);
     return 0;
 }
 
@@ -78,9 +133,12 @@ static int cmp_entry(const void *a, const void *b)
     return memcmp(a, b, ENTRY);
 }
 
-static int object(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYTES],
-                  tfa_error *err)
+static int value(digest_ctx *c, const tfa_token *first, unsigned char out[TFA_SHA256_BYTES],
+                 tfa_error *err);
+
+static int object(digest_ctx *c, unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
 {
+    tfa_scan *s = c->s;
     unsigned char entry[ENTRY], count[8];
     tfa_buf entries;
     tfa_sha256 sha;
@@ -96,14 +154,14 @@ static int object(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BY
         if (k.type == TFA_TOK_OBJ_END)
             break;
         if (k.truncated) {
-            tagged_u64('K', k.digest, entry);
+            tagged_u64(c, 'K', k.digest, entry);
         } else {
-            if (tfa_json_string_text(&k, scratch, &text, &len) != 0)
+            if (tfa_json_string_text(&k, c->scratch, &text, &len) != 0)
                 goto oom;
-            tagged('k', text, len, entry);
+            tagged(c, 'k', text, len, entry);
         }
         if ((rc = tfa_scan_next(s, &v, err)) != 0 ||
-            (rc = tfa_jsondigest_value(s, &v, scratch, entry + TFA_SHA256_BYTES, err)) != 0)
+            (rc = value(c, &v, entry + TFA_SHA256_BYTES, err)) != 0)
             goto done;
         tfa_buf_put(&entries, (const char *)entry, ENTRY);
         if (tfa_buf_status(&entries))
@@ -128,8 +186,9 @@ done:
     return rc;
 }
 
-static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
+static int array(digest_ctx *c, unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
 {
+    tfa_scan *s = c->s;
     unsigned char d[TFA_SHA256_BYTES];
     tfa_sha256 sha;
     tfa_token t;
@@ -142,7 +201,7 @@ static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYT
             return rc;
         if (t.type == TFA_TOK_ARR_END)
             break;
-        if ((rc = tfa_jsondigest_value(s, &t, scratch, d, err)) != 0)
+        if ((rc = value(c, &t, d, err)) != 0)
             return rc;
         tfa_sha256_update(&sha, d, sizeof(d));
     }
@@ -150,14 +209,31 @@ static int array(tfa_scan *s, tfa_buf *scratch, unsigned char out[TFA_SHA256_BYT
     return 0;
 }
 
+static int value(digest_ctx *c, const tfa_token *first, unsigned char out[TFA_SHA256_BYTES],
+                 tfa_error *err)
+{
+    if (first->type == TFA_TOK_OBJ)
+        return object(c, out, err);
+    if (first->type == TFA_TOK_ARR)
+        return array(c, out, err);
+    return leaf(c, first, out) ? tfa_error_oom(err) : 0;
+}
+
 int tfa_jsondigest_value(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
                          unsigned char out[TFA_SHA256_BYTES], tfa_error *err)
 {
-    if (first->type == TFA_TOK_OBJ)
-        return object(s, scratch, out, err);
-    if (first->type == TFA_TOK_ARR)
-        return array(s, scratch, out, err);
-    return leaf(first, scratch, out) ? tfa_error_oom(err) : 0;
+    digest_ctx c;
+    int rc;
+
+    c.s = s;
+    c.scratch = scratch;
+    c.cache = NULL;
+    /* a container may repeat its leaves; a leaf alone has nothing to share */
+    if (first->type == TFA_TOK_OBJ || first->type == TFA_TOK_ARR)
+        c.cache = tfa_calloc(CACHE_SLOTS, sizeof(cache_slot));
+    rc = value(&c, first, out, err);
+    tfa_free(c.cache);
+    return rc;
 }
 
 void tfa_digest_add(unsigned char out[TFA_SHA256_BYTES], const unsigned char add[TFA_SHA256_BYTES])

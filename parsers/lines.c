@@ -9,6 +9,10 @@
 #include "util/compat.h"
 
 #include "lines.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -229,6 +233,8 @@ static size_t escape_len(const char *s, size_t len)
 
 static size_t drop_prefix(char *s, size_t len, size_t n)
 {
+    if (n == 0)
+        return len;
     memmove(s, s + n, len - n);
     return len - n;
 }
@@ -326,11 +332,33 @@ static int only_blanks(const char *s, size_t len)
     return 1;
 }
 
+/* Which of CR (1) and ESC (2) the line holds: one pass where two memchr
+ * calls cost more than the bytes on lines of CI-log length. */
+static unsigned cr_esc(const char *s, size_t len)
+{
+    unsigned found = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r'), esc = _mm_set1_epi8('\x1b');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
+            found |= 1;
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, esc)))
+            found |= 2;
+    }
+#endif
+    for (; i < len; i++)
+        found |= s[i] == '\r' ? 1u : s[i] == '\x1b' ? 2u : 0u;
+    return found;
+}
+
 size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
 {
     size_t orig = len, r, w, n;
+    unsigned found = cr_esc(s, len);
 
-    if (memchr(s, '\r', len)) {
+    if (found & 1) {
         for (r = w = 0; r < len; r++)
             if (s[r] != '\r')
                 s[w++] = s[r];
@@ -344,7 +372,7 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
         len = drop_prefix(s, len, gitlab_stream(s, len));
         *flags |= TFA_LINE_TIMESTAMP;
     }
-    if (memchr(s, '\x1b', len)) {
+    if ((found & 2) && memchr(s, '\x1b', len)) {
         for (r = w = 0; r < len;) {
             if (s[r] == '\x1b')
                 r += escape_len(s + r, len - r);
@@ -372,21 +400,6 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
 }
 
 /* ---- cursor ------------------------------------------------------------------ */
-
-int tfa_cur_lit(tfa_cur *c, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (tfa_cur_left(c) < n || memcmp(c->p, lit, n) != 0)
-        return 0;
-    c->p += n;
-    return 1;
-}
-
-int tfa_cur_peek(const tfa_cur *c, const char *lit)
-{
-    size_t n = strlen(lit);
-    return tfa_cur_left(c) >= n && memcmp(c->p, lit, n) == 0;
-}
 
 int tfa_cur_long(tfa_cur *c, long *out)
 {

@@ -129,6 +129,139 @@ static int skip_fast(tfa_scan *s)
     return 1;
 }
 
+/* Close the container at `depth` (whose kind is in the stack) and return
+ * the kind of the one around it. */
+static inline int run_in_object(const tfa_scan *s, unsigned depth)
+{
+    unsigned d = depth - 1;
+    return (s->stack[d / 8] >> (d % 8)) & 1;
+}
+
+/*
+ * skip_fast over a stretch, with the scanner's state in locals: a byte store
+ * to the nesting stack may alias any field of `s`, so the token-at-a-time
+ * path reloads them all per token, which was most of the cost of skipping a
+ * plan's planned_values and prior_state. The same transitions as skip_fast;
+ * it stops (state written back) at anything skip_fast would refuse, at the
+ * window's end, and before the close that ends the skip at depth `target`,
+ * which the caller's general path takes.
+ */
+static void skip_run(tfa_scan *s, unsigned target)
+{
+    const char *b = s->buf;
+    size_t pos = s->pos, len = s->len, q, n;
+    enum state st = s->state;
+    unsigned depth = s->depth;
+    unsigned long line = s->line;
+    uint64_t line_start = s->line_start;
+    int obj;
+    char c;
+
+    if (depth <= target || depth == 0)
+        return;
+    obj = run_in_object(s, depth);
+    while (pos < len) {
+        c = b[pos];
+        if (c == ' ' || c == '\t' || c == '\r') {
+            pos++;
+            continue;
+        }
+        if (c == '\n') {
+            pos++;
+            line++;
+            line_start = s->base + pos;
+            continue;
+        }
+        switch (st) {
+        case ST_COMMA_OR_END:
+            if (c == ',') {
+                pos++;
+                st = obj ? ST_KEY : ST_VALUE;
+                continue;
+            }
+            if ((c == '}' && obj) || (c == ']' && !obj))
+                goto close;
+            goto out;
+        case ST_COLON:
+            if (c != ':')
+                goto out;
+            pos++;
+            st = ST_VALUE;
+            continue;
+        case ST_KEY_OR_END:
+            if (c == '}')
+                goto close;
+            /* fall through */
+        case ST_KEY:
+            if (c != '"' || (q = tfa_scan__find_special(b, pos + 1, len)) == len || b[q] != '"')
+                goto out;
+            pos = q + 1;
+            st = ST_COLON;
+            continue;
+        case ST_VALUE_OR_END:
+            if (c == ']')
+                goto close;
+            /* fall through */
+        case ST_VALUE:
+            break;
+        default:
+            goto out;
+        }
+        switch (c) {
+        case '"':
+            if ((q = tfa_scan__find_special(b, pos + 1, len)) == len || b[q] != '"')
+                goto out;
+            pos = q + 1;
+            break;
+        case '{':
+        case '[':
+            if (depth >= s->max_depth)
+                goto out;
+            obj = c == '{';
+            if (obj)
+                s->stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
+            else
+                s->stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+            depth++;
+            pos++;
+            st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
+            continue;
+        case 't':
+        case 'n':
+        case 'f':
+            n = c == 'f' ? 5 : 4;
+            if (len - pos < n || memcmp(b + pos,
+                                        c == 't'   ? "true"
+                                        : c == 'n' ? "null"
+                                                   : "false",
+                                        n) != 0)
+                goto out;
+            pos += n;
+            break;
+        default:
+            if ((n = plain_number(b + pos, b + len)) == 0)
+                goto out;
+            pos += n;
+            break;
+        }
+        st = ST_COMMA_OR_END; /* depth > target >= 0: inside a container */
+        continue;
+    close:
+        if (depth - 1 <= target || depth - 1 == 0)
+            goto out; /* the caller closes it, with what ending a value entails */
+        pos++;
+        depth--;
+        obj = run_in_object(s, depth);
+        st = ST_COMMA_OR_END;
+    }
+out:
+    s->pos = pos;
+    s->state = st;
+    s->depth = depth;
+    s->line = line;
+    s->line_start = line_start;
+}
+
 int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
 {
     unsigned target;
@@ -139,6 +272,9 @@ int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
         return 0;
     target = s->depth - 1;
     while (s->depth > target) {
+        skip_run(s, target);
+        if (s->depth <= target)
+            break;
         if (s->pos < s->len) {
             char c = s->buf[s->pos];
             if (c == ' ' || c == '\t' || c == '\r') {

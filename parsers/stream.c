@@ -36,6 +36,7 @@ typedef struct hasher {
     tfa_sha256 *sha;
     const void *job;
     size_t job_len;
+    int taken; /* the job is being hashed (by the thread or the reader) */
     int quit;
 } hasher;
 
@@ -126,14 +127,16 @@ static void *hasher_main(void *arg)
     hasher *h = arg;
     pthread_mutex_lock(&h->mu);
     for (;;) {
-        while (!h->job && !h->quit)
+        while ((!h->job || h->taken) && !h->quit)
             pthread_cond_wait(&h->cv, &h->mu);
-        if (!h->job)
+        if (!h->job || h->taken)
             break;
+        h->taken = 1;
         pthread_mutex_unlock(&h->mu);
         tfa_sha256_update(h->sha, h->job, h->job_len);
         pthread_mutex_lock(&h->mu);
         h->job = NULL;
+        h->taken = 0;
         pthread_cond_broadcast(&h->cv);
     }
     pthread_mutex_unlock(&h->mu);
@@ -158,9 +161,21 @@ static hasher *hasher_start(tfa_sha256 *sha)
     return h;
 }
 
+/* Wait for the job in flight. One the thread has not started is hashed
+ * here instead: on a busy machine the thread may not run for a while, and
+ * the reader waiting for it at every window cost more than the hashing. */
 static void hasher_wait(hasher *h)
 {
     pthread_mutex_lock(&h->mu);
+    if (h->job && !h->taken) {
+        h->taken = 1;
+        pthread_mutex_unlock(&h->mu);
+        tfa_sha256_update(h->sha, h->job, h->job_len);
+        pthread_mutex_lock(&h->mu);
+        h->job = NULL;
+        h->taken = 0;
+        pthread_cond_broadcast(&h->cv);
+    }
     while (h->job)
         pthread_cond_wait(&h->cv, &h->mu);
     pthread_mutex_unlock(&h->mu);
@@ -181,9 +196,8 @@ static void hasher_stop(hasher *h)
 {
     if (!h)
         return;
+    hasher_wait(h);
     pthread_mutex_lock(&h->mu);
-    while (h->job)
-        pthread_cond_wait(&h->cv, &h->mu);
     h->quit = 1;
     pthread_cond_broadcast(&h->cv);
     pthread_mutex_unlock(&h->mu);

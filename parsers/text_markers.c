@@ -12,6 +12,10 @@
  */
 #include "util/compat.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "address.h"
 #include "lines.h"
 #include "text_grammar.h"
@@ -19,8 +23,10 @@
 #include "text_trace.h"
 #include "util/limits.h"
 
-/* Lines that start with one of these are Terraform's, OpenTofu's or HCP's. */
-static const char *const prefixes[] = {
+/* Lines that start with one of these are Terraform's, OpenTofu's or HCP's.
+ * Stored inline (not as pointers) so the first-byte pass over them, made
+ * for every line of a CI log, reads one table instead of chasing pointers. */
+static const char prefixes[][80] = {
     "Terraform will perform the following actions:",
     "OpenTofu will perform the following actions:",
     "Terraform will invoke the following action(s):",
@@ -72,6 +78,38 @@ static int plausible_address(const char *s, size_t len)
     return a.mode.len || a.module.len || memchr(s + a.type.off, '_', a.type.len) != NULL;
 }
 
+/* Whether the line could be a progress or refresh line: both need the
+ * address (up to the first blank or colon outside quotes and brackets, as
+ * tfa_text_address_len reads it) to be followed by ": " or " (deposed
+ * object". Exactly their precondition, checked without parsing an address:
+ * most lines of CI noise fail it at their first word. */
+static int may_be_progress(const char *s, size_t len)
+{
+    size_t i;
+    int depth = 0, quoted = 0;
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        if (quoted) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                quoted = 0;
+        } else if (c == '"') {
+            quoted = 1;
+        } else if (c == '[') {
+            depth++;
+        } else if (c == ']') {
+            depth--;
+        } else if (depth == 0 && (c == ' ' || c == '\t' || c == ':')) {
+            break;
+        }
+    }
+    if (i == 0 || i + 1 >= len)
+        return 0;
+    return (s[i] == ':' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '(');
+}
+
 static int is_marker(const tfa_line *l)
 {
     tfa_text_summary sum;
@@ -105,13 +143,35 @@ static int is_marker(const tfa_line *l)
         return tr.kind == TFA_TRACE_VERSION || tr.kind == TFA_TRACE_ARGS;
     if (tfa_text_header_parse(l->text, l->len, &h))
         return plausible_address(h.addr.ptr, h.addr.len);
-    if (tfa_text_progress_parse(l->text, l->len, &p))
-        return plausible_address(p.addr.ptr, p.addr.len);
-    if (tfa_text_refresh_parse(l->text, l->len))
-        return plausible_address(l->text, tfa_text_address_len(l->text, l->len, 1));
+    if (may_be_progress(l->text, l->len)) {
+        if (tfa_text_progress_parse(l->text, l->len, &p))
+            return plausible_address(p.addr.ptr, p.addr.len);
+        if (tfa_text_refresh_parse(l->text, l->len))
+            return plausible_address(l->text, tfa_text_address_len(l->text, l->len, 1));
+    }
     return tfa_text_summary_parse(l->text, l->len, &sum) ||
            tfa_text_version_parse(l->text, l->len, &tool, &v) ||
            tfa_text_cost_table_header(l->text, l->len);
+}
+
+/* memcpy of a line-sized, run-time length: 16-byte moves with an
+ * overlapping last one, which beat the string instructions a compiler picks
+ * for a copy into a bounded stack array (millions of lines per gigabyte). */
+static void copy_line(char *dst, const char *src, size_t n)
+{
+#if defined(__SSE2__)
+    size_t i;
+    if (n >= 16) {
+        for (i = 0; i + 16 <= n; i += 16)
+            _mm_storeu_si128((__m128i *)(void *)(dst + i),
+                             _mm_loadu_si128((const __m128i *)(const void *)(src + i)));
+        if (i < n)
+            _mm_storeu_si128((__m128i *)(void *)(dst + n - 16),
+                             _mm_loadu_si128((const __m128i *)(const void *)(src + n - 16)));
+        return;
+    }
+#endif
+    memcpy(dst, src, n);
 }
 
 int tfa_text_line_is_marker(const char *s, size_t n)
@@ -120,7 +180,7 @@ int tfa_text_line_is_marker(const char *s, size_t n)
     tfa_line l;
 
     n = n < sizeof(copy) ? n : sizeof(copy);
-    memcpy(copy, s, n);
+    copy_line(copy, s, n);
     l.flags = 0;
     l.text = copy;
     l.len = tfa_line_normalize(copy, n, &l.flags);

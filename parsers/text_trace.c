@@ -40,9 +40,9 @@ int tfa_text_trace_parse(const char *s, size_t len, tfa_text_trace *out)
     tfa_cur c = tfa_cur_of(s, len);
     size_t i;
 
-    memset(out, 0, sizeof(*out));
-    if (len < 6 || s[0] != '[')
+    if (len < 6 || s[0] != '[') /* most lines: `out` is not looked at on 0 */
         return 0;
+    memset(out, 0, sizeof(*out));
     for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
         if (tfa_cur_lit(&c, levels[i]))
             break;

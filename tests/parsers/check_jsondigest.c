@@ -7,6 +7,7 @@
 #include "jsondigest.h"
 #include "stream.h"
 #include "testsupport.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"
 
@@ -94,6 +95,39 @@ START_TEST(digest_sums_do_not_cancel)
 }
 END_TEST
 
+/* The memo of short leaves and keys: thousands of distinct texts (every
+ * slot taken and overwritten), keys and strings of the same text, and
+ * escaped spellings must digest as without it. */
+static char *many_leaves(int escaped, int change_last)
+{
+    tfa_buf b;
+    int i, round;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&b, "[");
+    for (round = 0; round < 2; round++)
+        for (i = 0; i < 3000; i++)
+            tfa_buf_printf(&b, "%s{\"%s%d\": \"v%d\", \"v%d\": %d}", round || i ? "," : "",
+                           escaped ? "\\u0076" : "v", i, i, i,
+                           round == 1 && i == 2999 && change_last ? -1 : i);
+    tfa_buf_puts(&b, "]");
+    ck_assert_int_eq(tfa_buf_status(&b), 0);
+    return b.ptr;
+}
+
+START_TEST(digest_memo_changes_nothing)
+{
+    char *plain = many_leaves(0, 0), *esc = many_leaves(1, 0), *other = many_leaves(0, 1);
+    ck_assert(same(plain, esc));
+    ck_assert(!same(plain, other));
+    ck_assert(!same("{\"a\": \"b\"}", "{\"b\": \"a\"}"));
+    ck_assert(!same("[{\"a\": \"a\"}, \"a\"]", "[{\"a\": \"a\"}, \"b\"]"));
+    tfa_free(plain);
+    tfa_free(esc);
+    tfa_free(other);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("jsondigest");
@@ -101,6 +135,7 @@ int main(void)
     tcase_add_test(tc, digest_ignores_serialization);
     tcase_add_test(tc, digest_sees_every_change_of_meaning);
     tcase_add_test(tc, digest_sums_do_not_cancel);
+    tcase_add_test(tc, digest_memo_changes_nothing);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }

@@ -179,6 +179,13 @@ static const struct norm_case {
     {"  # aws_instance.x will be created   ", "  # aws_instance.x will be created", 0},
     {"x \xe2\x94\x82 not a margin", "x \xe2\x94\x82 not a margin", 0},
     {"\xe2\x95\xb7 not a box edge", "\xe2\x95\xb7 not a box edge", 0},
+    /* CR and ESC on both sides of the 16-byte blocks the search reads */
+    {"0123456789abcde\rf0123456789abcdef0123", "0123456789abcdef0123456789abcdef0123", TFA_LINE_CR},
+    {"0123456789abcdef\x1b[1mX0123456789abcdef", "0123456789abcdefX0123456789abcdef",
+     TFA_LINE_ANSI},
+    {"0123456789abcdef0123456789abcde\x1b[0m\r", "0123456789abcdef0123456789abcde",
+     TFA_LINE_ANSI | TFA_LINE_CR},
+    {"0123456789abcdef0123456789abcdef\r", "0123456789abcdef0123456789abcdef", TFA_LINE_CR},
 };
 
 START_TEST(normalize_strips_what_ci_and_terminals_add)

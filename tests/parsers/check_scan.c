@@ -8,6 +8,7 @@
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/limits.h"
+#include "util/sha256.h"
 
 typedef struct scanned {
     tfa_stream *in;
@@ -415,6 +416,140 @@ START_TEST(scan_survives_allocation_failures)
 }
 END_TEST
 
+/* Skip the first value of `doc` with tfa_scan_skip on one scanner and with
+ * tfa_scan_next on another: same status, same error, same place after. */
+static void skip_like_next(const char *doc, size_t len)
+{
+    scanned a, b;
+    tfa_token t;
+    int ra, rb;
+
+    open_scan(&a, doc, len, 0);
+    open_scan(&b, doc, len, 0);
+    ra = tfa_scan_next(a.sc, &t, &a.err);
+    if (ra == 0)
+        ra = tfa_scan_skip(a.sc, &t, &a.err);
+    rb = tfa_scan_next(b.sc, &t, &b.err);
+    if (rb == 0 && (t.type == TFA_TOK_OBJ || t.type == TFA_TOK_ARR))
+        while ((rb = tfa_scan_next(b.sc, &t, &b.err)) == 0 && tfa_scan_depth(b.sc) > 0)
+            ;
+    ck_assert_msg(ra == rb, "doc %.40s: skip %d (%s), next %d (%s)", doc, ra, a.err.message, rb,
+                  b.err.message);
+    if (ra != 0) {
+        ck_assert_str_eq(a.err.message, b.err.message);
+        ck_assert_uint_eq(a.err.line, b.err.line);
+        ck_assert_uint_eq(a.err.column, b.err.column);
+    } else {
+        ck_assert_uint_eq(tfa_scan_pos(a.sc).offset, tfa_scan_pos(b.sc).offset);
+        ck_assert_uint_eq(tfa_scan_pos(a.sc).line, tfa_scan_pos(b.sc).line);
+        ck_assert_uint_eq(tfa_scan_pos(a.sc).column, tfa_scan_pos(b.sc).column);
+        ra = tfa_scan_next(a.sc, &t, &a.err);
+        rb = tfa_scan_next(b.sc, &t, &b.err);
+        ck_assert_int_eq(ra, rb);
+    }
+    close_scan(&a);
+    close_scan(&b);
+}
+
+START_TEST(scan_skip_agrees_with_next)
+{
+    static const char *const docs[] = {
+        "{\"a\": [1, -2.5, 0, \"x\"], \"b\": {\"c\": null, \"d\": [true, false, {}]}, \"e\": []}",
+        "[[[[[]]]], {\"k\": {\"k\": {\"k\": 1}}}, \"s\"]\n",
+        "{\"a\":1,}",
+        "[1,]",
+        "{\"a\" 1}",
+        "[1 2]",
+        "{\"a\": [1}",
+        "[tru]",
+        "[-]",
+        "[01]",
+        "[1.]",
+        "[1e5, 1E+2, -0.5e-3]",
+        "{\"a\":\n[1,\n2]\n,\n\"b\"\n:\n3}",
+        "{\"\\u00e9\\\\\\\\\\\"\": \"\\ud83d\\ude00\", \"x\": \"caf\xc3\xa9 \xe2\x82\xac\"}",
+        "[\"abcdefghijklm\\\\\", \"abcdefghijklmno\\\\\\\"\", "
+        "\"0123456789abcdefghijklmnopqrstu\\\"v\"]",
+        "[\"\xc3\"]",
+        "[\"a\tb\"]",
+        "{\"a\": [1, 2",
+        "[{}, [], {\"a\": []}] [1]",
+        "{\"a\": 1} trailing",
+    };
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(docs); i++)
+        skip_like_next(docs[i], strlen(docs[i]));
+}
+END_TEST
+
+/* Past the window: escapes and multi-byte characters at every offset modulo
+ * 32 around each refill, with an error at the end or none. */
+START_TEST(scan_skip_agrees_with_next_across_windows)
+{
+    tfa_buf doc;
+    int bad, i;
+
+    for (bad = 0; bad < 2; bad++) {
+        tfa_buf_init(&doc, TFA_BUF_NO_MAX);
+        tfa_buf_puts(&doc, "{\"list\": [");
+        for (i = 0; doc.len < 3 * TFA_LIMIT_SCAN_WINDOW; i++) {
+            tfa_buf_printf(
+                &doc, "%s{\"k%d\": \"%.*s\\\\%.*s\\\"\xc3\xa9\", \"n\": [%d, -%d.5, true, null]}",
+                i ? ", " : "", i, i % 33, "................................x", i % 17,
+                "\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\", i, i);
+        }
+        tfa_buf_puts(&doc, bad ? "], \"z\": [1,]}" : "], \"z\": {}}");
+        ck_assert_int_eq(tfa_buf_status(&doc), 0);
+        skip_like_next(doc.ptr, doc.len);
+        tfa_buf_release(&doc);
+    }
+}
+END_TEST
+
+/* The SHA-256 every stream computes (util/sha256.c, SHA-NI where the CPU
+ * has it): FIPS 180-4 known answers, and any split of the updates. */
+static void hex_digest(const void *data, size_t len, size_t step, char out[65])
+{
+    unsigned char d[TFA_SHA256_BYTES];
+    tfa_sha256 sha;
+    size_t i, n;
+
+    tfa_sha256_init(&sha);
+    for (i = 0; i < len; i += n) {
+        n = len - i < step ? len - i : step;
+        tfa_sha256_update(&sha, (const char *)data + i, n);
+    }
+    tfa_sha256_final(&sha, d);
+    for (i = 0; i < sizeof(d); i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+START_TEST(sha256_known_answers_and_splits)
+{
+    static const char *const msg448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    char hex[65], one[65];
+    char *mil = tfa_malloc(1000000);
+    size_t steps[] = {1, 3, 63, 64, 65, 1000, 4096 + 7};
+    size_t i;
+
+    hex_digest("abc", 3, 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    hex_digest(msg448, strlen(msg448), 64, hex);
+    ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    hex_digest("", 0, 1, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    ck_assert_ptr_nonnull(mil);
+    memset(mil, 'a', 1000000);
+    hex_digest(mil, 1000000, 1000000, one);
+    ck_assert_str_eq(one, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    for (i = 0; i < TFA_ARRAY_SIZE(steps); i++) {
+        hex_digest(mil, 1000000, steps[i], hex);
+        ck_assert_str_eq(hex, one);
+    }
+    tfa_free(mil);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("scan");
@@ -431,11 +566,14 @@ static Suite *suite(void)
     tcase_add_test(tc, scan_skips_ci_noise_between_documents);
     tcase_add_test(tc, scan_handles_documents_larger_than_the_window);
     tcase_add_test(tc, scan_survives_allocation_failures);
+    tcase_add_test(tc, scan_skip_agrees_with_next);
+    tcase_add_test(tc, scan_skip_agrees_with_next_across_windows);
     suite_add_tcase(s, tc);
     tc = tcase_create("stream");
     tcase_add_test(tc, stream_decodes_boms_and_utf16);
     tcase_add_test(tc, stream_rejects_broken_utf16);
     tcase_add_test(tc, stream_hashes_raw_bytes);
+    tcase_add_test(tc, sha256_known_answers_and_splits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,7 @@
 
 #include "testsupport.h"
 #include "text_grammar.h"
+#include "text_markers.h"
 
 static const struct summary_case {
     const char *line;
@@ -218,6 +219,38 @@ START_TEST(text_grammar_reads_attribute_names_only)
 }
 END_TEST
 
+/* Detection's quick rejections (copy, progress precheck) keep every marker
+ * and drop CI noise, at lengths around the 16-byte copy blocks. */
+START_TEST(text_markers_found_behind_quick_rejections)
+{
+    static const struct {
+        const char *line;
+        int marker;
+    } cases[] = {
+        {"No changes.", 1},
+        {"Terraform v1.9.5", 1},
+        {"Terraform v1.9.50", 1},
+        {"Plan: 1 to add, 0 to change, 0 to destroy.", 1},
+        {"2024-03-05T09:12:40.0007919Z aws_instance.web: Creating...", 1},
+        {"module.m[\"a b\"].aws_instance.x: Refreshing state... [id=i-1]", 1},
+        {"aws_instance.x[\"k:v\"]: Modifying... [id=i-1]", 1},
+        {"aws_instance.x (deposed object 1234abcd): Destroying... [id=i-1]", 1},
+        {"\x1b[1maws_instance.x: Creation complete after 2s [id=i-1]\x1b[0m", 1},
+        {"##[group]Run npm ci", 0},
+        {"a1b2c3d4e5f6: Pull complete", 0},
+        {"npm WARN deprecated inflight@1.0.6: leaks", 0},
+        {"aws_instance.x:Creating...", 0},
+        {"aws_instance.x:", 0},
+        {"", 0},
+    };
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++)
+        ck_assert_msg(tfa_text_line_is_marker(cases[i].line, strlen(cases[i].line)) ==
+                          cases[i].marker,
+                      "'%s'", cases[i].line);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("text_grammar");
@@ -230,6 +263,7 @@ int main(void)
     tcase_add_test(tc, text_grammar_reads_progress_lines);
     tcase_add_test(tc, text_grammar_reads_go_durations);
     tcase_add_test(tc, text_grammar_reads_attribute_names_only);
+    tcase_add_test(tc, text_markers_found_behind_quick_rejections);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }

@@ -24,9 +24,12 @@ stage() {
 build_pkgs=$(stage 1)
 run_pkgs=$(stage 2)
 
-# Build stage: the -dev packages of scripts/packages.txt (test-only tools
-# such as check's runner are not needed to build the binary, but check is).
-for pkg in $(grep -E '^lib[a-z0-9.+-]+-dev$|^check$|^cmake$|^pkg-config$' scripts/packages.txt | sort -u); do
+# Build stage: the -dev packages of scripts/packages.txt's build part
+# (test-only tools such as check's runner are not needed to build the
+# binary, but check is; benchmark peers such as libsimdjson-dev, listed
+# under "# tests and benchmarks", are not part of the binary).
+for pkg in $(sed '/^# tests and benchmarks/,$d' scripts/packages.txt |
+  grep -E '^lib[a-z0-9.+-]+-dev$|^check$|^cmake$|^pkg-config$' | sort -u); do
   printf '%s\n' "$build_pkgs" | grep -qx -- "$pkg" || fail "$dockerfile build stage lacks $pkg (scripts/packages.txt has it)"
 done
 
