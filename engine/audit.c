@@ -20,7 +20,7 @@
 #include "util/alloc.h"
 #include "util/sha256.h"
 #include "util/sort.h"
-#include "utc.h"
+#include "util/utc.h"
 
 /* Workspaces queued or running at once per thread: enough to keep every
  * thread busy while a source reads ahead, few enough that an archive is not

@@ -6,7 +6,7 @@
 #include "facts.h"
 #include "gate_record.h"
 #include "util/alloc.h"
-#include "utc.h"
+#include "util/utc.h"
 
 static json_t *context_json(const tfa_run *run)
 {

@@ -16,7 +16,7 @@
 #include "plan_redact.h"
 #include "net/s3_walk.h"
 #include "s3_archive.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/limits.h"
 

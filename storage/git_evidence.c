@@ -20,7 +20,7 @@
 #include "git_identity.h"
 #include "relpath.h"
 #include "rollout_section.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
