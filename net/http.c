@@ -15,6 +15,7 @@
 #include "net/local_file.h"
 #include "net/url.h"
 #include "util/alloc.h"
+#include "util/backoff.h"
 #include "util/limits.h"
 
 void tfa_http_options_init(tfa_http_options *opts)
@@ -67,18 +68,18 @@ typedef struct http_ctx {
     tfa_http_response *res;
     tfa_error *err;
     CURL *curl;
-    tfa_buf ca;        /* system bundle + opts->cacert, when cacert is set */
-    tfa_url origin;    /* the only origin the token goes to */
-    tfa_url hop;       /* the URL of the current hop */
-    char *url;         /* the same, as given (query included): only for libcurl */
-    unsigned hop_no;   /* 0 for req->url */
-    char *name;        /* what errors and traces call the request (owned) */
-    uint64_t max;      /* body cap */
-    uint64_t rng;      /* default jitter state */
-    int is_post;       /* POST or PATCH: not idempotent */
-    int method;        /* M_GET, ... */
-    int token_sent;    /* on the current hop */
-    int token_dropped; /* a redirect left the origin: never sent again */
+    tfa_buf ca;          /* system bundle + opts->cacert, when cacert is set */
+    tfa_url origin;      /* the only origin the token goes to */
+    tfa_url hop;         /* the URL of the current hop */
+    char *url;           /* the same, as given (query included): only for libcurl */
+    unsigned hop_no;     /* 0 for req->url */
+    char *name;          /* what errors and traces call the request (owned) */
+    uint64_t max;        /* body cap */
+    tfa_backoff backoff; /* delays between retries, with this request's own jitter */
+    int is_post;         /* POST or PATCH: not idempotent */
+    int method;          /* M_GET, ... */
+    int token_sent;      /* on the current hop */
+    int token_dropped;   /* a redirect left the origin: never sent again */
 } http_ctx;
 
 /* What one transfer produced. */
@@ -135,26 +136,6 @@ static int fail(http_ctx *c, int status, const char *fmt, ...)
 }
 
 /* ---- options ------------------------------------------------------------ */
-
-static void real_sleep(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static double next_jitter(http_ctx *c)
-{
-    if (c->opts->jitter)
-        return c->opts->jitter(c->opts->payload);
-    /* xorshift64: jitter only spreads retries of many clients apart */
-    c->rng ^= c->rng << 13;
-    c->rng ^= c->rng >> 7;
-    c->rng ^= c->rng << 17;
-    return (double)(c->rng >> 11) / 9007199254740992.0;
-}
 
 static time_t now(const http_ctx *c)
 {
@@ -568,16 +549,11 @@ static outcome classify(const http_ctx *c, const attempt *a)
  * exponential backoff with "equal jitter" (half fixed, half random). */
 static long retry_delay(http_ctx *c, const attempt *a, unsigned n)
 {
-    long d = c->opts->backoff_ms;
-    unsigned i;
-
     if (a->retry_after_ms >= 0)
         return a->retry_after_ms;
-    for (i = 0; i < n && d < c->opts->backoff_max_ms; i++)
-        d *= 2;
-    if (d > c->opts->backoff_max_ms)
-        d = c->opts->backoff_max_ms;
-    return d / 2 + (long)(next_jitter(c) * (double)(d - d / 2));
+    if (c->opts->jitter)
+        return tfa_backoff_delay_at(&c->backoff, n, c->opts->jitter(c->opts->payload));
+    return tfa_backoff_delay(&c->backoff, n);
 }
 
 static void trace_start(const http_ctx *c, unsigned n)
@@ -637,7 +613,7 @@ static outcome attempts(http_ctx *c, attempt *a, int *rc)
         if (c->opts->sleep_ms)
             c->opts->sleep_ms(c->opts->payload, delay);
         else
-            real_sleep(delay);
+            tfa_backoff_sleep_ms(delay);
     }
     if (o != DONE && o != REDIRECT)
         *rc = attempt_error(c, a, n + 1);
@@ -705,7 +681,7 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
     /* what matters for retries: only a POST or a PATCH may not be repeated blindly */
     c.is_post = c.method == M_POST || c.method == M_PATCH;
     c.max = req->max_bytes && req->max_bytes < opts->max_bytes ? req->max_bytes : opts->max_bytes;
-    c.rng = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)&c << 16) ^ 0x9e3779b97f4a7c15ull;
+    tfa_backoff_init(&c.backoff, opts->backoff_ms, opts->backoff_max_ms);
     tfa_buf_init(&c.ca, TFA_BUF_NO_MAX);
     tfa_error_init(&why);
     if (tfa_url_parse(&c.hop, req->url, &why) != 0) {

@@ -22,6 +22,7 @@
 #include "rollout_section.h"
 #include "util/utc.h"
 #include "util/alloc.h"
+#include "util/backoff.h"
 #include "util/buf.h"
 
 #define LATEST_JSON    "latest.json"
@@ -614,22 +615,18 @@ static int signature(job *j, tfa_error *err)
     return tfa_git_identity_resolve(&j->author, &j->committer, j->repo, j->o->author, j->time, err);
 }
 
-static void pause_ms(unsigned ms)
-{
-    struct timespec ts;
-    ts.tv_sec = 0;
-    ts.tv_nsec = (long)ms * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
 /* Open the repository, check the branch, then attempt until the branch
  * moves (try_once for evidence, try_files for plain files). */
 static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, tfa_error *err)
 {
     tfa_error attempt_err;
+    tfa_backoff backoff;
     unsigned tries;
     int rc;
 
+    /* another writer moved the branch: 2 ms doubling to 50 ms, jittered so
+     * two writers that collided do not collide again */
+    tfa_backoff_init(&backoff, 2, 50);
     git_libgit2_init();
     if (tfa_buf_printf(&j->refname, "refs/heads/%s", j->branch) != 0) {
         rc = tfa_error_oom(err);
@@ -651,7 +648,7 @@ static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, 
         if (rc != TFA_ECONFLICT || tries + 1 >= j->o->attempts)
             break;
         out->retries++;
-        pause_ms(tries < 50 ? tries + 1 : 50);
+        tfa_backoff_sleep_ms(tfa_backoff_delay(&backoff, tries));
     }
     if (rc == TFA_ECONFLICT)
         tfa_error_set(&attempt_err, rc, "branch '%s' kept moving; gave up after %u attempts",
