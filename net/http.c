@@ -33,6 +33,20 @@ void tfa_http_options_init(tfa_http_options *opts)
     opts->max_redirects = TFA_LIMIT_HTTP_REDIRECTS;
 }
 
+int tfa_http_global_init(tfa_error *err)
+{
+    CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (code != CURLE_OK)
+        return tfa_error_set(err, TFA_EIO, "cannot initialize libcurl: %s",
+                             curl_easy_strerror(code));
+    return 0;
+}
+
+void tfa_http_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
 struct tfa_http_pool {
     CURLSH *share;
 };
