@@ -71,6 +71,7 @@ void tfa_http_global_cleanup(void);
  * job share, so a run of S3 requests to one host pays one handshake. Used by
  * one thread at a time. */
 typedef struct tfa_http_pool tfa_http_pool;
+/* 0, TFA_ENOMEM, or TFA_EIO when libcurl refuses to share. */
 int tfa_http_pool_new(tfa_http_pool **out);
 void tfa_http_pool_free(tfa_http_pool *pool);
 
