@@ -179,7 +179,7 @@ static int update_latest(job *j, attempt *a, git_commit *base, const char *lates
 {
     char iso[TFA_UTC_ISO_SIZE];
     tfa_buf old;
-    json_t *ws, *failing = json_array(), *entry;
+    json_t *ws, *failing, *entry;
     size_t i;
     int rc;
     char *s;
@@ -198,8 +198,14 @@ static int update_latest(job *j, attempt *a, git_commit *base, const char *lates
     ws = json_object_get(a->latest_obj, "workspaces");
     if (!json_is_object(ws) && json_object_set_new(a->latest_obj, "workspaces", ws = json_object()))
         ws = NULL;
+    failing = json_array(); /* made here: the returns above would leak it */
+    /* an item that cannot be listed fails the file: never a latest.json
+     * that shows a NO-GO with fewer failing items than it had */
     for (i = 0; failing && i < j->ev->n_failing; i++)
-        json_array_append_new(failing, json_string(j->ev->failing[i]));
+        if (json_array_append_new(failing, json_string(j->ev->failing[i])) != 0) {
+            json_decref(failing);
+            failing = NULL;
+        }
     tfa_utc_format_iso(j->ev->time, iso);
     entry = json_pack("{s:s, s:s, s:o, s:s, s:I, s:s?}", "time", iso, "verdict", j->ev->verdict,
                       "failing", failing, "evidence", a->md_path.ptr, "record_id",
