@@ -26,8 +26,12 @@ typedef struct facts {
 
 static void put(facts *f, const char *key, json_t *v)
 {
-    if (!f->o || json_object_set_new(f->o, key, v) != 0) /* frees v, NULL is refused */
+    if (!f->o) {
+        json_decref(v);
         f->bad = 1;
+    } else if (json_object_set_new(f->o, key, v) != 0) { /* frees v; NULL is refused */
+        f->bad = 1;
+    }
 }
 
 /* The object filled, or NULL (and nothing leaked) when a field failed. */

@@ -26,7 +26,7 @@ START_TEST(arena_refuses_sizes_that_would_wrap)
     /* and it still works: aligned, usable, counted */
     p = tfa_arena_alloc(a, 3);
     ck_assert_ptr_nonnull(p);
-    ck_assert_uint_eq((uintptr_t)p % sizeof(max_align_t), 0);
+    ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
     memcpy(p, "ab", 3);
     p = tfa_arena_alloc(a, 100000); /* a block of its own */
     ck_assert_ptr_nonnull(p);
