@@ -12,7 +12,8 @@
 
 #include "check_common.h"
 #include "cli_inputs.h"
-#include "date.h"
+#include "cli_time.h"
+#include "util/utc.h"
 #include "exit.h"
 #include "gate_run.h"
 #include "textfile.h"
@@ -83,24 +84,6 @@ static int load_human_inputs(check_run *c)
         if ((rc = add_signoff(c, c->o.sign_offs.items[i])) != 0)
             return rc;
     return c->o.sign_off_file ? add_signoff_file(c, c->o.sign_off_file) : 0;
-}
-
-/* --now, else $TFAUDIT_NOW, else the clock: the one place the time is read. */
-static int resolve_now(check_run *c)
-{
-    const char *text = c->o.now, *what = "--now";
-
-    /* the option layer (opts.h) may have stored the variable itself: same pointer */
-    if ((!text || text == getenv("TFAUDIT_NOW")) && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
-        text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
-    if (!text) {
-        c->now = (int64_t)time(NULL);
-        return 0;
-    }
-    if (tfa_time_parse(text, &c->now) != 0)
-        return tfa_msg_usage(c->spec->name, "invalid %s '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
-                             what, text);
-    return 0;
 }
 
 static void warn_waivers(const tfa_verdict *v)
@@ -270,7 +253,7 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
         rc = tfa_msg_usage(spec->name, "--checklist FILE is required");
         goto done;
     }
-    if ((rc = resolve_now(&c)) != 0 || (rc = load_human_inputs(&c)) != 0 ||
+    if ((rc = tfa_cli_now(c.o.now, &c.now)) != 0 || (rc = load_human_inputs(&c)) != 0 ||
         (rc = evaluate(&c)) != 0)
         goto done;
     if (record) {

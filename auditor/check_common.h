@@ -12,6 +12,7 @@
 #include "cli_inputs.h"
 #include "cli_ledger.h"
 #include "cli_net.h"
+#include "cli_time.h"
 #include "opts.h"
 #include "verdict.h"
 
@@ -118,8 +119,8 @@ typedef struct tfa_check_opts {
          0,                                                                                        \
          TFA_OPT_STRING,                                                                           \
          offsetof(tfa_check_opts, now),                                                            \
-         "DATE",                                                                                   \
-         "judge waiver expiry as of DATE, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)",         \
+         "TIME",                                                                                   \
+         TFA_CLI_NOW_HELP("judge waiver and known-drift expiry"),                                  \
          NULL},                                                                                    \
         TFA_CLI_CONTEXT_OPTIONS(tfa_check_opts, ctx), TFA_CLI_NET_OPTIONS(tfa_check_opts, net)
 

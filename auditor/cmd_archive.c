@@ -9,8 +9,9 @@
 #include <unistd.h>
 
 #include "cli_net.h"
+#include "cli_time.h"
 #include "commands.h"
-#include "date.h"
+#include "util/utc.h"
 #include "exit.h"
 #include "msg.h"
 #include "render.h"
@@ -29,14 +30,14 @@ static const tfa_opt options[] = {
      "workspace, the next key component (default 'default')", NULL},
     {"raw", 0, TFA_OPT_FLAG, offsetof(archive_opts, raw), NULL,
      "keep the inputs as they are: no redaction, logs included", NULL},
-    {"retain-until", 0, TFA_OPT_STRING, offsetof(archive_opts, retain_until), "DATE",
-     "S3 Object Lock, compliance mode, until DATE (YYYY-MM-DD or ...THH:MM:SSZ)", NULL},
+    {"retain-until", 0, TFA_OPT_STRING, offsetof(archive_opts, retain_until), "TIME",
+     "S3 Object Lock, compliance mode, until TIME: " TFA_UTC_FORMS, NULL},
     {"sse", 0, TFA_OPT_CHOICE, offsetof(archive_opts, sse), "ALGORITHM",
      "server-side encryption: aws:kms or AES256", "aws:kms|AES256"},
     {"endpoint", 0, TFA_OPT_STRING, offsetof(archive_opts, endpoint), "URL",
      "S3-compatible endpoint (path-style), instead of AWS_ENDPOINT_URL_S3 or AWS", NULL},
     {"now", 0, TFA_OPT_STRING, offsetof(archive_opts, now), "TIME",
-     "the archive's time instead of the clock (also TFAUDIT_NOW)", NULL},
+     TFA_CLI_NOW_HELP("name and date the archive"), NULL},
     {"format", 'f', TFA_OPT_CHOICE, offsetof(archive_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
     TFA_CLI_NET_OPTIONS(archive_opts, net),
@@ -70,22 +71,6 @@ const tfa_cmd_spec tfa_cmd_archive_spec = {
     TFA_ARRAY_SIZE(options),
     1,
     TFA_ARGS_UNLIMITED};
-
-static int resolve_now(const archive_opts *o, int64_t *now)
-{
-    const char *text = o->now, *what = "--now";
-    /* the option layer (opts.h) may have stored the variable itself: same pointer */
-    if ((!text || text == getenv("TFAUDIT_NOW")) && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
-        text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
-    if (!text) {
-        *now = (int64_t)time(NULL);
-        return 0;
-    }
-    if (tfa_time_parse(text, now) != 0)
-        return tfa_msg_usage("archive", "invalid %s '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
-                             what, text);
-    return 0;
-}
 
 static int print_json(const tfa_s3_archive_result *r, int raw)
 {
@@ -142,7 +127,7 @@ int tfa_cmd_archive(int argc, char **argv)
         rc = tfa_msg_usage("archive", "--to s3://BUCKET/PREFIX/ is required");
         goto done;
     }
-    if ((rc = resolve_now(&o, &ao.now)) != 0 || (rc = tfa_cli_net_init(&nc, &o.net, "archive")))
+    if ((rc = tfa_cli_now(o.now, &ao.now)) != 0 || (rc = tfa_cli_net_init(&nc, &o.net, "archive")))
         goto done;
     ao.to = o.to;
     ao.workspace = o.workspace;

@@ -18,8 +18,9 @@
 #include "cli_inputs.h"
 #include "cli_ledger.h"
 #include "cli_net.h"
+#include "cli_time.h"
 #include "commands.h"
-#include "date.h"
+#include "util/utc.h"
 #include "exit.h"
 #include "msg.h"
 
@@ -58,7 +59,7 @@ static const tfa_opt options[] = {
       "ledger database (default: $TFAUDIT_LEDGER, else 'tfaudit ledger path')"),
     S("operator", 0, operator_name, "NAME", "who runs the audit (default: the login name)"),
     S("window", 0, window, "TEXT", "recorded with every verdict"),
-    S("now", 0, now, "DATE", "the audit's time, YYYY-MM-DD[THH:MM:SSZ] (default: $TFAUDIT_NOW)"),
+    S("now", 0, now, "TIME", TFA_CLI_NOW_HELP("run the audit")),
     S("shard", 0, shard, "K/N", "audit only shard K of N (a CI matrix job each; needs --audit-id)"),
     S("audit-id", 0, audit_id, "ID", "the audit's id, shared by its shards (default: derived)"),
     TFA_CLI_INPUT_OPTIONS(audit_opts, in),
@@ -117,22 +118,6 @@ typedef struct audit_cmd {
     unsigned jobs;
     unsigned shard_index, shard_count;
 } audit_cmd;
-
-static int resolve_now(audit_cmd *c)
-{
-    const char *text = c->o.now, *what = "--now";
-    /* the option layer (opts.h) may have stored the variable itself: same pointer */
-    if ((!text || text == getenv("TFAUDIT_NOW")) && getenv("TFAUDIT_NOW") && *getenv("TFAUDIT_NOW"))
-        text = getenv("TFAUDIT_NOW"), what = "TFAUDIT_NOW";
-    if (!text) {
-        c->now = (int64_t)time(NULL);
-        return 0;
-    }
-    if (tfa_time_parse(text, &c->now) != 0)
-        return tfa_msg_usage("audit", "invalid %s '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", what,
-                             text);
-    return 0;
-}
 
 static int resolve_jobs(audit_cmd *c)
 {
@@ -393,7 +378,7 @@ int tfa_cmd_audit(int argc, char **argv)
                      (long long)c.res.first_record, (long long)c.res.last_record);
         goto report;
     }
-    if ((rc = resolve_shard(&c)) != 0 || (rc = resolve_now(&c)) != 0 ||
+    if ((rc = resolve_shard(&c)) != 0 || (rc = tfa_cli_now(c.o.now, &c.now)) != 0 ||
         (rc = resolve_jobs(&c)) != 0 || (rc = tfa_cli_load_options(&lo, &c.o.in, "audit")) != 0 ||
         (rc = load_human_inputs(&c)) != 0)
         goto done;

@@ -19,7 +19,7 @@
 #include "msg.h"
 #include "render.h"
 #include "record_render.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 

@@ -6,8 +6,9 @@
 #include "util/compat.h"
 
 #include "cli_inputs.h"
+#include "cli_time.h"
 #include "commands.h"
-#include "date.h"
+#include "util/utc.h"
 #include "exit.h"
 #include "msg.h"
 #include "pin.h"
@@ -29,9 +30,8 @@ static const tfa_opt options[] = {
     {"note", 0, TFA_OPT_STRING, offsetof(signoff_opts, note), "TEXT",
      "a note kept with the sign-off (a change ticket)", NULL},
     {"expires", 0, TFA_OPT_STRING, offsetof(signoff_opts, expires), "WHEN",
-     "Nm, Nh or Nd from now, or a date YYYY-MM-DD[THH:MM:SSZ] (default: 24h)", NULL},
-    {"now", 0, TFA_OPT_STRING, offsetof(signoff_opts, now), "DATE",
-     "the time of signing (default: $TFAUDIT_NOW, else the clock)", NULL},
+     "Nm, Nh or Nd from now, or a time: " TFA_UTC_FORMS " (default: 24h)", NULL},
+    {"now", 0, TFA_OPT_STRING, offsetof(signoff_opts, now), "TIME", TFA_CLI_NOW_HELP("sign"), NULL},
     TFA_CLI_NET_OPTIONS(signoff_opts, net),
 };
 
@@ -55,7 +55,7 @@ static int parse_expiry(const char *s, int64_t now, int64_t *out)
     char *end = NULL;
     long long n;
 
-    if (tfa_time_parse(s, out) == 0)
+    if (tfa_utc_parse(out, s, NULL) == 0)
         return 0;
     errno = 0;
     n = strtoll(s, &end, 10);
@@ -78,15 +78,14 @@ static int parse_expiry(const char *s, int64_t now, int64_t *out)
 
 static int resolve_times(const signoff_opts *o, tfa_signoff_claim *c)
 {
-    const char *now = o->now ? o->now : getenv("TFAUDIT_NOW");
+    int rc;
 
-    c->issued = (int64_t)time(NULL);
-    if (now && *now && tfa_time_parse(now, &c->issued) != 0)
-        return tfa_msg_usage(tfa_cmd_signoff_spec.name, "invalid time '%s'", now);
+    if ((rc = tfa_cli_now(o->now, &c->issued)) != 0)
+        return rc;
     c->expires = c->issued + DEFAULT_VALIDITY;
     if (o->expires && parse_expiry(o->expires, c->issued, &c->expires) != 0)
         return tfa_msg_usage(tfa_cmd_signoff_spec.name,
-                             "invalid --expires '%s' (Nm, Nh, Nd or YYYY-MM-DD[THH:MM:SSZ])",
+                             "invalid --expires '%s' (Nm, Nh, Nd or " TFA_UTC_FORMS ")",
                              o->expires);
     if (c->expires <= c->issued)
         return tfa_msg_usage(tfa_cmd_signoff_spec.name, "--expires '%s' is not after the signing",
@@ -99,7 +98,7 @@ int tfa_cmd_signoff(int argc, char **argv)
     signoff_opts o;
     tfa_signoff_claim claim;
     tfa_strlist args = {0};
-    char pin[TFA_PIN_CHARS], when[TFA_TIME_BUF];
+    char pin[TFA_PIN_CHARS], when[TFA_UTC_ISO_SIZE];
     tfa_signer *key = NULL;
     tfa_run *run = NULL;
     tfa_error err;
@@ -144,7 +143,7 @@ int tfa_cmd_signoff(int argc, char **argv)
         rc = tfa_msg_error("cannot write the output");
         goto done;
     }
-    tfa_time_format(claim.expires, when);
+    tfa_utc_format_iso(claim.expires, when);
     tfa_msg_note("'%s' signed off for plan %s by key %s, valid until %s", o.role, pin,
                  tfa_signer_key_id(key), when);
 done:

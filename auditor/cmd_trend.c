@@ -6,8 +6,9 @@
 
 #include "audit_report.h"
 #include "cli_ledger.h"
+#include "cli_time.h"
 #include "commands.h"
-#include "date.h"
+#include "util/utc.h"
 #include "exit.h"
 #include "msg.h"
 #include "util/alloc.h"
@@ -19,8 +20,8 @@ typedef struct trend_opts {
 static const tfa_opt options[] = {
     {"workspace", 0, TFA_OPT_STRING, offsetof(trend_opts, workspace), "NAME", "only this workspace",
      NULL},
-    {"since", 0, TFA_OPT_STRING, offsetof(trend_opts, since), "DATE",
-     "audits at or after DATE (YYYY-MM-DD[THH:MM:SSZ])", NULL},
+    {"since", 0, TFA_OPT_STRING, offsetof(trend_opts, since), "TIME",
+     "audits at or after TIME: " TFA_UTC_FORMS, NULL},
     {"format", 'f', TFA_OPT_CHOICE, offsetof(trend_opts, format), "FORMAT",
      "text (default), json or html", "text|json|html"},
     {"output", 'o', TFA_OPT_STRING, offsetof(trend_opts, output), "FILE",
@@ -76,11 +77,8 @@ int tfa_cmd_trend(int argc, char **argv)
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
     if ((rc = tfa_opts_parse(&tfa_cmd_trend_spec, argc, argv, &o, &args)) != 0)
         goto done;
-    if (o.since && tfa_time_parse(o.since, &since) != 0) {
-        rc = tfa_msg_usage("trend", "invalid --since '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
-                           o.since);
+    if (o.since && (rc = tfa_cli_time("--since", o.since, &since)) != 0)
         goto done;
-    }
     if ((rc = tfa_cli_ledger_open(&ledger, o.ledger, 0)) != 0)
         goto done;
     if (tfa_audit_history(&h, &n, ledger, o.workspace, since, 0, &err) != 0) {

@@ -9,6 +9,7 @@
 #include "exit.h"
 #include "help_topics.h"
 #include "msg.h"
+#include "net/http.h"
 #include "tfa_build_info.h"
 #include "util/alloc.h"
 #include "version.h"
@@ -63,21 +64,36 @@ static int finish(int status)
     return code;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     const tfa_command *c;
 
-    json_set_alloc_funcs(tfa_malloc, tfa_free);
     if (argc < 2)
-        return finish(usage(stderr));
+        return usage(stderr);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-        return finish(usage(stdout));
+        return usage(stdout);
     if (strcmp(argv[1], "--version") == 0)
-        return finish(tfa_version_print(stdout, TFA_GIT_COMMIT));
+        return tfa_version_print(stdout, TFA_GIT_COMMIT);
     if (strcmp(argv[1], "help") == 0)
-        return finish(help(argc, argv));
+        return help(argc, argv);
     c = tfa_command_find(argv[1]);
     if (!c)
-        return finish(tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[1]));
-    return finish(c->run(argc - 1, argv + 1));
+        return tfa_msg_usage(NULL, "'%s' is not a tfaudit command", argv[1]);
+    return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    tfa_error err;
+    int status;
+
+    json_set_alloc_funcs(tfa_malloc, tfa_free);
+    /* libcurl's global state once, here, before any command starts a thread
+     * (net/http.h); commands that never touch the network pay a few ms */
+    tfa_error_init(&err);
+    if (tfa_http_global_init(&err) != 0)
+        return finish(tfa_msg_from_error(&err));
+    status = dispatch(argc, argv);
+    tfa_http_global_cleanup();
+    return finish(status);
 }

@@ -68,23 +68,46 @@ const char *tfa_level_name(tfa_level level)
     }
 }
 
+static int fail_status_at(const line *l, int status, size_t col0, const char *fmt, ...)
+    TFA_PRINTF(4, 5);
 static int fail_at(const line *l, size_t col0, const char *fmt, ...) TFA_PRINTF(3, 4);
 
-/* An error at byte col0 (0-based) of the line. */
-static int fail_at(const line *l, size_t col0, const char *fmt, ...)
+static int vfail_at(const line *l, int status, size_t col0, const char *fmt, va_list ap)
+    TFA_PRINTF(4, 0);
+static int vfail_at(const line *l, int status, size_t col0, const char *fmt, va_list ap)
 {
     char msg[TFA_ERROR_MESSAGE_MAX];
     tfa_pos pos;
-    va_list ap;
 
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     pos.line = l->no;
     pos.column = (unsigned long)col0 + 1;
     pos.offset = l->offset + col0;
     tfa_error_set_source(l->err, l->cl->name);
-    return tfa_error_set_at(l->err, TFA_EINPUT, &pos, "%s", msg);
+    /* the first error wins, status and message together (error.h) */
+    return tfa_error_set_at(l->err, status, &pos, "%s", msg);
+}
+
+/* An error of `status` at byte col0 (0-based) of the line. */
+static int fail_status_at(const line *l, int status, size_t col0, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = vfail_at(l, status, col0, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* An input error at byte col0 (0-based) of the line. */
+static int fail_at(const line *l, size_t col0, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = vfail_at(l, TFA_EINPUT, col0, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static int is_space(char c)
@@ -483,8 +506,9 @@ static int split_title(const line *l, size_t i, tfa_item *it, size_t *colon)
 static slot *push_item(tfa_checklist *cl, const line *l)
 {
     if (cl->n_items == TFA_LIMIT_CHECKLIST_ITEMS) {
-        fail_at(l, 0, "more than %d items", TFA_LIMIT_CHECKLIST_ITEMS);
-        l->err->status = TFA_ELIMIT;
+        /* never `err->status = TFA_ELIMIT` after the fact: that wrote the
+         * limit's status over an error already there, under its message */
+        fail_status_at(l, TFA_ELIMIT, 0, "more than %d items", TFA_LIMIT_CHECKLIST_ITEMS);
         return NULL;
     }
     if (cl->n_items == cl->cap_items) {

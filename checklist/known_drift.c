@@ -3,7 +3,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "known_drift.h"
 #include "recfile.h"
 #include "util/alloc.h"
@@ -82,7 +82,7 @@ static int add(void *payload, const tfa_recfile_row *row, tfa_error *err)
     size_t k;
     long day;
 
-    if (tfa_date_parse(row->f[K_EXPIRES], row->len[K_EXPIRES], &day) != 0)
+    if (tfa_utc_parse_date(row->f[K_EXPIRES], row->len[K_EXPIRES], &day) != 0)
         return tfa_recfile_fail(kd->rs.name, row->line, row->cols[K_EXPIRES], err,
                                 "invalid expiry date '%.*s' (YYYY-MM-DD)", (int)row->len[K_EXPIRES],
                                 row->f[K_EXPIRES]);
@@ -261,7 +261,7 @@ int tfa_known_drift_apply(tfa_known_drift_result *out, const tfa_known_drift *kd
 
     memset(out, 0, sizeof(*out));
     memset(&j, 0, sizeof(j));
-    j.kd = kd, j.r = out, j.today = tfa_time_day(now);
+    j.kd = kd, j.r = out, j.today = tfa_utc_day(now);
     out->n_entries = ne;
     out->matched = tfa_calloc(ne ? ne : 1, sizeof(size_t));
     out->would_match = tfa_calloc(ne ? ne : 1, sizeof(size_t));

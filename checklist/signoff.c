@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "date.h"
+#include "util/utc.h"
 #include "textfile.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -143,7 +143,7 @@ static int add_token(tfa_signoffs *s, const tfa_checklist *cl, const char *arg, 
 const char *tfa_signoff_refusal(const tfa_signoffs *s, const tfa_signoff *so, const char *pin,
                                 int64_t now, char *buf, size_t size)
 {
-    char when[TFA_TIME_BUF];
+    char when[TFA_UTC_ISO_SIZE];
 
     if (!so->is_signed)
         return s && s->allowed ? "unsigned sign-off refused: --allowed-signers requires a signed "
@@ -159,12 +159,12 @@ const char *tfa_signoff_refusal(const tfa_signoffs *s, const tfa_signoff *so, co
         return buf;
     }
     if (now >= so->expires) {
-        tfa_time_format(so->expires, when);
+        tfa_utc_format_iso(so->expires, when);
         snprintf(buf, size, "signed sign-off by %s expired at %s", so->name, when);
         return buf;
     }
     if (so->issued > now + TFA_SIGNOFF_CLOCK_SKEW) {
-        tfa_time_format(so->issued, when);
+        tfa_utc_format_iso(so->issued, when);
         snprintf(buf, size, "signed sign-off by %s is issued in the future (%s)", so->name, when);
         return buf;
     }

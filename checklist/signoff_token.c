@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "date.h"
+#include "util/utc.h"
 #include "signoff_priv.h"
 #include "util/alloc.h"
 #include "util/limits.h"
@@ -20,7 +20,7 @@
 int tfa_signoff_token_make(tfa_buf *out, const tfa_signer *key, const tfa_signoff_claim *claim,
                            tfa_error *err)
 {
-    char issued[TFA_TIME_BUF], expires[TFA_TIME_BUF], sig[TFA_SIG_B64_SIZE];
+    char issued[TFA_UTC_ISO_SIZE], expires[TFA_UTC_ISO_SIZE], sig[TFA_SIG_B64_SIZE];
     tfa_buf signed_part, raw_sig;
     json_t *j = NULL;
     char *text = NULL;
@@ -32,8 +32,8 @@ int tfa_signoff_token_make(tfa_buf *out, const tfa_signer *key, const tfa_signof
         return tfa_error_set(err, TFA_EUSAGE, "a sign-off needs a role and a plan pin");
     if (claim->expires <= claim->issued)
         return tfa_error_set(err, TFA_EUSAGE, "a sign-off must expire after it is issued");
-    tfa_time_format(claim->issued, issued);
-    tfa_time_format(claim->expires, expires);
+    tfa_utc_format_iso(claim->issued, issued);
+    tfa_utc_format_iso(claim->expires, expires);
     j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "expires", expires, "format",
                   TFA_SIGNOFF_FORMAT, "issued", issued, "key", tfa_signer_key_id(key), "note",
                   claim->note ? json_string(claim->note) : json_null(), "pin", claim->pin, "role",
@@ -95,7 +95,8 @@ static int read_claim(tfa_signoff *out, tfa_arena *arena, const json_t *claim, t
         return tfa_error_oom(err);
     if (!out->item || !*out->item || !out->pin || !out->key_id || !issued || !expires ||
         (note && !json_is_string(note) && !json_is_null(note)) ||
-        tfa_time_parse(issued, &out->issued) != 0 || tfa_time_parse(expires, &out->expires) != 0)
+        tfa_utc_parse(&out->issued, issued, NULL) != 0 ||
+        tfa_utc_parse(&out->expires, expires, NULL) != 0)
         return malformed(err, "a claim field is missing or malformed");
     return 0;
 }

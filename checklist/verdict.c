@@ -4,7 +4,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "expr.h"
 #include "pin.h"
 #include "util/alloc.h"
@@ -91,7 +91,7 @@ static tfa_result *result_for(tfa_verdict *v, const char *id)
 /* Decide what each waiver does, and apply the ones that hold. */
 static int apply_waivers(tfa_verdict *v, const tfa_checklist *cl, const tfa_waivers *w)
 {
-    long today = tfa_time_day(v->now);
+    long today = tfa_utc_day(v->now);
     size_t i, n = tfa_waivers_count(w);
 
     if (!n)

@@ -49,7 +49,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "verdict.h"
 #include "util/escape.h"
 
@@ -304,11 +304,11 @@ size_t tfa_ev_more(const tfa_query_read *q)
 json_t *tfa_verdict_to_json(const tfa_verdict *v)
 {
     json_t *root = json_object(), *items = json_array(), *blocking = json_array();
-    char when[TFA_TIME_BUF];
+    char when[TFA_UTC_ISO_SIZE];
     size_t i;
     int bad = 0;
 
-    tfa_time_format(v->now, when);
+    tfa_utc_format_iso(v->now, when);
     for (i = 0; i < v->n_results; i++) {
         push(items, item_json(&v->results[i], &bad), &bad);
         if (v->results[i].blocks)

@@ -6,7 +6,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "recfile.h"
 #include "util/alloc.h"
 #include "util/limits.h"
@@ -41,7 +41,7 @@ static int add(void *payload, const tfa_recfile_row *row, tfa_error *err)
     const char *s[W_FIELDS];
     long day;
 
-    if (tfa_date_parse(row->f[W_EXPIRES], row->len[W_EXPIRES], &day) != 0)
+    if (tfa_utc_parse_date(row->f[W_EXPIRES], row->len[W_EXPIRES], &day) != 0)
         return tfa_recfile_fail(w->rs.name, row->line, row->cols[W_EXPIRES], err,
                                 "invalid expiry date '%.*s' (YYYY-MM-DD)", (int)row->len[W_EXPIRES],
                                 row->f[W_EXPIRES]);

@@ -20,7 +20,7 @@
 #include "util/alloc.h"
 #include "util/sha256.h"
 #include "util/sort.h"
-#include "utc.h"
+#include "util/utc.h"
 
 /* Workspaces queued or running at once per thread: enough to keep every
  * thread busy while a source reads ahead, few enough that an archive is not
@@ -196,11 +196,16 @@ static json_t *kd_uses(const job *j)
         char ref[TFA_ERROR_SOURCE_MAX + 24];
         const tfa_known_drift_entry *e = tfa_known_drift_at(j->kd, i);
         tfa_known_drift_entry_ref(e, ref, sizeof(ref));
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "entry", ref,
-                                           "address", e->address, "owner", e->owner, "expires",
-                                           e->expires, "matched", (json_int_t)j->kdr.matched[i],
-                                           "expired", j->kdr.expired[i], "would_accept",
-                                           (json_int_t)j->kdr.would_match[i]));
+        /* one use that cannot be made fails them all: NULL, never a list
+         * an entry short (the notes would call that entry unused) */
+        if (json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:I}", "entry", ref,
+                                               "address", e->address, "owner", e->owner, "expires",
+                                               e->expires, "matched", (json_int_t)j->kdr.matched[i],
+                                               "expired", j->kdr.expired[i], "would_accept",
+                                               (json_int_t)j->kdr.would_match[i])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
     }
     return a;
 }
@@ -263,7 +268,8 @@ static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
         (rc = collect_drift(&j->res, out.run)) == 0 && (rc = collect_accepted(j)) == 0) {
         j->record = out.record;
         out.record = NULL;
-        j->kd_uses = kd_uses(j);
+        if (!(j->kd_uses = kd_uses(j)))
+            rc = TFA_ENOMEM;
     }
     if (rc == TFA_ENOMEM)
         tfa_error_oom(err);

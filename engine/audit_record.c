@@ -32,17 +32,34 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* Add `v` to the array `*doc` (key NULL) or the object under `key`. When
+ * `v` could not be made or added (out of memory, a string json_pack
+ * refused), `*doc` is freed and NULL: the record fails whole instead of
+ * being written one entry short. Takes `v` in every case. */
+static void add(json_t **doc, const char *key, json_t *v)
+{
+    int rc;
+    if (!*doc) {
+        json_decref(v);
+        return;
+    }
+    rc = key ? json_object_set_new(*doc, key, v) : json_array_append_new(*doc, v);
+    if (rc != 0) {
+        json_decref(*doc);
+        *doc = NULL;
+    }
+}
+
 static json_t *items_json(const tfa_audit_ws *w)
 {
     json_t *o = json_object();
     size_t i;
     for (i = 0; o && i < w->n_items; i++) {
         const tfa_audit_item *it = &w->items[i];
-        json_object_set_new(o, it->id,
-                            json_pack("{s:s, s:b, s:I, s:s}", "status",
-                                      tfa_item_status_name(it->status), "blocks", it->blocks,
-                                      "streak", (json_int_t)it->streak, "delta",
-                                      tfa_audit_delta_name(it->delta)));
+        add(&o, it->id,
+            json_pack("{s:s, s:b, s:I, s:s}", "status", tfa_item_status_name(it->status), "blocks",
+                      it->blocks, "streak", (json_int_t)it->streak, "delta",
+                      tfa_audit_delta_name(it->delta)));
     }
     return o;
 }
@@ -52,10 +69,10 @@ static json_t *drift_json(const tfa_audit_ws *w)
     json_t *a = json_array();
     size_t i;
     for (i = 0; a && i < w->n_drift; i++)
-        json_array_append_new(a,
-                              json_pack("{s:s, s:o, s:I, s:b}", "address", w->drift[i].address,
-                                        "first_seen", str_or_null(w->drift[i].first_seen), "streak",
-                                        (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
+        add(&a, NULL,
+            json_pack("{s:s, s:o, s:I, s:b}", "address", w->drift[i].address, "first_seen",
+                      str_or_null(w->drift[i].first_seen), "streak", (json_int_t)w->drift[i].streak,
+                      "new", w->drift[i].is_new));
     return a;
 }
 
@@ -65,9 +82,9 @@ static json_t *accepted_json(const tfa_audit_ws *w)
     size_t i;
     for (i = 0; a && i < w->n_accepted; i++) {
         const tfa_audit_accepted *x = &w->accepted[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", x->address,
-                                           "entry", x->entry, "owner", x->owner, "expires",
-                                           x->expires, "reason", x->reason));
+        add(&a, NULL,
+            json_pack("{s:s, s:s, s:s, s:s, s:s}", "address", x->address, "entry", x->entry,
+                      "owner", x->owner, "expires", x->expires, "reason", x->reason));
     }
     return a;
 }
@@ -79,7 +96,7 @@ json_t *tfa__audit_object(const tfa_audit_ws *w, const tfa_audit_result *r, cons
     size_t i;
 
     for (i = 0; resolved && i < w->n_resolved_drift; i++)
-        json_array_append_new(resolved, json_string(w->resolved_drift[i]));
+        add(&resolved, NULL, json_string(w->resolved_drift[i]));
     o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
                   "s:o}",
                   "format", TFA_AUDIT_FORMAT, "id", r->id, "previous", str_or_null(r->previous),
@@ -88,7 +105,7 @@ json_t *tfa__audit_object(const tfa_audit_ws *w, const tfa_audit_result *r, cons
                   str_or_null(w->last_seen), "missing_streak", (json_int_t)w->missing_streak,
                   "regressions", (json_int_t)w->regressions, "failing", (json_int_t)w->failing,
                   "items", items_json(w), "drift", drift_json(w), "resolved_drift",
-                  resolved ? resolved : json_array(), "accepted", accepted_json(w), "known_drift",
+                  resolved /* NULL fails the pack */, "accepted", accepted_json(w), "known_drift",
                   kd_uses ? json_deep_copy(kd_uses) : json_array());
     snprintf(shard, sizeof(shard), "%u/%u", r->shard_index, r->shard_count);
     if (o && (json_object_set_new(o, "shard", r->shard_count ? json_string(shard) : json_null()) ||
@@ -123,13 +140,14 @@ int tfa__audit_kd_notes(tfa_audit_result *r, const json_t *const *uses, size_t n
                 oom |= json_object_set(agg, ref, u) != 0;
                 continue;
             }
-            json_object_set_new(e, "matched",
-                                json_integer(json_integer_value(json_object_get(e, "matched")) +
-                                             json_integer_value(json_object_get(u, "matched"))));
-            json_object_set_new(
-                e, "would_accept",
-                json_integer(json_integer_value(json_object_get(e, "would_accept")) +
-                             json_integer_value(json_object_get(u, "would_accept"))));
+            oom |= json_object_set_new(
+                       e, "matched",
+                       json_integer(json_integer_value(json_object_get(e, "matched")) +
+                                    json_integer_value(json_object_get(u, "matched")))) != 0;
+            oom |= json_object_set_new(
+                       e, "would_accept",
+                       json_integer(json_integer_value(json_object_get(e, "would_accept")) +
+                                    json_integer_value(json_object_get(u, "would_accept")))) != 0;
         }
     if (!oom && !(r->kd_notes = tfa_calloc(json_object_size(agg) + 1, sizeof(*r->kd_notes))))
         oom = 1;

@@ -6,7 +6,7 @@
 #include "facts.h"
 #include "gate_record.h"
 #include "util/alloc.h"
-#include "utc.h"
+#include "util/utc.h"
 
 static json_t *context_json(const tfa_run *run)
 {
@@ -19,12 +19,16 @@ static json_t *context_json(const tfa_run *run)
                                         "plan.sha256"};
     json_t *o = json_object();
     size_t i;
-    for (i = 0; i < TFA_ARRAY_SIZE(names); i++) {
+    for (i = 0; o && i < TFA_ARRAY_SIZE(names); i++) {
         const tfa_context *c = tfa_run_context(run, names[i]);
-        if (c)
-            json_object_set_new(o, names[i],
-                                c->type == TFA_CONTEXT_BOOL ? json_boolean(c->boolean)
-                                                            : json_string(c->str));
+        /* a value that could not be made (out of memory) fails the whole
+         * record: a context silently missing a field would be recorded */
+        if (c && json_object_set_new(o, names[i],
+                                     c->type == TFA_CONTEXT_BOOL ? json_boolean(c->boolean)
+                                                                 : json_string(c->str)) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
     }
     return o;
 }
@@ -39,8 +43,12 @@ static int add_input_facts(json_t *record, const tfa_run *run)
     json_array_foreach(inputs, i, in)
     {
         const tfa_input *src = tfa_run_input(run, i);
-        json_object_set_new(in, "encoding", json_string(src->encoding));
-        json_object_set_new(in, "facts", tfa_input_facts(run, i));
+        /* json_object_set_new refuses a NULL value (a failed allocation):
+         * that is a failed record, not one without the field */
+        if ((src->encoding &&
+             json_object_set_new(in, "encoding", json_string(src->encoding)) != 0) ||
+            json_object_set_new(in, "facts", tfa_input_facts(run, i)) != 0)
+            return -1;
     }
     return 0;
 }

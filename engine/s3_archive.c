@@ -16,7 +16,7 @@
 #include "plan_redact.h"
 #include "net/s3_walk.h"
 #include "s3_archive.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/limits.h"
 
@@ -158,12 +158,16 @@ static int pack_one(packer *p, const char *path, const char *data, size_t len)
     m = json_pack("{s:s, s:s, s:I, s:s, s:b, s:b, s:I}", "path", path, "kind", kind_name, "bytes",
                   (json_int_t)len, "sha256", orig, "included", why == NULL, "redacted", redacted,
                   "redacted_values", (json_int_t)st.values);
-    if (m && !why)
-        json_object_set_new(m, "archived",
-                            json_pack("{s:s+, s:I, s:s}", "name", TFA_BUNDLE_INPUTS, entry, "bytes",
-                                      (json_int_t)(redacted ? red.len : len), "sha256", arch));
-    else if (m)
-        json_object_set_new(m, "reason", json_string(why));
+    /* the manifest says where each input went or why it was left out: a
+     * field that cannot be made fails the archive, never a quiet gap */
+    if (m && (!why ? json_object_set_new(
+                         m, "archived",
+                         json_pack("{s:s+, s:I, s:s}", "name", TFA_BUNDLE_INPUTS, entry, "bytes",
+                                   (json_int_t)(redacted ? red.len : len), "sha256", arch))
+                   : json_object_set_new(m, "reason", json_string(why))) != 0) {
+        json_decref(m);
+        m = NULL;
+    }
     if (!m || json_array_append_new(p->inputs, m) != 0)
         rc = tfa_error_oom(p->err);
 done:

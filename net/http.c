@@ -15,6 +15,7 @@
 #include "net/local_file.h"
 #include "net/url.h"
 #include "util/alloc.h"
+#include "util/backoff.h"
 #include "util/limits.h"
 
 void tfa_http_options_init(tfa_http_options *opts)
@@ -32,6 +33,20 @@ void tfa_http_options_init(tfa_http_options *opts)
     opts->max_redirects = TFA_LIMIT_HTTP_REDIRECTS;
 }
 
+int tfa_http_global_init(tfa_error *err)
+{
+    CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (code != CURLE_OK)
+        return tfa_error_set(err, TFA_EIO, "cannot initialize libcurl: %s",
+                             curl_easy_strerror(code));
+    return 0;
+}
+
+void tfa_http_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
 struct tfa_http_pool {
     CURLSH *share;
 };
@@ -44,9 +59,14 @@ int tfa_http_pool_new(tfa_http_pool **out)
         tfa_free(p);
         return TFA_ENOMEM;
     }
-    curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    /* a pool that shares nothing would still work, but not as documented */
+    if (curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+        curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+        curl_share_cleanup(p->share);
+        tfa_free(p);
+        return TFA_EIO;
+    }
     *out = p;
     return 0;
 }
@@ -67,18 +87,18 @@ typedef struct http_ctx {
     tfa_http_response *res;
     tfa_error *err;
     CURL *curl;
-    tfa_buf ca;        /* system bundle + opts->cacert, when cacert is set */
-    tfa_url origin;    /* the only origin the token goes to */
-    tfa_url hop;       /* the URL of the current hop */
-    char *url;         /* the same, as given (query included): only for libcurl */
-    unsigned hop_no;   /* 0 for req->url */
-    char *name;        /* what errors and traces call the request (owned) */
-    uint64_t max;      /* body cap */
-    uint64_t rng;      /* default jitter state */
-    int is_post;       /* POST or PATCH: not idempotent */
-    int method;        /* M_GET, ... */
-    int token_sent;    /* on the current hop */
-    int token_dropped; /* a redirect left the origin: never sent again */
+    tfa_buf ca;          /* system bundle + opts->cacert, when cacert is set */
+    tfa_url origin;      /* the only origin the token goes to */
+    tfa_url hop;         /* the URL of the current hop */
+    char *url;           /* the same, as given (query included): only for libcurl */
+    unsigned hop_no;     /* 0 for req->url */
+    char *name;          /* what errors and traces call the request (owned) */
+    uint64_t max;        /* body cap */
+    tfa_backoff backoff; /* delays between retries, with this request's own jitter */
+    int is_post;         /* POST or PATCH: not idempotent */
+    int method;          /* M_GET, ... */
+    int token_sent;      /* on the current hop */
+    int token_dropped;   /* a redirect left the origin: never sent again */
 } http_ctx;
 
 /* What one transfer produced. */
@@ -135,26 +155,6 @@ static int fail(http_ctx *c, int status, const char *fmt, ...)
 }
 
 /* ---- options ------------------------------------------------------------ */
-
-static void real_sleep(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static double next_jitter(http_ctx *c)
-{
-    if (c->opts->jitter)
-        return c->opts->jitter(c->opts->payload);
-    /* xorshift64: jitter only spreads retries of many clients apart */
-    c->rng ^= c->rng << 13;
-    c->rng ^= c->rng >> 7;
-    c->rng ^= c->rng << 17;
-    return (double)(c->rng >> 11) / 9007199254740992.0;
-}
 
 static time_t now(const http_ctx *c)
 {
@@ -276,67 +276,95 @@ static size_t on_header(char *data, size_t size, size_t n, void *p)
     return len;
 }
 
-static void set_method(http_ctx *c)
+/* curl_easy_setopt with its result kept: the first option libcurl refuses
+ * (an older libcurl, a TLS backend without CURLOPT_CAINFO_BLOB) fails the
+ * transfer. An option skipped silently could drop --cacert or a timeout. */
+typedef struct setter {
+    CURL *h;
+    CURLcode code;     /* the first refusal, or CURLE_OK */
+    CURLoption option; /* the option refused */
+    const char *name;  /* its name, for the message */
+} setter;
+
+#define SETOPT(s, opt, val) set_checked((s), (opt), #opt, curl_easy_setopt((s)->h, (opt), (val)))
+
+static void set_checked(setter *s, CURLoption option, const char *name, CURLcode code)
 {
-    CURL *h = c->curl;
+    if (code == CURLE_OK || s->code != CURLE_OK)
+        return;
+    s->code = code, s->option = option, s->name = name;
+}
+
+static void set_method(http_ctx *c, setter *s)
+{
     const tfa_http_request *r = c->req;
 
     if (c->method == M_HEAD) {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        SETOPT(s, CURLOPT_NOBODY, 1L);
         return;
     }
     if (c->method == M_POST || c->method == M_PUT || c->method == M_PATCH) {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? r->body : "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+        SETOPT(s, CURLOPT_POST, 1L);
+        SETOPT(s, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+        SETOPT(s, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
     }
     if (c->method == M_PUT || c->method == M_DELETE || c->method == M_PATCH)
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_names[c->method]);
+        SETOPT(s, CURLOPT_CUSTOMREQUEST, method_names[c->method]);
 }
 
-static void set_signing(http_ctx *c)
+static void set_signing(http_ctx *c, setter *s)
 {
     const tfa_http_request *r = c->req;
     if (!r->aws_sigv4)
         return;
-    curl_easy_setopt(c->curl, CURLOPT_AWS_SIGV4, r->aws_sigv4);
-    curl_easy_setopt(c->curl, CURLOPT_USERNAME, r->aws_key ? r->aws_key : "");
-    curl_easy_setopt(c->curl, CURLOPT_PASSWORD, r->aws_secret ? r->aws_secret : "");
-    curl_easy_setopt(c->curl, CURLOPT_PATH_AS_IS, 1L); /* keys may hold "./" */
+    SETOPT(s, CURLOPT_AWS_SIGV4, r->aws_sigv4);
+    SETOPT(s, CURLOPT_USERNAME, r->aws_key ? r->aws_key : "");
+    SETOPT(s, CURLOPT_PASSWORD, r->aws_secret ? r->aws_secret : "");
+    SETOPT(s, CURLOPT_PATH_AS_IS, 1L); /* keys may hold "./" */
 }
 
-static void set_options(http_ctx *c, attempt *a, sink *s, struct curl_slist *hdrs)
+/* Every option of one transfer: 0, or the error naming the option refused. */
+static int set_options(http_ctx *c, attempt *a, sink *sk, struct curl_slist *hdrs)
 {
     const tfa_http_options *o = c->opts;
-    CURL *h = c->curl;
+    setter st = {c->curl, CURLE_OK, CURLOPT_URL, NULL}, *s = &st;
 
-    curl_easy_setopt(h, CURLOPT_URL, c->url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    SETOPT(s, CURLOPT_URL, c->url);
+    SETOPT(s, CURLOPT_PROTOCOLS_STR, "http,https");
+    SETOPT(s, CURLOPT_FOLLOWLOCATION, 0L);
+    SETOPT(s, CURLOPT_NOSIGNAL, 1L);
+    SETOPT(s, CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(s, CURLOPT_SSL_VERIFYHOST, 2L);
     if (c->ca.len) {
         struct curl_blob blob = {c->ca.ptr, c->ca.len, CURL_BLOB_NOCOPY};
-        curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+        SETOPT(s, CURLOPT_CAINFO_BLOB, &blob);
     }
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, o->low_speed_seconds);
+    SETOPT(s, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    SETOPT(s, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    SETOPT(s, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
+    SETOPT(s, CURLOPT_LOW_SPEED_TIME, o->low_speed_seconds);
     if (c->method != M_HEAD) /* a HEAD's Content-Length is the object's, not a body */
-        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max);
+        SETOPT(s, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max);
     if (o->pool)
-        curl_easy_setopt(h, CURLOPT_SHARE, o->pool->share);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "tfaudit/" TFA_VERSION);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, a->errbuf);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
-    set_method(c);
-    set_signing(c);
+        SETOPT(s, CURLOPT_SHARE, o->pool->share);
+    SETOPT(s, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "tfaudit/" TFA_VERSION);
+    SETOPT(s, CURLOPT_HTTPHEADER, hdrs);
+    SETOPT(s, CURLOPT_ERRORBUFFER, a->errbuf);
+    SETOPT(s, CURLOPT_WRITEFUNCTION, on_body);
+    SETOPT(s, CURLOPT_WRITEDATA, sk);
+    SETOPT(s, CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(s, CURLOPT_HEADERDATA, c);
+    set_method(c, s);
+    set_signing(c, s);
+    if (st.code == CURLE_OK)
+        return 0;
+    if (st.option == CURLOPT_CAINFO_BLOB)
+        return fail(c, TFA_EUSAGE,
+                    "--cacert cannot be used with this libcurl (%s): it does not take CA "
+                    "certificates from memory (CURLOPT_CAINFO_BLOB: %s)",
+                    curl_version(), curl_easy_strerror(st.code));
+    return fail(c, TFA_EIO, "libcurl (%s) refused %s: %s", curl_version(), st.name,
+                curl_easy_strerror(st.code));
 }
 
 /* GitHub's primary rate limit: 403 or 429 with "x-ratelimit-remaining: 0"
@@ -400,7 +428,7 @@ static int transfer(http_ctx *c, attempt *a)
 {
     struct curl_slist *hdrs;
     sink s = {c, a, 0};
-    int bad;
+    int bad, rc;
 
     tfa_free(a->location);
     memset(a, 0, sizeof(*a));
@@ -413,7 +441,10 @@ static int transfer(http_ctx *c, attempt *a)
         return tfa_error_oom(c->err);
     }
     curl_easy_reset(c->curl);
-    set_options(c, a, &s, hdrs);
+    if ((rc = set_options(c, a, &s, hdrs)) != 0) {
+        free_headers(hdrs);
+        return rc;
+    }
     a->code = curl_easy_perform(c->curl);
     free_headers(hdrs);
     read_result(c, a);
@@ -568,16 +599,11 @@ static outcome classify(const http_ctx *c, const attempt *a)
  * exponential backoff with "equal jitter" (half fixed, half random). */
 static long retry_delay(http_ctx *c, const attempt *a, unsigned n)
 {
-    long d = c->opts->backoff_ms;
-    unsigned i;
-
     if (a->retry_after_ms >= 0)
         return a->retry_after_ms;
-    for (i = 0; i < n && d < c->opts->backoff_max_ms; i++)
-        d *= 2;
-    if (d > c->opts->backoff_max_ms)
-        d = c->opts->backoff_max_ms;
-    return d / 2 + (long)(next_jitter(c) * (double)(d - d / 2));
+    if (c->opts->jitter)
+        return tfa_backoff_delay_at(&c->backoff, n, c->opts->jitter(c->opts->payload));
+    return tfa_backoff_delay(&c->backoff, n);
 }
 
 static void trace_start(const http_ctx *c, unsigned n)
@@ -637,7 +663,7 @@ static outcome attempts(http_ctx *c, attempt *a, int *rc)
         if (c->opts->sleep_ms)
             c->opts->sleep_ms(c->opts->payload, delay);
         else
-            real_sleep(delay);
+            tfa_backoff_sleep_ms(delay);
     }
     if (o != DONE && o != REDIRECT)
         *rc = attempt_error(c, a, n + 1);
@@ -705,7 +731,7 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
     /* what matters for retries: only a POST or a PATCH may not be repeated blindly */
     c.is_post = c.method == M_POST || c.method == M_PATCH;
     c.max = req->max_bytes && req->max_bytes < opts->max_bytes ? req->max_bytes : opts->max_bytes;
-    c.rng = (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)&c << 16) ^ 0x9e3779b97f4a7c15ull;
+    tfa_backoff_init(&c.backoff, opts->backoff_ms, opts->backoff_max_ms);
     tfa_buf_init(&c.ca, TFA_BUF_NO_MAX);
     tfa_error_init(&why);
     if (tfa_url_parse(&c.hop, req->url, &why) != 0) {

@@ -59,10 +59,19 @@ typedef struct tfa_http_options {
     struct tfa_http_pool *pool; /* connections kept across requests; NULL for none */
 } tfa_http_options;
 
+/* libcurl's process-wide setup (curl_global_init), once, from main before
+ * any thread starts, and its teardown at the end of main. net/ never does it
+ * on its own: curl_easy_init would, lazily, and before libcurl 7.84 not
+ * safely when two threads (audit -j, multipart senders) start at once.
+ * Test programs call them around their suites (testsupport.c). 0 or TFA_EIO. */
+int tfa_http_global_init(tfa_error *err);
+void tfa_http_global_cleanup(void);
+
 /* A pool of connections (and DNS and TLS sessions) that the requests of one
  * job share, so a run of S3 requests to one host pays one handshake. Used by
  * one thread at a time. */
 typedef struct tfa_http_pool tfa_http_pool;
+/* 0, TFA_ENOMEM, or TFA_EIO when libcurl refuses to share. */
 int tfa_http_pool_new(tfa_http_pool **out);
 void tfa_http_pool_free(tfa_http_pool *pool);
 

@@ -83,8 +83,9 @@ int tfa_s3_new(tfa_s3 **out, const tfa_s3_options *opts, tfa_error *err)
             goto fail;
     }
     s3->http = *opts->http;
-    if (tfa_http_pool_new(&s3->pool) != 0) {
-        rc = tfa_error_oom(err);
+    if ((rc = tfa_http_pool_new(&s3->pool)) != 0) {
+        rc = rc == TFA_ENOMEM ? tfa_error_oom(err)
+                              : tfa_error_set(err, rc, "libcurl cannot share connections");
         goto fail;
     }
     s3->http.pool = s3->pool;

@@ -16,12 +16,35 @@ static json_t *tristate(tfa_tristate t)
     return t == TFA_UNSET ? json_null() : json_boolean(t == TFA_TRUE);
 }
 
-static void put(json_t *o, const char *key, json_t *v)
+/* An object being filled, and whether any field could not be set: a
+ * value that could not be made (out of memory) fails the whole object, so
+ * no caller records facts one field short. */
+typedef struct facts {
+    json_t *o;
+    int bad;
+} facts;
+
+static void put(facts *f, const char *key, json_t *v)
 {
-    json_object_set_new(o, key, v);
+    if (!f->o) {
+        json_decref(v);
+        f->bad = 1;
+    } else if (json_object_set_new(f->o, key, v) != 0) { /* frees v; NULL is refused */
+        f->bad = 1;
+    }
 }
 
-static void put_counts(json_t *o, const tfa_counts *c, int known)
+/* The object filled, or NULL (and nothing leaked) when a field failed. */
+static json_t *finish(facts *f)
+{
+    if (f->bad) {
+        json_decref(f->o);
+        return NULL;
+    }
+    return f->o;
+}
+
+static void put_counts(facts *o, const tfa_counts *c, int known)
 {
     put(o, "add", known ? json_integer(c->add) : json_null());
     put(o, "change", known ? json_integer(c->change) : json_null());
@@ -30,17 +53,17 @@ static void put_counts(json_t *o, const tfa_counts *c, int known)
     put(o, "forget", known ? json_integer(c->forget) : json_null());
 }
 
-static void plan_facts(json_t *o, const tfa_input *in)
+static void plan_facts(facts *o, const tfa_input *in)
 {
     const tfa_plan_info *p = &in->plan;
-    json_t *actions = json_object();
+    facts actions = {json_object(), 0};
     int a;
 
     put(o, "plan_format_version", str_or_null(p->plan_format_version));
     for (a = 0; a < TFA_ACTION_COUNT; a++)
         if (a != TFA_ACTION_UNKNOWN || p->actions[a])
-            put(actions, tfa_action_name((tfa_action)a), json_integer(p->actions[a]));
-    put(o, "actions", actions);
+            put(&actions, tfa_action_name((tfa_action)a), json_integer(p->actions[a]));
+    put(o, "actions", finish(&actions));
     put_counts(o, &p->counts, 1);
     put(o, "drift", json_integer(p->drift));
     put(o, "deferred", json_integer(p->deferred));
@@ -52,7 +75,7 @@ static void plan_facts(json_t *o, const tfa_input *in)
     put(o, "timestamp", str_or_null(p->timestamp));
 }
 
-static void log_facts(json_t *o, const tfa_input *in)
+static void log_facts(facts *o, const tfa_input *in)
 {
     const tfa_log_info *l = &in->log;
 
@@ -81,7 +104,7 @@ static void log_facts(json_t *o, const tfa_input *in)
     put(o, "truncated_tail", json_boolean(l->truncated_tail));
 }
 
-static void state_facts(json_t *o, const tfa_input *in)
+static void state_facts(facts *o, const tfa_input *in)
 {
     const tfa_state_info *s = &in->state;
     put(o, "state_version", s->state_version >= 0 ? json_integer(s->state_version) : json_null());
@@ -95,10 +118,10 @@ static void state_facts(json_t *o, const tfa_input *in)
 json_t *tfa_input_facts(const tfa_run *run, size_t i)
 {
     const tfa_input *in = tfa_run_input(run, i);
-    json_t *o = json_object();
+    facts f = {json_object(), 0}, *o = &f;
 
-    if (!o || !in)
-        return o;
+    if (!f.o || !in)
+        return f.o;
     put(o, "format_version", str_or_null(in->format_version));
     put(o, "terraform_version", str_or_null(in->tool_version));
     put(o, "tool", str_or_null(in->tool));
@@ -117,23 +140,24 @@ json_t *tfa_input_facts(const tfa_run *run, size_t i)
     default:
         break;
     }
-    return o;
+    return finish(o);
 }
 
 json_t *tfa_input_to_json(const tfa_run *run, size_t i)
 {
     const tfa_input *in = tfa_run_input(run, i);
     char hex[TFA_SHA256_HEX];
-    json_t *o = json_object();
+    facts f = {json_object(), 0}, *o = &f;
 
-    if (!o || !in)
-        return o;
+    if (!f.o || !in)
+        return f.o;
     tfa_sha256_hex(in->sha256, hex);
     put(o, "path", json_string(in->path));
     put(o, "kind", json_string(tfa_kind_name(in->kind)));
     put(o, "sha256", json_string(hex));
     put(o, "bytes", json_integer((json_int_t)in->bytes));
-    put(o, "encoding", json_string(in->encoding));
+    if (in->encoding) /* as before: no field rather than a null */
+        put(o, "encoding", json_string(in->encoding));
     put(o, "facts", tfa_input_facts(run, i));
-    return o;
+    return finish(o);
 }

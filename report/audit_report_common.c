@@ -6,7 +6,7 @@
 
 #include "audit_report.h"
 #include "util/escape.h"
-#include "utc.h"
+#include "util/utc.h"
 
 int tfa_audit_regressions(const tfa_audit_result *r, tfa_audit_regression_fn fn, void *payload)
 {

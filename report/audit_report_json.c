@@ -57,13 +57,29 @@ static json_t *s_or_null(const char *s)
     return j;
 }
 
+/* Append `v` to the array `*a`, taking it in every case. When it cannot be
+ * made or added, `*a` is freed and NULL, which fails the document built
+ * from it (json_pack refuses a NULL "o"): a report is whole or absent,
+ * never one entry short. */
+static void append(json_t **a, json_t *v)
+{
+    if (!*a) {
+        json_decref(v);
+        return;
+    }
+    if (json_array_append_new(*a, v) != 0) {
+        json_decref(*a);
+        *a = NULL;
+    }
+}
+
 /* Members --skip-unknown skipped: "path: reason". */
 static json_t *skipped_json(const tfa_audit_ws *w)
 {
     json_t *a = json_array();
     size_t i;
     for (i = 0; a && i < w->n_skipped; i++)
-        json_array_append_new(a, s_or_null(w->skipped[i]));
+        append(&a, s_or_null(w->skipped[i]));
     return a;
 }
 
@@ -75,26 +91,25 @@ static json_t *ws_json(const tfa_audit_ws *w)
 
     for (i = 0; i < w->n_items; i++) {
         const tfa_audit_item *it = &w->items[i];
-        json_array_append_new(
-            items, json_pack("{s:o, s:o, s:o, s:s, s:b, s:s, s:I, s:o}", "id", s_or_null(it->id),
-                             "title", s_or_null(it->title), "level", s_or_null(it->level), "status",
-                             tfa_item_status_name(it->status), "blocks", it->blocks, "delta",
-                             tfa_audit_delta_name(it->delta), "streak", (json_int_t)it->streak,
-                             "reason", s_or_null(it->reason)));
+        append(&items,
+               json_pack("{s:o, s:o, s:o, s:s, s:b, s:s, s:I, s:o}", "id", s_or_null(it->id),
+                         "title", s_or_null(it->title), "level", s_or_null(it->level), "status",
+                         tfa_item_status_name(it->status), "blocks", it->blocks, "delta",
+                         tfa_audit_delta_name(it->delta), "streak", (json_int_t)it->streak,
+                         "reason", s_or_null(it->reason)));
     }
     for (i = 0; i < w->n_drift; i++)
-        json_array_append_new(
-            drift, json_pack("{s:o, s:o, s:I, s:b}", "address", s_or_null(w->drift[i].address),
-                             "first_seen", s_or_null(w->drift[i].first_seen), "streak",
-                             (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
+        append(&drift, json_pack("{s:o, s:o, s:I, s:b}", "address", s_or_null(w->drift[i].address),
+                                 "first_seen", s_or_null(w->drift[i].first_seen), "streak",
+                                 (json_int_t)w->drift[i].streak, "new", w->drift[i].is_new));
     for (i = 0; i < w->n_resolved_drift; i++)
-        json_array_append_new(resolved, s_or_null(w->resolved_drift[i]));
+        append(&resolved, s_or_null(w->resolved_drift[i]));
     for (i = 0; i < w->n_accepted; i++) {
         const tfa_audit_accepted *x = &w->accepted[i];
-        json_array_append_new(
-            accepted, json_pack("{s:o, s:o, s:o, s:o, s:o}", "address", s_or_null(x->address),
-                                "entry", s_or_null(x->entry), "owner", s_or_null(x->owner),
-                                "expires", s_or_null(x->expires), "reason", s_or_null(x->reason)));
+        append(&accepted,
+               json_pack("{s:o, s:o, s:o, s:o, s:o}", "address", s_or_null(x->address), "entry",
+                         s_or_null(x->entry), "owner", s_or_null(x->owner), "expires",
+                         s_or_null(x->expires), "reason", s_or_null(x->reason)));
     }
     return json_pack("{s:o, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
                      "s:o, s:o}",
@@ -111,12 +126,17 @@ static json_t *ws_json(const tfa_audit_ws *w)
 static json_t *totals_json(const tfa_audit_totals *t)
 {
     json_t *o = json_object();
-#define T(f) json_object_set_new(o, #f, json_integer((json_int_t)t->f))
+    int bad = 0;
+#define T(f) bad |= json_object_set_new(o, #f, json_integer((json_int_t)t->f)) != 0
     T(workspaces), T(go), T(nogo), T(audited), T(missing), T(errors), T(regressions);
     T(new_failures), T(resolved), T(recurring), T(new_drift), T(persisting_drift);
     T(resolved_drift), T(accepted), T(new_workspaces), T(returned), T(went_missing);
     T(expired_entries), T(stale_entries);
 #undef T
+    if (bad) { /* a total missing would read as a different audit */
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -125,7 +145,7 @@ static int add_regression(const tfa_audit_regression *g, void *payload)
     tfa_buf b;
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
     tfa_audit_regression_text(g, &tfa_audit_style_text, &b);
-    json_array_append_new(payload, s_or_null(b.ptr));
+    append(payload, s_or_null(b.ptr)); /* payload: &regs */
     tfa_buf_release(&b);
     return 0;
 }
@@ -138,26 +158,26 @@ json_t *tfa_audit_report_json(const tfa_audit_result *r)
     size_t i;
 
     for (i = 0; i < r->n_ws; i++)
-        json_array_append_new(ws, ws_json(&r->ws[i]));
-    tfa_audit_regressions(r, add_regression, regs);
+        append(&ws, ws_json(&r->ws[i]));
+    tfa_audit_regressions(r, add_regression, &regs);
     for (i = 0; i < r->n_kd_notes; i++) {
         const tfa_audit_kd_note *x = &r->kd_notes[i];
-        json_array_append_new(
-            kd, json_pack("{s:o, s:o, s:o, s:o, s:s, s:I}", "entry", s_or_null(x->entry), "address",
-                          s_or_null(x->address), "owner", s_or_null(x->owner), "expires",
-                          s_or_null(x->expires), "state", x->expired ? "expired" : "stale",
-                          "would_accept", (json_int_t)x->would_accept));
+        append(&kd,
+               json_pack("{s:o, s:o, s:o, s:o, s:s, s:I}", "entry", s_or_null(x->entry), "address",
+                         s_or_null(x->address), "owner", s_or_null(x->owner), "expires",
+                         s_or_null(x->expires), "state", x->expired ? "expired" : "stale",
+                         "would_accept", (json_int_t)x->would_accept));
     }
     for (i = 0; i < r->n_history; i++) {
         const tfa_audit_summary *h = &r->history[i];
         tfa_audit_time(h->time, when);
-        json_array_append_new(
-            hist, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "audit_id",
-                            s_or_null(h->id), "time", when, "workspaces", (json_int_t)h->workspaces,
-                            "go", (json_int_t)h->go, "nogo", (json_int_t)h->nogo, "missing",
-                            (json_int_t)h->missing, "errors", (json_int_t)h->errors, "drift",
-                            (json_int_t)h->drift, "accepted", (json_int_t)h->accepted, "failing",
-                            (json_int_t)h->failing, "regressions", (json_int_t)h->regressions));
+        append(&hist,
+               json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "audit_id",
+                         s_or_null(h->id), "time", when, "workspaces", (json_int_t)h->workspaces,
+                         "go", (json_int_t)h->go, "nogo", (json_int_t)h->nogo, "missing",
+                         (json_int_t)h->missing, "errors", (json_int_t)h->errors, "drift",
+                         (json_int_t)h->drift, "accepted", (json_int_t)h->accepted, "failing",
+                         (json_int_t)h->failing, "regressions", (json_int_t)h->regressions));
     }
     if (r->previous) {
         tfa_audit_time(r->previous_time, when);
@@ -193,8 +213,8 @@ json_t *tfa_audit_trend_json(const tfa_audit_summary *h, size_t n, const char *w
     size_t i;
     for (i = 0; i < n; i++) {
         tfa_audit_time(h[i].time, when);
-        json_array_append_new(
-            a, json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:I}}",
+        append(&a,
+               json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:o, s:I}}",
                          "audit_id", s_or_null(h[i].id), "time", when, "workspaces",
                          (json_int_t)h[i].workspaces, "go", (json_int_t)h[i].go, "nogo",
                          (json_int_t)h[i].nogo, "missing", (json_int_t)h[i].missing, "errors",

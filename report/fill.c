@@ -16,7 +16,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "report_int.h"
 
 static size_t leading_spaces(const char *p, const char *end)
@@ -66,11 +66,11 @@ static void pad(tfa_buf *out, size_t n)
 static void block(tfa_buf *out, const tfa_verdict *v, const tfa_result *r, size_t ind,
                   const char *eol)
 {
-    char when[TFA_TIME_BUF];
+    char when[TFA_UTC_ISO_SIZE];
     tfa_buf note;
     size_t i, j;
 
-    tfa_time_format(v->now, when);
+    tfa_utc_format_iso(v->now, when);
     pad(out, ind);
     tfa_buf_printf(out, "- tfaudit: **%s** (%s)%s", tfa_item_status_name(r->status), when, eol);
     for (i = 0; i < r->evidence.n_facts; i++)

@@ -14,7 +14,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "report_int.h"
 #include "util/escape.h"
 
@@ -140,10 +140,10 @@ static void suite(tfa_buf *out, const tfa_verdict *v, size_t from, size_t to, co
 
 int tfa_report_junit(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts)
 {
-    char when[TFA_TIME_BUF];
+    char when[TFA_UTC_ISO_SIZE];
     size_t c[3], from = 0, i;
 
-    tfa_time_format(v->now, when);
+    tfa_utc_format_iso(v->now, when);
     suite_counts(v, 0, v->n_results, c);
     tfa_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
     tfa_buf_printf(out, "tfaudit %s %s: ", opts->command, v->go ? "GO" : "NO-GO");

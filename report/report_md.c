@@ -6,7 +6,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "report_int.h"
 
 static void banner(tfa_buf *out, const tfa_verdict *v)
@@ -36,10 +36,10 @@ static void banner(tfa_buf *out, const tfa_verdict *v)
 
 static void about(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts)
 {
-    char hex[TFA_SHA256_HEX], when[TFA_TIME_BUF];
+    char hex[TFA_SHA256_HEX], when[TFA_UTC_ISO_SIZE];
 
     tfa_sha256_hex(tfa_checklist_sha256(v->checklist), hex);
-    tfa_time_format(v->now, when);
+    tfa_utc_format_iso(v->now, when);
     tfa_buf_puts(out, "\n| | |\n|---|---|\n| Checklist | ");
     tfa_md_code(out, tfa_checklist_name(v->checklist));
     tfa_buf_puts(out, " (sha256 ");

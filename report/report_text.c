@@ -10,7 +10,7 @@
  */
 #include "util/compat.h"
 
-#include "date.h"
+#include "util/utc.h"
 #include "report_int.h"
 #include "util/escape.h"
 
@@ -130,10 +130,10 @@ static void inputs_block(tfa_buf *out, const tfa_verdict *v)
 int tfa_report_text(tfa_buf *out, const tfa_verdict *v, const tfa_report_options *opts)
 {
     const char *title = tfa_checklist_title(v->checklist), *section = "";
-    char when[TFA_TIME_BUF];
+    char when[TFA_UTC_ISO_SIZE];
     size_t i, n;
 
-    tfa_time_format(v->now, when);
+    tfa_utc_format_iso(v->now, when);
     tfa_buf_printf(out, "tfaudit %s: ", opts->command);
     if (opts->color)
         tfa_buf_puts(out, BOLD);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Standing checks (STYLE.md rules 14, 19, 25): clang-format, banned libc calls,
-# and no printing outside auditor/ and tests/.
+# no printing outside auditor/ and tests/, and libcurl's global setup only in
+# tfa_http_global_init.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -25,6 +26,14 @@ for f in "${sources[@]}"; do
   case "$f" in auditor/*|tests/*|bench/*) continue ;; esac
   if grep -nE '\b(printf|fprintf|puts|fputs|putchar)[[:space:]]*\(' "$f" | grep -v 'snprintf\|vsnprintf' >/dev/null; then
     grep -nE '\b(printf|fprintf|puts|fputs|putchar)[[:space:]]*\(' "$f" | grep -v 'snprintf\|vsnprintf' | sed "s|^|$f: prints outside auditor/: |"; fail=1
+  fi
+done
+# libcurl's global state is set up once, by main (and the test main) through
+# tfa_http_global_init: nothing else calls curl_global_* (net/http.h).
+for f in "${sources[@]}"; do
+  [ "$f" = net/http.c ] && continue
+  if grep -nE '\bcurl_global_(init|cleanup)[[:space:]]*\(' "$f" >/dev/null; then
+    grep -nE '\bcurl_global_(init|cleanup)[[:space:]]*\(' "$f" | sed "s|^|$f: curl_global_* outside tfa_http_global_init: |"; fail=1
   fi
 done
 exit $fail

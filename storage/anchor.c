@@ -11,7 +11,7 @@
 #include "anchor.h"
 #include "anchor_priv.h"
 #include "canon.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/limits.h"
 

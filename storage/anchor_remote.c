@@ -9,7 +9,7 @@
 
 #include "anchor_priv.h"
 #include "git_evidence.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"

@@ -20,8 +20,9 @@
 #include "git_identity.h"
 #include "relpath.h"
 #include "rollout_section.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
+#include "util/backoff.h"
 #include "util/buf.h"
 
 #define LATEST_JSON    "latest.json"
@@ -178,7 +179,7 @@ static int update_latest(job *j, attempt *a, git_commit *base, const char *lates
 {
     char iso[TFA_UTC_ISO_SIZE];
     tfa_buf old;
-    json_t *ws, *failing = json_array(), *entry;
+    json_t *ws, *failing, *entry;
     size_t i;
     int rc;
     char *s;
@@ -197,8 +198,14 @@ static int update_latest(job *j, attempt *a, git_commit *base, const char *lates
     ws = json_object_get(a->latest_obj, "workspaces");
     if (!json_is_object(ws) && json_object_set_new(a->latest_obj, "workspaces", ws = json_object()))
         ws = NULL;
+    failing = json_array(); /* made here: the returns above would leak it */
+    /* an item that cannot be listed fails the file: never a latest.json
+     * that shows a NO-GO with fewer failing items than it had */
     for (i = 0; failing && i < j->ev->n_failing; i++)
-        json_array_append_new(failing, json_string(j->ev->failing[i]));
+        if (json_array_append_new(failing, json_string(j->ev->failing[i])) != 0) {
+            json_decref(failing);
+            failing = NULL;
+        }
     tfa_utc_format_iso(j->ev->time, iso);
     entry = json_pack("{s:s, s:s, s:o, s:s, s:I, s:s?}", "time", iso, "verdict", j->ev->verdict,
                       "failing", failing, "evidence", a->md_path.ptr, "record_id",
@@ -614,22 +621,18 @@ static int signature(job *j, tfa_error *err)
     return tfa_git_identity_resolve(&j->author, &j->committer, j->repo, j->o->author, j->time, err);
 }
 
-static void pause_ms(unsigned ms)
-{
-    struct timespec ts;
-    ts.tv_sec = 0;
-    ts.tv_nsec = (long)ms * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
 /* Open the repository, check the branch, then attempt until the branch
  * moves (try_once for evidence, try_files for plain files). */
 static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, tfa_error *err)
 {
     tfa_error attempt_err;
+    tfa_backoff backoff;
     unsigned tries;
     int rc;
 
+    /* another writer moved the branch: 2 ms doubling to 50 ms, jittered so
+     * two writers that collided do not collide again */
+    tfa_backoff_init(&backoff, 2, 50);
     git_libgit2_init();
     if (tfa_buf_printf(&j->refname, "refs/heads/%s", j->branch) != 0) {
         rc = tfa_error_oom(err);
@@ -651,7 +654,7 @@ static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, 
         if (rc != TFA_ECONFLICT || tries + 1 >= j->o->attempts)
             break;
         out->retries++;
-        pause_ms(tries < 50 ? tries + 1 : 50);
+        tfa_backoff_sleep_ms(tfa_backoff_delay(&backoff, tries));
     }
     if (rc == TFA_ECONFLICT)
         tfa_error_set(&attempt_err, rc, "branch '%s' kept moving; gave up after %u attempts",

@@ -10,13 +10,11 @@
  */
 #include "util/compat.h"
 
-#include <pthread.h>
-#include <unistd.h>
-
 #include "canon.h"
 #include "ledger_priv.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
+#include "util/backoff.h"
 #include "util/buf.h"
 
 int tfa__ledger_is_pg(const char *path)
@@ -53,21 +51,6 @@ int tfa__ledger_error(const tfa_ledger *l, int status, const char *what, const c
     tfa_error_set(err, status, "%s: %s", what, detail);
     tfa_error_set_source(err, l->path);
     return status;
-}
-
-/* Exponential backoff with jitter, 1 ms to about 100 ms, so two appenders
- * that collided do not collide again in lockstep: the jitter mixes the
- * process and the thread, so threads of one process spread out too. */
-void tfa__ledger_backoff(unsigned attempt)
-{
-    unsigned shift = attempt < 7 ? attempt : 7;
-    uint64_t mix = (uint64_t)getpid() * 2654435761u ^ (uint64_t)(uintptr_t)pthread_self();
-    uint32_t jitter = (uint32_t)((mix * 0x9E3779B97F4A7C15ull + attempt * 40503u) >> 40) % 1000u;
-    struct timespec ts;
-    long us = (1L << shift) * 800L + (long)jitter;
-    ts.tv_sec = 0;
-    ts.tv_nsec = us * 1000L;
-    nanosleep(&ts, NULL);
 }
 
 /* A URL's password never reaches a message: errors name the ledger as
@@ -422,6 +405,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
                           tfa_error *err)
 {
     tfa_buf *records = NULL, *summaries = NULL;
+    tfa_backoff wait;
     tfa_error attempt_err;
     unsigned attempt;
     size_t i;
@@ -444,6 +428,9 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
         if (rc == 0 && summary) /* the indexed copy: its canonical form, as verify recomputes */
             rc = tfa_canon_json(&summaries[i], summary, err);
     }
+    /* 1 ms doubling to 100 ms, jittered: two appenders that collided do
+     * not collide again in lockstep */
+    tfa_backoff_init(&wait, 1, TFA__LEDGER_BACKOFF_MAX_MS);
     /* a busy ledger or a dropped connection is retried: the loop itself
      * must not test rc, an attempt that failed with TFA_ECONFLICT goes
      * round again */
@@ -463,7 +450,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
                 *err = attempt_err;
             break;
         }
-        tfa__ledger_backoff(attempt);
+        tfa_backoff_sleep_ms(tfa_backoff_delay(&wait, attempt));
         rc = 0;
     }
     for (i = 0; i < 2 * n; i++)

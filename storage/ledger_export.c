@@ -8,7 +8,7 @@
 #include "ledger_export.h"
 #include "record_render.h"
 #include "redact.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"

@@ -20,6 +20,7 @@
 
 #include "ledger_priv.h"
 #include "util/alloc.h"
+#include "util/backoff.h"
 #include "util/buf.h"
 
 typedef struct sq {
@@ -211,16 +212,18 @@ static int configure(tfa_ledger *l, tfa_error *err)
 static int prepare(tfa_ledger *l, tfa_error *err)
 {
     tfa_error attempt_err;
+    tfa_backoff wait;
     unsigned attempt;
     int rc;
 
+    tfa_backoff_init(&wait, 1, TFA__LEDGER_BACKOFF_MAX_MS);
     for (attempt = 0;; attempt++) {
         tfa_error_init(&attempt_err);
         rc = configure(l, &attempt_err);
         rc = rc ? rc : migrate(l, &attempt_err);
         if (rc != TFA_ECONFLICT || attempt + 1 >= l->opts.append_attempts)
             break;
-        tfa__ledger_backoff(attempt);
+        tfa_backoff_sleep_ms(tfa_backoff_delay(&wait, attempt));
     }
     if (rc && err && err->status == 0)
         *err = attempt_err;

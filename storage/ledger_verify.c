@@ -24,7 +24,7 @@
 #include "anchor.h"
 #include "canon.h"
 #include "ledger_priv.h"
-#include "utc.h"
+#include "util/utc.h"
 #include "util/buf.h"
 
 const char *tfa_ledger_fault_name(tfa_ledger_fault fault)

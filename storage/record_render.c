@@ -6,7 +6,7 @@
 
 #include "record_render.h"
 #include "util/escape.h"
-#include "utc.h"
+#include "util/utc.h"
 
 /* A string member, or NULL. */
 static const char *str(const json_t *o, const char *key)

@@ -11,6 +11,7 @@
 /* The only mutable file-scope state in the code base: a test hook, see alloc.h. */
 static atomic_long fail_countdown;
 static atomic_long fail_count;
+static atomic_int fail_once; /* tfa_alloc_fail_only: disarm after one failure */
 
 static int should_fail(void)
 {
@@ -21,14 +22,23 @@ static int should_fail(void)
         atomic_fetch_sub_explicit(&fail_countdown, 1, memory_order_relaxed);
         return 0;
     }
+    if (atomic_load_explicit(&fail_once, memory_order_relaxed))
+        atomic_store(&fail_countdown, 0);
     atomic_fetch_add_explicit(&fail_count, 1, memory_order_relaxed);
     return 1;
 }
 
 void tfa_alloc_fail_after(long n)
 {
+    atomic_store(&fail_once, 0);
     atomic_store(&fail_countdown, n < 0 ? 0 : n);
     atomic_store(&fail_count, 0);
+}
+
+void tfa_alloc_fail_only(long n)
+{
+    tfa_alloc_fail_after(n);
+    atomic_store(&fail_once, 1);
 }
 
 long tfa_alloc_failures(void)

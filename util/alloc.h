@@ -37,6 +37,10 @@ int tfa_array_grow(void *pp, size_t *cap, size_t need, size_t size);
  * allocation otherwise.
  */
 void tfa_alloc_fail_after(long n);
+/* The same, but only allocation `n` fails and the later ones succeed: what
+ * a caller that ignores one failure and carries on would build is then
+ * visible (a document one field short), not hidden by failures after it. */
+void tfa_alloc_fail_only(long n);
 /* Number of allocations that the hook made fail since it was last armed. */
 long tfa_alloc_failures(void);
 

@@ -39,9 +39,14 @@ void tfa_arena_free(tfa_arena *arena)
     tfa_free(arena);
 }
 
+/* The largest request that still fits a block header and the rounding up
+ * to ARENA_ALIGN without wrapping around SIZE_MAX: anything larger would
+ * round to a few bytes and hand out memory the caller overruns. */
+#define ARENA_MAX_REQUEST (SIZE_MAX - sizeof(block) - ARENA_ALIGN)
+
 static block *new_block(size_t size)
 {
-    block *b = tfa_malloc(sizeof(block) + size);
+    block *b = size <= ARENA_MAX_REQUEST ? tfa_malloc(sizeof(block) + size) : NULL;
     if (!b)
         return NULL;
     b->next = NULL;
@@ -65,8 +70,12 @@ void *tfa_arena_alloc(tfa_arena *arena, size_t size)
 void *tfa_arena_alloc(tfa_arena *arena, size_t size)
 {
     block *b = arena->head;
-    size_t need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+    size_t need;
     void *p;
+
+    if (size > ARENA_MAX_REQUEST)
+        return NULL;
+    need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 
     if (!b || b->size - b->used < need) {
         if (need > ARENA_BLOCK_BYTES / 4) {
@@ -111,7 +120,7 @@ void *tfa_arena_calloc(tfa_arena *arena, size_t n, size_t size)
 
 char *tfa_arena_strndup(tfa_arena *arena, const char *s, size_t len)
 {
-    char *p = tfa_arena_alloc(arena, len + 1);
+    char *p = len < SIZE_MAX ? tfa_arena_alloc(arena, len + 1) : NULL; /* len + 1 would wrap */
     if (!p)
         return NULL;
     memcpy(p, s, len);

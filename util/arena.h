@@ -16,7 +16,8 @@ typedef struct tfa_arena tfa_arena;
 int tfa_arena_new(tfa_arena **out);
 void tfa_arena_free(tfa_arena *arena);
 
-/* Memory aligned for any object; NULL on out-of-memory. */
+/* Memory aligned for any object; NULL on out-of-memory, and for a size so
+ * close to SIZE_MAX that rounding it up would wrap. */
 void *tfa_arena_alloc(tfa_arena *arena, size_t size);
 void *tfa_arena_calloc(tfa_arena *arena, size_t n, size_t size);
 /* NUL-terminated copy of len bytes. */

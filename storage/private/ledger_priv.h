@@ -97,8 +97,9 @@ const char *tfa__ledger_path_keys(const char *path);
 /* A copy of `s` (NULL stays NULL); sets *oom when the copy fails. */
 char *tfa__ledger_dup(const char *s, int *oom);
 
-/* Exponential backoff with jitter before retry `attempt`. */
-void tfa__ledger_backoff(unsigned attempt);
+/* Retries (a busy ledger, a dropped connection) wait 1 ms doubling up to
+ * this, jittered (util/backoff.h). */
+#define TFA__LEDGER_BACKOFF_MAX_MS 100
 
 /* Set err to "WHAT: DETAIL" (status) with the ledger as its source. */
 int tfa__ledger_error(const tfa_ledger *l, int status, const char *what, const char *detail,

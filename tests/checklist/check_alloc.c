@@ -6,11 +6,14 @@
  * crashes, leaks (under ASan) or returns a half-written result as success.
  * The sweep itself is tests/support/alloc_sweep.h, shared with the storage
  * (tests/storage/check_storage_faults.c) and audit engine
- * (tests/engine/check_audit_engine.c) sweeps.
+ * (tests/engine/check_audit_engine.c) sweeps. The gate record is swept
+ * twice: every allocation from the Nth failing, and the Nth alone failing
+ * (a builder that ignored one failure would return a record a field short).
  */
 #include "util/compat.h"
 
 #include "alloc_sweep.h"
+#include "gate_record.h"
 #include "report.h"
 #include "runfix.h"
 #include "util/alloc.h"
@@ -97,12 +100,90 @@ START_TEST(pipeline_survives_every_allocation_failure)
 }
 END_TEST
 
+/* The gate record of one evaluation, or NULL. */
+static json_t *gate_record_of(const tfa_run *run)
+{
+    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_gate_meta meta = {"ws", NULL, "ops", NULL, 1748736000};
+    tfa_checklist *cl = NULL;
+    tfa_verdict *v = NULL;
+    tfa_error err;
+    json_t *record = NULL;
+
+    tfa_error_init(&err);
+    eo.now = 1748736000;
+    if (tfa_checklist_parse(&cl, "c.md", text, strlen(text), &err) == 0 &&
+        tfa_verdict_evaluate(&v, cl, run, &eo, &err) == 0)
+        record = tfa_gate_record(v, cl, run, &meta);
+    tfa_verdict_free(v);
+    tfa_checklist_free(cl);
+    return record;
+}
+
+typedef struct record_job {
+    tfa_run *run;
+    const json_t *full;
+} record_job;
+
+/* A record is whole or absent, never one a field short. json_equal
+ * allocates nothing, so it still compares after the failure (the hook
+ * fails every allocation from the Nth on). */
+static int record_step(void *payload)
+{
+    record_job *r = payload;
+    json_t *record = gate_record_of(r->run);
+    int rc = !record ? TFA_ENOMEM : json_equal(record, r->full) ? 0 : TFA_EINPUT;
+    json_decref(record);
+    return rc;
+}
+
+START_TEST(gate_record_is_whole_or_absent_under_allocation_failure)
+{
+    record_job r = {rf_standard(), NULL};
+    json_t *full;
+    long n;
+
+    json_set_alloc_funcs(tfa_malloc, tfa_free);
+    /* caller-asserted context goes into the record: sweep that too */
+    ck_assert_int_eq(tfa_run_set_context_str(r.run, "git.commit", "0123456789abcdef"), 0);
+    ck_assert_int_eq(tfa_run_set_context_bool(r.run, "git.dirty", 0), 0);
+    full = gate_record_of(r.run);
+    ck_assert_ptr_nonnull(full);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(full, "context"), "git.commit")),
+        "0123456789abcdef");
+    ck_assert(json_is_string(
+        json_object_get(json_array_get(json_object_get(full, "inputs"), 0), "encoding")));
+    r.full = full;
+    ck_assert_int_gt(tfa_alloc_sweep("gate record", record_step, NULL, &r), 20);
+    /* one allocation failing while the later ones succeed: a builder that
+     * ignored it would return a record one field short */
+    for (n = 1;; n++) {
+        long failures;
+        int rc;
+        tfa_alloc_fail_only(n);
+        rc = record_step(&r);
+        failures = tfa_alloc_failures();
+        tfa_alloc_fail_after(0);
+        if (failures == 0) {
+            ck_assert_int_eq(rc, 0);
+            break;
+        }
+        ck_assert_msg(rc == 0 || rc == TFA_ENOMEM, "allocation %ld alone failing: status %d", n,
+                      rc);
+    }
+    json_decref(full);
+    tfa_run_free(r.run);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("alloc");
     TCase *tc = tcase_create("alloc");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, pipeline_survives_every_allocation_failure);
+    tcase_add_test(tc, gate_record_is_whole_or_absent_under_allocation_failure);
     suite_add_tcase(s, tc);
     return s;
 }

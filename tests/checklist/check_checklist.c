@@ -164,6 +164,34 @@ START_TEST(load_limits_expression_nesting)
 }
 END_TEST
 
+/* The item limit is TFA_ELIMIT with its own message; an error already in
+ * `err` stays as it was, status and message (the first error wins). */
+START_TEST(parse_item_limit_keeps_the_first_error)
+{
+    tfa_checklist *cl = NULL;
+    tfa_buf b;
+    tfa_error err;
+    int i;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    for (i = 0; i <= TFA_LIMIT_CHECKLIST_ITEMS; i++)
+        tfa_buf_printf(&b, "- [ ] `i%d` Item %d: manual\n", i, i);
+    ck_assert_int_eq(tfa_buf_status(&b), 0);
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_checklist_parse(&cl, "c.md", b.ptr, b.len, &err), TFA_ELIMIT);
+    ck_assert_int_eq(err.status, TFA_ELIMIT);
+    ck_assert_str_eq(err.message, "more than 4096 items");
+    ck_assert_uint_eq(err.line, TFA_LIMIT_CHECKLIST_ITEMS + 1);
+
+    tfa_error_init(&err);
+    tfa_error_set(&err, TFA_ENOTFOUND, "the first error");
+    ck_assert_int_ne(tfa_checklist_parse(&cl, "c.md", b.ptr, b.len, &err), 0);
+    ck_assert_int_eq(err.status, TFA_ENOTFOUND);
+    ck_assert_str_eq(err.message, "the first error");
+    tfa_buf_release(&b);
+}
+END_TEST
+
 START_TEST(load_rejects_nul_bytes)
 {
     tfa_checklist *cl = NULL;
@@ -332,6 +360,7 @@ static Suite *suite(void)
 
     tcase_add_loop_test(tc, load_reports_error_with_position, 0, (int)TFA_ARRAY_SIZE(errors));
     tcase_add_test(tc, load_limits_expression_nesting);
+    tcase_add_test(tc, parse_item_limit_keeps_the_first_error);
     tcase_add_test(tc, load_rejects_nul_bytes);
     tcase_add_test(tc, load_reads_items_sections_and_levels);
     tcase_add_test(tc, load_reads_files_and_their_digest);

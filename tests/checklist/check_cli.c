@@ -6,6 +6,7 @@
 #include "util/compat.h"
 
 #include "testsupport.h"
+#include "util/utc.h"
 
 #define CHECKLIST "checklists/telemetry-apply.md"
 #define CLEAN     "fixtures/plans/grafana-clean.json"
@@ -49,11 +50,18 @@ START_TEST(cli_takes_now_from_the_environment)
                                 "for 'scope' expired on 2025-06-30: not applied\n"));
     tfa_test_output_release(&o);
 
+    /* an RFC 3339 offset is the same instant in UTC */
+    setenv("TFAUDIT_NOW", "2025-07-01T02:00:00+02:00", 1);
+    run(argv, &o);
+    ck_assert_int_eq(o.status, 1);
+    ck_assert(tfa_test_contains(o.out, o.out_len, "evaluated: 2025-07-01T00:00:00Z\n"));
+    tfa_test_output_release(&o);
+
     setenv("TFAUDIT_NOW", "soon", 1);
     run(argv, &o);
     ck_assert_int_eq(o.status, 2);
-    ck_assert_str_eq(o.err, "tfaudit: invalid TFAUDIT_NOW 'soon' (YYYY-MM-DD or "
-                            "YYYY-MM-DDTHH:MM:SSZ)\ntry 'tfaudit check --help'\n");
+    ck_assert_str_eq(o.err, "tfaudit: invalid TFAUDIT_NOW 'soon' (use " TFA_UTC_FORMS ")\n");
+    ck_assert_uint_eq(o.out_len, 0);
     tfa_test_output_release(&o);
 }
 END_TEST

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "date.h"
+#include "util/utc.h"
 #include "input.h"
 #include "report.h"
 #include "runfix.h"
@@ -61,7 +61,7 @@ static void evaluate(const char *text, const char *signoff, const char *section)
     eo.waivers = fx.w;
     eo.signoffs = fx.so;
     eo.section = section;
-    ck_assert_int_eq(tfa_time_parse("2025-06-01T08:30:00Z", &eo.now), 0);
+    ck_assert_int_eq(tfa_utc_parse(&eo.now, "2025-06-01T08:30:00Z", NULL), 0);
     ck_assert_tfa_ok(tfa_verdict_evaluate(&fx.v, fx.cl, fx.run, &eo, &err), &err);
 }
 

@@ -104,8 +104,8 @@ START_TEST(s3_canary_is_absent_from_the_default_archive)
                              "archive",
                              "--to",
                              "s3://audit/canary",
-                             "--now",
-                             "2026-11-27T03:00:00Z",
+                             "--now", /* an RFC 3339 offset: 03:00 UTC */
+                             "2026-11-27T04:00:00+01:00",
                              "fixtures/plans/sensitive-canary.json",
                              "fixtures/plans/grafana-sensitive.json",
                              "fixtures/ledger/plan-canary.json",
@@ -119,6 +119,8 @@ START_TEST(s3_canary_is_absent_from_the_default_archive)
     aws_env(srv.proxy);
     run(&out, archive);
     ck_assert_msg(out.status == 0, "%s", out.err);
+    ck_assert(tfa_test_contains(out.out, out.out_len,
+                                "s3://audit/canary/default/20261127T030000Z.tar.gz\n"));
     tar = fetch_decompressed(out.out, "audit", &len);
     ck_assert_ptr_nonnull(tar);
     ck_assert_uint_gt(len, 30000);

@@ -29,9 +29,6 @@ root = sys.argv[1]
 # Today's; fix one, then delete its line. Nothing may be added without the
 # reason it cannot be fixed in the room that owns it.
 ALLOWED = {
-    # tfa_utc_format_iso for audit timestamps: storage/utc.c and
-    # checklist/date.c are to merge into one time module (issue 21).
-    "may-use report/audit_report_common.c -> storage/utc.h",
     # The run task evaluates a checklist (borrowed in tfa_serve_options),
     # applies waivers and sign-offs and returns the verdict's outcomes: serve
     # drives checklist/ directly where the table says engine/ (gate_run).

@@ -68,6 +68,14 @@ printf '%s\n' "$out" | grep -q '^2026-11-21' && fail "trend --since kept an olde
 run "$TFAUDIT" trend --ledger "$L" --since 2026-11-23T02:00:01Z --format json
 expect_status 0 "trend --since after the last audit"
 expect_out '"audits": \[\]' "trend --since after the last audit"
+# the forms of --now everywhere (util/utc.h): an offset, a fraction, ' ' for T
+for since in 2026-11-22T03:00:00+01:00 "2026-11-21 21:00:00-05:00" 2026-11-22T02:00:00.000Z; do
+  run "$TFAUDIT" trend --ledger "$L" --since "$since"
+  expect_status 0 "trend --since '$since'"
+  [ "$(printf '%s\n' "$out" | sed -n 1p)" = "tfaudit trend: 2 audits" ] || fail "trend --since '$since': $out"
+done
+run "$TFAUDIT" trend --ledger "$L" --since 2026-11-22T02:00:01+00:00
+[ "$(printf '%s\n' "$out" | sed -n 1p)" = "tfaudit trend: 1 audit" ] || fail "trend --since one second later: $out"
 run "$TFAUDIT" trend --ledger "$L" --format html --output "$T/trend.html"
 expect_status 0 "trend --output"
 [ -z "$out" ] || fail "trend --output also wrote stdout"

@@ -1,6 +1,6 @@
 /*
- * check_canon.c - canonical JSON (storage/canon.h) and UTC timestamps
- * (storage/utc.h), the two definitions the ledger's hashes rest on.
+ * check_canon.c - canonical JSON (storage/canon.h), the definition the
+ * ledger's hashes rest on (its timestamps: tests/util/check_utc.c).
  */
 #include "util/compat.h"
 
@@ -8,7 +8,6 @@
 
 #include "canon.h"
 #include "testsupport.h"
-#include "utc.h"
 #include "util/buf.h"
 
 /* Canonical form of a JSON text (parsed with NULs allowed). */
@@ -86,55 +85,6 @@ START_TEST(canon_refuses_nesting_past_the_limit)
 }
 END_TEST
 
-START_TEST(utc_formats_and_parses)
-{
-    char iso[TFA_UTC_ISO_SIZE], compact[TFA_UTC_COMPACT_SIZE];
-    int64_t t = 0;
-    tfa_error err;
-
-    tfa_error_init(&err);
-    tfa_utc_format_iso(0, iso);
-    ck_assert_str_eq(iso, "1970-01-01T00:00:00Z");
-    tfa_utc_format_iso(1740823200, iso);
-    ck_assert_str_eq(iso, "2025-03-01T10:00:00Z");
-    tfa_utc_format_compact(1740823200, compact);
-    ck_assert_str_eq(compact, "20250301T100000Z");
-    tfa_utc_format_iso(951782400, iso); /* leap day of a /400 year */
-    ck_assert_str_eq(iso, "2000-02-29T00:00:00Z");
-    tfa_utc_format_iso(-1, iso);
-    ck_assert_str_eq(iso, "1969-12-31T23:59:59Z");
-
-    ck_assert_tfa_ok(tfa_utc_parse(&t, "2025-03-01T10:00:00Z", &err), &err);
-    ck_assert_int_eq(t, 1740823200);
-    ck_assert_tfa_ok(tfa_utc_parse(&t, "2025-03-01", &err), &err);
-    ck_assert_int_eq(t, 1740787200);
-    ck_assert_tfa_ok(tfa_utc_parse(&t, "2000-02-29 00:00:00", &err), &err);
-    ck_assert_int_eq(t, 951782400);
-    ck_assert_int_eq(tfa_utc_parse(&t, "2025-02-29", &err), TFA_EINPUT);
-    ck_assert_str_eq(err.message,
-                     "invalid date '2025-02-29' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
-    tfa_error_clear(&err);
-    ck_assert_int_eq(tfa_utc_parse(&t, "2025-03-01T10:00", &err), TFA_EINPUT);
-    tfa_error_clear(&err);
-    ck_assert_int_eq(tfa_utc_parse(&t, "yesterday", &err), TFA_EINPUT);
-}
-END_TEST
-
-START_TEST(utc_round_trips_every_day_for_800_years)
-{
-    char iso[TFA_UTC_ISO_SIZE];
-    int64_t t, back = 0;
-    tfa_error err;
-
-    tfa_error_init(&err);
-    for (t = -5364662400LL; t < 20000000000LL; t += 86400 + 3661) {
-        tfa_utc_format_iso(t, iso);
-        ck_assert_tfa_ok(tfa_utc_parse(&back, iso, &err), &err);
-        ck_assert_int_eq(back, t);
-    }
-}
-END_TEST
-
 static Suite *suite(void)
 {
     Suite *s = suite_create("canon");
@@ -142,8 +92,6 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, canon_writes_the_documented_form, 0, (int)TFA_ARRAY_SIZE(cases));
     tcase_add_loop_test(tc, canon_is_a_fixed_point, 0, (int)TFA_ARRAY_SIZE(cases));
     tcase_add_test(tc, canon_refuses_nesting_past_the_limit);
-    tcase_add_test(tc, utc_formats_and_parses);
-    tcase_add_test(tc, utc_round_trips_every_day_for_800_years);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "net/http.h"
 #include "testsupport.h"
 #include "util/buf.h"
 
@@ -317,7 +318,17 @@ int tfa_test_main(Suite *s)
     setenv("XDG_CONFIG_HOME", sub, 1);
     snprintf(sub, sizeof(sub), "%s/.local/state", home);
     setenv("XDG_STATE_HOME", sub, 1);
+    /* what main does for the commands tests run in-process: net/ never
+     * initializes libcurl itself */
+    if (tfa_http_global_init(NULL) != 0) {
+        printf("cannot initialize libcurl\n");
+        tfa_test_rmtree(home);
+        free(home);
+        srunner_free(sr);
+        return 1;
+    }
     srunner_run_tagged(sr, NULL, NULL, include, exclude, CK_NORMAL);
+    tfa_http_global_cleanup();
     tfa_test_rmtree(home);
     free(home);
     if (srunner_ntests_run(sr) == 0) { /* nothing checked is not a pass */
