@@ -133,9 +133,8 @@ int tfa_text_version_parse(const char *s, size_t len, const char **tool, tfa_tex
 
 /* ---- resources ------------------------------------------------------------------ */
 
-size_t tfa_text_address_len(const char *s, size_t len, int colon)
+size_t tfa_text_address_end(const char *s, size_t len, int colon, int *open)
 {
-    tfa_address a;
     size_t i;
     int depth = 0, quoted = 0;
 
@@ -156,7 +155,17 @@ size_t tfa_text_address_len(const char *s, size_t len, int colon)
             break;
         }
     }
-    if (quoted || depth || i == 0 || i > len || tfa_address_parse(s, i, &a) != 0)
+    *open = quoted || depth;
+    return i;
+}
+
+size_t tfa_text_address_len(const char *s, size_t len, int colon)
+{
+    tfa_address a;
+    int open;
+    size_t i = tfa_text_address_end(s, len, colon, &open);
+
+    if (open || i == 0 || i > len || tfa_address_parse(s, i, &a) != 0)
         return 0;
     return i;
 }

@@ -57,6 +57,11 @@ int tfa_text_version_parse(const char *s, size_t len, const char **tool, tfa_tex
  * blank (or a ':' when `colon`) outside brackets and quotes; 0 when the text
  * there is not a resource instance address. */
 size_t tfa_text_address_len(const char *s, size_t len, int colon);
+/* Where an address would end: the first blank (or ':' with `colon`)
+ * outside quotes and brackets, or len; *open is set when a quote or bracket
+ * is still open there. The scan of tfa_text_address_len without the parse
+ * (the marker prefilter uses it alone). */
+size_t tfa_text_address_end(const char *s, size_t len, int colon, int *open);
 
 /* "  # ADDR will be created" and the other change headers of the plan
  * renderer; "has changed" (1.2+) / "has been changed" (0.15.4 to 1.1) / "has

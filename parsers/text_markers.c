@@ -85,26 +85,10 @@ static int plausible_address(const char *s, size_t len)
  * most lines of CI noise fail it at their first word. */
 static int may_be_progress(const char *s, size_t len)
 {
-    size_t i;
-    int depth = 0, quoted = 0;
+    int open;
+    size_t i = tfa_text_address_end(s, len, 1, &open);
 
-    for (i = 0; i < len; i++) {
-        char c = s[i];
-        if (quoted) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                quoted = 0;
-        } else if (c == '"') {
-            quoted = 1;
-        } else if (c == '[') {
-            depth++;
-        } else if (c == ']') {
-            depth--;
-        } else if (depth == 0 && (c == ' ' || c == '\t' || c == ':')) {
-            break;
-        }
-    }
+    (void)open; /* an unclosed quote or bracket runs to the end: too short below */
     if (i == 0 || i + 1 >= len)
         return 0;
     return (s[i] == ':' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '(');
