@@ -122,6 +122,20 @@ static void mem_close(void *ctx)
 
 /* ---- background hashing ------------------------------------------------- */
 
+/* Hash the posted job, not yet taken, by whichever side gets to it first
+ * (the thread, or the reader in hasher_wait). Called and returns with the
+ * lock held; the hashing itself runs without it. */
+static void hasher_take(hasher *h)
+{
+    h->taken = 1;
+    pthread_mutex_unlock(&h->mu);
+    tfa_sha256_update(h->sha, h->job, h->job_len);
+    pthread_mutex_lock(&h->mu);
+    h->job = NULL;
+    h->taken = 0;
+    pthread_cond_broadcast(&h->cv);
+}
+
 static void *hasher_main(void *arg)
 {
     hasher *h = arg;
@@ -131,13 +145,7 @@ static void *hasher_main(void *arg)
             pthread_cond_wait(&h->cv, &h->mu);
         if (!h->job || h->taken)
             break;
-        h->taken = 1;
-        pthread_mutex_unlock(&h->mu);
-        tfa_sha256_update(h->sha, h->job, h->job_len);
-        pthread_mutex_lock(&h->mu);
-        h->job = NULL;
-        h->taken = 0;
-        pthread_cond_broadcast(&h->cv);
+        hasher_take(h);
     }
     pthread_mutex_unlock(&h->mu);
     return NULL;
@@ -167,15 +175,8 @@ static hasher *hasher_start(tfa_sha256 *sha)
 static void hasher_wait(hasher *h)
 {
     pthread_mutex_lock(&h->mu);
-    if (h->job && !h->taken) {
-        h->taken = 1;
-        pthread_mutex_unlock(&h->mu);
-        tfa_sha256_update(h->sha, h->job, h->job_len);
-        pthread_mutex_lock(&h->mu);
-        h->job = NULL;
-        h->taken = 0;
-        pthread_cond_broadcast(&h->cv);
-    }
+    if (h->job && !h->taken)
+        hasher_take(h);
     while (h->job)
         pthread_cond_wait(&h->cv, &h->mu);
     pthread_mutex_unlock(&h->mu);

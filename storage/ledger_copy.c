@@ -37,9 +37,12 @@ static int open_batch(copier *c)
     int64_t seq;
     int found, rc;
 
-    if ((rc = c->dst->be->begin_write(c->dst, c->err)) != 0 ||
-        (rc = c->dst->be->head(c->dst, &seq, hash, &found, c->err)) != 0)
+    if ((rc = c->dst->be->begin_write(c->dst, c->err)) != 0)
         return rc;
+    if ((rc = c->dst->be->head(c->dst, &seq, hash, &found, c->err)) != 0) {
+        c->dst->be->rollback(c->dst);
+        return rc;
+    }
     if (!found || seq != c->next - 1 || strcmp(hash, c->prev) != 0) {
         c->dst->be->rollback(c->dst);
         return tfa__ledger_error(c->dst, TFA_ECONFLICT, "copy stopped",

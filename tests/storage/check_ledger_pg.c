@@ -301,6 +301,23 @@ static void wait_for_records(const char *url, int64_t n)
     ck_assert_msg(seq >= n, "the appenders did not start");
 }
 
+/* Appends the children have confirmed so far (lines of their logs). */
+static int confirmed(int procs)
+{
+    char log[1200], *text, *p;
+    int i, n = 0;
+
+    for (i = 0; i < procs; i++) {
+        snprintf(log, sizeof(log), "%s/p%d.log", tmp, i);
+        if (!(text = tfa_test_read_file(log, NULL)))
+            continue;
+        for (p = text; (p = strchr(p, '\n')) != NULL; p++)
+            n++;
+        free(text);
+    }
+    return n;
+}
+
 static void run_appenders(const char *url, int procs, int per, int64_t restart_after, double *secs)
 {
     pid_t pid[PROCESSES];
@@ -319,6 +336,8 @@ static void run_appenders(const char *url, int procs, int per, int64_t restart_a
     if (restart_after) {
         wait_for_records(url, restart_after);
         restart_server();
+        /* the restart must have hit the burst, not followed it */
+        ck_assert_msg(confirmed(procs) < procs * per, "the appends ended before the restart");
     }
     for (i = 0; i < procs; i++) {
         ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
