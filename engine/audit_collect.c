@@ -173,6 +173,8 @@ static int carried_items(tfa_audit_ws *w, const json_t *audit_items, int *oom)
         it->blocks = json_is_true(json_object_get(a, "blocks"));
         it->streak = (unsigned)json_integer_value(json_object_get(a, "streak"));
     }
+    if (!*oom)
+        tfa__audit_sort_carried(w);
     return 0;
 }
 

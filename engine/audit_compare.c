@@ -6,6 +6,7 @@
 
 #include "audit_priv.h"
 #include "util/alloc.h"
+#include "util/sort.h"
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -104,6 +105,16 @@ static int compare_drift(tfa_audit_ws *w, const json_t *prev, const char *id)
     return 0;
 }
 
+static int item_by_id(const void *a, const void *b)
+{
+    return strcmp(((const tfa_audit_item *)a)->id, ((const tfa_audit_item *)b)->id);
+}
+
+void tfa__audit_sort_carried(tfa_audit_ws *w)
+{
+    tfa_sort(w->items, w->n_items, sizeof(*w->items), item_by_id);
+}
+
 /* A workspace judged on no input keeps its last known items and drift. */
 static int carry(tfa_audit_ws *w, const json_t *prev)
 {
@@ -140,6 +151,8 @@ static int carry(tfa_audit_ws *w, const json_t *prev)
         x->streak = num(d, "streak");
         oom |= !x->address;
     }
+    if (!oom)
+        tfa__audit_sort_carried(w);
     return oom ? TFA_ENOMEM : 0;
 }
 

@@ -214,45 +214,46 @@ typedef struct prev_reader {
  * other shards may be recorded already) is the latest audit. Its records
  * are contiguous among the audit records (each shard appends in one
  * transaction, audits do not overlap), so stop at a third id. */
-static int prev_row(const tfa_ledger_summary *s, const char *const *v, void *payload)
+static int prev_row(const tfa_ledger_summary *s, const char *text, void *payload)
 {
     prev_reader *r = payload;
     tfa__audit_prev_set *p = r->set;
+    json_t *audit = text ? json_loads(text, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(audit, "id"));
+    const char *shard = json_string_value(json_object_get(audit, "shard"));
     tfa__audit_prev *w;
-    json_t *audit;
+    int stop = 0;
 
-    if (r->own_id && strcmp(v[0], r->own_id) == 0) {
-        if (!p->id && strcmp(v[2] ? v[2] : "", r->own_shard) == 0) {
+    if (!id || !s->workspace) /* not ours to judge: `ledger verify` checks records */
+        goto skip;
+    if (r->own_id && strcmp(id, r->own_id) == 0) {
+        if (!p->id && strcmp(shard ? shard : "", r->own_shard) == 0) {
             r->recorded = s->id;
-            return 1;
+            stop = 1;
         }
-        return 0;
+        goto skip;
     }
     if (!p->id) {
-        if (!(p->id = tfa_strdup(v[0])))
-            return r->oom = 1;
+        if (!(p->id = tfa_strdup(id)))
+            goto oom;
         p->time = s->time;
-    } else if (strcmp(p->id, v[0]) != 0) {
-        return 1;
+    } else if (strcmp(p->id, id) != 0) {
+        stop = 1;
+        goto skip;
     }
-    if (!v[1] || !s->workspace)
-        return 0;
-    if (!(audit = json_loads(v[1], 0, NULL)) || !json_is_object(audit)) {
-        json_decref(audit);
-        return 0; /* not ours to judge: `ledger verify` checks records */
-    }
-    if (tfa_array_grow(&p->ws, &r->cap, p->n + 1, sizeof(*p->ws)) != 0) {
-        json_decref(audit);
-        return r->oom = 1;
-    }
+    if (tfa_array_grow(&p->ws, &r->cap, p->n + 1, sizeof(*p->ws)) != 0)
+        goto oom;
     w = &p->ws[p->n];
-    if (!(w->name = tfa_strdup(s->workspace))) {
-        json_decref(audit);
-        return r->oom = 1;
-    }
+    if (!(w->name = tfa_strdup(s->workspace)))
+        goto oom;
     w->audit = audit;
     p->n++;
     return 0;
+oom:
+    stop = r->oom = 1;
+skip:
+    json_decref(audit);
+    return stop;
 }
 
 static int prev_by_name(const void *a, const void *b)
@@ -263,8 +264,6 @@ static int prev_by_name(const void *a, const void *b)
 int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const char *own_id,
                          unsigned shard_index, unsigned shard_count, tfa_error *err)
 {
-    static const char *const paths[] = {"$.gate.audit_id", "$.audit", "$.audit.shard"};
-    tfa_ledger_json_query q = {.paths = paths, .n_paths = 3, .since = INT64_MIN, .descending = 1};
     prev_reader r;
     int rc;
 
@@ -274,7 +273,7 @@ int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const cha
     r.own_id = own_id;
     if (shard_count)
         snprintf(r.own_shard, sizeof(r.own_shard), "%u/%u", shard_index, shard_count);
-    rc = tfa_ledger_list_json(ledger, &q, prev_row, &r, err);
+    rc = tfa_ledger_list_audits(ledger, 1, prev_row, &r, err);
     if (r.oom)
         return tfa_error_oom(err);
     if (rc < 0)

@@ -319,12 +319,16 @@ static int stored(tfa_ledger_record **out, const tfa_ledger *l, const tfa_ledger
     return 0;
 }
 
+/* What is canonicalized once per entry, before any attempt: the record,
+ * and the members kept in indexed columns too (the audit summary, and the
+ * "audit" object each workspace's record of a nightly audit carries). */
+enum { CANON_RECORD, CANON_SUMMARY, CANON_AUDIT, CANON_PER_ENTRY };
+
 /* Chain and insert one record inside the open transaction; *seq and
  * prev are the head before, and are advanced. */
-static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *record,
-                     const tfa_buf *summary, int64_t *seq, char prev[TFA_LEDGER_HASH_HEX],
-                     tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX], char sig[TFA_SIG_B64_SIZE],
-                     tfa_error *err)
+static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *canon, int64_t *seq,
+                     char prev[TFA_LEDGER_HASH_HEX], tfa_buf *body, char hash[TFA_LEDGER_HASH_HEX],
+                     char sig[TFA_SIG_B64_SIZE], tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     char iso[TFA_UTC_ISO_SIZE];
@@ -333,7 +337,8 @@ static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *re
 
     tfa_buf_clear(body);
     (*seq)++;
-    if (envelope(body, e, *seq, prev, l->signer ? tfa_signer_key_id(l->signer) : NULL, record) != 0)
+    if (envelope(body, e, *seq, prev, l->signer ? tfa_signer_key_id(l->signer) : NULL,
+                 &canon[CANON_RECORD]) != 0)
         return tfa_error_oom(err);
     tfa_sha256_digest(body->ptr, body->len, digest);
     tfa_sha256_hex(digest, hash);
@@ -356,15 +361,15 @@ static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *re
     row.body = body->ptr;
     row.body_len = body->len;
     row.signature = l->signer ? sig : NULL;
-    row.audit_summary = summary->len ? summary->ptr : NULL;
+    row.audit_summary = canon[CANON_SUMMARY].len ? canon[CANON_SUMMARY].ptr : NULL;
+    row.audit = canon[CANON_AUDIT].len ? canon[CANON_AUDIT].ptr : NULL;
     return l->be->insert(l, &row, err);
 }
 
 /* One attempt: the head read and the inserts share one write transaction
  * holding the append lock. */
 static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_entry *e,
-                       const tfa_buf *records, const tfa_buf *summaries, size_t n,
-                       int64_t *first_id, tfa_error *err)
+                       const tfa_buf *canon, size_t n, int64_t *first_id, tfa_error *err)
 {
     char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX], last_prev[TFA_LEDGER_HASH_HEX];
     char sig[TFA_SIG_B64_SIZE] = "";
@@ -383,7 +388,7 @@ static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_
         *first_id = seq + 1;
     for (i = 0; i < n && rc == 0; i++) {
         memcpy(last_prev, prev, sizeof(prev));
-        rc = chain_one(l, &e[i], &records[i], &summaries[i], &seq, prev, &body, hash, sig, err);
+        rc = chain_one(l, &e[i], &canon[i * CANON_PER_ENTRY], &seq, prev, &body, hash, sig, err);
         memcpy(prev, hash, sizeof(prev));
     }
     if (rc == 0) {
@@ -404,7 +409,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
                           const tfa_ledger_entry *entries, size_t n, int64_t *first_id,
                           tfa_error *err)
 {
-    tfa_buf *records = NULL, *summaries = NULL;
+    tfa_buf *canon = NULL;
     tfa_backoff wait;
     tfa_error attempt_err;
     unsigned attempt;
@@ -416,17 +421,21 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
         tfa_error_set_source(err, ledger->path);
         return TFA_EUSAGE;
     }
-    if (!(records = tfa_calloc(n ? 2 * n : 1, sizeof(*records))))
+    if (!(canon = tfa_calloc(n ? CANON_PER_ENTRY * n : 1, sizeof(*canon))))
         return tfa_error_oom(err);
-    summaries = records + n;
-    for (i = 0; i < 2 * n; i++)
-        tfa_buf_init(&records[i], TFA_BUF_NO_MAX);
+    for (i = 0; i < CANON_PER_ENTRY * n; i++)
+        tfa_buf_init(&canon[i], TFA_BUF_NO_MAX);
     for (i = 0; i < n && rc == 0; i++) {
+        tfa_buf *c = &canon[i * CANON_PER_ENTRY];
         const json_t *summary = json_object_get(entries[i].record, "audit_summary");
+        const json_t *audit = json_object_get(entries[i].record, "audit");
         if ((rc = check_entry(&entries[i], err)) == 0)
-            rc = tfa_canon_json(&records[i], entries[i].record, err);
-        if (rc == 0 && summary) /* the indexed copy: its canonical form, as verify recomputes */
-            rc = tfa_canon_json(&summaries[i], summary, err);
+            rc = tfa_canon_json(&c[CANON_RECORD], entries[i].record, err);
+        /* the indexed copies: their canonical form, as verify recomputes */
+        if (rc == 0 && summary)
+            rc = tfa_canon_json(&c[CANON_SUMMARY], summary, err);
+        if (rc == 0 && json_is_object(audit))
+            rc = tfa_canon_json(&c[CANON_AUDIT], audit, err);
     }
     /* 1 ms doubling to 100 ms, jittered: two appenders that collided do
      * not collide again in lockstep */
@@ -436,7 +445,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
      * round again */
     for (attempt = 0; rc == 0 && n > 0; attempt++) {
         tfa_error_init(&attempt_err);
-        rc = append_once(out, ledger, entries, records, summaries, n, first_id, &attempt_err);
+        rc = append_once(out, ledger, entries, canon, n, first_id, &attempt_err);
         if (rc != TFA_ECONFLICT || attempt + 1 >= ledger->opts.append_attempts) {
             if (rc == TFA_ECONFLICT) {
                 char last[TFA_ERROR_MESSAGE_MAX];
@@ -453,9 +462,9 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
         tfa_backoff_sleep_ms(tfa_backoff_delay(&wait, attempt));
         rc = 0;
     }
-    for (i = 0; i < 2 * n; i++)
-        tfa_buf_release(&records[i]);
-    tfa_free(records);
+    for (i = 0; i < CANON_PER_ENTRY * n; i++)
+        tfa_buf_release(&canon[i]);
+    tfa_free(canon);
     return rc;
 }
 

@@ -57,7 +57,7 @@
 #include "util/sha256.h"
 
 #define TFA_LEDGER_FORMAT        "tfaudit-ledger/1"
-#define TFA_LEDGER_SCHEMA        3          /* PRAGMA user_version this build writes */
+#define TFA_LEDGER_SCHEMA        4          /* PRAGMA user_version this build writes */
 #define TFA_LEDGER_APPLICATION   0x74666175 /* PRAGMA application_id, "tfau" */
 #define TFA_LEDGER_HASH_HEX      TFA_SHA256_HEX
 #define TFA_LEDGER_WORKSPACE_MAX 90 /* HCP Terraform's workspace name limit */
@@ -222,6 +222,16 @@ typedef int (*tfa_ledger_summary_cb)(const tfa_ledger_summary *record, const cha
  * `descending`; a non-zero return from `cb` stops and is returned. */
 int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int descending,
                                     tfa_ledger_summary_cb cb, void *payload, tfa_error *err);
+
+/* Audit records. Each workspace's record of a nightly audit carries an
+ * "audit" object (its id, shard, items and drift against the audit before);
+ * like the summary it is hashed with the record and kept in an indexed
+ * column that verify checks. Visit the records carrying one, newest first
+ * when `descending`, with the object's canonical JSON (borrowed for the
+ * call), without reading bodies: the previous audit is found in the time it
+ * takes to read its own records, however long the ledger. */
+int tfa_ledger_list_audits(tfa_ledger *ledger, int descending, tfa_ledger_summary_cb cb,
+                           void *payload, tfa_error *err);
 
 /* What tfa_ledger_verify found wrong first. */
 typedef enum tfa_ledger_fault {

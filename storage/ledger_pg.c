@@ -32,7 +32,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
-#define PG_SCHEMA      1            /* tfaudit.meta.schema_version this build writes */
+#define PG_SCHEMA      2            /* tfaudit.meta.schema_version this build writes */
 #define PG_LOCK_KEY    "1952866677" /* 0x74666175, "tfau": the append and migration lock */
 #define PG_FETCH_ROWS  "1000"
 #define PG_CONNECT_SEC "10"
@@ -42,9 +42,16 @@ typedef struct pg {
     char *url; /* kept for reconnecting; holds the password: never printed */
     int in_tx;
     unsigned cursors; /* names nested cursors apart */
+    int schema;       /* the database's schema version (older when opened read-only) */
 } pg;
 
 #define P(l) ((pg *)(l)->impl)
+
+/* The "audit" member of a body, where it is an object (what the audit
+ * column holds from schema 2 on, and stands in for it before). */
+#define LEGACY_AUDIT                                                                               \
+    "(CASE WHEN json_typeof(body::json #> '{record,audit}') = 'object'"                            \
+    " THEN (body::json #> '{record,audit}')::text END)"
 
 static const char *const migrations[] = {
     /* 0 -> 1: records, the indexes listings and history read by, the chain head. */
@@ -76,6 +83,14 @@ static const char *const migrations[] = {
     " hash text NOT NULL);"
     "INSERT INTO tfaudit.chain_head (id, seq, hash) VALUES (1, 0, '" TFA__LEDGER_GENESIS "');"
     "INSERT INTO tfaudit.meta (id, application, schema_version) VALUES (1, 'tfaudit', 0);",
+    /* 1 -> 2: the "audit" object of each workspace's record of a nightly
+     * audit, indexed where present, so the previous audit is read without
+     * parsing bodies. Earlier records get theirs from the body: the json
+     * type keeps the text, so it is the member's canonical form, which
+     * verify checks. */
+    "ALTER TABLE tfaudit.records ADD COLUMN audit text;"
+    "UPDATE tfaudit.records SET audit = " LEGACY_AUDIT ";"
+    "CREATE INDEX records_audit ON tfaudit.records (seq) WHERE audit IS NOT NULL;",
 };
 
 /* The first line of libpq's message (it may span lines). */
@@ -209,6 +224,7 @@ static int migrate(tfa_ledger *l, tfa_error *err)
     char sql[96];
     int v = 0, rc = schema_version(l, &v, err);
 
+    P(l)->schema = v;
     if (rc || v == PG_SCHEMA)
         return rc;
     if (v == 0 && (l->opts.read_only || !l->opts.create))
@@ -230,6 +246,8 @@ static int migrate(tfa_ledger *l, tfa_error *err)
     rc = rc ? rc : exec(l, "COMMIT", "upgrading the schema", err);
     if (rc)
         PQclear(PQexec(P(l)->conn, "ROLLBACK"));
+    else
+        P(l)->schema = PG_SCHEMA;
     return rc;
 }
 
@@ -343,10 +361,10 @@ static int pg_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
 {
     static const char sql[] =
         "INSERT INTO tfaudit.records (seq, time, time_utc, workspace, apply_window, operator,"
-        " verdict, tool_version, prev_hash, hash, body, signature, audit_summary) VALUES ($1, $2,"
-        " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+        " verdict, tool_version, prev_hash, hash, body, signature, audit_summary, audit) VALUES"
+        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
     char seq[24], time[24];
-    const char *params[13] = {seq,
+    const char *params[14] = {seq,
                               time,
                               r->time_utc,
                               r->workspace,
@@ -358,13 +376,14 @@ static int pg_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
                               r->hash,
                               r->body,
                               r->signature,
-                              r->audit_summary};
+                              r->audit_summary,
+                              r->audit};
     const char *head[2] = {seq, r->hash};
     int rc;
 
     snprintf(seq, sizeof(seq), "%lld", (long long)r->seq);
     snprintf(time, sizeof(time), "%lld", (long long)r->time);
-    if ((rc = run(l, sql, 13, params, NULL, "writing the record", err)) != 0)
+    if ((rc = run(l, sql, 14, params, NULL, "writing the record", err)) != 0)
         return rc;
     return run(l, "UPDATE tfaudit.chain_head SET seq = $1, hash = $2 WHERE id = 1", 2, head, NULL,
                "writing the record", err);
@@ -391,9 +410,10 @@ static int pg_count(tfa_ledger *l, int64_t from_seq, int64_t *n, tfa_error *err)
  * inner query that walks the primary key in order: the outer query keeps
  * that order without sorting, so rows stream through the cursor and a
  * reader that stops early (the newest audits) reads only what it needs. */
-static int scan_sql(const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
+static int scan_sql(tfa_ledger *l, const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
 {
     const char *dir = s->descending ? "DESC" : "ASC";
+    const char *audit = P(l)->schema >= 2 ? "audit" : LEGACY_AUDIT;
     size_t i;
 
     tfa_buf_printf(sql,
@@ -403,7 +423,7 @@ static int scan_sql(const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
     if (s->with_body)
         tfa_buf_puts(sql, ", body, signature");
     if (s->with_summary)
-        tfa_buf_puts(sql, ", audit_summary");
+        tfa_buf_printf(sql, ", audit_summary, %s", audit);
     for (i = 0; i < s->n_paths; i++)
         tfa_buf_printf(sql, ", j #>> $%zu::text[]", i + 6);
     tfa_buf_puts(sql, " FROM (SELECT *");
@@ -411,10 +431,12 @@ static int scan_sql(const tfa__ledger_scan *s, const char *cursor, tfa_buf *sql)
         tfa_buf_puts(sql, ", body::jsonb AS j");
     tfa_buf_printf(sql,
                    " FROM tfaudit.records WHERE seq >= $1 AND ($2 = 0 OR seq <= $2)"
-                   " AND time >= $3 AND %s AND ($5::text IS NULL OR verdict = $5)%s"
+                   " AND time >= $3 AND %s AND ($5::text IS NULL OR verdict = $5)%s%s%s%s"
                    " ORDER BY seq %s OFFSET 0) r",
                    s->workspace ? "workspace = $4" : "$4::text IS NULL",
-                   s->only_summaries ? " AND audit_summary IS NOT NULL" : "", dir);
+                   s->only_summaries ? " AND audit_summary IS NOT NULL" : "",
+                   s->only_audits ? " AND " : "", s->only_audits ? audit : "",
+                   s->only_audits ? " IS NOT NULL" : "", dir);
     if (s->n_paths)
         tfa_buf_puts(sql, " WHERE j #>> $6::text[] IS NOT NULL");
     tfa_buf_printf(sql, " ORDER BY seq %s", dir);
@@ -461,7 +483,8 @@ static void row_of(tfa__ledger_row *row, const PGresult *res, int i, const tfa__
     }
     if (s->with_summary) {
         row->audit_summary = V(c);
-        c++;
+        row->audit = V(c + 1);
+        c += 2;
     }
     for (k = 0; k < s->n_paths; k++)
         values[k] = V(c + (int)k);
@@ -514,7 +537,7 @@ static int pg_scan(tfa_ledger *l, const tfa__ledger_scan *s, tfa__ledger_row_cb 
     for (i = 0; i < s->n_paths; i++)
         params[5 + i] = paths[i];
     tfa_buf_init(&sql, TFA_BUF_NO_MAX);
-    if (oom || scan_sql(s, cursor, &sql) != 0) {
+    if (oom || scan_sql(l, s, cursor, &sql) != 0) {
         rc = tfa_error_oom(err);
         goto done;
     }

@@ -175,6 +175,14 @@ static int summary_row(const tfa__ledger_row *row, void *payload)
     return c->summary_cb(&s, row->audit_summary, c->payload);
 }
 
+static int audit_row(const tfa__ledger_row *row, void *payload)
+{
+    list_ctx *c = payload;
+    tfa_ledger_summary s;
+    summary_of(&s, row);
+    return c->summary_cb(&s, row->audit, c->payload);
+}
+
 int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int descending,
                                     tfa_ledger_summary_cb cb, void *payload, tfa_error *err)
 {
@@ -186,4 +194,16 @@ int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int desce
     s.with_summary = 1;
     s.only_summaries = 1;
     return ledger->be->scan(ledger, &s, summary_row, &c, err);
+}
+
+int tfa_ledger_list_audits(tfa_ledger *ledger, int descending, tfa_ledger_summary_cb cb,
+                           void *payload, tfa_error *err)
+{
+    tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
+    list_ctx c = {NULL, NULL, cb, payload};
+
+    s.descending = descending;
+    s.with_summary = 1;
+    s.only_audits = 1;
+    return ledger->be->scan(ledger, &s, audit_row, &c, err);
 }

@@ -30,6 +30,12 @@ typedef struct sq {
 
 #define S(l) ((sq *)(l)->impl)
 
+/* The "audit" member of a body, where it is an object (what the audit
+ * column holds from schema 4 on, and stands in for it before). */
+#define LEGACY_AUDIT                                                                               \
+    "(CASE WHEN json_valid(body) AND json_type(body, '$.record.audit') = 'object'"                 \
+    " THEN json_extract(body, '$.record.audit') END)"
+
 static const char *const migrations[] = {
     /* 0 -> 1: records, the indexes `ledger list` filters on, the chain head. */
     "CREATE TABLE records ("
@@ -57,6 +63,14 @@ static const char *const migrations[] = {
      * history of audits is read without parsing bodies. */
     "ALTER TABLE records ADD COLUMN audit_summary TEXT;"
     "CREATE INDEX records_audit_summary ON records (seq) WHERE audit_summary IS NOT NULL;",
+    /* 3 -> 4: the "audit" object of each workspace's record of a nightly
+     * audit, indexed where present, so the previous audit is read without
+     * parsing bodies. Earlier records get theirs from the body: a body is
+     * canonical JSON and json_extract copies its tokens as they are, so the
+     * text is the member's canonical form, which verify checks. */
+    "ALTER TABLE records ADD COLUMN audit TEXT;"
+    "UPDATE records SET audit = " LEGACY_AUDIT ";"
+    "CREATE INDEX records_audit ON records (seq) WHERE audit IS NOT NULL;",
 };
 
 static int sql_error(tfa_ledger *ledger, int rc, const char *what, tfa_error *err)
@@ -385,8 +399,8 @@ static int sq_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
 {
     static const char sql[] =
         "INSERT INTO records (seq, time, time_utc, workspace, apply_window, operator, verdict,"
-        " tool_version, prev_hash, hash, body, signature, audit_summary) VALUES (?1, ?2, ?3, ?4,"
-        " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13);";
+        " tool_version, prev_hash, hash, body, signature, audit_summary, audit) VALUES (?1, ?2,"
+        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(S(l)->db, sql, -1, &st, NULL);
 
@@ -404,6 +418,7 @@ static int sq_insert(tfa_ledger *l, const tfa__ledger_row *r, tfa_error *err)
     rc = rc ? rc : bind_text(st, 11, r->body, r->body_len);
     rc = rc ? rc : BIND_STR(st, 12, r->signature);
     rc = rc ? rc : BIND_STR(st, 13, r->audit_summary);
+    rc = rc ? rc : BIND_STR(st, 14, r->audit);
     rc = run(st, rc);
     sqlite3_finalize(st);
     if (rc == SQLITE_OK) {
@@ -450,8 +465,10 @@ static int scan_sql(tfa_ledger *l, const tfa__ledger_scan *s, tfa_buf *sql)
                       " tool_version, prev_hash, hash");
     if (s->with_body)
         tfa_buf_puts(sql, S(l)->schema >= 2 ? ", body, signature" : ", body, NULL");
-    if (s->with_summary)
+    if (s->with_summary) {
         tfa_buf_puts(sql, S(l)->schema >= 3 ? ", audit_summary" : ", NULL");
+        tfa_buf_puts(sql, S(l)->schema >= 4 ? ", audit" : ", " LEGACY_AUDIT);
+    }
     for (i = 0; i < s->n_paths; i++)
         tfa_buf_printf(sql, ", json_extract(body, '$.record' || substr(?%zu, 2))", i + 6);
     /* a given workspace is a plain equality, so the planner can take its
@@ -464,6 +481,9 @@ static int scan_sql(tfa_ledger *l, const tfa__ledger_scan *s, tfa_buf *sql)
         tfa_buf_puts(sql, " AND json_extract(body, '$.record' || substr(?6, 2)) IS NOT NULL");
     if (s->only_summaries)
         tfa_buf_puts(sql, S(l)->schema >= 3 ? " AND audit_summary IS NOT NULL" : " AND 0");
+    if (s->only_audits)
+        tfa_buf_puts(sql, S(l)->schema >= 4 ? " AND audit IS NOT NULL"
+                                            : " AND " LEGACY_AUDIT " IS NOT NULL");
     tfa_buf_printf(sql, " ORDER BY seq %s", s->descending ? "DESC" : "ASC");
     return tfa_buf_status(sql);
 }
@@ -512,8 +532,10 @@ static int sq_scan(tfa_ledger *l, const tfa__ledger_scan *s, tfa__ledger_row_cb 
             row.signature = text(st, 11);
             c = 12;
         }
-        if (s->with_summary)
+        if (s->with_summary) {
             row.audit_summary = text(st, c++);
+            row.audit = text(st, c++);
+        }
         for (i = 0; i < s->n_paths; i++)
             values[i] = text(st, c + (int)i);
         stop = cb(&row, payload);

@@ -118,28 +118,32 @@ static int check_body(tfa_ledger_verification *v, const tfa__ledger_row *row, in
     return rc;
 }
 
-/* The audit_summary column is the canonical form of the record's member
- * (both absent, or equal): the history of audits is read from it. */
-static int check_summary(const tfa__ledger_row *row, const json_t *env, const char **bad)
+/* An indexed member's column (audit_summary, audit) is the canonical form
+ * of the record's member: both absent, or equal. Queries trust the column
+ * (the history of audits, the previous audit), so verify checks it. A
+ * non-object "audit" is not indexed. */
+static int check_member(const char *column, const json_t *env, const char *key, int objects_only,
+                        const char **bad)
 {
-    const json_t *summary = json_object_get(json_object_get(env, "record"), "audit_summary");
+    const json_t *member = json_object_get(json_object_get(env, "record"), key);
     tfa_error cerr;
     tfa_buf canon;
     int rc = 0;
 
-    if (!summary && !row->audit_summary)
+    if (objects_only && !json_is_object(member))
+        member = NULL;
+    if (!member && !column)
         return 0;
-    if (!summary || !row->audit_summary) {
-        *bad = "audit_summary";
+    if (!member || !column) {
+        *bad = key;
         return 0;
     }
     tfa_buf_init(&canon, TFA_BUF_NO_MAX);
     tfa_error_init(&cerr);
-    if (tfa_canon_json(&canon, summary, &cerr) != 0)
+    if (tfa_canon_json(&canon, member, &cerr) != 0)
         rc = cerr.status == TFA_ENOMEM ? TFA_ENOMEM : 0;
-    if (rc == 0 && (canon.len != strlen(row->audit_summary) ||
-                    memcmp(canon.ptr, row->audit_summary, canon.len) != 0))
-        *bad = "audit_summary";
+    if (rc == 0 && (canon.len != strlen(column) || memcmp(canon.ptr, column, canon.len) != 0))
+        *bad = key;
     tfa_buf_release(&canon);
     return rc;
 }
@@ -168,7 +172,9 @@ static int check_columns(tfa_ledger_verification *v, const tfa__ledger_row *row,
     for (i = 0; !bad && i < TFA_ARRAY_SIZE(cols); i++)
         if (!same(cols[i].value, env, cols[i].key))
             bad = cols[i].column;
-    if (!bad && (rc = check_summary(row, env, &bad)) != 0)
+    if (!bad && (rc = check_member(row->audit_summary, env, "audit_summary", 0, &bad)) != 0)
+        return rc;
+    if (!bad && (rc = check_member(row->audit, env, "audit", 1, &bad)) != 0)
         return rc;
     if (bad)
         return fault(v, TFA_LEDGER_EDITED, seq,

@@ -38,6 +38,12 @@ const json_t *tfa__audit_prev_find(const tfa__audit_prev_set *p, const char *nam
  * the previous drift and items. `id` is this audit's id. 0 or TFA_ENOMEM. */
 int tfa__audit_compare(tfa_audit_ws *ws, const json_t *prev, const char *id);
 
+/* The items a workspace judged on no input carries from its previous
+ * record, put in id order: that record's key order is the store's (a
+ * canonical body sorts keys, PostgreSQL's jsonb orders them by length),
+ * and a report must not depend on which ledger it was read from. */
+void tfa__audit_sort_carried(tfa_audit_ws *ws);
+
 /* The "audit" object of a workspace's record (a new reference). */
 json_t *tfa__audit_object(const tfa_audit_ws *ws, const tfa_audit_result *r, const json_t *kd_uses);
 

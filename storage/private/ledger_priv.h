@@ -26,6 +26,7 @@ typedef struct tfa__ledger_row {
     size_t body_len;
     const char *signature;     /* NULL: unsigned (or a schema without the column) */
     const char *audit_summary; /* canonical JSON of the record's "audit_summary"; NULL: none */
+    const char *audit;         /* canonical JSON of the record's "audit"; NULL: none */
     const char *const *values; /* the scan's JSON paths, extracted (NULL when absent) */
 } tfa__ledger_row;
 
@@ -37,8 +38,9 @@ typedef struct tfa__ledger_scan {
     const char *verdict;      /* NULL: both */
     int descending;
     int with_body;            /* body and signature */
-    int with_summary;         /* audit_summary */
+    int with_summary;         /* audit_summary and audit (the indexed members) */
     int only_summaries;       /* rows with an audit_summary only (an index serves them) */
+    int only_audits;          /* rows with an audit only (an index serves them) */
     const char *const *paths; /* keys inside the record, as "$.a.b"; rows where paths[0] is
                                  absent or null are skipped */
     size_t n_paths;
@@ -47,8 +49,8 @@ typedef struct tfa__ledger_scan {
 #define TFA__LEDGER_SCAN_INIT                                                                      \
     {                                                                                              \
         .from_seq = 1, .to_seq = 0, .since = INT64_MIN, .workspace = NULL, .verdict = NULL,        \
-        .descending = 0, .with_body = 0, .with_summary = 0, .only_summaries = 0, .paths = NULL,    \
-        .n_paths = 0                                                                               \
+        .descending = 0, .with_body = 0, .with_summary = 0, .only_summaries = 0, .only_audits = 0, \
+        .paths = NULL, .n_paths = 0                                                                \
     }
 
 /* Non-zero stops the scan; the scan then returns it. */

@@ -87,7 +87,7 @@ START_TEST(ledger_open_creates_directories_wal_and_schema)
     out = sh_out("sqlite3 '%s' 'PRAGMA journal_mode; PRAGMA user_version; PRAGMA application_id;'",
                  db);
     ck_assert_ptr_nonnull(out);
-    ck_assert_str_eq(out, "wal\n3\n1952866677\n");
+    ck_assert_str_eq(out, "wal\n4\n1952866677\n");
     free(out);
     l = open_ledger(0); /* reopening an existing ledger migrates nothing */
     tfa_ledger_free(l);
@@ -108,7 +108,8 @@ START_TEST(ledger_schema_1_reads_read_only_and_upgrades_for_writing)
     fill(l, 3);
     tfa_ledger_free(l);
     ck_assert_int_eq(
-        sh("sqlite3 '%s' 'DROP INDEX records_audit_summary; ALTER TABLE records DROP COLUMN"
+        sh("sqlite3 '%s' 'DROP INDEX records_audit; ALTER TABLE records DROP COLUMN audit;"
+           " DROP INDEX records_audit_summary; ALTER TABLE records DROP COLUMN"
            " audit_summary; ALTER TABLE records DROP COLUMN signature; PRAGMA user_version = 1'",
            db),
         0);
@@ -128,7 +129,7 @@ START_TEST(ledger_schema_1_reads_read_only_and_upgrades_for_writing)
     expect_fault(TFA_LEDGER_INTACT, 0, "");
     tfa_ledger_free(l);
     out = sh_out("sqlite3 '%s' 'PRAGMA user_version'", db);
-    ck_assert_str_eq(out, "3\n");
+    ck_assert_str_eq(out, "4\n");
     free(out);
 }
 END_TEST
@@ -152,10 +153,10 @@ START_TEST(ledger_open_refuses_what_is_not_a_ledger)
     tfa_error err;
     tfa_ledger_free(l);
 
-    ck_assert_int_eq(sh("sqlite3 '%s' 'PRAGMA user_version = 4'", db), 0);
+    ck_assert_int_eq(sh("sqlite3 '%s' 'PRAGMA user_version = 5'", db), 0);
     tfa_error_init(&err);
     ck_assert_int_eq(tfa_ledger_open(&l, db, NULL, &err), TFA_EVERSION);
-    ck_assert_str_eq(err.message, "ledger schema version 4 is newer than this tfaudit's (3)");
+    ck_assert_str_eq(err.message, "ledger schema version 5 is newer than this tfaudit's (4)");
     ck_assert_str_eq(err.source, db);
 
     tfa_test_rmtree(tmp);
@@ -358,7 +359,7 @@ static const struct {
     {"copy one past the head",
      "INSERT INTO records SELECT 6, time, time_utc, workspace,"
      " apply_window, operator, verdict, tool_version, prev_hash, hash,"
-     " body, signature, audit_summary FROM records WHERE seq = 5",
+     " body, signature, audit_summary, audit FROM records WHERE seq = 5",
      TFA_LEDGER_REORDERED, 6, "record 6 holds record 5 (records reordered)"},
     {"move the head back", "UPDATE chain_head SET seq = 4", TFA_LEDGER_UNRECORDED, 5,
      "record 5 is past the chain head (added outside tfaudit)"},
