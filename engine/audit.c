@@ -665,10 +665,15 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
     r->previous_time = a->prev.time;
     if (a->prev.id && !(r->previous = tfa_strdup(a->prev.id)))
         return tfa_error_oom(err);
-    for (i = 0; i < a->n_jobs; i++)
-        if (tfa__audit_compare(&a->jobs[i]->res,
-                               tfa__audit_prev_find(&a->prev, a->jobs[i]->ws.name), a->id) != 0)
+    for (i = 0; i < a->n_jobs; i++) {
+        json_t *prev = NULL;
+        if ((rc = tfa__audit_prev_load(&a->prev, a->jobs[i]->ws.name, &prev, err)) != 0)
+            return rc;
+        rc = tfa__audit_compare(&a->jobs[i]->res, prev, a->id);
+        json_decref(prev);
+        if (rc != 0)
             return tfa_error_oom(err);
+    }
     if (!(uses = tfa_calloc(a->n_jobs, sizeof(*uses))))
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)

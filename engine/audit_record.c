@@ -213,47 +213,39 @@ typedef struct prev_reader {
 /* Newest first: the first audit id seen (other than this audit's own, whose
  * other shards may be recorded already) is the latest audit. Its records
  * are contiguous among the audit records (each shard appends in one
- * transaction, audits do not overlap), so stop at a third id. */
-static int prev_row(const tfa_ledger_summary *s, const char *text, void *payload)
+ * transaction, audits do not overlap), so stop at a third id. v: the audit
+ * object's text, its id, its shard. */
+static int prev_row(const tfa_ledger_summary *s, const char *const *v, void *payload)
 {
     prev_reader *r = payload;
     tfa__audit_prev_set *p = r->set;
-    json_t *audit = text ? json_loads(text, 0, NULL) : NULL;
-    const char *id = json_string_value(json_object_get(audit, "id"));
-    const char *shard = json_string_value(json_object_get(audit, "shard"));
     tfa__audit_prev *w;
-    int stop = 0;
 
-    if (!id || !s->workspace) /* not ours to judge: `ledger verify` checks records */
-        goto skip;
-    if (r->own_id && strcmp(id, r->own_id) == 0) {
-        if (!p->id && strcmp(shard ? shard : "", r->own_shard) == 0) {
+    if (!v[0] || !v[1] || !s->workspace) /* not ours to judge: `ledger verify` checks records */
+        return 0;
+    if (r->own_id && strcmp(v[1], r->own_id) == 0) {
+        if (!p->id && strcmp(v[2] ? v[2] : "", r->own_shard) == 0) {
             r->recorded = s->id;
-            stop = 1;
+            return 1;
         }
-        goto skip;
+        return 0;
     }
     if (!p->id) {
-        if (!(p->id = tfa_strdup(id)))
-            goto oom;
+        if (!(p->id = tfa_strdup(v[1])))
+            return r->oom = 1;
         p->time = s->time;
-    } else if (strcmp(p->id, id) != 0) {
-        stop = 1;
-        goto skip;
+    } else if (strcmp(p->id, v[1]) != 0) {
+        return 1;
     }
     if (tfa_array_grow(&p->ws, &r->cap, p->n + 1, sizeof(*p->ws)) != 0)
-        goto oom;
+        return r->oom = 1;
     w = &p->ws[p->n];
-    if (!(w->name = tfa_strdup(s->workspace)))
-        goto oom;
-    w->audit = audit;
-    p->n++;
+    w->name = tfa_strdup(s->workspace);
+    w->audit = tfa_strdup(v[0]);
+    p->n += w->name || w->audit; /* released whole by tfa__audit_prev_release */
+    if (!w->name || !w->audit)
+        return r->oom = 1;
     return 0;
-oom:
-    stop = r->oom = 1;
-skip:
-    json_decref(audit);
-    return stop;
 }
 
 static int prev_by_name(const void *a, const void *b)
@@ -291,25 +283,46 @@ void tfa__audit_prev_release(tfa__audit_prev_set *p)
     size_t i;
     for (i = 0; i < p->n; i++) {
         tfa_free(p->ws[i].name);
-        json_decref(p->ws[i].audit);
+        tfa_free(p->ws[i].audit);
     }
     tfa_free(p->ws);
     tfa_free(p->id);
     memset(p, 0, sizeof(*p));
 }
 
-const json_t *tfa__audit_prev_find(const tfa__audit_prev_set *p, const char *name)
+int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t **out,
+                         tfa_error *err)
 {
     size_t lo = 0, hi = p->n;
+    json_error_t jerr;
+
+    *out = NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(p->ws[mid].name, name);
-        if (c == 0)
-            return p->ws[mid].audit;
-        if (c < 0)
+        if (c < 0) {
             lo = mid + 1;
-        else
+        } else if (c > 0) {
             hi = mid;
+        } else if ((*out = json_loads(p->ws[mid].audit, 0, &jerr)) == NULL) {
+            /* The database's JSON parser read this text already (its id):
+             * jansson failing on it is memory (jansson reports a failed
+             * allocation as a syntax error), or an edit no JSON parser
+             * should be trusted on. Either way nothing is compared. */
+            return tfa_error_set(err, TFA_ENOMEM,
+                                 "audit %s: the record of workspace '%s' cannot be parsed (%s):"
+                                 " out of memory, or edited (run `tfaudit ledger verify`)",
+                                 p->id, name, jerr.text);
+        } else if (!json_is_object(*out)) {
+            json_decref(*out);
+            *out = NULL;
+            return tfa_error_set(err, TFA_EINPUT,
+                                 "audit %s: the record of workspace '%s' is not an object (edited:"
+                                 " run `tfaudit ledger verify`)",
+                                 p->id, name);
+        } else {
+            return 0;
+        }
     }
-    return NULL;
+    return 0;
 }

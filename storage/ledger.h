@@ -227,11 +227,12 @@ int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int desce
  * "audit" object (its id, shard, items and drift against the audit before);
  * like the summary it is hashed with the record and kept in an indexed
  * column that verify checks. Visit the records carrying one, newest first
- * when `descending`, with the object's canonical JSON (borrowed for the
- * call), without reading bodies: the previous audit is found in the time it
- * takes to read its own records, however long the ledger. */
-int tfa_ledger_list_audits(tfa_ledger *ledger, int descending, tfa_ledger_summary_cb cb,
-                           void *payload, tfa_error *err);
+ * when `descending`, without reading bodies: the previous audit is found in
+ * the time it takes to read its own records, however long the ledger. The
+ * values (borrowed for the call) are the object's canonical JSON, its "id"
+ * and its "shard" (NULL when null or absent). */
+int tfa_ledger_list_audits(tfa_ledger *ledger, int descending, tfa_ledger_json_cb cb, void *payload,
+                           tfa_error *err);
 
 /* What tfa_ledger_verify found wrong first. */
 typedef enum tfa_ledger_fault {

@@ -424,6 +424,8 @@ static int scan_sql(tfa_ledger *l, const tfa__ledger_scan *s, const char *cursor
         tfa_buf_puts(sql, ", body, signature");
     if (s->with_summary)
         tfa_buf_printf(sql, ", audit_summary, %s", audit);
+    if (s->only_audits) /* from the small column, not the body */
+        tfa_buf_printf(sql, ", (%s)::json ->> 'id', (%s)::json ->> 'shard'", audit, audit);
     for (i = 0; i < s->n_paths; i++)
         tfa_buf_printf(sql, ", j #>> $%zu::text[]", i + 6);
     tfa_buf_puts(sql, " FROM (SELECT *");
@@ -484,6 +486,11 @@ static void row_of(tfa__ledger_row *row, const PGresult *res, int i, const tfa__
     if (s->with_summary) {
         row->audit_summary = V(c);
         row->audit = V(c + 1);
+        c += 2;
+    }
+    if (s->only_audits) {
+        row->audit_id = V(c);
+        row->audit_shard = V(c + 1);
         c += 2;
     }
     for (k = 0; k < s->n_paths; k++)

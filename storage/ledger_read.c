@@ -178,9 +178,10 @@ static int summary_row(const tfa__ledger_row *row, void *payload)
 static int audit_row(const tfa__ledger_row *row, void *payload)
 {
     list_ctx *c = payload;
+    const char *v[3] = {row->audit, row->audit_id, row->audit_shard};
     tfa_ledger_summary s;
     summary_of(&s, row);
-    return c->summary_cb(&s, row->audit, c->payload);
+    return c->json_cb(&s, v, c->payload);
 }
 
 int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int descending,
@@ -196,11 +197,11 @@ int tfa_ledger_list_audit_summaries(tfa_ledger *ledger, int64_t since, int desce
     return ledger->be->scan(ledger, &s, summary_row, &c, err);
 }
 
-int tfa_ledger_list_audits(tfa_ledger *ledger, int descending, tfa_ledger_summary_cb cb,
-                           void *payload, tfa_error *err)
+int tfa_ledger_list_audits(tfa_ledger *ledger, int descending, tfa_ledger_json_cb cb, void *payload,
+                           tfa_error *err)
 {
     tfa__ledger_scan s = TFA__LEDGER_SCAN_INIT;
-    list_ctx c = {NULL, NULL, cb, payload};
+    list_ctx c = {NULL, cb, NULL, payload};
 
     s.descending = descending;
     s.with_summary = 1;

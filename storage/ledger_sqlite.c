@@ -469,6 +469,10 @@ static int scan_sql(tfa_ledger *l, const tfa__ledger_scan *s, tfa_buf *sql)
         tfa_buf_puts(sql, S(l)->schema >= 3 ? ", audit_summary" : ", NULL");
         tfa_buf_puts(sql, S(l)->schema >= 4 ? ", audit" : ", " LEGACY_AUDIT);
     }
+    if (s->only_audits) /* from the small column, not the body */
+        tfa_buf_printf(sql, ", json_extract(%s, '$.id'), json_extract(%s, '$.shard')",
+                       S(l)->schema >= 4 ? "audit" : LEGACY_AUDIT,
+                       S(l)->schema >= 4 ? "audit" : LEGACY_AUDIT);
     for (i = 0; i < s->n_paths; i++)
         tfa_buf_printf(sql, ", json_extract(body, '$.record' || substr(?%zu, 2))", i + 6);
     /* a given workspace is a plain equality, so the planner can take its
@@ -535,6 +539,10 @@ static int sq_scan(tfa_ledger *l, const tfa__ledger_scan *s, tfa__ledger_row_cb 
         if (s->with_summary) {
             row.audit_summary = text(st, c++);
             row.audit = text(st, c++);
+        }
+        if (s->only_audits) {
+            row.audit_id = text(st, c++);
+            row.audit_shard = text(st, c++);
         }
         for (i = 0; i < s->n_paths; i++)
             values[i] = text(st, c + (int)i);

@@ -11,10 +11,12 @@
 
 #include "audit.h"
 
-/* A workspace of the previous audit, from its record's "audit" object. */
+/* A workspace of the previous audit, from its record's "audit" object,
+ * kept as text and parsed when it is compared (tfa__audit_prev_load): a
+ * night holds one parsed object at a time, not thousands. */
 typedef struct tfa__audit_prev {
     char *name;
-    json_t *audit; /* the "audit" object */
+    char *audit; /* the "audit" object's canonical JSON */
 } tfa__audit_prev;
 
 typedef struct tfa__audit_prev_set {
@@ -30,7 +32,11 @@ typedef struct tfa__audit_prev_set {
 int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const char *own_id,
                          unsigned shard_index, unsigned shard_count, tfa_error *err);
 void tfa__audit_prev_release(tfa__audit_prev_set *p);
-const json_t *tfa__audit_prev_find(const tfa__audit_prev_set *p, const char *name);
+/* *out: workspace `name`'s "audit" object (a new reference; NULL when the
+ * previous audit did not have it). TFA_EINPUT when its text is not an
+ * object (verify checks the column against the record: run it). */
+int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t **out,
+                         tfa_error *err);
 
 /* Compare `ws` (filled from its gate) with its previous record's audit
  * object (NULL: not in the previous audit) and set deltas, streaks,

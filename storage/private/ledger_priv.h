@@ -27,6 +27,8 @@ typedef struct tfa__ledger_row {
     const char *signature;     /* NULL: unsigned (or a schema without the column) */
     const char *audit_summary; /* canonical JSON of the record's "audit_summary"; NULL: none */
     const char *audit;         /* canonical JSON of the record's "audit"; NULL: none */
+    const char *audit_id;      /* its "id" and "shard" (only_audits scans) */
+    const char *audit_shard;
     const char *const *values; /* the scan's JSON paths, extracted (NULL when absent) */
 } tfa__ledger_row;
 
@@ -40,7 +42,8 @@ typedef struct tfa__ledger_scan {
     int with_body;            /* body and signature */
     int with_summary;         /* audit_summary and audit (the indexed members) */
     int only_summaries;       /* rows with an audit_summary only (an index serves them) */
-    int only_audits;          /* rows with an audit only (an index serves them) */
+    int only_audits;          /* rows with an audit only (an index serves them), with its
+                                 id and shard */
     const char *const *paths; /* keys inside the record, as "$.a.b"; rows where paths[0] is
                                  absent or null are skipped */
     size_t n_paths;

@@ -422,6 +422,33 @@ START_TEST(audit_history_from_summaries_equals_history_from_records)
 }
 END_TEST
 
+/* The previous audit is read from the audit column: a column that is not
+ * JSON fails the night and records nothing (verify names the edit too). */
+START_TEST(audit_refuses_a_previous_record_it_cannot_read)
+{
+    char *db = tmp_path("ledger.db");
+    tfa_ledger_verification v;
+    tfa_audit_result r;
+    tfa_ledger *l = NULL;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(night(db, NOW, 1, 1, &r, &err), &err);
+    tfa_audit_result_release(&r);
+    sql(db, "UPDATE records SET audit = substr(audit, 1, 40) WHERE workspace = 'beta'");
+    ck_assert_int_eq(night(db, NOW + 86400, 1, 1, &r, &err), TFA_EIO);
+    ck_assert_msg(strstr(err.message, "malformed JSON") != NULL, "%s", err.message);
+    tfa_audit_result_release(&r);
+    ck_assert_int_eq(records(db), 2);
+    ck_assert_tfa_ok(open_ledger(&l, db, &err), &err);
+    ck_assert_tfa_ok(tfa_ledger_verify(l, &v, &err), &err);
+    ck_assert_int_eq(v.fault, TFA_LEDGER_EDITED);
+    ck_assert_msg(strstr(v.detail, "column 'audit'") != NULL, "%s", v.detail);
+    tfa_ledger_free(l);
+    free(db);
+}
+END_TEST
+
 typedef struct sweep {
     char *seed, *db; /* a ledger holding night 1; the copy each run appends to */
     int64_t before;
@@ -499,6 +526,7 @@ static Suite *suite(void)
     tcase_add_test(tc, audit_history_counts_this_audit_as_the_ledger_reads_it);
     tcase_add_test(tc, audit_on_a_full_disk_records_nothing);
     tcase_add_test(tc, audit_history_from_summaries_equals_history_from_records);
+    tcase_add_test(tc, audit_refuses_a_previous_record_it_cannot_read);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(sw, setup_sweep, teardown);
     tcase_set_timeout(sw, 900);

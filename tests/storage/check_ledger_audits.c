@@ -100,16 +100,18 @@ static void fill(tfa_ledger *l)
 
 typedef struct seen {
     int64_t id[8];
-    char *text[8];
+    char *text[8], *audit_id[8];
     size_t n;
 } seen;
 
-static int collect(const tfa_ledger_summary *s, const char *text, void *payload)
+static int collect(const tfa_ledger_summary *s, const char *const *values, void *payload)
 {
     seen *v = payload;
     ck_assert_uint_lt(v->n, 8);
+    ck_assert_ptr_null(values[2]); /* "shard": null */
     v->id[v->n] = s->id;
-    v->text[v->n++] = strdup(text);
+    v->audit_id[v->n] = strdup(values[1]);
+    v->text[v->n++] = strdup(values[0]);
     return 0;
 }
 
@@ -133,6 +135,8 @@ static void expect_audits(tfa_ledger *l)
         tfa_buf_init(&canon, TFA_BUF_NO_MAX);
         ck_assert_tfa_ok(tfa_canon_json(&canon, json_object_get(want, "audit"), &err), &err);
         ck_assert_str_eq(v.text[i], canon.ptr);
+        ck_assert_str_eq(v.audit_id[i], i == 0 ? "audit-3" : "audit-1");
+        free(v.audit_id[i]);
         tfa_buf_release(&canon);
         json_decref(want);
         free(v.text[i]);
