@@ -216,7 +216,7 @@ static int record_verdict(const tfa_check_state *st, void *payload)
     }
     if ((rc = tfa_cli_signer_load(&signer, &g->sign)) != 0)
         goto done;
-    if (!(record = tfa_gate_record(st->verdict, st->cl, st->run, &meta))) {
+    if (!(record = tfa_gate_record(st->verdict, st->cl, st->run, st->context, &meta))) {
         rc = tfa_msg_error("cannot build the verdict record: out of memory");
         goto done;
     }

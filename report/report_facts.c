@@ -14,17 +14,19 @@
 /* The widest tfa_fact_proven_by word ("policy log", "plan, logs"). */
 #define PROVEN_BY_W 10
 
-static void value_text(tfa_buf *out, const tfa_fact *f, const tfa_run *run, const char **why)
+static void value_text(tfa_buf *out, const tfa_fact *f, const tfa_fact_source *src,
+                       const char **why)
 {
     tfa_value v;
     *why = NULL;
-    if (tfa_fact_value(f, run, &v, why))
+    if (tfa_fact_value(f, src, &v, why))
         tfa_value_format(out, &v);
     else
         tfa_buf_putc(out, '-');
 }
 
-static void facts_text(tfa_buf *out, const tfa_run *run)
+/* `src` NULL: the catalog without values. */
+static void facts_text(tfa_buf *out, const tfa_fact_source *src)
 {
     size_t i, name_w = 4, value_w = 5;
     tfa_buf val;
@@ -35,16 +37,16 @@ static void facts_text(tfa_buf *out, const tfa_run *run)
         const tfa_fact *f = tfa_fact_at(i);
         if (strlen(tfa_fact_name(f)) > name_w)
             name_w = strlen(tfa_fact_name(f));
-        if (run) {
+        if (src) {
             tfa_buf_clear(&val);
-            value_text(&val, f, run, &why);
+            value_text(&val, f, src, &why);
             if (val.len > value_w)
                 value_w = val.len > VALUE_COLUMN_MAX ? VALUE_COLUMN_MAX : val.len;
         }
     }
     tfa_buf_puts(out, "facts (a fact with no value makes the item reading it an ERROR):\n");
     tfa_buf_printf(out, "  %-*s  %-7s  ", (int)name_w, "NAME", "TYPE");
-    if (run)
+    if (src)
         tfa_buf_printf(out, "%-*s  ", (int)value_w, "VALUE");
     tfa_buf_printf(out, "%-*s  DESCRIPTION\n", PROVEN_BY_W, "PROVEN BY");
     for (i = 0; i < tfa_fact_count(); i++) {
@@ -52,9 +54,9 @@ static void facts_text(tfa_buf *out, const tfa_run *run)
         tfa_buf_printf(out, "  %-*s  %-7s  ", (int)name_w, tfa_fact_name(f),
                        tfa_vtype_name(tfa_fact_type(f)));
         why = NULL;
-        if (run) {
+        if (src) {
             tfa_buf_clear(&val);
-            value_text(&val, f, run, &why);
+            value_text(&val, f, src, &why);
             tfa_esc_textf(out, "%-*s  ", (int)value_w, val.ptr); /* values come from inputs */
         }
         tfa_buf_printf(out, "%-*s  ", PROVEN_BY_W, tfa_fact_proven_by(f));
@@ -169,9 +171,13 @@ static void kinds_text(tfa_buf *out)
     }
 }
 
-int tfa_report_facts_text(tfa_buf *out, const tfa_run *run)
+int tfa_report_facts_text(tfa_buf *out, const tfa_run *run, const tfa_eval_context *context)
 {
-    facts_text(out, run);
+    tfa_fact_source src;
+
+    if (run && tfa_fact_source_init(&src, run, context) != 0)
+        return TFA_ENOMEM;
+    facts_text(out, run ? &src : NULL);
     collections_text(out, run);
     kinds_text(out);
     return tfa_buf_status(out);
@@ -187,12 +193,12 @@ static int push(json_t *a, json_t *v)
     return json_array_append_new(a, v) != 0;
 }
 
-static json_t *fact_json(const tfa_fact *f, const tfa_run *run, int *bad)
+static json_t *fact_json(const tfa_fact *f, const tfa_fact_source *src, int *bad)
 {
     json_t *o = json_object();
     const char *why = NULL;
     tfa_value v;
-    int has = run && tfa_fact_value(f, run, &v, &why);
+    int has = src && tfa_fact_value(f, src, &v, &why);
 
     *bad |= put(o, "name", json_string(tfa_fact_name(f)));
     *bad |= put(o, "type", json_string(tfa_vtype_name(tfa_fact_type(f))));
@@ -246,14 +252,18 @@ static json_t *kinds_json(int *bad)
     return o;
 }
 
-json_t *tfa_report_facts_json(const tfa_run *run)
+json_t *tfa_report_facts_json(const tfa_run *run, const tfa_eval_context *context)
 {
-    json_t *root = json_object(), *facts = json_array(), *colls = json_array();
+    json_t *root, *facts, *colls;
+    tfa_fact_source src;
     size_t i;
     int bad = 0, c;
 
+    if (run && tfa_fact_source_init(&src, run, context) != 0)
+        return NULL;
+    root = json_object(), facts = json_array(), colls = json_array();
     for (i = 0; i < tfa_fact_count(); i++)
-        bad |= push(facts, fact_json(tfa_fact_at(i), run, &bad));
+        bad |= push(facts, fact_json(tfa_fact_at(i), run ? &src : NULL, &bad));
     for (c = 0; c < TFA_COLL_COUNT; c++)
         bad |= push(colls, coll_json((tfa_coll)c, run, &bad));
     bad |= put(root, "facts", facts);
