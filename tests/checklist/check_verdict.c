@@ -532,45 +532,46 @@ START_TEST(context_stays_with_its_evaluation)
 }
 END_TEST
 
+/* Whether `c` is GO with `approved` as the only assertion; a NO-GO must
+ * come from plan.pinned failing, not from an item that could not decide. */
+static int go_with_approved(const tfa_checklist *c, const char *approved)
+{
+    tfa_eval_context *ctx = context_of(approved, 0, 0);
+    tfa_verdict *v = evaluate_with(c, ctx);
+    int go = v->go;
+
+    if (!go)
+        expect_status(v, "pinned", TFA_ITEM_FAIL, "condition not met");
+    tfa_verdict_free(v);
+    tfa_eval_context_free(ctx);
+    return go;
+}
+
 /* Mutation: an approved digest one character off the plan's pin, or a
- * sha256 of another file, is NO-GO; the plan file's own sha256 is GO. */
+ * sha256 of another file, is NO-GO; the plan's pin and its file's own
+ * sha256 are GO. */
 START_TEST(approved_digest_mismatch_is_nogo)
 {
     static const char *const one = "- [ ] `pinned` Approved plan: `plan.pinned`\n";
     char pin[TFA_PIN_CHARS], sha[8 + TFA_SHA256_HEX];
     tfa_checklist *c = NULL;
-    tfa_eval_context *ctx;
-    tfa_verdict *v;
     tfa_error err;
     size_t last;
 
     tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_checklist_parse(&c, "p.md", one, strlen(one), &err), &err);
     ck_assert_int_eq(tfa_plan_pin(run, pin), 0);
+    ck_assert_int_eq(go_with_approved(c, pin), 1);
     last = strlen(pin) - 1;
     pin[last] = pin[last] == '0' ? '1' : '0';
-    ctx = context_of(pin, 0, 0);
-    v = evaluate_with(c, ctx);
-    ck_assert_int_eq(v->go, 0);
-    expect_status(v, "pinned", TFA_ITEM_FAIL, "condition not met");
-    tfa_verdict_free(v);
-    tfa_eval_context_free(ctx);
+    ck_assert_int_eq(go_with_approved(c, pin), 0);
 
     memcpy(sha, "sha256:", 7);
     tfa_sha256_hex(tfa_run_input(run, 0)->sha256, sha + 7);
-    ctx = context_of(sha, 0, 0);
-    v = evaluate_with(c, ctx);
-    ck_assert_int_eq(v->go, 1);
-    tfa_verdict_free(v);
-    tfa_eval_context_free(ctx);
-
+    ck_assert_int_eq(go_with_approved(c, sha), 1);
+    ck_assert_int_eq(go_with_approved(c, sha + 7), 1); /* bare hex */
     sha[7] = sha[7] == 'f' ? '0' : 'f';
-    ctx = context_of(sha, 0, 0);
-    v = evaluate_with(c, ctx);
-    ck_assert_int_eq(v->go, 0);
-    expect_status(v, "pinned", TFA_ITEM_FAIL, "condition not met");
-    tfa_verdict_free(v);
-    tfa_eval_context_free(ctx);
+    ck_assert_int_eq(go_with_approved(c, sha), 0);
     tfa_checklist_free(c);
 }
 END_TEST
