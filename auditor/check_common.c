@@ -168,12 +168,12 @@ static int write_reports(check_run *c)
     return rc;
 }
 
-/* The gate's prepare step: --approved and --iac-repo (printed errors). */
-static int assert_context(tfa_run *run, void *payload, tfa_error *err)
+/* The gate's assert step: --approved and --iac-repo (printed errors). */
+static int assert_context(tfa_eval_context *context, void *payload, tfa_error *err)
 {
     check_run *c = payload;
     (void)err;
-    c->context_status = tfa_cli_assert_context(run, &c->o.ctx, c->spec->name);
+    c->context_status = tfa_cli_assert_context(context, &c->o.ctx, c->spec->name);
     return c->context_status ? TFA_EUSAGE : 0;
 }
 
@@ -218,8 +218,8 @@ static int evaluate(check_run *c)
     req.n_inputs = c->args.n;
     req.load = &lo;
     req.expect_no_changes = c->o.ctx.expect != NULL;
-    req.prepare = assert_context;
-    req.prepare_payload = c;
+    req.assert_context = assert_context;
+    req.assert_payload = c;
     req.now = c->now;
     rc = tfa_gate_run(&c->gate, &req, &err);
     tfa_free(inputs);
@@ -257,7 +257,7 @@ int tfa_check_main(const tfa_cmd_spec *spec, int argc, char **argv, tfa_check_re
         (rc = evaluate(&c)) != 0)
         goto done;
     if (record) {
-        tfa_check_state st = {spec, &c.o, c.cl, c.gate.run, c.gate.verdict, c.now};
+        tfa_check_state st = {spec, &c.o, c.cl, c.gate.run, c.gate.context, c.gate.verdict, c.now};
         if ((rc = record(&st, payload)) != 0)
             goto done;
     }

@@ -130,6 +130,7 @@ typedef struct tfa_check_state {
     const tfa_check_opts *o;
     const tfa_checklist *cl;
     const tfa_run *run;
+    const tfa_eval_context *context; /* what the verdict was evaluated with */
     const tfa_verdict *verdict;
     int64_t now;
 } tfa_check_state;

@@ -1,12 +1,11 @@
 /*
- * cli_context.c - options -> run context (see cli_context.h).
+ * cli_context.c - options -> evaluation context (see cli_context.h).
  */
 #include "util/compat.h"
 
 #include "cli_context.h"
 #include "cli_inputs.h"
 #include "exit.h"
-#include "facts_prepare.h"
 #include "git_evidence.h"
 #include "msg.h"
 #include "pin.h"
@@ -33,8 +32,14 @@ static int is_digest(const char *s)
     return strlen(s) == 64 && is_hex64(s);
 }
 
+static int set_approved(tfa_eval_context *out, const char *digest)
+{
+    return tfa_eval_context_set_str(out, TFA_CTX_APPROVED, digest) ? tfa_msg_error("out of memory")
+                                                                   : 0;
+}
+
 /* --approved FILE: a plan (its pin is approved) or a file holding a digest. */
-static int approved_from_file(tfa_run *run, const char *path, const char *cmd)
+static int approved_from_file(tfa_eval_context *out, const char *path, const char *cmd)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
     char pin[TFA_PIN_CHARS], text[128];
@@ -52,8 +57,7 @@ static int approved_from_file(tfa_run *run, const char *path, const char *cmd)
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
         text[--n] = '\0';
     if (is_digest(text))
-        return tfa_run_set_context_str(run, TFA_CTX_APPROVED, text) ? tfa_msg_error("out of memory")
-                                                                    : 0;
+        return set_approved(out, text);
     tfa_error_init(&err);
     lo.kind = TFA_KIND_PLAN;
     if (tfa_run_new(&plan) != 0)
@@ -66,10 +70,10 @@ static int approved_from_file(tfa_run *run, const char *path, const char *cmd)
         tfa_error_prefix_source(&err, "--approved");
         return tfa_msg_from_error(&err);
     }
-    return tfa_run_set_context_str(run, TFA_CTX_APPROVED, pin) ? tfa_msg_error("out of memory") : 0;
+    return set_approved(out, pin);
 }
 
-static int git_context(tfa_run *run, const char *repo)
+static int git_context(tfa_eval_context *out, const char *repo)
 {
     tfa_git_state st;
     tfa_error err;
@@ -79,38 +83,32 @@ static int git_context(tfa_run *run, const char *repo)
     memset(&st, 0, sizeof(st));
     if (tfa_git_state_read(&st, repo, &err) != 0)
         return tfa_msg_from_error(&err);
-    if ((st.commit[0] && tfa_run_set_context_str(run, TFA_CTX_GIT_COMMIT, st.commit)) ||
-        (st.branch && tfa_run_set_context_str(run, TFA_CTX_GIT_BRANCH, st.branch)) ||
-        tfa_run_set_context_bool(run, TFA_CTX_GIT_DIRTY, st.dirty))
+    if ((st.commit[0] && tfa_eval_context_set_str(out, TFA_CTX_GIT_COMMIT, st.commit)) ||
+        (st.branch && tfa_eval_context_set_str(out, TFA_CTX_GIT_BRANCH, st.branch)) ||
+        tfa_eval_context_set_bool(out, TFA_CTX_GIT_DIRTY, st.dirty))
         rc = tfa_msg_error("out of memory");
     tfa_git_state_release(&st);
     return rc;
 }
 
-int tfa_cli_apply_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd)
+int tfa_cli_apply_context(tfa_eval_context *out, const tfa_cli_context *ctx, const char *cmd)
 {
-    if (tfa_facts_prepare(run) != 0)
+    if (ctx->expect && tfa_eval_context_set_bool(out, TFA_CTX_EXPECT_NONE, 1) != 0)
         return tfa_msg_error("out of memory");
-    if (ctx->expect && tfa_run_set_context_bool(run, TFA_CTX_EXPECT_NONE, 1) != 0)
-        return tfa_msg_error("out of memory");
-    return tfa_cli_assert_context(run, ctx, cmd);
+    return tfa_cli_assert_context(out, ctx, cmd);
 }
 
-int tfa_cli_assert_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd)
+int tfa_cli_assert_context(tfa_eval_context *out, const tfa_cli_context *ctx, const char *cmd)
 {
     int rc;
 
     if (ctx->approved) {
-        if (is_digest(ctx->approved))
-            rc = tfa_run_set_context_str(run, TFA_CTX_APPROVED, ctx->approved)
-                     ? tfa_msg_error("out of memory")
-                     : 0;
-        else
-            rc = approved_from_file(run, ctx->approved, cmd);
+        rc = is_digest(ctx->approved) ? set_approved(out, ctx->approved)
+                                      : approved_from_file(out, ctx->approved, cmd);
         if (rc)
             return rc;
     }
-    if (ctx->iac_repo && (rc = git_context(run, ctx->iac_repo)) != 0)
+    if (ctx->iac_repo && (rc = git_context(out, ctx->iac_repo)) != 0)
         return rc;
     return 0;
 }

@@ -1,13 +1,13 @@
 /*
- * cli_context.h - the run context a command's options assert (see run.h,
- * tfa_run_set_context): --approved FILE|DIGEST, --expect no-changes and
- * --iac-repo PATH, shared by check, gate, facts and audit.
+ * cli_context.h - the evaluation context a command's options assert
+ * (checklist/eval_context.h): --approved FILE|DIGEST, --expect no-changes
+ * and --iac-repo PATH, shared by check, gate, facts and audit.
  */
 #ifndef TFA_CLI_CONTEXT_H
 #define TFA_CLI_CONTEXT_H
 
 #include "opts.h"
-#include "run.h"
+#include "eval_context.h"
 
 typedef struct tfa_cli_context {
     const char *approved; /* a pin, a sha256 (bare or "sha256:"), or a file: a plan or a digest */
@@ -27,13 +27,13 @@ typedef struct tfa_cli_context {
      "git repository the plan was made from (facts git.commit, git.branch, git.dirty)", NULL}
 /* clang-format on */
 
-/* Compute the derived facts (tfa_facts_prepare) and set the context from
- * `ctx`. Returns 0, or an exit status after printing why. */
-int tfa_cli_apply_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd);
+/* Set everything `ctx` asserts in `out`: the expectation, --approved and
+ * --iac-repo. Returns 0, or an exit status after printing why. */
+int tfa_cli_apply_context(tfa_eval_context *out, const tfa_cli_context *ctx, const char *cmd);
 
-/* Only what the caller asserts about the run, --approved and --iac-repo,
- * for a run whose facts are prepared and expectation set (gate_run.h does
- * both). Returns 0, or an exit status after printing why. */
-int tfa_cli_assert_context(tfa_run *run, const tfa_cli_context *ctx, const char *cmd);
+/* Only --approved and --iac-repo, for a context whose expectation is set
+ * already (gate_run.h sets it). Returns 0, or an exit status after
+ * printing why. */
+int tfa_cli_assert_context(tfa_eval_context *out, const tfa_cli_context *ctx, const char *cmd);
 
 #endif

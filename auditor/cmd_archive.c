@@ -16,6 +16,7 @@
 #include "msg.h"
 #include "render.h"
 #include "s3_archive.h"
+#include "util/jbuild.h"
 
 typedef struct archive_opts {
     const char *to, *workspace, *retain_until, *sse, *endpoint, *now, *format;
@@ -76,12 +77,16 @@ static int print_json(const tfa_s3_archive_result *r, int raw)
 {
     json_t *omitted = json_array(), *j;
     size_t i;
-    int rc;
+    int rc, bad = 0;
 
     for (i = 0; i < r->n_omitted; i++)
-        json_array_append_new(omitted,
-                              json_pack("{s:s, s:s, s:s}", "path", r->omitted[i].path, "kind",
-                                        r->omitted[i].kind, "reason", r->omitted[i].reason));
+        tfa_jbuild_append(omitted,
+                          json_pack("{s:s, s:s, s:s}", "path", r->omitted[i].path, "kind",
+                                    r->omitted[i].kind, "reason", r->omitted[i].reason),
+                          &bad);
+    /* a list an entry short would hide an omitted input: no document */
+    if (!(omitted = tfa_jbuild_done(omitted, bad)))
+        return -1;
     j = json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:I, s:I, s:o}", "object", r->object, "url",
                   r->url, "sha256", r->sha256, "bytes", (json_int_t)r->bytes, "parts",
                   (int)r->parts, "redacted", !raw, "included", (json_int_t)r->included,

@@ -11,6 +11,7 @@
 #include "pin.h"
 #include "plandiff.h"
 #include "render.h"
+#include "util/jbuild.h"
 
 typedef struct diff_opts {
     const char *format;
@@ -100,34 +101,38 @@ static json_t *others_json(const tfa_plandiff_result *d)
 {
     json_t *arr = json_array();
     size_t i;
+    int bad = 0;
     for (i = 0; i < d->n_others; i++) {
         const tfa_plandiff_other *o = &d->others[i];
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:s}", "what", o->what, "name",
-                                             o->name ? json_string(o->name) : json_null(), "how",
-                                             o->how));
+        tfa_jbuild_append(arr,
+                          json_pack("{s:s, s:o, s:s}", "what", o->what, "name",
+                                    o->name ? json_string(o->name) : json_null(), "how", o->how),
+                          &bad);
     }
-    return arr;
+    return tfa_jbuild_done(arr, bad);
 }
 
 static json_t *to_json(const tfa_plandiff_result *d, const char *pa, const char *pb)
 {
-    json_t *items = json_array(), *root;
+    json_t *items = json_array();
     size_t i;
+    int bad = 0;
     for (i = 0; i < d->n_items; i++) {
         const tfa_plandiff_item *it = &d->items[i];
         const tfa_change *c = it->b ? it->b : it->a;
-        json_array_append_new(
+        tfa_jbuild_append(
             items,
             json_pack("{s:s, s:s, s:o, s:o}", "address", c->res.address, "kind",
                       tfa_plandiff_kind_name(it->kind), "before",
                       it->a ? json_string(tfa_action_name(it->a->action)) : json_null(), "after",
-                      it->b ? json_string(tfa_action_name(it->b->action)) : json_null()));
+                      it->b ? json_string(tfa_action_name(it->b->action)) : json_null()),
+            &bad);
     }
-    root = json_pack("{s:b, s:s, s:s, s:o}", "same",
+    /* "o" refuses NULL (a list that could not be made whole): no document */
+    return json_pack("{s:b, s:s, s:s, s:o, s:o}", "same",
                      d->n_items == 0 && d->n_others == 0 && strcmp(pa, pb) == 0, "pin_a", pa,
-                     "pin_b", pb, "differences", items);
-    json_object_set_new(root, "other_differences", others_json(d));
-    return root;
+                     "pin_b", pb, "differences", tfa_jbuild_done(items, bad), "other_differences",
+                     others_json(d));
 }
 
 /* Load one plan into its own run. */

@@ -10,6 +10,7 @@
 #include "exit.h"
 #include "msg.h"
 #include "render.h"
+#include "util/jbuild.h"
 
 typedef struct drift_opts {
     const char *format, *expect;
@@ -71,16 +72,20 @@ static json_t *to_json(const tfa_run *run, const tfa_drift_result *d, int expect
 {
     json_t *arr = json_array();
     size_t i;
+    int bad = 0;
     for (i = 0; i < tfa_run_change_count(run, TFA_LIST_DRIFT); i++) {
         const tfa_change *c = tfa_run_change(run, TFA_LIST_DRIFT, i);
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "address", c->res.address,
-                                             "action", tfa_action_name(c->action), "input",
-                                             tfa_run_input(run, c->input)->path, "changed",
-                                             tfa_render_paths_json(c)));
+        tfa_jbuild_append(arr,
+                          json_pack("{s:s, s:s, s:s, s:o}", "address", c->res.address, "action",
+                                    tfa_action_name(c->action), "input",
+                                    tfa_run_input(run, c->input)->path, "changed",
+                                    tfa_render_paths_json(c)),
+                          &bad);
     }
+    /* "o" refuses NULL: a list an entry short makes no document */
     return json_pack("{s:b, s:I, s:o, s:b, s:I}", "drift_free", d->drift_free, "drift_count",
-                     (json_int_t)d->drift, "drift", arr, "expect_no_changes", expect_none,
-                     "changes", (json_int_t)d->changes);
+                     (json_int_t)d->drift, "drift", tfa_jbuild_done(arr, bad), "expect_no_changes",
+                     expect_none, "changes", (json_int_t)d->changes);
 }
 
 int tfa_cmd_drift(int argc, char **argv)

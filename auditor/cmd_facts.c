@@ -42,7 +42,7 @@ const tfa_cmd_spec tfa_cmd_facts_spec = {
     0,
     TFA_ARGS_UNLIMITED};
 
-static int print(const tfa_run *run, int json)
+static int print(const tfa_run *run, const tfa_eval_context *context, int json)
 {
     tfa_buf b;
     json_t *root;
@@ -50,14 +50,14 @@ static int print(const tfa_run *run, int json)
 
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
     if (json) {
-        root = tfa_report_facts_json(run);
+        root = tfa_report_facts_json(run, context);
         if (!root)
             return tfa_msg_error("out of memory");
         rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
         json_decref(root);
         if (!rc)
             fputc('\n', stdout);
-    } else if (tfa_report_facts_text(&b, run) != 0) {
+    } else if (tfa_report_facts_text(&b, run, context) != 0) {
         rc = 1;
     } else {
         rc = fwrite(b.ptr, 1, b.len, stdout) != b.len;
@@ -72,16 +72,23 @@ int tfa_cmd_facts(int argc, char **argv)
 {
     facts_opts o = {"text", {NULL, NULL, {NULL, 0, 0, NULL}}, {NULL, NULL, NULL}, {NULL, 0}};
     tfa_strlist args = {0};
+    tfa_eval_context *context = NULL;
     tfa_run *run = NULL;
     int rc = tfa_opts_parse(&tfa_cmd_facts_spec, argc, argv, &o, &args);
 
     if (rc)
         goto done;
-    if (args.n && ((rc = tfa_cli_load_net(&run, &args, &o.in, "facts", &o.net)) != 0 ||
-                   (rc = tfa_cli_apply_context(run, &o.ctx, "facts")) != 0))
+    if (args.n && (rc = tfa_cli_load_net(&run, &args, &o.in, "facts", &o.net)) != 0)
         goto done;
-    rc = print(run, strcmp(o.format, "json") == 0);
+    if (args.n && tfa_eval_context_new(&context) != 0) {
+        rc = tfa_msg_error("out of memory");
+        goto done;
+    }
+    if (args.n && (rc = tfa_cli_apply_context(context, &o.ctx, "facts")) != 0)
+        goto done;
+    rc = print(run, context, strcmp(o.format, "json") == 0);
 done:
+    tfa_eval_context_free(context);
     tfa_run_free(run);
     tfa_cli_inputs_release(&o.in);
     tfa_strlist_release(&args);

@@ -15,6 +15,7 @@
 #include "outdir.h"
 #include "net/load.h"
 #include "util/sha256.h"
+#include "util/jbuild.h"
 
 typedef struct fetch_opts {
     const char *host;
@@ -100,38 +101,35 @@ static int print_json(const tfa_tfc_fetch *f, const char *out_dir)
     json_t *root = json_object(), *run = json_object(), *files = json_array(), *a = json_null();
     char hex[TFA_SHA256_HEX];
     size_t i;
-    int rc = 0;
+    int bad = 0;
 
-    json_object_set_new(run, "id", str_or_null(f->run_id));
-    json_object_set_new(run, "status", str_or_null(f->run_status));
-    json_object_set_new(run, "workspace", str_or_null(f->workspace_id));
-    json_object_set_new(run, "plan_status", str_or_null(f->plan_status));
-    json_object_set_new(run, "apply_status", str_or_null(f->apply_status));
+    /* every member checked: a failed one makes no document, never one a
+     * member short (tfa_render_json reports it) */
+    tfa_jbuild_set(run, "id", str_or_null(f->run_id), &bad);
+    tfa_jbuild_set(run, "status", str_or_null(f->run_status), &bad);
+    tfa_jbuild_set(run, "workspace", str_or_null(f->workspace_id), &bad);
+    tfa_jbuild_set(run, "plan_status", str_or_null(f->plan_status), &bad);
+    tfa_jbuild_set(run, "apply_status", str_or_null(f->apply_status), &bad);
     if (f->assessment_id) {
         a = json_object();
-        json_object_set_new(a, "id", json_string(f->assessment_id));
-        json_object_set_new(a, "drifted", f->drifted < 0 ? json_null() : json_boolean(f->drifted));
+        tfa_jbuild_set(a, "id", json_string(f->assessment_id), &bad);
+        tfa_jbuild_set(a, "drifted", f->drifted < 0 ? json_null() : json_boolean(f->drifted), &bad);
     }
     for (i = 0; i < f->n_files; i++) {
         json_t *one = json_object();
         file_hex(&f->files[i], hex);
-        json_object_set_new(one, "name", json_string(f->files[i].name));
-        json_object_set_new(one, "source", json_string(f->files[i].source));
-        json_object_set_new(one, "bytes", json_integer((json_int_t)f->files[i].len));
-        json_object_set_new(one, "sha256", json_string(hex));
-        json_array_append_new(files, one);
+        tfa_jbuild_set(one, "name", json_string(f->files[i].name), &bad);
+        tfa_jbuild_set(one, "source", json_string(f->files[i].source), &bad);
+        tfa_jbuild_set(one, "bytes", json_integer((json_int_t)f->files[i].len), &bad);
+        tfa_jbuild_set(one, "sha256", json_string(hex), &bad);
+        tfa_jbuild_append(files, one, &bad);
     }
-    json_object_set_new(root, "host", json_string(f->host));
-    json_object_set_new(root, "run", run);
-    json_object_set_new(root, "assessment", a);
-    json_object_set_new(root, "files", files);
-    json_object_set_new(root, "out", str_or_null(out_dir));
-    if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-        rc = tfa_msg_error("cannot write the output");
-    else
-        fputc('\n', stdout);
-    json_decref(root);
-    return rc;
+    tfa_jbuild_set(root, "host", json_string(f->host), &bad);
+    tfa_jbuild_set(root, "run", run, &bad);
+    tfa_jbuild_set(root, "assessment", a, &bad);
+    tfa_jbuild_set(root, "files", files, &bad);
+    tfa_jbuild_set(root, "out", str_or_null(out_dir), &bad);
+    return tfa_render_json(tfa_jbuild_done(root, bad));
 }
 
 static int write_files(const tfa_tfc_fetch *f, const char *dir, tfa_error *err)

@@ -216,7 +216,7 @@ static int record_verdict(const tfa_check_state *st, void *payload)
     }
     if ((rc = tfa_cli_signer_load(&signer, &g->sign)) != 0)
         goto done;
-    if (!(record = tfa_gate_record(st->verdict, st->cl, st->run, &meta))) {
+    if (!(record = tfa_gate_record(st->verdict, st->cl, st->run, st->context, &meta))) {
         rc = tfa_msg_error("cannot build the verdict record: out of memory");
         goto done;
     }
@@ -238,10 +238,15 @@ static int record_verdict(const tfa_check_state *st, void *payload)
     if (g->git_repo && (rc = commit_evidence(st, rec, record)) != 0)
         goto done;
     if (g->notify) {
-        /* the webhook also names the ledger record that holds the decision */
-        json_object_set_new(record, "ledger",
-                            json_pack("{s:I, s:s}", "id", (json_int_t)rec->id, "hash", rec->hash));
-        notify(st, record);
+        /* the webhook also names the ledger record that holds the decision;
+         * a body without it is not sent (the verdict stands, as for any
+         * undelivered notification) */
+        if (json_object_set_new(
+                record, "ledger",
+                json_pack("{s:I, s:s}", "id", (json_int_t)rec->id, "hash", rec->hash)) != 0)
+            tfa_msg_warn("notification not delivered (the verdict stands): out of memory");
+        else
+            notify(st, record);
     }
 done:
     tfa_ledger_record_free(rec);

@@ -258,9 +258,15 @@ static int write_out(const tfa_buf *b)
     return 0;
 }
 
+/* Print `j` (taken over); NULL, a document json_pack could not make whole,
+ * is an out-of-memory error. */
 static int print_json(json_t *j)
 {
-    int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc;
+
+    if (!j)
+        return tfa_msg_error("out of memory");
+    rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(j);
     if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
         return tfa_msg_error("cannot write the output");

@@ -12,6 +12,7 @@
 #include "msg.h"
 #include "render.h"
 #include "util/alloc.h"
+#include "util/jbuild.h"
 
 typedef struct summarize_opts {
     const char *format;
@@ -178,29 +179,25 @@ static json_t *skipped_json(const tfa_run *notes)
 {
     json_t *a = json_array();
     size_t i;
-    for (i = 0; a && i < tfa_run_note_count(notes); i++) {
+    int bad = 0;
+    for (i = 0; i < tfa_run_note_count(notes); i++) {
         const tfa_note *n = tfa_run_note(notes, i);
         if (n->path)
-            json_array_append_new(a,
-                                  json_pack("{s:s, s:s}", "path", n->path, "reason", n->message));
+            tfa_jbuild_append(a, json_pack("{s:s, s:s}", "path", n->path, "reason", n->message),
+                              &bad);
     }
-    return a;
+    return tfa_jbuild_done(a, bad);
 }
 
 static int print_json(summary *s, const tfa_run *notes)
 {
     json_t *root = json_object();
-    int rc = 0;
+    int bad = 0;
 
-    json_object_set(root, "inputs", s->inputs);
+    tfa_jbuild_set(root, "inputs", json_incref(s->inputs), &bad);
     if (tfa_run_note_count(notes)) /* only when --skip-unknown skipped something */
-        json_object_set_new(root, "skipped", skipped_json(notes));
-    if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-        rc = tfa_msg_error("cannot write the output");
-    else
-        fputc('\n', stdout);
-    json_decref(root);
-    return rc;
+        tfa_jbuild_set(root, "skipped", skipped_json(notes), &bad);
+    return tfa_render_json(tfa_jbuild_done(root, bad));
 }
 
 int tfa_cmd_summarize(int argc, char **argv)

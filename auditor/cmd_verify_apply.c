@@ -11,6 +11,7 @@
 #include "msg.h"
 #include "render.h"
 #include "verify.h"
+#include "util/jbuild.h"
 
 typedef struct verify_opts {
     const char *format;
@@ -127,35 +128,41 @@ static json_t *to_json(const tfa_verify_result *v)
 {
     json_t *items = json_array(), *root, *problems;
     size_t i;
+    int bad = 0;
+    /* every member checked: the document is whole or NULL (tfa_render_json
+     * reports it), never a difference or a count short */
     for (i = 0; i < v->n_items; i++) {
         const tfa_verify_item *it = &v->items[i];
-        json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:o}", "address", it->address,
-                                               "kind", tfa_verify_kind_name(it->kind), "planned",
-                                               it->planned == TFA_ACTION_UNKNOWN
-                                                   ? json_null()
-                                                   : json_string(tfa_action_name(it->planned)),
-                                               "applied",
-                                               it->applied == TFA_ACTION_UNKNOWN
-                                                   ? json_null()
-                                                   : json_string(tfa_action_name(it->applied))));
+        tfa_jbuild_append(items,
+                          json_pack("{s:s, s:s, s:o, s:o}", "address", it->address, "kind",
+                                    tfa_verify_kind_name(it->kind), "planned",
+                                    it->planned == TFA_ACTION_UNKNOWN
+                                        ? json_null()
+                                        : json_string(tfa_action_name(it->planned)),
+                                    "applied",
+                                    it->applied == TFA_ACTION_UNKNOWN
+                                        ? json_null()
+                                        : json_string(tfa_action_name(it->applied))),
+                          &bad);
     }
     root =
         json_pack("{s:b, s:I, s:I, s:o}", "matches", v->matches, "planned", (json_int_t)v->planned,
                   "applied", (json_int_t)v->applied, "differences", items);
+    bad |= !root;
     for (i = 0; i < TFA_VERIFY_KIND_COUNT; i++)
-        json_object_set_new(root, tfa_verify_kind_name((tfa_verify_kind)i),
-                            json_integer((json_int_t)v->count[i]));
+        tfa_jbuild_set(root, tfa_verify_kind_name((tfa_verify_kind)i),
+                       json_integer((json_int_t)v->count[i]), &bad);
     problems = json_array();
     for (i = 0; i < v->n_problems_kept; i++)
-        json_array_append_new(problems, json_string(v->problems[i]));
-    json_object_set_new(root, "outcome", json_string(tfa_apply_outcome_name(v->outcome)));
-    json_object_set_new(root, "problems", problems);
-    json_object_set_new(root, "counts_match", json_boolean(v->counts_match));
-    json_object_set_new(root, "plan_counts",
-                        v->counts_compared ? counts_json(&v->plan_counts) : json_null());
-    json_object_set_new(root, "apply_counts",
-                        v->counts_compared ? counts_json(&v->apply_counts) : json_null());
-    return root;
+        tfa_jbuild_append(problems, json_string(v->problems[i]), &bad);
+    tfa_jbuild_set(root, "outcome", json_string(tfa_apply_outcome_name(v->outcome)), &bad);
+    tfa_jbuild_set(root, "problems", problems, &bad);
+    tfa_jbuild_set(root, "counts_match", json_boolean(v->counts_match), &bad);
+    tfa_jbuild_set(root, "plan_counts",
+                   v->counts_compared ? counts_json(&v->plan_counts) : json_null(), &bad);
+    tfa_jbuild_set(root, "apply_counts",
+                   v->counts_compared ? counts_json(&v->apply_counts) : json_null(), &bad);
+    return tfa_jbuild_done(root, bad);
 }
 
 int tfa_cmd_verify_apply(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include "render.h"
 #include "util/buf.h"
 #include "util/escape.h"
+#include "util/jbuild.h"
 
 void tfa_render_text(FILE *out, const char *s)
 {
@@ -79,16 +80,21 @@ json_t *tfa_render_paths_json(const tfa_change *c)
 {
     json_t *arr = json_array();
     size_t i;
+    int bad = 0;
     for (i = 0; i < c->n_changed; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:b}", "path", c->changed[i], "sensitive",
-                                             c->changed_sensitive[i] != 0));
-    return arr;
+        tfa_jbuild_append(arr,
+                          json_pack("{s:s, s:b}", "path", c->changed[i], "sensitive",
+                                    c->changed_sensitive[i] != 0),
+                          &bad);
+    return tfa_jbuild_done(arr, bad);
 }
 
 int tfa_render_json(json_t *root)
 {
     int rc = 0;
-    if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+    if (!root) /* a document that could not be built whole */
+        return tfa_msg_error("out of memory");
+    if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
         rc = tfa_msg_error("cannot write the output");
     else
         fputc('\n', stdout);

@@ -21,9 +21,12 @@ void tfa_render_text(FILE *out, const char *s);
 const char *tfa_render_symbol(tfa_action action);
 /* "tags.owner, password (sensitive)" into `out` for a change's changed paths. */
 void tfa_render_paths(FILE *out, const tfa_change *c);
-/* [{"path": ..., "sensitive": bool}, ...] for a change's changed paths. */
+/* [{"path": ..., "sensitive": bool}, ...] for a change's changed paths; NULL
+ * when it could not be made whole. */
 json_t *tfa_render_paths_json(const tfa_change *c);
-/* Write `root` to stdout as indented JSON plus a newline; 0 or TFA_EXIT_USAGE. */
+/* Write `root` (taken over) to stdout as indented JSON plus a newline; 0 or
+ * TFA_EXIT_USAGE. NULL (a document that could not be built whole) is an
+ * out-of-memory error. */
 int tfa_render_json(json_t *root);
 /* Whether stdout was written completely (fflush + ferror); 0 or an exit status. */
 int tfa_render_finish(void);

@@ -90,13 +90,14 @@ int tfa_expr_parse(const tfa_expr **out, tfa_arena *arena, const char *src, size
                    const char *source, unsigned long line, unsigned long column, tfa_error *err);
 
 /*
- * Evaluate `e` over `run`. On return 0, *result is 1 (true), 0 (false) or -1
+ * Evaluate `e` over `src` (facts_catalog.h: the run and the caller's
+ * context). On return 0, *result is 1 (true), 0 (false) or -1
  * when a fact it needed has no value, with *reason saying which and why.
  * `ev` receives the evidence (facts read, queries with their offending
  * elements), allocated in `arena` together with copies of every string, so
- * it outlives the run. Fails only with TFA_ENOMEM.
+ * it outlives the run and the context. Fails only with TFA_ENOMEM.
  */
-int tfa_expr_eval(const tfa_expr *e, const tfa_run *run, tfa_arena *arena, tfa_evidence *ev,
+int tfa_expr_eval(const tfa_expr *e, const tfa_fact_source *src, tfa_arena *arena, tfa_evidence *ev,
                   int *result, const char **reason);
 
 #endif

@@ -19,7 +19,8 @@
 enum { EVAL_OK = 0, EVAL_MISSING = 1 }; /* or a negative tfa_status */
 
 typedef struct ctx {
-    const tfa_run *run;
+    const tfa_fact_source *src;
+    const tfa_run *run; /* src->run */
     tfa_arena *arena;
     tfa_evidence *ev;
     size_t cap_facts, cap_queries;
@@ -85,7 +86,7 @@ static int record_fact(ctx *c, const tfa_fact *f, int present, const tfa_value *
     if (present && v->type == TFA_V_STR && !(r->value.s = dup(c, v->s)))
         return TFA_ENOMEM;
     if (present)
-        return tfa_fact_explain(f, c->run, add_detail, c);
+        return tfa_fact_explain(f, c->src, add_detail, c);
     return 0;
 }
 
@@ -94,7 +95,7 @@ static int eval(ctx *c, const tfa_expr *e, tfa_value *out);
 static int eval_fact(ctx *c, const tfa_expr *e, tfa_value *out)
 {
     const char *why = NULL;
-    int present = tfa_fact_value(e->fact, c->run, out, &why);
+    int present = tfa_fact_value(e->fact, c->src, out, &why);
     char msg[256];
 
     if (record_fact(c, e->fact, present, out, why) != 0)
@@ -256,7 +257,7 @@ static int eval(ctx *c, const tfa_expr *e, tfa_value *out)
     return EVAL_OK;
 }
 
-int tfa_expr_eval(const tfa_expr *e, const tfa_run *run, tfa_arena *arena, tfa_evidence *ev,
+int tfa_expr_eval(const tfa_expr *e, const tfa_fact_source *src, tfa_arena *arena, tfa_evidence *ev,
                   int *result, const char **reason)
 {
     ctx c;
@@ -265,7 +266,7 @@ int tfa_expr_eval(const tfa_expr *e, const tfa_run *run, tfa_arena *arena, tfa_e
 
     memset(&c, 0, sizeof(c));
     memset(ev, 0, sizeof(*ev));
-    c.run = run, c.arena = arena, c.ev = ev;
+    c.src = src, c.run = src->run, c.arena = arena, c.ev = ev;
     count_nodes(e, &c.cap_facts, &c.cap_queries);
     if ((c.cap_facts && !(ev->facts = tfa_arena_calloc(arena, c.cap_facts, sizeof(*ev->facts)))) ||
         (c.cap_queries &&

@@ -401,13 +401,14 @@ static int superseded_apply(unsigned from, const tfa_run *run, size_t i)
 
 /* Combine the selected inputs' field per f->how. Returns 1 with a value, or
  * 0 with *why. */
-static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why)
+static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why)
 {
     acc a = {0, 0, NULL, 0, -1, 0, 1, 0};
+    const tfa_run *run = src->run;
     size_t i;
 
     if (f->how == H_DERIVED)
-        return tfa_fact_derived((tfa_derived)f->off, run, out, why);
+        return tfa_fact_derived((tfa_derived)f->off, src, out, why);
     for (i = 0; i < tfa_run_input_count(run); i++)
         if (selects(f->from, tfa_run_input(run, i)) && !superseded_apply(f->from, run, i))
             accumulate(f, tfa_run_input(run, i), &a);
@@ -461,13 +462,14 @@ static int combine(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     }
 }
 
-int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why)
+int tfa_fact_value(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why)
 {
+    const tfa_run *run = src->run;
     size_t i, n = 0;
     tfa_value v;
 
     *why = NULL;
-    if (!combine(f, run, &v, why))
+    if (!combine(f, src, &v, why))
         return 0;
     switch (f->how) {
     case H_DRIFT:
@@ -500,11 +502,12 @@ int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
     return 1;
 }
 
-int tfa_fact_explain(const tfa_fact *f, const tfa_run *run, tfa_fact_detail_fn add, void *payload)
+int tfa_fact_explain(const tfa_fact *f, const tfa_fact_source *src, tfa_fact_detail_fn add,
+                     void *payload)
 {
     if (f->how != H_DERIVED)
         return 0;
-    return tfa_fact_derived_explain((tfa_derived)f->off, run, add, payload);
+    return tfa_fact_derived_explain((tfa_derived)f->off, src, add, payload);
 }
 
 /* ---- what each input kind proves (facts_catalog.h) ------------------------ */

@@ -20,10 +20,32 @@
 
 #include <stddef.h>
 
+#include "eval_context.h"
+#include "pin.h"
 #include "run.h"
+#include "util/sha256.h"
 #include "value.h"
 
 typedef struct tfa_fact tfa_fact;
+
+/*
+ * What facts are read from: the run (what the inputs say), the caller's
+ * context (what it asserts, eval_context.h; NULL asserts nothing), and the
+ * plan's digests, computed from the run's plan inputs when the source is
+ * made (plan.pin with any plan among the inputs, plan.sha256 with exactly
+ * one). Fact values borrow strings from all three: keep the source, the
+ * run and the context alive while a value is used.
+ */
+typedef struct tfa_fact_source {
+    const tfa_run *run;
+    const tfa_eval_context *context;
+    int has_pin, has_sha256;
+    char pin[TFA_PIN_CHARS];
+    char sha256[TFA_SHA256_HEX];
+} tfa_fact_source;
+
+/* 0 or TFA_ENOMEM. Call after every input is loaded; nothing to release. */
+int tfa_fact_source_init(tfa_fact_source *src, const tfa_run *run, const tfa_eval_context *context);
 
 size_t tfa_fact_count(void);
 const tfa_fact *tfa_fact_at(size_t i);
@@ -34,14 +56,14 @@ tfa_vtype tfa_fact_type(const tfa_fact *f);
 const char *tfa_fact_doc(const tfa_fact *f);
 
 /*
- * The fact's value for `run`. Returns 1 with *out set (strings borrowed from
- * the run), or 0 with *why set to a static reason such as "no apply log
+ * The fact's value for `src`. Returns 1 with *out set (strings borrowed from
+ * the source, see above), or 0 with *why set to a static reason such as "no apply log
  * among the inputs" when the inputs give it no value.
  */
-int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const char **why);
+int tfa_fact_value(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why);
 
 /*
- * Lines that explain a fact's value for `run`: the differences behind
+ * Lines that explain a fact's value for `src`: the differences behind
  * apply.matches_plan, the drifted resources behind drift.free, the digests
  * behind plan.pinned. At most TFA_FACT_DETAILS lines, each handed to `add`
  * (which copies it). Facts without an explanation add nothing. 0 or
@@ -49,7 +71,8 @@ int tfa_fact_value(const tfa_fact *f, const tfa_run *run, tfa_value *out, const 
  */
 #define TFA_FACT_DETAILS 20
 typedef int (*tfa_fact_detail_fn)(void *payload, const char *line);
-int tfa_fact_explain(const tfa_fact *f, const tfa_run *run, tfa_fact_detail_fn add, void *payload);
+int tfa_fact_explain(const tfa_fact *f, const tfa_fact_source *src, tfa_fact_detail_fn add,
+                     void *payload);
 
 typedef enum tfa_coll {
     TFA_COLL_CHANGES = 0, /* plan resource changes */

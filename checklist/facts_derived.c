@@ -1,6 +1,6 @@
 /*
- * facts_derived.c - run-wide facts (see facts_derived.h) and their
- * preparation (facts_prepare.h).
+ * facts_derived.c - run-wide facts (see facts_derived.h) and the fact
+ * source they are read from (facts_catalog.h).
  *
  * Apply verification and the drift check are recomputed per fact read: a
  * checklist reads a handful of them, and both are O(n log n) over the
@@ -11,28 +11,31 @@
 
 #include "drift.h"
 #include "facts_derived.h"
-#include "facts_prepare.h"
-#include "pin.h"
 #include "verify.h"
 
-int tfa_facts_prepare(tfa_run *run)
+/* The plan's digests are facts of the inputs, computed here once per
+ * source rather than kept in the run: the run holds what the inputs say,
+ * not what is computed from it. */
+int tfa_fact_source_init(tfa_fact_source *src, const tfa_run *run, const tfa_eval_context *context)
 {
-    char pin[TFA_PIN_CHARS], hex[TFA_SHA256_HEX];
     const tfa_input *plan = NULL;
     size_t i, plans = 0;
     int rc;
 
+    memset(src, 0, sizeof(*src));
+    src->run = run;
+    src->context = context;
     for (i = 0; i < tfa_run_input_count(run); i++)
         if (tfa_run_input(run, i)->kind == TFA_KIND_PLAN)
             plan = tfa_run_input(run, i), plans++;
     if (plans == 0)
         return 0;
-    if ((rc = tfa_plan_pin(run, pin)) != 0 ||
-        (rc = tfa_run_set_context_str(run, TFA_CTX_PLAN_PIN, pin)) != 0)
+    if ((rc = tfa_plan_pin(run, src->pin)) != 0)
         return rc;
+    src->has_pin = 1;
     if (plans == 1) {
-        tfa_sha256_hex(plan->sha256, hex);
-        return tfa_run_set_context_str(run, TFA_CTX_PLAN_SHA256, hex);
+        tfa_sha256_hex(plan->sha256, src->sha256);
+        src->has_sha256 = 1;
     }
     return 0;
 }
@@ -82,10 +85,23 @@ static int verify_fact(tfa_derived id, const tfa_run *run, tfa_value *out, const
     return ok;
 }
 
-static int context_fact(const tfa_run *run, const char *name, const char *unset, tfa_value *out,
-                        const char **why)
+/* A plan digest of the source, when the inputs give it one. */
+static int digest_fact(int has, const char *digest, const char *none, tfa_value *out,
+                       const char **why)
 {
-    const tfa_context *c = tfa_run_context(run, name);
+    if (!has) {
+        *why = none;
+        return 0;
+    }
+    *out = tfa_value_str(digest);
+    return 1;
+}
+
+/* A value the caller asserted; `unset` says why there is none. */
+static int context_fact(const tfa_fact_source *src, const char *name, const char *unset,
+                        tfa_value *out, const char **why)
+{
+    const tfa_context_value *c = tfa_eval_context_get(src->context, name);
     if (!c) {
         *why = unset;
         return 0;
@@ -94,30 +110,33 @@ static int context_fact(const tfa_run *run, const char *name, const char *unset,
     return 1;
 }
 
-static int expects_none(const tfa_run *run)
+static int expects_none(const tfa_fact_source *src)
 {
-    const tfa_context *c = tfa_run_context(run, TFA_CTX_EXPECT_NONE);
+    const tfa_context_value *c = tfa_eval_context_get(src->context, TFA_CTX_EXPECT_NONE);
     return c && c->type == TFA_CONTEXT_BOOL && c->boolean;
+}
+
+/* The approved digest, when asserted as a string. */
+static const char *approved_digest(const tfa_fact_source *src)
+{
+    const tfa_context_value *c = tfa_eval_context_get(src->context, TFA_CTX_APPROVED);
+    return c && c->type == TFA_CONTEXT_STR ? c->str : NULL;
 }
 
 /* The plan matches the approved digest: its pin, or its file's sha256
  * (bare hex or "sha256:" prefixed). */
-static int pinned(const tfa_run *run, tfa_value *out, const char **why)
+static int pinned(const tfa_fact_source *src, tfa_value *out, const char **why)
 {
-    const tfa_context *approved = tfa_run_context(run, TFA_CTX_APPROVED);
-    const tfa_context *pin = tfa_run_context(run, TFA_CTX_PLAN_PIN);
-    const tfa_context *sha = tfa_run_context(run, TFA_CTX_PLAN_SHA256);
-    const char *a;
+    const char *a = approved_digest(src);
 
-    if (!pin) {
+    if (!src->has_pin) {
         *why = "no plan among the inputs";
         return 0;
     }
-    if (!approved) {
+    if (!a) {
         *why = "no approved digest given (--approved FILE|DIGEST)";
         return 0;
     }
-    a = approved->str;
     if (tfa_pin_version(a) > 0 && !tfa_pin_is_valid(a)) {
         /* never compared: an older pin covers less and would always differ */
         *why = "the approved digest is a pin of another tfaudit version (tfapin1: covered "
@@ -127,12 +146,14 @@ static int pinned(const tfa_run *run, tfa_value *out, const char **why)
     }
     if (strncmp(a, "sha256:", 7) == 0)
         a += 7;
-    *out = tfa_value_bool(strcmp(a, pin->str) == 0 || (sha && strcmp(a, sha->str) == 0));
+    *out = tfa_value_bool(strcmp(a, src->pin) == 0 ||
+                          (src->has_sha256 && strcmp(a, src->sha256) == 0));
     return 1;
 }
 
-int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const char **why)
+int tfa_fact_derived(tfa_derived id, const tfa_fact_source *src, tfa_value *out, const char **why)
 {
+    const tfa_run *run = src->run;
     tfa_drift_result d;
     static const char *const no_git = "no IaC repository given (--iac-repo PATH)";
 
@@ -147,7 +168,7 @@ int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const c
         return verify_fact(id, run, out, why);
     case TFA_D_DRIFT_FREE:
     case TFA_D_PLAN_CHANGES:
-        tfa_drift_check(run, expects_none(run), &d);
+        tfa_drift_check(run, expects_none(src), &d);
         if (!d.determined) {
             *why = "no input can report drift (a plan or a run's log)";
             return 0;
@@ -160,24 +181,24 @@ int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const c
                                       : tfa_value_num((double)d.changes);
         return 1;
     case TFA_D_PLAN_PIN:
-        return context_fact(run, TFA_CTX_PLAN_PIN, "no plan among the inputs", out, why);
+        return digest_fact(src->has_pin, src->pin, "no plan among the inputs", out, why);
     case TFA_D_PLAN_SHA256:
-        return context_fact(run, TFA_CTX_PLAN_SHA256, "needs exactly one plan among the inputs",
-                            out, why);
+        return digest_fact(src->has_sha256, src->sha256, "needs exactly one plan among the inputs",
+                           out, why);
     case TFA_D_PLAN_PINNED:
-        return pinned(run, out, why);
+        return pinned(src, out, why);
     case TFA_D_APPROVED_DIGEST:
-        return context_fact(run, TFA_CTX_APPROVED,
+        return context_fact(src, TFA_CTX_APPROVED,
                             "no approved digest given (--approved FILE|DIGEST)", out, why);
     case TFA_D_WINDOW_EXPECT_NONE:
-        *out = tfa_value_bool(expects_none(run));
+        *out = tfa_value_bool(expects_none(src));
         return 1;
     case TFA_D_GIT_COMMIT:
-        return context_fact(run, TFA_CTX_GIT_COMMIT, no_git, out, why);
+        return context_fact(src, TFA_CTX_GIT_COMMIT, no_git, out, why);
     case TFA_D_GIT_BRANCH:
-        return context_fact(run, TFA_CTX_GIT_BRANCH, no_git, out, why);
+        return context_fact(src, TFA_CTX_GIT_BRANCH, no_git, out, why);
     case TFA_D_GIT_DIRTY:
-        return context_fact(run, TFA_CTX_GIT_DIRTY, no_git, out, why);
+        return context_fact(src, TFA_CTX_GIT_DIRTY, no_git, out, why);
     }
     *why = "unknown fact";
     return 0;
@@ -258,27 +279,28 @@ static int explain_drift(const tfa_run *run, tfa_fact_detail_fn add, void *paylo
     return rc;
 }
 
-static int explain_pin(const tfa_run *run, tfa_fact_detail_fn add, void *payload)
+static int explain_pin(const tfa_fact_source *src, tfa_fact_detail_fn add, void *payload)
 {
-    static const char *const names[] = {TFA_CTX_PLAN_PIN, TFA_CTX_PLAN_SHA256, TFA_CTX_APPROVED};
+    const char *const values[] = {src->has_pin ? src->pin : NULL,
+                                  src->has_sha256 ? src->sha256 : NULL, approved_digest(src)};
     static const char *const labels[] = {"plan pin", "plan sha256", "approved"};
     char line[256];
     size_t i;
     int rc = 0;
 
-    for (i = 0; i < TFA_ARRAY_SIZE(names) && rc == 0; i++) {
-        const tfa_context *c = tfa_run_context(run, names[i]);
-        if (c && c->type == TFA_CONTEXT_STR) {
-            snprintf(line, sizeof(line), "%s %s", labels[i], c->str);
+    for (i = 0; i < TFA_ARRAY_SIZE(labels) && rc == 0; i++)
+        if (values[i]) {
+            snprintf(line, sizeof(line), "%s %s", labels[i], values[i]);
             rc = add(payload, line);
         }
-    }
     return rc;
 }
 
-int tfa_fact_derived_explain(tfa_derived id, const tfa_run *run, tfa_fact_detail_fn add,
+int tfa_fact_derived_explain(tfa_derived id, const tfa_fact_source *src, tfa_fact_detail_fn add,
                              void *payload)
 {
+    const tfa_run *run = src->run;
+
     switch (id) {
     case TFA_D_APPLY_MATCHES:
     case TFA_D_APPLY_MISSING:
@@ -290,7 +312,7 @@ int tfa_fact_derived_explain(tfa_derived id, const tfa_run *run, tfa_fact_detail
     case TFA_D_DRIFT_FREE:
         return explain_drift(run, add, payload);
     case TFA_D_PLAN_PINNED:
-        return explain_pin(run, add, payload);
+        return explain_pin(src, add, payload);
     default:
         return 0;
     }

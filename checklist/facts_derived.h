@@ -1,8 +1,9 @@
 /*
  * facts_derived.h - facts that are not a field of an input: the results of
  * analyses over the whole run (apply verification, drift-free, the plan's
- * pin) and facts the caller asserts in the run's context (the approved plan
- * digest, git state, whether the window expects no changes). Internal to
+ * pin) and facts the caller asserts in the evaluation's context
+ * (eval_context.h: the approved plan digest, git state, whether the window
+ * expects no changes). Internal to
  * checklist/: facts_catalog.c lists them and calls tfa_fact_derived.
  */
 #ifndef TFA_FACTS_DERIVED_H
@@ -32,11 +33,11 @@ typedef enum tfa_derived {
     TFA_D_APPLY_FINISHED /* issue 14: every apply log ends with its final summary */
 } tfa_derived;
 
-/* Like tfa_fact_value: 1 with *out (strings borrowed from the run), or 0
+/* Like tfa_fact_value: 1 with *out (strings borrowed from the source), or 0
  * with *why. */
-int tfa_fact_derived(tfa_derived id, const tfa_run *run, tfa_value *out, const char **why);
+int tfa_fact_derived(tfa_derived id, const tfa_fact_source *src, tfa_value *out, const char **why);
 /* tfa_fact_explain for a derived fact. */
-int tfa_fact_derived_explain(tfa_derived id, const tfa_run *run, tfa_fact_detail_fn add,
+int tfa_fact_derived_explain(tfa_derived id, const tfa_fact_source *src, tfa_fact_detail_fn add,
                              void *payload);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include "util/utc.h"
 #include "expr.h"
-#include "pin.h"
 #include "util/alloc.h"
 #include "verdict.h"
 
@@ -33,11 +32,13 @@ const char *tfa_waiver_use_name(tfa_waiver_use u)
 
 /* A manual item passes on a sign-off that counts (waivers.h): a signed
  * one must be for this plan's pin, unexpired, by a key allowed its role. */
-static int eval_manual(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tfa_run *run,
-                       const tfa_eval_options *opts)
+static int eval_manual(tfa_verdict *v, tfa_result *r, const tfa_item *it,
+                       const tfa_fact_source *src, const tfa_eval_options *opts)
 {
     const tfa_signoff *any = tfa_signoffs_find(opts->signoffs, it->id);
-    char pin[TFA_PIN_CHARS] = "", msg[512];
+    /* the pin is opaque here: pin.h computes it, whatever its version */
+    const char *pin = any && any->is_signed && src->has_pin ? src->pin : NULL;
+    char msg[512];
     const char *why;
 
     if (!any) {
@@ -45,19 +46,15 @@ static int eval_manual(tfa_verdict *v, tfa_result *r, const tfa_item *it, const 
         r->reason = "awaiting sign-off";
         return 0;
     }
-    /* the pin is opaque here: pin.h computes it, whatever its version */
-    if (any->is_signed && tfa_plan_pin(run, pin) != 0)
-        pin[0] = '\0';
-    r->signoff = tfa_signoffs_find_for(opts->signoffs, it->id, pin[0] ? pin : NULL, v->now);
-    why = tfa_signoff_refusal(opts->signoffs, r->signoff, pin[0] ? pin : NULL, v->now, msg,
-                              sizeof(msg));
+    r->signoff = tfa_signoffs_find_for(opts->signoffs, it->id, pin, v->now);
+    why = tfa_signoff_refusal(opts->signoffs, r->signoff, pin, v->now, msg, sizeof(msg));
     r->status = why ? TFA_ITEM_PENDING : TFA_ITEM_PASS;
     if (why && !(r->reason = tfa_arena_strdup(v->arena, why)))
         return TFA_ENOMEM;
     return 0;
 }
 
-static int eval_item(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tfa_run *run,
+static int eval_item(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tfa_fact_source *src,
                      const tfa_eval_options *opts)
 {
     int result = 0;
@@ -66,8 +63,8 @@ static int eval_item(tfa_verdict *v, tfa_result *r, const tfa_item *it, const tf
 
     r->item = it;
     if (it->manual)
-        return eval_manual(v, r, it, run, opts);
-    if ((rc = tfa_expr_eval(it->expr, run, v->arena, &r->evidence, &result, &why)) != 0)
+        return eval_manual(v, r, it, src, opts);
+    if ((rc = tfa_expr_eval(it->expr, src, v->arena, &r->evidence, &result, &why)) != 0)
         return rc;
     if (result < 0) {
         r->status = TFA_ITEM_ERROR;
@@ -204,6 +201,7 @@ int tfa_verdict_evaluate(tfa_verdict **out, const tfa_checklist *cl, const tfa_r
                          const tfa_eval_options *opts, tfa_error *err)
 {
     tfa_verdict *v = tfa_calloc(1, sizeof(*v));
+    tfa_fact_source src;
     size_t i;
     int rc;
 
@@ -216,8 +214,12 @@ int tfa_verdict_evaluate(tfa_verdict **out, const tfa_checklist *cl, const tfa_r
     v->now = opts->now;
     if ((rc = select_items(v, cl, opts->section, err)) != 0)
         goto done;
+    if ((rc = tfa_fact_source_init(&src, run, opts->context)) != 0) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
     for (i = 0; i < v->n_results; i++)
-        if ((rc = eval_item(v, &v->results[i], v->results[i].item, run, opts)) != 0) {
+        if ((rc = eval_item(v, &v->results[i], v->results[i].item, &src, opts)) != 0) {
             rc = tfa_error_oom(err);
             goto done;
         }

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "checklist.h"
+#include "eval_context.h"
 #include "run.h"
 #include "util/arena.h"
 #include "util/sha256.h"
@@ -141,11 +142,14 @@ typedef struct tfa_eval_options {
     const tfa_waivers *waivers;   /* may be NULL */
     const tfa_signoffs *signoffs; /* may be NULL */
     int64_t now;                  /* for waiver expiry; the caller's clock */
+    /* what the caller asserts (eval_context.h); NULL asserts nothing, and
+     * the facts that need it have no value */
+    const tfa_eval_context *context;
 } tfa_eval_options;
 
 #define TFA_EVAL_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        .section = NULL, .waivers = NULL, .signoffs = NULL, .now = 0                               \
+        .section = NULL, .waivers = NULL, .signoffs = NULL, .now = 0, .context = NULL              \
     }
 
 /*

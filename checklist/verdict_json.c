@@ -52,23 +52,13 @@
 #include "util/utc.h"
 #include "verdict.h"
 #include "util/escape.h"
+#include "util/jbuild.h"
 
 #define SCHEMA "tfaudit.verdict/1"
 
-/* Every builder below notes a failed allocation in *bad instead of
- * checking each call: jansson drops a value it could not attach, and an
- * incomplete record must never pass for a complete one. */
-static void put(json_t *o, const char *key, json_t *v, int *bad)
-{
-    if (json_object_set_new(o, key, v) != 0) /* frees v on failure */
-        *bad = 1;
-}
-
-static void push(json_t *a, json_t *v, int *bad)
-{
-    if (json_array_append_new(a, v) != 0) /* frees v on failure */
-        *bad = 1;
-}
+/* Every builder below notes a failed allocation in *bad (util/jbuild.h)
+ * instead of checking each call: jansson drops a value it could not attach,
+ * and an incomplete record must never pass for a complete one. */
 
 /* A JSON string even when `s` is not valid UTF-8 (a log line can hold
  * anything): invalid bytes become U+FFFD instead of losing the record. */
@@ -115,7 +105,7 @@ static json_t *value_json(const tfa_value *v, int *bad)
         a = json_array();
         for (i = 0; i < v->n_items; i++) {
             tfa_value item = tfa_value_item(v, i);
-            push(a, value_json(&item, bad), bad);
+            tfa_jbuild_append(a, value_json(&item, bad), bad);
         }
         return a;
     default:
@@ -141,17 +131,17 @@ static json_t *facts_json(const tfa_evidence *ev, int *bad)
     for (i = 0; i < ev->n_facts; i++) {
         const tfa_fact_read *f = &ev->facts[i];
         o = json_object();
-        put(o, "name", tfa_verdict_json_str(f->name), bad);
-        put(o, "value", f->present ? value_json(&f->value, bad) : json_null(), bad);
-        put(o, "missing", str_or_null(f->present ? NULL : f->why), bad);
+        tfa_jbuild_set(o, "name", tfa_verdict_json_str(f->name), bad);
+        tfa_jbuild_set(o, "value", f->present ? value_json(&f->value, bad) : json_null(), bad);
+        tfa_jbuild_set(o, "missing", str_or_null(f->present ? NULL : f->why), bad);
         if (f->n_details) {
             json_t *d = json_array();
             size_t j;
             for (j = 0; j < f->n_details; j++)
-                push(d, tfa_verdict_json_str(f->details[j]), bad);
-            put(o, "details", d, bad);
+                tfa_jbuild_append(d, tfa_verdict_json_str(f->details[j]), bad);
+            tfa_jbuild_set(o, "details", d, bad);
         }
-        push(a, o, bad);
+        tfa_jbuild_append(a, o, bad);
     }
     return a;
 }
@@ -164,29 +154,29 @@ static json_t *queries_json(const tfa_evidence *ev, int *bad)
         const tfa_query_read *q = &ev->queries[i];
         el = json_array();
         for (j = 0; j < q->n_labels; j++)
-            push(el, tfa_verdict_json_str(q->labels[j]), bad);
+            tfa_jbuild_append(el, tfa_verdict_json_str(q->labels[j]), bad);
         o = json_object();
-        put(o, "query", tfa_verdict_json_str(q->query), bad);
-        put(o, "collection", tfa_verdict_json_str(q->collection), bad);
-        put(o, "result", value_json(&q->result, bad), bad);
-        put(o, "total", int_json(q->total), bad);
-        put(o, "listed", int_json(q->listed), bad);
-        put(o, "listed_are", tfa_verdict_json_str(q->listed_match ? "matching" : "not matching"),
-            bad);
-        put(o, "elements", el, bad);
-        put(o, "more", int_json(tfa_ev_more(q)), bad);
-        push(a, o, bad);
+        tfa_jbuild_set(o, "query", tfa_verdict_json_str(q->query), bad);
+        tfa_jbuild_set(o, "collection", tfa_verdict_json_str(q->collection), bad);
+        tfa_jbuild_set(o, "result", value_json(&q->result, bad), bad);
+        tfa_jbuild_set(o, "total", int_json(q->total), bad);
+        tfa_jbuild_set(o, "listed", int_json(q->listed), bad);
+        tfa_jbuild_set(o, "listed_are",
+                       tfa_verdict_json_str(q->listed_match ? "matching" : "not matching"), bad);
+        tfa_jbuild_set(o, "elements", el, bad);
+        tfa_jbuild_set(o, "more", int_json(tfa_ev_more(q)), bad);
+        tfa_jbuild_append(a, o, bad);
     }
     return a;
 }
 
 static void waiver_fields(json_t *o, const tfa_waiver *w, int *bad)
 {
-    put(o, "owner", tfa_verdict_json_str(w->owner), bad);
-    put(o, "reason", tfa_verdict_json_str(w->reason), bad);
-    put(o, "expires", tfa_verdict_json_str(w->expires), bad);
-    put(o, "source", tfa_verdict_json_str(w->source), bad);
-    put(o, "line", int_json(w->line), bad);
+    tfa_jbuild_set(o, "owner", tfa_verdict_json_str(w->owner), bad);
+    tfa_jbuild_set(o, "reason", tfa_verdict_json_str(w->reason), bad);
+    tfa_jbuild_set(o, "expires", tfa_verdict_json_str(w->expires), bad);
+    tfa_jbuild_set(o, "source", tfa_verdict_json_str(w->source), bad);
+    tfa_jbuild_set(o, "line", int_json(w->line), bad);
 }
 
 static json_t *item_json(const tfa_result *r, int *bad)
@@ -194,32 +184,34 @@ static json_t *item_json(const tfa_result *r, int *bad)
     const tfa_item *it = r->item;
     json_t *o = json_object(), *w = NULL, *so = NULL;
 
-    put(o, "id", tfa_verdict_json_str(it->id), bad);
-    put(o, "title", tfa_verdict_json_str(it->title), bad);
-    put(o, "section", str_or_null(it->section), bad);
-    put(o, "line", int_json(it->line), bad);
-    put(o, "level", tfa_verdict_json_str(tfa_level_name(it->level)), bad);
-    put(o, "kind", tfa_verdict_json_str(it->manual ? "manual" : "check"), bad);
-    put(o, "expression", str_or_null(it->expr_text), bad);
-    put(o, "status", tfa_verdict_json_str(tfa_item_status_name(r->status)), bad);
-    put(o, "blocks", json_boolean(r->blocks), bad);
-    put(o, "reason", str_or_null(r->status == TFA_ITEM_PASS ? NULL : r->reason), bad);
-    put(o, "facts", facts_json(&r->evidence, bad), bad);
-    put(o, "queries", queries_json(&r->evidence, bad), bad);
+    tfa_jbuild_set(o, "id", tfa_verdict_json_str(it->id), bad);
+    tfa_jbuild_set(o, "title", tfa_verdict_json_str(it->title), bad);
+    tfa_jbuild_set(o, "section", str_or_null(it->section), bad);
+    tfa_jbuild_set(o, "line", int_json(it->line), bad);
+    tfa_jbuild_set(o, "level", tfa_verdict_json_str(tfa_level_name(it->level)), bad);
+    tfa_jbuild_set(o, "kind", tfa_verdict_json_str(it->manual ? "manual" : "check"), bad);
+    tfa_jbuild_set(o, "expression", str_or_null(it->expr_text), bad);
+    tfa_jbuild_set(o, "status", tfa_verdict_json_str(tfa_item_status_name(r->status)), bad);
+    tfa_jbuild_set(o, "blocks", json_boolean(r->blocks), bad);
+    tfa_jbuild_set(o, "reason", str_or_null(r->status == TFA_ITEM_PASS ? NULL : r->reason), bad);
+    tfa_jbuild_set(o, "facts", facts_json(&r->evidence, bad), bad);
+    tfa_jbuild_set(o, "queries", queries_json(&r->evidence, bad), bad);
     if (r->waiver) {
         w = json_object();
         waiver_fields(w, r->waiver, bad);
     }
-    put(o, "waiver", w ? w : json_null(), bad);
+    tfa_jbuild_set(o, "waiver", w ? w : json_null(), bad);
     if (r->signoff) {
         so = json_object();
-        put(so, "name", tfa_verdict_json_str(r->signoff->name), bad);
-        put(so, "note", str_or_null(r->signoff->note), bad);
-        put(so, "signed", json_boolean(r->signoff->is_signed), bad);
-        put(so, "key", str_or_null(r->signoff->is_signed ? r->signoff->key_id : NULL), bad);
-        put(so, "token", str_or_null(r->signoff->is_signed ? r->signoff->token : NULL), bad);
+        tfa_jbuild_set(so, "name", tfa_verdict_json_str(r->signoff->name), bad);
+        tfa_jbuild_set(so, "note", str_or_null(r->signoff->note), bad);
+        tfa_jbuild_set(so, "signed", json_boolean(r->signoff->is_signed), bad);
+        tfa_jbuild_set(so, "key", str_or_null(r->signoff->is_signed ? r->signoff->key_id : NULL),
+                       bad);
+        tfa_jbuild_set(so, "token", str_or_null(r->signoff->is_signed ? r->signoff->token : NULL),
+                       bad);
     }
-    put(o, "sign_off", so ? so : json_null(), bad);
+    tfa_jbuild_set(o, "sign_off", so ? so : json_null(), bad);
     return o;
 }
 
@@ -230,10 +222,10 @@ static json_t *summary_json(const tfa_verdict *v, int *bad)
     json_t *o = json_object();
     int s;
 
-    put(o, "items", int_json(v->n_results), bad);
+    tfa_jbuild_set(o, "items", int_json(v->n_results), bad);
     for (s = 0; s < TFA_ITEM_STATUS_COUNT; s++)
-        put(o, keys[s], int_json(v->counts[s]), bad);
-    put(o, "blocking", int_json(v->blocking), bad);
+        tfa_jbuild_set(o, keys[s], int_json(v->counts[s]), bad);
+    tfa_jbuild_set(o, "blocking", int_json(v->blocking), bad);
     return o;
 }
 
@@ -243,10 +235,10 @@ static json_t *checklist_json(const tfa_verdict *v, int *bad)
     char hex[TFA_SHA256_HEX];
 
     tfa_sha256_hex(tfa_checklist_sha256(v->checklist), hex);
-    put(o, "path", tfa_verdict_json_str(tfa_checklist_name(v->checklist)), bad);
-    put(o, "title", str_or_null(tfa_checklist_title(v->checklist)), bad);
-    put(o, "sha256", tfa_verdict_json_str(hex), bad);
-    put(o, "section", str_or_null(v->section), bad);
+    tfa_jbuild_set(o, "path", tfa_verdict_json_str(tfa_checklist_name(v->checklist)), bad);
+    tfa_jbuild_set(o, "title", str_or_null(tfa_checklist_title(v->checklist)), bad);
+    tfa_jbuild_set(o, "sha256", tfa_verdict_json_str(hex), bad);
+    tfa_jbuild_set(o, "section", str_or_null(v->section), bad);
     return o;
 }
 
@@ -257,14 +249,14 @@ static json_t *inputs_json(const tfa_verdict *v, int *bad)
     for (i = 0; i < v->n_inputs; i++) {
         const tfa_verdict_input *in = &v->inputs[i];
         o = json_object();
-        put(o, "path", tfa_verdict_json_str(in->path), bad);
-        put(o, "kind", tfa_verdict_json_str(in->kind), bad);
-        put(o, "tool", str_or_null(in->tool), bad);
-        put(o, "terraform_version", str_or_null(in->tool_version), bad);
-        put(o, "format_version", str_or_null(in->format_version), bad);
-        put(o, "bytes", json_integer((json_int_t)in->bytes), bad);
-        put(o, "sha256", tfa_verdict_json_str(in->sha256), bad);
-        push(a, o, bad);
+        tfa_jbuild_set(o, "path", tfa_verdict_json_str(in->path), bad);
+        tfa_jbuild_set(o, "kind", tfa_verdict_json_str(in->kind), bad);
+        tfa_jbuild_set(o, "tool", str_or_null(in->tool), bad);
+        tfa_jbuild_set(o, "terraform_version", str_or_null(in->tool_version), bad);
+        tfa_jbuild_set(o, "format_version", str_or_null(in->format_version), bad);
+        tfa_jbuild_set(o, "bytes", json_integer((json_int_t)in->bytes), bad);
+        tfa_jbuild_set(o, "sha256", tfa_verdict_json_str(in->sha256), bad);
+        tfa_jbuild_append(a, o, bad);
     }
     return a;
 }
@@ -275,9 +267,9 @@ static json_t *skipped_json(const tfa_verdict *v, int *bad)
     size_t i;
     for (i = 0; i < v->n_skipped; i++) {
         o = json_object();
-        put(o, "path", tfa_verdict_json_str(v->skipped[i].path), bad);
-        put(o, "reason", tfa_verdict_json_str(v->skipped[i].reason), bad);
-        push(a, o, bad);
+        tfa_jbuild_set(o, "path", tfa_verdict_json_str(v->skipped[i].path), bad);
+        tfa_jbuild_set(o, "reason", tfa_verdict_json_str(v->skipped[i].reason), bad);
+        tfa_jbuild_append(a, o, bad);
     }
     return a;
 }
@@ -288,10 +280,11 @@ static json_t *waivers_json(const tfa_verdict *v, int *bad)
     size_t i;
     for (i = 0; i < v->n_waivers; i++) {
         o = json_object();
-        put(o, "item", tfa_verdict_json_str(v->waivers[i].waiver->item), bad);
+        tfa_jbuild_set(o, "item", tfa_verdict_json_str(v->waivers[i].waiver->item), bad);
         waiver_fields(o, v->waivers[i].waiver, bad);
-        put(o, "status", tfa_verdict_json_str(tfa_waiver_use_name(v->waivers[i].use)), bad);
-        push(a, o, bad);
+        tfa_jbuild_set(o, "status", tfa_verdict_json_str(tfa_waiver_use_name(v->waivers[i].use)),
+                       bad);
+        tfa_jbuild_append(a, o, bad);
     }
     return a;
 }
@@ -310,22 +303,22 @@ json_t *tfa_verdict_to_json(const tfa_verdict *v)
 
     tfa_utc_format_iso(v->now, when);
     for (i = 0; i < v->n_results; i++) {
-        push(items, item_json(&v->results[i], &bad), &bad);
+        tfa_jbuild_append(items, item_json(&v->results[i], &bad), &bad);
         if (v->results[i].blocks)
-            push(blocking, tfa_verdict_json_str(v->results[i].item->id), &bad);
+            tfa_jbuild_append(blocking, tfa_verdict_json_str(v->results[i].item->id), &bad);
     }
-    put(root, "schema", tfa_verdict_json_str(SCHEMA), &bad);
-    put(root, "tfaudit", tfa_verdict_json_str(TFA_VERSION), &bad);
-    put(root, "verdict", tfa_verdict_json_str(v->go ? "GO" : "NO-GO"), &bad);
-    put(root, "evaluated_at", tfa_verdict_json_str(when), &bad);
-    put(root, "checklist", checklist_json(v, &bad), &bad);
-    put(root, "summary", summary_json(v, &bad), &bad);
-    put(root, "blocking", blocking, &bad);
-    put(root, "items", items, &bad);
-    put(root, "waivers", waivers_json(v, &bad), &bad);
-    put(root, "inputs", inputs_json(v, &bad), &bad);
+    tfa_jbuild_set(root, "schema", tfa_verdict_json_str(SCHEMA), &bad);
+    tfa_jbuild_set(root, "tfaudit", tfa_verdict_json_str(TFA_VERSION), &bad);
+    tfa_jbuild_set(root, "verdict", tfa_verdict_json_str(v->go ? "GO" : "NO-GO"), &bad);
+    tfa_jbuild_set(root, "evaluated_at", tfa_verdict_json_str(when), &bad);
+    tfa_jbuild_set(root, "checklist", checklist_json(v, &bad), &bad);
+    tfa_jbuild_set(root, "summary", summary_json(v, &bad), &bad);
+    tfa_jbuild_set(root, "blocking", blocking, &bad);
+    tfa_jbuild_set(root, "items", items, &bad);
+    tfa_jbuild_set(root, "waivers", waivers_json(v, &bad), &bad);
+    tfa_jbuild_set(root, "inputs", inputs_json(v, &bad), &bad);
     if (v->n_skipped) /* only when --skip-unknown skipped a member */
-        put(root, "skipped", skipped_json(v, &bad), &bad);
+        tfa_jbuild_set(root, "skipped", skipped_json(v, &bad), &bad);
     if (bad) {
         json_decref(root);
         return NULL;

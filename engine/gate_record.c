@@ -4,31 +4,39 @@
 #include "util/compat.h"
 
 #include "facts.h"
+#include "facts_catalog.h"
 #include "gate_record.h"
 #include "util/alloc.h"
 #include "util/utc.h"
 
-static json_t *context_json(const tfa_run *run)
+/* What the caller asserted, then the plan's digests computed from the run.
+ * json_object_set_new refuses a NULL value (a failed allocation): that
+ * fails the whole record, never records a context a field short. */
+static json_t *context_json(const tfa_run *run, const tfa_eval_context *context)
 {
-    static const char *const names[] = {"approved.plan_digest",
-                                        "window.expect_no_changes",
-                                        "git.commit",
-                                        "git.branch",
-                                        "git.dirty",
-                                        "plan.pin",
-                                        "plan.sha256"};
-    json_t *o = json_object();
+    static const char *const names[] = {TFA_CTX_APPROVED, TFA_CTX_EXPECT_NONE, TFA_CTX_GIT_COMMIT,
+                                        TFA_CTX_GIT_BRANCH, TFA_CTX_GIT_DIRTY};
+    tfa_fact_source src;
+    json_t *o;
     size_t i;
-    for (i = 0; o && i < TFA_ARRAY_SIZE(names); i++) {
-        const tfa_context *c = tfa_run_context(run, names[i]);
-        /* a value that could not be made (out of memory) fails the whole
-         * record: a context silently missing a field would be recorded */
-        if (c && json_object_set_new(o, names[i],
-                                     c->type == TFA_CONTEXT_BOOL ? json_boolean(c->boolean)
-                                                                 : json_string(c->str)) != 0) {
-            json_decref(o);
-            o = NULL;
-        }
+    int bad = 0;
+
+    if (tfa_fact_source_init(&src, run, context) != 0 || !(o = json_object()))
+        return NULL;
+    for (i = 0; !bad && i < TFA_ARRAY_SIZE(names); i++) {
+        const tfa_context_value *c = tfa_eval_context_get(context, names[i]);
+        if (c)
+            bad = json_object_set_new(o, names[i],
+                                      c->type == TFA_CONTEXT_BOOL ? json_boolean(c->boolean)
+                                                                  : json_string(c->str));
+    }
+    if (!bad && src.has_pin)
+        bad = json_object_set_new(o, "plan.pin", json_string(src.pin));
+    if (!bad && src.has_sha256)
+        bad = json_object_set_new(o, "plan.sha256", json_string(src.sha256));
+    if (bad) {
+        json_decref(o);
+        return NULL;
     }
     return o;
 }
@@ -54,7 +62,7 @@ static int add_input_facts(json_t *record, const tfa_run *run)
 }
 
 json_t *tfa_gate_record(const tfa_verdict *v, const tfa_checklist *cl, const tfa_run *run,
-                        const tfa_gate_meta *meta)
+                        const tfa_eval_context *context, const tfa_gate_meta *meta)
 {
     json_t *record = tfa_verdict_to_json(v), *checklist, *gate;
     char when[TFA_UTC_ISO_SIZE];
@@ -75,7 +83,7 @@ json_t *tfa_gate_record(const tfa_verdict *v, const tfa_checklist *cl, const tfa
                      meta->operator_name ? json_string(meta->operator_name) : json_null(), "time",
                      when, "audit_id", meta->audit_id ? json_string(meta->audit_id) : json_null());
     if (!gate || json_object_set_new(record, "gate", gate) != 0 ||
-        json_object_set_new(record, "context", context_json(run)) != 0)
+        json_object_set_new(record, "context", context_json(run, context)) != 0)
         goto fail;
     return record;
 fail:

@@ -2,8 +2,9 @@
  * gate_record.h - the record `tfaudit gate` (and the nightly audit) persists:
  * the verdict document (tfaudit.verdict/1, see checklist/verdict_json.c) plus
  * what the ledger keeps beside it: the checklist's full text, every input's
- * facts (the `summarize --format json` contract), the run context (approved
- * digest, git state, expectations) and the gate's own who/where/when.
+ * facts (the `summarize --format json` contract), the context the caller
+ * asserted (approved digest, git state, expectations: eval_context.h) with
+ * the plan's digests, and the gate's own who/where/when.
  * Like everything built from the run model, it holds no attribute value.
  */
 #ifndef TFA_GATE_RECORD_H
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include "checklist.h"
+#include "eval_context.h"
 #include "run.h"
 #include "verdict.h"
 
@@ -24,9 +26,10 @@ typedef struct tfa_gate_meta {
     int64_t time;
 } tfa_gate_meta;
 
-/* A new record (json_decref it); NULL on out-of-memory. */
+/* A new record (json_decref it); NULL on out-of-memory. `context` is the
+ * one the verdict was evaluated with (may be NULL). */
 json_t *tfa_gate_record(const tfa_verdict *v, const tfa_checklist *cl, const tfa_run *run,
-                        const tfa_gate_meta *meta);
+                        const tfa_eval_context *context, const tfa_gate_meta *meta);
 
 /* Ids of the items that block the verdict (FAIL, ERROR, PENDING on hard or
  * soft items), borrowed from the record; *n set. NULL when none. */

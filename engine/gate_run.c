@@ -3,7 +3,6 @@
  */
 #include "util/compat.h"
 
-#include "facts_prepare.h"
 #include "gate_run.h"
 #include "net/load.h"
 #include "stream.h"
@@ -51,20 +50,26 @@ int tfa_gate_run(tfa_gate_outcome *out, const tfa_gate_request *req, tfa_error *
             return rc;
         }
     out->stage = TFA_GATE_PREPARE;
-    if (tfa_facts_prepare(out->run) != 0 ||
-        (req->expect_no_changes && tfa_run_set_context_bool(out->run, TFA_CTX_EXPECT_NONE, 1) != 0))
-        return tfa_error_oom(err);
     if (req->prepare && (rc = req->prepare(out->run, req->prepare_payload, err)) != 0)
+        return rc;
+    if (tfa_eval_context_new(&out->context) != 0 ||
+        (req->expect_no_changes &&
+         tfa_eval_context_set_bool(out->context, TFA_CTX_EXPECT_NONE, 1) != 0))
+        return tfa_error_oom(err);
+    if (req->assert_context &&
+        (rc = req->assert_context(out->context, req->assert_payload, err)) != 0)
         return rc;
     out->stage = TFA_GATE_EVALUATE;
     eo.section = req->section;
     eo.waivers = req->waivers;
     eo.signoffs = req->signoffs;
     eo.now = req->now;
+    eo.context = out->context;
     if ((rc = tfa_verdict_evaluate(&out->verdict, req->cl, out->run, &eo, err)) != 0)
         return rc;
     out->stage = TFA_GATE_RECORD;
-    if (req->meta && !(out->record = tfa_gate_record(out->verdict, req->cl, out->run, req->meta)))
+    if (req->meta &&
+        !(out->record = tfa_gate_record(out->verdict, req->cl, out->run, out->context, req->meta)))
         return tfa_error_oom(err);
     out->stage = TFA_GATE_DONE;
     return 0;
@@ -74,6 +79,7 @@ void tfa_gate_outcome_release(tfa_gate_outcome *o)
 {
     json_decref(o->record);
     tfa_verdict_free(o->verdict);
+    tfa_eval_context_free(o->context);
     tfa_run_free(o->run);
     memset(o, 0, sizeof(*o));
 }

@@ -3,11 +3,12 @@
  * check`, `tfaudit gate` and every workspace of `tfaudit audit` do.
  *
  * The steps, in order: read the inputs into a new run (files, directories,
- * archives, remote forms, or bytes already in memory); compute the derived
- * facts (facts_prepare.h) and the window's expectation; let the caller
- * adjust the run (the CLI asserts --approved and --iac-repo, the audit
- * removes accepted drift); evaluate the checklist; build the verdict record
- * the ledger keeps (gate_record.h). Loading and evaluating the checklist,
+ * archives, remote forms, or bytes already in memory); let the caller
+ * adjust the run (the audit removes accepted drift); make the evaluation's
+ * context (eval_context.h: the window's expectation, then what the caller
+ * asserts: the CLI's --approved and --iac-repo); evaluate the checklist
+ * over the run and that context; build the verdict record the ledger keeps
+ * (gate_record.h). Loading and evaluating the checklist,
  * waivers and sign-offs stay with the caller, which does them once, before
  * any input is read.
  *
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "checklist.h"
+#include "eval_context.h"
 #include "gate_record.h"
 #include "input.h"
 #include "run.h"
@@ -40,9 +42,15 @@ typedef struct tfa_gate_input {
     const char *refused; /* data only: a member refused unread, and why (no data) */
 } tfa_gate_input;
 
-/* Called after the facts are prepared, before evaluation. Return 0, or a
- * negative status with `err` set (or already reported, err->status 0). */
+/* Called after loading, before evaluation, to judge the run's records.
+ * Return 0, or a negative status with `err` set (or already reported,
+ * err->status 0). */
 typedef int (*tfa_gate_prepare_fn)(tfa_run *run, void *payload, tfa_error *err);
+
+/* Called after prepare to set what the caller asserts in the gate's
+ * context (which already holds the window's expectation). Returns like
+ * tfa_gate_prepare_fn. */
+typedef int (*tfa_gate_assert_fn)(tfa_eval_context *context, void *payload, tfa_error *err);
 
 typedef struct tfa_gate_request {
     const tfa_checklist *cl;
@@ -56,6 +64,8 @@ typedef struct tfa_gate_request {
     int expect_no_changes;                   /* sets window.expect_no_changes */
     tfa_gate_prepare_fn prepare;             /* may be NULL */
     void *prepare_payload;
+    tfa_gate_assert_fn assert_context; /* may be NULL */
+    void *assert_payload;
     int64_t now;               /* evaluation time (waiver expiry): the caller's clock */
     const tfa_gate_meta *meta; /* NULL: no record is built */
 } tfa_gate_request;
@@ -76,15 +86,16 @@ typedef enum tfa_gate_stage {
 
 typedef struct tfa_gate_outcome {
     tfa_gate_stage stage;
-    tfa_run *run;         /* kept after a failure past loading (its notes still count) */
-    tfa_verdict *verdict; /* borrows req->cl, waivers and sign-offs */
-    json_t *record;       /* when req->meta was given */
+    tfa_run *run;              /* kept after a failure past loading (its notes still count) */
+    tfa_eval_context *context; /* what the verdict was evaluated with */
+    tfa_verdict *verdict;      /* borrows req->cl, waivers and sign-offs */
+    json_t *record;            /* when req->meta was given */
 } tfa_gate_outcome;
 
 /*
  * Run one gate. `out` is filled as far as it got; release it in every case.
  * Errors: the loaders' codes (input.h, remote/load.h; TFA_EUSAGE for a remote
- * form without req->remote), the prepare callback's, TFA_EUSAGE (no such
+ * form without req->remote), the prepare and assert callbacks', TFA_EUSAGE (no such
  * section), TFA_ENOMEM. A failed item is not an error: it is the verdict.
  */
 int tfa_gate_run(tfa_gate_outcome *out, const tfa_gate_request *req, tfa_error *err);

@@ -29,7 +29,6 @@ struct tfa_run {
     tfa_seq inputs;
     tfa_seq changes[TFA_LIST_CHANGE_COUNT];
     tfa_seq applied, diags, outputs, variables, state_resources, locks, notes;
-    tfa_seq context;
     intern_slot *intern;
     size_t intern_cap, intern_count;
     view_cache views[TFA_VIEW_COUNT];
@@ -104,7 +103,6 @@ int tfa_run_new(tfa_run **out)
     tfa_seq_init(&run->state_resources, sizeof(tfa_state_resource));
     tfa_seq_init(&run->locks, sizeof(tfa_lock));
     tfa_seq_init(&run->notes, sizeof(tfa_note));
-    tfa_seq_init(&run->context, sizeof(tfa_context));
     *out = run;
     return 0;
 }
@@ -124,7 +122,6 @@ void tfa_run_free(tfa_run *run)
     tfa_seq_release(&run->state_resources);
     tfa_seq_release(&run->locks);
     tfa_seq_release(&run->notes);
-    tfa_seq_release(&run->context);
     for (i = 0; i < TFA_VIEW_COUNT; i++)
         tfa_free(run->views[i].items);
     tfa_free(run->intern);
@@ -370,53 +367,6 @@ int tfa_run_copy_resource(tfa_run *run, tfa_resource *dst, const tfa_resource *s
         copy_str(run, &dst->provider, src->provider, 1) ||
         copy_str(run, &dst->deposed, src->deposed, 0))
         return TFA_ENOMEM;
-    return 0;
-}
-
-/* ---- context ---------------------------------------------------------------- */
-
-const tfa_context *tfa_run_context(const tfa_run *run, const char *name)
-{
-    size_t i;
-    for (i = 0; i < run->context.count; i++) {
-        const tfa_context *c = tfa_seq_at(&run->context, i);
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static tfa_context *context_slot(tfa_run *run, const char *name)
-{
-    tfa_context *c = (tfa_context *)(uintptr_t)tfa_run_context(run, name);
-    if (c)
-        return c;
-    c = tfa_seq_push(&run->context);
-    if (!c)
-        return NULL;
-    if (!(c->name = tfa_run_strdup(run, name))) {
-        tfa_seq_pop(&run->context);
-        return NULL;
-    }
-    return c;
-}
-
-int tfa_run_set_context_str(tfa_run *run, const char *name, const char *value)
-{
-    tfa_context *c = context_slot(run, name);
-    if (!c || !(c->str = tfa_run_strdup(run, value)))
-        return TFA_ENOMEM;
-    c->type = TFA_CONTEXT_STR;
-    return 0;
-}
-
-int tfa_run_set_context_bool(tfa_run *run, const char *name, int value)
-{
-    tfa_context *c = context_slot(run, name);
-    if (!c)
-        return TFA_ENOMEM;
-    c->type = TFA_CONTEXT_BOOL;
-    c->boolean = value != 0;
     return 0;
 }
 

@@ -321,28 +321,6 @@ size_t tfa_run_note_count(const tfa_run *run);
 const tfa_note *tfa_run_note(const tfa_run *run, size_t i);
 
 /*
- * The run's context: facts no input carries, asserted by whoever runs the
- * audit: the approved plan digest (--approved), whether the window expects
- * no changes (--expect no-changes), the git state of the IaC repository
- * (--iac-repo). Named like the facts checklists read ("approved.plan_digest",
- * "git.dirty"); a later set of the same name replaces the value.
- */
-typedef enum tfa_context_type { TFA_CONTEXT_STR = 0, TFA_CONTEXT_BOOL } tfa_context_type;
-
-typedef struct tfa_context {
-    const char *name;
-    tfa_context_type type;
-    const char *str; /* TFA_CONTEXT_STR */
-    int boolean;     /* TFA_CONTEXT_BOOL */
-} tfa_context;
-
-/* 0 or TFA_ENOMEM; strings are copied. */
-int tfa_run_set_context_str(tfa_run *run, const char *name, const char *value);
-int tfa_run_set_context_bool(tfa_run *run, const char *name, int value);
-/* NULL when not set. */
-const tfa_context *tfa_run_context(const tfa_run *run, const char *name);
-
-/*
  * Remove the records of `list` for which `drop` returns non-zero, keeping
  * the others in order; returns how many were removed. Pointers to records
  * of that list are invalid afterwards. For callers that judge records

@@ -65,13 +65,14 @@ int tfa_report_fill(tfa_buf *out, const tfa_verdict *v);
 
 /*
  * The fact catalog (`tfaudit facts`): every fact with its type and meaning
- * and, when `run` is given, its value for that run (or why it has none);
+ * and, when `run` is given, its value for that run and the caller's
+ * `context` (eval_context.h, may be NULL), or why it has none;
  * then every collection with its element fields. Text appends to `out`;
  * JSON is {"facts": [{name, type, description, value, missing}],
  * "collections": [{name, description, elements, fields: [{name, type,
  * description}]}]} with value/missing/elements null without a run.
  */
-int tfa_report_facts_text(tfa_buf *out, const tfa_run *run);
-json_t *tfa_report_facts_json(const tfa_run *run);
+int tfa_report_facts_text(tfa_buf *out, const tfa_run *run, const tfa_eval_context *context);
+json_t *tfa_report_facts_json(const tfa_run *run, const tfa_eval_context *context);
 
 #endif

@@ -7,6 +7,7 @@
 #include "report_ci.h"
 #include "report_int.h"
 #include "util/escape.h"
+#include "util/jbuild.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define TOOL_URI     "https://github.com/tfaudit/tfaudit"
@@ -91,14 +92,8 @@ int tfa_ci_item_message(tfa_buf *m, const tfa_result *r, int multiline)
 
 /* ---- SARIF ------------------------------------------------------------------------ */
 
-/* Builders note a failed allocation in *bad (jansson frees what it could
+/* Builders note a failed allocation in *bad (util/jbuild.h: jansson frees what it could
  * not attach), so one check at the end covers a whole object. */
-static void put(json_t *o, const char *key, json_t *v, int *bad)
-{
-    if (!v || json_object_set_new(o, key, v) != 0)
-        *bad = 1;
-}
-
 static json_t *text_obj(const char *s, int *bad)
 {
     json_t *o = json_object();
@@ -106,7 +101,7 @@ static json_t *text_obj(const char *s, int *bad)
         *bad = 1;
         return NULL;
     }
-    put(o, "text", tfa_ci_str(s), bad);
+    tfa_jbuild_set(o, "text", tfa_ci_str(s), bad);
     return o;
 }
 
@@ -121,21 +116,21 @@ json_t *tfa_sarif_log_new(json_t **run)
         json_decref(log), json_decref(r), json_decref(tool), json_decref(driver), json_decref(runs);
         return NULL;
     }
-    put(driver, "name", json_string("tfaudit"), &bad);
-    put(driver, "version", json_string(TFA_VERSION), &bad);
-    put(driver, "semanticVersion", json_string(TFA_VERSION), &bad);
-    put(driver, "informationUri", json_string(TOOL_URI), &bad);
-    put(driver, "rules", json_array(), &bad);
-    put(tool, "driver", driver, &bad);
-    put(r, "tool", tool, &bad);
-    put(r, "columnKind", json_string("unicodeCodePoints"), &bad);
-    put(r, "results", json_array(), &bad);
-    put(r, "artifacts", json_array(), &bad);
+    tfa_jbuild_set(driver, "name", json_string("tfaudit"), &bad);
+    tfa_jbuild_set(driver, "version", json_string(TFA_VERSION), &bad);
+    tfa_jbuild_set(driver, "semanticVersion", json_string(TFA_VERSION), &bad);
+    tfa_jbuild_set(driver, "informationUri", json_string(TOOL_URI), &bad);
+    tfa_jbuild_set(driver, "rules", json_array(), &bad);
+    tfa_jbuild_set(tool, "driver", driver, &bad);
+    tfa_jbuild_set(r, "tool", tool, &bad);
+    tfa_jbuild_set(r, "columnKind", json_string("unicodeCodePoints"), &bad);
+    tfa_jbuild_set(r, "results", json_array(), &bad);
+    tfa_jbuild_set(r, "artifacts", json_array(), &bad);
     if (json_array_append(runs, r) != 0)
         bad = 1;
-    put(log, "$schema", json_string(SARIF_SCHEMA), &bad);
-    put(log, "version", json_string("2.1.0"), &bad);
-    put(log, "runs", runs, &bad);
+    tfa_jbuild_set(log, "$schema", json_string(SARIF_SCHEMA), &bad);
+    tfa_jbuild_set(log, "version", json_string("2.1.0"), &bad);
+    tfa_jbuild_set(log, "runs", runs, &bad);
     json_decref(r); /* the array holds it */
     if (bad) {
         json_decref(log);
@@ -161,22 +156,22 @@ int tfa_sarif_add_rule(json_t *run, const char *id, const char *title, const cha
     else
         tfa_buf_printf(&full, "%s: manual sign-off (%s)", title, tfa_level_name(level));
     bad |= tfa_buf_status(&full) != 0;
-    put(rule, "id", tfa_ci_str(id), &bad);
-    put(rule, "name", tfa_ci_str(id), &bad);
-    put(rule, "shortDescription", text_obj(title, &bad), &bad);
-    put(rule, "fullDescription", text_obj(full.ptr, &bad), &bad);
-    put(conf, "level", json_string(tfa_ci_sarif_level(level)), &bad);
-    put(rule, "defaultConfiguration", conf, &bad);
+    tfa_jbuild_set(rule, "id", tfa_ci_str(id), &bad);
+    tfa_jbuild_set(rule, "name", tfa_ci_str(id), &bad);
+    tfa_jbuild_set(rule, "shortDescription", text_obj(title, &bad), &bad);
+    tfa_jbuild_set(rule, "fullDescription", text_obj(full.ptr, &bad), &bad);
+    tfa_jbuild_set(conf, "level", json_string(tfa_ci_sarif_level(level)), &bad);
+    tfa_jbuild_set(rule, "defaultConfiguration", conf, &bad);
     conf = NULL;
     if (json_array_append_new(tags, json_string(tfa_level_name(level))) != 0)
         bad = 1;
-    put(props, "tags", tags, &bad);
+    tfa_jbuild_set(props, "tags", tags, &bad);
     tags = NULL;
-    put(props, "level", json_string(tfa_level_name(level)), &bad);
-    put(props, "kind", json_string(condition ? "check" : "manual"), &bad);
+    tfa_jbuild_set(props, "level", json_string(tfa_level_name(level)), &bad);
+    tfa_jbuild_set(props, "kind", json_string(condition ? "check" : "manual"), &bad);
     if (section)
-        put(props, "section", tfa_ci_str(section), &bad);
-    put(rule, "properties", props, &bad);
+        tfa_jbuild_set(props, "section", tfa_ci_str(section), &bad);
+    tfa_jbuild_set(rule, "properties", props, &bad);
     props = NULL;
     tfa_buf_release(&full);
     if (!bad && rules) {
@@ -234,16 +229,16 @@ json_t *tfa_sarif_location(const char *path, unsigned long line)
     }
     bad |= tfa_buf_status(&uri) != 0;
     if (!bad)
-        put(art, "uri", json_string(uri.ptr), &bad);
-    put(phys, "artifactLocation", art, &bad);
+        tfa_jbuild_set(art, "uri", json_string(uri.ptr), &bad);
+    tfa_jbuild_set(phys, "artifactLocation", art, &bad);
     art = NULL;
     if (line) {
         region = json_object();
         if (region)
-            put(region, "startLine", json_integer((json_int_t)line), &bad);
-        put(phys, "region", region, &bad);
+            tfa_jbuild_set(region, "startLine", json_integer((json_int_t)line), &bad);
+        tfa_jbuild_set(phys, "region", region, &bad);
     }
-    put(loc, "physicalLocation", phys, &bad);
+    tfa_jbuild_set(loc, "physicalLocation", phys, &bad);
     phys = NULL;
     tfa_buf_release(&uri);
     json_decref(art);
@@ -261,17 +256,17 @@ json_t *tfa_sarif_result(const char *rule_id, size_t rule_index, tfa_level level
     json_t *r = json_object(), *fp = json_object(), *locs = json_array();
     int bad = !r || !fp || !locs;
 
-    put(r, "ruleId", tfa_ci_str(rule_id), &bad);
-    put(r, "ruleIndex", json_integer((json_int_t)rule_index), &bad);
-    put(r, "level", json_string(tfa_ci_sarif_level(level)), &bad);
-    put(r, "message", text_obj(message, &bad), &bad);
+    tfa_jbuild_set(r, "ruleId", tfa_ci_str(rule_id), &bad);
+    tfa_jbuild_set(r, "ruleIndex", json_integer((json_int_t)rule_index), &bad);
+    tfa_jbuild_set(r, "level", json_string(tfa_ci_sarif_level(level)), &bad);
+    tfa_jbuild_set(r, "message", text_obj(message, &bad), &bad);
     if (loc && locs && json_array_append_new(locs, loc) != 0)
         bad = 1;
     loc = NULL;
-    put(r, "locations", locs, &bad);
+    tfa_jbuild_set(r, "locations", locs, &bad);
     locs = NULL;
-    put(fp, FINGERPRINT_KEY, json_string(fingerprint), &bad);
-    put(r, "partialFingerprints", fp, &bad);
+    tfa_jbuild_set(fp, FINGERPRINT_KEY, json_string(fingerprint), &bad);
+    tfa_jbuild_set(r, "partialFingerprints", fp, &bad);
     fp = NULL;
     json_decref(loc);
     json_decref(locs);
@@ -352,16 +347,16 @@ json_t *tfa_codequality_issue(const char *description, const char *check_name,
     json_t *o = json_object(), *loc = json_object(), *lines = json_object();
     int bad = !o || !loc || !lines;
 
-    put(o, "type", json_string("issue"), &bad);
-    put(o, "description", tfa_ci_str(description), &bad);
-    put(o, "check_name", tfa_ci_str(check_name), &bad);
-    put(o, "fingerprint", json_string(fingerprint), &bad);
-    put(o, "severity", json_string(tfa_ci_codequality_severity(level)), &bad);
-    put(lines, "begin", json_integer((json_int_t)(line ? line : 1)), &bad);
-    put(loc, "path", tfa_ci_str(path), &bad);
-    put(loc, "lines", lines, &bad);
+    tfa_jbuild_set(o, "type", json_string("issue"), &bad);
+    tfa_jbuild_set(o, "description", tfa_ci_str(description), &bad);
+    tfa_jbuild_set(o, "check_name", tfa_ci_str(check_name), &bad);
+    tfa_jbuild_set(o, "fingerprint", json_string(fingerprint), &bad);
+    tfa_jbuild_set(o, "severity", json_string(tfa_ci_codequality_severity(level)), &bad);
+    tfa_jbuild_set(lines, "begin", json_integer((json_int_t)(line ? line : 1)), &bad);
+    tfa_jbuild_set(loc, "path", tfa_ci_str(path), &bad);
+    tfa_jbuild_set(loc, "lines", lines, &bad);
     lines = NULL;
-    put(o, "location", loc, &bad);
+    tfa_jbuild_set(o, "location", loc, &bad);
     loc = NULL;
     json_decref(lines);
     json_decref(loc);

@@ -11,12 +11,7 @@
 
 #include "report_ci.h"
 #include "report_int.h"
-
-static void push(json_t *a, json_t *v, int *bad)
-{
-    if (!v || json_array_append_new(a, v) != 0)
-        *bad = 1;
-}
+#include "util/jbuild.h"
 
 static void item(json_t *issues, const tfa_verdict *v, const tfa_result *r, int *bad)
 {
@@ -32,8 +27,9 @@ static void item(json_t *issues, const tfa_verdict *v, const tfa_result *r, int 
     tfa_ci_item_message(&m, r, 0);
     tfa_ci_fingerprint(parts, 2, fp);
     *bad |= tfa_buf_status(&m) != 0;
-    push(issues, tfa_codequality_issue(m.ptr, r->item->id, fp, r->item->level, cl, r->item->line),
-         bad);
+    tfa_jbuild_append(
+        issues, tfa_codequality_issue(m.ptr, r->item->id, fp, r->item->level, cl, r->item->line),
+        bad);
     for (i = 0; r->status == TFA_ITEM_FAIL && i < r->evidence.n_queries; i++) {
         const tfa_query_read *q = &r->evidence.queries[i];
         for (j = 0; j < q->n_labels; j++) {
@@ -45,9 +41,10 @@ static void item(json_t *issues, const tfa_verdict *v, const tfa_result *r, int 
             parts[2] = address;
             tfa_ci_fingerprint(parts, 3, fp);
             *bad |= tfa_buf_status(&m) != 0;
-            push(issues,
-                 tfa_codequality_issue(m.ptr, r->item->id, fp, r->item->level, cl, r->item->line),
-                 bad);
+            tfa_jbuild_append(
+                issues,
+                tfa_codequality_issue(m.ptr, r->item->id, fp, r->item->level, cl, r->item->line),
+                bad);
         }
     }
     tfa_buf_release(&m);

@@ -8,23 +8,26 @@
 #include "facts_catalog.h"
 #include "report_int.h"
 #include "util/escape.h"
+#include "util/jbuild.h"
 
 /* Values wider than this are shown whole but do not widen the column. */
 #define VALUE_COLUMN_MAX 32
 /* The widest tfa_fact_proven_by word ("policy log", "plan, logs"). */
 #define PROVEN_BY_W 10
 
-static void value_text(tfa_buf *out, const tfa_fact *f, const tfa_run *run, const char **why)
+static void value_text(tfa_buf *out, const tfa_fact *f, const tfa_fact_source *src,
+                       const char **why)
 {
     tfa_value v;
     *why = NULL;
-    if (tfa_fact_value(f, run, &v, why))
+    if (tfa_fact_value(f, src, &v, why))
         tfa_value_format(out, &v);
     else
         tfa_buf_putc(out, '-');
 }
 
-static void facts_text(tfa_buf *out, const tfa_run *run)
+/* `src` NULL: the catalog without values. */
+static void facts_text(tfa_buf *out, const tfa_fact_source *src)
 {
     size_t i, name_w = 4, value_w = 5;
     tfa_buf val;
@@ -35,16 +38,16 @@ static void facts_text(tfa_buf *out, const tfa_run *run)
         const tfa_fact *f = tfa_fact_at(i);
         if (strlen(tfa_fact_name(f)) > name_w)
             name_w = strlen(tfa_fact_name(f));
-        if (run) {
+        if (src) {
             tfa_buf_clear(&val);
-            value_text(&val, f, run, &why);
+            value_text(&val, f, src, &why);
             if (val.len > value_w)
                 value_w = val.len > VALUE_COLUMN_MAX ? VALUE_COLUMN_MAX : val.len;
         }
     }
     tfa_buf_puts(out, "facts (a fact with no value makes the item reading it an ERROR):\n");
     tfa_buf_printf(out, "  %-*s  %-7s  ", (int)name_w, "NAME", "TYPE");
-    if (run)
+    if (src)
         tfa_buf_printf(out, "%-*s  ", (int)value_w, "VALUE");
     tfa_buf_printf(out, "%-*s  DESCRIPTION\n", PROVEN_BY_W, "PROVEN BY");
     for (i = 0; i < tfa_fact_count(); i++) {
@@ -52,9 +55,9 @@ static void facts_text(tfa_buf *out, const tfa_run *run)
         tfa_buf_printf(out, "  %-*s  %-7s  ", (int)name_w, tfa_fact_name(f),
                        tfa_vtype_name(tfa_fact_type(f)));
         why = NULL;
-        if (run) {
+        if (src) {
             tfa_buf_clear(&val);
-            value_text(&val, f, run, &why);
+            value_text(&val, f, src, &why);
             tfa_esc_textf(out, "%-*s  ", (int)value_w, val.ptr); /* values come from inputs */
         }
         tfa_buf_printf(out, "%-*s  ", PROVEN_BY_W, tfa_fact_proven_by(f));
@@ -169,37 +172,31 @@ static void kinds_text(tfa_buf *out)
     }
 }
 
-int tfa_report_facts_text(tfa_buf *out, const tfa_run *run)
+int tfa_report_facts_text(tfa_buf *out, const tfa_run *run, const tfa_eval_context *context)
 {
-    facts_text(out, run);
+    tfa_fact_source src;
+
+    if (run && tfa_fact_source_init(&src, run, context) != 0)
+        return TFA_ENOMEM;
+    facts_text(out, run ? &src : NULL);
     collections_text(out, run);
     kinds_text(out);
     return tfa_buf_status(out);
 }
 
-static int put(json_t *o, const char *key, json_t *v)
-{
-    return json_object_set_new(o, key, v) != 0; /* frees v on failure */
-}
-
-static int push(json_t *a, json_t *v)
-{
-    return json_array_append_new(a, v) != 0;
-}
-
-static json_t *fact_json(const tfa_fact *f, const tfa_run *run, int *bad)
+static json_t *fact_json(const tfa_fact *f, const tfa_fact_source *src, int *bad)
 {
     json_t *o = json_object();
     const char *why = NULL;
     tfa_value v;
-    int has = run && tfa_fact_value(f, run, &v, &why);
+    int has = src && tfa_fact_value(f, src, &v, &why);
 
-    *bad |= put(o, "name", json_string(tfa_fact_name(f)));
-    *bad |= put(o, "type", json_string(tfa_vtype_name(tfa_fact_type(f))));
-    *bad |= put(o, "description", json_string(tfa_fact_doc(f)));
-    *bad |= put(o, "proven_by", json_string(tfa_fact_proven_by(f)));
-    *bad |= put(o, "value", has ? tfa_verdict_json_value(&v) : json_null());
-    *bad |= put(o, "missing", why ? json_string(why) : json_null());
+    tfa_jbuild_set(o, "name", json_string(tfa_fact_name(f)), bad);
+    tfa_jbuild_set(o, "type", json_string(tfa_vtype_name(tfa_fact_type(f))), bad);
+    tfa_jbuild_set(o, "description", json_string(tfa_fact_doc(f)), bad);
+    tfa_jbuild_set(o, "proven_by", json_string(tfa_fact_proven_by(f)), bad);
+    tfa_jbuild_set(o, "value", has ? tfa_verdict_json_value(&v) : json_null(), bad);
+    tfa_jbuild_set(o, "missing", why ? json_string(why) : json_null(), bad);
     return o;
 }
 
@@ -208,19 +205,20 @@ static json_t *coll_json(tfa_coll c, const tfa_run *run, int *bad)
     json_t *o = json_object(), *fields = json_array();
     size_t i;
 
-    *bad |= put(o, "name", json_string(tfa_coll_name(c)));
-    *bad |= put(o, "description", json_string(tfa_coll_doc(c)));
-    *bad |= put(o, "proven_by", json_string(tfa_coll_proven_by(c)));
-    *bad |= put(o, "elements", run ? json_integer((json_int_t)tfa_coll_size(run, c)) : json_null());
+    tfa_jbuild_set(o, "name", json_string(tfa_coll_name(c)), bad);
+    tfa_jbuild_set(o, "description", json_string(tfa_coll_doc(c)), bad);
+    tfa_jbuild_set(o, "proven_by", json_string(tfa_coll_proven_by(c)), bad);
+    tfa_jbuild_set(o, "elements",
+                   run ? json_integer((json_int_t)tfa_coll_size(run, c)) : json_null(), bad);
     for (i = 0; i < tfa_field_count(c); i++) {
         const tfa_field *f = tfa_field_at(c, i);
         json_t *fo = json_object();
-        *bad |= put(fo, "name", json_string(tfa_field_name(f)));
-        *bad |= put(fo, "type", json_string(tfa_vtype_name(tfa_field_type(f))));
-        *bad |= put(fo, "description", json_string(tfa_field_doc(f)));
-        *bad |= push(fields, fo);
+        tfa_jbuild_set(fo, "name", json_string(tfa_field_name(f)), bad);
+        tfa_jbuild_set(fo, "type", json_string(tfa_vtype_name(tfa_field_type(f))), bad);
+        tfa_jbuild_set(fo, "description", json_string(tfa_field_doc(f)), bad);
+        tfa_jbuild_append(fields, fo, bad);
     }
-    *bad |= put(o, "fields", fields);
+    tfa_jbuild_set(o, "fields", fields, bad);
     return o;
 }
 
@@ -235,30 +233,34 @@ static json_t *kinds_json(int *bad)
         json_t *ko = json_object(), *colls = json_array(), *facts = json_array();
         for (c = 0; c < TFA_COLL_COUNT; c++)
             if (tfa_coll_kind_proves((tfa_coll)c, kinds[k]))
-                *bad |= push(colls, json_string(tfa_coll_name((tfa_coll)c)));
+                tfa_jbuild_append(colls, json_string(tfa_coll_name((tfa_coll)c)), bad);
         for (i = 0; i < tfa_fact_count(); i++)
             if (tfa_fact_kind_proves(tfa_fact_at(i), kinds[k]))
-                *bad |= push(facts, json_string(tfa_fact_name(tfa_fact_at(i))));
-        *bad |= put(ko, "collections", colls);
-        *bad |= put(ko, "facts", facts);
-        *bad |= put(o, tfa_kind_name(kinds[k]), ko);
+                tfa_jbuild_append(facts, json_string(tfa_fact_name(tfa_fact_at(i))), bad);
+        tfa_jbuild_set(ko, "collections", colls, bad);
+        tfa_jbuild_set(ko, "facts", facts, bad);
+        tfa_jbuild_set(o, tfa_kind_name(kinds[k]), ko, bad);
     }
     return o;
 }
 
-json_t *tfa_report_facts_json(const tfa_run *run)
+json_t *tfa_report_facts_json(const tfa_run *run, const tfa_eval_context *context)
 {
-    json_t *root = json_object(), *facts = json_array(), *colls = json_array();
+    json_t *root, *facts, *colls;
+    tfa_fact_source src;
     size_t i;
     int bad = 0, c;
 
+    if (run && tfa_fact_source_init(&src, run, context) != 0)
+        return NULL;
+    root = json_object(), facts = json_array(), colls = json_array();
     for (i = 0; i < tfa_fact_count(); i++)
-        bad |= push(facts, fact_json(tfa_fact_at(i), run, &bad));
+        tfa_jbuild_append(facts, fact_json(tfa_fact_at(i), run ? &src : NULL, &bad), &bad);
     for (c = 0; c < TFA_COLL_COUNT; c++)
-        bad |= push(colls, coll_json((tfa_coll)c, run, &bad));
-    bad |= put(root, "facts", facts);
-    bad |= put(root, "collections", colls);
-    bad |= put(root, "proven_by_kind", kinds_json(&bad));
+        tfa_jbuild_append(colls, coll_json((tfa_coll)c, run, &bad), &bad);
+    tfa_jbuild_set(root, "facts", facts, &bad);
+    tfa_jbuild_set(root, "collections", colls, &bad);
+    tfa_jbuild_set(root, "proven_by_kind", kinds_json(&bad), &bad);
     if (bad) {
         json_decref(root);
         return NULL;

@@ -20,6 +20,7 @@
 
 #include "report_ci.h"
 #include "report_int.h"
+#include "util/jbuild.h"
 
 typedef struct sarif_ctx {
     const tfa_verdict *v;
@@ -27,18 +28,6 @@ typedef struct sarif_ctx {
     json_t *related; /* the inputs as locations, copied into each result */
     int bad;
 } sarif_ctx;
-
-static void put(json_t *o, const char *key, json_t *v, int *bad)
-{
-    if (!v || json_object_set_new(o, key, v) != 0)
-        *bad = 1;
-}
-
-static void push(json_t *a, json_t *v, int *bad)
-{
-    if (!v || json_array_append_new(a, v) != 0)
-        *bad = 1;
-}
 
 static void artifacts(sarif_ctx *c)
 {
@@ -55,17 +44,18 @@ static void artifacts(sarif_ctx *c)
             c->bad = 1;
             return;
         }
-        put(a, "location",
-            json_deep_copy(
-                json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation")),
-            &c->bad);
-        put(a, "length", json_integer((json_int_t)in->bytes), &c->bad);
-        put(hashes, "sha-256", json_string(in->sha256), &c->bad);
-        put(a, "hashes", hashes, &c->bad);
-        put(rel, "id", json_integer((json_int_t)i), &c->bad);
-        put(rel, "message", json_pack("{s:s}", "text", in->kind ? in->kind : "input"), &c->bad);
-        push(arts, a, &c->bad);
-        push(c->related, rel, &c->bad);
+        tfa_jbuild_set(a, "location",
+                       json_deep_copy(json_object_get(json_object_get(loc, "physicalLocation"),
+                                                      "artifactLocation")),
+                       &c->bad);
+        tfa_jbuild_set(a, "length", json_integer((json_int_t)in->bytes), &c->bad);
+        tfa_jbuild_set(hashes, "sha-256", json_string(in->sha256), &c->bad);
+        tfa_jbuild_set(a, "hashes", hashes, &c->bad);
+        tfa_jbuild_set(rel, "id", json_integer((json_int_t)i), &c->bad);
+        tfa_jbuild_set(rel, "message", json_pack("{s:s}", "text", in->kind ? in->kind : "input"),
+                       &c->bad);
+        tfa_jbuild_append(arts, a, &c->bad);
+        tfa_jbuild_append(c->related, rel, &c->bad);
         json_decref(loc);
     }
 }
@@ -73,7 +63,7 @@ static void artifacts(sarif_ctx *c)
 static void add_related(sarif_ctx *c, json_t *result)
 {
     if (result && json_array_size(c->related))
-        put(result, "relatedLocations", json_deep_copy(c->related), &c->bad);
+        tfa_jbuild_set(result, "relatedLocations", json_deep_copy(c->related), &c->bad);
 }
 
 static void suppress(sarif_ctx *c, json_t *result, const tfa_result *r)
@@ -87,7 +77,7 @@ static void suppress(sarif_ctx *c, json_t *result, const tfa_result *r)
     tfa_ev_note(&why, r);
     s = json_pack("[{s:s, s:s, s:o}]", "kind", "external", "status", "accepted", "justification",
                   tfa_ci_str(why.ptr));
-    put(result, "suppressions", s, &c->bad);
+    tfa_jbuild_set(result, "suppressions", s, &c->bad);
     tfa_buf_release(&why);
 }
 
@@ -125,10 +115,10 @@ static void item_results(sarif_ctx *c, const tfa_result *r, size_t rule)
             parts[2] = address;
             tfa_ci_fingerprint(parts, 3, fp);
             if (loc)
-                put(loc, "logicalLocations",
-                    json_pack("[{s:o, s:s}]", "fullyQualifiedName", tfa_ci_str(address), "kind",
-                              "resource"),
-                    &c->bad);
+                tfa_jbuild_set(loc, "logicalLocations",
+                               json_pack("[{s:o, s:s}]", "fullyQualifiedName", tfa_ci_str(address),
+                                         "kind", "resource"),
+                               &c->bad);
             res = tfa_sarif_result(r->item->id, rule, r->item->level, m.ptr, loc, fp);
             suppress(c, res, r);
             add_related(c, res);
@@ -167,9 +157,9 @@ int tfa_report_sarif(tfa_buf *out, const tfa_verdict *v, const tfa_report_option
     /* "tfaudit/check/": GitHub's analysis category is the part before the
      * last slash, so check, gate and audit results do not replace each other */
     snprintf(id, sizeof(id), "tfaudit/%s/", opts && opts->command ? opts->command : "check");
-    put(c.run, "automationDetails", json_pack("{s:s}", "id", id), &c.bad);
-    put(c.run, "invocations", json_pack("[{s:b}]", "executionSuccessful", 1), &c.bad);
-    put(c.run, "properties", verdict_props(v), &c.bad);
+    tfa_jbuild_set(c.run, "automationDetails", json_pack("{s:s}", "id", id), &c.bad);
+    tfa_jbuild_set(c.run, "invocations", json_pack("[{s:b}]", "executionSuccessful", 1), &c.bad);
+    tfa_jbuild_set(c.run, "properties", verdict_props(v), &c.bad);
     for (i = 0; !c.bad && i < v->n_results; i++) {
         const tfa_result *r = &v->results[i];
         const tfa_item *it = r->item;

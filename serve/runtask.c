@@ -14,6 +14,7 @@
 #include "report.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/jbuild.h"
 
 #define MESSAGE_MAX 200
 
@@ -202,9 +203,11 @@ static json_t *outcome(const tfa_result *r)
     tfa_report_item_markdown(&body, r);
     tfa_buf_printf(&desc, "%s %s: %s", tfa_item_status_name(r->status), r->item->id,
                    r->item->title);
+    /* "o", not "o*": tags that could not be made fail the outcome (and the
+     * body), never an outcome posted without them */
     if (!desc.failed && body.failed != TFA_ENOMEM)
-        o = json_pack("{s:s, s:{s:s, s:s, s:s, s:o*}}", "type", "task-result-outcomes",
-                      "attributes", "outcome-id", r->item->id, "description", desc.ptr, "body",
+        o = json_pack("{s:s, s:{s:s, s:s, s:s, s:o}}", "type", "task-result-outcomes", "attributes",
+                      "outcome-id", r->item->id, "description", desc.ptr, "body",
                       body.ptr ? body.ptr : "", "tags", outcome_tags(r));
     tfa_buf_release(&body);
     tfa_buf_release(&desc);
@@ -214,8 +217,9 @@ static json_t *outcome(const tfa_result *r)
 json_t *tfa_runtask_callback_body(const tfa_runtask_result *res)
 {
     char message[MESSAGE_MAX + 1];
-    json_t *outcomes = json_array(), *doc = NULL, *o;
+    json_t *outcomes = json_array(), *attributes, *o;
     size_t i;
+    int bad = 0;
 
     snprintf(message, sizeof(message), "%s", res->message ? res->message : "");
     for (i = 0; outcomes && res->verdict && i < res->verdict->n_results; i++) {
@@ -227,10 +231,16 @@ json_t *tfa_runtask_callback_body(const tfa_runtask_result *res)
             return NULL;
         }
     }
-    if (outcomes)
-        doc =
-            json_pack("{s:{s:s, s:{s:s, s:s, s:s*}, s:{s:{s:o}}}}", "data", "type", "task-results",
-                      "attributes", "status", res->passed ? "passed" : "failed", "message", message,
-                      "url", res->url, "relationships", "outcomes", "data", outcomes);
-    return doc;
+    /* the url is set apart, not packed with "s*": json_pack leaves an
+     * optional member out when its value cannot be made, and a body
+     * without the link would pass for one that has none */
+    attributes =
+        json_pack("{s:s, s:s}", "status", res->passed ? "passed" : "failed", "message", message);
+    if (res->url)
+        tfa_jbuild_set(attributes, "url", json_string(res->url), &bad);
+    /* "o" refuses NULL: outcomes or attributes that could not be made
+     * make no body */
+    return json_pack("{s:{s:s, s:o, s:{s:{s:o}}}}", "data", "type", "task-results", "attributes",
+                     tfa_jbuild_done(attributes, bad), "relationships", "outcomes", "data",
+                     outcomes);
 }

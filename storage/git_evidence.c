@@ -406,8 +406,11 @@ static int move_branch(job *j, attempt *a, const git_oid *commit, tfa_error *err
     git_reference_free(ref);
     tfa_buf_release(&log);
     if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) {
+        /* libgit2's words say which race was lost (a moved tip, a branch
+         * that appeared, a lock): kept for the error if the retries run out */
+        rc = git_fail(err, TFA_ECONFLICT, "another writer moved the evidence branch");
         git_error_clear();
-        return TFA_ECONFLICT;
+        return rc;
     }
     return rc ? git_fail(err, TFA_EIO, "cannot update the evidence branch") : 0;
 }
@@ -621,6 +624,33 @@ static int signature(job *j, tfa_error *err)
     return tfa_git_identity_resolve(&j->author, &j->committer, j->repo, j->o->author, j->time, err);
 }
 
+/* The retries ran out: say so first, then what the last attempt recorded.
+ * The first error wins (error.h), so a plain tfa_error_set here would keep
+ * only the attempt's detail and hide why the commit gave up. */
+static void gave_up(tfa_error *err, const char *branch, unsigned attempts)
+{
+    char detail[TFA_ERROR_MESSAGE_MAX];
+    size_t n, d, cap = sizeof(err->message) - 1;
+
+    memcpy(detail, err->message, sizeof(detail));
+    detail[sizeof(detail) - 1] = '\0';
+    err->status = TFA_ECONFLICT;
+    snprintf(err->message, sizeof(err->message),
+             "branch '%s' kept moving; gave up after %u attempts", branch, attempts);
+    if (!detail[0])
+        return;
+    /* " (detail)", cut to fit (memcpy: gcc cannot see that snprintf's
+     * truncation is intended here) */
+    n = strlen(err->message), d = strlen(detail);
+    if (n + 3 > cap)
+        return;
+    if (d > cap - n - 3)
+        d = cap - n - 3;
+    memcpy(err->message + n, " (", 2);
+    memcpy(err->message + n + 2, detail, d);
+    memcpy(err->message + n + 2 + d, ")", 2);
+}
+
 /* Open the repository, check the branch, then attempt until the branch
  * moves (try_once for evidence, try_files for plain files). */
 static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, tfa_error *err)
@@ -657,8 +687,7 @@ static int run_job(job *j, tfa_git_evidence_result *out, const char *repo_path, 
         tfa_backoff_sleep_ms(tfa_backoff_delay(&backoff, tries));
     }
     if (rc == TFA_ECONFLICT)
-        tfa_error_set(&attempt_err, rc, "branch '%s' kept moving; gave up after %u attempts",
-                      j->branch, tries + 1);
+        gave_up(&attempt_err, j->branch, tries + 1);
     if (rc && err && err->status == 0)
         *err = attempt_err;
 done:

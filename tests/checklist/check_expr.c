@@ -124,11 +124,13 @@ static int eval_text(const char *text, tfa_arena *arena, tfa_evidence *ev, const
 {
     const tfa_expr *e = NULL;
     tfa_error err;
+    tfa_fact_source src;
     int result = 99;
 
     tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_expr_parse(&e, arena, text, strlen(text), "t.md", 1, 1, &err), &err);
-    ck_assert_int_eq(tfa_expr_eval(e, run, arena, ev, &result, reason), 0);
+    ck_assert_int_eq(tfa_fact_source_init(&src, run, NULL), 0);
+    ck_assert_int_eq(tfa_expr_eval(e, &src, arena, ev, &result, reason), 0);
     return result;
 }
 

@@ -447,10 +447,10 @@ START_TEST(canary_never_reaches_a_report)
         fx.v = NULL, fx.so = NULL, fx.w = NULL, fx.cl = NULL;
     }
     tfa_buf_init(&b, TFA_BUF_NO_MAX);
-    ck_assert_int_eq(tfa_report_facts_text(&b, fx.run), 0);
+    ck_assert_int_eq(tfa_report_facts_text(&b, fx.run, NULL), 0);
     no_canary("the facts listing", b.ptr);
     tfa_buf_release(&b);
-    j = tfa_report_facts_json(fx.run);
+    j = tfa_report_facts_json(fx.run, NULL);
     out = json_dumps(j, 0);
     no_canary("the facts JSON", out);
     free(out);

@@ -4,8 +4,9 @@
  */
 #include "util/compat.h"
 
-#include "util/utc.h"
+#include "pin.h"
 #include "runfix.h"
+#include "util/utc.h"
 #include "verdict.h"
 #include "waivers.h"
 
@@ -432,6 +433,149 @@ START_TEST(waivers_survive_truncated_files)
 }
 END_TEST
 
+/* ---- caller-asserted context (eval_context.h) ------------------------------ */
+
+static const char *const asserted =
+    "# Asserted\n"
+    "## Pre\n"
+    "- [ ] `pinned` Approved plan: `plan.pinned`\n"
+    "- [ ] `clean` Clean tree: `git.dirty == false`\n"
+    "- [ ] `window` Changes expected: `not window.expect_no_changes`\n";
+
+/* The verdict of `asserted` over the fixture's run with `context`. */
+static tfa_verdict *evaluate_with(const tfa_checklist *c, const tfa_eval_context *context)
+{
+    tfa_eval_options eo = TFA_EVAL_OPTIONS_INIT;
+    tfa_verdict *v = NULL;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    eo.now = day("2025-06-01");
+    eo.context = context;
+    ck_assert_tfa_ok(tfa_verdict_evaluate(&v, c, run, &eo, &err), &err);
+    return v;
+}
+
+static tfa_eval_context *context_of(const char *approved, int dirty, int expect_none)
+{
+    tfa_eval_context *ctx = NULL;
+    ck_assert_int_eq(tfa_eval_context_new(&ctx), 0);
+    if (approved)
+        ck_assert_int_eq(tfa_eval_context_set_str(ctx, TFA_CTX_APPROVED, approved), 0);
+    ck_assert_int_eq(tfa_eval_context_set_bool(ctx, TFA_CTX_GIT_DIRTY, dirty), 0);
+    if (expect_none)
+        ck_assert_int_eq(tfa_eval_context_set_bool(ctx, TFA_CTX_EXPECT_NONE, 1), 0);
+    return ctx;
+}
+
+static void expect_status(const tfa_verdict *v, const char *id, tfa_item_status status,
+                          const char *reason)
+{
+    const tfa_result *r = result(v, id);
+    ck_assert_msg(r->status == status, "%s: %s, want %s", id, tfa_item_status_name(r->status),
+                  tfa_item_status_name(status));
+    if (reason)
+        ck_assert_str_eq(r->reason, reason);
+}
+
+/* The run holds only what its inputs say: two evaluations of one run with
+ * different contexts reach different verdicts, and neither leaks into the
+ * other or into a later evaluation without a context. */
+START_TEST(context_stays_with_its_evaluation)
+{
+    char pin[TFA_PIN_CHARS];
+    tfa_checklist *c = NULL;
+    tfa_eval_context *good, *bad;
+    tfa_verdict *v;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_checklist_parse(&c, "a.md", asserted, strlen(asserted), &err), &err);
+    ck_assert_int_eq(tfa_plan_pin(run, pin), 0);
+    good = context_of(pin, 0, 0);
+    bad = context_of("sha256:"
+                     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                     1, 1);
+
+    v = evaluate_with(c, good);
+    ck_assert_int_eq(v->go, 1);
+    expect_status(v, "pinned", TFA_ITEM_PASS, NULL);
+    expect_status(v, "clean", TFA_ITEM_PASS, NULL);
+    expect_status(v, "window", TFA_ITEM_PASS, NULL);
+    tfa_verdict_free(v);
+
+    v = evaluate_with(c, bad);
+    ck_assert_int_eq(v->go, 0);
+    expect_status(v, "pinned", TFA_ITEM_FAIL, "condition not met");
+    expect_status(v, "clean", TFA_ITEM_FAIL, "condition not met");
+    expect_status(v, "window", TFA_ITEM_FAIL, "condition not met");
+    tfa_verdict_free(v);
+
+    /* the bad context left nothing behind in the run */
+    v = evaluate_with(c, good);
+    ck_assert_int_eq(v->go, 1);
+    tfa_verdict_free(v);
+
+    /* no context: fail closed, with the reasons the CLI has always given */
+    v = evaluate_with(c, NULL);
+    ck_assert_int_eq(v->go, 0);
+    expect_status(v, "pinned", TFA_ITEM_ERROR,
+                  "plan.pinned has no value: no approved digest given (--approved FILE|DIGEST)");
+    expect_status(v, "clean", TFA_ITEM_ERROR,
+                  "git.dirty has no value: no IaC repository given (--iac-repo PATH)");
+    expect_status(v, "window", TFA_ITEM_PASS, NULL);
+    tfa_verdict_free(v);
+
+    tfa_eval_context_free(good);
+    tfa_eval_context_free(bad);
+    tfa_checklist_free(c);
+}
+END_TEST
+
+/* Whether `c` is GO with `approved` as the only assertion; a NO-GO must
+ * come from plan.pinned failing, not from an item that could not decide. */
+static int go_with_approved(const tfa_checklist *c, const char *approved)
+{
+    tfa_eval_context *ctx = context_of(approved, 0, 0);
+    tfa_verdict *v = evaluate_with(c, ctx);
+    int go = v->go;
+
+    if (!go)
+        expect_status(v, "pinned", TFA_ITEM_FAIL, "condition not met");
+    tfa_verdict_free(v);
+    tfa_eval_context_free(ctx);
+    return go;
+}
+
+/* Mutation: an approved digest one character off the plan's pin, or a
+ * sha256 of another file, is NO-GO; the plan's pin and its file's own
+ * sha256 are GO. */
+START_TEST(approved_digest_mismatch_is_nogo)
+{
+    static const char *const one = "- [ ] `pinned` Approved plan: `plan.pinned`\n";
+    char pin[TFA_PIN_CHARS], sha[8 + TFA_SHA256_HEX];
+    tfa_checklist *c = NULL;
+    tfa_error err;
+    size_t last;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_checklist_parse(&c, "p.md", one, strlen(one), &err), &err);
+    ck_assert_int_eq(tfa_plan_pin(run, pin), 0);
+    ck_assert_int_eq(go_with_approved(c, pin), 1);
+    last = strlen(pin) - 1;
+    pin[last] = pin[last] == '0' ? '1' : '0';
+    ck_assert_int_eq(go_with_approved(c, pin), 0);
+
+    memcpy(sha, "sha256:", 7);
+    tfa_sha256_hex(tfa_run_input(run, 0)->sha256, sha + 7);
+    ck_assert_int_eq(go_with_approved(c, sha), 1);
+    ck_assert_int_eq(go_with_approved(c, sha + 7), 1); /* bare hex */
+    sha[7] = sha[7] == 'f' ? '0' : 'f';
+    ck_assert_int_eq(go_with_approved(c, sha), 0);
+    tfa_checklist_free(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("verdict");
@@ -441,6 +585,8 @@ static Suite *suite(void)
     tcase_add_test(tc, verdict_gives_each_status);
     tcase_add_test(tc, verdict_is_go_when_nothing_blocks);
     tcase_add_test(tc, verdict_evaluates_one_section);
+    tcase_add_test(tc, context_stays_with_its_evaluation);
+    tcase_add_test(tc, approved_digest_mismatch_is_nogo);
     tcase_add_test(tc, signoff_passes_manual_items_with_the_signer);
     tcase_add_loop_test(tc, signoff_rejects_bad_arguments, 0, (int)TFA_ARRAY_SIZE(bad_signoffs));
     tcase_add_test(tc, signoff_rejects_signing_twice);

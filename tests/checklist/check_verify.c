@@ -264,21 +264,24 @@ START_TEST(verify_facts_never_contradict_themselves)
                                        "fixtures/verify/apply-save-failed.txt"};
     tfa_run *run = load_files("fixtures/verify/plan.json", logs[_i]);
     const char *why = NULL;
+    tfa_fact_source src;
     tfa_value v;
     size_t i;
 
+    ck_assert_int_eq(tfa_fact_source_init(&src, run, NULL), 0);
+
     for (i = 0; i < tfa_fact_count(); i++) {
         const tfa_fact *f = tfa_fact_at(i);
-        if (strncmp(tfa_fact_name(f), "apply.", 6) != 0 || tfa_fact_value(f, run, &v, &why))
+        if (strncmp(tfa_fact_name(f), "apply.", 6) != 0 || tfa_fact_value(f, &src, &v, &why))
             continue;
         ck_assert_msg(strstr(why, "no apply log") == NULL, "%s: %s, for %s", tfa_fact_name(f), why,
                       logs[_i]);
     }
-    ck_assert(tfa_fact_value(tfa_fact_find("apply.errors", 12), run, &v, &why));
+    ck_assert(tfa_fact_value(tfa_fact_find("apply.errors", 12), &src, &v, &why));
     ck_assert(v.type == TFA_V_NUM && v.n == 2);
-    ck_assert(tfa_fact_value(tfa_fact_find("apply.matches_plan", 18), run, &v, &why));
+    ck_assert(tfa_fact_value(tfa_fact_find("apply.matches_plan", 18), &src, &v, &why));
     ck_assert(v.type == TFA_V_BOOL && !v.b);
-    ck_assert(tfa_fact_value(tfa_fact_find("apply.finished", 14), run, &v, &why));
+    ck_assert(tfa_fact_value(tfa_fact_find("apply.finished", 14), &src, &v, &why));
     ck_assert(v.type == TFA_V_BOOL && !v.b);
     tfa_run_free(run);
 }

@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const tfa_expr *e = NULL;
     tfa_arena *arena = NULL;
     tfa_run *run = NULL;
+    tfa_fact_source src;
     tfa_evidence ev;
     const char *reason = NULL;
     tfa_error err;
@@ -35,7 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(e != NULL && (e->type == TFA_V_BOOL || e->type == TFA_V_ANY));
     if (tfa_run_new(&run) != 0)
         goto done;
-    rc = tfa_expr_eval(e, run, arena, &ev, &result, &reason);
+    if (tfa_fact_source_init(&src, run, NULL) != 0)
+        goto done;
+    rc = tfa_expr_eval(e, &src, arena, &ev, &result, &reason);
     FUZZ_CHECK(rc == 0 || rc == TFA_ENOMEM);
     if (rc == 0) {
         FUZZ_CHECK(result == 1 || result == 0 || result == -1);

@@ -408,6 +408,57 @@ START_TEST(git_evidence_retries_when_the_branch_appears)
 }
 END_TEST
 
+/* A writer that wins every race: each attempt finds the branch moved. */
+typedef struct always_racer {
+    verdict others[2];
+    unsigned fired;
+} always_racer;
+
+static int race_always(void *payload)
+{
+    always_racer *r = payload;
+    tfa_git_evidence_result res;
+    commit(&res, &r->others[r->fired++ % 2], NULL);
+    tfa_git_evidence_result_release(&res);
+    return 0;
+}
+
+/* The retries run out: the error says why (the branch kept moving, how many
+ * attempts) and keeps what the last lost race said. */
+START_TEST(git_evidence_says_why_it_gave_up)
+{
+    tfa_git_evidence_options o = TFA_GIT_EVIDENCE_OPTIONS_INIT;
+    tfa_git_evidence_result res;
+    always_racer r;
+    tfa_error err;
+    verdict mine;
+
+    verdict_make(&r.others[0], "staging", "NO-GO", T0 + 5);
+    verdict_make(&r.others[1], "dev", "GO", T0 + 7);
+    verdict_make(&mine, "prod", "GO", T0 + 10);
+    r.fired = 0;
+    o.before_update = race_always;
+    o.payload = &r;
+    o.attempts = 2;
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_git_evidence_commit(&res, repo, &mine.ev, &o, &err), TFA_ECONFLICT);
+    ck_assert_uint_eq(r.fired, 2);
+    ck_assert_uint_eq(res.retries, 1);
+    ck_assert_int_eq(err.status, TFA_ECONFLICT);
+    ck_assert_msg(strncmp(err.message,
+                          "branch 'tfaudit-evidence' kept moving; gave up after 2 attempts "
+                          "(another writer moved the evidence branch: ",
+                          strlen("branch 'tfaudit-evidence' kept moving; gave up after 2 attempts "
+                                 "(another writer moved the evidence branch: ")) == 0,
+                  "message: %s", err.message);
+    ck_assert_str_eq(err.source, repo);
+    tfa_git_evidence_result_release(&res);
+    verdict_release(&mine);
+    verdict_release(&r.others[0]);
+    verdict_release(&r.others[1]);
+}
+END_TEST
+
 START_TEST(git_evidence_two_processes_commit_concurrently)
 {
     pid_t pid[2];
@@ -520,6 +571,7 @@ static Suite *suite(void)
     tcase_add_test(tc, git_evidence_refuses_bad_plans_and_branches);
     tcase_add_test(tc, git_evidence_retries_when_the_branch_moves);
     tcase_add_test(tc, git_evidence_retries_when_the_branch_appears);
+    tcase_add_test(tc, git_evidence_says_why_it_gave_up);
     tcase_add_test(tc, git_evidence_two_processes_commit_concurrently);
     tcase_add_test(tc, git_evidence_names_a_second_verdict_in_the_same_second);
     tcase_add_test(tc, git_state_reads_head_branch_and_dirt);

@@ -19,9 +19,10 @@
 typedef int (*tfa_sweep_step)(void *payload);
 typedef void (*tfa_sweep_check)(void *payload, int rc);
 
-/* Sweep `step`; returns the number of runs that had an allocation fail. */
-static inline long tfa_alloc_sweep(const char *what, tfa_sweep_step step, tfa_sweep_check check,
-                                   void *payload)
+/* Both sweeps: `alone` fails only the Nth allocation (tfa_alloc_fail_only),
+ * otherwise every one from the Nth on (tfa_alloc_fail_after). */
+static inline long tfa_alloc_sweep_with(const char *what, tfa_sweep_step step,
+                                        tfa_sweep_check check, void *payload, int alone)
 {
     long n, failed = 0;
 
@@ -29,7 +30,10 @@ static inline long tfa_alloc_sweep(const char *what, tfa_sweep_step step, tfa_sw
     for (n = 1;; n++) {
         long failures;
         int rc;
-        tfa_alloc_fail_after(n);
+        if (alone)
+            tfa_alloc_fail_only(n);
+        else
+            tfa_alloc_fail_after(n);
         rc = step(payload);
         failures = tfa_alloc_failures();
         tfa_alloc_fail_after(0);
@@ -39,10 +43,40 @@ static inline long tfa_alloc_sweep(const char *what, tfa_sweep_step step, tfa_sw
             ck_assert_msg(rc == 0, "%s: status %d with no allocation failing", what, rc);
             return failed;
         }
-        ck_assert_msg(rc == TFA_ENOMEM, "%s: allocation %ld failed, status %d (%s)", what, n, rc,
-                      tfa_status_str(rc));
+        ck_assert_msg(rc == TFA_ENOMEM || (alone && rc == 0),
+                      "%s: allocation %ld failed%s, status %d (%s)", what, n,
+                      alone ? " alone (a document a member short?)" : "", rc, tfa_status_str(rc));
         failed++;
     }
+}
+
+/* Sweep `step`; returns the number of runs that had an allocation fail. */
+static inline long tfa_alloc_sweep(const char *what, tfa_sweep_step step, tfa_sweep_check check,
+                                   void *payload)
+{
+    return tfa_alloc_sweep_with(what, step, check, payload, 0);
+}
+
+/*
+ * The "alone" sweep, for a step whose result is whole or absent: run it
+ * with only its 1st, 2nd, 3rd... allocation failing, the later ones
+ * succeeding, so a builder that ignored the failure would go on and return
+ * a document a member short. Every run must return 0 (whole) or TFA_ENOMEM
+ * (absent). Returns the number of runs that had an allocation fail.
+ */
+static inline long tfa_alloc_sweep_alone(const char *what, tfa_sweep_step step, void *payload)
+{
+    return tfa_alloc_sweep_with(what, step, NULL, payload, 1);
+}
+
+/* A step's status for `doc` (freed here) built under a sweep: 0 when whole
+ * (equal to `full`), TFA_ENOMEM when absent, TFA_EINPUT when it differs.
+ * json_equal allocates nothing, so it still compares after a failure. */
+static inline int tfa_sweep_doc(json_t *doc, const json_t *full)
+{
+    int rc = !doc ? TFA_ENOMEM : json_equal(doc, full) ? 0 : TFA_EINPUT;
+    json_decref(doc);
+    return rc;
 }
 
 #endif
