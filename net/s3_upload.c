@@ -56,8 +56,14 @@ struct tfa_s3_upload {
     uint64_t over;
     size_t part_bytes;
     tfa_buf pending; /* bytes not sent yet */
-    int spool;       /* -1, or the spool file: bytes held past one part */
+    int spool;       /* -1, or the spool file: bytes held past TFA_S3_HOLD_BYTES */
     uint64_t spooled;
+    /* the spool's hasher: hashes up->sha from the file behind the writer */
+    pthread_t hasher;
+    int hasher_on, hasher_stop, hasher_errno;
+    uint64_t hashed; /* spool bytes in up->sha (under mu) */
+    uint64_t posted; /* spool bytes the hasher may read (under mu) */
+    pthread_cond_t cv_hash;
     tfa_sha256 sha;
     uint64_t total;
     char *upload_id; /* an open multipart upload */
@@ -127,6 +133,7 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
     pthread_mutex_init(&up->mu, NULL);
     pthread_cond_init(&up->cv_work, NULL);
     pthread_cond_init(&up->cv_done, NULL);
+    pthread_cond_init(&up->cv_hash, NULL);
     bad |= !(up->bucket = tfa_strdup(bucket)) || !(up->key = tfa_strdup(key));
     bad |= !(up->content_type = tfa_strdup(
                  opts && opts->content_type ? opts->content_type : "application/octet-stream"));
@@ -489,14 +496,83 @@ static int spool_put(tfa_s3_upload *up, const void *data, size_t len, tfa_error 
     return 0;
 }
 
-/* An unnamed file in $TMPDIR (or /tmp) that goes away when closed, holding
- * the pending bytes from now on. -1 when none can be made: the caller
- * starts the multipart upload instead. */
 /* Held in memory below this; in the spool file from there. Growing a
  * buffer in memory costs a page fault per 4 KiB and copies as it doubles;
  * the file's pages come from the page cache. */
 #define TFA_S3_HOLD_BYTES (1u << 20)
 
+/*
+ * The spool's hasher: the object's SHA-256 (what the PUT signs) computed
+ * on a thread of its own, reading the spool behind the writer, so the
+ * writer (the archive's tar and the order of its gzip members) does not
+ * also hash: on two cores that takes SHA-256 off the one busy thread. The
+ * bytes are read back from the page cache, never from the caller, whose
+ * buffers are reused as soon as the write returns.
+ */
+static void *hash_spool(void *arg)
+{
+    tfa_s3_upload *up = arg;
+    size_t cap = 1u << 20;
+    char *buf = tfa_malloc(cap);
+    uint64_t off, to;
+    int bad = buf ? 0 : ENOMEM;
+
+    pthread_mutex_lock(&up->mu);
+    for (;;) {
+        while (!bad && up->hashed == up->posted && !up->hasher_stop)
+            pthread_cond_wait(&up->cv_hash, &up->mu);
+        if (bad || up->hashed == up->posted)
+            break;
+        off = up->hashed;
+        to = up->posted;
+        pthread_mutex_unlock(&up->mu);
+        while (!bad && off < to) {
+            ssize_t n =
+                pread(up->spool, buf, to - off < cap ? (size_t)(to - off) : cap, (off_t)off);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                bad = n < 0 ? errno : EIO;
+                break;
+            }
+            tfa_sha256_update(&up->sha, buf, (size_t)n);
+            off += (uint64_t)n;
+        }
+        pthread_mutex_lock(&up->mu);
+        up->hashed = off;
+        pthread_cond_broadcast(&up->cv_hash);
+    }
+    up->hasher_errno = bad;
+    pthread_mutex_unlock(&up->mu);
+    tfa_free(buf);
+    return NULL;
+}
+
+/* Wait until the hasher has hashed all that was spooled, and stop it:
+ * up->sha is the writer's again. */
+static int hasher_finish(tfa_s3_upload *up, tfa_error *err)
+{
+    int bad;
+    if (!up->hasher_on)
+        return 0;
+    pthread_mutex_lock(&up->mu);
+    up->hasher_stop = 1;
+    pthread_cond_broadcast(&up->cv_hash);
+    pthread_mutex_unlock(&up->mu);
+    pthread_join(up->hasher, NULL);
+    up->hasher_on = 0;
+    bad = up->hasher_errno;
+    if (bad == ENOMEM)
+        return tfa_error_oom(err);
+    if (bad || up->hashed != up->spooled)
+        return tfa_error_set(err, TFA_EIO, "cannot read the upload's spool file: %s",
+                             bad ? strerror(bad) : "it is shorter than written");
+    return 0;
+}
+
+/* An unnamed file in $TMPDIR (or /tmp) that goes away when closed, holding
+ * the pending bytes from now on, and its hasher. -1 when no file can be
+ * made: the caller starts the multipart upload instead. */
 static int spool_open(tfa_s3_upload *up)
 {
     const char *dir = getenv("TMPDIR");
@@ -526,11 +602,34 @@ static int spool_open(tfa_s3_upload *up)
     }
     tfa_buf_release(&up->pending);
     tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
+    /* the pending bytes were hashed as they came; without a thread the
+     * writer goes on hashing */
+    up->hashed = up->posted = up->spooled;
+    up->hasher_stop = up->hasher_errno = 0;
+    up->hasher_on = pthread_create(&up->hasher, NULL, hash_spool, up) == 0;
     return 0;
+}
+
+/* Append to the spool; the hasher (or the writer) hashes it. */
+static int spool_add(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    int rc;
+    if (!up->hasher_on)
+        tfa_sha256_update(&up->sha, data, len);
+    if ((rc = spool_put(up, data, len, err)) == 0 && up->hasher_on) {
+        pthread_mutex_lock(&up->mu);
+        up->posted = up->spooled;
+        pthread_cond_signal(&up->cv_hash);
+        pthread_mutex_unlock(&up->mu);
+    }
+    return rc;
 }
 
 static void spool_close(tfa_s3_upload *up)
 {
+    tfa_error ignored;
+    tfa_error_init(&ignored);
+    hasher_finish(up, &ignored); /* none is running past here */
     if (up->spool >= 0)
         close(up->spool);
     up->spool = -1;
@@ -565,7 +664,7 @@ static int unspool(tfa_s3_upload *up, tfa_error *err)
 {
     char *buf = tfa_malloc(up->part_bytes);
     uint64_t off = 0;
-    int rc = buf ? 0 : tfa_error_oom(err);
+    int rc = buf ? hasher_finish(up, err) : tfa_error_oom(err);
 
     while (rc == 0 && off < up->spooled) {
         size_t want = up->spooled - off < up->part_bytes ? (size_t)(up->spooled - off)
@@ -606,18 +705,21 @@ static int hold(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
     if (up->total > up->over) {
         if ((rc = create_multipart(up, err)) != 0)
             return rc;
-        if (up->spool >= 0 && (rc = unspool(up, err)) != 0)
+        if (up->spool >= 0 && (rc = unspool(up, err)) != 0) /* hashed up to here */
             return rc;
+        tfa_sha256_update(&up->sha, data, len);
         return feed_parts(up, data, len, err);
     }
     if (up->spool < 0 && up->pending.len + len > TFA_S3_HOLD_BYTES && spool_open(up) != 0) {
         /* no spool file: parts from now on, as over the threshold */
         if ((rc = create_multipart(up, err)) != 0)
             return rc;
+        tfa_sha256_update(&up->sha, data, len);
         return feed_parts(up, data, len, err);
     }
     if (up->spool >= 0)
-        return spool_put(up, data, len, err);
+        return spool_add(up, data, len, err);
+    tfa_sha256_update(&up->sha, data, len);
     return tfa_buf_put(&up->pending, data, len) ? tfa_error_oom(err) : 0;
 }
 
@@ -626,9 +728,13 @@ int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_err
     int rc;
     if (up->failed)
         return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
-    tfa_sha256_update(&up->sha, data, len);
     up->total += len;
-    rc = up->upload_id ? feed_parts(up, data, len, err) : hold(up, data, len, err);
+    if (up->upload_id) {
+        tfa_sha256_update(&up->sha, data, len);
+        rc = feed_parts(up, data, len, err);
+    } else {
+        rc = hold(up, data, len, err);
+    }
     up->failed = rc != 0;
     return rc;
 }
@@ -716,8 +822,10 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
     if (up->failed)
         return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
     if (!up->upload_id) {
-        rc = up->spool >= 0 ? put_spooled(up, out, err)
-                            : put_single(up, up->pending.ptr, up->pending.len, out, err);
+        if (up->spool >= 0)
+            rc = hasher_finish(up, err) ? err->status : put_spooled(up, out, err);
+        else
+            rc = put_single(up, up->pending.ptr, up->pending.len, out, err);
         spool_close(up);
     } else {
         if (up->pending.len || up->parts == 0) { /* the last part, taken over */
@@ -760,6 +868,7 @@ void tfa_s3_upload_free(tfa_s3_upload *up)
     tfa_free(up->done);
     pthread_cond_destroy(&up->cv_work);
     pthread_cond_destroy(&up->cv_done);
+    pthread_cond_destroy(&up->cv_hash);
     pthread_mutex_destroy(&up->mu);
     tfa_free(up->bucket);
     tfa_free(up->key);
