@@ -748,7 +748,7 @@ START_TEST(s3_archive_under_the_threshold_is_one_put)
 {
     const char *argv[] = {"tfaudit", "archive", "--raw", "--to", "s3://big/spooled/",
                           "--now",   NULL,      NULL,    NULL};
-    char path[600], tmp[600], *bytes;
+    char path[600], tmp[600], *bytes, *sha;
     size_t len = 40u << 20;
     tfa_http_options ho;
     tfa_test_output out;
@@ -768,8 +768,24 @@ START_TEST(s3_archive_under_the_threshold_is_one_put)
     ck_assert_msg(out.status == 0, "%s", out.err);
     bytes = line_of(out.out, "bytes: ");
     ck_assert_msg(strstr(bytes, "multipart") == NULL, "%s", bytes);
+    sha = line_of(out.out, "sha256: ");
     tfa_test_output_release(&out);
     free(bytes);
+    http_opts(&ho);
+    direct = client(srv.s3, &ho);
+    {
+        /* the SHA-256 printed (the spool's hasher) is the stored object's */
+        unsigned char d[TFA_SHA256_BYTES];
+        char hex[TFA_SHA256_HEX];
+        size_t n = 0;
+        char *obj = get_object(direct, "big", "spooled/default/20261127T070000Z.tar.gz", &n);
+        tfa_sha256_digest(obj, n, d);
+        tfa_sha256_hex(d, hex);
+        ck_assert_str_eq(hex, sha);
+        tfa_free(obj);
+    }
+    tfa_s3_free(direct);
+    free(sha);
     ck_assert_uint_eq(count_logged("/big/spooled/default/20261127T070000Z.tar.gz?"), 0);
     ck_assert_uint_ge(assert_all_signed("/big/spooled/"), 2); /* the PUT, the HEAD */
     ck_assert(dir_is_empty(tmp));
@@ -832,6 +848,12 @@ START_TEST(s3_spool_past_the_threshold_turns_multipart)
     tfa_s3_upload_free(up);
     ck_assert_uint_eq(pr.parts, 5);
     ck_assert_uint_eq(pr.bytes, len);
+    {
+        /* the object's SHA-256: the spool's hasher, then the writer */
+        unsigned char want[TFA_SHA256_BYTES];
+        tfa_sha256_digest(data, len, want);
+        ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
+    }
     ck_assert_uint_eq(count_logged("/big/parts/spooled.bin?partNumber="), 5);
     back = get_object(s3, "big", "parts/spooled.bin", &got);
     ck_assert_uint_eq(got, len);
