@@ -10,6 +10,8 @@
  */
 #include "util/compat.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -186,8 +188,50 @@ done:
 }
 
 /* Read a stream whole, raw bytes, into `out` (capped), straight into its
- * buffer; `size` (0 unknown) is the expected size, so a file's buffer is
- * allocated once instead of doubled and copied up to it. */
+ * buffer. */
+static int slurp(tfa_stream *in, tfa_buf *out, tfa_error *err)
+{
+    long long n = 1;
+    char extra;
+
+    while (n > 0) {
+        /* what the buffer holds beyond its terminating NUL */
+        size_t room = out->cap ? out->cap - out->len - 1 : 0, more = out->max - out->len;
+        if (room == 0 && more == 0) { /* at the cap: one byte more is too many */
+            if ((n = tfa_stream_read_raw(in, &extra, 1, err)) <= 0)
+                break;
+            tfa_error_set_source(err, tfa_stream_name(in));
+            return tfa_error_set(err, TFA_ELIMIT, "larger than %llu bytes",
+                                 (unsigned long long)TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
+        }
+        if (room == 0 && tfa_buf_grow(out, more < (1u << 20) ? more : (1u << 20)) != 0) {
+            tfa_error_set_source(err, tfa_stream_name(in));
+            return tfa_error_oom(err);
+        }
+        if (room == 0)
+            continue;
+        if ((n = tfa_stream_read_raw(in, out->ptr + out->len, room, err)) > 0) {
+            out->len += (size_t)n;
+            out->ptr[out->len] = '\0';
+        }
+    }
+    return n < 0 ? (int)n : 0;
+}
+
+static int pack_stream(packer *p, tfa_stream *in)
+{
+    unsigned char digest[TFA_SHA256_BYTES];
+    tfa_buf data;
+    int rc;
+    tfa_buf_init(&data, TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
+    if ((rc = slurp(in, &data, p->err)) == 0) {
+        tfa_stream_digest(in, digest); /* hashed as read */
+        rc = pack_one(p, tfa_stream_name(in), &data, digest);
+    }
+    tfa_buf_release(&data);
+    return rc;
+}
+
 /* Ask for transparent huge pages over a large buffer about to be filled:
  * 100 MiB is 25,600 page faults in 4 KiB pages and 50 in 2 MiB ones, and
  * page faults are most of what copying a file into fresh memory costs. A
@@ -204,52 +248,111 @@ static void huge_pages(void *p, size_t len)
 #endif
 }
 
-static int slurp(tfa_stream *in, tfa_buf *out, uint64_t size, tfa_error *err)
-{
-    long long n = 1;
-    char extra;
+/* A file's bytes hashed on a second thread as they are read, so reading
+ * and hashing (each about as long on a 100 MiB input) overlap. */
+typedef struct read_hash {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const char *base;
+    size_t ready, hashed; /* bytes read; bytes hashed (under mu) */
+    int done;
+    tfa_sha256 sha;
+} read_hash;
 
-    if (size && size < out->max && tfa_buf_grow(out, (size_t)size) == 0)
-        huge_pages(out->ptr, out->cap); /* a failure is sticky: reported below */
-    while (n > 0) {
-        /* what the buffer holds beyond its terminating NUL */
-        size_t room = out->cap ? out->cap - out->len - 1 : 0, more = out->max - out->len;
-        if (room == 0 && more == 0) { /* at the cap: one byte more is too many */
-            if ((n = tfa_stream_read_raw(in, &extra, 1, err)) <= 0)
-                break;
-            tfa_error_set_source(err, tfa_stream_name(in));
-            return tfa_error_set(err, TFA_ELIMIT, "larger than %llu bytes",
-                                 (unsigned long long)TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
-        }
-        if (room == 0 && tfa_buf_grow(out, more < (1u << 20) ? more : (1u << 20)) != 0) {
-            tfa_error_set_source(err, tfa_stream_name(in));
-            return tfa_error_oom(err);
-        }
-        if (out->failed) { /* the size's allocation */
-            tfa_error_set_source(err, tfa_stream_name(in));
-            return tfa_error_oom(err);
-        }
-        if (room == 0)
-            continue;
-        if ((n = tfa_stream_read_raw(in, out->ptr + out->len, room, err)) > 0) {
-            out->len += (size_t)n;
-            out->ptr[out->len] = '\0';
-        }
+static void *hash_read(void *arg)
+{
+    read_hash *r = arg;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        size_t from, to;
+        while (r->hashed == r->ready && !r->done)
+            pthread_cond_wait(&r->cv, &r->mu);
+        if (r->hashed == r->ready)
+            break;
+        from = r->hashed;
+        to = r->ready;
+        pthread_mutex_unlock(&r->mu);
+        tfa_sha256_update(&r->sha, r->base + from, to - from);
+        pthread_mutex_lock(&r->mu);
+        r->hashed = to;
     }
-    return n < 0 ? (int)n : 0;
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
 }
 
-static int pack_stream(packer *p, tfa_stream *in, uint64_t size)
+/*
+ * A regular file read whole into `out`, a buffer of its size, hashed
+ * behind the reads. 1 when it is not read here (not a regular file, empty,
+ * over the cap, not openable): the caller reads it as a stream, which says
+ * why when it fails. A file that grows while it is read is an error: the
+ * archive would hold neither what it was nor what it became.
+ */
+static int read_file(const char *path, tfa_buf *out, unsigned char digest[TFA_SHA256_BYTES],
+                     tfa_error *err)
 {
-    unsigned char digest[TFA_SHA256_BYTES];
-    tfa_buf data;
-    int rc;
-    tfa_buf_init(&data, TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
-    if ((rc = slurp(in, &data, size, p->err)) == 0) {
-        tfa_stream_digest(in, digest); /* hashed as read */
-        rc = pack_one(p, tfa_stream_name(in), &data, digest);
+    struct stat st;
+    read_hash r;
+    pthread_t t;
+    size_t size;
+    int fd, threaded, rc = 0;
+    char extra;
+    ssize_t n = 1;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size >= out->max) {
+        close(fd);
+        return 1;
     }
-    tfa_buf_release(&data);
+    size = (size_t)st.st_size;
+    if (tfa_buf_grow(out, size) != 0) {
+        close(fd);
+        return tfa_error_oom(err);
+    }
+    huge_pages(out->ptr, out->cap);
+    memset(&r, 0, sizeof(r));
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    r.base = out->ptr;
+    tfa_sha256_init(&r.sha);
+    threaded = pthread_create(&t, NULL, hash_read, &r) == 0;
+    while (out->len < size && n > 0) {
+        size_t want = size - out->len < (8u << 20) ? size - out->len : (8u << 20);
+        if ((n = read(fd, out->ptr + out->len, want)) < 0 && errno == EINTR) {
+            n = 1;
+            continue;
+        }
+        if (n < 0) {
+            tfa_error_set_source(err, path);
+            rc = tfa_error_set(err, TFA_EIO, "read failed: %s", strerror(errno));
+        } else if (n > 0 && threaded) {
+            pthread_mutex_lock(&r.mu);
+            out->len += (size_t)n;
+            r.ready = out->len;
+            pthread_cond_signal(&r.cv);
+            pthread_mutex_unlock(&r.mu);
+        } else if (n > 0) {
+            tfa_sha256_update(&r.sha, out->ptr + out->len, (size_t)n);
+            out->len += (size_t)n;
+        }
+    }
+    out->ptr[out->len] = '\0';
+    if (rc == 0 && out->len == size && read(fd, &extra, 1) > 0) {
+        tfa_error_set_source(err, path);
+        rc = tfa_error_set(err, TFA_EINPUT, "grew while it was read (past %zu bytes)", size);
+    }
+    if (threaded) {
+        pthread_mutex_lock(&r.mu);
+        r.done = 1;
+        pthread_cond_signal(&r.cv);
+        pthread_mutex_unlock(&r.mu);
+        pthread_join(t, NULL);
+    }
+    tfa_sha256_final(&r.sha, digest);
+    pthread_cond_destroy(&r.cv);
+    pthread_mutex_destroy(&r.mu);
+    close(fd);
     return rc;
 }
 
@@ -261,17 +364,23 @@ static int pack_input(packer *p, tfa_s3 *s3, const char *arg)
     int rc;
 
     if (!tfa_s3_is_url(arg)) {
-        struct stat st;
-        uint64_t size = stat(arg, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+        unsigned char digest[TFA_SHA256_BYTES];
+        tfa_buf data;
+        tfa_buf_init(&data, TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
+        if ((rc = read_file(arg, &data, digest, p->err)) == 0)
+            rc = pack_one(p, arg, &data, digest);
+        tfa_buf_release(&data);
+        if (rc != 1)
+            return rc;
         if ((rc = tfa_stream_open_path(&in, arg, p->err)) == 0)
-            rc = pack_stream(p, in, size);
+            rc = pack_stream(p, in);
         tfa_stream_free(in);
         return rc;
     }
     if ((rc = tfa_s3_walk_open(&w, s3, arg, p->err)) != 0)
         return rc;
     while ((rc = tfa_s3_walk_next(w, &name, &in, p->err)) == 1) {
-        rc = pack_stream(p, in, 0);
+        rc = pack_stream(p, in);
         tfa_stream_free(in);
         in = NULL;
         if (rc)
