@@ -19,6 +19,11 @@
  * rest (queued parts are dropped, parts being sent finish), and the
  * multipart upload is aborted only after every sender has stopped, so no
  * part can arrive after the abort and leave an upload open.
+ *
+ * Below the multipart threshold the object is held (1 MiB in memory, then
+ * an unnamed spool file) and sent as one PutObject once finished, mapped
+ * from the spool; its SHA-256 is computed behind the writer by a thread
+ * reading the spool (see hold() for why one PUT).
  */
 #include "util/compat.h"
 
@@ -692,12 +697,12 @@ static int unspool(tfa_s3_upload *up, tfa_error *err)
 /*
  * Bytes of an object that may still go as one PutObject: in memory up to
  * TFA_S3_HOLD_BYTES (small objects, a ledger anchor, make no file), past
- * that in the spool file. Once
- * the object passes the threshold, the multipart upload starts with what
- * was held. Why hold up to a threshold over one part: a PutObject is one
- * pass over the bytes on the server, a multipart upload two (the parts,
- * then the object made of them: s3rver and MinIO copy them on completion),
- * and an archive that compresses fast is sent faster whole than in parts.
+ * that in the spool file. Once the object passes the threshold, the
+ * multipart upload starts with what was held. Why hold up to a threshold
+ * over one part: a PutObject is one pass over the bytes on the server, a
+ * multipart upload two (the parts, then the object made of them: s3rver
+ * copies them on completion), and an archive that compresses fast is sent
+ * faster whole than in parts.
  */
 static int hold(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
 {
