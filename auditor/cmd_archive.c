@@ -40,7 +40,7 @@ static const tfa_opt options[] = {
     {"now", 0, TFA_OPT_STRING, offsetof(archive_opts, now), "TIME",
      TFA_CLI_NOW_HELP("name and date the archive"), NULL},
     {"multipart-threshold", 0, TFA_OPT_STRING, offsetof(archive_opts, multipart), "SIZE",
-     "archives over SIZE (K, M, G) go as multipart uploads (default 128M)", NULL},
+     "archives over SIZE (K, M, G; at most 5G) go as multipart uploads (default 128M)", NULL},
     {"format", 'f', TFA_OPT_CHOICE, offsetof(archive_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
     TFA_CLI_NET_OPTIONS(archive_opts, net),

@@ -132,6 +132,7 @@ typedef struct tfa_s3_put_options {
  * in bench/s3.sh: 100 MiB, 2 cores). */
 #define TFA_S3_MULTIPART_OVER  (128ull * 1024 * 1024)
 #define TFA_S3_PART_BYTES      (16u * 1024u * 1024u)
+#define TFA_S3_PUT_MAX         (5ull << 30) /* S3's largest PutObject: a higher threshold is this */
 #define TFA_S3_PARTS_IN_FLIGHT 4
 
 /* What an upload produced. */

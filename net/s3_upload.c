@@ -130,6 +130,8 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
         return tfa_error_oom(err);
     up->s3 = s3;
     up->over = opts && opts->multipart_over ? opts->multipart_over : TFA_S3_MULTIPART_OVER;
+    if (up->over > TFA_S3_PUT_MAX) /* past it, S3 refuses a PutObject */
+        up->over = TFA_S3_PUT_MAX;
     up->part_bytes = opts && opts->part_bytes ? opts->part_bytes : TFA_S3_PART_BYTES;
     tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
     up->spool = -1;
