@@ -617,21 +617,6 @@ static int spool_open(tfa_s3_upload *up)
     return 0;
 }
 
-/* Append to the spool; the hasher (or the writer) hashes it. */
-static int spool_add(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
-{
-    int rc;
-    if (!up->hasher_on)
-        tfa_sha256_update(&up->sha, data, len);
-    if ((rc = spool_put(up, data, len, err)) == 0 && up->hasher_on) {
-        pthread_mutex_lock(&up->mu);
-        up->posted = up->spooled;
-        pthread_cond_signal(&up->cv_hash);
-        pthread_mutex_unlock(&up->mu);
-    }
-    return rc;
-}
-
 static void spool_close(tfa_s3_upload *up)
 {
     tfa_error ignored;
@@ -694,6 +679,37 @@ static int unspool(tfa_s3_upload *up, tfa_error *err)
     tfa_free(buf);
     spool_close(up);
     return rc;
+}
+
+/* Append to the spool; the hasher (or the writer) hashes it. When the
+ * spool cannot take it (its file system is full: a small tmpfs), the
+ * multipart upload takes over with what the spool holds. */
+static int spool_add(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    uint64_t before = up->spooled;
+    const char *rest;
+    tfa_error why;
+    size_t done;
+    int rc;
+
+    tfa_error_init(&why);
+    rc = spool_put(up, data, len, &why);
+    done = (size_t)(up->spooled - before);
+    if (!up->hasher_on) {
+        tfa_sha256_update(&up->sha, data, done);
+    } else if (done) {
+        pthread_mutex_lock(&up->mu);
+        up->posted = up->spooled;
+        pthread_cond_signal(&up->cv_hash);
+        pthread_mutex_unlock(&up->mu);
+    }
+    if (rc == 0)
+        return 0;
+    rest = (const char *)data + done;
+    if ((rc = create_multipart(up, err)) != 0 || (rc = unspool(up, err)) != 0)
+        return rc;
+    tfa_sha256_update(&up->sha, rest, len - done);
+    return feed_parts(up, rest, len - done, err);
 }
 
 /*

@@ -9,6 +9,8 @@
 #include "util/compat.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "s3_server.h"
@@ -865,6 +867,58 @@ START_TEST(s3_spool_past_the_threshold_turns_multipart)
 }
 END_TEST
 
+/* A spool whose file system fills up (here RLIMIT_FSIZE at 8 MiB, as a
+ * small tmpfs would) hands over to a multipart upload: 40 MiB goes as 3
+ * parts, read back byte for byte, with the object's SHA-256. */
+START_TEST(s3_full_spool_turns_multipart)
+{
+    size_t len = 40u << 20, i, got = 0, piece = 1u << 20;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    unsigned char *data = malloc(len), want[TFA_SHA256_BYTES];
+    tfa_s3_put_options po = {0};
+    struct rlimit was, small;
+    tfa_s3_put_result pr;
+    tfa_s3_upload *up = NULL;
+    tfa_http_options ho;
+    tfa_error err;
+    char *back;
+    tfa_s3 *s3;
+    int rc = 0;
+
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    http_opts(&ho);
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
+    small = was;
+    small.rlim_cur = 8u << 20;
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/full-spool.bin", &po, &err), &err);
+    for (i = 0; i < len && rc == 0; i += piece)
+        rc = tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err);
+    if (rc == 0)
+        rc = tfa_s3_upload_finish(up, &pr, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
+    ck_assert_tfa_ok(rc, &err);
+    tfa_s3_upload_free(up);
+    ck_assert_uint_eq(pr.parts, 3);
+    ck_assert_uint_eq(pr.bytes, len);
+    tfa_sha256_digest(data, len, want);
+    ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
+    back = get_object(s3, "big", "parts/full-spool.bin", &got);
+    ck_assert_uint_eq(got, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_free(back);
+    tfa_s3_free(s3);
+    free(data);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("s3");
@@ -883,6 +937,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_a_refused_part_aborts_the_archive);
     tcase_add_test(tc, s3_archive_under_the_threshold_is_one_put);
     tcase_add_test(tc, s3_spool_past_the_threshold_turns_multipart);
+    tcase_add_test(tc, s3_full_spool_turns_multipart);
     suite_add_tcase(s, tc);
     return s;
 }
