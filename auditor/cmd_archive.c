@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <unistd.h>
 
+#include "cli_inputs.h"
 #include "cli_net.h"
 #include "cli_time.h"
 #include "commands.h"
@@ -19,7 +20,7 @@
 #include "util/jbuild.h"
 
 typedef struct archive_opts {
-    const char *to, *workspace, *retain_until, *sse, *endpoint, *now, *format;
+    const char *to, *workspace, *retain_until, *sse, *endpoint, *now, *format, *multipart;
     int raw;
     tfa_cli_net net;
 } archive_opts;
@@ -39,6 +40,8 @@ static const tfa_opt options[] = {
      "S3-compatible endpoint (path-style), instead of AWS_ENDPOINT_URL_S3 or AWS", NULL},
     {"now", 0, TFA_OPT_STRING, offsetof(archive_opts, now), "TIME",
      TFA_CLI_NOW_HELP("name and date the archive"), NULL},
+    {"multipart-threshold", 0, TFA_OPT_STRING, offsetof(archive_opts, multipart), "SIZE",
+     "archives over SIZE (K, M, G; at most 5G) go as multipart uploads (default 128M)", NULL},
     {"format", 'f', TFA_OPT_CHOICE, offsetof(archive_opts, format), "FORMAT",
      "output format: text (default) or json", "text|json"},
     TFA_CLI_NET_OPTIONS(archive_opts, net),
@@ -64,9 +67,10 @@ const tfa_cmd_spec tfa_cmd_archive_spec = {
     "under it). Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
     "AWS_SESSION_TOKEN, or AWS_PROFILE with ~/.aws/credentials and ~/.aws/config;\n"
     "region: AWS_REGION or AWS_DEFAULT_REGION. The archive is compressed on every\n"
-    "core as gzip members (any gzip or tar reads it) while it uploads; archives\n"
-    "over 16 MiB go as multipart uploads, 4 parts at once, aborted on any\n"
-    "failure; every part's SHA-256 is signed.\n"
+    "core as gzip members (any gzip or tar reads it; blocks that do not compress\n"
+    "are stored). Up to --multipart-threshold it is spooled to $TMPDIR and sent\n"
+    "as one PUT; past it, as a multipart upload in 16 MiB parts, 4 at once while\n"
+    "it is compressed, aborted on any failure. Every body's SHA-256 is signed.\n"
     "Exit status: 0 uploaded, 2 error.\n",
     options,
     TFA_ARRAY_SIZE(options),
@@ -114,7 +118,7 @@ static void print_text(const tfa_s3_archive_result *r, int raw)
 
 int tfa_cmd_archive(int argc, char **argv)
 {
-    archive_opts o = {NULL, NULL, NULL, NULL, NULL, NULL, "text", 0, {NULL, 0}};
+    archive_opts o = {NULL, NULL, NULL, NULL, NULL, NULL, "text", NULL, 0, {NULL, 0}};
     tfa_s3_archive_options ao;
     tfa_s3_archive_result res;
     tfa_strlist args = {0};
@@ -130,6 +134,11 @@ int tfa_cmd_archive(int argc, char **argv)
         goto done;
     if (!o.to) {
         rc = tfa_msg_usage("archive", "--to s3://BUCKET/PREFIX/ is required");
+        goto done;
+    }
+    if (o.multipart && tfa_cli_parse_size(o.multipart, &ao.put.multipart_over) != 0) {
+        rc = tfa_msg_usage("archive", "--multipart-threshold '%.40s' is not a size (128M, 1G)",
+                           o.multipart);
         goto done;
     }
     if ((rc = tfa_cli_now(o.now, &ao.now)) != 0 || (rc = tfa_cli_net_init(&nc, &o.net, "archive")))

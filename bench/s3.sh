@@ -2,17 +2,21 @@
 # bench/s3.sh BUILD_DIR WORKDIR - S3 upload and read-back throughput of
 # tfaudit against curl --aws-sigv4, same file, same server (s3rver on
 # 127.0.0.1, tests/net/s3/start.sh), same run. Medians of RUNS (default 3),
-# interleaved.
+# interleaved. The machine's load average is printed with the figures: on a
+# shared machine, compare runs taken at the same load.
 #
 #   upload     tfaudit archive --raw of SIZE_MB (default 100) incompressible
-#              bytes: tar + gzip + SHA-256 + signed multipart upload + HEAD;
-#              curl -T of the archive tfaudit made (the same bytes, one PUT
-#              with its payload hash signed, as tfaudit signs each part)
-#   parts      curl sending the archive tfaudit made as tfaudit sends it: a
-#              multipart upload of 16 MiB parts, 4 curl processes at once,
-#              then CompleteMultipartUpload (what the server's multipart
-#              path costs: s3rver copies the parts into the object on one
-#              thread, a floor curl -T does not pay)
+#              bytes: read + SHA-256, tar + gzip members on every core
+#              (incompressible blocks stored) + SHA-256, spooled, one signed
+#              PUT + HEAD (archives over --multipart-threshold, 128M, go as
+#              concurrent multipart parts instead); curl -T of the archive
+#              tfaudit made (the same bytes, one PUT, payload hash signed)
+#   parts      curl sending the archive tfaudit made as a multipart upload of
+#              16 MiB parts, 4 curl processes at once, then
+#              CompleteMultipartUpload (what the server's multipart path
+#              costs: s3rver copies the parts into the object on one thread,
+#              a floor curl -T does not pay, and why tfaudit sends one PUT
+#              up to the threshold)
 #   pack only  gzip -6 of the input to /dev/null: what packing costs on one
 #              core with the standard tool (tfaudit packs on every core)
 # Target: tfaudit archive within 1.5x of curl -T (PASS/FAIL printed); the
@@ -72,6 +76,7 @@ curl_parts() {
 }
 
 up_t=() up_c=() up_p=() pack_t=() rd_t=() rd_c=()
+load0=$(cut -d' ' -f1 /proc/loadavg)
 for i in $(seq "$runs"); do
   t0=$(now)
   "$tfaudit" archive --raw --to "s3://big/bench/" --workspace "run$i" \
@@ -110,7 +115,7 @@ done
 m() { printf '%s\n' "$@" | median; }
 ut=$(m "${up_t[@]}") uc=$(m "${up_c[@]}") up=$(m "${up_p[@]}") pt=$(m "${pack_t[@]}")
 rt=$(m "${rd_t[@]}") rc=$(m "${rd_c[@]}")
-echo "== S3 throughput, $size_mb MiB input, archive $((bytes >> 20)) MiB, s3rver on 127.0.0.1, median of $runs"
+echo "== S3 throughput, $size_mb MiB input, archive $((bytes >> 20)) MiB, s3rver on 127.0.0.1, median of $runs (load $load0 -> $(cut -d' ' -f1 /proc/loadavg))"
 printf '%-34s %8s %9s\n' "" seconds "MiB/s"
 printf '%-34s %8.2f %9s\n' "upload: tfaudit archive (pack+send)" "$ut" "$(rate "$bytes" "$ut")"
 printf '%-34s %8.2f %9s\n' "upload: curl --aws-sigv4 -T" "$uc" "$(rate "$bytes" "$uc")"

@@ -123,11 +123,16 @@ typedef struct tfa_s3_put_options {
 } tfa_s3_put_options;
 
 /* Objects larger than this go as multipart uploads, in parts of this size,
- * this many parts sent at once (each on its own connection). The threshold
- * is one part, so an upload starts as soon as a part is full and overlaps
- * whatever produces the bytes (the archive's compression). */
-#define TFA_S3_MULTIPART_OVER  (16ull * 1024 * 1024)
+ * this many parts sent at once (each on its own connection), the first
+ * ones as soon as the object passes the threshold, so the rest overlaps
+ * whatever produces the bytes (the archive's compression). Smaller ones
+ * go as one PutObject once finished: a server makes an object of parts by
+ * copying them (s3rver, MinIO), so up to this size one PUT after the
+ * bytes are made is faster than parts sent while they are made (measured
+ * in bench/s3.sh: 100 MiB, 2 cores). */
+#define TFA_S3_MULTIPART_OVER  (128ull * 1024 * 1024)
 #define TFA_S3_PART_BYTES      (16u * 1024u * 1024u)
+#define TFA_S3_PUT_MAX         (5ull << 30) /* S3's largest PutObject: a higher threshold is this */
 #define TFA_S3_PARTS_IN_FLIGHT 4
 
 /* What an upload produced. */
@@ -139,12 +144,14 @@ typedef struct tfa_s3_put_result {
 } tfa_s3_put_result;
 
 /*
- * An upload fed in pieces. Bytes are held until they pass `multipart_over`;
- * a smaller object goes as one PutObject when finished, a larger one as a
- * multipart upload whose parts leave as they fill, up to
- * TFA_S3_PARTS_IN_FLIGHT at once on threads of their own (memory: the
- * threshold plus the parts in flight; the writer waits when they are all
- * busy). Any failure, and freeing an unfinished upload, aborts the
+ * An upload fed in pieces. Bytes are held until they pass `multipart_over`
+ * (in memory up to 1 MiB, then in an unnamed file in $TMPDIR or /tmp,
+ * mapped for the PUT); a smaller object goes as one PutObject when
+ * finished, a larger one as a multipart upload whose parts leave as they
+ * fill, up to TFA_S3_PARTS_IN_FLIGHT at once on threads of their own
+ * (memory: one part pending plus the parts in flight; the writer waits
+ * when they are all busy). Without a spool file, the multipart upload
+ * starts once one part is full. Any failure, and freeing an unfinished upload, aborts the
  * multipart upload once no part is in flight, so no partial object and no
  * open upload is left; a failed part is named in the error ("UploadPart
  * N: HTTP 500 ..."), and an abort that fails is reported in it too.

@@ -19,10 +19,18 @@
  * rest (queued parts are dropped, parts being sent finish), and the
  * multipart upload is aborted only after every sender has stopped, so no
  * part can arrive after the abort and leave an upload open.
+ *
+ * Below the multipart threshold the object is held (1 MiB in memory, then
+ * an unnamed spool file) and sent as one PutObject once finished, mapped
+ * from the spool; its SHA-256 is computed behind the writer by a thread
+ * reading the spool (see hold() for why one PUT).
  */
 #include "util/compat.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "s3_priv.h"
 #include "net/s3_xml.h"
@@ -53,6 +61,14 @@ struct tfa_s3_upload {
     uint64_t over;
     size_t part_bytes;
     tfa_buf pending; /* bytes not sent yet */
+    int spool;       /* -1, or the spool file: bytes held past TFA_S3_HOLD_BYTES */
+    uint64_t spooled;
+    /* the spool's hasher: hashes up->sha from the file behind the writer */
+    pthread_t hasher;
+    int hasher_on, hasher_stop, hasher_errno;
+    uint64_t hashed; /* spool bytes in up->sha (under mu) */
+    uint64_t posted; /* spool bytes the hasher may read (under mu) */
+    pthread_cond_t cv_hash;
     tfa_sha256 sha;
     uint64_t total;
     char *upload_id; /* an open multipart upload */
@@ -114,13 +130,17 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
         return tfa_error_oom(err);
     up->s3 = s3;
     up->over = opts && opts->multipart_over ? opts->multipart_over : TFA_S3_MULTIPART_OVER;
+    if (up->over > TFA_S3_PUT_MAX) /* past it, S3 refuses a PutObject */
+        up->over = TFA_S3_PUT_MAX;
     up->part_bytes = opts && opts->part_bytes ? opts->part_bytes : TFA_S3_PART_BYTES;
     tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
+    up->spool = -1;
     tfa_sha256_init(&up->sha);
     tfa_error_init(&up->send_err);
     pthread_mutex_init(&up->mu, NULL);
     pthread_cond_init(&up->cv_work, NULL);
     pthread_cond_init(&up->cv_done, NULL);
+    pthread_cond_init(&up->cv_hash, NULL);
     bad |= !(up->bucket = tfa_strdup(bucket)) || !(up->key = tfa_strdup(key));
     bad |= !(up->content_type = tfa_strdup(
                  opts && opts->content_type ? opts->content_type : "application/octet-stream"));
@@ -164,19 +184,25 @@ static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8
     return 0;
 }
 
-static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
+/* The whole object as one PutObject: `body` is the pending bytes or the
+ * spool file mapped. Its SHA-256, signed and sent as the checksum, is the
+ * one the writes computed: the body is not hashed again. */
+static int put_single(tfa_s3_upload *up, const void *body, size_t len, tfa_s3_put_result *out,
+                      tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     const char *lines[8];
     char sum[48], sum_line[80];
     tfa_http_response res;
+    tfa_sha256 whole = up->sha; /* finished again by tfa_s3_upload_finish */
     tfa_buf store;
     size_t n = 0;
     int rc;
 
     tfa_buf_init(&store, TFA_BUF_NO_MAX);
     tfa_http_response_init(&res);
-    checksum(up->pending.ptr, up->pending.len, sum, digest);
+    tfa_sha256_final(&whole, digest);
+    base64(digest, TFA_SHA256_BYTES, sum);
     snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
     lines[n++] = sum_line;
     if (object_headers(up, &store, lines, &n) != 0) {
@@ -185,12 +211,27 @@ static int put_single(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
     }
     lines[n] = NULL;
     rc = tfa_s3__request_on(up->s3, &up->s3->http, &res, "PUT", up->bucket, up->key, NULL, lines,
-                            up->pending.ptr, up->pending.len, digest, err);
+                            body, len, digest, err);
     if (rc == 0)
         tfa_http_response_header(&res, "ETag", out->etag, sizeof(out->etag));
 done:
     tfa_http_response_release(&res);
     tfa_buf_release(&store);
+    return rc;
+}
+
+/* PutObject of what the spool holds, mapped rather than read into memory. */
+static int put_spooled(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
+{
+    /* populated at once: the PUT reads it all, and one fault per page
+     * costs more than the reading */
+    void *map = mmap(NULL, (size_t)up->spooled, PROT_READ, MAP_SHARED | MAP_POPULATE, up->spool, 0);
+    int rc;
+    if (map == MAP_FAILED)
+        return tfa_error_set(err, TFA_EIO, "cannot map the upload's spool file: %s",
+                             strerror(errno));
+    rc = put_single(up, map, (size_t)up->spooled, out, err);
+    munmap(map, (size_t)up->spooled);
     return rc;
 }
 
@@ -444,31 +485,278 @@ static int flush_parts(tfa_s3_upload *up, tfa_error *err)
     return rc;
 }
 
-int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+/* Append to the spool file. */
+static int spool_put(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
 {
     const char *p = data;
-    int rc = 0;
-    if (up->failed)
-        return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
-    tfa_sha256_update(&up->sha, data, len);
-    up->total += len;
+    while (len) {
+        ssize_t n = write(up->spool, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return tfa_error_set(err, TFA_EIO, "cannot write the upload's spool file: %s",
+                                 n < 0 ? strerror(errno) : "short write");
+        p += n;
+        len -= (size_t)n;
+        up->spooled += (uint64_t)n;
+    }
+    return 0;
+}
+
+/* Held in memory below this; in the spool file from there. Growing a
+ * buffer in memory costs a page fault per 4 KiB and copies as it doubles;
+ * the file's pages come from the page cache. */
+#define TFA_S3_HOLD_BYTES (1u << 20)
+
+/*
+ * The spool's hasher: the object's SHA-256 (what the PUT signs) computed
+ * on a thread of its own, reading the spool behind the writer, so the
+ * writer (the archive's tar and the order of its gzip members) does not
+ * also hash: on two cores that takes SHA-256 off the one busy thread. The
+ * bytes are read back from the page cache, never from the caller, whose
+ * buffers are reused as soon as the write returns.
+ */
+static void *hash_spool(void *arg)
+{
+    tfa_s3_upload *up = arg;
+    size_t cap = 1u << 20;
+    char *buf = tfa_malloc(cap);
+    uint64_t off, to;
+    int bad = buf ? 0 : ENOMEM;
+
+    pthread_mutex_lock(&up->mu);
+    for (;;) {
+        while (!bad && up->hashed == up->posted && !up->hasher_stop)
+            pthread_cond_wait(&up->cv_hash, &up->mu);
+        if (bad || up->hashed == up->posted)
+            break;
+        off = up->hashed;
+        to = up->posted;
+        pthread_mutex_unlock(&up->mu);
+        while (!bad && off < to) {
+            ssize_t n =
+                pread(up->spool, buf, to - off < cap ? (size_t)(to - off) : cap, (off_t)off);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                bad = n < 0 ? errno : EIO;
+                break;
+            }
+            tfa_sha256_update(&up->sha, buf, (size_t)n);
+            off += (uint64_t)n;
+        }
+        pthread_mutex_lock(&up->mu);
+        up->hashed = off;
+        pthread_cond_broadcast(&up->cv_hash);
+    }
+    up->hasher_errno = bad;
+    pthread_mutex_unlock(&up->mu);
+    tfa_free(buf);
+    return NULL;
+}
+
+/* Wait until the hasher has hashed all that was spooled, and stop it:
+ * up->sha is the writer's again. */
+static int hasher_finish(tfa_s3_upload *up, tfa_error *err)
+{
+    int bad;
+    if (!up->hasher_on)
+        return 0;
+    pthread_mutex_lock(&up->mu);
+    up->hasher_stop = 1;
+    pthread_cond_broadcast(&up->cv_hash);
+    pthread_mutex_unlock(&up->mu);
+    pthread_join(up->hasher, NULL);
+    up->hasher_on = 0;
+    bad = up->hasher_errno;
+    if (bad == ENOMEM)
+        return tfa_error_oom(err);
+    if (bad || up->hashed != up->spooled)
+        return tfa_error_set(err, TFA_EIO, "cannot read the upload's spool file: %s",
+                             bad ? strerror(bad) : "it is shorter than written");
+    return 0;
+}
+
+/* An unnamed file in $TMPDIR (or /tmp) that goes away when closed, holding
+ * the pending bytes from now on, and its hasher. -1 when no file can be
+ * made: the caller starts the multipart upload instead. */
+static int spool_open(tfa_s3_upload *up)
+{
+    const char *dir = getenv("TMPDIR");
+    tfa_error ignored;
+    tfa_buf path;
+    int fd;
+
+    if (!dir || !*dir)
+        dir = "/tmp";
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) { /* a file system without O_TMPFILE: a named file, unlinked at once */
+        tfa_buf_init(&path, TFA_BUF_NO_MAX);
+        if (tfa_buf_printf(&path, "%s/tfaudit-upload-XXXXXX", dir) == 0 &&
+            (fd = mkstemp(path.ptr)) >= 0)
+            unlink(path.ptr);
+        tfa_buf_release(&path);
+        if (fd < 0)
+            return -1;
+    }
+    up->spool = fd;
+    up->spooled = 0;
+    tfa_error_init(&ignored);
+    if (spool_put(up, up->pending.ptr, up->pending.len, &ignored) != 0) {
+        close(fd);
+        up->spool = -1;
+        return -1;
+    }
+    tfa_buf_release(&up->pending);
+    tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
+    /* the pending bytes were hashed as they came; without a thread the
+     * writer goes on hashing */
+    up->hashed = up->posted = up->spooled;
+    up->hasher_stop = up->hasher_errno = 0;
+    up->hasher_on = pthread_create(&up->hasher, NULL, hash_spool, up) == 0;
+    return 0;
+}
+
+static void spool_close(tfa_s3_upload *up)
+{
+    tfa_error ignored;
+    tfa_error_init(&ignored);
+    hasher_finish(up, &ignored); /* none is running past here */
+    if (up->spool >= 0)
+        close(up->spool);
+    up->spool = -1;
+    up->spooled = 0;
+}
+
+/* Fill parts from `data` and hand each whole one to the senders. */
+static int feed_parts(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    const char *p = data;
+    int rc = flush_parts(up, err);
     while (rc == 0 && len) {
-        /* once parts are flowing, fill one part at a time (handed over
-         * whole, without a copy) */
+        /* one part at a time, handed over whole, without a copy */
         size_t n = len;
-        if (up->upload_id && up->pending.len < up->part_bytes &&
-            n > up->part_bytes - up->pending.len)
+        if (up->pending.len < up->part_bytes && n > up->part_bytes - up->pending.len)
             n = up->part_bytes - up->pending.len;
-        if (up->pending.len == 0 && up->upload_id && tfa_buf_grow(&up->pending, up->part_bytes))
+        if (up->pending.len == 0 && tfa_buf_grow(&up->pending, up->part_bytes))
             rc = tfa_error_oom(err);
         else if (tfa_buf_put(&up->pending, p, n) != 0)
             rc = tfa_error_oom(err);
-        else if (!up->upload_id && up->pending.len > up->over)
-            rc = create_multipart(up, err);
-        if (rc == 0 && up->upload_id)
+        if (rc == 0)
             rc = flush_parts(up, err);
         p += n;
         len -= n;
+    }
+    return rc;
+}
+
+/* The multipart upload starts with what the spool holds, read back a part
+ * at a time; the spool is closed. */
+static int unspool(tfa_s3_upload *up, tfa_error *err)
+{
+    char *buf = tfa_malloc(up->part_bytes);
+    uint64_t off = 0;
+    int rc = buf ? hasher_finish(up, err) : tfa_error_oom(err);
+
+    while (rc == 0 && off < up->spooled) {
+        size_t want = up->spooled - off < up->part_bytes ? (size_t)(up->spooled - off)
+                                                         : up->part_bytes,
+               got = 0;
+        while (rc == 0 && got < want) {
+            ssize_t n = pread(up->spool, buf + got, want - got, (off_t)(off + got));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                rc = tfa_error_set(err, TFA_EIO, "cannot read the upload's spool file: %s",
+                                   n < 0 ? strerror(errno) : "it is shorter than written");
+            else
+                got += (size_t)n;
+        }
+        if (rc == 0)
+            rc = feed_parts(up, buf, want, err);
+        off += want;
+    }
+    tfa_free(buf);
+    spool_close(up);
+    return rc;
+}
+
+/* Append to the spool; the hasher (or the writer) hashes it. When the
+ * spool cannot take it (its file system is full: a small tmpfs), the
+ * multipart upload takes over with what the spool holds. */
+static int spool_add(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    uint64_t before = up->spooled;
+    const char *rest;
+    tfa_error why;
+    size_t done;
+    int rc;
+
+    tfa_error_init(&why);
+    rc = spool_put(up, data, len, &why);
+    done = (size_t)(up->spooled - before);
+    if (!up->hasher_on) {
+        tfa_sha256_update(&up->sha, data, done);
+    } else if (done) {
+        pthread_mutex_lock(&up->mu);
+        up->posted = up->spooled;
+        pthread_cond_signal(&up->cv_hash);
+        pthread_mutex_unlock(&up->mu);
+    }
+    if (rc == 0)
+        return 0;
+    rest = (const char *)data + done;
+    if ((rc = create_multipart(up, err)) != 0 || (rc = unspool(up, err)) != 0)
+        return rc;
+    tfa_sha256_update(&up->sha, rest, len - done);
+    return feed_parts(up, rest, len - done, err);
+}
+
+/*
+ * Bytes of an object that may still go as one PutObject: in memory up to
+ * TFA_S3_HOLD_BYTES (small objects, a ledger anchor, make no file), past
+ * that in the spool file. Once the object passes the threshold, the
+ * multipart upload starts with what was held. Why hold up to a threshold
+ * over one part: a PutObject is one pass over the bytes on the server, a
+ * multipart upload two (the parts, then the object made of them: s3rver
+ * copies them on completion), and an archive that compresses fast is sent
+ * faster whole than in parts.
+ */
+static int hold(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    int rc;
+    if (up->total > up->over) {
+        if ((rc = create_multipart(up, err)) != 0)
+            return rc;
+        if (up->spool >= 0 && (rc = unspool(up, err)) != 0) /* hashed up to here */
+            return rc;
+        tfa_sha256_update(&up->sha, data, len);
+        return feed_parts(up, data, len, err);
+    }
+    if (up->spool < 0 && up->pending.len + len > TFA_S3_HOLD_BYTES && spool_open(up) != 0) {
+        /* no spool file: parts from now on, as over the threshold */
+        if ((rc = create_multipart(up, err)) != 0)
+            return rc;
+        tfa_sha256_update(&up->sha, data, len);
+        return feed_parts(up, data, len, err);
+    }
+    if (up->spool >= 0)
+        return spool_add(up, data, len, err);
+    tfa_sha256_update(&up->sha, data, len);
+    return tfa_buf_put(&up->pending, data, len) ? tfa_error_oom(err) : 0;
+}
+
+int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+{
+    int rc;
+    if (up->failed)
+        return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
+    up->total += len;
+    if (up->upload_id) {
+        tfa_sha256_update(&up->sha, data, len);
+        rc = feed_parts(up, data, len, err);
+    } else {
+        rc = hold(up, data, len, err);
     }
     up->failed = rc != 0;
     return rc;
@@ -557,7 +845,11 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
     if (up->failed)
         return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
     if (!up->upload_id) {
-        rc = put_single(up, out, err);
+        if (up->spool >= 0)
+            rc = hasher_finish(up, err) ? err->status : put_spooled(up, out, err);
+        else
+            rc = put_single(up, up->pending.ptr, up->pending.len, out, err);
+        spool_close(up);
     } else {
         if (up->pending.len || up->parts == 0) { /* the last part, taken over */
             size_t n = up->pending.len;
@@ -594,10 +886,12 @@ void tfa_s3_upload_free(tfa_s3_upload *up)
         return;
     stop_senders(up);
     abort_upload(up, NULL);
+    spool_close(up);
     tfa_buf_release(&up->pending);
     tfa_free(up->done);
     pthread_cond_destroy(&up->cv_work);
     pthread_cond_destroy(&up->cv_done);
+    pthread_cond_destroy(&up->cv_hash);
     pthread_mutex_destroy(&up->mu);
     tfa_free(up->bucket);
     tfa_free(up->key);

@@ -26,6 +26,8 @@ typedef struct bundle_file {
     char *name;
     char *data;
     size_t len;
+    int hashed; /* sha holds the caller's digest of data */
+    unsigned char sha[TFA_SHA256_BYTES];
 } bundle_file;
 
 struct tfa_bundle {
@@ -56,45 +58,75 @@ void tfa_bundle_free(tfa_bundle *bundle)
     tfa_free(bundle);
 }
 
+/* Add `*data` as it is (taken: NULL afterwards, freed on failure). */
+static int add_taken(tfa_bundle *bundle, const char *name, char **data, size_t len,
+                     const unsigned char *sha, tfa_error *err)
+{
+    bundle_file f = {NULL, *data, len, sha != NULL, {0}};
+    size_t i;
+    int rc = 0;
+
+    *data = NULL;
+    if (!tfa_relpath_ok(name) || strcmp(name, TFA_BUNDLE_MANIFEST) == 0)
+        rc = tfa_error_set(err, TFA_EUSAGE, "invalid bundle entry name '%s'", name);
+    for (i = 0; rc == 0 && i < bundle->n; i++)
+        if (strcmp(bundle->files[i].name, name) == 0)
+            rc = tfa_error_set(err, TFA_EUSAGE, "bundle entry '%s' added twice", name);
+    if (rc == 0 &&
+        (!f.data ||
+         tfa_array_grow(&bundle->files, &bundle->cap, bundle->n + 1, sizeof(*bundle->files)) != 0 ||
+         !(f.name = tfa_strdup(name))))
+        rc = tfa_error_oom(err);
+    if (rc) {
+        tfa_free(f.data);
+        return rc;
+    }
+    if (sha)
+        memcpy(f.sha, sha, sizeof(f.sha));
+    bundle->files[bundle->n++] = f;
+    return 0;
+}
+
 int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_t len,
                    tfa_error *err)
 {
-    bundle_file f = {NULL, NULL, len};
-    size_t i;
+    char *copy = tfa_malloc(len ? len : 1);
+    if (copy && len)
+        memcpy(copy, data, len);
+    return add_taken(bundle, name, &copy, len, NULL, err);
+}
 
-    if (!tfa_relpath_ok(name) || strcmp(name, TFA_BUNDLE_MANIFEST) == 0)
-        return tfa_error_set(err, TFA_EUSAGE, "invalid bundle entry name '%s'", name);
-    for (i = 0; i < bundle->n; i++)
-        if (strcmp(bundle->files[i].name, name) == 0)
-            return tfa_error_set(err, TFA_EUSAGE, "bundle entry '%s' added twice", name);
-    if (tfa_array_grow(&bundle->files, &bundle->cap, bundle->n + 1, sizeof(*bundle->files)) != 0)
-        return tfa_error_oom(err);
-    f.name = tfa_strdup(name);
-    f.data = tfa_malloc(len ? len : 1);
-    if (!f.name || !f.data) {
-        tfa_free(f.name);
-        tfa_free(f.data);
-        return tfa_error_oom(err);
-    }
-    if (len)
-        memcpy(f.data, data, len);
-    bundle->files[bundle->n++] = f;
-    return 0;
+/* inputs/NAME, or NULL out of memory */
+static char *input_name(const char *name)
+{
+    tfa_buf full;
+    tfa_buf_init(&full, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&full, TFA_BUNDLE_INPUTS);
+    tfa_buf_puts(&full, name);
+    return tfa_buf_detach(&full, NULL);
 }
 
 int tfa_bundle_add_input(tfa_bundle *bundle, const char *name, const void *redacted, size_t len,
                          tfa_error *err)
 {
-    tfa_buf full;
-    int rc;
+    char *full = input_name(name);
+    int rc = full ? tfa_bundle_add(bundle, full, redacted, len, err) : tfa_error_oom(err);
+    tfa_free(full);
+    return rc;
+}
 
-    tfa_buf_init(&full, TFA_BUF_NO_MAX);
-    tfa_buf_puts(&full, TFA_BUNDLE_INPUTS);
-    if (tfa_buf_puts(&full, name) != 0)
-        rc = tfa_error_oom(err);
-    else
-        rc = tfa_bundle_add(bundle, full.ptr, redacted, len, err);
-    tfa_buf_release(&full);
+int tfa_bundle_add_input_take(tfa_bundle *bundle, const char *name, char **redacted, size_t len,
+                              const unsigned char sha256[TFA_SHA256_BYTES], tfa_error *err)
+{
+    char *full = input_name(name);
+    int rc;
+    if (!full) {
+        tfa_free(*redacted);
+        *redacted = NULL;
+        return tfa_error_oom(err);
+    }
+    rc = add_taken(bundle, full, redacted, len, sha256, err);
+    tfa_free(full);
     return rc;
 }
 
@@ -123,7 +155,10 @@ static int manifest_bytes(tfa_bundle *b, const json_t *extra, tfa_buf *out, tfa_
         goto done;
     }
     for (i = 0; i < b->n; i++) {
-        tfa_sha256_digest(b->files[i].data, b->files[i].len, digest);
+        if (b->files[i].hashed)
+            memcpy(digest, b->files[i].sha, sizeof(digest));
+        else
+            tfa_sha256_digest(b->files[i].data, b->files[i].len, digest);
         tfa_sha256_hex(digest, hex);
         if (json_array_append_new(files,
                                   json_pack("{s:s, s:I, s:s}", "name", b->files[i].name, "bytes",
@@ -235,9 +270,10 @@ static int write_archive(tfa_bundle *b, target *t, const tfa_buf *manifest, tfa_
     if (rc == ARCHIVE_OK)
         rc = archive_write_set_format_pax_restricted(a);
     if (rc == ARCHIVE_OK) {
-        /* whole blocks to the compressor, no padding of the last one */
-        archive_write_set_bytes_per_block(a, 64 * 1024);
-        archive_write_set_bytes_in_last_block(a, 1);
+        /* no blocking: libarchive hands its writes straight to the
+         * compressor (which cuts its own blocks) instead of copying them
+         * into 64 KiB blocks first, and pads nothing */
+        archive_write_set_bytes_per_block(a, 0);
         rc = archive_write_open2(a, t, NULL, tar_write, NULL, NULL);
     }
     for (i = 0; rc == ARCHIVE_OK && i < b->n; i++)

@@ -48,6 +48,13 @@ int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_
 int tfa_bundle_add_input(tfa_bundle *bundle, const char *name, const void *redacted, size_t len,
                          tfa_error *err);
 
+/* The same, taking `*redacted` (tfa_malloc'd; NULL afterwards, freed on
+ * failure) instead of copying it: inputs run to hundreds of MiB. `sha256`
+ * is the caller's digest of those bytes (the manifest lists it instead of
+ * hashing them again), or NULL. */
+int tfa_bundle_add_input_take(tfa_bundle *bundle, const char *name, char **redacted, size_t len,
+                              const unsigned char sha256[TFA_SHA256_BYTES], tfa_error *err);
+
 /* Files added so far (the manifest not counted). */
 size_t tfa_bundle_count(const tfa_bundle *bundle);
 

@@ -8,6 +8,11 @@
  */
 #include "util/compat.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include "s3_server.h"
 
 START_TEST(s3_archive_then_summarize_and_verify_from_the_prefix)
@@ -217,11 +222,52 @@ END_TEST
 
 /* ---- a 100 MiB archive as a multipart upload ------------------------------------------ */
 
+/* The object at big/KEY passes `gzip -t`, and `tar -tvzf` lists
+ * inputs/ENTRY with `len` bytes and manifest.json: the gzip members and
+ * stored blocks are an ordinary .tar.gz to the standard tools. */
+static void standard_tools_read(const char *key, const char *entry, size_t len)
+{
+    char path[600], cmd[2000], want[200], *listing;
+    tfa_http_options ho;
+    size_t n;
+    tfa_s3 *s3;
+    char *data;
+    int rc;
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    data = get_object(s3, "big", key, &n);
+    snprintf(path, sizeof(path), "%s/tools.tar.gz", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(path, data, n), 0);
+    tfa_free(data);
+    tfa_s3_free(s3);
+    snprintf(cmd, sizeof(cmd), "gzip -t '%s' && tar -tvzf '%s' > '%s/tools.txt'", path, path,
+             srv.dir);
+    rc = system(cmd);
+    ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "gzip -t or tar failed: %d", rc);
+    snprintf(path, sizeof(path), "%s/tools.txt", srv.dir);
+    listing = tfa_test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(listing);
+    snprintf(want, sizeof(want), " %zu ", len);
+    ck_assert_msg(strstr(listing, want) && strstr(listing, entry) &&
+                      strstr(listing, "manifest.json"),
+                  "%s", listing);
+    free(listing);
+}
+
 START_TEST(s3_large_archive_goes_multipart)
 {
-    const char *archive[] = {
-        "tfaudit", "archive", "--raw", "--to", "s3://big/runs/", "--now", "2026-11-27T04:00:00Z",
-        NULL,      NULL};
+    const char *archive[] = {"tfaudit",
+                             "archive",
+                             "--raw",
+                             "--to",
+                             "s3://big/runs/",
+                             "--now",
+                             "2026-11-27T04:00:00Z",
+                             "--multipart-threshold",
+                             "16M",
+                             NULL,
+                             NULL};
     const char *verify[] = {"tfaudit", "bundle", "verify", "--sha256", NULL, NULL, NULL};
     char path[600], obj[200], *sha, *parts;
     uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -241,7 +287,7 @@ START_TEST(s3_large_archive_goes_multipart)
     snprintf(path, sizeof(path), "%s/big.bin", srv.dir);
     ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
     free(data);
-    archive[7] = path;
+    archive[9] = path;
     aws_env(srv.proxy);
     run(&out, archive);
     ck_assert_msg(out.status == 0, "%s", out.err);
@@ -269,6 +315,7 @@ START_TEST(s3_large_archive_goes_multipart)
     ck_assert_msg(out.status == 0, "%s%s", out.out, out.err);
     ck_assert(tfa_test_contains(out.out, out.out_len, "bundle: 1 file, all hashes match"));
     tfa_test_output_release(&out);
+    standard_tools_read(obj + strlen("s3://big/"), "1-big.bin", len);
     free(sha);
     free(parts);
 }
@@ -557,8 +604,8 @@ END_TEST
 
 /* ---- concurrent parts ------------------------------------------------------------------ */
 
-/* 105 MiB through the library with the default part size: 7 parts, 4 in
- * flight, read back byte for byte. */
+/* 105 MiB through the library with the default part size and the
+ * threshold at one part: 7 parts, 4 in flight, read back byte for byte. */
 START_TEST(s3_concurrent_parts_arrive_in_order)
 {
     size_t len = 105u << 20, i, got = 0, piece = 100000;
@@ -579,6 +626,7 @@ START_TEST(s3_concurrent_parts_arrive_in_order)
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);
+    po.multipart_over = TFA_S3_PART_BYTES; /* parts as soon as one is full */
     ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/ordered.bin", &po, &err), &err);
     for (i = 0; i < len; i += piece) /* uneven writes, as the compressor makes them */
         ck_assert_tfa_ok(tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err),
@@ -610,6 +658,8 @@ START_TEST(s3_a_refused_part_aborts_the_archive)
                           "s3://faults/refused/",
                           "--now",
                           "2026-11-27T06:00:00Z",
+                          "--multipart-threshold",
+                          "16M",
                           NULL,
                           NULL};
     char path[600];
@@ -631,7 +681,7 @@ START_TEST(s3_a_refused_part_aborts_the_archive)
     snprintf(path, sizeof(path), "%s/refused.bin", srv.dir);
     ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
     free(data);
-    argv[7] = path;
+    argv[9] = path;
     aws_env(srv.proxy);
     arm("PUT", "/faults/refused/default/20261127T060000Z.tar.gz?partNumber=3", "s500*");
     run(&out, argv);
@@ -667,6 +717,208 @@ START_TEST(s3_a_refused_part_aborts_the_archive)
 }
 END_TEST
 
+/* Bytes `len` of xorshift noise (incompressible) into `path`. */
+static void noise_file(const char *path, size_t len, uint64_t x)
+{
+    unsigned char *data = malloc(len);
+    size_t i;
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
+    free(data);
+}
+
+static int dir_is_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int empty = 1;
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        empty &= strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
+/* Under the threshold (128 MiB by default) a 40 MiB archive is spooled and
+ * sent as one signed PUT: no part, no upload left open, no file left in
+ * TMPDIR, and gzip and tar read it. A PUT the server refuses for good: exit
+ * 2 naming the object, nothing stored, the spool gone too. */
+START_TEST(s3_archive_under_the_threshold_is_one_put)
+{
+    const char *argv[] = {"tfaudit", "archive", "--raw", "--to", "s3://big/spooled/",
+                          "--now",   NULL,      NULL,    NULL};
+    char path[600], tmp[600], *bytes, *sha;
+    size_t len = 40u << 20;
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_s3_object head;
+    tfa_error err;
+    tfa_s3 *direct;
+
+    snprintf(path, sizeof(path), "%s/spooled.bin", srv.dir);
+    noise_file(path, len, 0x9e3779b97f4a7c15ull);
+    snprintf(tmp, sizeof(tmp), "%s/spool-tmp", srv.dir);
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    setenv("TMPDIR", tmp, 1);
+    aws_env(srv.proxy);
+    argv[6] = "2026-11-27T07:00:00Z";
+    argv[7] = path;
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    bytes = line_of(out.out, "bytes: ");
+    ck_assert_msg(strstr(bytes, "multipart") == NULL, "%s", bytes);
+    sha = line_of(out.out, "sha256: ");
+    tfa_test_output_release(&out);
+    free(bytes);
+    http_opts(&ho);
+    direct = client(srv.s3, &ho);
+    {
+        /* the SHA-256 printed (the spool's hasher) is the stored object's */
+        unsigned char d[TFA_SHA256_BYTES];
+        char hex[TFA_SHA256_HEX];
+        size_t n = 0;
+        char *obj = get_object(direct, "big", "spooled/default/20261127T070000Z.tar.gz", &n);
+        tfa_sha256_digest(obj, n, d);
+        tfa_sha256_hex(d, hex);
+        ck_assert_str_eq(hex, sha);
+        tfa_free(obj);
+    }
+    tfa_s3_free(direct);
+    free(sha);
+    ck_assert_uint_eq(count_logged("/big/spooled/default/20261127T070000Z.tar.gz?"), 0);
+    ck_assert_uint_ge(assert_all_signed("/big/spooled/"), 2); /* the PUT, the HEAD */
+    ck_assert(dir_is_empty(tmp));
+    standard_tools_read("spooled/default/20261127T070000Z.tar.gz", "1-spooled.bin", len);
+
+    /* refused for good */
+    arm("PUT", "/big/spooled/default/20261127T070100Z.tar.gz", "s500*");
+    argv[6] = "2026-11-27T07:01:00Z";
+    aws_env(srv.proxy); /* standard_tools_read's client went to the server */
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_msg(strstr(out.err, "HTTP 500") != NULL, "%s", out.err);
+    ck_assert_msg(strstr(out.err, "s3://big/spooled/default/20261127T070100Z.tar.gz") != NULL, "%s",
+                  out.err);
+    ck_assert_msg(strchr(out.err, '\n') == strrchr(out.err, '\n'), "one line: %s", out.err);
+    ck_assert_uint_eq(out.out_len, 0);
+    tfa_test_output_release(&out);
+    unsetenv("TMPDIR");
+    ck_assert(dir_is_empty(tmp));
+    http_opts(&ho);
+    direct = client(srv.s3, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(
+        tfa_s3_head(direct, "big", "spooled/default/20261127T070100Z.tar.gz", &head, &err),
+        TFA_ENOTFOUND);
+    ck_assert_int_eq(open_uploads(direct, "big"), 0);
+    tfa_s3_free(direct);
+}
+END_TEST
+
+/* An upload spooled up to its threshold (40 MiB) that goes past it: the
+ * spool becomes the first parts of a multipart upload, the rest follows;
+ * 70 MiB in 16 MiB parts is 5 parts, read back byte for byte. */
+START_TEST(s3_spool_past_the_threshold_turns_multipart)
+{
+    size_t len = 70u << 20, i, got = 0, piece = 1u << 20;
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    unsigned char *data = malloc(len);
+    tfa_s3_put_options po = {0};
+    tfa_s3_put_result pr;
+    tfa_s3_upload *up = NULL;
+    tfa_http_options ho;
+    tfa_error err;
+    char *back;
+    tfa_s3 *s3;
+
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    http_opts(&ho);
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    po.multipart_over = 40u << 20;
+    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/spooled.bin", &po, &err), &err);
+    for (i = 0; i < len; i += piece)
+        ck_assert_tfa_ok(tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err),
+                         &err);
+    ck_assert_tfa_ok(tfa_s3_upload_finish(up, &pr, &err), &err);
+    tfa_s3_upload_free(up);
+    ck_assert_uint_eq(pr.parts, 5);
+    ck_assert_uint_eq(pr.bytes, len);
+    {
+        /* the object's SHA-256: the spool's hasher, then the writer */
+        unsigned char want[TFA_SHA256_BYTES];
+        tfa_sha256_digest(data, len, want);
+        ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
+    }
+    ck_assert_uint_eq(count_logged("/big/parts/spooled.bin?partNumber="), 5);
+    back = get_object(s3, "big", "parts/spooled.bin", &got);
+    ck_assert_uint_eq(got, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_free(back);
+    tfa_s3_free(s3);
+    free(data);
+}
+END_TEST
+
+/* A spool whose file system fills up (here RLIMIT_FSIZE at 8 MiB, as a
+ * small tmpfs would) hands over to a multipart upload: 40 MiB goes as 3
+ * parts, read back byte for byte, with the object's SHA-256. */
+START_TEST(s3_full_spool_turns_multipart)
+{
+    size_t len = 40u << 20, i, got = 0, piece = 1u << 20;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    unsigned char *data = malloc(len), want[TFA_SHA256_BYTES];
+    tfa_s3_put_options po = {0};
+    struct rlimit was, small;
+    tfa_s3_put_result pr;
+    tfa_s3_upload *up = NULL;
+    tfa_http_options ho;
+    tfa_error err;
+    char *back;
+    tfa_s3 *s3;
+    int rc = 0;
+
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    http_opts(&ho);
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
+    small = was;
+    small.rlim_cur = 8u << 20;
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/full-spool.bin", &po, &err), &err);
+    for (i = 0; i < len && rc == 0; i += piece)
+        rc = tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err);
+    if (rc == 0)
+        rc = tfa_s3_upload_finish(up, &pr, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
+    ck_assert_tfa_ok(rc, &err);
+    tfa_s3_upload_free(up);
+    ck_assert_uint_eq(pr.parts, 3);
+    ck_assert_uint_eq(pr.bytes, len);
+    tfa_sha256_digest(data, len, want);
+    ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
+    back = get_object(s3, "big", "parts/full-spool.bin", &got);
+    ck_assert_uint_eq(got, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_free(back);
+    tfa_s3_free(s3);
+    free(data);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("s3");
@@ -683,6 +935,9 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_object_lock_and_encryption_headers);
     tcase_add_test(tc, s3_concurrent_parts_arrive_in_order);
     tcase_add_test(tc, s3_a_refused_part_aborts_the_archive);
+    tcase_add_test(tc, s3_archive_under_the_threshold_is_one_put);
+    tcase_add_test(tc, s3_spool_past_the_threshold_turns_multipart);
+    tcase_add_test(tc, s3_full_spool_turns_multipart);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -187,6 +187,55 @@ START_TEST(same_bytes_for_any_number_of_threads)
 }
 END_TEST
 
+/* Random bytes (incompressible) between text: the random blocks are stored
+ * (the output is the input plus headers), the text blocks compressed, and
+ * gzip and libarchive read the whole stream back byte for byte. */
+START_TEST(incompressible_blocks_are_stored_and_read_back)
+{
+    size_t block = 256u << 10, len = 8 * block, i, n = 0;
+    unsigned char *data = sample(len), *back;
+    unsigned long long x = 0x2545f4914f6cdd1dull;
+    tfa_pgzip_options o = {block, 0, 2};
+    collect rnd = {0}, mixed = {0};
+
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    compress(&rnd, data, len, 100000, &o);
+    /* stored: at most 5 bytes per 64 KiB stored block and 18 per member */
+    ck_assert_uint_ge(rnd.out.len, len);
+    ck_assert_uint_le(rnd.out.len, len + 8 * (18 + 5 * 5));
+    back = gzip_inflate(&rnd.out, &n);
+    ck_assert_uint_eq(n, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    free(back);
+
+    /* blocks 2 and 5 are text again; block 6 is random but for one text
+     * slice at its end: compressed, not stored */
+    {
+        unsigned char *text = sample(len);
+        memcpy(data + 2 * block, text, block);
+        memcpy(data + 5 * block, text, block);
+        memcpy(data + 7 * block - 4096, text, 4096);
+        free(text);
+    }
+    compress(&mixed, data, len, 65536, &o);
+    ck_assert_uint_lt(mixed.out.len, rnd.out.len - block);
+    back = libarchive_inflate(&mixed.out, &n);
+    ck_assert_uint_eq(n, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    free(back);
+    back = gzip_inflate(&mixed.out, &n);
+    ck_assert_uint_eq(n, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    free(back);
+    tfa_buf_release(&rnd.out);
+    tfa_buf_release(&mixed.out);
+    free(data);
+}
+END_TEST
+
 START_TEST(a_sink_failure_stops_the_stream)
 {
     size_t len = 40 * 4096, i;
@@ -252,6 +301,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, many_blocks_any_threads_any_pieces, 0, 4);
     tcase_add_test(tc, default_options_on_three_mib);
     tcase_add_test(tc, same_bytes_for_any_number_of_threads);
+    tcase_add_test(tc, incompressible_blocks_are_stored_and_read_back);
     tcase_add_test(tc, a_sink_failure_stops_the_stream);
     tcase_add_test(tc, a_bad_level_is_refused);
     suite_add_tcase(s, tc);
