@@ -378,6 +378,7 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
     if (n && (n == len || s[n] == ' ' || s[n] == '\t')) {
         len = drop_prefix(s, len, n + (n < len));
         len = drop_prefix(s, len, gitlab_stream(s, len));
+        len = drop_prefix(s, len, gitlab_section(s, len)); /* after the runner's timestamp */
         *flags |= TFA_LINE_TIMESTAMP;
     }
     if ((found & 2) && memchr(s, '\x1b', len)) {
