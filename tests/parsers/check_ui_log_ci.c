@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <jansson.h>
 
+#include "detect.h"
 #include "facts.h"
 #include "input.h"
 #include "run.h"
@@ -380,6 +381,37 @@ START_TEST(ui_log_ci_without_messages_is_no_ui_log)
 }
 END_TEST
 
+static tfa_kind kind_of(const char *s)
+{
+    tfa_kind k;
+    ck_assert_int_eq(tfa_detect_kind(s, strlen(s), 0, &k), 0);
+    return k;
+}
+
+START_TEST(ui_log_ci_detection)
+{
+    /* a prelude with terraform init's text output, then the -json stream */
+    ck_assert_int_eq(kind_of(TS "Current runner version: '2.316.1'\r\n" TS
+                                "Terraform has been successfully initialized!\r\n" TS
+                                "[command]/usr/bin/terraform apply -json\r\n" TS
+                                "{\"@level\":\"info\",\"@message\":\"Terraform 1.9.5\","
+                                "\"@module\":\"terraform.ui\",\"type\":\"version\"}\r\n"),
+                     TFA_KIND_UI_LOG);
+    ck_assert_int_eq(kind_of("[10:20:30] + terraform plan -json\n"
+                             "[10:20:31] \x1b[0m{\"@level\":\"info\",\"@message\":\"m\"}\n"),
+                     TFA_KIND_UI_LOG);
+    /* other JSON after a prelude: no UI log (text rules decide) */
+    ck_assert_int_eq(kind_of(TS "##[group]Run cat x.json\n" TS "{\"foo\": 1, \"bar\": 2}\n"),
+                     TFA_KIND_UNKNOWN);
+    ck_assert_int_eq(kind_of(TS "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n" TS
+                                "{\"resource_changes\": []}\n"),
+                     TFA_KIND_TEXT_LOG);
+    /* the bare stream is still read as before */
+    ck_assert_int_eq(kind_of("{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"log\"}\n"),
+                     TFA_KIND_UI_LOG);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ui_log_ci");
@@ -388,6 +420,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_ci_refuses_other_output_between_messages);
     tcase_add_test(tc, ui_log_ci_notes_what_it_skipped);
     tcase_add_test(tc, ui_log_ci_without_messages_is_no_ui_log);
+    tcase_add_test(tc, ui_log_ci_detection);
     suite_add_tcase(s, tc);
     tc = tfa_test_corpus_case("corpus");
     tcase_add_test(tc, ui_log_ci_corpus_wrapped_gives_the_same_facts);
