@@ -44,7 +44,7 @@ struct uilog_ci {
     enum ci_state state;
     const char *pend; /* the rest of the current line (its '\n' after it) */
     size_t pend_len;
-    int pend_nl;           /* the '\n' is still to be given */
+    int pend_nl;            /* the '\n' is still to be given */
     tfa_pos first_epilogue; /* the first line that ended the messages */
     uilog_ci_counts counts;
     unsigned long tolerated; /* markers since the last message: between or after */
@@ -53,8 +53,8 @@ struct uilog_ci {
 /* Marker lines a runner may write between two messages of one step. */
 static int tolerated(const char *s, size_t len)
 {
-    static const char *const leads[] = {"::group::",   "::endgroup::", "::debug::", "##[group]",
-                                        "##[endgroup]", "##[section]", "##[debug]"};
+    static const char *const leads[] = {"::group::",    "::endgroup::", "::debug::", "##[group]",
+                                        "##[endgroup]", "##[section]",  "##[debug]"};
     tfa_ci_cmd cmd;
     size_t k;
 

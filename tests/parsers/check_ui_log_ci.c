@@ -62,8 +62,9 @@ static void wrap(tfa_buf *b, enum wrap w, const char *log, size_t len)
         tfa_buf_printf(b, "\xef\xbb\xbf");
     if (w == W_GITLAB) {
         put_str(b, w, "\x1b[0KRunning with gitlab-runner 17.0.0 (44feccdf)");
-        put_str(b, w, "section_start:1714558830:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting "
-                      "\"step_script\" stage of the job script\x1b[0;m");
+        put_str(b, w,
+                "section_start:1714558830:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting "
+                "\"step_script\" stage of the job script\x1b[0;m");
         put_str(b, w, "\x1b[32;1m$ terraform init -input=false\x1b[0;m");
         put_str(b, w, "\x1b[0m\x1b[1mInitializing the backend...\x1b[0m");
         put_str(b, w, "\x1b[0m\x1b[1m\x1b[32mTerraform has been successfully initialized!\x1b[0m");
@@ -138,8 +139,8 @@ static void check_wrappings(const char *what, const char *log, size_t len)
     for (w = 0; w < W_COUNT; w++) {
         wrap(&b, (enum wrap)w, log, len);
         rc2 = facts_of("ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &got, &e2);
-        ck_assert_msg(rc2 == rc, "%s (%s): status %d, bare %d (%s / %s)", what, wrap_names[w],
-                      rc2, rc, e2.message, e1.message);
+        ck_assert_msg(rc2 == rc, "%s (%s): status %d, bare %d (%s / %s)", what, wrap_names[w], rc2,
+                      rc, e2.message, e1.message);
         if (rc == 0)
             same_facts(what, want, got);
         json_decref(got);
@@ -268,8 +269,9 @@ END_TEST
     ",\"type\":\"" type "\"}\n"
 #define TS "2024-05-01T10:20:30.1234567Z "
 
-static const char plan_log[] = TS "##[group]Run terraform plan -json\n" TS
-    "[command]/usr/bin/terraform plan -json\n" TS MSG("version", ",\"terraform\":\"1.9.5\",\"ui\":\"1.2\"") TS
+static const char plan_log[] =
+    TS "##[group]Run terraform plan -json\n" TS "[command]/usr/bin/terraform plan -json\n" TS MSG(
+        "version", ",\"terraform\":\"1.9.5\",\"ui\":\"1.2\"") TS
     "@@MIDDLE@@\n" TS MSG("change_summary", ",\"changes\":{\"add\":2,\"change\":0,\"import\":0,"
                                             "\"remove\":1,\"operation\":\"plan\"}") TS
     "##[endgroup]\n";
@@ -323,8 +325,7 @@ START_TEST(ui_log_ci_refuses_other_output_between_messages)
         {"Error: something went wrong", "between messages"},
         {"##[warning]retrying", "between messages"},
         {"{\"foo\": 1}", "not a Terraform UI log message"},
-        {"{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"log\"",
-         "does not end on its line"},
+        {"{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"log\"", "does not end on its line"},
         {"[1, 2]", "between messages"},
     };
     size_t i;
@@ -355,8 +356,7 @@ START_TEST(ui_log_ci_notes_what_it_skipped)
     ck_assert_int_eq(tfa_buf_put(&b, plan_log, (size_t)(at - plan_log)), 0);
     tfa_buf_printf(&b, "::group::x%s", at + strlen("@@MIDDLE@@"));
     tfa_error_init(&err);
-    ck_assert_tfa_ok(tfa_test_load_mem(&run, "ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &err),
-                     &err);
+    ck_assert_tfa_ok(tfa_test_load_mem(&run, "ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &err), &err);
     tfa_buf_release(&b);
     ck_assert_uint_ge(tfa_run_note_count(run), 1);
     n = tfa_run_note(run, tfa_run_note_count(run) - 1);
@@ -370,8 +370,8 @@ END_TEST
 
 START_TEST(ui_log_ci_without_messages_is_no_ui_log)
 {
-    static const char log[] = TS "##[group]Run terraform plan -json\n" TS
-                                 "Error: No configuration files\n";
+    static const char log[] =
+        TS "##[group]Run terraform plan -json\n" TS "Error: No configuration files\n";
     json_t *facts;
     tfa_error err;
 
