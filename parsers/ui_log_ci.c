@@ -74,7 +74,9 @@ static int next_line(uilog_ci *c, tfa_error *err)
         return rc;
     c->pend = line.text;
     c->pend_len = 0;
-    c->pend_nl = 1;
+    /* a last line without its newline stays so: a message cut off by the
+     * end of the input is the reader's truncated tail, as in a bare log */
+    c->pend_nl = !(line.flags & TFA_LINE_NO_EOL);
     if (line.len == 0)
         return 1;
     if (line.text[0] == '{') {

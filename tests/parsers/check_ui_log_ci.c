@@ -381,6 +381,22 @@ START_TEST(ui_log_ci_without_messages_is_no_ui_log)
 }
 END_TEST
 
+START_TEST(ui_log_ci_keeps_what_precedes_a_cut_off_last_line)
+{
+    /* the input ends inside the last message, as in a bare log: kept, noted */
+    static const char log[] = TS "[command]/usr/bin/terraform plan -json\n" TS MSG(
+        "change_summary", ",\"changes\":{\"add\":2,\"change\":0,\"import\":0,\"remove\":1,"
+                          "\"operation\":\"plan\"}") TS "{\"@level\":\"info\",\"@mess";
+    json_t *facts;
+    tfa_error err;
+
+    ck_assert_int_eq(facts_of("ci.log", log, strlen(log), TFA_KIND_UNKNOWN, &facts, &err), 0);
+    ck_assert(json_is_true(json_object_get(facts, "truncated_tail")));
+    ck_assert_int_eq(json_integer_value(json_object_get(facts, "add")), 2);
+    json_decref(facts);
+}
+END_TEST
+
 static tfa_kind kind_of(const char *s)
 {
     tfa_kind k;
@@ -421,6 +437,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_ci_notes_what_it_skipped);
     tcase_add_test(tc, ui_log_ci_without_messages_is_no_ui_log);
     tcase_add_test(tc, ui_log_ci_detection);
+    tcase_add_test(tc, ui_log_ci_keeps_what_precedes_a_cut_off_last_line);
     suite_add_tcase(s, tc);
     tc = tfa_test_corpus_case("corpus");
     tcase_add_test(tc, ui_log_ci_corpus_wrapped_gives_the_same_facts);
