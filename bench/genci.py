@@ -2,12 +2,22 @@
 """Write a large CI job log: a prelude of CI noise, then a real Terraform run.
 
 usage: genci.py APPLY_LOG OUT SIZE_MB
+       genci.py --json [--bare] APPLY_JSON OUT SIZE_MB
 
 The log is what a GitHub Actions job prints, every line time-stamped: runner
 setup, checkout, dependency installs and test output (the prelude, repeated
 until the file is SIZE_MB MiB), then the plain-text `terraform apply` output
 APPLY_LOG (bench/genlogs.py) ending in "Apply complete!". The readers' bench
-reads it with tfaudit and with grep."""
+reads it with tfaudit and with grep.
+
+With --json, the job runs `terraform apply -json` instead: a short runner
+prelude (detection sees the first message within its 64 KiB head), the
+setup-terraform "[command]" echo, then APPLY_JSON (genlogs.py apply.json)
+with its refresh_start/refresh_complete messages repeated after the version
+message until the file is SIZE_MB MiB (a large refresh: no records, so the
+reader's memory stays bounded), every line time-stamped with CRLF, and a
+runner epilogue. --bare writes the same messages as HCP Terraform stores
+them (no prelude, no timestamps): the plain -json log of the same size."""
 import sys
 
 NOISE = [
@@ -26,7 +36,34 @@ NOISE = [
 ]
 
 
+def json_main(args):
+    bare = args[0] == "--bare"
+    apply_json, out, size_mb = args[bare:][0], args[bare:][1], int(args[bare:][2])
+    with open(apply_json, encoding="utf-8") as f:
+        msgs = f.read().splitlines()
+    stamp, eol = ("", "\n") if bare else ("2024-03-05T09:12:40.0007919Z ", "\r\n")
+    refresh = [m for m in msgs if '"type": "refresh_' in m or '"type":"refresh_' in m]
+    pre = [] if bare else [f"Current runner version: '2.314.1'"] + \
+        [f"{NOISE[i % len(NOISE)]} ({i})" for i in range(200)] + \
+        ["##[group]Run terraform apply -json -auto-approve",
+         "[command]/usr/bin/terraform apply -json -auto-approve"]
+    post = [] if bare else ["##[endgroup]", "::debug::Terraform exited with code 0.",
+                            "Post job cleanup."]
+    enc = lambda lines: "".join(f"{stamp}{line}{eol}" for line in lines)
+    head, body, tail = enc(pre + msgs[:1]), enc(msgs[1:] + post), enc(refresh)
+    want = (size_mb << 20) - len(head.encode()) - len(body.encode())
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write(head)
+        written = 0
+        while written + len(tail) <= want:
+            f.write(tail)
+            written += len(tail)
+        f.write(body)
+
+
 def main():
+    if sys.argv[1] == "--json":
+        return json_main(sys.argv[2:])
     apply_log, out, size_mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with open(apply_log, encoding="utf-8") as f:
         tf = f.read().splitlines()

@@ -9,8 +9,10 @@
 
 #include "detect.h"
 #include "readers.h"
+#include "lines.h"
 #include "scan.h"
 #include "text_markers.h"
+#include "util/limits.h"
 
 tfa_container tfa_detect_container(const unsigned char *h, size_t n)
 {
@@ -112,6 +114,31 @@ done:
     return err.status == TFA_ENOMEM ? TFA_ENOMEM : 0;
 }
 
+/* A `terraform plan|apply -json` log inside a CI job log (ui_log_ci.c): the
+ * first line that starts with '{' once normalized (timestamp, CR, colour
+ * removed, as the reader does) is a UI log message. Lines before it are the
+ * CI prelude, whatever they say: a job runs `terraform init` (text) before
+ * `plan -json`, so a text marker there decides nothing. Only the head is
+ * looked at: a prelude longer than it leaves the input to the text log
+ * detection, and `--kind ui-log` reads it. */
+static int detect_ci_ui(const char *head, size_t len, tfa_kind *out)
+{
+    char copy[TFA_LIMIT_MARKER_LINE_BYTES];
+    const char *s;
+    size_t pos = 0, n;
+    unsigned flags;
+
+    while (tfa_lines_split(head, len, &pos, &s, &n)) {
+        n = n < sizeof(copy) ? n : sizeof(copy);
+        memcpy(copy, s, n);
+        flags = 0;
+        n = tfa_line_normalize(copy, n, &flags);
+        if (n && copy[0] == '{')
+            return detect_json(copy, n, 0, out);
+    }
+    return 0;
+}
+
 int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out)
 {
     size_t i = 0;
@@ -126,6 +153,9 @@ int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out)
     }
     if (memchr(head, '\0', len))
         return 0; /* binary */
+    if ((rc = detect_ci_ui(head, len, out)) != 0 || *out == TFA_KIND_UI_LOG)
+        return rc;
+    *out = TFA_KIND_UNKNOWN; /* other JSON after a prelude: text rules decide */
     if (tfa_text_has_marker(head, len))
         *out = TFA_KIND_TEXT_LOG;
     return 0;

@@ -258,14 +258,22 @@ static size_t gitlab_stream(const char *s, size_t len)
 /* The timestamps CI systems and Go loggers put before a line: RFC 3339
  * (GitHub Actions, Azure Pipelines, GitLab); hclog's TF_LOG form with a
  * "+0200" offset; Go's standard logger "2019/08/20 10:00:00" (TF_LOG before
- * 0.15); the Jenkins timestamper's "[2024-01-01T10:00:00.123Z]". Its length,
- * or 0. */
+ * 0.15); the Jenkins timestamper's "[2024-01-01T10:00:00.123Z]" or "[10:00:00]".
+ * Its length, or 0. */
 static size_t log_timestamp(const char *s, size_t len)
 {
     size_t n, i;
 
     if (len > 2 && s[0] == '[') {
         n = log_timestamp(s + 1, len - 1);
+        if (n == 0 && len >= 10 && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2) &&
+            s[6] == ':' && digits(s + 7, 2)) {
+            /* "[10:20:30]": a time of day alone (Jenkins' timestamper, CI wrappers) */
+            n = 8;
+            if (s[9] == '.')
+                for (n++; n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9'; n++)
+                    ;
+        }
         return n && n + 1 < len && s[n + 1] == ']' ? n + 2 : 0;
     }
     if ((n = tfa_rfc3339_prefix(s, len)) != 0)
@@ -370,6 +378,7 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
     if (n && (n == len || s[n] == ' ' || s[n] == '\t')) {
         len = drop_prefix(s, len, n + (n < len));
         len = drop_prefix(s, len, gitlab_stream(s, len));
+        len = drop_prefix(s, len, gitlab_section(s, len)); /* after the runner's timestamp */
         *flags |= TFA_LINE_TIMESTAMP;
     }
     if ((found & 2) && memchr(s, '\x1b', len)) {

@@ -174,6 +174,11 @@ typedef struct ui_log {
     int has_summary;
     int apply_summary_last;  /* an apply/destroy change_summary came after the last apply event */
     int event_after_summary; /* an apply event came after the last change_summary */
+
+    /* a CI job log (ui_log_ci.c): the tokenizer reads the filtered lines */
+    tfa_stream *ci_in;
+    uilog_ci *ci;
+    int has_level, has_message; /* of the message being read */
 } ui_log;
 
 /* ---- small readers ---------------------------------------------------------- */
@@ -303,6 +308,7 @@ static void reset_message(ui_log *l)
     l->has_version = l->has_ui = 0;
     l->tool = l->module_tool = TOOL_NONE;
     l->has_changes = l->has_operation = l->has_outs = 0;
+    l->has_level = l->has_message = 0;
     memset(&l->counts, 0, sizeof(l->counts));
 }
 
@@ -339,6 +345,10 @@ static int read_top_key(ui_log *l, const tfa_token *k)
         return read_outputs(l);
     default:
         break;
+    }
+    if (key < 0 && l->ci) {
+        l->has_level |= tfa_token_is(k, "@level");
+        l->has_message |= tfa_token_is(k, "@message");
     }
     if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0) /* k is stale from here on */
         return rc;
@@ -501,6 +511,11 @@ static int dispatch(ui_log *l, const tfa_pos *pos)
     tfa_log_info *log = &r->in->log;
     const msg_type *t = NULL;
 
+    /* in a CI log, JSON from another program must not pass for messages */
+    if (l->ci && !(l->has_level && l->has_message))
+        return tfa_uilog__fail(r, pos, TFA_EINPUT,
+                               "a JSON object that is not a Terraform UI log message (no "
+                               "\"@level\" and \"@message\")");
     log->messages++;
     if (l->module_tool != TOOL_NONE)
         l->log_module_tool = l->module_tool;
@@ -548,7 +563,17 @@ static int read_message(ui_log *l, const tfa_token *open)
     reset_message(l);
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY)
         if ((rc = read_top_key(l, &k)) != 0)
-            return rc;
+            break;
+    /* in a CI log a message is one line: one that does not end there was
+     * cut off or had other output written into it; name its line, not the
+     * line where the tokenizer noticed */
+    if (rc == TFA_EINPUT && l->ci && l->r.err->line != open->pos.line &&
+        !tfa_scan_truncated(l->r.scan)) {
+        tfa_error_clear(l->r.err);
+        return tfa_uilog__fail(&l->r, &open->pos, TFA_EINPUT,
+                               "a UI log message that does not end on its line (cut off, or "
+                               "other output written into it)");
+    }
     return rc ? rc : dispatch(l, &open->pos);
 }
 
@@ -572,12 +597,30 @@ static int emit_outputs(ui_log *l)
     return 0;
 }
 
+/* What the CI filter skipped, as a note; a CI log without a message is no
+ * UI log at all. */
+static int ci_note(ui_log *l)
+{
+    const uilog_ci_counts *c = tfa_uilog__ci_counts(l->ci);
+    if (l->r.in->log.messages == 0)
+        return tfa_uilog__fail(&l->r, NULL, TFA_EINPUT,
+                               "no Terraform UI log message in this CI log");
+    return tfa_run_add_note(l->r.run, l->r.ctx->input, NULL,
+                            "CI job log: %lu line(s) before the first message, %lu CI marker or "
+                            "command line(s) between messages and %lu line(s) after the last "
+                            "were skipped",
+                            c->before, c->between, c->after)
+               ? tfa_error_oom(l->r.err)
+               : 0;
+}
+
 static int finish(ui_log *l)
 {
     tfa_input *in = l->r.in;
     tfa_log_info *log = &in->log;
     const tfa_counts *c = &log->counts;
     enum tool tool = l->versions ? l->log_tool : l->log_module_tool;
+    int rc;
 
     /* Terraform writes the apply's change_summary only when the whole apply
      * succeeded; apply messages after the last summary (the plan's, or
@@ -600,6 +643,8 @@ static int finish(ui_log *l)
     if (!l->tool_conflict && tool != TOOL_NONE)
         in->tool = tool == TOOL_OPENTOFU ? "opentofu" : "terraform";
     in->documents = l->versions ? (unsigned)l->versions : log->messages > 0;
+    if (l->ci && (rc = ci_note(l)) != 0)
+        return rc;
     if (l->versions > 1 &&
         tfa_run_add_note(l->r.run, l->r.ctx->input, NULL,
                          "%lu runs in one log (version messages); counts are those of the last "
@@ -631,7 +676,7 @@ static int reader_init(ui_log *l, const tfa_read_ctx *ctx)
 {
     tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
     uilog_reader *r = &l->r;
-    int f;
+    int f, rc;
 
     memset(l, 0, sizeof(*l));
     r->ctx = ctx;
@@ -647,9 +692,12 @@ static int reader_init(ui_log *l, const tfa_read_ctx *ctx)
     tfa_buf_init(&l->operation, ctx->limits->string_bytes);
     output_set_init(&l->outs);
     output_set_init(&l->last_outs);
-    so.lines = 1; /* one message per line; no CI noise: HCP stores the bare stream */
+    so.lines = 1; /* one message per line; CI noise is the filter's (ui_log_ci.c) */
     so.max_depth = ctx->limits->json_depth;
-    return tfa_scan_new(&r->scan, ctx->in, &so, ctx->err);
+    if (tfa_uilog__ci_wanted(ctx->in) &&
+        (rc = tfa_uilog__ci_open(&l->ci_in, &l->ci, ctx->in, ctx->err)) != 0)
+        return rc;
+    return tfa_scan_new(&r->scan, l->ci_in ? l->ci_in : ctx->in, &so, ctx->err);
 }
 
 static void reader_release(ui_log *l)
@@ -667,6 +715,7 @@ static void reader_release(ui_log *l)
     tfa_buf_release(&l->last_outs.flags);
     tfa_uilog__release_open(&l->r);
     tfa_scan_free(l->r.scan);
+    tfa_stream_free(l->ci_in); /* after the scanner that reads it */
 }
 
 int tfa_read_ui_log(const tfa_read_ctx *ctx)

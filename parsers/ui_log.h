@@ -105,4 +105,23 @@ int tfa_uilog__fail(uilog_reader *r, const tfa_pos *pos, int status, const char 
 
 void tfa_uilog__release_open(uilog_reader *r);
 
+/* ---- CI job logs (ui_log_ci.c) ----------------------------------------------
+ * A -json log inside a CI job log: a prelude before the first message, a
+ * timestamp (and colour) on every line, markers between messages, an
+ * epilogue after the last. The filter gives the tokenizer the same lines
+ * with all that removed; what it skipped is counted here. */
+typedef struct uilog_ci uilog_ci;
+typedef struct uilog_ci_counts {
+    unsigned long before, between, after; /* CI lines before, between, after the messages */
+    unsigned long messages_lines;         /* lines that start with '{' */
+} uilog_ci_counts;
+
+/* Whether the (not yet read) input needs the filter: its first non-blank
+ * byte is not '{'. A plain log keeps the direct, faster path. */
+int tfa_uilog__ci_wanted(tfa_stream *in);
+/* A stream of the filtered lines of `in` (named like it); *ci stays valid
+ * until *out is freed. TFA_ENOMEM. */
+int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_error *err);
+const uilog_ci_counts *tfa_uilog__ci_counts(const uilog_ci *ci);
+
 #endif
