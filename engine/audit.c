@@ -17,6 +17,8 @@
 #include "audit_priv.h"
 #include "gate_record.h"
 #include "gate_run.h"
+#include "net/load.h"
+#include "net/s3_walk.h"
 #include "util/alloc.h"
 #include "util/sha256.h"
 #include "util/sort.h"
@@ -26,6 +28,10 @@
  * thread busy while a source reads ahead, few enough that an archive is not
  * held in memory whole. */
 #define AUDIT_QUEUE_PER_THREAD 2
+
+/* S3 objects a worker holds in memory for one workspace; past this the
+ * workspace's remaining objects are streamed by the gate's own loader. */
+#define AUDIT_PREFETCH_BYTES (2u * TFA_S3_CHUNK_BYTES)
 
 typedef struct job {
     tfa_audit_workspace ws; /* its strings point at the copies below; owns the inputs */
@@ -38,11 +44,23 @@ typedef struct job {
     int64_t now;
 } job;
 
+/* What one worker keeps from workspace to workspace: its S3 client, so
+ * the objects it reads share one kept-alive connection (and one credential
+ * lookup) instead of a new client each. Made when first needed. */
+typedef struct worker_ctx {
+    tfa_s3 *s3;
+    int s3_failed; /* the client could not be made: s3_err says why */
+    tfa_error s3_err;
+} worker_ctx;
+
 struct tfa_audit {
     tfa_ledger *ledger;
     tfa_audit_options o;
     tfa__audit_prev_set prev;
     char id[TFA_AUDIT_ID_SIZE];
+    /* what every record's audit object names (id, previous audit, shard):
+     * known from the start, so workers build the objects; borrows prev.id */
+    tfa_audit_result head;
     pthread_t *threads;
     unsigned n_threads;
     pthread_mutex_t mu;
@@ -278,7 +296,106 @@ static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
     return rc;
 }
 
-static void run_job(tfa_audit *a, job *j)
+/* The worker's S3 client, made on first use with the options the gate's
+ * remote loader would use. NULL after a failure, whose error is kept. */
+static tfa_s3 *worker_s3(const tfa_audit *a, worker_ctx *w)
+{
+    tfa_s3_options so;
+
+    if (!w->s3 && !w->s3_failed) {
+        so.http = a->o.remote->http, so.env = a->o.remote->env;
+        so.endpoint = a->o.remote->s3_endpoint;
+        tfa_error_init(&w->s3_err);
+        w->s3_failed = tfa_s3_new(&w->s3, &so, &w->s3_err) != 0;
+    }
+    return w->s3;
+}
+
+/* Fetch one s3://BUCKET/KEY input whole into memory (`max` bytes at most)
+ * and turn it into the in-memory member the gate reads as it would the
+ * object's stream (same name, same loader). 0 done, 1 left as it is (not
+ * one object, or too large: the gate streams it), or a status. */
+static int prefetch_one(const tfa_audit *a, worker_ctx *w, tfa_audit_input *in, size_t max,
+                        tfa_error *err)
+{
+    char *bucket = NULL, *key = NULL;
+    void *data = NULL;
+    size_t len = 0, kl;
+    tfa_error perr;
+    int rc = 1;
+
+    tfa_error_init(&perr);
+    if (!in->path || !tfa_s3_is_url(in->path) || !a->o.remote)
+        return 1;
+    if (tfa_s3_url_parse(&bucket, &key, in->path, &perr) != 0)
+        goto done; /* the gate's loader says what is wrong with it */
+    kl = strlen(key);
+    if (kl == 0 || key[kl - 1] == '/')
+        goto done; /* a prefix: the loader lists and streams it */
+    if (!worker_s3(a, w)) {
+        *err = w->s3_err;
+        rc = err->status;
+        goto done;
+    }
+    rc = tfa_s3_get_small(&data, &len, w->s3, bucket, key, in->path, max, err);
+    if (rc == 0) {
+        in->name = in->path;
+        in->path = NULL;
+        in->data = data;
+        in->len = len;
+        in->member = 1; /* as the loader reads an object of a prefix */
+    }
+done:
+    tfa_free(bucket);
+    tfa_free(key);
+    return rc;
+}
+
+/*
+ * Gate a workspace whose s3:// objects the worker reads first, on its own
+ * connection: the inputs are read in the gate's order, so when a fetch
+ * fails the inputs before it are still gated first and an error of theirs
+ * comes out, as it would if the gate had read them one after another.
+ * Otherwise the workspace's error is the failed fetch, naming the object.
+ */
+static int gate_fetched(tfa_audit *a, worker_ctx *w, job *j, tfa_error *err)
+{
+    size_t i, budget = AUDIT_PREFETCH_BYTES;
+    tfa_error ferr;
+    int rc = 0;
+
+    tfa_error_init(&ferr);
+    for (i = 0; i < j->ws.n_inputs && budget > 0; i++) {
+        size_t max = budget < TFA_S3_CHUNK_BYTES ? budget : TFA_S3_CHUNK_BYTES;
+        if ((rc = prefetch_one(a, w, &j->ws.inputs[i], max, &ferr)) == 1)
+            continue;
+        if (rc != 0)
+            break;
+        budget -= j->ws.inputs[i].len;
+    }
+    if (rc <= 1)
+        return gate_job(a, j, j->ws.n_inputs, err);
+    if (i > 0 && (rc = gate_job(a, j, i, err)) != 0)
+        return rc;
+    *err = ferr;
+    return err->status ? err->status : tfa_error_oom(err);
+}
+
+/* The workspace against the previous audit, and its record's audit
+ * object: on the worker, so finishing is only ordering and appending. */
+static int settle_job(tfa_audit *a, job *j)
+{
+    json_t *obj;
+
+    if (tfa__audit_compare(&j->res, tfa__audit_prev_find(&a->prev, j->ws.name), a->id) != 0)
+        return TFA_ENOMEM;
+    obj = tfa__audit_object(&j->res, &a->head, j->kd_uses);
+    if (!obj || json_object_set_new(j->record, "audit", obj) != 0)
+        return TFA_ENOMEM;
+    return 0;
+}
+
+static void run_job(tfa_audit *a, worker_ctx *w, job *j)
 {
     tfa_error err;
     char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
@@ -291,10 +408,13 @@ static void run_job(tfa_audit *a, job *j)
         tfa_error_set_source(&err, j->ws.unreadable_path ? j->ws.unreadable_path : j->ws.name);
         rc = tfa_error_set(&err, TFA_EINPUT, "%s", j->ws.unreadable);
     } else {
-        rc = j->ws.n_inputs ? gate_job(a, j, j->ws.n_inputs, &err) : 0;
+        rc = j->ws.n_inputs ? gate_fetched(a, w, j, &err) : 0;
     }
-    if (rc == 0 && j->ws.n_inputs)
+    if (rc == 0 && j->ws.n_inputs) {
+        if ((rc = settle_job(a, j)) != 0)
+            goto fail;
         return;
+    }
     if (rc == TFA_ENOMEM)
         goto fail;
     if (rc) { /* unreadable, or nothing in it: judged on no input */
@@ -316,7 +436,9 @@ static void run_job(tfa_audit *a, job *j)
     if ((rc = gate_job(a, j, 0, &err)) == 0) {
         json_decref(j->kd_uses); /* judged on no input: says nothing about the entries */
         j->kd_uses = NULL;
-        return;
+        if ((rc = settle_job(a, j)) == 0)
+            return;
+        tfa_error_oom(&err);
     }
 fail:
     pthread_mutex_lock(&a->mu);
@@ -366,6 +488,9 @@ static void free_job(job *j)
 static void *worker(void *arg)
 {
     tfa_audit *a = arg;
+    worker_ctx w;
+
+    memset(&w, 0, sizeof(w));
     for (;;) {
         job *j;
         pthread_mutex_lock(&a->mu);
@@ -373,11 +498,12 @@ static void *worker(void *arg)
             pthread_cond_wait(&a->cv_work, &a->mu);
         if (a->next == a->n_jobs) {
             pthread_mutex_unlock(&a->mu);
+            tfa_s3_free(w.s3);
             return NULL;
         }
         j = a->jobs[a->next++];
         pthread_mutex_unlock(&a->mu);
-        run_job(a, j);
+        run_job(a, &w, j);
         free_inputs(&j->ws); /* the bytes are read: give them back now */
         pthread_mutex_lock(&a->mu);
         a->done++;
@@ -452,6 +578,10 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
         return rc;
     }
     make_id(a);
+    snprintf(a->head.id, sizeof(a->head.id), "%s", a->id);
+    a->head.previous = a->prev.id;
+    a->head.shard_index = opts->shard_index;
+    a->head.shard_count = opts->shard_count;
     if (!(a->threads = tfa_calloc(want, sizeof(*a->threads)))) {
         tfa_audit_free(a);
         return tfa_error_oom(err);
@@ -590,10 +720,9 @@ static int job_by_name(const void *x, const void *y)
     return strcmp((*(job *const *)x)->ws.name, (*(job *const *)y)->ws.name);
 }
 
-/* Attach each workspace's audit object to its record, and the ledger
- * entries that append them (*out, one per job, borrowing the records). */
-static int prepare_records(tfa_audit *a, tfa_audit_result *r, tfa_ledger_entry **out,
-                           tfa_error *err)
+/* The ledger entries that append the records (*out, one per job,
+ * borrowing them; the workers attached each one's audit object). */
+static int prepare_records(tfa_audit *a, tfa_ledger_entry **out, tfa_error *err)
 {
     tfa_ledger_entry *e = tfa_calloc(a->n_jobs, sizeof(*e));
     size_t i;
@@ -602,9 +731,6 @@ static int prepare_records(tfa_audit *a, tfa_audit_result *r, tfa_ledger_entry *
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++) {
         job *j = a->jobs[i];
-        json_t *obj = tfa__audit_object(&j->res, r, j->kd_uses);
-        if (!obj || json_object_set_new(j->record, "audit", obj) != 0)
-            return tfa_error_oom(err);
         e[i].time = a->o.now;
         e[i].workspace = j->ws.name;
         e[i].window = a->o.window;
@@ -665,10 +791,6 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
     r->previous_time = a->prev.time;
     if (a->prev.id && !(r->previous = tfa_strdup(a->prev.id)))
         return tfa_error_oom(err);
-    for (i = 0; i < a->n_jobs; i++)
-        if (tfa__audit_compare(&a->jobs[i]->res,
-                               tfa__audit_prev_find(&a->prev, a->jobs[i]->ws.name), a->id) != 0)
-            return tfa_error_oom(err);
     if (!(uses = tfa_calloc(a->n_jobs, sizeof(*uses))))
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
@@ -679,7 +801,7 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
         tfa__audit_add_totals(&r->totals, &a->jobs[i]->res);
-    if ((rc = prepare_records(a, r, &e, err)) != 0 || (rc = put_summary(a, e, err)) != 0 ||
+    if ((rc = prepare_records(a, &e, err)) != 0 || (rc = put_summary(a, e, err)) != 0 ||
         (rc = tfa__audit_history_read(&r->history, &r->n_history, a->ledger, a->id, e, a->n_jobs,
                                       a->o.history ? a->o.history : 30, err)) != 0)
         goto done;

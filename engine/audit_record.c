@@ -137,7 +137,9 @@ int tfa__audit_kd_notes(tfa_audit_result *r, const json_t *const *uses, size_t n
         {
             ref = json_string_value(json_object_get(u, "entry"));
             if (!(e = json_object_get(agg, ref))) {
-                oom |= json_object_set(agg, ref, u) != 0;
+                /* a copy: the sums below must not land in this workspace's
+                 * own use, which its record carries */
+                oom |= json_object_set_new(agg, ref, json_copy(u)) != 0;
                 continue;
             }
             oom |= json_object_set_new(
