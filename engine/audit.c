@@ -17,8 +17,7 @@
 #include "audit_priv.h"
 #include "gate_record.h"
 #include "gate_run.h"
-#include "net/load.h"
-#include "net/s3_walk.h"
+#include "audit_source.h"
 #include "util/alloc.h"
 #include "util/sha256.h"
 #include "util/sort.h"
@@ -28,10 +27,6 @@
  * thread busy while a source reads ahead, few enough that an archive is not
  * held in memory whole. */
 #define AUDIT_QUEUE_PER_THREAD 2
-
-/* S3 objects a worker holds in memory for one workspace; past this the
- * workspace's remaining objects are streamed by the gate's own loader. */
-#define AUDIT_PREFETCH_BYTES (2u * TFA_S3_CHUNK_BYTES)
 
 typedef struct job {
     tfa_audit_workspace ws; /* its strings point at the copies below; owns the inputs */
@@ -43,15 +38,6 @@ typedef struct job {
     tfa_known_drift_result kdr;
     int64_t now;
 } job;
-
-/* What one worker keeps from workspace to workspace: its S3 client, so
- * the objects it reads share one kept-alive connection (and one credential
- * lookup) instead of a new client each. Made when first needed. */
-typedef struct worker_ctx {
-    tfa_s3 *s3;
-    int s3_failed; /* the client could not be made: s3_err says why */
-    tfa_error s3_err;
-} worker_ctx;
 
 struct tfa_audit {
     tfa_ledger *ledger;
@@ -296,61 +282,6 @@ static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
     return rc;
 }
 
-/* The worker's S3 client, made on first use with the options the gate's
- * remote loader would use. NULL after a failure, whose error is kept. */
-static tfa_s3 *worker_s3(const tfa_audit *a, worker_ctx *w)
-{
-    tfa_s3_options so;
-
-    if (!w->s3 && !w->s3_failed) {
-        so.http = a->o.remote->http, so.env = a->o.remote->env;
-        so.endpoint = a->o.remote->s3_endpoint;
-        tfa_error_init(&w->s3_err);
-        w->s3_failed = tfa_s3_new(&w->s3, &so, &w->s3_err) != 0;
-    }
-    return w->s3;
-}
-
-/* Fetch one s3://BUCKET/KEY input whole into memory (`max` bytes at most)
- * and turn it into the in-memory member the gate reads as it would the
- * object's stream (same name, same loader). 0 done, 1 left as it is (not
- * one object, or too large: the gate streams it), or a status. */
-static int prefetch_one(const tfa_audit *a, worker_ctx *w, tfa_audit_input *in, size_t max,
-                        tfa_error *err)
-{
-    char *bucket = NULL, *key = NULL;
-    void *data = NULL;
-    size_t len = 0, kl;
-    tfa_error perr;
-    int rc = 1;
-
-    tfa_error_init(&perr);
-    if (!in->path || !tfa_s3_is_url(in->path) || !a->o.remote)
-        return 1;
-    if (tfa_s3_url_parse(&bucket, &key, in->path, &perr) != 0)
-        goto done; /* the gate's loader says what is wrong with it */
-    kl = strlen(key);
-    if (kl == 0 || key[kl - 1] == '/')
-        goto done; /* a prefix: the loader lists and streams it */
-    if (!worker_s3(a, w)) {
-        *err = w->s3_err;
-        rc = err->status;
-        goto done;
-    }
-    rc = tfa_s3_get_small(&data, &len, w->s3, bucket, key, in->path, max, err);
-    if (rc == 0) {
-        in->name = in->path;
-        in->path = NULL;
-        in->data = data;
-        in->len = len;
-        in->member = 1; /* as the loader reads an object of a prefix */
-    }
-done:
-    tfa_free(bucket);
-    tfa_free(key);
-    return rc;
-}
-
 /*
  * Gate a workspace whose s3:// objects the worker reads first, on its own
  * connection: the inputs are read in the gate's order, so when a fetch
@@ -358,24 +289,17 @@ done:
  * comes out, as it would if the gate had read them one after another.
  * Otherwise the workspace's error is the failed fetch, naming the object.
  */
-static int gate_fetched(tfa_audit *a, worker_ctx *w, job *j, tfa_error *err)
+static int gate_fetched(tfa_audit *a, tfa_audit_fetch *f, job *j, tfa_error *err)
 {
-    size_t i, budget = AUDIT_PREFETCH_BYTES;
     tfa_error ferr;
-    int rc = 0;
+    size_t ready;
+    int rc;
 
     tfa_error_init(&ferr);
-    for (i = 0; i < j->ws.n_inputs && budget > 0; i++) {
-        size_t max = budget < TFA_S3_CHUNK_BYTES ? budget : TFA_S3_CHUNK_BYTES;
-        if ((rc = prefetch_one(a, w, &j->ws.inputs[i], max, &ferr)) == 1)
-            continue;
-        if (rc != 0)
-            break;
-        budget -= j->ws.inputs[i].len;
-    }
-    if (rc <= 1)
+    ready = tfa_audit_fetch_inputs(f, a->o.remote, j->ws.inputs, j->ws.n_inputs, &ferr);
+    if (ready == j->ws.n_inputs)
         return gate_job(a, j, j->ws.n_inputs, err);
-    if (i > 0 && (rc = gate_job(a, j, i, err)) != 0)
+    if (ready > 0 && (rc = gate_job(a, j, ready, err)) != 0)
         return rc;
     *err = ferr;
     return err->status ? err->status : tfa_error_oom(err);
@@ -395,7 +319,7 @@ static int settle_job(tfa_audit *a, job *j)
     return 0;
 }
 
-static void run_job(tfa_audit *a, worker_ctx *w, job *j)
+static void run_job(tfa_audit *a, tfa_audit_fetch *w, job *j)
 {
     tfa_error err;
     char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
@@ -488,7 +412,7 @@ static void free_job(job *j)
 static void *worker(void *arg)
 {
     tfa_audit *a = arg;
-    worker_ctx w;
+    tfa_audit_fetch w;
 
     memset(&w, 0, sizeof(w));
     for (;;) {
@@ -498,13 +422,16 @@ static void *worker(void *arg)
             pthread_cond_wait(&a->cv_work, &a->mu);
         if (a->next == a->n_jobs) {
             pthread_mutex_unlock(&a->mu);
-            tfa_s3_free(w.s3);
+            tfa_audit_fetch_release(&w);
             return NULL;
         }
         j = a->jobs[a->next++];
         pthread_mutex_unlock(&a->mu);
         run_job(a, &w, j);
-        free_inputs(&j->ws); /* the bytes are read: give them back now */
+        /* the bytes are read and the known-drift use is in the result:
+         * give them back now, on this thread */
+        free_inputs(&j->ws);
+        tfa_known_drift_result_release(&j->kdr);
         pthread_mutex_lock(&a->mu);
         a->done++;
         pthread_cond_broadcast(&a->cv_done);

@@ -269,6 +269,7 @@ END_TEST
 START_TEST(audit_jobs_failed_fetch_is_that_workspace_s_error)
 {
     char *dir = tfa_test_mkdtemp();
+    const char *attempts;
     const json_t *w;
     json_t *r;
 
@@ -286,6 +287,12 @@ START_TEST(audit_jobs_failed_fetch_is_that_workspace_s_error)
     ck_assert_msg(strstr(sget(w, "error"), "s3://audit/faulty/ws-c/plan.json") != NULL, "%s",
                   sget(w, "error"));
     ck_assert_msg(strstr(sget(w, "error"), "500") != NULL, "%s", sget(w, "error"));
+    /* fetched once per audit (its retries, not a second round by the gate):
+     * 3 thread counts, 2 nights */
+    attempts = strstr(sget(w, "error"), " after ");
+    ck_assert_ptr_nonnull(attempts);
+    ck_assert_uint_eq(count_logged("/audit/faulty/ws-c/plan.json"),
+                      6 * strtoul(attempts + 7, NULL, 10));
     w = ws(r, "ws-f");
     ck_assert_str_eq(sget(w, "state"), "unreadable");
     ck_assert_msg(strstr(sget(w, "error"), "s3://audit/faulty/ws-f/refresh.json") != NULL, "%s",
