@@ -1,14 +1,21 @@
 /*
  * audit.c - running a nightly audit (see audit.h): the work queue, the
- * threads that gate workspaces, and finishing (order, compare, record).
+ * threads that gate workspaces, and finishing (order, record).
+ *
+ * A worker does all of one workspace: reads its s3:// objects on its own
+ * kept-alive S3 client (audit_source.h), gates it, compares it with its
+ * record in the previous audit and builds its record's audit object. What
+ * stays on the calling thread is what needs every workspace: ordering, the
+ * audit-wide notes and totals, and the one ledger transaction.
  *
  * Threads share only read-only things: the checklists, waivers, known
- * drift, sign-offs and options. Each job has its own run, verdict and
- * record; the parsers and the checklist evaluator keep no state between
- * calls (the one mutable file-scope variable in the code base is the
- * allocation-failure test hook, an atomic). Jobs are taken in arrival order
- * but results are put in name order before anything is compared, recorded
- * or reported, so nothing depends on which thread finished first.
+ * drift, sign-offs, options and the previous audit. Each job has its own
+ * run, verdict and record; the parsers and the checklist evaluator keep no
+ * state between calls (the one mutable file-scope variable in the code
+ * base is the allocation-failure test hook, an atomic). A job's result
+ * depends on that workspace and the previous audit alone, and results are
+ * put in name order before anything audit-wide is summed, recorded or
+ * reported, so nothing depends on which thread finished first.
  */
 #include "util/compat.h"
 

@@ -291,7 +291,8 @@ static int add_archive(tfa_audit *audit, const char *path, const tfa_load_option
 }
 
 /* One S3 workspace: the objects of `keys` [from, to), all under
- * PREFIX/<ws>/, as s3:// paths for the gate's remote loader. */
+ * PREFIX/<ws>/, as s3:// paths: the worker that gates it reads them
+ * (tfa_audit_fetch_inputs), the gate's remote loader any it leaves. */
 static int add_s3_workspace(tfa_audit *audit, const char *bucket, const tfa_s3_listing *l,
                             size_t from, size_t to, const char *ws, tfa_error *err)
 {

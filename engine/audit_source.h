@@ -36,12 +36,11 @@
 
 /* Add the workspaces `arg` holds to `audit`: a directory, an archive, or an
  * s3://BUCKET/PREFIX/ (its objects grouped by the first key component below
- * the prefix, each workspace's objects read by the gate's remote loader;
- * `remote` is required for it). Skipped files are noted in `notes` (a run
- * used only for its notes). Errors: TFA_ENOTFOUND, TFA_EIO, TFA_EINPUT
- * (neither a directory nor an archive, no workspace folder, a workspace
- * split in the archive), TFA_ELIMIT, TFA_EUSAGE (a folder name that is no
- * valid workspace name, an s3:// source that is not a prefix), TFA_ENOMEM,
+ * the prefix, each workspace's objects read by the worker that gates it,
+ * tfa_audit_fetch_inputs below; `remote` is required for it). Skipped files are noted in `notes` (a
+ * run used only for its notes). Errors: TFA_ENOTFOUND, TFA_EIO, TFA_EINPUT (neither a directory nor
+ * an archive, no workspace folder, a workspace split in the archive), TFA_ELIMIT, TFA_EUSAGE (a
+ * folder name that is no valid workspace name, an s3:// source that is not a prefix), TFA_ENOMEM,
  * and the S3 client's. */
 int tfa_audit_source_add(tfa_audit *audit, const char *arg, const tfa_load_options *lo,
                          const tfa_remote_options *remote, tfa_run *notes, tfa_error *err);
