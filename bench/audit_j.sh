@@ -133,10 +133,14 @@ out=$work/times-j.txt
 rm -f "$work"/cpu-*.txt
 cmds=("dj1=$(audit 1 "$dir" dj1)" "dj2=$(audit 2 "$dir" dj2)")
 [ $s3 = 1 ] && cmds+=("sj1=$(audit 1 s3://audit/nightly/ sj1)" "sj2=$(audit 2 s3://audit/nightly/ sj2)")
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# the load average, and CPU pressure (the share of time something here
+# waited for a core) where the kernel reports it
+load() { echo "$(cut -d' ' -f1-3 /proc/loadavg)$(awk '/^some/ { sub("avg10=", "", $2);
+  printf ", cpu pressure %s%%", $2 }' /proc/pressure/cpu 2>/dev/null)"; }
+load_before=$(load)
 "$benchrun" -n "$runs" "${cmds[@]}" >"$out"
 echo "== audit -j 1 vs -j 2: $n workspaces (median of $runs, interleaved, $(nproc) cores)"
-echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $load_before; after: $(load)"
 printf '%-20s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n' source j1_s j2_s j1_cpu \
   j2_cpu srv_j1 srv_j2 j1_MB j2_MB j1/j2 serial bound target
 for s in d s; do
