@@ -137,10 +137,20 @@ cmds=("dj1=$(audit 1 "$dir" dj1)" "dj2=$(audit 2 "$dir" dj2)")
 # waited for a core) where the kernel reports it
 load() { echo "$(cut -d' ' -f1-3 /proc/loadavg)$(awk '/^some/ { sub("avg10=", "", $2);
   printf ", cpu pressure %s%%", $2 }' /proc/pressure/cpu 2>/dev/null)"; }
-load_before=$(load)
+# cores busy with other work while nothing of this bench runs (3 s of /proc/stat)
+others() {
+  local a b
+  a=$(head -n 1 /proc/stat) && sleep 3 && b=$(head -n 1 /proc/stat)
+  awk -v a="$a" -v b="$b" -v n="$(nproc)" 'BEGIN { split(a, x); split(b, y); t = 0
+    for (i = 2; i <= 9; i++) t += y[i] - x[i]
+    idle = (y[5] + y[6]) - (x[5] + x[6])
+    printf "%.2f of %d cores busy with other work", t ? n * (1 - idle / t) : 0, n }'
+}
+load_before="$(load); $(others)"
 "$benchrun" -n "$runs" "${cmds[@]}" >"$out"
 echo "== audit -j 1 vs -j 2: $n workspaces (median of $runs, interleaved, $(nproc) cores)"
-echo "load average before: $load_before; after: $(load)"
+echo "load average before: $load_before"
+echo "load average after: $(load); $(others)"
 printf '%-20s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n' source j1_s j2_s j1_cpu \
   j2_cpu srv_j1 srv_j2 j1_MB j2_MB j1/j2 serial bound target
 for s in d s; do
