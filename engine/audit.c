@@ -61,7 +61,9 @@ struct tfa_audit {
     job **jobs;
     size_t n_jobs, cap, next, done;
     int closing;
-    tfa_error err; /* the first error a source or a worker hit */
+    tfa_error err;     /* the first error a source or a worker hit */
+    pthread_t dropper; /* frees the appended records while the caller reports */
+    int dropping;
 };
 
 const char *tfa_audit_state_name(tfa_audit_state s)
@@ -691,6 +693,19 @@ static int put_summary(tfa_audit *a, const tfa_ledger_entry *e, tfa_error *err)
     return 0;
 }
 
+static void *drop_records(void *arg)
+{
+    tfa_audit *a = arg;
+    size_t i;
+    for (i = 0; i < a->n_jobs; i++) {
+        json_decref(a->jobs[i]->record);
+        a->jobs[i]->record = NULL;
+        json_decref(a->jobs[i]->kd_uses);
+        a->jobs[i]->kd_uses = NULL;
+    }
+    return NULL;
+}
+
 /* Everything that can fail comes before the ledger append, and the append
  * is one transaction: an error leaves nothing recorded, so a retry records
  * the audit once. After the append only hand-overs remain. */
@@ -753,6 +768,10 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         memset(&a->jobs[i]->res, 0, sizeof(a->jobs[i]->res));
     }
     r->n_ws = a->n_jobs;
+    /* the records are in the ledger and nothing refers to them: freeing
+     * hundreds of JSON trees overlaps the caller's reports instead of
+     * following them (if no thread starts, tfa_audit_free does it) */
+    a->dropping = pthread_create(&a->dropper, NULL, drop_records, a) == 0;
 done:
     tfa_free(e);
     return rc;
@@ -806,6 +825,8 @@ void tfa_audit_free(tfa_audit *a)
     size_t i;
     if (!a)
         return;
+    if (a->dropping)
+        pthread_join(a->dropper, NULL);
     if (a->n_threads)
         join_threads(a);
     for (i = 0; i < a->n_jobs; i++)
