@@ -1,6 +1,7 @@
 /*
  * audit.c - running a nightly audit (see audit.h): the work queue, the
- * threads that gate workspaces, and finishing (order, record).
+ * threads that gate workspaces, and finishing (order, record). The names
+ * and the lifetime of results are in audit_record.c.
  *
  * A worker does all of one workspace: reads its s3:// objects on its own
  * kept-alive S3 client (audit_source.h), gates it, compares it with its
@@ -65,24 +66,6 @@ struct tfa_audit {
     pthread_t dropper; /* frees the appended records while the caller reports */
     int dropping;
 };
-
-const char *tfa_audit_state_name(tfa_audit_state s)
-{
-    static const char *const n[] = {"audited", "missing", "unreadable"};
-    return (unsigned)s < 3 ? n[s] : "audited";
-}
-
-const char *tfa_audit_change_name(tfa_audit_change c)
-{
-    static const char *const n[] = {"present", "new", "returned", "missing", "still-missing"};
-    return (unsigned)c < 5 ? n[c] : "present";
-}
-
-const char *tfa_audit_delta_name(tfa_audit_delta d)
-{
-    static const char *const n[] = {"none", "new", "resolved", "recurring"};
-    return (unsigned)d < 4 ? n[d] : "none";
-}
 
 /* ---- one workspace ------------------------------------------------------------- */
 
@@ -777,49 +760,6 @@ done:
     return rc;
 }
 
-void tfa__audit_ws_reset(tfa_audit_ws *w)
-{
-    size_t i;
-    for (i = 0; i < w->n_items; i++) {
-        tfa_free(w->items[i].id);
-        tfa_free(w->items[i].title);
-        tfa_free(w->items[i].reason);
-    }
-    tfa_free(w->items);
-    for (i = 0; i < w->n_drift; i++) {
-        tfa_free(w->drift[i].address);
-        tfa_free(w->drift[i].first_seen);
-    }
-    tfa_free(w->drift);
-    for (i = 0; i < w->n_resolved_drift; i++)
-        tfa_free(w->resolved_drift[i]);
-    tfa_free(w->resolved_drift);
-    for (i = 0; i < w->n_accepted; i++) {
-        tfa_free(w->accepted[i].address);
-        tfa_free(w->accepted[i].entry);
-        tfa_free(w->accepted[i].owner);
-        tfa_free(w->accepted[i].expires);
-        tfa_free(w->accepted[i].reason);
-    }
-    tfa_free(w->accepted);
-    for (i = 0; i < w->n_skipped; i++)
-        tfa_free(w->skipped[i]);
-    tfa_free(w->skipped);
-    w->skipped = NULL, w->n_skipped = 0;
-    w->items = NULL, w->n_items = 0, w->drift = NULL, w->n_drift = 0;
-    w->resolved_drift = NULL, w->n_resolved_drift = 0, w->accepted = NULL, w->n_accepted = 0;
-    w->failing = 0, w->go = 0;
-}
-
-void tfa__audit_ws_release(tfa_audit_ws *w)
-{
-    tfa__audit_ws_reset(w);
-    tfa_free(w->name);
-    tfa_free(w->error);
-    tfa_free(w->last_seen);
-    memset(w, 0, sizeof(*w));
-}
-
 void tfa_audit_free(tfa_audit *a)
 {
     size_t i;
@@ -838,32 +778,4 @@ void tfa_audit_free(tfa_audit *a)
     pthread_cond_destroy(&a->cv_done);
     pthread_mutex_destroy(&a->mu);
     tfa_free(a);
-}
-
-void tfa_audit_result_release(tfa_audit_result *r)
-{
-    size_t i;
-    for (i = 0; i < r->n_ws; i++)
-        tfa__audit_ws_release(&r->ws[i]);
-    tfa_free(r->ws);
-    for (i = 0; i < r->n_kd_notes; i++) {
-        tfa_free(r->kd_notes[i].entry);
-        tfa_free(r->kd_notes[i].address);
-        tfa_free(r->kd_notes[i].owner);
-        tfa_free(r->kd_notes[i].expires);
-    }
-    tfa_free(r->kd_notes);
-    tfa_free(r->previous);
-    tfa_audit_summaries_free(r->history, r->n_history);
-    memset(r, 0, sizeof(*r));
-}
-
-int tfa_audit_has_regression(const tfa_audit_result *r)
-{
-    return r->totals.regressions > 0;
-}
-
-int tfa_audit_has_failure(const tfa_audit_result *r)
-{
-    return r->totals.nogo > 0;
 }
