@@ -1,14 +1,22 @@
 /*
  * audit.c - running a nightly audit (see audit.h): the work queue, the
- * threads that gate workspaces, and finishing (order, compare, record).
+ * threads that gate workspaces, and finishing (order, record). The names
+ * and the lifetime of results are in audit_record.c.
+ *
+ * A worker does all of one workspace: reads its s3:// objects on its own
+ * kept-alive S3 client (audit_source.h), gates it, compares it with its
+ * record in the previous audit and builds its record's audit object. What
+ * stays on the calling thread is what needs every workspace: ordering, the
+ * audit-wide notes and totals, and the one ledger transaction.
  *
  * Threads share only read-only things: the checklists, waivers, known
- * drift, sign-offs and options. Each job has its own run, verdict and
- * record; the parsers and the checklist evaluator keep no state between
- * calls (the one mutable file-scope variable in the code base is the
- * allocation-failure test hook, an atomic). Jobs are taken in arrival order
- * but results are put in name order before anything is compared, recorded
- * or reported, so nothing depends on which thread finished first.
+ * drift, sign-offs, options and the previous audit. Each job has its own
+ * run, verdict and record; the parsers and the checklist evaluator keep no
+ * state between calls (the one mutable file-scope variable in the code
+ * base is the allocation-failure test hook, an atomic). A job's result
+ * depends on that workspace and the previous audit alone, and results are
+ * put in name order before anything audit-wide is summed, recorded or
+ * reported, so nothing depends on which thread finished first.
  */
 #include "util/compat.h"
 
@@ -17,6 +25,7 @@
 #include "audit_priv.h"
 #include "gate_record.h"
 #include "gate_run.h"
+#include "audit_source.h"
 #include "util/alloc.h"
 #include "util/sha256.h"
 #include "util/sort.h"
@@ -43,6 +52,9 @@ struct tfa_audit {
     tfa_audit_options o;
     tfa__audit_prev_set prev;
     char id[TFA_AUDIT_ID_SIZE];
+    /* what every record's audit object names (id, previous audit, shard):
+     * known from the start, so workers build the objects; borrows prev.id */
+    tfa_audit_result head;
     pthread_t *threads;
     unsigned n_threads;
     pthread_mutex_t mu;
@@ -50,26 +62,10 @@ struct tfa_audit {
     job **jobs;
     size_t n_jobs, cap, next, done;
     int closing;
-    tfa_error err; /* the first error a source or a worker hit */
+    tfa_error err;     /* the first error a source or a worker hit */
+    pthread_t dropper; /* frees the appended records while the caller reports */
+    int dropping;
 };
-
-const char *tfa_audit_state_name(tfa_audit_state s)
-{
-    static const char *const n[] = {"audited", "missing", "unreadable"};
-    return (unsigned)s < 3 ? n[s] : "audited";
-}
-
-const char *tfa_audit_change_name(tfa_audit_change c)
-{
-    static const char *const n[] = {"present", "new", "returned", "missing", "still-missing"};
-    return (unsigned)c < 5 ? n[c] : "present";
-}
-
-const char *tfa_audit_delta_name(tfa_audit_delta d)
-{
-    static const char *const n[] = {"none", "new", "resolved", "recurring"};
-    return (unsigned)d < 4 ? n[d] : "none";
-}
 
 /* ---- one workspace ------------------------------------------------------------- */
 
@@ -278,7 +274,50 @@ static int gate_job(tfa_audit *a, job *j, size_t n_inputs, tfa_error *err)
     return rc;
 }
 
-static void run_job(tfa_audit *a, job *j)
+/*
+ * Gate a workspace whose s3:// objects the worker reads first, on its own
+ * connection: the inputs are read in the gate's order, so when a fetch
+ * fails the inputs before it are still gated first and an error of theirs
+ * comes out, as it would if the gate had read them one after another.
+ * Otherwise the workspace's error is the failed fetch, naming the object.
+ */
+static int gate_fetched(tfa_audit *a, tfa_audit_fetch *f, job *j, tfa_error *err)
+{
+    tfa_error ferr;
+    size_t ready;
+    int rc;
+
+    tfa_error_init(&ferr);
+    ready = tfa_audit_fetch_inputs(f, a->o.remote, j->ws.inputs, j->ws.n_inputs, &ferr);
+    if (ready == j->ws.n_inputs)
+        return gate_job(a, j, j->ws.n_inputs, err);
+    if (ready > 0 && (rc = gate_job(a, j, ready, err)) != 0)
+        return rc;
+    *err = ferr;
+    return err->status ? err->status : tfa_error_oom(err);
+}
+
+/* The workspace against the previous audit, and its record's audit
+ * object: on the worker, so finishing is only ordering and appending (and
+ * the previous records are parsed on every core, one at a time each). */
+static int settle_job(tfa_audit *a, job *j, tfa_error *err)
+{
+    json_t *obj, *prev = NULL;
+    int rc;
+
+    if ((rc = tfa__audit_prev_load(&a->prev, j->ws.name, &prev, err)) != 0)
+        return rc;
+    rc = tfa__audit_compare(&j->res, prev, a->id);
+    json_decref(prev);
+    if (rc != 0)
+        return tfa_error_oom(err);
+    obj = tfa__audit_object(&j->res, &a->head, j->kd_uses);
+    if (!obj || json_object_set_new(j->record, "audit", obj) != 0)
+        return tfa_error_oom(err);
+    return 0;
+}
+
+static void run_job(tfa_audit *a, tfa_audit_fetch *w, job *j)
 {
     tfa_error err;
     char line[TFA_ERROR_SOURCE_MAX + TFA_ERROR_MESSAGE_MAX];
@@ -291,10 +330,13 @@ static void run_job(tfa_audit *a, job *j)
         tfa_error_set_source(&err, j->ws.unreadable_path ? j->ws.unreadable_path : j->ws.name);
         rc = tfa_error_set(&err, TFA_EINPUT, "%s", j->ws.unreadable);
     } else {
-        rc = j->ws.n_inputs ? gate_job(a, j, j->ws.n_inputs, &err) : 0;
+        rc = j->ws.n_inputs ? gate_fetched(a, w, j, &err) : 0;
     }
-    if (rc == 0 && j->ws.n_inputs)
+    if (rc == 0 && j->ws.n_inputs) {
+        if ((rc = settle_job(a, j, &err)) != 0)
+            goto fail;
         return;
+    }
     if (rc == TFA_ENOMEM)
         goto fail;
     if (rc) { /* unreadable, or nothing in it: judged on no input */
@@ -316,7 +358,8 @@ static void run_job(tfa_audit *a, job *j)
     if ((rc = gate_job(a, j, 0, &err)) == 0) {
         json_decref(j->kd_uses); /* judged on no input: says nothing about the entries */
         j->kd_uses = NULL;
-        return;
+        if ((rc = settle_job(a, j, &err)) == 0)
+            return;
     }
 fail:
     pthread_mutex_lock(&a->mu);
@@ -366,6 +409,9 @@ static void free_job(job *j)
 static void *worker(void *arg)
 {
     tfa_audit *a = arg;
+    tfa_audit_fetch w;
+
+    memset(&w, 0, sizeof(w));
     for (;;) {
         job *j;
         pthread_mutex_lock(&a->mu);
@@ -373,12 +419,16 @@ static void *worker(void *arg)
             pthread_cond_wait(&a->cv_work, &a->mu);
         if (a->next == a->n_jobs) {
             pthread_mutex_unlock(&a->mu);
+            tfa_audit_fetch_release(&w);
             return NULL;
         }
         j = a->jobs[a->next++];
         pthread_mutex_unlock(&a->mu);
-        run_job(a, j);
-        free_inputs(&j->ws); /* the bytes are read: give them back now */
+        run_job(a, &w, j);
+        /* the bytes are read and the known-drift use is in the result:
+         * give them back now, on this thread */
+        free_inputs(&j->ws);
+        tfa_known_drift_result_release(&j->kdr);
         pthread_mutex_lock(&a->mu);
         a->done++;
         pthread_cond_broadcast(&a->cv_done);
@@ -452,6 +502,10 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
         return rc;
     }
     make_id(a);
+    snprintf(a->head.id, sizeof(a->head.id), "%s", a->id);
+    a->head.previous = a->prev.id;
+    a->head.shard_index = opts->shard_index;
+    a->head.shard_count = opts->shard_count;
     if (!(a->threads = tfa_calloc(want, sizeof(*a->threads)))) {
         tfa_audit_free(a);
         return tfa_error_oom(err);
@@ -590,10 +644,9 @@ static int job_by_name(const void *x, const void *y)
     return strcmp((*(job *const *)x)->ws.name, (*(job *const *)y)->ws.name);
 }
 
-/* Attach each workspace's audit object to its record, and the ledger
- * entries that append them (*out, one per job, borrowing the records). */
-static int prepare_records(tfa_audit *a, tfa_audit_result *r, tfa_ledger_entry **out,
-                           tfa_error *err)
+/* The ledger entries that append the records (*out, one per job,
+ * borrowing them; the workers attached each one's audit object). */
+static int prepare_records(tfa_audit *a, tfa_ledger_entry **out, tfa_error *err)
 {
     tfa_ledger_entry *e = tfa_calloc(a->n_jobs, sizeof(*e));
     size_t i;
@@ -602,9 +655,6 @@ static int prepare_records(tfa_audit *a, tfa_audit_result *r, tfa_ledger_entry *
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++) {
         job *j = a->jobs[i];
-        json_t *obj = tfa__audit_object(&j->res, r, j->kd_uses);
-        if (!obj || json_object_set_new(j->record, "audit", obj) != 0)
-            return tfa_error_oom(err);
         e[i].time = a->o.now;
         e[i].workspace = j->ws.name;
         e[i].window = a->o.window;
@@ -629,6 +679,19 @@ static int put_summary(tfa_audit *a, const tfa_ledger_entry *e, tfa_error *err)
     if (!sum || json_object_set_new(a->jobs[0]->record, "audit_summary", sum) != 0)
         return tfa_error_oom(err);
     return 0;
+}
+
+static void *drop_records(void *arg)
+{
+    tfa_audit *a = arg;
+    size_t i;
+    for (i = 0; i < a->n_jobs; i++) {
+        json_decref(a->jobs[i]->record);
+        a->jobs[i]->record = NULL;
+        json_decref(a->jobs[i]->kd_uses);
+        a->jobs[i]->kd_uses = NULL;
+    }
+    return NULL;
 }
 
 /* Everything that can fail comes before the ledger append, and the append
@@ -665,15 +728,6 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
     r->previous_time = a->prev.time;
     if (a->prev.id && !(r->previous = tfa_strdup(a->prev.id)))
         return tfa_error_oom(err);
-    for (i = 0; i < a->n_jobs; i++) {
-        json_t *prev = NULL;
-        if ((rc = tfa__audit_prev_load(&a->prev, a->jobs[i]->ws.name, &prev, err)) != 0)
-            return rc;
-        rc = tfa__audit_compare(&a->jobs[i]->res, prev, a->id);
-        json_decref(prev);
-        if (rc != 0)
-            return tfa_error_oom(err);
-    }
     if (!(uses = tfa_calloc(a->n_jobs, sizeof(*uses))))
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
@@ -684,7 +738,7 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         return tfa_error_oom(err);
     for (i = 0; i < a->n_jobs; i++)
         tfa__audit_add_totals(&r->totals, &a->jobs[i]->res);
-    if ((rc = prepare_records(a, r, &e, err)) != 0 || (rc = put_summary(a, e, err)) != 0 ||
+    if ((rc = prepare_records(a, &e, err)) != 0 || (rc = put_summary(a, e, err)) != 0 ||
         (rc = tfa__audit_history_read(&r->history, &r->n_history, a->ledger, a->id, e, a->n_jobs,
                                       a->o.history ? a->o.history : 30, err)) != 0)
         goto done;
@@ -702,52 +756,13 @@ int tfa_audit_finish(tfa_audit *a, tfa_audit_result *r, tfa_error *err)
         memset(&a->jobs[i]->res, 0, sizeof(a->jobs[i]->res));
     }
     r->n_ws = a->n_jobs;
+    /* the records are in the ledger and nothing refers to them: freeing
+     * hundreds of JSON trees overlaps the caller's reports instead of
+     * following them (if no thread starts, tfa_audit_free does it) */
+    a->dropping = pthread_create(&a->dropper, NULL, drop_records, a) == 0;
 done:
     tfa_free(e);
     return rc;
-}
-
-void tfa__audit_ws_reset(tfa_audit_ws *w)
-{
-    size_t i;
-    for (i = 0; i < w->n_items; i++) {
-        tfa_free(w->items[i].id);
-        tfa_free(w->items[i].title);
-        tfa_free(w->items[i].reason);
-    }
-    tfa_free(w->items);
-    for (i = 0; i < w->n_drift; i++) {
-        tfa_free(w->drift[i].address);
-        tfa_free(w->drift[i].first_seen);
-    }
-    tfa_free(w->drift);
-    for (i = 0; i < w->n_resolved_drift; i++)
-        tfa_free(w->resolved_drift[i]);
-    tfa_free(w->resolved_drift);
-    for (i = 0; i < w->n_accepted; i++) {
-        tfa_free(w->accepted[i].address);
-        tfa_free(w->accepted[i].entry);
-        tfa_free(w->accepted[i].owner);
-        tfa_free(w->accepted[i].expires);
-        tfa_free(w->accepted[i].reason);
-    }
-    tfa_free(w->accepted);
-    for (i = 0; i < w->n_skipped; i++)
-        tfa_free(w->skipped[i]);
-    tfa_free(w->skipped);
-    w->skipped = NULL, w->n_skipped = 0;
-    w->items = NULL, w->n_items = 0, w->drift = NULL, w->n_drift = 0;
-    w->resolved_drift = NULL, w->n_resolved_drift = 0, w->accepted = NULL, w->n_accepted = 0;
-    w->failing = 0, w->go = 0;
-}
-
-void tfa__audit_ws_release(tfa_audit_ws *w)
-{
-    tfa__audit_ws_reset(w);
-    tfa_free(w->name);
-    tfa_free(w->error);
-    tfa_free(w->last_seen);
-    memset(w, 0, sizeof(*w));
 }
 
 void tfa_audit_free(tfa_audit *a)
@@ -755,6 +770,8 @@ void tfa_audit_free(tfa_audit *a)
     size_t i;
     if (!a)
         return;
+    if (a->dropping)
+        pthread_join(a->dropper, NULL);
     if (a->n_threads)
         join_threads(a);
     for (i = 0; i < a->n_jobs; i++)
@@ -766,32 +783,4 @@ void tfa_audit_free(tfa_audit *a)
     pthread_cond_destroy(&a->cv_done);
     pthread_mutex_destroy(&a->mu);
     tfa_free(a);
-}
-
-void tfa_audit_result_release(tfa_audit_result *r)
-{
-    size_t i;
-    for (i = 0; i < r->n_ws; i++)
-        tfa__audit_ws_release(&r->ws[i]);
-    tfa_free(r->ws);
-    for (i = 0; i < r->n_kd_notes; i++) {
-        tfa_free(r->kd_notes[i].entry);
-        tfa_free(r->kd_notes[i].address);
-        tfa_free(r->kd_notes[i].owner);
-        tfa_free(r->kd_notes[i].expires);
-    }
-    tfa_free(r->kd_notes);
-    tfa_free(r->previous);
-    tfa_audit_summaries_free(r->history, r->n_history);
-    memset(r, 0, sizeof(*r));
-}
-
-int tfa_audit_has_regression(const tfa_audit_result *r)
-{
-    return r->totals.regressions > 0;
-}
-
-int tfa_audit_has_failure(const tfa_audit_result *r)
-{
-    return r->totals.nogo > 0;
 }

@@ -1,6 +1,7 @@
 /*
  * audit_record.c - the "audit" object each workspace's ledger record
- * carries (tfaudit.audit/1), and reading the previous audit back.
+ * carries (tfaudit.audit/1), reading the previous audit back, and the
+ * names and the lifetime of results (audit.h).
  *
  *   {"format": "tfaudit.audit/1", "id": "audit-20261127T020000Z-1a2b3c4d",
  *    "previous": "audit-...", "state": "audited|missing|unreadable" (older
@@ -137,7 +138,9 @@ int tfa__audit_kd_notes(tfa_audit_result *r, const json_t *const *uses, size_t n
         {
             ref = json_string_value(json_object_get(u, "entry"));
             if (!(e = json_object_get(agg, ref))) {
-                oom |= json_object_set(agg, ref, u) != 0;
+                /* a copy: the sums below must not land in this workspace's
+                 * own use, which its record carries */
+                oom |= json_object_set_new(agg, ref, json_copy(u)) != 0;
                 continue;
             }
             oom |= json_object_set_new(
@@ -325,4 +328,95 @@ int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t 
         }
     }
     return 0;
+}
+
+/* ---- names and the lifetime of results ------------------------------------------ */
+
+const char *tfa_audit_state_name(tfa_audit_state s)
+{
+    static const char *const n[] = {"audited", "missing", "unreadable"};
+    return (unsigned)s < 3 ? n[s] : "audited";
+}
+
+const char *tfa_audit_change_name(tfa_audit_change c)
+{
+    static const char *const n[] = {"present", "new", "returned", "missing", "still-missing"};
+    return (unsigned)c < 5 ? n[c] : "present";
+}
+
+const char *tfa_audit_delta_name(tfa_audit_delta d)
+{
+    static const char *const n[] = {"none", "new", "resolved", "recurring"};
+    return (unsigned)d < 4 ? n[d] : "none";
+}
+
+void tfa__audit_ws_reset(tfa_audit_ws *w)
+{
+    size_t i;
+    for (i = 0; i < w->n_items; i++) {
+        tfa_free(w->items[i].id);
+        tfa_free(w->items[i].title);
+        tfa_free(w->items[i].reason);
+    }
+    tfa_free(w->items);
+    for (i = 0; i < w->n_drift; i++) {
+        tfa_free(w->drift[i].address);
+        tfa_free(w->drift[i].first_seen);
+    }
+    tfa_free(w->drift);
+    for (i = 0; i < w->n_resolved_drift; i++)
+        tfa_free(w->resolved_drift[i]);
+    tfa_free(w->resolved_drift);
+    for (i = 0; i < w->n_accepted; i++) {
+        tfa_free(w->accepted[i].address);
+        tfa_free(w->accepted[i].entry);
+        tfa_free(w->accepted[i].owner);
+        tfa_free(w->accepted[i].expires);
+        tfa_free(w->accepted[i].reason);
+    }
+    tfa_free(w->accepted);
+    for (i = 0; i < w->n_skipped; i++)
+        tfa_free(w->skipped[i]);
+    tfa_free(w->skipped);
+    w->skipped = NULL, w->n_skipped = 0;
+    w->items = NULL, w->n_items = 0, w->drift = NULL, w->n_drift = 0;
+    w->resolved_drift = NULL, w->n_resolved_drift = 0, w->accepted = NULL, w->n_accepted = 0;
+    w->failing = 0, w->go = 0;
+}
+
+void tfa__audit_ws_release(tfa_audit_ws *w)
+{
+    tfa__audit_ws_reset(w);
+    tfa_free(w->name);
+    tfa_free(w->error);
+    tfa_free(w->last_seen);
+    memset(w, 0, sizeof(*w));
+}
+
+void tfa_audit_result_release(tfa_audit_result *r)
+{
+    size_t i;
+    for (i = 0; i < r->n_ws; i++)
+        tfa__audit_ws_release(&r->ws[i]);
+    tfa_free(r->ws);
+    for (i = 0; i < r->n_kd_notes; i++) {
+        tfa_free(r->kd_notes[i].entry);
+        tfa_free(r->kd_notes[i].address);
+        tfa_free(r->kd_notes[i].owner);
+        tfa_free(r->kd_notes[i].expires);
+    }
+    tfa_free(r->kd_notes);
+    tfa_free(r->previous);
+    tfa_audit_summaries_free(r->history, r->n_history);
+    memset(r, 0, sizeof(*r));
+}
+
+int tfa_audit_has_regression(const tfa_audit_result *r)
+{
+    return r->totals.regressions > 0;
+}
+
+int tfa_audit_has_failure(const tfa_audit_result *r)
+{
+    return r->totals.nogo > 0;
 }

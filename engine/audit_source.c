@@ -9,6 +9,7 @@
 
 #include "audit_source.h"
 #include "net/s3.h"
+#include "net/s3_walk.h"
 #include "members.h"
 #include "run_build.h"
 #include "util/alloc.h"
@@ -290,7 +291,8 @@ static int add_archive(tfa_audit *audit, const char *path, const tfa_load_option
 }
 
 /* One S3 workspace: the objects of `keys` [from, to), all under
- * PREFIX/<ws>/, as s3:// paths for the gate's remote loader. */
+ * PREFIX/<ws>/, as s3:// paths: the worker that gates it reads them
+ * (tfa_audit_fetch_inputs), the gate's remote loader any it leaves. */
 static int add_s3_workspace(tfa_audit *audit, const char *bucket, const tfa_s3_listing *l,
                             size_t from, size_t to, const char *ws, tfa_error *err)
 {
@@ -391,4 +393,77 @@ int tfa_audit_source_add(tfa_audit *audit, const char *arg, const tfa_load_optio
     if (S_ISDIR(st.st_mode))
         return add_dir(audit, arg, notes, err);
     return add_archive(audit, arg, lo, notes, err);
+}
+
+/* ---- s3:// objects, read by the audit's workers ----------------------------------- */
+
+static tfa_s3 *fetch_client(tfa_audit_fetch *f, const tfa_remote_options *remote)
+{
+    tfa_s3_options so;
+
+    if (!f->s3 && !f->failed) {
+        so.http = remote->http, so.env = remote->env, so.endpoint = remote->s3_endpoint;
+        tfa_error_init(&f->err);
+        f->failed = tfa_s3_new(&f->s3, &so, &f->err) != 0;
+    }
+    return f->s3;
+}
+
+/* One input: 0 read into memory, 1 left as it is, or a status. */
+static int fetch_one(tfa_audit_fetch *f, const tfa_remote_options *remote, tfa_audit_input *in,
+                     size_t max, tfa_error *err)
+{
+    char *bucket = NULL, *key = NULL;
+    void *data = NULL;
+    size_t len = 0, kl;
+    tfa_error perr;
+    int rc = 1;
+
+    tfa_error_init(&perr);
+    if (!in->path || !tfa_s3_is_url(in->path) || !remote)
+        return 1;
+    if (tfa_s3_url_parse(&bucket, &key, in->path, &perr) != 0)
+        goto done; /* the gate's loader says what is wrong with it */
+    kl = strlen(key);
+    if (kl == 0 || key[kl - 1] == '/')
+        goto done; /* a prefix: the loader lists and streams it */
+    if (!fetch_client(f, remote)) {
+        *err = f->err;
+        rc = err->status;
+        goto done;
+    }
+    if ((rc = tfa_s3_get_small(&data, &len, f->s3, bucket, key, in->path, max, err)) == 0) {
+        in->name = in->path;
+        in->path = NULL;
+        in->data = data;
+        in->len = len;
+        in->member = 1; /* as the loader reads the objects of a prefix */
+    }
+done:
+    tfa_free(bucket);
+    tfa_free(key);
+    return rc;
+}
+
+size_t tfa_audit_fetch_inputs(tfa_audit_fetch *f, const tfa_remote_options *remote,
+                              tfa_audit_input *in, size_t n_in, tfa_error *err)
+{
+    size_t i, budget = TFA_AUDIT_FETCH_BYTES;
+    int rc;
+
+    for (i = 0; i < n_in && budget > 0; i++) {
+        size_t max = budget < TFA_S3_CHUNK_BYTES ? budget : TFA_S3_CHUNK_BYTES;
+        if ((rc = fetch_one(f, remote, &in[i], max, err)) == 1)
+            continue;
+        if (rc != 0)
+            return i;
+        budget -= in[i].len;
+    }
+    return n_in;
+}
+
+void tfa_audit_fetch_release(tfa_audit_fetch *f)
+{
+    tfa_s3_free(f->s3);
+    memset(f, 0, sizeof(*f));
 }

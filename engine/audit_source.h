@@ -31,18 +31,51 @@
 #include "audit.h"
 #include "input.h"
 #include "net/load.h"
+#include "net/s3.h"
 #include "run.h"
 
 /* Add the workspaces `arg` holds to `audit`: a directory, an archive, or an
  * s3://BUCKET/PREFIX/ (its objects grouped by the first key component below
- * the prefix, each workspace's objects read by the gate's remote loader;
- * `remote` is required for it). Skipped files are noted in `notes` (a run
- * used only for its notes). Errors: TFA_ENOTFOUND, TFA_EIO, TFA_EINPUT
- * (neither a directory nor an archive, no workspace folder, a workspace
- * split in the archive), TFA_ELIMIT, TFA_EUSAGE (a folder name that is no
- * valid workspace name, an s3:// source that is not a prefix), TFA_ENOMEM,
+ * the prefix, each workspace's objects read by the worker that gates it,
+ * tfa_audit_fetch_inputs below; `remote` is required for it). Skipped files are noted in `notes` (a
+ * run used only for its notes). Errors: TFA_ENOTFOUND, TFA_EIO, TFA_EINPUT (neither a directory nor
+ * an archive, no workspace folder, a workspace split in the archive), TFA_ELIMIT, TFA_EUSAGE (a
+ * folder name that is no valid workspace name, an s3:// source that is not a prefix), TFA_ENOMEM,
  * and the S3 client's. */
 int tfa_audit_source_add(tfa_audit *audit, const char *arg, const tfa_load_options *lo,
                          const tfa_remote_options *remote, tfa_run *notes, tfa_error *err);
+
+/* ---- s3:// objects, read by the audit's workers ----------------------------------- */
+
+/*
+ * What one worker keeps from workspace to workspace: its S3 client, made on
+ * first use with the options the gate's remote loader would use, so the
+ * objects it reads share one kept-alive connection (and one credential
+ * lookup) instead of a client and a connection each. Zero it to start;
+ * tfa_audit_fetch_release at the end.
+ */
+typedef struct tfa_audit_fetch {
+    tfa_s3 *s3;
+    int failed; /* the client could not be made: err says why */
+    tfa_error err;
+} tfa_audit_fetch;
+
+/* S3 objects a worker holds in memory for one workspace; past this the
+ * workspace's other objects are left to the gate's loader, which streams
+ * them. */
+#define TFA_AUDIT_FETCH_BYTES (2u * TFA_S3_CHUNK_BYTES)
+
+/*
+ * Read the s3://BUCKET/KEY inputs among `in` whole into memory, in order,
+ * turning each into the in-memory member the gate reads exactly as it
+ * would the object's stream (same name, same loader). Inputs that are no
+ * single object, larger than one answer or past TFA_AUDIT_FETCH_BYTES stay
+ * as they are. Returns the number of inputs before the first whose fetch
+ * failed, with its error in `err` (the object named as a stream of it
+ * would name it); n_in when none failed.
+ */
+size_t tfa_audit_fetch_inputs(tfa_audit_fetch *f, const tfa_remote_options *remote,
+                              tfa_audit_input *in, size_t n_in, tfa_error *err);
+void tfa_audit_fetch_release(tfa_audit_fetch *f);
 
 #endif

@@ -9,6 +9,7 @@
 #include "util/compat.h"
 
 #include "s3_priv.h"
+#include "net/s3_walk.h"
 #include "net/s3_xml.h"
 #include "util/alloc.h"
 #include "util/limits.h"
@@ -159,10 +160,12 @@ int tfa_s3_open(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *ke
     return tfa_s3_open_sized(out, s3, bucket, key, name, UINT64_MAX, err);
 }
 
-int tfa_s3_open_sized(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
-                      const char *name, uint64_t listed_size, tfa_error *err)
+/* The object's first chunk (or its HeadObject when listed empty), with
+ * the size cap checked: what opening it as a stream and reading it whole
+ * both start with. */
+static int open_chunked(chunked **out, tfa_s3 *s3, const char *bucket, const char *key,
+                        const char *name, uint64_t listed_size, tfa_error *err)
 {
-    tfa_stream_source src = {chunked_read, chunked_close, NULL};
     chunked *c = tfa_calloc(1, sizeof(*c));
     int rc;
 
@@ -193,8 +196,41 @@ int tfa_s3_open_sized(tfa_stream **out, tfa_s3 *s3, const char *bucket, const ch
                              (unsigned long long)c->obj.size,
                              (unsigned long long)s3->http.max_bytes);
     }
+    *out = c;
+    return 0;
+}
+
+int tfa_s3_open_sized(tfa_stream **out, tfa_s3 *s3, const char *bucket, const char *key,
+                      const char *name, uint64_t listed_size, tfa_error *err)
+{
+    tfa_stream_source src = {chunked_read, chunked_close, NULL};
+    chunked *c;
+    int rc;
+
+    *out = NULL;
+    if ((rc = open_chunked(&c, s3, bucket, key, name, listed_size, err)) != 0)
+        return rc;
     src.ctx = c;
     return tfa_stream_new(out, name, &src, err);
+}
+
+int tfa_s3_get_small(void **data, size_t *len, tfa_s3 *s3, const char *bucket, const char *key,
+                     const char *name, size_t max, tfa_error *err)
+{
+    chunked *c;
+    int rc;
+
+    *data = NULL, *len = 0;
+    if ((rc = open_chunked(&c, s3, bucket, key, name, UINT64_MAX, err)) != 0)
+        return rc;
+    /* the first answer held all of it (an empty object has no body to take) */
+    if (c->obj.size == 0 || c->obj.size > max || c->next < c->obj.size) {
+        chunked_close(c);
+        return 1;
+    }
+    *data = tfa_buf_detach(&c->res.body, len);
+    chunked_close(c);
+    return *data ? 0 : tfa_error_oom(err);
 }
 
 /* ---- ListObjectsV2 ---------------------------------------------------------------- */

@@ -33,4 +33,16 @@ int tfa_s3_walk_next(tfa_s3_walk *w, const char **name, tfa_stream **stream, tfa
 const char *tfa_s3_walk_rel(const tfa_s3_walk *w);
 void tfa_s3_walk_free(tfa_s3_walk *w);
 
+/*
+ * One object whole in memory, for a reader that holds an object at a time
+ * (the nightly audit's workers, each with its own client and connection):
+ * the request tfa_s3_open starts with, so its errors (named `name` where
+ * tfa_s3_open names them) are the ones a stream of it would give. 0 with
+ * *data (the caller's, tfa_free) and *len; 1, nothing kept, when the
+ * object is empty or larger than `max` (at most TFA_S3_CHUNK_BYTES: one
+ * answer) - read it as a stream then; or a status.
+ */
+int tfa_s3_get_small(void **data, size_t *len, tfa_s3 *s3, const char *bucket, const char *key,
+                     const char *name, size_t max, tfa_error *err);
+
 #endif

@@ -554,6 +554,37 @@ START_TEST(audit_four_shards_equal_the_unsharded_audit)
 }
 END_TEST
 
+/* An expired known-drift entry two workspaces' drift matches: the audit's
+ * own report and `audit finish` (which sums each record's use of the entry
+ * again) both say it would have accepted 2, so no record carries the sum. */
+START_TEST(audit_known_drift_use_stays_per_workspace)
+{
+    char *ledger = ledger_at("kd.db"), *kd = path("known-drift.md"), *n = path("n1"), *a, *b;
+    json_t *whole, *back;
+    const json_t *note;
+
+    workspace("n1", "alpha", 1, 0), workspace("n1", "beta", 0, 0), workspace("n1", "gamma", 1, 0);
+    write_kd(kd, "2026-11-01");
+    whole = audit(ledger, "2026-11-25T02:00:00Z", n, kd, "2", "--audit-id=kd-night", 1, NULL);
+    note = json_array_get(json_object_get(whole, "known_drift"), 0);
+    if (strcmp(sget(note, "address"), "aws_s3_bucket.logs") != 0)
+        note = json_array_get(json_object_get(whole, "known_drift"), 1);
+    ck_assert_str_eq(sget(note, "address"), "aws_s3_bucket.logs");
+    ck_assert_str_eq(sget(note, "state"), "expired");
+    ck_assert_int_eq(iget(note, "would_accept"), 2);
+    back = finish(ledger, "kd-night", 1);
+    note = json_array_get(json_object_get(back, "known_drift"), 0);
+    if (strcmp(sget(note, "address"), "aws_s3_bucket.logs") != 0)
+        note = json_array_get(json_object_get(back, "known_drift"), 1);
+    ck_assert_int_eq(iget(note, "would_accept"), 2);
+    a = comparable(whole), b = comparable(back);
+    ck_assert_str_eq(a, b);
+    tfa_free(a), tfa_free(b);
+    json_decref(whole), json_decref(back);
+    free(ledger), free(kd), free(n);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("audit");
@@ -567,6 +598,7 @@ static Suite *suite(void)
     tcase_add_test(tc, audit_reads_workspaces_from_an_archive);
     tcase_add_test(tc, audit_never_writes_the_canary);
     tcase_add_test(tc, audit_four_shards_equal_the_unsharded_audit);
+    tcase_add_test(tc, audit_known_drift_use_stays_per_workspace);
     suite_add_tcase(s, tc);
     return s;
 }
