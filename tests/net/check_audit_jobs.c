@@ -194,19 +194,6 @@ static json_t *same_for_any_jobs(const char *dir, const char *source, int want_s
     return last;
 }
 
-static const json_t *ws(const json_t *report, const char *name)
-{
-    size_t i;
-    json_t *w;
-    json_array_foreach(json_object_get(report, "workspaces"), i, w)
-    {
-        if (strcmp(json_string_value(json_object_get(w, "name")), name) == 0)
-            return w;
-    }
-    ck_abort_msg("no workspace %s", name);
-    return NULL;
-}
-
 static const char *sget(const json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -217,17 +204,17 @@ static const char *sget(const json_t *o, const char *k)
 static void check_night(const json_t *r)
 {
     ck_assert_int_eq(json_array_size(json_object_get(r, "workspaces")), 11);
-    ck_assert_str_eq(sget(ws(r, "ws-a"), "state"), "audited");
-    ck_assert_str_eq(sget(ws(r, "ws-a"), "change"), "present");
-    ck_assert_str_eq(sget(ws(r, "ws-b"), "verdict"), "NO-GO");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-a"), "state"), "audited");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-a"), "change"), "present");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-b"), "verdict"), "NO-GO");
     /* a malformed plan and an unknown member: unreadable, named, NO-GO */
-    ck_assert_str_eq(sget(ws(r, "ws-e"), "state"), "unreadable");
-    ck_assert_str_eq(sget(ws(r, "ws-e"), "verdict"), "NO-GO");
-    ck_assert_msg(strstr(sget(ws(r, "ws-e"), "error"), "ws-e/plan.json") != NULL, "%s",
-                  sget(ws(r, "ws-e"), "error"));
-    ck_assert_str_eq(sget(ws(r, "ws-h"), "state"), "unreadable");
-    ck_assert_msg(strstr(sget(ws(r, "ws-h"), "error"), "ws-h/notes.bin") != NULL, "%s",
-                  sget(ws(r, "ws-h"), "error"));
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-e"), "state"), "unreadable");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-e"), "verdict"), "NO-GO");
+    ck_assert_msg(strstr(sget(tfa_test_report_ws(r, "ws-e"), "error"), "ws-e/plan.json") != NULL,
+                  "%s", sget(tfa_test_report_ws(r, "ws-e"), "error"));
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-h"), "state"), "unreadable");
+    ck_assert_msg(strstr(sget(tfa_test_report_ws(r, "ws-h"), "error"), "ws-h/notes.bin") != NULL,
+                  "%s", sget(tfa_test_report_ws(r, "ws-h"), "error"));
 }
 
 START_TEST(audit_jobs_same_from_a_directory)
@@ -257,8 +244,9 @@ START_TEST(audit_jobs_same_from_an_s3_prefix)
     aws_env(srv.proxy); /* through the proxy: every request's signature checked */
     r = same_for_any_jobs(dir, "s3://audit/jobs/", 1);
     check_night(r);
-    ck_assert_msg(strstr(sget(ws(r, "ws-e"), "error"), "s3://audit/jobs/ws-e/plan.json") != NULL,
-                  "%s", sget(ws(r, "ws-e"), "error"));
+    ck_assert_msg(strstr(sget(tfa_test_report_ws(r, "ws-e"), "error"),
+                         "s3://audit/jobs/ws-e/plan.json") != NULL,
+                  "%s", sget(tfa_test_report_ws(r, "ws-e"), "error"));
     json_decref(r);
     ck_assert_int_gt(assert_all_signed("/audit/jobs/"), 0);
     tfa_test_rmtree(dir);
@@ -281,7 +269,7 @@ START_TEST(audit_jobs_failed_fetch_is_that_workspace_s_error)
     /* ws-f: its first object is fine, its second fails */
     arm("GET", "/audit/faulty/ws-f/refresh.json", "s500*");
     r = same_for_any_jobs(dir, "s3://audit/faulty/", 1);
-    w = ws(r, "ws-c");
+    w = tfa_test_report_ws(r, "ws-c");
     ck_assert_str_eq(sget(w, "state"), "unreadable");
     ck_assert_str_eq(sget(w, "verdict"), "NO-GO");
     ck_assert_msg(strstr(sget(w, "error"), "s3://audit/faulty/ws-c/plan.json") != NULL, "%s",
@@ -293,14 +281,14 @@ START_TEST(audit_jobs_failed_fetch_is_that_workspace_s_error)
     ck_assert_ptr_nonnull(attempts);
     ck_assert_uint_eq(count_logged("/audit/faulty/ws-c/plan.json"),
                       6 * strtoul(attempts + 7, NULL, 10));
-    w = ws(r, "ws-f");
+    w = tfa_test_report_ws(r, "ws-f");
     ck_assert_str_eq(sget(w, "state"), "unreadable");
     ck_assert_msg(strstr(sget(w, "error"), "s3://audit/faulty/ws-f/refresh.json") != NULL, "%s",
                   sget(w, "error"));
     /* the others are audited as ever */
-    ck_assert_str_eq(sget(ws(r, "ws-a"), "state"), "audited");
-    ck_assert_str_eq(sget(ws(r, "ws-b"), "state"), "audited");
-    ck_assert_str_eq(sget(ws(r, "ws-e"), "state"), "unreadable");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-a"), "state"), "audited");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-b"), "state"), "audited");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-e"), "state"), "unreadable");
     json_decref(r);
     tfa_test_rmtree(dir);
     free(dir);
@@ -358,9 +346,10 @@ START_TEST(audit_jobs_earlier_input_error_comes_first)
     ck_assert_msg(o.status == 1, "exit %d: %s", o.status, o.err);
     r = json_loadb(o.out, o.out_len, 0, NULL);
     ck_assert_ptr_nonnull(r);
-    ck_assert_str_eq(sget(ws(r, "ws-p"), "state"), "unreadable");
-    ck_assert_msg(strstr(sget(ws(r, "ws-p"), "error"), "s3://audit/order/ws-p/a.json") != NULL,
-                  "%s", sget(ws(r, "ws-p"), "error"));
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "ws-p"), "state"), "unreadable");
+    ck_assert_msg(strstr(sget(tfa_test_report_ws(r, "ws-p"), "error"),
+                         "s3://audit/order/ws-p/a.json") != NULL,
+                  "%s", sget(tfa_test_report_ws(r, "ws-p"), "error"));
     json_decref(r);
     tfa_test_output_release(&o);
     tfa_test_rmtree(dir);

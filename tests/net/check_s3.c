@@ -15,6 +15,18 @@
 
 #include "s3_server.h"
 
+/* `len` (a multiple of 8) bytes of xorshift noise from seed `x`:
+ * incompressible, and the same for the same seed. */
+static void fill_noise(unsigned char *data, size_t len, uint64_t x)
+{
+    size_t i;
+    ck_assert_ptr_nonnull(data);
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+}
+
 START_TEST(s3_archive_then_summarize_and_verify_from_the_prefix)
 {
     const char *archive[] = {"tfaudit",
@@ -270,8 +282,7 @@ START_TEST(s3_large_archive_goes_multipart)
                              NULL};
     const char *verify[] = {"tfaudit", "bundle", "verify", "--sha256", NULL, NULL, NULL};
     char path[600], obj[200], *sha, *parts;
-    uint64_t x = 0x9e3779b97f4a7c15ull;
-    size_t i, len = 100u << 20;
+    size_t len = 100u << 20;
     tfa_http_options ho;
     tfa_test_output out;
     tfa_s3_object head;
@@ -280,10 +291,7 @@ START_TEST(s3_large_archive_goes_multipart)
     unsigned char *data = malloc(len);
 
     /* incompressible bytes, so the archive stays over 100 MiB */
-    for (i = 0; i < len; i += 8) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        memcpy(data + i, &x, 8);
-    }
+    fill_noise(data, len, 0x9e3779b97f4a7c15ull);
     snprintf(path, sizeof(path), "%s/big.bin", srv.dir);
     ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
     free(data);
@@ -609,7 +617,6 @@ END_TEST
 START_TEST(s3_concurrent_parts_arrive_in_order)
 {
     size_t len = 105u << 20, i, got = 0, piece = 100000;
-    uint64_t x = 0x2545f4914f6cdd1dull;
     unsigned char *data = malloc(len);
     tfa_s3_put_options po = {0};
     tfa_s3_put_result pr;
@@ -619,10 +626,7 @@ START_TEST(s3_concurrent_parts_arrive_in_order)
     char *back;
     tfa_s3 *s3;
 
-    for (i = 0; i < len; i += 8) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        memcpy(data + i, &x, 8);
-    }
+    fill_noise(data, len, 0x2545f4914f6cdd1dull);
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);
@@ -664,7 +668,6 @@ START_TEST(s3_a_refused_part_aborts_the_archive)
                           NULL};
     char path[600];
     size_t len = 70u << 20, i;
-    uint64_t x = 0x9e3779b97f4a7c15ull;
     unsigned char *data = malloc(len);
     tfa_http_options ho;
     tfa_test_output out;
@@ -674,10 +677,7 @@ START_TEST(s3_a_refused_part_aborts_the_archive)
     size_t deletes = 0;
     tfa_s3 *direct;
 
-    for (i = 0; i < len; i += 8) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        memcpy(data + i, &x, 8);
-    }
+    fill_noise(data, len, 0x9e3779b97f4a7c15ull);
     snprintf(path, sizeof(path), "%s/refused.bin", srv.dir);
     ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
     free(data);
@@ -721,11 +721,7 @@ END_TEST
 static void noise_file(const char *path, size_t len, uint64_t x)
 {
     unsigned char *data = malloc(len);
-    size_t i;
-    for (i = 0; i < len; i += 8) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        memcpy(data + i, &x, 8);
-    }
+    fill_noise(data, len, x);
     ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
     free(data);
 }
@@ -824,7 +820,6 @@ END_TEST
 START_TEST(s3_spool_past_the_threshold_turns_multipart)
 {
     size_t len = 70u << 20, i, got = 0, piece = 1u << 20;
-    uint64_t x = 0x2545f4914f6cdd1dull;
     unsigned char *data = malloc(len);
     tfa_s3_put_options po = {0};
     tfa_s3_put_result pr;
@@ -834,10 +829,7 @@ START_TEST(s3_spool_past_the_threshold_turns_multipart)
     char *back;
     tfa_s3 *s3;
 
-    for (i = 0; i < len; i += 8) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        memcpy(data + i, &x, 8);
-    }
+    fill_noise(data, len, 0x2545f4914f6cdd1dull);
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);
@@ -873,7 +865,6 @@ END_TEST
 START_TEST(s3_full_spool_turns_multipart)
 {
     size_t len = 40u << 20, i, got = 0, piece = 1u << 20;
-    uint64_t x = 0x9e3779b97f4a7c15ull;
     unsigned char *data = malloc(len), want[TFA_SHA256_BYTES];
     tfa_s3_put_options po = {0};
     struct rlimit was, small;
@@ -885,10 +876,7 @@ START_TEST(s3_full_spool_turns_multipart)
     tfa_s3 *s3;
     int rc = 0;
 
-    for (i = 0; i < len; i += 8) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        memcpy(data + i, &x, 8);
-    }
+    fill_noise(data, len, 0x9e3779b97f4a7c15ull);
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);

@@ -150,19 +150,6 @@ static json_t *audit(const char *ledger, const char *now, const char *dir, const
     return j;
 }
 
-static const json_t *ws(const json_t *report, const char *name)
-{
-    size_t i;
-    json_t *w;
-    json_array_foreach(json_object_get(report, "workspaces"), i, w)
-    {
-        if (strcmp(json_string_value(json_object_get(w, "name")), name) == 0)
-            return w;
-    }
-    ck_abort_msg("no workspace %s", name);
-    return NULL;
-}
-
 static const char *sget(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -243,7 +230,7 @@ START_TEST(audit_three_nights_new_resolved_recurring_missing)
     /* night 1: everything new and clean */
     ck_assert(json_is_false(json_object_get(r[0], "regressions")));
     ck_assert_int_eq(iget(json_object_get(r[0], "totals"), "new_workspaces"), 4);
-    ck_assert_str_eq(sget(ws(r[0], "alpha"), "change"), "new");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r[0], "alpha"), "change"), "new");
     ck_assert_str_eq(id1, "audit-20261125T020000Z-995862b6");
     /* night 2: alpha and gamma drift, beta is gone, delta fails a soft item */
     regs = regressions(r[1]);
@@ -255,8 +242,8 @@ START_TEST(audit_three_nights_new_resolved_recurring_missing)
                            "gamma: new failure `drift-free` (hard, FAIL): condition not met\n"
                            "gamma: new drift aws_s3_bucket.logs\n");
     tfa_free(regs);
-    ck_assert_str_eq(sget(ws(r[1], "beta"), "state"), "missing");
-    ck_assert_str_eq(sget(ws(r[1], "beta"), "change"), "missing");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r[1], "beta"), "state"), "missing");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r[1], "beta"), "change"), "missing");
     ck_assert_int_eq(iget(json_object_get(r[1], "totals"), "went_missing"), 1);
     ck_assert_int_eq(iget(json_object_get(r[1], "totals"), "new_drift"), 2);
     /* night 3: alpha's drift accepted, beta back, gamma and delta recurring */
@@ -264,18 +251,19 @@ START_TEST(audit_three_nights_new_resolved_recurring_missing)
     regs = regressions(r[2]);
     ck_assert_str_eq(regs, "");
     tfa_free(regs);
-    w = ws(r[2], "alpha");
+    w = tfa_test_report_ws(r[2], "alpha");
     ck_assert_str_eq(sget(w, "verdict"), "GO");
     ck_assert_str_eq(sget(item(w, "drift-free"), "delta"), "resolved");
     d = json_array_get(json_object_get(w, "accepted"), 0);
     ck_assert_str_eq(sget(d, "address"), "aws_s3_bucket.logs");
     ck_assert(strstr(sget(d, "entry"), "known-drift.md:5") != NULL);
     ck_assert_int_eq(json_array_size(json_object_get(w, "drift")), 0);
-    ck_assert_str_eq(sget(ws(r[2], "beta"), "change"), "returned");
-    ck_assert_str_eq(sget(ws(r[2], "beta"), "verdict"), "GO");
-    w = ws(r[2], "gamma"); /* gamma's drift is accepted too: the entry matches every workspace */
+    ck_assert_str_eq(sget(tfa_test_report_ws(r[2], "beta"), "change"), "returned");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r[2], "beta"), "verdict"), "GO");
+    w = tfa_test_report_ws(
+        r[2], "gamma"); /* gamma's drift is accepted too: the entry matches every workspace */
     ck_assert_str_eq(sget(w, "verdict"), "GO");
-    w = ws(r[2], "delta");
+    w = tfa_test_report_ws(r[2], "delta");
     ck_assert_str_eq(sget(item(w, "converged"), "delta"), "recurring");
     ck_assert_int_eq(iget(item(w, "converged"), "streak"), 2);
     ck_assert_int_eq(iget(json_object_get(r[2], "totals"), "recurring"), 1);
@@ -317,12 +305,13 @@ START_TEST(audit_persisting_drift_keeps_its_first_audit)
     workspace("n3", "gamma", 1, 0);
     r2 = audit(ledger, "2026-11-26T02:00:00Z", n2, NULL, "2", NULL, 1, NULL);
     r3 = audit(ledger, "2026-11-27T02:00:00Z", n3, NULL, "2", NULL, 0, NULL);
-    d = json_array_get(json_object_get(ws(r3, "gamma"), "drift"), 0);
+    d = json_array_get(json_object_get(tfa_test_report_ws(r3, "gamma"), "drift"), 0);
     ck_assert_str_eq(sget(d, "address"), "aws_s3_bucket.logs");
     ck_assert_str_eq(sget(d, "first_seen"), sget(r2, "audit_id"));
     ck_assert_int_eq(iget(d, "streak"), 2);
     ck_assert(json_is_false(json_object_get(d, "new")));
-    ck_assert_str_eq(sget(item(ws(r3, "gamma"), "drift-free"), "delta"), "recurring");
+    ck_assert_str_eq(sget(item(tfa_test_report_ws(r3, "gamma"), "drift-free"), "delta"),
+                     "recurring");
     json_decref(r3);
     /* --fail-on any: a failing workspace fails the audit even without regression */
     r3 = audit(ledger, "2026-11-28T02:00:00Z", n3, NULL, "2", "--fail-on=any", 1, NULL);
@@ -341,11 +330,13 @@ START_TEST(audit_known_drift_expires_with_the_clock)
     workspace("n1", "alpha", 1, 0);
     write_kd(kd, "2026-11-30");
     r = audit(l1, "2026-11-30T23:59:59Z", n, kd, "2", NULL, 0, NULL); /* valid through the day */
-    ck_assert_int_eq(json_array_size(json_object_get(ws(r, "alpha"), "accepted")), 1);
+    ck_assert_int_eq(json_array_size(json_object_get(tfa_test_report_ws(r, "alpha"), "accepted")),
+                     1);
     json_decref(r);
     r = audit(l2, "2026-12-01T00:00:00Z", n, kd, "2", NULL, 1, &err);
-    ck_assert_int_eq(json_array_size(json_object_get(ws(r, "alpha"), "accepted")), 0);
-    ck_assert_str_eq(sget(ws(r, "alpha"), "verdict"), "NO-GO");
+    ck_assert_int_eq(json_array_size(json_object_get(tfa_test_report_ws(r, "alpha"), "accepted")),
+                     0);
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "alpha"), "verdict"), "NO-GO");
     d = json_array_get(json_object_get(r, "known_drift"), 0);
     ck_assert_str_eq(sget(d, "state"), "expired");
     ck_assert_int_eq(iget(d, "would_accept"), 1);
@@ -374,8 +365,8 @@ START_TEST(audit_reads_workspaces_from_an_archive)
     ck_assert_int_eq(tfa_test_write_file(ar, bytes, len), 0);
     r = audit(ledger, "2026-11-25T02:00:00Z", ar, NULL, "2", NULL, 1, NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r, "workspaces")), 2);
-    ck_assert_str_eq(sget(ws(r, "alpha"), "verdict"), "GO");
-    ck_assert_str_eq(sget(ws(r, "beta"), "verdict"), "NO-GO");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "alpha"), "verdict"), "GO");
+    ck_assert_str_eq(sget(tfa_test_report_ws(r, "beta"), "verdict"), "NO-GO");
     json_decref(r);
     free(bytes), tfa_free(p1), tfa_free(p2), free(ar), free(ledger);
 }
@@ -522,7 +513,7 @@ START_TEST(audit_four_shards_equal_the_unsharded_audit)
     }
     /* night 2 in one ledger is what it is: missing ws-03 is a regression */
     sharded = finish(lb, "night-2", 1);
-    ck_assert_str_eq(sget(ws(sharded, "ws-03"), "change"), "missing");
+    ck_assert_str_eq(sget(tfa_test_report_ws(sharded, "ws-03"), "change"), "missing");
     json_decref(sharded);
 
     /* a shard that did not run: named, never clean */

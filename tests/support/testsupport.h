@@ -9,7 +9,9 @@
 #define TFA_TESTSUPPORT_H
 
 #include <check.h>
+#include <jansson.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "input.h"
 #include "run.h"
@@ -18,6 +20,21 @@
 /* The canary secret fixtures carry in sensitive values: it must never appear
  * in any output, report, ledger, commit, bundle or request. */
 #define TFA_TEST_CANARY "CANARY-7f3a9c1e-DO-NOT-LEAK"
+
+/* Workspace `name` of an audit report (JSON): aborts the test when absent. */
+static inline const json_t *tfa_test_report_ws(const json_t *report, const char *name)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(report, "workspaces"), i, w)
+    {
+        const char *n = json_string_value(json_object_get(w, "name"));
+        if (n && strcmp(n, name) == 0)
+            return w;
+    }
+    ck_abort_msg("no workspace %s", name);
+    return NULL;
+}
 
 /* Assert rc == 0, printing the tfa_error when not. */
 #define ck_assert_tfa_ok(rc, err)                                                                  \
