@@ -33,60 +33,9 @@
 #include <unistd.h>
 
 #include "s3_priv.h"
+#include "s3_upload_priv.h"
 #include "net/s3_xml.h"
 #include "util/alloc.h"
-
-typedef struct part_job {
-    unsigned number; /* 1-based */
-    char *data;
-    size_t len;
-} part_job;
-
-typedef struct part_done {
-    char etag[128];
-    char sum[48];
-} part_done;
-
-typedef struct sender {
-    struct tfa_s3_upload *up;
-    tfa_http_pool *pool;
-    tfa_http_options http;
-    pthread_t thread;
-} sender;
-
-struct tfa_s3_upload {
-    tfa_s3 *s3;
-    char *bucket, *key;
-    char *content_type, *retain_until, *sse;
-    uint64_t over;
-    size_t part_bytes;
-    tfa_buf pending; /* bytes not sent yet */
-    int spool;       /* -1, or the spool file: bytes held past TFA_S3_HOLD_BYTES */
-    uint64_t spooled;
-    /* the spool's hasher: hashes up->sha from the file behind the writer */
-    pthread_t hasher;
-    int hasher_on, hasher_stop, hasher_errno;
-    uint64_t hashed; /* spool bytes in up->sha (under mu) */
-    uint64_t posted; /* spool bytes the hasher may read (under mu) */
-    pthread_cond_t cv_hash;
-    tfa_sha256 sha;
-    uint64_t total;
-    char *upload_id; /* an open multipart upload */
-    unsigned parts;  /* parts handed to the senders */
-    int failed;
-    /* the senders (while a multipart upload is open) */
-    pthread_mutex_t mu;
-    pthread_cond_t cv_work, cv_done;
-    sender *senders;
-    unsigned n_senders;
-    part_job queue[TFA_S3_PARTS_IN_FLIGHT];
-    size_t q_head, q_len;
-    unsigned in_flight; /* queued or being sent */
-    part_done *done;    /* by part number - 1 */
-    size_t done_cap;
-    int send_failed, closing;
-    tfa_error send_err; /* the first part that failed */
-};
 
 static void base64(const unsigned char *in, size_t n, char *out)
 {
@@ -112,8 +61,7 @@ static void base64(const unsigned char *in, size_t n, char *out)
     out[o] = '\0';
 }
 
-/* Base64 SHA-256 of a body: 44 characters; the digest into `d`. */
-static void checksum(const void *data, size_t len, char out[48], unsigned char d[TFA_SHA256_BYTES])
+void tfa_s3__checksum(const void *data, size_t len, char out[48], unsigned char d[TFA_SHA256_BYTES])
 {
     tfa_sha256_digest(data ? data : "", len, d);
     base64(d, TFA_SHA256_BYTES, out);
@@ -235,8 +183,6 @@ static int put_spooled(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err
     return rc;
 }
 
-static int start_senders(tfa_s3_upload *up, tfa_error *err);
-
 static int create_multipart(tfa_s3_upload *up, tfa_error *err)
 {
     const char *lines[8];
@@ -260,7 +206,7 @@ static int create_multipart(tfa_s3_upload *up, tfa_error *err)
     if (rc == 0 && !(up->upload_id = tfa_strdup(id.ptr)))
         rc = tfa_error_oom(err);
     if (rc == 0)
-        rc = start_senders(up, err);
+        rc = tfa_s3__senders_start(up, err);
 done:
     tfa_http_response_release(&res);
     tfa_buf_release(&store);
@@ -268,194 +214,13 @@ done:
     return rc;
 }
 
-/* "partNumber=N&uploadId=ID", sorted and encoded. */
-static int part_query(const tfa_s3_upload *up, unsigned part, tfa_buf *q)
+int tfa_s3__part_query(const tfa_s3_upload *up, unsigned part, tfa_buf *q)
 {
     tfa_buf_clear(q);
     if (part)
         tfa_buf_printf(q, "partNumber=%u&", part);
     tfa_buf_puts(q, "uploadId=");
     return tfa_s3__encode(q, up->upload_id, strlen(up->upload_id), 0);
-}
-
-/* ---- the senders ------------------------------------------------------------- */
-
-/* UploadPart on the sender's own connection; its ETag and checksum into
- * their slot. */
-static int put_part(sender *snd, const part_job *j, tfa_error *err)
-{
-    tfa_s3_upload *up = snd->up;
-    char sum[48], sum_line[80], etag[128] = "";
-    unsigned char digest[TFA_SHA256_BYTES];
-    const char *lines[2] = {sum_line, NULL};
-    tfa_http_response res;
-    tfa_buf q;
-    int rc;
-
-    tfa_buf_init(&q, TFA_BUF_NO_MAX);
-    tfa_http_response_init(&res);
-    checksum(j->data, j->len, sum, digest); /* one hash: the checksum and the signed payload */
-    snprintf(sum_line, sizeof(sum_line), "x-amz-checksum-sha256: %s", sum);
-    if (part_query(up, j->number, &q) != 0) {
-        rc = tfa_error_oom(err);
-        goto done;
-    }
-    rc = tfa_s3__request_on(up->s3, &snd->http, &res, "PUT", up->bucket, up->key, q.ptr, lines,
-                            j->data, j->len, digest, err);
-    if (rc == 0 && !tfa_http_response_header(&res, "ETag", etag, sizeof(etag)))
-        rc = tfa_error_set(err, TFA_EIO, "answered without an ETag");
-    if (rc == 0) {
-        pthread_mutex_lock(&up->mu);
-        snprintf(up->done[j->number - 1].etag, sizeof(up->done[0].etag), "%s", etag);
-        memcpy(up->done[j->number - 1].sum, sum, sizeof(sum));
-        pthread_mutex_unlock(&up->mu);
-    }
-done:
-    tfa_http_response_release(&res);
-    tfa_buf_release(&q);
-    return rc;
-}
-
-/* The first failure, named by its part: "UploadPart 3: HTTP 500 ...". */
-static void part_failed(tfa_s3_upload *up, unsigned number, const tfa_error *why)
-{
-    if (up->send_failed)
-        return;
-    up->send_failed = 1;
-    up->send_err = *why;
-    if (why->status != TFA_ENOMEM)
-        snprintf(up->send_err.message, sizeof(up->send_err.message), "UploadPart %u: %.480s",
-                 number, why->message);
-}
-
-static void *send_parts(void *arg)
-{
-    sender *snd = arg;
-    tfa_s3_upload *up = snd->up;
-    for (;;) {
-        part_job j;
-        tfa_error err;
-        int rc = 0;
-        pthread_mutex_lock(&up->mu);
-        while (up->q_len == 0 && !up->closing)
-            pthread_cond_wait(&up->cv_work, &up->mu);
-        if (up->q_len == 0) {
-            pthread_mutex_unlock(&up->mu);
-            return NULL;
-        }
-        j = up->queue[up->q_head];
-        up->q_head = (up->q_head + 1) % TFA_S3_PARTS_IN_FLIGHT;
-        up->q_len--;
-        rc = up->send_failed || up->closing; /* stopping: drop it */
-        pthread_mutex_unlock(&up->mu);
-        tfa_error_init(&err);
-        if (!rc && put_part(snd, &j, &err) != 0) {
-            pthread_mutex_lock(&up->mu);
-            part_failed(up, j.number, &err);
-            pthread_mutex_unlock(&up->mu);
-        }
-        tfa_free(j.data);
-        pthread_mutex_lock(&up->mu);
-        up->in_flight--;
-        pthread_cond_broadcast(&up->cv_done);
-        pthread_mutex_unlock(&up->mu);
-    }
-}
-
-/* Start the senders, each with its own connection pool. */
-static int start_senders(tfa_s3_upload *up, tfa_error *err)
-{
-    unsigned i;
-    if (!(up->senders = tfa_calloc(TFA_S3_PARTS_IN_FLIGHT, sizeof(*up->senders))))
-        return tfa_error_oom(err);
-    for (i = 0; i < TFA_S3_PARTS_IN_FLIGHT; i++) {
-        sender *snd = &up->senders[up->n_senders];
-        snd->up = up;
-        snd->http = up->s3->http;
-        if (tfa_http_pool_new(&snd->pool) != 0)
-            break;
-        snd->http.pool = snd->pool;
-        if (pthread_create(&snd->thread, NULL, send_parts, snd) != 0) {
-            tfa_http_pool_free(snd->pool);
-            break;
-        }
-        up->n_senders++;
-    }
-    return up->n_senders ? 0 : tfa_error_set(err, TFA_EIO, "cannot start an upload thread");
-}
-
-/* Stop and join the senders: queued parts are dropped, parts being sent
- * finish. Nothing is in flight afterwards. */
-static void stop_senders(tfa_s3_upload *up)
-{
-    unsigned i;
-    pthread_mutex_lock(&up->mu);
-    up->closing = 1;
-    pthread_cond_broadcast(&up->cv_work);
-    pthread_mutex_unlock(&up->mu);
-    for (i = 0; i < up->n_senders; i++) {
-        pthread_join(up->senders[i].thread, NULL);
-        tfa_http_pool_free(up->senders[i].pool);
-    }
-    up->n_senders = 0;
-    tfa_free(up->senders);
-    up->senders = NULL;
-}
-
-/* The first part's failure into `err`. */
-static int send_error(tfa_s3_upload *up, tfa_error *err)
-{
-    *err = up->send_err;
-    return up->send_err.status ? up->send_err.status : TFA_EIO;
-}
-
-/* Queue part number up->parts + 1 (taking `data`), waiting while
- * TFA_S3_PARTS_IN_FLIGHT parts are queued or being sent. */
-static int queue_part(tfa_s3_upload *up, char *data, size_t len, tfa_error *err)
-{
-    int rc = 0;
-    if (up->parts >= up->done_cap) {
-        size_t cap = up->done_cap ? up->done_cap * 2 : 64;
-        part_done *d;
-        pthread_mutex_lock(&up->mu); /* senders write into the slots */
-        d = tfa_realloc(up->done, cap * sizeof(*d));
-        if (d)
-            up->done = d, up->done_cap = cap;
-        pthread_mutex_unlock(&up->mu);
-        if (!d) {
-            tfa_free(data);
-            return tfa_error_oom(err);
-        }
-    }
-    pthread_mutex_lock(&up->mu);
-    while (up->in_flight >= TFA_S3_PARTS_IN_FLIGHT && !up->send_failed)
-        pthread_cond_wait(&up->cv_done, &up->mu);
-    if (up->send_failed) {
-        rc = send_error(up, err);
-    } else {
-        up->queue[(up->q_head + up->q_len) % TFA_S3_PARTS_IN_FLIGHT] =
-            (part_job){++up->parts, data, len};
-        up->q_len++;
-        up->in_flight++;
-        pthread_cond_signal(&up->cv_work);
-    }
-    pthread_mutex_unlock(&up->mu);
-    if (rc)
-        tfa_free(data);
-    return rc;
-}
-
-/* Wait until every queued part is sent; the first failure, if any. */
-static int wait_parts(tfa_s3_upload *up, tfa_error *err)
-{
-    int rc = 0;
-    pthread_mutex_lock(&up->mu);
-    while (up->in_flight > 0)
-        pthread_cond_wait(&up->cv_done, &up->mu);
-    if (up->send_failed)
-        rc = send_error(up, err);
-    pthread_mutex_unlock(&up->mu);
-    return rc;
 }
 
 /* Hand every whole part that is pending to the senders. A pending buffer
@@ -468,14 +233,14 @@ static int flush_parts(tfa_s3_upload *up, tfa_error *err)
     if (up->pending.len == up->part_bytes) {
         size_t n = up->pending.len;
         char *part = tfa_buf_detach(&up->pending, NULL);
-        return part ? queue_part(up, part, n, err) : tfa_error_oom(err);
+        return part ? tfa_s3__part_queue(up, part, n, err) : tfa_error_oom(err);
     }
     while (rc == 0 && up->pending.len - off >= up->part_bytes) {
         char *part = tfa_malloc(up->part_bytes);
         if (!part)
             return tfa_error_oom(err);
         memcpy(part, up->pending.ptr + off, up->part_bytes);
-        rc = queue_part(up, part, up->part_bytes, err);
+        rc = tfa_s3__part_queue(up, part, up->part_bytes, err);
         off += up->part_bytes;
     }
     if (off) {
@@ -781,7 +546,7 @@ static int complete(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err)
                        "<ChecksumSHA256>%s</ChecksumSHA256></Part>",
                        i + 1, up->done[i].etag, up->done[i].sum);
     tfa_buf_puts(&body, "</CompleteMultipartUpload>");
-    if (part_query(up, 0, &q) != 0 || tfa_buf_status(&body)) {
+    if (tfa_s3__part_query(up, 0, &q) != 0 || tfa_buf_status(&body)) {
         rc = tfa_error_oom(err);
         goto done;
     }
@@ -813,9 +578,9 @@ static void abort_upload(tfa_s3_upload *up, tfa_error *err)
     tfa_buf_init(&q, TFA_BUF_NO_MAX);
     tfa_http_response_init(&res);
     tfa_error_init(&why);
-    rc = part_query(up, 0, &q) ? TFA_ENOMEM
-                               : tfa_s3_request(up->s3, &res, "DELETE", up->bucket, up->key, q.ptr,
-                                                NULL, NULL, 0, &why);
+    rc = tfa_s3__part_query(up, 0, &q) ? TFA_ENOMEM
+                                       : tfa_s3_request(up->s3, &res, "DELETE", up->bucket, up->key,
+                                                        q.ptr, NULL, NULL, 0, &why);
     if (rc && err && err->status) {
         tfa_buf msg;
         size_t n;
@@ -854,10 +619,10 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
         if (up->pending.len || up->parts == 0) { /* the last part, taken over */
             size_t n = up->pending.len;
             char *last = tfa_buf_detach(&up->pending, NULL);
-            rc = last ? queue_part(up, last, n, err) : tfa_error_oom(err);
+            rc = last ? tfa_s3__part_queue(up, last, n, err) : tfa_error_oom(err);
         }
         if (rc == 0)
-            rc = wait_parts(up, err);
+            rc = tfa_s3__parts_wait(up, err);
         if (rc == 0)
             rc = complete(up, out, err);
         out->parts = up->parts;
@@ -868,11 +633,11 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
                            (unsigned long long)head.size, (unsigned long long)up->total);
     if (rc) {
         up->failed = 1;
-        stop_senders(up); /* nothing may arrive after the abort */
+        tfa_s3__senders_stop(up); /* nothing may arrive after the abort */
         abort_upload(up, err);
         return rc;
     }
-    stop_senders(up);
+    tfa_s3__senders_stop(up);
     tfa_free(up->upload_id); /* completed: nothing left to abort */
     up->upload_id = NULL;
     out->bytes = up->total;
@@ -884,7 +649,7 @@ void tfa_s3_upload_free(tfa_s3_upload *up)
 {
     if (!up)
         return;
-    stop_senders(up);
+    tfa_s3__senders_stop(up);
     abort_upload(up, NULL);
     spool_close(up);
     tfa_buf_release(&up->pending);
