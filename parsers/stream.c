@@ -52,6 +52,7 @@ struct tfa_stream {
     int head_filled;
     tfa_encoding enc;
     int async_ok; /* the reader opted in (tfa_stream_async_hash) */
+    int unhashed; /* a derived stream (tfa_stream_unhashed) */
     hasher *hash_thread;
     /* UTF-16 only: carried raw bytes and the decoded head. */
     unsigned char *raw;
@@ -338,6 +339,8 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
         return 0;
     }
     s->raw_bytes += (uint64_t)n;
+    if (s->unhashed)
+        return n;
     if (caller_buf && s->async_ok && !s->hash_thread && s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
         s->hash_thread = hasher_start(&s->sha);
     if (caller_buf && s->async_ok && s->hash_thread)
@@ -642,6 +645,11 @@ tfa_encoding tfa_stream_encoding(const tfa_stream *s)
 uint64_t tfa_stream_bytes(const tfa_stream *s)
 {
     return s->raw_bytes;
+}
+
+void tfa_stream_unhashed(tfa_stream *s)
+{
+    s->unhashed = 1;
 }
 
 void tfa_stream_digest(tfa_stream *s, unsigned char out[TFA_SHA256_BYTES])

@@ -50,6 +50,10 @@ typedef struct tfa_stream_source {
  * when this call fails). `name` is copied and used in every error message. */
 int tfa_stream_new(tfa_stream **out, const char *name, const tfa_stream_source *src,
                    tfa_error *err);
+/* For a stream derived from another input's stream (a filter over it, which
+ * hashes the input itself): its bytes are not hashed, and its digest is not
+ * an input's and must not be recorded. Call before the first read. */
+void tfa_stream_unhashed(tfa_stream *s);
 /* A file, or standard input for "-". Errors: TFA_ENOTFOUND, TFA_EIO. */
 int tfa_stream_open_path(tfa_stream **out, const char *path, tfa_error *err);
 /* Borrowed memory that must outlive the stream. */

@@ -189,8 +189,10 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
     src.close = ci_close;
     src.ctx = c;
     /* tfa_stream_new closes c when it fails */
-    if ((rc = tfa_stream_new(out, c->name, &src, err)) == 0)
+    if ((rc = tfa_stream_new(out, c->name, &src, err)) == 0) {
         *ci = c;
+        tfa_stream_unhashed(*out); /* the input's own stream hashes it */
+    }
     return rc;
 }
 

@@ -344,6 +344,7 @@ END_TEST
 
 START_TEST(ui_log_ci_notes_what_it_skipped)
 {
+    unsigned char digest[TFA_SHA256_BYTES];
     tfa_run *run = NULL;
     tfa_error err;
     char text[1024];
@@ -357,13 +358,17 @@ START_TEST(ui_log_ci_notes_what_it_skipped)
     tfa_buf_printf(&b, "::group::x%s", at + strlen("@@MIDDLE@@"));
     tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_test_load_mem(&run, "ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &err), &err);
-    tfa_buf_release(&b);
     ck_assert_uint_ge(tfa_run_note_count(run), 1);
     n = tfa_run_note(run, tfa_run_note_count(run) - 1);
     snprintf(text, sizeof(text), "%s", n->message);
     ck_assert_msg(strstr(text, "2 line(s) before the first message, 1 CI marker or command "
                                "line(s) between messages and 1 line(s) after"),
                   "%s", text);
+    /* the input's digest is the file's (the filter's stream is not hashed) */
+    tfa_sha256_digest(b.ptr, b.len, digest);
+    ck_assert_uint_eq(tfa_run_input(run, 0)->bytes, b.len);
+    ck_assert_mem_eq(tfa_run_input(run, 0)->sha256, digest, sizeof(digest));
+    tfa_buf_release(&b);
     tfa_run_free(run);
 }
 END_TEST
