@@ -614,38 +614,69 @@ END_TEST
 
 /* 105 MiB through the library with the default part size and the
  * threshold at one part: 7 parts, 4 in flight, read back byte for byte. */
+/* Upload `len` bytes of `data` as big/KEY in writes of `piece` (uneven,
+ * as the compressor makes them), multipart past `over` (0: the default). */
+static int upload_pieces(tfa_s3 *s3, const char *key, const unsigned char *data, size_t len,
+                         size_t piece, uint64_t over, tfa_s3_put_result *pr, tfa_error *err)
+{
+    tfa_s3_put_options po = {0};
+    tfa_s3_upload *up = NULL;
+    size_t i;
+    int rc;
+
+    po.multipart_over = over;
+    if ((rc = tfa_s3_upload_new(&up, s3, "big", key, &po, err)) != 0)
+        return rc;
+    for (i = 0; i < len && rc == 0; i += piece)
+        rc = tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, err);
+    if (rc == 0)
+        rc = tfa_s3_upload_finish(up, pr, err);
+    tfa_s3_upload_free(up);
+    return rc;
+}
+
+/* big/KEY holds `data` byte for byte, sent in `parts` parts, with its
+ * size and SHA-256 in the result, and no upload is left open. */
+static void check_stored(tfa_s3 *s3, const char *key, const unsigned char *data, size_t len,
+                         const tfa_s3_put_result *pr, unsigned parts)
+{
+    unsigned char want[TFA_SHA256_BYTES];
+    char path[256];
+    size_t got = 0;
+    char *back;
+
+    ck_assert_uint_eq(pr->parts, parts);
+    ck_assert_uint_eq(pr->bytes, len);
+    tfa_sha256_digest(data, len, want);
+    ck_assert_int_eq(memcmp(pr->sha256, want, sizeof(want)), 0);
+    snprintf(path, sizeof(path), "/big/%s?partNumber=", key);
+    ck_assert_uint_eq(count_logged(path), parts);
+    back = get_object(s3, "big", key, &got);
+    ck_assert_uint_eq(got, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_free(back);
+}
+
 START_TEST(s3_concurrent_parts_arrive_in_order)
 {
-    size_t len = 105u << 20, i, got = 0, piece = 100000;
+    size_t len = 105u << 20;
     unsigned char *data = malloc(len);
-    tfa_s3_put_options po = {0};
     tfa_s3_put_result pr;
-    tfa_s3_upload *up = NULL;
     tfa_http_options ho;
     tfa_error err;
-    char *back;
     tfa_s3 *s3;
 
     fill_noise(data, len, 0x2545f4914f6cdd1dull);
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);
-    po.multipart_over = TFA_S3_PART_BYTES; /* parts as soon as one is full */
-    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/ordered.bin", &po, &err), &err);
-    for (i = 0; i < len; i += piece) /* uneven writes, as the compressor makes them */
-        ck_assert_tfa_ok(tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err),
-                         &err);
-    ck_assert_tfa_ok(tfa_s3_upload_finish(up, &pr, &err), &err);
-    tfa_s3_upload_free(up);
-    ck_assert_uint_eq(pr.parts, 7);
-    ck_assert_uint_eq(pr.bytes, len);
-    ck_assert_uint_eq(count_logged("/big/parts/ordered.bin?partNumber="), 7);
+    /* parts as soon as one is full */
+    ck_assert_tfa_ok(
+        upload_pieces(s3, "parts/ordered.bin", data, len, 100000, TFA_S3_PART_BYTES, &pr, &err),
+        &err);
+    check_stored(s3, "parts/ordered.bin", data, len, &pr, 7);
     ck_assert_uint_ge(assert_all_signed("/big/parts/ordered.bin"), 10);
-    back = get_object(s3, "big", "parts/ordered.bin", &got);
-    ck_assert_uint_eq(got, len);
-    ck_assert_int_eq(memcmp(back, data, len), 0);
-    ck_assert_int_eq(open_uploads(s3, "big"), 0);
-    tfa_free(back);
     tfa_s3_free(s3);
     free(data);
 }
@@ -819,41 +850,21 @@ END_TEST
  * 70 MiB in 16 MiB parts is 5 parts, read back byte for byte. */
 START_TEST(s3_spool_past_the_threshold_turns_multipart)
 {
-    size_t len = 70u << 20, i, got = 0, piece = 1u << 20;
+    size_t len = 70u << 20;
     unsigned char *data = malloc(len);
-    tfa_s3_put_options po = {0};
     tfa_s3_put_result pr;
-    tfa_s3_upload *up = NULL;
     tfa_http_options ho;
     tfa_error err;
-    char *back;
     tfa_s3 *s3;
 
     fill_noise(data, len, 0x2545f4914f6cdd1dull);
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);
-    po.multipart_over = 40u << 20;
-    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/spooled.bin", &po, &err), &err);
-    for (i = 0; i < len; i += piece)
-        ck_assert_tfa_ok(tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err),
-                         &err);
-    ck_assert_tfa_ok(tfa_s3_upload_finish(up, &pr, &err), &err);
-    tfa_s3_upload_free(up);
-    ck_assert_uint_eq(pr.parts, 5);
-    ck_assert_uint_eq(pr.bytes, len);
-    {
-        /* the object's SHA-256: the spool's hasher, then the writer */
-        unsigned char want[TFA_SHA256_BYTES];
-        tfa_sha256_digest(data, len, want);
-        ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
-    }
-    ck_assert_uint_eq(count_logged("/big/parts/spooled.bin?partNumber="), 5);
-    back = get_object(s3, "big", "parts/spooled.bin", &got);
-    ck_assert_uint_eq(got, len);
-    ck_assert_int_eq(memcmp(back, data, len), 0);
-    ck_assert_int_eq(open_uploads(s3, "big"), 0);
-    tfa_free(back);
+    ck_assert_tfa_ok(
+        upload_pieces(s3, "parts/spooled.bin", data, len, 1u << 20, 40u << 20, &pr, &err), &err);
+    /* the SHA-256 checked: the spool's hasher, then the writer */
+    check_stored(s3, "parts/spooled.bin", data, len, &pr, 5);
     tfa_s3_free(s3);
     free(data);
 }
@@ -864,17 +875,14 @@ END_TEST
  * parts, read back byte for byte, with the object's SHA-256. */
 START_TEST(s3_full_spool_turns_multipart)
 {
-    size_t len = 40u << 20, i, got = 0, piece = 1u << 20;
-    unsigned char *data = malloc(len), want[TFA_SHA256_BYTES];
-    tfa_s3_put_options po = {0};
+    size_t len = 40u << 20;
+    unsigned char *data = malloc(len);
     struct rlimit was, small;
     tfa_s3_put_result pr;
-    tfa_s3_upload *up = NULL;
     tfa_http_options ho;
     tfa_error err;
-    char *back;
     tfa_s3 *s3;
-    int rc = 0;
+    int rc;
 
     fill_noise(data, len, 0x9e3779b97f4a7c15ull);
     http_opts(&ho);
@@ -885,23 +893,10 @@ START_TEST(s3_full_spool_turns_multipart)
     small.rlim_cur = 8u << 20;
     signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    ck_assert_tfa_ok(tfa_s3_upload_new(&up, s3, "big", "parts/full-spool.bin", &po, &err), &err);
-    for (i = 0; i < len && rc == 0; i += piece)
-        rc = tfa_s3_upload_write(up, data + i, len - i < piece ? len - i : piece, &err);
-    if (rc == 0)
-        rc = tfa_s3_upload_finish(up, &pr, &err);
+    rc = upload_pieces(s3, "parts/full-spool.bin", data, len, 1u << 20, 0, &pr, &err);
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
     ck_assert_tfa_ok(rc, &err);
-    tfa_s3_upload_free(up);
-    ck_assert_uint_eq(pr.parts, 3);
-    ck_assert_uint_eq(pr.bytes, len);
-    tfa_sha256_digest(data, len, want);
-    ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
-    back = get_object(s3, "big", "parts/full-spool.bin", &got);
-    ck_assert_uint_eq(got, len);
-    ck_assert_int_eq(memcmp(back, data, len), 0);
-    ck_assert_int_eq(open_uploads(s3, "big"), 0);
-    tfa_free(back);
+    check_stored(s3, "parts/full-spool.bin", data, len, &pr, 3);
     tfa_s3_free(s3);
     free(data);
 }
