@@ -207,6 +207,18 @@ static inline char *line_of(const char *text, const char *prefix)
 
 /* ---- archive, read back, audit ----------------------------------------------------- */
 
+/* `len` (a multiple of 8) bytes of xorshift noise from seed `x`:
+ * incompressible, and the same for the same seed. */
+static inline void fill_noise(unsigned char *data, size_t len, uint64_t x)
+{
+    size_t i;
+    ck_assert_ptr_nonnull(data);
+    for (i = 0; i < len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+}
+
 /* Start the server for a whole suite and run it: 77 without node. */
 static inline int s3_suite_main(Suite *suite)
 {
