@@ -30,10 +30,11 @@ endif
 # The suites that start threads (grep pthread_create and MHD's internal
 # threads): the run-task server and its worker pool, the audit worker pool
 # (check_audit, check_members run audits with -j), the report writers fed
-# by it, and the stream's background SHA-256 (inputs past 4 MiB,
-# check_text_runs). check_ledger_stress is not here: it forks processes
+# by it, the audit workers reading S3 (check_audit_jobs), the multipart
+# senders (check_s3_upload), and the stream's background SHA-256 (inputs
+# past 4 MiB, check_text_runs). check_ledger_stress is not here: it forks processes
 # (TSan sees one process) and its kill timing is for uninstrumented speed.
-TSAN_TESTS ?= check_serve check_audit check_audit_report check_members check_text_runs
+TSAN_TESTS ?= check_serve check_audit check_audit_report check_audit_jobs check_members check_text_runs check_s3_upload
 TSAN_REGEX = ^($(shell echo $(TSAN_TESTS) | tr ' ' '|'))$$
 
 .PHONY: all deps build test test-tsan demo bench install lint clean fuzz
