@@ -221,8 +221,10 @@ int tfa_s3_get_small(void **data, size_t *len, tfa_s3 *s3, const char *bucket, c
     int rc;
 
     *data = NULL, *len = 0;
-    if ((rc = open_chunked(&c, s3, bucket, key, name, UINT64_MAX, err)) != 0)
-        return rc;
+    /* open_chunked sets c whenever it returns 0; the second test says so to
+     * GCC's -O3 null-dereference analysis, which cannot see it */
+    if ((rc = open_chunked(&c, s3, bucket, key, name, UINT64_MAX, err)) != 0 || !c)
+        return rc ? rc : tfa_error_oom(err);
     /* the first answer held all of it (an empty object has no body to take) */
     if (c->obj.size == 0 || c->obj.size > max || c->next < c->obj.size) {
         chunked_close(c);

@@ -32,7 +32,7 @@ static int to_buf(void *p, const void *data, size_t len, tfa_error *err)
 static unsigned char *sample(size_t len)
 {
     static const char words[] = "resource aws_s3_bucket \"logs\" { acl = \"private\" }\n";
-    unsigned char *p = malloc(len ? len : 1);
+    unsigned char *p = calloc(1, len ? len : 1);
     unsigned long long x = 0x9e3779b97f4a7c15ull;
     size_t i;
     for (i = 0; i < len; i++) {
