@@ -264,6 +264,7 @@ int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const cha
 
     memset(out, 0, sizeof(*out));
     memset(&r, 0, sizeof(r));
+    out->ledger = tfa_ledger_name(ledger);
     r.set = out;
     r.own_id = own_id;
     if (shard_count)
@@ -312,6 +313,7 @@ int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t 
              * jansson failing on it is memory (jansson reports a failed
              * allocation as a syntax error), or an edit no JSON parser
              * should be trusted on. Either way nothing is compared. */
+            tfa_error_set_source(err, p->ledger);
             return tfa_error_set(err, TFA_ENOMEM,
                                  "audit %s: the record of workspace '%s' cannot be parsed (%s):"
                                  " out of memory, or edited (run `tfaudit ledger verify`)",
@@ -319,6 +321,7 @@ int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t 
         } else if (!json_is_object(*out)) {
             json_decref(*out);
             *out = NULL;
+            tfa_error_set_source(err, p->ledger);
             return tfa_error_set(err, TFA_EINPUT,
                                  "audit %s: the record of workspace '%s' is not an object (edited:"
                                  " run `tfaudit ledger verify`)",

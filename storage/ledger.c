@@ -184,6 +184,11 @@ int tfa_ledger_workspace_check(const char *name, tfa_error *err)
     return 0;
 }
 
+const char *tfa_ledger_name(const tfa_ledger *ledger)
+{
+    return ledger->path;
+}
+
 void tfa_ledger_set_signer(tfa_ledger *ledger, const tfa_signer *signer)
 {
     ledger->signer = signer;

@@ -99,6 +99,10 @@ void tfa_ledger_free(tfa_ledger *ledger);
  * copy for tfa_free, or NULL on out-of-memory. */
 char *tfa_ledger_display_name(const char *path);
 
+/* The ledger as messages name it (tfa_ledger_display_name of its path),
+ * owned by the ledger. */
+const char *tfa_ledger_name(const tfa_ledger *ledger);
+
 /* Sign every record appended from now on with `signer` (borrowed: keep it
  * alive while the ledger appends); NULL stops signing. */
 void tfa_ledger_set_signer(tfa_ledger *ledger, const tfa_signer *signer);

@@ -20,7 +20,8 @@ typedef struct tfa__audit_prev {
 } tfa__audit_prev;
 
 typedef struct tfa__audit_prev_set {
-    char *id; /* NULL: no previous audit */
+    const char *ledger; /* its name, for errors (borrowed from the ledger) */
+    char *id;           /* NULL: no previous audit */
     int64_t time;
     tfa__audit_prev *ws; /* sorted by name */
     size_t n;

@@ -445,6 +445,21 @@ START_TEST(audit_refuses_a_previous_record_it_cannot_read)
     ck_assert_int_eq(v.fault, TFA_LEDGER_EDITED);
     ck_assert_msg(strstr(v.detail, "column 'audit'") != NULL, "%s", v.detail);
     tfa_ledger_free(l);
+
+    /* text SQLite reads (it finds the id) but jansson refuses (a NUL escape),
+     * and text that is no object: the error names the ledger and workspace */
+    sql(db, "UPDATE records SET audit = (SELECT audit FROM records WHERE workspace = 'alpha')"
+            " WHERE workspace = 'beta'");
+    sql(db,
+        "UPDATE records SET audit = substr(audit, 1, length(audit) - 1) || ',\"zz\":\"\\u0000\"}'"
+        " WHERE workspace = 'beta'");
+    tfa_error_init(&err);
+    ck_assert_int_eq(night(db, NOW + 86400, 1, 1, &r, &err), TFA_ENOMEM);
+    ck_assert_msg(strstr(err.message, "workspace 'beta' cannot be parsed") != NULL, "%s",
+                  err.message);
+    ck_assert_str_eq(err.source, db);
+    tfa_audit_result_release(&r);
+    ck_assert_int_eq(records(db), 2);
     free(db);
 }
 END_TEST
