@@ -6,9 +6,9 @@
 # shared machine, compare runs taken at the same load.
 #
 #   upload     tfaudit archive --raw of SIZE_MB (default 100) incompressible
-#              bytes: read + SHA-256, tar + gzip members on every core
-#              (incompressible blocks stored) + SHA-256, spooled, one signed
-#              PUT + HEAD (archives over --multipart-threshold, 128M, go as
+#              bytes: streamed a chunk at a time (SHA-256 on a second thread)
+#              into tar + gzip members on every core (incompressible blocks
+#              stored) + SHA-256 of the archive, spooled, one signed PUT + HEAD (archives over --multipart-threshold, 128M, go as
 #              concurrent multipart parts instead); curl -T of the archive
 #              tfaudit made (the same bytes, one PUT, payload hash signed)
 #   parts      curl sending the archive tfaudit made as a multipart upload of

@@ -1,12 +1,14 @@
 /*
  * s3_archive.c - inputs -> redacted audit bundle -> S3 (see s3_archive.h).
  *
- * Each input is read whole (an entry's size goes in its tar header before
- * its bytes, and a redacted plan's size is known only once redacted),
- * capped at TFA_LIMIT_ARCHIVE_ENTRY_BYTES. The archive itself is never
- * held whole: bundle.c streams it, compressed on every core (pgzip.h),
- * into the upload, which holds at most the multipart threshold plus the
- * parts in flight (s3.h), so compression and upload overlap.
+ * The archive is written as the inputs are read (a tfa_bundle_writer, in
+ * input order), compressed on every core (pgzip.h), into the upload, which
+ * holds at most the multipart threshold plus the parts in flight (s3.h).
+ * A regular file archived as it is (--raw) is streamed: its size (from
+ * fstat) goes in the tar header, then its bytes a chunk at a time, hashed
+ * on a second thread, and a file that grows or shrinks meanwhile fails the
+ * archive. Everything else is read whole first (a redacted plan's size is
+ * known only once redacted), capped at TFA_LIMIT_ARCHIVE_ENTRY_BYTES.
  */
 #include "util/compat.h"
 
@@ -43,7 +45,7 @@ void tfa_s3_archive_result_release(tfa_s3_archive_result *res)
 typedef struct packer {
     const tfa_s3_archive_options *o;
     tfa_s3_archive_result *res;
-    tfa_bundle *bundle;
+    tfa_bundle_writer *w;
     json_t *inputs; /* the manifest's list */
     size_t count;   /* inputs seen, for entry names */
     tfa_error *err;
@@ -62,9 +64,12 @@ static int omit(packer *p, const char *path, const char *kind, const char *reaso
     return o->path && o->kind && o->reason ? 0 : tfa_error_oom(p->err);
 }
 
-/* The kind of the bytes, from their content; "archive" for containers. */
-static const char *kind_of(const char *name, const char *data, size_t len, tfa_kind *kind,
-                           tfa_error *err)
+/* The kind of the bytes, from their content; "archive" for containers.
+ * `head_only`: `data` is the input's first TFA_LIMIT_DETECT_BYTES + 1
+ * bytes, not all of it (the extra byte says to detection that more
+ * follows); NULL with *need_all set when detection must read further. */
+static const char *kind_of(const char *name, const char *data, size_t len, int head_only,
+                           tfa_kind *kind, int *need_all, tfa_error *err)
 {
     tfa_stream *in = NULL;
     const unsigned char *raw;
@@ -83,7 +88,9 @@ static const char *kind_of(const char *name, const char *data, size_t len, tfa_k
              tfa_detect_kind(head, n, tfa_stream_head_is_all(in), kind) == 0) {
         /* a CI job log whose Terraform output starts past the head */
         if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
-            tfa_text_ci_prelude(head, n) && tfa_detect_text_stream(in, &found, err) != 0) {
+            tfa_text_ci_prelude(head, n) &&
+            (head_only || tfa_detect_text_stream(in, &found, err) != 0)) {
+            *need_all = head_only;
             tfa_stream_free(in);
             return NULL;
         }
@@ -102,86 +109,104 @@ static const char *base_name(const char *path)
     return s && s[1] ? s + 1 : path;
 }
 
-/* One input's bytes (`in`, taken) whose SHA-256 is `digest`: archived
- * (redacted unless raw) or left out. */
-static int pack_one(packer *p, const char *path, tfa_buf *in,
+/* The entry name of the next input. */
+static void entry_name(packer *p, const char *path, char entry[600])
+{
+    snprintf(entry, 600, "%zu-%.200s", ++p->count, base_name(path));
+}
+
+/* The manifest's account of one input: where it went or why it was left
+ * out. A field that cannot be made fails the archive, never a quiet gap. */
+typedef struct input_fact {
+    const char *path, *kind, *why; /* why: NULL when archived */
+    uint64_t bytes;
+    const unsigned char *sha; /* the input's */
+    int redacted;
+    size_t values;
+    const char *entry; /* archived: its entry name, size, hash */
+    uint64_t archived_bytes;
+    const unsigned char *archived_sha;
+} input_fact;
+
+static int record(packer *p, const input_fact *f)
+{
+    char orig[TFA_SHA256_HEX], arch[TFA_SHA256_HEX];
+    json_t *m;
+
+    tfa_sha256_hex(f->sha, orig);
+    if (f->why && omit(p, f->path, f->kind, f->why) != 0)
+        return p->err->status;
+    m = json_pack("{s:s, s:s, s:I, s:s, s:b, s:b, s:I}", "path", f->path, "kind", f->kind, "bytes",
+                  (json_int_t)f->bytes, "sha256", orig, "included", f->why == NULL, "redacted",
+                  f->redacted, "redacted_values", (json_int_t)f->values);
+    if (!f->why)
+        tfa_sha256_hex(f->archived_sha, arch);
+    if (m && (!f->why ? json_object_set_new(
+                            m, "archived",
+                            json_pack("{s:s+, s:I, s:s}", "name", TFA_BUNDLE_INPUTS, f->entry,
+                                      "bytes", (json_int_t)f->archived_bytes, "sha256", arch))
+                      : json_object_set_new(m, "reason", json_string(f->why))) != 0) {
+        json_decref(m);
+        m = NULL;
+    }
+    if (!m || json_array_append_new(p->inputs, m) != 0)
+        return tfa_error_oom(p->err);
+    if (!f->why) {
+        p->res->included++;
+        p->res->redacted_values += f->values;
+    }
+    return 0;
+}
+
+/* One input's bytes (`in`) whose SHA-256 is `digest`: archived (redacted
+ * unless raw) or left out. */
+static int pack_one(packer *p, const char *path, const tfa_buf *in,
                     const unsigned char digest[TFA_SHA256_BYTES])
 {
-    char orig[TFA_SHA256_HEX], arch[TFA_SHA256_HEX], entry[600];
-    const char *data = in->ptr;
-    size_t len = in->len, archived_len = 0;
+    unsigned char d[TFA_SHA256_BYTES];
+    char entry[600];
     tfa_redact_stats st = {0};
-    const char *why = NULL, *kind_name;
+    input_fact f = {path, NULL, NULL, in->len, digest, 0, 0, entry, in->len, digest};
     tfa_kind kind;
     tfa_buf red;
     tfa_error rerr;
-    json_t *m;
-    int rc = 0, redacted = 0;
+    int rc = 0, need_all = 0;
 
     tfa_buf_init(&red, TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
     tfa_error_init(&rerr);
-    p->count++;
-    tfa_sha256_hex(digest, orig);
-    if (!(kind_name = kind_of(path, data, len, &kind, p->err))) {
+    entry_name(p, path, entry);
+    if (!(f.kind = kind_of(path, in->ptr, in->len, 0, &kind, &need_all, p->err))) {
         rc = p->err->status ? p->err->status : tfa_error_oom(p->err);
         goto done;
     }
     if (!p->o->raw) {
         if (kind == TFA_KIND_PLAN || kind == TFA_KIND_STATE) {
-            if (tfa_plan_redact(&red, kind, path, data, len, &st, &rerr) == 0)
-                redacted = 1;
+            if (tfa_plan_redact(&red, kind, path, in->ptr, in->len, &st, &rerr) == 0)
+                f.redacted = 1;
             else if (rerr.status == TFA_ENOMEM)
                 rc = tfa_error_oom(p->err);
             else
-                why = rerr.message;
+                f.why = rerr.message;
         } else if (kind == TFA_KIND_UI_LOG || kind == TFA_KIND_TEXT_LOG) {
-            why = "logs cannot be redacted: they carry free text with no marks of what is "
-                  "sensitive (--raw keeps them)";
+            f.why = "logs cannot be redacted: they carry free text with no marks of what is "
+                    "sensitive (--raw keeps them)";
         } else {
-            why = "only plans, states and logs are archived (--raw keeps anything)";
+            f.why = "only plans, states and logs are archived (--raw keeps anything)";
         }
     }
     if (rc)
         goto done;
-    snprintf(entry, sizeof(entry), "%zu-%.200s", p->count, base_name(path));
-    if (!why) {
-        /* the bytes archived go to the bundle as they are, with their hash
-         * (the original's, when they are the original bytes) */
-        unsigned char d[TFA_SHA256_BYTES];
-        tfa_buf *bytes = redacted ? &red : in;
-        char *take;
-        archived_len = bytes->len;
-        if (redacted)
-            tfa_sha256_digest(red.ptr, red.len, d);
-        else
-            memcpy(d, digest, sizeof(d));
-        tfa_sha256_hex(d, arch);
-        if (!(take = tfa_buf_detach(bytes, NULL))) {
-            rc = tfa_error_oom(p->err);
-            goto done;
-        }
-        if ((rc = tfa_bundle_add_input_take(p->bundle, entry, &take, archived_len, d, p->err)) != 0)
-            goto done;
-        p->res->included++;
-        p->res->redacted_values += st.values;
-    } else if ((rc = omit(p, path, kind_name, why)) != 0) {
-        goto done;
+    if (f.redacted) { /* the redacted bytes go to the bundle, with their own hash */
+        tfa_sha256_digest(red.ptr, red.len, d);
+        f.archived_bytes = red.len;
+        f.archived_sha = d;
+        f.values = st.values;
     }
-    m = json_pack("{s:s, s:s, s:I, s:s, s:b, s:b, s:I}", "path", path, "kind", kind_name, "bytes",
-                  (json_int_t)len, "sha256", orig, "included", why == NULL, "redacted", redacted,
-                  "redacted_values", (json_int_t)st.values);
-    /* the manifest says where each input went or why it was left out: a
-     * field that cannot be made fails the archive, never a quiet gap */
-    if (m &&
-        (!why ? json_object_set_new(m, "archived",
-                                    json_pack("{s:s+, s:I, s:s}", "name", TFA_BUNDLE_INPUTS, entry,
-                                              "bytes", (json_int_t)archived_len, "sha256", arch))
-              : json_object_set_new(m, "reason", json_string(why))) != 0) {
-        json_decref(m);
-        m = NULL;
-    }
-    if (!m || json_array_append_new(p->inputs, m) != 0)
-        rc = tfa_error_oom(p->err);
+    if (!f.why)
+        rc = tfa_bundle_writer_add_input(p->w, entry, f.redacted ? red.ptr : in->ptr,
+                                         (size_t)f.archived_bytes, f.archived_sha, p->err);
+    if (rc == 0)
+        rc = record(p, &f);
 done:
     tfa_buf_release(&red);
     return rc;
@@ -248,110 +273,281 @@ static void huge_pages(void *p, size_t len)
 #endif
 }
 
-/* A file's bytes hashed on a second thread as they are read, so reading
- * and hashing (each about as long on a 100 MiB input) overlap. */
-typedef struct read_hash {
+/*
+ * Bytes hashed on a second thread as they are read, so reading and hashing
+ * (each about as long on a 100 MiB input) overlap. The reader fills `base`
+ * in order and posts what it filled; with a `ring` size, the buffer is
+ * reused from its start once full, and the reader asks for room (waits
+ * until the bytes it is about to overwrite are hashed) before each read.
+ * Without a thread, the reader hashes as it posts.
+ */
+typedef struct behind {
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv; /* either side's progress */
     const char *base;
-    size_t ready, hashed; /* bytes read; bytes hashed (under mu) */
-    int done;
+    size_t ring;            /* 0: base holds the whole input */
+    uint64_t ready, hashed; /* bytes posted; bytes hashed (under mu) */
+    int done, threaded;
+    pthread_t thread;
     tfa_sha256 sha;
-} read_hash;
+} behind;
 
-static void *hash_read(void *arg)
+/* Hash base's bytes [from, to) of the stream, wrapping round the ring. */
+static void behind_hash(behind *b, uint64_t from, uint64_t to)
 {
-    read_hash *r = arg;
-    pthread_mutex_lock(&r->mu);
-    for (;;) {
-        size_t from, to;
-        while (r->hashed == r->ready && !r->done)
-            pthread_cond_wait(&r->cv, &r->mu);
-        if (r->hashed == r->ready)
-            break;
-        from = r->hashed;
-        to = r->ready;
-        pthread_mutex_unlock(&r->mu);
-        tfa_sha256_update(&r->sha, r->base + from, to - from);
-        pthread_mutex_lock(&r->mu);
-        r->hashed = to;
+    while (from < to) {
+        size_t off = b->ring ? (size_t)(from % b->ring) : (size_t)from,
+               n = b->ring && to - from > b->ring - off ? b->ring - off : (size_t)(to - from);
+        tfa_sha256_update(&b->sha, b->base + off, n);
+        from += n;
     }
-    pthread_mutex_unlock(&r->mu);
+}
+
+static void *behind_run(void *arg)
+{
+    behind *b = arg;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        uint64_t from, to;
+        while (b->hashed == b->ready && !b->done)
+            pthread_cond_wait(&b->cv, &b->mu);
+        if (b->hashed == b->ready)
+            break;
+        from = b->hashed;
+        to = b->ready;
+        pthread_mutex_unlock(&b->mu);
+        behind_hash(b, from, to);
+        pthread_mutex_lock(&b->mu);
+        b->hashed = to;
+        pthread_cond_broadcast(&b->cv);
+    }
+    pthread_mutex_unlock(&b->mu);
     return NULL;
+}
+
+static void behind_start(behind *b, const char *base, size_t ring)
+{
+    memset(b, 0, sizeof(*b));
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+    b->base = base;
+    b->ring = ring;
+    tfa_sha256_init(&b->sha);
+    b->threaded = pthread_create(&b->thread, NULL, behind_run, b) == 0;
+}
+
+/* `n` more bytes of base are filled. */
+static void behind_post(behind *b, size_t n)
+{
+    if (!b->threaded) {
+        behind_hash(b, b->ready, b->ready + n);
+        b->ready = b->hashed = b->ready + n;
+        return;
+    }
+    pthread_mutex_lock(&b->mu);
+    b->ready += n;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Wait until `n` bytes past those posted may be written in the ring. */
+static void behind_room(behind *b, size_t n)
+{
+    if (!b->threaded || !b->ring)
+        return;
+    pthread_mutex_lock(&b->mu);
+    while (b->ready + n - b->hashed > b->ring)
+        pthread_cond_wait(&b->cv, &b->mu);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Hash what is left, stop the thread; the digest of everything posted. */
+static void behind_finish(behind *b, unsigned char digest[TFA_SHA256_BYTES])
+{
+    if (b->threaded) {
+        pthread_mutex_lock(&b->mu);
+        b->done = 1;
+        pthread_cond_broadcast(&b->cv);
+        pthread_mutex_unlock(&b->mu);
+        pthread_join(b->thread, NULL);
+    }
+    tfa_sha256_final(&b->sha, digest);
+    pthread_cond_destroy(&b->cv);
+    pthread_mutex_destroy(&b->mu);
+}
+
+/* read(2) until `len` bytes or the end: the count, or -1 with errno. */
+static ssize_t read_full(int fd, char *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+/* A file read whole or streamed must end where fstat said: one that grew
+ * or shrank meanwhile holds neither what it was nor what it became. */
+static int size_changed(const char *path, int fd, uint64_t got, uint64_t size, tfa_error *err)
+{
+    char extra;
+    ssize_t n = got == size ? read_full(fd, &extra, 1) : 0;
+    if (n == 0 && got == size)
+        return 0;
+    tfa_error_set_source(err, path);
+    if (n < 0)
+        return tfa_error_set(err, TFA_EIO, "read failed: %s", strerror(errno));
+    if (got < size)
+        return tfa_error_set(err, TFA_EINPUT, "shrank while it was read (%llu of %llu bytes)",
+                             (unsigned long long)got, (unsigned long long)size);
+    return tfa_error_set(err, TFA_EINPUT, "grew while it was read (past %llu bytes)",
+                         (unsigned long long)size);
+}
+
+/* A regular file of 1 byte up to the entry cap, open: its descriptor and
+ * size; -1 otherwise (the caller reads it as a stream, which says why
+ * when it fails). */
+static int open_regular(const char *path, uint64_t max, uint64_t *size)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size >= max) {
+        close(fd);
+        return -1;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    *size = (uint64_t)st.st_size;
+    return fd;
 }
 
 /*
  * A regular file read whole into `out`, a buffer of its size, hashed
- * behind the reads. 1 when it is not read here (not a regular file, empty,
- * over the cap, not openable): the caller reads it as a stream, which says
- * why when it fails. A file that grows while it is read is an error: the
- * archive would hold neither what it was nor what it became.
+ * behind the reads. 1 when it is not read here (see open_regular).
  */
 static int read_file(const char *path, tfa_buf *out, unsigned char digest[TFA_SHA256_BYTES],
                      tfa_error *err)
 {
-    struct stat st;
-    read_hash r;
-    pthread_t t;
-    size_t size;
-    int fd, threaded, rc = 0;
-    char extra;
-    ssize_t n = 1;
+    behind h;
+    uint64_t size;
+    int fd, rc = 0;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if ((fd = open_regular(path, out->max, &size)) < 0)
         return 1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-        (uint64_t)st.st_size >= out->max) {
-        close(fd);
-        return 1;
-    }
-    size = (size_t)st.st_size;
-    if (tfa_buf_grow(out, size) != 0) {
+    if (tfa_buf_grow(out, (size_t)size) != 0) {
         close(fd);
         return tfa_error_oom(err);
     }
     huge_pages(out->ptr, out->cap);
-    memset(&r, 0, sizeof(r));
-    pthread_mutex_init(&r.mu, NULL);
-    pthread_cond_init(&r.cv, NULL);
-    r.base = out->ptr;
-    tfa_sha256_init(&r.sha);
-    threaded = pthread_create(&t, NULL, hash_read, &r) == 0;
-    while (out->len < size && n > 0) {
-        size_t want = size - out->len < (8u << 20) ? size - out->len : (8u << 20);
-        if ((n = read(fd, out->ptr + out->len, want)) < 0 && errno == EINTR) {
-            n = 1;
-            continue;
-        }
+    behind_start(&h, out->ptr, 0);
+    while (out->len < size) {
+        size_t want = size - out->len < (8u << 20) ? (size_t)size - out->len : (8u << 20);
+        ssize_t n = read_full(fd, out->ptr + out->len, want);
         if (n < 0) {
             tfa_error_set_source(err, path);
             rc = tfa_error_set(err, TFA_EIO, "read failed: %s", strerror(errno));
-        } else if (n > 0 && threaded) {
-            pthread_mutex_lock(&r.mu);
-            out->len += (size_t)n;
-            r.ready = out->len;
-            pthread_cond_signal(&r.cv);
-            pthread_mutex_unlock(&r.mu);
-        } else if (n > 0) {
-            tfa_sha256_update(&r.sha, out->ptr + out->len, (size_t)n);
-            out->len += (size_t)n;
+            break;
         }
+        if (n == 0)
+            break;
+        out->len += (size_t)n;
+        behind_post(&h, (size_t)n);
     }
     out->ptr[out->len] = '\0';
-    if (rc == 0 && out->len == size && read(fd, &extra, 1) > 0) {
-        tfa_error_set_source(err, path);
-        rc = tfa_error_set(err, TFA_EINPUT, "grew while it was read (past %zu bytes)", size);
+    if (rc == 0)
+        rc = size_changed(path, fd, out->len, size, err);
+    behind_finish(&h, digest);
+    close(fd);
+    return rc;
+}
+
+/* Streamed inputs: read a chunk at a time into a ring this many chunks
+ * long (the hasher a few chunks behind the archive), never held whole:
+ * the input's pages are touched once, by the copy into the archive, not
+ * also by a buffer the size of the input (fresh memory, zeroed page by
+ * page on first touch, costs more than the copy). */
+#define STREAM_CHUNK (1u << 20)
+#define STREAM_RING  (4 * STREAM_CHUNK)
+
+/*
+ * A regular file archived as it is (--raw), streamed into the bundle. 1
+ * when it is not streamed here: not a regular file (see open_regular), or
+ * its kind cannot be told from its head (a CI log whose Terraform output
+ * starts past it: detection reads the whole input).
+ */
+static int pack_streamed(packer *p, const char *path)
+{
+    unsigned char digest[TFA_SHA256_BYTES];
+    char entry[600], *ring = NULL;
+    input_fact f = {path, NULL, NULL, 0, digest, 0, 0, entry, 0, digest};
+    uint64_t size, pos;
+    tfa_kind kind;
+    behind h;
+    ssize_t n;
+    int fd, rc = 0, need_all = 0;
+
+    if ((fd = open_regular(path, TFA_LIMIT_ARCHIVE_ENTRY_BYTES, &size)) < 0)
+        return 1;
+    if (!(ring = tfa_malloc(STREAM_RING))) {
+        close(fd);
+        return tfa_error_oom(p->err);
     }
-    if (threaded) {
-        pthread_mutex_lock(&r.mu);
-        r.done = 1;
-        pthread_cond_signal(&r.cv);
-        pthread_mutex_unlock(&r.mu);
-        pthread_join(t, NULL);
+    /* the head, and one byte more when there is more: what detection of
+     * the whole file would see (see kind_of) */
+    n = read_full(fd, ring, size > TFA_LIMIT_DETECT_BYTES ? TFA_LIMIT_DETECT_BYTES + 1 : size);
+    if (n < 0) {
+        tfa_error_set_source(p->err, path);
+        rc = tfa_error_set(p->err, TFA_EIO, "read failed: %s", strerror(errno));
+        goto done;
     }
-    tfa_sha256_final(&r.sha, digest);
-    pthread_cond_destroy(&r.cv);
-    pthread_mutex_destroy(&r.mu);
+    f.kind = kind_of(path, ring, (size_t)n, (uint64_t)n < size, &kind, &need_all, p->err);
+    if (!f.kind) {
+        rc = need_all ? 1 : p->err->status ? p->err->status : tfa_error_oom(p->err);
+        goto done;
+    }
+    entry_name(p, path, entry);
+    if ((rc = tfa_bundle_writer_input_begin(p->w, entry, size, p->err)) != 0)
+        goto done;
+    behind_start(&h, ring, STREAM_RING);
+    pos = 0;
+    while (rc == 0 && n > 0) {
+        size_t off = (size_t)(pos % STREAM_RING), want;
+        if ((rc = tfa_bundle_writer_input_data(p->w, ring + off, (size_t)n, p->err)) != 0)
+            break;
+        behind_post(&h, (size_t)n);
+        pos += (uint64_t)n;
+        off = (size_t)(pos % STREAM_RING);
+        want = STREAM_RING - off < STREAM_CHUNK ? STREAM_RING - off : STREAM_CHUNK;
+        if (size - pos < want)
+            want = (size_t)(size - pos);
+        behind_room(&h, want);
+        if (want && (n = read_full(fd, ring + off, want)) < 0) {
+            tfa_error_set_source(p->err, path);
+            rc = tfa_error_set(p->err, TFA_EIO, "read failed: %s", strerror(errno));
+        }
+        if (!want)
+            n = 0;
+    }
+    behind_finish(&h, digest);
+    if (rc == 0)
+        rc = size_changed(path, fd, pos, size, p->err);
+    if (rc == 0 && (rc = tfa_bundle_writer_input_end(p->w, digest, p->err)) == 0) {
+        f.bytes = f.archived_bytes = size;
+        rc = record(p, &f);
+    }
+done:
+    tfa_free(ring);
     close(fd);
     return rc;
 }
@@ -366,6 +562,8 @@ static int pack_input(packer *p, tfa_s3 *s3, const char *arg)
     if (!tfa_s3_is_url(arg)) {
         unsigned char digest[TFA_SHA256_BYTES];
         tfa_buf data;
+        if (p->o->raw && (rc = pack_streamed(p, arg)) != 1)
+            return rc;
         tfa_buf_init(&data, TFA_LIMIT_ARCHIVE_ENTRY_BYTES);
         if ((rc = read_file(arg, &data, digest, p->err)) == 0)
             rc = pack_one(p, arg, &data, digest);
@@ -481,8 +679,20 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
         goto done;
     }
     if ((rc = destination(o, workspace, &bucket, &key, retain, err)) != 0 ||
-        (rc = tfa_s3_new(&s3, &o->s3, err)) != 0 ||
-        (rc = tfa_bundle_new(&p.bundle, o->now, err)) != 0)
+        (rc = tfa_s3_new(&s3, &o->s3, err)) != 0)
+        goto done;
+    tfa_buf_printf(&object, "s3://%s/%s", bucket, key);
+    if (tfa_buf_status(&object)) {
+        rc = tfa_error_oom(err);
+        goto done;
+    }
+    /* the archive goes to the upload as the inputs are read; the object
+     * is made only by tfa_s3_upload_finish, once the archive is whole */
+    put.content_type = "application/gzip";
+    put.retain_until = retain[0] ? retain : NULL;
+    put.sse = o->sse;
+    if ((rc = tfa_s3_upload_new(&up, s3, bucket, key, &put, err)) != 0 ||
+        (rc = tfa_bundle_writer_open(&p.w, o->now, upload_sink, up, err)) != 0)
         goto done;
     for (i = 0; i < n_inputs && rc == 0; i++)
         rc = pack_input(&p, s3, inputs[i]);
@@ -492,16 +702,11 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
         rc = tfa_error_set(err, TFA_EINPUT, "nothing to archive: every input was left out");
         goto done;
     }
-    tfa_buf_printf(&object, "s3://%s/%s", bucket, key);
-    if (tfa_buf_status(&object) || !(manifest = manifest_of(&p, workspace, object.ptr))) {
+    if (!(manifest = manifest_of(&p, workspace, object.ptr))) {
         rc = tfa_error_oom(err);
         goto done;
     }
-    put.content_type = "application/gzip";
-    put.retain_until = retain[0] ? retain : NULL;
-    put.sse = o->sse;
-    if ((rc = tfa_s3_upload_new(&up, s3, bucket, key, &put, err)) != 0 ||
-        (rc = tfa_bundle_write_to(p.bundle, upload_sink, up, manifest, err)) != 0 ||
+    if ((rc = tfa_bundle_writer_close(p.w, manifest, err)) != 0 ||
         (rc = tfa_s3_upload_finish(up, &pr, err)) != 0)
         goto done;
     tfa_sha256_hex(pr.sha256, hex);
@@ -512,10 +717,10 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
     if (!out->object || !(out->url = tfa_s3_object_url(s3, bucket, key)))
         rc = tfa_error_oom(err);
 done:
-    tfa_s3_upload_free(up); /* aborts whatever did not finish */
+    tfa_bundle_writer_free(p.w); /* before the upload it writes to */
+    tfa_s3_upload_free(up);      /* aborts whatever did not finish */
     json_decref(manifest);
     json_decref(p.inputs);
-    tfa_bundle_free(p.bundle);
     tfa_s3_free(s3);
     tfa_free(bucket);
     tfa_free(key);

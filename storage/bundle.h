@@ -48,13 +48,6 @@ int tfa_bundle_add(tfa_bundle *bundle, const char *name, const void *data, size_
 int tfa_bundle_add_input(tfa_bundle *bundle, const char *name, const void *redacted, size_t len,
                          tfa_error *err);
 
-/* The same, taking `*redacted` (tfa_malloc'd; NULL afterwards, freed on
- * failure) instead of copying it: inputs run to hundreds of MiB. `sha256`
- * is the caller's digest of those bytes (the manifest lists it instead of
- * hashing them again), or NULL. */
-int tfa_bundle_add_input_take(tfa_bundle *bundle, const char *name, char **redacted, size_t len,
-                              const unsigned char sha256[TFA_SHA256_BYTES], tfa_error *err);
-
 /* Files added so far (the manifest not counted). */
 size_t tfa_bundle_count(const tfa_bundle *bundle);
 
@@ -71,6 +64,41 @@ typedef int (*tfa_bundle_sink)(void *payload, const void *data, size_t len, tfa_
  * (an upload, say) instead of written to a file. */
 int tfa_bundle_write_to(tfa_bundle *bundle, tfa_bundle_sink sink, void *payload,
                         const json_t *manifest, tfa_error *err);
+
+/*
+ * A bundle written as its entries come, for inputs too large to hold whole
+ * (hundreds of MiB read straight into the archive while it is sent):
+ * entries go to `sink` in the order they are given (not sorted: the
+ * caller's order, which the caller keeps deterministic), the manifest last.
+ * Names follow tfa_bundle_add's rules. The first failure is sticky: every
+ * later call returns it, and tfa_bundle_writer_close does not finish the
+ * archive, so a sink that holds the bytes until close (an upload) never
+ * makes an object of a broken archive.
+ */
+typedef struct tfa_bundle_writer tfa_bundle_writer;
+
+int tfa_bundle_writer_open(tfa_bundle_writer **out, int64_t mtime, tfa_bundle_sink sink,
+                           void *payload, tfa_error *err);
+/* An input as inputs/NAME, whole (same contract as tfa_bundle_add_input);
+ * `sha256` is the caller's digest of those bytes, or NULL to hash them. */
+int tfa_bundle_writer_add_input(tfa_bundle_writer *w, const char *name, const void *redacted,
+                                size_t len, const unsigned char sha256[TFA_SHA256_BYTES],
+                                tfa_error *err);
+/* An input as inputs/NAME in pieces: its size first (the tar header comes
+ * before the bytes), then exactly that many bytes, then their SHA-256 for
+ * the manifest. More or fewer bytes than `size` fail the bundle
+ * (TFA_EUSAGE): a short entry would be padded with zeros by tar. */
+int tfa_bundle_writer_input_begin(tfa_bundle_writer *w, const char *name, uint64_t size,
+                                  tfa_error *err);
+int tfa_bundle_writer_input_data(tfa_bundle_writer *w, const void *data, size_t len,
+                                 tfa_error *err);
+int tfa_bundle_writer_input_end(tfa_bundle_writer *w, const unsigned char sha256[TFA_SHA256_BYTES],
+                                tfa_error *err);
+/* The manifest (see tfa_bundle_write for `manifest`) and the end of the
+ * archive, every byte handed to the sink. */
+int tfa_bundle_writer_close(tfa_bundle_writer *w, const json_t *manifest, tfa_error *err);
+/* Accepts NULL; an unclosed writer's archive is left unfinished. */
+void tfa_bundle_writer_free(tfa_bundle_writer *w);
 
 /* What tfa_bundle_verify found. */
 typedef struct tfa_bundle_verification {

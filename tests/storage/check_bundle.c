@@ -253,6 +253,116 @@ START_TEST(bundle_export_refuses_a_broken_chain_and_unknown_records)
 }
 END_TEST
 
+/* ---- the streaming writer ------------------------------------------------------ */
+
+/* A sink collecting the archive in memory. */
+static int buf_sink(void *payload, const void *data, size_t len, tfa_error *err)
+{
+    return tfa_buf_put(payload, data, len) ? tfa_error_oom(err) : 0;
+}
+
+/* Entries stream in the order given, an input in uneven pieces, and the
+ * archive verifies: every size and hash in the manifest matches. */
+START_TEST(bundle_writer_streams_entries_in_order)
+{
+    size_t len = (3u << 20) + 7, off = 0, step = 1;
+    unsigned char *data = malloc(len), d[TFA_SHA256_BYTES];
+    char *p = path_in("streamed.tar.gz"), names[256] = "";
+    json_t *extra = json_pack("{s:s}", "note", "streamed");
+    tfa_bundle_writer *w = NULL;
+    tfa_bundle_verification v;
+    struct archive *a = archive_read_new();
+    struct archive_entry *e;
+    tfa_error err;
+    tfa_buf out;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    tfa_sha256_digest(data, len, d);
+    tfa_buf_init(&out, TFA_BUF_NO_MAX);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_writer_open(&w, 1740823200, buf_sink, &out, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_writer_input_begin(w, "2-big.bin", len, &err), &err);
+    while (off < len) {
+        size_t n = len - off < step ? len - off : step;
+        ck_assert_tfa_ok(tfa_bundle_writer_input_data(w, data + off, n, &err), &err);
+        off += n;
+        step = step * 3 + 1; /* 1, 4, 13, ... bytes: pieces across every boundary */
+    }
+    ck_assert_tfa_ok(tfa_bundle_writer_input_end(w, d, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_writer_add_input(w, "1-plan.json", "{}", 2, NULL, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_writer_close(w, extra, &err), &err);
+    tfa_bundle_writer_free(w);
+    ck_assert_int_eq(tfa_test_write_file(p, out.ptr, out.len), 0);
+
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, p, &err), &err);
+    ck_assert_msg(v.valid, "%s", v.detail);
+    ck_assert_uint_eq(v.files, 2);
+    ck_assert_str_eq(json_string_value(json_object_get(v.manifest, "note")), "streamed");
+    tfa_bundle_verification_release(&v);
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    ck_assert_int_eq(archive_read_open_filename(a, p, 65536), ARCHIVE_OK);
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        size_t n = strlen(names);
+        snprintf(names + n, sizeof(names) - n, "%s%s", n ? " " : "", archive_entry_pathname(e));
+    }
+    ck_assert_str_eq(names, "inputs/2-big.bin inputs/1-plan.json manifest.json");
+    archive_read_free(a);
+    json_decref(extra);
+    tfa_buf_release(&out);
+    free(data);
+    free(p);
+}
+END_TEST
+
+/* An entry given fewer or more bytes than its header said fails the
+ * writer for good (tar would pad a short one with zeros), and freeing the
+ * failed writer hands the sink nothing more: no padding, no end. */
+START_TEST(bundle_writer_refuses_an_entry_that_is_not_its_size)
+{
+    size_t len = 3u << 20, sent;
+    char *data = calloc(1, len);
+    unsigned char d[TFA_SHA256_BYTES] = {0};
+    tfa_bundle_writer *w = NULL;
+    tfa_error err;
+    tfa_buf out;
+
+    tfa_buf_init(&out, TFA_BUF_NO_MAX);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_writer_open(&w, 0, buf_sink, &out, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_writer_input_begin(w, "short.bin", len + 1, &err), &err);
+    ck_assert_int_eq(tfa_bundle_writer_input_begin(w, "other.bin", 1, &err), TFA_EUSAGE);
+    ck_assert_str_eq(
+        err.message,
+        "bundle entry 'inputs/other.bin' added while 'inputs/short.bin' is unfinished");
+    tfa_error_clear(&err);
+    ck_assert_tfa_ok(tfa_bundle_writer_input_data(w, data, len, &err), &err);
+    ck_assert_int_eq(tfa_bundle_writer_input_end(w, d, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message,
+                     "bundle entry 'inputs/short.bin' got 3145728 of its 3145729 bytes");
+    tfa_error_clear(&err);
+    ck_assert_int_eq(tfa_bundle_writer_close(w, NULL, &err), TFA_EUSAGE);
+    sent = out.len;
+    tfa_bundle_writer_free(w);
+    ck_assert_uint_eq(out.len, sent);
+
+    tfa_buf_clear(&out);
+    tfa_error_clear(&err);
+    ck_assert_tfa_ok(tfa_bundle_writer_open(&w, 0, buf_sink, &out, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_writer_input_begin(w, "long.bin", 3, &err), &err);
+    ck_assert_int_eq(tfa_bundle_writer_input_data(w, "12345", 5, &err), TFA_EUSAGE);
+    ck_assert_str_eq(err.message, "bundle entry 'inputs/long.bin' given more than its 3 bytes");
+    tfa_error_clear(&err);
+    ck_assert_int_eq(tfa_bundle_writer_add_input(w, "x", "x", 1, NULL, &err), TFA_EUSAGE);
+    tfa_bundle_writer_free(w);
+    ck_assert_uint_eq(out.len, 0); /* nothing reached a whole block */
+    tfa_buf_release(&out);
+    free(data);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("bundle");
@@ -264,6 +374,8 @@ static Suite *suite(void)
     tcase_add_test(tc, bundle_verify_reports_unreadable_files);
     tcase_add_test(tc, bundle_export_round_trips_a_ledger_record);
     tcase_add_test(tc, bundle_export_refuses_a_broken_chain_and_unknown_records);
+    tcase_add_test(tc, bundle_writer_streams_entries_in_order);
+    tcase_add_test(tc, bundle_writer_refuses_an_entry_that_is_not_its_size);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,193 @@
+/*
+ * check_s3_stream.c - `tfaudit archive --raw` streaming regular files into
+ * the archive as it uploads, against the real S3-compatible test server
+ * (s3_server.h): inputs keep their order, bytes and kinds (a CI log whose
+ * Terraform output starts past the detection head is read whole instead),
+ * and an input that does not end where its size said fails the archive
+ * after parts went out: exit 2, no object, the multipart upload aborted.
+ * The suite skips (77) when node is not installed.
+ */
+#include "util/compat.h"
+
+#include <sys/stat.h>
+
+#include "bundle.h"
+#include "s3_server.h"
+
+/* `len` bytes of noise into DIR/NAME; its path into `path`. */
+static void noise_at(char *path, size_t cap, const char *name, size_t len, uint64_t seed)
+{
+    unsigned char *data = malloc(len);
+    fill_noise(data, len, seed);
+    snprintf(path, cap, "%s/%s", srv.dir, name);
+    ck_assert_int_eq(tfa_test_write_file(path, data, len), 0);
+    free(data);
+}
+
+/* The manifest's "kind" of input `i`. */
+static const char *kind_at(const tfa_bundle_verification *v, size_t i)
+{
+    json_t *in = json_array_get(json_object_get(v->manifest, "inputs"), i);
+    return json_string_value(json_object_get(in, "kind"));
+}
+
+/* A noise file crossing the read ring several times (not a whole number
+ * of chunks), a CI job log whose Terraform output starts past the 64 KiB
+ * head, and a file of 3 bytes: in the order given, each entry's bytes the
+ * file's, each kind the one detection gives the whole file. */
+START_TEST(s3_streamed_inputs_keep_their_order_bytes_and_kinds)
+{
+    const char *argv[] = {
+        "tfaudit", "archive", "--raw", "--to", "s3://big/stream/", "--now", "2026-11-27T08:00:00Z",
+        NULL,      NULL,      NULL,    NULL};
+    char noise[600], ci[600], tiny[600], local[600], cmd[2400];
+    size_t len = (9u << 20) + 12344, n = 0, i; /* fill_noise: a multiple of 8 */
+    tfa_bundle_verification v;
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_error err;
+    tfa_buf log;
+    char *obj, *sha;
+    tfa_s3 *s3;
+    int rc;
+
+    noise_at(noise, sizeof(noise), "noise.bin", len, 0x2545f4914f6cdd1dull);
+    tfa_buf_init(&log, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&log, "##[group]Run terraform plan\n");
+    for (i = 0; log.len < (100u << 10); i++)
+        tfa_buf_printf(&log, "npm WARN deprecated package-%zu@1.0.0: setup noise\n", i);
+    tfa_buf_puts(&log, "Terraform will perform the following actions:\n\n"
+                       "  # null_resource.a will be created\n"
+                       "  + resource \"null_resource\" \"a\" {\n"
+                       "      + id = (known after apply)\n"
+                       "    }\n\n"
+                       "Plan: 1 to add, 0 to change, 0 to destroy.\n");
+    snprintf(ci, sizeof(ci), "%s/ci.log", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(ci, log.ptr, log.len), 0);
+    snprintf(tiny, sizeof(tiny), "%s/tiny.txt", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(tiny, "abc", 3), 0);
+    argv[7] = noise;
+    argv[8] = ci;
+    argv[9] = tiny;
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    sha = line_of(out.out, "sha256: ");
+    tfa_test_output_release(&out);
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    obj = get_object(s3, "big", "stream/default/20261127T080000Z.tar.gz", &n);
+    tfa_s3_free(s3);
+    {
+        unsigned char d[TFA_SHA256_BYTES];
+        char hex[TFA_SHA256_HEX];
+        tfa_sha256_digest(obj, n, d);
+        tfa_sha256_hex(d, hex);
+        ck_assert_str_eq(hex, sha);
+    }
+    snprintf(local, sizeof(local), "%s/stream.tar.gz", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(local, obj, n), 0);
+    tfa_free(obj);
+    free(sha);
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, local, &err), &err);
+    ck_assert_msg(v.valid, "%s", v.detail);
+    ck_assert_uint_eq(v.files, 3);
+    ck_assert_str_eq(kind_at(&v, 0), "unknown");
+    ck_assert_str_eq(kind_at(&v, 1), "text-log");
+    ck_assert_str_eq(kind_at(&v, 2), "unknown");
+    tfa_bundle_verification_release(&v);
+    /* standard tools: gzip and tar read it, entries in input order, each
+     * one the file's bytes */
+    snprintf(cmd, sizeof(cmd),
+             "cd '%s' && gzip -t stream.tar.gz && "
+             "test \"$(tar -tzf stream.tar.gz | tr '\\n' ' ')\" = "
+             "'inputs/1-noise.bin inputs/2-ci.log inputs/3-tiny.txt manifest.json ' && "
+             "tar -xzOf stream.tar.gz inputs/1-noise.bin | cmp - noise.bin && "
+             "tar -xzOf stream.tar.gz inputs/2-ci.log | cmp - ci.log && "
+             "tar -xzOf stream.tar.gz inputs/3-tiny.txt | cmp - tiny.txt",
+             srv.dir);
+    rc = system(cmd);
+    ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "standard tools: %d", rc);
+    tfa_buf_release(&log);
+}
+END_TEST
+
+/* A sysfs attribute says 4096 bytes and holds a line: an input that ends
+ * before its size. Read after 40 MiB of noise with a 16 MiB threshold, so
+ * the multipart upload is open, its parts on their way, when it fails:
+ * exit 2 naming the file, no object, the upload aborted last and none
+ * left open. */
+START_TEST(s3_an_input_short_of_its_size_aborts_the_archive)
+{
+    const char *short_file = "/sys/kernel/mm/transparent_hugepage/enabled";
+    const char *argv[] = {"tfaudit",
+                          "archive",
+                          "--raw",
+                          "--to",
+                          "s3://big/short/",
+                          "--now",
+                          "2026-11-27T09:00:00Z",
+                          "--multipart-threshold",
+                          "16M",
+                          NULL,
+                          NULL,
+                          NULL};
+    char noise[600];
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_s3_object head;
+    struct stat st;
+    tfa_error err;
+    json_t *reqs;
+    tfa_s3 *s3;
+
+    if (stat(short_file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 4096)
+        return; /* no such attribute here: nothing to test */
+    noise_at(noise, sizeof(noise), "before.bin", 40u << 20, 0x9e3779b97f4a7c15ull);
+    argv[9] = noise;
+    argv[10] = short_file;
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_msg(strstr(out.err, short_file) && strstr(out.err, "shrank while it was read") &&
+                      strstr(out.err, "of 4096 bytes"),
+                  "%s", out.err);
+    ck_assert_uint_eq(out.out_len, 0);
+    tfa_test_output_release(&out);
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_s3_head(s3, "big", "short/default/20261127T090000Z.tar.gz", &head, &err),
+                     TFA_ENOTFOUND);
+    ck_assert_int_eq(open_uploads(s3, "big"), 0);
+    tfa_s3_free(s3);
+    /* the upload was open (its parts queued, some maybe sent: when the
+     * senders start is the scheduler's) and its abort came last */
+    ck_assert_uint_eq(count_logged("/big/short/default/20261127T090000Z.tar.gz?uploads"), 1);
+    reqs = logged("/big/short/default/20261127T090000Z.tar.gz");
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(reqs, json_array_size(reqs) - 1), "method")),
+                     "DELETE");
+    json_decref(reqs);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("s3_stream");
+    TCase *tc = tcase_create("s3rver");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, s3_streamed_inputs_keep_their_order_bytes_and_kinds);
+    tcase_add_test(tc, s3_an_input_short_of_its_size_aborts_the_archive);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return s3_suite_main(suite());
+}
