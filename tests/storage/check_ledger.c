@@ -7,7 +7,6 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "storage_test.h"
 #include "util/alloc.h"
@@ -521,41 +520,6 @@ START_TEST(ledger_file_never_holds_the_canary)
 }
 END_TEST
 
-static int exists(const char *suffix)
-{
-    char path[4200];
-    snprintf(path, sizeof(path), "%s%s", db, suffix);
-    return access(path, F_OK) == 0;
-}
-
-/* Appends that take the WAL past 1,000 pages are checkpointed by a thread
- * beside the appender (storage/ledger_ckpt.c): batches appended back to
- * back while it runs are all there, and closing leaves every record in the
- * database file and no WAL. */
-START_TEST(ledger_checkpoints_big_appends_beside_the_appender)
-{
-    json_t *rec = test_record("NO-GO");
-    tfa_ledger *l = open_ledger(1);
-    tfa_ledger_verification v;
-    tfa_error err;
-    struct stat st;
-
-    test_append_big(l, rec, 6); /* three checkpoints' worth, the next batch in during each */
-    ck_assert(exists("-wal"));
-    tfa_ledger_free(l);
-    ck_assert_msg(!exists("-wal"), "closing left the WAL behind");
-    ck_assert_int_eq(stat(db, &st), 0);
-    ck_assert_int_ge(st.st_size, 6 * TEST_BIG_BATCH * 16 * 1024);
-    l = open_ledger(0);
-    tfa_error_init(&err);
-    ck_assert_tfa_ok(tfa_ledger_verify(l, &v, &err), &err);
-    ck_assert_msg(v.fault == TFA_LEDGER_INTACT, "%s", v.detail);
-    ck_assert_int_eq(v.records, 6 * TEST_BIG_BATCH);
-    tfa_ledger_free(l);
-    json_decref(rec);
-}
-END_TEST
-
 static Suite *suite(void)
 {
     Suite *s = suite_create("ledger");
@@ -569,7 +533,6 @@ static Suite *suite(void)
     tcase_add_test(tc, ledger_append_refuses_invalid_entries);
     tcase_add_test(tc, ledger_list_filters_by_workspace_time_and_verdict);
     tcase_add_test(tc, ledger_verify_accepts_an_intact_chain);
-    tcase_add_test(tc, ledger_checkpoints_big_appends_beside_the_appender);
     tcase_add_loop_test(tc, ledger_verify_names_the_first_tampered_record, 0,
                         (int)TFA_ARRAY_SIZE(tampers));
     tcase_add_test(tc, ledger_verify_catches_a_rehashed_record_by_its_successor);

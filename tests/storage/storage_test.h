@@ -95,31 +95,6 @@ static inline json_t *test_record(const char *verdict)
 }
 
 /* Exit status of a shell command (printf-style). */
-/* Records big enough to cross the WAL's checkpoint size: TEST_BIG_BATCH x
- * 16 KiB of padding (about 500 WAL pages) per batch, `batches` batches. */
-#define TEST_BIG_BATCH 120
-static inline void test_append_big(tfa_ledger *l, json_t *rec, int batches)
-{
-    tfa_ledger_entry e[TEST_BIG_BATCH];
-    char *pad = malloc(16 * 1024 + 1);
-    tfa_error err;
-    int b, i;
-
-    ck_assert_ptr_nonnull(pad);
-    memset(pad, 'p', 16 * 1024);
-    pad[16 * 1024] = '\0';
-    json_object_set_new(rec, "padding", json_string(pad));
-    free(pad);
-    for (b = 0; b < batches; b++) {
-        for (i = 0; i < TEST_BIG_BATCH; i++) {
-            tfa_ledger_entry x = {1740823200 + b, "big", NULL, "test", "NO-GO", "0.1.0", rec};
-            e[i] = x;
-        }
-        tfa_error_init(&err);
-        ck_assert_tfa_ok(tfa_ledger_append_batch(l, e, TEST_BIG_BATCH, NULL, &err), &err);
-    }
-}
-
 static inline int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline int sh(const char *fmt, ...)
 {
