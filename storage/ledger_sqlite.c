@@ -10,7 +10,6 @@
  *
  * The file is in WAL mode with synchronous=FULL; an append's BEGIN
  * IMMEDIATE is the append lock (a busy database is retried by the front).
- * A writable ledger's checkpoints run beside the appends (ledger_ckpt.c).
  */
 #include "util/compat.h"
 
@@ -19,7 +18,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "ledger_ckpt.h"
 #include "ledger_priv.h"
 #include "util/alloc.h"
 #include "util/backoff.h"
@@ -27,13 +25,8 @@
 
 typedef struct sq {
     sqlite3 *db;
-    int64_t schema;         /* the file's schema version (older when opened read-only) */
-    tfa__ledger_ckpt *ckpt; /* writable: checkpoints beside the appends (NULL: SQLite's own) */
+    int64_t schema; /* the file's schema version (older when opened read-only) */
 } sq;
-
-/* A commit that leaves this many WAL pages starts a checkpoint: SQLite's
- * default autocheckpoint size, so the WAL grows no larger than before. */
-#define CHECKPOINT_PAGES 1000
 
 #define S(l) ((sq *)(l)->impl)
 
@@ -337,7 +330,6 @@ static void remove_created(tfa_ledger *l)
 static void sq_close(tfa_ledger *l)
 {
     if (S(l)) {
-        tfa__ledger_ckpt_free(S(l)->ckpt); /* first: the last close checkpoints */
         sqlite3_close(S(l)->db);
         tfa_free(S(l));
         l->impl = NULL;
@@ -600,7 +592,5 @@ int tfa__ledger_sqlite_open(tfa_ledger *l, const char *path, tfa_error *err)
         rc = prepare(l, err);
     if (rc && created)
         remove_created(l);
-    if (rc == 0) /* out of memory here leaves SQLite's autocheckpoint: no error */
-        S(l)->ckpt = tfa__ledger_ckpt_new(S(l)->db, path, CHECKPOINT_PAGES);
     return rc;
 }

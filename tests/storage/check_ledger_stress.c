@@ -13,17 +13,10 @@
  * record signed by the trusted key, and the record count must sit between
  * the appends the child confirmed and those plus the one in flight. Set
  * TFA_STRESS_SEED to replay a run.
- *
- * Checkpoints: appends that take the WAL past 1,000 pages are checkpointed
- * by a thread beside the appender (storage/ledger_ckpt.c). Batches appended
- * back to back while it runs must all be there; closing must leave the
- * records in the database file and no WAL; a process that ends right after
- * its append, with the checkpoint still running, must lose nothing.
  */
 #include "util/compat.h"
 
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -272,79 +265,6 @@ START_TEST(ledger_survives_kill_9_mid_append)
 }
 END_TEST
 
-#define BIG_BATCH 120 /* x 16 KiB: about 500 WAL pages a batch */
-
-/* `batches` appends of BIG_BATCH records with 16 KiB of padding. */
-static void append_big(tfa_ledger *l, json_t *rec, int batches)
-{
-    tfa_ledger_entry e[BIG_BATCH];
-    char *pad = malloc(16 * 1024 + 1);
-    tfa_error err;
-    int b, i;
-
-    ck_assert_ptr_nonnull(pad);
-    memset(pad, 'p', 16 * 1024);
-    pad[16 * 1024] = '\0';
-    json_object_set_new(rec, "padding", json_string(pad));
-    free(pad);
-    for (b = 0; b < batches; b++) {
-        for (i = 0; i < BIG_BATCH; i++) {
-            tfa_ledger_entry x = {1740823200 + b, "big", NULL, "stress", "NO-GO", "0.1.0", rec};
-            e[i] = x;
-        }
-        tfa_error_init(&err);
-        ck_assert_tfa_ok(tfa_ledger_append_batch(l, e, BIG_BATCH, NULL, &err), &err);
-    }
-}
-
-static int exists(const char *suffix)
-{
-    char path[4200];
-    snprintf(path, sizeof(path), "%s%s", db, suffix);
-    return access(path, F_OK) == 0;
-}
-
-START_TEST(big_appends_are_checkpointed_beside_the_appender)
-{
-    tfa_ledger_options o = TFA_LEDGER_OPTIONS_INIT;
-    json_t *rec = test_record("NO-GO");
-    tfa_ledger *l = NULL;
-    tfa_error err;
-    struct stat st;
-
-    tfa_error_init(&err);
-    o.create = 1;
-    ck_assert_tfa_ok(tfa_ledger_open(&l, db, &o, &err), &err);
-    tfa_ledger_set_signer(l, key); /* verify_count checks every signature */
-    append_big(l, rec, 6);         /* three checkpoints' worth, the next batch in during each */
-    ck_assert(exists("-wal"));
-    tfa_ledger_free(l);
-    ck_assert_msg(!exists("-wal"), "closing left the WAL behind");
-    ck_assert_int_eq(stat(db, &st), 0);
-    ck_assert_int_ge(st.st_size, 6 * BIG_BATCH * 16 * 1024);
-    ck_assert_int_eq(verify_count(), 6 * BIG_BATCH);
-
-    /* a process that ends mid-checkpoint: everything it committed is kept */
-    for (int k = 1; k <= 4; k++) {
-        int status;
-        pid_t pid = fork();
-        ck_assert_int_ge(pid, 0);
-        if (pid == 0) {
-            tfa_ledger *c = NULL;
-            if (tfa_ledger_open(&c, db, &o, &err) != 0)
-                _exit(1);
-            tfa_ledger_set_signer(c, key);
-            append_big(c, rec, 3);
-            _exit(0); /* no close: the checkpoint thread dies where it is */
-        }
-        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-        ck_assert_int_eq(verify_count(), (6 + 3 * k) * BIG_BATCH);
-    }
-    json_decref(rec);
-}
-END_TEST
-
 static Suite *suite(void)
 {
     Suite *s = suite_create("ledger_stress");
@@ -353,7 +273,6 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, ledger_two_processes_append_concurrently);
     tcase_add_test(tc, ledger_survives_kill_9_mid_append);
-    tcase_add_test(tc, big_appends_are_checkpointed_beside_the_appender);
     suite_add_tcase(s, tc);
     return s;
 }
