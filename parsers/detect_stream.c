@@ -18,6 +18,10 @@
  */
 #include "util/compat.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "detect.h"
 #include "text_ci.h"
 #include "text_markers.h"
@@ -33,16 +37,21 @@ typedef struct scan_win {
     unsigned long lines; /* lines dropped before buf[0] */
     uint64_t bytes;      /* decoded bytes dropped before buf[0] */
     int skipping;        /* buf[0] continues a line already tested */
+    tfa_text_markers markers;
 } scan_win;
 
 static unsigned long count_lines(const char *s, size_t n)
 {
     unsigned long k = 0;
-    const char *end = s + n, *p = s;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        k++;
-        p++;
-    }
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) /* every byte of a long prelude passes here */
+        k += (unsigned long)__builtin_popcount((unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl)));
+#endif
+    for (; i < n; i++)
+        k += s[i] == '\n';
     return k;
 }
 
@@ -83,7 +92,7 @@ static size_t test_lines(scan_win *w, int eof)
             w->skipping = 0;
             continue;
         }
-        if (tfa_text_line_is_marker(w->buf + start, w->scan - start - (nl != NULL)))
+        if (tfa_text_markers_line(&w->markers, w->buf + start, w->scan - start - (nl != NULL)))
             return start;
     }
     return (size_t)-1;
@@ -91,12 +100,14 @@ static size_t test_lines(scan_win *w, int eof)
 
 int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
 {
-    scan_win w = {NULL, 0, 0, 0, 0, 0};
+    scan_win w;
     size_t at, from;
     long long n;
     int rc = 0, eof = 0;
 
     *found = 0;
+    memset(&w, 0, sizeof(w));
+    tfa_text_markers_init(&w.markers);
     if (!(w.buf = tfa_malloc(CONTEXT + CHUNK)))
         return tfa_error_oom(err);
     /* the second core hashes a chunk while this one tests its lines */
@@ -118,7 +129,7 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         }
         if (w.have - w.scan >= CHUNK) {
             /* a line longer than a chunk: its start is tested, the rest skipped */
-            if (!w.skipping && tfa_text_line_is_marker(w.buf + w.scan, w.have - w.scan)) {
+            if (!w.skipping && tfa_text_markers_line(&w.markers, w.buf + w.scan, w.have - w.scan)) {
                 *found = 1;
                 rc = tfa_stream_unread(in, w.buf + w.scan, w.have - w.scan,
                                        w.lines + count_lines(w.buf, w.scan), w.bytes + w.scan, err);

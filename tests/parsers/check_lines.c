@@ -203,6 +203,26 @@ START_TEST(normalize_strips_what_ci_and_terminals_add)
 }
 END_TEST
 
+/* The read-only view agrees with the normalizer wherever it answers, and
+ * declines exactly the lines that hold a CR or an ESC. */
+START_TEST(view_matches_normalize)
+{
+    const struct norm_case *c = &norm_cases[_i];
+    size_t n = strlen(c->in), len = 0;
+    const char *text = NULL;
+    unsigned flags = 0;
+    int rewrites = memchr(c->in, '\r', n) || memchr(c->in, '\x1b', n);
+
+    ck_assert_int_eq(tfa_line_view(c->in, n, &text, &len, &flags), !rewrites);
+    if (rewrites)
+        return;
+    ck_assert_msg(text >= c->in && text + len <= c->in + n, "case %d: outside the line", _i);
+    ck_assert_msg(len == strlen(c->out) && memcmp(text, c->out, len) == 0, "case %d: got '%.*s'",
+                  _i, (int)len, text);
+    ck_assert_msg(flags == c->flags, "case %d: flags %#x, want %#x", _i, flags, c->flags);
+}
+END_TEST
+
 START_TEST(normalize_runs_on_read_lines)
 {
     static const char doc[] = "2022-09-02T04:32:40.5102493Z \x1b[1mPlan:\x1b[0m 1 to add\r\n"
@@ -294,6 +314,7 @@ static Suite *suite(void)
     tc = tcase_create("normalize");
     tcase_add_loop_test(tc, normalize_strips_what_ci_and_terminals_add, 0,
                         (int)TFA_ARRAY_SIZE(norm_cases));
+    tcase_add_loop_test(tc, view_matches_normalize, 0, (int)TFA_ARRAY_SIZE(norm_cases));
     tcase_add_test(tc, normalize_runs_on_read_lines);
     tcase_add_test(tc, rfc3339_prefix_lengths);
     suite_add_tcase(s, tc);
