@@ -45,10 +45,19 @@ static unsigned long count_lines(const char *s, size_t n)
     unsigned long k = 0;
     size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n');
-    for (; i + 16 <= n; i += 16) /* every byte of a long prelude passes here */
-        k += (unsigned long)__builtin_popcount((unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl)));
+    /* every byte of a long prelude passes here: each compare adds 1 to a
+     * byte lane (at most 255 times), summed up with psadbw */
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i acc = zero, sums;
+        size_t end = n - i >= 255 * 16 ? i + 255 * 16 : i + (n - i) / 16 * 16;
+        for (; i < end; i += 16)
+            acc = _mm_sub_epi8(
+                acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
+        sums = _mm_sad_epu8(acc, zero);
+        k += (unsigned long)_mm_cvtsi128_si32(sums) +
+             (unsigned long)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
 #endif
     for (; i < n; i++)
         k += s[i] == '\n';

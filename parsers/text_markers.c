@@ -81,22 +81,6 @@ static int plausible_address(const char *s, size_t len)
     return a.mode.len || a.module.len || memchr(s + a.type.off, '_', a.type.len) != NULL;
 }
 
-/* Whether the line could be a progress or refresh line: both need the
- * address (up to the first blank or colon outside quotes and brackets, as
- * tfa_text_address_len reads it) to be followed by ": " or " (deposed
- * object". Exactly their precondition, checked without parsing an address:
- * most lines of CI noise fail it at their first word. */
-static int may_be_progress(const char *s, size_t len)
-{
-    int open;
-    size_t i = tfa_text_address_end(s, len, 1, &open);
-
-    (void)open; /* an unclosed quote or bracket runs to the end: too short below */
-    if (i == 0 || i + 1 >= len)
-        return 0;
-    return (s[i] == ':' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '(');
-}
-
 static void add_first(tfa_text_markers *m, unsigned char c)
 {
     m->first[c >> 6] |= (uint64_t)1 << (c & 63);
@@ -124,13 +108,24 @@ void tfa_text_markers_init(tfa_text_markers *m)
 }
 
 /* A progress or refresh line ("ADDR: Creating...", "ADDR: Refreshing
- * state..."): 1 or 0 when it is one of those shapes, -1 when neither. */
+ * state..."): 1 or 0 when it is one of those shapes, -1 when neither. Both
+ * grammars start with the address (up to the first blank or colon outside
+ * quotes and brackets, as tfa_text_address_len reads it) followed by ": " or
+ * " (deposed object": that precondition is checked first, on one scan, and
+ * most lines of CI noise fail it at their first word. */
 static int progress_marker(const char *t, size_t len)
 {
     tfa_text_progress p;
+    tfa_address a;
+    int open;
+    size_t i = tfa_text_address_end(t, len, 1, &open);
 
-    if (!may_be_progress(t, len))
+    /* an unclosed quote or bracket runs to the end: too short here */
+    if (i == 0 || i + 1 >= len ||
+        !((t[i] == ':' && t[i + 1] == ' ') || (t[i] == ' ' && t[i + 1] == '(')))
         return -1;
+    if (open || tfa_address_parse(t, i, &a) != 0)
+        return -1; /* tfa_text_address_len is 0: neither grammar reads the line */
     if (tfa_text_progress_parse(t, len, &p))
         return plausible_address(p.addr.ptr, p.addr.len);
     if (tfa_text_refresh_parse(t, len))
