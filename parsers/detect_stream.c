@@ -11,10 +11,13 @@
  * started the run ("[command].../terraform-bin apply"), which names its
  * operation. What was dropped is counted, so line numbers stay true.
  *
- * Memory: one window of CONTEXT + CHUNK bytes, whatever the input's size;
+ * Memory: two windows of CONTEXT + CHUNK bytes, whatever the input's size;
  * a line longer than a chunk is tested on its start and skipped. Time:
- * one pass, each line tested once, while the stream hashes the chunk before
- * on another thread (stream.h tfa_stream_async_hash).
+ * one pass, each line tested once, while the stream hashes the chunk on
+ * another thread: the windows take turns (the context moves to the other
+ * one), so the thread hashes one while this one reads and tests the next
+ * (stream.h tfa_stream_async_hash_ahead). SHA-256 costs about what the
+ * tests do; each waiting for the other at every chunk cost a tenth.
  */
 #include "util/compat.h"
 
@@ -32,6 +35,7 @@
 
 typedef struct scan_win {
     char *buf;
+    char *next;          /* the other window, for the context (being hashed) */
     size_t have;         /* bytes in buf */
     size_t scan;         /* start of the first line not yet tested */
     unsigned long lines; /* lines dropped before buf[0] */
@@ -64,12 +68,20 @@ static unsigned long count_lines(const char *s, size_t n)
     return k;
 }
 
-/* Drop buf[0..n) (the stream has finished hashing it). */
-static void drop(scan_win *w, size_t n)
+/* Drop buf[0..n): the rest moves to the other window, which becomes buf.
+ * The stream may still be hashing buf; the other window it must have
+ * finished (it was read into before the last read). */
+static void drop(tfa_stream *in, scan_win *w, size_t n)
 {
+    char *t;
+
     w->lines += count_lines(w->buf, n);
     w->bytes += n;
-    memmove(w->buf, w->buf + n, w->have - n);
+    tfa_stream_sync_but_last(in);
+    memcpy(w->next, w->buf + n, w->have - n);
+    t = w->buf;
+    w->buf = w->next;
+    w->next = t;
     w->have -= n;
     w->scan -= n;
 }
@@ -117,10 +129,15 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
     *found = 0;
     memset(&w, 0, sizeof(w));
     tfa_text_markers_init(&w.markers);
-    if (!(w.buf = tfa_malloc(CONTEXT + CHUNK)))
+    w.buf = tfa_malloc(CONTEXT + CHUNK);
+    w.next = tfa_malloc(CONTEXT + CHUNK);
+    if (!w.buf || !w.next) {
+        tfa_free(w.buf);
+        tfa_free(w.next);
         return tfa_error_oom(err);
+    }
     /* the second core hashes a chunk while this one tests its lines */
-    tfa_stream_async_hash(in);
+    tfa_stream_async_hash_ahead(in);
     while (!eof) {
         n = tfa_stream_read(in, w.buf + w.have, CONTEXT + CHUNK - w.have, err);
         if (n < 0) {
@@ -151,13 +168,13 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         from = w.scan > CONTEXT ? line_start_from(&w, w.scan - CONTEXT, w.scan) : 0;
         if (w.skipping && w.scan == w.have)
             from = w.have;
-        tfa_stream_sync(in);
-        drop(&w, from);
+        drop(in, &w, from);
     }
 done:
     /* the reader that gets the stream next (lines.h) writes into the bytes
      * it reads: it must find them hashed */
     tfa_stream_async_hash_stop(in);
     tfa_free(w.buf);
+    tfa_free(w.next);
     return rc;
 }
