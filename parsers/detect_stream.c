@@ -39,6 +39,7 @@ typedef struct scan_win {
     size_t have;         /* bytes in buf */
     size_t scan;         /* start of the first line not yet tested */
     unsigned long lines; /* lines dropped before buf[0] */
+    unsigned long ended; /* line ends in buf[0..scan), counted as tested */
     uint64_t bytes;      /* decoded bytes dropped before buf[0] */
     int skipping;        /* buf[0] continues a line already tested */
     tfa_text_markers markers;
@@ -49,8 +50,8 @@ static unsigned long count_lines(const char *s, size_t n)
     unsigned long k = 0;
     size_t i = 0;
 #if defined(__SSE2__)
-    /* every byte of a long prelude passes here: each compare adds 1 to a
-     * byte lane (at most 255 times), summed up with psadbw */
+    /* the context kept at every chunk passes here: each compare adds 1 to
+     * a byte lane (at most 255 times), summed up with psadbw */
     const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
     while (i + 16 <= n) {
         __m128i acc = zero, sums;
@@ -73,9 +74,11 @@ static unsigned long count_lines(const char *s, size_t n)
  * finished (it was read into before the last read). */
 static void drop(tfa_stream *in, scan_win *w, size_t n)
 {
+    unsigned long kept = count_lines(w->buf + n, w->scan - n); /* n <= scan: the context */
     char *t;
 
-    w->lines += count_lines(w->buf, n);
+    w->lines += w->ended - kept;
+    w->ended = kept;
     w->bytes += n;
     tfa_stream_sync_but_last(in);
     memcpy(w->next, w->buf + n, w->have - n);
@@ -109,6 +112,7 @@ static size_t test_lines(scan_win *w, int eof)
             break;
         start = w->scan;
         w->scan = nl ? (size_t)(nl - w->buf) + 1 : w->have;
+        w->ended += nl != NULL;
         if (w->skipping) {
             w->skipping = 0;
             continue;
