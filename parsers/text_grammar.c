@@ -660,13 +660,18 @@ int tfa_text_progress_parse(const char *s, size_t len, tfa_text_progress *p)
     tfa_cur c = tfa_cur_of(s, len);
     const struct progress_msg *m = NULL;
     const char *d;
+    tfa_address a;
     size_t n, i, dn;
+    int open;
 
     memset(p, 0, sizeof(*p));
     p->elapsed = -1;
-    if ((n = tfa_text_address_len(s, len, 1)) == 0)
+    /* the address is where tfa_text_address_len ends it; it is parsed last,
+     * once the rest of the line is a progress message (a refresh line, or
+     * any line of a CI log, is not: one address parse saved on each) */
+    n = tfa_text_address_end(s, len, 1, &open);
+    if (open || n == 0)
         return 0;
-    p->addr = span(s, n);
     c.p += n;
     if (tfa_cur_lit(&c, " (deposed object ")) {
         if (!tfa_cur_until(&c, ")", &d, &dn) || dn == 0)
@@ -678,8 +683,9 @@ int tfa_text_progress_parse(const char *s, size_t len, tfa_text_progress *p)
     for (i = 0; i < TFA_ARRAY_SIZE(progress_msgs) && !m; i++)
         if (tfa_cur_lit(&c, progress_msgs[i].text))
             m = &progress_msgs[i];
-    if (!m)
+    if (!m || tfa_address_parse(s, n, &a) != 0)
         return 0;
+    p->addr = span(s, n);
     p->action = m->action;
     p->importing = m->importing;
     p->phase = m->phase;
@@ -704,9 +710,16 @@ int tfa_text_progress_parse(const char *s, size_t len, tfa_text_progress *p)
 
 int tfa_text_refresh_parse(const char *s, size_t len)
 {
-    size_t n = tfa_text_address_len(s, len, 1);
-    tfa_cur c = tfa_cur_of(s + n, len - n);
-    return n && tfa_cur_lit(&c, ": Refreshing state...");
+    tfa_address a;
+    tfa_cur c;
+    int open;
+    size_t n = tfa_text_address_end(s, len, 1, &open);
+
+    /* tfa_text_address_len's address, parsed once the message is there */
+    if (open || n == 0)
+        return 0;
+    c = tfa_cur_of(s + n, len - n);
+    return tfa_cur_lit(&c, ": Refreshing state...") && tfa_address_parse(s, n, &a) == 0;
 }
 
 /* ---- diagnostics -------------------------------------------------------------------- */
