@@ -19,7 +19,7 @@
 
 /* Bytes asked of the stream per read: large enough that the per-read cost
  * vanishes, small enough that a reader of a tiny log allocates little. */
-#define LINES_CHUNK (64u * 1024u)
+#define LINES_CHUNK (256u * 1024u)
 
 struct tfa_lines {
     tfa_stream *in;
@@ -44,6 +44,9 @@ int tfa_lines_new(tfa_lines **out, tfa_stream *in, const tfa_lines_options *opts
     r->normalize = opts ? opts->normalize : 1;
     /* a prelude detection read through and dropped still counts (stream.h) */
     tfa_stream_skipped(in, &r->count, &r->offset);
+    /* lines are handed out in place and written into: a large input is
+     * hashed on the second core from a copy of each read (stream.h) */
+    tfa_stream_async_hash_copy(in);
     tfa_buf_init(&r->win, TFA_BUF_NO_MAX);
     *out = r;
     return 0;

@@ -20,6 +20,9 @@
 
 #define RAW_CHUNK (256u * 1024u)
 
+/* Largest read whose bytes tfa_stream_async_hash_copy hashes from a copy. */
+#define COPY_CHUNK (256u * 1024u)
+
 /* Inputs smaller than this are hashed inline: a thread costs more than it
  * saves on them (archives and directories hold thousands of small files). */
 #define ASYNC_HASH_MIN_BYTES (4u * 1024u * 1024u)
@@ -63,9 +66,12 @@ struct tfa_stream {
     size_t head_len, head_pos;
     int head_filled;
     tfa_encoding enc;
-    unsigned async_jobs; /* jobs a read may leave in flight: 0 (inline hashing), 1 or 2 */
-    int last_posted;     /* the last tfa_stream_read left its bytes to the thread */
-    int unhashed;        /* a derived stream (tfa_stream_unhashed) */
+    unsigned async_jobs;      /* jobs a read may leave in flight: 0 (inline hashing), 1 or 2 */
+    int async_copy;           /* hash copies of what reads return (tfa_stream_async_hash_copy) */
+    unsigned char *copies[2]; /* COPY_CHUNK bytes each, in turn; the thread hashes them */
+    unsigned copy_next;
+    int last_posted; /* the last tfa_stream_read left its bytes to the thread */
+    int unhashed;    /* a derived stream (tfa_stream_unhashed) */
     hasher *hash_thread;
     /* UTF-16 only: carried raw bytes and the decoded head. */
     unsigned char *raw;
@@ -242,10 +248,41 @@ void tfa_stream_async_hash_ahead(tfa_stream *s)
     s->async_jobs = 2;
 }
 
+void tfa_stream_async_hash_copy(tfa_stream *s)
+{
+    s->async_copy = 1;
+}
+
 void tfa_stream_async_hash_stop(tfa_stream *s)
 {
     tfa_stream_sync(s);
     s->async_jobs = 0;
+    s->async_copy = 0;
+}
+
+/* Hand the thread a copy of buf[0..n): 1, or 0 when there is no room for
+ * one (the caller hashes inline). Jobs of this kind take the two copies in
+ * turn, so the one to fill was hashed once at most one job is in flight. */
+static int post_copy(tfa_stream *s, const void *buf, size_t n)
+{
+    if (n > COPY_CHUNK)
+        return 0;
+    if (!s->copies[0]) {
+        s->copies[0] = tfa_malloc(COPY_CHUNK);
+        s->copies[1] = tfa_malloc(COPY_CHUNK);
+        if (!s->copies[0] || !s->copies[1]) {
+            tfa_free(s->copies[0]);
+            tfa_free(s->copies[1]);
+            s->copies[0] = s->copies[1] = NULL;
+            s->async_copy = 0; /* inline hashing from now on */
+            return 0;
+        }
+    }
+    hasher_wait(s->hash_thread, 1);
+    memcpy(s->copies[s->copy_next], buf, n);
+    hasher_post(s->hash_thread, s->copies[s->copy_next], n);
+    s->copy_next ^= 1;
+    return 1;
 }
 
 void tfa_stream_sync(tfa_stream *s)
@@ -335,6 +372,8 @@ void tfa_stream_free(tfa_stream *s)
     if (!s)
         return;
     hasher_stop(s->hash_thread);
+    tfa_free(s->copies[0]);
+    tfa_free(s->copies[1]);
     if (s->src.close)
         s->src.close(s->src.ctx);
     tfa_free(s->head);
@@ -361,7 +400,7 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     long long n;
     if (s->eof || len == 0)
         return 0;
-    if (s->hash_thread) /* the buffer of the read before last may be this one */
+    if (s->hash_thread && !s->async_copy) /* the buffer of the read before last may be this one */
         hasher_wait(s->hash_thread, s->async_jobs > 1 ? 1 : 0);
     n = s->src.read(s->src.ctx, buf, len, err);
     if (n < 0) {
@@ -375,9 +414,12 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     s->raw_bytes += (uint64_t)n;
     if (s->unhashed)
         return n;
-    if (caller_buf && s->async_jobs && !s->hash_thread && s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
+    if (caller_buf && (s->async_jobs || s->async_copy) && !s->hash_thread &&
+        s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
         s->hash_thread = hasher_start(&s->sha);
-    if (caller_buf && s->async_jobs && s->hash_thread) {
+    if (caller_buf && s->async_copy && s->hash_thread && post_copy(s, buf, (size_t)n)) {
+        /* the caller may change buf at once */
+    } else if (caller_buf && s->async_jobs && s->hash_thread) {
         hasher_post(s->hash_thread, buf, (size_t)n);
         s->last_posted = 1;
     } else {

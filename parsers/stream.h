@@ -93,6 +93,14 @@ void tfa_stream_async_hash(tfa_stream *s);
  * of the last read.
  */
 void tfa_stream_async_hash_ahead(tfa_stream *s);
+/*
+ * Background hashing for a reader that writes into what it reads (lines.h):
+ * the stream hashes a copy of what each read returns, on another thread,
+ * so the caller may change its bytes at once and need not sync. Costs a
+ * memcpy per read; large inputs only, as above. tfa_stream_async_hash_stop
+ * ends it too.
+ */
+void tfa_stream_async_hash_copy(tfa_stream *s);
 /* Back to hashing inside each read (after a sync): for a caller that opted
  * in and hands the stream on to a reader that writes into what it reads. */
 void tfa_stream_async_hash_stop(tfa_stream *s);

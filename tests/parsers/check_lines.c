@@ -8,6 +8,7 @@
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/sha256.h"
 
 typedef struct reader {
     tfa_stream *in;
@@ -145,6 +146,41 @@ START_TEST(lines_pass_stream_errors_on)
     ck_assert_int_eq(tfa_lines_next(r.lr, &(tfa_line){0}, &r.err), TFA_EINPUT);
     ck_assert_ptr_nonnull(strstr(r.err.message, "inside a character"));
     close_reader(&r);
+}
+END_TEST
+
+/* A log past the size where hashing moves to a thread, every line rewritten
+ * in place by the normalizer (CR, timestamp, colour): the stream hashes
+ * copies of what it returned, so the digest is still the input's. */
+START_TEST(lines_written_in_place_leave_the_digest_whole)
+{
+    unsigned char want[TFA_SHA256_BYTES], got[TFA_SHA256_BYTES];
+    unsigned long n = 0, i;
+    tfa_sha256 sha;
+    tfa_buf b;
+    reader r;
+    tfa_line l;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    for (i = 0; b.len < 9u * 1024 * 1024; i++)
+        tfa_buf_printf(
+            &b, "2024-03-05T09:12:40.%07luZ \x1b[1maws_instance.r%lu: Creating...\x1b[0m\r\n",
+            i % 10000000, i);
+    tfa_sha256_init(&sha);
+    tfa_sha256_update(&sha, b.ptr, b.len);
+    tfa_sha256_final(&sha, want);
+    open_reader(&r, b.ptr, b.len, 0, 1);
+    while (tfa_lines_next(r.lr, &l, &r.err) == 1) {
+        ck_assert_msg(strncmp(l.text, "aws_instance.r", 14) == 0, "line %lu: %s", n + 1, l.text);
+        n++;
+    }
+    ck_assert_uint_eq(n, i);
+    ck_assert_tfa_ok(tfa_stream_drain(r.in, &r.err), &r.err);
+    ck_assert_uint_eq(tfa_stream_bytes(r.in), b.len);
+    tfa_stream_digest(r.in, got);
+    ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+    close_reader(&r);
+    tfa_buf_release(&b);
 }
 END_TEST
 
@@ -310,6 +346,7 @@ static Suite *suite(void)
     tcase_add_test(tc, lines_cross_read_chunks);
     tcase_add_test(tc, lines_pass_stream_errors_on);
     tcase_add_test(tc, lines_survive_allocation_failures);
+    tcase_add_test(tc, lines_written_in_place_leave_the_digest_whole);
     suite_add_tcase(s, tc);
     tc = tcase_create("normalize");
     tcase_add_loop_test(tc, normalize_strips_what_ci_and_terminals_add, 0,
