@@ -250,6 +250,7 @@ void tfa_stream_async_hash_ahead(tfa_stream *s)
 
 void tfa_stream_async_hash_copy(tfa_stream *s)
 {
+    tfa_stream_sync(s); /* nothing the caller owns stays in flight */
     s->async_copy = 1;
 }
 
