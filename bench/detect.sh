@@ -10,10 +10,12 @@
 #                   its end in a bounded window, then rejected;
 #   ci-terraform    the same job log with fixtures/ci-logs/github-actions.log
 #                   (a plan run and an apply run) at its very end.
-# Then times `tfaudit summarize FILE` against `cat FILE` on each (median of
-# RUNS, default 3, interleaved; peak RSS from wait4). Targets: unrelated
-# rejected in well under cat's time; the CI logs within a small multiple of
-# cat with a peak RSS that does not grow with the file (a few MB).
+# Then times `tfaudit summarize FILE` against `cat FILE` and `grep -c 'Apply
+# complete' FILE` (what the readers' bench compares the log reader with) on
+# each (median of RUNS, default 3, interleaved; peak RSS from wait4).
+# Targets: unrelated rejected in well under cat's time; the CI logs within
+# 2x of grep (the readers' bench target) with a peak RSS that does not grow
+# with the file (a few MB).
 set -euo pipefail
 build=$(cd "${1:?usage: detect.sh BUILD_DIR WORKDIR}" && pwd)
 work=${2:?usage: detect.sh BUILD_DIR WORKDIR}
@@ -59,13 +61,16 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 field() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$3"; }
 
 echo "== detection over the whole stream: tfaudit summarize vs cat (median of $runs, interleaved, ${size_mb} MB files)"
-printf '%-16s %9s %9s | %9s %9s | %s\n' file tfaudit RSS_MB cat RSS_MB "tfaudit says"
+printf '%-16s %9s %9s | %9s %9s | %9s %8s | %s\n' file tfaudit RSS_MB cat RSS_MB grep tfa/grep "tfaudit says"
 for kind in unrelated ci-noterraform ci-terraform; do
   f=$tmp/$kind.log
   gen "$kind" "$f"
   out=$tmp/$kind.txt
-  "$benchrun" -n "$runs" "tfaudit=$tfaudit summarize $f >/dev/null 2>&1 || true" "cat=cat $f >/dev/null" > "$out"
+  "$benchrun" -n "$runs" "tfaudit=$tfaudit summarize $f >/dev/null 2>&1 || true" "cat=cat $f >/dev/null" \
+    "grep=grep -c 'Apply complete' $f >/dev/null || true" > "$out"
   says=$( ("$tfaudit" summarize "$f" 2>&1 || true) | grep -E 'not a Terraform|Operation' | tr '\n' ' ' | sed "s#$tmp/##g")
-  printf '%-16s %9s %9s | %9s %9s | %s\n' "$kind" "$(field tfaudit 2 "$out")" "$(mb "$(field tfaudit 4 "$out")")" \
-    "$(field cat 2 "$out")" "$(mb "$(field cat 4 "$out")")" "$says"
+  printf '%-16s %9s %9s | %9s %9s | %9s %8s | %s\n' "$kind" "$(field tfaudit 2 "$out")" \
+    "$(mb "$(field tfaudit 4 "$out")")" "$(field cat 2 "$out")" "$(mb "$(field cat 4 "$out")")" \
+    "$(field grep 2 "$out")" "$(awk -v a="$(field tfaudit 2 "$out")" -v b="$(field grep 2 "$out")" \
+      'BEGIN { printf "%.2f", a / b }')" "$says"
 done

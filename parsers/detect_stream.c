@@ -11,12 +11,19 @@
  * started the run ("[command].../terraform-bin apply"), which names its
  * operation. What was dropped is counted, so line numbers stay true.
  *
- * Memory: one window of CONTEXT + CHUNK bytes, whatever the input's size;
+ * Memory: two windows of CONTEXT + CHUNK bytes, whatever the input's size;
  * a line longer than a chunk is tested on its start and skipped. Time:
- * one pass, each line tested once, while the stream hashes the chunk before
- * on another thread (stream.h tfa_stream_async_hash).
+ * one pass, each line tested once, while the stream hashes the chunk on
+ * another thread: the windows take turns (the context moves to the other
+ * one), so the thread hashes one while this one reads and tests the next
+ * (stream.h tfa_stream_async_hash_ahead). SHA-256 costs about what the
+ * tests do; each waiting for the other at every chunk cost a tenth.
  */
 #include "util/compat.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "detect.h"
 #include "text_ci.h"
@@ -28,30 +35,56 @@
 
 typedef struct scan_win {
     char *buf;
+    char *next;          /* the other window, for the context (being hashed) */
     size_t have;         /* bytes in buf */
     size_t scan;         /* start of the first line not yet tested */
     unsigned long lines; /* lines dropped before buf[0] */
+    unsigned long ended; /* line ends in buf[0..scan), counted as tested */
     uint64_t bytes;      /* decoded bytes dropped before buf[0] */
     int skipping;        /* buf[0] continues a line already tested */
+    tfa_text_markers markers;
 } scan_win;
 
 static unsigned long count_lines(const char *s, size_t n)
 {
     unsigned long k = 0;
-    const char *end = s + n, *p = s;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        k++;
-        p++;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* the context kept at every chunk passes here: each compare adds 1 to
+     * a byte lane (at most 255 times), summed up with psadbw */
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i acc = zero, sums;
+        size_t end = n - i >= 255 * 16 ? i + 255 * 16 : i + (n - i) / 16 * 16;
+        for (; i < end; i += 16)
+            acc = _mm_sub_epi8(
+                acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), nl));
+        sums = _mm_sad_epu8(acc, zero);
+        k += (unsigned long)_mm_cvtsi128_si32(sums) +
+             (unsigned long)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
     }
+#endif
+    for (; i < n; i++)
+        k += s[i] == '\n';
     return k;
 }
 
-/* Drop buf[0..n) (the stream has finished hashing it). */
-static void drop(scan_win *w, size_t n)
+/* Drop buf[0..n): the rest moves to the other window, which becomes buf.
+ * The stream may still be hashing buf; the other window it must have
+ * finished (it was read into before the last read). */
+static void drop(tfa_stream *in, scan_win *w, size_t n)
 {
-    w->lines += count_lines(w->buf, n);
+    unsigned long kept = count_lines(w->buf + n, w->scan - n); /* n <= scan: the context */
+    char *t;
+
+    w->lines += w->ended - kept;
+    w->ended = kept;
     w->bytes += n;
-    memmove(w->buf, w->buf + n, w->have - n);
+    tfa_stream_sync_but_last(in);
+    memcpy(w->next, w->buf + n, w->have - n);
+    t = w->buf;
+    w->buf = w->next;
+    w->next = t;
     w->have -= n;
     w->scan -= n;
 }
@@ -79,11 +112,12 @@ static size_t test_lines(scan_win *w, int eof)
             break;
         start = w->scan;
         w->scan = nl ? (size_t)(nl - w->buf) + 1 : w->have;
+        w->ended += nl != NULL;
         if (w->skipping) {
             w->skipping = 0;
             continue;
         }
-        if (tfa_text_line_is_marker(w->buf + start, w->scan - start - (nl != NULL)))
+        if (tfa_text_markers_line(&w->markers, w->buf + start, w->scan - start - (nl != NULL)))
             return start;
     }
     return (size_t)-1;
@@ -91,16 +125,23 @@ static size_t test_lines(scan_win *w, int eof)
 
 int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
 {
-    scan_win w = {NULL, 0, 0, 0, 0, 0};
+    scan_win w;
     size_t at, from;
     long long n;
     int rc = 0, eof = 0;
 
     *found = 0;
-    if (!(w.buf = tfa_malloc(CONTEXT + CHUNK)))
+    memset(&w, 0, sizeof(w));
+    tfa_text_markers_init(&w.markers);
+    w.buf = tfa_malloc(CONTEXT + CHUNK);
+    w.next = tfa_malloc(CONTEXT + CHUNK);
+    if (!w.buf || !w.next) {
+        tfa_free(w.buf);
+        tfa_free(w.next);
         return tfa_error_oom(err);
+    }
     /* the second core hashes a chunk while this one tests its lines */
-    tfa_stream_async_hash(in);
+    tfa_stream_async_hash_ahead(in);
     while (!eof) {
         n = tfa_stream_read(in, w.buf + w.have, CONTEXT + CHUNK - w.have, err);
         if (n < 0) {
@@ -118,7 +159,7 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         }
         if (w.have - w.scan >= CHUNK) {
             /* a line longer than a chunk: its start is tested, the rest skipped */
-            if (!w.skipping && tfa_text_line_is_marker(w.buf + w.scan, w.have - w.scan)) {
+            if (!w.skipping && tfa_text_markers_line(&w.markers, w.buf + w.scan, w.have - w.scan)) {
                 *found = 1;
                 rc = tfa_stream_unread(in, w.buf + w.scan, w.have - w.scan,
                                        w.lines + count_lines(w.buf, w.scan), w.bytes + w.scan, err);
@@ -131,13 +172,13 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         from = w.scan > CONTEXT ? line_start_from(&w, w.scan - CONTEXT, w.scan) : 0;
         if (w.skipping && w.scan == w.have)
             from = w.have;
-        tfa_stream_sync(in);
-        drop(&w, from);
+        drop(in, &w, from);
     }
 done:
     /* the reader that gets the stream next (lines.h) writes into the bytes
      * it reads: it must find them hashed */
     tfa_stream_async_hash_stop(in);
     tfa_free(w.buf);
+    tfa_free(w.next);
     return rc;
 }

@@ -19,7 +19,7 @@
 
 /* Bytes asked of the stream per read: large enough that the per-read cost
  * vanishes, small enough that a reader of a tiny log allocates little. */
-#define LINES_CHUNK (64u * 1024u)
+#define LINES_CHUNK (256u * 1024u)
 
 struct tfa_lines {
     tfa_stream *in;
@@ -44,6 +44,9 @@ int tfa_lines_new(tfa_lines **out, tfa_stream *in, const tfa_lines_options *opts
     r->normalize = opts ? opts->normalize : 1;
     /* a prelude detection read through and dropped still counts (stream.h) */
     tfa_stream_skipped(in, &r->count, &r->offset);
+    /* lines are handed out in place and written into: a large input is
+     * hashed on the second core from a copy of each read (stream.h) */
+    tfa_stream_async_hash_copy(in);
     tfa_buf_init(&r->win, TFA_BUF_NO_MAX);
     *out = r;
     return 0;
@@ -169,9 +172,33 @@ static int digits(const char *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
+        if ((unsigned char)(s[i] - '0') > 9)
             return 0;
     return 1;
+}
+
+/* Whether s[0..19) (of at least 20 bytes) is "2022-09-02T04:32:40" (the
+ * "T" may be "t" or a blank). CI runners stamp every line of a job log with
+ * one: the first 16 bytes are tested at once. */
+static int date_time(const char *s)
+{
+#if defined(__SSE2__)
+    /* lanes 0-3, 5-6, 8-9, 11-12, 14-15 are digits; 4, 7 '-'; 13 ':' */
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+    const __m128i sep = _mm_setr_epi8(0, 0, 0, 0, '-', 0, 0, '-', 0, 0, 0, 0, 0, ':', 0, 0);
+    const unsigned digits_at = 0xDB6Fu; /* 1101 1011 0110 1111: lanes 0-3 5 6 8 9 11 12 14 15 */
+    unsigned dm = (unsigned)_mm_movemask_epi8(is_digit);
+    unsigned sm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sep));
+    if ((dm & digits_at) != digits_at || (sm & 0x2090u) != 0x2090u)
+        return 0;
+#else
+    if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+        !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2))
+        return 0;
+#endif
+    return (s[10] == 'T' || s[10] == 't' || s[10] == ' ') && s[16] == ':' && digits(s + 17, 2);
 }
 
 size_t tfa_rfc3339_prefix(const char *s, size_t len)
@@ -179,9 +206,7 @@ size_t tfa_rfc3339_prefix(const char *s, size_t len)
     size_t i = 19;
 
     /* 2022-09-02T04:32:40 */
-    if (len < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-        !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2) ||
-        s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+    if (len < 20 || !date_time(s))
         return 0;
     if (s[i] == '.') {
         size_t f = ++i;
@@ -341,24 +366,77 @@ static int only_blanks(const char *s, size_t len)
 }
 
 /* Which of CR (1) and ESC (2) the line holds: one pass where two memchr
- * calls cost more than the bytes on lines of CI-log length. */
+ * calls cost more than the bytes on lines of CI-log length. The compares
+ * are gathered in two vectors and looked at once, at the end: nearly every
+ * line holds neither. */
 static unsigned cr_esc(const char *s, size_t len)
 {
     unsigned found = 0;
     size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i cr = _mm_set1_epi8('\r'), esc = _mm_set1_epi8('\x1b');
-    for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
-            found |= 1;
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, esc)))
-            found |= 2;
+    if (len >= 16) {
+        const __m128i cr = _mm_set1_epi8('\r'), esc = _mm_set1_epi8('\x1b');
+        __m128i v, any_cr = _mm_setzero_si128(), any_esc = _mm_setzero_si128();
+        for (; i + 16 <= len; i += 16) {
+            v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            any_cr = _mm_or_si128(any_cr, _mm_cmpeq_epi8(v, cr));
+            any_esc = _mm_or_si128(any_esc, _mm_cmpeq_epi8(v, esc));
+        }
+        if (i < len) { /* the last 16 bytes, overlapping what was seen */
+            v = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+            any_cr = _mm_or_si128(any_cr, _mm_cmpeq_epi8(v, cr));
+            any_esc = _mm_or_si128(any_esc, _mm_cmpeq_epi8(v, esc));
+        }
+        return (_mm_movemask_epi8(any_cr) ? 1u : 0u) | (_mm_movemask_epi8(any_esc) ? 2u : 0u);
     }
 #endif
     for (; i < len; i++)
         found |= s[i] == '\r' ? 1u : s[i] == '\x1b' ? 2u : 0u;
     return found;
+}
+
+/* Bytes of the CI prefixes at the start of a line without CRs: GitLab
+ * section markers, one timestamp and the blank after it, GitLab's stream
+ * marker, a section marker after the runner's timestamp. */
+static size_t ci_prefix(const char *s, size_t len, unsigned *flags)
+{
+    size_t off = gitlab_section(s, len), n;
+
+    n = log_timestamp(s + off, len - off);
+    if (n && (n == len - off || s[off + n] == ' ' || s[off + n] == '\t')) {
+        off += n + (n < len - off);
+        off += gitlab_stream(s + off, len - off);
+        off += gitlab_section(s + off, len - off); /* after the runner's timestamp */
+        *flags |= TFA_LINE_TIMESTAMP;
+    }
+    return off;
+}
+
+/* Bytes of a diagnostic box margin at the start of a line without escapes;
+ * *len becomes 0 for a line that is only the box's top or bottom. */
+static size_t box_prefix(const char *s, size_t *len, unsigned *flags)
+{
+    size_t n = *len;
+
+    if (n >= 3 && memcmp(s, BOX_MARGIN, 3) == 0) {
+        *flags |= TFA_LINE_MARGIN;
+        return 3 + (n > 3 && s[3] == ' ');
+    }
+    if (n >= 3 && memcmp(s, BOX_OPEN, 3) == 0 && only_blanks(s + 3, n - 3)) {
+        *len = 0;
+        *flags |= TFA_LINE_BOX_OPEN;
+    } else if (n >= 3 && memcmp(s, BOX_CLOSE, 3) == 0 && only_blanks(s + 3, n - 3)) {
+        *len = 0;
+        *flags |= TFA_LINE_BOX_CLOSE;
+    }
+    return 0;
+}
+
+static size_t trim_blanks(const char *s, size_t len)
+{
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    return len;
 }
 
 size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
@@ -373,14 +451,7 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
         len = w;
         *flags |= TFA_LINE_CR;
     }
-    len = drop_prefix(s, len, gitlab_section(s, len));
-    n = log_timestamp(s, len);
-    if (n && (n == len || s[n] == ' ' || s[n] == '\t')) {
-        len = drop_prefix(s, len, n + (n < len));
-        len = drop_prefix(s, len, gitlab_stream(s, len));
-        len = drop_prefix(s, len, gitlab_section(s, len)); /* after the runner's timestamp */
-        *flags |= TFA_LINE_TIMESTAMP;
-    }
+    len = drop_prefix(s, len, ci_prefix(s, len, flags));
     if ((found & 2) && memchr(s, '\x1b', len)) {
         for (r = w = 0; r < len;) {
             if (s[r] == '\x1b')
@@ -391,21 +462,27 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
         len = w;
         *flags |= TFA_LINE_ANSI;
     }
-    if (len >= 3 && memcmp(s, BOX_MARGIN, 3) == 0) {
-        len = drop_prefix(s, len, 3 + (len > 3 && s[3] == ' '));
-        *flags |= TFA_LINE_MARGIN;
-    } else if (len >= 3 && memcmp(s, BOX_OPEN, 3) == 0 && only_blanks(s + 3, len - 3)) {
-        len = 0;
-        *flags |= TFA_LINE_BOX_OPEN;
-    } else if (len >= 3 && memcmp(s, BOX_CLOSE, 3) == 0 && only_blanks(s + 3, len - 3)) {
-        len = 0;
-        *flags |= TFA_LINE_BOX_CLOSE;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
+    n = box_prefix(s, &len, flags); /* may set len to 0 */
+    len = drop_prefix(s, len, n);
+    len = trim_blanks(s, len);
     if (len < orig)
         s[len] = '\0';
     return len;
+}
+
+int tfa_line_view(const char *s, size_t len, const char **text, size_t *text_len, unsigned *flags)
+{
+    size_t off;
+
+    if (cr_esc(s, len))
+        return 0; /* removing them rewrites the line */
+    off = ci_prefix(s, len, flags);
+    s += off;
+    len -= off;
+    off = box_prefix(s, &len, flags);
+    *text = s + off;
+    *text_len = trim_blanks(s + off, len - off);
+    return 1;
 }
 
 /* ---- cursor ------------------------------------------------------------------ */

@@ -91,6 +91,15 @@ int tfa_lines_split(const char *s, size_t len, size_t *pos, const char **line, s
  * to NUL when the text shrank. */
 size_t tfa_line_normalize(char *s, size_t len, unsigned *flags);
 
+/* The normalized form of `s` (len bytes, no line end) without writing it,
+ * for callers that only look at lines (detection): when the line holds no
+ * carriage return and no ESC, normalizing it only drops a prefix and
+ * trailing blanks, so *text / *text_len are that part of `s` (not
+ * NUL-terminated), TFA_LINE_* flags are added to *flags as
+ * tfa_line_normalize would, and 1 is returned. Else 0 (nothing set): copy
+ * the line and call tfa_line_normalize. */
+int tfa_line_view(const char *s, size_t len, const char **text, size_t *text_len, unsigned *flags);
+
 /* Whether s starts with an RFC 3339 date-time ("2022-09-02T04:32:40Z",
  * fraction and numeric offset allowed); returns its length, or 0. */
 size_t tfa_rfc3339_prefix(const char *s, size_t len);

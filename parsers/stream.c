@@ -20,23 +20,38 @@
 
 #define RAW_CHUNK (256u * 1024u)
 
+/* Largest read whose bytes tfa_stream_async_hash_copy hashes from a copy. */
+#define COPY_CHUNK (256u * 1024u)
+
 /* Inputs smaller than this are hashed inline: a thread costs more than it
  * saves on them (archives and directories hold thousands of small files). */
 #define ASYNC_HASH_MIN_BYTES (4u * 1024u * 1024u)
 
 /*
  * Background SHA-256: the reader's window is hashed on the second core while
- * the scanner tokenizes it. One job in flight; the reader must call
- * tfa_stream_sync before it changes bytes a read returned (see stream.h).
+ * the scanner tokenizes it. Jobs are hashed in the order they were posted;
+ * at most HASH_JOBS are in flight: one for a reader that syncs before each
+ * read (tfa_stream_async_hash), two for one that reads into two buffers in
+ * turn (tfa_stream_async_hash_ahead), so the thread has the next buffer to
+ * hash while the reader reads and tests it. The reader must call
+ * tfa_stream_sync (or _sync_but_last) before it changes bytes a read
+ * returned (see stream.h).
  */
+#define HASH_JOBS 2
+
+typedef struct hash_job {
+    const void *data;
+    size_t len;
+} hash_job;
+
 typedef struct hasher {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     tfa_sha256 *sha;
-    const void *job;
-    size_t job_len;
-    int taken; /* the job is being hashed (by the thread or the reader) */
+    hash_job jobs[HASH_JOBS]; /* in flight: jobs[head], then the next */
+    unsigned head, count;
+    int taken; /* jobs[head] is being hashed (by the thread or the reader) */
     int quit;
 } hasher;
 
@@ -51,8 +66,12 @@ struct tfa_stream {
     size_t head_len, head_pos;
     int head_filled;
     tfa_encoding enc;
-    int async_ok; /* the reader opted in (tfa_stream_async_hash) */
-    int unhashed; /* a derived stream (tfa_stream_unhashed) */
+    unsigned async_jobs;      /* jobs a read may leave in flight: 0 (inline hashing), 1 or 2 */
+    int async_copy;           /* hash copies of what reads return (tfa_stream_async_hash_copy) */
+    unsigned char *copies[2]; /* COPY_CHUNK bytes each, in turn; the thread hashes them */
+    unsigned copy_next;
+    int last_posted; /* the last tfa_stream_read left its bytes to the thread */
+    int unhashed;    /* a derived stream (tfa_stream_unhashed) */
     hasher *hash_thread;
     /* UTF-16 only: carried raw bytes and the decoded head. */
     unsigned char *raw;
@@ -123,16 +142,18 @@ static void mem_close(void *ctx)
 
 /* ---- background hashing ------------------------------------------------- */
 
-/* Hash the posted job, not yet taken, by whichever side gets to it first
- * (the thread, or the reader in hasher_wait). Called and returns with the
- * lock held; the hashing itself runs without it. */
+/* Hash the oldest posted job, not yet taken, by whichever side gets to it
+ * first (the thread, or the reader in hasher_wait). Called and returns with
+ * the lock held; the hashing itself runs without it. */
 static void hasher_take(hasher *h)
 {
+    hash_job j = h->jobs[h->head];
     h->taken = 1;
     pthread_mutex_unlock(&h->mu);
-    tfa_sha256_update(h->sha, h->job, h->job_len);
+    tfa_sha256_update(h->sha, j.data, j.len);
     pthread_mutex_lock(&h->mu);
-    h->job = NULL;
+    h->head = (h->head + 1) % HASH_JOBS;
+    h->count--;
     h->taken = 0;
     pthread_cond_broadcast(&h->cv);
 }
@@ -142,9 +163,9 @@ static void *hasher_main(void *arg)
     hasher *h = arg;
     pthread_mutex_lock(&h->mu);
     for (;;) {
-        while ((!h->job || h->taken) && !h->quit)
+        while ((!h->count || h->taken) && !h->quit)
             pthread_cond_wait(&h->cv, &h->mu);
-        if (!h->job || h->taken)
+        if (!h->count || h->taken)
             break;
         hasher_take(h);
     }
@@ -170,26 +191,34 @@ static hasher *hasher_start(tfa_sha256 *sha)
     return h;
 }
 
-/* Wait for the job in flight. One the thread has not started is hashed
- * here instead: on a busy machine the thread may not run for a while, and
- * the reader waiting for it at every window cost more than the hashing. */
-static void hasher_wait(hasher *h)
+/* Wait until at most `left` jobs are in flight. A job the thread has not
+ * started is hashed here instead: on a busy machine the thread may not run
+ * for a while, and the reader waiting for it at every window cost more than
+ * the hashing. Called and returns with the lock held. */
+static void hasher_drain_locked(hasher *h, unsigned left)
+{
+    while (h->count > left) {
+        if (!h->taken)
+            hasher_take(h);
+        else
+            pthread_cond_wait(&h->cv, &h->mu);
+    }
+}
+
+static void hasher_wait(hasher *h, unsigned left)
 {
     pthread_mutex_lock(&h->mu);
-    if (h->job && !h->taken)
-        hasher_take(h);
-    while (h->job)
-        pthread_cond_wait(&h->cv, &h->mu);
+    hasher_drain_locked(h, left);
     pthread_mutex_unlock(&h->mu);
 }
 
 static void hasher_post(hasher *h, const void *data, size_t len)
 {
     pthread_mutex_lock(&h->mu);
-    while (h->job)
-        pthread_cond_wait(&h->cv, &h->mu);
-    h->job = data;
-    h->job_len = len;
+    hasher_drain_locked(h, HASH_JOBS - 1);
+    h->jobs[(h->head + h->count) % HASH_JOBS].data = data;
+    h->jobs[(h->head + h->count) % HASH_JOBS].len = len;
+    h->count++;
     pthread_cond_broadcast(&h->cv);
     pthread_mutex_unlock(&h->mu);
 }
@@ -198,7 +227,7 @@ static void hasher_stop(hasher *h)
 {
     if (!h)
         return;
-    hasher_wait(h);
+    hasher_wait(h, 0);
     pthread_mutex_lock(&h->mu);
     h->quit = 1;
     pthread_cond_broadcast(&h->cv);
@@ -211,19 +240,62 @@ static void hasher_stop(hasher *h)
 
 void tfa_stream_async_hash(tfa_stream *s)
 {
-    s->async_ok = 1;
+    s->async_jobs = 1;
+}
+
+void tfa_stream_async_hash_ahead(tfa_stream *s)
+{
+    s->async_jobs = 2;
+}
+
+void tfa_stream_async_hash_copy(tfa_stream *s)
+{
+    tfa_stream_sync(s); /* nothing the caller owns stays in flight */
+    s->async_copy = 1;
 }
 
 void tfa_stream_async_hash_stop(tfa_stream *s)
 {
     tfa_stream_sync(s);
-    s->async_ok = 0;
+    s->async_jobs = 0;
+    s->async_copy = 0;
+}
+
+/* Hand the thread a copy of buf[0..n): 1, or 0 when there is no room for
+ * one (the caller hashes inline). Jobs of this kind take the two copies in
+ * turn, so the one to fill was hashed once at most one job is in flight. */
+static int post_copy(tfa_stream *s, const void *buf, size_t n)
+{
+    if (n > COPY_CHUNK)
+        return 0;
+    if (!s->copies[0]) {
+        s->copies[0] = tfa_malloc(COPY_CHUNK);
+        s->copies[1] = tfa_malloc(COPY_CHUNK);
+        if (!s->copies[0] || !s->copies[1]) {
+            tfa_free(s->copies[0]);
+            tfa_free(s->copies[1]);
+            s->copies[0] = s->copies[1] = NULL;
+            s->async_copy = 0; /* inline hashing from now on */
+            return 0;
+        }
+    }
+    hasher_wait(s->hash_thread, 1);
+    memcpy(s->copies[s->copy_next], buf, n);
+    hasher_post(s->hash_thread, s->copies[s->copy_next], n);
+    s->copy_next ^= 1;
+    return 1;
 }
 
 void tfa_stream_sync(tfa_stream *s)
 {
     if (s->hash_thread)
-        hasher_wait(s->hash_thread);
+        hasher_wait(s->hash_thread, 0);
+}
+
+void tfa_stream_sync_but_last(tfa_stream *s)
+{
+    if (s->hash_thread)
+        hasher_wait(s->hash_thread, s->last_posted ? 1 : 0);
 }
 
 /* ---- construction ------------------------------------------------------- */
@@ -301,6 +373,8 @@ void tfa_stream_free(tfa_stream *s)
     if (!s)
         return;
     hasher_stop(s->hash_thread);
+    tfa_free(s->copies[0]);
+    tfa_free(s->copies[1]);
     if (s->src.close)
         s->src.close(s->src.ctx);
     tfa_free(s->head);
@@ -327,8 +401,8 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     long long n;
     if (s->eof || len == 0)
         return 0;
-    if (s->hash_thread)
-        hasher_wait(s->hash_thread); /* one job in flight, and ordered */
+    if (s->hash_thread && !s->async_copy) /* the buffer of the read before last may be this one */
+        hasher_wait(s->hash_thread, s->async_jobs > 1 ? 1 : 0);
     n = s->src.read(s->src.ctx, buf, len, err);
     if (n < 0) {
         tfa_error_set_source(err, s->name);
@@ -341,12 +415,18 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     s->raw_bytes += (uint64_t)n;
     if (s->unhashed)
         return n;
-    if (caller_buf && s->async_ok && !s->hash_thread && s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
+    if (caller_buf && (s->async_jobs || s->async_copy) && !s->hash_thread &&
+        s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
         s->hash_thread = hasher_start(&s->sha);
-    if (caller_buf && s->async_ok && s->hash_thread)
+    if (caller_buf && s->async_copy && s->hash_thread && post_copy(s, buf, (size_t)n)) {
+        /* the caller may change buf at once */
+    } else if (caller_buf && s->async_jobs && s->hash_thread) {
         hasher_post(s->hash_thread, buf, (size_t)n);
-    else
+        s->last_posted = 1;
+    } else {
+        tfa_stream_sync(s); /* in order, after what is in flight */
         tfa_sha256_update(&s->sha, buf, (size_t)n);
+    }
     return n;
 }
 
@@ -575,6 +655,7 @@ long long tfa_stream_read(tfa_stream *s, char *buf, size_t len, tfa_error *err)
     int rc = prepare_decoding(s, err);
     if (rc)
         return rc;
+    s->last_posted = 0;
     if (s->back_pos < s->back_len) {
         size_t n = s->back_len - s->back_pos < len ? s->back_len - s->back_pos : len;
         memcpy(buf, s->back + s->back_pos, n);

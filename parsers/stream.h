@@ -84,10 +84,29 @@ long long tfa_stream_read_raw(tfa_stream *s, void *buf, size_t len, tfa_error *e
  * thread; the digest is the same either way.
  */
 void tfa_stream_async_hash(tfa_stream *s);
+/*
+ * The same for a caller that reads into two buffers in turn: a read does
+ * not wait for the hashing of what the previous read stored, so the other
+ * core hashes one buffer while this one reads and tests the next. The
+ * caller must call tfa_stream_sync_but_last before changing or reusing the
+ * bytes of the read before last, and tfa_stream_sync before changing those
+ * of the last read.
+ */
+void tfa_stream_async_hash_ahead(tfa_stream *s);
+/*
+ * Background hashing for a reader that writes into what it reads (lines.h):
+ * the stream hashes a copy of what each read returns, on another thread,
+ * so the caller may change its bytes at once and need not sync. Costs a
+ * memcpy per read; large inputs only, as above. tfa_stream_async_hash_stop
+ * ends it too.
+ */
+void tfa_stream_async_hash_copy(tfa_stream *s);
 /* Back to hashing inside each read (after a sync): for a caller that opted
  * in and hands the stream on to a reader that writes into what it reads. */
 void tfa_stream_async_hash_stop(tfa_stream *s);
 void tfa_stream_sync(tfa_stream *s);
+/* Wait for the hashing of every read's bytes but the last read's. */
+void tfa_stream_sync_but_last(tfa_stream *s);
 
 /*
  * Give decoded bytes back: the next reads return data[0..len) (copied)

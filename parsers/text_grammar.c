@@ -5,6 +5,10 @@
  */
 #include "util/compat.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "address.h"
 #include "lines.h"
 #include "text_grammar.h"
@@ -133,13 +137,46 @@ int tfa_text_version_parse(const char *s, size_t len, const char **tool, tfa_tex
 
 /* ---- resources ------------------------------------------------------------------ */
 
+/* The offset of the first byte of s[0..len) that can change the state of
+ * address_end (a blank, a colon, a quote, a bracket or a backslash), or len:
+ * 16 bytes at a time, since detection asks for the first word of every line
+ * of a CI log. */
+static size_t address_plain(const char *s, size_t len)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), co = _mm_set1_epi8(':'),
+                  qu = _mm_set1_epi8('"'), lb = _mm_set1_epi8('['), rb = _mm_set1_epi8(']'),
+                  bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i a = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, co), _mm_cmpeq_epi8(v, qu)));
+        __m128i b = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, rb)),
+                                 _mm_cmpeq_epi8(v, bs));
+        int m = _mm_movemask_epi8(_mm_or_si128(a, b));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i < len; i++)
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == ':' || s[i] == '"' || s[i] == '[' ||
+            s[i] == ']' || s[i] == '\\')
+            return i;
+    return len;
+}
+
 size_t tfa_text_address_end(const char *s, size_t len, int colon, int *open)
 {
-    size_t i;
+    size_t i = 0;
     int depth = 0, quoted = 0;
 
-    for (i = 0; i < len; i++) {
-        char c = s[i];
+    while (i < len) {
+        char c;
+        i += address_plain(s + i, len - i); /* bytes that change nothing */
+        if (i >= len)
+            break;
+        c = s[i];
         if (quoted) {
             if (c == '\\')
                 i++;
@@ -154,6 +191,7 @@ size_t tfa_text_address_end(const char *s, size_t len, int colon, int *open)
         } else if (depth == 0 && (c == ' ' || c == '\t' || (colon && c == ':'))) {
             break;
         }
+        i++;
     }
     *open = quoted || depth;
     return i;
@@ -622,13 +660,18 @@ int tfa_text_progress_parse(const char *s, size_t len, tfa_text_progress *p)
     tfa_cur c = tfa_cur_of(s, len);
     const struct progress_msg *m = NULL;
     const char *d;
+    tfa_address a;
     size_t n, i, dn;
+    int open;
 
     memset(p, 0, sizeof(*p));
     p->elapsed = -1;
-    if ((n = tfa_text_address_len(s, len, 1)) == 0)
+    /* the address is where tfa_text_address_len ends it; it is parsed last,
+     * once the rest of the line is a progress message (a refresh line, or
+     * any line of a CI log, is not: one address parse saved on each) */
+    n = tfa_text_address_end(s, len, 1, &open);
+    if (open || n == 0)
         return 0;
-    p->addr = span(s, n);
     c.p += n;
     if (tfa_cur_lit(&c, " (deposed object ")) {
         if (!tfa_cur_until(&c, ")", &d, &dn) || dn == 0)
@@ -640,8 +683,9 @@ int tfa_text_progress_parse(const char *s, size_t len, tfa_text_progress *p)
     for (i = 0; i < TFA_ARRAY_SIZE(progress_msgs) && !m; i++)
         if (tfa_cur_lit(&c, progress_msgs[i].text))
             m = &progress_msgs[i];
-    if (!m)
+    if (!m || tfa_address_parse(s, n, &a) != 0)
         return 0;
+    p->addr = span(s, n);
     p->action = m->action;
     p->importing = m->importing;
     p->phase = m->phase;
@@ -666,9 +710,16 @@ int tfa_text_progress_parse(const char *s, size_t len, tfa_text_progress *p)
 
 int tfa_text_refresh_parse(const char *s, size_t len)
 {
-    size_t n = tfa_text_address_len(s, len, 1);
-    tfa_cur c = tfa_cur_of(s + n, len - n);
-    return n && tfa_cur_lit(&c, ": Refreshing state...");
+    tfa_address a;
+    tfa_cur c;
+    int open;
+    size_t n = tfa_text_address_end(s, len, 1, &open);
+
+    /* tfa_text_address_len's address, parsed once the message is there */
+    if (open || n == 0)
+        return 0;
+    c = tfa_cur_of(s + n, len - n);
+    return tfa_cur_lit(&c, ": Refreshing state...") && tfa_address_parse(s, n, &a) == 0;
 }
 
 /* ---- diagnostics -------------------------------------------------------------------- */

@@ -63,6 +63,9 @@ static const char prefixes[][80] = {
     "Ran Policy Check for ",
 };
 
+/* one bit per prefix in tfa_text_markers.prefixes */
+_Static_assert(TFA_ARRAY_SIZE(prefixes) <= 64, "more marker prefixes than bits");
+
 /* Whole lines. */
 static const char *const lines[] = {"Cost estimation:", "Cost Estimation:"};
 
@@ -78,64 +81,101 @@ static int plausible_address(const char *s, size_t len)
     return a.mode.len || a.module.len || memchr(s + a.type.off, '_', a.type.len) != NULL;
 }
 
-/* Whether the line could be a progress or refresh line: both need the
- * address (up to the first blank or colon outside quotes and brackets, as
- * tfa_text_address_len reads it) to be followed by ": " or " (deposed
- * object". Exactly their precondition, checked without parsing an address:
- * most lines of CI noise fail it at their first word. */
-static int may_be_progress(const char *s, size_t len)
+static void add_first(tfa_text_markers *m, unsigned char c)
 {
-    int open;
-    size_t i = tfa_text_address_end(s, len, 1, &open);
-
-    (void)open; /* an unclosed quote or bracket runs to the end: too short below */
-    if (i == 0 || i + 1 >= len)
-        return 0;
-    return (s[i] == ':' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '(');
+    m->first[c >> 6] |= (uint64_t)1 << (c & 63);
 }
 
-static int is_marker(const tfa_line *l)
+void tfa_text_markers_init(tfa_text_markers *m)
+{
+    const char *g;
+    size_t i;
+
+    memset(m, 0, sizeof(*m));
+    for (i = 0; i < TFA_ARRAY_SIZE(prefixes); i++) {
+        add_first(m, (unsigned char)prefixes[i][0]);
+        m->prefixes[(unsigned char)prefixes[i][0]] |= (uint64_t)1 << i;
+    }
+    for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
+        add_first(m, (unsigned char)lines[i][0]);
+    /* the first bytes the grammars in is_marker accept, progress lines
+     * aside: a trace line's "[", a change header's indent or "#", the
+     * summaries' "No changes.", "Plan: ", "Apply complete!", "Destroy
+     * complete!", the versions' "Terraform"/"OpenTofu", the cost table's
+     * blanks or "|" (text_grammar.c, text_trace.c) */
+    for (g = "[ #NPADTO|"; *g; g++)
+        add_first(m, (unsigned char)*g);
+}
+
+/* A progress or refresh line ("ADDR: Creating...", "ADDR: Refreshing
+ * state..."): 1 or 0 when it is one of those shapes, -1 when neither. Both
+ * grammars start with the address (up to the first blank or colon outside
+ * quotes and brackets, as tfa_text_address_len reads it) followed by ": " or
+ * " (deposed object": that precondition is checked first, on one scan, and
+ * most lines of CI noise fail it at their first word. */
+static int progress_marker(const char *t, size_t len)
+{
+    tfa_text_progress p;
+    tfa_address a;
+    int open;
+    size_t i = tfa_text_address_end(t, len, 1, &open);
+
+    /* an unclosed quote or bracket runs to the end: too short here */
+    if (i == 0 || i + 1 >= len ||
+        !((t[i] == ':' && t[i + 1] == ' ') || (t[i] == ' ' && t[i + 1] == '(')))
+        return -1;
+    if (open || tfa_address_parse(t, i, &a) != 0)
+        return -1; /* tfa_text_address_len is 0: neither grammar reads the line */
+    if (tfa_text_progress_parse(t, len, &p))
+        return plausible_address(p.addr.ptr, p.addr.len);
+    if (tfa_text_refresh_parse(t, len))
+        return plausible_address(t, tfa_text_address_len(t, len, 1));
+    return -1;
+}
+
+/* Whether the normalized line t[0..len) (flags from the normalizer) is a marker. */
+static int is_marker(const tfa_text_markers *m, const char *t, size_t len, unsigned flags)
 {
     tfa_text_summary sum;
     tfa_text_header h;
-    tfa_text_progress p;
     tfa_text_trace tr;
     tfa_text_span v;
     const char *tool;
+    unsigned char c0;
+    uint64_t cand;
     size_t i, n;
+    int k;
 
-    if (l->len == 0)
+    if (len == 0)
         return 0;
-    /* the first byte rules out most prefixes before any comparison: a CI log
-     * of a gigabyte is millions of lines to test */
-    for (i = 0; i < TFA_ARRAY_SIZE(prefixes); i++) {
-        if (prefixes[i][0] != l->text[0])
-            continue;
+    /* A line whose first byte no table and no grammar below starts with can
+     * only be a progress line (and most lines of a CI log of a gigabyte are
+     * ruled out of everything else at once); else the first byte rules out
+     * most prefixes before any comparison. */
+    c0 = (unsigned char)t[0];
+    if (((m->first[c0 >> 6] >> (c0 & 63)) & 1) == 0 && !(flags & TFA_LINE_MARGIN))
+        return progress_marker(t, len) == 1;
+    for (cand = m->prefixes[c0]; cand; cand &= cand - 1) {
+        i = (size_t)__builtin_ctzll(cand);
         n = strlen(prefixes[i]);
-        if (l->len >= n && memcmp(l->text, prefixes[i], n) == 0)
+        if (len >= n && memcmp(t, prefixes[i], n) == 0)
             return 1;
     }
     for (i = 0; i < TFA_ARRAY_SIZE(lines); i++)
-        if (lines[i][0] == l->text[0] && l->len == strlen(lines[i]) &&
-            memcmp(l->text, lines[i], l->len) == 0)
+        if (lines[i][0] == t[0] && len == strlen(lines[i]) && memcmp(t, lines[i], len) == 0)
             return 1;
     /* a diagnostic inside Terraform's box */
-    if ((l->flags & TFA_LINE_MARGIN) && ((l->len > 7 && memcmp(l->text, "Error: ", 7) == 0) ||
-                                         (l->len > 9 && memcmp(l->text, "Warning: ", 9) == 0)))
+    if ((flags & TFA_LINE_MARGIN) &&
+        ((len > 7 && memcmp(t, "Error: ", 7) == 0) || (len > 9 && memcmp(t, "Warning: ", 9) == 0)))
         return 1;
-    if (tfa_text_trace_parse(l->text, l->len, &tr))
+    if (tfa_text_trace_parse(t, len, &tr))
         return tr.kind == TFA_TRACE_VERSION || tr.kind == TFA_TRACE_ARGS;
-    if (tfa_text_header_parse(l->text, l->len, &h))
+    if (tfa_text_header_parse(t, len, &h))
         return plausible_address(h.addr.ptr, h.addr.len);
-    if (may_be_progress(l->text, l->len)) {
-        if (tfa_text_progress_parse(l->text, l->len, &p))
-            return plausible_address(p.addr.ptr, p.addr.len);
-        if (tfa_text_refresh_parse(l->text, l->len))
-            return plausible_address(l->text, tfa_text_address_len(l->text, l->len, 1));
-    }
-    return tfa_text_summary_parse(l->text, l->len, &sum) ||
-           tfa_text_version_parse(l->text, l->len, &tool, &v) ||
-           tfa_text_cost_table_header(l->text, l->len);
+    if ((k = progress_marker(t, len)) >= 0)
+        return k;
+    return tfa_text_summary_parse(t, len, &sum) || tfa_text_version_parse(t, len, &tool, &v) ||
+           tfa_text_cost_table_header(t, len);
 }
 
 /* memcpy of a line-sized, run-time length: 16-byte moves with an
@@ -158,26 +198,38 @@ static void copy_line(char *dst, const char *src, size_t n)
     memcpy(dst, src, n);
 }
 
-int tfa_text_line_is_marker(const char *s, size_t n)
+int tfa_text_markers_line(const tfa_text_markers *m, const char *s, size_t n)
 {
     char copy[TFA_LIMIT_MARKER_LINE_BYTES];
-    tfa_line l;
+    const char *t;
+    size_t len;
+    unsigned flags = 0;
 
     n = n < sizeof(copy) ? n : sizeof(copy);
+    /* most lines need no rewriting: look at them where they are */
+    if (tfa_line_view(s, n, &t, &len, &flags))
+        return is_marker(m, t, len, flags);
     copy_line(copy, s, n);
-    l.flags = 0;
-    l.text = copy;
-    l.len = tfa_line_normalize(copy, n, &l.flags);
-    return is_marker(&l);
+    len = tfa_line_normalize(copy, n, &flags);
+    return is_marker(m, copy, len, flags);
+}
+
+int tfa_text_line_is_marker(const char *s, size_t n)
+{
+    tfa_text_markers m;
+    tfa_text_markers_init(&m);
+    return tfa_text_markers_line(&m, s, n);
 }
 
 int tfa_text_has_marker(const char *text, size_t len)
 {
+    tfa_text_markers m;
     const char *s;
     size_t pos = 0, n;
 
+    tfa_text_markers_init(&m);
     while (tfa_lines_split(text, len, &pos, &s, &n))
-        if (tfa_text_line_is_marker(s, n))
+        if (tfa_text_markers_line(&m, s, n))
             return 1;
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/sha256.h"
 
 typedef struct reader {
     tfa_stream *in;
@@ -148,6 +149,41 @@ START_TEST(lines_pass_stream_errors_on)
 }
 END_TEST
 
+/* A log past the size where hashing moves to a thread, every line rewritten
+ * in place by the normalizer (CR, timestamp, colour): the stream hashes
+ * copies of what it returned, so the digest is still the input's. */
+START_TEST(lines_written_in_place_leave_the_digest_whole)
+{
+    unsigned char want[TFA_SHA256_BYTES], got[TFA_SHA256_BYTES];
+    unsigned long n = 0, i;
+    tfa_sha256 sha;
+    tfa_buf b;
+    reader r;
+    tfa_line l;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    for (i = 0; b.len < 9u * 1024 * 1024; i++)
+        tfa_buf_printf(
+            &b, "2024-03-05T09:12:40.%07luZ \x1b[1maws_instance.r%lu: Creating...\x1b[0m\r\n",
+            i % 10000000, i);
+    tfa_sha256_init(&sha);
+    tfa_sha256_update(&sha, b.ptr, b.len);
+    tfa_sha256_final(&sha, want);
+    open_reader(&r, b.ptr, b.len, 0, 1);
+    while (tfa_lines_next(r.lr, &l, &r.err) == 1) {
+        ck_assert_msg(strncmp(l.text, "aws_instance.r", 14) == 0, "line %lu: %s", n + 1, l.text);
+        n++;
+    }
+    ck_assert_uint_eq(n, i);
+    ck_assert_tfa_ok(tfa_stream_drain(r.in, &r.err), &r.err);
+    ck_assert_uint_eq(tfa_stream_bytes(r.in), b.len);
+    tfa_stream_digest(r.in, got);
+    ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+    close_reader(&r);
+    tfa_buf_release(&b);
+}
+END_TEST
+
 /* ---- normalizer ------------------------------------------------------------------ */
 
 static const struct norm_case {
@@ -200,6 +236,26 @@ START_TEST(normalize_strips_what_ci_and_terminals_add)
                   "case %d: got '%.*s'", _i, (int)len, s);
     ck_assert_msg(flags == c->flags, "case %d: flags %#x, want %#x", _i, flags, c->flags);
     tfa_free(s);
+}
+END_TEST
+
+/* The read-only view agrees with the normalizer wherever it answers, and
+ * declines exactly the lines that hold a CR or an ESC. */
+START_TEST(view_matches_normalize)
+{
+    const struct norm_case *c = &norm_cases[_i];
+    size_t n = strlen(c->in), len = 0;
+    const char *text = NULL;
+    unsigned flags = 0;
+    int rewrites = memchr(c->in, '\r', n) || memchr(c->in, '\x1b', n);
+
+    ck_assert_int_eq(tfa_line_view(c->in, n, &text, &len, &flags), !rewrites);
+    if (rewrites)
+        return;
+    ck_assert_msg(text >= c->in && text + len <= c->in + n, "case %d: outside the line", _i);
+    ck_assert_msg(len == strlen(c->out) && memcmp(text, c->out, len) == 0, "case %d: got '%.*s'",
+                  _i, (int)len, text);
+    ck_assert_msg(flags == c->flags, "case %d: flags %#x, want %#x", _i, flags, c->flags);
 }
 END_TEST
 
@@ -290,10 +346,12 @@ static Suite *suite(void)
     tcase_add_test(tc, lines_cross_read_chunks);
     tcase_add_test(tc, lines_pass_stream_errors_on);
     tcase_add_test(tc, lines_survive_allocation_failures);
+    tcase_add_test(tc, lines_written_in_place_leave_the_digest_whole);
     suite_add_tcase(s, tc);
     tc = tcase_create("normalize");
     tcase_add_loop_test(tc, normalize_strips_what_ci_and_terminals_add, 0,
                         (int)TFA_ARRAY_SIZE(norm_cases));
+    tcase_add_loop_test(tc, view_matches_normalize, 0, (int)TFA_ARRAY_SIZE(norm_cases));
     tcase_add_test(tc, normalize_runs_on_read_lines);
     tcase_add_test(tc, rfc3339_prefix_lengths);
     suite_add_tcase(s, tc);

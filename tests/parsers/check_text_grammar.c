@@ -242,6 +242,25 @@ START_TEST(text_markers_found_behind_quick_rejections)
         {"aws_instance.x:Creating...", 0},
         {"aws_instance.x:", 0},
         {"", 0},
+        /* one of each kind the first-byte filter (text_markers.c) lets through */
+        {"module.network.aws_subnet.private[\"eu-west-1a\"]: Still creating... [10s elapsed]", 1},
+        {"aws_instance.long_name_past_16_bytes[\"a\\\"b: c [x]\"]: Creating...", 1},
+        {"aws_instance.long_name_past_16_bytes[\"a\\\"b: c [x]\": Creating...", 0},
+        {"data.aws_ami.ubuntu: Reading...", 1},
+        {"Ran Plan for dir: `infra` workspace: `default`", 1},
+        {"Sentinel Result: true", 1},
+        {"Cost estimation:", 1},
+        {"Cost estimation: none", 0},
+        {"  # aws_instance.x will be created", 1},
+        {"\xe2\x94\x82 Error: Invalid reference", 1},
+        {"Error: Invalid reference", 0},
+        {"|PRODUCT|NAME|SKU|DESCRIPTION|DELTA|", 1},
+        {"[INFO]  Terraform version: 1.4.6", 1},
+        {"Apply complete! Resources: 1 added, 0 changed, 0 destroyed.", 1},
+        {"Destroy complete! Resources: 2 destroyed.", 1},
+        {"OpenTofu v1.6.0", 1},
+        {"2024-03-05T09:12:40.0007919Z Note: Objects have changed outside of Terraform", 1},
+        {"2024-03-05T09:12:40.0007919Z Downloading https://registry.npmjs.org/x.tgz (541 kB)", 0},
     };
     size_t i;
     for (i = 0; i < TFA_ARRAY_SIZE(cases); i++)

@@ -6,6 +6,7 @@
  */
 #include "util/compat.h"
 
+#include "detect.h"
 #include "input.h"
 #include "lines.h"
 #include "stream.h"
@@ -301,6 +302,88 @@ START_TEST(long_text_without_terraform_is_rejected)
 }
 END_TEST
 
+static void sha_of(const void *data, size_t len, unsigned char out[TFA_SHA256_BYTES])
+{
+    tfa_sha256 sha;
+    tfa_sha256_init(&sha);
+    tfa_sha256_update(&sha, data, len);
+    tfa_sha256_final(&sha, out);
+}
+
+/* Reads into two buffers in turn, each scribbled over as soon as the stream
+ * says it is hashed (tfa_stream_sync_but_last), in reads of changing sizes:
+ * the digest is still the input's. Under ThreadSanitizer (make test-tsan)
+ * this is also the check that the thread is done with what it is given back. */
+START_TEST(hashing_ahead_in_two_buffers_covers_every_byte_once)
+{
+    const size_t len = 12u * 1024 * 1024 + 4099;
+    unsigned char *data = tfa_malloc(len), want[TFA_SHA256_BYTES], got[TFA_SHA256_BYTES];
+    char *buf[2];
+    size_t i, total = 0, want_n;
+    long long n = 1;
+    tfa_stream *in = NULL;
+    tfa_error err;
+
+    ck_assert_ptr_nonnull(data);
+    for (i = 0; i < len; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    sha_of(data, len, want);
+    buf[0] = tfa_malloc(1024 * 1024);
+    buf[1] = tfa_malloc(1024 * 1024);
+    ck_assert(buf[0] && buf[1]);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "mem", data, len, &err), &err);
+    tfa_stream_async_hash_ahead(in);
+    for (i = 0; n > 0; i++) {
+        want_n = 1 + (i * 7919 * 131) % (1024 * 1024);
+        n = tfa_stream_read(in, buf[i % 2], want_n, &err);
+        ck_assert_int_ge(n, 0);
+        ck_assert_int_eq(memcmp(buf[i % 2], data + total, (size_t)n), 0);
+        total += (size_t)n;
+        tfa_stream_sync_but_last(in);
+        memset(buf[(i + 1) % 2], 0xA5, 1024 * 1024); /* the read before last's bytes */
+    }
+    tfa_stream_async_hash_stop(in);
+    ck_assert_uint_eq(total, len);
+    ck_assert_uint_eq(tfa_stream_bytes(in), len);
+    tfa_stream_digest(in, got);
+    ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+    tfa_stream_free(in);
+    tfa_free(buf[0]);
+    tfa_free(buf[1]);
+    tfa_free(data);
+}
+END_TEST
+
+/* Detection that reads a long prelude to its end finds nothing and leaves the
+ * stream drained and hashed, past the size where hashing moves to a thread. */
+START_TEST(detection_through_a_prelude_hashes_all_of_it)
+{
+    unsigned char want[TFA_SHA256_BYTES], got[TFA_SHA256_BYTES];
+    const char *head;
+    size_t hlen;
+    int found = 1;
+    tfa_stream *in = NULL;
+    tfa_error err;
+    tfa_buf b;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    prelude(&b, 7 * 1024 * 1024 + 333);
+    sha_of(b.ptr, b.len, want);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "job.log", b.ptr, b.len, &err), &err);
+    ck_assert_tfa_ok(tfa_stream_peek(in, &head, &hlen, &err), &err);
+    ck_assert_tfa_ok(tfa_detect_text_stream(in, &found, &err), &err);
+    ck_assert_int_eq(found, 0);
+    ck_assert_tfa_ok(tfa_stream_drain(in, &err), &err);
+    ck_assert_uint_eq(tfa_stream_bytes(in), b.len);
+    tfa_stream_digest(in, got);
+    ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+    tfa_stream_free(in);
+    tfa_buf_release(&b);
+}
+END_TEST
+
 START_TEST(overlong_prelude_lines_are_skipped_in_bounded_memory)
 {
     size_t flen;
@@ -555,6 +638,8 @@ static Suite *suite(void)
     tcase_add_test(tc, summarize_json_of_a_job_log_with_a_long_prelude);
     tcase_add_test(tc, prelude_is_read_through_once_and_lines_keep_their_numbers);
     tcase_add_test(tc, long_text_without_terraform_is_rejected);
+    tcase_add_test(tc, hashing_ahead_in_two_buffers_covers_every_byte_once);
+    tcase_add_test(tc, detection_through_a_prelude_hashes_all_of_it);
     tcase_add_test(tc, overlong_prelude_lines_are_skipped_in_bounded_memory);
     tcase_add_test(tc, versions_from_every_line_terraform_prints_them_in);
     tcase_add_test(tc, apply_facts_come_from_the_apply_run);
