@@ -168,6 +168,8 @@ typedef struct ui_log {
     int has_outs;
 
     /* across the log */
+    const msg_type *last_type; /* of the last message with a known type */
+    size_t last_type_len;
     output_set last_outs;
     int has_last_outs;
     unsigned long versions;
@@ -494,12 +496,21 @@ static int cmp_type(const void *key, const void *elem)
     return strcmp(key, ((const msg_type *)elem)->name);
 }
 
-/* The type of the message read, NULL when it has none this build knows. */
-static const msg_type *message_type(const ui_log *l)
+/* The type of the message read, NULL when it has none this build knows.
+ * Runs of one type (a refresh is thousands of refresh_*) skip the search. */
+static const msg_type *message_type(ui_log *l)
 {
+    const msg_type *t = l->last_type;
     if (!l->type_ok)
         return NULL;
-    return bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
+    if (t && l->type.len == l->last_type_len && memcmp(l->type.ptr, t->name, l->type.len) == 0)
+        return t;
+    t = bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
+    if (t) {
+        l->last_type = t;
+        l->last_type_len = strlen(t->name);
+    }
+    return t;
 }
 
 static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const char *what)
@@ -527,12 +538,11 @@ static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const cha
     return rc;
 }
 
-/* Act on a message whose closing brace has been read. */
-static int dispatch(ui_log *l, const tfa_pos *pos)
+/* Act on a message of type t (NULL: none known) whose closing brace has been read. */
+static int dispatch(ui_log *l, const msg_type *t, const tfa_pos *pos)
 {
     uilog_reader *r = &l->r;
     tfa_log_info *log = &r->in->log;
-    const msg_type *t;
 
     /* in a CI log, JSON from another program must not pass for messages */
     if (l->ci && !(l->has_level && l->has_message))
@@ -542,7 +552,7 @@ static int dispatch(ui_log *l, const tfa_pos *pos)
     log->messages++;
     if (l->module_tool != TOOL_NONE)
         l->log_module_tool = l->module_tool;
-    if (!(t = message_type(l))) {
+    if (!t) {
         /* no "type" at all: an hclog line of OpenTofu's wrapped UI, a log line */
         log->unknown_messages += l->type_present;
         return 0;
@@ -610,7 +620,7 @@ static int skim_message(ui_log *l, const tfa_token *open, int *rc)
         reset_message(l);
         return 0;
     }
-    *rc = dispatch(l, &open->pos);
+    *rc = dispatch(l, t, &open->pos);
     return 1;
 }
 
@@ -639,7 +649,7 @@ static int read_message(ui_log *l, const tfa_token *open)
                                "a UI log message that does not end on its line (cut off, or "
                                "other output written into it)");
     }
-    return rc ? rc : dispatch(l, &open->pos);
+    return rc ? rc : dispatch(l, message_type(l), &open->pos);
 }
 
 /* ---- the whole log -------------------------------------------------------------- */
