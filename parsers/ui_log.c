@@ -48,6 +48,9 @@
 /* Top-level members a skimmed message may have (Terraform writes at most 8). */
 #define UI_SKIM_MEMBERS 32
 
+/* Message types remembered by message_type. */
+#define UI_SEEN_TYPES 16
+
 typedef enum msg_kind {
     M_OTHER = 0, /* known; nothing recorded */
     M_VERSION,
@@ -168,8 +171,7 @@ typedef struct ui_log {
     int has_outs;
 
     /* across the log */
-    const msg_type *last_type; /* of the last message with a known type */
-    size_t last_type_len;
+    const msg_type *seen_types[UI_SEEN_TYPES]; /* message_type's cache */
     output_set last_outs;
     int has_last_outs;
     unsigned long versions;
@@ -497,19 +499,22 @@ static int cmp_type(const void *key, const void *elem)
 }
 
 /* The type of the message read, NULL when it has none this build knows.
- * Runs of one type (a refresh is thousands of refresh_*) skip the search. */
+ * The few types of a long run (refresh_start, refresh_complete alternate
+ * through a refresh) are found in a small cache by length and last letter
+ * before the table is searched. */
 static const msg_type *message_type(ui_log *l)
 {
-    const msg_type *t = l->last_type;
-    if (!l->type_ok)
+    const msg_type **slot, *t;
+    size_t n = l->type.len;
+
+    if (!l->type_ok || n == 0)
         return NULL;
-    if (t && l->type.len == l->last_type_len && memcmp(l->type.ptr, t->name, l->type.len) == 0)
+    slot = &l->seen_types[(n * 7 + (unsigned char)l->type.ptr[n - 1]) % UI_SEEN_TYPES];
+    if ((t = *slot) && strncmp(t->name, l->type.ptr, n + 1) == 0)
         return t;
     t = bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
-    if (t) {
-        l->last_type = t;
-        l->last_type_len = strlen(t->name);
-    }
+    if (t)
+        *slot = t;
     return t;
 }
 
