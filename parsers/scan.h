@@ -80,6 +80,42 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err);
  * After any other token: nothing to do. */
 int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err);
 
+/*
+ * Skimming one line's object (JSON Lines readers, after the OBJ token of a
+ * top-level value): when the whole object lies on its line in the window and
+ * holds only what the skip path takes (plain numbers, literals, strings with
+ * valid escapes and UTF-8; no line break, nothing beyond max_depth), it is
+ * validated and consumed in one pass, as tfa_scan_skip would, and its
+ * top-level members are handed out: each key, and each value as
+ * tfa_scan_next would give it (an object or array value only as its opening
+ * token, its contents validated and skipped). Anything else, including every
+ * error, is left to the token-by-token path: tfa_scan_skim then consumes
+ * nothing and returns 0. It never reads input, so it cannot fail.
+ *
+ * A reader that finds it needs more than the members (a message kind whose
+ * payload it reads token by token) calls tfa_scan_skim_undo before any other
+ * scanner call: the scanner is back just after the object's '{'.
+ */
+typedef struct tfa_scan_member {
+    tfa_token key, value;
+} tfa_scan_member;
+
+typedef struct tfa_scan_skim_state {
+    size_t n;       /* members in the caller's array */
+    size_t longest; /* longest string (raw bytes) or number anywhere in the object */
+    /* where tfa_scan_skim_undo goes back to */
+    size_t pos;
+    unsigned long line, value_end_line, documents;
+    uint64_t line_start;
+    int state;
+} tfa_scan_skim_state;
+
+/* Skim the object just opened into m[0..cap); 1 if consumed (k->n members),
+ * 0 if not (more than cap members, or anything listed above). Token text
+ * stays valid until the next scanner call. */
+int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_state *k);
+void tfa_scan_skim_undo(tfa_scan *s, const tfa_scan_skim_state *k);
+
 /* After tfa_scan_next failed: whether it failed because the input ended
  * inside a value (a truncated document or a cut-off last log line), as
  * opposed to bad JSON. Readers of logs keep what came before such a tail. */

@@ -296,6 +296,229 @@ int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
     return 0;
 }
 
+/* ---- skimming one line's object ------------------------------------------ */
+
+/* Index of the closing quote of the string whose content starts at i,
+ * validating escapes and UTF-8 as scan_string does; 0 (never a closing
+ * quote's index) for anything scan_string must judge: a control byte, a bad
+ * sequence, the window's end. */
+static inline size_t skim_string(const char *b, size_t i, size_t end, unsigned *escaped)
+{
+    for (;;) {
+        unsigned char c;
+        int n;
+#if defined(__SSE2__)
+        /* the closing quote told from the mask, not by loading the byte
+         * found: most strings of a log line end in their first 16 bytes */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        while (i + 16 <= end) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+            unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
+            unsigned m = q | (unsigned)_mm_movemask_epi8(
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmplt_epi8(v, space)));
+            if (m) {
+                if (m & q & (0u - m))
+                    return i + (size_t)__builtin_ctz(m);
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
+        i = tfa_scan__find_special(b, i, end);
+        if (i == end)
+            return 0;
+        c = (unsigned char)b[i];
+        if (c == '"')
+            return i;
+        if (c == '\\') {
+            n = tfa_scan__escape_len(b + i, end - i);
+            *escaped = 1;
+        } else if (c >= 0x80) {
+            n = tfa_scan__utf8_seq((const unsigned char *)b + i, end - i);
+        } else {
+            return 0;
+        }
+        if (n <= 0)
+            return 0;
+        i += (size_t)n;
+    }
+}
+
+static inline void skim_token(const tfa_scan *s, tfa_token *t, tfa_tok type, size_t at,
+                              const char *ptr, size_t len)
+{
+    t->type = type;
+    t->ptr = ptr;
+    t->len = len;
+    t->escaped = t->truncated = 0;
+    t->digest = 0;
+    t->pos.offset = s->base + at;
+    t->pos.line = s->line; /* a skimmed object has no line break */
+    t->pos.column = (unsigned long)(t->pos.offset - s->line_start + 1);
+}
+
+/*
+ * The skip path's transitions (skip_run) over one object, with its
+ * top-level members written out and its strings validated in place. It
+ * reads no input: the object must end before the window does, and a line
+ * break refuses (the token path tells a multi-line message from a cut one).
+ */
+int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_state *k)
+{
+    const char *b = s->buf;
+    size_t i = s->pos, end = s->len, q, n, nm = 0, longest = 0;
+    unsigned depth = s->depth, esc;
+    enum state st = s->state;
+    tfa_token *v;
+    int obj = 1;
+    char c;
+
+    if (depth != 1 || st != ST_KEY_OR_END)
+        return 0;
+    k->pos = s->pos;
+    k->state = (int)s->state;
+    k->line = s->line;
+    k->line_start = s->line_start;
+    k->documents = s->documents;
+    k->value_end_line = s->value_end_line;
+    while (i < end) {
+        c = b[i];
+        if (c == ' ' || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
+        switch (st) {
+        case ST_COMMA_OR_END:
+            if (c == ',') {
+                i++;
+                st = obj ? ST_KEY : ST_VALUE;
+                continue;
+            }
+            if ((c == '}' && obj) || (c == ']' && !obj))
+                goto close;
+            return 0;
+        case ST_COLON:
+            if (c != ':')
+                return 0;
+            i++;
+            st = ST_VALUE;
+            continue;
+        case ST_KEY_OR_END:
+            if (c == '}')
+                goto close;
+            /* fall through */
+        case ST_KEY:
+            esc = 0;
+            if (c != '"' || !(q = skim_string(b, i + 1, end, &esc)))
+                return 0;
+            if (depth == 1) {
+                if (nm == cap)
+                    return 0;
+                skim_token(s, &m[nm].key, TFA_TOK_KEY, i, b + i + 1, q - i - 1);
+                m[nm].key.escaped = esc;
+            }
+            i = q + 1;
+            st = ST_COLON;
+            if (i < end && b[i] == ':') { /* "key": as loggers write it */
+                i++;
+                st = ST_VALUE;
+            }
+            continue;
+        case ST_VALUE_OR_END:
+            if (c == ']')
+                goto close;
+            /* fall through */
+        case ST_VALUE:
+            break;
+        default:
+            return 0;
+        }
+        v = depth == 1 ? &m[nm++].value : NULL; /* its key took the slot */
+        switch (c) {
+        case '"':
+            esc = 0;
+            if (!(q = skim_string(b, i + 1, end, &esc)))
+                return 0;
+            if (v) {
+                skim_token(s, v, TFA_TOK_STR, i, b + i + 1, q - i - 1);
+                v->escaped = esc;
+            }
+            longest = q - i - 1 > longest ? q - i - 1 : longest;
+            i = q + 1;
+            break;
+        case '{':
+        case '[':
+            if (depth >= s->max_depth)
+                return 0;
+            obj = c == '{';
+            if (v)
+                skim_token(s, v, obj ? TFA_TOK_OBJ : TFA_TOK_ARR, i, NULL, 0);
+            if (obj)
+                s->stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
+            else
+                s->stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+            depth++;
+            i++;
+            st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
+            continue;
+        case 't':
+        case 'n':
+        case 'f':
+            n = c == 'f' ? 5 : 4;
+            if (end - i < n || memcmp(b + i,
+                                      c == 't'   ? "true"
+                                      : c == 'n' ? "null"
+                                                 : "false",
+                                      n) != 0)
+                return 0;
+            if (v)
+                skim_token(s, v,
+                           c == 't'   ? TFA_TOK_TRUE
+                           : c == 'n' ? TFA_TOK_NULL
+                                      : TFA_TOK_FALSE,
+                           i, b + i, n);
+            i += n;
+            break;
+        default:
+            if ((n = plain_number(b + i, b + end)) == 0)
+                return 0;
+            if (v)
+                skim_token(s, v, TFA_TOK_NUM, i, b + i, n);
+            longest = n > longest ? n : longest;
+            i += n;
+            break;
+        }
+        st = ST_COMMA_OR_END;
+        continue;
+    close:
+        i++;
+        if (--depth == 0) {
+            s->pos = i;
+            s->depth = 0;
+            tfa_scan__after_value(s);
+            k->n = nm;
+            k->longest = longest;
+            return 1;
+        }
+        obj = run_in_object(s, depth);
+        st = ST_COMMA_OR_END;
+    }
+    return 0;
+}
+
+void tfa_scan_skim_undo(tfa_scan *s, const tfa_scan_skim_state *k)
+{
+    s->pos = k->pos;
+    s->depth = 1;
+    s->state = (enum state)k->state;
+    s->line = k->line;
+    s->line_start = k->line_start;
+    s->documents = k->documents;
+    s->value_end_line = k->value_end_line;
+}
+
 int tfa_scan_decode(const tfa_token *tok, tfa_buf *out)
 {
     const char *p = tok->ptr, *e = tok->ptr + tok->len;

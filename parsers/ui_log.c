@@ -45,6 +45,12 @@
 /* Longest message type name compared (the longest Terraform type has 46). */
 #define TYPE_MAX 64
 
+/* Top-level members a skimmed message may have (Terraform writes at most 8). */
+#define UI_SKIM_MEMBERS 32
+
+/* Message types remembered by message_type. */
+#define UI_SEEN_TYPES 16
+
 typedef enum msg_kind {
     M_OTHER = 0, /* known; nothing recorded */
     M_VERSION,
@@ -165,6 +171,7 @@ typedef struct ui_log {
     int has_outs;
 
     /* across the log */
+    const msg_type *seen_types[UI_SEEN_TYPES]; /* message_type's cache */
     output_set last_outs;
     int has_last_outs;
     unsigned long versions;
@@ -312,16 +319,33 @@ static void reset_message(ui_log *l)
     memset(&l->counts, 0, sizeof(l->counts));
 }
 
-static int read_type(ui_log *l, const tfa_token *v)
+/* The value of "type" (not skipped: the caller does that). */
+static int take_type(ui_log *l, const tfa_token *v)
 {
     l->type_present = 1;
     if (v->type != TFA_TOK_STR || v->truncated || v->len > TYPE_MAX)
-        return tfa_scan_skip(l->r.scan, v, l->r.err); /* a type no table holds */
+        return 0; /* a type no table holds */
     tfa_buf_clear(&l->type);
     if (tfa_scan_decode(v, &l->type) != 0)
         return tfa_error_oom(l->r.err);
     l->type_ok = 1;
     return 0;
+}
+
+/* The value of "@module": which tool's UI wrote the message. */
+static void take_module(ui_log *l, const tfa_token *v)
+{
+    if (tfa_token_is(v, "terraform.ui"))
+        l->module_tool = TOOL_TERRAFORM;
+    else if (tfa_token_is(v, "tofu.ui") || tfa_token_is(v, "opentf.ui"))
+        l->module_tool = TOOL_OPENTOFU;
+}
+
+/* In a CI log: the keys every Terraform message has. */
+static void take_ci_key(ui_log *l, const tfa_token *k)
+{
+    l->has_level |= tfa_token_is(k, "@level");
+    l->has_message |= tfa_token_is(k, "@message");
 }
 
 static int read_top_key(ui_log *l, const tfa_token *k)
@@ -346,20 +370,15 @@ static int read_top_key(ui_log *l, const tfa_token *k)
     default:
         break;
     }
-    if (key < 0 && l->ci) {
-        l->has_level |= tfa_token_is(k, "@level");
-        l->has_message |= tfa_token_is(k, "@message");
-    }
+    if (key < 0 && l->ci)
+        take_ci_key(l, k);
     if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0) /* k is stale from here on */
         return rc;
     switch (key) {
     case 5:
-        return read_type(l, &v);
+        return (rc = take_type(l, &v)) != 0 ? rc : tfa_scan_skip(r->scan, &v, r->err);
     case 6:
-        if (tfa_token_is(&v, "terraform.ui"))
-            l->module_tool = TOOL_TERRAFORM;
-        else if (tfa_token_is(&v, "tofu.ui") || tfa_token_is(&v, "opentf.ui"))
-            l->module_tool = TOOL_OPENTOFU;
+        take_module(l, &v);
         return tfa_scan_skip(r->scan, &v, r->err);
     case 7:
     case 8:
@@ -479,6 +498,26 @@ static int cmp_type(const void *key, const void *elem)
     return strcmp(key, ((const msg_type *)elem)->name);
 }
 
+/* The type of the message read, NULL when it has none this build knows.
+ * The few types of a long run (refresh_start, refresh_complete alternate
+ * through a refresh) are found in a small cache by length and last letter
+ * before the table is searched. */
+static const msg_type *message_type(ui_log *l)
+{
+    const msg_type **slot, *t;
+    size_t n = l->type.len;
+
+    if (!l->type_ok || n == 0)
+        return NULL;
+    slot = &l->seen_types[(n * 7 + (unsigned char)l->type.ptr[n - 1]) % UI_SEEN_TYPES];
+    if ((t = *slot) && strncmp(t->name, l->type.ptr, n + 1) == 0)
+        return t;
+    t = bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
+    if (t)
+        *slot = t;
+    return t;
+}
+
 static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const char *what)
 {
     static const uilog_apply_event events[] = {UILOG_APPLY_START, UILOG_APPLY_PROGRESS,
@@ -504,12 +543,11 @@ static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const cha
     return rc;
 }
 
-/* Act on a message whose closing brace has been read. */
-static int dispatch(ui_log *l, const tfa_pos *pos)
+/* Act on a message of type t (NULL: none known) whose closing brace has been read. */
+static int dispatch(ui_log *l, const msg_type *t, const tfa_pos *pos)
 {
     uilog_reader *r = &l->r;
     tfa_log_info *log = &r->in->log;
-    const msg_type *t = NULL;
 
     /* in a CI log, JSON from another program must not pass for messages */
     if (l->ci && !(l->has_level && l->has_message))
@@ -519,8 +557,6 @@ static int dispatch(ui_log *l, const tfa_pos *pos)
     log->messages++;
     if (l->module_tool != TOOL_NONE)
         l->log_module_tool = l->module_tool;
-    if (l->type_ok)
-        t = bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
     if (!t) {
         /* no "type" at all: an hclog line of OpenTofu's wrapped UI, a log line */
         log->unknown_messages += l->type_present;
@@ -551,6 +587,48 @@ static int dispatch(ui_log *l, const tfa_pos *pos)
     }
 }
 
+/*
+ * Most messages of a log record nothing beyond their type (refresh_*,
+ * provision_*, log...: M_OTHER) or are of a type this build does not know;
+ * with their payload of no use, reading it token by token is most of the
+ * cost of a large log. Such a message, on one line, is validated in one pass
+ * (tfa_scan_skim, as strict as the token path) and only its top-level
+ * members are looked at. Returns 1 with *rc set when the message was taken
+ * so; 0 when it must be read token by token (the scanner is back after its
+ * '{'): a kind whose payload is read, a string long enough that reading it
+ * could fail (the field limit; + 2 for the quotes resource_key keeps), or
+ * anything the skim leaves to the token path (errors among them).
+ */
+static int skim_message(ui_log *l, const tfa_token *open, int *rc)
+{
+    tfa_scan_member m[UI_SKIM_MEMBERS];
+    const msg_type *t;
+    tfa_scan_skim_state k;
+    size_t i;
+
+    if (!tfa_scan_skim(l->r.scan, m, UI_SKIM_MEMBERS, &k))
+        return 0;
+    for (i = 0; i < k.n; i++) {
+        const tfa_token *key = &m[i].key;
+        if (tfa_token_is(key, "type")) {
+            if ((*rc = take_type(l, &m[i].value)) != 0)
+                return 1;
+        } else if (tfa_token_is(key, "@module")) {
+            take_module(l, &m[i].value);
+        } else if (l->ci) {
+            take_ci_key(l, key);
+        }
+    }
+    t = message_type(l);
+    if ((t && t->kind != M_OTHER) || k.longest + 2 > l->r.ctx->limits->string_bytes) {
+        tfa_scan_skim_undo(l->r.scan, &k);
+        reset_message(l);
+        return 0;
+    }
+    *rc = dispatch(l, t, &open->pos);
+    return 1;
+}
+
 static int read_message(ui_log *l, const tfa_token *open)
 {
     tfa_token k;
@@ -561,6 +639,8 @@ static int read_message(ui_log *l, const tfa_token *open)
                                "expected a JSON object (a UI log message), not %s",
                                tfa_json_tok_name(open->type));
     reset_message(l);
+    if (skim_message(l, open, &rc))
+        return rc;
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY)
         if ((rc = read_top_key(l, &k)) != 0)
             break;
@@ -574,7 +654,7 @@ static int read_message(ui_log *l, const tfa_token *open)
                                "a UI log message that does not end on its line (cut off, or "
                                "other output written into it)");
     }
-    return rc ? rc : dispatch(l, &open->pos);
+    return rc ? rc : dispatch(l, message_type(l), &open->pos);
 }
 
 /* ---- the whole log -------------------------------------------------------------- */

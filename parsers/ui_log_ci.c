@@ -28,6 +28,14 @@
  *     starting with '{' after it is an error naming the first such line.
  * A line that starts with '{' goes to the tokenizer whole: one that does not
  * parse (cut off, interleaved) is the reader's error at that line.
+ *
+ * The filter splits the input into lines itself rather than through
+ * tfa_lines, which normalizes in its own window: here the input's bytes are
+ * read into a buffer nothing writes to, so the input stream hashes them on
+ * the other core (tfa_stream_async_hash) while the tokenizer works, and each
+ * line is normalized where it is copied to, the tokenizer's window. The
+ * lines are those of tfa_lines: a "\n" ends one, a "\r" before it is dropped,
+ * a last line may lack it, one longer than TFA_LIMIT_LINE_BYTES is an error.
  */
 #include "util/compat.h"
 
@@ -35,12 +43,37 @@
 #include "text_ci.h"
 #include "ui_log.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "util/limits.h"
+
+/* Input bytes asked for per read: one job for the hash thread. */
+#define CI_CHUNK (1u << 20)
+
+/* next_line: the line does not fit what is left of this read */
+#define LINE_LATER 2
 
 enum ci_state { CI_PRELUDE = 0, CI_BODY, CI_EPILOGUE };
 
+/* A line of the input, as it stands in the raw buffer (not normalized). */
+typedef struct raw_line {
+    const char *text;
+    size_t len;
+    int eol;     /* it ended in "\n" */
+    size_t next; /* where the line after it starts in the raw buffer */
+    tfa_pos pos;
+} raw_line;
+
 struct uilog_ci {
-    tfa_lines *lines;
+    tfa_stream *in;
     char *name; /* the input's name, for errors */
+    /* input bytes, never written while the input may be hashing them */
+    tfa_buf raw;
+    size_t start;    /* first byte not taken */
+    size_t scanned;  /* bytes after start known to hold no newline */
+    uint64_t offset; /* decoded offset of raw.ptr[start] */
+    unsigned long count;
+    int eof;
+    tfa_buf long_line; /* a line longer than the tokenizer's read asked for */
     enum ci_state state;
     const char *pend; /* the rest of the current line (its '\n' after it) */
     size_t pend_len;
@@ -64,22 +97,94 @@ static int tolerated(const char *s, size_t len)
     return tfa_text_ci_command(s, len, &cmd);
 }
 
-/* Take the next input line into pend; 0 at the end, < 0 an error. */
-static int next_line(uilog_ci *c, tfa_error *err)
+/* Move the line not yet taken to the front and append one read of input. */
+static int fill(uilog_ci *c, tfa_error *err)
 {
-    tfa_line line;
-    int rc = tfa_lines_next(c->lines, &line, err);
+    long long n;
 
-    if (rc <= 0)
-        return rc;
-    c->pend = line.text;
-    c->pend_len = 0;
-    /* a last line without its newline stays so: a message cut off by the
-     * end of the input is the reader's truncated tail, as in a bare log */
-    c->pend_nl = !(line.flags & TFA_LINE_NO_EOL);
-    if (line.len == 0)
-        return 1;
-    if (line.text[0] == '{') {
+    tfa_stream_sync(c->in); /* the bytes about to move may be hashing */
+    if (c->start) {
+        memmove(c->raw.ptr, c->raw.ptr + c->start, c->raw.len - c->start);
+        tfa_buf_truncate(&c->raw, c->raw.len - c->start);
+        c->start = 0;
+    }
+    if (tfa_buf_grow(&c->raw, CI_CHUNK) != 0)
+        return tfa_error_oom(err);
+    n = tfa_stream_read(c->in, c->raw.ptr + c->raw.len, CI_CHUNK, err);
+    if (n < 0)
+        return (int)n;
+    if (n == 0)
+        c->eof = 1;
+    c->raw.len += (size_t)n;
+    return 0;
+}
+
+static int too_long(uilog_ci *c, tfa_error *err)
+{
+    tfa_pos pos;
+    pos.line = c->count + 1;
+    pos.column = 1;
+    pos.offset = c->offset;
+    tfa_error_set_source(err, c->name);
+    return tfa_error_set_at(err, TFA_ELIMIT, &pos, "line longer than %u bytes",
+                            TFA_LIMIT_LINE_BYTES);
+}
+
+/* The next line, not yet taken: 1, 0 at the end, < 0 an error. It stays
+ * valid until the next fill. */
+static int peek_line(uilog_ci *c, raw_line *l, tfa_error *err)
+{
+    const char *nl;
+    size_t avail;
+    int rc;
+
+    for (;;) {
+        avail = c->raw.len - c->start;
+        nl = avail > c->scanned
+                 ? memchr(c->raw.ptr + c->start + c->scanned, '\n', avail - c->scanned)
+                 : NULL;
+        if (nl)
+            break;
+        c->scanned = avail;
+        if (avail > TFA_LIMIT_LINE_BYTES + 1) /* + 1: a CR before the newline does not count */
+            return too_long(c, err);
+        if (c->eof) {
+            if (avail == 0)
+                return 0;
+            break;
+        }
+        if ((rc = fill(c, err)) != 0)
+            return rc;
+    }
+    l->text = c->raw.ptr + c->start;
+    l->len = nl ? (size_t)(nl - l->text) : avail;
+    l->eol = nl != NULL;
+    l->next = nl ? (size_t)(nl - c->raw.ptr) + 1 : c->raw.len;
+    if (l->len && l->text[l->len - 1] == '\r')
+        l->len--;
+    if (l->len > TFA_LIMIT_LINE_BYTES)
+        return too_long(c, err);
+    l->pos.line = c->count + 1;
+    l->pos.column = 1;
+    l->pos.offset = c->offset;
+    return 1;
+}
+
+static void take_line(uilog_ci *c, const raw_line *l)
+{
+    c->count++;
+    c->offset += l->next - c->start;
+    c->start = l->next;
+    c->scanned = 0;
+}
+
+/* What a normalized line is: 1 a message line (the tokenizer's), 0 a CI
+ * line (blanked), < 0 an error. */
+static int classify(uilog_ci *c, const char *text, size_t len, const tfa_pos *pos, tfa_error *err)
+{
+    if (len == 0)
+        return 0;
+    if (text[0] == '{') {
         if (c->state == CI_EPILOGUE) {
             tfa_error_set_source(err, c->name);
             return tfa_error_set_at(err, TFA_EINPUT, &c->first_epilogue,
@@ -92,7 +197,6 @@ static int next_line(uilog_ci *c, tfa_error *err)
         c->counts.between += c->tolerated;
         c->tolerated = 0;
         c->counts.messages_lines++;
-        c->pend_len = line.len;
         return 1;
     }
     switch (c->state) {
@@ -100,18 +204,65 @@ static int next_line(uilog_ci *c, tfa_error *err)
         c->counts.before++;
         break;
     case CI_BODY:
-        if (tolerated(line.text, line.len)) {
+        if (tolerated(text, len)) {
             c->tolerated++;
             break;
         }
         c->state = CI_EPILOGUE;
         c->counts.after += c->tolerated;
         c->tolerated = 0;
-        c->first_epilogue = line.pos;
+        c->first_epilogue = *pos;
         /* fall through */
     case CI_EPILOGUE:
         c->counts.after++;
         break;
+    }
+    return 0;
+}
+
+/*
+ * The next line into out[0..room): copied there and normalized in place
+ * (the raw buffer stays as read), then classified. *used is what the
+ * tokenizer gets: the line if it is a message line, else nothing (its
+ * newline is pend_nl's). A line longer than `room` goes through long_line
+ * and pend, but only when `whole` (room is all the read asked for): else
+ * LINE_LATER, nothing taken, and the next read starts with it. 1 for a line,
+ * 0 at the end, or a negative status.
+ */
+static int next_line(uilog_ci *c, char *out, size_t room, int whole, size_t *used, tfa_error *err)
+{
+    unsigned flags = 0;
+    raw_line l;
+    char *dst = out;
+    size_t len;
+    int rc;
+
+    *used = 0;
+    memset(&l, 0, sizeof(l));
+    if ((rc = peek_line(c, &l, err)) <= 0)
+        return rc;
+    if (l.len > room) {
+        if (!whole)
+            return LINE_LATER;
+        tfa_buf_clear(&c->long_line);
+        if (tfa_buf_put(&c->long_line, l.text, l.len) != 0)
+            return tfa_error_oom(err);
+        dst = c->long_line.ptr;
+    } else {
+        memcpy(dst, l.text, l.len);
+    }
+    /* a last line without its newline stays so: a message cut off by the
+     * end of the input is the reader's truncated tail, as in a bare log */
+    c->pend_nl = l.eol;
+    take_line(c, &l);
+    len = tfa_line_normalize(dst, l.len, &flags);
+    if ((rc = classify(c, dst, len, &l.pos, err)) <= 0)
+        return rc < 0 ? rc : 1;
+    if (dst == out) {
+        *used = len;
+    } else {
+        c->pend = dst;
+        c->pend_len = len;
     }
     return 1;
 }
@@ -133,12 +284,16 @@ static long long ci_read(void *ctx, void *buf, size_t len, tfa_error *err)
         } else if (c->pend_nl) {
             out[n++] = '\n';
             c->pend_nl = 0;
-        } else if ((rc = next_line(c, err)) <= 0) {
+        } else if ((rc = next_line(c, out + n, len - n, n == 0, &k, err)) != 1) {
+            if (rc == LINE_LATER)
+                break;
             if (rc < 0)
                 return rc;
             c->counts.after += c->tolerated; /* markers after the last message */
             c->tolerated = 0;
             break;
+        } else {
+            n += k;
         }
     }
     return (long long)n;
@@ -147,7 +302,10 @@ static long long ci_read(void *ctx, void *buf, size_t len, tfa_error *err)
 static void ci_close(void *ctx)
 {
     uilog_ci *c = ctx;
-    tfa_lines_free(c->lines);
+    if (c->in)
+        tfa_stream_async_hash_stop(c->in); /* before the bytes it hashes go */
+    tfa_buf_release(&c->raw);
+    tfa_buf_release(&c->long_line);
     tfa_free(c->name);
     tfa_free(c);
 }
@@ -168,7 +326,6 @@ int tfa_uilog__ci_wanted(tfa_stream *in)
 
 int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_error *err)
 {
-    tfa_lines_options lo = TFA_LINES_OPTIONS_INIT;
     tfa_stream_source src;
     uilog_ci *c;
     size_t n = strlen(tfa_stream_name(in)) + 1;
@@ -181,10 +338,12 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
         return tfa_error_oom(err);
     }
     memcpy(c->name, tfa_stream_name(in), n);
-    if (tfa_lines_new(&c->lines, in, &lo, err) != 0) {
-        ci_close(c);
-        return tfa_error_oom(err);
-    }
+    tfa_buf_init(&c->raw, TFA_BUF_NO_MAX);
+    tfa_buf_init(&c->long_line, TFA_BUF_NO_MAX);
+    /* a prelude detection read through and dropped still counts (stream.h) */
+    tfa_stream_skipped(in, &c->count, &c->offset);
+    c->in = in;
+    tfa_stream_async_hash(in); /* fill() syncs before it moves what was read */
     src.read = ci_read;
     src.close = ci_close;
     src.ctx = c;

@@ -92,6 +92,78 @@ static inline long tfa_scan__hex4(const char *p)
     return v;
 }
 
+/* Length of the valid UTF-8 sequence at p (n bytes available), 0 if invalid,
+ * -1 if more bytes are needed to tell (RFC 3629, section 4). */
+static inline int tfa_scan__utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+    int len, i;
+
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F; /* no UTF-16 surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((size_t)i >= n)
+            return -1;
+        if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return len;
+}
+
+/* Length of the escape at p (n bytes available), 0 if invalid, -1 if more
+ * bytes are needed. A high surrogate must be followed by a low one. */
+static inline int tfa_scan__escape_len(const char *p, size_t n)
+{
+    long u, lo;
+    if (n < 2)
+        return -1;
+    switch (p[1]) {
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+        return 2;
+    case 'u':
+        break;
+    default:
+        return 0;
+    }
+    if (n < 6)
+        return -1;
+    if ((u = tfa_scan__hex4(p + 2)) < 0)
+        return 0;
+    if (u >= 0xDC00 && u <= 0xDFFF)
+        return 0;
+    if (u < 0xD800 || u > 0xDBFF)
+        return 6;
+    /* a high surrogate: decide as soon as the bytes present allow */
+    if ((n > 6 && p[6] != '\\') || (n > 7 && p[7] != 'u'))
+        return 0;
+    if (n < 12)
+        return -1;
+    if ((lo = tfa_scan__hex4(p + 8)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+        return 0;
+    return 12;
+}
+
 static inline void tfa_scan__push(tfa_scan *s, int is_object)
 {
     if (is_object)

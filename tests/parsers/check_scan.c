@@ -482,6 +482,135 @@ START_TEST(scan_skip_agrees_with_next)
 }
 END_TEST
 
+/* Read the rest of an object whose '{' was just read, token by token, to
+ * its close; returns the status. Top-level members go to m[], their keys'
+ * text (which the next key replaces) to keys[]. */
+static int members_by_next(scanned *b, tfa_scan_member *m, char (*keys)[64], size_t cap, size_t *n)
+{
+    tfa_token t;
+    int rc;
+    *n = 0;
+    while ((rc = tfa_scan_next(b->sc, &t, &b->err)) == 0 && tfa_scan_depth(b->sc) > 0) {
+        if (t.type != TFA_TOK_KEY || tfa_scan_depth(b->sc) != 1)
+            continue;
+        ck_assert_uint_lt(*n, cap);
+        ck_assert_uint_lt(t.len, 64);
+        memcpy(keys[*n], t.ptr, t.len);
+        m[*n].key = t;
+        m[*n].key.ptr = keys[*n];
+        if ((rc = tfa_scan_next(b->sc, &m[*n].value, &b->err)) != 0)
+            return rc;
+        if ((rc = tfa_scan_skip(b->sc, &m[*n].value, &b->err)) != 0)
+            return rc;
+        (*n)++;
+    }
+    return rc;
+}
+
+static void same_token(const tfa_token *a, const tfa_token *b)
+{
+    ck_assert_int_eq(a->type, b->type);
+    ck_assert_uint_eq(a->escaped, b->escaped);
+    ck_assert_uint_eq(a->pos.offset, b->pos.offset);
+    ck_assert_uint_eq(a->pos.line, b->pos.line);
+    ck_assert_uint_eq(a->pos.column, b->pos.column);
+    if (a->type != TFA_TOK_OBJ && a->type != TFA_TOK_ARR) {
+        ck_assert_uint_eq(a->len, b->len);
+        ck_assert_int_eq(memcmp(a->ptr, b->ptr, a->len), 0);
+    }
+}
+
+/* tfa_scan_skim on the first line's object of `doc` against tfa_scan_next
+ * on another scanner: when it takes the object, the same members and the
+ * same place after; when it does not (or after tfa_scan_skim_undo), the
+ * token path from there gives what it gives from the start. Returns
+ * whether the skim took it. */
+static int skim_like_next(const char *doc, int undo)
+{
+    tfa_scan_member ma[16], mb[16];
+    char keys_a[16][64], keys_b[16][64];
+    tfa_scan_skim_state k;
+    scanned a, b;
+    tfa_token t;
+    size_t nb = 0, i;
+    int ra, rb, took;
+
+    open_scan(&a, doc, strlen(doc), 0);
+    open_scan(&b, doc, strlen(doc), 0);
+    ck_assert_tfa_ok(tfa_scan_next(a.sc, &t, &a.err), &a.err);
+    ck_assert_int_eq(t.type, TFA_TOK_OBJ);
+    ck_assert_tfa_ok(tfa_scan_next(b.sc, &t, &b.err), &b.err);
+    rb = members_by_next(&b, mb, keys_b, TFA_ARRAY_SIZE(mb), &nb);
+    took = tfa_scan_skim(a.sc, ma, 8, &k); /* room for 8 members */
+    if (took && undo)
+        tfa_scan_skim_undo(a.sc, &k);
+    if (took && !undo) {
+        ck_assert_msg(rb == 0, "doc %s: skimmed, but the token path says %s", doc, b.err.message);
+        ck_assert_uint_eq(k.n, nb);
+        for (i = 0; i < nb; i++) {
+            same_token(&ma[i].key, &mb[i].key);
+            same_token(&ma[i].value, &mb[i].value);
+        }
+    } else {
+        size_t na;
+        ck_assert_uint_eq(tfa_scan_depth(a.sc), 1);
+        ra = members_by_next(&a, ma, keys_a, TFA_ARRAY_SIZE(ma), &na);
+        ck_assert_msg(ra == rb, "doc %s: %d (%s) after the skim, %d (%s)", doc, ra, a.err.message,
+                      rb, b.err.message);
+        if (ra) {
+            ck_assert_str_eq(a.err.message, b.err.message);
+            ck_assert_uint_eq(a.err.line, b.err.line);
+            ck_assert_uint_eq(a.err.column, b.err.column);
+        }
+    }
+    if (rb == 0) {
+        ck_assert_uint_eq(tfa_scan_pos(a.sc).offset, tfa_scan_pos(b.sc).offset);
+        ck_assert_uint_eq(tfa_scan_depth(a.sc), 0);
+        ra = tfa_scan_next(a.sc, &t, &a.err);
+        rb = tfa_scan_next(b.sc, &t, &b.err);
+        ck_assert_int_eq(ra, rb);
+        ck_assert_str_eq(a.err.message, b.err.message);
+    }
+    close_scan(&a);
+    close_scan(&b);
+    return took;
+}
+
+START_TEST(scan_skim_agrees_with_next)
+{
+    /* taken: one line, plain values (escapes and UTF-8 are validated) */
+    static const char *const taken[] = {
+        "{}\n{}",
+        "{\"@level\": \"info\", \"type\": \"refresh_start\", \"hook\": {\"resource\": "
+        "{\"addr\": \"a.b\", \"resource_key\": null}, \"id\": [1, -2.5, 0, true, false, {}]}}\n",
+        "{\"k\\\"\": \"caf\xc3\xa9 \\u00e9 \\ud83d\\ude00\", \"n\": 12}   \n[1]",
+        "{\"a\": {}} {\"b\": 1}",
+    };
+    /* left to the token path: errors, exponents, line breaks, cut objects,
+     * more members than the caller has room for, bad bytes */
+    static const char *const left[] = {
+        "{\"a\": 1e5}",
+        "{\"a\":\n1}",
+        "{\"a\": [1,]}",
+        "{\"a\" 1}",
+        "{\"a\": \"x\xc3\"}",
+        "{\"a\": \"\\x\"}",
+        "{\"a\": \"tab\there\"}",
+        "{\"a\": [1, 2",
+        "{\"a\": tru}",
+        "{\"a\": 01}",
+        "{\"1\":1,\"2\":2,\"3\":3,\"4\":4,\"5\":5,\"6\":6,\"7\":7,\"8\":8,\"9\":9}",
+    };
+    size_t i;
+    for (i = 0; i < TFA_ARRAY_SIZE(taken); i++) {
+        ck_assert_msg(skim_like_next(taken[i], 0), "not skimmed: %s", taken[i]);
+        skim_like_next(taken[i], 1);
+    }
+    for (i = 0; i < TFA_ARRAY_SIZE(left); i++)
+        ck_assert_msg(!skim_like_next(left[i], 0), "skimmed: %s", left[i]);
+}
+END_TEST
+
 /* Past the window: escapes and multi-byte characters at every offset modulo
  * 32 around each refill, with an error at the end or none. */
 START_TEST(scan_skip_agrees_with_next_across_windows)
@@ -568,6 +697,7 @@ static Suite *suite(void)
     tcase_add_test(tc, scan_survives_allocation_failures);
     tcase_add_test(tc, scan_skip_agrees_with_next);
     tcase_add_test(tc, scan_skip_agrees_with_next_across_windows);
+    tcase_add_test(tc, scan_skim_agrees_with_next);
     suite_add_tcase(s, tc);
     tc = tcase_create("stream");
     tcase_add_test(tc, stream_decodes_boms_and_utf16);

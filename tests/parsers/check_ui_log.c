@@ -356,6 +356,48 @@ START_TEST(ui_log_rejects_a_string_line_and_a_message_without_address)
 }
 END_TEST
 
+/* Messages that are only counted (refresh_*: skimmed, not read token by
+ * token) keep the field limits of the token path: an address over
+ * TFA_LIMIT_STRING_BYTES is still an error at its place, and a long
+ * @message, which is never read, still is not. */
+START_TEST(ui_log_keeps_field_limits_on_messages_it_only_counts)
+{
+    static const char version[] = "{\"@level\":\"info\",\"@message\":\"v\",\"terraform\":\"1.9.5\","
+                                  "\"type\":\"version\",\"ui\":\"1.2\"}\n";
+    int addr;
+
+    for (addr = 0; addr < 2; addr++) {
+        tfa_buf text, big;
+        tfa_run *run = NULL;
+        tfa_error err;
+        int rc;
+
+        tfa_buf_init(&text, TFA_BUF_NO_MAX);
+        tfa_buf_init(&big, TFA_BUF_NO_MAX);
+        ck_assert_int_eq(tfa_buf_grow(&big, TFA_LIMIT_STRING_BYTES + 8), 0);
+        memset(big.ptr, 'x', TFA_LIMIT_STRING_BYTES + 8);
+        big.len = TFA_LIMIT_STRING_BYTES + 8;
+        tfa_buf_printf(&text,
+                       "%s{\"@level\":\"info\",\"@message\":\"%.*s\",\"hook\":{\"resource\":"
+                       "{\"addr\":\"a.%.*s\"}},\"type\":\"refresh_start\"}\n",
+                       version, addr ? 1 : (int)big.len, big.ptr, addr ? (int)big.len : 1, big.ptr);
+        tfa_error_init(&err);
+        rc = tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err);
+        if (addr) {
+            ck_assert_int_eq(rc, TFA_ELIMIT);
+            ck_assert_uint_eq(err.line, 2);
+            ck_assert_msg(strstr(err.message, "\"addr\" is longer than"), "%s", err.message);
+        } else {
+            ck_assert_tfa_ok(rc, &err);
+            ck_assert_uint_eq(tfa_run_input(run, 0)->log.messages, 2);
+            tfa_run_free(run);
+        }
+        tfa_buf_release(&text);
+        tfa_buf_release(&big);
+    }
+}
+END_TEST
+
 START_TEST(ui_log_keeps_what_precedes_a_cut_off_last_line)
 {
     tfa_run *run = load(FIX "truncated-tail.log");
@@ -733,6 +775,7 @@ static Suite *suite(void)
     Suite *s = suite_create("ui_log");
     TCase *tc = tcase_create("records");
     tcase_add_test(tc, ui_log_reads_drift_and_planned_changes);
+    tcase_add_test(tc, ui_log_keeps_field_limits_on_messages_it_only_counts);
     tcase_add_test(tc, ui_log_follows_each_resource_through_apply);
     tcase_add_test(tc, ui_log_reads_diagnostics_with_ranges);
     tcase_add_test(tc, ui_log_cuts_long_diagnostic_text);

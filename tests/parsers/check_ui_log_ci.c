@@ -19,6 +19,7 @@
 #include "run.h"
 #include "testsupport.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 enum wrap {
     W_GITHUB,      /* prelude, RFC 3339 timestamps, epilogue */
@@ -402,6 +403,81 @@ START_TEST(ui_log_ci_keeps_what_precedes_a_cut_off_last_line)
 }
 END_TEST
 
+/* A log of several MiB, so that lines cross the filter's reads and the
+ * tokenizer's window: a long refresh with applies spread through it, and a
+ * message longer than the window (the filter hands it on in pieces). */
+static void big_log(tfa_buf *b)
+{
+    static const char hook[] = "\"hook\":{\"resource\":{\"addr\":\"aws_s3_bucket.b%d\",\"module\":"
+                               "\"\",\"resource\":\"aws_s3_bucket.b%d\",\"implied_provider\":"
+                               "\"aws\",\"resource_type\":\"aws_s3_bucket\",\"resource_name\":"
+                               "\"b%d\",\"resource_key\":null},\"action\":\"create\"%s}";
+    int i;
+
+    tfa_buf_init(b, TFA_BUF_NO_MAX);
+    tfa_buf_printf(b, MSG("version", ",\"terraform\":\"1.9.5\",\"ui\":\"1.2\""));
+    for (i = 0; b->len < 5u * 1024 * 1024; i++) {
+        tfa_buf_printf(b,
+                       "{\"@level\":\"info\",\"@message\":\"b%d: Refreshing state... "
+                       "[id=i-%08d]\",\"@module\":\"terraform.ui\",",
+                       i, i);
+        tfa_buf_printf(b, hook, i, i, i, ",\"id_key\":\"id\",\"id_value\":\"x\"");
+        tfa_buf_printf(b, ",\"type\":\"refresh_start\"}\n");
+        if (i % 997 == 0) {
+            tfa_buf_printf(b, "{\"@level\":\"info\",\"@message\":\"caf\xc3\xa9\",");
+            tfa_buf_printf(b, hook, i, i, i, "");
+            tfa_buf_printf(b, ",\"type\":\"apply_start\"}\n{\"@level\":\"info\",\"@message\":"
+                              "\"done\",");
+            tfa_buf_printf(b, hook, i, i, i, ",\"elapsed_seconds\":1");
+            tfa_buf_printf(b, ",\"type\":\"apply_complete\"}\n");
+        }
+        if (i == 3000) {
+            tfa_buf_printf(b, "{\"@level\":\"info\",\"@message\":\"");
+            ck_assert_int_eq(tfa_buf_grow(b, 1536 * 1024), 0);
+            memset(b->ptr + b->len, 'x', 1536 * 1024);
+            b->len += 1536 * 1024;
+            tfa_buf_printf(b, "\",\"type\":\"log\"}\n");
+        }
+    }
+    tfa_buf_printf(b,
+                   MSG("change_summary", ",\"changes\":{\"add\":%d,\"change\":0,\"import\":0,"
+                                         "\"remove\":0,\"operation\":\"apply\"}"),
+                   i / 997 + 1);
+    ck_assert_int_eq(tfa_buf_status(b), 0);
+}
+
+START_TEST(ui_log_ci_reads_logs_larger_than_its_reads)
+{
+    tfa_buf b;
+    big_log(&b);
+    check_wrappings("big", b.ptr, b.len);
+    check_cut_middle("big", b.ptr, b.len);
+    tfa_buf_release(&b);
+}
+END_TEST
+
+START_TEST(ui_log_ci_refuses_a_line_over_the_limit)
+{
+    tfa_buf b;
+    tfa_error err;
+    json_t *facts;
+    size_t n = TFA_LIMIT_LINE_BYTES + 16;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_printf(&b, TS "[command]/usr/bin/terraform plan -json\n" TS MSG(
+                           "version", ",\"terraform\":\"1.9.5\",\"ui\":\"1.2\"") TS
+                   "{\"@level\":\"info\",\"@message\":\"");
+    ck_assert_int_eq(tfa_buf_grow(&b, n), 0);
+    memset(b.ptr + b.len, 'x', n);
+    b.len += n;
+    tfa_buf_printf(&b, "\",\"type\":\"log\"}\n");
+    ck_assert_int_eq(facts_of("ci.log", b.ptr, b.len, TFA_KIND_UI_LOG, &facts, &err), TFA_ELIMIT);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_msg(strstr(err.message, "line longer than"), "%s", err.message);
+    tfa_buf_release(&b);
+}
+END_TEST
+
 static tfa_kind kind_of(const char *s)
 {
     tfa_kind k;
@@ -443,6 +519,8 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_ci_without_messages_is_no_ui_log);
     tcase_add_test(tc, ui_log_ci_detection);
     tcase_add_test(tc, ui_log_ci_keeps_what_precedes_a_cut_off_last_line);
+    tcase_add_test(tc, ui_log_ci_reads_logs_larger_than_its_reads);
+    tcase_add_test(tc, ui_log_ci_refuses_a_line_over_the_limit);
     suite_add_tcase(s, tc);
     tc = tfa_test_corpus_case("corpus");
     tcase_add_test(tc, ui_log_ci_corpus_wrapped_gives_the_same_facts);
