@@ -37,6 +37,24 @@ static size_t plain_number(const char *p, const char *end)
     return (size_t)(q - p);
 }
 
+/* The literal true, null or false that starts with `c` at `p` (`avail`
+ * bytes there): its length, or 0 when it is not there whole. */
+static inline size_t literal_len(const char *p, size_t avail, char c)
+{
+    size_t n = c == 'f' ? 5 : 4;
+    const char *word = c == 't' ? "true" : c == 'n' ? "null" : "false";
+    return avail >= n && memcmp(p, word, n) == 0 ? n : 0;
+}
+
+/* Record the kind of the container opened at `depth` (1: object). */
+static inline void stack_mark(tfa_scan *s, unsigned depth, int obj)
+{
+    if (obj)
+        s->stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
+    else
+        s->stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+}
+
 /* Fast path of tfa_scan_skip: consume one plain token (or separator) that
  * lies wholly in the window, with exactly the transitions tfa_scan_next
  * makes. Returns 1 if it did, 0 if the general tokenizer must take it. */
@@ -110,12 +128,7 @@ static int skip_fast(tfa_scan *s)
     case 't':
     case 'n':
     case 'f':
-        n = c == 'f' ? 5 : 4;
-        if ((size_t)(end - (b + s->pos)) < n || memcmp(b + s->pos,
-                                                       c == 't'   ? "true"
-                                                       : c == 'n' ? "null"
-                                                                  : "false",
-                                                       n) != 0)
+        if ((n = literal_len(b + s->pos, (size_t)(end - (b + s->pos)), c)) == 0)
             return 0;
         s->pos += n;
         break;
@@ -218,10 +231,7 @@ static void skip_run(tfa_scan *s, unsigned target)
             if (depth >= s->max_depth)
                 goto out;
             obj = c == '{';
-            if (obj)
-                s->stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
-            else
-                s->stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+            stack_mark(s, depth, obj);
             depth++;
             pos++;
             st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
@@ -229,12 +239,7 @@ static void skip_run(tfa_scan *s, unsigned target)
         case 't':
         case 'n':
         case 'f':
-            n = c == 'f' ? 5 : 4;
-            if (len - pos < n || memcmp(b + pos,
-                                        c == 't'   ? "true"
-                                        : c == 'n' ? "null"
-                                                   : "false",
-                                        n) != 0)
+            if ((n = literal_len(b + pos, len - pos, c)) == 0)
                 goto out;
             pos += n;
             break;
@@ -455,10 +460,7 @@ int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_sta
             obj = c == '{';
             if (v)
                 skim_token(s, v, obj ? TFA_TOK_OBJ : TFA_TOK_ARR, i, NULL, 0);
-            if (obj)
-                s->stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
-            else
-                s->stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+            stack_mark(s, depth, obj);
             depth++;
             i++;
             st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
@@ -466,12 +468,7 @@ int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_sta
         case 't':
         case 'n':
         case 'f':
-            n = c == 'f' ? 5 : 4;
-            if (end - i < n || memcmp(b + i,
-                                      c == 't'   ? "true"
-                                      : c == 'n' ? "null"
-                                                 : "false",
-                                      n) != 0)
+            if ((n = literal_len(b + i, end - i, c)) == 0)
                 return 0;
             if (v)
                 skim_token(s, v,
