@@ -48,103 +48,6 @@
 /* Top-level members a skimmed message may have (Terraform writes at most 8). */
 #define UI_SKIM_MEMBERS 32
 
-/* Message types remembered by message_type. */
-#define UI_SEEN_TYPES 16
-
-typedef enum msg_kind {
-    M_OTHER = 0, /* known; nothing recorded */
-    M_VERSION,
-    M_DIAG,
-    M_PLANNED,
-    M_DRIFT,
-    M_SUMMARY,
-    M_OUTPUTS,
-    M_APPLY_START,
-    M_APPLY_PROGRESS,
-    M_APPLY_COMPLETE,
-    M_APPLY_ERRORED
-} msg_kind;
-
-typedef struct msg_type {
-    const char *name;
-    msg_kind kind;
-} msg_type;
-
-/* Sorted (strcmp) for bsearch: views/json/message_types.go, plus OpenTofu's
- * "output" and the short-lived "deferred_change". */
-static const msg_type types[] = {
-    {"action_complete", M_OTHER},
-    {"action_errored", M_OTHER},
-    {"action_progress", M_OTHER},
-    {"action_start", M_OTHER},
-    {"apply_complete", M_APPLY_COMPLETE},
-    {"apply_errored", M_APPLY_ERRORED},
-    {"apply_progress", M_APPLY_PROGRESS},
-    {"apply_start", M_APPLY_START},
-    {"built_in_provider_available", M_OTHER},
-    {"change_summary", M_SUMMARY},
-    {"deferred_change", M_OTHER},
-    {"diagnostic", M_DIAG},
-    {"ephemeral_op_complete", M_OTHER},
-    {"ephemeral_op_errored", M_OTHER},
-    {"ephemeral_op_progress", M_OTHER},
-    {"ephemeral_op_start", M_OTHER},
-    {"list_complete", M_OTHER},
-    {"list_resource_found", M_OTHER},
-    {"list_start", M_OTHER},
-    {"log", M_OTHER},
-    {"migration_complete", M_OTHER},
-    {"migration_destination_initialization_complete", M_OTHER},
-    {"migration_destination_initialization_start", M_OTHER},
-    {"migration_errored", M_OTHER},
-    {"migration_finalized", M_OTHER},
-    {"migration_source_initialization_complete", M_OTHER},
-    {"migration_source_initialization_start", M_OTHER},
-    {"migration_start", M_OTHER},
-    {"output", M_OTHER},
-    {"outputs", M_OUTPUTS},
-    {"planned_action_invocation", M_OTHER},
-    {"planned_change", M_PLANNED},
-    {"policy_diagnostic", M_OTHER},
-    {"policy_info", M_OTHER},
-    {"policy_query_summary", M_OTHER},
-    {"policy_result", M_OTHER},
-    {"provider_automatic_approval", M_OTHER},
-    {"provider_installation_start", M_OTHER},
-    {"provider_interactive_approval", M_OTHER},
-    {"provider_interactive_rejection", M_OTHER},
-    {"provider_lockfile_created", M_OTHER},
-    {"provider_lockfile_updated", M_OTHER},
-    {"provider_query_use_constraints", M_OTHER},
-    {"provider_query_use_latest", M_OTHER},
-    {"provider_query_use_previous_version", M_OTHER},
-    {"provider_version_already_installed", M_OTHER},
-    {"provider_version_found_in_cache_dir", M_OTHER},
-    {"provider_version_installation_complete", M_OTHER},
-    {"provider_version_installation_start", M_OTHER},
-    {"provision_complete", M_OTHER},
-    {"provision_errored", M_OTHER},
-    {"provision_progress", M_OTHER},
-    {"provision_start", M_OTHER},
-    {"refresh_complete", M_OTHER},
-    {"refresh_start", M_OTHER},
-    {"resource_drift", M_DRIFT},
-    {"state_store_initialization_start", M_OTHER},
-    {"state_store_provider_installation_start", M_OTHER},
-    {"test_abstract", M_OTHER},
-    {"test_cleanup", M_OTHER},
-    {"test_file", M_OTHER},
-    {"test_interrupt", M_OTHER},
-    {"test_plan", M_OTHER},
-    {"test_retry", M_OTHER},
-    {"test_run", M_OTHER},
-    {"test_state", M_OTHER},
-    {"test_status", M_OTHER},
-    {"test_summary", M_OTHER},
-    {"third_party_providers_installed", M_OTHER},
-    {"version", M_VERSION},
-};
-
 enum tool { TOOL_NONE = 0, TOOL_TERRAFORM, TOOL_OPENTOFU };
 
 /* Output names and flags of one "outputs" message. */
@@ -171,7 +74,7 @@ typedef struct ui_log {
     int has_outs;
 
     /* across the log */
-    const msg_type *seen_types[UI_SEEN_TYPES]; /* message_type's cache */
+    uilog_type_cache types_seen;
     output_set last_outs;
     int has_last_outs;
     unsigned long versions;
@@ -493,32 +396,13 @@ static int take_outputs(ui_log *l)
     return 0;
 }
 
-static int cmp_type(const void *key, const void *elem)
+/* The type of the message read, NULL when it has none this build knows. */
+static const uilog_type *message_type(ui_log *l)
 {
-    return strcmp(key, ((const msg_type *)elem)->name);
+    return l->type_ok ? tfa_uilog__type(&l->types_seen, l->type.ptr, l->type.len) : NULL;
 }
 
-/* The type of the message read, NULL when it has none this build knows.
- * The few types of a long run (refresh_start, refresh_complete alternate
- * through a refresh) are found in a small cache by length and last letter
- * before the table is searched. */
-static const msg_type *message_type(ui_log *l)
-{
-    const msg_type **slot, *t;
-    size_t n = l->type.len;
-
-    if (!l->type_ok || n == 0)
-        return NULL;
-    slot = &l->seen_types[(n * 7 + (unsigned char)l->type.ptr[n - 1]) % UI_SEEN_TYPES];
-    if ((t = *slot) && strncmp(t->name, l->type.ptr, n + 1) == 0)
-        return t;
-    t = bsearch(l->type.ptr, types, TFA_ARRAY_SIZE(types), sizeof(types[0]), cmp_type);
-    if (t)
-        *slot = t;
-    return t;
-}
-
-static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const char *what)
+static int apply_message(ui_log *l, uilog_kind kind, const tfa_pos *pos, const char *what)
 {
     static const uilog_apply_event events[] = {UILOG_APPLY_START, UILOG_APPLY_PROGRESS,
                                                UILOG_APPLY_COMPLETE, UILOG_APPLY_ERRORED};
@@ -529,9 +413,9 @@ static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const cha
     int rc;
 
     l->apply_messages++;
-    log->applied += kind == M_APPLY_COMPLETE;
-    log->apply_errors += kind == M_APPLY_ERRORED;
-    rc = tfa_uilog__apply_event(&l->r, events[kind - M_APPLY_START], pos, what);
+    log->applied += kind == UILOG_MSG_APPLY_COMPLETE;
+    log->apply_errors += kind == UILOG_MSG_APPLY_ERRORED;
+    rc = tfa_uilog__apply_event(&l->r, events[kind - UILOG_MSG_APPLY_START], pos, what);
     /* a resource the apply starts working on (data source reads happen
      * during plans too, and are no apply) */
     if (rc == 0 && tfa_run_applied_count(l->r.run) > n &&
@@ -544,7 +428,7 @@ static int apply_message(ui_log *l, msg_kind kind, const tfa_pos *pos, const cha
 }
 
 /* Act on a message of type t (NULL: none known) whose closing brace has been read. */
-static int dispatch(ui_log *l, const msg_type *t, const tfa_pos *pos)
+static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
 {
     uilog_reader *r = &l->r;
     tfa_log_info *log = &r->in->log;
@@ -563,24 +447,24 @@ static int dispatch(ui_log *l, const msg_type *t, const tfa_pos *pos)
         return 0;
     }
     switch (t->kind) {
-    case M_VERSION:
+    case UILOG_MSG_VERSION:
         return take_version(l);
-    case M_DIAG:
+    case UILOG_MSG_DIAG:
         return r->has_diag ? tfa_uilog__emit_diag(r, pos) : 0;
-    case M_PLANNED:
+    case UILOG_MSG_PLANNED:
         log->planned++;
         return tfa_uilog__emit_change(r, TFA_LIST_PLANNED, pos, t->name);
-    case M_DRIFT:
+    case UILOG_MSG_DRIFT:
         log->drift++;
         return tfa_uilog__emit_change(r, TFA_LIST_DRIFT, pos, t->name);
-    case M_SUMMARY:
+    case UILOG_MSG_SUMMARY:
         return take_summary(l);
-    case M_OUTPUTS:
+    case UILOG_MSG_OUTPUTS:
         return take_outputs(l);
-    case M_APPLY_START:
-    case M_APPLY_PROGRESS:
-    case M_APPLY_COMPLETE:
-    case M_APPLY_ERRORED:
+    case UILOG_MSG_APPLY_START:
+    case UILOG_MSG_APPLY_PROGRESS:
+    case UILOG_MSG_APPLY_COMPLETE:
+    case UILOG_MSG_APPLY_ERRORED:
         return apply_message(l, t->kind, pos, t->name);
     default:
         return 0;
@@ -589,7 +473,7 @@ static int dispatch(ui_log *l, const msg_type *t, const tfa_pos *pos)
 
 /*
  * Most messages of a log record nothing beyond their type (refresh_*,
- * provision_*, log...: M_OTHER) or are of a type this build does not know;
+ * provision_*, log...: UILOG_MSG_OTHER) or are of a type this build does not know;
  * with their payload of no use, reading it token by token is most of the
  * cost of a large log. Such a message, on one line, is validated in one pass
  * (tfa_scan_skim, as strict as the token path) and only its top-level
@@ -602,7 +486,7 @@ static int dispatch(ui_log *l, const msg_type *t, const tfa_pos *pos)
 static int skim_message(ui_log *l, const tfa_token *open, int *rc)
 {
     tfa_scan_member m[UI_SKIM_MEMBERS];
-    const msg_type *t;
+    const uilog_type *t;
     tfa_scan_skim_state k;
     size_t i;
 
@@ -620,7 +504,7 @@ static int skim_message(ui_log *l, const tfa_token *open, int *rc)
         }
     }
     t = message_type(l);
-    if ((t && t->kind != M_OTHER) || k.longest + 2 > l->r.ctx->limits->string_bytes) {
+    if ((t && t->kind != UILOG_MSG_OTHER) || k.longest + 2 > l->r.ctx->limits->string_bytes) {
         tfa_scan_skim_undo(l->r.scan, &k);
         reset_message(l);
         return 0;

@@ -105,6 +105,38 @@ int tfa_uilog__fail(uilog_reader *r, const tfa_pos *pos, int status, const char 
 
 void tfa_uilog__release_open(uilog_reader *r);
 
+/* ---- message types (ui_log_types.c) ------------------------------------------ */
+
+/* What the reader does with a message of a type. */
+typedef enum uilog_kind {
+    UILOG_MSG_OTHER = 0, /* known; nothing recorded */
+    UILOG_MSG_VERSION,
+    UILOG_MSG_DIAG,
+    UILOG_MSG_PLANNED,
+    UILOG_MSG_DRIFT,
+    UILOG_MSG_SUMMARY,
+    UILOG_MSG_OUTPUTS,
+    UILOG_MSG_APPLY_START,
+    UILOG_MSG_APPLY_PROGRESS,
+    UILOG_MSG_APPLY_COMPLETE,
+    UILOG_MSG_APPLY_ERRORED
+} uilog_kind;
+
+typedef struct uilog_type {
+    const char *name;
+    uilog_kind kind;
+} uilog_type;
+
+/* Types found lately, one reader's (zeroed before use). */
+#define TFA_UILOG_SEEN_TYPES 16
+typedef struct uilog_type_cache {
+    const uilog_type *seen[TFA_UILOG_SEEN_TYPES];
+} uilog_type_cache;
+
+/* The type `name` (`len` bytes, NUL-terminated), NULL when this build knows
+ * no such type. */
+const uilog_type *tfa_uilog__type(uilog_type_cache *c, const char *name, size_t len);
+
 /* ---- CI job logs (ui_log_ci.c) ----------------------------------------------
  * A -json log inside a CI job log: a prelude before the first message, a
  * timestamp (and colour) on every line, markers between messages, an
