@@ -225,6 +225,11 @@ static void reset_message(ui_log *l)
 /* The value of "type" (not skipped: the caller does that). */
 static int take_type(ui_log *l, const tfa_token *v)
 {
+    /* Terraform writes one; with two, which one a reader believes decides
+     * whether an apply_errored is an error or a counted refresh */
+    if (l->type_present)
+        return tfa_uilog__fail(&l->r, &v->pos, TFA_EINPUT,
+                               "a UI log message with two \"type\" members");
     l->type_present = 1;
     if (v->type != TFA_TOK_STR || v->truncated || v->len > TYPE_MAX)
         return 0; /* a type no table holds */

@@ -67,6 +67,40 @@ START_TEST(ui_log_rejects_a_string_line_and_a_message_without_address)
 }
 END_TEST
 
+/* A message with two "type" members is refused at the second, whichever
+ * path reads it (skimmed as only counted, or token by token): otherwise
+ * the type a reader believed would decide whether an apply error is
+ * recorded or counted as a refresh. */
+START_TEST(ui_log_refuses_a_message_with_two_types)
+{
+    static const char *const lines[] = {
+        "{\"hook\":{\"resource\":{\"addr\":\"null_resource.a\"},\"action\":\"create\"},"
+        "\"type\":\"apply_errored\",\"type\":\"refresh_start\"}",
+        "{\"hook\":{\"resource\":{\"addr\":\"null_resource.a\"},\"action\":\"create\"},"
+        "\"type\":\"refresh_start\",\"type\":\"apply_errored\"}",
+        "{\"type\":\"log\",\"@message\":\"x\",\"type\":\"log\"}",
+    };
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(lines); i++) {
+        const char *second = strstr(strstr(lines[i], "\"type\":") + 1, "\"type\":") + 7;
+        tfa_buf text;
+        tfa_run *run = NULL;
+        tfa_error err;
+        tfa_buf_init(&text, TFA_BUF_NO_MAX);
+        tfa_buf_printf(&text, "{\"type\":\"log\"}\n%s\n", lines[i]);
+        tfa_error_init(&err);
+        ck_assert_int_eq(
+            tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err),
+            TFA_EINPUT);
+        ck_assert_uint_eq(err.line, 2);
+        ck_assert_uint_eq(err.column, (unsigned long)(second - lines[i]) + 1);
+        ck_assert_str_eq(err.message, "a UI log message with two \"type\" members");
+        tfa_buf_release(&text);
+    }
+}
+END_TEST
+
 /* Messages that are only counted (refresh_*: skimmed, not read token by
  * token) keep the field limits of the token path: an address over
  * TFA_LIMIT_STRING_BYTES is still an error at its place, and a long
@@ -199,6 +233,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("errors");
     tcase_add_test(tc, ui_log_rejects_lines_that_are_not_messages);
     tcase_add_test(tc, ui_log_rejects_a_string_line_and_a_message_without_address);
+    tcase_add_test(tc, ui_log_refuses_a_message_with_two_types);
     tcase_add_test(tc, ui_log_keeps_field_limits_on_messages_it_only_counts);
     tcase_add_test(tc, ui_log_keeps_what_precedes_a_cut_off_last_line);
     tcase_add_test(tc, ui_log_tells_a_cut_value_from_a_complete_last_line);
