@@ -29,6 +29,7 @@
 #include "util/alloc.h"
 #include "util/sha256.h"
 #include "util/sort.h"
+#include "util/strindex.h"
 #include "util/utc.h"
 
 /* Workspaces queued or running at once per thread: enough to keep every
@@ -61,6 +62,7 @@ struct tfa_audit {
     pthread_cond_t cv_work, cv_done;
     job **jobs;
     size_t n_jobs, cap, next, done;
+    tfa_strindex names; /* the jobs' workspace names (a scan each was O(n^2) a night) */
     int closing;
     tfa_error err;     /* the first error a source or a worker hit */
     pthread_t dropper; /* frees the appended records while the caller reports */
@@ -302,13 +304,14 @@ static int gate_fetched(tfa_audit *a, tfa_audit_fetch *f, job *j, tfa_error *err
  * the previous records are parsed on every core, one at a time each). */
 static int settle_job(tfa_audit *a, job *j, tfa_error *err)
 {
-    json_t *obj, *prev = NULL;
-    int rc;
+    tfa__audit_prev_rec prev;
+    json_t *obj;
+    int rc, found;
 
-    if ((rc = tfa__audit_prev_load(&a->prev, j->ws.name, &prev, err)) != 0)
+    if ((rc = tfa__audit_prev_load(&a->prev, j->ws.name, &prev, &found, err)) != 0)
         return rc;
-    rc = tfa__audit_compare(&j->res, prev, a->id);
-    json_decref(prev);
+    rc = tfa__audit_compare(&j->res, found ? &prev : NULL, a->id);
+    tfa__audit_prev_rec_release(&prev);
     if (rc != 0)
         return tfa_error_oom(err);
     obj = tfa__audit_object(&j->res, &a->head, j->kd_uses);
@@ -522,15 +525,9 @@ int tfa_audit_new(tfa_audit **out, tfa_ledger *ledger, const tfa_audit_options *
     return 0;
 }
 
-static int name_taken(const tfa_audit *a, const char *name, size_t *at)
+static int name_taken(const tfa_audit *a, const char *name)
 {
-    size_t i;
-    for (i = 0; i < a->n_jobs; i++)
-        if (strcmp(a->jobs[i]->ws.name, name) == 0) {
-            *at = i;
-            return 1;
-        }
-    return 0;
+    return tfa_strindex_find(&a->names, name, NULL);
 }
 
 /* A job for `ws`, its strings copied and its inputs taken (only on
@@ -559,7 +556,8 @@ static job *new_job(const tfa_audit_workspace *ws)
 
 static int push_job(tfa_audit *a, job *j)
 {
-    if (tfa_array_grow(&a->jobs, &a->cap, a->n_jobs + 1, sizeof(*a->jobs)) != 0)
+    if (tfa_array_grow(&a->jobs, &a->cap, a->n_jobs + 1, sizeof(*a->jobs)) != 0 ||
+        tfa_strindex_put(&a->names, j->ws.name, a->n_jobs) != 0)
         return TFA_ENOMEM;
     a->jobs[a->n_jobs++] = j;
     return 0;
@@ -569,14 +567,13 @@ int tfa_audit_add_take(tfa_audit *a, tfa_audit_workspace *ws, tfa_error *err)
 {
     tfa_audit_workspace in = *ws; /* the inputs are ours from here on, whatever happens */
     job *j = NULL;
-    size_t at;
     int rc;
 
     ws->inputs = NULL, ws->n_inputs = 0;
     if ((rc = tfa_ledger_workspace_check(in.name, err)) != 0 || !in_shard(a, in.name))
         goto done; /* rc 0 for another shard's workspace: not ours */
     pthread_mutex_lock(&a->mu);
-    if (name_taken(a, in.name, &at)) {
+    if (name_taken(a, in.name)) {
         pthread_mutex_unlock(&a->mu);
         rc = tfa_error_set(err, TFA_EUSAGE, "workspace '%s' is given twice", in.name);
         goto done;
@@ -608,14 +605,14 @@ done:
 /* Workspaces of the previous audit no source gave: missing now. */
 static int add_missing(tfa_audit *a, tfa_error *err)
 {
-    size_t i, at;
+    size_t i;
     for (i = 0; i < a->prev.n; i++) {
         tfa_audit_workspace ws;
         int taken;
         if (!in_shard(a, a->prev.ws[i].name))
             continue;
         pthread_mutex_lock(&a->mu);
-        taken = name_taken(a, a->prev.ws[i].name, &at);
+        taken = name_taken(a, a->prev.ws[i].name);
         pthread_mutex_unlock(&a->mu);
         if (taken)
             continue;
@@ -777,6 +774,7 @@ void tfa_audit_free(tfa_audit *a)
     for (i = 0; i < a->n_jobs; i++)
         free_job(a->jobs[i]);
     tfa_free(a->jobs);
+    tfa_strindex_release(&a->names);
     tfa_free(a->threads);
     tfa__audit_prev_release(&a->prev);
     pthread_cond_destroy(&a->cv_work);
