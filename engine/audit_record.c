@@ -294,13 +294,15 @@ void tfa__audit_prev_release(tfa__audit_prev_set *p)
     memset(p, 0, sizeof(*p));
 }
 
-int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t **out,
-                         tfa_error *err)
+int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, tfa__audit_prev_rec *rec,
+                         int *found, tfa_error *err)
 {
     size_t lo = 0, hi = p->n;
-    json_error_t jerr;
+    tfa_error perr;
+    int rc;
 
-    *out = NULL;
+    memset(rec, 0, sizeof(*rec));
+    *found = 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(p->ws[mid].name, name);
@@ -308,25 +310,20 @@ int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t 
             lo = mid + 1;
         } else if (c > 0) {
             hi = mid;
-        } else if ((*out = json_loads(p->ws[mid].audit, 0, &jerr)) == NULL) {
-            /* The database's JSON parser read this text already (its id):
-             * jansson failing on it is memory (jansson reports a failed
-             * allocation as a syntax error), or an edit no JSON parser
-             * should be trusted on. Either way nothing is compared. */
-            tfa_error_set_source(err, p->ledger);
-            return tfa_error_set(err, TFA_ENOMEM,
-                                 "audit %s: the record of workspace '%s' cannot be parsed (%s):"
-                                 " out of memory, or edited (run `tfaudit ledger verify`)",
-                                 p->id, name, jerr.text);
-        } else if (!json_is_object(*out)) {
-            json_decref(*out);
-            *out = NULL;
-            tfa_error_set_source(err, p->ledger);
-            return tfa_error_set(err, TFA_EINPUT,
-                                 "audit %s: the record of workspace '%s' is not an object (edited:"
-                                 " run `tfaudit ledger verify`)",
-                                 p->id, name);
         } else {
+            tfa_error_init(&perr);
+            rc =
+                tfa__audit_prev_parse(rec, name, p->ws[mid].audit, strlen(p->ws[mid].audit), &perr);
+            if (rc == TFA_ENOMEM)
+                return tfa_error_oom(err);
+            if (rc != 0) { /* an edit no comparison should be trusted on */
+                tfa_error_set_source(err, p->ledger);
+                return tfa_error_set(err, TFA_EINPUT,
+                                     "audit %s: the record of workspace '%s' cannot be read"
+                                     " (column %lu: %s): edited? run `tfaudit ledger verify`",
+                                     p->id, name, perr.column, perr.message);
+            }
+            *found = 1;
             return 0;
         }
     }

@@ -33,17 +33,41 @@ typedef struct tfa__audit_prev_set {
 int tfa__audit_prev_read(tfa__audit_prev_set *out, tfa_ledger *ledger, const char *own_id,
                          unsigned shard_index, unsigned shard_count, tfa_error *err);
 void tfa__audit_prev_release(tfa__audit_prev_set *p);
-/* *out: workspace `name`'s "audit" object (a new reference; NULL when the
- * previous audit did not have it). TFA_EINPUT when its text is not an
- * object (verify checks the column against the record: run it). */
-int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, json_t **out,
-                         tfa_error *err);
+/* What the comparison reads of a workspace's record in the previous audit
+ * (audit_prev.c): the items (id, status, blocks, streak; sorted by id) and
+ * drift (address, first_seen, streak) in the audit's own structs, so a
+ * workspace judged on no input carries them over as they are. */
+typedef struct tfa__audit_prev_rec {
+    char *state;     /* "audited", "missing", "unreadable"; NULL: not given */
+    char *last_seen; /* audit id; NULL: not given */
+    unsigned missing_streak;
+    tfa_audit_item *items;
+    size_t n_items;
+    tfa_audit_drift *drift;
+    size_t n_drift;
+} tfa__audit_prev_rec;
 
-/* Compare `ws` (filled from its gate) with its previous record's audit
- * object (NULL: not in the previous audit) and set deltas, streaks,
- * first-seen audits, change and regressions. For a missing workspace, carry
- * the previous drift and items. `id` is this audit's id. 0 or TFA_ENOMEM. */
-int tfa__audit_compare(tfa_audit_ws *ws, const json_t *prev, const char *id);
+/* Read a record's "audit" object text (`name` for errors). 0, TFA_EINPUT
+ * (not such an object: an edit) or TFA_ENOMEM; *rec is empty on error. */
+int tfa__audit_prev_parse(tfa__audit_prev_rec *rec, const char *name, const char *text, size_t len,
+                          tfa_error *err);
+void tfa__audit_prev_rec_release(tfa__audit_prev_rec *rec);
+/* The item `id` of `rec`, or NULL. */
+const tfa_audit_item *tfa__audit_prev_item(const tfa__audit_prev_rec *rec, const char *id);
+
+/* Workspace `name`'s record in the previous audit into *rec; *found is 0
+ * (and *rec empty) when the previous audit did not have it. TFA_EINPUT
+ * when its text is not an audit object (verify checks the column against
+ * the record: the message says to run it). */
+int tfa__audit_prev_load(const tfa__audit_prev_set *p, const char *name, tfa__audit_prev_rec *rec,
+                         int *found, tfa_error *err);
+
+/* Compare `ws` (filled from its gate) with its previous record (NULL: not
+ * in the previous audit) and set deltas, streaks, first-seen audits,
+ * change and regressions. For a missing workspace, carry the previous
+ * drift and items (moved out of `prev`). `id` is this audit's id. 0 or
+ * TFA_ENOMEM. */
+int tfa__audit_compare(tfa_audit_ws *ws, tfa__audit_prev_rec *prev, const char *id);
 
 /* The items a workspace judged on no input carries from its previous
  * record, put in id order: that record's key order is the store's (a

@@ -446,20 +446,44 @@ START_TEST(audit_refuses_a_previous_record_it_cannot_read)
     ck_assert_msg(strstr(v.detail, "column 'audit'") != NULL, "%s", v.detail);
     tfa_ledger_free(l);
 
-    /* text SQLite reads (it finds the id) but jansson refuses (a NUL escape),
-     * and text that is no object: the error names the ledger and workspace */
+    /* text SQLite reads (it finds the id) that is no audit object the
+     * comparison could trust: each edit fails the night, naming the ledger,
+     * the workspace and what is wrong, and records nothing */
+    static const struct {
+        const char *set, *says;
+    } edits[] = {
+        {"substr(audit, 1, length(audit) - 1) || ',\"state\":\"audited\"}'",
+         "\"state\" given twice"},
+        {"json_set(audit, '$.items', 7)", "\"items\" is not an object"},
+        {"json_set(audit, '$.items.converged', json('[]'))", "\"items.*\" must be an object"},
+        {"json_set(audit, '$.items.converged.streak', -1)", "\"streak\" out of range"},
+        {"json_set(audit, '$.drift', json('[{\"streak\":1}]'))",
+         "a \"drift\" entry without an address"},
+        {"json_set(audit, '$.missing_streak', 'many')", "\"missing_streak\" must be a number"},
+        {"json_set(audit, '$.last_seen', 1)", "\"last_seen\" must be a string"},
+    };
+    size_t i;
+    char edit[512];
+
     sql(db, "UPDATE records SET audit = (SELECT audit FROM records WHERE workspace = 'alpha')"
             " WHERE workspace = 'beta'");
-    sql(db,
-        "UPDATE records SET audit = substr(audit, 1, length(audit) - 1) || ',\"zz\":\"\\u0000\"}'"
-        " WHERE workspace = 'beta'");
-    tfa_error_init(&err);
-    ck_assert_int_eq(night(db, NOW + 86400, 1, 1, &r, &err), TFA_ENOMEM);
-    ck_assert_msg(strstr(err.message, "workspace 'beta' cannot be parsed") != NULL, "%s",
-                  err.message);
-    ck_assert_str_eq(err.source, db);
-    tfa_audit_result_release(&r);
-    ck_assert_int_eq(records(db), 2);
+    sql(db, "CREATE TABLE kept AS SELECT audit FROM records WHERE workspace = 'beta'");
+    for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+        snprintf(edit, sizeof(edit),
+                 "UPDATE records SET audit = (SELECT audit FROM kept) WHERE workspace = 'beta';"
+                 "UPDATE records SET audit = %s WHERE workspace = 'beta'",
+                 edits[i].set);
+        sql(db, edit);
+        tfa_error_init(&err);
+        ck_assert_msg(night(db, NOW + 86400, 1, 1, &r, &err) == TFA_EINPUT, "%zu: %s", i,
+                      err.message);
+        ck_assert_msg(strstr(err.message, "workspace 'beta' cannot be read") != NULL, "%s",
+                      err.message);
+        ck_assert_msg(strstr(err.message, edits[i].says) != NULL, "%zu: %s", i, err.message);
+        ck_assert_str_eq(err.source, db);
+        tfa_audit_result_release(&r);
+        ck_assert_int_eq(records(db), 2);
+    }
     free(db);
 }
 END_TEST
