@@ -134,13 +134,19 @@ int tfa_scan_fail(const tfa_scan *s, tfa_error *err, const tfa_pos *pos, int sta
 
 /* Append the decoded text of a KEY/STR token (escapes resolved) to `out`. */
 int tfa_scan_decode(const tfa_token *tok, tfa_buf *out);
-/* Compare a KEY/STR token with a plain literal (no escapes in `lit`).
- * Inline so the literal's length folds to a constant: readers compare
- * every key of a plan against a few names. */
+/* Compare a KEY/STR token with a plain ASCII literal (no escapes in `lit`),
+ * by decoded text: "\u0061ctions" is "actions" (scan_key.c). Inline so the
+ * literal's length folds to a constant: readers compare every key of a
+ * plan against a few names. */
+int tfa_token_is_escaped(const tfa_token *tok, const char *lit);
 static inline int tfa_token_is(const tfa_token *tok, const char *lit)
 {
     size_t n = strlen(lit);
-    return !tok->truncated && tok->len == n && memcmp(tok->ptr, lit, n) == 0;
+    if (tok->truncated)
+        return 0;
+    if (tok->escaped)
+        return tfa_token_is_escaped(tok, lit);
+    return tok->len == n && memcmp(tok->ptr, lit, n) == 0;
 }
 
 /* Length of the valid UTF-8 sequence (RFC 3629) at p, n bytes available: 0

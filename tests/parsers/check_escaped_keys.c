@@ -1,0 +1,119 @@
+/*
+ * check_escaped_keys.c - member names written with escapes are the names
+ * they decode to, in every reader: "\u0061ctions" is "actions", as jq, Go
+ * and jansson read it. Compared as raw text, such a member was skipped,
+ * so a plan could say "delete" to the tools beside tfaudit and "no-op" to
+ * tfaudit.
+ */
+#include "util/compat.h"
+
+#include "scan.h"
+#include "stream.h"
+#include "testsupport.h"
+
+/* Whether the first key of `doc` (an object) is `lit`. */
+static int first_key_is(const char *doc, const char *lit)
+{
+    tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
+    tfa_stream *in = NULL;
+    tfa_scan *sc = NULL;
+    tfa_token t;
+    tfa_error err;
+    int is;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "mem", doc, strlen(doc), &err), &err);
+    ck_assert_tfa_ok(tfa_scan_new(&sc, in, &so, &err), &err);
+    ck_assert_tfa_ok(tfa_scan_next(sc, &t, &err), &err);
+    ck_assert_tfa_ok(tfa_scan_next(sc, &t, &err), &err);
+    ck_assert_int_eq(t.type, TFA_TOK_KEY);
+    is = tfa_token_is(&t, lit);
+    tfa_scan_free(sc);
+    tfa_stream_free(in);
+    return is;
+}
+
+START_TEST(escaped_keys_compare_by_their_decoded_text)
+{
+    ck_assert(first_key_is("{\"actions\":1}", "actions"));
+    ck_assert(first_key_is("{\"\\u0061ctions\":1}", "actions"));
+    ck_assert(first_key_is("{\"\\u0061\\u0063\\u0074\\u0069\\u006F\\u006e\\u0073\":1}", "actions"));
+    ck_assert(first_key_is("{\"a\\/b\":1}", "a/b"));
+    ck_assert(first_key_is("{\"a\\\"b\\\\c\\td\":1}", "a\"b\\c\td"));
+    ck_assert(!first_key_is("{\"\\u0061ctions\":1}", "action"));
+    ck_assert(!first_key_is("{\"\\u0061ctions\":1}", "actionss"));
+    ck_assert(!first_key_is("{\"actions\\u0000\":1}", "actions"));
+    ck_assert(!first_key_is("{\"\\u0000\":1}", ""));
+    ck_assert(!first_key_is("{\"\\u00e9\":1}", "e"));
+    ck_assert(!first_key_is("{\"\\ud83d\\ude00\":1}", "?"));
+    ck_assert(!first_key_is("{\"a\\nb\":1}", "anb"));
+}
+END_TEST
+
+static const char plan_head[] = "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":"
+                                "\"null_resource.a\",\"mode\":\"managed\",\"type\":"
+                                "\"null_resource\",\"name\":\"a\",\"change\":{";
+
+static tfa_action plan_action(const char *change_members)
+{
+    char doc[512];
+    tfa_run *run = NULL;
+    tfa_error err;
+    tfa_action a;
+
+    snprintf(doc, sizeof(doc), "%s%s}}]}", plan_head, change_members);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_test_load_mem(&run, "plan.json", doc, strlen(doc), TFA_KIND_PLAN, &err),
+                     &err);
+    ck_assert_uint_eq(tfa_run_change_count(run, TFA_LIST_CHANGES), 1);
+    a = tfa_run_change(run, TFA_LIST_CHANGES, 0)->action;
+    tfa_run_free(run);
+    return a;
+}
+
+/* The plan reader sees an escaped "actions" as jq does: the last one
+ * given is the one read, whichever is escaped. */
+START_TEST(plan_reads_escaped_member_names)
+{
+    ck_assert_int_eq(plan_action("\"\\u0061ctions\":[\"delete\"]"), TFA_ACTION_DELETE);
+    ck_assert_int_eq(plan_action("\"actions\":[\"no-op\"],\"\\u0061ctions\":[\"delete\"]"),
+                     TFA_ACTION_DELETE);
+    ck_assert_int_eq(plan_action("\"actions\":[\"\\u0064elete\"]"), TFA_ACTION_DELETE);
+}
+END_TEST
+
+/* A UI log message with a second, escaped "type" is refused like any
+ * message with two. */
+START_TEST(ui_log_sees_an_escaped_type)
+{
+    static const char log[] =
+        "{\"type\":\"log\"}\n"
+        "{\"hook\":{\"resource\":{\"addr\":\"null_resource.a\"},\"action\":\"create\"},"
+        "\"type\":\"refresh_start\",\"\\u0074ype\":\"apply_errored\"}\n";
+    tfa_run *run = NULL;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_int_eq(tfa_test_load_mem(&run, "mem.log", log, strlen(log), TFA_KIND_UI_LOG, &err),
+                     TFA_EINPUT);
+    ck_assert_str_eq(err.message, "a UI log message with two \"type\" members");
+    ck_assert_uint_eq(err.line, 2);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("escaped_keys");
+    TCase *tc = tcase_create("escaped_keys");
+
+    tcase_add_test(tc, escaped_keys_compare_by_their_decoded_text);
+    tcase_add_test(tc, plan_reads_escaped_member_names);
+    tcase_add_test(tc, ui_log_sees_an_escaped_type);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tfa_test_main(suite());
+}
