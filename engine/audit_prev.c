@@ -37,15 +37,6 @@ enum { M_STATE = 1, M_LAST_SEEN = 2, M_MISSING = 4, M_ITEMS = 8, M_DRIFT = 16 };
 enum { I_BLOCKS = 1, I_STREAK = 2, I_STATUS = 4 };
 enum { D_ADDRESS = 1, D_FIRST_SEEN = 2, D_STREAK = 4 };
 
-/* Member `name` (its bit `bit`) seen once more in `*seen`: an error. */
-static int once(reader *r, const tfa_token *key, unsigned *seen, unsigned bit, const char *name)
-{
-    if (*seen & bit)
-        return tfa_scan_fail(r->sc, r->err, &key->pos, TFA_EINPUT, "\"%s\" given twice", name);
-    *seen |= bit;
-    return 0;
-}
-
 /* A string or null value: a copy, or NULL for null. */
 static int take_str(reader *r, const tfa_token *t, const char *what, char **out)
 {
@@ -90,13 +81,13 @@ static int read_item(reader *r, tfa_audit_item *it)
         if ((rc = tfa_scan_next(r->sc, &v, r->err)) != 0)
             break;
         if (tfa_token_is(&k, "blocks")) {
-            rc = once(r, &k, &seen, I_BLOCKS, "blocks");
+            rc = tfa_json_once(r->sc, &k, &seen, I_BLOCKS, "blocks", r->err);
             rc = rc ? rc : tfa_json_bool(r->sc, &v, "blocks", &it->blocks, r->err);
         } else if (tfa_token_is(&k, "streak")) {
-            rc = once(r, &k, &seen, I_STREAK, "streak");
+            rc = tfa_json_once(r->sc, &k, &seen, I_STREAK, "streak", r->err);
             rc = rc ? rc : take_count(r, &v, "streak", &it->streak);
         } else if (tfa_token_is(&k, "status")) {
-            rc = once(r, &k, &seen, I_STATUS, "status");
+            rc = tfa_json_once(r->sc, &k, &seen, I_STATUS, "status", r->err);
             rc = rc ? rc : take_str(r, &v, "status", &status);
         } else {
             rc = tfa_scan_skip(r->sc, &v, r->err);
@@ -163,13 +154,13 @@ static int read_drift_entry(reader *r, const tfa_token *open, tfa_audit_drift *d
         if ((rc = tfa_scan_next(r->sc, &v, r->err)) != 0)
             break;
         if (tfa_token_is(&k, "address")) {
-            rc = once(r, &k, &seen, D_ADDRESS, "address");
+            rc = tfa_json_once(r->sc, &k, &seen, D_ADDRESS, "address", r->err);
             rc = rc ? rc : take_str(r, &v, "address", &d->address);
         } else if (tfa_token_is(&k, "first_seen")) {
-            rc = once(r, &k, &seen, D_FIRST_SEEN, "first_seen");
+            rc = tfa_json_once(r->sc, &k, &seen, D_FIRST_SEEN, "first_seen", r->err);
             rc = rc ? rc : take_str(r, &v, "first_seen", &d->first_seen);
         } else if (tfa_token_is(&k, "streak")) {
-            rc = once(r, &k, &seen, D_STREAK, "streak");
+            rc = tfa_json_once(r->sc, &k, &seen, D_STREAK, "streak", r->err);
             rc = rc ? rc : take_count(r, &v, "streak", &d->streak);
         } else {
             rc = tfa_scan_skip(r->sc, &v, r->err);
@@ -218,19 +209,19 @@ static int read_record(reader *r, tfa__audit_prev_rec *rec)
         if ((rc = tfa_scan_next(r->sc, &v, r->err)) != 0)
             return rc;
         if (tfa_token_is(&k, "state")) {
-            rc = once(r, &k, &seen, M_STATE, "state");
+            rc = tfa_json_once(r->sc, &k, &seen, M_STATE, "state", r->err);
             rc = rc ? rc : take_str(r, &v, "state", &rec->state);
         } else if (tfa_token_is(&k, "last_seen")) {
-            rc = once(r, &k, &seen, M_LAST_SEEN, "last_seen");
+            rc = tfa_json_once(r->sc, &k, &seen, M_LAST_SEEN, "last_seen", r->err);
             rc = rc ? rc : take_str(r, &v, "last_seen", &rec->last_seen);
         } else if (tfa_token_is(&k, "missing_streak")) {
-            rc = once(r, &k, &seen, M_MISSING, "missing_streak");
+            rc = tfa_json_once(r->sc, &k, &seen, M_MISSING, "missing_streak", r->err);
             rc = rc ? rc : take_count(r, &v, "missing_streak", &rec->missing_streak);
         } else if (tfa_token_is(&k, "items")) {
-            rc = once(r, &k, &seen, M_ITEMS, "items");
+            rc = tfa_json_once(r->sc, &k, &seen, M_ITEMS, "items", r->err);
             rc = rc ? rc : read_items(r, &v, rec);
         } else if (tfa_token_is(&k, "drift")) {
-            rc = once(r, &k, &seen, M_DRIFT, "drift");
+            rc = tfa_json_once(r->sc, &k, &seen, M_DRIFT, "drift", r->err);
             rc = rc ? rc : read_drift(r, &v, rec);
         } else {
             rc = tfa_scan_skip(r->sc, &v, r->err);

@@ -42,6 +42,15 @@ int tfa_json_expect(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, t
 int tfa_json_check_version(tfa_scan *s, const tfa_token *t, const char *what, const char *version,
                            unsigned max_major, unsigned known_minor, int *newer, tfa_error *err);
 
+/* Note that a reader took member `key` (bit `bit` of *seen, one bit per
+ * member it takes from that object): TFA_EINPUT at the key when it took
+ * it already. JSON leaves duplicate names to the reader (RFC 8259 4) and
+ * tools differ on which one wins, so a member that decides what a record
+ * says is taken once and a second is refused. `name` is the member's name
+ * for the message. */
+int tfa_json_once(tfa_scan *s, const tfa_token *key, unsigned *seen, unsigned bit, const char *name,
+                  tfa_error *err);
+
 /* Whether a value contains `true` anywhere (sensitivity markers); consumes it. */
 int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err);
 

@@ -118,6 +118,18 @@ static void clear_fields(state_reader *r)
     tfa_buf_clear(&r->deposed);
 }
 
+/* A string member of a resource that names it (address, type, name...):
+ * field `f` of its table, taken once (a second could rename the resource
+ * for tfaudit while another tool reads the first). */
+static int take_field(state_reader *r, const tfa_token *k, unsigned *seen, size_t f,
+                      const char *name, tfa_buf *buf)
+{
+    if (tfa_json_once(r->scan, k, seen, 1u << f, name, r->err) != 0 ||
+        next_string(r, name, buf) < 0)
+        return r->err->status;
+    return 0;
+}
+
 /* ---- show -json: values.root_module ------------------------------------- */
 
 static int read_module(state_reader *r, unsigned depth);
@@ -135,6 +147,7 @@ static int read_values_resource(state_reader *r, const tfa_token *open)
                   {"provider_name", &r->provider},
                   {"deposed_key", &r->deposed}};
     tfa_token k, v;
+    unsigned seen = 0; /* what names the instance is taken once */
     size_t f;
     int rc;
 
@@ -150,10 +163,12 @@ static int read_values_resource(state_reader *r, const tfa_token *open)
         for (f = 0; f < TFA_ARRAY_SIZE(fields) && !tfa_token_is(&k, fields[f].key); f++)
             ;
         if (f < TFA_ARRAY_SIZE(fields))
-            rc = next_string(r, fields[f].key, fields[f].buf) < 0 ? r->err->status : 0;
-        else if (tfa_token_is(&k, "index"))
-            rc = (rc = next(r, &v)) != 0 ? rc : index_text(r, &v, &r->index);
-        else
+            rc = take_field(r, &k, &seen, f, fields[f].key, fields[f].buf);
+        else if (tfa_token_is(&k, "index")) {
+            if ((rc = tfa_json_once(r->scan, &k, &seen, 1u << f, "index", r->err)) == 0 &&
+                (rc = next(r, &v)) == 0)
+                rc = index_text(r, &v, &r->index);
+        } else
             rc = skip_next(r);
         if (rc)
             return rc;
@@ -298,6 +313,7 @@ static int read_v4_resource(state_reader *r, const tfa_token *open)
                   {"name", &r->name},
                   {"provider", &r->provider}};
     size_t count = 0, i, f;
+    unsigned seen = 0;
     const char *p;
     tfa_token k;
     int rc;
@@ -310,10 +326,11 @@ static int read_v4_resource(state_reader *r, const tfa_token *open)
         for (f = 0; f < TFA_ARRAY_SIZE(fields) && !tfa_token_is(&k, fields[f].key); f++)
             ;
         if (f < TFA_ARRAY_SIZE(fields))
-            rc = next_string(r, fields[f].key, fields[f].buf) < 0 ? r->err->status : 0;
-        else if (tfa_token_is(&k, "instances"))
-            rc = read_instances(r, &count);
-        else
+            rc = take_field(r, &k, &seen, f, fields[f].key, fields[f].buf);
+        else if (tfa_token_is(&k, "instances")) {
+            if ((rc = tfa_json_once(r->scan, &k, &seen, 1u << f, "instances", r->err)) == 0)
+                rc = read_instances(r, &count);
+        } else
             rc = skip_next(r);
         if (rc)
             return rc;

@@ -1,9 +1,11 @@
 /*
- * check_escaped_keys.c - member names written with escapes are the names
- * they decode to, in every reader: "\u0061ctions" is "actions", as jq, Go
- * and jansson read it. Compared as raw text, such a member was skipped,
- * so a plan could say "delete" to the tools beside tfaudit and "no-op" to
- * tfaudit.
+ * check_member_names.c - how readers take member names.
+ *  - A name written with escapes is the name it decodes to, in every
+ *    reader: "\u0061ctions" is "actions", as jq, Go and jansson read it.
+ *    Compared as raw text, such a member was skipped, so a plan could say
+ *    "delete" to the tools beside tfaudit and "no-op" to tfaudit.
+ *  - A member that names a record, given twice, is refused (tools differ
+ *    on which one wins).
  */
 #include "util/compat.h"
 
@@ -101,14 +103,60 @@ START_TEST(ui_log_sees_an_escaped_type)
 }
 END_TEST
 
+static int load_state(const char *resource, tfa_error *err)
+{
+    char doc[512];
+    tfa_run *run = NULL;
+    int rc;
+
+    snprintf(doc, sizeof(doc), "{\"version\":4,\"serial\":1,\"lineage\":\"l\",\"resources\":[%s]}",
+             resource);
+    tfa_error_init(err);
+    rc = tfa_test_load_mem(&run, "state.json", doc, strlen(doc), TFA_KIND_STATE, err);
+    tfa_run_free(run);
+    return rc;
+}
+
+/* A state resource's type, name or instances given twice (the second
+ * escaped or not) is an error at the second, not whichever came last. */
+START_TEST(state_refuses_a_resource_named_twice)
+{
+    static const char *const cases[][2] = {
+        {"{\"mode\":\"managed\",\"type\":\"null_resource\",\"name\":\"a\",\"name\":\"b\","
+         "\"instances\":[{\"attributes\":{}}]}",
+         "\"name\" given twice"},
+        {"{\"mode\":\"managed\",\"type\":\"null_resource\",\"\\u0074ype\":\"aws_db\",\"name\":"
+         "\"a\",\"instances\":[{\"attributes\":{}}]}",
+         "\"type\" given twice"},
+        {"{\"mode\":\"managed\",\"type\":\"null_resource\",\"name\":\"a\",\"instances\":[],"
+         "\"instances\":[{\"attributes\":{}}]}",
+         "\"instances\" given twice"},
+    };
+    tfa_error err;
+    size_t i;
+
+    ck_assert_tfa_ok(
+        load_state("{\"mode\":\"managed\",\"type\":\"null_resource\",\"\\u006eame\":\"a\","
+                   "\"instances\":[{\"attributes\":{}}]}",
+                   &err),
+        &err);
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        ck_assert_int_eq(load_state(cases[i][0], &err), TFA_EINPUT);
+        ck_assert_str_eq(err.message, cases[i][1]);
+        ck_assert_uint_eq(err.line, 1);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
-    Suite *s = suite_create("escaped_keys");
-    TCase *tc = tcase_create("escaped_keys");
+    Suite *s = suite_create("member_names");
+    TCase *tc = tcase_create("member_names");
 
     tcase_add_test(tc, escaped_keys_compare_by_their_decoded_text);
     tcase_add_test(tc, plan_reads_escaped_member_names);
     tcase_add_test(tc, ui_log_sees_an_escaped_type);
+    tcase_add_test(tc, state_refuses_a_resource_named_twice);
     suite_add_tcase(s, tc);
     return s;
 }
