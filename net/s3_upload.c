@@ -22,8 +22,8 @@
  *
  * Below the multipart threshold the object is held (1 MiB in memory, then
  * an unnamed spool file) and sent as one PutObject once finished, mapped
- * from the spool; its SHA-256 is computed behind the writer by a thread
- * reading the spool (see hold() for why one PUT).
+ * from the spool; the spool is written and hashed behind the writer by a
+ * second thread (see the spool's ring; hold() says why one PUT).
  */
 #include "util/compat.h"
 
@@ -250,7 +250,7 @@ static int flush_parts(tfa_s3_upload *up, tfa_error *err)
 }
 
 /* write(2) all of `len` bytes: 0, or an errno. */
-static int write_all(int fd, const char *p, size_t len, uint64_t *written)
+static int write_all(int fd, const char *p, size_t len)
 {
     while (len) {
         ssize_t n = write(fd, p, len);
@@ -260,7 +260,6 @@ static int write_all(int fd, const char *p, size_t len, uint64_t *written)
             return n < 0 ? errno : EIO;
         p += n;
         len -= (size_t)n;
-        *written += (uint64_t)n;
     }
     return 0;
 }
@@ -289,8 +288,7 @@ static int write_all(int fd, const char *p, size_t len, uint64_t *written)
 static int spool_tee(void *payload, const char *data, size_t len)
 {
     const tfa_s3_upload *up = payload;
-    uint64_t ignored = 0;
-    return write_all(up->spool, data, len, &ignored);
+    return write_all(up->spool, data, len);
 }
 
 /* Stop the spool's hasher: up->sha is the writer's again, up->spooled the
@@ -328,13 +326,13 @@ static int spool_open(tfa_s3_upload *up)
         if (fd < 0)
             return -1;
     }
-    up->spooled = 0;
-    if (write_all(fd, up->pending.ptr, up->pending.len, &up->spooled) != 0 ||
+    if (write_all(fd, up->pending.ptr, up->pending.len) != 0 ||
         !(up->ring = tfa_malloc(TFA_S3_SPOOL_RING))) {
         close(fd);
         return -1;
     }
     up->spool = fd;
+    up->spooled = up->pending.len;
     up->spool_errno = 0;
     up->ringed = 0;
     tfa_buf_release(&up->pending);
