@@ -13,7 +13,6 @@
 #include "util/compat.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +25,7 @@
 #include "s3_archive.h"
 #include "util/utc.h"
 #include "util/alloc.h"
+#include "util/hasher.h"
 #include "util/limits.h"
 
 void tfa_s3_archive_result_release(tfa_s3_archive_result *res)
@@ -273,109 +273,6 @@ static void huge_pages(void *p, size_t len)
 #endif
 }
 
-/*
- * Bytes hashed on a second thread as they are read, so reading and hashing
- * (each about as long on a 100 MiB input) overlap. The reader fills `base`
- * in order and posts what it filled; with a `ring` size, the buffer is
- * reused from its start once full, and the reader asks for room (waits
- * until the bytes it is about to overwrite are hashed) before each read.
- * Without a thread, the reader hashes as it posts.
- */
-typedef struct behind {
-    pthread_mutex_t mu;
-    pthread_cond_t cv; /* either side's progress */
-    const char *base;
-    size_t ring;            /* 0: base holds the whole input */
-    uint64_t ready, hashed; /* bytes posted; bytes hashed (under mu) */
-    int done, threaded;
-    pthread_t thread;
-    tfa_sha256 sha;
-} behind;
-
-/* Hash base's bytes [from, to) of the stream, wrapping round the ring. */
-static void behind_hash(behind *b, uint64_t from, uint64_t to)
-{
-    while (from < to) {
-        size_t off = b->ring ? (size_t)(from % b->ring) : (size_t)from,
-               n = b->ring && to - from > b->ring - off ? b->ring - off : (size_t)(to - from);
-        tfa_sha256_update(&b->sha, b->base + off, n);
-        from += n;
-    }
-}
-
-static void *behind_run(void *arg)
-{
-    behind *b = arg;
-    pthread_mutex_lock(&b->mu);
-    for (;;) {
-        uint64_t from, to;
-        while (b->hashed == b->ready && !b->done)
-            pthread_cond_wait(&b->cv, &b->mu);
-        if (b->hashed == b->ready)
-            break;
-        from = b->hashed;
-        to = b->ready;
-        pthread_mutex_unlock(&b->mu);
-        behind_hash(b, from, to);
-        pthread_mutex_lock(&b->mu);
-        b->hashed = to;
-        pthread_cond_broadcast(&b->cv);
-    }
-    pthread_mutex_unlock(&b->mu);
-    return NULL;
-}
-
-static void behind_start(behind *b, const char *base, size_t ring)
-{
-    memset(b, 0, sizeof(*b));
-    pthread_mutex_init(&b->mu, NULL);
-    pthread_cond_init(&b->cv, NULL);
-    b->base = base;
-    b->ring = ring;
-    tfa_sha256_init(&b->sha);
-    b->threaded = pthread_create(&b->thread, NULL, behind_run, b) == 0;
-}
-
-/* `n` more bytes of base are filled. */
-static void behind_post(behind *b, size_t n)
-{
-    if (!b->threaded) {
-        behind_hash(b, b->ready, b->ready + n);
-        b->ready = b->hashed = b->ready + n;
-        return;
-    }
-    pthread_mutex_lock(&b->mu);
-    b->ready += n;
-    pthread_cond_broadcast(&b->cv);
-    pthread_mutex_unlock(&b->mu);
-}
-
-/* Wait until `n` bytes past those posted may be written in the ring. */
-static void behind_room(behind *b, size_t n)
-{
-    if (!b->threaded || !b->ring)
-        return;
-    pthread_mutex_lock(&b->mu);
-    while (b->ready + n - b->hashed > b->ring)
-        pthread_cond_wait(&b->cv, &b->mu);
-    pthread_mutex_unlock(&b->mu);
-}
-
-/* Hash what is left, stop the thread; the digest of everything posted. */
-static void behind_finish(behind *b, unsigned char digest[TFA_SHA256_BYTES])
-{
-    if (b->threaded) {
-        pthread_mutex_lock(&b->mu);
-        b->done = 1;
-        pthread_cond_broadcast(&b->cv);
-        pthread_mutex_unlock(&b->mu);
-        pthread_join(b->thread, NULL);
-    }
-    tfa_sha256_final(&b->sha, digest);
-    pthread_cond_destroy(&b->cv);
-    pthread_mutex_destroy(&b->mu);
-}
-
 /* read(2) until `len` bytes or the end: the count, or -1 with errno. */
 static ssize_t read_full(int fd, char *buf, size_t len)
 {
@@ -439,7 +336,7 @@ static int open_regular(const char *path, uint64_t max, uint64_t *size)
 static int read_file(const char *path, tfa_buf *out, unsigned char digest[TFA_SHA256_BYTES],
                      tfa_error *err)
 {
-    behind h;
+    tfa_hasher h;
     uint64_t size;
     int fd, rc = 0;
 
@@ -450,7 +347,7 @@ static int read_file(const char *path, tfa_buf *out, unsigned char digest[TFA_SH
         return tfa_error_oom(err);
     }
     huge_pages(out->ptr, out->cap);
-    behind_start(&h, out->ptr, 0);
+    tfa_hasher_start(&h, out->ptr, 0, NULL);
     while (out->len < size) {
         size_t want = size - out->len < (8u << 20) ? (size_t)size - out->len : (8u << 20);
         ssize_t n = read_full(fd, out->ptr + out->len, want);
@@ -462,12 +359,12 @@ static int read_file(const char *path, tfa_buf *out, unsigned char digest[TFA_SH
         if (n == 0)
             break;
         out->len += (size_t)n;
-        behind_post(&h, (size_t)n);
+        tfa_hasher_post(&h, (size_t)n);
     }
     out->ptr[out->len] = '\0';
     if (rc == 0)
         rc = size_changed(path, fd, out->len, size, err);
-    behind_finish(&h, digest);
+    tfa_hasher_finish(&h, digest);
     close(fd);
     return rc;
 }
@@ -493,7 +390,7 @@ static int pack_streamed(packer *p, const char *path)
     input_fact f = {path, NULL, NULL, 0, digest, 0, 0, entry, 0, digest};
     uint64_t size, pos;
     tfa_kind kind;
-    behind h;
+    tfa_hasher h;
     ssize_t n;
     int fd, rc = 0, need_all = 0;
 
@@ -519,19 +416,19 @@ static int pack_streamed(packer *p, const char *path)
     entry_name(p, path, entry);
     if ((rc = tfa_bundle_writer_input_begin(p->w, entry, size, p->err)) != 0)
         goto done;
-    behind_start(&h, ring, STREAM_RING);
+    tfa_hasher_start(&h, ring, STREAM_RING, NULL);
     pos = 0;
     while (rc == 0 && n > 0) {
         size_t off = (size_t)(pos % STREAM_RING), want;
         if ((rc = tfa_bundle_writer_input_data(p->w, ring + off, (size_t)n, p->err)) != 0)
             break;
-        behind_post(&h, (size_t)n);
+        tfa_hasher_post(&h, (size_t)n);
         pos += (uint64_t)n;
         off = (size_t)(pos % STREAM_RING);
         want = STREAM_RING - off < STREAM_CHUNK ? STREAM_RING - off : STREAM_CHUNK;
         if (size - pos < want)
             want = (size_t)(size - pos);
-        behind_room(&h, want);
+        tfa_hasher_room(&h, want);
         if (want && (n = read_full(fd, ring + off, want)) < 0) {
             tfa_error_set_source(p->err, path);
             rc = tfa_error_set(p->err, TFA_EIO, "read failed: %s", strerror(errno));
@@ -539,7 +436,7 @@ static int pack_streamed(packer *p, const char *path)
         if (!want)
             n = 0;
     }
-    behind_finish(&h, digest);
+    tfa_hasher_finish(&h, digest);
     if (rc == 0)
         rc = size_changed(path, fd, pos, size, p->err);
     if (rc == 0 && (rc = tfa_bundle_writer_input_end(p->w, digest, p->err)) == 0) {

@@ -22,8 +22,8 @@
  *
  * Below the multipart threshold the object is held (1 MiB in memory, then
  * an unnamed spool file) and sent as one PutObject once finished, mapped
- * from the spool; its SHA-256 is computed behind the writer by a thread
- * reading the spool (see hold() for why one PUT).
+ * from the spool; the spool is written and hashed behind the writer by a
+ * second thread (see the spool's ring; hold() says why one PUT).
  */
 #include "util/compat.h"
 
@@ -88,7 +88,6 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
     pthread_mutex_init(&up->mu, NULL);
     pthread_cond_init(&up->cv_work, NULL);
     pthread_cond_init(&up->cv_done, NULL);
-    pthread_cond_init(&up->cv_hash, NULL);
     bad |= !(up->bucket = tfa_strdup(bucket)) || !(up->key = tfa_strdup(key));
     bad |= !(up->content_type = tfa_strdup(
                  opts && opts->content_type ? opts->content_type : "application/octet-stream"));
@@ -250,105 +249,68 @@ static int flush_parts(tfa_s3_upload *up, tfa_error *err)
     return rc;
 }
 
-/* Append to the spool file. */
-static int spool_put(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
+/* write(2) all of `len` bytes: 0, or an errno. */
+static int write_all(int fd, const char *p, size_t len)
 {
-    const char *p = data;
     while (len) {
-        ssize_t n = write(up->spool, p, len);
+        ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return tfa_error_set(err, TFA_EIO, "cannot write the upload's spool file: %s",
-                                 n < 0 ? strerror(errno) : "short write");
+            return n < 0 ? errno : EIO;
         p += n;
         len -= (size_t)n;
-        up->spooled += (uint64_t)n;
     }
     return 0;
 }
 
 /* Held in memory below this; in the spool file from there. Growing a
  * buffer in memory costs a page fault per 4 KiB and copies as it doubles;
- * the file's pages come from the page cache. */
+ * the file's pages come from the page cache (fresh memory, zeroed on first
+ * touch, costs more than the copy into the page cache: measured). */
 #define TFA_S3_HOLD_BYTES (1u << 20)
 
 /*
- * The spool's hasher: the object's SHA-256 (what the PUT signs) computed
- * on a thread of its own, reading the spool behind the writer, so the
- * writer (the archive's tar and the order of its gzip members) does not
- * also hash: on two cores that takes SHA-256 off the one busy thread. The
- * bytes are read back from the page cache, never from the caller, whose
- * buffers are reused as soon as the write returns.
+ * The spool's ring: the writer copies each piece of the object here and
+ * goes on; a tfa_hasher's thread writes it to the spool file (the tee) and
+ * hashes it (what the PUT signs) behind the writer. So the writer (the
+ * archive's tar and the order of its gzip members) neither writes the
+ * file nor hashes: on two cores both leave the one busy thread, and the
+ * bytes are hashed from the ring, in the cache, not read back from the
+ * file. The caller's buffers are reused as soon as a write returns: hence
+ * the copy, into a ring that stays in the cache.
  */
-static void *hash_spool(void *arg)
-{
-    tfa_s3_upload *up = arg;
-    size_t cap = 1u << 20;
-    char *buf = tfa_malloc(cap);
-    uint64_t off, to;
-    int bad = buf ? 0 : ENOMEM;
+#define TFA_S3_SPOOL_RING  (4u << 20)
+#define TFA_S3_SPOOL_PIECE (TFA_S3_SPOOL_RING / 4)
 
-    pthread_mutex_lock(&up->mu);
-    for (;;) {
-        while (!bad && up->hashed == up->posted && !up->hasher_stop)
-            pthread_cond_wait(&up->cv_hash, &up->mu);
-        if (bad || up->hashed == up->posted)
-            break;
-        off = up->hashed;
-        to = up->posted;
-        pthread_mutex_unlock(&up->mu);
-        while (!bad && off < to) {
-            ssize_t n =
-                pread(up->spool, buf, to - off < cap ? (size_t)(to - off) : cap, (off_t)off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                bad = n < 0 ? errno : EIO;
-                break;
-            }
-            tfa_sha256_update(&up->sha, buf, (size_t)n);
-            off += (uint64_t)n;
-        }
-        pthread_mutex_lock(&up->mu);
-        up->hashed = off;
-        pthread_cond_broadcast(&up->cv_hash);
-    }
-    up->hasher_errno = bad;
-    pthread_mutex_unlock(&up->mu);
-    tfa_free(buf);
-    return NULL;
+/* The tee: append to the spool file (on the hasher's thread; the spool's
+ * descriptor does not change while it runs). */
+static int spool_tee(void *payload, const char *data, size_t len)
+{
+    const tfa_s3_upload *up = payload;
+    return write_all(up->spool, data, len);
 }
 
-/* Wait until the hasher has hashed all that was spooled, and stop it:
- * up->sha is the writer's again. */
-static int hasher_finish(tfa_s3_upload *up, tfa_error *err)
+/* Stop the spool's hasher: up->sha is the writer's again, up->spooled the
+ * file's bytes. 0, or the errno of the write that failed (the bytes from
+ * there on are still in the ring). */
+static int spool_stop(tfa_s3_upload *up)
 {
     int bad;
     if (!up->hasher_on)
-        return 0;
-    pthread_mutex_lock(&up->mu);
-    up->hasher_stop = 1;
-    pthread_cond_broadcast(&up->cv_hash);
-    pthread_mutex_unlock(&up->mu);
-    pthread_join(up->hasher, NULL);
+        return up->spool_errno;
+    bad = tfa_hasher_stop(&up->hasher, &up->sha);
     up->hasher_on = 0;
-    bad = up->hasher_errno;
-    if (bad == ENOMEM)
-        return tfa_error_oom(err);
-    if (bad || up->hashed != up->spooled)
-        return tfa_error_set(err, TFA_EIO, "cannot read the upload's spool file: %s",
-                             bad ? strerror(bad) : "it is shorter than written");
-    return 0;
+    up->spooled += up->hasher.hashed;
+    return up->spool_errno = bad;
 }
 
 /* An unnamed file in $TMPDIR (or /tmp) that goes away when closed, holding
- * the pending bytes from now on, and its hasher. -1 when no file can be
- * made: the caller starts the multipart upload instead. */
+ * the pending bytes from now on, with its ring and hasher. -1 when no file
+ * can be made: the caller starts the multipart upload instead. */
 static int spool_open(tfa_s3_upload *up)
 {
     const char *dir = getenv("TMPDIR");
-    tfa_error ignored;
     tfa_buf path;
     int fd;
 
@@ -364,31 +326,31 @@ static int spool_open(tfa_s3_upload *up)
         if (fd < 0)
             return -1;
     }
-    up->spool = fd;
-    up->spooled = 0;
-    tfa_error_init(&ignored);
-    if (spool_put(up, up->pending.ptr, up->pending.len, &ignored) != 0) {
+    if (write_all(fd, up->pending.ptr, up->pending.len) != 0 ||
+        !(up->ring = tfa_malloc(TFA_S3_SPOOL_RING))) {
         close(fd);
-        up->spool = -1;
         return -1;
     }
+    up->spool = fd;
+    up->spooled = up->pending.len;
+    up->spool_errno = 0;
+    up->ringed = 0;
     tfa_buf_release(&up->pending);
     tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
-    /* the pending bytes were hashed as they came; without a thread the
-     * writer goes on hashing */
-    up->hashed = up->posted = up->spooled;
-    up->hasher_stop = up->hasher_errno = 0;
-    up->hasher_on = pthread_create(&up->hasher, NULL, hash_spool, up) == 0;
+    /* the pending bytes were hashed as they came: the hasher goes on from
+     * there */
+    tfa_hasher_start_tee(&up->hasher, up->ring, TFA_S3_SPOOL_RING, &up->sha, spool_tee, up);
+    up->hasher_on = 1;
     return 0;
 }
 
 static void spool_close(tfa_s3_upload *up)
 {
-    tfa_error ignored;
-    tfa_error_init(&ignored);
-    hasher_finish(up, &ignored); /* none is running past here */
+    spool_stop(up); /* none is running past here */
     if (up->spool >= 0)
         close(up->spool);
+    tfa_free(up->ring);
+    up->ring = NULL;
     up->spool = -1;
     up->spooled = 0;
 }
@@ -415,14 +377,16 @@ static int feed_parts(tfa_s3_upload *up, const void *data, size_t len, tfa_error
     return rc;
 }
 
-/* The multipart upload starts with what the spool holds, read back a part
- * at a time; the spool is closed. */
-static int unspool(tfa_s3_upload *up, tfa_error *err)
+/* The multipart upload (created) starts with what the spool holds, read
+ * back a part at a time, then what its ring holds that the spool could not
+ * take; the spool is closed. */
+static int spool_to_parts(tfa_s3_upload *up, tfa_error *err)
 {
     char *buf = tfa_malloc(up->part_bytes);
-    uint64_t off = 0;
-    int rc = buf ? hasher_finish(up, err) : tfa_error_oom(err);
+    uint64_t off = 0, from, to;
+    int rc = buf ? 0 : tfa_error_oom(err);
 
+    spool_stop(up); /* a failed write: its bytes are in the ring */
     while (rc == 0 && off < up->spooled) {
         size_t want = up->spooled - off < up->part_bytes ? (size_t)(up->spooled - off)
                                                          : up->part_bytes,
@@ -441,40 +405,55 @@ static int unspool(tfa_s3_upload *up, tfa_error *err)
             rc = feed_parts(up, buf, want, err);
         off += want;
     }
+    for (from = up->hasher.hashed, to = up->hasher.ready; rc == 0 && from < to;) {
+        size_t at = (size_t)(from % TFA_S3_SPOOL_RING), n = to - from < TFA_S3_SPOOL_RING - at
+                                                                ? (size_t)(to - from)
+                                                                : TFA_S3_SPOOL_RING - at;
+        tfa_sha256_update(&up->sha, up->ring + at, n);
+        rc = feed_parts(up, up->ring + at, n, err);
+        from += n;
+    }
     tfa_free(buf);
     spool_close(up);
     return rc;
 }
 
-/* Append to the spool; the hasher (or the writer) hashes it. When the
- * spool cannot take it (its file system is full: a small tmpfs), the
- * multipart upload takes over with what the spool holds. */
+/* The multipart upload takes over from the spool: created, then fed what
+ * the spool holds. */
+static int spool_give_up(tfa_s3_upload *up, tfa_error *err)
+{
+    int rc = create_multipart(up, err);
+    return rc ? rc : spool_to_parts(up, err);
+}
+
+/* Copy into the spool's ring, for its thread to write and hash. When the
+ * spool could not take an earlier piece (its file system is full: a small
+ * tmpfs), the multipart upload takes over with what the spool and its ring
+ * hold. */
 static int spool_add(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
 {
-    uint64_t before = up->spooled;
-    const char *rest;
-    tfa_error why;
-    size_t done;
+    const char *p = data;
     int rc;
 
-    tfa_error_init(&why);
-    rc = spool_put(up, data, len, &why);
-    done = (size_t)(up->spooled - before);
-    if (!up->hasher_on) {
-        tfa_sha256_update(&up->sha, data, done);
-    } else if (done) {
-        pthread_mutex_lock(&up->mu);
-        up->posted = up->spooled;
-        pthread_cond_signal(&up->cv_hash);
-        pthread_mutex_unlock(&up->mu);
+    while (len) {
+        size_t at = (size_t)(up->ringed % TFA_S3_SPOOL_RING), n = TFA_S3_SPOOL_RING - at;
+        if (n > TFA_S3_SPOOL_PIECE)
+            n = TFA_S3_SPOOL_PIECE;
+        if (n > len)
+            n = len;
+        if (tfa_hasher_room(&up->hasher, n) != 0) {
+            if ((rc = spool_give_up(up, err)) != 0)
+                return rc;
+            tfa_sha256_update(&up->sha, p, len);
+            return feed_parts(up, p, len, err);
+        }
+        memcpy(up->ring + at, p, n);
+        tfa_hasher_post(&up->hasher, n);
+        up->ringed += n;
+        p += n;
+        len -= n;
     }
-    if (rc == 0)
-        return 0;
-    rest = (const char *)data + done;
-    if ((rc = create_multipart(up, err)) != 0 || (rc = unspool(up, err)) != 0)
-        return rc;
-    tfa_sha256_update(&up->sha, rest, len - done);
-    return feed_parts(up, rest, len - done, err);
+    return 0;
 }
 
 /*
@@ -493,7 +472,7 @@ static int hold(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err)
     if (up->total > up->over) {
         if ((rc = create_multipart(up, err)) != 0)
             return rc;
-        if (up->spool >= 0 && (rc = unspool(up, err)) != 0) /* hashed up to here */
+        if (up->spool >= 0 && (rc = spool_to_parts(up, err)) != 0) /* hashed up to here */
             return rc;
         tfa_sha256_update(&up->sha, data, len);
         return feed_parts(up, data, len, err);
@@ -609,13 +588,17 @@ int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *e
     memset(out, 0, sizeof(*out));
     if (up->failed)
         return tfa_error_set(err, TFA_EUSAGE, "the upload failed already");
-    if (!up->upload_id) {
+    /* every byte spooled and hashed; or, when the spool could not take
+     * them all, the multipart upload takes over */
+    if (!up->upload_id && up->spool >= 0 && spool_stop(up) != 0)
+        rc = spool_give_up(up, err);
+    if (rc == 0 && !up->upload_id) {
         if (up->spool >= 0)
-            rc = hasher_finish(up, err) ? err->status : put_spooled(up, out, err);
+            rc = put_spooled(up, out, err);
         else
             rc = put_single(up, up->pending.ptr, up->pending.len, out, err);
         spool_close(up);
-    } else {
+    } else if (rc == 0) {
         if (up->pending.len || up->parts == 0) { /* the last part, taken over */
             size_t n = up->pending.len;
             char *last = tfa_buf_detach(&up->pending, NULL);
@@ -656,7 +639,6 @@ void tfa_s3_upload_free(tfa_s3_upload *up)
     tfa_free(up->done);
     pthread_cond_destroy(&up->cv_work);
     pthread_cond_destroy(&up->cv_done);
-    pthread_cond_destroy(&up->cv_hash);
     pthread_mutex_destroy(&up->mu);
     tfa_free(up->bucket);
     tfa_free(up->key);

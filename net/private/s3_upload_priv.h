@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "s3_priv.h"
+#include "util/hasher.h"
 
 typedef struct part_job {
     unsigned number; /* 1-based */
@@ -34,15 +35,15 @@ struct tfa_s3_upload {
     char *content_type, *retain_until, *sse;
     uint64_t over;
     size_t part_bytes;
-    tfa_buf pending; /* bytes not sent yet */
-    int spool;       /* -1, or the spool file: bytes held past TFA_S3_HOLD_BYTES */
-    uint64_t spooled;
-    /* the spool's hasher: hashes up->sha from the file behind the writer */
-    pthread_t hasher;
-    int hasher_on, hasher_stop, hasher_errno;
-    uint64_t hashed; /* spool bytes in up->sha (under mu) */
-    uint64_t posted; /* spool bytes the hasher may read (under mu) */
-    pthread_cond_t cv_hash;
+    tfa_buf pending;  /* bytes not sent yet */
+    int spool;        /* -1, or the spool file: bytes held past TFA_S3_HOLD_BYTES */
+    uint64_t spooled; /* bytes in the spool file (past the hasher's once stopped) */
+    /* the spool's ring and hasher: the writer copies into the ring, the
+     * hasher's thread writes it to the spool and goes on hashing up->sha */
+    char *ring;
+    uint64_t ringed; /* bytes copied into the ring */
+    tfa_hasher hasher;
+    int hasher_on, spool_errno;
     tfa_sha256 sha;
     uint64_t total;
     char *upload_id; /* an open multipart upload */

@@ -141,6 +141,39 @@ START_TEST(s3_full_spool_turns_multipart)
 }
 END_TEST
 
+/* The same when the spool fills up at the object's last bytes: the spool
+ * is written behind the writer (by its hasher's thread), so the failure is
+ * found by tfa_s3_upload_finish, which hands over to a multipart upload
+ * then: one part, read back byte for byte, with the object's SHA-256. */
+START_TEST(s3_spool_full_at_its_end_turns_multipart)
+{
+    size_t len = (8u << 20) + 300000; /* fill_noise: a multiple of 8 */
+    unsigned char *data = malloc(len);
+    struct rlimit was, small;
+    tfa_s3_put_result pr;
+    tfa_http_options ho;
+    tfa_error err;
+    tfa_s3 *s3;
+    int rc;
+
+    fill_noise(data, len, 0x2545f4914f6cdd1dull);
+    http_opts(&ho);
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
+    small = was;
+    small.rlim_cur = 8u << 20;
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    rc = upload_pieces(s3, "parts/full-at-end.bin", data, len, len, 0, &pr, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
+    ck_assert_tfa_ok(rc, &err);
+    check_stored(s3, "parts/full-at-end.bin", data, len, &pr, 1);
+    tfa_s3_free(s3);
+    free(data);
+}
+END_TEST
+
 /* 12 MiB in 5 MiB parts with the threshold at 5 MiB: three parts. */
 static int upload_parts(tfa_s3 *s3, const char *key, tfa_error *err)
 {
@@ -216,6 +249,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_concurrent_parts_arrive_in_order);
     tcase_add_test(tc, s3_spool_past_the_threshold_turns_multipart);
     tcase_add_test(tc, s3_full_spool_turns_multipart);
+    tcase_add_test(tc, s3_spool_full_at_its_end_turns_multipart);
     tcase_add_test(tc, s3_dropped_connection_leaves_no_object_and_no_upload);
     suite_add_tcase(s, tc);
     return s;
