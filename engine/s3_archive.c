@@ -76,7 +76,6 @@ static const char *kind_of(const char *name, const char *data, size_t len, int h
     const char *head;
     size_t n;
     const char *what = NULL;
-    int found = 0;
 
     *kind = TFA_KIND_UNKNOWN;
     if (tfa_stream_open_memory(&in, name, data, len, err) != 0)
@@ -89,13 +88,11 @@ static const char *kind_of(const char *name, const char *data, size_t len, int h
         /* a CI job log whose Terraform output starts past the head */
         if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
             tfa_text_ci_prelude(head, n) &&
-            (head_only || tfa_detect_text_stream(in, &found, err) != 0)) {
+            (head_only || tfa_detect_text_stream(in, kind, err) != 0)) {
             *need_all = head_only;
             tfa_stream_free(in);
             return NULL;
         }
-        if (found)
-            *kind = TFA_KIND_TEXT_LOG;
         what = *kind == TFA_KIND_UNKNOWN ? "unknown" : tfa_kind_name(*kind);
     }
     tfa_stream_free(in);

@@ -118,24 +118,33 @@ done:
  * first line that starts with '{' once normalized (timestamp, CR, colour
  * removed, as the reader does) is a UI log message. Lines before it are the
  * CI prelude, whatever they say: a job runs `terraform init` (text) before
- * `plan -json`, so a text marker there decides nothing. Only the head is
- * looked at: a prelude longer than it leaves the input to the text log
- * detection, and `--kind ui-log` reads it. */
-static int detect_ci_ui(const char *head, size_t len, tfa_kind *out)
+ * `plan -json`, so a text marker there decides nothing in the head. Past
+ * the head, tfa_detect_text_stream asks tfa_detect_ci_ui_line of each line. */
+int tfa_detect_ci_ui_line(const char *s, size_t n, int *json, tfa_kind *out)
 {
     char copy[TFA_LIMIT_MARKER_LINE_BYTES];
+    unsigned flags = 0;
+
+    *json = 0;
+    *out = TFA_KIND_UNKNOWN;
+    n = n < sizeof(copy) ? n : sizeof(copy);
+    memcpy(copy, s, n);
+    n = tfa_line_normalize(copy, n, &flags);
+    if (!n || copy[0] != '{')
+        return 0;
+    *json = 1;
+    return detect_json(copy, n, 0, out);
+}
+
+static int detect_ci_ui(const char *head, size_t len, tfa_kind *out)
+{
     const char *s;
     size_t pos = 0, n;
-    unsigned flags;
+    int json, rc;
 
-    while (tfa_lines_split(head, len, &pos, &s, &n)) {
-        n = n < sizeof(copy) ? n : sizeof(copy);
-        memcpy(copy, s, n);
-        flags = 0;
-        n = tfa_line_normalize(copy, n, &flags);
-        if (n && copy[0] == '{')
-            return detect_json(copy, n, 0, out);
-    }
+    while (tfa_lines_split(head, len, &pos, &s, &n))
+        if ((rc = tfa_detect_ci_ui_line(s, n, &json, out)) != 0 || json)
+            return rc;
     return 0;
 }
 

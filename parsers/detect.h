@@ -33,13 +33,20 @@ int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out);
 
 /*
  * A text input whose head has no Terraform line but may be a CI job or shell
- * log (tfa_text_ci_prelude): read on, in bounded memory, for a marker line
- * anywhere in the stream. When one is found, *found is 1 and the stream
- * gives back the part of the input from shortly before that line (the
- * prelude before it is dropped, see stream.h tfa_stream_unread); else 0 and
- * the stream is at its end. Only valid before the first read. Returns 0, or
- * a stream error (TFA_EIO, TFA_EINPUT for broken UTF-16), TFA_ENOMEM.
+ * log (tfa_text_ci_prelude): read on, in bounded memory, for the first line
+ * that is a Terraform text marker (*found TFA_KIND_TEXT_LOG) or, once
+ * normalized as the CI readers do, a `-json` UI log message
+ * (TFA_KIND_UI_LOG). When one is found, the stream gives back the part of
+ * the input from shortly before that line (the prelude before it is
+ * dropped, see stream.h tfa_stream_unread); else *found is TFA_KIND_UNKNOWN
+ * and the stream is at its end. Only valid before the first read. Returns
+ * 0, or a stream error (TFA_EIO, TFA_EINPUT for broken UTF-16), TFA_ENOMEM.
  */
-int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err);
+int tfa_detect_text_stream(tfa_stream *in, tfa_kind *found, tfa_error *err);
+
+/* One line of a CI job log: *json is 1 when it starts with '{' once
+ * normalized, and *out then says what that JSON is (TFA_KIND_UI_LOG for a
+ * UI log message). 0 or TFA_ENOMEM. */
+int tfa_detect_ci_ui_line(const char *s, size_t n, int *json, tfa_kind *out);
 
 #endif

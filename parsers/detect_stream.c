@@ -1,11 +1,13 @@
 /*
- * detect_stream.c - text log detection past the head (see detect.h).
+ * detect_stream.c - log detection past the head (see detect.h).
  *
  * A CI job log can hold megabytes of runner prelude before the first line
  * Terraform prints. The stream is read once (stdin, HTTP bodies, archive
  * members cannot be rewound), so detection reads on through a window of
  * bounded size: lines are tested as they pass and dropped, keeping only the
- * last CONTEXT bytes of whole lines. At the first marker line the context
+ * last CONTEXT bytes of whole lines. At the first marker line (a line
+ * Terraform prints as text, or a `-json` message behind the CI's line
+ * prefix) the context
  * and the rest of the window are given back to the stream (tfa_stream_unread)
  * and the reader starts there: the context keeps the command line that
  * started the run ("[command].../terraform-bin apply"), which names its
@@ -42,6 +44,7 @@ typedef struct scan_win {
     unsigned long ended; /* line ends in buf[0..scan), counted as tested */
     uint64_t bytes;      /* decoded bytes dropped before buf[0] */
     int skipping;        /* buf[0] continues a line already tested */
+    tfa_kind found;      /* what the line test_lines stopped at is */
     tfa_text_markers markers;
 } scan_win;
 
@@ -99,12 +102,36 @@ static size_t line_start_from(const scan_win *w, size_t from, size_t limit)
     return nl ? (size_t)(nl - w->buf) + 1 : limit;
 }
 
+/* A `-json` message behind a CI prefix (a timestamp, colour): its '{'
+ * comes early in the line, which rules out nearly every prelude line
+ * before the full test. */
+#define JSON_BRACE_WITHIN 128
+
+/* Whether the line is a Terraform text marker or a UI log message (the
+ * kind in w->found). 0 no, 1 yes, or TFA_ENOMEM. */
+static int marker_line(scan_win *w, const char *s, size_t n)
+{
+    int json, rc;
+
+    if (tfa_text_markers_line(&w->markers, s, n)) {
+        w->found = TFA_KIND_TEXT_LOG;
+        return 1;
+    }
+    if (!memchr(s, '{', n < JSON_BRACE_WITHIN ? n : JSON_BRACE_WITHIN))
+        return 0;
+    if ((rc = tfa_detect_ci_ui_line(s, n, &json, &w->found)) != 0)
+        return rc;
+    return w->found == TFA_KIND_UI_LOG;
+}
+
 /* Test the complete lines of the window (all of it at the end of input):
- * the offset of the first marker line, or (size_t)-1. */
-static size_t test_lines(scan_win *w, int eof)
+ * 1 with *at the offset of the first marker line, 0 when there is none,
+ * or TFA_ENOMEM. */
+static int test_lines(scan_win *w, int eof, size_t *at)
 {
     const char *nl;
     size_t start;
+    int rc;
 
     while (w->scan < w->have) {
         nl = memchr(w->buf + w->scan, '\n', w->have - w->scan);
@@ -117,20 +144,22 @@ static size_t test_lines(scan_win *w, int eof)
             w->skipping = 0;
             continue;
         }
-        if (tfa_text_markers_line(&w->markers, w->buf + start, w->scan - start - (nl != NULL)))
-            return start;
+        if ((rc = marker_line(w, w->buf + start, w->scan - start - (nl != NULL))) != 0) {
+            *at = start;
+            return rc;
+        }
     }
-    return (size_t)-1;
+    return 0;
 }
 
-int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
+int tfa_detect_text_stream(tfa_stream *in, tfa_kind *found, tfa_error *err)
 {
     scan_win w;
     size_t at, from;
     long long n;
-    int rc = 0, eof = 0;
+    int rc = 0, eof = 0, hit;
 
-    *found = 0;
+    *found = TFA_KIND_UNKNOWN;
     memset(&w, 0, sizeof(w));
     tfa_text_markers_init(&w.markers);
     w.buf = tfa_malloc(CONTEXT + CHUNK);
@@ -150,9 +179,13 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         }
         eof = n == 0;
         w.have += (size_t)n;
-        if ((at = test_lines(&w, eof)) != (size_t)-1) {
+        if ((hit = test_lines(&w, eof, &at)) < 0) {
+            rc = tfa_error_oom(err);
+            goto done;
+        }
+        if (hit) {
             from = line_start_from(&w, at > CONTEXT ? at - CONTEXT : 0, at);
-            *found = 1;
+            *found = w.found;
             rc = tfa_stream_unread(in, w.buf + from, w.have - from,
                                    w.lines + count_lines(w.buf, from), w.bytes + from, err);
             goto done;
@@ -160,7 +193,7 @@ int tfa_detect_text_stream(tfa_stream *in, int *found, tfa_error *err)
         if (w.have - w.scan >= CHUNK) {
             /* a line longer than a chunk: its start is tested, the rest skipped */
             if (!w.skipping && tfa_text_markers_line(&w.markers, w.buf + w.scan, w.have - w.scan)) {
-                *found = 1;
+                *found = TFA_KIND_TEXT_LOG;
                 rc = tfa_stream_unread(in, w.buf + w.scan, w.have - w.scan,
                                        w.lines + count_lines(w.buf, w.scan), w.bytes + w.scan, err);
                 goto done;

@@ -43,7 +43,7 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
 {
     const char *head;
     size_t len, i;
-    int found, rc = tfa_stream_peek(in, &head, &len, err);
+    int rc = tfa_stream_peek(in, &head, &len, err);
 
     if (rc)
         return rc;
@@ -63,10 +63,8 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
     /* a CI job log: Terraform's output may start past the head */
     if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
         tfa_text_ci_prelude(head, len)) {
-        if ((rc = tfa_detect_text_stream(in, &found, err)) != 0)
+        if ((rc = tfa_detect_text_stream(in, kind, err)) != 0)
             return rc;
-        if (found)
-            *kind = TFA_KIND_TEXT_LOG;
     }
     return 0;
 }

@@ -33,7 +33,10 @@ int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, t
     s->buf[0] = '\0';
     s->in = in;
     tfa_stream_async_hash(in); /* refill() syncs before touching the window */
-    s->line = 1;
+    /* a prelude detection dropped still counts in positions (stream.h) */
+    tfa_stream_skipped(in, &s->line, &s->base);
+    s->line_start = s->base;
+    s->line++;
     s->state = ST_TOP;
     s->max_depth = opts && opts->max_depth ? opts->max_depth : TFA_LIMIT_JSON_DEPTH;
     if (s->max_depth > TFA_LIMIT_JSON_DEPTH)

@@ -148,8 +148,9 @@ typedef struct uilog_ci_counts {
     unsigned long messages_lines;         /* lines that start with '{' */
 } uilog_ci_counts;
 
-/* Whether the (not yet read) input needs the filter: its first non-blank
- * byte is not '{'. A plain log keeps the direct, faster path. */
+/* Whether the (not yet read) input needs the filter: detection dropped a
+ * CI prelude, or its first non-blank byte is not '{'. A plain log keeps
+ * the direct, faster path. */
 int tfa_uilog__ci_wanted(tfa_stream *in);
 /* A stream of the filtered lines of `in` (named like it); *ci stays valid
  * until *out is freed. TFA_ENOMEM. */

@@ -314,8 +314,13 @@ int tfa_uilog__ci_wanted(tfa_stream *in)
 {
     const char *head;
     size_t len, i = 0;
+    unsigned long lines;
+    uint64_t bytes;
     tfa_error ignored;
 
+    tfa_stream_skipped(in, &lines, &bytes);
+    if (lines || bytes)
+        return 1; /* detection read past a CI prelude (detect.h): the head is gone */
     tfa_error_init(&ignored);
     if (tfa_stream_peek(in, &head, &len, &ignored) != 0)
         return 0; /* the reader's first read says what is wrong */
@@ -340,8 +345,10 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
     memcpy(c->name, tfa_stream_name(in), n);
     tfa_buf_init(&c->raw, TFA_BUF_NO_MAX);
     tfa_buf_init(&c->long_line, TFA_BUF_NO_MAX);
-    /* a prelude detection read through and dropped still counts (stream.h) */
+    /* a prelude detection read through and dropped still counts (stream.h),
+     * in line numbers and among the lines before the first message */
     tfa_stream_skipped(in, &c->count, &c->offset);
+    c->counts.before = c->count;
     c->in = in;
     tfa_stream_async_hash(in); /* fill() syncs before it moves what was read */
     src.read = ci_read;
@@ -351,6 +358,9 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
     if ((rc = tfa_stream_new(out, c->name, &src, err)) == 0) {
         *ci = c;
         tfa_stream_unhashed(*out); /* the input's own stream hashes it */
+        /* the filter gives every line on, so the tokenizer's positions are
+         * the input's once they start past what detection dropped */
+        rc = tfa_stream_unread(*out, NULL, 0, c->count, c->offset, err);
     }
     return rc;
 }

@@ -362,7 +362,7 @@ START_TEST(detection_through_a_prelude_hashes_all_of_it)
     unsigned char want[TFA_SHA256_BYTES], got[TFA_SHA256_BYTES];
     const char *head;
     size_t hlen;
-    int found = 1;
+    tfa_kind found = TFA_KIND_TEXT_LOG;
     tfa_stream *in = NULL;
     tfa_error err;
     tfa_buf b;
@@ -374,7 +374,7 @@ START_TEST(detection_through_a_prelude_hashes_all_of_it)
     ck_assert_tfa_ok(tfa_stream_open_memory(&in, "job.log", b.ptr, b.len, &err), &err);
     ck_assert_tfa_ok(tfa_stream_peek(in, &head, &hlen, &err), &err);
     ck_assert_tfa_ok(tfa_detect_text_stream(in, &found, &err), &err);
-    ck_assert_int_eq(found, 0);
+    ck_assert_int_eq(found, TFA_KIND_UNKNOWN);
     ck_assert_tfa_ok(tfa_stream_drain(in, &err), &err);
     ck_assert_uint_eq(tfa_stream_bytes(in), b.len);
     tfa_stream_digest(in, got);

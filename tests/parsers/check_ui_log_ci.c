@@ -478,6 +478,59 @@ START_TEST(ui_log_ci_refuses_a_line_over_the_limit)
 }
 END_TEST
 
+/* A prelude longer than the detection head (npm ci, apt output) before the
+ * -json stream: detection reads on to the first message and the log reads
+ * as it does with a short prelude; line numbers and the count of prelude
+ * lines include what detection dropped. */
+START_TEST(ui_log_ci_reads_past_a_long_prelude)
+{
+    const char *at = strstr(plan_log, "@@MIDDLE@@");
+    unsigned long pre = 0;
+    tfa_buf b, log;
+    tfa_error err;
+    json_t *want, *got;
+    tfa_run *run = NULL;
+    char text[1024], want_note[64];
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_init(&log, TFA_BUF_NO_MAX);
+    /* plan_log without its middle line (and that line's timestamp) */
+    ck_assert_int_eq(tfa_buf_put(&log, plan_log, (size_t)(at - plan_log) - strlen(TS)), 0);
+    tfa_buf_puts(&log, at + strlen("@@MIDDLE@@\n"));
+    ck_assert_tfa_ok(facts_of("ci.log", log.ptr, log.len, TFA_KIND_UNKNOWN, &want, &err), &err);
+    tfa_buf_puts(&b, TS "Current runner version: '2.316.1'\n");
+    pre++;
+    while (b.len < 3 * TFA_LIMIT_DETECT_BYTES) {
+        tfa_buf_printf(&b, TS "npm WARN deprecated pkg-%lu@1.0.0: this module is not supported\n",
+                       pre);
+        pre++;
+    }
+    tfa_buf_put(&b, log.ptr, log.len);
+    ck_assert_tfa_ok(facts_of("ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &got, &err), &err);
+    same_facts("long prelude", want, got);
+    json_decref(got);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_test_load_mem(&run, "ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &err), &err);
+    snprintf(text, sizeof(text), "%s", tfa_run_note(run, tfa_run_note_count(run) - 1)->message);
+    snprintf(want_note, sizeof(want_note), "%lu line(s) before the first message", pre + 2);
+    ck_assert_msg(strstr(text, want_note) != NULL, "%s", text);
+    tfa_run_free(run);
+
+    /* a message cut after the prelude: the error names its true line */
+    {
+        size_t keep = b.len - log.len, v = (size_t)(strstr(log.ptr, "ssage\":\"m\"") - log.ptr);
+        tfa_buf_truncate(&b, keep);
+        tfa_buf_put(&b, log.ptr, v);
+        tfa_buf_puts(&b, strchr(log.ptr + v, '\n'));
+    }
+    ck_assert_int_eq(facts_of("ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &got, &err), TFA_EINPUT);
+    ck_assert_msg(err.line == pre + 3, "line %lu, want %lu: %s", err.line, pre + 3, err.message);
+    json_decref(want);
+    tfa_buf_release(&b);
+    tfa_buf_release(&log);
+}
+END_TEST
+
 static tfa_kind kind_of(const char *s)
 {
     tfa_kind k;
@@ -518,6 +571,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_ci_notes_what_it_skipped);
     tcase_add_test(tc, ui_log_ci_without_messages_is_no_ui_log);
     tcase_add_test(tc, ui_log_ci_detection);
+    tcase_add_test(tc, ui_log_ci_reads_past_a_long_prelude);
     tcase_add_test(tc, ui_log_ci_keeps_what_precedes_a_cut_off_last_line);
     tcase_add_test(tc, ui_log_ci_reads_logs_larger_than_its_reads);
     tcase_add_test(tc, ui_log_ci_refuses_a_line_over_the_limit);
