@@ -34,6 +34,13 @@
 
 #define CONTEXT (64u * 1024u)
 #define CHUNK   (1024u * 1024u) /* few hand-offs to the hashing thread per GB */
+/* After the first text marker, how far a `-json` message is looked for:
+ * a CI job runs `terraform init` (text) before `plan -json`, and in the
+ * head the first JSON message wins over such lines (detect.c); past the
+ * head the same holds within this distance of the marker. Counted in
+ * bytes of the input, not reads, so the answer does not depend on how
+ * the input arrives. */
+#define LOOKAHEAD (CHUNK / 2)
 
 typedef struct scan_win {
     char *buf;
@@ -45,6 +52,8 @@ typedef struct scan_win {
     uint64_t bytes;      /* decoded bytes dropped before buf[0] */
     int skipping;        /* buf[0] continues a line already tested */
     tfa_kind found;      /* what the line test_lines stopped at is */
+    int text_seen;       /* a text marker was found: looking ahead for -json only */
+    uint64_t text_end;   /* ...in the lines that start before this (decoded bytes) */
     tfa_text_markers markers;
 } scan_win;
 
@@ -113,7 +122,7 @@ static int marker_line(scan_win *w, const char *s, size_t n)
 {
     int json, rc;
 
-    if (tfa_text_markers_line(&w->markers, s, n)) {
+    if (!w->text_seen && tfa_text_markers_line(&w->markers, s, n)) {
         w->found = TFA_KIND_TEXT_LOG;
         return 1;
     }
@@ -138,6 +147,8 @@ static int test_lines(scan_win *w, int eof, size_t *at)
         if (!nl && !eof)
             break;
         start = w->scan;
+        if (w->text_seen && w->bytes + start >= w->text_end)
+            return 0; /* the look-ahead ends here, however much was read */
         w->scan = nl ? (size_t)(nl - w->buf) + 1 : w->have;
         w->ended += nl != NULL;
         if (w->skipping) {
@@ -183,13 +194,31 @@ int tfa_detect_text_stream(tfa_stream *in, tfa_kind *found, tfa_error *err)
             rc = tfa_error_oom(err);
             goto done;
         }
-        if (hit) {
+        if (hit && w.found == TFA_KIND_TEXT_LOG) {
+            /* keep the marker's context at the window's start and look on */
             from = line_start_from(&w, at > CONTEXT ? at - CONTEXT : 0, at);
-            *found = w.found;
+            drop(in, &w, from);
+            w.text_seen = 1;
+            w.text_end = w.bytes + (at - from) + LOOKAHEAD;
+            hit = test_lines(&w, eof, &at);
+            if (hit < 0) {
+                rc = tfa_error_oom(err);
+                goto done;
+            }
+        }
+        if (hit ||
+            (w.text_seen && (eof || w.bytes + w.scan >= w.text_end || w.have == CONTEXT + CHUNK))) {
+            /* a -json message (past a text marker or not), or the marker
+             * with no message within the look-ahead: the reader starts
+             * from the context before the first of them */
+            from = w.text_seen ? 0 : line_start_from(&w, at > CONTEXT ? at - CONTEXT : 0, at);
+            *found = hit ? w.found : TFA_KIND_TEXT_LOG;
             rc = tfa_stream_unread(in, w.buf + from, w.have - from,
                                    w.lines + count_lines(w.buf, from), w.bytes + from, err);
             goto done;
         }
+        if (w.text_seen)
+            continue; /* the window keeps everything from the marker's context */
         if (w.have - w.scan >= CHUNK) {
             /* a line longer than a chunk: its start is tested, the rest skipped */
             if (!w.skipping && tfa_text_markers_line(&w.markers, w.buf + w.scan, w.have - w.scan)) {

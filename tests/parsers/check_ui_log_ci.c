@@ -516,7 +516,45 @@ START_TEST(ui_log_ci_reads_past_a_long_prelude)
     ck_assert_msg(strstr(text, want_note) != NULL, "%s", text);
     tfa_run_free(run);
 
+    /* terraform init's text output past the head, then the -json stream:
+     * the first message wins over init's lines, as in the head */
+    tfa_buf_truncate(&b, b.len - log.len);
+    tfa_buf_puts(&b, TS "Initializing the backend...\n" TS
+                        "Terraform has been successfully initialized!\n");
+    tfa_buf_put(&b, log.ptr, log.len);
+    ck_assert_tfa_ok(facts_of("ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &got, &err), &err);
+    same_facts("init past the head", want, got);
+    json_decref(got);
+    /* ...but not when the first message lies beyond the look-ahead (half a
+     * MiB past init's line): then the log is a text log */
+    tfa_buf_truncate(&b, b.len - log.len);
+    while (b.len < 3 * TFA_LIMIT_DETECT_BYTES + 600 * 1024)
+        tfa_buf_puts(&b, TS "building assets: webpack compiled with 3 warnings in 4815 ms\n");
+    tfa_buf_put(&b, log.ptr, log.len);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_test_load_mem(&run, "ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &err), &err);
+    ck_assert_int_eq(tfa_run_input(run, 0)->kind, TFA_KIND_TEXT_LOG);
+    tfa_run_free(run);
+    run = NULL;
+    tfa_buf_truncate(&b, b.len - log.len);
+    while (b.len > 3 * TFA_LIMIT_DETECT_BYTES + 400 * 1024) { /* back within it */
+        size_t end = b.len - 1;
+        while (end > 0 && b.ptr[end - 1] != '\n')
+            end--;
+        tfa_buf_truncate(&b, end);
+    }
+    tfa_buf_put(&b, log.ptr, log.len);
+    ck_assert_tfa_ok(facts_of("ci.log", b.ptr, b.len, TFA_KIND_UNKNOWN, &got, &err), &err);
+    same_facts("init within the look-ahead", want, got);
+    json_decref(got);
+
     /* a message cut after the prelude: the error names its true line */
+    tfa_buf_truncate(&b, 0);
+    tfa_buf_puts(&b, TS "Current runner version: '2.316.1'\n");
+    for (pre = 1; b.len < 3 * TFA_LIMIT_DETECT_BYTES; pre++)
+        tfa_buf_printf(&b, TS "npm WARN deprecated pkg-%lu@1.0.0: this module is not supported\n",
+                       pre);
+    tfa_buf_put(&b, log.ptr, log.len);
     {
         size_t keep = b.len - log.len, v = (size_t)(strstr(log.ptr, "ssage\":\"m\"") - log.ptr);
         tfa_buf_truncate(&b, keep);
