@@ -18,6 +18,9 @@ goes wrong and attackers would try, and checks the verdict again:
   inject         an address carrying ESC, BEL, CR, LF and a fake verdict
                  line: stdout keeps no raw control character, and a pinned
                  case is not GO
+  ci-prelude     a -json log as GitHub Actions stores it, behind a prelude
+                 longer than detection's head and terraform init's text:
+                 still GO whole; cut at or without its summary  -> not GO
 
 Usage: soundness.py TFAUDIT SOURCE_DIR. Exit 0 when no mutation left a GO
 (the closing line counts them), 1 otherwise, 77 when nothing could be run.
@@ -78,6 +81,19 @@ def is_json_doc(data):
 
 def is_ui_log(data):
     return data.lstrip().startswith(b'{"@level"') or b'\n{"@level"' in data[:4096]
+
+
+def ci_wrap(lines):
+    """A -json log as GitHub Actions stores it: a timestamp on every line,
+    after a runner prelude past detection's 64 KiB head and init's text."""
+    ts = b"2026-11-27T21:29:59.1234567Z "
+    pre = [b"Current runner version: '2.320.0'"]
+    pre += [b"npm WARN deprecated pkg-%d@1.0.0: this module is not supported" % i
+            for i in range(1500)]
+    pre += [b"[command]/home/runner/work/_temp/x/terraform-bin init -input=false",
+            b"Initializing the backend...", b"Terraform has been successfully initialized!",
+            b"[command]/home/runner/work/_temp/x/terraform-bin apply -json -auto-approve"]
+    return b"".join(ts + l + b"\n" for l in pre) + b"".join(ts + l for l in lines)
 
 
 def summary_line(lines):
@@ -168,11 +184,13 @@ class Suite:
             f.write(data)
         return p
 
-    def expect(self, case, what, inputs, check_output=False, must_fail=True):
+    def expect(self, case, what, inputs, check_output=False, must_fail=True, must_pass=False):
         rc, out, err = self.verdict(case, inputs)
         bad = []
         if must_fail and rc == 0:
             bad.append("still GO")
+        if must_pass and rc != 0:
+            bad.append("no longer GO (exit %d) though nothing changed" % rc)
         if check_output and CONTROL.search(out):
             bad.append("raw control character in stdout")
         if rc not in (0, 1, 2):
@@ -208,6 +226,16 @@ class Suite:
                     jobs.append(("drop-summary %s" % base,
                                  swap(b"".join(lines[:s] + lines[s + 1:])), False))
                 if is_ui_log(data):
+                    # the same log as a CI job stores it, behind a prelude
+                    # longer than detection's head and terraform init's
+                    # text: still GO whole, not GO without its summary
+                    wrapped = ci_wrap(lines)
+                    jobs.append(("ci-prelude %s" % base, swap(wrapped), "same"))
+                    if s is not None:
+                        jobs.append(("ci-prelude drop-summary %s" % base,
+                                     swap(ci_wrap(lines[:s] + lines[s + 1:])), False))
+                        jobs.append(("ci-prelude truncate %s at line %d" % (base, s),
+                                     swap(ci_wrap(lines[:s])), False))
                     err = json.dumps({"@level": "error", "@message": "Error: Failed to save state",
                                       "@module": "terraform.ui", "type": "diagnostic",
                                       "diagnostic": {"severity": "error",
@@ -301,6 +329,9 @@ class Suite:
                 pinned = bool(case.approved)
                 if kind == "output":
                     futures.append(self.pool.submit(self.expect, case, what, inputs, True, pinned))
+                elif kind == "same":
+                    futures.append(self.pool.submit(self.expect, case, what, inputs, False, False,
+                                                    True))
                 else:
                     futures.append(self.pool.submit(self.expect, case, what, inputs))
         for f in futures:
