@@ -109,12 +109,12 @@ START_TEST(s3_spool_past_the_threshold_turns_multipart)
 }
 END_TEST
 
-/* A spool whose file system fills up (here RLIMIT_FSIZE at 8 MiB, as a
- * small tmpfs would) hands over to a multipart upload: 40 MiB goes as 3
- * parts, read back byte for byte, with the object's SHA-256. */
-START_TEST(s3_full_spool_turns_multipart)
+/* Upload `len` bytes of noise in pieces of `piece` with the file size
+ * limited to 8 MiB (RLIMIT_FSIZE, as a small tmpfs would), so the spool
+ * fills up; the object must be stored whole, as `parts` parts. */
+static void upload_with_spool_full(const char *key, size_t len, uint64_t seed, size_t piece,
+                                   int parts)
 {
-    size_t len = 40u << 20;
     unsigned char *data = malloc(len);
     struct rlimit was, small;
     tfa_s3_put_result pr;
@@ -123,7 +123,7 @@ START_TEST(s3_full_spool_turns_multipart)
     tfa_s3 *s3;
     int rc;
 
-    fill_noise(data, len, 0x9e3779b97f4a7c15ull);
+    fill_noise(data, len, seed);
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
     tfa_error_init(&err);
@@ -132,45 +132,31 @@ START_TEST(s3_full_spool_turns_multipart)
     small.rlim_cur = 8u << 20;
     signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    rc = upload_pieces(s3, "parts/full-spool.bin", data, len, 1u << 20, 0, &pr, &err);
+    rc = upload_pieces(s3, key, data, len, piece, 0, &pr, &err);
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
     ck_assert_tfa_ok(rc, &err);
-    check_stored(s3, "parts/full-spool.bin", data, len, &pr, 3);
+    check_stored(s3, key, data, len, &pr, parts);
     tfa_s3_free(s3);
     free(data);
+}
+
+/* A spool whose file system fills up hands over to a multipart upload:
+ * 40 MiB goes as 3 parts, read back byte for byte, with the object's
+ * SHA-256. */
+START_TEST(s3_full_spool_turns_multipart)
+{
+    upload_with_spool_full("parts/full-spool.bin", 40u << 20, 0x9e3779b97f4a7c15ull, 1u << 20, 3);
 }
 END_TEST
 
 /* The same when the spool fills up at the object's last bytes: the spool
  * is written behind the writer (by its hasher's thread), so the failure is
  * found by tfa_s3_upload_finish, which hands over to a multipart upload
- * then: one part, read back byte for byte, with the object's SHA-256. */
+ * then: one part. */
 START_TEST(s3_spool_full_at_its_end_turns_multipart)
 {
     size_t len = (8u << 20) + 300000; /* fill_noise: a multiple of 8 */
-    unsigned char *data = malloc(len);
-    struct rlimit was, small;
-    tfa_s3_put_result pr;
-    tfa_http_options ho;
-    tfa_error err;
-    tfa_s3 *s3;
-    int rc;
-
-    fill_noise(data, len, 0x2545f4914f6cdd1dull);
-    http_opts(&ho);
-    s3 = client(srv.proxy, &ho);
-    tfa_error_init(&err);
-    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
-    small = was;
-    small.rlim_cur = 8u << 20;
-    signal(SIGXFSZ, SIG_IGN);
-    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    rc = upload_pieces(s3, "parts/full-at-end.bin", data, len, len, 0, &pr, &err);
-    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
-    ck_assert_tfa_ok(rc, &err);
-    check_stored(s3, "parts/full-at-end.bin", data, len, &pr, 1);
-    tfa_s3_free(s3);
-    free(data);
+    upload_with_spool_full("parts/full-at-end.bin", len, 0x2545f4914f6cdd1dull, len, 1);
 }
 END_TEST
 
