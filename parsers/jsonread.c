@@ -92,13 +92,9 @@ int tfa_json_bool(tfa_scan *s, const tfa_token *t, const char *what, int *out, t
     return 1;
 }
 
-int tfa_json_once(tfa_scan *s, const tfa_token *key, unsigned *seen, unsigned bit, const char *name,
-                  tfa_error *err)
+int tfa_json_twice(tfa_scan *s, const tfa_token *key, const char *name, tfa_error *err)
 {
-    if (*seen & bit)
-        return tfa_scan_fail(s, err, &key->pos, TFA_EINPUT, "\"%s\" given twice", name);
-    *seen |= bit;
-    return 0;
+    return tfa_scan_fail(s, err, &key->pos, TFA_EINPUT, "\"%s\" given twice", name);
 }
 
 int tfa_json_open(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err)

@@ -47,9 +47,17 @@ int tfa_json_check_version(tfa_scan *s, const tfa_token *t, const char *what, co
  * it already. JSON leaves duplicate names to the reader (RFC 8259 4) and
  * tools differ on which one wins, so a member that decides what a record
  * says is taken once and a second is refused. `name` is the member's name
- * for the message. */
-int tfa_json_once(tfa_scan *s, const tfa_token *key, unsigned *seen, unsigned bit, const char *name,
-                  tfa_error *err);
+ * for the message. Inline, as the plan reader takes every member of every
+ * change through it; tfa_json_twice is the error. */
+int tfa_json_twice(tfa_scan *s, const tfa_token *key, const char *name, tfa_error *err);
+static inline int tfa_json_once(tfa_scan *s, const tfa_token *key, unsigned *seen, unsigned bit,
+                                const char *name, tfa_error *err)
+{
+    if (*seen & bit)
+        return tfa_json_twice(s, key, name, err);
+    *seen |= bit;
+    return 0;
+}
 
 /* Whether a value contains `true` anywhere (sensitivity markers); consumes it. */
 int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err);

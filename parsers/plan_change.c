@@ -271,22 +271,31 @@ static int change_key(plan_reader *r, const tfa_token *t, void *payload)
                  {"after_unknown", TFA_SIDE_UNKNOWN},
                  {"before_sensitive", TFA_SIDE_SENSITIVE},
                  {"after_sensitive", TFA_SIDE_SENSITIVE}};
-    size_t k;
+    static const char *const others[] = {"actions", "replace_paths", "importing"};
+    size_t k, o;
 
     (void)payload;
     for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(t, sides[k].key); k++)
         ;
+    for (o = 0;
+         k == TFA_ARRAY_SIZE(sides) && o < TFA_ARRAY_SIZE(others) && !tfa_token_is(t, others[o]);
+         o++)
+        ;
+    if (k == TFA_ARRAY_SIZE(sides) && o == TFA_ARRAY_SIZE(others))
+        return tfa_plan__skip_value(r);
+    /* a second "actions" would decide what the change is for whoever reads
+     * it last, a second "before" what changed: each is taken once */
+    if (tfa_json_once(r->scan, t, &r->change_seen,
+                      1u << (k < TFA_ARRAY_SIZE(sides) ? k : TFA_ARRAY_SIZE(sides) + o),
+                      k < TFA_ARRAY_SIZE(sides) ? sides[k].key : others[o], r->err) != 0)
+        return r->err->status;
     if (k < TFA_ARRAY_SIZE(sides))
         return walk_value(r, sides[k].side);
-    if (tfa_token_is(t, "actions")) {
+    if (o == 0) {
         r->action_known = 1;
         return tfa_plan__read_actions(r, &r->action, &r->replace);
     }
-    if (tfa_token_is(t, "replace_paths"))
-        return read_replace_paths(r);
-    if (tfa_token_is(t, "importing"))
-        return read_importing(r);
-    return tfa_plan__skip_value(r);
+    return o == 1 ? read_replace_paths(r) : read_importing(r);
 }
 
 static int read_change(plan_reader *r)
@@ -330,6 +339,7 @@ void tfa_plan__reset_change(plan_reader *r)
     r->action = TFA_ACTION_UNKNOWN;
     r->replace = TFA_REPLACE_NONE;
     r->action_known = r->importing = 0;
+    r->seen = r->change_seen = 0;
     tfa_buf_clear(&r->rpaths);
     r->n_rpaths = 0;
     tfa_valdiff_reset(r->diff);
@@ -342,19 +352,27 @@ int tfa_plan__read_change_key(plan_reader *r, const tfa_token *t)
     int f, rc;
 
     if (tfa_token_is(t, "change"))
-        return read_change(r);
+        return tfa_json_once(r->scan, t, &r->seen, 1u << F_COUNT, "change", r->err)
+                   ? r->err->status
+                   : read_change(r);
+    if (tfa_token_is(t, "index"))
+        f = F_INDEX;
+    else
+        for (f = 0; f < F_COUNT && !(field_keys[f] && tfa_token_is(t, field_keys[f])); f++)
+            ;
+    /* what names the change, taken once (a second would rename it for
+     * whoever reads it last); the key token is stale after the next */
+    if (f < F_COUNT && tfa_json_once(r->scan, t, &r->seen, 1u << f,
+                                     f == F_INDEX ? "index" : field_keys[f], r->err) != 0)
+        return r->err->status;
     if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
         return rc;
-    if (tfa_token_is(t, "index"))
+    if (f == F_INDEX)
         return read_index(r, &v);
-    for (f = 0; f < F_COUNT; f++) {
-        if (field_keys[f] && tfa_token_is(t, field_keys[f])) {
-            rc = tfa_json_string(r->scan, &v, field_keys[f], &r->field[f], r->err);
-            if (rc < 0)
-                return rc;
-            r->have[f] = rc;
-            return 0;
-        }
-    }
-    return tfa_scan_skip(r->scan, &v, r->err);
+    if (f == F_COUNT)
+        return tfa_scan_skip(r->scan, &v, r->err);
+    if ((rc = tfa_json_string(r->scan, &v, field_keys[f], &r->field[f], r->err)) < 0)
+        return rc;
+    r->have[f] = rc;
+    return 0;
 }

@@ -41,6 +41,9 @@ typedef struct plan_reader {
     tfa_buf scratch;        /* decoded text of escaped keys and strings */
     tfa_buf field[F_COUNT]; /* strings of the resource change being read */
     int have[F_COUNT];
+    /* members of the resource change (bit f for field f, F_COUNT for
+     * "change") and of its "change" object taken so far: each once */
+    unsigned seen, change_seen;
     tfa_buf version; /* scratch for version strings */
     tfa_buf rpaths;  /* replace paths, NUL separated */
     size_t n_rpaths;

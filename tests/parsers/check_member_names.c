@@ -4,8 +4,8 @@
  *    reader: "\u0061ctions" is "actions", as jq, Go and jansson read it.
  *    Compared as raw text, such a member was skipped, so a plan could say
  *    "delete" to the tools beside tfaudit and "no-op" to tfaudit.
- *  - A member that names a record, given twice, is refused (tools differ
- *    on which one wins).
+ *  - A member that names a record or says what it does, given twice, is
+ *    refused (tools differ on which one wins).
  */
 #include "util/compat.h"
 
@@ -73,14 +73,50 @@ static tfa_action plan_action(const char *change_members)
     return a;
 }
 
-/* The plan reader sees an escaped "actions" as jq does: the last one
- * given is the one read, whichever is escaped. */
+/* The plan reader sees an escaped "actions" as jq does. */
 START_TEST(plan_reads_escaped_member_names)
 {
     ck_assert_int_eq(plan_action("\"\\u0061ctions\":[\"delete\"]"), TFA_ACTION_DELETE);
-    ck_assert_int_eq(plan_action("\"actions\":[\"no-op\"],\"\\u0061ctions\":[\"delete\"]"),
-                     TFA_ACTION_DELETE);
     ck_assert_int_eq(plan_action("\"actions\":[\"\\u0064elete\"]"), TFA_ACTION_DELETE);
+}
+END_TEST
+
+/* A resource change whose actions, address or change are given twice
+ * (escaped or not) is refused at the second: jq would read the last, other
+ * tools the first, so which one decides is not the plan's to say. */
+START_TEST(plan_refuses_a_change_member_given_twice)
+{
+    static const char *const cases[][2] = {
+        {"{\"address\":\"null_resource.a\",\"change\":{\"actions\":[\"no-op\"],"
+         "\"\\u0061ctions\":[\"delete\"]}}",
+         "\"actions\" given twice"},
+        {"{\"address\":\"null_resource.a\",\"address\":\"null_resource.b\",\"change\":{"
+         "\"actions\":[\"delete\"]}}",
+         "\"address\" given twice"},
+        {"{\"address\":\"null_resource.a\",\"change\":{\"actions\":[\"delete\"]},"
+         "\"change\":{\"actions\":[\"no-op\"]}}",
+         "\"change\" given twice"},
+        {"{\"address\":\"null_resource.a\",\"change\":{\"actions\":[\"update\"],"
+         "\"after\":{\"x\":1},\"after\":{\"x\":2}}}",
+         "\"after\" given twice"},
+    };
+    char doc[512];
+    tfa_run *run = NULL;
+    tfa_error err;
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        snprintf(doc, sizeof(doc), "{\"format_version\":\"1.2\",\"resource_changes\":[%s]}",
+                 cases[i][0]);
+        tfa_error_init(&err);
+        ck_assert_int_eq(
+            tfa_test_load_mem(&run, "plan.json", doc, strlen(doc), TFA_KIND_PLAN, &err),
+            TFA_EINPUT);
+        ck_assert_str_eq(err.message, cases[i][1]);
+        ck_assert_uint_eq(err.line, 1);
+        tfa_run_free(run);
+        run = NULL;
+    }
 }
 END_TEST
 
@@ -155,6 +191,7 @@ static Suite *suite(void)
 
     tcase_add_test(tc, escaped_keys_compare_by_their_decoded_text);
     tcase_add_test(tc, plan_reads_escaped_member_names);
+    tcase_add_test(tc, plan_refuses_a_change_member_given_twice);
     tcase_add_test(tc, ui_log_sees_an_escaped_type);
     tcase_add_test(tc, state_refuses_a_resource_named_twice);
     suite_add_tcase(s, tc);
