@@ -18,6 +18,8 @@ goes wrong and attackers would try, and checks the verdict again:
   inject         an address carrying ESC, BEL, CR, LF and a fake verdict
                  line: stdout keeps no raw control character, and a pinned
                  case is not GO
+  dup-actions    a second "actions" member (plain, and escaped as \u0061ctions)
+                 in a plan's first change                     -> not GO
   ci-prelude     a -json log as GitHub Actions stores it, behind a prelude
                  longer than detection's head and terraform init's text:
                  still GO whole; cut at or without its summary  -> not GO
@@ -248,6 +250,14 @@ class Suite:
                         data.rstrip(b"\n") + b"\n\nError: Failed to save state\n\n"
                         b"Error saving state: failed to upload state: 503 Service Unavailable\n"),
                         False))
+            m = re.search(rb'"actions"\s*:\s*\[[^\]]*\]', data)
+            if m and is_json_doc(data):
+                # a second actions member, plain and escaped: jq reads the
+                # last, other tools the first; neither may leave a GO
+                for how, dup in (("plain", b',"actions":["delete"]'),
+                                 ("escaped", b',"\\u0061ctions":["delete"]')):
+                    new = data[:m.end()] + dup + data[m.end():]
+                    jobs.append(("dup-actions %s (%s)" % (base, how), swap(new), False))
             if b'"provider_name"' in data and case.approved:
                 new = re.sub(rb'"provider_name"\s*:\s*"[^"]*"',
                              b'"provider_name":"registry.terraform.io/evil/grafana"', data, count=1)
