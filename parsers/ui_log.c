@@ -63,6 +63,7 @@ typedef struct ui_log {
     /* the message being read */
     tfa_buf type;
     int type_present, type_ok;
+    unsigned top_seen;   /* top-level members read token by token, each once */
     tfa_buf version, ui; /* version message: tool version, "ui" version */
     int has_version, has_ui;
     enum tool tool, module_tool;
@@ -114,6 +115,7 @@ static int read_changes(ui_log *l)
     static const char *const keys[] = {"add", "change", "remove", "import", "forget", "operation"};
     long *slots[5];
     tfa_token k, v;
+    unsigned seen = 0;
     int rc, obj;
 
     slots[0] = &l->counts.add, slots[1] = &l->counts.change, slots[2] = &l->counts.destroy;
@@ -122,8 +124,9 @@ static int read_changes(ui_log *l)
         return rc;
     l->has_changes = 1;
     while ((rc = tfa_scan_next(l->r.scan, &k, l->r.err)) == 0 && k.type == TFA_TOK_KEY) {
-        int key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
-        if ((rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
+        int key;
+        if ((rc = tfa_uilog__key_once(&l->r, &k, keys, TFA_ARRAY_SIZE(keys), &seen, &key)) != 0 ||
+            (rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
             return rc;
         if (key >= 0 && key < (int)TFA_ARRAY_SIZE(slots))
             rc = read_count(l, &v, slots[key]);
@@ -215,6 +218,7 @@ static void reset_message(ui_log *l)
     r->elapsed = -1;
     r->range_line = r->range_column = 0;
     l->type_present = l->type_ok = 0;
+    l->top_seen = 0;
     l->has_version = l->has_ui = 0;
     l->tool = l->module_tool = TOOL_NONE;
     l->has_changes = l->has_operation = l->has_outs = 0;
@@ -265,6 +269,9 @@ static int read_top_key(ui_log *l, const tfa_token *k)
     int key = tfa_uilog__key(k, keys, TFA_ARRAY_SIZE(keys)), rc;
     tfa_token v;
 
+    if (key >= 0 && key != 5 && /* a second "type": take_type says so */
+        (rc = tfa_json_once(r->scan, k, &l->top_seen, 1u << key, keys[key], r->err)) != 0)
+        return rc;
     switch (key) {
     case 0:
     case 1:

@@ -99,6 +99,11 @@ int tfa_uilog__object(uilog_reader *r, int *is_object);
 /* Index of the object key `k` in keys[0..n), or -1. Keys must be resolved
  * before the value is read: reading moves the scanner's window under k. */
 int tfa_uilog__key(const tfa_token *k, const char *const *keys, size_t n);
+/* The same (*key), each key found taken once per object (`seen`, zero when
+ * it opens): a second is TFA_EINPUT at it, since Terraform writes each
+ * once and tools differ on which of two wins. */
+int tfa_uilog__key_once(uilog_reader *r, const tfa_token *k, const char *const *keys, size_t n,
+                        unsigned *seen, int *key);
 /* An error at `pos` naming the input; returns `status`. */
 int tfa_uilog__fail(uilog_reader *r, const tfa_pos *pos, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -57,6 +57,13 @@ int tfa_uilog__key(const tfa_token *k, const char *const *keys, size_t n)
     return -1;
 }
 
+int tfa_uilog__key_once(uilog_reader *r, const tfa_token *k, const char *const *keys, size_t n,
+                        unsigned *seen, int *key)
+{
+    *key = tfa_uilog__key(k, keys, n);
+    return *key < 0 ? 0 : tfa_json_once(r->scan, k, seen, 1u << *key, keys[*key], r->err);
+}
+
 int tfa_uilog__string(uilog_reader *r, const tfa_token *v, const char *what, tfa_buf *b, int *have)
 {
     int rc;
@@ -147,13 +154,14 @@ static int read_resource(uilog_reader *r, int prev)
                                        "module", "resource_type", "resource_name"};
     static const int fields[] = {UF_ADDR, UF_KEY, UF_PROVIDER, UF_MODULE, UF_TYPE, UF_NAME};
     tfa_token k, v;
+    unsigned seen = 0;
     int rc, more, obj, key;
 
     if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
-        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
-        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+        if ((rc = tfa_uilog__key_once(r, &k, keys, TFA_ARRAY_SIZE(keys), &seen, &key)) != 0 ||
+            (rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
             return rc;
         if (key == 0)
             rc = tfa_uilog__field(r, &v, prev ? UF_PREV_ADDR : UF_ADDR, "addr");
@@ -212,12 +220,14 @@ int tfa_uilog__read_subject(uilog_reader *r)
         "id_key",   "id_value",          "elapsed_seconds"};
     static const int fields[] = {-1, -1, -1, UF_ACTION, UF_REASON, UF_ID_KEY, UF_ID_VALUE, -1};
     tfa_token k, v;
+    unsigned seen = 0;
     int rc, more, obj, key;
 
     if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
-        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
+        if ((rc = tfa_uilog__key_once(r, &k, keys, TFA_ARRAY_SIZE(keys), &seen, &key)) != 0)
+            return rc;
         if (key == 0 || key == 1) {
             rc = read_resource(r, key == 1);
         } else if (key == 2) {
@@ -255,14 +265,15 @@ static int read_start(uilog_reader *r)
     static const char *const keys[] = {"line", "column"};
     long long *slots[2];
     tfa_token k, v;
+    unsigned seen = 0;
     int rc, more, obj, key;
 
     slots[0] = &r->range_line, slots[1] = &r->range_column;
     if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
-        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
-        if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
+        if ((rc = tfa_uilog__key_once(r, &k, keys, TFA_ARRAY_SIZE(keys), &seen, &key)) != 0 ||
+            (rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
             return rc;
         rc = key >= 0 ? read_line_number(r, &v, slots[key]) : tfa_scan_skip(r->scan, &v, r->err);
         if (rc)
@@ -298,13 +309,15 @@ int tfa_uilog__read_diagnostic(uilog_reader *r)
 {
     static const char *const keys[] = {"range", "severity", "summary", "detail", "address"};
     tfa_token k, v;
+    unsigned seen = 0;
     int rc, more, obj, key;
 
     if ((rc = tfa_uilog__object(r, &obj)) != 0 || !obj)
         return rc;
     r->has_diag = 1;
     while ((rc = next_key(r, &k, &more)) == 0 && more) {
-        key = tfa_uilog__key(&k, keys, TFA_ARRAY_SIZE(keys));
+        if ((rc = tfa_uilog__key_once(r, &k, keys, TFA_ARRAY_SIZE(keys), &seen, &key)) != 0)
+            return rc;
         if (key == 0) {
             rc = read_range(r);
         } else if ((rc = tfa_scan_next(r->scan, &v, r->err)) == 0) {

@@ -139,6 +139,46 @@ START_TEST(ui_log_sees_an_escaped_type)
 }
 END_TEST
 
+/* A UI log message whose counts, diagnostic or resource say a thing twice
+ * is refused at the second: a change_summary with "remove":1 then
+ * "remove":0 would hide a destroy from whoever reads the last. */
+START_TEST(ui_log_refuses_a_member_given_twice)
+{
+    static const char *const cases[][2] = {
+        {"{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"change_summary\",\"changes\":{"
+         "\"add\":0,\"change\":0,\"remove\":1,\"remove\":0,\"operation\":\"apply\"}}",
+         "\"remove\" given twice"},
+        {"{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"change_summary\",\"changes\":{"
+         "\"add\":0,\"change\":0,\"remove\":1,\"operation\":\"apply\"},\"changes\":{\"add\":0,"
+         "\"change\":0,\"remove\":0,\"operation\":\"apply\"}}",
+         "\"changes\" given twice"},
+        {"{\"@level\":\"error\",\"@message\":\"m\",\"type\":\"diagnostic\",\"diagnostic\":{"
+         "\"severity\":\"error\",\"\\u0073everity\":\"warning\",\"summary\":\"x\"}}",
+         "\"severity\" given twice"},
+        {"{\"@level\":\"info\",\"@message\":\"m\",\"type\":\"apply_errored\",\"hook\":{"
+         "\"resource\":{\"addr\":\"null_resource.a\",\"addr\":\"null_resource.b\"},\"action\":"
+         "\"delete\"}}",
+         "\"addr\" given twice"},
+    };
+    char log[1024];
+    tfa_run *run = NULL;
+    tfa_error err;
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        snprintf(log, sizeof(log), "{\"type\":\"log\"}\n%s\n", cases[i][0]);
+        tfa_error_init(&err);
+        ck_assert_int_eq(
+            tfa_test_load_mem(&run, "mem.log", log, strlen(log), TFA_KIND_UI_LOG, &err),
+            TFA_EINPUT);
+        ck_assert_str_eq(err.message, cases[i][1]);
+        ck_assert_uint_eq(err.line, 2);
+        tfa_run_free(run);
+        run = NULL;
+    }
+}
+END_TEST
+
 static int load_state(const char *resource, tfa_error *err)
 {
     char doc[512];
@@ -193,6 +233,7 @@ static Suite *suite(void)
     tcase_add_test(tc, plan_reads_escaped_member_names);
     tcase_add_test(tc, plan_refuses_a_change_member_given_twice);
     tcase_add_test(tc, ui_log_sees_an_escaped_type);
+    tcase_add_test(tc, ui_log_refuses_a_member_given_twice);
     tcase_add_test(tc, state_refuses_a_resource_named_twice);
     suite_add_tcase(s, tc);
     return s;
