@@ -346,7 +346,8 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
     tfa_buf_init(&c->raw, TFA_BUF_NO_MAX);
     tfa_buf_init(&c->long_line, TFA_BUF_NO_MAX);
     /* a prelude detection read through and dropped still counts (stream.h),
-     * in line numbers and among the lines before the first message */
+     * in line numbers and among the lines before the first message (its
+     * blank lines too: detection does not tell them apart) */
     tfa_stream_skipped(in, &c->count, &c->offset);
     c->counts.before = c->count;
     c->in = in;
