@@ -35,7 +35,7 @@ if [ ! -d "$runs_dir" ]; then # every workspace holds the same small plan (links
   mv "$runs_dir.tmp" "$runs_dir"
 fi
 
-hist=$work/history-$n-s4.db # schema 4: audits carry their summaries, audit objects indexed
+hist=$work/history-$n-s4p16.db # schema 4 (audits carry their summaries, audit objects indexed), 16 KiB pages
 if [ ! -s "$hist.done" ]; then
   echo "bench: building $((nights - 1)) nights of history for $n workspaces (once)..." >&2
   rm -f "$hist" "$hist"-*
@@ -52,7 +52,7 @@ night() { # night LEDGER: the audit command on night 60 (or 1 on a fresh ledger)
 out=$work/times.txt
 # night 2: one audit before it, so the comparison with a previous audit (which
 # night 1 has not) is in both; night 60 / night 2 is what history adds
-one=$work/one-night-s4.db
+one=$work/one-night-s4p16.db
 if [ ! -s "$one" ]; then
   rm -f "$one"*
   "$tfaudit" audit --ledger "$one" -j 2 --now 2026-02-28T02:00:00Z -c "$cl" "$runs_dir" >/dev/null 2>&1 || true

@@ -23,6 +23,8 @@
 #include "util/backoff.h"
 #include "util/buf.h"
 
+#define TFA__SQLITE_PAGE_SIZE "16384"
+
 typedef struct sq {
     sqlite3 *db;
     int64_t schema; /* the file's schema version (older when opened read-only) */
@@ -209,6 +211,12 @@ static int configure(tfa_ledger *l, tfa_error *err)
 
     sqlite3_extended_result_codes(S(l)->db, 1);
     sqlite3_busy_timeout(S(l)->db, (int)l->opts.busy_timeout_ms);
+    /* A new file only (the size of an existing one is fixed): a record is
+     * 4-7 KB, so on 4 KB pages each spilled into overflow pages, one
+     * pread or pwrite per 4 KB; on 16 KB pages a record and its audit
+     * object lie in their leaf page. */
+    if ((rc = exec(l, "PRAGMA page_size = " TFA__SQLITE_PAGE_SIZE, "configuring", err)) != 0)
+        return rc;
     rc = sqlite3_prepare_v2(S(l)->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *mode = sqlite3_column_text(st, 0);
