@@ -19,7 +19,6 @@
 
 #include "bundle.h"
 #include "detect.h"
-#include "text_ci.h"
 #include "plan_redact.h"
 #include "net/s3_walk.h"
 #include "s3_archive.h"
@@ -84,17 +83,8 @@ static const char *kind_of(const char *name, const char *data, size_t len, int h
         tfa_detect_container(raw, n) == TFA_CONTAINER_ARCHIVE)
         what = "archive";
     else if (tfa_stream_peek(in, &head, &n, err) == 0 &&
-             tfa_detect_kind(head, n, tfa_stream_head_is_all(in), kind) == 0) {
-        /* a CI job log whose Terraform output starts past the head */
-        if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
-            tfa_text_ci_prelude(head, n) &&
-            (head_only || tfa_detect_text_stream(in, kind, err) != 0)) {
-            *need_all = head_only;
-            tfa_stream_free(in);
-            return NULL;
-        }
+             tfa_detect_stream_kind(in, head, n, head_only, kind, need_all, err) == 0 && !*need_all)
         what = *kind == TFA_KIND_UNKNOWN ? "unknown" : tfa_kind_name(*kind);
-    }
     tfa_stream_free(in);
     return what;
 }

@@ -44,6 +44,14 @@ int tfa_detect_kind(const char *head, size_t len, int complete, tfa_kind *out);
  */
 int tfa_detect_text_stream(tfa_stream *in, tfa_kind *found, tfa_error *err);
 
+/* The kind of a stream that is not a container, from its decoded head
+ * (`head`, `len`: tfa_stream_peek) and, for a CI job log whose Terraform
+ * output starts past the head, from what follows (tfa_detect_text_stream).
+ * With `head_only` the stream is not read on: *more is 1 instead when it
+ * would have been. 0, TFA_ENOMEM or a stream error. */
+int tfa_detect_stream_kind(tfa_stream *in, const char *head, size_t len, int head_only,
+                           tfa_kind *kind, int *more, tfa_error *err);
+
 /* One line of a CI job log: *json is 1 when it starts with '{' once
  * normalized, and *out then says what that JSON is (TFA_KIND_UI_LOG for a
  * UI log message). 0 or TFA_ENOMEM. */

@@ -244,3 +244,19 @@ done:
     tfa_free(w.next);
     return rc;
 }
+
+int tfa_detect_stream_kind(tfa_stream *in, const char *head, size_t len, int head_only,
+                           tfa_kind *kind, int *more, tfa_error *err)
+{
+    *more = 0;
+    if (tfa_detect_kind(head, len, tfa_stream_head_is_all(in), kind) != 0)
+        return tfa_error_oom(err);
+    /* a CI job log: Terraform's output may start past the head */
+    if (*kind != TFA_KIND_UNKNOWN || tfa_stream_head_is_all(in) || !tfa_text_ci_prelude(head, len))
+        return 0;
+    if (head_only) {
+        *more = 1;
+        return 0;
+    }
+    return tfa_detect_text_stream(in, kind, err);
+}

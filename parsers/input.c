@@ -16,7 +16,6 @@
 #include "dirwalk.h"
 #include "load.h"
 #include "readers.h"
-#include "text_ci.h"
 
 typedef int (*reader_fn)(const tfa_read_ctx *ctx);
 
@@ -43,7 +42,7 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
 {
     const char *head;
     size_t len, i;
-    int rc = tfa_stream_peek(in, &head, &len, err);
+    int more, rc = tfa_stream_peek(in, &head, &len, err);
 
     if (rc)
         return rc;
@@ -55,18 +54,11 @@ static int stream_kind(tfa_stream *in, const tfa_load_options *opts, tfa_kind *k
         *why = "empty";
         return 0;
     }
-    *kind = opts->kind;
-    if (*kind == TFA_KIND_UNKNOWN &&
-        tfa_detect_kind(head, len, tfa_stream_head_is_all(in), kind) != 0)
-        return tfa_error_oom(err);
     *why = "not a Terraform plan, state or log";
-    /* a CI job log: Terraform's output may start past the head */
-    if (*kind == TFA_KIND_UNKNOWN && !tfa_stream_head_is_all(in) &&
-        tfa_text_ci_prelude(head, len)) {
-        if ((rc = tfa_detect_text_stream(in, kind, err)) != 0)
-            return rc;
-    }
-    return 0;
+    *kind = opts->kind;
+    if (*kind != TFA_KIND_UNKNOWN)
+        return 0;
+    return tfa_detect_stream_kind(in, head, len, 0, kind, &more, err);
 }
 
 const char *tfa_load_skip_glob(const tfa_load_options *opts, const char *name)
