@@ -27,10 +27,12 @@ enum wrap {
     W_GITHUB_BOM,  /* the same after a UTF-8 BOM */
     W_GITLAB,      /* colour, section markers, "$ terraform ..." echo */
     W_CLOCK,       /* "[10:20:30] " before every line */
+    W_GITHUB_LONG, /* github behind a prelude longer than detection's head */
     W_COUNT
 };
 
-static const char *const wrap_names[] = {"github", "github-crlf", "github-bom", "gitlab", "clock"};
+static const char *const wrap_names[] = {"github", "github-crlf", "github-bom",
+                                         "gitlab", "clock",       "github-long"};
 
 static void put_line(tfa_buf *b, enum wrap w, const char *s, size_t n)
 {
@@ -72,6 +74,8 @@ static void wrap(tfa_buf *b, enum wrap w, const char *log, size_t len)
         put_str(b, w, "\x1b[32;1m$ terraform apply -json -auto-approve\x1b[0;m");
     } else {
         put_str(b, w, "Current runner version: '2.316.1'");
+        while (w == W_GITHUB_LONG && b->len < 2 * TFA_LIMIT_DETECT_BYTES)
+            put_str(b, w, "npm WARN deprecated inflight@1.0.6: This module is not supported");
         put_str(b, w, "##[group]Operating System");
         put_str(b, w, "Ubuntu 22.04.4 LTS");
         put_str(b, w, "##[endgroup]");
