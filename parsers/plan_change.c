@@ -263,39 +263,41 @@ static int read_importing(plan_reader *r)
 /* One key of the "change" object of a resource change. */
 static int change_key(plan_reader *r, const tfa_token *t, void *payload)
 {
+    enum { SIDE, ACTIONS, REPLACE_PATHS, IMPORTING };
     static const struct {
         const char *key;
+        int what;
         tfa_side side;
-    } sides[] = {{"before", TFA_SIDE_BEFORE},
-                 {"after", TFA_SIDE_AFTER},
-                 {"after_unknown", TFA_SIDE_UNKNOWN},
-                 {"before_sensitive", TFA_SIDE_SENSITIVE},
-                 {"after_sensitive", TFA_SIDE_SENSITIVE}};
-    static const char *const others[] = {"actions", "replace_paths", "importing"};
-    size_t k, o;
+    } keys[] = {{"before", SIDE, TFA_SIDE_BEFORE},
+                {"after", SIDE, TFA_SIDE_AFTER},
+                {"after_unknown", SIDE, TFA_SIDE_UNKNOWN},
+                {"before_sensitive", SIDE, TFA_SIDE_SENSITIVE},
+                {"after_sensitive", SIDE, TFA_SIDE_SENSITIVE},
+                {"actions", ACTIONS, TFA_SIDE_BEFORE},
+                {"replace_paths", REPLACE_PATHS, TFA_SIDE_BEFORE},
+                {"importing", IMPORTING, TFA_SIDE_BEFORE}};
+    size_t k;
 
     (void)payload;
-    for (k = 0; k < TFA_ARRAY_SIZE(sides) && !tfa_token_is(t, sides[k].key); k++)
+    for (k = 0; k < TFA_ARRAY_SIZE(keys) && !tfa_token_is(t, keys[k].key); k++)
         ;
-    for (o = 0;
-         k == TFA_ARRAY_SIZE(sides) && o < TFA_ARRAY_SIZE(others) && !tfa_token_is(t, others[o]);
-         o++)
-        ;
-    if (k == TFA_ARRAY_SIZE(sides) && o == TFA_ARRAY_SIZE(others))
+    if (k == TFA_ARRAY_SIZE(keys))
         return tfa_plan__skip_value(r);
     /* a second "actions" would decide what the change is for whoever reads
      * it last, a second "before" what changed: each is taken once */
-    if (tfa_json_once(r->scan, t, &r->change_seen,
-                      1u << (k < TFA_ARRAY_SIZE(sides) ? k : TFA_ARRAY_SIZE(sides) + o),
-                      k < TFA_ARRAY_SIZE(sides) ? sides[k].key : others[o], r->err) != 0)
+    if (tfa_json_once(r->scan, t, &r->change_seen, 1u << k, keys[k].key, r->err) != 0)
         return r->err->status;
-    if (k < TFA_ARRAY_SIZE(sides))
-        return walk_value(r, sides[k].side);
-    if (o == 0) {
+    switch (keys[k].what) {
+    case SIDE:
+        return walk_value(r, keys[k].side);
+    case ACTIONS:
         r->action_known = 1;
         return tfa_plan__read_actions(r, &r->action, &r->replace);
+    case REPLACE_PATHS:
+        return read_replace_paths(r);
+    default:
+        return read_importing(r);
     }
-    return o == 1 ? read_replace_paths(r) : read_importing(r);
 }
 
 static int read_change(plan_reader *r)
