@@ -28,14 +28,15 @@ ifneq ($(PREFIX),)
 endif
 
 # The suites that start threads (grep pthread_create and MHD's internal
-# threads): the run-task server and its worker pool, the audit worker pool
+# threads): the run-task server and its worker pool, the ledger's batch
+# canonicalizer (check_ledger), the audit worker pool
 # (check_audit, check_members run audits with -j), the report writers fed
 # by it, the audit workers reading S3 (check_audit_jobs), the multipart
 # senders (check_s3_upload), the streamed archive (check_s3_stream) and the
 # stream's background SHA-256 (inputs past 4 MiB, check_text_runs).
 # check_ledger_stress is not here: it forks processes (TSan sees one
 # process) and its kill timing is for uninstrumented speed.
-TSAN_TESTS ?= check_serve check_audit check_audit_report check_audit_jobs check_members check_text_runs check_s3_upload check_s3_stream check_hasher
+TSAN_TESTS ?= check_serve check_ledger check_audit check_audit_report check_audit_jobs check_members check_text_runs check_s3_upload check_s3_stream check_hasher
 TSAN_REGEX = ^($(shell echo $(TSAN_TESTS) | tr ' ' '|'))$$
 
 .PHONY: all deps build test test-tsan demo bench install lint clean fuzz

@@ -223,7 +223,7 @@ static int check_text(const char *s, const char *what, tfa_error *err)
     return 0;
 }
 
-static int check_entry(const tfa_ledger_entry *e, tfa_error *err)
+int tfa__ledger_check_entry(const tfa_ledger_entry *e, tfa_error *err)
 {
     int rc = tfa_ledger_workspace_check(e->workspace, err);
     if (rc)
@@ -324,11 +324,6 @@ static int stored(tfa_ledger_record **out, const tfa_ledger *l, const tfa_ledger
     return 0;
 }
 
-/* What is canonicalized once per entry, before any attempt: the record,
- * and the members kept in indexed columns too (the audit summary, and the
- * "audit" object each workspace's record of a nightly audit carries). */
-enum { CANON_RECORD, CANON_SUMMARY, CANON_AUDIT, CANON_PER_ENTRY };
-
 /* Chain and insert one record inside the open transaction; *seq and
  * prev are the head before, and are advanced. */
 static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *canon, int64_t *seq,
@@ -343,7 +338,7 @@ static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *ca
     tfa_buf_clear(body);
     (*seq)++;
     if (envelope(body, e, *seq, prev, l->signer ? tfa_signer_key_id(l->signer) : NULL,
-                 &canon[CANON_RECORD]) != 0)
+                 &canon[TFA__LEDGER_CANON_RECORD]) != 0)
         return tfa_error_oom(err);
     tfa_sha256_digest(body->ptr, body->len, digest);
     tfa_sha256_hex(digest, hash);
@@ -366,18 +361,22 @@ static int chain_one(tfa_ledger *l, const tfa_ledger_entry *e, const tfa_buf *ca
     row.body = body->ptr;
     row.body_len = body->len;
     row.signature = l->signer ? sig : NULL;
-    row.audit_summary = canon[CANON_SUMMARY].len ? canon[CANON_SUMMARY].ptr : NULL;
-    row.audit = canon[CANON_AUDIT].len ? canon[CANON_AUDIT].ptr : NULL;
+    row.audit_summary =
+        canon[TFA__LEDGER_CANON_SUMMARY].len ? canon[TFA__LEDGER_CANON_SUMMARY].ptr : NULL;
+    row.audit = canon[TFA__LEDGER_CANON_AUDIT].len ? canon[TFA__LEDGER_CANON_AUDIT].ptr : NULL;
     return l->be->insert(l, &row, err);
 }
 
 /* One attempt: the head read and the inserts share one write transaction
- * holding the append lock. */
+ * holding the append lock. Entry i is inserted as soon as its canonical
+ * forms are ready (ledger_prep.c); an entry that fails ends the attempt
+ * with its error and rolls everything back. */
 static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_entry *e,
-                       const tfa_buf *canon, size_t n, int64_t *first_id, tfa_error *err)
+                       tfa__ledger_prep *prep, size_t n, int64_t *first_id, tfa_error *err)
 {
     char prev[TFA_LEDGER_HASH_HEX], hash[TFA_LEDGER_HASH_HEX], last_prev[TFA_LEDGER_HASH_HEX];
     char sig[TFA_SIG_B64_SIZE] = "";
+    const tfa_buf *canon;
     tfa_buf body;
     int64_t seq = 0;
     size_t i;
@@ -393,7 +392,8 @@ static int append_once(tfa_ledger_record **out, tfa_ledger *l, const tfa_ledger_
         *first_id = seq + 1;
     for (i = 0; i < n && rc == 0; i++) {
         memcpy(last_prev, prev, sizeof(prev));
-        rc = chain_one(l, &e[i], &canon[i * CANON_PER_ENTRY], &seq, prev, &body, hash, sig, err);
+        if ((rc = tfa__ledger_prep_wait(prep, i, &canon, err)) == 0)
+            rc = chain_one(l, &e[i], canon, &seq, prev, &body, hash, sig, err);
         memcpy(prev, hash, sizeof(prev));
     }
     if (rc == 0) {
@@ -409,39 +409,30 @@ done:
     return rc;
 }
 
-/* Canonical records of `n` entries, then attempts until one wins the lock. */
+/* Canonical records of `n` entries (prepared ahead, ledger_prep.c), then
+ * attempts until one wins the lock. */
 static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
                           const tfa_ledger_entry *entries, size_t n, int64_t *first_id,
                           tfa_error *err)
 {
-    tfa_buf *canon = NULL;
+    const tfa_buf *first;
+    tfa__ledger_prep *prep = NULL;
     tfa_backoff wait;
     tfa_error attempt_err;
     unsigned attempt;
-    size_t i;
-    int rc = 0;
+    int rc;
 
     if (ledger->opts.read_only) {
         tfa_error_set(err, TFA_EUSAGE, "the ledger was opened read-only");
         tfa_error_set_source(err, ledger->path);
         return TFA_EUSAGE;
     }
-    if (!(canon = tfa_calloc(n ? CANON_PER_ENTRY * n : 1, sizeof(*canon))))
-        return tfa_error_oom(err);
-    for (i = 0; i < CANON_PER_ENTRY * n; i++)
-        tfa_buf_init(&canon[i], TFA_BUF_NO_MAX);
-    for (i = 0; i < n && rc == 0; i++) {
-        tfa_buf *c = &canon[i * CANON_PER_ENTRY];
-        const json_t *summary = json_object_get(entries[i].record, "audit_summary");
-        const json_t *audit = json_object_get(entries[i].record, "audit");
-        if ((rc = check_entry(&entries[i], err)) == 0)
-            rc = tfa_canon_json(&c[CANON_RECORD], entries[i].record, err);
-        /* the indexed copies: their canonical form, as verify recomputes */
-        if (rc == 0 && summary)
-            rc = tfa_canon_json(&c[CANON_SUMMARY], summary, err);
-        if (rc == 0 && json_is_object(audit))
-            rc = tfa_canon_json(&c[CANON_AUDIT], audit, err);
-    }
+    if ((rc = tfa__ledger_prep_start(&prep, entries, n, err)) != 0)
+        return rc;
+    /* the first entry before the lock: a record that cannot be appended
+     * (every single gate's) fails without taking the ledger's lock */
+    if (n > 0)
+        rc = tfa__ledger_prep_wait(prep, 0, &first, err);
     /* 1 ms doubling to 100 ms, jittered: two appenders that collided do
      * not collide again in lockstep */
     tfa_backoff_init(&wait, 1, TFA__LEDGER_BACKOFF_MAX_MS);
@@ -450,7 +441,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
      * round again */
     for (attempt = 0; rc == 0 && n > 0; attempt++) {
         tfa_error_init(&attempt_err);
-        rc = append_once(out, ledger, entries, canon, n, first_id, &attempt_err);
+        rc = append_once(out, ledger, entries, prep, n, first_id, &attempt_err);
         if (rc != TFA_ECONFLICT || attempt + 1 >= ledger->opts.append_attempts) {
             if (rc == TFA_ECONFLICT) {
                 char last[TFA_ERROR_MESSAGE_MAX];
@@ -467,9 +458,7 @@ static int append_entries(tfa_ledger_record **out, tfa_ledger *ledger,
         tfa_backoff_sleep_ms(tfa_backoff_delay(&wait, attempt));
         rc = 0;
     }
-    for (i = 0; i < CANON_PER_ENTRY * n; i++)
-        tfa_buf_release(&canon[i]);
-    tfa_free(canon);
+    tfa__ledger_prep_free(prep);
     return rc;
 }
 

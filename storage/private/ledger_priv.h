@@ -110,4 +110,34 @@ char *tfa__ledger_dup(const char *s, int *oom);
 int tfa__ledger_error(const tfa_ledger *l, int status, const char *what, const char *detail,
                       tfa_error *err);
 
+/* An entry's checks before it is appended (workspace, verdict, record). */
+int tfa__ledger_check_entry(const tfa_ledger_entry *e, tfa_error *err);
+
+/* ---- a batch's canonical forms (ledger_prep.c) ---------------------------- */
+
+/* What is canonicalized once per entry, before any attempt: the record,
+ * and the members kept in indexed columns too (the audit summary, and the
+ * "audit" object each workspace's record of a nightly audit carries). An
+ * empty buffer: the record has no such member. */
+enum {
+    TFA__LEDGER_CANON_RECORD,
+    TFA__LEDGER_CANON_SUMMARY,
+    TFA__LEDGER_CANON_AUDIT,
+    TFA__LEDGER_CANON_PER_ENTRY
+};
+
+typedef struct tfa__ledger_prep tfa__ledger_prep;
+
+/* Start preparing entries[0..n) in order (on a thread for large batches);
+ * the entries must outlive *out. */
+int tfa__ledger_prep_start(tfa__ledger_prep **out, const tfa_ledger_entry *entries, size_t n,
+                           tfa_error *err);
+
+/* Wait for entry i: *canon its TFA__LEDGER_CANON_PER_ENTRY buffers, or the
+ * entry's error (the first failing entry's, in order) in err. */
+int tfa__ledger_prep_wait(tfa__ledger_prep *p, size_t i, const tfa_buf **canon, tfa_error *err);
+
+/* Stop preparing, wait for the thread, free everything. */
+void tfa__ledger_prep_free(tfa__ledger_prep *p);
+
 #endif

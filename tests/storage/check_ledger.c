@@ -10,6 +10,7 @@
 
 #include "storage_test.h"
 #include "util/alloc.h"
+#include "util/limits.h"
 
 #define T0 1740823200 /* 2025-03-01T10:00:00Z */
 
@@ -250,6 +251,87 @@ START_TEST(ledger_append_refuses_invalid_entries)
     ck_assert_str_eq(err.message, "the operator is not valid UTF-8");
     json_decref(rec);
     json_decref(arr);
+    tfa_ledger_free(l);
+}
+END_TEST
+
+/* A batch large enough to be canonicalized on a second thread while the
+ * first records are written (ledger_prep.c). */
+#define BATCH 64
+
+static void batch_entries(tfa_ledger_entry *e, json_t **recs)
+{
+    int i;
+    for (i = 0; i < BATCH; i++) {
+        recs[i] = test_record(verdicts[i % 5]);
+        json_object_set_new(recs[i], "n", json_integer(i));
+        e[i] = (tfa_ledger_entry){
+            T0 + i, i % 2 ? "staging" : "prod", NULL, "alice", verdicts[i % 5], "0.1.0", recs[i]};
+    }
+}
+
+static int64_t head_seq(tfa_ledger *l, char hash[TFA_LEDGER_HASH_HEX])
+{
+    tfa_error err;
+    int64_t seq = -1;
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_ledger_head(l, &seq, hash, &err), &err);
+    return seq;
+}
+
+/* A batch's records are the records its entries appended one by one
+ * would be, hash for hash; an entry that cannot be appended, early or
+ * late in the batch and whether the entry checks or the canonical form
+ * refuse it, fails the whole batch with its error and records nothing. */
+START_TEST(ledger_batch_equals_single_appends_and_fails_whole)
+{
+    tfa_ledger *l = open_ledger(1), *one;
+    tfa_ledger_entry e[BATCH];
+    json_t *recs[BATCH], *deep = json_object(), *inner = deep;
+    char h1[TFA_LEDGER_HASH_HEX], h2[TFA_LEDGER_HASH_HEX], db1[4096];
+    tfa_ledger_options o = TFA_LEDGER_OPTIONS_INIT;
+    const char *bad_verdict = "MAYBE";
+    int64_t first = 0;
+    tfa_error err;
+    int i, at;
+
+    tfa_error_init(&err);
+    batch_entries(e, recs);
+    for (i = 0; i <= TFA_LIMIT_JSON_DEPTH + 1; i++) { /* past the canonical writer's depth */
+        json_t *next = json_object();
+        json_object_set_new(inner, "a", next);
+        inner = next;
+    }
+    /* every failure leaves the ledger as it was, whatever its place */
+    for (at = 0; at < BATCH; at += 21) {
+        const char *verdict = e[at].verdict;
+        e[at].verdict = bad_verdict;
+        ck_assert_int_eq(tfa_ledger_append_batch(l, e, BATCH, &first, &err), TFA_EUSAGE);
+        ck_assert_str_eq(err.message, "verdict must be GO or NO-GO");
+        tfa_error_clear(&err);
+        e[at].verdict = verdict;
+        e[at].record = deep;
+        ck_assert_int_eq(tfa_ledger_append_batch(l, e, BATCH, &first, &err), TFA_ELIMIT);
+        ck_assert_str_eq(err.message, "json nesting deeper than 512");
+        tfa_error_clear(&err);
+        e[at].record = recs[at];
+        ck_assert_int_eq(head_seq(l, h1), 0);
+    }
+    ck_assert_tfa_ok(tfa_ledger_append_batch(l, e, BATCH, &first, &err), &err);
+    ck_assert_int_eq(first, 1);
+    /* the same entries one by one, into another ledger */
+    snprintf(db1, sizeof(db1), "%s/one.db", tmp);
+    o.create = 1;
+    ck_assert_tfa_ok(tfa_ledger_open(&one, db1, &o, &err), &err);
+    for (i = 0; i < BATCH; i++)
+        ck_assert_tfa_ok(tfa_ledger_append(NULL, one, &e[i], &err), &err);
+    ck_assert_int_eq(head_seq(l, h1), BATCH);
+    ck_assert_int_eq(head_seq(one, h2), BATCH);
+    ck_assert_str_eq(h1, h2);
+    for (i = 0; i < BATCH; i++)
+        json_decref(recs[i]);
+    json_decref(deep);
+    tfa_ledger_free(one);
     tfa_ledger_free(l);
 }
 END_TEST
@@ -531,6 +613,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ledger_open_refuses_what_is_not_a_ledger);
     tcase_add_test(tc, ledger_append_stores_a_chained_canonical_record);
     tcase_add_test(tc, ledger_append_refuses_invalid_entries);
+    tcase_add_test(tc, ledger_batch_equals_single_appends_and_fails_whole);
     tcase_add_test(tc, ledger_list_filters_by_workspace_time_and_verdict);
     tcase_add_test(tc, ledger_verify_accepts_an_intact_chain);
     tcase_add_loop_test(tc, ledger_verify_names_the_first_tampered_record, 0,
