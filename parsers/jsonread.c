@@ -97,6 +97,16 @@ int tfa_json_twice(tfa_scan *s, const tfa_token *key, const char *name, tfa_erro
     return tfa_scan_fail(s, err, &key->pos, TFA_EINPUT, "\"%s\" given twice", name);
 }
 
+int tfa_json_once_of(tfa_scan *s, const tfa_token *key, unsigned *seen, const char *const *names,
+                     size_t n, tfa_error *err)
+{
+    size_t i;
+    for (i = 0; i < n && i < 32; i++)
+        if (tfa_token_is(key, names[i]))
+            return tfa_json_once(s, key, seen, 1u << i, names[i], err);
+    return 0;
+}
+
 int tfa_json_open(tfa_scan *s, tfa_token *t, tfa_tok type, const char *what, tfa_error *err)
 {
     int rc = tfa_scan_next(s, t, err);

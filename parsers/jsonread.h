@@ -59,6 +59,12 @@ static inline int tfa_json_once(tfa_scan *s, const tfa_token *key, unsigned *see
     return 0;
 }
 
+/* tfa_json_once for a key that may be one of `names` (bit i for names[i],
+ * at most 32): the first time each is given it is marked in *seen, a
+ * second time is the error; a key not among them passes. */
+int tfa_json_once_of(tfa_scan *s, const tfa_token *key, unsigned *seen, const char *const *names,
+                     size_t n, tfa_error *err);
+
 /* Whether a value contains `true` anywhere (sensitivity markers); consumes it. */
 int tfa_json_any_true(tfa_scan *s, const tfa_token *t, int *out, tfa_error *err);
 

@@ -359,9 +359,11 @@ static int read_named(plan_reader *r, int outputs)
     return tfa_plan__each_member(r, named_key, &outputs);
 }
 
-/* Versions of one document, merged into the input when it ends. */
+/* Versions of one document, merged into the input when it ends, and the
+ * members it has given (top_members bits). */
 typedef struct doc_versions {
     const char *format, *tool, *plan_format;
+    unsigned seen;
 } doc_versions;
 
 static int read_version(plan_reader *r, const tfa_token *v, const char *what, int check,
@@ -423,12 +425,25 @@ int tfa_plan_is_plan_key(const tfa_token *k)
     return 0;
 }
 
+/* The members of a plan document this reader takes, each once: a second
+ * one is an edit that tools resolve differently (jq keeps the last, Go and
+ * jansson other ones), so it is refused, not merged. */
+static const char *const top_members[] = {
+    "resource_changes", "resource_drift",      "deferred_changes",
+    "output_changes",   "variables",           "configuration",
+    "format_version",   "plan_format_version", "terraform_version",
+    "timestamp",        "applyable",           "complete",
+    "errored"};
+
 static int read_top_key(plan_reader *r, const tfa_token *k, doc_versions *dv)
 {
     tfa_plan_info *p = &r->in->plan;
     tfa_token v;
     int rc;
 
+    if ((rc = tfa_json_once_of(r->scan, k, &dv->seen, top_members, TFA_ARRAY_SIZE(top_members),
+                               r->err)) != 0)
+        return rc;
     if (tfa_token_is(k, "resource_changes"))
         return read_change_list(r, TFA_LIST_CHANGES);
     if (tfa_token_is(k, "resource_drift"))
@@ -493,7 +508,7 @@ static void merge_versions(plan_reader *r, const doc_versions *dv)
 
 static int read_document(plan_reader *r, const tfa_token *open)
 {
-    doc_versions dv = {NULL, NULL, NULL};
+    doc_versions dv = {NULL, NULL, NULL, 0};
     int plan_keys = 0, state_keys = 0, rc;
     tfa_token k;
 

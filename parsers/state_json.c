@@ -202,16 +202,38 @@ static int read_module_list(state_reader *r, int children, unsigned depth)
     }
 }
 
+/* The members each level of a state is read from, each given once: a
+ * second one is an edit that Terraform (Go keeps the last) and this reader
+ * would read differently, so it is refused, not merged. */
+static const char *const module_members[] = {"resources", "child_modules"};
+static const char *const values_members[] = {"root_module", "outputs"};
+static const char *const v3_module_members[] = {"path", "resources"};
+static const char *const instance_members[] = {"index_key", "deposed"};
+static const char *const top_members[] = {"values",         "resources",         "modules",
+                                          "format_version", "terraform_version", "version",
+                                          "serial",         "lineage",           "outputs"};
+
+static int once(state_reader *r, const tfa_token *k, unsigned *seen, const char *const *names,
+                size_t n)
+{
+    return tfa_json_once_of(r->scan, k, seen, names, n, r->err);
+}
+
+#define ONCE(r, k, seen, names) once((r), (k), (seen), (names), TFA_ARRAY_SIZE(names))
+
 /* A module object whose '{' was consumed: resources and child_modules. */
 static int read_module(state_reader *r, unsigned depth)
 {
     tfa_token k;
+    unsigned seen = 0;
     int rc;
     for (;;) {
         if ((rc = next(r, &k)) != 0)
             return rc;
         if (k.type == TFA_TOK_OBJ_END)
             return 0;
+        if ((rc = ONCE(r, &k, &seen, module_members)) != 0)
+            return rc;
         if (tfa_token_is(&k, "resources"))
             rc = read_module_list(r, 0, depth);
         else if (tfa_token_is(&k, "child_modules"))
@@ -227,6 +249,7 @@ static int read_module(state_reader *r, unsigned depth)
 static int read_values(state_reader *r)
 {
     tfa_token t;
+    unsigned seen = 0;
     int rc;
     if ((rc = tfa_json_open(r->scan, &t, TFA_TOK_OBJ, "values", r->err)) <= 0)
         return rc;
@@ -235,6 +258,8 @@ static int read_values(state_reader *r)
             return rc;
         if (t.type == TFA_TOK_OBJ_END)
             return 0;
+        if ((rc = ONCE(r, &t, &seen, values_members)) != 0)
+            return rc;
         if (tfa_token_is(&t, "root_module")) {
             tfa_token o;
             if ((rc = tfa_json_expect(r->scan, &o, TFA_TOK_OBJ, "root_module", r->err)) != 0 ||
@@ -268,6 +293,7 @@ static int read_values(state_reader *r)
 static int read_instances(state_reader *r, size_t *count)
 {
     tfa_token t, k, v;
+    unsigned seen;
     int rc;
 
     if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "instances", r->err)) != 0)
@@ -281,7 +307,10 @@ static int read_instances(state_reader *r, size_t *count)
             return fail(r, &t.pos, "an instance must be an object");
         tfa_buf_clear(&r->index);
         tfa_buf_clear(&r->deposed);
+        seen = 0;
         while ((rc = next(r, &k)) == 0 && k.type == TFA_TOK_KEY) {
+            if ((rc = ONCE(r, &k, &seen, instance_members)) != 0)
+                return rc;
             if (tfa_token_is(&k, "index_key"))
                 rc = (rc = next(r, &v)) != 0 ? rc : index_text(r, &v, &r->index);
             else if (tfa_token_is(&k, "deposed"))
@@ -357,6 +386,7 @@ static int read_v3_module(state_reader *r, const tfa_token *open)
 {
     tfa_token k, t;
     size_t count = 0, i;
+    unsigned seen = 0;
     const char *p;
     int rc;
 
@@ -365,6 +395,8 @@ static int read_v3_module(state_reader *r, const tfa_token *open)
     tfa_buf_clear(&r->s2);
     tfa_buf_clear(&r->s1); /* module address */
     while ((rc = next(r, &k)) == 0 && k.type == TFA_TOK_KEY) {
+        if ((rc = ONCE(r, &k, &seen, v3_module_members)) != 0)
+            return rc;
         if (tfa_token_is(&k, "path")) {
             if ((rc = tfa_json_expect(r->scan, &t, TFA_TOK_ARR, "path", r->err)) != 0)
                 return rc;
@@ -495,11 +527,14 @@ static int read_scalar_key(state_reader *r, const tfa_token *k, int *marks)
 static int read_document(state_reader *r, const tfa_token *open)
 {
     int marks = 0, plan_marks = 0, rc;
+    unsigned seen = 0;
     tfa_token k;
 
     if (open->type != TFA_TOK_OBJ)
         return fail(r, &open->pos, "expected a JSON object (a Terraform state)");
     while ((rc = next(r, &k)) == 0 && k.type == TFA_TOK_KEY) {
+        if ((rc = ONCE(r, &k, &seen, top_members)) != 0)
+            return rc;
         if (tfa_token_is(&k, "values")) {
             marks++;
             rc = read_values(r);

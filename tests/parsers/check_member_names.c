@@ -224,6 +224,97 @@ START_TEST(state_refuses_a_resource_named_twice)
 }
 END_TEST
 
+/* A document given through `kind`: the error message of loading it, or ""
+ * when it loads. */
+static const char *load_doc(const char *doc, tfa_kind kind, tfa_error *err)
+{
+    tfa_run *run = NULL;
+    int rc;
+
+    tfa_error_init(err);
+    rc = tfa_test_load_mem(&run, kind == TFA_KIND_PLAN ? "plan.json" : "state.json", doc,
+                           strlen(doc), kind, err);
+    tfa_run_free(run);
+    return rc ? err->message : "";
+}
+
+/* `tmpl` with its '@' replaced by `with`, into out. */
+static void fill(char *out, size_t n, const char *tmpl, const char *with)
+{
+    const char *at = strchr(tmpl, '@');
+    ck_assert_ptr_nonnull(at);
+    ck_assert_int_lt(snprintf(out, n, "%.*s%s%s", (int)(at - tmpl), tmpl, with, at + 1), (int)n);
+}
+
+/* The members of a plan or state document above its resources, given
+ * twice: refused at the second. Before, the reader merged them (both
+ * change lists, the tristates and-ed), a reading no other tool has: Go
+ * and jq keep the last, so a state whose second "resources" is empty was
+ * an empty state to Terraform and two resources here. */
+START_TEST(documents_refuse_a_top_member_given_twice)
+{
+    static const char rc[] = "\"resource_changes\":[{\"address\":\"null_resource.a\",\"mode\":"
+                             "\"managed\",\"type\":\"null_resource\",\"name\":\"a\",\"change\":"
+                             "{\"actions\":[\"no-op\"]}}]";
+    static const char res[] = "{\"mode\":\"managed\",\"type\":\"null_resource\",\"name\":\"a\","
+                              "\"instances\":[{\"attributes\":{}}]}";
+    static const char jres[] = "{\"address\":\"null_resource.a\",\"mode\":\"managed\",\"type\":"
+                               "\"null_resource\",\"name\":\"a\",\"values\":{}}";
+    static const char *const plans[][2] = {
+        {"{\"format_version\":\"1.2\",@,\"resource_changes\":[]}",
+         "\"resource_changes\" given twice"},
+        {"{\"format_version\":\"1.2\",@,\"\\u0072esource_drift\":[],\"resource_drift\":[]}",
+         "\"resource_drift\" given twice"},
+        {"{\"format_version\":\"1.2\",@,\"complete\":true,\"complete\":false}",
+         "\"complete\" given twice"},
+        {"{\"format_version\":\"1.2\",@,\"errored\":false,\"errored\":true}",
+         "\"errored\" given twice"},
+        {"{\"format_version\":\"1.2\",@,\"format_version\":\"1.2\"}",
+         "\"format_version\" given twice"},
+    };
+    static const char *const states[][3] = {
+        {"{\"version\":4,\"serial\":1,\"resources\":[@],\"resources\":[]}",
+         "\"resources\" given twice", res},
+        {"{\"version\":4,\"serial\":1,\"serial\":2,\"resources\":[@]}", "\"serial\" given twice",
+         res},
+        {"{\"format_version\":\"1.0\",\"values\":{\"root_module\":{\"resources\":[@]}},"
+         "\"values\":{}}",
+         "\"values\" given twice", jres},
+        {"{\"format_version\":\"1.0\",\"values\":{\"root_module\":{\"resources\":[@]},"
+         "\"root_module\":{}}}",
+         "\"root_module\" given twice", jres},
+        {"{\"format_version\":\"1.0\",\"values\":{\"root_module\":{\"resources\":[@],"
+         "\"resources\":[]}}}",
+         "\"resources\" given twice", jres},
+        {"{\"format_version\":\"1.0\",\"values\":{\"root_module\":{\"child_modules\":[],"
+         "\"child_modules\":[{\"resources\":[@]}]}}}",
+         "\"child_modules\" given twice", jres},
+        {"{\"version\":4,\"serial\":1,\"resources\":[{\"mode\":\"managed\",\"type\":\"t\","
+         "\"name\":\"a\",\"instances\":[{\"index_key\":1,\"index_key\":2}]}]@}",
+         "\"index_key\" given twice", ""},
+        {"{\"version\":3,\"serial\":1,\"modules\":[{\"path\":[\"root\"],\"resources\":{},"
+         "\"resources\":{\"null_resource.a\":{}}}]@}",
+         "\"resources\" given twice", ""},
+    };
+    char doc[1024];
+    tfa_error err;
+    size_t i;
+
+    fill(doc, sizeof(doc), "{\"format_version\":\"1.2\",@}", rc);
+    ck_assert_str_eq(load_doc(doc, TFA_KIND_PLAN, &err), "");
+    for (i = 0; i < TFA_ARRAY_SIZE(plans); i++) {
+        fill(doc, sizeof(doc), plans[i][0], rc);
+        ck_assert_str_eq(load_doc(doc, TFA_KIND_PLAN, &err), plans[i][1]);
+        ck_assert_int_eq(err.status, TFA_EINPUT);
+    }
+    for (i = 0; i < TFA_ARRAY_SIZE(states); i++) {
+        fill(doc, sizeof(doc), states[i][0], states[i][2]);
+        ck_assert_str_eq(load_doc(doc, TFA_KIND_STATE, &err), states[i][1]);
+        ck_assert_int_eq(err.status, TFA_EINPUT);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("member_names");
@@ -235,6 +326,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_sees_an_escaped_type);
     tcase_add_test(tc, ui_log_refuses_a_member_given_twice);
     tcase_add_test(tc, state_refuses_a_resource_named_twice);
+    tcase_add_test(tc, documents_refuse_a_top_member_given_twice);
     suite_add_tcase(s, tc);
     return s;
 }

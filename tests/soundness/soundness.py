@@ -20,6 +20,9 @@ goes wrong and attackers would try, and checks the verdict again:
                  case is not GO
   dup-actions    a second "actions" member (plain, and escaped as \u0061ctions)
                  in a plan's first change                     -> not GO
+  dup-top        a second top-level member of a JSON document: a plan's
+                 resource_changes with one delete, a state's resources or
+                 values empty                                 -> not GO
   ci-prelude     a -json log as GitHub Actions stores it, behind a prelude
                  longer than detection's head and terraform init's text:
                  still GO whole; cut at or without its summary  -> not GO
@@ -96,6 +99,36 @@ def ci_wrap(lines):
             b"Initializing the backend...", b"Terraform has been successfully initialized!",
             b"[command]/home/runner/work/_temp/x/terraform-bin apply -json -auto-approve"]
     return b"".join(ts + l + b"\n" for l in pre) + b"".join(ts + l for l in lines)
+
+
+def dup_top(data):
+    """A JSON document with a second top-level member after the first: a
+    plan's resource_changes holding one delete, a state's resources or
+    values empty. Terraform (Go) and jq read the last, other tools the
+    first, a merging reader both: none of them may leave a GO."""
+    if not is_json_doc(data):
+        return []
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return []
+    if not isinstance(doc, dict):
+        return []
+    out = []
+    end = data.rstrip().rfind(b"}")
+    for key in ("resource_changes", "resources", "values"):
+        if key not in doc:
+            continue
+        if key == "resource_changes":
+            value = [dict(c, change=dict(c.get("change") or {}, actions=["delete"]))
+                     for c in doc[key][:1]] or [{"address": "null_resource.x", "mode": "managed",
+                                                 "type": "null_resource", "name": "x",
+                                                 "change": {"actions": ["delete"]}}]
+        else:
+            value = [] if key == "resources" else {"root_module": {}}
+        out.append((key, data[:end] + b',"' + key.encode() + b'":' +
+                    json.dumps(value).encode() + data[end:]))
+    return out
 
 
 def summary_line(lines):
@@ -258,6 +291,8 @@ class Suite:
                                  ("escaped", b',"\\u0061ctions":["delete"]')):
                     new = data[:m.end()] + dup + data[m.end():]
                     jobs.append(("dup-actions %s (%s)" % (base, how), swap(new), False))
+            for key, new in dup_top(data):
+                jobs.append(("dup-top %s (%s)" % (base, key), swap(new), False))
             if b'"provider_name"' in data and case.approved:
                 new = re.sub(rb'"provider_name"\s*:\s*"[^"]*"',
                              b'"provider_name":"registry.terraform.io/evil/grafana"', data, count=1)
