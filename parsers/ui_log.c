@@ -35,6 +35,7 @@
 #include "util/compat.h"
 
 #include "jsonread.h"
+#include "plan_tally.h"
 #include "ui_log.h"
 #include "util/limits.h"
 
@@ -85,6 +86,7 @@ typedef struct ui_log {
     int has_summary;
     int apply_summary_last;  /* an apply/destroy change_summary came after the last apply event */
     int event_after_summary; /* an apply event came after the last change_summary */
+    tfa_plan_tally tally;    /* planned changes since the run's start or last plan summary */
 
     /* a CI job log (ui_log_ci.c): the tokenizer reads the filtered lines */
     tfa_stream *ci_in;
@@ -376,11 +378,33 @@ static int take_version(ui_log *l)
     return 0;
 }
 
-static int take_summary(ui_log *l)
+/* A plan's change_summary must be the sum of the planned_change messages
+ * before it (plan_tally.h), else the changes read are not the plan's. */
+static int check_plan_summary(ui_log *l, const tfa_pos *pos)
+{
+    char why[256];
+    int ok = !l->has_operation ||
+             !(l->operation.len == 4 && memcmp(l->operation.ptr, "plan", 4) == 0) ||
+             tfa_plan_tally_check(&l->tally, &l->counts, why, sizeof(why)) == 0;
+
+    memset(&l->tally, 0, sizeof(l->tally));
+    if (ok)
+        return 0;
+    return tfa_uilog__fail(&l->r, pos, TFA_EINPUT,
+                           "this plan's change_summary does not add up: %s (planned changes are "
+                           "missing from the log, or it was edited)",
+                           why);
+}
+
+static int take_summary(ui_log *l, const tfa_pos *pos)
 {
     tfa_log_info *log = &l->r.in->log;
+    int rc;
+
     if (!l->has_changes)
         return 0;
+    if ((rc = check_plan_summary(l, pos)) != 0)
+        return rc;
     log->counts = l->counts;
     log->has_counts = 1;
     log->operation = NULL;
@@ -460,17 +484,23 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
     }
     switch (t->kind) {
     case UILOG_MSG_VERSION:
+        memset(&l->tally, 0, sizeof(l->tally)); /* a run starts */
         return take_version(l);
     case UILOG_MSG_DIAG:
         return r->has_diag ? tfa_uilog__emit_diag(r, pos) : 0;
-    case UILOG_MSG_PLANNED:
+    case UILOG_MSG_PLANNED: {
+        size_t n = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
+        int rc = tfa_uilog__emit_change(r, TFA_LIST_PLANNED, pos, t->name);
         log->planned++;
-        return tfa_uilog__emit_change(r, TFA_LIST_PLANNED, pos, t->name);
+        if (rc == 0 && tfa_run_change_count(r->run, TFA_LIST_PLANNED) > n)
+            tfa_plan_tally_add(&l->tally, tfa_run_change(r->run, TFA_LIST_PLANNED, n));
+        return rc;
+    }
     case UILOG_MSG_DRIFT:
         log->drift++;
         return tfa_uilog__emit_change(r, TFA_LIST_DRIFT, pos, t->name);
     case UILOG_MSG_SUMMARY:
-        return take_summary(l);
+        return take_summary(l, pos);
     case UILOG_MSG_OUTPUTS:
         return take_outputs(l);
     case UILOG_MSG_APPLY_START:

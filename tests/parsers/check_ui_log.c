@@ -316,7 +316,9 @@ START_TEST(ui_log_takes_the_last_summary_and_agreeing_versions)
 {
     tfa_run *run =
         load_text("{\"terraform\":\"1.9.5\",\"type\":\"version\",\"ui\":\"1.2\"}\n"
-                  "{\"changes\":{\"add\":3,\"change\":1,\"remove\":2,\"operation\":\"plan\"},"
+                  "{\"change\":{\"resource\":{\"addr\":\"a.b\"},\"action\":\"replace\"},"
+                  "\"type\":\"planned_change\"}\n"
+                  "{\"changes\":{\"add\":1,\"change\":0,\"remove\":1,\"operation\":\"plan\"},"
                   "\"type\":\"change_summary\"}\n"
                   "{\"terraform\":\"1.9.6\",\"type\":\"version\",\"ui\":\"1.2\"}\n"
                   "{\"hook\":{\"resource\":{\"addr\":\"a.b\"},\"action\":\"delete\"},"

@@ -273,13 +273,20 @@ END_TEST
     "{\"@level\":\"info\",\"@message\":\"m\",\"@module\":\"terraform.ui\"" extra                   \
     ",\"type\":\"" type "\"}\n"
 #define TS "2024-05-01T10:20:30.1234567Z "
+/* The planned changes a change_summary of 2 to add and 1 to destroy sums. */
+#define PLANNED(action, addr)                                                                      \
+    MSG("planned_change",                                                                          \
+        ",\"change\":{\"resource\":{\"addr\":\"" addr "\"},\"action\":\"" action "\"}")
+#define PLANNED_2_1                                                                                \
+    TS PLANNED("create", "null_resource.a") TS PLANNED("create", "null_resource.b")                \
+        TS PLANNED("delete", "null_resource.c")
 
 static const char plan_log[] =
     TS "##[group]Run terraform plan -json\n" TS "[command]/usr/bin/terraform plan -json\n" TS MSG(
         "version", ",\"terraform\":\"1.9.5\",\"ui\":\"1.2\"") TS
-    "@@MIDDLE@@\n" TS MSG("change_summary", ",\"changes\":{\"add\":2,\"change\":0,\"import\":0,"
-                                            "\"remove\":1,\"operation\":\"plan\"}") TS
-    "##[endgroup]\n";
+    "@@MIDDLE@@\n" PLANNED_2_1 TS MSG("change_summary",
+                                      ",\"changes\":{\"add\":2,\"change\":0,\"import\":0,"
+                                      "\"remove\":1,\"operation\":\"plan\"}") TS "##[endgroup]\n";
 
 /* plan_log with its line 4 replaced by `middle`: the status, err set. */
 static int load_middle(const char *middle, tfa_kind kind, json_t **facts, tfa_error *err)
@@ -394,7 +401,7 @@ END_TEST
 START_TEST(ui_log_ci_keeps_what_precedes_a_cut_off_last_line)
 {
     /* the input ends inside the last message, as in a bare log: kept, noted */
-    static const char log[] = TS "[command]/usr/bin/terraform plan -json\n" TS MSG(
+    static const char log[] = TS "[command]/usr/bin/terraform plan -json\n" PLANNED_2_1 TS MSG(
         "change_summary", ",\"changes\":{\"add\":2,\"change\":0,\"import\":0,\"remove\":1,"
                           "\"operation\":\"plan\"}") TS "{\"@level\":\"info\",\"@mess";
     json_t *facts;

@@ -201,6 +201,130 @@ START_TEST(ui_log_tells_a_cut_value_from_a_complete_last_line)
 }
 END_TEST
 
+/* One planned_change line of `action` for the root module's `addr`. */
+static void put_change(tfa_buf *b, const char *addr, const char *action)
+{
+    tfa_buf_printf(b,
+                   "{\"@level\":\"info\",\"@message\":\"%s: Plan to %s\",\"change\":{\"resource\":"
+                   "{\"addr\":\"%s\",\"resource_type\":\"null_resource\",\"resource_name\":\"x\","
+                   "\"resource_key\":null,\"implied_provider\":\"null\",\"module\":\"\","
+                   "\"resource\":\"%s\"},\"action\":\"%s\"},\"type\":\"planned_change\"}\n",
+                   addr, action, addr, addr, action);
+}
+
+/* The plan's change_summary against the planned changes before it: the
+ * summaries Terraform writes for them pass, any other is refused at the
+ * summary's line, so a log that lost a planned delete (a cut CI log) or
+ * had its summary edited is never read as a plan without that delete. */
+START_TEST(ui_log_refuses_a_plan_summary_that_does_not_add_up)
+{
+    /* the planned changes: action and address, up to five */
+    static const struct {
+        const char *changes[5][2];
+        long add, change, remove;
+        int ok;
+    } cases[] = {
+        {{{"create", "null_resource.a"},
+          {"update", "null_resource.b"},
+          {"delete", "null_resource.c"}},
+         1,
+         1,
+         1,
+         1},
+        /* a delete is missing; the summary hides one; an update, a create is missing */
+        {{{"create", "null_resource.a"}, {"update", "null_resource.b"}}, 1, 1, 1, 0},
+        {{{"create", "null_resource.a"},
+          {"update", "null_resource.b"},
+          {"delete", "null_resource.c"}},
+         1,
+         1,
+         0,
+         0},
+        {{{"create", "null_resource.a"}, {"delete", "null_resource.c"}}, 1, 1, 1, 0},
+        {{{"create", "null_resource.a"}}, 2, 0, 0, 0},
+        /* a replace: delete/create either way; create then forget, counted to
+         * add or (some versions) not at all; nothing else */
+        {{{"replace", "null_resource.a"}}, 1, 0, 1, 1},
+        {{{"replace", "null_resource.a"}}, 1, 0, 0, 1},
+        {{{"replace", "null_resource.a"}}, 0, 0, 0, 1},
+        {{{"replace", "null_resource.a"}}, 0, 0, 1, 0},
+        {{{"replace", "null_resource.a"}}, 1, 0, 2, 0},
+        /* not counted by Terraform */
+        {{{"delete", "data.null_data_source.d"}}, 0, 0, 0, 1},
+        {{{"read", "data.null_data_source.d"},
+          {"noop", "null_resource.n"},
+          {"move", "null_resource.m"},
+          {"import", "null_resource.i"},
+          {"remove", "null_resource.f"}},
+         0,
+         0,
+         0,
+         1},
+        {{{NULL, NULL}}, 0, 0, 0, 1},
+        {{{NULL, NULL}}, 0, 0, 1, 0},
+    };
+    size_t i, j;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        tfa_buf text;
+        tfa_run *run = NULL;
+        tfa_error err;
+        unsigned long lines = 1;
+        int rc;
+
+        tfa_buf_init(&text, TFA_BUF_NO_MAX);
+        tfa_buf_puts(&text, "{\"@level\":\"info\",\"@message\":\"Terraform 1.9.5\",\"terraform\":"
+                            "\"1.9.5\",\"type\":\"version\",\"ui\":\"1.2\"}\n");
+        for (j = 0; j < 5 && cases[i].changes[j][0]; j++, lines++)
+            put_change(&text, cases[i].changes[j][1], cases[i].changes[j][0]);
+        tfa_buf_printf(&text,
+                       "{\"@level\":\"info\",\"@message\":\"Plan: ...\",\"changes\":{\"add\":%ld,"
+                       "\"change\":%ld,\"import\":0,\"remove\":%ld,\"operation\":\"plan\"},"
+                       "\"type\":\"change_summary\"}\n",
+                       cases[i].add, cases[i].change, cases[i].remove);
+        tfa_error_init(&err);
+        rc = tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err);
+        if (cases[i].ok) {
+            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
+        } else {
+            ck_assert_msg(rc == TFA_EINPUT, "case %zu passed", i);
+            ck_assert_ptr_nonnull(strstr(err.message, "change_summary does not add up"));
+            ck_assert_uint_eq(err.line, lines + 1); /* the summary's */
+        }
+        tfa_run_free(run);
+        tfa_buf_release(&text);
+    }
+}
+END_TEST
+
+/* Each run of a log (a version message starts one) is summed alone. */
+START_TEST(ui_log_sums_each_run_alone)
+{
+    static const char run_text[] =
+        "{\"@level\":\"info\",\"@message\":\"Terraform 1.9.5\",\"terraform\":\"1.9.5\",\"type\":"
+        "\"version\",\"ui\":\"1.2\"}\n";
+    tfa_buf text;
+    tfa_run *run = NULL;
+    tfa_error err;
+
+    tfa_buf_init(&text, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&text, run_text);
+    put_change(&text, "null_resource.a", "delete"); /* a run cut before its summary */
+    tfa_buf_puts(&text, run_text);
+    put_change(&text, "null_resource.b", "create");
+    tfa_buf_puts(&text, "{\"@level\":\"info\",\"@message\":\"Plan: ...\",\"changes\":{\"add\":1,"
+                        "\"change\":0,\"import\":0,\"remove\":0,\"operation\":\"plan\"},\"type\":"
+                        "\"change_summary\"}\n");
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err),
+                     &err);
+    /* both runs' changes stay in the run model: the delete is not lost */
+    ck_assert_uint_eq(tfa_run_change_count(run, TFA_LIST_PLANNED), 2);
+    tfa_run_free(run);
+    tfa_buf_release(&text);
+}
+END_TEST
+
 START_TEST(ui_log_survives_allocation_failures)
 {
     int rc = TFA_ENOMEM;
@@ -237,6 +361,8 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_keeps_field_limits_on_messages_it_only_counts);
     tcase_add_test(tc, ui_log_keeps_what_precedes_a_cut_off_last_line);
     tcase_add_test(tc, ui_log_tells_a_cut_value_from_a_complete_last_line);
+    tcase_add_test(tc, ui_log_refuses_a_plan_summary_that_does_not_add_up);
+    tcase_add_test(tc, ui_log_sums_each_run_alone);
     tcase_add_test(tc, ui_log_survives_allocation_failures);
     suite_add_tcase(s, tc);
     return s;

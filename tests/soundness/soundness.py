@@ -20,6 +20,9 @@ goes wrong and attackers would try, and checks the verdict again:
                  case is not GO
   dup-actions    a second "actions" member (plain, and escaped as \u0061ctions)
                  in a plan's first change                     -> not GO
+  drop-planned   a planned_change line of a -json log removed  -> not GO
+  summary-destroy  the plan's change_summary of a -json log says one more
+                 destroy                                      -> not GO
   dup-top        a second top-level member of a JSON document: a plan's
                  resource_changes with one delete, a state's resources or
                  values empty                                 -> not GO
@@ -271,6 +274,18 @@ class Suite:
                                      swap(ci_wrap(lines[:s] + lines[s + 1:])), False))
                         jobs.append(("ci-prelude truncate %s at line %d" % (base, s),
                                      swap(ci_wrap(lines[:s])), False))
+                    # a planned change lost (a cut or collapsed CI log),
+                    # or the plan's summary edited to say one more destroy
+                    planned = [i for i, ln in enumerate(lines) if b'"planned_change"' in ln]
+                    for i in sample(len(planned), 8):
+                        k = planned[i]
+                        jobs.append(("drop-planned %s line %d" % (base, k + 1),
+                                     swap(b"".join(lines[:k] + lines[k + 1:])), False))
+                    edited = re.sub(rb'("remove":\s*)(\d+)(,\s*"operation":\s*"plan")',
+                                    lambda m: m.group(1) + str(int(m.group(2)) + 1).encode() +
+                                    m.group(3), data, count=1)
+                    if edited != data:
+                        jobs.append(("summary-destroy %s" % base, swap(edited), False))
                     err = json.dumps({"@level": "error", "@message": "Error: Failed to save state",
                                       "@module": "terraform.ui", "type": "diagnostic",
                                       "diagnostic": {"severity": "error",

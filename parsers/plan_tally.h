@@ -1,0 +1,40 @@
+/*
+ * plan_tally.h - whether a log's plan summary ("Plan: 1 to add, 0 to
+ * change, 1 to destroy", a change_summary message) is the sum of the
+ * changes the same log lists before it.
+ *
+ * Terraform counts the summary from the very changes it lists (views
+ * operation.go: create adds, update changes, delete removes, a replace
+ * adds and removes; deletes of data sources are neither listed nor
+ * counted). A summary that does not add up means the log lost listed
+ * changes (a cut or collapsed CI log) or was edited: the changes a
+ * checklist reads would not be the plan's, so the reader refuses it.
+ *
+ * One JSON action, "replace", stands for three of Terraform's: delete
+ * then create and create then delete (counted to add and to destroy) and
+ * create then forget (destroy = false; counted to add, or by some
+ * versions not at all). The check accepts exactly the summaries some
+ * version would have written for the listed changes.
+ */
+#ifndef TFA_PLAN_TALLY_H
+#define TFA_PLAN_TALLY_H
+
+#include "run.h"
+
+typedef struct tfa_plan_tally {
+    long n[TFA_ACTION_COUNT]; /* listed changes by action */
+    long replace_destroy;     /* replaces known to destroy the old object */
+    long replace_keep;        /* replaces known to keep it (create then forget) */
+} tfa_plan_tally;
+
+/* Count one listed change (data source deletes are not counted). */
+void tfa_plan_tally_add(tfa_plan_tally *t, const tfa_change *c);
+
+/* 0 when `summary` can be the summary of the tallied changes; else -1 and
+ * a description of the difference in why (for the caller's message). A
+ * tally holding a change of an action this build does not know passes: it
+ * cannot say what the summary counted. */
+int tfa_plan_tally_check(const tfa_plan_tally *t, const tfa_counts *summary, char *why,
+                         size_t why_size);
+
+#endif
