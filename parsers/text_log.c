@@ -21,6 +21,7 @@
  */
 #include "util/compat.h"
 
+#include "plan_tally.h"
 #include "text_log.h"
 #include "text_trace.h"
 #include "util/limits.h"
@@ -58,13 +59,39 @@ static void note_progress(tfa_text_log *r, const tfa_text_progress *p);
 
 /* ---- run-level lines ---------------------------------------------------------- */
 
-static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
+/* A "Plan:" line must be the sum of the change headers before it
+ * (plan_tally.h), else the changes read are not the plan's. */
+static int check_plan_summary(tfa_text_log *r, const tfa_text_summary *s)
 {
+    size_t i, n = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
+    tfa_plan_tally t;
+    char why[256];
+
+    memset(&t, 0, sizeof(t));
+    for (i = r->runs.tally0; i < n; i++)
+        tfa_plan_tally_add(&t, tfa_run_change(r->run, TFA_LIST_PLANNED, i));
+    r->runs.tally0 = n;
+    if (s->op != TFA_TEXT_OP_PLAN || tfa_plan_tally_check(&t, &s->counts, why, sizeof(why)) == 0)
+        return 0;
+    tfa_error_set_at(r->err, TFA_EINPUT, &r->line.pos,
+                     "this plan's summary line does not add up: %s (planned changes are missing "
+                     "from the log, or it was edited)",
+                     why);
+    tfa_error_set_source(r->err, tfa_stream_name(r->ctx->in));
+    return TFA_EINPUT;
+}
+
+static int on_summary(tfa_text_log *r, const tfa_text_summary *s)
+{
+    int rc;
+
     /* Atlantis repeats a project's summary line under its collapsed output */
     if (r->runs.project && r->have_last && r->last.op == s->op &&
         r->last.no_changes == s->no_changes &&
         memcmp(&r->last.counts, &s->counts, sizeof(s->counts)) == 0)
-        return;
+        return 0;
+    if ((rc = check_plan_summary(r, s)) != 0)
+        return rc;
     r->summaries[s->op]++;
     r->last_line = r->line.pos.line;
     if (s->op != TFA_TEXT_OP_PLAN)
@@ -75,6 +102,7 @@ static void on_summary(tfa_text_log *r, const tfa_text_summary *s)
     r->runs.only_deletes = 1;
     r->drift_section = 0;
     r->actions_legacy = 0;
+    return 0;
 }
 
 static int on_version(tfa_text_log *r, const char *tool, const tfa_text_span *v)
@@ -220,7 +248,7 @@ static int structural(tfa_text_log *r, int *rc)
 
     if (tfa_text_summary_parse(l->text, l->len, &sum)) {
         if ((*rc = end_blocks(r)) == 0)
-            on_summary(r, &sum);
+            *rc = on_summary(r, &sum);
     } else if (tfa_text_version_parse(l->text, l->len, &tool, &v)) {
         if ((*rc = end_blocks(r)) == 0)
             *rc = on_version(r, tool, &v);
@@ -453,6 +481,7 @@ static int next_run(tfa_text_log *r, unsigned long lines)
     r->applied_first = tfa_run_applied_count(r->run);
     r->runs.drift0 = tfa_run_change_count(r->run, TFA_LIST_DRIFT);
     r->runs.planned0 = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
+    r->runs.tally0 = r->runs.planned0;
     r->runs.line0 = lines;
     r->runs.have_cmd = r->runs.progress = r->runs.destroy_prompt = r->runs.partial = 0;
     r->runs.only_deletes = 1;
@@ -554,7 +583,7 @@ int tfa_read_text_log(const tfa_read_ctx *ctx)
     tfa_tl_block_init(&r.block);
     tfa_tl_diag_init(&r);
     r.runs.drift0 = drift0;
-    r.runs.planned0 = planned0;
+    r.runs.planned0 = r.runs.tally0 = planned0;
     r.runs.only_deletes = 1;
     lo.max_bytes = ctx->limits->line_bytes;
     if ((rc = tfa_lines_new(&lines, ctx->in, &lo, ctx->err)) != 0)

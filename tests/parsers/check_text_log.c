@@ -594,6 +594,65 @@ START_TEST(text_log_survives_allocation_failures)
 }
 END_TEST
 
+/* A text plan's "Plan:" line against the change headers before it, run by
+ * run: what Terraform writes passes, a lost block or an edited line is an
+ * error at the summary line. */
+START_TEST(text_log_refuses_a_plan_line_that_does_not_add_up)
+{
+    static const char head[] = "Terraform v1.9.5\n\nTerraform will perform the following "
+                               "actions:\n\n";
+    static const char create[] = "  # null_resource.a will be created\n"
+                                 "  + resource \"null_resource\" \"a\" {\n"
+                                 "      + id = (known after apply)\n"
+                                 "    }\n\n";
+    static const char destroy[] = "  # null_resource.b will be destroyed\n"
+                                  "  - resource \"null_resource\" \"b\" {\n"
+                                  "      - id = \"1\" -> null\n"
+                                  "    }\n\n";
+    static const char read_data[] = "  # data.null_data_source.d will be read during apply\n"
+                                    " <= data \"null_data_source\" \"d\" {\n"
+                                    "      + id = (known after apply)\n"
+                                    "    }\n\n";
+    static const struct {
+        const char *blocks[3];
+        const char *plan;
+        unsigned long line; /* of the error; 0: reads */
+    } cases[] = {
+        {{create, destroy, read_data}, "Plan: 1 to add, 0 to change, 1 to destroy.\n", 0},
+        {{create, read_data}, "Plan: 1 to add, 0 to change, 1 to destroy.\n", 15},
+        {{create, destroy}, "Plan: 1 to add, 0 to change, 0 to destroy.\n", 15},
+        {{destroy}, "Plan: 1 to add, 0 to change, 1 to destroy.\n", 10},
+        {{read_data}, "No changes. Your infrastructure matches the configuration.\n", 0},
+    };
+    size_t i, j;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        tfa_buf b;
+        tfa_run *run = NULL;
+        tfa_error err;
+        int rc;
+
+        tfa_buf_init(&b, TFA_BUF_NO_MAX);
+        tfa_buf_puts(&b, head);
+        for (j = 0; j < 3 && cases[i].blocks[j]; j++)
+            tfa_buf_puts(&b, cases[i].blocks[j]);
+        tfa_buf_puts(&b, cases[i].plan);
+        tfa_error_init(&err);
+        rc = tfa_test_load_mem(&run, "plan.log", b.ptr, b.len, TFA_KIND_TEXT_LOG, &err);
+        if (!cases[i].line) {
+            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
+        } else {
+            ck_assert_msg(rc == TFA_EINPUT, "case %zu read", i);
+            ck_assert_ptr_nonnull(strstr(err.message, "summary line does not add up"));
+            ck_assert_uint_eq(err.line, cases[i].line);
+            ck_assert_str_eq(err.source, "plan.log");
+        }
+        tfa_run_free(run);
+        tfa_buf_release(&b);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("text_log");
@@ -623,6 +682,7 @@ static Suite *suite(void)
     tcase_add_test(tc, text_log_caps_changed_paths);
     tcase_add_test(tc, text_log_cuts_long_messages_on_a_character);
     tcase_add_test(tc, text_log_drops_names_holding_nul_bytes);
+    tcase_add_test(tc, text_log_refuses_a_plan_line_that_does_not_add_up);
     tcase_add_loop_test(tc, text_log_survives_allocation_failures, 0, n);
     suite_add_tcase(s, tc);
     return s;

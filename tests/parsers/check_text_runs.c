@@ -423,7 +423,8 @@ START_TEST(versions_from_every_line_terraform_prints_them_in)
         {"Terraform v1.5.7\non linux_amd64\nNo changes. Your infrastructure matches the "
          "configuration.\n",
          "terraform", "1.5.7"},
-        {"Terraform v1.9.5 on linux_amd64\nPlan: 1 to add, 0 to change, 0 to destroy.\n",
+        {"Terraform v1.9.5 on linux_amd64\n  # null_resource.a will be created\n"
+         "  + resource \"null_resource\" \"a\" {}\nPlan: 1 to add, 0 to change, 0 to destroy.\n",
          "terraform", "1.9.5"},
         {"2019/08/20 10:00:00 [INFO] Terraform version: 0.12.6  \n"
          "2019/08/20 10:00:00 [INFO] CLI args: []string{\"terraform\", \"plan\"}\n",

@@ -20,9 +20,10 @@ goes wrong and attackers would try, and checks the verdict again:
                  case is not GO
   dup-actions    a second "actions" member (plain, and escaped as \u0061ctions)
                  in a plan's first change                     -> not GO
-  drop-planned   a planned_change line of a -json log removed  -> not GO
-  summary-destroy  the plan's change_summary of a -json log says one more
-                 destroy                                      -> not GO
+  drop-planned   a planned_change line of a -json log, a change block of a
+                 text log removed                             -> not GO
+  summary-destroy  the plan's summary (change_summary, "Plan:" line) says
+                 one more destroy                             -> not GO
   dup-top        a second top-level member of a JSON document: a plan's
                  resource_changes with one delete, a state's resources or
                  values empty                                 -> not GO
@@ -294,6 +295,21 @@ class Suite:
                     jobs.append(("append-error %s" % base,
                                  swap(data.rstrip(b"\n") + b"\n" + err.encode() + b"\n"), False))
                 else:
+                    # a change block lost, or the "Plan:" line edited to
+                    # say one more destroy
+                    heads = [i for i, ln in enumerate(lines)
+                             if re.match(rb"\s*# \S+ (will be|must be) ", ln)]
+                    for i in sample(len(heads), 8):
+                        k = end = heads[i]
+                        while end < len(lines) and not re.match(rb"^\s{4}\}\s*$", lines[end]):
+                            end += 1
+                        jobs.append(("drop-planned %s line %d" % (base, k + 1),
+                                     swap(b"".join(lines[:k] + lines[end + 1:])), False))
+                    edited = re.sub(rb"(Plan: .*?)(\d+)( to destroy)",
+                                    lambda m: m.group(1) + str(int(m.group(2)) + 1).encode() +
+                                    m.group(3), data, count=1)
+                    if edited != data:
+                        jobs.append(("summary-destroy %s" % base, swap(edited), False))
                     jobs.append(("append-error %s" % base, swap(
                         data.rstrip(b"\n") + b"\n\nError: Failed to save state\n\n"
                         b"Error saving state: failed to upload state: 503 Service Unavailable\n"),
