@@ -96,17 +96,19 @@ typedef struct ui_log {
 
 /* ---- small readers ---------------------------------------------------------- */
 
-/* A count of the change summary; anything but a non-negative integer is
- * treated as absent (0). */
-static int read_count(ui_log *l, const tfa_token *v, long *out)
+/* A count of the change summary: a non-negative integer, as Terraform
+ * writes it. Anything else is an error, not 0: a summary that cannot be
+ * read cannot say how much the run changes. */
+static int read_count(ui_log *l, const tfa_token *v, const char *what, long *out)
 {
     long long n;
-    if (v->type != TFA_TOK_NUM)
-        return tfa_scan_skip(l->r.scan, v, l->r.err);
-    if (tfa_json_integer(l->r.scan, v, "count", 0, LONG_MAX, &n, l->r.err) == 1)
-        *out = (long)n;
-    else
-        tfa_error_clear(l->r.err);
+    int rc = tfa_json_integer(l->r.scan, v, what, 0, LONG_MAX, &n, l->r.err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) /* null */
+        return tfa_uilog__fail(&l->r, &v->pos, TFA_EINPUT,
+                               "a change_summary count must be a non-negative integer");
+    *out = (long)n;
     return 0;
 }
 
@@ -131,7 +133,7 @@ static int read_changes(ui_log *l)
             (rc = tfa_scan_next(l->r.scan, &v, l->r.err)) != 0)
             return rc;
         if (key >= 0 && key < (int)TFA_ARRAY_SIZE(slots))
-            rc = read_count(l, &v, slots[key]);
+            rc = read_count(l, &v, keys[key], slots[key]);
         else if (key >= 0)
             rc = tfa_uilog__string(&l->r, &v, "operation", &l->operation, &l->has_operation);
         else

@@ -297,6 +297,37 @@ START_TEST(ui_log_refuses_a_plan_summary_that_does_not_add_up)
 }
 END_TEST
 
+/* A change_summary count that is not a non-negative integer is an error
+ * naming it, not 0: a summary that cannot be read says nothing. */
+START_TEST(ui_log_refuses_a_summary_count_it_cannot_read)
+{
+    static const char *const cases[][2] = {
+        {"\"1\"", "\"remove\" must be a number, not a string"},
+        {"-1", "\"remove\" out of range (0 to 9223372036854775807)"},
+        {"1.5", "\"remove\" must be an integer"},
+        {"null", "a change_summary count must be a non-negative integer"},
+    };
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        char text[256];
+        tfa_run *run = NULL;
+        tfa_error err;
+        snprintf(text, sizeof(text),
+                 "{\"@level\":\"info\",\"@message\":\"Plan\",\"changes\":{\"add\":0,\"change\":0,"
+                 "\"remove\":%s,\"operation\":\"apply\"},\"type\":\"change_summary\"}\n",
+                 cases[i][0]);
+        tfa_error_init(&err);
+        ck_assert_int_eq(
+            tfa_test_load_mem(&run, "mem.log", text, strlen(text), TFA_KIND_UI_LOG, &err),
+            TFA_EINPUT);
+        ck_assert_str_eq(err.message, cases[i][1]);
+        ck_assert_uint_eq(err.line, 1);
+        tfa_run_free(run);
+    }
+}
+END_TEST
+
 /* Each run of a log (a version message starts one) is summed alone. */
 START_TEST(ui_log_sums_each_run_alone)
 {
@@ -363,6 +394,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_tells_a_cut_value_from_a_complete_last_line);
     tcase_add_test(tc, ui_log_refuses_a_plan_summary_that_does_not_add_up);
     tcase_add_test(tc, ui_log_sums_each_run_alone);
+    tcase_add_test(tc, ui_log_refuses_a_summary_count_it_cannot_read);
     tcase_add_test(tc, ui_log_survives_allocation_failures);
     suite_add_tcase(s, tc);
     return s;
