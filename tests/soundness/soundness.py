@@ -105,6 +105,34 @@ def ci_wrap(lines):
     return b"".join(ts + l + b"\n" for l in pre) + b"".join(ts + l for l in lines)
 
 
+def text_blocks(lines):
+    """(first, last) line of each "# ADDR will be|must be ..." block."""
+    out = []
+    for k, ln in enumerate(lines):
+        if re.match(rb"\s*# \S+ (will be|must be) ", ln):
+            end = k
+            while end < len(lines) and not re.match(rb"^\s{4}\}\s*$", lines[end]):
+                end += 1
+            out.append((k, end))
+    return out
+
+
+def lost_changes(base, lines, data, swap, blocks, summary):
+    """A listed change lost (some of `blocks`, (first, last) lines each),
+    and the plan summary (`summary`: before, the destroy count, after)
+    edited to one more destroy: neither may leave a GO."""
+    jobs = []
+    for i in sample(len(blocks), 8):
+        k, end = blocks[i]
+        jobs.append(("drop-planned %s line %d" % (base, k + 1),
+                     swap(b"".join(lines[:k] + lines[end + 1:])), False))
+    edited = re.sub(summary, lambda m: m.group(1) + str(int(m.group(2)) + 1).encode() +
+                    m.group(3), data, count=1)
+    if edited != data:
+        jobs.append(("summary-destroy %s" % base, swap(edited), False))
+    return jobs
+
+
 def dup_top(data):
     """A JSON document with a second top-level member after the first: a
     plan's resource_changes holding one delete, a state's resources or
@@ -277,16 +305,9 @@ class Suite:
                                      swap(ci_wrap(lines[:s])), False))
                     # a planned change lost (a cut or collapsed CI log),
                     # or the plan's summary edited to say one more destroy
-                    planned = [i for i, ln in enumerate(lines) if b'"planned_change"' in ln]
-                    for i in sample(len(planned), 8):
-                        k = planned[i]
-                        jobs.append(("drop-planned %s line %d" % (base, k + 1),
-                                     swap(b"".join(lines[:k] + lines[k + 1:])), False))
-                    edited = re.sub(rb'("remove":\s*)(\d+)(,\s*"operation":\s*"plan")',
-                                    lambda m: m.group(1) + str(int(m.group(2)) + 1).encode() +
-                                    m.group(3), data, count=1)
-                    if edited != data:
-                        jobs.append(("summary-destroy %s" % base, swap(edited), False))
+                    blocks = [(i, i) for i, ln in enumerate(lines) if b'"planned_change"' in ln]
+                    jobs += lost_changes(base, lines, data, swap, blocks,
+                                         rb'("remove":\s*)(\d+)(,\s*"operation":\s*"plan")')
                     err = json.dumps({"@level": "error", "@message": "Error: Failed to save state",
                                       "@module": "terraform.ui", "type": "diagnostic",
                                       "diagnostic": {"severity": "error",
@@ -297,19 +318,8 @@ class Suite:
                 else:
                     # a change block lost, or the "Plan:" line edited to
                     # say one more destroy
-                    heads = [i for i, ln in enumerate(lines)
-                             if re.match(rb"\s*# \S+ (will be|must be) ", ln)]
-                    for i in sample(len(heads), 8):
-                        k = end = heads[i]
-                        while end < len(lines) and not re.match(rb"^\s{4}\}\s*$", lines[end]):
-                            end += 1
-                        jobs.append(("drop-planned %s line %d" % (base, k + 1),
-                                     swap(b"".join(lines[:k] + lines[end + 1:])), False))
-                    edited = re.sub(rb"(Plan: .*?)(\d+)( to destroy)",
-                                    lambda m: m.group(1) + str(int(m.group(2)) + 1).encode() +
-                                    m.group(3), data, count=1)
-                    if edited != data:
-                        jobs.append(("summary-destroy %s" % base, swap(edited), False))
+                    jobs += lost_changes(base, lines, data, swap, text_blocks(lines),
+                                         rb"(Plan: .*?)(\d+)( to destroy)")
                     jobs.append(("append-error %s" % base, swap(
                         data.rstrip(b"\n") + b"\n\nError: Failed to save state\n\n"
                         b"Error saving state: failed to upload state: 503 Service Unavailable\n"),
