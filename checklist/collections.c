@@ -450,6 +450,29 @@ tfa_value tfa_field_value(const tfa_field *f, const tfa_run *run, tfa_coll c, si
     return input_field(f->id, tfa_run_input(run, i));
 }
 
+int tfa_field_unread(const tfa_field *f, const tfa_run *run, tfa_coll c, size_t i, char *why,
+                     size_t why_size)
+{
+    const tfa_change *ch;
+    const tfa_applied *a = NULL;
+    const tfa_resource *res;
+    tfa_action action;
+
+    if (f->id != F_ACTION)
+        return 0;
+    if ((ch = change_at(run, c, i)))
+        action = ch->action, res = &ch->res;
+    else if (c == TFA_COLL_APPLIED && (a = tfa_run_view_applied(run, i)))
+        action = a->action, res = &a->res;
+    else
+        return 0;
+    if (action != TFA_ACTION_UNKNOWN)
+        return 0;
+    snprintf(why, why_size, "the action of %s is one this build does not know",
+             res->address ? res->address : "a resource");
+    return 1;
+}
+
 /* ---- what fills a collection (issue 14: never an empty PASS) ---------------
  *
  * An empty collection proves "none" only when some input could have listed

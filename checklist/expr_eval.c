@@ -228,10 +228,17 @@ static int eval(ctx *c, const tfa_expr *e, tfa_value *out)
         return EVAL_OK;
     case TFA_E_FACT:
         return eval_fact(c, e, out);
-    case TFA_E_FIELD:
+    case TFA_E_FIELD: {
+        char why[TFA_ERROR_MESSAGE_MAX];
         assert(c->in_elem);
+        if (tfa_field_unread(e->field, c->run, c->coll, c->index, why, sizeof(why))) {
+            /* an action this build does not know may be a destroy: the
+             * condition cannot be decided, the item cannot pass */
+            return (c->missing = tfa_arena_strdup(c->arena, why)) ? EVAL_MISSING : TFA_ENOMEM;
+        }
         *out = tfa_field_value(e->field, c->run, c->coll, c->index);
         return EVAL_OK;
+    }
     case TFA_E_QUERY:
         return eval_query(c, e, out);
     case TFA_E_NOT:

@@ -34,6 +34,7 @@ enum {
 typedef enum how {
     H_INPUTS,     /* number of selected inputs */
     H_SUM,        /* long at `off`, summed */
+    H_SUM_PLAN,   /* long at `off` of plans, summed; none if an action is unknown */
     H_SUM_COUNTS, /* long at `off` of logs whose summary was determined */
     H_STR,        /* const char * at `off`, agreed on */
     H_LONG,       /* long at `off`, agreed on; negative = not stated */
@@ -42,7 +43,7 @@ typedef enum how {
     H_ALL,        /* int at `off`: true if all are set */
     H_TRI_ALL,    /* tfa_tristate at `off`: false if any is false */
     H_TRI_ANY,    /* tfa_tristate at `off`: true if any is true */
-    H_NO_CHANGES, /* plan counts all zero */
+    H_NO_CHANGES, /* plan counts all zero; none if an action is unknown */
     H_DRIFT,      /* records in the drift list */
     H_DIAGS,      /* diagnostics of severity `off` */
     H_LOCK_ERRORS,
@@ -88,11 +89,11 @@ static const tfa_fact facts[] = {
     {"plan.applyable", TFA_V_BOOL, FROM_PLAN, H_APPLYABLE, IN(plan.applyable), "every plan is applyable (stated by format 1.2+ plans; true for saved plans of format 0.1-1.1 with changes)"},
     {"plan.complete", TFA_V_BOOL, FROM_PLAN, H_TRI_ALL, IN(plan.complete), "every plan is complete (no deferred work)"},
     {"plan.errored", TFA_V_BOOL, FROM_PLAN, H_ERRORED, IN(plan.errored), "a plan errored (stated by format 1.2+ plans; false for saved plans of format 0.1-1.1)"},
-    {"plan.add", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.add), "managed resources to add (create + replace)"},
-    {"plan.change", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.change), "managed resources to change in place"},
-    {"plan.destroy", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.destroy), "managed resources to destroy (delete + replace)"},
-    {"plan.import", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.import), "managed resources to import"},
-    {"plan.forget", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.counts.forget), "managed resources to forget (remove from state only)"},
+    {"plan.add", TFA_V_NUM, FROM_PLAN, H_SUM_PLAN, IN(plan.counts.add), "managed resources to add (create + replace)"},
+    {"plan.change", TFA_V_NUM, FROM_PLAN, H_SUM_PLAN, IN(plan.counts.change), "managed resources to change in place"},
+    {"plan.destroy", TFA_V_NUM, FROM_PLAN, H_SUM_PLAN, IN(plan.counts.destroy), "managed resources to destroy (delete + replace)"},
+    {"plan.import", TFA_V_NUM, FROM_PLAN, H_SUM_PLAN, IN(plan.counts.import), "managed resources to import"},
+    {"plan.forget", TFA_V_NUM, FROM_PLAN, H_SUM_PLAN, IN(plan.counts.forget), "managed resources to forget (remove from state only)"},
     {"plan.no_changes", TFA_V_BOOL, FROM_PLAN, H_NO_CHANGES, 0, "nothing to add, change, destroy, import or forget"},
     {"plan.actions.no_op", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.actions[TFA_ACTION_NOOP]), "resource changes (every mode) that are no-ops"},
     {"plan.actions.create", TFA_V_NUM, FROM_PLAN, H_SUM, IN(plan.actions[TFA_ACTION_CREATE]), "resource changes that create"},
@@ -312,6 +313,11 @@ static tfa_tristate plan_applyable(const tfa_input *in)
     return c->add || c->change || c->destroy || c->import || c->forget ? TFA_TRUE : TFA_UNSET;
 }
 
+/* The counts of a plan with a change of an action this build does not
+ * know (a newer Terraform's, or an edit): it may add or destroy. */
+#define UNKNOWN_ACTIONS                                                                            \
+    "a plan change has an action this build does not know (plan.actions.unknown)"
+
 typedef const char *cstr;
 
 #define FIELD(in, type, off) (*(const type *)(const void *)((const char *)(in) + (off)))
@@ -322,6 +328,7 @@ typedef struct acc {
     const char *str;
     long long sum, num;
     int any, all, disagree;
+    long unknown; /* plan changes of an action this build does not know */
 } acc;
 
 /* Fold one selected input into `a` per f->how. */
@@ -335,6 +342,10 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
     switch (f->how) {
     case H_SUM:
         a->sum += FIELD(in, long, f->off);
+        break;
+    case H_SUM_PLAN:
+        a->sum += FIELD(in, long, f->off);
+        a->unknown += in->plan.actions[TFA_ACTION_UNKNOWN];
         break;
     case H_SUM_COUNTS:
         if (in->log.has_counts)
@@ -371,6 +382,7 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
             a->stated++, a->any |= t == TFA_TRUE, a->all &= t == TFA_TRUE;
         break;
     case H_NO_CHANGES:
+        a->unknown += in->plan.actions[TFA_ACTION_UNKNOWN];
         a->all &= !in->plan.counts.add && !in->plan.counts.change && !in->plan.counts.destroy &&
                   !in->plan.counts.import && !in->plan.counts.forget;
         break;
@@ -403,7 +415,7 @@ static int superseded_apply(unsigned from, const tfa_run *run, size_t i)
  * 0 with *why. */
 static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why)
 {
-    acc a = {0, 0, NULL, 0, -1, 0, 1, 0};
+    acc a = {0, 0, NULL, 0, -1, 0, 1, 0, 0};
     const tfa_run *run = src->run;
     size_t i;
 
@@ -429,6 +441,13 @@ static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
     case H_SUM:
         *out = tfa_value_num((double)a.sum);
         return 1;
+    case H_SUM_PLAN:
+        if (a.unknown) {
+            *why = UNKNOWN_ACTIONS;
+            return 0;
+        }
+        *out = tfa_value_num((double)a.sum);
+        return 1;
     case H_STR:
     case H_LONG:
     case H_LLONG:
@@ -449,9 +468,14 @@ static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
             return 0;
         }
         /* fall through */
+    case H_NO_CHANGES:
+        if (a.unknown) {
+            *why = UNKNOWN_ACTIONS;
+            return 0;
+        }
+        /* fall through */
     case H_ANY:
     case H_ALL:
-    case H_NO_CHANGES:
         *out = tfa_value_bool(
             f->how == H_ANY || f->how == H_TRI_ANY || f->how == H_ERRORED ? a.any : a.all);
         return 1;

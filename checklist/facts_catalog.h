@@ -132,4 +132,11 @@ const char *tfa_field_doc(const tfa_field *f);
  * state it, e.g. `module` in the root module). */
 tfa_value tfa_field_value(const tfa_field *f, const tfa_run *run, tfa_coll c, size_t i);
 
+/* Whether field `f` of element i is a value the input stated but this
+ * build could not read (an action it does not know): a condition on it
+ * cannot be decided, so the caller treats it as missing (ERROR), writing
+ * why into `why`. 0 for every other field and element. */
+int tfa_field_unread(const tfa_field *f, const tfa_run *run, tfa_coll c, size_t i, char *why,
+                     size_t why_size);
+
 #endif

@@ -225,6 +225,18 @@ START_TEST(facts_say_why_they_have_no_value)
     expect_none(run, "log.ui_version", "no UI log among the inputs");
     expect_str(run, "log.operation", "apply");
     tfa_run_free(run);
+
+    /* a plan change of an action this build does not know may add or
+     * destroy anything: the counts it would enter have no value */
+    ck_assert_int_eq(tfa_run_new(&run), 0);
+    in = rf_input(run, "plan.json", TFA_KIND_PLAN);
+    in->plan.actions[TFA_ACTION_UNKNOWN] = 1;
+    expect_none(run, "plan.destroy",
+                "a plan change has an action this build does not know (plan.actions.unknown)");
+    expect_none(run, "plan.no_changes",
+                "a plan change has an action this build does not know (plan.actions.unknown)");
+    expect_num(run, "plan.actions.unknown", 1);
+    tfa_run_free(run);
 }
 END_TEST
 

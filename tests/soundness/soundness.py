@@ -24,6 +24,8 @@ goes wrong and attackers would try, and checks the verdict again:
                  text log removed                             -> not GO
   summary-destroy  the plan's summary (change_summary, "Plan:" line) says
                  one more destroy                             -> not GO
+  unknown-action a change's action replaced by one no Terraform writes
+                 (plan JSON, -json log)                       -> not GO
   dup-top        a second top-level member of a JSON document: a plan's
                  resource_changes with one delete, a state's resources or
                  values empty                                 -> not GO
@@ -332,6 +334,15 @@ class Suite:
                                  ("escaped", b',"\\u0061ctions":["delete"]')):
                     new = data[:m.end()] + dup + data[m.end():]
                     jobs.append(("dup-actions %s (%s)" % (base, how), swap(new), False))
+            # an action this build does not know (a newer Terraform's, or
+            # an edit): it may destroy, so nothing that reads it can pass
+            # (a plan's first change; every change and hook of a -json log)
+            for pat, rep, n in ((rb'"actions"\s*:\s*\[[^\]]*\]', b'"actions":["obliterate"]', 1),
+                                (rb'"action"\s*:\s*"(create|update|delete|replace)"',
+                                 b'"action":"obliterate"', 0)):
+                if is_json_doc(data) == (n == 1) and re.search(pat, data):
+                    jobs.append(("unknown-action %s" % base,
+                                 swap(re.sub(pat, rep, data, count=n)), False))
             for key, new in dup_top(data):
                 jobs.append(("dup-top %s (%s)" % (base, key), swap(new), False))
             if b'"provider_name"' in data and case.approved:
