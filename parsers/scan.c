@@ -25,6 +25,8 @@ int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, t
     if (!s)
         return tfa_error_oom(err);
     s->cap = TFA_LIMIT_SCAN_WINDOW;
+    if (opts && opts->window >= TFA_SCAN_MIN_WINDOW && opts->window < s->cap)
+        s->cap = opts->window;
     s->buf = tfa_malloc(s->cap + 1);
     if (!s->buf) {
         tfa_free(s);
@@ -158,8 +160,8 @@ static int string_more(tfa_scan *s, strscan *st, int is_key, tfa_error *err)
     long long n;
     if (!st->streaming && st->start == 0 && s->len == s->cap) {
         if (is_key)
-            return tfa_scan_fail(s, err, &st->at, TFA_ELIMIT, "object key longer than %u bytes",
-                                 TFA_LIMIT_SCAN_WINDOW);
+            return tfa_scan_fail(s, err, &st->at, TFA_ELIMIT, "object key longer than %zu bytes",
+                                 s->cap);
         st->streaming = 1;
         tfa_sha256_init(&st->sha);
     }
@@ -278,8 +280,8 @@ static int scan_number(tfa_scan *s, tfa_token *tok, tfa_error *err)
         if (i < s->len || s->eof)
             break;
         if (start == 0 && s->len == s->cap)
-            return tfa_scan_fail(s, err, &tok->pos, TFA_ELIMIT, "number longer than %u bytes",
-                                 TFA_LIMIT_SCAN_WINDOW);
+            return tfa_scan_fail(s, err, &tok->pos, TFA_ELIMIT, "number longer than %zu bytes",
+                                 s->cap);
         n = refill(s, start, err);
         start = 0;
         if (n < 0)

@@ -60,11 +60,15 @@ typedef struct tfa_scan_options {
     unsigned max_depth; /* 0 = TFA_LIMIT_JSON_DEPTH */
     int ci_noise;       /* skip CI wrapper noise between top-level values */
     int lines;          /* JSON Lines: one top-level value per line */
+    /* 0 = TFA_LIMIT_SCAN_WINDOW. Tests use windows of a few bytes so that
+     * every token of a small document lies across a refill somewhere (keys,
+     * numbers and kept strings are limited to the window). */
+    size_t window;
 } tfa_scan_options;
 
 #define TFA_SCAN_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        0, 0, 0                                                                                    \
+        0, 0, 0, 0                                                                                 \
     }
 
 typedef struct tfa_scan tfa_scan;

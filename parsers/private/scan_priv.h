@@ -13,6 +13,10 @@
 #include "scan.h"
 #include "util/limits.h"
 
+/* The smallest window tfa_scan_options.window may ask for: the longest
+ * look-ahead the scanner needs (CI noise prefixes, 9 bytes) and then some. */
+#define TFA_SCAN_MIN_WINDOW 16
+
 enum state {
     ST_TOP,          /* between top-level values */
     ST_VALUE,        /* after ':' or ',' in an array */

@@ -16,13 +16,20 @@ typedef struct scanned {
     tfa_error err;
 } scanned;
 
-static void open_scan(scanned *s, const char *data, size_t len, int ci_noise)
+/* A scanner over `data` whose window holds `window` bytes (0: the default). */
+static void open_scan_window(scanned *s, const char *data, size_t len, int ci_noise, size_t window)
 {
     tfa_scan_options so = TFA_SCAN_OPTIONS_INIT;
     so.ci_noise = ci_noise;
+    so.window = window;
     tfa_error_init(&s->err);
     ck_assert_tfa_ok(tfa_stream_open_memory(&s->in, "doc.json", data, len, &s->err), &s->err);
     ck_assert_tfa_ok(tfa_scan_new(&s->sc, s->in, &so, &s->err), &s->err);
+}
+
+static void open_scan(scanned *s, const char *data, size_t len, int ci_noise)
+{
+    open_scan_window(s, data, len, ci_noise, 0);
 }
 
 static void close_scan(scanned *s)
@@ -416,15 +423,16 @@ START_TEST(scan_survives_allocation_failures)
 }
 END_TEST
 
-/* Skip the first value of `doc` with tfa_scan_skip on one scanner and with
- * tfa_scan_next on another: same status, same error, same place after. */
-static void skip_like_next(const char *doc, size_t len)
+/* Skip the first value of `doc` with tfa_scan_skip on one scanner (whose
+ * window holds `window` bytes, 0: the default) and with tfa_scan_next on
+ * another (default window): same status, same error, same place after. */
+static void skip_like_next_window(const char *doc, size_t len, size_t window)
 {
     scanned a, b;
     tfa_token t;
     int ra, rb;
 
-    open_scan(&a, doc, len, 0);
+    open_scan_window(&a, doc, len, 0, window);
     open_scan(&b, doc, len, 0);
     ra = tfa_scan_next(a.sc, &t, &a.err);
     if (ra == 0)
@@ -433,8 +441,8 @@ static void skip_like_next(const char *doc, size_t len)
     if (rb == 0 && (t.type == TFA_TOK_OBJ || t.type == TFA_TOK_ARR))
         while ((rb = tfa_scan_next(b.sc, &t, &b.err)) == 0 && tfa_scan_depth(b.sc) > 0)
             ;
-    ck_assert_msg(ra == rb, "doc %.40s: skip %d (%s), next %d (%s)", doc, ra, a.err.message, rb,
-                  b.err.message);
+    ck_assert_msg(ra == rb, "doc %.40s, window %zu: skip %d (%s), next %d (%s)", doc, window, ra,
+                  a.err.message, rb, b.err.message);
     if (ra != 0) {
         ck_assert_str_eq(a.err.message, b.err.message);
         ck_assert_uint_eq(a.err.line, b.err.line);
@@ -449,6 +457,11 @@ static void skip_like_next(const char *doc, size_t len)
     }
     close_scan(&a);
     close_scan(&b);
+}
+
+static void skip_like_next(const char *doc, size_t len)
+{
+    skip_like_next_window(doc, len, 0);
 }
 
 START_TEST(scan_skip_agrees_with_next)
@@ -635,6 +648,79 @@ START_TEST(scan_skip_agrees_with_next_across_windows)
 }
 END_TEST
 
+/*
+ * Windows of 24 to 88 bytes (the longest key here is 19) put every token of these documents across
+ * a refill at some window size, with the skip's fast paths (skip_run, skip_fast) meeting the
+ * window's end at every offset: escapes and backslash runs around 16 and 32 bytes into a string,
+ * multi-byte characters, numbers and literals cut anywhere, deep nesting, line breaks, and errors
+ * inside the skipped value, which must read the same (message, line, column) as token by token with
+ * the default window.
+ */
+START_TEST(scan_skip_agrees_with_next_in_any_window)
+{
+    static const char *const docs[] = {
+        "{\"a\": [1, -2.5, 0, \"x\"], \"b\": {\"c\": null, \"d\": [true, false, {}]}, \"e\": []}",
+        "[[[[[[[[{\"k\": [[{\"k\": {\"k\": [1, [2, [3, {}]]]}}]]}]]]]]]]]",
+        "{\"0123456789abcde\\\"\": \"0123456789abcdefghijklmnopqrstu\\\\\", \"n\": 123456789012}",
+        "[\"\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\", "
+        "\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\"]",
+        "{\"caf\xc3\xa9\": \"\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac \xf0\x9f\x98\x80\", \"u\": "
+        "\"\\ud83d\\ude00\\u00e9\"}",
+        "{\"a\":\n[1,\n2]\n,\n\"b\"\n:\n3,\r\n\"c\"\t:\ttrue}",
+        "[1e5, 1E+2, -0.5e-3, 0.25, -0, 1234567.5, false, null, true]",
+        /* errors inside the skipped value */
+        "{\"a\": [1, 2, {\"b\": tru}], \"c\": 1}",
+        "{\"a\": [1, 2, {\"b\": nulls}], \"c\": 1}",
+        "{\"a\": {\"b\": \"x\\u12g4\"}}",
+        "{\"a\": {\"b\": \"x\\q\"}}",
+        "{\"a\": {\"b\": \"\\ud83d\\u0041\"}}",
+        "{\"a\": {\"b\": \"tab\there\"}}",
+        "{\"a\": {\"b\": \"bad \xc3\x28 utf-8\"}}",
+        "{\"a\": {\"b\": \"\xed\xa0\x80 surrogate\"}}",
+        "{\"a\": [1, 2],\n \"b\" 1}",
+        "{\"a\": [1, 2,]}",
+        "{\"a\": [1, 2}, \"b\": 1}",
+        "{\"a\": {\"b\": 1]}",
+        "{\"a\": [01]}",
+        "{\"a\": [1.]}",
+        "{\"a\": [-]}",
+        "{\"a\": [1 2]}",
+        "{\"a\": {\"b\": 1,, \"c\": 2}}",
+        "{\"a\": {\"b\": 1} \"c\": 2}",
+        "{\"a\": [\"x\" \"y\"]}",
+        "{\"a\": {1: 2}}",
+        "{\"a\": [\"k\": 1]}",
+        "{\"a\": [1, 2, {\"b\": [true, false, null",
+        "{\"a\": \"unterminated",
+    };
+    size_t i, w;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(docs); i++)
+        for (w = 24; w <= 88; w++)
+            skip_like_next_window(docs[i], strlen(docs[i]), w);
+}
+END_TEST
+
+/* Nesting beyond the limit inside a skipped value, with the window's end
+ * anywhere in the brackets: the same error at the same place. */
+START_TEST(scan_skip_limits_depth_in_any_window)
+{
+    tfa_buf doc;
+    size_t w;
+    int i;
+
+    tfa_buf_init(&doc, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&doc, "{\"deep\": ");
+    for (i = 0; i < TFA_LIMIT_JSON_DEPTH + 4; i++)
+        tfa_buf_puts(&doc, i % 2 ? "[" : "{\"k\": ");
+    ck_assert_int_eq(tfa_buf_status(&doc), 0);
+    for (w = 16; w <= 48; w++)
+        skip_like_next_window(doc.ptr, doc.len, w);
+    skip_like_next(doc.ptr, doc.len);
+    tfa_buf_release(&doc);
+}
+END_TEST
+
 /* The SHA-256 every stream computes (util/sha256.c, SHA-NI where the CPU
  * has it): FIPS 180-4 known answers, and any split of the updates. */
 static void hex_digest(const void *data, size_t len, size_t step, char out[65])
@@ -697,6 +783,8 @@ static Suite *suite(void)
     tcase_add_test(tc, scan_survives_allocation_failures);
     tcase_add_test(tc, scan_skip_agrees_with_next);
     tcase_add_test(tc, scan_skip_agrees_with_next_across_windows);
+    tcase_add_test(tc, scan_skip_agrees_with_next_in_any_window);
+    tcase_add_test(tc, scan_skip_limits_depth_in_any_window);
     tcase_add_test(tc, scan_skim_agrees_with_next);
     suite_add_tcase(s, tc);
     tc = tcase_create("stream");
