@@ -8,7 +8,7 @@
 #   upload     tfaudit archive --raw of SIZE_MB (default 100) incompressible
 #              bytes: streamed a chunk at a time (SHA-256 on a second thread)
 #              into tar + gzip members on every core (incompressible blocks
-#              stored) + SHA-256 of the archive, spooled, one signed PUT + HEAD (archives over --multipart-threshold, 128M, go as
+#              stored) + SHA-256 of the archive, held in memory, one signed PUT + HEAD (archives over --multipart-threshold, 128M, go as
 #              concurrent multipart parts instead); curl -T of the archive
 #              tfaudit made (the same bytes, one PUT, payload hash signed)
 #   parts      curl sending the archive tfaudit made as a multipart upload of

@@ -145,8 +145,10 @@ typedef struct tfa_s3_put_result {
 
 /*
  * An upload fed in pieces. Bytes are held until they pass `multipart_over`
- * (in memory up to 1 MiB, then in an unnamed file in $TMPDIR or /tmp,
- * mapped for the PUT); a smaller object goes as one PutObject when
+ * (in memory when the threshold is at most the default, TFA_S3_MULTIPART_OVER:
+ * memory is then the object's bytes, up to 128 MiB; with a higher
+ * threshold, past 1 MiB in an unnamed file in $TMPDIR or /tmp, mapped for
+ * the PUT); a smaller object goes as one PutObject when
  * finished, a larger one as a multipart upload whose parts leave as they
  * fill, up to TFA_S3_PARTS_IN_FLIGHT at once on threads of their own
  * (memory: one part pending plus the parts in flight; the writer waits

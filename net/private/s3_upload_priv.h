@@ -35,8 +35,13 @@ struct tfa_s3_upload {
     char *content_type, *retain_until, *sse;
     uint64_t over;
     size_t part_bytes;
-    tfa_buf pending;  /* bytes not sent yet */
-    int spool;        /* -1, or the spool file: bytes held past TFA_S3_HOLD_BYTES */
+    tfa_buf pending; /* bytes not sent yet */
+    /* bytes held past TFA_S3_HOLD_BYTES: in memory (`mem`, a mapping of
+     * `mem_cap` bytes, `mem_len` filled, hashed behind by `hasher`) up to a
+     * threshold of TFA_S3_MEMORY_OVER, else in the spool file */
+    char *mem;
+    size_t mem_cap, mem_len;
+    int spool;        /* -1, or the spool file */
     uint64_t spooled; /* bytes in the spool file (past the hasher's once stopped) */
     /* the spool's ring and hasher: the writer copies into the ring, the
      * hasher's thread writes it to the spool and goes on hashing up->sha */

@@ -1,8 +1,9 @@
 /*
  * check_s3_upload.c - the S3 client's uploads through the library against
  * the real S3-compatible test server (s3_server.h): parts sent 4 at once
- * arrive in order, an upload held in its spool turns multipart past its
- * threshold or when the spool's file system is full, and a dropped
+ * arrive in order, an upload held in memory or in its spool turns
+ * multipart past its threshold, the spool also when its file system is
+ * full, and a dropped
  * connection retries a part or, for good, aborts the upload. Archives made
  * by `tfaudit archive` are check_s3.c's. The suite skips (77) when node is
  * not installed.
@@ -84,10 +85,11 @@ START_TEST(s3_concurrent_parts_arrive_in_order)
 }
 END_TEST
 
-/* An upload spooled up to its threshold (40 MiB) that goes past it: the
- * spool becomes the first parts of a multipart upload, the rest follows;
- * 70 MiB in 16 MiB parts is 5 parts, read back byte for byte. */
-START_TEST(s3_spool_past_the_threshold_turns_multipart)
+/* An upload held in memory up to its threshold (40 MiB) that goes past
+ * it: what memory holds becomes the first parts of a multipart upload, the
+ * rest follows; 70 MiB in 16 MiB parts is 5 parts, read back byte for
+ * byte. */
+START_TEST(s3_held_past_the_threshold_turns_multipart)
 {
     size_t len = 70u << 20;
     unsigned char *data = malloc(len);
@@ -102,16 +104,21 @@ START_TEST(s3_spool_past_the_threshold_turns_multipart)
     tfa_error_init(&err);
     ck_assert_tfa_ok(
         upload_pieces(s3, "parts/spooled.bin", data, len, 1u << 20, 40u << 20, &pr, &err), &err);
-    /* the SHA-256 checked: the spool's hasher, then the writer */
+    /* the SHA-256 checked: the memory's hasher, then the writer */
     check_stored(s3, "parts/spooled.bin", data, len, &pr, 5);
     tfa_s3_free(s3);
     free(data);
 }
 END_TEST
 
-/* Upload `len` bytes of noise in pieces of `piece` with the file size
- * limited to 8 MiB (RLIMIT_FSIZE, as a small tmpfs would), so the spool
- * fills up; the object must be stored whole, as `parts` parts. */
+/* A threshold past the default (256 MiB): held in the spool file, not in
+ * memory. */
+#define SPOOLED_OVER (256u << 20)
+
+/* Upload `len` bytes of noise in pieces of `piece`, with a threshold that
+ * spools, and the file size limited to 8 MiB (RLIMIT_FSIZE, as a small
+ * tmpfs would), so the spool fills up; the object must be stored whole,
+ * as `parts` parts. */
 static void upload_with_spool_full(const char *key, size_t len, uint64_t seed, size_t piece,
                                    int parts)
 {
@@ -132,13 +139,46 @@ static void upload_with_spool_full(const char *key, size_t len, uint64_t seed, s
     small.rlim_cur = 8u << 20;
     signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    rc = upload_pieces(s3, key, data, len, piece, 0, &pr, &err);
+    rc = upload_pieces(s3, key, data, len, piece, SPOOLED_OVER, &pr, &err);
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
     ck_assert_tfa_ok(rc, &err);
     check_stored(s3, key, data, len, &pr, parts);
     tfa_s3_free(s3);
     free(data);
 }
+
+/* Under the default threshold the object is held in memory, never in the
+ * spool file: with the file size limited to 8 MiB, 40 MiB in uneven
+ * pieces still goes as one PutObject (no parts), byte for byte, with the
+ * SHA-256 of the memory's hasher. */
+START_TEST(s3_default_threshold_holds_in_memory)
+{
+    size_t len = 40u << 20;
+    unsigned char *data = malloc(len);
+    struct rlimit was, small;
+    tfa_s3_put_result pr;
+    tfa_http_options ho;
+    tfa_error err;
+    tfa_s3 *s3;
+    int rc;
+
+    fill_noise(data, len, 0x9e3779b97f4a7c15ull);
+    http_opts(&ho);
+    s3 = client(srv.proxy, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
+    small = was;
+    small.rlim_cur = 8u << 20;
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    rc = upload_pieces(s3, "parts/in-memory.bin", data, len, 777777, 0, &pr, &err);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
+    ck_assert_tfa_ok(rc, &err);
+    check_stored(s3, "parts/in-memory.bin", data, len, &pr, 0);
+    tfa_s3_free(s3);
+    free(data);
+}
+END_TEST
 
 /* A spool whose file system fills up hands over to a multipart upload:
  * 40 MiB goes as 3 parts, read back byte for byte, with the object's
@@ -233,7 +273,8 @@ static Suite *suite(void)
     TCase *tc = tcase_create("s3rver");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, s3_concurrent_parts_arrive_in_order);
-    tcase_add_test(tc, s3_spool_past_the_threshold_turns_multipart);
+    tcase_add_test(tc, s3_held_past_the_threshold_turns_multipart);
+    tcase_add_test(tc, s3_default_threshold_holds_in_memory);
     tcase_add_test(tc, s3_full_spool_turns_multipart);
     tcase_add_test(tc, s3_spool_full_at_its_end_turns_multipart);
     tcase_add_test(tc, s3_dropped_connection_leaves_no_object_and_no_upload);
