@@ -68,9 +68,11 @@ const tfa_cmd_spec tfa_cmd_archive_spec = {
     "AWS_SESSION_TOKEN, or AWS_PROFILE with ~/.aws/credentials and ~/.aws/config;\n"
     "region: AWS_REGION or AWS_DEFAULT_REGION. The archive is compressed on every\n"
     "core as gzip members (any gzip or tar reads it; blocks that do not compress\n"
-    "are stored). Up to --multipart-threshold it is spooled to $TMPDIR and sent\n"
-    "as one PUT; past it, as a multipart upload in 16 MiB parts, 4 at once while\n"
-    "it is compressed, aborted on any failure. Every body's SHA-256 is signed.\n"
+    "are stored). Up to --multipart-threshold it is held (in memory up to the\n"
+    "default 128M; past a higher threshold, in an unnamed file in $TMPDIR) and\n"
+    "sent as one PUT; past it, as a multipart upload in 16 MiB parts, 4 at once\n"
+    "while it is compressed, aborted on any failure. Every body's SHA-256 is\n"
+    "signed.\n"
     "Exit status: 0 uploaded, 2 error.\n",
     options,
     TFA_ARRAY_SIZE(options),
