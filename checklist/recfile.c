@@ -107,16 +107,24 @@ static int cell_is(const cell *c, const char *w)
 }
 
 /* Column index of each field in a header row (-1 when absent); 1 when every
- * required field is there. */
-static int header(const tfa_recfile_spec *spec, const cell *cells, size_t n, int *col)
+ * required field is there, -1 (with *twice the field) when a field heads two
+ * columns: a reader of the table sees one, this reader would take another. */
+static int header(const tfa_recfile_spec *spec, const cell *cells, size_t n, int *col,
+                  const char **twice)
 {
     size_t i, k;
     for (k = 0; k < spec->n_fields; k++) {
         const tfa_recfile_field *f = &spec->fields[k];
         col[k] = -1;
-        for (i = 0; i < n; i++)
-            if (cell_is(&cells[i], f->name) || cell_is(&cells[i], f->alias))
-                col[k] = (int)i;
+        for (i = 0; i < n; i++) {
+            if (!cell_is(&cells[i], f->name) && !cell_is(&cells[i], f->alias))
+                continue;
+            if (col[k] >= 0) {
+                *twice = f->name;
+                return -1;
+            }
+            col[k] = (int)i;
+        }
         if (col[k] < 0 && f->required)
             return 0;
     }
@@ -155,7 +163,11 @@ static int parse_markdown(const tfa_recfile_spec *spec, const char *name, const 
         no++;
         n = split_row(p, l, cells);
         if (state == 0) {
-            state = n && header(spec, cells, n, col);
+            const char *twice = NULL;
+            state = n ? header(spec, cells, n, col, &twice) : 0;
+            if (state < 0)
+                return tfa_recfile_fail(name, no, 1, err, "the %s column \"%s\" is given twice",
+                                        spec->what, twice);
         } else if (state == 1) {
             if (!n || cells[0].len == 0 || cells[0].p[0] != '-')
                 return tfa_recfile_fail(name, no, 1, err,
@@ -196,6 +208,7 @@ static int parse_json_record(const tfa_recfile_spec *spec, tfa_scan *sc, const t
     tfa_recfile_row row;
     tfa_token t, v;
     char names[256];
+    unsigned seen = 0;
     size_t k;
     int rc = 0;
 
@@ -218,7 +231,10 @@ static int parse_json_record(const tfa_recfile_spec *spec, tfa_scan *sc, const t
                                names);
             goto done;
         }
-        if ((rc = tfa_scan_next(sc, &v, err)) != 0 ||
+        /* a field given twice is refused: a reader of the file sees the
+         * first, jansson-style readers the last (which item is waived) */
+        if ((rc = tfa_json_once(sc, &t, &seen, 1u << k, spec->fields[k].name, err)) != 0 ||
+            (rc = tfa_scan_next(sc, &v, err)) != 0 ||
             (rc = tfa_json_string(sc, &v, spec->fields[k].name, &val[k], err)) < 0)
             goto done;
         if (rc == 1)

@@ -334,6 +334,15 @@ static const bad_waiver bad_waivers[] = {
     {"w.json", "[{\"item\": 3}]", "w.json:1:11: \"item\" must be a string, not a number"},
     {"w.json", "[{\"item\": \"x\",]",
      "w.json:1:15: unexpected ']', expected an object key in double quotes"},
+    /* which item is waived must not depend on which of two the reader takes */
+    {"w.json",
+     "[{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", \"reason\": \"r\", "
+     "\"\\u0069tem\": \"h-fail\"}]",
+     "w.json:1:75: \"item\" given twice"},
+    {"w.md",
+     "| item | owner | expires | reason | Item |\n|---|---|---|---|---|\n"
+     "| s-fail | a | 2025-06-30 | r | h-fail |\n",
+     "w.md:1:1: the waiver column \"item\" is given twice"},
 };
 
 START_TEST(waivers_report_errors_with_position)
