@@ -115,12 +115,12 @@ END_TEST
  * memory. */
 #define SPOOLED_OVER (256u << 20)
 
-/* Upload `len` bytes of noise in pieces of `piece`, with a threshold that
- * spools, and the file size limited to 8 MiB (RLIMIT_FSIZE, as a small
- * tmpfs would), so the spool fills up; the object must be stored whole,
- * as `parts` parts. */
-static void upload_with_spool_full(const char *key, size_t len, uint64_t seed, size_t piece,
-                                   int parts)
+/* Upload `len` bytes of noise in pieces of `piece` under `threshold` (0:
+ * the default), with the file size limited to 8 MiB (RLIMIT_FSIZE, as a
+ * small tmpfs would), so a spool file fills up; the object must be stored
+ * whole, as `parts` parts (0: one PutObject). */
+static void upload_fsize_limited(const char *key, size_t len, uint64_t seed, size_t piece,
+                                 uint64_t threshold, int parts)
 {
     unsigned char *data = malloc(len);
     struct rlimit was, small;
@@ -139,7 +139,7 @@ static void upload_with_spool_full(const char *key, size_t len, uint64_t seed, s
     small.rlim_cur = 8u << 20;
     signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG */
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    rc = upload_pieces(s3, key, data, len, piece, SPOOLED_OVER, &pr, &err);
+    rc = upload_pieces(s3, key, data, len, piece, threshold, &pr, &err);
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
     ck_assert_tfa_ok(rc, &err);
     check_stored(s3, key, data, len, &pr, parts);
@@ -153,30 +153,7 @@ static void upload_with_spool_full(const char *key, size_t len, uint64_t seed, s
  * SHA-256 of the memory's hasher. */
 START_TEST(s3_default_threshold_holds_in_memory)
 {
-    size_t len = 40u << 20;
-    unsigned char *data = malloc(len);
-    struct rlimit was, small;
-    tfa_s3_put_result pr;
-    tfa_http_options ho;
-    tfa_error err;
-    tfa_s3 *s3;
-    int rc;
-
-    fill_noise(data, len, 0x9e3779b97f4a7c15ull);
-    http_opts(&ho);
-    s3 = client(srv.proxy, &ho);
-    tfa_error_init(&err);
-    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
-    small = was;
-    small.rlim_cur = 8u << 20;
-    signal(SIGXFSZ, SIG_IGN);
-    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-    rc = upload_pieces(s3, "parts/in-memory.bin", data, len, 777777, 0, &pr, &err);
-    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
-    ck_assert_tfa_ok(rc, &err);
-    check_stored(s3, "parts/in-memory.bin", data, len, &pr, 0);
-    tfa_s3_free(s3);
-    free(data);
+    upload_fsize_limited("parts/in-memory.bin", 40u << 20, 0x9e3779b97f4a7c15ull, 777777, 0, 0);
 }
 END_TEST
 
@@ -185,7 +162,8 @@ END_TEST
  * SHA-256. */
 START_TEST(s3_full_spool_turns_multipart)
 {
-    upload_with_spool_full("parts/full-spool.bin", 40u << 20, 0x9e3779b97f4a7c15ull, 1u << 20, 3);
+    upload_fsize_limited("parts/full-spool.bin", 40u << 20, 0x9e3779b97f4a7c15ull, 1u << 20,
+                         SPOOLED_OVER, 3);
 }
 END_TEST
 
@@ -196,7 +174,7 @@ END_TEST
 START_TEST(s3_spool_full_at_its_end_turns_multipart)
 {
     size_t len = (8u << 20) + 300000; /* fill_noise: a multiple of 8 */
-    upload_with_spool_full("parts/full-at-end.bin", len, 0x2545f4914f6cdd1dull, len, 1);
+    upload_fsize_limited("parts/full-at-end.bin", len, 0x2545f4914f6cdd1dull, len, SPOOLED_OVER, 1);
 }
 END_TEST
 
