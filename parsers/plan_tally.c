@@ -38,3 +38,26 @@ int tfa_plan_tally_check(const tfa_plan_tally *t, const tfa_counts *s, char *why
              s->add, s->change, s->destroy, create, update, del, replace);
     return -1;
 }
+
+int tfa_apply_tally_check(const tfa_run *run, unsigned input, size_t from, const tfa_counts *s,
+                          char *why, size_t why_size)
+{
+    long n[TFA_ACTION_COUNT] = {0};
+    size_t i;
+
+    for (i = from; i < tfa_run_applied_count(run); i++) {
+        const tfa_applied *a = tfa_run_applied(run, i);
+        if (a->input == input && a->status == TFA_APPLY_COMPLETE)
+            n[a->action]++;
+    }
+    if (n[TFA_ACTION_UNKNOWN] || n[TFA_ACTION_REPLACE] ||
+        (s->add == n[TFA_ACTION_CREATE] && s->change == n[TFA_ACTION_UPDATE] &&
+         s->destroy == n[TFA_ACTION_DELETE]))
+        return 0;
+    snprintf(why, why_size,
+             "it says %ld added, %ld changed, %ld destroyed, but the resources completed before "
+             "it are %ld create(s), %ld update(s) and %ld delete(s)",
+             s->add, s->change, s->destroy, n[TFA_ACTION_CREATE], n[TFA_ACTION_UPDATE],
+             n[TFA_ACTION_DELETE]);
+    return -1;
+}

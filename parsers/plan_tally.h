@@ -37,4 +37,13 @@ void tfa_plan_tally_add(tfa_plan_tally *t, const tfa_change *c);
 int tfa_plan_tally_check(const tfa_plan_tally *t, const tfa_counts *summary, char *why,
                          size_t why_size);
 
+/* The same for an apply's summary ("Apply complete! Resources: ...", a
+ * change_summary with operation apply or destroy) against the applied
+ * records run->applied[from..] of `input` that completed: Terraform counts
+ * a completed create to add, update to change and delete to destroy (a
+ * replace is a delete and a create, each with its own events). Only for
+ * readers that keep one record per operation (the -json reader). */
+int tfa_apply_tally_check(const tfa_run *run, unsigned input, size_t from,
+                          const tfa_counts *summary, char *why, size_t why_size);
+
 #endif

@@ -87,6 +87,7 @@ typedef struct ui_log {
     int apply_summary_last;  /* an apply/destroy change_summary came after the last apply event */
     int event_after_summary; /* an apply event came after the last change_summary */
     tfa_plan_tally tally;    /* planned changes since the run's start or last plan summary */
+    size_t applied0;         /* the run's first applied record */
 
     /* a CI job log (ui_log_ci.c): the tokenizer reads the filtered lines */
     tfa_stream *ci_in;
@@ -398,6 +399,25 @@ static int check_plan_summary(ui_log *l, const tfa_pos *pos)
                            why);
 }
 
+/* An apply's change_summary, the same against the resources it completed:
+ * a log that lost a "Destruction complete" would otherwise read as an
+ * apply that destroyed less than it says. */
+static int check_apply_summary(ui_log *l, const tfa_pos *pos)
+{
+    char why[256];
+
+    if (!l->has_operation ||
+        !((l->operation.len == 5 && memcmp(l->operation.ptr, "apply", 5) == 0) ||
+          (l->operation.len == 7 && memcmp(l->operation.ptr, "destroy", 7) == 0)) ||
+        tfa_apply_tally_check(l->r.run, l->r.ctx->input, l->applied0, &l->counts, why,
+                              sizeof(why)) == 0)
+        return 0;
+    return tfa_uilog__fail(&l->r, pos, TFA_EINPUT,
+                           "this apply's change_summary does not add up: %s (apply messages are "
+                           "missing from the log, or it was edited)",
+                           why);
+}
+
 static int take_summary(ui_log *l, const tfa_pos *pos)
 {
     tfa_log_info *log = &l->r.in->log;
@@ -405,7 +425,7 @@ static int take_summary(ui_log *l, const tfa_pos *pos)
 
     if (!l->has_changes)
         return 0;
-    if ((rc = check_plan_summary(l, pos)) != 0)
+    if ((rc = check_plan_summary(l, pos)) != 0 || (rc = check_apply_summary(l, pos)) != 0)
         return rc;
     log->counts = l->counts;
     log->has_counts = 1;
@@ -487,6 +507,7 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
     switch (t->kind) {
     case UILOG_MSG_VERSION:
         memset(&l->tally, 0, sizeof(l->tally)); /* a run starts */
+        l->applied0 = tfa_run_applied_count(r->run);
         return take_version(l);
     case UILOG_MSG_DIAG:
         return r->has_diag ? tfa_uilog__emit_diag(r, pos) : 0;

@@ -297,6 +297,66 @@ START_TEST(ui_log_refuses_a_plan_summary_that_does_not_add_up)
 }
 END_TEST
 
+/* One apply_start and apply_complete pair of `action` for `addr`. */
+static void put_applied(tfa_buf *b, const char *addr, const char *action)
+{
+    static const char *const types[] = {"apply_start", "apply_complete"};
+    size_t i;
+    for (i = 0; i < 2; i++)
+        tfa_buf_printf(b,
+                       "{\"@level\":\"info\",\"@message\":\"%s\",\"hook\":{\"resource\":{\"addr\":"
+                       "\"%s\"},\"action\":\"%s\"},\"type\":\"%s\"}\n",
+                       addr, addr, action, types[i]);
+}
+
+/* An apply's change_summary against the resources it completed: a replace
+ * is a delete and a create; a log that lost a completed delete, or whose
+ * summary was edited, is refused at the summary's line. */
+START_TEST(ui_log_refuses_an_apply_summary_that_does_not_add_up)
+{
+    static const struct {
+        int lose_delete;
+        long add, change, remove;
+        int ok;
+    } cases[] = {
+        {0, 2, 1, 2, 1}, {1, 2, 1, 2, 0}, {0, 2, 1, 1, 0}, {0, 1, 1, 2, 0}, {0, 2, 0, 2, 0},
+    };
+    size_t i;
+
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        tfa_buf text;
+        tfa_run *run = NULL;
+        tfa_error err;
+        int rc;
+
+        tfa_buf_init(&text, TFA_BUF_NO_MAX);
+        put_applied(&text, "null_resource.r", "delete"); /* a replace */
+        put_applied(&text, "null_resource.r", "create");
+        put_applied(&text, "null_resource.u", "update");
+        put_applied(&text, "data.null_data_source.d", "read"); /* not counted */
+        if (!cases[i].lose_delete)
+            put_applied(&text, "null_resource.d", "delete");
+        put_applied(&text, "null_resource.c", "create");
+        tfa_buf_printf(&text,
+                       "{\"@level\":\"info\",\"@message\":\"Apply complete!\",\"changes\":{"
+                       "\"add\":%ld,\"change\":%ld,\"import\":0,\"remove\":%ld,\"operation\":"
+                       "\"apply\"},\"type\":\"change_summary\"}\n",
+                       cases[i].add, cases[i].change, cases[i].remove);
+        tfa_error_init(&err);
+        rc = tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err);
+        if (cases[i].ok) {
+            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
+        } else {
+            ck_assert_msg(rc == TFA_EINPUT, "case %zu read", i);
+            ck_assert_ptr_nonnull(strstr(err.message, "apply's change_summary does not add up"));
+            ck_assert_uint_eq(err.line, cases[i].lose_delete ? 11 : 13);
+        }
+        tfa_run_free(run);
+        tfa_buf_release(&text);
+    }
+}
+END_TEST
+
 /* A change_summary count that is not a non-negative integer is an error
  * naming it, not 0: a summary that cannot be read says nothing. */
 START_TEST(ui_log_refuses_a_summary_count_it_cannot_read)
@@ -394,6 +454,7 @@ static Suite *suite(void)
     tcase_add_test(tc, ui_log_tells_a_cut_value_from_a_complete_last_line);
     tcase_add_test(tc, ui_log_refuses_a_plan_summary_that_does_not_add_up);
     tcase_add_test(tc, ui_log_sums_each_run_alone);
+    tcase_add_test(tc, ui_log_refuses_an_apply_summary_that_does_not_add_up);
     tcase_add_test(tc, ui_log_refuses_a_summary_count_it_cannot_read);
     tcase_add_test(tc, ui_log_survives_allocation_failures);
     suite_add_tcase(s, tc);

@@ -24,6 +24,8 @@ goes wrong and attackers would try, and checks the verdict again:
                  text log removed                             -> not GO
   summary-destroy  the plan's summary (change_summary, "Plan:" line) says
                  one more destroy                             -> not GO
+  apply-*        the same two for an apply: a resource's apply_complete
+                 lost, the apply summary saying one more destroy -> not GO
   unknown-action a change's action replaced by one no Terraform writes
                  (plan JSON, -json log)                       -> not GO
   dup-top        a second top-level member of a JSON document: a plan's
@@ -310,6 +312,13 @@ class Suite:
                     blocks = [(i, i) for i, ln in enumerate(lines) if b'"planned_change"' in ln]
                     jobs += lost_changes(base, lines, data, swap, blocks,
                                          rb'("remove":\s*)(\d+)(,\s*"operation":\s*"plan")')
+                    # the same for the apply: a resource's apply events lost,
+                    # or its summary edited
+                    applied = [(i, i) for i, ln in enumerate(lines)
+                               if b'"apply_complete"' in ln and b'"read"' not in ln]
+                    jobs += [("apply-" + what, ins, want) for what, ins, want in lost_changes(
+                        base, lines, data, swap, applied,
+                        rb'("remove":\s*)(\d+)(,\s*"operation":\s*"(?:apply|destroy)")')]
                     err = json.dumps({"@level": "error", "@message": "Error: Failed to save state",
                                       "@module": "terraform.ui", "type": "diagnostic",
                                       "diagnostic": {"severity": "error",
