@@ -381,41 +381,32 @@ static int take_version(ui_log *l)
     return 0;
 }
 
-/* A plan's change_summary must be the sum of the planned_change messages
- * before it (plan_tally.h), else the changes read are not the plan's. */
-static int check_plan_summary(ui_log *l, const tfa_pos *pos)
+/* A change_summary must be the sum of what its run lists before it
+ * (plan_tally.h): a plan's, of the planned_change messages; an apply's or
+ * destroy's, of the resources the apply completed. Else the changes read
+ * are not the run's: some are missing from the log (a cut or collapsed CI
+ * log, where a lost "Plan to delete" would read as no delete), or it was
+ * edited. */
+static int check_summary(ui_log *l, const tfa_pos *pos)
 {
+    const tfa_buf *op = &l->operation;
+    int plan = l->has_operation && op->len == 4 && memcmp(op->ptr, "plan", 4) == 0;
+    int apply = l->has_operation && ((op->len == 5 && memcmp(op->ptr, "apply", 5) == 0) ||
+                                     (op->len == 7 && memcmp(op->ptr, "destroy", 7) == 0));
     char why[256];
-    int ok = !l->has_operation ||
-             !(l->operation.len == 4 && memcmp(l->operation.ptr, "plan", 4) == 0) ||
-             tfa_plan_tally_check(&l->tally, &l->counts, why, sizeof(why)) == 0;
+    int bad = plan    ? tfa_plan_tally_check(&l->tally, &l->counts, why, sizeof(why)) != 0
+              : apply ? tfa_apply_tally_check(l->r.run, l->r.ctx->input, l->applied0, &l->counts,
+                                              why, sizeof(why)) != 0
+                      : 0;
 
     memset(&l->tally, 0, sizeof(l->tally));
-    if (ok)
+    if (!bad)
         return 0;
     return tfa_uilog__fail(&l->r, pos, TFA_EINPUT,
-                           "this plan's change_summary does not add up: %s (planned changes are "
-                           "missing from the log, or it was edited)",
-                           why);
-}
-
-/* An apply's change_summary, the same against the resources it completed:
- * a log that lost a "Destruction complete" would otherwise read as an
- * apply that destroyed less than it says. */
-static int check_apply_summary(ui_log *l, const tfa_pos *pos)
-{
-    char why[256];
-
-    if (!l->has_operation ||
-        !((l->operation.len == 5 && memcmp(l->operation.ptr, "apply", 5) == 0) ||
-          (l->operation.len == 7 && memcmp(l->operation.ptr, "destroy", 7) == 0)) ||
-        tfa_apply_tally_check(l->r.run, l->r.ctx->input, l->applied0, &l->counts, why,
-                              sizeof(why)) == 0)
-        return 0;
-    return tfa_uilog__fail(&l->r, pos, TFA_EINPUT,
-                           "this apply's change_summary does not add up: %s (apply messages are "
-                           "missing from the log, or it was edited)",
-                           why);
+                           "this %s's change_summary does not add up: %s (%s are missing from the "
+                           "log, or it was edited)",
+                           plan ? "plan" : "apply", why,
+                           plan ? "planned changes" : "apply messages");
 }
 
 static int take_summary(ui_log *l, const tfa_pos *pos)
@@ -425,7 +416,7 @@ static int take_summary(ui_log *l, const tfa_pos *pos)
 
     if (!l->has_changes)
         return 0;
-    if ((rc = check_plan_summary(l, pos)) != 0 || (rc = check_apply_summary(l, pos)) != 0)
+    if ((rc = check_summary(l, pos)) != 0)
         return rc;
     log->counts = l->counts;
     log->has_counts = 1;

@@ -212,6 +212,37 @@ static void put_change(tfa_buf *b, const char *addr, const char *action)
                    addr, action, addr, addr, action);
 }
 
+/* `text` (taken) ended by a change_summary of `op` with these counts, read
+ * as a UI log: it must load (`line` 0), or fail as not adding up at that
+ * line. */
+static void expect_summary(size_t i, tfa_buf *text, const char *op, long add, long change,
+                           long remove, unsigned long line)
+{
+    tfa_run *run = NULL;
+    tfa_error err;
+    char want[64];
+    int rc;
+
+    tfa_buf_printf(
+        text,
+        "{\"@level\":\"info\",\"@message\":\"...\",\"changes\":{\"add\":%ld,\"change\":%ld,"
+        "\"import\":0,\"remove\":%ld,\"operation\":\"%s\"},\"type\":\"change_summary\"}\n",
+        add, change, remove, op);
+    tfa_error_init(&err);
+    rc = tfa_test_load_mem(&run, "mem.log", text->ptr, text->len, TFA_KIND_UI_LOG, &err);
+    if (!line) {
+        ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
+    } else {
+        snprintf(want, sizeof(want), "this %s's change_summary does not add up",
+                 strcmp(op, "plan") == 0 ? "plan" : "apply");
+        ck_assert_msg(rc == TFA_EINPUT, "case %zu read", i);
+        ck_assert_msg(strstr(err.message, want), "case %zu: %s", i, err.message);
+        ck_assert_uint_eq(err.line, line);
+    }
+    tfa_run_free(run);
+    tfa_buf_release(text);
+}
+
 /* The plan's change_summary against the planned changes before it: the
  * summaries Terraform writes for them pass, any other is refused at the
  * summary's line, so a log that lost a planned delete (a cut CI log) or
@@ -267,32 +298,15 @@ START_TEST(ui_log_refuses_a_plan_summary_that_does_not_add_up)
 
     for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
         tfa_buf text;
-        tfa_run *run = NULL;
-        tfa_error err;
         unsigned long lines = 1;
-        int rc;
 
         tfa_buf_init(&text, TFA_BUF_NO_MAX);
         tfa_buf_puts(&text, "{\"@level\":\"info\",\"@message\":\"Terraform 1.9.5\",\"terraform\":"
                             "\"1.9.5\",\"type\":\"version\",\"ui\":\"1.2\"}\n");
         for (j = 0; j < 5 && cases[i].changes[j][0]; j++, lines++)
             put_change(&text, cases[i].changes[j][1], cases[i].changes[j][0]);
-        tfa_buf_printf(&text,
-                       "{\"@level\":\"info\",\"@message\":\"Plan: ...\",\"changes\":{\"add\":%ld,"
-                       "\"change\":%ld,\"import\":0,\"remove\":%ld,\"operation\":\"plan\"},"
-                       "\"type\":\"change_summary\"}\n",
-                       cases[i].add, cases[i].change, cases[i].remove);
-        tfa_error_init(&err);
-        rc = tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err);
-        if (cases[i].ok) {
-            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
-        } else {
-            ck_assert_msg(rc == TFA_EINPUT, "case %zu passed", i);
-            ck_assert_ptr_nonnull(strstr(err.message, "change_summary does not add up"));
-            ck_assert_uint_eq(err.line, lines + 1); /* the summary's */
-        }
-        tfa_run_free(run);
-        tfa_buf_release(&text);
+        expect_summary(i, &text, "plan", cases[i].add, cases[i].change, cases[i].remove,
+                       cases[i].ok ? 0 : lines + 1);
     }
 }
 END_TEST
@@ -325,9 +339,6 @@ START_TEST(ui_log_refuses_an_apply_summary_that_does_not_add_up)
 
     for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
         tfa_buf text;
-        tfa_run *run = NULL;
-        tfa_error err;
-        int rc;
 
         tfa_buf_init(&text, TFA_BUF_NO_MAX);
         put_applied(&text, "null_resource.r", "delete"); /* a replace */
@@ -337,22 +348,10 @@ START_TEST(ui_log_refuses_an_apply_summary_that_does_not_add_up)
         if (!cases[i].lose_delete)
             put_applied(&text, "null_resource.d", "delete");
         put_applied(&text, "null_resource.c", "create");
-        tfa_buf_printf(&text,
-                       "{\"@level\":\"info\",\"@message\":\"Apply complete!\",\"changes\":{"
-                       "\"add\":%ld,\"change\":%ld,\"import\":0,\"remove\":%ld,\"operation\":"
-                       "\"apply\"},\"type\":\"change_summary\"}\n",
-                       cases[i].add, cases[i].change, cases[i].remove);
-        tfa_error_init(&err);
-        rc = tfa_test_load_mem(&run, "mem.log", text.ptr, text.len, TFA_KIND_UI_LOG, &err);
-        if (cases[i].ok) {
-            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
-        } else {
-            ck_assert_msg(rc == TFA_EINPUT, "case %zu read", i);
-            ck_assert_ptr_nonnull(strstr(err.message, "apply's change_summary does not add up"));
-            ck_assert_uint_eq(err.line, cases[i].lose_delete ? 11 : 13);
-        }
-        tfa_run_free(run);
-        tfa_buf_release(&text);
+        expect_summary(i, &text, "apply", cases[i].add, cases[i].change, cases[i].remove,
+                       cases[i].ok            ? 0
+                       : cases[i].lose_delete ? 11
+                                              : 13);
     }
 }
 END_TEST
