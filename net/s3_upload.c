@@ -371,7 +371,7 @@ static void mem_close(tfa_s3_upload *up)
 static int spool_stop(tfa_s3_upload *up)
 {
     int bad;
-    if (!up->hasher_on)
+    if (up->spool < 0 || !up->hasher_on) /* no spool, or the hasher is the memory's */
         return up->spool_errno;
     bad = tfa_hasher_stop(&up->hasher, &up->sha);
     up->hasher_on = 0;
@@ -420,8 +420,6 @@ static int spool_open(tfa_s3_upload *up)
 
 static void spool_close(tfa_s3_upload *up)
 {
-    if (up->mem) /* the hasher is the memory's */
-        return;
     spool_stop(up); /* none is running past here */
     if (up->spool >= 0)
         close(up->spool);
