@@ -387,12 +387,21 @@ static int take_version(ui_log *l)
  * are not the run's: some are missing from the log (a cut or collapsed CI
  * log, where a lost "Plan to delete" would read as no delete), or it was
  * edited. */
+static int operation_is(const ui_log *l, const char *word)
+{
+    size_t n = strlen(word);
+    return l->has_operation && l->operation.len == n && memcmp(l->operation.ptr, word, n) == 0;
+}
+
+/* The change_summary read is an apply's or a destroy's. */
+static int summary_of_apply(const ui_log *l)
+{
+    return operation_is(l, "apply") || operation_is(l, "destroy");
+}
+
 static int check_summary(ui_log *l, const tfa_pos *pos)
 {
-    const tfa_buf *op = &l->operation;
-    int plan = l->has_operation && op->len == 4 && memcmp(op->ptr, "plan", 4) == 0;
-    int apply = l->has_operation && ((op->len == 5 && memcmp(op->ptr, "apply", 5) == 0) ||
-                                     (op->len == 7 && memcmp(op->ptr, "destroy", 7) == 0));
+    int plan = operation_is(l, "plan"), apply = summary_of_apply(l);
     char why[256];
     int bad = plan    ? tfa_plan_tally_check(&l->tally, &l->counts, why, sizeof(why)) != 0
               : apply ? tfa_apply_tally_check(l->r.run, l->r.ctx->input, l->applied0, &l->counts,
@@ -423,10 +432,7 @@ static int take_summary(ui_log *l, const tfa_pos *pos)
     log->operation = NULL;
     l->has_summary = 1;
     l->event_after_summary = 0;
-    l->apply_summary_last =
-        l->has_operation &&
-        ((l->operation.len == 5 && memcmp(l->operation.ptr, "apply", 5) == 0) ||
-         (l->operation.len == 7 && memcmp(l->operation.ptr, "destroy", 7) == 0));
+    l->apply_summary_last = summary_of_apply(l);
     if (l->has_operation &&
         !(log->operation = tfa_run_intern(l->r.run, l->operation.ptr, l->operation.len)))
         return tfa_error_oom(l->r.err);
