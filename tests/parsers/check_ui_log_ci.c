@@ -242,6 +242,47 @@ static void check_dropped_summary(const char *what, const char *log, size_t len)
     tfa_buf_release(&cut);
 }
 
+/* A real log that lost its first `type` message of a counted action (a
+ * planned_change, or an apply_complete) while its run's summary of
+ * `operation` stays: refused, as not adding up (plan_tally.h). */
+static void check_dropped_counted(const char *what, const char *log, size_t len, const char *type,
+                                  const char *operation)
+{
+    static const char *const counted[] = {"\"action\":\"create\"", "\"action\":\"update\"",
+                                          "\"action\":\"delete\"", "\"action\":\"replace\""};
+    char summary[64];
+    size_t at = 0, end, i;
+    tfa_buf cut;
+    tfa_error err;
+    json_t *facts = NULL;
+
+    snprintf(summary, sizeof(summary), "\"operation\":\"%s\"", operation);
+    if (!memmem(log, len, summary, strlen(summary)))
+        return;
+    for (; at < len; at = end + 1) {
+        const char *line = log + at, *nl = memchr(line, '\n', len - at);
+        end = nl ? (size_t)(nl - log) : len;
+        if (!memmem(line, end - at, type, strlen(type)))
+            continue;
+        for (i = 0; i < TFA_ARRAY_SIZE(counted); i++)
+            if (memmem(line, end - at, counted[i], strlen(counted[i])))
+                break;
+        if (i < TFA_ARRAY_SIZE(counted))
+            break;
+    }
+    if (at >= len)
+        return;
+    tfa_buf_init(&cut, TFA_BUF_NO_MAX);
+    ck_assert_int_eq(tfa_buf_put(&cut, log, at), 0);
+    if (end < len)
+        ck_assert_int_eq(tfa_buf_put(&cut, log + end + 1, len - end - 1), 0);
+    ck_assert_msg(facts_of("bare.log", cut.ptr, cut.len, TFA_KIND_UNKNOWN, &facts, &err) ==
+                      TFA_EINPUT,
+                  "%s: read without a %s line", what, type);
+    ck_assert_msg(strstr(err.message, "does not add up"), "%s: %s", what, err.message);
+    tfa_buf_release(&cut);
+}
+
 START_TEST(ui_log_ci_corpus_wrapped_gives_the_same_facts)
 {
     char *dir = tfa_test_need_corpus_path("ui-json"), path[4096];
@@ -260,6 +301,8 @@ START_TEST(ui_log_ci_corpus_wrapped_gives_the_same_facts)
         check_wrappings(de->d_name, log, len);
         check_cut_middle(de->d_name, log, len);
         check_dropped_summary(de->d_name, log, len);
+        check_dropped_counted(de->d_name, log, len, "\"type\":\"planned_change\"", "plan");
+        check_dropped_counted(de->d_name, log, len, "\"type\":\"apply_complete\"", "apply");
         free(log);
         files++;
     }
