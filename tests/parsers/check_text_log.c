@@ -8,6 +8,8 @@
  */
 #include "util/compat.h"
 
+#include <dirent.h>
+
 #include "detect.h"
 #include "input.h"
 #include "testsupport.h"
@@ -471,6 +473,63 @@ START_TEST(text_markers_accept_corpus_action_cost_and_policy_logs)
 }
 END_TEST
 
+/* Every real text log of the corpus whose plan lists a change block before
+ * its "Plan:" line, with that block dropped (header to its closing brace):
+ * refused at the summary, not read as a plan without that change. */
+START_TEST(text_log_corpus_plan_that_lost_a_block_is_refused)
+{
+    char *dir = tfa_test_need_corpus_path("text-log"), path[4096];
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    int tried = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((de = readdir(d))) {
+        size_t len = 0, at, end;
+        const char *head, *plan;
+        tfa_run *run = NULL;
+        tfa_error err;
+        char *log;
+        tfa_buf cut;
+
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        ck_assert_ptr_nonnull(log = tfa_test_read_file(path, &len));
+        /* the first block after "... will perform the following actions:"
+         * (a "# ADDR will be ..." block, or a 0.11 "+ ADDR" entry), to the
+         * blank line that ends it, before the "Plan:" line */
+        head = strstr(log, "will perform the following actions:");
+        at = head ? (size_t)(head - log) : len;
+        while (at < len && log[at] != '\n')
+            at++;
+        while (at < len && (log[at] == '\n' || log[at] == '\r'))
+            at++;
+        plan = at < len ? strstr(log + at, "\nPlan: ") : NULL;
+        end = plan && strstr(log + at, "\n\n") ? (size_t)(strstr(log + at, "\n\n") - log) + 1 : 0;
+        if (!plan || end > (size_t)(plan - log)) {
+            free(log);
+            continue;
+        }
+        tfa_buf_init(&cut, TFA_BUF_NO_MAX);
+        ck_assert_int_eq(tfa_buf_put(&cut, log, at), 0);
+        ck_assert_int_eq(tfa_buf_put(&cut, log + end + 1, len - end - 1), 0);
+        tfa_error_init(&err);
+        ck_assert_msg(tfa_test_load_mem(&run, de->d_name, cut.ptr, cut.len, TFA_KIND_TEXT_LOG,
+                                        &err) == TFA_EINPUT,
+                      "%s: read without its first change block", de->d_name);
+        ck_assert_msg(strstr(err.message, "does not add up"), "%s: %s", de->d_name, err.message);
+        tfa_run_free(run);
+        tfa_buf_release(&cut);
+        free(log);
+        tried++;
+    }
+    closedir(d);
+    ck_assert_int_ge(tried, 5);
+    free(dir);
+}
+END_TEST
+
 /* ---- limits ---------------------------------------------------------------------- */
 
 START_TEST(text_log_reports_a_line_over_the_limit)
@@ -675,6 +734,7 @@ static Suite *suite(void)
     suite_add_tcase(s, tc);
     tc = tfa_test_corpus_case("corpus");
     tcase_add_test(tc, text_markers_accept_corpus_action_cost_and_policy_logs);
+    tcase_add_test(tc, text_log_corpus_plan_that_lost_a_block_is_refused);
     suite_add_tcase(s, tc);
     tc = tcase_create("limits");
     tcase_set_timeout(tc, 600);
