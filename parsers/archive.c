@@ -38,6 +38,7 @@ typedef struct arc {
     tfa_buf name;           /* full name of the current member: "outer!path" */
     size_t path_at;         /* where the path starts in `name`; 0 before the first */
     uint64_t consumed;      /* raw bytes handed to libarchive */
+    uint64_t last_chunk;    /* bytes of the last of them, still in buf */
     uint64_t produced;      /* bytes libarchive decompressed out of them */
     uint64_t member_bytes;  /* bytes of the current member so far */
 } arc;
@@ -97,6 +98,7 @@ static la_ssize_t arc_read(struct archive *a, void *ctx, const void **out)
         return -1;
     }
     x->consumed += (uint64_t)n;
+    x->last_chunk = (uint64_t)n;
     *out = x->buf;
     return (la_ssize_t)n;
 }
@@ -330,6 +332,52 @@ static int check_format(arc *x, tfa_error *err)
     return tfa_error_set(err, TFA_EINPUT, "not a tar, zip or compressed file");
 }
 
+/* Whether buf[0..n) is all zero bytes. */
+static int all_zero(const unsigned char *buf, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (buf[i])
+            return 0;
+    return 1;
+}
+
+/*
+ * After the last member: the raw bytes the decompressor did not take must be
+ * zeros (blocking padding), as gzip and GNU tar require. libarchive stops at
+ * the end of a gzip, bzip2, xz or zstd stream and ignores whatever follows,
+ * so a file appended to a .tar.gz, or the same archive with anything after
+ * it, would otherwise be read as if it were not there. The unread bytes are
+ * the tail of the last chunk handed to libarchive (archive_filter_bytes
+ * counts what its lowest filter consumed, not what it read ahead) and the
+ * rest of the stream. Zip is exempt: its central directory follows the
+ * entries and the streaming reader stops before it.
+ */
+static int check_tail(arc *x, tfa_error *err)
+{
+    la_int64_t taken = archive_filter_bytes(x->a, -1);
+    uint64_t held;
+    long long n;
+
+    if (archive_format(x->a) == ARCHIVE_FORMAT_ZIP || taken < 0 || (uint64_t)taken > x->consumed)
+        return 0;
+    held = x->consumed - (uint64_t)taken;
+    if (held > x->last_chunk || !all_zero(x->buf + (x->last_chunk - held), (size_t)held))
+        goto trailing;
+    while ((n = tfa_stream_read_raw(x->in, x->scratch, ARC_CHUNK, err)) > 0) {
+        x->consumed += (uint64_t)n;
+        if (!all_zero(x->scratch, (size_t)n))
+            goto trailing;
+    }
+    return n < 0 ? (int)n : 0;
+trailing:
+    tfa_error_set_source(err, tfa_stream_name(x->in));
+    return tfa_error_set(err, TFA_EINPUT,
+                         "data after the end of the archive at byte %llu (something appended "
+                         "to it?)",
+                         (unsigned long long)taken);
+}
+
 static int read_members(arc *x, tfa_error *err)
 {
     struct archive_entry *e;
@@ -338,7 +386,7 @@ static int read_members(arc *x, tfa_error *err)
     for (;;) {
         r = archive_read_next_header(x->a, &e);
         if (r == ARCHIVE_EOF)
-            return 0;
+            return check_tail(x, err);
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* RETRY too: a damaged header */
             return arc_fail(x, tfa_stream_name(x->in), "cannot read archive");
         if ((rc = count_member(x, err)) != 0 || (rc = check_format(x, err)) != 0 ||
@@ -362,6 +410,11 @@ static int arc_open(arc *x, tfa_error *err)
         archive_read_support_format_tar(a) != ARCHIVE_OK ||
         archive_read_support_format_zip(a) != ARCHIVE_OK ||
         archive_read_support_format_raw(a) != ARCHIVE_OK)
+        return arc_fail(x, tfa_stream_name(x->in), "cannot set up the archive reader");
+    /* Tar archives put one after the other (cat a.tar b.tar) are read whole,
+     * as `tar -i` reads them: stopping at the first end-of-archive marker
+     * would leave the members after it unread and unreported. */
+    if (archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1") != ARCHIVE_OK)
         return arc_fail(x, tfa_stream_name(x->in), "cannot set up the archive reader");
 #if ARCHIVE_VERSION_NUMBER >= 3003003
     (void)archive_read_support_filter_zstd(a); /* optional: not every libarchive has it */

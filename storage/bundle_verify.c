@@ -116,6 +116,16 @@ static int read_entry(reader *r, struct archive_entry *e, tfa_bundle_verificatio
     return read_data(r, s, keep, err);
 }
 
+/* A tar.gz reader that reads past an end-of-archive marker, so an archive
+ * appended to the bundle (cat bundle.tar.gz extra.tar.gz) has its entries
+ * read, and refused as not in the manifest, instead of passing unseen. */
+static void setup(struct archive *a)
+{
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    (void)archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
+}
+
 /* A stream as libarchive's reader. */
 typedef struct stream_in {
     tfa_stream *in;
@@ -167,8 +177,7 @@ static int read_stream(reader *r, tfa_stream *in, tfa_bundle_verification *v, tf
     }
     s->in = in;
     s->err = err;
-    archive_read_support_filter_gzip(r->a);
-    archive_read_support_format_tar(r->a);
+    setup(r->a);
     if (archive_read_open(r->a, s, NULL, stream_read, NULL) != ARCHIVE_OK)
         rc = err->status ? err->status
                          : tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
@@ -190,8 +199,7 @@ static int read_all(reader *r, const char *path, tfa_bundle_verification *v, tfa
 
     if (!(r->a = archive_read_new()))
         return tfa_error_oom(err);
-    archive_read_support_filter_gzip(r->a);
-    archive_read_support_format_tar(r->a);
+    setup(r->a);
     /* A file that opens but is no tar.gz is bad input, not an I/O error. */
     if (!(f = fopen(path, "rb")))
         return tfa_error_set(err, TFA_EIO, "cannot read the bundle: %s", strerror(errno));

@@ -399,6 +399,20 @@ class Suite:
                      False))
         jobs.append(("member-unreadable in a tar.gz", [self.as_tar(d, "extra", extra, junk)],
                      False))
+        # bad evidence appended after the archive's end, as `cat` appends
+        # it: a second tar.gz with a broken member, or the error text alone
+        whole_tar = self.as_tar(d, "whole", names, blobs)
+        with open(whole_tar, "rb") as f:
+            packed = f.read()
+        with open(self.as_tar(d, "late", ["zz-late.log"], [b"\x00\x01 not terraform"]),
+                  "rb") as f:
+            late = f.read()
+        for what, tail in (("a second tar.gz", late),
+                           ("error text", b"\nError: Failed to save state\n")):
+            path = os.path.join(d, "appended-%d.tar.gz" % len(jobs))
+            with open(path, "wb") as f:
+                f.write(packed + tail)
+            jobs.append(("member-appended %s after the tar.gz" % what, [path], False))
         utf16 = blobs[0].decode("utf-8", "replace").encode("utf-16-le")
         jobs.append(("member-utf16-no-bom in a directory",
                      [self.as_dir(d, "utf16", names, [utf16] + blobs[1:])], False))

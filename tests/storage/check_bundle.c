@@ -130,6 +130,35 @@ START_TEST(bundle_verify_accepts_what_was_written)
 }
 END_TEST
 
+/* An archive appended to a bundle (cat bundle.tar.gz more.tar.gz) is read
+ * past the first end-of-archive marker: its entry is not in the manifest. */
+START_TEST(bundle_verify_reads_an_archive_appended_to_it)
+{
+    char *p = path_in("s.tar.gz"), *bundle, *joined;
+    tfa_test_member m[] = {{"approval.txt", "approved by nobody\n", 19, 0, NULL}};
+    size_t len, more_len;
+    char *more =
+        tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, m, 1, &more_len);
+    tfa_bundle_verification v;
+    tfa_error err;
+
+    write_sample(p);
+    ck_assert_ptr_nonnull(more);
+    bundle = tfa_test_read_file(p, &len);
+    ck_assert_ptr_nonnull(bundle);
+    joined = malloc(len + more_len);
+    memcpy(joined, bundle, len);
+    memcpy(joined + len, more, more_len);
+    ck_assert_int_eq(tfa_test_write_file(p, joined, len + more_len), 0);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, p, &err), &err);
+    ck_assert(!v.valid);
+    ck_assert_str_eq(v.detail, "'approval.txt' is not listed in the manifest");
+    tfa_bundle_verification_release(&v);
+    free(joined), free(bundle), free(more), free(p);
+}
+END_TEST
+
 START_TEST(bundle_verify_reports_unreadable_files)
 {
     char *p = path_in("junk.tar.gz"), *missing = path_in("none.tar.gz");
@@ -371,6 +400,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bundle_is_deterministic_and_sorted);
     tcase_add_test(tc, bundle_refuses_bad_entry_names);
     tcase_add_test(tc, bundle_verify_accepts_what_was_written);
+    tcase_add_test(tc, bundle_verify_reads_an_archive_appended_to_it);
     tcase_add_test(tc, bundle_verify_reports_unreadable_files);
     tcase_add_test(tc, bundle_export_round_trips_a_ledger_record);
     tcase_add_test(tc, bundle_export_refuses_a_broken_chain_and_unknown_records);
