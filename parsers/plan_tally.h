@@ -41,8 +41,10 @@ int tfa_plan_tally_check(const tfa_plan_tally *t, const tfa_counts *summary, cha
  * change_summary with operation apply or destroy) against the applied
  * records run->applied[from..] of `input` that completed: Terraform counts
  * a completed create to add, update to change and delete to destroy (a
- * replace is a delete and a create, each with its own events). Only for
- * readers that keep one record per operation (the -json reader). */
+ * replace is a delete and a create, each with its own events; reads and
+ * imports count nothing). For readers that push one record per operation
+ * started or completed: the -json reader, and the text reader, whose
+ * "Destroying..." and "Creating..." lines of one replace are two records. */
 int tfa_apply_tally_check(const tfa_run *run, unsigned input, size_t from,
                           const tfa_counts *summary, char *why, size_t why_size);
 

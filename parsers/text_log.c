@@ -59,24 +59,31 @@ static void note_progress(tfa_text_log *r, const tfa_text_progress *p);
 
 /* ---- run-level lines ---------------------------------------------------------- */
 
-/* A "Plan:" line must be the sum of the change headers before it
- * (plan_tally.h), else the changes read are not the plan's. */
-static int check_plan_summary(tfa_text_log *r, const tfa_text_summary *s)
+/* A "Plan:" line must be the sum of the change headers before it, and an
+ * "Apply complete!" / "Destroy complete!" line the sum of the resources
+ * whose "... complete after" lines came since the last summary
+ * (plan_tally.h), else the changes read are not the run's. */
+static int check_summary(tfa_text_log *r, const tfa_text_summary *s)
 {
     size_t i, n = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
+    size_t applied = tfa_run_applied_count(r->run), from = r->runs.apply0;
     tfa_plan_tally t;
     char why[256];
+    int plan = s->op == TFA_TEXT_OP_PLAN;
 
     memset(&t, 0, sizeof(t));
     for (i = r->runs.tally0; i < n; i++)
         tfa_plan_tally_add(&t, tfa_run_change(r->run, TFA_LIST_PLANNED, i));
     r->runs.tally0 = n;
-    if (s->op != TFA_TEXT_OP_PLAN || tfa_plan_tally_check(&t, &s->counts, why, sizeof(why)) == 0)
+    r->runs.apply0 = applied;
+    if (plan ? tfa_plan_tally_check(&t, &s->counts, why, sizeof(why)) == 0
+             : tfa_apply_tally_check(r->run, r->input, from, &s->counts, why, sizeof(why)) == 0)
         return 0;
     tfa_error_set_at(r->err, TFA_EINPUT, &r->line.pos,
-                     "this plan's summary line does not add up: %s (planned changes are missing "
-                     "from the log, or it was edited)",
-                     why);
+                     "this %s's summary line does not add up: %s (%s are missing from the log, "
+                     "or it was edited)",
+                     plan ? "plan" : tfa_text_op_name(s->op), why,
+                     plan ? "planned changes" : "applied resources");
     tfa_error_set_source(r->err, tfa_stream_name(r->ctx->in));
     return TFA_EINPUT;
 }
@@ -90,7 +97,7 @@ static int on_summary(tfa_text_log *r, const tfa_text_summary *s)
         r->last.no_changes == s->no_changes &&
         memcmp(&r->last.counts, &s->counts, sizeof(s->counts)) == 0)
         return 0;
-    if ((rc = check_plan_summary(r, s)) != 0)
+    if ((rc = check_summary(r, s)) != 0)
         return rc;
     r->summaries[s->op]++;
     r->last_line = r->line.pos.line;
@@ -478,7 +485,7 @@ static int next_run(tfa_text_log *r, unsigned long lines)
     r->drift_section = r->actions_legacy = 0;
     memset(&r->policy, 0, sizeof(r->policy));
     tfa_tl_apply_release(r);
-    r->applied_first = tfa_run_applied_count(r->run);
+    r->applied_first = r->runs.apply0 = tfa_run_applied_count(r->run);
     r->runs.drift0 = tfa_run_change_count(r->run, TFA_LIST_DRIFT);
     r->runs.planned0 = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
     r->runs.tally0 = r->runs.planned0;
@@ -584,6 +591,7 @@ int tfa_read_text_log(const tfa_read_ctx *ctx)
     tfa_tl_diag_init(&r);
     r.runs.drift0 = drift0;
     r.runs.planned0 = r.runs.tally0 = planned0;
+    r.runs.apply0 = r.applied_first;
     r.runs.only_deletes = 1;
     lo.max_bytes = ctx->limits->line_bytes;
     if ((rc = tfa_lines_new(&lines, ctx->in, &lo, ctx->err)) != 0)

@@ -52,6 +52,7 @@ typedef struct tfa_tl_runs {
     int have_cmd;
     size_t drift0, planned0, diags0; /* records before the current run */
     size_t tally0;                   /* planned changes before the current plan's */
+    size_t apply0;                   /* applied records before the current apply's */
     unsigned long line0;             /* lines before the current run */
     int progress;                    /* mutating progress lines after the last plan summary */
     int only_deletes;                /* ... and all of them were deletes */

@@ -331,6 +331,14 @@ class Suite:
                     # say one more destroy
                     jobs += lost_changes(base, lines, data, swap, text_blocks(lines),
                                          rb"(Plan: .*?)(\d+)( to destroy)")
+                    # the same for the apply: a resource's completion line
+                    # lost, or the "Apply complete!" line edited
+                    applied = [(i, i) for i, ln in enumerate(lines)
+                               if re.search(rb": (Creation|Modifications|Destruction) complete "
+                                            rb"after ", ln)]
+                    jobs += [("apply-" + what, ins, want) for what, ins, want in lost_changes(
+                        base, lines, data, swap, applied,
+                        rb"((?:Apply|Destroy) complete! Resources: .*?)(\d+)( destroyed)")]
                     jobs.append(("append-error %s" % base, swap(
                         data.rstrip(b"\n") + b"\n\nError: Failed to save state\n\n"
                         b"Error saving state: failed to upload state: 503 Service Unavailable\n"),
