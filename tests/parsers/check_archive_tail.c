@@ -124,38 +124,36 @@ static void expect_refused(const char *name, const char *data, size_t len, const
 START_TEST(archive_refuses_bytes_after_the_compressed_stream)
 {
     static const char junk[] = "Error: apply failed\n";
-    const size_t junk_len = sizeof(junk) - 1;
     tfa_test_member s[] = {{"state.json", state, state_len, 0, NULL}};
-    char msg[128];
-    size_t len, st_len;
+    size_t st_len, i;
     char *st =
         tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, s, 1, &st_len);
-    char *ar;
+    const struct {
+        int format;
+        const char *tail;
+        size_t tail_len;
+        const char *name;
+    } cases[] = {
+        {ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, junk, sizeof(junk) - 1, "run.tar.gz"},
+        /* an uncompressed tar appended to a .tar.gz is not a gzip member */
+        {ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, st, st_len, "run.tar.gz"},
+        /* a single compressed file too */
+        {ARCHIVE_FORMAT_RAW, junk, sizeof(junk) - 1, "plan.json.gz"},
+    };
 
     ck_assert_ptr_nonnull(st);
-    ar = plan_then(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, junk, junk_len, &len);
-    snprintf(msg, sizeof(msg),
-             "data after the end of the archive at byte %zu (something "
-             "appended to it?)",
-             len - junk_len);
-    expect_refused("run.tar.gz", ar, len, msg);
-    free(ar);
-    /* an uncompressed tar appended to a .tar.gz is not a gzip member */
-    ar = plan_then(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_GZIP, st, st_len, &len);
-    snprintf(msg, sizeof(msg),
-             "data after the end of the archive at byte %zu (something "
-             "appended to it?)",
-             len - st_len);
-    expect_refused("run.tar.gz", ar, len, msg);
-    free(ar);
-    /* a single compressed file too */
-    ar = plan_then(ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, junk, junk_len, &len);
-    snprintf(msg, sizeof(msg),
-             "data after the end of the archive at byte %zu (something "
-             "appended to it?)",
-             len - junk_len);
-    expect_refused("plan.json.gz", ar, len, msg);
-    free(ar), free(st);
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        char msg[128];
+        size_t len;
+        char *ar =
+            plan_then(cases[i].format, ARCHIVE_FILTER_GZIP, cases[i].tail, cases[i].tail_len, &len);
+        snprintf(msg, sizeof(msg),
+                 "data after the end of the archive at byte %zu (something appended to it?)",
+                 len - cases[i].tail_len);
+        expect_refused(cases[i].name, ar, len, msg);
+        free(ar);
+    }
+    free(st);
 }
 END_TEST
 

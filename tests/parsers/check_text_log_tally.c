@@ -15,6 +15,42 @@
 #include "testsupport.h"
 #include "util/buf.h"
 
+/* A log made of a head, up to four parts and a summary line: read when
+ * `line` is 0, else refused at that line. */
+typedef struct summary_case {
+    const char *parts[4];
+    const char *summary;
+    unsigned long line; /* of the error; 0: reads */
+} summary_case;
+
+static void expect_summary(const char *name, const char *head, const summary_case *c, size_t i)
+{
+    tfa_buf b;
+    tfa_run *run = NULL;
+    tfa_error err;
+    size_t j;
+    int rc;
+
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_puts(&b, head);
+    for (j = 0; j < 4 && c->parts[j]; j++)
+        tfa_buf_puts(&b, c->parts[j]);
+    tfa_buf_puts(&b, c->summary);
+    tfa_error_init(&err);
+    rc = tfa_test_load_mem(&run, name, b.ptr, b.len, TFA_KIND_TEXT_LOG, &err);
+    if (!c->line) {
+        ck_assert_msg(rc == 0, "%s case %zu: %s", name, i, err.message);
+    } else {
+        ck_assert_msg(rc == TFA_EINPUT, "%s case %zu read", name, i);
+        ck_assert_msg(strstr(err.message, "summary line does not add up"), "%s case %zu: %s", name,
+                      i, err.message);
+        ck_assert_msg(err.line == c->line, "%s case %zu: line %lu", name, i, err.line);
+        ck_assert_str_eq(err.source, name);
+    }
+    tfa_run_free(run);
+    tfa_buf_release(&b);
+}
+
 /* A text plan's "Plan:" line against the change headers before it, run by
  * run: what Terraform writes passes, a lost block or an edited line is an
  * error at the summary line. */
@@ -34,100 +70,17 @@ START_TEST(text_log_refuses_a_plan_line_that_does_not_add_up)
                                     " <= data \"null_data_source\" \"d\" {\n"
                                     "      + id = (known after apply)\n"
                                     "    }\n\n";
-    static const struct {
-        const char *blocks[3];
-        const char *plan;
-        unsigned long line; /* of the error; 0: reads */
-    } cases[] = {
+    static const summary_case cases[] = {
         {{create, destroy, read_data}, "Plan: 1 to add, 0 to change, 1 to destroy.\n", 0},
         {{create, read_data}, "Plan: 1 to add, 0 to change, 1 to destroy.\n", 15},
         {{create, destroy}, "Plan: 1 to add, 0 to change, 0 to destroy.\n", 15},
         {{destroy}, "Plan: 1 to add, 0 to change, 1 to destroy.\n", 10},
         {{read_data}, "No changes. Your infrastructure matches the configuration.\n", 0},
     };
-    size_t i, j;
+    size_t i;
 
-    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
-        tfa_buf b;
-        tfa_run *run = NULL;
-        tfa_error err;
-        int rc;
-
-        tfa_buf_init(&b, TFA_BUF_NO_MAX);
-        tfa_buf_puts(&b, head);
-        for (j = 0; j < 3 && cases[i].blocks[j]; j++)
-            tfa_buf_puts(&b, cases[i].blocks[j]);
-        tfa_buf_puts(&b, cases[i].plan);
-        tfa_error_init(&err);
-        rc = tfa_test_load_mem(&run, "plan.log", b.ptr, b.len, TFA_KIND_TEXT_LOG, &err);
-        if (!cases[i].line) {
-            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
-        } else {
-            ck_assert_msg(rc == TFA_EINPUT, "case %zu read", i);
-            ck_assert_ptr_nonnull(strstr(err.message, "summary line does not add up"));
-            ck_assert_uint_eq(err.line, cases[i].line);
-            ck_assert_str_eq(err.source, "plan.log");
-        }
-        tfa_run_free(run);
-        tfa_buf_release(&b);
-    }
-}
-END_TEST
-
-/* Every real text log of the corpus whose plan lists a change block before
- * its "Plan:" line, with that block dropped (header to its closing brace):
- * refused at the summary, not read as a plan without that change. */
-START_TEST(text_log_corpus_plan_that_lost_a_block_is_refused)
-{
-    char *dir = tfa_test_need_corpus_path("text-log"), path[4096];
-    struct dirent *de;
-    DIR *d = opendir(dir);
-    int tried = 0;
-
-    ck_assert_ptr_nonnull(d);
-    while ((de = readdir(d))) {
-        size_t len = 0, at, end;
-        const char *head, *plan;
-        tfa_run *run = NULL;
-        tfa_error err;
-        char *log;
-        tfa_buf cut;
-
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        ck_assert_ptr_nonnull(log = tfa_test_read_file(path, &len));
-        /* the first block after "... will perform the following actions:"
-         * (a "# ADDR will be ..." block, or a 0.11 "+ ADDR" entry), to the
-         * blank line that ends it, before the "Plan:" line */
-        head = strstr(log, "will perform the following actions:");
-        at = head ? (size_t)(head - log) : len;
-        while (at < len && log[at] != '\n')
-            at++;
-        while (at < len && (log[at] == '\n' || log[at] == '\r'))
-            at++;
-        plan = at < len ? strstr(log + at, "\nPlan: ") : NULL;
-        end = plan && strstr(log + at, "\n\n") ? (size_t)(strstr(log + at, "\n\n") - log) + 1 : 0;
-        if (!plan || end > (size_t)(plan - log)) {
-            free(log);
-            continue;
-        }
-        tfa_buf_init(&cut, TFA_BUF_NO_MAX);
-        ck_assert_int_eq(tfa_buf_put(&cut, log, at), 0);
-        ck_assert_int_eq(tfa_buf_put(&cut, log + end + 1, len - end - 1), 0);
-        tfa_error_init(&err);
-        ck_assert_msg(tfa_test_load_mem(&run, de->d_name, cut.ptr, cut.len, TFA_KIND_TEXT_LOG,
-                                        &err) == TFA_EINPUT,
-                      "%s: read without its first change block", de->d_name);
-        ck_assert_msg(strstr(err.message, "does not add up"), "%s: %s", de->d_name, err.message);
-        tfa_run_free(run);
-        tfa_buf_release(&cut);
-        free(log);
-        tried++;
-    }
-    closedir(d);
-    ck_assert_int_ge(tried, 5);
-    free(dir);
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++)
+        expect_summary("plan.log", head, &cases[i], i);
 }
 END_TEST
 
@@ -152,57 +105,29 @@ START_TEST(text_log_refuses_an_apply_line_that_does_not_add_up)
                                 "data.null_data_source.d: Read complete after 0s [id=6]\n"
                                 "null_resource.i: Importing... [id=7]\n"
                                 "null_resource.i: Import complete [id=7]\n";
-    static const struct {
-        const char *parts[4];
-        const char *summary;
-        unsigned long line; /* of the error; 0: reads */
-    } cases[] = {
+    static const summary_case cases[] = {
         {{destroy, create, replace, reads},
-         "Apply complete! Resources: 1 imported, 2 added, 0 changed, 2 destroyed.\n",
+         "\nApply complete! Resources: 1 imported, 2 added, 0 changed, 2 destroyed.\n",
          0},
-        {{update, reads}, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.\n", 0},
-        {{destroy, other}, "Destroy complete! Resources: 2 destroyed.\n", 0},
+        {{update, reads}, "\nApply complete! Resources: 0 added, 1 changed, 0 destroyed.\n", 0},
+        {{destroy, other}, "\nDestroy complete! Resources: 2 destroyed.\n", 0},
         /* a destruction lost: its two lines, or only its completion */
-        {{create, replace}, "Apply complete! Resources: 2 added, 0 changed, 2 destroyed.\n", 10},
+        {{create, replace}, "\nApply complete! Resources: 2 added, 0 changed, 2 destroyed.\n", 10},
         {{create, "null_resource.b: Destroying... [id=1]\n", replace},
-         "Apply complete! Resources: 2 added, 0 changed, 2 destroyed.\n",
+         "\nApply complete! Resources: 2 added, 0 changed, 2 destroyed.\n",
          11},
         /* the summary edited */
-        {{destroy, create}, "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n", 8},
-        {{update}, "Apply complete! Resources: 0 added, 0 changed, 0 destroyed.\n", 6},
+        {{destroy, create}, "\nApply complete! Resources: 1 added, 0 changed, 0 destroyed.\n", 8},
+        {{update}, "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.\n", 6},
         /* a second apply in the same log is counted from the first's summary */
         {{create, "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\n\n", create},
-         "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.\n",
+         "\nApply complete! Resources: 2 added, 0 changed, 0 destroyed.\n",
          10},
     };
-    size_t i, j;
+    size_t i;
 
-    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
-        tfa_buf b;
-        tfa_run *run = NULL;
-        tfa_error err;
-        int rc;
-
-        tfa_buf_init(&b, TFA_BUF_NO_MAX);
-        tfa_buf_puts(&b, "Terraform v1.9.5\n\n");
-        for (j = 0; j < 4 && cases[i].parts[j]; j++)
-            tfa_buf_puts(&b, cases[i].parts[j]);
-        tfa_buf_puts(&b, "\n");
-        tfa_buf_puts(&b, cases[i].summary);
-        tfa_error_init(&err);
-        rc = tfa_test_load_mem(&run, "apply.log", b.ptr, b.len, TFA_KIND_TEXT_LOG, &err);
-        if (!cases[i].line) {
-            ck_assert_msg(rc == 0, "case %zu: %s", i, err.message);
-        } else {
-            ck_assert_msg(rc == TFA_EINPUT, "case %zu read", i);
-            ck_assert_msg(strstr(err.message, "summary line does not add up"), "case %zu: %s", i,
-                          err.message);
-            ck_assert_msg(err.line == cases[i].line, "case %zu: line %lu", i, err.line);
-            ck_assert_str_eq(err.source, "apply.log");
-        }
-        tfa_run_free(run);
-        tfa_buf_release(&b);
-    }
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++)
+        expect_summary("apply.log", "Terraform v1.9.5\n\n", &cases[i], i);
 }
 END_TEST
 
@@ -221,10 +146,59 @@ static int is_text_log(const char *name, const char *log, size_t len)
     return text;
 }
 
-/* Drop the first "... complete after" line of a resource (not a data source
- * read) from every log in `dir` that has one before an apply summary; the
- * rest must be refused at the summary. Returns how many logs were tried. */
-static int drop_a_completion(const char *dir)
+/* A range of a log to drop: [*from, *to). 0 when the log has none. */
+typedef int cut_fn(const char *name, const char *log, size_t len, size_t *from, size_t *to);
+
+/* The first block after "... will perform the following actions:" (a
+ * "# ADDR will be ..." block, or a 0.11 "+ ADDR" entry), to the blank line
+ * that ends it, before the "Plan:" line. */
+static int first_block(const char *name, const char *log, size_t len, size_t *from, size_t *to)
+{
+    const char *head = strstr(log, "will perform the following actions:"), *plan, *blank;
+    size_t at = head ? (size_t)(head - log) : len;
+
+    (void)name;
+    while (at < len && log[at] != '\n')
+        at++;
+    while (at < len && (log[at] == '\n' || log[at] == '\r'))
+        at++;
+    plan = at < len ? strstr(log + at, "\nPlan: ") : NULL;
+    blank = plan ? strstr(log + at, "\n\n") : NULL;
+    if (!blank || blank > plan)
+        return 0;
+    *from = at;
+    *to = (size_t)(blank - log) + 2;
+    return 1;
+}
+
+/* The first "... complete after" line of a resource (not a data source
+ * read) before an apply summary, in a log read as a text log. */
+static int first_completion(const char *name, const char *log, size_t len, size_t *from, size_t *to)
+{
+    static const char *const done[] = {": Creation complete after ",
+                                       ": Modifications complete after ",
+                                       ": Destruction complete after "};
+    const char *hit = NULL, *start, *end;
+    size_t k;
+
+    for (k = 0; k < TFA_ARRAY_SIZE(done); k++) {
+        const char *h = strstr(log, done[k]);
+        if (h && (!hit || h < hit))
+            hit = h;
+    }
+    if (!hit || !strstr(hit, "complete! Resources: ") || !is_text_log(name, log, len))
+        return 0;
+    for (start = hit; start > log && start[-1] != '\n'; start--)
+        ;
+    end = strchr(hit, '\n');
+    *from = (size_t)(start - log);
+    *to = end ? (size_t)(end - log) + 1 : len;
+    return 1;
+}
+
+/* Every log in `dir` with `cut` dropped from it is refused at a summary
+ * that no longer adds up. Returns how many logs had something to cut. */
+static int refused_when_cut(const char *dir, cut_fn *cut)
 {
     char path[4096];
     struct dirent *de;
@@ -233,64 +207,58 @@ static int drop_a_completion(const char *dir)
 
     ck_assert_msg(d != NULL, "%s", dir);
     while ((de = readdir(d))) {
-        static const char *const done[] = {": Creation complete after ",
-                                           ": Modifications complete after ",
-                                           ": Destruction complete after "};
-        size_t len = 0, k;
-        const char *hit = NULL, *start, *end;
+        size_t len = 0, from, to;
         tfa_run *run = NULL;
         tfa_error err;
         char *log;
-        tfa_buf cut;
+        tfa_buf b;
 
         if (de->d_name[0] == '.')
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         ck_assert_ptr_nonnull(log = tfa_test_read_file(path, &len));
-        for (k = 0; k < TFA_ARRAY_SIZE(done); k++) {
-            const char *h = strstr(log, done[k]);
-            if (h && (!hit || h < hit))
-                hit = h;
+        if (cut(de->d_name, log, len, &from, &to)) {
+            tfa_buf_init(&b, TFA_BUF_NO_MAX);
+            ck_assert_int_eq(tfa_buf_put(&b, log, from), 0);
+            ck_assert_int_eq(tfa_buf_put(&b, log + to, len - to), 0);
+            tfa_error_init(&err);
+            ck_assert_msg(tfa_test_load_mem(&run, de->d_name, b.ptr, b.len, TFA_KIND_TEXT_LOG,
+                                            &err) == TFA_EINPUT,
+                          "%s: read with bytes %zu-%zu dropped", de->d_name, from, to);
+            ck_assert_msg(strstr(err.message, "summary line does not add up"), "%s: %s", de->d_name,
+                          err.message);
+            tfa_run_free(run);
+            tfa_buf_release(&b);
+            tried++;
         }
-        if (!hit || !strstr(hit, "complete! Resources: ") || !is_text_log(de->d_name, log, len)) {
-            free(log);
-            continue;
-        }
-        for (start = hit; start > log && start[-1] != '\n'; start--)
-            ;
-        end = strchr(hit, '\n');
-        end = end ? end + 1 : log + len;
-        tfa_buf_init(&cut, TFA_BUF_NO_MAX);
-        ck_assert_int_eq(tfa_buf_put(&cut, log, (size_t)(start - log)), 0);
-        ck_assert_int_eq(tfa_buf_put(&cut, end, len - (size_t)(end - log)), 0);
-        tfa_error_init(&err);
-        ck_assert_msg(tfa_test_load_mem(&run, de->d_name, cut.ptr, cut.len, TFA_KIND_TEXT_LOG,
-                                        &err) == TFA_EINPUT,
-                      "%s: read without a resource's completion", de->d_name);
-        ck_assert_msg(strstr(err.message, "apply's summary line does not add up") ||
-                          strstr(err.message, "destroy's summary line does not add up"),
-                      "%s: %s", de->d_name, err.message);
-        tfa_run_free(run);
-        tfa_buf_release(&cut);
         free(log);
-        tried++;
     }
     closedir(d);
     return tried;
 }
 
+/* Every real text plan of the corpus that lost its first change block is
+ * refused at its "Plan:" line, not read as a plan without that change. */
+START_TEST(text_log_corpus_plan_that_lost_a_block_is_refused)
+{
+    char *dir = tfa_test_need_corpus_path("text-log");
+    ck_assert_int_ge(refused_when_cut(dir, first_block), 5);
+    free(dir);
+}
+END_TEST
+
 /* Real apply logs: Terraform 0.11 to 1.x, OpenTofu, CI jobs, Atlantis. */
 START_TEST(text_log_fixture_apply_that_lost_a_completion_is_refused)
 {
-    ck_assert_int_ge(drop_a_completion("fixtures/text-logs"), 3);
-    ck_assert_int_ge(drop_a_completion("fixtures/ci-logs"), 3);
+    ck_assert_int_ge(refused_when_cut("fixtures/text-logs", first_completion), 3);
+    ck_assert_int_ge(refused_when_cut("fixtures/ci-logs", first_completion), 3);
 }
 END_TEST
 
 START_TEST(text_log_corpus_apply_that_lost_a_completion_is_refused)
 {
     char *dir = tfa_test_need_corpus_path("text-log");
-    ck_assert_int_ge(drop_a_completion(dir), 5);
+    ck_assert_int_ge(refused_when_cut(dir, first_completion), 5);
     free(dir);
 }
 END_TEST
