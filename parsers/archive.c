@@ -21,6 +21,7 @@
 
 #include "archive_load.h"
 #include "scan.h"
+#include "zip_end.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -39,8 +40,11 @@ typedef struct arc {
     size_t path_at;         /* where the path starts in `name`; 0 before the first */
     uint64_t consumed;      /* raw bytes handed to libarchive */
     uint64_t last_chunk;    /* bytes of the last of them, still in buf */
-    uint64_t produced;      /* bytes libarchive decompressed out of them */
-    uint64_t member_bytes;  /* bytes of the current member so far */
+    unsigned char *tail;    /* a zip's last TFA_ZIP_END_TAIL raw bytes read so far */
+    size_t tail_len;
+    uint64_t entries;      /* headers libarchive gave */
+    uint64_t produced;     /* bytes libarchive decompressed out of them */
+    uint64_t member_bytes; /* bytes of the current member so far */
 } arc;
 
 /* ---- messages ------------------------------------------------------------- */
@@ -89,6 +93,22 @@ static int arc_fail(arc *x, const char *source, const char *what)
 
 /* ---- byte flow and guards --------------------------------------------------- */
 
+/* Keep the last TFA_ZIP_END_TAIL bytes of the archive seen so far. */
+static void keep_tail(arc *x, const unsigned char *p, size_t n)
+{
+    size_t keep;
+
+    if (n >= TFA_ZIP_END_TAIL) {
+        memcpy(x->tail, p + n - TFA_ZIP_END_TAIL, TFA_ZIP_END_TAIL);
+        x->tail_len = TFA_ZIP_END_TAIL;
+        return;
+    }
+    keep = x->tail_len + n > TFA_ZIP_END_TAIL ? TFA_ZIP_END_TAIL - n : x->tail_len;
+    memmove(x->tail, x->tail + x->tail_len - keep, keep);
+    memcpy(x->tail + keep, p, n);
+    x->tail_len = keep + n;
+}
+
 static la_ssize_t arc_read(struct archive *a, void *ctx, const void **out)
 {
     arc *x = ctx;
@@ -99,6 +119,8 @@ static la_ssize_t arc_read(struct archive *a, void *ctx, const void **out)
     }
     x->consumed += (uint64_t)n;
     x->last_chunk = (uint64_t)n;
+    if (!x->entries || archive_format(a) == ARCHIVE_FORMAT_ZIP) /* the format is known */
+        keep_tail(x, x->buf, (size_t)n);
     *out = x->buf;
     return (la_ssize_t)n;
 }
@@ -315,6 +337,7 @@ static int load_member(arc *x, struct archive_entry *e, tfa_error *err)
 
 static int count_member(arc *x, tfa_error *err)
 {
+    x->entries++;
     if (++x->ld->archive_entries <= x->lim->archive_entries)
         return 0;
     tfa_error_set_source(err, tfa_stream_name(x->in));
@@ -343,6 +366,52 @@ static int all_zero(const unsigned char *buf, size_t n)
 }
 
 /*
+ * After a zip's last local entry: the entries its end of central directory
+ * states must be the ones read (zip_end.h), and nothing but zero padding may
+ * follow the end record. The rest of the archive is read to find it.
+ */
+static int check_zip_end(arc *x, tfa_error *err)
+{
+    tfa_zip_end end;
+    char why[200];
+    long long n;
+    size_t i;
+    int rc;
+
+    while ((n = tfa_stream_read_raw(x->in, x->scratch, ARC_CHUNK, err)) > 0) {
+        x->consumed += (uint64_t)n;
+        keep_tail(x, x->scratch, (size_t)n);
+    }
+    if (n < 0)
+        return (int)n;
+    rc = tfa_zip_end_find(x->tail, x->tail_len, x->consumed - x->tail_len, &end);
+    if (rc != 0) {
+        snprintf(why, sizeof(why), "%s",
+                 rc == -1 ? "zip without an end of central directory record"
+                          : "its central directory does not end where its end record starts: "
+                            "other bytes lie between them, or before its first entry");
+        goto refuse;
+    }
+    for (i = x->tail_len - end.after; i < x->tail_len; i++)
+        if (x->tail[i]) {
+            snprintf(why, sizeof(why),
+                     "data after the end of the archive at byte %llu (something appended to "
+                     "it?)",
+                     (unsigned long long)(x->consumed - end.after));
+            goto refuse;
+        }
+    if (end.entries == x->entries)
+        return 0;
+    snprintf(why, sizeof(why),
+             "its central directory lists %llu entries, but %llu are stored in order before "
+             "it: a tool reading the directory would see other members",
+             (unsigned long long)end.entries, (unsigned long long)x->entries);
+refuse:
+    tfa_error_set_source(err, tfa_stream_name(x->in));
+    return tfa_error_set(err, TFA_EINPUT, "%s", why);
+}
+
+/*
  * After the last member: the raw bytes the decompressor did not take must be
  * zeros (blocking padding), as gzip and GNU tar require. libarchive stops at
  * the end of a gzip, bzip2, xz or zstd stream and ignores whatever follows,
@@ -359,7 +428,9 @@ static int check_tail(arc *x, tfa_error *err)
     uint64_t held;
     long long n;
 
-    if (archive_format(x->a) == ARCHIVE_FORMAT_ZIP || taken < 0 || (uint64_t)taken > x->consumed)
+    if (archive_format(x->a) == ARCHIVE_FORMAT_ZIP)
+        return check_zip_end(x, err);
+    if (taken < 0 || (uint64_t)taken > x->consumed)
         return 0;
     held = x->consumed - (uint64_t)taken;
     if (held > x->last_chunk || !all_zero(x->buf + (x->last_chunk - held), (size_t)held))
@@ -457,7 +528,8 @@ int tfa_archive_load(tfa_load *ld, tfa_stream *in, tfa_error *err)
     }
     x.buf = tfa_malloc(ARC_CHUNK);
     x.scratch = tfa_malloc(ARC_CHUNK);
-    if (!x.buf || !x.scratch) {
+    x.tail = tfa_malloc(TFA_ZIP_END_TAIL);
+    if (!x.buf || !x.scratch || !x.tail) {
         rc = tfa_error_oom(err);
         goto done;
     }
@@ -479,6 +551,7 @@ done:
         archive_read_free(x.a);
     tfa_free(x.buf);
     tfa_free(x.scratch);
+    tfa_free(x.tail);
     tfa_buf_release(&x.name);
     return rc;
 }

@@ -44,10 +44,12 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 
 NOW = "2026-11-27T21:30:00Z"
 SIGN_OFF = "leadership=Soundness Suite"
@@ -421,6 +423,10 @@ class Suite:
             with open(path, "wb") as f:
                 f.write(packed + tail)
             jobs.append(("member-appended %s after the tar.gz" % what, [path], False))
+        # a zip whose central directory lists a broken member the streaming
+        # reader does not meet (its local entry moved after the directory):
+        # unzip shows it, so it counts
+        jobs.append(("member-hidden in a zip", [self.hidden_zip(d, names, blobs)], False))
         utf16 = blobs[0].decode("utf-8", "replace").encode("utf-16-le")
         jobs.append(("member-utf16-no-bom in a directory",
                      [self.as_dir(d, "utf16", names, [utf16] + blobs[1:])], False))
@@ -434,6 +440,28 @@ class Suite:
             with open(os.path.join(root, n), "wb") as f:
                 f.write(b)
         return root
+
+    @staticmethod
+    def hidden_zip(d, names, blobs):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, b in zip(names + ["zz-late.log"], blobs + [b"\x00\x01 not terraform"]):
+                z.writestr(n, b)
+        data = buf.getvalue()
+        eocd = data.rfind(b"PK\x05\x06")
+        size, start = struct.unpack("<II", data[eocd + 12:eocd + 20])
+        cd, rec, last = data[start:start + size], 0, 0
+        while rec < len(cd):  # the last directory record, for the last member
+            last = rec
+            n, e, c = struct.unpack("<HHH", cd[rec + 28:rec + 34])
+            rec += 46 + n + e + c
+        local = struct.unpack("<I", cd[last + 42:last + 46])[0]
+        cd = cd[:last + 42] + struct.pack("<I", local + size) + cd[last + 46:]
+        end = data[eocd:eocd + 16] + struct.pack("<I", local) + data[eocd + 20:]
+        path = os.path.join(d, "hidden.zip")
+        with open(path, "wb") as f:
+            f.write(data[:local] + cd + data[local:start] + end)
+        return path
 
     @staticmethod
     def as_tar(d, tag, names, blobs):
