@@ -109,10 +109,51 @@ static void keep_tail(arc *x, const unsigned char *p, size_t n)
     x->tail_len = keep + n;
 }
 
+/* Whether `out` bytes decompressed from what was read so far is a ratio
+ * only a decompression bomb has. */
+static int bomb(const arc *x, uint64_t out)
+{
+    return out > x->lim->archive_ratio_min_bytes && out / x->lim->archive_ratio > x->consumed;
+}
+
+static int bomb_error(const arc *x, tfa_error *err)
+{
+    return tfa_error_set(err, TFA_ELIMIT,
+                         "compression ratio above %u:1, refusing a likely decompression bomb",
+                         x->lim->archive_ratio);
+}
+
+/* The guards on everything decompressed, members or not: the zero blocks
+ * between and after joined tar archives are read through, and gigabytes of
+ * them pack into a few megabytes. libarchive skips them without calling us
+ * but to read, so this runs at each raw chunk (at most 128 KiB of input,
+ * about 130 MB decompressed, between two checks) and at the end. */
+static int outside_members(const arc *x, struct archive *a)
+{
+    uint64_t out = (uint64_t)archive_filter_bytes(a, 0), total = x->lim->archive_total_bytes;
+    char sz[32];
+
+    if (bomb(x, out))
+        return bomb_error(x, x->err);
+    if (out > x->produced && out - x->produced > total - x->ld->archive_bytes)
+        return tfa_error_set(x->err, TFA_ELIMIT,
+                             "archives decompress to more than %s (see --max-bytes)",
+                             size_str(sz, sizeof(sz), total));
+    return 0;
+}
+
 static la_ssize_t arc_read(struct archive *a, void *ctx, const void **out)
 {
     arc *x = ctx;
-    long long n = tfa_stream_read_raw(x->in, x->buf, ARC_CHUNK, x->err);
+    long long n;
+    int rc;
+
+    if (archive_filter_count(a) > 1 && (rc = outside_members(x, a)) != 0) {
+        tfa_error_set_source(x->err, tfa_stream_name(x->in));
+        archive_set_error(a, EIO, "decompression guard");
+        return -1;
+    }
+    n = tfa_stream_read_raw(x->in, x->buf, ARC_CHUNK, x->err);
     if (n < 0) {
         archive_set_error(a, EIO, "input failed");
         return -1;
@@ -142,12 +183,7 @@ static int account(arc *x, uint64_t n, tfa_error *err)
         return tfa_error_set(err, TFA_ELIMIT,
                              "archives decompress to more than %s (see --max-bytes)",
                              size_str(sz, sizeof(sz), lim->archive_total_bytes));
-    if (x->produced > lim->archive_ratio_min_bytes &&
-        x->produced / lim->archive_ratio > x->consumed)
-        return tfa_error_set(err, TFA_ELIMIT,
-                             "compression ratio above %u:1, refusing a likely decompression bomb",
-                             lim->archive_ratio);
-    return 0;
+    return bomb(x, x->produced) ? bomb_error(x, err) : 0;
 }
 
 /* tfa_stream source over the current member's data. */
@@ -430,6 +466,10 @@ static int check_tail(arc *x, tfa_error *err)
 
     if (archive_format(x->a) == ARCHIVE_FORMAT_ZIP)
         return check_zip_end(x, err);
+    if (archive_filter_count(x->a) > 1 && outside_members(x, x->a) != 0) {
+        tfa_error_set_source(err, tfa_stream_name(x->in));
+        return err->status;
+    }
     if (taken < 0 || (uint64_t)taken > x->consumed)
         return 0;
     held = x->consumed - (uint64_t)taken;

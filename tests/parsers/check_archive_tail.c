@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "input.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 
@@ -191,6 +192,72 @@ START_TEST(archive_takes_zero_padding_and_refuses_other_tails)
 }
 END_TEST
 
+/* The tar of the plan, then `zeros` zero bytes, gzipped as one stream:
+ * past the end-of-archive marker, read through for a next archive. */
+static char *plan_then_zeros_gz(size_t zeros, size_t *len)
+{
+    tfa_test_member m[] = {{"plan.json", plan, plan_len, 0, NULL}};
+    tfa_test_member raw[1];
+    size_t tar_len;
+    char *tar =
+        tfa_test_archive(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, m, 1, &tar_len);
+    char *body, *gz;
+
+    ck_assert_ptr_nonnull(tar);
+    body = calloc(1, tar_len + zeros);
+    ck_assert_ptr_nonnull(body);
+    memcpy(body, tar, tar_len);
+    raw[0] = (tfa_test_member){"data", body, tar_len + zeros, 0, NULL};
+    gz = tfa_test_archive(ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, raw, 1, len);
+    ck_assert_ptr_nonnull(gz);
+    free(tar), free(body);
+    return gz;
+}
+
+static int load_limited(const char *name, const char *data, size_t len, const tfa_limits *lim,
+                        tfa_error *err)
+{
+    tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    tfa_stream *in = NULL;
+    tfa_run *run = NULL;
+    int rc;
+
+    lo.limits = *lim;
+    tfa_error_init(err);
+    ck_assert_int_eq(tfa_run_new(&run), 0);
+    rc = tfa_stream_open_memory(&in, name, data, len, err);
+    if (rc == 0)
+        rc = tfa_run_load_stream(run, in, &lo, err);
+    tfa_stream_free(in);
+    tfa_run_free(run);
+    return rc;
+}
+
+/* Reading past the marker decompresses what follows it: the guards count
+ * those bytes too, or a few megabytes of gzipped zeros after a tar would
+ * keep the reader busy for minutes. */
+START_TEST(archive_guards_count_the_zeros_after_the_end)
+{
+    tfa_limits lim = TFA_LIMITS_INIT;
+    tfa_error err;
+    size_t len;
+    char *gz = plan_then_zeros_gz(16u << 20, &len);
+
+    ck_assert_int_eq(load_limited("pad.tar.gz", gz, len, &lim, &err), 0);
+    lim.archive_total_bytes = 4u << 20;
+    ck_assert_int_eq(load_limited("pad.tar.gz", gz, len, &lim, &err), TFA_ELIMIT);
+    ck_assert_str_eq(err.source, "pad.tar.gz");
+    ck_assert_str_eq(err.message, "archives decompress to more than 4 MiB (see --max-bytes)");
+    lim = (tfa_limits)TFA_LIMITS_INIT;
+    lim.archive_ratio = 50;
+    lim.archive_ratio_min_bytes = 1u << 20;
+    ck_assert_int_eq(load_limited("pad.tar.gz", gz, len, &lim, &err), TFA_ELIMIT);
+    ck_assert_str_eq(err.message,
+                     "compression ratio above 50:1, refusing a likely decompression bomb");
+    free(gz);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("archive_tail");
@@ -200,6 +267,7 @@ int main(void)
                         (int)TFA_ARRAY_SIZE(joined));
     tcase_add_test(tc, archive_refuses_bytes_after_the_compressed_stream);
     tcase_add_test(tc, archive_takes_zero_padding_and_refuses_other_tails);
+    tcase_add_test(tc, archive_guards_count_the_zeros_after_the_end);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }
