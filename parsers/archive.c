@@ -135,7 +135,11 @@ static int outside_members(const arc *x, struct archive *a)
 
     if (bomb(x, out))
         return bomb_error(x, x->err);
-    if (out > x->produced && out - x->produced > total - x->ld->archive_bytes)
+    /* headers and padding are not what --max-bytes counts: what lies
+     * outside members is held to it alone, and only past the bomb guard's
+     * floor, so a small limit still reads a tar's 10 KiB records */
+    if (out > x->produced && out - x->produced > total &&
+        out - x->produced > x->lim->archive_ratio_min_bytes)
         return tfa_error_set(x->err, TFA_ELIMIT,
                              "archives decompress to more than %s (see --max-bytes)",
                              size_str(sz, sizeof(sz), total));

@@ -245,6 +245,7 @@ START_TEST(archive_guards_count_the_zeros_after_the_end)
 
     ck_assert_int_eq(load_limited("pad.tar.gz", gz, len, &lim, &err), 0);
     lim.archive_total_bytes = 4u << 20;
+    lim.archive_ratio_min_bytes = 1u << 20;
     ck_assert_int_eq(load_limited("pad.tar.gz", gz, len, &lim, &err), TFA_ELIMIT);
     ck_assert_str_eq(err.source, "pad.tar.gz");
     ck_assert_str_eq(err.message, "archives decompress to more than 4 MiB (see --max-bytes)");
