@@ -126,25 +126,73 @@ static void setup(struct archive *a)
     (void)archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
 }
 
-/* A stream as libarchive's reader. */
-typedef struct stream_in {
+/* A bundle's bytes as libarchive's reader: a stream (S3, stdin) or a file. */
+typedef struct source {
     tfa_stream *in;
+    FILE *f;
     tfa_error *err;
-    int failed;
+    uint64_t handed; /* bytes handed to libarchive */
+    size_t last;     /* bytes of the last of them, still in buf */
     char buf[65536];
-} stream_in;
+} source;
 
-static la_ssize_t stream_read(struct archive *a, void *p, const void **out)
+static long long source_read(source *s, char *buf, size_t len)
 {
-    stream_in *s = p;
-    long long n = tfa_stream_read_raw(s->in, s->buf, sizeof(s->buf), s->err);
-    (void)a;
+    size_t n;
+
+    if (s->in)
+        return tfa_stream_read_raw(s->in, buf, len, s->err);
+    n = fread(buf, 1, len, s->f);
+    if (n == 0 && ferror(s->f))
+        return tfa_error_set(s->err, TFA_EIO, "cannot read the bundle: %s", strerror(errno));
+    return (long long)n;
+}
+
+static la_ssize_t source_cb(struct archive *a, void *p, const void **out)
+{
+    source *s = p;
+    long long n = source_read(s, s->buf, sizeof(s->buf));
+
     *out = s->buf;
     if (n < 0) {
-        s->failed = 1;
+        archive_set_error(a, EIO, "input failed");
         return -1;
     }
+    s->handed += (uint64_t)n;
+    s->last = (size_t)n;
     return (la_ssize_t)n;
+}
+
+static int all_zero(const char *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* After the last entry: what libarchive did not take (the tail of the last
+ * buffer it was handed, and the rest) must be zero padding, as tar and gzip
+ * require; appended bytes are a problem. A stream is read to its end either
+ * way, so its digest is the object's. */
+static int check_rest(reader *r, source *s, tfa_bundle_verification *v)
+{
+    la_int64_t taken = archive_filter_bytes(r->a, -1);
+    uint64_t held = taken >= 0 && (uint64_t)taken <= s->handed ? s->handed - (uint64_t)taken : 0;
+    int bad = held > s->last || !all_zero(s->buf + s->last - held, (size_t)held);
+    char chunk[16384];
+    long long n;
+
+    while ((n = source_read(s, chunk, sizeof(chunk))) > 0)
+        bad |= !all_zero(chunk, (size_t)n);
+    if (n < 0)
+        return (int)n;
+    return bad ? problem(v,
+                         "data after the end of the bundle at byte %lld (something appended "
+                         "to it?)",
+                         (long long)taken)
+               : 0;
 }
 
 /* Read every entry of the archive `r->a` was opened on. */
@@ -166,51 +214,55 @@ static int read_entries(reader *r, tfa_bundle_verification *v, tfa_error *err)
     return rc;
 }
 
-static int read_stream(reader *r, tfa_stream *in, tfa_bundle_verification *v, tfa_error *err)
+/* Open the archive over `s` and read every entry, then what follows. */
+static int read_source(reader *r, source *s, tfa_bundle_verification *v, tfa_error *err)
 {
-    stream_in *s = tfa_calloc(1, sizeof(*s));
     int rc;
 
-    if (!s || !(r->a = archive_read_new())) {
-        tfa_free(s);
-        return tfa_error_oom(err);
-    }
-    s->in = in;
     s->err = err;
+    if (!(r->a = archive_read_new()))
+        return tfa_error_oom(err);
     setup(r->a);
-    if (archive_read_open(r->a, s, NULL, stream_read, NULL) != ARCHIVE_OK)
+    /* bytes that are no tar.gz are bad input, not an I/O error */
+    if (archive_read_open(r->a, s, NULL, source_cb, NULL) != ARCHIVE_OK)
         rc = err->status ? err->status
                          : tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s",
                                          archive_error_string(r->a));
     else
         rc = read_entries(r, v, err);
-    /* hash what libarchive did not need (padding), so the digest is the object's */
     if (rc == 0)
-        rc = tfa_stream_drain(in, err);
+        rc = check_rest(r, s, v);
     archive_read_close(r->a);
+    return rc;
+}
+
+static int read_stream(reader *r, tfa_stream *in, tfa_bundle_verification *v, tfa_error *err)
+{
+    source *s = tfa_calloc(1, sizeof(*s));
+    int rc;
+
+    if (!s)
+        return tfa_error_oom(err);
+    s->in = in;
+    rc = read_source(r, s, v, err);
     tfa_free(s);
     return rc;
 }
 
 static int read_all(reader *r, const char *path, tfa_bundle_verification *v, tfa_error *err)
 {
-    int rc = 0;
-    FILE *f;
+    source *s = tfa_calloc(1, sizeof(*s));
+    int rc;
 
-    if (!(r->a = archive_read_new()))
+    if (!s)
         return tfa_error_oom(err);
-    setup(r->a);
-    /* A file that opens but is no tar.gz is bad input, not an I/O error. */
-    if (!(f = fopen(path, "rb")))
-        return tfa_error_set(err, TFA_EIO, "cannot read the bundle: %s", strerror(errno));
-    if (archive_read_open_FILE(r->a, f) != ARCHIVE_OK) {
-        rc = tfa_error_set(err, TFA_EINPUT, "not a tar.gz bundle: %s", archive_error_string(r->a));
-        goto done;
-    }
-    rc = read_entries(r, v, err);
-done:
-    archive_read_close(r->a);
-    fclose(f);
+    if (!(s->f = fopen(path, "rb")))
+        rc = tfa_error_set(err, TFA_EIO, "cannot read the bundle: %s", strerror(errno));
+    else
+        rc = read_source(r, s, v, err);
+    if (s->f)
+        fclose(s->f);
+    tfa_free(s);
     return rc;
 }
 

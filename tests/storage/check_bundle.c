@@ -159,6 +159,46 @@ START_TEST(bundle_verify_reads_an_archive_appended_to_it)
 }
 END_TEST
 
+/* Bytes after the gzip stream's end: zero padding is taken, anything else
+ * is a problem (gzip and GNU tar refuse it too), from a file or a stream. */
+START_TEST(bundle_verify_refuses_data_after_its_end)
+{
+    char *p = path_in("s.tar.gz"), *bundle, *more, msg[128];
+    tfa_bundle_verification v;
+    tfa_stream *in = NULL;
+    tfa_error err;
+    size_t len;
+
+    write_sample(p);
+    bundle = tfa_test_read_file(p, &len);
+    ck_assert_ptr_nonnull(bundle);
+    more = calloc(1, len + 4096);
+    memcpy(more, bundle, len);
+    ck_assert_int_eq(tfa_test_write_file(p, more, len + 4096), 0);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, p, &err), &err);
+    ck_assert_msg(v.valid, "%s", v.detail);
+    tfa_bundle_verification_release(&v);
+    memcpy(more + len + 100, "appended", 8);
+    snprintf(msg, sizeof(msg),
+             "data after the end of the bundle at byte %zu (something appended "
+             "to it?)",
+             len);
+    ck_assert_int_eq(tfa_test_write_file(p, more, len + 4096), 0);
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, p, &err), &err);
+    ck_assert(!v.valid);
+    ck_assert_str_eq(v.detail, msg);
+    tfa_bundle_verification_release(&v);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "s3://b/s.tar.gz", more, len + 4096, &err), &err);
+    ck_assert_tfa_ok(tfa_bundle_verify_stream(&v, in, &err), &err);
+    ck_assert(!v.valid);
+    ck_assert_str_eq(v.detail, msg);
+    tfa_bundle_verification_release(&v);
+    tfa_stream_free(in);
+    free(more), free(bundle), free(p);
+}
+END_TEST
+
 START_TEST(bundle_verify_reports_unreadable_files)
 {
     char *p = path_in("junk.tar.gz"), *missing = path_in("none.tar.gz");
@@ -401,6 +441,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bundle_refuses_bad_entry_names);
     tcase_add_test(tc, bundle_verify_accepts_what_was_written);
     tcase_add_test(tc, bundle_verify_reads_an_archive_appended_to_it);
+    tcase_add_test(tc, bundle_verify_refuses_data_after_its_end);
     tcase_add_test(tc, bundle_verify_reports_unreadable_files);
     tcase_add_test(tc, bundle_export_round_trips_a_ledger_record);
     tcase_add_test(tc, bundle_export_refuses_a_broken_chain_and_unknown_records);
