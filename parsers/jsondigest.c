@@ -17,6 +17,11 @@
  * "expressions") and values hundreds of thousands of times, and one SHA-256
  * per key was most of its cost. The cache maps (tag, text) to the digest, so
  * it changes no digest; without memory for it, every leaf is hashed.
+ *
+ * The (key, value) entries of the objects being digested share one stack:
+ * an object pushes its entries above its parents' and drops them when its
+ * digest is made, so a configuration section costs one buffer, not a
+ * malloc, reallocs and a free per object (three per resource).
  */
 #include "util/compat.h"
 
@@ -38,11 +43,12 @@ typedef struct cache_slot {
 } cache_slot;
 
 /* One top-level digest: the scanner, the decoding scratch, the memo (NULL
- * when it could not be allocated). */
+ * when it could not be allocated), the entries of the open objects. */
 typedef struct digest_ctx {
     tfa_scan *s;
     tfa_buf *scratch;
     cache_slot *cache;
+    tfa_buf entries;
 } digest_ctx;
 
 static void tagged_sha(char tag, const void *data, size_t len, unsigned char out[TFA_SHA256_BYTES])
@@ -140,14 +146,12 @@ static int object(digest_ctx *c, unsigned char out[TFA_SHA256_BYTES], tfa_error 
 {
     tfa_scan *s = c->s;
     unsigned char entry[ENTRY], count[8];
-    tfa_buf entries;
     tfa_sha256 sha;
     tfa_token k, v;
     const char *text;
-    size_t len, n = 0, i;
+    size_t len, n = 0, i, base = c->entries.len;
     int rc;
 
-    tfa_buf_init(&entries, TFA_BUF_NO_MAX);
     for (;;) {
         if ((rc = tfa_scan_next(s, &k, err)) != 0)
             goto done;
@@ -163,26 +167,25 @@ static int object(digest_ctx *c, unsigned char out[TFA_SHA256_BYTES], tfa_error 
         if ((rc = tfa_scan_next(s, &v, err)) != 0 ||
             (rc = value(c, &v, entry + TFA_SHA256_BYTES, err)) != 0)
             goto done;
-        tfa_buf_put(&entries, (const char *)entry, ENTRY);
-        if (tfa_buf_status(&entries))
+        if (tfa_buf_put(&c->entries, (const char *)entry, ENTRY) != 0)
             goto oom;
         n++;
     }
-    tfa_sort(entries.ptr, n, ENTRY, cmp_entry);
+    tfa_sort(c->entries.ptr + base, n, ENTRY, cmp_entry);
     for (i = 0; i < 8; i++)
         count[i] = (unsigned char)((uint64_t)n >> (8 * i));
     tfa_sha256_init(&sha);
     tfa_sha256_update(&sha, "o", 1);
     tfa_sha256_update(&sha, count, sizeof(count));
     if (n)
-        tfa_sha256_update(&sha, entries.ptr, n * ENTRY);
+        tfa_sha256_update(&sha, c->entries.ptr + base, n * ENTRY);
     tfa_sha256_final(&sha, out);
     rc = 0;
     goto done;
 oom:
     rc = tfa_error_oom(err);
 done:
-    tfa_buf_release(&entries);
+    tfa_buf_truncate(&c->entries, base);
     return rc;
 }
 
@@ -228,11 +231,13 @@ int tfa_jsondigest_value(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
     c.s = s;
     c.scratch = scratch;
     c.cache = NULL;
+    tfa_buf_init(&c.entries, TFA_BUF_NO_MAX);
     /* a container may repeat its leaves; a leaf alone has nothing to share */
     if (first->type == TFA_TOK_OBJ || first->type == TFA_TOK_ARR)
         c.cache = tfa_calloc(CACHE_SLOTS, sizeof(cache_slot));
     rc = value(&c, first, out, err);
     tfa_free(c.cache);
+    tfa_buf_release(&c.entries);
     return rc;
 }
 
