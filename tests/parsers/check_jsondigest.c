@@ -128,6 +128,39 @@ START_TEST(digest_memo_changes_nothing)
 }
 END_TEST
 
+/* An object of n members "k<i>": i, in order or reversed, with its first
+ * member repeated (a duplicate key counts). */
+static char *members(int n, int reversed, int value_of_dup)
+{
+    tfa_buf b;
+    int i;
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    tfa_buf_printf(&b, "{\"k0\": %d", value_of_dup);
+    for (i = 0; i < n; i++)
+        tfa_buf_printf(&b, ", \"k%d\": %d", reversed ? n - 1 - i : i, reversed ? n - 1 - i : i);
+    tfa_buf_puts(&b, "}");
+    ck_assert_int_eq(tfa_buf_status(&b), 0);
+    return b.ptr;
+}
+
+/* Member order does not matter whatever the object's size (small objects
+ * and large ones are sorted differently), duplicates included. */
+START_TEST(digest_ignores_member_order_at_any_size)
+{
+    static const int sizes[] = {1, 2, 3, 7, 15, 16, 17, 40};
+    size_t k;
+    for (k = 0; k < TFA_ARRAY_SIZE(sizes); k++) {
+        char *a = members(sizes[k], 0, 5), *b = members(sizes[k], 1, 5),
+             *c = members(sizes[k], 1, 6);
+        ck_assert_msg(same(a, b), "%d members", sizes[k]);
+        ck_assert_msg(!same(a, c), "%d members", sizes[k]);
+        tfa_free(a);
+        tfa_free(b);
+        tfa_free(c);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("jsondigest");
@@ -136,6 +169,7 @@ int main(void)
     tcase_add_test(tc, digest_sees_every_change_of_meaning);
     tcase_add_test(tc, digest_sums_do_not_cancel);
     tcase_add_test(tc, digest_memo_changes_nothing);
+    tcase_add_test(tc, digest_ignores_member_order_at_any_size);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }
