@@ -115,6 +115,20 @@ static int path_status(plan_reader *r, const tfa_token *t)
     return rc ? tfa_error_oom(r->err) : 0;
 }
 
+/* Append "[i]": an array step, without printf's format parsing (the value
+ * walk takes a step per element of every changed resource's lists). */
+static void path_index(tfa_buf *path, unsigned long i)
+{
+    char d[24];
+    size_t n = sizeof(d);
+    d[--n] = ']';
+    do
+        d[--n] = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    d[--n] = '[';
+    tfa_buf_put(path, d + n, sizeof(d) - n);
+}
+
 /* Walk the value starting with token `t`, reporting leaves under r->path. */
 static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
 {
@@ -138,7 +152,7 @@ static int walk(plan_reader *r, tfa_side side, const tfa_token *t)
                 if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
                     return rc;
             } else {
-                tfa_buf_printf(&r->path, "[%lu]", i++);
+                path_index(&r->path, i++);
                 v = k;
             }
             if ((rc = path_status(r, &v)) != 0 || (rc = walk(r, side, &v)) != 0)

@@ -550,9 +550,15 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
                 return rc;
             /* keys are compared after their value was read: keep them out
              * of the window, which the value's refill may move */
-            tfa_buf_clear(&s->key);
-            if (tfa_buf_put(&s->key, tok->ptr, tok->len) != 0)
-                return tfa_error_oom(err);
+            if (tok->len < s->key.cap) { /* tfa_buf_put's work, without its calls */
+                memcpy(s->key.ptr, tok->ptr, tok->len);
+                s->key.ptr[tok->len] = '\0';
+                s->key.len = tok->len;
+            } else {
+                tfa_buf_clear(&s->key);
+                if (tfa_buf_put(&s->key, tok->ptr, tok->len) != 0)
+                    return tfa_error_oom(err);
+            }
             tok->ptr = s->key.ptr;
             /* the ':' belongs to the key; look only at bytes already in
              * the window (a refill here would split the token protocol) */
