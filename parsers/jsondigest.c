@@ -35,6 +35,9 @@
 #define CACHE_SLOTS 1024u /* a power of two */
 #define CACHE_TEXT  30u   /* longer texts are hashed every time */
 
+#define OBJ_SLOTS   256u /* a power of two */
+#define OBJ_MEMBERS 2u   /* larger objects are hashed every time */
+
 typedef struct cache_slot {
     unsigned char used; /* text length + 1; 0 = empty */
     char tag;
@@ -42,12 +45,23 @@ typedef struct cache_slot {
     unsigned char digest[TFA_SHA256_BYTES];
 } cache_slot;
 
+/* A small object's digest by its sorted entries (which are digests: equal
+ * entries, equal object). Configuration sections repeat the same small
+ * objects ({"constant_value": "ami-123"}, {"ami": {...}}) once per
+ * resource, each a SHA-256 of two blocks. */
+typedef struct obj_slot {
+    size_t n; /* members; 0 = empty (an empty object is hashed every time) */
+    unsigned char entries[OBJ_MEMBERS * ENTRY];
+    unsigned char digest[TFA_SHA256_BYTES];
+} obj_slot;
+
 /* One top-level digest: the scanner, the decoding scratch, the memo (NULL
  * when it could not be allocated), the entries of the open objects. */
 typedef struct digest_ctx {
     tfa_scan *s;
     tfa_buf *scratch;
     cache_slot *cache;
+    struct obj_slot *objs; /* the memo of small objects (NULL: none) */
     tfa_buf entries;
 } digest_ctx;
 
@@ -216,6 +230,8 @@ static int object(digest_ctx *c, unsigned char out[TFA_SHA256_BYTES], tfa_error 
     tfa_token k, v;
     const char *text;
     size_t len, n = 0, i, base = c->entries.len;
+    unsigned char *e;
+    obj_slot *slot = NULL;
     int rc;
 
     for (;;) {
@@ -237,15 +253,34 @@ static int object(digest_ctx *c, unsigned char out[TFA_SHA256_BYTES], tfa_error 
             goto oom;
         n++;
     }
-    sort_entries((unsigned char *)c->entries.ptr + base, n);
+    e = (unsigned char *)c->entries.ptr + base;
+    sort_entries(e, n);
+    if (c->objs && n >= 1 && n <= OBJ_MEMBERS) {
+        /* the slot from the entries' first bytes: digests, so spread */
+        size_t h = (size_t)e[0] << 8 | e[1];
+        h ^= (size_t)e[TFA_SHA256_BYTES] << 8 | e[TFA_SHA256_BYTES + 1];
+        if (n == 2)
+            h ^= (size_t)e[ENTRY] << 8 | e[ENTRY + TFA_SHA256_BYTES];
+        slot = &c->objs[h & (OBJ_SLOTS - 1)];
+        if (slot->n == n && memcmp(slot->entries, e, n * ENTRY) == 0) {
+            memcpy(out, slot->digest, TFA_SHA256_BYTES);
+            rc = 0;
+            goto done;
+        }
+    }
     for (i = 0; i < 8; i++)
         count[i] = (unsigned char)((uint64_t)n >> (8 * i));
     tfa_sha256_init(&sha);
     tfa_sha256_update(&sha, "o", 1);
     tfa_sha256_update(&sha, count, sizeof(count));
     if (n)
-        tfa_sha256_update(&sha, c->entries.ptr + base, n * ENTRY);
+        tfa_sha256_update(&sha, e, n * ENTRY);
     tfa_sha256_final(&sha, out);
+    if (slot) {
+        slot->n = n;
+        memcpy(slot->entries, e, n * ENTRY);
+        memcpy(slot->digest, out, TFA_SHA256_BYTES);
+    }
     rc = 0;
     goto done;
 oom:
@@ -297,12 +332,16 @@ int tfa_jsondigest_value(tfa_scan *s, const tfa_token *first, tfa_buf *scratch,
     c.s = s;
     c.scratch = scratch;
     c.cache = NULL;
+    c.objs = NULL;
     tfa_buf_init(&c.entries, TFA_BUF_NO_MAX);
     /* a container may repeat its leaves; a leaf alone has nothing to share */
     if (first->type == TFA_TOK_OBJ || first->type == TFA_TOK_ARR)
         c.cache = tfa_calloc(CACHE_SLOTS, sizeof(cache_slot));
+    if (c.cache)
+        c.objs = tfa_calloc(OBJ_SLOTS, sizeof(obj_slot));
     rc = value(&c, first, out, err);
     tfa_free(c.cache);
+    tfa_free(c.objs);
     tfa_buf_release(&c.entries);
     return rc;
 }
