@@ -2,10 +2,18 @@
  * scan.c - streaming JSON tokenizer (RFC 8259; see scan.h for the contract).
  *
  * The window `buf[0..len)` holds decoded bytes, `pos` the next unread one.
- * When a token runs past `len`, the window is compacted so the token starts
- * at buf[0] and refilled behind it. A string that fills the whole window is
- * switched to streaming: it is validated and hashed chunk by chunk and
- * handed out as `truncated`.
+ * When a token runs past `len`, its bytes move to the front of the other
+ * window, which is refilled behind them and becomes the window. A string
+ * that fills the whole window is switched to streaming: it is validated and
+ * hashed chunk by chunk and handed out as `truncated`.
+ *
+ * Two windows in turn, because the stream hashes what a read stored on the
+ * other core (stream.h tfa_stream_async_hash_ahead): the thread hashes one
+ * window while this one scans the next, and the scanner never waits for it,
+ * nor hashes a window itself, at a refill. With one window, every refill
+ * had to wait for the window's hashing first, and hashed it on the main
+ * thread when the hasher had not started it yet (8% of the main thread's
+ * time summarizing a 100k-resource plan).
  *
  * Newlines are only legal between tokens (a raw newline inside a string is a
  * control character), so line counting happens in the whitespace loop alone
@@ -28,13 +36,16 @@ int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, t
     if (opts && opts->window >= TFA_SCAN_MIN_WINDOW && opts->window < s->cap)
         s->cap = opts->window;
     s->buf = tfa_malloc(s->cap + 1);
-    if (!s->buf) {
+    s->other = tfa_malloc(s->cap + 1);
+    if (!s->buf || !s->other) {
+        tfa_free(s->buf);
+        tfa_free(s->other);
         tfa_free(s);
         return tfa_error_oom(err);
     }
     s->buf[0] = '\0';
     s->in = in;
-    tfa_stream_async_hash(in); /* refill() syncs before touching the window */
+    tfa_stream_async_hash_ahead(in); /* refill() syncs before it writes a window */
     /* a prelude detection dropped still counts in positions (stream.h) */
     tfa_stream_skipped(in, &s->line, &s->base);
     s->line_start = s->base;
@@ -54,8 +65,10 @@ void tfa_scan_free(tfa_scan *s)
 {
     if (!s)
         return;
+    tfa_stream_sync(s->in); /* the windows may still be being hashed */
     tfa_buf_release(&s->key);
     tfa_free(s->buf);
+    tfa_free(s->other);
     tfa_free(s);
 }
 
@@ -119,23 +132,29 @@ static int fail_at_end(tfa_scan *s, tfa_error *err, const char *where)
 /*
  * Make more bytes available, keeping buf[keep..len) (the token being read).
  * Returns the number of new bytes (0 at the end of input) or a status. The
- * kept bytes move to buf[0]; callers re-base their indices by `keep`.
+ * kept bytes move to the front of the other window, which becomes buf:
+ * callers re-base their indices by `keep`, and a pointer into the window
+ * does not survive a refill.
  */
 static long long refill(tfa_scan *s, size_t keep, tfa_error *err)
 {
     long long n;
+    char *t;
 
     if (s->eof)
         return 0;
-    tfa_stream_sync(s->in); /* the window may still be being hashed */
-    if (keep > 0) {
-        memmove(s->buf, s->buf + keep, s->len - keep);
-        s->base += keep;
-        s->pos -= keep;
-        s->len -= keep;
-    }
-    if (s->len == s->cap)
+    if (s->len - keep == s->cap)
         return TFA_ELIMIT; /* the caller decides what a full window means */
+    /* the other window was read into before the last read: its hashing is
+     * the one that must be over before it is written (stream.h) */
+    tfa_stream_sync_but_last(s->in);
+    memcpy(s->other, s->buf + keep, s->len - keep);
+    t = s->buf;
+    s->buf = s->other;
+    s->other = t;
+    s->base += keep;
+    s->pos -= keep;
+    s->len -= keep;
     n = tfa_stream_read(s->in, s->buf + s->len, s->cap - s->len, err);
     if (n < 0)
         return n;
@@ -531,9 +550,15 @@ int tfa_scan_next(tfa_scan *s, tfa_token *tok, tfa_error *err)
                 return rc;
             /* keys are compared after their value was read: keep them out
              * of the window, which the value's refill may move */
-            tfa_buf_clear(&s->key);
-            if (tfa_buf_put(&s->key, tok->ptr, tok->len) != 0)
-                return tfa_error_oom(err);
+            if (tok->len < s->key.cap) { /* tfa_buf_put's work, without its calls */
+                memcpy(s->key.ptr, tok->ptr, tok->len);
+                s->key.ptr[tok->len] = '\0';
+                s->key.len = tok->len;
+            } else {
+                tfa_buf_clear(&s->key);
+                if (tfa_buf_put(&s->key, tok->ptr, tok->len) != 0)
+                    return tfa_error_oom(err);
+            }
             tok->ptr = s->key.ptr;
             /* the ':' belongs to the key; look only at bytes already in
              * the window (a refill here would split the token protocol) */

@@ -29,7 +29,8 @@ enum state {
 
 struct tfa_scan {
     tfa_stream *in;
-    char *buf;
+    char *buf;   /* the window */
+    char *other; /* the other window: refills read into it (see refill) */
     size_t cap, pos, len;
     uint64_t base;       /* decoded offset of buf[0] */
     unsigned long line;  /* current line, 1-based */

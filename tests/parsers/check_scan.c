@@ -286,7 +286,40 @@ START_TEST(scan_handles_documents_larger_than_the_window)
     ck_assert_int_eq(n, 300000 * 6 + 4);
     ck_assert_int_eq(nd, 2);
     ck_assert(digests[0] == digests[1]); /* same text, same digest, wherever it lay */
+    /* past the size where the stream hashes on a thread, into the scanner's
+     * two windows in turn: still every byte once, in order */
+    {
+        unsigned char want[TFA_SHA256_BYTES], got[TFA_SHA256_BYTES];
+        tfa_sha256 sha;
+        tfa_sha256_init(&sha);
+        tfa_sha256_update(&sha, doc, len);
+        tfa_sha256_final(&sha, want);
+        tfa_stream_digest(s.in, got);
+        ck_assert_int_eq(memcmp(got, want, sizeof(got)), 0);
+    }
     close_scan(&s);
+    free(doc);
+}
+END_TEST
+
+/* A reader that gives up half way frees the scanner while the stream may
+ * still be hashing its windows on the other thread: the scanner waits for
+ * that before its windows go (ASan and TSan builds check it). */
+START_TEST(scan_freed_half_way_leaves_no_hashing_behind)
+{
+    size_t len, stop;
+    char *doc = big_doc(&len, 10);
+    scanned s;
+    tfa_token t;
+
+    for (stop = 5 * TFA_LIMIT_SCAN_WINDOW; stop < len; stop += 3 * TFA_LIMIT_SCAN_WINDOW / 2) {
+        open_scan(&s, doc, len, 0);
+        while (tfa_scan_pos(s.sc).offset < stop) {
+            ck_assert_tfa_ok(tfa_scan_next(s.sc, &t, &s.err), &s.err);
+            ck_assert_int_ne(t.type, TFA_TOK_EOF);
+        }
+        close_scan(&s); /* the scanner first, its windows with it */
+    }
     free(doc);
 }
 END_TEST
@@ -452,6 +485,7 @@ static Suite *suite(void)
     tcase_add_test(tc, scan_lines_mode_wants_one_value_per_line);
     tcase_add_test(tc, scan_skips_ci_noise_between_documents);
     tcase_add_test(tc, scan_handles_documents_larger_than_the_window);
+    tcase_add_test(tc, scan_freed_half_way_leaves_no_hashing_behind);
     tcase_add_test(tc, scan_survives_allocation_failures);
     suite_add_tcase(s, tc);
     tc = tcase_create("stream");
