@@ -2,8 +2,11 @@
  * s3_archive.c - inputs -> redacted audit bundle -> S3 (see s3_archive.h).
  *
  * The archive is written as the inputs are read (a tfa_bundle_writer, in
- * input order), compressed on every core (pgzip.h), into the upload, which
- * holds at most the multipart threshold plus the parts in flight (s3.h).
+ * input order), compressed on every core (pgzip.h). When every input is a
+ * local regular file kept as it is (--raw), it is packed twice: measured,
+ * then packed again into one PUT as it is sent (tfa_s3_archive_run says
+ * why); otherwise into an upload that holds at most the multipart
+ * threshold plus the parts in flight (s3.h).
  * A regular file archived as it is (--raw) is streamed: its size (from
  * fstat) goes in the tar header, then its bytes a chunk at a time, hashed
  * on a second thread, and a file that grows or shrinks meanwhile fails the

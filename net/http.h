@@ -1,6 +1,6 @@
 /*
  * http.h - tfaudit's one HTTP client (libcurl): GET into memory, POST,
- * PATCH and PUT JSON.
+ * PATCH and PUT JSON, and PUT bodies made as they are sent (tfa_http_body).
  *
  * Everything that crosses a network goes through tfa_http_perform, so the
  * safety rules live in one place:

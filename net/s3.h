@@ -126,10 +126,10 @@ typedef struct tfa_s3_put_options {
  * this many parts sent at once (each on its own connection), the first
  * ones as soon as the object passes the threshold, so the rest overlaps
  * whatever produces the bytes (the archive's compression). Smaller ones
- * go as one PutObject once finished: a server makes an object of parts by
- * copying them (s3rver, MinIO), so up to this size one PUT after the
- * bytes are made is faster than parts sent while they are made (measured
- * in bench/s3.sh: 100 MiB, 2 cores). */
+ * go as one PutObject: a server makes an object of parts by copying them
+ * (s3rver, MinIO), so up to this size one PUT is faster than parts sent
+ * while they are made (measured in bench/s3.sh: 100 MiB, 2 cores); made
+ * whole first (tfa_s3_upload) or while it is sent (tfa_s3_put_produced). */
 #define TFA_S3_MULTIPART_OVER  (128ull * 1024 * 1024)
 #define TFA_S3_PART_BYTES      (16u * 1024u * 1024u)
 #define TFA_S3_PUT_MAX         (5ull << 30) /* S3's largest PutObject: a higher threshold is this */
