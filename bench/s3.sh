@@ -6,11 +6,16 @@
 # shared machine, compare runs taken at the same load.
 #
 #   upload     tfaudit archive --raw of SIZE_MB (default 100) incompressible
-#              bytes: streamed a chunk at a time (SHA-256 on a second thread)
-#              into tar + gzip members on every core (incompressible blocks
-#              stored) + SHA-256 of the archive, held in memory, one signed PUT + HEAD (archives over --multipart-threshold, 128M, go as
-#              concurrent multipart parts instead); curl -T of the archive
-#              tfaudit made (the same bytes, one PUT, payload hash signed)
+#              bytes: packed twice, a chunk at a time into tar + gzip
+#              members on every core (incompressible blocks stored). First
+#              measured (the input's SHA-256 and the archive's, each on a
+#              thread of its own, no bytes kept), then packed again into one
+#              signed PUT as it is sent (the bytes sent hashed again and
+#              checked against the first packing's before the last ones
+#              leave) + HEAD (archives over --multipart-threshold, 128M, go
+#              as concurrent multipart parts instead); curl -T of the
+#              archive tfaudit made (the same bytes, one PUT, payload hash
+#              signed)
 #   parts      curl sending the archive tfaudit made as a multipart upload of
 #              16 MiB parts, 4 curl processes at once, then
 #              CompleteMultipartUpload (what the server's multipart path

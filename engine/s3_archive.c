@@ -2,8 +2,11 @@
  * s3_archive.c - inputs -> redacted audit bundle -> S3 (see s3_archive.h).
  *
  * The archive is written as the inputs are read (a tfa_bundle_writer, in
- * input order), compressed on every core (pgzip.h), into the upload, which
- * holds at most the multipart threshold plus the parts in flight (s3.h).
+ * input order), compressed on every core (pgzip.h). When every input is a
+ * local regular file kept as it is (--raw), it is packed twice: measured,
+ * then packed again into one PUT as it is sent (tfa_s3_archive_run says
+ * why); otherwise into an upload that holds at most the multipart
+ * threshold plus the parts in flight (s3.h).
  * A regular file archived as it is (--raw) is streamed: its size (from
  * fstat) goes in the tar header, then its bytes a chunk at a time, hashed
  * on a second thread, and a file that grows or shrinks meanwhile fails the
@@ -48,7 +51,23 @@ typedef struct packer {
     json_t *inputs; /* the manifest's list */
     size_t count;   /* inputs seen, for entry names */
     tfa_error *err;
+    /* streamed inputs' SHA-256s, in order: a first packing records them
+     * (`record`), a second takes them instead of hashing the inputs again
+     * (the archive's own SHA-256, checked, covers the bytes) */
+    tfa_buf *digests;
+    int record;
+    size_t streamed; /* streamed inputs seen */
 } packer;
+
+/* The next streamed input's SHA-256 from a first packing: 1 when known. */
+static int digest_known(packer *p, unsigned char digest[TFA_SHA256_BYTES])
+{
+    size_t at = p->streamed++ * TFA_SHA256_BYTES;
+    if (p->record || !p->digests || at + TFA_SHA256_BYTES > p->digests->len)
+        return 0;
+    memcpy(digest, p->digests->ptr + at, TFA_SHA256_BYTES);
+    return 1;
+}
 
 static int omit(packer *p, const char *path, const char *kind, const char *reason)
 {
@@ -379,7 +398,7 @@ static int pack_streamed(packer *p, const char *path)
     tfa_kind kind;
     tfa_hasher h;
     ssize_t n;
-    int fd, rc = 0, need_all = 0;
+    int fd, rc = 0, need_all = 0, hash;
 
     if ((fd = open_regular(path, TFA_LIMIT_ARCHIVE_ENTRY_BYTES, &size)) < 0)
         return 1;
@@ -403,19 +422,22 @@ static int pack_streamed(packer *p, const char *path)
     entry_name(p, path, entry);
     if ((rc = tfa_bundle_writer_input_begin(p->w, entry, size, p->err)) != 0)
         goto done;
-    tfa_hasher_start(&h, ring, STREAM_RING, NULL);
+    if ((hash = !digest_known(p, digest)) != 0)
+        tfa_hasher_start(&h, ring, STREAM_RING, NULL);
     pos = 0;
     while (rc == 0 && n > 0) {
         size_t off = (size_t)(pos % STREAM_RING), want;
         if ((rc = tfa_bundle_writer_input_data(p->w, ring + off, (size_t)n, p->err)) != 0)
             break;
-        tfa_hasher_post(&h, (size_t)n);
+        if (hash)
+            tfa_hasher_post(&h, (size_t)n);
         pos += (uint64_t)n;
         off = (size_t)(pos % STREAM_RING);
         want = STREAM_RING - off < STREAM_CHUNK ? STREAM_RING - off : STREAM_CHUNK;
         if (size - pos < want)
             want = (size_t)(size - pos);
-        tfa_hasher_room(&h, want);
+        if (hash)
+            tfa_hasher_room(&h, want);
         if (want && (n = read_full(fd, ring + off, want)) < 0) {
             tfa_error_set_source(p->err, path);
             rc = tfa_error_set(p->err, TFA_EIO, "read failed: %s", strerror(errno));
@@ -423,7 +445,10 @@ static int pack_streamed(packer *p, const char *path)
         if (!want)
             n = 0;
     }
-    tfa_hasher_finish(&h, digest);
+    if (hash)
+        tfa_hasher_finish(&h, digest);
+    if (rc == 0 && p->record && p->digests && tfa_buf_put(p->digests, digest, sizeof(digest)) != 0)
+        rc = tfa_error_oom(p->err);
     if (rc == 0)
         rc = size_changed(path, fd, pos, size, p->err);
     if (rc == 0 && (rc = tfa_bundle_writer_input_end(p->w, digest, p->err)) == 0) {
@@ -540,28 +565,194 @@ static json_t *manifest_of(const packer *p, const char *workspace, const char *o
                      workspace, "object", object, "redacted", !p->o->raw, "inputs", p->inputs);
 }
 
+/* What one packing of the archive takes. */
+typedef struct pack_job {
+    const tfa_s3_archive_options *o;
+    const char *const *inputs;
+    size_t n_inputs;
+    tfa_s3 *s3; /* for s3:// inputs */
+    const char *workspace, *object;
+    tfa_buf *digests; /* see packer; NULL: none */
+    int record;
+} pack_job;
+
+/* The whole archive, inputs then manifest, into `sink`; what went in and
+ * what was left out into `res`. */
+static int pack_all(const pack_job *j, tfa_bundle_sink sink, void *payload,
+                    tfa_s3_archive_result *res, tfa_error *err)
+{
+    packer p = {j->o, res, NULL, json_array(), 0, err, j->digests, j->record, 0};
+    json_t *manifest = NULL;
+    size_t i;
+    int rc;
+
+    if (!p.inputs)
+        return tfa_error_oom(err);
+    if ((rc = tfa_bundle_writer_open(&p.w, j->o->now, sink, payload, err)) != 0)
+        goto done;
+    for (i = 0; i < j->n_inputs && rc == 0; i++)
+        rc = pack_input(&p, j->s3, j->inputs[i]);
+    if (rc)
+        goto done;
+    if (res->included == 0) {
+        rc = tfa_error_set(err, TFA_EINPUT, "nothing to archive: every input was left out");
+        goto done;
+    }
+    if (!(manifest = manifest_of(&p, j->workspace, j->object)))
+        rc = tfa_error_oom(err);
+    else
+        rc = tfa_bundle_writer_close(p.w, manifest, err);
+done:
+    tfa_bundle_writer_free(p.w); /* before the sink it writes to */
+    json_decref(manifest);
+    json_decref(p.inputs);
+    return rc;
+}
+
+/*
+ * Packed twice, sent while packed (see tfa_s3_archive_run): an archive of
+ * --raw inputs that are all local regular files, which a second packing
+ * reads again into the same bytes. Not redacted inputs: redaction holds
+ * and rewrites a whole input, and doing that twice costs more than holding
+ * the archive. Not s3:// inputs (downloaded twice), nor pipes or stdin
+ * (read once).
+ */
+static int packs_twice(const tfa_s3_archive_options *o, const char *const *inputs, size_t n)
+{
+    struct stat st;
+    size_t i;
+    if (!o->raw)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (tfa_s3_is_url(inputs[i]) || stat(inputs[i], &st) != 0 || !S_ISREG(st.st_mode))
+            return 0;
+    return 1;
+}
+
+/* The first packing's sink: the archive's size and SHA-256, no bytes
+ * kept; it stops past the multipart threshold (`over`). The bytes are
+ * hashed on a second thread, from a ring they are copied into (the
+ * packing's buffers are reused once the sink returns): the packing's
+ * thread, which also reads the inputs, only copies. */
+#define MEASURE_RING  (4u << 20)
+#define MEASURE_PIECE (1u << 20)
+
+typedef struct measure {
+    tfa_hasher h;
+    char *ring;
+    uint64_t bytes, over;
+    int too_big;
+} measure;
+
+static int measure_sink(void *payload, const void *data, size_t len, tfa_error *err)
+{
+    measure *m = payload;
+    const char *d = data;
+    if (len > m->over - m->bytes) {
+        m->too_big = 1;
+        return tfa_error_set(err, TFA_ELIMIT, "past the multipart threshold");
+    }
+    while (len) {
+        size_t at = (size_t)(m->bytes % MEASURE_RING), n = MEASURE_RING - at;
+        if (n > MEASURE_PIECE)
+            n = MEASURE_PIECE;
+        if (n > len)
+            n = len;
+        tfa_hasher_room(&m->h, n); /* no tee: nothing to fail */
+        memcpy(m->ring + at, d, n);
+        tfa_hasher_post(&m->h, n);
+        m->bytes += n;
+        d += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* The first packing: 0 with the size in `m`, the SHA-256 in `digest` and
+ * what went in in `res`; 1 when the archive is larger than `over` (`res`
+ * released: the archive goes as a multipart upload instead); an error. */
+static int measure_pass(const pack_job *j, uint64_t over, measure *m,
+                        unsigned char digest[TFA_SHA256_BYTES], tfa_s3_archive_result *res,
+                        tfa_error *err)
+{
+    tfa_error e;
+    int rc;
+
+    memset(m, 0, sizeof(*m));
+    m->over = over;
+    if (!(m->ring = tfa_malloc(MEASURE_RING)))
+        return tfa_error_oom(err);
+    tfa_error_init(&e);
+    tfa_hasher_start(&m->h, m->ring, MEASURE_RING, NULL);
+    rc = pack_all(j, measure_sink, m, res, &e);
+    tfa_hasher_finish(&m->h, digest);
+    tfa_free(m->ring);
+    m->ring = NULL;
+    if (rc == 0)
+        return 0;
+    if (m->too_big) {
+        tfa_s3_archive_result_release(res);
+        return 1;
+    }
+    *err = e;
+    return rc;
+}
+
+/* The second packing, into the PUT as it goes (tfa_s3_producer): what it
+ * says went in is the first's (the bytes are checked to be the same). */
+static int pack_again(void *payload, tfa_s3_write_fn write, void *sink, tfa_error *err)
+{
+    tfa_s3_archive_result scratch;
+    int rc;
+    memset(&scratch, 0, sizeof(scratch));
+    rc = pack_all(payload, write, sink, &scratch, err);
+    tfa_s3_archive_result_release(&scratch);
+    return rc;
+}
+
+/* Packed into an upload (tfa_s3_upload: held, then one PUT, or multipart
+ * past the threshold): the object is made only by tfa_s3_upload_finish,
+ * once the archive is whole. */
+static int pack_held(const pack_job *j, const char *bucket, const char *key,
+                     const tfa_s3_put_options *put, tfa_s3_put_result *pr,
+                     tfa_s3_archive_result *res, tfa_error *err)
+{
+    tfa_s3_upload *up = NULL;
+    int rc;
+    if ((rc = tfa_s3_upload_new(&up, j->s3, bucket, key, put, err)) == 0 &&
+        (rc = pack_all(j, upload_sink, up, res, err)) == 0)
+        rc = tfa_s3_upload_finish(up, pr, err);
+    tfa_s3_upload_free(up); /* aborts whatever did not finish */
+    return rc;
+}
+
+/*
+ * Why pack twice: S3 signs the body's SHA-256 in the PUT's headers, before
+ * its first byte, so one packing must end before the PUT starts. Holding
+ * its bytes meanwhile (pack_held) costs first-touching memory the size of
+ * the archive and a PUT that starts only then; measuring them instead
+ * (size and SHA-256, nothing kept) and packing again while the PUT goes
+ * costs one more packing, on the other core, overlapped with the sending
+ * (bench/s3.sh).
+ */
 int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, size_t n_inputs,
                        const tfa_s3_archive_options *o, tfa_error *err)
 {
     const char *workspace = o->workspace ? o->workspace : "default";
     char retain[TFA_UTC_ISO_SIZE] = "", hex[TFA_SHA256_HEX];
+    unsigned char digest[TFA_SHA256_BYTES];
     tfa_s3_put_options put = o->put;
-    tfa_s3_upload *up = NULL;
     tfa_s3_put_result pr;
     char *bucket = NULL, *key = NULL;
-    json_t *manifest = NULL;
     tfa_s3 *s3 = NULL;
-    packer p = {o, out, NULL, json_array(), 0, err};
-    tfa_buf object;
-    size_t i;
+    pack_job job = {o, inputs, n_inputs, NULL, workspace, NULL, NULL, 0};
+    tfa_buf object, digests;
+    measure m;
     int rc;
 
     memset(out, 0, sizeof(*out));
     tfa_buf_init(&object, TFA_BUF_NO_MAX);
-    if (!p.inputs) {
-        rc = tfa_error_oom(err);
-        goto done;
-    }
+    tfa_buf_init(&digests, TFA_BUF_NO_MAX);
     if ((rc = destination(o, workspace, &bucket, &key, retain, err)) != 0 ||
         (rc = tfa_s3_new(&s3, &o->s3, err)) != 0)
         goto done;
@@ -570,28 +761,25 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
         rc = tfa_error_oom(err);
         goto done;
     }
-    /* the archive goes to the upload as the inputs are read; the object
-     * is made only by tfa_s3_upload_finish, once the archive is whole */
+    job.s3 = s3;
+    job.object = object.ptr;
     put.content_type = "application/gzip";
     put.retain_until = retain[0] ? retain : NULL;
     put.sse = o->sse;
-    if ((rc = tfa_s3_upload_new(&up, s3, bucket, key, &put, err)) != 0 ||
-        (rc = tfa_bundle_writer_open(&p.w, o->now, upload_sink, up, err)) != 0)
-        goto done;
-    for (i = 0; i < n_inputs && rc == 0; i++)
-        rc = pack_input(&p, s3, inputs[i]);
+    rc = 1;
+    job.digests = &digests;
+    job.record = 1;
+    if (packs_twice(o, inputs, n_inputs) &&
+        (rc = measure_pass(&job, tfa_s3_multipart_over(&put), &m, digest, out, err)) == 0) {
+        job.record = 0; /* the second packing takes the inputs' SHA-256s */
+        rc =
+            tfa_s3_put_produced(s3, bucket, key, &put, m.bytes, digest, pack_again, &job, &pr, err);
+    }
+    job.digests = NULL; /* held: every input hashed as it is read */
+    job.record = 0;
+    if (rc == 1) /* held, or multipart past the threshold */
+        rc = pack_held(&job, bucket, key, &put, &pr, out, err);
     if (rc)
-        goto done;
-    if (out->included == 0) {
-        rc = tfa_error_set(err, TFA_EINPUT, "nothing to archive: every input was left out");
-        goto done;
-    }
-    if (!(manifest = manifest_of(&p, workspace, object.ptr))) {
-        rc = tfa_error_oom(err);
-        goto done;
-    }
-    if ((rc = tfa_bundle_writer_close(p.w, manifest, err)) != 0 ||
-        (rc = tfa_s3_upload_finish(up, &pr, err)) != 0)
         goto done;
     tfa_sha256_hex(pr.sha256, hex);
     memcpy(out->sha256, hex, sizeof(out->sha256));
@@ -601,13 +789,10 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
     if (!out->object || !(out->url = tfa_s3_object_url(s3, bucket, key)))
         rc = tfa_error_oom(err);
 done:
-    tfa_bundle_writer_free(p.w); /* before the upload it writes to */
-    tfa_s3_upload_free(up);      /* aborts whatever did not finish */
-    json_decref(manifest);
-    json_decref(p.inputs);
     tfa_s3_free(s3);
     tfa_free(bucket);
     tfa_free(key);
     tfa_buf_release(&object);
+    tfa_buf_release(&digests);
     return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "http_body.h"
 #include "net/http.h"
 #include "net/local_file.h"
 #include "net/url.h"
@@ -87,18 +88,19 @@ typedef struct http_ctx {
     tfa_http_response *res;
     tfa_error *err;
     CURL *curl;
-    tfa_buf ca;          /* system bundle + opts->cacert, when cacert is set */
-    tfa_url origin;      /* the only origin the token goes to */
-    tfa_url hop;         /* the URL of the current hop */
-    char *url;           /* the same, as given (query included): only for libcurl */
-    unsigned hop_no;     /* 0 for req->url */
-    char *name;          /* what errors and traces call the request (owned) */
-    uint64_t max;        /* body cap */
-    tfa_backoff backoff; /* delays between retries, with this request's own jitter */
-    int is_post;         /* POST or PATCH: not idempotent */
-    int method;          /* M_GET, ... */
-    int token_sent;      /* on the current hop */
-    int token_dropped;   /* a redirect left the origin: never sent again */
+    tfa_buf ca;              /* system bundle + opts->cacert, when cacert is set */
+    tfa_url origin;          /* the only origin the token goes to */
+    tfa_url hop;             /* the URL of the current hop */
+    char *url;               /* the same, as given (query included): only for libcurl */
+    unsigned hop_no;         /* 0 for req->url */
+    char *name;              /* what errors and traces call the request (owned) */
+    uint64_t max;            /* body cap */
+    tfa_backoff backoff;     /* delays between retries, with this request's own jitter */
+    int is_post;             /* POST or PATCH: not idempotent */
+    int method;              /* M_GET, ... */
+    int token_sent;          /* on the current hop */
+    int token_dropped;       /* a redirect left the origin: never sent again */
+    tfa_http__upload upload; /* req->stream's reading */
 } http_ctx;
 
 /* What one transfer produced. */
@@ -303,6 +305,14 @@ static void set_method(http_ctx *c, setter *s)
         SETOPT(s, CURLOPT_NOBODY, 1L);
         return;
     }
+    if (r->stream) { /* a PUT (tfa_http_perform checked) */
+        SETOPT(s, CURLOPT_UPLOAD, 1L);
+        SETOPT(s, CURLOPT_READFUNCTION, tfa_http__upload_read);
+        SETOPT(s, CURLOPT_READDATA, &c->upload);
+        SETOPT(s, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->stream->len);
+        SETOPT(s, CURLOPT_UPLOAD_BUFFERSIZE, TFA_HTTP__UPLOAD_BUFFER);
+        return;
+    }
     if (c->method == M_POST || c->method == M_PUT || c->method == M_PATCH) {
         SETOPT(s, CURLOPT_POST, 1L);
         SETOPT(s, CURLOPT_POSTFIELDS, r->body ? r->body : "");
@@ -441,7 +451,8 @@ static int transfer(http_ctx *c, attempt *a)
         return tfa_error_oom(c->err);
     }
     curl_easy_reset(c->curl);
-    if ((rc = set_options(c, a, &s, hdrs)) != 0) {
+    if ((rc = set_options(c, a, &s, hdrs)) != 0 ||
+        (c->req->stream && (rc = tfa_http__upload_start(&c->upload, c->err)) != 0)) {
         free_headers(hdrs);
         return rc;
     }
@@ -573,6 +584,8 @@ static int attempt_error(http_ctx *c, const attempt *a, unsigned tries)
 
     if (a->oom)
         return tfa_error_oom(c->err);
+    if (c->upload.failed) /* the body's own error, not the transfer's */
+        return fail(c, c->upload.why.status, "%s", c->upload.why.message);
     if (a->over_limit || a->code == CURLE_FILESIZE_EXCEEDED)
         return fail(c, TFA_ELIMIT, "response larger than the %llu-byte limit",
                     (unsigned long long)c->max);
@@ -586,7 +599,7 @@ static int attempt_error(http_ctx *c, const attempt *a, unsigned tries)
 
 static outcome classify(const http_ctx *c, const attempt *a)
 {
-    if (a->oom || a->over_limit)
+    if (a->oom || a->over_limit || c->upload.failed)
         return FAIL;
     if (a->code == CURLE_OK && a->status >= 200 && a->status < 300)
         return DONE;
@@ -728,6 +741,12 @@ int tfa_http_perform(tfa_http_response *res, const tfa_http_request *req,
         rc = tfa_error_set(err, TFA_EUSAGE, "unsupported HTTP method '%s'", req->method);
         goto done;
     }
+    if (req->stream && c.method != M_PUT) {
+        rc = tfa_error_set(err, TFA_EUSAGE, "a streamed body goes only with PUT, not %s",
+                           method_names[c.method]);
+        goto done;
+    }
+    c.upload.body = req->stream;
     /* what matters for retries: only a POST or a PATCH may not be repeated blindly */
     c.is_post = c.method == M_POST || c.method == M_PATCH;
     c.max = req->max_bytes && req->max_bytes < opts->max_bytes ? req->max_bytes : opts->max_bytes;

@@ -1,6 +1,6 @@
 /*
  * http.h - tfaudit's one HTTP client (libcurl): GET into memory, POST,
- * PATCH and PUT JSON.
+ * PATCH and PUT JSON, and PUT bodies made as they are sent (tfa_http_body).
  *
  * Everything that crosses a network goes through tfa_http_perform, so the
  * safety rules live in one place:
@@ -80,6 +80,23 @@ void tfa_http_pool_free(tfa_http_pool *pool);
  * TFA_LIMIT_HTTP_RETRY_AFTER s, TFA_LIMIT_HTTP_BYTES, TFA_LIMIT_HTTP_REDIRECTS. */
 void tfa_http_options_init(tfa_http_options *opts);
 
+/*
+ * A request body produced while it is sent (a PUT of an archive packed as
+ * it goes), instead of `body`: exactly `len` bytes (Content-Length), read
+ * a piece at a time on the thread that calls tfa_http_perform. `rewind` is
+ * called before every attempt, the first included, and starts the body
+ * over from its first byte (a retry sends it again). `read` gives up to
+ * `size` bytes: the count, 0 at the end, or -1 with `err` set (the
+ * transfer is aborted, not retried, and that error is the request's). A
+ * body that ends before `len` bytes or runs past it fails the request.
+ */
+typedef struct tfa_http_body {
+    uint64_t len;
+    int (*rewind)(void *payload, tfa_error *err);
+    long long (*read)(void *payload, char *buf, size_t size, tfa_error *err);
+    void *payload;
+} tfa_http_body;
+
 typedef struct tfa_http_request {
     const char *method;       /* "GET" (when NULL), "POST", "PUT", "PATCH", "HEAD", "DELETE" */
     const char *url;          /* absolute; checked against the url.h policy */
@@ -88,10 +105,11 @@ typedef struct tfa_http_request {
     const char *content_type; /* Content-Type header value, or NULL */
     const void *body;         /* POST, PUT or PATCH body */
     size_t body_len;
-    const char *token;        /* bearer token, sent only to the token's origin: */
-    const char *token_origin; /* a URL of that origin; NULL for `url`'s own */
-    const char *token_source; /* where it came from ("TFE_TOKEN"), named on 401/403 */
-    uint64_t max_bytes;       /* tighter body cap for this request; 0 for opts->max_bytes */
+    const tfa_http_body *stream; /* PUT only: a body made as it is sent, instead */
+    const char *token;           /* bearer token, sent only to the token's origin: */
+    const char *token_origin;    /* a URL of that origin; NULL for `url`'s own */
+    const char *token_source;    /* where it came from ("TFE_TOKEN"), named on 401/403 */
+    uint64_t max_bytes;          /* tighter body cap for this request; 0 for opts->max_bytes */
     /* Extra header lines ("Name: value"), NULL-terminated; may be NULL. */
     const char *const *headers;
     /* AWS Signature Version 4 by libcurl (CURLOPT_AWS_SIGV4), e.g.

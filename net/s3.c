@@ -235,10 +235,11 @@ int tfa_s3_request(tfa_s3 *s3, tfa_http_response *res, const char *method, const
                               NULL, err);
 }
 
-int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_response *res,
-                       const char *method, const char *bucket, const char *key, const char *query,
-                       const char *const *headers, const void *body, size_t len,
-                       const unsigned char *body_sha256, tfa_error *err)
+/* One signed request whose body is `body` (`len` bytes) or `stream`. */
+static int request(tfa_s3 *s3, const tfa_http_options *http, tfa_http_response *res,
+                   const char *method, const char *bucket, const char *key, const char *query,
+                   const char *const *headers, const void *body, size_t len,
+                   const tfa_http_body *stream, const unsigned char *body_sha256, tfa_error *err)
 {
     unsigned char digest[TFA_SHA256_BYTES];
     char hex[TFA_SHA256_HEX], sha_line[100], name[TFA_ERROR_SOURCE_MAX];
@@ -280,6 +281,7 @@ int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_respon
     req.headers = lines;
     req.body = body;
     req.body_len = len;
+    req.stream = stream;
     req.token_source = s3->cfg.source;
     req.aws_sigv4 = s3->scope.ptr;
     req.aws_key = s3->cfg.key;
@@ -292,6 +294,24 @@ done:
     tfa_buf_release(&token);
     tfa_buf_release(&url);
     return rc;
+}
+
+int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_response *res,
+                       const char *method, const char *bucket, const char *key, const char *query,
+                       const char *const *headers, const void *body, size_t len,
+                       const unsigned char *body_sha256, tfa_error *err)
+{
+    return request(s3, http, res, method, bucket, key, query, headers, body, len, NULL, body_sha256,
+                   err);
+}
+
+int tfa_s3__request_stream(tfa_s3 *s3, tfa_http_response *res, const char *method,
+                           const char *bucket, const char *key, const char *const *headers,
+                           const tfa_http_body *stream,
+                           const unsigned char body_sha256[TFA_SHA256_BYTES], tfa_error *err)
+{
+    return request(s3, &s3->http, res, method, bucket, key, NULL, headers, NULL, 0, stream,
+                   body_sha256, err);
 }
 
 int tfa_s3_head(tfa_s3 *s3, const char *bucket, const char *key, tfa_s3_object *out, tfa_error *err)

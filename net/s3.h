@@ -126,14 +126,18 @@ typedef struct tfa_s3_put_options {
  * this many parts sent at once (each on its own connection), the first
  * ones as soon as the object passes the threshold, so the rest overlaps
  * whatever produces the bytes (the archive's compression). Smaller ones
- * go as one PutObject once finished: a server makes an object of parts by
- * copying them (s3rver, MinIO), so up to this size one PUT after the
- * bytes are made is faster than parts sent while they are made (measured
- * in bench/s3.sh: 100 MiB, 2 cores). */
+ * go as one PutObject: a server makes an object of parts by copying them
+ * (s3rver, MinIO), so up to this size one PUT is faster than parts sent
+ * while they are made (measured in bench/s3.sh: 100 MiB, 2 cores); made
+ * whole first (tfa_s3_upload) or while it is sent (tfa_s3_put_produced). */
 #define TFA_S3_MULTIPART_OVER  (128ull * 1024 * 1024)
 #define TFA_S3_PART_BYTES      (16u * 1024u * 1024u)
 #define TFA_S3_PUT_MAX         (5ull << 30) /* S3's largest PutObject: a higher threshold is this */
 #define TFA_S3_PARTS_IN_FLIGHT 4
+
+/* The threshold of `opts` (NULL: the defaults): multipart_over or
+ * TFA_S3_MULTIPART_OVER, at most TFA_S3_PUT_MAX. */
+uint64_t tfa_s3_multipart_over(const tfa_s3_put_options *opts);
 
 /* What an upload produced. */
 typedef struct tfa_s3_put_result {
@@ -166,5 +170,28 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
 int tfa_s3_upload_write(tfa_s3_upload *up, const void *data, size_t len, tfa_error *err);
 int tfa_s3_upload_finish(tfa_s3_upload *up, tfa_s3_put_result *out, tfa_error *err);
 void tfa_s3_upload_free(tfa_s3_upload *up);
+
+/*
+ * One PutObject of an object made while it is sent: `produce` writes its
+ * bytes to `write` (bundle.h's sink has this shape), in order, on a thread
+ * of its own, while this thread sends them; memory is a ring of a few MiB,
+ * not the object. The object's size and SHA-256 must be known before (the
+ * signature covers the hash: `produce` ran once already into a counting
+ * hash), and `produce` must make the same bytes every time it runs: it
+ * runs again from the start when the PUT is retried.
+ * Verified as they leave: the bytes sent are hashed, and the last ones are
+ * held back until `produce` has returned 0 having written exactly `size`
+ * bytes and their SHA-256 is `sha256`; otherwise the PUT is aborted before
+ * its end (so S3 stores nothing) and fails with TFA_EINPUT ("differ from
+ * the bytes measured"), or with produce's own error, kept as it is. S3
+ * checks the hash once more (x-amz-content-sha256), and the stored size
+ * by HEAD. At most TFA_S3_PUT_MAX bytes (TFA_EUSAGE past it).
+ */
+typedef int (*tfa_s3_write_fn)(void *sink, const void *data, size_t len, tfa_error *err);
+typedef int (*tfa_s3_producer)(void *payload, tfa_s3_write_fn write, void *sink, tfa_error *err);
+int tfa_s3_put_produced(tfa_s3 *s3, const char *bucket, const char *key,
+                        const tfa_s3_put_options *opts, uint64_t size,
+                        const unsigned char sha256[TFA_SHA256_BYTES], tfa_s3_producer produce,
+                        void *payload, tfa_s3_put_result *out, tfa_error *err);
 
 #endif

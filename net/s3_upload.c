@@ -69,6 +69,17 @@ void tfa_s3__checksum(const void *data, size_t len, char out[48], unsigned char 
     base64(d, TFA_SHA256_BYTES, out);
 }
 
+void tfa_s3__checksum_of(const unsigned char d[TFA_SHA256_BYTES], char out[48])
+{
+    base64(d, TFA_SHA256_BYTES, out);
+}
+
+uint64_t tfa_s3_multipart_over(const tfa_s3_put_options *opts)
+{
+    uint64_t over = opts && opts->multipart_over ? opts->multipart_over : TFA_S3_MULTIPART_OVER;
+    return over > TFA_S3_PUT_MAX ? TFA_S3_PUT_MAX : over; /* past it, S3 refuses a PutObject */
+}
+
 int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const char *key,
                       const tfa_s3_put_options *opts, tfa_error *err)
 {
@@ -79,9 +90,7 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
     if (!up)
         return tfa_error_oom(err);
     up->s3 = s3;
-    up->over = opts && opts->multipart_over ? opts->multipart_over : TFA_S3_MULTIPART_OVER;
-    if (up->over > TFA_S3_PUT_MAX) /* past it, S3 refuses a PutObject */
-        up->over = TFA_S3_PUT_MAX;
+    up->over = tfa_s3_multipart_over(opts);
     up->part_bytes = opts && opts->part_bytes ? opts->part_bytes : TFA_S3_PART_BYTES;
     tfa_buf_init(&up->pending, TFA_BUF_NO_MAX);
     up->spool = -1;
@@ -105,25 +114,25 @@ int tfa_s3_upload_new(tfa_s3_upload **out, tfa_s3 *s3, const char *bucket, const
     return 0;
 }
 
-/* The headers an object's creation carries (PutObject, CreateMultipartUpload). */
-static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8], size_t *n)
+int tfa_s3__object_headers(const char *content_type, const char *retain_until, const char *sse,
+                           tfa_buf *store, const char *lines[8], size_t *n)
 {
     size_t offs[6], k = 0, i;
     tfa_buf_clear(store);
     offs[k++] = store->len;
-    tfa_buf_printf(store, "Content-Type: %s", up->content_type);
+    tfa_buf_printf(store, "Content-Type: %s", content_type);
     tfa_buf_putc(store, '\0');
-    if (up->retain_until) {
+    if (retain_until) {
         offs[k++] = store->len;
         tfa_buf_puts(store, "x-amz-object-lock-mode: COMPLIANCE");
         tfa_buf_putc(store, '\0');
         offs[k++] = store->len;
-        tfa_buf_printf(store, "x-amz-object-lock-retain-until-date: %s", up->retain_until);
+        tfa_buf_printf(store, "x-amz-object-lock-retain-until-date: %s", retain_until);
         tfa_buf_putc(store, '\0');
     }
-    if (up->sse) {
+    if (sse) {
         offs[k++] = store->len;
-        tfa_buf_printf(store, "x-amz-server-side-encryption: %s", up->sse);
+        tfa_buf_printf(store, "x-amz-server-side-encryption: %s", sse);
         tfa_buf_putc(store, '\0');
     }
     if (tfa_buf_status(store))
@@ -131,6 +140,11 @@ static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8
     for (i = 0; i < k; i++)
         lines[(*n)++] = store->ptr + offs[i];
     return 0;
+}
+
+static int object_headers(tfa_s3_upload *up, tfa_buf *store, const char *lines[8], size_t *n)
+{
+    return tfa_s3__object_headers(up->content_type, up->retain_until, up->sse, store, lines, n);
 }
 
 /* The whole object as one PutObject: `body` is the bytes held in memory

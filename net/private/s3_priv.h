@@ -29,4 +29,11 @@ int tfa_s3__request_on(tfa_s3 *s3, const tfa_http_options *http, tfa_http_respon
                        const char *const *headers, const void *body, size_t len,
                        const unsigned char *body_sha256, tfa_error *err);
 
+/* The same with a body made as it is sent (http.h), whose SHA-256 the
+ * caller knows before its first byte: what the signature covers. */
+int tfa_s3__request_stream(tfa_s3 *s3, tfa_http_response *res, const char *method,
+                           const char *bucket, const char *key, const char *const *headers,
+                           const tfa_http_body *stream,
+                           const unsigned char body_sha256[TFA_SHA256_BYTES], tfa_error *err);
+
 #endif

@@ -72,6 +72,16 @@ struct tfa_s3_upload {
 void tfa_s3__checksum(const void *data, size_t len, char out[48],
                       unsigned char d[TFA_SHA256_BYTES]);
 
+/* The same of a digest already made. */
+void tfa_s3__checksum_of(const unsigned char d[TFA_SHA256_BYTES], char out[48]);
+
+/* The header lines an object's creation carries (PutObject,
+ * CreateMultipartUpload): Content-Type, Object Lock when `retain_until`,
+ * SSE when `sse`, kept in `store`, appended to `lines` from *n. 0 or
+ * TFA_ENOMEM. */
+int tfa_s3__object_headers(const char *content_type, const char *retain_until, const char *sse,
+                           tfa_buf *store, const char *lines[8], size_t *n);
+
 /* "partNumber=N&uploadId=ID" (no partNumber when `part` is 0), sorted and
  * encoded, into `q`. 0 or TFA_ENOMEM. */
 int tfa_s3__part_query(const tfa_s3_upload *up, unsigned part, tfa_buf *q);

@@ -5,6 +5,9 @@
  * Terraform output starts past the detection head is read whole instead),
  * and an input that does not end where its size said fails the archive
  * after parts went out: exit 2, no object, the multipart upload aborted.
+ * Local files are packed twice (measured, then packed again into one PUT
+ * as it is sent): the same archive, byte for byte, as a multipart upload
+ * of the same inputs makes.
  * The suite skips (77) when node is not installed.
  */
 #include "util/compat.h"
@@ -176,6 +179,79 @@ START_TEST(s3_an_input_short_of_its_size_aborts_the_archive)
 }
 END_TEST
 
+/* `tfaudit archive --raw` of FILES to s3://big/twice/ at 10:00, with
+ * `threshold` (NULL: the default): its "sha256: " line. */
+static char *archive_sha(const char *a, const char *b, const char *threshold)
+{
+    const char *argv[] = {"tfaudit",
+                          "archive",
+                          "--raw",
+                          "--to",
+                          "s3://big/twice/",
+                          "--now",
+                          "2026-11-27T10:00:00Z",
+                          a,
+                          b,
+                          NULL,
+                          NULL,
+                          NULL};
+    tfa_test_output out;
+    char *sha;
+    if (threshold) {
+        argv[9] = "--multipart-threshold";
+        argv[10] = threshold;
+    }
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    sha = line_of(out.out, "sha256: ");
+    ck_assert_ptr_nonnull(sha);
+    tfa_test_output_release(&out);
+    return sha;
+}
+
+/* 21 MiB of noise and a small file: under the threshold, packed twice and
+ * sent as one PUT while packed the second time (no multipart request, the
+ * payload hash checked by the proxy); over an 8 MiB threshold, held and
+ * sent in parts. The same archive both ways, read back byte for byte. */
+START_TEST(s3_packed_twice_is_the_archive_packed_once)
+{
+    const char *key = "/big/twice/default/20261127T100000Z.tar.gz";
+    char noise[600], small[600];
+    char *one_put, *parts, *obj;
+    unsigned char d[TFA_SHA256_BYTES];
+    char hex[TFA_SHA256_HEX];
+    tfa_http_options ho;
+    tfa_s3 *s3;
+    size_t n = 0;
+
+    noise_at(noise, sizeof(noise), "twice.bin", (21u << 20) + 8, 0x2545f4914f6cdd1dull);
+    snprintf(small, sizeof(small), "%s/twice.txt", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(small, "plan text\n", 10), 0);
+    one_put = archive_sha(noise, small, NULL);
+    ck_assert_uint_eq(count_logged("/big/twice/default/20261127T100000Z.tar.gz?uploads"), 0);
+    ck_assert_uint_eq(assert_all_signed(key), 2); /* the PUT, the HEAD */
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    obj = get_object(s3, "big", key + 5, &n);
+    tfa_sha256_digest(obj, n, d);
+    tfa_sha256_hex(d, hex);
+    ck_assert_str_eq(hex, one_put);
+    tfa_free(obj);
+    parts = archive_sha(noise, small, "8M");
+    ck_assert_uint_eq(count_logged("/big/twice/default/20261127T100000Z.tar.gz?uploads"), 1);
+    ck_assert_str_eq(parts, one_put);
+    obj = get_object(s3, "big", key + 5, &n);
+    tfa_sha256_digest(obj, n, d);
+    tfa_sha256_hex(d, hex);
+    ck_assert_str_eq(hex, one_put);
+    tfa_free(obj);
+    tfa_s3_free(s3);
+    free(one_put);
+    free(parts);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("s3_stream");
@@ -183,6 +259,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, s3_streamed_inputs_keep_their_order_bytes_and_kinds);
     tcase_add_test(tc, s3_an_input_short_of_its_size_aborts_the_archive);
+    tcase_add_test(tc, s3_packed_twice_is_the_archive_packed_once);
     suite_add_tcase(s, tc);
     return s;
 }
