@@ -71,8 +71,10 @@ const tfa_cmd_spec tfa_cmd_archive_spec = {
     "are stored). Up to --multipart-threshold it is held (in memory up to the\n"
     "default 128M; past a higher threshold, in an unnamed file in $TMPDIR) and\n"
     "sent as one PUT; past it, as a multipart upload in 16 MiB parts, 4 at once\n"
-    "while it is compressed, aborted on any failure. Every body's SHA-256 is\n"
-    "signed.\n"
+    "while it is compressed, aborted on any failure. With --raw and local files\n"
+    "only, it is not held: measured first, then packed again while it is sent,\n"
+    "and refused unless the bytes sent are the ones measured. Every body's\n"
+    "SHA-256 is signed.\n"
     "Exit status: 0 uploaded, 2 error.\n",
     options,
     TFA_ARRAY_SIZE(options),
