@@ -42,6 +42,17 @@
  * the input arrives. */
 #define LOOKAHEAD (CHUNK / 2)
 
+/* Where the next `byte` of the window is, looked for over many lines at
+ * once: a CI log holds a CR, an ESC or a '{' on few of its lines, and one
+ * memchr over a few kilobytes costs less than a look at every line. A few
+ * kilobytes, not the window: the lines are tested while in the cache. */
+#define NEXT_LOOK 4096u
+
+typedef struct next_byte {
+    size_t at;  /* the first `byte` at or after where it was looked for, or `end` */
+    size_t end; /* nothing was looked at past this */
+} next_byte;
+
 typedef struct scan_win {
     char *buf;
     char *next;          /* the other window, for the context (being hashed) */
@@ -54,8 +65,37 @@ typedef struct scan_win {
     tfa_kind found;      /* what the line test_lines stopped at is */
     int text_seen;       /* a text marker was found: looking ahead for -json only */
     uint64_t text_end;   /* ...in the lines that start before this (decoded bytes) */
+    next_byte cr, esc, brace;
     tfa_text_markers markers;
 } scan_win;
+
+/* The offset of the first `byte` at or after `from` in buf[0..have), or
+ * an offset >= `upto` when there is none before `upto` (<= have). */
+static size_t next_at(next_byte *nb, const char *buf, size_t from, size_t upto, size_t have,
+                      char byte)
+{
+    const char *p;
+    size_t stop;
+
+    if (nb->at < from)
+        nb->at = nb->end = from; /* what was found lies behind */
+    if (nb->at < nb->end || nb->end >= upto)
+        return nb->at;
+    stop = have - nb->end > NEXT_LOOK ? nb->end + NEXT_LOOK : have;
+    stop = stop > upto ? stop : upto;
+    p = memchr(buf + nb->end, byte, stop - nb->end);
+    nb->at = p ? (size_t)(p - buf) : stop;
+    nb->end = stop;
+    return nb->at;
+}
+
+/* The positions looked for are those of buf: drop() moves its bytes. */
+static void next_reset(scan_win *w)
+{
+    memset(&w->cr, 0, sizeof(w->cr));
+    memset(&w->esc, 0, sizeof(w->esc));
+    memset(&w->brace, 0, sizeof(w->brace));
+}
 
 static unsigned long count_lines(const char *s, size_t n)
 {
@@ -99,6 +139,7 @@ static void drop(tfa_stream *in, scan_win *w, size_t n)
     w->next = t;
     w->have -= n;
     w->scan -= n;
+    next_reset(w);
 }
 
 /* The start of the first whole line at or after `from` (at most `limit`). */
@@ -118,15 +159,26 @@ static size_t line_start_from(const scan_win *w, size_t from, size_t limit)
 
 /* Whether the line is a Terraform text marker or a UI log message (the
  * kind in w->found). 0 no, 1 yes, or TFA_ENOMEM. */
-static int marker_line(scan_win *w, const char *s, size_t n)
+static int marker_line(scan_win *w, size_t start, size_t n)
 {
-    int json, rc;
+    const char *s = w->buf + start;
+    size_t end = start + n;
+    int json, rc, marker;
 
-    if (!w->text_seen && tfa_text_markers_line(&w->markers, s, n)) {
-        w->found = TFA_KIND_TEXT_LOG;
-        return 1;
+    if (!w->text_seen) {
+        /* a line with neither CR nor ESC is looked at where it is */
+        if (next_at(&w->cr, w->buf, start, end, w->have, '\r') >= end &&
+            next_at(&w->esc, w->buf, start, end, w->have, '\x1b') >= end)
+            marker = tfa_text_markers_line_plain(&w->markers, s, n);
+        else
+            marker = tfa_text_markers_line(&w->markers, s, n);
+        if (marker) {
+            w->found = TFA_KIND_TEXT_LOG;
+            return 1;
+        }
     }
-    if (!memchr(s, '{', n < JSON_BRACE_WITHIN ? n : JSON_BRACE_WITHIN))
+    end = start + (n < JSON_BRACE_WITHIN ? n : JSON_BRACE_WITHIN);
+    if (next_at(&w->brace, w->buf, start, end, w->have, '{') >= end)
         return 0;
     if ((rc = tfa_detect_ci_ui_line(s, n, &json, &w->found)) != 0)
         return rc;
@@ -155,7 +207,7 @@ static int test_lines(scan_win *w, int eof, size_t *at)
             w->skipping = 0;
             continue;
         }
-        if ((rc = marker_line(w, w->buf + start, w->scan - start - (nl != NULL))) != 0) {
+        if ((rc = marker_line(w, start, w->scan - start - (nl != NULL))) != 0) {
             *at = start;
             return rc;
         }

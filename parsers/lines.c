@@ -177,6 +177,27 @@ static int digits(const char *s, size_t n)
     return 1;
 }
 
+/* The end of the run of digits at s[i..len): GitHub's runner writes seven
+ * fraction digits on every line, told at once when 16 bytes are there. */
+static size_t digits_end(const char *s, size_t i, size_t len)
+{
+#if defined(__SSE2__)
+    if (i + 16 <= len) {
+        const __m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                                       _mm_set1_epi8('0'));
+        unsigned not_digit =
+            (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)) ^
+            0xFFFFu;
+        if (not_digit)
+            return i + (size_t)__builtin_ctz(not_digit);
+        i += 16;
+    }
+#endif
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
 /* Whether s[0..19) (of at least 20 bytes) is "2022-09-02T04:32:40" (the
  * "T" may be "t" or a blank). CI runners stamp every line of a job log with
  * one: the first 16 bytes are tested at once. */
@@ -210,8 +231,7 @@ size_t tfa_rfc3339_prefix(const char *s, size_t len)
         return 0;
     if (s[i] == '.') {
         size_t f = ++i;
-        while (i < len && s[i] >= '0' && s[i] <= '9')
-            i++;
+        i = digits_end(s, i, len);
         if (i == f)
             return 0;
     }
@@ -335,6 +355,8 @@ static size_t gitlab_section(const char *s, size_t len)
     size_t i = 0;
     tfa_cur c;
 
+    if (len == 0 || (s[0] != 's' && s[0] != '\x1b'))
+        return 0; /* nearly every line: no call into the literals below */
     while (i < len && s[i] == '\x1b')
         i += escape_len(s + i, len - i);
     c = tfa_cur_of(s + i, len - i);
@@ -472,17 +494,22 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
 
 int tfa_line_view(const char *s, size_t len, const char **text, size_t *text_len, unsigned *flags)
 {
-    size_t off;
-
     if (cr_esc(s, len))
         return 0; /* removing them rewrites the line */
-    off = ci_prefix(s, len, flags);
+    tfa_line_view_plain(s, len, text, text_len, flags);
+    return 1;
+}
+
+void tfa_line_view_plain(const char *s, size_t len, const char **text, size_t *text_len,
+                         unsigned *flags)
+{
+    size_t off = ci_prefix(s, len, flags);
+
     s += off;
     len -= off;
     off = box_prefix(s, &len, flags);
     *text = s + off;
     *text_len = trim_blanks(s + off, len - off);
-    return 1;
 }
 
 /* ---- cursor ------------------------------------------------------------------ */

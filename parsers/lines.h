@@ -99,6 +99,10 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags);
  * tfa_line_normalize would, and 1 is returned. Else 0 (nothing set): copy
  * the line and call tfa_line_normalize. */
 int tfa_line_view(const char *s, size_t len, const char **text, size_t *text_len, unsigned *flags);
+/* tfa_line_view of a line the caller knows holds no carriage return and no
+ * ESC (it looked for them over many lines at once): always a view. */
+void tfa_line_view_plain(const char *s, size_t len, const char **text, size_t *text_len,
+                         unsigned *flags);
 
 /* Whether s starts with an RFC 3339 date-time ("2022-09-02T04:32:40Z",
  * fraction and numeric offset allowed); returns its length, or 0. */
