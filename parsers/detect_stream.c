@@ -28,6 +28,7 @@
 #endif
 
 #include "detect.h"
+#include "lines.h"
 #include "text_ci.h"
 #include "text_markers.h"
 #include "util/alloc.h"
@@ -42,59 +43,28 @@
  * the input arrives. */
 #define LOOKAHEAD (CHUNK / 2)
 
-/* Where the next `byte` of the window is, looked for over many lines at
- * once: a CI log holds a CR, an ESC or a '{' on few of its lines, and one
- * memchr over a few kilobytes costs less than a look at every line. A few
- * kilobytes, not the window: the lines are tested while in the cache. */
-#define NEXT_LOOK 4096u
-
-typedef struct next_byte {
-    size_t at;  /* the first `byte` at or after where it was looked for, or `end` */
-    size_t end; /* nothing was looked at past this */
-} next_byte;
-
 typedef struct scan_win {
     char *buf;
-    char *next;          /* the other window, for the context (being hashed) */
-    size_t have;         /* bytes in buf */
-    size_t scan;         /* start of the first line not yet tested */
-    unsigned long lines; /* lines dropped before buf[0] */
-    unsigned long ended; /* line ends in buf[0..scan), counted as tested */
-    uint64_t bytes;      /* decoded bytes dropped before buf[0] */
-    int skipping;        /* buf[0] continues a line already tested */
-    tfa_kind found;      /* what the line test_lines stopped at is */
-    int text_seen;       /* a text marker was found: looking ahead for -json only */
-    uint64_t text_end;   /* ...in the lines that start before this (decoded bytes) */
-    next_byte cr, esc, brace;
+    char *next;                     /* the other window, for the context (being hashed) */
+    size_t have;                    /* bytes in buf */
+    size_t scan;                    /* start of the first line not yet tested */
+    unsigned long lines;            /* lines dropped before buf[0] */
+    unsigned long ended;            /* line ends in buf[0..scan), counted as tested */
+    uint64_t bytes;                 /* decoded bytes dropped before buf[0] */
+    int skipping;                   /* buf[0] continues a line already tested */
+    tfa_kind found;                 /* what the line test_lines stopped at is */
+    int text_seen;                  /* a text marker was found: looking ahead for -json only */
+    uint64_t text_end;              /* ...in the lines that start before this (decoded bytes) */
+    tfa_byte_finder cr, esc, brace; /* where the next CR, ESC and '{' are */
     tfa_text_markers markers;
 } scan_win;
-
-/* The offset of the first `byte` at or after `from` in buf[0..have), or
- * an offset >= `upto` when there is none before `upto` (<= have). */
-static size_t next_at(next_byte *nb, const char *buf, size_t from, size_t upto, size_t have,
-                      char byte)
-{
-    const char *p;
-    size_t stop;
-
-    if (nb->at < from)
-        nb->at = nb->end = from; /* what was found lies behind */
-    if (nb->at < nb->end || nb->end >= upto)
-        return nb->at;
-    stop = have - nb->end > NEXT_LOOK ? nb->end + NEXT_LOOK : have;
-    stop = stop > upto ? stop : upto;
-    p = memchr(buf + nb->end, byte, stop - nb->end);
-    nb->at = p ? (size_t)(p - buf) : stop;
-    nb->end = stop;
-    return nb->at;
-}
 
 /* The positions looked for are those of buf: drop() moves its bytes. */
 static void next_reset(scan_win *w)
 {
-    memset(&w->cr, 0, sizeof(w->cr));
-    memset(&w->esc, 0, sizeof(w->esc));
-    memset(&w->brace, 0, sizeof(w->brace));
+    tfa_byte_finder_reset(&w->cr);
+    tfa_byte_finder_reset(&w->esc);
+    tfa_byte_finder_reset(&w->brace);
 }
 
 static unsigned long count_lines(const char *s, size_t n)
@@ -167,8 +137,8 @@ static int marker_line(scan_win *w, size_t start, size_t n)
 
     if (!w->text_seen) {
         /* a line with neither CR nor ESC is looked at where it is */
-        if (next_at(&w->cr, w->buf, start, end, w->have, '\r') >= end &&
-            next_at(&w->esc, w->buf, start, end, w->have, '\x1b') >= end)
+        if (tfa_byte_finder_next(&w->cr, w->buf, start, end, w->have, '\r') >= end &&
+            tfa_byte_finder_next(&w->esc, w->buf, start, end, w->have, '\x1b') >= end)
             marker = tfa_text_markers_line_plain(&w->markers, s, n);
         else
             marker = tfa_text_markers_line(&w->markers, s, n);
@@ -178,7 +148,7 @@ static int marker_line(scan_win *w, size_t start, size_t n)
         }
     }
     end = start + (n < JSON_BRACE_WITHIN ? n : JSON_BRACE_WITHIN);
-    if (next_at(&w->brace, w->buf, start, end, w->have, '{') >= end)
+    if (tfa_byte_finder_next(&w->brace, w->buf, start, end, w->have, '{') >= end)
         return 0;
     if ((rc = tfa_detect_ci_ui_line(s, n, &json, &w->found)) != 0)
         return rc;

@@ -166,6 +166,27 @@ int tfa_lines_split(const char *s, size_t len, size_t *pos, const char **line, s
     return 1;
 }
 
+/* A few kilobytes: the lines looked at next are still in the cache. */
+#define FINDER_LOOK 4096u
+
+size_t tfa_byte_finder_next(tfa_byte_finder *f, const char *buf, size_t from, size_t upto,
+                            size_t have, char byte)
+{
+    const char *p;
+    size_t stop;
+
+    if (f->at < from)
+        f->at = f->end = from; /* what was found lies behind */
+    if (f->at < f->end || f->end >= upto)
+        return f->at;
+    stop = have - f->end > FINDER_LOOK ? f->end + FINDER_LOOK : have;
+    stop = stop > upto ? stop : upto;
+    p = memchr(buf + f->end, byte, stop - f->end);
+    f->at = p ? (size_t)(p - buf) : stop;
+    f->end = stop;
+    return f->at;
+}
+
 /* ---- normalizer ------------------------------------------------------------ */
 
 static int digits(const char *s, size_t n)

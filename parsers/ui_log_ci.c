@@ -71,10 +71,11 @@ struct uilog_ci {
     /* input bytes, never written while the input may be hashing them: each
      * read goes to the other buffer, after the line not yet taken */
     tfa_buf raws[2];
-    tfa_buf *raw;    /* the buffer lines are taken from */
-    size_t start;    /* first byte not taken */
-    size_t scanned;  /* bytes after start known to hold no newline */
-    uint64_t offset; /* decoded offset of raw->ptr[start] */
+    tfa_buf *raw;            /* the buffer lines are taken from */
+    tfa_byte_finder cr, esc; /* the next CR and ESC in raw (lines.h) */
+    size_t start;            /* first byte not taken */
+    size_t scanned;          /* bytes after start known to hold no newline */
+    uint64_t offset;         /* decoded offset of raw->ptr[start] */
     unsigned long count;
     int eof;
     tfa_buf long_line; /* a line longer than the tokenizer's read asked for */
@@ -119,6 +120,8 @@ static int fill(uilog_ci *c, tfa_error *err)
             return tfa_error_oom(err);
         c->raw = other;
         c->start = 0;
+        tfa_byte_finder_reset(&c->cr);
+        tfa_byte_finder_reset(&c->esc);
     }
     if (tfa_buf_grow(c->raw, CI_CHUNK) != 0)
         return tfa_error_oom(err);
@@ -250,15 +253,21 @@ static int next_line(uilog_ci *c, char *out, size_t room, int whole, size_t *use
     raw_line l;
     const char *text;
     char *dst = out;
-    size_t len;
+    size_t len, e;
     int rc, view;
 
     *used = 0;
     memset(&l, 0, sizeof(l));
     if ((rc = peek_line(c, &l, err)) <= 0)
         return rc;
-    view = tfa_line_view(l.text, l.len, &text, &len, &flags);
-    if (!view) {
+    /* a line with no CR and no ESC: what the normalizer keeps of it is a
+     * part of it (the trailing CR of a CRLF line end is not in l.len) */
+    e = c->start + l.len;
+    view = tfa_byte_finder_next(&c->cr, c->raw->ptr, c->start, e, c->raw->len, '\r') >= e &&
+           tfa_byte_finder_next(&c->esc, c->raw->ptr, c->start, e, c->raw->len, '\x1b') >= e;
+    if (view) {
+        tfa_line_view_plain(l.text, l.len, &text, &len, &flags);
+    } else {
         text = l.text;
         len = l.len;
     }
