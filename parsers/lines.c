@@ -438,13 +438,45 @@ static unsigned cr_esc(const char *s, size_t len)
     return found;
 }
 
+/* Whether s (of at least 30 bytes) starts "2024-03-05T09:12:40.0007919Z ":
+ * a date-time with seven fraction digits, 'Z' and a blank, as GitHub's and
+ * Azure's runners stamp every line. */
+static int github_stamp(const char *s)
+{
+#if defined(__SSE2__)
+    /* lanes of s[13..29): ':' 0, digits 1-2, ':' 3, digits 4-5, '.' 6,
+     * digits 7-13, 'Z' 14, ' ' 15 */
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 13));
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i lit = _mm_setr_epi8(':', 0, 0, ':', 0, 0, '.', 0, 0, 0, 0, 0, 0, 0, 'Z', ' ');
+    unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+    unsigned lm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lit));
+    /* digits at lanes 1 2 4 5 7-13: 0011 1111 1011 0110 */
+    return (dm & 0x3FB6u) == 0x3FB6u && (lm & 0xC049u) == 0xC049u && date_time(s) && s[10] == 'T';
+#else
+    return date_time(s) && s[10] == 'T' && s[19] == '.' && digits(s + 20, 7) && s[27] == 'Z' &&
+           s[28] == ' ';
+#endif
+}
+
 /* Bytes of the CI prefixes at the start of a line without CRs: GitLab
  * section markers, one timestamp and the blank after it, GitLab's stream
  * marker, a section marker after the runner's timestamp. */
 static size_t ci_prefix(const char *s, size_t len, unsigned *flags)
 {
-    size_t off = gitlab_section(s, len), n;
+    size_t off, n;
 
+    /* GitHub Actions' and Azure's own form on every line, told at once; it
+     * is what the general path below would find (a digit is no section
+     * marker, the fraction ends at the 'Z', a blank follows) */
+    if (len >= 30 && github_stamp(s)) {
+        off = 29;
+        off += gitlab_stream(s + off, len - off);
+        off += gitlab_section(s + off, len - off);
+        *flags |= TFA_LINE_TIMESTAMP;
+        return off;
+    }
+    off = gitlab_section(s, len);
     n = log_timestamp(s + off, len - off);
     if (n && (n == len - off || s[off + n] == ' ' || s[off + n] == '\t')) {
         off += n + (n < len - off);
