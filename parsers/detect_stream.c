@@ -28,6 +28,7 @@
 #endif
 
 #include "detect.h"
+#include "lines.h"
 #include "text_ci.h"
 #include "text_markers.h"
 #include "util/alloc.h"
@@ -44,18 +45,27 @@
 
 typedef struct scan_win {
     char *buf;
-    char *next;          /* the other window, for the context (being hashed) */
-    size_t have;         /* bytes in buf */
-    size_t scan;         /* start of the first line not yet tested */
-    unsigned long lines; /* lines dropped before buf[0] */
-    unsigned long ended; /* line ends in buf[0..scan), counted as tested */
-    uint64_t bytes;      /* decoded bytes dropped before buf[0] */
-    int skipping;        /* buf[0] continues a line already tested */
-    tfa_kind found;      /* what the line test_lines stopped at is */
-    int text_seen;       /* a text marker was found: looking ahead for -json only */
-    uint64_t text_end;   /* ...in the lines that start before this (decoded bytes) */
+    char *next;                     /* the other window, for the context (being hashed) */
+    size_t have;                    /* bytes in buf */
+    size_t scan;                    /* start of the first line not yet tested */
+    unsigned long lines;            /* lines dropped before buf[0] */
+    unsigned long ended;            /* line ends in buf[0..scan), counted as tested */
+    uint64_t bytes;                 /* decoded bytes dropped before buf[0] */
+    int skipping;                   /* buf[0] continues a line already tested */
+    tfa_kind found;                 /* what the line test_lines stopped at is */
+    int text_seen;                  /* a text marker was found: looking ahead for -json only */
+    uint64_t text_end;              /* ...in the lines that start before this (decoded bytes) */
+    tfa_byte_finder cr, esc, brace; /* where the next CR, ESC and '{' are */
     tfa_text_markers markers;
 } scan_win;
+
+/* The positions looked for are those of buf: drop() moves its bytes. */
+static void next_reset(scan_win *w)
+{
+    tfa_byte_finder_reset(&w->cr);
+    tfa_byte_finder_reset(&w->esc);
+    tfa_byte_finder_reset(&w->brace);
+}
 
 static unsigned long count_lines(const char *s, size_t n)
 {
@@ -99,6 +109,7 @@ static void drop(tfa_stream *in, scan_win *w, size_t n)
     w->next = t;
     w->have -= n;
     w->scan -= n;
+    next_reset(w);
 }
 
 /* The start of the first whole line at or after `from` (at most `limit`). */
@@ -118,15 +129,26 @@ static size_t line_start_from(const scan_win *w, size_t from, size_t limit)
 
 /* Whether the line is a Terraform text marker or a UI log message (the
  * kind in w->found). 0 no, 1 yes, or TFA_ENOMEM. */
-static int marker_line(scan_win *w, const char *s, size_t n)
+static int marker_line(scan_win *w, size_t start, size_t n)
 {
-    int json, rc;
+    const char *s = w->buf + start;
+    size_t end = start + n;
+    int json, rc, marker;
 
-    if (!w->text_seen && tfa_text_markers_line(&w->markers, s, n)) {
-        w->found = TFA_KIND_TEXT_LOG;
-        return 1;
+    if (!w->text_seen) {
+        /* a line with neither CR nor ESC is looked at where it is */
+        if (tfa_byte_finder_next(&w->cr, w->buf, start, end, w->have, '\r') >= end &&
+            tfa_byte_finder_next(&w->esc, w->buf, start, end, w->have, '\x1b') >= end)
+            marker = tfa_text_markers_line_plain(&w->markers, s, n);
+        else
+            marker = tfa_text_markers_line(&w->markers, s, n);
+        if (marker) {
+            w->found = TFA_KIND_TEXT_LOG;
+            return 1;
+        }
     }
-    if (!memchr(s, '{', n < JSON_BRACE_WITHIN ? n : JSON_BRACE_WITHIN))
+    end = start + (n < JSON_BRACE_WITHIN ? n : JSON_BRACE_WITHIN);
+    if (tfa_byte_finder_next(&w->brace, w->buf, start, end, w->have, '{') >= end)
         return 0;
     if ((rc = tfa_detect_ci_ui_line(s, n, &json, &w->found)) != 0)
         return rc;
@@ -155,7 +177,7 @@ static int test_lines(scan_win *w, int eof, size_t *at)
             w->skipping = 0;
             continue;
         }
-        if ((rc = marker_line(w, w->buf + start, w->scan - start - (nl != NULL))) != 0) {
+        if ((rc = marker_line(w, start, w->scan - start - (nl != NULL))) != 0) {
             *at = start;
             return rc;
         }

@@ -166,6 +166,27 @@ int tfa_lines_split(const char *s, size_t len, size_t *pos, const char **line, s
     return 1;
 }
 
+/* A few kilobytes: the lines looked at next are still in the cache. */
+#define FINDER_LOOK 4096u
+
+size_t tfa_byte_finder_next(tfa_byte_finder *f, const char *buf, size_t from, size_t upto,
+                            size_t have, char byte)
+{
+    const char *p;
+    size_t stop;
+
+    if (f->at < from)
+        f->at = f->end = from; /* what was found lies behind */
+    if (f->at < f->end || f->end >= upto)
+        return f->at;
+    stop = have - f->end > FINDER_LOOK ? f->end + FINDER_LOOK : have;
+    stop = stop > upto ? stop : upto;
+    p = memchr(buf + f->end, byte, stop - f->end);
+    f->at = p ? (size_t)(p - buf) : stop;
+    f->end = stop;
+    return f->at;
+}
+
 /* ---- normalizer ------------------------------------------------------------ */
 
 static int digits(const char *s, size_t n)
@@ -175,6 +196,27 @@ static int digits(const char *s, size_t n)
         if ((unsigned char)(s[i] - '0') > 9)
             return 0;
     return 1;
+}
+
+/* The end of the run of digits at s[i..len): GitHub's runner writes seven
+ * fraction digits on every line, told at once when 16 bytes are there. */
+static size_t digits_end(const char *s, size_t i, size_t len)
+{
+#if defined(__SSE2__)
+    if (i + 16 <= len) {
+        const __m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                                       _mm_set1_epi8('0'));
+        unsigned not_digit =
+            (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)) ^
+            0xFFFFu;
+        if (not_digit)
+            return i + (size_t)__builtin_ctz(not_digit);
+        i += 16;
+    }
+#endif
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
 }
 
 /* Whether s[0..19) (of at least 20 bytes) is "2022-09-02T04:32:40" (the
@@ -210,8 +252,7 @@ size_t tfa_rfc3339_prefix(const char *s, size_t len)
         return 0;
     if (s[i] == '.') {
         size_t f = ++i;
-        while (i < len && s[i] >= '0' && s[i] <= '9')
-            i++;
+        i = digits_end(s, i, len);
         if (i == f)
             return 0;
     }
@@ -335,6 +376,8 @@ static size_t gitlab_section(const char *s, size_t len)
     size_t i = 0;
     tfa_cur c;
 
+    if (len == 0 || (s[0] != 's' && s[0] != '\x1b'))
+        return 0; /* nearly every line: no call into the literals below */
     while (i < len && s[i] == '\x1b')
         i += escape_len(s + i, len - i);
     c = tfa_cur_of(s + i, len - i);
@@ -395,13 +438,45 @@ static unsigned cr_esc(const char *s, size_t len)
     return found;
 }
 
+/* Whether s (of at least 30 bytes) starts "2024-03-05T09:12:40.0007919Z ":
+ * a date-time with seven fraction digits, 'Z' and a blank, as GitHub's and
+ * Azure's runners stamp every line. */
+static int github_stamp(const char *s)
+{
+#if defined(__SSE2__)
+    /* lanes of s[13..29): ':' 0, digits 1-2, ':' 3, digits 4-5, '.' 6,
+     * digits 7-13, 'Z' 14, ' ' 15 */
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 13));
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i lit = _mm_setr_epi8(':', 0, 0, ':', 0, 0, '.', 0, 0, 0, 0, 0, 0, 0, 'Z', ' ');
+    unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+    unsigned lm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lit));
+    /* digits at lanes 1 2 4 5 7-13: 0011 1111 1011 0110 */
+    return (dm & 0x3FB6u) == 0x3FB6u && (lm & 0xC049u) == 0xC049u && date_time(s) && s[10] == 'T';
+#else
+    return date_time(s) && s[10] == 'T' && s[19] == '.' && digits(s + 20, 7) && s[27] == 'Z' &&
+           s[28] == ' ';
+#endif
+}
+
 /* Bytes of the CI prefixes at the start of a line without CRs: GitLab
  * section markers, one timestamp and the blank after it, GitLab's stream
  * marker, a section marker after the runner's timestamp. */
 static size_t ci_prefix(const char *s, size_t len, unsigned *flags)
 {
-    size_t off = gitlab_section(s, len), n;
+    size_t off, n;
 
+    /* GitHub Actions' and Azure's own form on every line, told at once; it
+     * is what the general path below would find (a digit is no section
+     * marker, the fraction ends at the 'Z', a blank follows) */
+    if (len >= 30 && github_stamp(s)) {
+        off = 29;
+        off += gitlab_stream(s + off, len - off);
+        off += gitlab_section(s + off, len - off);
+        *flags |= TFA_LINE_TIMESTAMP;
+        return off;
+    }
+    off = gitlab_section(s, len);
     n = log_timestamp(s + off, len - off);
     if (n && (n == len - off || s[off + n] == ' ' || s[off + n] == '\t')) {
         off += n + (n < len - off);
@@ -472,17 +547,22 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags)
 
 int tfa_line_view(const char *s, size_t len, const char **text, size_t *text_len, unsigned *flags)
 {
-    size_t off;
-
     if (cr_esc(s, len))
         return 0; /* removing them rewrites the line */
-    off = ci_prefix(s, len, flags);
+    tfa_line_view_plain(s, len, text, text_len, flags);
+    return 1;
+}
+
+void tfa_line_view_plain(const char *s, size_t len, const char **text, size_t *text_len,
+                         unsigned *flags)
+{
+    size_t off = ci_prefix(s, len, flags);
+
     s += off;
     len -= off;
     off = box_prefix(s, &len, flags);
     *text = s + off;
     *text_len = trim_blanks(s + off, len - off);
-    return 1;
 }
 
 /* ---- cursor ------------------------------------------------------------------ */

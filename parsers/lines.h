@@ -99,6 +99,31 @@ size_t tfa_line_normalize(char *s, size_t len, unsigned *flags);
  * tfa_line_normalize would, and 1 is returned. Else 0 (nothing set): copy
  * the line and call tfa_line_normalize. */
 int tfa_line_view(const char *s, size_t len, const char **text, size_t *text_len, unsigned *flags);
+/* tfa_line_view of a line the caller knows holds no carriage return and no
+ * ESC (it looked for them over many lines at once): always a view. */
+void tfa_line_view_plain(const char *s, size_t len, const char **text, size_t *text_len,
+                         unsigned *flags);
+
+/* Where the next `byte` of a buffer of lines is, looked for a few kilobytes
+ * at a time: a CI log holds a CR, an ESC or a '{' on few of its lines, and
+ * one memchr over a few kilobytes (still in the cache when its lines are
+ * looked at) costs less than a look at every line. Positions are offsets
+ * into the caller's buffer: reset when its bytes move. */
+typedef struct tfa_byte_finder {
+    size_t at;  /* the first `byte` at or after where it was looked for, or `end` */
+    size_t end; /* nothing was looked at past this */
+} tfa_byte_finder;
+
+static inline void tfa_byte_finder_reset(tfa_byte_finder *f)
+{
+    f->at = f->end = 0;
+}
+
+/* The offset of the first `byte` at or after `from` in buf[0..have), or an
+ * offset >= `upto` when there is none before `upto` (<= have). Calls must
+ * not go back: `from` never less than at the call before (since a reset). */
+size_t tfa_byte_finder_next(tfa_byte_finder *f, const char *buf, size_t from, size_t upto,
+                            size_t have, char byte);
 
 /* Whether s starts with an RFC 3339 date-time ("2022-09-02T04:32:40Z",
  * fraction and numeric offset allowed); returns its length, or 0. */

@@ -306,34 +306,14 @@ int tfa_scan_skip(tfa_scan *s, const tfa_token *tok, tfa_error *err)
 
 /* ---- skimming one line's object ------------------------------------------ */
 
-/* Index of the closing quote of the string whose content starts at i,
- * validating escapes and UTF-8 as scan_string does; 0 (never a closing
- * quote's index) for anything scan_string must judge: a control byte, a bad
- * sequence, the window's end. */
-static inline size_t skim_string(const char *b, size_t i, size_t end, unsigned *escaped)
+/* skim_string from the first byte of a string that needs a look (an escape,
+ * UTF-8), or near the window's end: one 16-byte compare at a time. */
+static size_t skim_string_rest(const char *b, size_t i, size_t end, unsigned *escaped)
 {
     for (;;) {
         unsigned char c;
         int n;
-#if defined(__SSE2__)
-        /* the closing quote told from the mask, not by loading the byte
-         * found: most strings of a log line end in their first 16 bytes */
-        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-        const __m128i space = _mm_set1_epi8(0x20);
-        while (i + 16 <= end) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-            unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
-            unsigned m = q | (unsigned)_mm_movemask_epi8(
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmplt_epi8(v, space)));
-            if (m) {
-                if (m & q & (0u - m))
-                    return i + (size_t)__builtin_ctz(m);
-                i += (size_t)__builtin_ctz(m);
-                break;
-            }
-            i += 16;
-        }
-#endif
+
         i = tfa_scan__find_special(b, i, end);
         if (i == end)
             return 0;
@@ -352,6 +332,76 @@ static inline size_t skim_string(const char *b, size_t i, size_t end, unsigned *
             return 0;
         i += (size_t)n;
     }
+}
+
+/*
+ * The bytes of 64 of the window at once, for the strings of a skimmed
+ * line: where its quotes are, and where the bytes are that need a look in a
+ * string (a backslash, a control byte, a non-ASCII byte). The strings of a
+ * log line are many and of every length: looking for each one's end 16
+ * bytes at a time left the loop at a different turn for each, and the
+ * mispredicted exits were most of the skim's cost. Here a string's end is
+ * read off the masks of its block, computed once for all the strings in it.
+ */
+typedef struct skim_block {
+    size_t base; /* window offset of the block (a multiple of 64), or SIZE_MAX */
+    uint64_t quote, special;
+} skim_block;
+
+#if defined(__SSE2__)
+/* The masks of 16 bytes at p: quotes, and bytes that need a look. */
+static inline void skim_masks16(const char *p, unsigned *q, unsigned *sp)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    *q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    /* signed compare: bytes >= 0x80 are negative, so < 0x20 catches both */
+    *sp = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+}
+
+static void skim_block_at(skim_block *k, const char *b, size_t base)
+{
+    unsigned q0, q1, q2, q3, s0, s1, s2, s3;
+
+    skim_masks16(b + base, &q0, &s0);
+    skim_masks16(b + base + 16, &q1, &s1);
+    skim_masks16(b + base + 32, &q2, &s2);
+    skim_masks16(b + base + 48, &q3, &s3);
+    k->base = base;
+    k->quote = (uint64_t)q0 | (uint64_t)q1 << 16 | (uint64_t)q2 << 32 | (uint64_t)q3 << 48;
+    k->special = (uint64_t)s0 | (uint64_t)s1 << 16 | (uint64_t)s2 << 32 | (uint64_t)s3 << 48;
+}
+#endif
+
+/* Index of the closing quote of the string whose content starts at i,
+ * validating escapes and UTF-8 as scan_string does; 0 (never a closing
+ * quote's index) for anything scan_string must judge: a control byte, a bad
+ * sequence, the window's end. */
+static inline size_t skim_string(skim_block *k, const char *b, size_t i, size_t end,
+                                 unsigned *escaped)
+{
+#if defined(__SSE2__)
+    for (;;) {
+        size_t base = i & ~(size_t)63, j;
+        uint64_t m;
+
+        if (base + 64 > end)
+            break; /* the last bytes of the window */
+        if (k->base != base)
+            skim_block_at(k, b, base);
+        m = (k->quote | k->special) >> (i & 63);
+        if (m) {
+            j = i + (size_t)__builtin_ctzll(m);
+            if ((k->quote >> (j & 63)) & 1)
+                return j;
+            return skim_string_rest(b, j, end, escaped);
+        }
+        i = base + 64;
+    }
+#else
+    (void)k;
+#endif
+    return skim_string_rest(b, i, end, escaped);
 }
 
 static inline void skim_token(const tfa_scan *s, tfa_token *t, tfa_tok type, size_t at,
@@ -380,11 +430,14 @@ int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_sta
     unsigned depth = s->depth, esc;
     enum state st = s->state;
     tfa_token *v;
+    skim_block blk;
     int obj = 1;
     char c;
 
     if (depth != 1 || st != ST_KEY_OR_END)
         return 0;
+    blk.base = SIZE_MAX;
+    blk.quote = blk.special = 0;
     k->pos = s->pos;
     k->state = (int)s->state;
     k->line = s->line;
@@ -419,7 +472,7 @@ int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_sta
             /* fall through */
         case ST_KEY:
             esc = 0;
-            if (c != '"' || !(q = skim_string(b, i + 1, end, &esc)))
+            if (c != '"' || !(q = skim_string(&blk, b, i + 1, end, &esc)))
                 return 0;
             if (depth == 1) {
                 if (nm == cap)
@@ -447,7 +500,7 @@ int tfa_scan_skim(tfa_scan *s, tfa_scan_member *m, size_t cap, tfa_scan_skim_sta
         switch (c) {
         case '"':
             esc = 0;
-            if (!(q = skim_string(b, i + 1, end, &esc)))
+            if (!(q = skim_string(&blk, b, i + 1, end, &esc)))
                 return 0;
             if (v) {
                 skim_token(s, v, TFA_TOK_STR, i, b + i + 1, q - i - 1);

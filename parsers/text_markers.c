@@ -107,6 +107,45 @@ void tfa_text_markers_init(tfa_text_markers *m)
         add_first(m, (unsigned char)*g);
 }
 
+/* Whether the line's first word is no address: the first byte that can
+ * end or shape an address (tfa_text_address_end: a blank, a colon, a quote,
+ * a bracket, a backslash) or a '.' is a blank or a colon. The address would
+ * then end there without the '.' every TYPE.NAME holds, so
+ * tfa_address_parse refuses it, or it is empty: neither grammar of
+ * progress_marker reads the line. One compare of 16 bytes rules out most
+ * lines of a CI log ("npm WARN ...", "Get:12 ...", indented lines). */
+static int plain_first_word(const char *t, size_t len)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (len >= 16) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+        unsigned ends = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+        unsigned other = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')),
+                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(']'))),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+        unsigned any = ends | other;
+        if (any)
+            return (ends & any & (0u - any)) != 0; /* the lowest one ends the word */
+        i = 16;
+    }
+#endif
+    for (; i < len; i++) {
+        char c = t[i];
+        if (c == ' ' || c == '\t' || c == ':')
+            return 1;
+        if (c == '.' || c == '"' || c == '[' || c == ']' || c == '\\')
+            return 0;
+    }
+    return 0;
+}
+
 /* A progress or refresh line ("ADDR: Creating...", "ADDR: Refreshing
  * state..."): 1 or 0 when it is one of those shapes, -1 when neither. Both
  * grammars start with the address (up to the first blank or colon outside
@@ -118,7 +157,11 @@ static int progress_marker(const char *t, size_t len)
     tfa_text_progress p;
     tfa_address a;
     int open;
-    size_t i = tfa_text_address_end(t, len, 1, &open);
+    size_t i;
+
+    if (plain_first_word(t, len))
+        return -1;
+    i = tfa_text_address_end(t, len, 1, &open);
 
     /* an unclosed quote or bracket runs to the end: too short here */
     if (i == 0 || i + 1 >= len ||
@@ -168,14 +211,31 @@ static int is_marker(const tfa_text_markers *m, const char *t, size_t len, unsig
     if ((flags & TFA_LINE_MARGIN) &&
         ((len > 7 && memcmp(t, "Error: ", 7) == 0) || (len > 9 && memcmp(t, "Warning: ", 9) == 0)))
         return 1;
-    if (tfa_text_trace_parse(t, len, &tr))
+    /* Each grammar below is asked only for lines whose first byte it can
+     * start with (the literal each one opens with, text_grammar.c and
+     * text_trace.c): a CI log's "##[group]", "[command]" or indented lines
+     * pass the first-byte test above and used to go through every one. */
+    if (c0 == '[' && tfa_text_trace_parse(t, len, &tr))
         return tr.kind == TFA_TRACE_VERSION || tr.kind == TFA_TRACE_ARGS;
-    if (tfa_text_header_parse(t, len, &h))
+    if ((c0 == ' ' || c0 == '#') && tfa_text_header_parse(t, len, &h))
         return plausible_address(h.addr.ptr, h.addr.len);
     if ((k = progress_marker(t, len)) >= 0)
         return k;
-    return tfa_text_summary_parse(t, len, &sum) || tfa_text_version_parse(t, len, &tool, &v) ||
-           tfa_text_cost_table_header(t, len);
+    switch (c0) {
+    case 'N': /* "No changes." */
+    case 'P': /* "Plan: " */
+    case 'A': /* "Apply complete! " */
+    case 'D': /* "Destroy complete! " */
+        return tfa_text_summary_parse(t, len, &sum);
+    case 'T': /* "Terraform v" */
+    case 'O': /* "OpenTofu v" */
+        return tfa_text_version_parse(t, len, &tool, &v);
+    case ' ': /* "| PRODUCT | NAME ...", blanks ignored */
+    case '|':
+        return tfa_text_cost_table_header(t, len);
+    default:
+        return 0;
+    }
 }
 
 /* memcpy of a line-sized, run-time length: 16-byte moves with an
@@ -198,6 +258,17 @@ static void copy_line(char *dst, const char *src, size_t n)
     memcpy(dst, src, n);
 }
 
+int tfa_text_markers_line_plain(const tfa_text_markers *m, const char *s, size_t n)
+{
+    const char *t;
+    size_t len;
+    unsigned flags = 0;
+
+    n = n < TFA_LIMIT_MARKER_LINE_BYTES ? n : TFA_LIMIT_MARKER_LINE_BYTES;
+    tfa_line_view_plain(s, n, &t, &len, &flags);
+    return is_marker(m, t, len, flags);
+}
+
 int tfa_text_markers_line(const tfa_text_markers *m, const char *s, size_t n)
 {
     char copy[TFA_LIMIT_MARKER_LINE_BYTES];
@@ -205,6 +276,11 @@ int tfa_text_markers_line(const tfa_text_markers *m, const char *s, size_t n)
     size_t len;
     unsigned flags = 0;
 
+    /* the CR of a CRLF line end: the normalizer would remove it (and only
+     * sets TFA_LINE_CR, which is_marker does not look at), so without it
+     * the line is looked at where it is */
+    if (n && s[n - 1] == '\r')
+        n--;
     n = n < sizeof(copy) ? n : sizeof(copy);
     /* most lines need no rewriting: look at them where they are */
     if (tfa_line_view(s, n, &t, &len, &flags))

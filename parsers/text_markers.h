@@ -27,5 +27,8 @@ typedef struct tfa_text_markers {
 void tfa_text_markers_init(tfa_text_markers *m);
 /* tfa_text_line_is_marker with `m` from tfa_text_markers_init. */
 int tfa_text_markers_line(const tfa_text_markers *m, const char *s, size_t len);
+/* The same for a line the caller knows holds no carriage return and no ESC
+ * (lines.h tfa_line_view_plain). */
+int tfa_text_markers_line_plain(const tfa_text_markers *m, const char *s, size_t len);
 
 #endif

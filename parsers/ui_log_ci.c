@@ -31,9 +31,11 @@
  *
  * The filter splits the input into lines itself rather than through
  * tfa_lines, which normalizes in its own window: here the input's bytes are
- * read into a buffer nothing writes to, so the input stream hashes them on
- * the other core (tfa_stream_async_hash) while the tokenizer works, and each
- * line is normalized where it is copied to, the tokenizer's window. The
+ * read into two buffers in turn that nothing writes to, so the input stream
+ * hashes one on the other core (tfa_stream_async_hash_ahead) while this one
+ * reads the next and the tokenizer works; a line is copied to the
+ * tokenizer's window without its CI prefix (the normalizer's view, lines.h),
+ * or copied and normalized there when it holds a CR or an ESC. The
  * lines are those of tfa_lines: a "\n" ends one, a "\r" before it is dropped,
  * a last line may lack it, one longer than TFA_LIMIT_LINE_BYTES is an error.
  */
@@ -66,11 +68,14 @@ typedef struct raw_line {
 struct uilog_ci {
     tfa_stream *in;
     char *name; /* the input's name, for errors */
-    /* input bytes, never written while the input may be hashing them */
-    tfa_buf raw;
-    size_t start;    /* first byte not taken */
-    size_t scanned;  /* bytes after start known to hold no newline */
-    uint64_t offset; /* decoded offset of raw.ptr[start] */
+    /* input bytes, never written while the input may be hashing them: each
+     * read goes to the other buffer, after the line not yet taken */
+    tfa_buf raws[2];
+    tfa_buf *raw;            /* the buffer lines are taken from */
+    tfa_byte_finder cr, esc; /* the next CR and ESC in raw (lines.h) */
+    size_t start;            /* first byte not taken */
+    size_t scanned;          /* bytes after start known to hold no newline */
+    uint64_t offset;         /* decoded offset of raw->ptr[start] */
     unsigned long count;
     int eof;
     tfa_buf long_line; /* a line longer than the tokenizer's read asked for */
@@ -97,25 +102,35 @@ static int tolerated(const char *s, size_t len)
     return tfa_text_ci_command(s, len, &cmd);
 }
 
-/* Move the line not yet taken to the front and append one read of input. */
+/* Append one read of input after the line not yet taken: in the other
+ * buffer, which the line moves to, so the one the last read went to may
+ * still be hashing; in place when the line fills its buffer from the start
+ * (a line longer than a read, rare), once its bytes are hashed. */
 static int fill(uilog_ci *c, tfa_error *err)
 {
+    tfa_buf *other = c->raw == &c->raws[0] ? &c->raws[1] : &c->raws[0];
     long long n;
 
-    tfa_stream_sync(c->in); /* the bytes about to move may be hashing */
-    if (c->start) {
-        memmove(c->raw.ptr, c->raw.ptr + c->start, c->raw.len - c->start);
-        tfa_buf_truncate(&c->raw, c->raw.len - c->start);
+    if (c->start == 0) {
+        tfa_stream_sync(c->in); /* the buffer may move as it grows */
+    } else {
+        tfa_stream_sync_but_last(c->in); /* the other buffer's read came before the last */
+        tfa_buf_truncate(other, 0);
+        if (tfa_buf_put(other, c->raw->ptr + c->start, c->raw->len - c->start) != 0)
+            return tfa_error_oom(err);
+        c->raw = other;
         c->start = 0;
+        tfa_byte_finder_reset(&c->cr);
+        tfa_byte_finder_reset(&c->esc);
     }
-    if (tfa_buf_grow(&c->raw, CI_CHUNK) != 0)
+    if (tfa_buf_grow(c->raw, CI_CHUNK) != 0)
         return tfa_error_oom(err);
-    n = tfa_stream_read(c->in, c->raw.ptr + c->raw.len, CI_CHUNK, err);
+    n = tfa_stream_read(c->in, c->raw->ptr + c->raw->len, CI_CHUNK, err);
     if (n < 0)
         return (int)n;
     if (n == 0)
         c->eof = 1;
-    c->raw.len += (size_t)n;
+    c->raw->len += (size_t)n;
     return 0;
 }
 
@@ -139,9 +154,9 @@ static int peek_line(uilog_ci *c, raw_line *l, tfa_error *err)
     int rc;
 
     for (;;) {
-        avail = c->raw.len - c->start;
+        avail = c->raw->len - c->start;
         nl = avail > c->scanned
-                 ? memchr(c->raw.ptr + c->start + c->scanned, '\n', avail - c->scanned)
+                 ? memchr(c->raw->ptr + c->start + c->scanned, '\n', avail - c->scanned)
                  : NULL;
         if (nl)
             break;
@@ -156,10 +171,10 @@ static int peek_line(uilog_ci *c, raw_line *l, tfa_error *err)
         if ((rc = fill(c, err)) != 0)
             return rc;
     }
-    l->text = c->raw.ptr + c->start;
+    l->text = c->raw->ptr + c->start;
     l->len = nl ? (size_t)(nl - l->text) : avail;
     l->eol = nl != NULL;
-    l->next = nl ? (size_t)(nl - c->raw.ptr) + 1 : c->raw.len;
+    l->next = nl ? (size_t)(nl - c->raw->ptr) + 1 : c->raw->len;
     if (l->len && l->text[l->len - 1] == '\r')
         l->len--;
     if (l->len > TFA_LIMIT_LINE_BYTES)
@@ -221,41 +236,57 @@ static int classify(uilog_ci *c, const char *text, size_t len, const tfa_pos *po
 }
 
 /*
- * The next line into out[0..room): copied there and normalized in place
- * (the raw buffer stays as read), then classified. *used is what the
- * tokenizer gets: the line if it is a message line, else nothing (its
- * newline is pend_nl's). A line longer than `room` goes through long_line
- * and pend, but only when `whole` (room is all the read asked for): else
- * LINE_LATER, nothing taken, and the next read starts with it. 1 for a line,
- * 0 at the end, or a negative status.
+ * The next line into out[0..room), normalized: where the line needs no
+ * rewriting (no CR, no ESC: nearly every line), only what the normalizer
+ * keeps of it is copied (the CI prefix of a 500-byte message line used to
+ * be copied, then moved out); else the line is copied there and normalized
+ * in place (the raw buffer stays as read). Then it is classified. *used is
+ * what the tokenizer gets: the line if it is a message line, else nothing
+ * (its newline is pend_nl's). A line longer than `room` goes through
+ * long_line and pend, but only when `whole` (room is all the read asked
+ * for): else LINE_LATER, nothing taken, and the next read starts with it. 1
+ * for a line, 0 at the end, or a negative status.
  */
 static int next_line(uilog_ci *c, char *out, size_t room, int whole, size_t *used, tfa_error *err)
 {
     unsigned flags = 0;
     raw_line l;
+    const char *text;
     char *dst = out;
-    size_t len;
-    int rc;
+    size_t len, e;
+    int rc, view;
 
     *used = 0;
     memset(&l, 0, sizeof(l));
     if ((rc = peek_line(c, &l, err)) <= 0)
         return rc;
-    if (l.len > room) {
+    /* a line with no CR and no ESC: what the normalizer keeps of it is a
+     * part of it (the trailing CR of a CRLF line end is not in l.len) */
+    e = c->start + l.len;
+    view = tfa_byte_finder_next(&c->cr, c->raw->ptr, c->start, e, c->raw->len, '\r') >= e &&
+           tfa_byte_finder_next(&c->esc, c->raw->ptr, c->start, e, c->raw->len, '\x1b') >= e;
+    if (view) {
+        tfa_line_view_plain(l.text, l.len, &text, &len, &flags);
+    } else {
+        text = l.text;
+        len = l.len;
+    }
+    if (len > room) {
         if (!whole)
             return LINE_LATER;
         tfa_buf_clear(&c->long_line);
-        if (tfa_buf_put(&c->long_line, l.text, l.len) != 0)
+        if (tfa_buf_put(&c->long_line, text, len) != 0)
             return tfa_error_oom(err);
         dst = c->long_line.ptr;
     } else {
-        memcpy(dst, l.text, l.len);
+        memcpy(dst, text, len);
     }
     /* a last line without its newline stays so: a message cut off by the
      * end of the input is the reader's truncated tail, as in a bare log */
     c->pend_nl = l.eol;
     take_line(c, &l);
-    len = tfa_line_normalize(dst, l.len, &flags);
+    if (!view)
+        len = tfa_line_normalize(dst, len, &flags);
     if ((rc = classify(c, dst, len, &l.pos, err)) <= 0)
         return rc < 0 ? rc : 1;
     if (dst == out) {
@@ -304,7 +335,8 @@ static void ci_close(void *ctx)
     uilog_ci *c = ctx;
     if (c->in)
         tfa_stream_async_hash_stop(c->in); /* before the bytes it hashes go */
-    tfa_buf_release(&c->raw);
+    tfa_buf_release(&c->raws[0]);
+    tfa_buf_release(&c->raws[1]);
     tfa_buf_release(&c->long_line);
     tfa_free(c->name);
     tfa_free(c);
@@ -343,7 +375,9 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
         return tfa_error_oom(err);
     }
     memcpy(c->name, tfa_stream_name(in), n);
-    tfa_buf_init(&c->raw, TFA_BUF_NO_MAX);
+    tfa_buf_init(&c->raws[0], TFA_BUF_NO_MAX);
+    tfa_buf_init(&c->raws[1], TFA_BUF_NO_MAX);
+    c->raw = &c->raws[0];
     tfa_buf_init(&c->long_line, TFA_BUF_NO_MAX);
     /* a prelude detection read through and dropped still counts (stream.h),
      * in line numbers and among the lines before the first message (its
@@ -351,7 +385,7 @@ int tfa_uilog__ci_open(tfa_stream **out, uilog_ci **ci, tfa_stream *in, tfa_erro
     tfa_stream_skipped(in, &c->count, &c->offset);
     c->counts.before = c->count;
     c->in = in;
-    tfa_stream_async_hash(in); /* fill() syncs before it moves what was read */
+    tfa_stream_async_hash_ahead(in); /* fill() syncs before a buffer is written */
     src.read = ci_read;
     src.close = ci_close;
     src.ctx = c;

@@ -222,6 +222,23 @@ static const struct norm_case {
     {"0123456789abcdef0123456789abcde\x1b[0m\r", "0123456789abcdef0123456789abcde",
      TFA_LINE_ANSI | TFA_LINE_CR},
     {"0123456789abcdef0123456789abcdef\r", "0123456789abcdef0123456789abcdef", TFA_LINE_CR},
+    /* GitHub's stamp is told at once (lines.c github_stamp); its near misses
+     * go the general way */
+    {"2024-03-05T09:12:40.0007919Z Plan: 1 to add", "Plan: 1 to add", TFA_LINE_TIMESTAMP},
+    {"2024-03-05T09:12:40.0007919Z 00O Plan: 1 to add", "Plan: 1 to add", TFA_LINE_TIMESTAMP},
+    {"2024-03-05T09:12:40.0007919Z section_start:1:x[collapsed=true]Plan: 1", "Plan: 1",
+     TFA_LINE_TIMESTAMP},
+    {"2024-03-05t09:12:40.0007919z Plan: 1 to add", "Plan: 1 to add", TFA_LINE_TIMESTAMP},
+    {"2024-03-05T09:12:40.00079191Z Plan: 1 to add", "Plan: 1 to add", TFA_LINE_TIMESTAMP},
+    {"2024-03-05T09:12:40.000791Z  Plan: 1 to add", " Plan: 1 to add", TFA_LINE_TIMESTAMP},
+    {"2024-03-05T09:12:40.0007919Z\tPlan: 1 to add", "Plan: 1 to add", TFA_LINE_TIMESTAMP},
+    {"2024-03-05T09:12:40.0007919ZPlan: 1 to add", "2024-03-05T09:12:40.0007919ZPlan: 1 to add", 0},
+    {"2024-03-05T09:12:40.00a7919Z Plan: 1 to add", "2024-03-05T09:12:40.00a7919Z Plan: 1 to add",
+     0},
+    {"2024-03-05T09:12:40,0007919Z Plan: 1 to add", "2024-03-05T09:12:40,0007919Z Plan: 1 to add",
+     0},
+    {"2024-03-05T09:1:40.00007919Z Plan: 1 to add", "2024-03-05T09:1:40.00007919Z Plan: 1 to add",
+     0},
 };
 
 START_TEST(normalize_strips_what_ci_and_terminals_add)

@@ -211,6 +211,42 @@ START_TEST(scan_skim_agrees_with_next)
 }
 END_TEST
 
+/* The skim reads strings 64 bytes of the window at a time (scan_skip.c):
+ * escapes, UTF-8, bad bytes and string ends at every offset around those
+ * blocks, and strings longer than a block, agree with the token path. */
+START_TEST(scan_skim_agrees_at_every_block_offset)
+{
+    static const struct {
+        const char *text;
+        int valid;
+    } strs[] = {
+        {"", 1},
+        {"x", 1},
+        {"\\\"q", 1},
+        {"\\u00e9\\ud83d\\ude00", 1},
+        {"caf\xc3\xa9 \xe2\x82\xac", 1},
+        {"0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz!", 1},
+        {"bad \xc3(", 0},
+        {"ctl \x01", 0},
+        {"esc \\x", 0},
+    };
+    char doc[512];
+    size_t pad, i;
+
+    for (pad = 0; pad < 140; pad++)
+        for (i = 0; i < TFA_ARRAY_SIZE(strs); i++) {
+            snprintf(doc, sizeof(doc), "{\"p\": \"%.*s\", \"s\": [\"%s\", \"%s\"], \"n\": null}\n",
+                     (int)pad,
+                     "................................................................"
+                     "................................................................"
+                     "................",
+                     strs[i].text, strs[i].text);
+            ck_assert_msg(skim_like_next(doc, 0) == strs[i].valid, "pad %zu: %s", pad, doc);
+            skim_like_next(doc, 1);
+        }
+}
+END_TEST
+
 /* Past the window: escapes and multi-byte characters at every offset modulo
  * 32 around each refill, with an error at the end or none. */
 START_TEST(scan_skip_agrees_with_next_across_windows)
@@ -317,6 +353,7 @@ static Suite *suite(void)
     tcase_add_test(tc, scan_skip_agrees_with_next_in_any_window);
     tcase_add_test(tc, scan_skip_limits_depth_in_any_window);
     tcase_add_test(tc, scan_skim_agrees_with_next);
+    tcase_add_test(tc, scan_skim_agrees_at_every_block_offset);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -261,12 +261,42 @@ START_TEST(text_markers_found_behind_quick_rejections)
         {"OpenTofu v1.6.0", 1},
         {"2024-03-05T09:12:40.0007919Z Note: Objects have changed outside of Terraform", 1},
         {"2024-03-05T09:12:40.0007919Z Downloading https://registry.npmjs.org/x.tgz (541 kB)", 0},
+        /* each grammar asked only for its first bytes; the first word's test */
+        {"    # aws_instance.x will be created", 1},
+        {"     # aws_instance.x will be created", 0},
+        {"# aws_instance.x will be created", 1},
+        {"   | PRODUCT | NAME | SKU | DESCRIPTION | DELTA |", 1},
+        {"[command]/usr/bin/terraform apply", 0},
+        {"[ERROR] vertex \"aws_instance.x\" error: boom", 0},
+        {"[INFO]  CLI args: []string{\"terraform\", \"apply\"}", 1},
+        {"a_b.c: Creating...", 1},
+        {"a_b.c:Creating...", 0},
+        {"ab: Creating...", 0},
+        {"x: Creating...", 0},
+        {"\taws_instance.x: Creating...", 0},
+        {"aws_instance.x: Refreshing state...", 1},
+        {"aws_instance.a_long_resource_name: Refreshing state... [id=x]", 1},
+        {"aws_instance_long_type_name: Refreshing state... [id=x]", 0},
+        /* a CRLF line end is the normalizer's to drop, looked at in place or not */
+        {"Plan: 1 to add, 0 to change, 0 to destroy.\r", 1},
+        {"2024-03-05T09:12:40.0007919Z aws_instance.web: Creating...\r", 1},
+        {"2024-03-05T09:12:40.0007919Z No changes.\r\r", 1},
+        {"2024-03-05T09:12:40.0007919Z npm WARN deprecated\r", 0},
+        {"\r", 0},
     };
-    size_t i;
-    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++)
-        ck_assert_msg(tfa_text_line_is_marker(cases[i].line, strlen(cases[i].line)) ==
-                          cases[i].marker,
-                      "'%s'", cases[i].line);
+    tfa_text_markers m;
+    size_t i, n;
+
+    tfa_text_markers_init(&m);
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++) {
+        n = strlen(cases[i].line);
+        ck_assert_msg(tfa_text_line_is_marker(cases[i].line, n) == cases[i].marker, "'%s'",
+                      cases[i].line);
+        /* detection looks at lines without CR or ESC where they are */
+        if (!memchr(cases[i].line, '\r', n) && !memchr(cases[i].line, '\x1b', n))
+            ck_assert_msg(tfa_text_markers_line_plain(&m, cases[i].line, n) == cases[i].marker,
+                          "plain: '%s'", cases[i].line);
+    }
 }
 END_TEST
 

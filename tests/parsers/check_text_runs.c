@@ -266,6 +266,57 @@ START_TEST(prelude_is_read_through_once_and_lines_keep_their_numbers)
 }
 END_TEST
 
+/* Detection looks for CR, ESC and '{' a few kilobytes at a time rather than
+ * per line (detect_stream.c): a prelude where they come every few lines,
+ * in colour, with CRLF ends and a '{' too far into a line to be a message,
+ * still hands the reader the same lines. */
+START_TEST(noisy_prelude_lines_are_read_through_and_lines_keep_their_numbers)
+{
+    size_t flen, len, i, prelude_lines = 0;
+    char *fixture = tfa_test_read_file(FIXTURES "github-actions.log", &flen), *data;
+    const char *apply_line;
+    tfa_error err;
+    tfa_run *run = NULL;
+    const tfa_applied *a = NULL;
+    tfa_buf b;
+
+    ck_assert_ptr_nonnull(fixture);
+    tfa_buf_init(&b, TFA_BUF_NO_MAX);
+    prelude(&b, 64 * 1024);
+    for (i = 0; b.len < 600 * 1024; i++) {
+        tfa_buf_printf(&b, "2024-03-05T09:01:%02zu.%07zuZ ", i % 60, i * 31 % 10000000);
+        if (i == 3000) /* the first marker, in colour, with a CRLF end: a run of its own */
+            tfa_buf_puts(&b, "\x1b[1mNo changes.\x1b[0m Your infrastructure matches");
+        else if (i % 7 == 0)
+            tfa_buf_printf(&b, "\x1b[36;1mcolour %zu: Creating...\x1b[0m", i);
+        else if (i % 11 == 0)
+            tfa_buf_printf(&b, "%-140s {\"@level\": \"info\"} %zu", "late brace", i);
+        else
+            tfa_buf_printf(&b, "Unpacking libssl3:amd64 (3.0.2-0ubuntu1.%zu) ...", i);
+        tfa_buf_puts(&b, i % 5 == 0 ? "\r\n" : "\n");
+    }
+    tfa_buf_put(&b, fixture, flen);
+    free(fixture);
+    data = tfa_buf_detach(&b, &len);
+    apply_line = strstr(data, "aws_s3_bucket_versioning.artifacts: Creating...");
+    ck_assert_ptr_nonnull(apply_line);
+    for (i = 0; data + i < apply_line; i++)
+        prelude_lines += data[i] == '\n';
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_test_load_mem(&run, "job.log", data, len, TFA_KIND_UNKNOWN, &err), &err);
+    ck_assert_uint_eq(tfa_run_input_count(run), 3);
+    ck_assert_int_eq(tfa_run_input(run, 0)->kind, TFA_KIND_TEXT_LOG);
+    ck_assert(tfa_run_input(run, 0)->log.no_changes);
+    for (i = 0; i < tfa_run_applied_count(run); i++)
+        if (tfa_run_applied(run, i)->action == TFA_ACTION_CREATE)
+            a = tfa_run_applied(run, i);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(a->pos.line, prelude_lines + 1);
+    tfa_run_free(run);
+    tfa_free(data);
+}
+END_TEST
+
 static int load_status(const char *data, size_t len, tfa_error *err)
 {
     tfa_run *run = NULL;
@@ -638,6 +689,7 @@ static Suite *suite(void)
     tcase_add_test(tc, atlantis_comment_is_a_run_per_project);
     tcase_add_test(tc, summarize_json_of_a_job_log_with_a_long_prelude);
     tcase_add_test(tc, prelude_is_read_through_once_and_lines_keep_their_numbers);
+    tcase_add_test(tc, noisy_prelude_lines_are_read_through_and_lines_keep_their_numbers);
     tcase_add_test(tc, long_text_without_terraform_is_rejected);
     tcase_add_test(tc, hashing_ahead_in_two_buffers_covers_every_byte_once);
     tcase_add_test(tc, detection_through_a_prelude_hashes_all_of_it);
