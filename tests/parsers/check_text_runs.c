@@ -31,6 +31,17 @@ static tfa_run *load_path(const char *path)
     return run;
 }
 
+/* The last applied record of `action`, or NULL. */
+static const tfa_applied *last_applied(const tfa_run *run, tfa_action action)
+{
+    const tfa_applied *a = NULL;
+    size_t i;
+    for (i = 0; i < tfa_run_applied_count(run); i++)
+        if (tfa_run_applied(run, i)->action == action)
+            a = tfa_run_applied(run, i);
+    return a;
+}
+
 /* One run's facts: name, operation, counts (add < 0: undetermined). */
 static void expect_run(const tfa_run *run, size_t i, const char *path, const char *op, long add,
                        long change, long destroy)
@@ -256,9 +267,7 @@ START_TEST(prelude_is_read_through_once_and_lines_keep_their_numbers)
     tfa_sha256_final(&sha, digest);
     ck_assert_int_eq(memcmp(tfa_run_input(run, 0)->sha256, digest, sizeof(digest)), 0);
     ck_assert_int_eq(memcmp(tfa_run_input(run, 1)->sha256, digest, sizeof(digest)), 0);
-    for (i = 0; i < tfa_run_applied_count(run); i++)
-        if (tfa_run_applied(run, i)->action == TFA_ACTION_CREATE)
-            a = tfa_run_applied(run, i);
+    a = last_applied(run, TFA_ACTION_CREATE);
     ck_assert_ptr_nonnull(a);
     ck_assert_uint_eq(a->pos.line, prelude_lines + 1);
     tfa_run_free(run);
@@ -307,9 +316,7 @@ START_TEST(noisy_prelude_lines_are_read_through_and_lines_keep_their_numbers)
     ck_assert_uint_eq(tfa_run_input_count(run), 3);
     ck_assert_int_eq(tfa_run_input(run, 0)->kind, TFA_KIND_TEXT_LOG);
     ck_assert(tfa_run_input(run, 0)->log.no_changes);
-    for (i = 0; i < tfa_run_applied_count(run); i++)
-        if (tfa_run_applied(run, i)->action == TFA_ACTION_CREATE)
-            a = tfa_run_applied(run, i);
+    a = last_applied(run, TFA_ACTION_CREATE);
     ck_assert_ptr_nonnull(a);
     ck_assert_uint_eq(a->pos.line, prelude_lines + 1);
     tfa_run_free(run);
