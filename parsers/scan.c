@@ -13,7 +13,10 @@
  * nor hashes a window itself, at a refill. With one window, every refill
  * had to wait for the window's hashing first, and hashed it on the main
  * thread when the hasher had not started it yet (8% of the main thread's
- * time summarizing a 100k-resource plan).
+ * time summarizing a 100k-resource plan). On large files the same thread
+ * also reads the next bytes into the other window ahead of time (refill,
+ * stream.h tfa_stream_ahead), so this one does neither the kernel copy nor
+ * the hashing.
  *
  * Newlines are only legal between tokens (a raw newline inside a string is a
  * control character), so line counting happens in the whitespace loop alone
@@ -35,14 +38,16 @@ int tfa_scan_new(tfa_scan **out, tfa_stream *in, const tfa_scan_options *opts, t
     s->cap = TFA_LIMIT_SCAN_WINDOW;
     if (opts && opts->window >= TFA_SCAN_MIN_WINDOW && opts->window < s->cap)
         s->cap = opts->window;
-    s->buf = tfa_malloc(s->cap + 1);
-    s->other = tfa_malloc(s->cap + 1);
-    if (!s->buf || !s->other) {
-        tfa_free(s->buf);
-        tfa_free(s->other);
+    s->room = s->cap / 8;
+    s->win[0] = tfa_malloc(s->room + s->cap + 1);
+    s->win[1] = tfa_malloc(s->room + s->cap + 1);
+    if (!s->win[0] || !s->win[1]) {
+        tfa_free(s->win[0]);
+        tfa_free(s->win[1]);
         tfa_free(s);
         return tfa_error_oom(err);
     }
+    s->buf = s->win[0];
     s->buf[0] = '\0';
     s->in = in;
     tfa_stream_async_hash_ahead(in); /* refill() syncs before it writes a window */
@@ -65,10 +70,13 @@ void tfa_scan_free(tfa_scan *s)
 {
     if (!s)
         return;
-    tfa_stream_sync(s->in); /* the windows may still be being hashed */
+    tfa_stream_ahead_cancel(s->in); /* what it read stays the stream's */
+    /* the windows may still be being hashed; and the next reader of the
+     * stream has not promised what tfa_scan_new did */
+    tfa_stream_async_hash_stop(s->in);
     tfa_buf_release(&s->key);
-    tfa_free(s->buf);
-    tfa_free(s->other);
+    tfa_free(s->win[0]);
+    tfa_free(s->win[1]);
     tfa_free(s);
 }
 
@@ -132,36 +140,58 @@ static int fail_at_end(tfa_scan *s, tfa_error *err, const char *where)
 /*
  * Make more bytes available, keeping buf[keep..len) (the token being read).
  * Returns the number of new bytes (0 at the end of input) or a status. The
- * kept bytes move to the front of the other window, which becomes buf:
- * callers re-base their indices by `keep`, and a pointer into the window
- * does not survive a refill.
+ * kept bytes move to the other window, which becomes buf: callers re-base
+ * their indices by `keep`, and a pointer into the window does not survive
+ * a refill.
+ *
+ * Once the stream hashes on its thread, that thread also reads the next
+ * bytes ahead into the other window, `room` bytes from its start
+ * (stream.h tfa_stream_ahead): a refill then only copies the kept bytes
+ * in front of them, and this thread does no kernel copy and no hashing.
+ * Reading cap - room bytes ahead keeps the window within cap bytes; a
+ * token longer than room gives the read ahead back to the stream and
+ * reads as before, so tokens up to the window's size behave the same.
  */
 static long long refill(tfa_scan *s, size_t keep, tfa_error *err)
 {
-    long long n;
-    char *t;
+    size_t kept = s->len - keep;
+    char *next = s->win[!s->cur];
+    long long n = 0;
+    int ahead = s->ahead && kept <= s->room;
 
     if (s->eof)
         return 0;
-    if (s->len - keep == s->cap)
+    if (kept == s->cap)
         return TFA_ELIMIT; /* the caller decides what a full window means */
-    /* the other window was read into before the last read: its hashing is
-     * the one that must be over before it is written (stream.h) */
-    tfa_stream_sync_but_last(s->in);
-    memcpy(s->other, s->buf + keep, s->len - keep);
-    t = s->buf;
-    s->buf = s->other;
-    s->other = t;
+    if (ahead) {
+        n = tfa_stream_ahead_take(s->in, err);
+        next += s->room - kept; /* the kept bytes just in front of the new ones */
+    } else if (s->ahead) {
+        tfa_stream_ahead_cancel(s->in); /* its bytes come back through the read below */
+        tfa_stream_sync(s->in);         /* the kept bytes go where it read */
+    } else {
+        /* the other window was read into before the last read: its
+         * hashing is the one that must be over before it is written */
+        tfa_stream_sync_but_last(s->in);
+    }
+    s->ahead = 0;
+    memcpy(next, s->buf + keep, kept);
+    s->buf = next;
+    s->cur ^= 1;
     s->base += keep;
     s->pos -= keep;
-    s->len -= keep;
-    n = tfa_stream_read(s->in, s->buf + s->len, s->cap - s->len, err);
+    s->len = kept;
+    if (!ahead)
+        n = tfa_stream_read(s->in, s->buf + s->len, s->cap - s->len, err);
     if (n < 0)
         return n;
     if (n == 0)
         s->eof = 1;
     s->len += (size_t)n;
     s->buf[s->len] = '\0';
+    /* the window just left is the next one: its bytes are no longer needed */
+    if (!s->eof)
+        s->ahead = tfa_stream_ahead(s->in, s->win[!s->cur] + s->room, s->cap - s->room);
     return n;
 }
 

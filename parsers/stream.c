@@ -10,11 +10,11 @@
 #include "util/compat.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "stream.h"
+#include "stream_thread.h"
 #include "util/alloc.h"
 #include "util/limits.h"
 
@@ -27,34 +27,6 @@
  * saves on them (archives and directories hold thousands of small files). */
 #define ASYNC_HASH_MIN_BYTES (4u * 1024u * 1024u)
 
-/*
- * Background SHA-256: the reader's window is hashed on the second core while
- * the scanner tokenizes it. Jobs are hashed in the order they were posted;
- * at most HASH_JOBS are in flight: one for a reader that syncs before each
- * read (tfa_stream_async_hash), two for one that reads into two buffers in
- * turn (tfa_stream_async_hash_ahead), so the thread has the next buffer to
- * hash while the reader reads and tests it. The reader must call
- * tfa_stream_sync (or _sync_but_last) before it changes bytes a read
- * returned (see stream.h).
- */
-#define HASH_JOBS 2
-
-typedef struct hash_job {
-    const void *data;
-    size_t len;
-} hash_job;
-
-typedef struct hasher {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    tfa_sha256 *sha;
-    hash_job jobs[HASH_JOBS]; /* in flight: jobs[head], then the next */
-    unsigned head, count;
-    int taken; /* jobs[head] is being hashed (by the thread or the reader) */
-    int quit;
-} hasher;
-
 struct tfa_stream {
     char *name;
     tfa_stream_source src;
@@ -63,7 +35,7 @@ struct tfa_stream {
     int eof;
     /* Raw head kept for detection; served first by every read. */
     unsigned char *head;
-    size_t head_len, head_pos;
+    size_t head_cap, head_len, head_pos;
     int head_filled;
     tfa_encoding enc;
     unsigned async_jobs;      /* jobs a read may leave in flight: 0 (inline hashing), 1 or 2 */
@@ -72,7 +44,16 @@ struct tfa_stream {
     unsigned copy_next;
     int last_posted; /* the last tfa_stream_read left its bytes to the thread */
     int unhashed;    /* a derived stream (tfa_stream_unhashed) */
-    hasher *hash_thread;
+    tfa_stream_thread *hash_thread;
+    uint64_t async_min; /* raw bytes read before a thread is worth starting */
+    int any_thread;     /* the source may be read on the thread (tfa_stream_ahead) */
+    char *ahead;        /* where the read ahead posted stores its bytes, if one is */
+    /* What a read ahead given up stored (counted and hashed), or its error:
+     * served before anything else the source has. */
+    char *pend;
+    size_t pend_len, pend_pos;
+    int pend_rc;
+    tfa_error pend_err;
     /* UTF-16 only: carried raw bytes and the decoded head. */
     unsigned char *raw;
     size_t raw_len;
@@ -140,103 +121,7 @@ static void mem_close(void *ctx)
     tfa_free(ctx);
 }
 
-/* ---- background hashing ------------------------------------------------- */
-
-/* Hash the oldest posted job, not yet taken, by whichever side gets to it
- * first (the thread, or the reader in hasher_wait). Called and returns with
- * the lock held; the hashing itself runs without it. */
-static void hasher_take(hasher *h)
-{
-    hash_job j = h->jobs[h->head];
-    h->taken = 1;
-    pthread_mutex_unlock(&h->mu);
-    tfa_sha256_update(h->sha, j.data, j.len);
-    pthread_mutex_lock(&h->mu);
-    h->head = (h->head + 1) % HASH_JOBS;
-    h->count--;
-    h->taken = 0;
-    pthread_cond_broadcast(&h->cv);
-}
-
-static void *hasher_main(void *arg)
-{
-    hasher *h = arg;
-    pthread_mutex_lock(&h->mu);
-    for (;;) {
-        while ((!h->count || h->taken) && !h->quit)
-            pthread_cond_wait(&h->cv, &h->mu);
-        if (!h->count || h->taken)
-            break;
-        hasher_take(h);
-    }
-    pthread_mutex_unlock(&h->mu);
-    return NULL;
-}
-
-/* Start the thread; NULL (and inline hashing) if that is not possible. */
-static hasher *hasher_start(tfa_sha256 *sha)
-{
-    hasher *h = tfa_calloc(1, sizeof(*h));
-    if (!h)
-        return NULL;
-    h->sha = sha;
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    if (pthread_create(&h->thread, NULL, hasher_main, h) != 0) {
-        pthread_cond_destroy(&h->cv);
-        pthread_mutex_destroy(&h->mu);
-        tfa_free(h);
-        return NULL;
-    }
-    return h;
-}
-
-/* Wait until at most `left` jobs are in flight. A job the thread has not
- * started is hashed here instead: on a busy machine the thread may not run
- * for a while, and the reader waiting for it at every window cost more than
- * the hashing. Called and returns with the lock held. */
-static void hasher_drain_locked(hasher *h, unsigned left)
-{
-    while (h->count > left) {
-        if (!h->taken)
-            hasher_take(h);
-        else
-            pthread_cond_wait(&h->cv, &h->mu);
-    }
-}
-
-static void hasher_wait(hasher *h, unsigned left)
-{
-    pthread_mutex_lock(&h->mu);
-    hasher_drain_locked(h, left);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void hasher_post(hasher *h, const void *data, size_t len)
-{
-    pthread_mutex_lock(&h->mu);
-    hasher_drain_locked(h, HASH_JOBS - 1);
-    h->jobs[(h->head + h->count) % HASH_JOBS].data = data;
-    h->jobs[(h->head + h->count) % HASH_JOBS].len = len;
-    h->count++;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-}
-
-static void hasher_stop(hasher *h)
-{
-    if (!h)
-        return;
-    hasher_wait(h, 0);
-    pthread_mutex_lock(&h->mu);
-    h->quit = 1;
-    pthread_cond_broadcast(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-    pthread_join(h->thread, NULL);
-    pthread_cond_destroy(&h->cv);
-    pthread_mutex_destroy(&h->mu);
-    tfa_free(h);
-}
+/* ---- background hashing and read-ahead ---------------------------------- */
 
 void tfa_stream_async_hash(tfa_stream *s)
 {
@@ -279,9 +164,9 @@ static int post_copy(tfa_stream *s, const void *buf, size_t n)
             return 0;
         }
     }
-    hasher_wait(s->hash_thread, 1);
+    tfa_stream_thread_wait(s->hash_thread, 1);
     memcpy(s->copies[s->copy_next], buf, n);
-    hasher_post(s->hash_thread, s->copies[s->copy_next], n);
+    tfa_stream_thread_hash(s->hash_thread, s->copies[s->copy_next], n);
     s->copy_next ^= 1;
     return 1;
 }
@@ -289,13 +174,86 @@ static int post_copy(tfa_stream *s, const void *buf, size_t n)
 void tfa_stream_sync(tfa_stream *s)
 {
     if (s->hash_thread)
-        hasher_wait(s->hash_thread, 0);
+        tfa_stream_thread_wait(s->hash_thread, 0);
 }
 
 void tfa_stream_sync_but_last(tfa_stream *s)
 {
     if (s->hash_thread)
-        hasher_wait(s->hash_thread, s->last_posted ? 1 : 0);
+        tfa_stream_thread_wait(s->hash_thread, s->last_posted ? 1 : 0);
+}
+
+void tfa_stream_test_early(tfa_stream *s, size_t head)
+{
+    s->async_min = 0;
+    if (head >= 4 && head < s->head_cap)
+        s->head_cap = head;
+}
+
+void tfa_stream_any_thread(tfa_stream *s)
+{
+    s->any_thread = 1;
+}
+
+int tfa_stream_ahead(tfa_stream *s, char *buf, size_t len)
+{
+    /* the plain case only: raw UTF-8 straight from a source the thread may
+     * read, nothing held back to serve first, hashing already on the thread */
+    if (!s->hash_thread || !s->any_thread || s->async_jobs < 2 || s->async_copy || s->unhashed ||
+        s->ahead || s->eof || len == 0 || s->raw || s->head_filled < 2 ||
+        s->head_pos < s->head_len || s->back_pos < s->back_len || s->pend_pos < s->pend_len ||
+        s->pend_rc)
+        return 0;
+    tfa_stream_thread_read(s->hash_thread, buf, len);
+    s->ahead = buf;
+    s->last_posted = 0;
+    return 1;
+}
+
+long long tfa_stream_ahead_take(tfa_stream *s, tfa_error *err)
+{
+    long long n;
+    if (!s->ahead)
+        return tfa_error_set(err, TFA_EUSAGE, "no read ahead to take");
+    n = tfa_stream_thread_read_result(s->hash_thread, err);
+    s->ahead = NULL;
+    if (n < 0) {
+        tfa_error_set_source(err, s->name);
+        return n;
+    }
+    if (n == 0)
+        s->eof = 1;
+    s->raw_bytes += (uint64_t)n;
+    s->last_posted = n > 0; /* its hashing is the thread's last job */
+    return n;
+}
+
+void tfa_stream_ahead_cancel(tfa_stream *s)
+{
+    const char *buf = s->ahead;
+    tfa_error e;
+    long long n;
+
+    if (!buf)
+        return;
+    tfa_error_init(&e);
+    n = tfa_stream_ahead_take(s, &e);
+    if (n > 0) {
+        tfa_free(s->pend);
+        s->pend_pos = s->pend_len = 0;
+        if ((s->pend = tfa_malloc((size_t)n)) == NULL) {
+            s->pend_rc = tfa_error_oom(&e); /* those bytes are gone: fail, never skip them */
+        } else {
+            memcpy(s->pend, buf, (size_t)n);
+            s->pend_len = (size_t)n;
+        }
+    } else if (n < 0) {
+        s->pend_rc = (int)n;
+    }
+    if (s->pend_rc) {
+        tfa_error_set_source(&e, s->name);
+        s->pend_err = e;
+    }
 }
 
 /* ---- construction ------------------------------------------------------- */
@@ -311,6 +269,8 @@ int tfa_stream_new(tfa_stream **out, const char *name, const tfa_stream_source *
         return tfa_error_oom(err);
     }
     s->src = *src;
+    s->async_min = ASYNC_HASH_MIN_BYTES;
+    s->head_cap = TFA_LIMIT_DETECT_BYTES;
     tfa_sha256_init(&s->sha);
     *out = s;
     return 0;
@@ -321,7 +281,7 @@ int tfa_stream_open_path(tfa_stream **out, const char *path, tfa_error *err)
     tfa_stream_source src = {fd_read, fd_close, NULL};
     fd_source *f = NULL;
     struct stat st;
-    int fd;
+    int fd, rc;
 
     *out = NULL;
     if (strcmp(path, "-") == 0) {
@@ -351,7 +311,9 @@ int tfa_stream_open_path(tfa_stream **out, const char *path, tfa_error *err)
     f->fd = fd;
     f->owned = fd != STDIN_FILENO;
     src.ctx = f;
-    return tfa_stream_new(out, path, &src, err);
+    if ((rc = tfa_stream_new(out, path, &src, err)) == 0)
+        (*out)->any_thread = 1; /* read(2) on another thread is the same read */
+    return rc;
 }
 
 int tfa_stream_open_memory(tfa_stream **out, const char *name, const void *data, size_t len,
@@ -359,20 +321,23 @@ int tfa_stream_open_memory(tfa_stream **out, const char *name, const void *data,
 {
     tfa_stream_source src = {mem_read, mem_close, NULL};
     mem_source *m = tfa_calloc(1, sizeof(*m));
+    int rc;
     *out = NULL;
     if (!m)
         return tfa_error_oom(err);
     m->data = data;
     m->len = len;
     src.ctx = m;
-    return tfa_stream_new(out, name, &src, err);
+    if ((rc = tfa_stream_new(out, name, &src, err)) == 0)
+        (*out)->any_thread = 1; /* immutable bytes, one reader at a time */
+    return rc;
 }
 
 void tfa_stream_free(tfa_stream *s)
 {
     if (!s)
         return;
-    hasher_stop(s->hash_thread);
+    tfa_stream_thread_stop(s->hash_thread);
     tfa_free(s->copies[0]);
     tfa_free(s->copies[1]);
     if (s->src.close)
@@ -381,6 +346,7 @@ void tfa_stream_free(tfa_stream *s)
     tfa_free(s->raw);
     tfa_free(s->dhead);
     tfa_free(s->back);
+    tfa_free(s->pend);
     tfa_free(s->name);
     tfa_free(s);
 }
@@ -399,10 +365,26 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
                                 tfa_error *err)
 {
     long long n;
-    if (s->eof || len == 0)
+    if (len == 0)
+        return 0;
+    tfa_stream_ahead_cancel(s); /* the source is read here now */
+    if (s->pend_rc) {
+        n = s->pend_rc;
+        s->pend_rc = 0;
+        if (err && !err->status)
+            *err = s->pend_err;
+        return n;
+    }
+    if (s->pend_pos < s->pend_len) {
+        n = (long long)(s->pend_len - s->pend_pos < len ? s->pend_len - s->pend_pos : len);
+        memcpy(buf, s->pend + s->pend_pos, (size_t)n);
+        s->pend_pos += (size_t)n;
+        return n;
+    }
+    if (s->eof)
         return 0;
     if (s->hash_thread && !s->async_copy) /* the buffer of the read before last may be this one */
-        hasher_wait(s->hash_thread, s->async_jobs > 1 ? 1 : 0);
+        tfa_stream_thread_wait(s->hash_thread, s->async_jobs > 1 ? 1 : 0);
     n = s->src.read(s->src.ctx, buf, len, err);
     if (n < 0) {
         tfa_error_set_source(err, s->name);
@@ -416,12 +398,12 @@ static long long source_read_ex(tfa_stream *s, void *buf, size_t len, int caller
     if (s->unhashed)
         return n;
     if (caller_buf && (s->async_jobs || s->async_copy) && !s->hash_thread &&
-        s->raw_bytes >= ASYNC_HASH_MIN_BYTES)
-        s->hash_thread = hasher_start(&s->sha);
+        s->raw_bytes >= s->async_min)
+        s->hash_thread = tfa_stream_thread_start(&s->sha, &s->src);
     if (caller_buf && s->async_copy && s->hash_thread && post_copy(s, buf, (size_t)n)) {
         /* the caller may change buf at once */
     } else if (caller_buf && s->async_jobs && s->hash_thread) {
-        hasher_post(s->hash_thread, buf, (size_t)n);
+        tfa_stream_thread_hash(s->hash_thread, buf, (size_t)n);
         s->last_posted = 1;
     } else {
         tfa_stream_sync(s); /* in order, after what is in flight */
@@ -455,11 +437,11 @@ static int fill_head(tfa_stream *s, tfa_error *err)
     long long n;
     if (s->head_filled)
         return 0;
-    s->head = tfa_malloc(TFA_LIMIT_DETECT_BYTES);
+    s->head = tfa_malloc(s->head_cap);
     if (!s->head)
         return tfa_error_oom(err);
-    while (s->head_len < TFA_LIMIT_DETECT_BYTES) {
-        n = source_read(s, s->head + s->head_len, TFA_LIMIT_DETECT_BYTES - s->head_len, err);
+    while (s->head_len < s->head_cap) {
+        n = source_read(s, s->head + s->head_len, s->head_cap - s->head_len, err);
         if (n < 0)
             return (int)n;
         if (n == 0)

@@ -109,6 +109,35 @@ void tfa_stream_sync(tfa_stream *s);
 void tfa_stream_sync_but_last(tfa_stream *s);
 
 /*
+ * Read-ahead, for a reader with two windows in turn that opted in with
+ * tfa_stream_async_hash_ahead (scan.c): tfa_stream_ahead posts a read of
+ * the next bytes into buf[0..len), which the stream's thread reads and then
+ * hashes while the reader parses its other window, so the reader's thread
+ * neither copies them from the kernel nor hashes them. Returns 1 when
+ * posted, 0 when this input does not allow it (the reader then reads with
+ * tfa_stream_read): only raw UTF-8 from a file or memory, with nothing
+ * peeked or given back still to serve, once the background hashing runs.
+ * tfa_stream_ahead_take waits for the posted read and returns what
+ * tfa_stream_read would have: > 0 bytes stored in its buf, 0 at the end,
+ * < 0 a status with the same error. The reader must not change those bytes
+ * before tfa_stream_sync_but_last / tfa_stream_sync allow, as for a read.
+ * tfa_stream_ahead_cancel gives a posted read up: what it stored (copied)
+ * or its error is what the next read returns; every other read and
+ * tfa_stream_free give it up too. The reader still syncs before it frees
+ * or changes buf.
+ */
+int tfa_stream_ahead(tfa_stream *s, char *buf, size_t len);
+long long tfa_stream_ahead_take(tfa_stream *s, tfa_error *err);
+void tfa_stream_ahead_cancel(tfa_stream *s);
+/* For tests, before the first read: background hashing and read-ahead
+ * from the first byte after a detection head of `head` bytes (at least 4),
+ * so that small inputs take the paths large ones take. */
+void tfa_stream_test_early(tfa_stream *s, size_t head);
+/* For a source whose read may run on another thread, one call at a time
+ * (files and memory are): allows tfa_stream_ahead. */
+void tfa_stream_any_thread(tfa_stream *s);
+
+/*
  * Give decoded bytes back: the next reads return data[0..len) (copied)
  * before anything not yet read. Detection uses it to hand a reader the part
  * of a long input where Terraform's output starts, after reading through a

@@ -29,8 +29,11 @@ enum state {
 
 struct tfa_scan {
     tfa_stream *in;
-    char *buf;   /* the window */
-    char *other; /* the other window: refills read into it (see refill) */
+    char *buf;    /* the window, inside win[cur] */
+    char *win[2]; /* the windows' memory: room bytes, then cap + 1 (see refill) */
+    unsigned cur; /* buf lies in win[cur]; refills fill win[!cur] */
+    size_t room;  /* bytes kept in front of a read ahead without moving it */
+    int ahead;    /* a read ahead is posted into win[!cur] + room */
     size_t cap, pos, len;
     uint64_t base;       /* decoded offset of buf[0] */
     unsigned long line;  /* current line, 1-based */

@@ -15,7 +15,10 @@ typedef struct scanned {
     tfa_error err;
 } scanned;
 
-/* A scanner over `data` whose window holds `window` bytes (0: the default). */
+/* A scanner over `data` whose window holds `window` bytes (0: the default).
+ * An odd window reads ahead on the stream's thread after a head of that
+ * size (stream.h tfa_stream_ahead, tfa_stream_test_early), an even one on this thread, as small
+ * inputs do: the sweeps over every window size check both paths. */
 static inline void open_scan_window(scanned *s, const char *data, size_t len, int ci_noise,
                                     size_t window)
 {
@@ -24,6 +27,8 @@ static inline void open_scan_window(scanned *s, const char *data, size_t len, in
     so.window = window;
     tfa_error_init(&s->err);
     ck_assert_tfa_ok(tfa_stream_open_memory(&s->in, "doc.json", data, len, &s->err), &s->err);
+    if (window % 2)
+        tfa_stream_test_early(s->in, window);
     ck_assert_tfa_ok(tfa_scan_new(&s->sc, s->in, &so, &s->err), &s->err);
 }
 
