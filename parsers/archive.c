@@ -459,8 +459,9 @@ refuse:
  * it, would otherwise be read as if it were not there. The unread bytes are
  * the tail of the last chunk handed to libarchive (archive_filter_bytes
  * counts what its lowest filter consumed, not what it read ahead) and the
- * rest of the stream. Zip is exempt: its central directory follows the
- * entries and the streaming reader stops before it.
+ * rest of the stream. A zip is checked by its end record instead
+ * (check_zip_end): its central directory follows the entries, and the
+ * streaming reader stops before it.
  */
 static int check_tail(arc *x, tfa_error *err)
 {
