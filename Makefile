@@ -36,7 +36,7 @@ endif
 # stream's background SHA-256 (inputs past 4 MiB, check_text_runs).
 # check_ledger_stress is not here: it forks processes (TSan sees one
 # process) and its kill timing is for uninstrumented speed.
-TSAN_TESTS ?= check_serve check_ledger check_audit check_audit_report check_audit_jobs check_members check_text_runs check_s3_upload check_s3_stream check_s3_produced check_hasher
+TSAN_TESTS ?= check_serve check_ledger check_audit check_audit_report check_audit_jobs check_members check_text_runs check_s3_upload check_s3_stream check_s3_produced check_hasher check_stream_ahead check_scan
 TSAN_REGEX = ^($(shell echo $(TSAN_TESTS) | tr ' ' '|'))$$
 
 .PHONY: all deps build test test-tsan demo bench install lint clean fuzz
