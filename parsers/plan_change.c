@@ -177,6 +177,10 @@ static int walk_value(plan_reader *r, tfa_side side)
     int rc = tfa_scan_next(r->scan, &t, r->err);
     if (rc)
         return rc;
+    if (side == TFA_SIDE_BEFORE)
+        r->before_null = t.type == TFA_TOK_NULL;
+    else if (side == TFA_SIDE_AFTER)
+        r->after_null = t.type == TFA_TOK_NULL;
     /* a no-op change's values cannot differ: skip them unread */
     if (r->action_known && r->action == TFA_ACTION_NOOP)
         return tfa_scan_skip(r->scan, &t, r->err);
@@ -242,6 +246,37 @@ int tfa_plan__read_actions(plan_reader *r, tfa_action *action, tfa_replace *repl
                    ? tfa_error_oom(r->err)
                    : 0;
     return 0;
+}
+
+/*
+ * Terraform's plan writer (jsonplan) puts the prior object in "before" and
+ * the planned one in "after": a create has no prior object, a delete and a
+ * forget no planned one, an update and a replace start from an existing
+ * object, and a no-op leaves it as it was. A change whose values say
+ * otherwise (an edited or corrupted plan: a "no-op" whose "after" is null
+ * hides a destroy) does not say what it does. A value absent, and what an
+ * "after" that is wholly unknown also writes as null, are not judged.
+ */
+const char *tfa_plan__values_contradict(const plan_reader *r)
+{
+    const int before = r->before_null, after = r->after_null;
+
+    switch (r->action) {
+    case TFA_ACTION_CREATE:
+        return before == 0 ? "a \"create\" whose \"before\" is not null" : NULL;
+    case TFA_ACTION_DELETE:
+    case TFA_ACTION_FORGET:
+        return after == 0 ? "a removal whose \"after\" is not null" : NULL;
+    case TFA_ACTION_UPDATE:
+    case TFA_ACTION_REPLACE:
+        return before == 1 ? "a change of an existing object whose \"before\" is null" : NULL;
+    case TFA_ACTION_NOOP:
+        return before >= 0 && after >= 0 && before != after
+                   ? "a \"no-op\" whose \"before\" and \"after\" are not both null or both set"
+                   : NULL;
+    default:
+        return NULL; /* read: a data source's prior value is not kept; unknown: noted */
+    }
 }
 
 /* ---- change objects ---------------------------------------------------------- */
@@ -393,6 +428,7 @@ void tfa_plan__reset_change(plan_reader *r)
     r->action = TFA_ACTION_UNKNOWN;
     r->replace = TFA_REPLACE_NONE;
     r->action_known = r->importing = 0;
+    r->before_null = r->after_null = -1;
     r->seen = r->change_seen = 0;
     tfa_buf_clear(&r->rpaths);
     r->n_rpaths = 0;

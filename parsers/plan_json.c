@@ -151,6 +151,7 @@ static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
     tfa_resource res = {field(r, F_ADDRESS),  field(r, F_MODULE), field(r, F_MODE),
                         field(r, F_TYPE),     field(r, F_NAME),   field(r, F_INDEX),
                         field(r, F_PROVIDER), field(r, F_DEPOSED)};
+    const char *why;
     tfa_change *c;
     int rc;
 
@@ -161,6 +162,10 @@ static int emit_change(plan_reader *r, tfa_list list, const tfa_pos *pos)
     if (!r->action_known)
         return tfa_plan__fail(r, pos, TFA_EINPUT, "resource change \"%s\" without change.actions",
                               res.address);
+    if (list != TFA_LIST_DEFERRED && (why = tfa_plan__values_contradict(r)) != NULL)
+        return tfa_plan__fail(r, pos, TFA_EINPUT,
+                              "resource change \"%s\": %s (Terraform never writes that)",
+                              res.address, why);
     c = tfa_run_push_change(r->run, list);
     if (!c || tfa_run_copy_resource(r->run, &c->res, &res) != 0)
         return tfa_error_oom(r->err);

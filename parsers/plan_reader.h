@@ -50,6 +50,8 @@ typedef struct plan_reader {
     tfa_action action;
     tfa_replace replace;
     int action_known, importing;
+    /* whether the change's "before" and "after" were null (-1: absent) */
+    int before_null, after_null;
     unsigned long documents;
     int tool_version_conflict, format_version_conflict;
 } plan_reader;
@@ -71,6 +73,9 @@ int tfa_plan__read_field(plan_reader *r, const char *what, int f);
 /* Skip the value of the key just read. */
 int tfa_plan__skip_value(plan_reader *r);
 int tfa_plan__read_actions(plan_reader *r, tfa_action *action, tfa_replace *replace);
+/* NULL when a change's "before" and "after" can be what Terraform writes
+ * for its action, else why they cannot. */
+const char *tfa_plan__values_contradict(const plan_reader *r);
 /* Forget the resource change being read. */
 void tfa_plan__reset_change(plan_reader *r);
 /* One key of a resource change object (its value follows in the scanner). */

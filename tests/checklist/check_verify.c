@@ -55,14 +55,21 @@ static tfa_verify_result *verify(const char *plan, const char *apply)
     return v;
 }
 
+/* A plan of one change to aws_instance.x, with the values Terraform writes
+ * for its actions: no prior object for a create, no planned one for a
+ * removal. */
 static const char *plan_of(const char *actions, const char *importing)
 {
     static char buf[1024];
+    const int create = strcmp(actions, "[\"create\"]") == 0;
+    const int removal =
+        strcmp(actions, "[\"delete\"]") == 0 || strcmp(actions, "[\"forget\"]") == 0;
     snprintf(buf, sizeof(buf),
              "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"aws_instance.x\","
              "\"mode\":\"managed\",\"type\":\"aws_instance\",\"name\":\"x\",\"change\":{"
-             "\"actions\":%s,\"before\":null,\"after\":null%s}}]}",
-             actions, importing ? importing : "");
+             "\"actions\":%s,\"before\":%s,\"after\":%s%s}}]}",
+             actions, create ? "null" : "{\"id\":\"i-1\"}", removal ? "null" : "{\"id\":\"i-1\"}",
+             importing ? importing : "");
     return buf;
 }
 

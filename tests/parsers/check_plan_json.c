@@ -298,6 +298,81 @@ START_TEST(plan_rejects_documents_that_are_not_plans)
 }
 END_TEST
 
+/* A change whose values contradict its action (Terraform's plan writer puts
+ * the prior object in "before" and the planned one in "after") is refused:
+ * a "no-op" whose "after" is null would hide a destroy. In any key order,
+ * in resource_drift too; deferred changes and reads are not judged. */
+START_TEST(plan_refuses_values_its_action_contradicts)
+{
+    static const struct {
+        const char *list, *actions, *before, *after;
+        int ok;
+    } cases[] = {
+        {"resource_changes", "\"create\"", "null", "{}", 1},
+        {"resource_changes", "\"create\"", "{}", "{}", 0},
+        {"resource_changes", "\"delete\"", "{}", "null", 1},
+        {"resource_changes", "\"delete\"", "{}", "{}", 0},
+        {"resource_changes", "\"forget\"", "{}", "[]", 0},
+        {"resource_changes", "\"update\"", "{}", "{}", 1},
+        {"resource_changes", "\"update\"", "{}", "null", 1}, /* an "after" wholly unknown */
+        {"resource_changes", "\"update\"", "null", "{}", 0},
+        {"resource_changes", "\"delete\", \"create\"", "null", "{}", 0},
+        {"resource_changes", "\"create\", \"delete\"", "{}", "{}", 1},
+        {"resource_changes", "\"no-op\"", "{\"a\": 1}", "{\"a\": 1}", 1},
+        {"resource_changes", "\"no-op\"", "{\"a\": 1}", "null", 0},
+        {"resource_changes", "\"no-op\"", "null", "{\"a\": 1}", 0},
+        {"resource_changes", "\"read\"", "{}", "{}", 1},
+        {"resource_drift", "\"delete\"", "{}", "{\"a\": 1}", 0},
+        {"resource_drift", "\"update\"", "{}", "{}", 1},
+    };
+    tfa_buf doc;
+    tfa_run *run = NULL;
+    tfa_error err;
+    size_t i;
+    int order;
+
+    tfa_buf_init(&doc, TFA_BUF_NO_MAX);
+    for (i = 0; i < TFA_ARRAY_SIZE(cases); i++)
+        for (order = 0; order < 2; order++) {
+            tfa_buf_clear(&doc);
+            tfa_buf_printf(&doc, "{\"format_version\": \"1.2\", \"%s\": [{\"address\": \"a.b\", ",
+                           cases[i].list);
+            if (order)
+                tfa_buf_printf(&doc,
+                               "\"change\": {\"b\\u0065fore\": %s, \"after\": %s, "
+                               "\"actions\": [%s]}}]}",
+                               cases[i].before, cases[i].after, cases[i].actions);
+            else
+                tfa_buf_printf(&doc,
+                               "\"change\": {\"actions\": [%s], \"before\": %s, "
+                               "\"after\": %s}}]}",
+                               cases[i].actions, cases[i].before, cases[i].after);
+            ck_assert_int_eq(tfa_buf_status(&doc), 0);
+            if (cases[i].ok) {
+                ck_assert_msg(load_text(doc.ptr, TFA_KIND_PLAN, &run, &err) == 0, "%s: %s", doc.ptr,
+                              err.message);
+                tfa_run_free(run);
+                continue;
+            }
+            ck_assert_msg(load_text(doc.ptr, TFA_KIND_PLAN, &run, &err) == TFA_EINPUT, "%s",
+                          doc.ptr);
+            ck_assert_msg(strstr(err.message, "resource change \"a.b\": a") &&
+                              strstr(err.message, "(Terraform never writes that)"),
+                          "%s", err.message);
+            ck_assert_uint_eq(err.column, (unsigned long)strlen(cases[i].list) + 32); /* its { */
+        }
+    /* a deferred change's values are Terraform's guess: not judged */
+    ck_assert_int_eq(
+        load_text("{\"format_version\": \"1.2\", \"deferred_changes\": [{\"reason\": "
+                  "\"resource_config_unknown\", \"resource_change\": {\"address\": \"a.b\", "
+                  "\"change\": {\"actions\": [\"no-op\"], \"before\": {}, \"after\": null}}}]}",
+                  TFA_KIND_PLAN, &run, &err),
+        0);
+    tfa_run_free(run);
+    tfa_buf_release(&doc);
+}
+END_TEST
+
 START_TEST(plan_documents_are_summed_and_noise_skipped)
 {
     const char *doc =
@@ -427,6 +502,7 @@ int main(void)
     tc = tcase_create("errors");
     tcase_add_test(tc, plan_versions_are_checked);
     tcase_add_test(tc, plan_rejects_documents_that_are_not_plans);
+    tcase_add_test(tc, plan_refuses_values_its_action_contradicts);
     tcase_add_test(tc, plan_documents_are_summed_and_noise_skipped);
     tcase_add_test(tc, plan_reader_survives_allocation_failures);
     suite_add_tcase(s, tc);

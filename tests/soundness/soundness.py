@@ -28,6 +28,9 @@ goes wrong and attackers would try, and checks the verdict again:
                  lost, the apply summary saying one more destroy -> not GO
   unknown-action a change's action replaced by one no Terraform writes
                  (plan JSON, -json log)                       -> not GO
+  noop-gone      a plan's first no-op change with its "after" null: the
+                 object gone under an action that says nothing
+                 changes                                      -> not GO
   dup-top        a second top-level member of a JSON document: a plan's
                  resource_changes with one delete, a state's resources or
                  values empty                                 -> not GO
@@ -137,6 +140,26 @@ def lost_changes(base, lines, data, swap, blocks, summary):
     if edited != data:
         jobs.append(("summary-destroy %s" % base, swap(edited), False))
     return jobs
+
+
+def noop_gone(data):
+    """A plan JSON whose first no-op change keeps its "before" and has a
+    null "after": a destroy under an action saying nothing changes (an
+    edited plan; Terraform writes equal values there). None when the
+    document has no such change."""
+    if not is_json_doc(data):
+        return None
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return None
+    for rc in doc.get("resource_changes") or [] if isinstance(doc, dict) else []:
+        change = rc.get("change") if isinstance(rc, dict) else None
+        if isinstance(change, dict) and change.get("actions") == ["no-op"] and \
+                change.get("before") is not None:
+            change["after"] = None
+            return json.dumps(doc).encode()
+    return None
 
 
 def dup_top(data):
@@ -362,6 +385,9 @@ class Suite:
                 if is_json_doc(data) == (n == 1) and re.search(pat, data):
                     jobs.append(("unknown-action %s" % base,
                                  swap(re.sub(pat, rep, data, count=n)), False))
+            new = noop_gone(data)
+            if new:
+                jobs.append(("noop-gone %s" % base, swap(new), False))
             for key, new in dup_top(data):
                 jobs.append(("dup-top %s (%s)" % (base, key), swap(new), False))
             if b'"provider_name"' in data and case.approved:
