@@ -626,6 +626,44 @@ static int input_fills(const tfa_run *run, unsigned i, tfa_coll c, char *why, si
     return 1;
 }
 
+/*
+ * Whether input i lists only part of collection c and says so: a plan JSON
+ * stating "errored": true (Terraform stops planning at the error, so the
+ * changes and drift after it were never listed), or a log whose planned
+ * changes go on after their run's last plan summary (the log was cut, or
+ * the plan failed before Terraform summed it up), or an apply or destroy
+ * log that does not end with its summary (Terraform writes it only when
+ * the whole apply succeeded). What other inputs list cannot stand for what
+ * these lost, so the collection is not known.
+ */
+static int input_partial(const tfa_run *run, unsigned i, tfa_coll c, char *why, size_t size)
+{
+    const tfa_input *in = tfa_run_input(run, i);
+
+    if (in->kind == TFA_KIND_PLAN && (c == TFA_COLL_CHANGES || c == TFA_COLL_DRIFT) &&
+        in->plan.errored == TFA_TRUE) {
+        snprintf(why, size, "%s: the plan errored, so it may not list every change", in->path);
+        return 1;
+    }
+    if ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) &&
+        (c == TFA_COLL_CHANGES || c == TFA_COLL_PLANNED) && in->log.planned_open > 0) {
+        snprintf(why, size,
+                 "%s lists %ld planned change(s) after its last plan summary (the log was cut, "
+                 "or the plan failed), so it may not list them all",
+                 in->path, in->log.planned_open);
+        return 1;
+    }
+    if (c == TFA_COLL_APPLIED && (is_op(in, "apply") || is_op(in, "destroy")) &&
+        !in->log.final_summary) {
+        snprintf(why, size,
+                 "%s: the %s does not end with its summary (the log was cut, or it failed), so "
+                 "it may not list every resource it changed",
+                 in->path, in->log.operation);
+        return 1;
+    }
+    return 0;
+}
+
 int tfa_coll_proven(const tfa_run *run, tfa_coll c, char *why, size_t size)
 {
     char reason[TFA_ERROR_MESSAGE_MAX] = "";
@@ -639,6 +677,14 @@ int tfa_coll_proven(const tfa_run *run, tfa_coll c, char *why, size_t size)
         if (size)
             snprintf(why, size, "out of memory merging the %s of the inputs", tfa_coll_name(c));
         return 0;
+    }
+    for (i = 0; i < n; i++) {
+        char one[TFA_ERROR_MESSAGE_MAX];
+        if (input_partial(run, (unsigned)i, c, one, sizeof(one))) {
+            if (size)
+                snprintf(why, size, "%s cannot be known: %s", tfa_coll_name(c), one);
+            return 0;
+        }
     }
     /* a log that announced drift whose entries could not be read proves no
      * drift list at all, whatever the other inputs say (drift.h: unknown) */

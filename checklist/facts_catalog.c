@@ -318,6 +318,12 @@ static tfa_tristate plan_applyable(const tfa_input *in)
 #define UNKNOWN_ACTIONS                                                                            \
     "a plan change has an action this build does not know (plan.actions.unknown)"
 
+/* The counts of a plan that errored: Terraform stopped planning at the
+ * error, so the changes after it were never listed. */
+#define ERRORED_COUNTS "a plan errored (plan.errored), so it may not list every change"
+
+#define ERRORED_DRIFT "a plan errored (plan.errored), so it may not list all drift"
+
 typedef const char *cstr;
 
 #define FIELD(in, type, off) (*(const type *)(const void *)((const char *)(in) + (off)))
@@ -329,6 +335,7 @@ typedef struct acc {
     long long sum, num;
     int any, all, disagree;
     long unknown; /* plan changes of an action this build does not know */
+    int errored;  /* a plan stating "errored": true */
 } acc;
 
 /* Fold one selected input into `a` per f->how. */
@@ -346,6 +353,7 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
     case H_SUM_PLAN:
         a->sum += FIELD(in, long, f->off);
         a->unknown += in->plan.actions[TFA_ACTION_UNKNOWN];
+        a->errored |= in->plan.errored == TFA_TRUE;
         break;
     case H_SUM_COUNTS:
         if (in->log.has_counts)
@@ -383,6 +391,7 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
         break;
     case H_NO_CHANGES:
         a->unknown += in->plan.actions[TFA_ACTION_UNKNOWN];
+        a->errored |= in->plan.errored == TFA_TRUE;
         a->all &= !in->plan.counts.add && !in->plan.counts.change && !in->plan.counts.destroy &&
                   !in->plan.counts.import && !in->plan.counts.forget;
         break;
@@ -415,7 +424,7 @@ static int superseded_apply(unsigned from, const tfa_run *run, size_t i)
  * 0 with *why. */
 static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why)
 {
-    acc a = {0, 0, NULL, 0, -1, 0, 1, 0, 0};
+    acc a = {0, 0, NULL, 0, -1, 0, 1, 0, 0, 0};
     const tfa_run *run = src->run;
     size_t i;
 
@@ -442,8 +451,8 @@ static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
         *out = tfa_value_num((double)a.sum);
         return 1;
     case H_SUM_PLAN:
-        if (a.unknown) {
-            *why = UNKNOWN_ACTIONS;
+        if (a.unknown || a.errored) {
+            *why = a.unknown ? UNKNOWN_ACTIONS : ERRORED_COUNTS;
             return 0;
         }
         *out = tfa_value_num((double)a.sum);
@@ -469,8 +478,8 @@ static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
         }
         /* fall through */
     case H_NO_CHANGES:
-        if (a.unknown) {
-            *why = UNKNOWN_ACTIONS;
+        if (a.unknown || a.errored) {
+            *why = a.unknown ? UNKNOWN_ACTIONS : ERRORED_COUNTS;
             return 0;
         }
         /* fall through */
@@ -499,6 +508,9 @@ int tfa_fact_value(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
     case H_DRIFT:
         if (!tfa_coll_proven(run, TFA_COLL_DRIFT, NULL, 0)) {
             *why = tfa_coll_missing(TFA_COLL_DRIFT);
+            for (i = 0; i < tfa_run_input_count(run); i++)
+                if (tfa_run_input(run, i)->plan.errored == TFA_TRUE)
+                    *why = ERRORED_DRIFT;
             return 0;
         }
         n = tfa_run_view_count(run, TFA_VIEW_DRIFT);

@@ -10,6 +10,7 @@
 #include "util/compat.h"
 
 #include "drift.h"
+#include "facts_catalog.h"
 #include "facts_derived.h"
 #include "verify.h"
 
@@ -66,6 +67,12 @@ static int verify_fact(tfa_derived id, const tfa_run *run, tfa_value *out, const
          * apply did after it ends: not false, not true, unknown */
         *why = "an apply log has no final summary (Apply complete! / change_summary) or is cut: "
                "the apply did not finish or the log is incomplete";
+        ok = 0;
+    } else if (!tfa_coll_proven(run, TFA_COLL_CHANGES, NULL, 0)) {
+        /* the plan errored or its log was cut: what it lists is not all the
+         * apply was to do, so no comparison can prove the apply matched */
+        *why = "the plan side may not list every change (a plan errored, or a plan log was cut "
+               "before its summary)";
         ok = 0;
     } else if (id == TFA_D_APPLY_MATCHES) {
         *out = tfa_value_bool(v->matches);

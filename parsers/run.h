@@ -234,6 +234,8 @@ typedef struct tfa_log_info {
     long errors, warnings;  /* error / warning diagnostics ("Error: " lines) */
     long drift;             /* resource_drift messages / drifted resources */
     long planned;           /* planned_change messages / "will be" lines */
+    long planned_open;      /* of those, listed after the last plan summary of their run: a
+                               plan that never ended (cut, or failed), so maybe not all */
     long applied;           /* apply_complete messages / "complete after" lines */
     long apply_errors;      /* apply_errored messages */
     long messages;          /* UI log: messages read; text log: lines read */

@@ -408,6 +408,8 @@ static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t pl
     r->in->documents = (unsigned)runs;
     li->drift = (long)(tfa_run_change_count(r->run, TFA_LIST_DRIFT) - drift0);
     li->planned = (long)(tfa_run_change_count(r->run, TFA_LIST_PLANNED) - planned0);
+    /* change blocks after the run's last "Plan:" line (tally0 moves there) */
+    li->planned_open = (long)(tfa_run_change_count(r->run, TFA_LIST_PLANNED) - r->runs.tally0);
     tfa_tl_apply_facts(r);
     settle_run(r, planned0);
     if (r->have_version && !r->version_conflict) {

@@ -87,6 +87,7 @@ typedef struct ui_log {
     int apply_summary_last;  /* an apply/destroy change_summary came after the last apply event */
     int event_after_summary; /* an apply event came after the last change_summary */
     tfa_plan_tally tally;    /* planned changes since the run's start or last plan summary */
+    long open;               /* the same, counted as listed (tfa_log_info.planned_open) */
     size_t applied0;         /* the run's first applied record */
 
     /* a CI job log (ui_log_ci.c): the tokenizer reads the filtered lines */
@@ -409,6 +410,8 @@ static int check_summary(ui_log *l, const tfa_pos *pos)
                       : 0;
 
     memset(&l->tally, 0, sizeof(l->tally));
+    if (plan)
+        l->open = 0;
     if (!bad)
         return 0;
     return tfa_uilog__fail(&l->r, pos, TFA_EINPUT,
@@ -504,6 +507,8 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
     switch (t->kind) {
     case UILOG_MSG_VERSION:
         memset(&l->tally, 0, sizeof(l->tally)); /* a run starts */
+        log->planned_open += l->open;
+        l->open = 0;
         l->applied0 = tfa_run_applied_count(r->run);
         return take_version(l);
     case UILOG_MSG_DIAG:
@@ -512,6 +517,7 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
         size_t n = tfa_run_change_count(r->run, TFA_LIST_PLANNED);
         int rc = tfa_uilog__emit_change(r, TFA_LIST_PLANNED, pos, t->name);
         log->planned++;
+        l->open++;
         if (rc == 0 && tfa_run_change_count(r->run, TFA_LIST_PLANNED) > n)
             tfa_plan_tally_add(&l->tally, tfa_run_change(r->run, TFA_LIST_PLANNED, n));
         return rc;
@@ -653,6 +659,7 @@ static int finish(ui_log *l)
      * none) are an apply that did not finish: its operation is "apply" and
      * it states no apply counts (see text_log_apply.c for the text form). */
     log->final_summary = l->apply_summary_last;
+    log->planned_open += l->open;
     if ((!l->has_summary && l->apply_messages) ||
         (l->event_after_summary && (!log->operation || strcmp(log->operation, "plan") == 0))) {
         log->operation = "apply";

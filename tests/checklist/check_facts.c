@@ -202,8 +202,12 @@ START_TEST(facts_combine_plans)
     expect_none(run, "plan.terraform_version", "the inputs disagree");
     expect_none(run, "run.terraform_version", "the inputs disagree");
     expect_none(run, "plan.format_version", "not stated by the inputs");
-    expect_bool(run, "plan.no_changes", 1);
-    expect_num(run, "drift.count", 0);
+    /* one of them errored: what its changes add up to is not known */
+    expect_none(run, "plan.no_changes",
+                "a plan errored (plan.errored), so it may not list every change");
+    expect_none(run, "plan.destroy",
+                "a plan errored (plan.errored), so it may not list every change");
+    expect_none(run, "drift.count", "a plan errored (plan.errored), so it may not list all drift");
     tfa_run_free(run);
 }
 END_TEST

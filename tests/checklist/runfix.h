@@ -104,9 +104,9 @@ static inline tfa_diag *rf_diag(tfa_run *run, unsigned input, tfa_severity sev, 
  *      grafana_folder.f  create
  *      grafana_folder.g  no-op
  *    drift grafana_dashboard.a (update)
- *  input 1 apply.json (UI log, apply): summary add 2 change 1 destroy 1,
- *    applied 3, no errors, one warning; applied records: two complete,
- *    one started and never finished.
+ *  input 1 apply.json (UI log, apply): summary add 2 change 1 destroy 1
+ *    (last), applied 3, no errors, one warning; applied records: two
+ *    complete, one started and never finished.
  */
 static inline tfa_run *rf_standard(void)
 {
@@ -145,6 +145,7 @@ static inline tfa_run *rf_standard(void)
     in->log.has_counts = 1;
     in->log.counts.add = 2, in->log.counts.change = 1, in->log.counts.destroy = 1;
     in->log.applied = 3;
+    in->log.final_summary = 1; /* its summary came last */
     in->log.warnings = 1;
     in->log.messages = 42;
     in->log.ui_version = rf_str(run, "1.2");

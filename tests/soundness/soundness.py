@@ -28,6 +28,8 @@ goes wrong and attackers would try, and checks the verdict again:
                  lost, the apply summary saying one more destroy -> not GO
   unknown-action a change's action replaced by one no Terraform writes
                  (plan JSON, -json log)                       -> not GO
+  plan-errored   a plan JSON that says it errored ("errored": true: Terraform
+                 stopped planning at the error)               -> not GO
   noop-gone      a plan's first no-op change with its "after" null: the
                  object gone under an action that says nothing
                  changes                                      -> not GO
@@ -140,6 +142,21 @@ def lost_changes(base, lines, data, swap, blocks, summary):
     if edited != data:
         jobs.append(("summary-destroy %s" % base, swap(edited), False))
     return jobs
+
+
+def plan_errored(data):
+    """The plan JSON saying it errored: its changes are those planned before
+    the error. None for other documents."""
+    if not is_json_doc(data):
+        return None
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or "resource_changes" not in doc:
+        return None
+    doc["errored"] = True
+    return json.dumps(doc).encode()
 
 
 def noop_gone(data):
@@ -385,6 +402,9 @@ class Suite:
                 if is_json_doc(data) == (n == 1) and re.search(pat, data):
                     jobs.append(("unknown-action %s" % base,
                                  swap(re.sub(pat, rep, data, count=n)), False))
+            new = plan_errored(data)
+            if new:
+                jobs.append(("plan-errored %s" % base, swap(new), False))
             new = noop_gone(data)
             if new:
                 jobs.append(("noop-gone %s" % base, swap(new), False))
