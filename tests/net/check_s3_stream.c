@@ -257,6 +257,55 @@ START_TEST(s3_packed_twice_is_the_archive_packed_once)
 }
 END_TEST
 
+/* The PUT answered 503 once (after its whole body): the retry packs the
+ * archive a third time, following the first packing's choices again (noise
+ * stored, text compressed), and the object is the measured archive. */
+START_TEST(s3_packed_twice_and_retried_is_the_measured_archive)
+{
+    const char *key = "/big/retried/default/20261127T100000Z.tar.gz";
+    const char *argv[] = {
+        "tfaudit", "archive", "--raw", "--to", "s3://big/retried/", "--now", "2026-11-27T10:00:00Z",
+        NULL,      NULL,      NULL};
+    char noise[600], text[600], *obj, *sha;
+    unsigned char d[TFA_SHA256_BYTES];
+    char hex[TFA_SHA256_HEX];
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_buf t;
+    tfa_s3 *s3;
+    size_t n = 0;
+
+    noise_at(noise, sizeof(noise), "retried.bin", (6u << 20) + 16, 0x2545f4914f6cdd1dull);
+    tfa_buf_init(&t, TFA_BUF_NO_MAX);
+    while (t.len < (3u << 20))
+        tfa_buf_printf(&t, "resource \"null_resource\" \"r%zu\" {}\n", t.len);
+    snprintf(text, sizeof(text), "%s/retried.tf", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(text, t.ptr, t.len), 0);
+    tfa_buf_release(&t);
+    argv[7] = noise;
+    argv[8] = text;
+    arm("PUT", key, "s503");
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    sha = line_of(out.out, "sha256: ");
+    ck_assert_ptr_nonnull(sha);
+    tfa_test_output_release(&out);
+    ck_assert_uint_eq(count_logged(key), 3);      /* the PUT twice, the HEAD */
+    ck_assert_uint_eq(assert_all_signed(key), 2); /* the 503 aside */
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    obj = get_object(s3, "big", key + 5, &n);
+    tfa_s3_free(s3);
+    tfa_sha256_digest(obj, n, d);
+    tfa_sha256_hex(d, hex);
+    ck_assert_str_eq(hex, sha);
+    ck_assert_uint_lt(n, (8u << 20)); /* the text compressed */
+    tfa_free(obj);
+    free(sha);
+}
+END_TEST
+
 /* A writer rewriting 8 bytes of a file in place (its size unchanged) with
  * a counter, as fast as it can, until stopped. */
 typedef struct rewriter {
@@ -335,6 +384,7 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_streamed_inputs_keep_their_order_bytes_and_kinds);
     tcase_add_test(tc, s3_an_input_short_of_its_size_aborts_the_archive);
     tcase_add_test(tc, s3_packed_twice_is_the_archive_packed_once);
+    tcase_add_test(tc, s3_packed_twice_and_retried_is_the_measured_archive);
     tcase_add_test(tc, s3_an_input_changing_between_the_packings_stores_nothing);
     suite_add_tcase(s, tc);
     return s;
