@@ -7,15 +7,17 @@
 #
 #   upload     tfaudit archive --raw of SIZE_MB (default 100) incompressible
 #              bytes: packed twice, a chunk at a time into tar + gzip
-#              members on every core (incompressible blocks stored). First
-#              measured (the input's SHA-256 and the archive's, each on a
-#              thread of its own, no bytes kept), then packed again into one
-#              signed PUT as it is sent (the bytes sent hashed again and
-#              checked against the first packing's before the last ones
-#              leave) + HEAD (archives over --multipart-threshold, 128M, go
-#              as concurrent multipart parts instead); curl -T of the
-#              archive tfaudit made (the same bytes, one PUT, payload hash
-#              signed)
+#              members on every core (incompressible blocks stored, framed
+#              around the input's own bytes, not copied). First measured
+#              (the input's SHA-256 on a thread of its own, the archive's on
+#              the packing's, no bytes kept), then packed again into one
+#              signed PUT as it is sent, following the first packing's
+#              choice for each block (no probe, no CRC again for a stored
+#              one), the bytes sent hashed again and checked against the
+#              first packing's before the last ones leave; + HEAD (archives
+#              over --multipart-threshold, 128M, go as concurrent multipart
+#              parts instead); curl -T of the archive tfaudit made (the same
+#              bytes, one PUT, payload hash signed)
 #   parts      curl sending the archive tfaudit made as a multipart upload of
 #              16 MiB parts, 4 curl processes at once, then
 #              CompleteMultipartUpload (what the server's multipart path

@@ -572,7 +572,8 @@ typedef struct pack_job {
     size_t n_inputs;
     tfa_s3 *s3; /* for s3:// inputs */
     const char *workspace, *object;
-    tfa_buf *digests; /* see packer; NULL: none */
+    tfa_buf *digests;     /* see packer; NULL: none */
+    tfa_pgzip_plan *plan; /* the compression's choices (tfa_pgzip_plan); NULL: none */
     int record;
 } pack_job;
 
@@ -588,7 +589,7 @@ static int pack_all(const pack_job *j, tfa_bundle_sink sink, void *payload,
 
     if (!p.inputs)
         return tfa_error_oom(err);
-    if ((rc = tfa_bundle_writer_open(&p.w, j->o->now, sink, payload, err)) != 0)
+    if ((rc = tfa_bundle_writer_open_planned(&p.w, j->o->now, sink, payload, j->plan, err)) != 0)
         goto done;
     for (i = 0; i < j->n_inputs && rc == 0; i++)
         rc = pack_input(&p, j->s3, j->inputs[i]);
@@ -630,16 +631,14 @@ static int packs_twice(const tfa_s3_archive_options *o, const char *const *input
 }
 
 /* The first packing's sink: the archive's size and SHA-256, no bytes
- * kept; it stops past the multipart threshold (`over`). The bytes are
- * hashed on a second thread, from a ring they are copied into (the
- * packing's buffers are reused once the sink returns): the packing's
- * thread, which also reads the inputs, only copies. */
-#define MEASURE_RING  (4u << 20)
-#define MEASURE_PIECE (1u << 20)
+ * kept; it stops past the multipart threshold (`over`). Hashed here, on
+ * the packing's thread, straight from the compressor's buffers (a stored
+ * block's are the input's own): the other core hashes the inputs, and a
+ * copy into a ring for a third thread cost more CPU than it spread
+ * (bench/s3.sh: the first packing's wall time no shorter). */
 
 typedef struct measure {
-    tfa_hasher h;
-    char *ring;
+    tfa_sha256 sha;
     uint64_t bytes, over;
     int too_big;
 } measure;
@@ -647,24 +646,12 @@ typedef struct measure {
 static int measure_sink(void *payload, const void *data, size_t len, tfa_error *err)
 {
     measure *m = payload;
-    const char *d = data;
     if (len > m->over - m->bytes) {
         m->too_big = 1;
         return tfa_error_set(err, TFA_ELIMIT, "past the multipart threshold");
     }
-    while (len) {
-        size_t at = (size_t)(m->bytes % MEASURE_RING), n = MEASURE_RING - at;
-        if (n > MEASURE_PIECE)
-            n = MEASURE_PIECE;
-        if (n > len)
-            n = len;
-        tfa_hasher_room(&m->h, n); /* no tee: nothing to fail */
-        memcpy(m->ring + at, d, n);
-        tfa_hasher_post(&m->h, n);
-        m->bytes += n;
-        d += n;
-        len -= n;
-    }
+    tfa_sha256_update(&m->sha, data, len);
+    m->bytes += len;
     return 0;
 }
 
@@ -680,14 +667,10 @@ static int measure_pass(const pack_job *j, uint64_t over, measure *m,
 
     memset(m, 0, sizeof(*m));
     m->over = over;
-    if (!(m->ring = tfa_malloc(MEASURE_RING)))
-        return tfa_error_oom(err);
     tfa_error_init(&e);
-    tfa_hasher_start(&m->h, m->ring, MEASURE_RING, NULL);
+    tfa_sha256_init(&m->sha);
     rc = pack_all(j, measure_sink, m, res, &e);
-    tfa_hasher_finish(&m->h, digest);
-    tfa_free(m->ring);
-    m->ring = NULL;
+    tfa_sha256_final(&m->sha, digest);
     if (rc == 0)
         return 0;
     if (m->too_big) {
@@ -699,7 +682,9 @@ static int measure_pass(const pack_job *j, uint64_t over, measure *m,
 }
 
 /* The second packing, into the PUT as it goes (tfa_s3_producer): what it
- * says went in is the first's (the bytes are checked to be the same). */
+ * says went in is the first's, and so is each block's compression choice
+ * (the job's plan: stored blocks cost no probe nor CRC again); the bytes
+ * are checked to be the same as they are sent. */
 static int pack_again(void *payload, tfa_s3_write_fn write, void *sink, tfa_error *err)
 {
     tfa_s3_archive_result scratch;
@@ -733,7 +718,8 @@ static int pack_held(const pack_job *j, const char *bucket, const char *key,
  * the archive and a PUT that starts only then; measuring them instead
  * (size and SHA-256, nothing kept) and packing again while the PUT goes
  * costs one more packing, on the other core, overlapped with the sending
- * (bench/s3.sh).
+ * (bench/s3.sh), made cheaper by following the first packing's choices
+ * (tfa_pgzip_plan): its SHA-256 checked as the bytes go covers them.
  */
 int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, size_t n_inputs,
                        const tfa_s3_archive_options *o, tfa_error *err)
@@ -745,7 +731,8 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
     tfa_s3_put_result pr;
     char *bucket = NULL, *key = NULL;
     tfa_s3 *s3 = NULL;
-    pack_job job = {o, inputs, n_inputs, NULL, workspace, NULL, NULL, 0};
+    tfa_pgzip_plan plan = {NULL, 0, 0, 0};
+    pack_job job = {o, inputs, n_inputs, NULL, workspace, NULL, NULL, &plan, 0};
     tfa_buf object, digests;
     measure m;
     int rc;
@@ -771,11 +758,13 @@ int tfa_s3_archive_run(tfa_s3_archive_result *out, const char *const *inputs, si
     job.record = 1;
     if (packs_twice(o, inputs, n_inputs) &&
         (rc = measure_pass(&job, tfa_s3_multipart_over(&put), &m, digest, out, err)) == 0) {
-        job.record = 0; /* the second packing takes the inputs' SHA-256s */
+        job.record = 0;  /* the second packing takes the inputs' SHA-256s */
+        plan.replay = 1; /* and the first's choice for each block */
         rc =
             tfa_s3_put_produced(s3, bucket, key, &put, m.bytes, digest, pack_again, &job, &pr, err);
     }
     job.digests = NULL; /* held: every input hashed as it is read */
+    job.plan = NULL;
     job.record = 0;
     if (rc == 1) /* held, or multipart past the threshold */
         rc = pack_held(&job, bucket, key, &put, &pr, out, err);
@@ -794,5 +783,6 @@ done:
     tfa_free(key);
     tfa_buf_release(&object);
     tfa_buf_release(&digests);
+    tfa_pgzip_plan_release(&plan);
     return rc;
 }

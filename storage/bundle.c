@@ -211,9 +211,11 @@ static int refuse(tfa_bundle_writer *w, tfa_error *err)
  * every core as gzip members (an ordinary .tar.gz to every reader; see
  * pgzip.h for why members).
  */
-static int writer_open(tfa_bundle_writer **out, int64_t mtime, const target *t, tfa_error *err)
+static int writer_open(tfa_bundle_writer **out, int64_t mtime, const target *t,
+                       tfa_pgzip_plan *plan, tfa_error *err)
 {
     tfa_bundle_writer *w = tfa_calloc(1, sizeof(*w));
+    tfa_pgzip_options gz = {0, 0, 0, plan};
     int rc;
 
     *out = NULL;
@@ -222,7 +224,7 @@ static int writer_open(tfa_bundle_writer **out, int64_t mtime, const target *t, 
     w->mtime = mtime;
     w->t = *t;
     w->err = err;
-    if (tfa_pgzip_new(&w->gz, gz_out, &w->t, NULL, err) != 0) {
+    if (tfa_pgzip_new(&w->gz, gz_out, &w->t, &gz, err) != 0) {
         rc = err->status;
         tfa_bundle_writer_free(w);
         return rc;
@@ -249,7 +251,14 @@ int tfa_bundle_writer_open(tfa_bundle_writer **out, int64_t mtime, tfa_bundle_si
                            void *payload, tfa_error *err)
 {
     target t = {-1, sink, payload};
-    return writer_open(out, mtime, &t, err);
+    return writer_open(out, mtime, &t, NULL, err);
+}
+
+int tfa_bundle_writer_open_planned(tfa_bundle_writer **out, int64_t mtime, tfa_bundle_sink sink,
+                                   void *payload, tfa_pgzip_plan *plan, tfa_error *err)
+{
+    target t = {-1, sink, payload};
+    return writer_open(out, mtime, &t, plan, err);
 }
 
 void tfa_bundle_writer_free(tfa_bundle_writer *w)
@@ -478,7 +487,7 @@ static int write_sorted(tfa_bundle *b, const target *t, const json_t *manifest, 
     int rc;
 
     tfa_sort(b->files, b->n, sizeof(*b->files), by_name);
-    if ((rc = writer_open(&w, b->mtime, t, err)) != 0)
+    if ((rc = writer_open(&w, b->mtime, t, NULL, err)) != 0)
         return rc;
     for (i = 0; i < b->n && rc == 0; i++)
         rc = entry_whole(w, b->files[i].name, b->files[i].data, b->files[i].len, NULL, err);

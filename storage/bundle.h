@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "pgzip.h"
 #include "sign.h"
 #include "stream.h"
 #include "util/error.h"
@@ -79,6 +80,10 @@ typedef struct tfa_bundle_writer tfa_bundle_writer;
 
 int tfa_bundle_writer_open(tfa_bundle_writer **out, int64_t mtime, tfa_bundle_sink sink,
                            void *payload, tfa_error *err);
+/* The same, its compression recording or following `plan` (see
+ * tfa_pgzip_plan): an archive packed twice, the second pass checked. */
+int tfa_bundle_writer_open_planned(tfa_bundle_writer **out, int64_t mtime, tfa_bundle_sink sink,
+                                   void *payload, tfa_pgzip_plan *plan, tfa_error *err);
 /* An input as inputs/NAME, whole (same contract as tfa_bundle_add_input);
  * `sha256` is the caller's digest of those bytes, or NULL to hash them. */
 int tfa_bundle_writer_add_input(tfa_bundle_writer *w, const char *name, const void *redacted,

@@ -9,6 +9,13 @@
  * only when every slot is waiting for a worker or for its turn to be
  * written, which is what bounds memory. The sink is only ever called by
  * the writer, so a sink needs no locking of its own.
+ *
+ * A stored block is not copied: its worker only takes its CRC-32, and the
+ * writer frames it (gzip header, a 5-byte header per 64 KiB of deflate
+ * stored block, CRC and size), handing the sink the framing and the
+ * block's input in turn. The framing is libdeflate's own for level 0 (the
+ * gzip header is taken from libdeflate; check_pgzip compares the two), so
+ * the stream is the same bytes as libdeflate storing the block.
  */
 #include "util/compat.h"
 
@@ -19,17 +26,28 @@
 #include "pgzip.h"
 #include "util/alloc.h"
 
+/* RFC 1952: a gzip header without optional fields, and the trailer (CRC-32,
+ * size); RFC 1951 3.2.4: a stored block's header (BFINAL/BTYPE, LEN, NLEN)
+ * and its most bytes. */
+#define GZ_HEAD     10
+#define GZ_TAIL     8
+#define STORED_HEAD 5
+#define STORED_MAX  65535u
+
 typedef enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE } slot_state;
 
 typedef struct slot {
     unsigned char *in, *out;
-    size_t in_len, out_len;
+    size_t in_len, out_len; /* out_len: a compressed block's */
     slot_state state;
+    int planned;  /* a plan's choice: 1 stored, 0 compressed; -1 none */
+    int stored;   /* the choice made */
+    uint32_t crc; /* a stored block's */
 } slot;
 
 typedef struct worker {
     tfa_pgzip *z;
-    struct libdeflate_compressor *c, *probe, *store; /* level, 1, 0 */
+    struct libdeflate_compressor *c, *probe; /* level, 1 */
     pthread_t thread;
     int started;
 } worker;
@@ -48,6 +66,8 @@ struct tfa_pgzip {
     int filling;                                        /* the writer holds slot next_fill */
     int closing;
     int status; /* sticky: the first failure */
+    tfa_pgzip_plan *plan;
+    unsigned char gz_head[GZ_HEAD]; /* libdeflate's gzip header, level 0 */
 };
 
 static slot *slot_of(tfa_pgzip *z, unsigned long long seq)
@@ -102,15 +122,34 @@ static void *work(void *arg)
         s = slot_of(z, z->next_take++);
         s->state = SLOT_BUSY;
         pthread_mutex_unlock(&z->mu);
+        s->stored = s->planned >= 0 ? s->planned : incompressible(w, s->in, s->in_len);
+        if (s->stored && s->planned < 0)
+            s->crc = (uint32_t)libdeflate_crc32(0, s->in, s->in_len);
         /* 0 means the output did not fit: impossible within the bound, and
          * caught by the writer as a failure if it ever happens */
-        s->out_len = libdeflate_gzip_compress(incompressible(w, s->in, s->in_len) ? w->store : w->c,
-                                              s->in, s->in_len, s->out, z->out_cap);
+        if (!s->stored)
+            s->out_len = libdeflate_gzip_compress(w->c, s->in, s->in_len, s->out, z->out_cap);
         pthread_mutex_lock(&z->mu);
         s->state = SLOT_DONE;
         pthread_cond_broadcast(&z->cv_done);
         pthread_mutex_unlock(&z->mu);
     }
+}
+
+/* The gzip header libdeflate writes for a stored member (its level 0):
+ * stored blocks framed here are the bytes libdeflate would make. */
+static int stored_header(tfa_pgzip *z, tfa_error *err)
+{
+    struct libdeflate_compressor *store = libdeflate_alloc_compressor(0);
+    unsigned char out[GZ_HEAD + STORED_HEAD + GZ_TAIL + 16];
+    size_t n = store ? libdeflate_gzip_compress(store, "", 0, out, sizeof(out)) : 0;
+    libdeflate_free_compressor(store);
+    if (!store)
+        return tfa_error_oom(err);
+    if (n != GZ_HEAD + STORED_HEAD + GZ_TAIL)
+        return tfa_error_set(err, TFA_EIO, "libdeflate frames an empty member in %zu bytes", n);
+    memcpy(z->gz_head, out, GZ_HEAD);
+    return 0;
 }
 
 static unsigned default_threads(void)
@@ -153,8 +192,7 @@ int tfa_pgzip_new(tfa_pgzip **out, tfa_pgzip_sink sink, void *payload,
     for (i = 0; i < threads; i++) {
         z->workers[i].z = z;
         if (!(z->workers[i].c = libdeflate_alloc_compressor(level)) ||
-            !(z->workers[i].probe = libdeflate_alloc_compressor(1)) ||
-            !(z->workers[i].store = libdeflate_alloc_compressor(0))) {
+            !(z->workers[i].probe = libdeflate_alloc_compressor(1))) {
             z->n_workers = i + 1; /* freed with the others */
             rc = tfa_error_oom(err);
             goto fail;
@@ -162,8 +200,9 @@ int tfa_pgzip_new(tfa_pgzip **out, tfa_pgzip_sink sink, void *payload,
         z->n_workers = i + 1;
     }
     z->out_cap = libdeflate_gzip_compress_bound(z->workers[0].c, z->block);
-    if (libdeflate_gzip_compress_bound(z->workers[0].store, z->block) > z->out_cap)
-        z->out_cap = libdeflate_gzip_compress_bound(z->workers[0].store, z->block);
+    z->plan = opts ? opts->plan : NULL;
+    if ((rc = stored_header(z, err)) != 0)
+        goto fail;
     for (i = 0; i < z->n_slots; i++)
         if (!(z->slots[i].in = tfa_malloc(z->block)) ||
             !(z->slots[i].out = tfa_malloc(z->out_cap))) {
@@ -184,6 +223,57 @@ fail:
     return rc;
 }
 
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
+}
+
+/* A stored block's member, to the sink: its framing, and its input as it
+ * is, at most STORED_MAX bytes a stored block (as libdeflate cuts them). */
+static int emit_stored(tfa_pgzip *z, const slot *s, tfa_error *err)
+{
+    unsigned char frame[GZ_HEAD + STORED_HEAD], tail[GZ_TAIL];
+    size_t at = 0, head = GZ_HEAD, n;
+    int rc = 0;
+
+    memcpy(frame, z->gz_head, GZ_HEAD);
+    do {
+        n = s->in_len - at > STORED_MAX ? STORED_MAX : s->in_len - at;
+        frame[head] = at + n == s->in_len; /* BFINAL; BTYPE 00, stored */
+        frame[head + 1] = (unsigned char)n, frame[head + 2] = (unsigned char)(n >> 8);
+        frame[head + 3] = (unsigned char)~n, frame[head + 4] = (unsigned char)(~n >> 8);
+        rc = z->sink(z->payload, frame, head + STORED_HEAD, err);
+        if (rc == 0 && n)
+            rc = z->sink(z->payload, s->in + at, n, err);
+        at += n;
+        head = 0;
+    } while (rc == 0 && at < s->in_len);
+    put_le32(tail, s->crc);
+    put_le32(tail + 4, (uint32_t)s->in_len);
+    return rc ? rc : z->sink(z->payload, tail, GZ_TAIL, err);
+}
+
+/* A recording plan's next choice: the one just emitted. */
+static int record_choice(tfa_pgzip *z, const slot *s, tfa_error *err)
+{
+    tfa_pgzip_plan *p = z->plan;
+    if (!p || p->replay)
+        return 0;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 64;
+        tfa_pgzip_choice *b = tfa_realloc(p->blocks, cap * sizeof(*b));
+        if (!b)
+            return tfa_error_oom(err);
+        p->blocks = b;
+        p->cap = cap;
+    }
+    p->blocks[p->n].len = (uint32_t)s->in_len;
+    p->blocks[p->n].crc = s->stored ? s->crc : 0;
+    p->blocks[p->n++].stored = s->stored;
+    return 0;
+}
+
 /* Hand the oldest slot to the sink, waiting for its worker. */
 static int emit_one(tfa_pgzip *z, tfa_error *err)
 {
@@ -194,10 +284,14 @@ static int emit_one(tfa_pgzip *z, tfa_error *err)
     while (s->state != SLOT_DONE)
         pthread_cond_wait(&z->cv_done, &z->mu);
     pthread_mutex_unlock(&z->mu);
-    if (s->out_len == 0)
+    if (s->stored)
+        rc = emit_stored(z, s, err);
+    else if (s->out_len == 0)
         rc = tfa_error_set(err, TFA_EIO, "gzip compression failed");
     else
         rc = z->sink(z->payload, s->out, s->out_len, err);
+    if (rc == 0)
+        rc = record_choice(z, s, err);
     pthread_mutex_lock(&z->mu);
     s->state = SLOT_FREE;
     z->next_emit++;
@@ -225,8 +319,18 @@ static int emit_ready(tfa_pgzip *z, tfa_error *err)
 
 static void submit(tfa_pgzip *z)
 {
+    slot *s = slot_of(z, z->next_fill);
+    const tfa_pgzip_plan *p = z->plan;
+    const tfa_pgzip_choice *c =
+        p && p->replay && z->next_fill < p->n ? &p->blocks[z->next_fill] : NULL;
+
+    s->planned = -1; /* chosen from the bytes, as without a plan */
+    if (c && c->len == s->in_len) {
+        s->planned = c->stored;
+        s->crc = c->crc;
+    }
     pthread_mutex_lock(&z->mu);
-    slot_of(z, z->next_fill)->state = SLOT_READY;
+    s->state = SLOT_READY;
     z->next_fill++;
     z->filling = 0;
     pthread_cond_signal(&z->cv_work);
@@ -315,7 +419,6 @@ void tfa_pgzip_free(tfa_pgzip *z)
             pthread_join(z->workers[i].thread, NULL);
         libdeflate_free_compressor(z->workers[i].c);
         libdeflate_free_compressor(z->workers[i].probe);
-        libdeflate_free_compressor(z->workers[i].store);
     }
     for (i = 0; z->slots && i < z->n_slots; i++) {
         tfa_free(z->slots[i].in);
@@ -327,4 +430,10 @@ void tfa_pgzip_free(tfa_pgzip *z)
     pthread_cond_destroy(&z->cv_done);
     pthread_mutex_destroy(&z->mu);
     tfa_free(z);
+}
+
+void tfa_pgzip_plan_release(tfa_pgzip_plan *plan)
+{
+    tfa_free(plan->blocks);
+    memset(plan, 0, sizeof(*plan));
 }

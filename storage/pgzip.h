@@ -21,6 +21,19 @@
  * bytes always give the same archive and its SHA-256 identifies it. Each
  * gzip header carries no name and a zero time.
  *
+ * A stored block is framed here (deflate's stored blocks, as libdeflate
+ * frames them: the same bytes) and handed to the sink from the block's own
+ * input, pieces of at most 64 KiB, never copied into an output buffer.
+ *
+ * A plan (tfa_pgzip_plan) records what was chosen for each block (stored
+ * or compressed, and a stored block's CRC-32), so that compressing the
+ * same bytes again skips the probes and, for stored blocks, the CRC: the
+ * second pass of an archive measured before it is sent (s3_archive.c),
+ * whose bytes are checked against the first's as they go. Bytes that
+ * differ from the recorded ones make a different stream (a stored block's
+ * recorded CRC no longer matches its bytes), which is why a plan is only
+ * for a caller that checks the result.
+ *
  * Memory: (2 x threads) blocks in flight, each with its input and its
  * compressed bound: about 4 x threads x block size.
  */
@@ -28,6 +41,7 @@
 #define TFA_PGZIP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/error.h"
 
@@ -38,10 +52,31 @@
 #define TFA_PGZIP_LEVEL       6
 #define TFA_PGZIP_MAX_THREADS 4
 
+/* One block's choice (see tfa_pgzip_plan). */
+typedef struct tfa_pgzip_choice {
+    uint32_t len; /* the block's input bytes */
+    uint32_t crc; /* a stored block's CRC-32 */
+    int stored;
+} tfa_pgzip_choice;
+
+/* Each block's choice, in order: recorded by one compression (`replay` 0),
+ * followed by the next (`replay` 1; a block past the recorded ones, or of
+ * another length, is chosen as usual). Zero-initialized is empty. The
+ * caller owns it; a compression that records appends to it from the
+ * writer's thread, one that replays only reads it. */
+typedef struct tfa_pgzip_plan {
+    tfa_pgzip_choice *blocks;
+    size_t n, cap;
+    int replay;
+} tfa_pgzip_plan;
+
+void tfa_pgzip_plan_release(tfa_pgzip_plan *plan);
+
 typedef struct tfa_pgzip_options {
-    size_t block_bytes; /* 0: TFA_PGZIP_BLOCK_BYTES */
-    int level;          /* 0: TFA_PGZIP_LEVEL; 1..12 (libdeflate's levels) */
-    unsigned threads;   /* 0: online cores, capped at TFA_PGZIP_MAX_THREADS */
+    size_t block_bytes;   /* 0: TFA_PGZIP_BLOCK_BYTES */
+    int level;            /* 0: TFA_PGZIP_LEVEL; 1..12 (libdeflate's levels) */
+    unsigned threads;     /* 0: online cores, capped at TFA_PGZIP_MAX_THREADS */
+    tfa_pgzip_plan *plan; /* NULL: none (see tfa_pgzip_plan) */
 } tfa_pgzip_options;
 
 /* Where compressed bytes go, in order: 0, or a status with `err` set. The

@@ -7,12 +7,17 @@
  * after parts went out: exit 2, no object, the multipart upload aborted.
  * Local files are packed twice (measured, then packed again into one PUT
  * as it is sent): the same archive, byte for byte, as a multipart upload
- * of the same inputs makes.
+ * of the same inputs makes, and an input whose bytes change between the
+ * two packings stores nothing.
  * The suite skips (77) when node is not installed.
  */
 #include "util/compat.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "s3_server.h"
@@ -252,6 +257,125 @@ START_TEST(s3_packed_twice_is_the_archive_packed_once)
 }
 END_TEST
 
+/* The PUT answered 503 once (after its whole body): the retry packs the
+ * archive a third time, following the first packing's choices again (noise
+ * stored, text compressed), and the object is the measured archive. */
+START_TEST(s3_packed_twice_and_retried_is_the_measured_archive)
+{
+    const char *key = "/big/retried/default/20261127T100000Z.tar.gz";
+    const char *argv[] = {
+        "tfaudit", "archive", "--raw", "--to", "s3://big/retried/", "--now", "2026-11-27T10:00:00Z",
+        NULL,      NULL,      NULL};
+    char noise[600], text[600], *obj, *sha;
+    unsigned char d[TFA_SHA256_BYTES];
+    char hex[TFA_SHA256_HEX];
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_buf t;
+    tfa_s3 *s3;
+    size_t n = 0;
+
+    noise_at(noise, sizeof(noise), "retried.bin", (6u << 20) + 16, 0x2545f4914f6cdd1dull);
+    tfa_buf_init(&t, TFA_BUF_NO_MAX);
+    while (t.len < (3u << 20))
+        tfa_buf_printf(&t, "resource \"null_resource\" \"r%zu\" {}\n", t.len);
+    snprintf(text, sizeof(text), "%s/retried.tf", srv.dir);
+    ck_assert_int_eq(tfa_test_write_file(text, t.ptr, t.len), 0);
+    tfa_buf_release(&t);
+    argv[7] = noise;
+    argv[8] = text;
+    arm("PUT", key, "s503");
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    sha = line_of(out.out, "sha256: ");
+    ck_assert_ptr_nonnull(sha);
+    tfa_test_output_release(&out);
+    ck_assert_uint_eq(count_logged(key), 3);      /* the PUT twice, the HEAD */
+    ck_assert_uint_eq(assert_all_signed(key), 2); /* the 503 aside */
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    obj = get_object(s3, "big", key + 5, &n);
+    tfa_s3_free(s3);
+    tfa_sha256_digest(obj, n, d);
+    tfa_sha256_hex(d, hex);
+    ck_assert_str_eq(hex, sha);
+    ck_assert_uint_lt(n, (8u << 20)); /* the text compressed */
+    tfa_free(obj);
+    free(sha);
+}
+END_TEST
+
+/* A writer rewriting 8 bytes of a file in place (its size unchanged) with
+ * a counter, as fast as it can, until stopped. */
+typedef struct rewriter {
+    int fd;
+    off_t at;
+    atomic_int stop;
+    uint64_t writes;
+} rewriter;
+
+static void *rewrite(void *arg)
+{
+    rewriter *r = arg;
+    while (!atomic_load(&r->stop)) {
+        uint64_t v = ++r->writes;
+        if (pwrite(r->fd, &v, sizeof(v), r->at) != (ssize_t)sizeof(v))
+            break;
+    }
+    return NULL;
+}
+
+/* An input rewritten in place while it is archived (noise, so the block
+ * is stored, its CRC the first packing's): the second packing's bytes are
+ * not the measured ones. Exit 2 naming that, and no object. */
+START_TEST(s3_an_input_changing_between_the_packings_stores_nothing)
+{
+    const char *argv[] = {"tfaudit",
+                          "archive",
+                          "--raw",
+                          "--to",
+                          "s3://big/changing/",
+                          "--now",
+                          "2026-11-27T11:00:00Z",
+                          NULL,
+                          NULL};
+    char noise[600];
+    tfa_http_options ho;
+    tfa_test_output out;
+    tfa_s3_object head;
+    tfa_error err;
+    rewriter r = {-1, 5u << 20, 0, 0};
+    pthread_t t;
+    tfa_s3 *s3;
+
+    noise_at(noise, sizeof(noise), "changing.bin", 24u << 20, 0x9e3779b97f4a7c15ull);
+    r.fd = open(noise, O_WRONLY | O_CLOEXEC);
+    ck_assert_int_ge(r.fd, 0);
+    ck_assert_int_eq(pthread_create(&t, NULL, rewrite, &r), 0);
+    argv[7] = noise;
+    aws_env(srv.proxy);
+    run(&out, argv);
+    atomic_store(&r.stop, 1);
+    pthread_join(t, NULL);
+    close(r.fd);
+    ck_assert_uint_gt(r.writes, 1);
+    ck_assert_int_eq(out.status, 2);
+    ck_assert_msg(strstr(out.err, "differ from the ones measured before its upload"), "%s",
+                  out.err);
+    ck_assert_uint_eq(out.out_len, 0);
+    tfa_test_output_release(&out);
+
+    http_opts(&ho);
+    s3 = client(srv.s3, &ho);
+    tfa_error_init(&err);
+    ck_assert_int_eq(
+        tfa_s3_head(s3, "big", "changing/default/20261127T110000Z.tar.gz", &head, &err),
+        TFA_ENOTFOUND);
+    tfa_s3_free(s3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("s3_stream");
@@ -260,6 +384,8 @@ static Suite *suite(void)
     tcase_add_test(tc, s3_streamed_inputs_keep_their_order_bytes_and_kinds);
     tcase_add_test(tc, s3_an_input_short_of_its_size_aborts_the_archive);
     tcase_add_test(tc, s3_packed_twice_is_the_archive_packed_once);
+    tcase_add_test(tc, s3_packed_twice_and_retried_is_the_measured_archive);
+    tcase_add_test(tc, s3_an_input_changing_between_the_packings_stores_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

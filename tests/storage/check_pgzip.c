@@ -3,12 +3,15 @@
  * byte for byte by libarchive (as every bundle reader here reads it) and by
  * `gzip -dc`; the boundaries (empty, one byte, one block exactly, many
  * blocks); the same bytes for any number of threads; and a sink failure
- * that stops the stream with its own status.
+ * that stops the stream with its own status. Stored blocks are the bytes
+ * libdeflate stores; a plan replayed on the same bytes makes the same
+ * stream, and on other bytes a different one.
  */
 #include "util/compat.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <libdeflate.h>
 #include <sys/wait.h>
 
 #include "pgzip.h"
@@ -109,7 +112,7 @@ static unsigned char *gzip_inflate(const tfa_buf *gz, size_t *len)
 
 static void round_trip(size_t len, size_t block, unsigned threads, size_t piece)
 {
-    tfa_pgzip_options o = {block, 0, threads};
+    tfa_pgzip_options o = {block, 0, threads, NULL};
     unsigned char *data = sample(len), *back;
     size_t n = 0;
     collect c = {0};
@@ -165,7 +168,7 @@ START_TEST(same_bytes_for_any_number_of_threads)
 {
     size_t len = 20 * 8192 + 5;
     unsigned char *data = sample(len);
-    tfa_pgzip_options o = {8192, 0, 1};
+    tfa_pgzip_options o = {8192, 0, 1, NULL};
     collect one = {0}, four = {0};
 
     compress(&one, data, len, 3000, &o);
@@ -195,7 +198,7 @@ START_TEST(incompressible_blocks_are_stored_and_read_back)
     size_t block = 256u << 10, len = 8 * block, i, n = 0;
     unsigned char *data = sample(len), *back;
     unsigned long long x = 0x2545f4914f6cdd1dull;
-    tfa_pgzip_options o = {block, 0, 2};
+    tfa_pgzip_options o = {block, 0, 2, NULL};
     collect rnd = {0}, mixed = {0};
 
     for (i = 0; i < len; i += 8) {
@@ -236,11 +239,120 @@ START_TEST(incompressible_blocks_are_stored_and_read_back)
 }
 END_TEST
 
+/* Noise (incompressible) over `len` bytes, but text in blocks `text_a`
+ * and `text_b` of `block` bytes (-1: none). */
+static unsigned char *noise_with_text(size_t len, size_t block, int text_a, int text_b)
+{
+    unsigned char *data = sample(len), *text = sample(block);
+    unsigned long long x = 0x2545f4914f6cdd1dull;
+    size_t i;
+    for (i = 0; i + 8 <= len; i += 8) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        memcpy(data + i, &x, 8);
+    }
+    if (text_a >= 0)
+        memcpy(data + (size_t)text_a * block, text, block);
+    if (text_b >= 0)
+        memcpy(data + (size_t)text_b * block, text, block);
+    free(text);
+    return data;
+}
+
+/* Stored blocks are framed here, not by libdeflate: the stream is still
+ * byte for byte what libdeflate's level 0 makes of each block (five full
+ * blocks and a short one, all noise). */
+START_TEST(stored_blocks_are_the_bytes_libdeflate_stores)
+{
+    size_t block = 256u << 10, len = 5 * block + (100u << 10), at, n;
+    unsigned char *data = noise_with_text(len, block, -1, -1);
+    struct libdeflate_compressor *store = libdeflate_alloc_compressor(0);
+    tfa_pgzip_options o = {block, 0, 2, NULL};
+    unsigned char *out = malloc(2 * block);
+    collect c = {0};
+    tfa_buf want;
+
+    tfa_buf_init(&want, TFA_BUF_NO_MAX);
+    for (at = 0; at < len; at += n) {
+        n = len - at < block ? len - at : block;
+        size_t got = libdeflate_gzip_compress(store, data + at, n, out, 2 * block);
+        ck_assert_uint_gt(got, n);
+        ck_assert_int_eq(tfa_buf_put(&want, out, got), 0);
+    }
+    compress(&c, data, len, 100000, &o);
+    ck_assert_uint_eq(c.out.len, want.len);
+    ck_assert_int_eq(memcmp(c.out.ptr, want.ptr, want.len), 0);
+    tfa_buf_release(&c.out);
+    tfa_buf_release(&want);
+    libdeflate_free_compressor(store);
+    free(out);
+    free(data);
+}
+END_TEST
+
+/* A plan recorded by one compression (noise stored, text compressed) and
+ * replayed by the next, on another number of threads: the same stream.
+ * Replayed on bytes changed in a stored block, the stream differs (the
+ * recorded CRC is taken, not the new bytes': gzip refuses it), which is
+ * why a replay is checked by its caller; a block of another length is
+ * chosen as usual. */
+START_TEST(a_plan_replayed_makes_the_same_stream_from_the_same_bytes)
+{
+    size_t block = 256u << 10, len = 6 * block + (80u << 10), i;
+    unsigned char *data = noise_with_text(len, block, 1, 4);
+    tfa_pgzip_plan plan = {NULL, 0, 0, 0};
+    tfa_pgzip_options rec = {block, 0, 2, &plan}, again = {block, 0, 1, &plan};
+    collect one = {0}, two = {0}, other = {0};
+    char *dir = tfa_test_mkdtemp(), path[600], cmd[1400];
+    int rc;
+
+    compress(&one, data, len, 70000, &rec);
+    ck_assert_uint_eq(plan.n, 7);
+    for (i = 0; i < plan.n; i++)
+        ck_assert_int_eq(plan.blocks[i].stored, i != 1 && i != 4);
+    ck_assert_uint_eq(plan.blocks[6].len, 80u << 10);
+    plan.replay = 1;
+    compress(&two, data, len, 65536, &again);
+    ck_assert_uint_eq(plan.n, 7); /* a replay records nothing */
+    ck_assert_uint_eq(two.out.len, one.out.len);
+    ck_assert_int_eq(memcmp(two.out.ptr, one.out.ptr, one.out.len), 0);
+
+    data[3 * block + 7] ^= 1; /* in a stored block */
+    compress(&other, data, len, 65536, &again);
+    ck_assert_uint_eq(other.out.len, one.out.len);
+    ck_assert_int_ne(memcmp(other.out.ptr, one.out.ptr, one.out.len), 0);
+    snprintf(path, sizeof(path), "%s/changed.gz", dir);
+    ck_assert_int_eq(tfa_test_write_file(path, other.out.ptr, other.out.len), 0);
+    snprintf(cmd, sizeof(cmd), "gzip -t '%s' 2>/dev/null", path);
+    rc = system(cmd);
+    ck_assert_msg(WIFEXITED(rc) && WEXITSTATUS(rc) != 0, "gzip took a stale CRC");
+    tfa_buf_release(&other.out);
+
+    /* shorter: the last block is not the recorded one and is chosen from
+     * its bytes, a valid stream of the bytes given */
+    data[3 * block + 7] ^= 1;
+    compress(&other, data, len - 1000, 65536, &again);
+    {
+        size_t n = 0;
+        unsigned char *back = gzip_inflate(&other.out, &n);
+        ck_assert_uint_eq(n, len - 1000);
+        ck_assert_int_eq(memcmp(back, data, n), 0);
+        free(back);
+    }
+    tfa_test_rmtree(dir);
+    free(dir);
+    tfa_buf_release(&one.out);
+    tfa_buf_release(&two.out);
+    tfa_buf_release(&other.out);
+    tfa_pgzip_plan_release(&plan);
+    free(data);
+}
+END_TEST
+
 START_TEST(a_sink_failure_stops_the_stream)
 {
     size_t len = 40 * 4096, i;
     unsigned char *data = sample(len);
-    tfa_pgzip_options o = {4096, 0, 2};
+    tfa_pgzip_options o = {4096, 0, 2, NULL};
     collect c = {0};
     tfa_pgzip *z = NULL;
     tfa_error err;
@@ -280,7 +392,7 @@ END_TEST
 
 START_TEST(a_bad_level_is_refused)
 {
-    tfa_pgzip_options o = {0, 13, 1};
+    tfa_pgzip_options o = {0, 13, 1, NULL};
     tfa_pgzip *z = NULL;
     collect c = {0};
     tfa_error err;
@@ -302,6 +414,8 @@ static Suite *suite(void)
     tcase_add_test(tc, default_options_on_three_mib);
     tcase_add_test(tc, same_bytes_for_any_number_of_threads);
     tcase_add_test(tc, incompressible_blocks_are_stored_and_read_back);
+    tcase_add_test(tc, stored_blocks_are_the_bytes_libdeflate_stores);
+    tcase_add_test(tc, a_plan_replayed_makes_the_same_stream_from_the_same_bytes);
     tcase_add_test(tc, a_sink_failure_stops_the_stream);
     tcase_add_test(tc, a_bad_level_is_refused);
     suite_add_tcase(s, tc);
