@@ -108,6 +108,7 @@ int tfa_cli_load_each(const tfa_strlist *paths, const tfa_cli_inputs *in, const 
         return rc;
     lo.each_document = fn;
     lo.each_document_payload = payload;
+    lo.unpinned = 1; /* its one caller, summarize, shows documents, not pins */
     if (tfa_run_new(skipped) != 0)
         return tfa_msg_error("out of memory");
     for (i = 0; i < paths->n && rc == 0; i++) {

@@ -7,7 +7,9 @@
 #          vs bench/peers/simdjson_count.cpp, a simdjson On Demand program
 #          counting resource_changes by action (built here with g++ from
 #          Debian's libsimdjson-dev). Target: tfaudit/simdjson <= 1.0 at
-#          <= 64 MB peak RSS.
+#          <= 64 MB peak RSS. summarize shows no pin, so it reads the
+#          plan's configuration section without digesting it; `tfaudit pin`
+#          of the same plan (every digest a pin needs) is printed beside it.
 #   logs   tfaudit summarize of a 1 GiB GitHub Actions job log (genci.py: CI
 #          prelude, then the text apply output of a 6k-resource plan)
 #          vs grep -c 'Apply complete'. Target: >= 1 GB/s and within 2x of
@@ -63,14 +65,17 @@ got=$("$tfaudit" summarize "$f" | sed -n 's/^  Plan: //p')
 echo "== plan reader: tfaudit summarize vs simdjson On Demand (median of $runs, interleaved)"
 echo "simdjson counts: $want; tfaudit: $got"
 out=$work/readers-plan.txt
-"$benchrun" -n "$runs" "tfaudit=$tfaudit summarize $f >/dev/null" "simdjson=$peer $f >/dev/null" >"$out"
+"$benchrun" -n "$runs" "tfaudit=$tfaudit summarize $f >/dev/null" "simdjson=$peer $f >/dev/null" \
+  "pin=$tfaudit pin $f >/dev/null" >"$out"
 r=$(ratio "$(field tfaudit 2 "$out")" "$(field simdjson 2 "$out")")
 printf '%-8s %6s | %9s %8s | %9s %8s | %8s %6s %6s\n' plan MB tfaudit RSS_MB simdjson RSS_MB tfa/simd target RSS
 printf '%-8s %6.0f | %9s %8s | %9s %8s | %8s %6s %6s\n' "$big" "$(awk -v b="$(stat -L -c %s "$f")" 'BEGIN { print b / 1e6 }')" \
   "$(field tfaudit 2 "$out")" "$(mb "$(field tfaudit 4 "$out")")" \
   "$(field simdjson 2 "$out")" "$(mb "$(field simdjson 4 "$out")")" "$r" \
   "$(verdict "$r" "<=" 1.0)" "$(verdict "$(field tfaudit 4 "$out")" "<=" 65536)"
-echo "target: tfa/simd <= 1.0 at <= 64 MB peak RSS"
+printf '%-8s %6s | %9s %8s | %9s %8s | %8s\n' "pin" "" "$(field pin 2 "$out")" "$(mb "$(field pin 4 "$out")")" \
+  "$(field simdjson 2 "$out")" "" "$(ratio "$(field pin 2 "$out")" "$(field simdjson 2 "$out")")"
+echo "target: tfa/simd <= 1.0 at <= 64 MB peak RSS (summarize; pin digests the configuration too)"
 
 # ---- log reader vs grep
 d=$work/ci-apply

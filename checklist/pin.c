@@ -85,6 +85,8 @@ static int list_inputs(const tfa_run *run, lines *l, tfa_buf *b, int *plans)
         const tfa_input *in = tfa_run_input(run, i);
         if (in->kind != TFA_KIND_PLAN)
             continue;
+        if (in->plan.configuration_unread)
+            return TFA_EUSAGE; /* loaded unpinned: the pin would leave its configuration out */
         (*plans)++;
         tfa_buf_put(b, "version", 7);
         put_field(b, in->format_version);

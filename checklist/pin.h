@@ -41,7 +41,7 @@
 #define TFA_PIN_CHARS   (8 + 64 + 1)
 
 /* Pin of the plan inputs of `run`: TFA_ENOTFOUND when it has none,
- * TFA_ENOMEM. */
+ * TFA_EUSAGE when a plan was loaded unpinned (input.h), TFA_ENOMEM. */
 int tfa_plan_pin(const tfa_run *run, char out[TFA_PIN_CHARS]);
 
 /* Whether `s` is spelled like a pin of this version. */

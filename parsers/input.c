@@ -155,7 +155,7 @@ static int refuse_unknown(tfa_load *ld, tfa_stream *in, const char *why, tfa_err
 }
 
 /* Read a document of a known kind into `run` (the load's, or one of its own). */
-static int read_document(tfa_run *run, tfa_stream *in, tfa_kind kind, const tfa_limits *limits,
+static int read_document(tfa_run *run, tfa_stream *in, tfa_kind kind, const tfa_load_options *opts,
                          tfa_error *err)
 {
     tfa_read_ctx ctx;
@@ -168,7 +168,8 @@ static int read_document(tfa_run *run, tfa_stream *in, tfa_kind kind, const tfa_
     ctx.run = run;
     ctx.input = (unsigned)(tfa_run_input_count(run) - 1);
     ctx.in = in;
-    ctx.limits = limits;
+    ctx.limits = &opts->limits;
+    ctx.unpinned = opts->unpinned;
     ctx.err = err;
     if ((rc = reader_for(kind)(&ctx)) != 0 || (rc = tfa_stream_drain(in, err)) != 0)
         return rc;
@@ -196,7 +197,7 @@ static int document_alone(tfa_load *ld, tfa_stream *in, tfa_kind kind, tfa_error
     tfa_error_init(&mine);
     if (tfa_run_new(&doc) != 0)
         return tfa_error_oom(err);
-    rc = read_document(doc, in, kind, &ld->opts->limits, &mine);
+    rc = read_document(doc, in, kind, ld->opts, &mine);
     if (rc == TFA_ENOMEM) {
         rc = tfa_error_oom(err);
     } else if (rc == TFA_ELIMIT || rc == TFA_EIO) { /* a guard or the container: stop */
@@ -230,7 +231,7 @@ int tfa_load_stream(tfa_load *ld, tfa_stream *in, tfa_error *err)
     if (ld->opts->each_document)
         return document_alone(ld, in, kind, err);
     ld->documents++;
-    return read_document(ld->run, in, kind, &ld->opts->limits, err);
+    return read_document(ld->run, in, kind, ld->opts, err);
 }
 
 int tfa_load_require_input(tfa_load *ld, const char *path, const char *what, tfa_error *err)

@@ -47,11 +47,16 @@ typedef struct tfa_load_options {
      * stop the load of that input. */
     tfa_document_fn each_document;
     void *each_document_payload;
+    /* The command shows no plan pin (`tfaudit summarize`): a plan's
+     * configuration section is read and checked as JSON but not digested,
+     * which was a fifth of reading a large plan, and tfa_plan_pin refuses
+     * the run (tfa_plan_info.configuration_unread). */
+    int unpinned;
 } tfa_load_options;
 
 #define TFA_LOAD_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        TFA_KIND_UNKNOWN, TFA_LIMITS_INIT, NULL, 0, NULL, NULL                                     \
+        TFA_KIND_UNKNOWN, TFA_LIMITS_INIT, NULL, 0, NULL, NULL, 0                                  \
     }
 
 /*

@@ -459,6 +459,10 @@ static int read_top_key(plan_reader *r, const tfa_token *k, doc_versions *dv)
         return read_named(r, tfa_token_is(k, "output_changes"));
     if ((rc = tfa_scan_next(r->scan, &v, r->err)) != 0)
         return rc;
+    if (tfa_token_is(k, "configuration") && r->ctx->unpinned) {
+        p->configuration_unread = 1;
+        return tfa_scan_skip(r->scan, &v, r->err);
+    }
     if (tfa_token_is(k, "configuration")) {
         unsigned char d[TFA_SHA256_BYTES];
         if ((rc = tfa_jsondigest_value(r->scan, &v, &r->scratch, d, r->err)) != 0)

@@ -20,6 +20,7 @@ typedef struct tfa_read_ctx {
     unsigned input; /* index of the tfa_input to fill */
     tfa_stream *in;
     const tfa_limits *limits;
+    int unpinned; /* tfa_load_options.unpinned */
     tfa_error *err;
 } tfa_read_ctx;
 

@@ -220,6 +220,7 @@ typedef struct tfa_plan_info {
      * (provisioners, provider configuration, module sources and versions),
      * canonical (jsondigest.h); several documents are added up */
     int has_configuration;
+    int configuration_unread; /* read without its digest (tfa_load_options.unpinned) */
     unsigned char configuration_digest[TFA_SHA256_BYTES];
 } tfa_plan_info;
 

@@ -5,6 +5,7 @@
  */
 #include "util/compat.h"
 
+#include "pin.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -373,6 +374,68 @@ START_TEST(plan_refuses_values_its_action_contradicts)
 }
 END_TEST
 
+/* Load `doc` as a plan, with its configuration digested or (unpinned, as
+ * summarize loads) only read. */
+static int load_plan(const char *doc, int unpinned, tfa_run **out, tfa_error *err)
+{
+    tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    tfa_stream *in = NULL;
+    int rc;
+
+    lo.kind = TFA_KIND_PLAN;
+    lo.unpinned = unpinned;
+    tfa_error_init(err);
+    ck_assert_int_eq(tfa_run_new(out), 0);
+    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "plan.json", doc, strlen(doc), err), err);
+    rc = tfa_run_load_stream(*out, in, &lo, err);
+    tfa_stream_free(in);
+    return rc;
+}
+
+/* A plan loaded unpinned (summarize) reads as the same run, is refused
+ * for the same configuration errors at the same place, and cannot be
+ * pinned: its pin would leave the configuration out. */
+START_TEST(plan_loaded_unpinned_reads_the_same_and_pins_nothing)
+{
+    static const char *const bad[] = {
+        "{\"format_version\": \"1.2\", \"configuration\": {\"a\": [1, tru]}}",
+        "{\"format_version\": \"1.2\", \"configuration\": {\"a\": \"\\q\"}}",
+        "{\"format_version\": \"1.2\", \"configuration\": {\"a\": 1,}}",
+        "{\"format_version\": \"1.2\", \"configuration\": {\"a\": {\"b\": 1}",
+    };
+    char *doc;
+    char pin[TFA_PIN_CHARS];
+    size_t len, i;
+    tfa_run *a = NULL, *b = NULL;
+    tfa_error ea, eb;
+
+    ck_assert_ptr_nonnull(doc = tfa_test_read_file("fixtures/plans/grafana-clean.json", &len));
+    ck_assert_tfa_ok(load_plan(doc, 0, &a, &ea), &ea);
+    ck_assert_tfa_ok(load_plan(doc, 1, &b, &eb), &eb);
+    ck_assert_int_eq(tfa_run_input(a, 0)->plan.has_configuration, 1);
+    ck_assert_int_eq(tfa_run_input(b, 0)->plan.configuration_unread, 1);
+    ck_assert_uint_eq(tfa_run_change_count(a, TFA_LIST_CHANGES),
+                      tfa_run_change_count(b, TFA_LIST_CHANGES));
+    ck_assert_int_eq(memcmp(&tfa_run_input(a, 0)->plan.counts, &tfa_run_input(b, 0)->plan.counts,
+                            sizeof(tfa_counts)),
+                     0);
+    ck_assert_int_eq(tfa_plan_pin(a, pin), 0);
+    ck_assert_int_eq(tfa_plan_pin(b, pin), TFA_EUSAGE);
+    tfa_run_free(a);
+    tfa_run_free(b);
+    free(doc);
+    for (i = 0; i < TFA_ARRAY_SIZE(bad); i++) {
+        ck_assert_int_eq(load_plan(bad[i], 0, &a, &ea), TFA_EINPUT);
+        ck_assert_int_eq(load_plan(bad[i], 1, &b, &eb), TFA_EINPUT);
+        ck_assert_str_eq(ea.message, eb.message);
+        ck_assert_uint_eq(ea.line, eb.line);
+        ck_assert_uint_eq(ea.column, eb.column);
+        tfa_run_free(a);
+        tfa_run_free(b);
+    }
+}
+END_TEST
+
 START_TEST(plan_documents_are_summed_and_noise_skipped)
 {
     const char *doc =
@@ -503,6 +566,7 @@ int main(void)
     tcase_add_test(tc, plan_versions_are_checked);
     tcase_add_test(tc, plan_rejects_documents_that_are_not_plans);
     tcase_add_test(tc, plan_refuses_values_its_action_contradicts);
+    tcase_add_test(tc, plan_loaded_unpinned_reads_the_same_and_pins_nothing);
     tcase_add_test(tc, plan_documents_are_summed_and_noise_skipped);
     tcase_add_test(tc, plan_reader_survives_allocation_failures);
     suite_add_tcase(s, tc);
