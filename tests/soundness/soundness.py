@@ -144,16 +144,22 @@ def lost_changes(base, lines, data, swap, blocks, summary):
     return jobs
 
 
-def plan_errored(data):
-    """The plan JSON saying it errored: its changes are those planned before
-    the error. None for other documents."""
+def plan_doc(data):
+    """The plan JSON document `data` holds as a dict, else None."""
     if not is_json_doc(data):
         return None
     try:
         doc = json.loads(data)
     except ValueError:
         return None
-    if not isinstance(doc, dict) or "resource_changes" not in doc:
+    return doc if isinstance(doc, dict) and "resource_changes" in doc else None
+
+
+def plan_errored(data):
+    """The plan JSON saying it errored: its changes are those planned before
+    the error. None for other documents."""
+    doc = plan_doc(data)
+    if doc is None:
         return None
     doc["errored"] = True
     return json.dumps(doc).encode()
@@ -164,13 +170,8 @@ def noop_gone(data):
     null "after": a destroy under an action saying nothing changes (an
     edited plan; Terraform writes equal values there). None when the
     document has no such change."""
-    if not is_json_doc(data):
-        return None
-    try:
-        doc = json.loads(data)
-    except ValueError:
-        return None
-    for rc in doc.get("resource_changes") or [] if isinstance(doc, dict) else []:
+    doc = plan_doc(data)
+    for rc in (doc or {}).get("resource_changes") or []:
         change = rc.get("change") if isinstance(rc, dict) else None
         if isinstance(change, dict) and change.get("actions") == ["no-op"] and \
                 change.get("before") is not None:
