@@ -17,6 +17,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <libdeflate.h>
 #include <locale.h>
 
 #include "archive_load.h"
@@ -48,6 +49,7 @@ typedef struct arc {
     tfa_zip_seen *seen;    /* a zip's entries as read, for its directory to list */
     size_t seen_cap;
     tfa_buf zip_names; /* their names, as stored */
+    uint32_t zip_crc;  /* CRC-32 of the current zip entry's data so far */
 } arc;
 
 /* ---- messages ------------------------------------------------------------- */
@@ -204,6 +206,8 @@ static long long member_read(void *ctx, void *buf, size_t len, tfa_error *err)
         return arc_fail(x, x->name.ptr, "cannot read archive member");
     if (n > 0 && (rc = account(x, (uint64_t)n, err)) != 0)
         return rc;
+    if (n > 0 && archive_format(x->a) == ARCHIVE_FORMAT_ZIP) /* for its directory record */
+        x->zip_crc = libdeflate_crc32(x->zip_crc, buf, (size_t)n);
     return n;
 }
 
@@ -422,20 +426,22 @@ static int zip_entry_seen(arc *x, struct archive_entry *e, tfa_error *err)
     s = &x->seen[n];
     memset(s, 0, sizeof(*s));
     s->offset = (uint64_t)archive_read_header_position(x->a);
+    x->zip_crc = 0;
     s->name_at = x->zip_names.len;
     s->name_len = name ? strlen(name) : 0;
     tfa_buf_put(&x->zip_names, name ? name : "", s->name_len);
     return tfa_buf_status(&x->zip_names) ? tfa_error_oom(err) : 0;
 }
 
-/* The size read out of the entry just loaded, for a regular file (the data
- * of a link is its target, which libarchive keeps). */
+/* The size and CRC-32 of what was read out of the entry just loaded, for a
+ * regular file (the data of a link is its target, which libarchive keeps). */
 static void zip_entry_read(arc *x, struct archive_entry *e)
 {
     tfa_zip_seen *s = &x->seen[x->entries - 1];
 
     s->sized = archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e);
     s->size = x->member_bytes;
+    s->crc = x->zip_crc;
 }
 
 /* The raw bytes after where libarchive stopped: those it read ahead (still in

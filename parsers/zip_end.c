@@ -207,6 +207,12 @@ static int dir_record(dir_reader *r, const tfa_zip_seen *s, const char *names)
                  q, (unsigned long long)usize, (unsigned long long)s->size);
         return 1;
     }
+    if (s->sized && le32(h + 12) != s->crc) {
+        snprintf(r->why, r->cap,
+                 "the zip's central directory gives \"%s\" CRC-32 %08lx, but its data's is %08lx",
+                 q, (unsigned long)le32(h + 12), (unsigned long)s->crc);
+        return 1;
+    }
     return take(r, var, comment_len);
 }
 

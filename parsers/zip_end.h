@@ -42,10 +42,12 @@ int tfa_zip_end_find(const unsigned char *tail, size_t len, uint64_t base, tfa_z
 
 /* What the streaming reader met of one entry, which the directory must say
  * again: where its local header starts, its name as stored, and (for the
- * regular files it read through) how many bytes its data decompressed to. */
+ * regular files it read through) how many bytes its data decompressed to
+ * and their CRC-32. */
 typedef struct tfa_zip_seen {
     uint64_t offset; /* of its local header in the archive */
     uint64_t size;   /* bytes read out of it, when `sized` */
+    uint32_t crc;    /* their CRC-32, when `sized` */
     size_t name_at;  /* its name in the names buffer */
     size_t name_len;
     int sized;
@@ -60,7 +62,7 @@ typedef int (*tfa_zip_pull)(void *ctx, unsigned char *dst, size_t n, tfa_error *
  * reader stopped) record by record through `pull`, up to and including the
  * end record and its comment, and require it to list exactly the entries in
  * `seen` (names in `names`), in order: same count, names byte for byte,
- * local header offsets and sizes, zip64 records read as APPNOTE 4.3.14 and
+ * local header offsets, sizes and CRC-32s, zip64 records read as APPNOTE 4.3.14 and
  * 4.5.3 say. 0 with `*end_at` the byte after the end record's comment; 1
  * with `why` saying how the directory differs; negative on a failed pull.
  */

@@ -614,13 +614,13 @@ START_TEST(zip_reads_zip64_directory_records)
 END_TEST
 
 /* A directory that tells another story than the entries: another name,
- * the offsets of the two records swapped with their names, the records in
- * another order, another size. */
+ * the offsets of the two records swapped with their names, another size,
+ * another CRC-32. */
 START_TEST(zip_refuses_a_directory_that_differs)
 {
     zip z = two_entry_zip(0);
     unsigned char *first = z.b + z.cd, *second = z.b + z.cd + z.second;
-    uint32_t a = get32(first + 42), b = get32(second + 42), size = get32(first + 24);
+    uint32_t a = get32(first + 42), b = get32(second + 42), size = get32(first + 24), crc;
     char msg[256];
 
     second[46 + 14] = 'N'; /* "logs/state.jsoN" */
@@ -642,6 +642,13 @@ START_TEST(zip_refuses_a_directory_that_differs)
              size + 1, size);
     expect_zip_refused("resized.zip", &z, msg);
     put32(first + 24, size);
+    crc = get32(first + 16);
+    put32(first + 16, crc ^ 1);
+    snprintf(msg, sizeof(msg),
+             "the zip's central directory gives \"plan.json\" CRC-32 %08lx, but its data's is "
+             "%08lx",
+             (unsigned long)(crc ^ 1), (unsigned long)crc);
+    expect_zip_refused("crc.zip", &z, msg);
     free(z.b);
 }
 END_TEST
