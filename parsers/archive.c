@@ -17,6 +17,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <libdeflate.h>
 #include <locale.h>
 
 #include "archive_load.h"
@@ -45,6 +46,10 @@ typedef struct arc {
     uint64_t entries;      /* headers libarchive gave */
     uint64_t produced;     /* bytes libarchive decompressed out of them */
     uint64_t member_bytes; /* bytes of the current member so far */
+    tfa_zip_seen *seen;    /* a zip's entries as read, for its directory to list */
+    size_t seen_cap;
+    tfa_buf zip_names; /* their names, as stored */
+    uint32_t zip_crc;  /* CRC-32 of the current zip entry's data so far */
 } arc;
 
 /* ---- messages ------------------------------------------------------------- */
@@ -201,6 +206,8 @@ static long long member_read(void *ctx, void *buf, size_t len, tfa_error *err)
         return arc_fail(x, x->name.ptr, "cannot read archive member");
     if (n > 0 && (rc = account(x, (uint64_t)n, err)) != 0)
         return rc;
+    if (n > 0 && archive_format(x->a) == ARCHIVE_FORMAT_ZIP) /* for its directory record */
+        x->zip_crc = libdeflate_crc32(x->zip_crc, buf, (size_t)n);
     return n;
 }
 
@@ -405,31 +412,122 @@ static int all_zero(const unsigned char *buf, size_t n)
     return 1;
 }
 
+/* What the directory must say of the entry whose header libarchive just
+ * read: where it starts (libarchive consumed everything before it) and its
+ * name as stored (a name flagged UTF-8 is converted to UTF-8, an identity). */
+static int zip_entry_seen(arc *x, struct archive_entry *e, tfa_error *err)
+{
+    const char *name = archive_entry_pathname(e);
+    tfa_zip_seen *s;
+    size_t n = (size_t)(x->entries - 1);
+
+    if (tfa_array_grow(&x->seen, &x->seen_cap, n + 1, sizeof(*x->seen)) != 0)
+        return tfa_error_oom(err);
+    s = &x->seen[n];
+    memset(s, 0, sizeof(*s));
+    s->offset = (uint64_t)archive_read_header_position(x->a);
+    x->zip_crc = 0;
+    s->name_at = x->zip_names.len;
+    s->name_len = name ? strlen(name) : 0;
+    tfa_buf_put(&x->zip_names, name ? name : "", s->name_len);
+    return tfa_buf_status(&x->zip_names) ? tfa_error_oom(err) : 0;
+}
+
+/* The size and CRC-32 of what was read out of the entry just loaded, for a
+ * regular file (the data of a link is its target, which libarchive keeps). */
+static void zip_entry_read(arc *x, struct archive_entry *e)
+{
+    tfa_zip_seen *s = &x->seen[x->entries - 1];
+
+    s->sized = archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e);
+    s->size = x->member_bytes;
+    s->crc = x->zip_crc;
+}
+
+/* The raw bytes after where libarchive stopped: those it read ahead (still in
+ * the tail or the last chunk), then the rest of the stream. */
+typedef struct zip_rest {
+    arc *x;
+    const unsigned char *held; /* read ahead, not yet taken */
+    size_t held_len;
+    size_t at, len; /* unread part of x->scratch */
+} zip_rest;
+
+static int zip_pull(void *ctx, unsigned char *dst, size_t n, tfa_error *err)
+{
+    zip_rest *r = ctx;
+    arc *x = r->x;
+
+    while (n > 0) {
+        size_t k;
+        if (r->held_len) {
+            k = n < r->held_len ? n : r->held_len;
+            memcpy(dst, r->held, k);
+            r->held += k, r->held_len -= k;
+        } else {
+            if (r->at == r->len) {
+                long long got = tfa_stream_read_raw(x->in, x->scratch, ARC_CHUNK, err);
+                if (got <= 0)
+                    return got < 0 ? (int)got : 1;
+                x->consumed += (uint64_t)got;
+                keep_tail(x, x->scratch, (size_t)got);
+                r->at = 0, r->len = (size_t)got;
+            }
+            k = n < r->len - r->at ? n : r->len - r->at;
+            memcpy(dst, x->scratch + r->at, k);
+            r->at += k;
+        }
+        dst += k, n -= k;
+    }
+    return 0;
+}
+
 /*
- * After a zip's last local entry: the entries its end of central directory
- * states must be the ones read (zip_end.h), and nothing but zero padding may
- * follow the end record. The rest of the archive is read to find it.
+ * After a zip's last local entry: its central directory, read record by
+ * record as it comes, must list the entries read, one for one (zip_end.h);
+ * the end record after it must be the one a seeking reader finds from the
+ * end, and nothing but zero padding may follow it.
  */
 static int check_zip_end(arc *x, tfa_error *err)
 {
+    la_int64_t taken = archive_filter_bytes(x->a, -1);
+    zip_rest r;
     tfa_zip_end end;
-    char why[200];
-    long long n;
+    uint64_t held, end_at;
+    char why[300];
     size_t i;
     int rc;
 
-    while ((n = tfa_stream_read_raw(x->in, x->scratch, ARC_CHUNK, err)) > 0) {
-        x->consumed += (uint64_t)n;
-        keep_tail(x, x->scratch, (size_t)n);
+    memset(&r, 0, sizeof(r));
+    r.x = x;
+    held = taken < 0 || (uint64_t)taken > x->consumed ? UINT64_MAX : x->consumed - (uint64_t)taken;
+    if (held <= x->tail_len) {
+        r.held = x->tail + x->tail_len - held;
+    } else if (held <= x->last_chunk) {
+        r.held = x->buf + x->last_chunk - held;
+    } else {
+        snprintf(why, sizeof(why), "cannot tell where its central directory starts");
+        goto refuse;
     }
-    if (n < 0)
-        return (int)n;
+    r.held_len = (size_t)held;
+    rc = tfa_zip_dir_check(x->seen, (size_t)x->entries, x->zip_names.ptr, (uint64_t)taken, zip_pull,
+                           &r, &end_at, why, sizeof(why), err);
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        goto refuse;
+    for (;;) { /* the rest of the stream, into the tail */
+        unsigned char b;
+        if ((rc = zip_pull(&r, &b, 1, err)) < 0)
+            return rc;
+        if (rc == 1)
+            break;
+    }
     rc = tfa_zip_end_find(x->tail, x->tail_len, x->consumed - x->tail_len, &end);
-    if (rc != 0) {
+    if (rc != 0 || x->consumed - end.after != end_at) {
         snprintf(why, sizeof(why), "%s",
                  rc == -1 ? "zip without an end of central directory record"
-                          : "its central directory does not end where its end record starts: "
-                            "other bytes lie between them, or before its first entry");
+                          : "its end record is not the one after its central directory");
         goto refuse;
     }
     for (i = x->tail_len - end.after; i < x->tail_len; i++)
@@ -440,12 +538,7 @@ static int check_zip_end(arc *x, tfa_error *err)
                      (unsigned long long)(x->consumed - end.after));
             goto refuse;
         }
-    if (end.entries == x->entries)
-        return 0;
-    snprintf(why, sizeof(why),
-             "its central directory lists %llu entries, but %llu are stored in order before "
-             "it: a tool reading the directory would see other members",
-             (unsigned long long)end.entries, (unsigned long long)x->entries);
+    return 0;
 refuse:
     tfa_error_set_source(err, tfa_stream_name(x->in));
     return tfa_error_set(err, TFA_EINPUT, "%s", why);
@@ -497,7 +590,7 @@ trailing:
 static int read_members(arc *x, tfa_error *err)
 {
     struct archive_entry *e;
-    int r, rc;
+    int r, rc, zip;
 
     for (;;) {
         r = archive_read_next_header(x->a, &e);
@@ -505,9 +598,13 @@ static int read_members(arc *x, tfa_error *err)
             return check_tail(x, err);
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* RETRY too: a damaged header */
             return arc_fail(x, tfa_stream_name(x->in), "cannot read archive");
-        if ((rc = count_member(x, err)) != 0 || (rc = check_format(x, err)) != 0 ||
-            (rc = load_member(x, e, err)) != 0)
+        if ((rc = count_member(x, err)) != 0 || (rc = check_format(x, err)) != 0)
             return rc;
+        zip = archive_format(x->a) == ARCHIVE_FORMAT_ZIP;
+        if ((zip && (rc = zip_entry_seen(x, e, err)) != 0) || (rc = load_member(x, e, err)) != 0)
+            return rc;
+        if (zip)
+            zip_entry_read(x, e);
     }
 }
 
@@ -566,6 +663,7 @@ int tfa_archive_load(tfa_load *ld, tfa_stream *in, tfa_error *err)
     x.in = in;
     x.err = err;
     tfa_buf_init(&x.name, TFA_BUF_NO_MAX);
+    tfa_buf_init(&x.zip_names, TFA_BUF_NO_MAX);
     if (ld->depth >= x.lim->archive_depth) {
         tfa_error_set_source(err, tfa_stream_name(in));
         return tfa_error_set(err, TFA_ELIMIT, "archives nested more than %u deep (limit)",
@@ -598,5 +696,7 @@ done:
     tfa_free(x.scratch);
     tfa_free(x.tail);
     tfa_buf_release(&x.name);
+    tfa_buf_release(&x.zip_names);
+    tfa_free(x.seen);
     return rc;
 }

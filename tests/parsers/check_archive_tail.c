@@ -380,8 +380,8 @@ START_TEST(zip_refuses_an_entry_only_its_directory_shows)
     z.b = out;
     expect_zip_refused(
         "hidden.zip", &z,
-        "its central directory does not end where its end record starts: other bytes "
-        "lie between them, or before its first entry");
+        "the zip's central directory lists \"logs/state.json\" (record at byte 799), an "
+        "entry the archive does not store in order before it");
     free(z.b);
 }
 END_TEST
@@ -417,7 +417,8 @@ START_TEST(zip_refuses_data_after_its_end)
     expect_zip_refused("appended.zip", &z, msg);
     /* without an end record at all */
     z.len -= 20 + 22;
-    expect_zip_refused("cut.zip", &z, "zip without an end of central directory record");
+    snprintf(msg, sizeof(msg), "the zip ends inside its central directory at byte %zu", z.len);
+    expect_zip_refused("cut.zip", &z, msg);
     free(z.b);
 }
 END_TEST
@@ -427,6 +428,7 @@ END_TEST
 START_TEST(zip_reads_the_zip64_count)
 {
     zip z = two_entry_zip(76);
+    char msg[128];
     unsigned char *end = z.b + z.len - 22, *rec = end, *loc = end + 56;
 
     memmove(end + 76, end, 22);
@@ -443,11 +445,254 @@ START_TEST(zip_reads_the_zip64_count)
     put16(end + 8, 0xFFFF), put16(end + 10, 0xFFFF);
     expect_zip_read("zip64.zip", &z, 2);
     rec[32] = 3; /* the zip64 record's count, now wrong */
-    expect_zip_refused(
-        "zip64.zip", &z,
-        "its central directory lists 3 entries, but 2 are stored in order before it: "
-        "a tool reading the directory would see other members");
+    snprintf(msg, sizeof(msg),
+             "the zip's zip64 end record at byte %zu does not describe its central directory",
+             (size_t)(rec - z.b));
+    expect_zip_refused("zip64.zip", &z, msg);
     free(z.b);
+}
+END_TEST
+
+/* ---- zips written byte by byte (APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16) ------ */
+
+/* CRC-32 as zip stores it: libarchive checks stored entries against it. */
+static uint32_t crc32_of(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint32_t c = 0xFFFFFFFFu;
+    size_t i;
+    int k;
+
+    for (i = 0; i < len; i++)
+        for (c ^= p[i], k = 0; k < 8; k++)
+            c = c >> 1 ^ (0xEDB88320u & (0u - (c & 1u)));
+    return ~c;
+}
+
+/* A zip built in a buffer of fixed room. */
+typedef struct hand_zip {
+    unsigned char *b;
+    size_t len, cap;
+} hand_zip;
+
+static unsigned char *hz_grow(hand_zip *z, size_t n)
+{
+    unsigned char *p;
+
+    if (z->len + n > z->cap) {
+        z->cap = (z->len + n) * 2;
+        z->b = realloc(z->b, z->cap);
+        ck_assert_ptr_nonnull(z->b);
+    }
+    p = z->b + z->len;
+    memset(p, 0, n);
+    z->len += n;
+    return p;
+}
+
+static void hz_put(hand_zip *z, const void *p, size_t n)
+{
+    if (n)
+        memcpy(hz_grow(z, n), p, n);
+}
+
+/* A stored entry's local header and data; returns its offset. */
+static size_t hz_local(hand_zip *z, const char *name, const void *data, size_t len)
+{
+    size_t at = z->len;
+    unsigned char *h = hz_grow(z, 30);
+
+    put32(h, 0x04034b50), put16(h + 4, 20);
+    put32(h + 14, crc32_of(data, len)), put32(h + 18, (uint32_t)len), put32(h + 22, (uint32_t)len);
+    put16(h + 26, (uint32_t)strlen(name));
+    hz_put(z, name, strlen(name));
+    hz_put(z, data, len);
+    return at;
+}
+
+/* Its central directory record; `zip64` puts the sizes and the offset in a
+ * zip64 extra field (4.5.3), as writers do past 4 GiB. */
+static void hz_central(hand_zip *z, const char *name, const void *data, size_t len, size_t at,
+                       int zip64)
+{
+    unsigned char *h = hz_grow(z, 46), *x;
+    size_t i;
+
+    put32(h, 0x02014b50), put16(h + 4, 20), put16(h + 6, zip64 ? 45 : 20);
+    put32(h + 16, crc32_of(data, len));
+    put32(h + 20, zip64 ? 0xFFFFFFFFu : (uint32_t)len);
+    put32(h + 24, zip64 ? 0xFFFFFFFFu : (uint32_t)len);
+    put16(h + 28, (uint32_t)strlen(name)), put16(h + 30, zip64 ? 28 : 0);
+    put32(h + 38, name[strlen(name) - 1] == '/' ? 0x10 : 0);
+    put32(h + 42, zip64 ? 0xFFFFFFFFu : (uint32_t)at);
+    hz_put(z, name, strlen(name));
+    if (!zip64)
+        return;
+    x = hz_grow(z, 28);
+    put16(x, 1), put16(x + 2, 24);
+    for (i = 0; i < 2; i++)
+        put32(x + 4 + 8 * i, (uint32_t)len);
+    put32(x + 20, (uint32_t)at);
+}
+
+static void hz_end(hand_zip *z, size_t entries, size_t cd)
+{
+    unsigned char *e;
+    size_t cd_len = z->len - cd;
+
+    e = hz_grow(z, 22);
+    put32(e, 0x06054b50), put16(e + 8, (uint32_t)entries), put16(e + 10, (uint32_t)entries);
+    put32(e + 12, (uint32_t)cd_len), put32(e + 16, (uint32_t)cd);
+}
+
+static void expect_hand_zip_refused(const char *name, hand_zip *z, const char *message)
+{
+    zip view = {z->b, z->len, 0, 0, 0};
+    expect_zip_refused(name, &view, message);
+}
+
+/*
+ * The embedded-entry attack: the streaming reader meets the plan and a
+ * directory entry whose stored data holds a whole local entry of another
+ * "plan.json"; the central directory lists two entries, as many as the
+ * stream holds, but its "plan.json" points at the embedded one. `unzip -p`
+ * extracts the state (standing for a destroying plan), tfaudit read the
+ * plan: before the directory was read record by record this was a GO.
+ */
+START_TEST(zip_refuses_an_entry_embedded_in_another)
+{
+    hand_zip inner = {NULL, 0, 0}, z = {NULL, 0, 0};
+    size_t first, docs, cd;
+    char msg[256];
+
+    hz_local(&inner, "plan.json", state, state_len);
+    first = hz_local(&z, "plan.json", plan, plan_len);
+    docs = hz_local(&z, "docs/", inner.b, inner.len);
+    cd = z.len;
+    hz_central(&z, "plan.json", state, state_len, docs + 30 + 5, 0);
+    hz_central(&z, "docs/", "", 0, docs, 0);
+    hz_end(&z, 2, cd);
+    snprintf(msg, sizeof(msg),
+             "the zip's central directory lists \"plan.json\" at byte %zu, which the archive's "
+             "entries do not have there (its entry starts at byte %zu)",
+             docs + 35, first);
+    expect_hand_zip_refused("embedded.zip", &z, msg);
+    free(inner.b), free(z.b);
+}
+END_TEST
+
+/* The same two entries, listed truly, in zip64 records: read. */
+START_TEST(zip_reads_zip64_directory_records)
+{
+    hand_zip z = {NULL, 0, 0};
+    size_t a, b, cd;
+    tfa_run *run = NULL;
+    tfa_error err;
+    char msg[256];
+
+    a = hz_local(&z, "plan.json", plan, plan_len);
+    b = hz_local(&z, "logs/state.json", state, state_len);
+    cd = z.len;
+    hz_central(&z, "plan.json", plan, plan_len, a, 1);
+    hz_central(&z, "logs/state.json", state, state_len, b, 1);
+    hz_end(&z, 2, cd);
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(
+        tfa_test_load_mem(&run, "zip64.zip", (const char *)z.b, z.len, TFA_KIND_UNKNOWN, &err),
+        &err);
+    ck_assert_uint_eq(tfa_run_input_count(run), 2);
+    tfa_run_free(run);
+    /* a zip64 offset that points elsewhere is still refused */
+    put32(z.b + cd + 46 + 9 + 20, (uint32_t)b);
+    snprintf(msg, sizeof(msg),
+             "the zip's central directory lists \"plan.json\" at byte %zu, which the archive's "
+             "entries do not have there (its entry starts at byte %zu)",
+             b, a);
+    expect_hand_zip_refused("zip64-moved.zip", &z, msg);
+    free(z.b);
+}
+END_TEST
+
+/* A directory that tells another story than the entries: another name,
+ * the offsets of the two records swapped with their names, another size,
+ * another CRC-32. */
+START_TEST(zip_refuses_a_directory_that_differs)
+{
+    zip z = two_entry_zip(0);
+    unsigned char *first = z.b + z.cd, *second = z.b + z.cd + z.second;
+    uint32_t a = get32(first + 42), b = get32(second + 42), size = get32(first + 24), crc;
+    char msg[256];
+
+    second[46 + 14] = 'N'; /* "logs/state.jsoN" */
+    expect_zip_refused("renamed.zip", &z,
+                       "the zip's central directory lists \"logs/state.jsoN\" where the archive "
+                       "stores \"logs/state.json\"");
+    second[46 + 14] = 'n';
+    put32(first + 42, b), put32(second + 42, a);
+    snprintf(msg, sizeof(msg),
+             "the zip's central directory lists \"plan.json\" at byte %u, which the archive's "
+             "entries do not have there (its entry starts at byte %u)",
+             b, a);
+    expect_zip_refused("swapped.zip", &z, msg);
+    put32(first + 42, a), put32(second + 42, b);
+    put32(first + 24, size + 1);
+    snprintf(msg, sizeof(msg),
+             "the zip's central directory says \"plan.json\" holds %u bytes, but its entry holds "
+             "%u",
+             size + 1, size);
+    expect_zip_refused("resized.zip", &z, msg);
+    put32(first + 24, size);
+    crc = get32(first + 16);
+    put32(first + 16, crc ^ 1);
+    snprintf(msg, sizeof(msg),
+             "the zip's central directory gives \"plan.json\" CRC-32 %08lx, but its data's is "
+             "%08lx",
+             (unsigned long)(crc ^ 1), (unsigned long)crc);
+    expect_zip_refused("crc.zip", &z, msg);
+    free(z.b);
+}
+END_TEST
+
+/* The records in the other order: the first names the second entry. */
+START_TEST(zip_refuses_its_records_in_another_order)
+{
+    zip z = two_entry_zip(0);
+    unsigned char *rec = malloc(z.cd_len);
+
+    ck_assert_ptr_nonnull(rec);
+    memcpy(rec, z.b + z.cd + z.second, z.cd_len - z.second);
+    memcpy(rec + z.cd_len - z.second, z.b + z.cd, z.second);
+    memcpy(z.b + z.cd, rec, z.cd_len);
+    expect_zip_refused("reordered.zip", &z,
+                       "the zip's central directory lists \"logs/state.json\" where the archive "
+                       "stores \"plan.json\"");
+    free(rec), free(z.b);
+}
+END_TEST
+
+/* A directory of more than 64 KiB (many entries) is read as it comes. */
+START_TEST(zip_reads_a_directory_larger_than_its_end_search)
+{
+    enum { DIRS = 1200 };
+    tfa_test_member *m = calloc(DIRS + 1, sizeof(*m));
+    char(*names)[128] = calloc(DIRS, sizeof(*names));
+    size_t i, len;
+    zip z;
+
+    ck_assert_ptr_nonnull(m);
+    ck_assert_ptr_nonnull(names);
+    m[0].path = "plan.json", m[0].data = plan, m[0].len = plan_len;
+    for (i = 0; i < DIRS; i++) {
+        snprintf(names[i], sizeof(names[i]), "modules/%04zu/%0100d/", i, 0);
+        m[i + 1].path = names[i], m[i + 1].type = AE_IFDIR;
+    }
+    z.b = (unsigned char *)tfa_test_archive(ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, m, DIRS + 1,
+                                            &len);
+    ck_assert_ptr_nonnull(z.b);
+    z.len = len;
+    ck_assert_uint_gt(get32(z.b + z.len - 22 + 12), 128 * 1024); /* the directory's size */
+    expect_zip_read("many.zip", &z, 1);
+    free(z.b), free(m), free(names);
 }
 END_TEST
 
@@ -469,6 +714,11 @@ int main(void)
     tcase_add_test(tc, zip_refuses_an_entry_its_directory_leaves_out);
     tcase_add_test(tc, zip_refuses_data_after_its_end);
     tcase_add_test(tc, zip_reads_the_zip64_count);
+    tcase_add_test(tc, zip_refuses_an_entry_embedded_in_another);
+    tcase_add_test(tc, zip_reads_zip64_directory_records);
+    tcase_add_test(tc, zip_refuses_a_directory_that_differs);
+    tcase_add_test(tc, zip_refuses_its_records_in_another_order);
+    tcase_add_test(tc, zip_reads_a_directory_larger_than_its_end_search);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }

@@ -55,6 +55,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+import zlib
 
 NOW = "2026-11-27T21:30:00Z"
 SIGN_OFF = "leadership=Soundness Suite"
@@ -474,6 +475,10 @@ class Suite:
         # reader does not meet (its local entry moved after the directory):
         # unzip shows it, so it counts
         jobs.append(("member-hidden in a zip", [self.hidden_zip(d, names, blobs)], False))
+        # a zip whose directory lists as many entries as the stream holds,
+        # but its first member points at a broken copy embedded in the
+        # stored data of a directory entry: unzip extracts that copy
+        jobs.append(("member-embedded in a zip", [self.embedded_zip(d, names, blobs)], False))
         utf16 = blobs[0].decode("utf-8", "replace").encode("utf-16-le")
         jobs.append(("member-utf16-no-bom in a directory",
                      [self.as_dir(d, "utf16", names, [utf16] + blobs[1:])], False))
@@ -508,6 +513,36 @@ class Suite:
         path = os.path.join(d, "hidden.zip")
         with open(path, "wb") as f:
             f.write(data[:local] + cd + data[local:start] + end)
+        return path
+
+    @staticmethod
+    def embedded_zip(d, names, blobs):
+        def local(name, data):
+            return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, zlib.crc32(data),
+                               len(data), len(data), len(name), 0) + name + data
+
+        def central(name, data, at):
+            attr = 0x10 if name.endswith(b"/") else 0
+            return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0,
+                               zlib.crc32(data), len(data), len(data), len(name), 0, 0, 0, 0,
+                               attr, at) + name
+
+        bad = b"\x00\x01 not terraform"
+        body, cd = b"", b""
+        for n, b in zip(names, blobs):
+            at, body = len(body), body + local(n.encode(), b)
+            cd += central(n.encode(), b, at)
+        docs = len(body)
+        body += local(b"docs/", local(names[0].encode(), bad))
+        # the first record: at the copy, with the copy's CRC and sizes
+        cd = cd[:42] + struct.pack("<I", docs + 30 + 5) + cd[46:]
+        cd = cd[:16] + struct.pack("<III", zlib.crc32(bad), len(bad), len(bad)) + cd[28:]
+        cd += central(b"docs/", b"", docs)
+        n = len(names) + 1
+        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), len(body), 0)
+        path = os.path.join(d, "embedded.zip")
+        with open(path, "wb") as f:
+            f.write(body + cd + end)
         return path
 
     @staticmethod
