@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 
+#include "facts_catalog.h"
 #include "input.h"
 #include "testsupport.h"
 #include "util/buf.h"
@@ -263,6 +264,82 @@ START_TEST(text_log_corpus_apply_that_lost_a_completion_is_refused)
 }
 END_TEST
 
+/* Whether some input of `run` lists planned changes after its run's last
+ * plan summary (tfa_log_info.planned_open). */
+static int has_open_plan(const tfa_run *run)
+{
+    size_t i;
+    for (i = 0; i < tfa_run_input_count(run); i++)
+        if (tfa_run_input(run, i)->log.planned_open > 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Every real log of `dir` whose plan lists changes, cut just before the
+ * first line holding `summary` (its plan summary): the run it ends in lists
+ * planned changes after its last plan summary, so no collection of changes
+ * is proven from it (a destroy after the cut was never read), while the
+ * whole log leaves none open. Returns how many logs were cut.
+ */
+static int open_when_cut(const char *dir, const char *summary)
+{
+    char path[4096], why[512];
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    int tried = 0;
+
+    ck_assert_msg(d != NULL, "%s", dir);
+    while ((de = readdir(d))) {
+        size_t len = 0, at;
+        const char *hit;
+        tfa_run *run = NULL;
+        tfa_error err;
+        char *log;
+
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        ck_assert_ptr_nonnull(log = tfa_test_read_file(path, &len));
+        tfa_error_init(&err);
+        if ((hit = strstr(log, summary)) == NULL ||
+            tfa_test_load_mem(&run, de->d_name, log, len, TFA_KIND_UNKNOWN, &err) != 0) {
+            free(log); /* no plan summary, or a log the suites refuse whole */
+            continue;
+        }
+        ck_assert_msg(!has_open_plan(run), "%s: whole, yet a plan is open", de->d_name);
+        tfa_run_free(run);
+        for (at = (size_t)(hit - log); at > 0 && log[at - 1] != '\n'; at--)
+            ;
+        ck_assert_tfa_ok(tfa_test_load_mem(&run, de->d_name, log, at, TFA_KIND_UNKNOWN, &err),
+                         &err);
+        if (tfa_run_change_count(run, TFA_LIST_PLANNED) > 0) {
+            ck_assert_msg(has_open_plan(run), "%s: cut at byte %zu, no plan left open", de->d_name,
+                          at);
+            ck_assert_msg(!tfa_coll_proven(run, TFA_COLL_CHANGES, why, sizeof(why)),
+                          "%s: cut at byte %zu, its changes still proven", de->d_name, at);
+            ck_assert_msg(strstr(why, "after its last plan summary"), "%s: %s", de->d_name, why);
+            tried++;
+        }
+        tfa_run_free(run);
+        free(log);
+    }
+    closedir(d);
+    return tried;
+}
+
+/* Real plan logs, text and -json, cut before their plan summary. */
+START_TEST(log_corpus_plan_cut_before_its_summary_proves_no_changes)
+{
+    char *text = tfa_test_need_corpus_path("text-log"),
+         *json = tfa_test_need_corpus_path("ui-json");
+    ck_assert_int_ge(open_when_cut(text, "\nPlan: "), 5);
+    ck_assert_int_ge(open_when_cut(json, "\"change_summary\""), 3);
+    free(text);
+    free(json);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("text_log_tally");
@@ -275,6 +352,7 @@ int main(void)
     tc = tfa_test_corpus_case("corpus");
     tcase_add_test(tc, text_log_corpus_plan_that_lost_a_block_is_refused);
     tcase_add_test(tc, text_log_corpus_apply_that_lost_a_completion_is_refused);
+    tcase_add_test(tc, log_corpus_plan_cut_before_its_summary_proves_no_changes);
     suite_add_tcase(s, tc);
     return tfa_test_main(s);
 }
