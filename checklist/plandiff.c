@@ -96,7 +96,8 @@ static int add_other(others *o, const char *what, const char *name, const char *
     return 0;
 }
 
-/* The configuration digests of a run's plans, added up (as pin.c lists them). */
+/* The configuration digests of a run's plans, added up (as pin.c lists them):
+ * 1, 0 when no plan has a configuration, -1 when one was loaded unpinned. */
 static int config_digest(const tfa_run *run, unsigned char out[TFA_SHA256_BYTES])
 {
     size_t i;
@@ -105,6 +106,8 @@ static int config_digest(const tfa_run *run, unsigned char out[TFA_SHA256_BYTES]
     memset(out, 0, TFA_SHA256_BYTES);
     for (i = 0; i < tfa_run_input_count(run); i++) {
         const tfa_input *in = tfa_run_input(run, i);
+        if (in->kind == TFA_KIND_PLAN && in->plan.configuration_unread)
+            return -1; /* loaded unpinned: its configuration was not digested */
         if (in->kind != TFA_KIND_PLAN || !in->plan.has_configuration)
             continue;
         tfa_digest_add(out, in->plan.configuration_digest);
@@ -193,6 +196,8 @@ static int diff_others(const tfa_run *ra, const tfa_run *rb, tfa_plandiff_result
     others o = {NULL, 0, 0};
     int ha = config_digest(ra, ca), hb = config_digest(rb, cb), rc = 0;
 
+    if (ha < 0 || hb < 0)
+        return TFA_EUSAGE;
     if (ha != hb || memcmp(ca, cb, sizeof(ca)) != 0)
         rc = add_other(&o, "configuration", NULL, !hb ? "removed" : !ha ? "added" : "differs");
     if (rc == 0)
@@ -235,7 +240,7 @@ int tfa_plan_diff(const tfa_run *ra, const tfa_run *rb, tfa_plandiff_result **ou
     }
     for (i = 0; i < n; i++)
         res->count[items[i].kind]++;
-    if (diff_others(ra, rb, res) != 0)
+    if ((rc = diff_others(ra, rb, res)) != 0)
         goto done;
     res->items = items;
     res->n_items = n;

@@ -45,7 +45,8 @@ typedef struct tfa_plandiff_result {
     size_t n_others;
 } tfa_plandiff_result;
 
-/* Compare the plan JSON inputs of two runs. TFA_ENOMEM only. */
+/* Compare the plan JSON inputs of two runs. TFA_ENOMEM, or TFA_EUSAGE when
+ * a plan was loaded unpinned (input.h: its configuration not digested). */
 int tfa_plan_diff(const tfa_run *a, const tfa_run *b, tfa_plandiff_result **out);
 void tfa_plandiff_result_free(tfa_plandiff_result *res);
 

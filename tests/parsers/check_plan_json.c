@@ -6,6 +6,7 @@
 #include "util/compat.h"
 
 #include "pin.h"
+#include "plandiff.h"
 #include "testsupport.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -379,22 +380,16 @@ END_TEST
 static int load_plan(const char *doc, int unpinned, tfa_run **out, tfa_error *err)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
-    tfa_stream *in = NULL;
-    int rc;
 
     lo.kind = TFA_KIND_PLAN;
     lo.unpinned = unpinned;
     tfa_error_init(err);
-    ck_assert_int_eq(tfa_run_new(out), 0);
-    ck_assert_tfa_ok(tfa_stream_open_memory(&in, "plan.json", doc, strlen(doc), err), err);
-    rc = tfa_run_load_stream(*out, in, &lo, err);
-    tfa_stream_free(in);
-    return rc;
+    return tfa_test_load_mem_with(out, "plan.json", doc, strlen(doc), &lo, err);
 }
 
 /* A plan loaded unpinned (summarize) reads as the same run, is refused
  * for the same configuration errors at the same place, and cannot be
- * pinned: its pin would leave the configuration out. */
+ * pinned or diffed: either would leave the configuration out. */
 START_TEST(plan_loaded_unpinned_reads_the_same_and_pins_nothing)
 {
     static const char *const bad[] = {
@@ -405,6 +400,7 @@ START_TEST(plan_loaded_unpinned_reads_the_same_and_pins_nothing)
     };
     char *doc;
     char pin[TFA_PIN_CHARS];
+    tfa_plandiff_result *d = NULL;
     size_t len, i;
     tfa_run *a = NULL, *b = NULL;
     tfa_error ea, eb;
@@ -421,6 +417,10 @@ START_TEST(plan_loaded_unpinned_reads_the_same_and_pins_nothing)
                      0);
     ck_assert_int_eq(tfa_plan_pin(a, pin), 0);
     ck_assert_int_eq(tfa_plan_pin(b, pin), TFA_EUSAGE);
+    ck_assert_int_eq(tfa_plan_diff(a, a, &d), 0); /* nor diffed as if it had none */
+    tfa_plandiff_result_free(d);
+    ck_assert_int_eq(tfa_plan_diff(a, b, &d), TFA_EUSAGE);
+    ck_assert_ptr_null(d);
     tfa_run_free(a);
     tfa_run_free(b);
     free(doc);

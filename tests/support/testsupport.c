@@ -117,17 +117,23 @@ int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t 
                       tfa_error *err)
 {
     tfa_load_options lo = TFA_LOAD_OPTIONS_INIT;
+    lo.kind = kind;
+    return tfa_test_load_mem_with(out, name, data, len, &lo, err);
+}
+
+int tfa_test_load_mem_with(tfa_run **out, const char *name, const char *data, size_t len,
+                           const tfa_load_options *lo, tfa_error *err)
+{
     tfa_stream *in = NULL;
     tfa_run *run = NULL;
     int rc;
 
     *out = NULL;
-    lo.kind = kind;
     if ((rc = tfa_run_new(&run)) != 0)
         return tfa_error_oom(err);
     rc = tfa_stream_open_memory(&in, name, data, len, err);
     if (rc == 0)
-        rc = tfa_run_load_stream(run, in, &lo, err);
+        rc = tfa_run_load_stream(run, in, lo, err);
     tfa_stream_free(in);
     if (rc)
         tfa_run_free(run);

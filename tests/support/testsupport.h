@@ -79,6 +79,9 @@ void tfa_test_rmtree(const char *path);
  * run on success (free it), NULL otherwise. */
 int tfa_test_load_mem(tfa_run **out, const char *name, const char *data, size_t len, tfa_kind kind,
                       tfa_error *err);
+/* The same with the load options `lo`. */
+int tfa_test_load_mem_with(tfa_run **out, const char *name, const char *data, size_t len,
+                           const tfa_load_options *lo, tfa_error *err);
 
 /* A member of an archive a test builds. `data` NULL means `len` zero bytes
  * (bombs are written without holding them in memory). `type` is an AE_IF*
