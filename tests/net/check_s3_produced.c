@@ -76,19 +76,35 @@ static unsigned char *noise(size_t len)
     return data;
 }
 
+/* big/KEY holds exactly `data` (and, given `sha256`, its digest is that). */
+static void assert_stored(tfa_s3 *s3, const char *key, const unsigned char *data, size_t len,
+                          const unsigned char *sha256)
+{
+    unsigned char d[TFA_SHA256_BYTES];
+    size_t got = 0;
+    char *back = get_object(s3, "big", key, &got);
+
+    ck_assert_uint_eq(got, len);
+    ck_assert_int_eq(memcmp(back, data, len), 0);
+    if (sha256) {
+        tfa_sha256_digest(back, got, d);
+        ck_assert_int_eq(memcmp(d, sha256, sizeof(d)), 0);
+    }
+    tfa_free(back);
+}
+
 /* 30 MiB made while sent (several times the ring between producer and
  * sender): one signed PUT whose payload hash checks out, no multipart
  * upload, the object byte for byte with the SHA-256 given. */
 START_TEST(s3_produced_object_arrives_byte_for_byte)
 {
-    size_t len = 30u << 20, got = 0;
-    unsigned char *data = noise(len), want[TFA_SHA256_BYTES], d[TFA_SHA256_BYTES];
+    size_t len = 30u << 20;
+    unsigned char *data = noise(len), want[TFA_SHA256_BYTES];
     tfa_s3_put_result pr;
     tfa_http_options ho;
     tfa_error err;
     tfa_s3 *s3;
     maker m;
-    char *back;
 
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
@@ -102,12 +118,7 @@ START_TEST(s3_produced_object_arrives_byte_for_byte)
     ck_assert_int_eq(memcmp(pr.sha256, want, sizeof(want)), 0);
     ck_assert_uint_eq(assert_all_signed("/big/produced/whole.bin"), 2); /* PUT, HEAD */
     ck_assert_uint_eq(count_logged("/big/produced/whole.bin?"), 0);     /* no multipart */
-    back = get_object(s3, "big", "produced/whole.bin", &got);
-    ck_assert_uint_eq(got, len);
-    ck_assert_int_eq(memcmp(back, data, len), 0);
-    tfa_sha256_digest(back, got, d);
-    ck_assert_int_eq(memcmp(d, want, sizeof(d)), 0);
-    tfa_free(back);
+    assert_stored(s3, "produced/whole.bin", data, len, want);
     tfa_s3_free(s3);
     free(data);
 }
@@ -117,14 +128,13 @@ END_TEST
  * start. */
 START_TEST(s3_produced_put_retried_makes_the_bytes_again)
 {
-    size_t len = 9u << 20, got = 0;
+    size_t len = 9u << 20;
     unsigned char *data = noise(len);
     tfa_s3_put_result pr;
     tfa_http_options ho;
     tfa_error err;
     tfa_s3 *s3;
     maker m;
-    char *back;
 
     http_opts(&ho);
     s3 = client(srv.proxy, &ho);
@@ -133,10 +143,7 @@ START_TEST(s3_produced_put_retried_makes_the_bytes_again)
     arm("PUT", "/big/produced/retried.bin", "s503");
     ck_assert_tfa_ok(put(s3, "produced/retried.bin", &m, &pr, &err), &err);
     ck_assert_int_eq(m.runs, 2);
-    back = get_object(s3, "big", "produced/retried.bin", &got);
-    ck_assert_uint_eq(got, len);
-    ck_assert_int_eq(memcmp(back, data, len), 0);
-    tfa_free(back);
+    assert_stored(s3, "produced/retried.bin", data, len, NULL);
     tfa_s3_free(s3);
     free(data);
 }

@@ -39,6 +39,22 @@ static const char *kind_at(const tfa_bundle_verification *v, size_t i)
     return json_string_value(json_object_get(in, "kind"));
 }
 
+/* Run `tfaudit archive` (argv) against the checking proxy: it must succeed;
+ * its "sha256: " line. */
+static char *archived(const char *const *argv)
+{
+    tfa_test_output out;
+    char *sha;
+
+    aws_env(srv.proxy);
+    run(&out, argv);
+    ck_assert_msg(out.status == 0, "%s", out.err);
+    sha = line_of(out.out, "sha256: ");
+    ck_assert_ptr_nonnull(sha);
+    tfa_test_output_release(&out);
+    return sha;
+}
+
 /* A noise file crossing the read ring several times (not a whole number
  * of chunks), a CI job log whose Terraform output starts past the 64 KiB
  * head, and a file of 3 bytes: in the order given, each entry's bytes the
@@ -52,7 +68,6 @@ START_TEST(s3_streamed_inputs_keep_their_order_bytes_and_kinds)
     size_t len = (9u << 20) + 12344, n = 0, i; /* fill_noise: a multiple of 8 */
     tfa_bundle_verification v;
     tfa_http_options ho;
-    tfa_test_output out;
     tfa_error err;
     tfa_buf log;
     char *obj, *sha;
@@ -77,11 +92,7 @@ START_TEST(s3_streamed_inputs_keep_their_order_bytes_and_kinds)
     argv[7] = noise;
     argv[8] = ci;
     argv[9] = tiny;
-    aws_env(srv.proxy);
-    run(&out, argv);
-    ck_assert_msg(out.status == 0, "%s", out.err);
-    sha = line_of(out.out, "sha256: ");
-    tfa_test_output_release(&out);
+    sha = archived(argv);
 
     http_opts(&ho);
     s3 = client(srv.s3, &ho);
@@ -200,19 +211,11 @@ static char *archive_sha(const char *a, const char *b, const char *threshold)
                           NULL,
                           NULL,
                           NULL};
-    tfa_test_output out;
-    char *sha;
     if (threshold) {
         argv[9] = "--multipart-threshold";
         argv[10] = threshold;
     }
-    aws_env(srv.proxy);
-    run(&out, argv);
-    ck_assert_msg(out.status == 0, "%s", out.err);
-    sha = line_of(out.out, "sha256: ");
-    ck_assert_ptr_nonnull(sha);
-    tfa_test_output_release(&out);
-    return sha;
+    return archived(argv);
 }
 
 /* 21 MiB of noise and a small file: under the threshold, packed twice and
@@ -270,7 +273,6 @@ START_TEST(s3_packed_twice_and_retried_is_the_measured_archive)
     unsigned char d[TFA_SHA256_BYTES];
     char hex[TFA_SHA256_HEX];
     tfa_http_options ho;
-    tfa_test_output out;
     tfa_buf t;
     tfa_s3 *s3;
     size_t n = 0;
@@ -285,12 +287,7 @@ START_TEST(s3_packed_twice_and_retried_is_the_measured_archive)
     argv[7] = noise;
     argv[8] = text;
     arm("PUT", key, "s503");
-    aws_env(srv.proxy);
-    run(&out, argv);
-    ck_assert_msg(out.status == 0, "%s", out.err);
-    sha = line_of(out.out, "sha256: ");
-    ck_assert_ptr_nonnull(sha);
-    tfa_test_output_release(&out);
+    sha = archived(argv);
     ck_assert_uint_eq(count_logged(key), 3);      /* the PUT twice, the HEAD */
     ck_assert_uint_eq(assert_all_signed(key), 2); /* the 503 aside */
     http_opts(&ho);
