@@ -1,13 +1,16 @@
 /*
  * benchrun.c - run shell commands several times, interleaved, and print the
- * median and minimum wall time and the peak resident set size of each.
+ * median and minimum wall time, the peak resident set size and the median
+ * CPU time (user + system) of each.
  *
  *   benchrun [-n RUNS] LABEL=COMMAND...
  *
  * Interleaving (A B C A B C ...) spreads machine noise over all commands
  * alike, so ratios between them are meaningful even on a busy host. Peak RSS
  * comes from wait4(), which covers the shell and the command it runs.
- * Output, one line per command: "LABEL median_s min_s max_rss_kb".
+ * CPU time tells a command that waits from one that keeps every core busy:
+ * on N cores no run can take less than its CPU time / N. Output, one line
+ * per command: "LABEL median_s min_s max_rss_kb median_cpu_s".
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -42,8 +45,14 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Run one command; returns wall seconds, stores peak RSS (KB), -1 on failure. */
-static double run_once(const char *cmd, long *rss)
+static double seconds(const struct timeval *tv)
+{
+    return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+/* Run one command; returns wall seconds, stores peak RSS (KB) and CPU
+ * seconds (user + system), -1 on failure. */
+static double run_once(const char *cmd, long *rss, double *cpu)
 {
     struct rusage ru;
     int status;
@@ -58,6 +67,7 @@ static double run_once(const char *cmd, long *rss)
     if (wait4(pid, &status, 0, &ru) < 0)
         return -1;
     *rss = ru.ru_maxrss;
+    *cpu = seconds(&ru.ru_utime) + seconds(&ru.ru_stime);
     if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1)) {
         fprintf(stderr, "benchrun: command failed (status %d): %s\n", status, cmd);
         return -1;
@@ -68,7 +78,7 @@ static double run_once(const char *cmd, long *rss)
 int main(int argc, char **argv)
 {
     const char *label[MAX_CMDS], *cmd[MAX_CMDS];
-    double times[MAX_CMDS][MAX_RUNS];
+    double times[MAX_CMDS][MAX_RUNS], cpus[MAX_CMDS][MAX_RUNS];
     long peak[MAX_CMDS] = {0};
     int runs = 5, ncmd = 0, i, r;
 
@@ -94,7 +104,7 @@ int main(int argc, char **argv)
     for (r = 0; r < runs; r++) {
         for (i = 0; i < ncmd; i++) {
             long rss = 0;
-            times[i][r] = run_once(cmd[i], &rss);
+            times[i][r] = run_once(cmd[i], &rss, &cpus[i][r]);
             if (times[i][r] < 0)
                 return 1;
             if (rss > peak[i])
@@ -103,7 +113,9 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < ncmd; i++) {
         sort_doubles(times[i], runs);
-        printf("%s %.3f %.3f %ld\n", label[i], times[i][runs / 2], times[i][0], peak[i]);
+        sort_doubles(cpus[i], runs);
+        printf("%s %.3f %.3f %ld %.3f\n", label[i], times[i][runs / 2], times[i][0], peak[i],
+               cpus[i][runs / 2]);
     }
     return 0;
 }
