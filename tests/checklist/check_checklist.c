@@ -97,6 +97,20 @@ static const load_case errors[] = {
     {ITEM("any(changes where action ~ \"destr*\")"), TFA_EINPUT,
      "c.md:3:46: \"destr*\" matches no action (no-op, create, read, update, delete, replace, "
      "forget, unknown)"},
+    /* every literal meeting an enumeration, however it meets it: a pattern
+     * in a list, a substring, the value matched against the field (a typo
+     * there made `none(...)` true on any plan) */
+    {ITEM("none(changes where action ~ [\"del*\", \"destr*\"])"), TFA_EINPUT,
+     "c.md:3:56: \"destr*\" matches no action (no-op, create, read, update, delete, replace, "
+     "forget, unknown)"},
+    {ITEM("none(changes where \"destroy\" in action)"), TFA_EINPUT,
+     "c.md:3:38: \"destroy\" is part of no action (no-op, create, read, update, delete, "
+     "replace, forget, unknown)"},
+    {ITEM("none(changes where \"destory\" ~ action)"), TFA_EINPUT,
+     "c.md:3:38: \"destory\" is matched by no action (no-op, create, read, update, delete, "
+     "replace, forget, unknown)"},
+    {ITEM("plan.tool !~ [\"terra*\", \"tofu\"]"), TFA_EINPUT,
+     "c.md:3:43: \"tofu\" matches no tool (terraform, opentofu)"},
     {ITEM("plan.terraform_version >= \"latest\""), TFA_EINPUT,
      "c.md:3:45: \"latest\" is not a version (write it like \"1.9.0\")"},
     {"- [ ] `a` A: manual\n- [ ] `b` B: manual\n- [ ] `a` C: manual\n", TFA_EINPUT,
