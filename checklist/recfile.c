@@ -258,6 +258,32 @@ done:
     return rc < 0 ? rc : 0;
 }
 
+/* After the list: the rest of the object holds no second list (a reader of
+ * the file sees one, jansson-style readers the last) and the document ends
+ * there: what follows would be read by no one the same way. */
+static int parse_json_rest(const tfa_recfile_spec *spec, tfa_scan *sc, int in_object,
+                           tfa_error *err)
+{
+    tfa_token t;
+    int rc = 0;
+
+    while (in_object && (rc = tfa_scan_next(sc, &t, err)) == 0 && t.type == TFA_TOK_KEY) {
+        if (tfa_token_is(&t, spec->list_key))
+            return tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "\"%s\" given twice", spec->list_key);
+        if ((rc = tfa_scan_next(sc, &t, err)) != 0 || (rc = tfa_scan_skip(sc, &t, err)) != 0)
+            return rc;
+    }
+    if (in_object && rc != 0)
+        return rc;
+    if ((rc = tfa_scan_next(sc, &t, err)) != 0)
+        return rc;
+    if (t.type != TFA_TOK_EOF)
+        return tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT,
+                             "a second JSON value after the %s (one document only)",
+                             spec->list_key);
+    return 0;
+}
+
 static int parse_json(const tfa_recfile_spec *spec, const char *name, const char *text, size_t len,
                       tfa_recfile_fn fn, void *payload, tfa_error *err)
 {
@@ -265,13 +291,14 @@ static int parse_json(const tfa_recfile_spec *spec, const char *name, const char
     tfa_stream *in = NULL;
     tfa_scan *sc = NULL;
     tfa_token t;
-    int rc;
+    int rc, in_object = 0;
 
     if ((rc = tfa_stream_open_memory(&in, name, text, len, err)) != 0 ||
         (rc = tfa_scan_new(&sc, in, &so, err)) != 0 || (rc = tfa_scan_next(sc, &t, err)) != 0)
         goto done;
     if (t.type == TFA_TOK_OBJ) {
         /* {"<list_key>": [...]}: other keys are skipped */
+        in_object = 1;
         while ((rc = tfa_scan_next(sc, &t, err)) == 0 && t.type == TFA_TOK_KEY) {
             int wanted = tfa_token_is(&t, spec->list_key);
             if ((rc = tfa_scan_next(sc, &t, err)) != 0)
@@ -291,6 +318,8 @@ static int parse_json(const tfa_recfile_spec *spec, const char *name, const char
         rc = tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "expected a list of %s", spec->list_key);
     while (rc == 0 && (rc = tfa_scan_next(sc, &t, err)) == 0 && t.type != TFA_TOK_ARR_END)
         rc = parse_json_record(spec, sc, &t, fn, payload, err);
+    if (rc == 0)
+        rc = parse_json_rest(spec, sc, in_object, err);
 done:
     tfa_scan_free(sc);
     tfa_stream_free(in);

@@ -347,6 +347,16 @@ static const bad_waiver bad_waivers[] = {
     {"w.md", "Old\rwaivers\n" TABLE "| s-fail | a | 2099-01-01 | r |\n",
      "w.md:1:4: a carriage return that ends no line (a Markdown renderer starts a new line "
      "there): save the file with LF or CRLF line ends"},
+    /* nor on whether the reader reads past the list: a second list, a second
+     * document (before, the first list was taken and the rest never read) */
+    {"w.json",
+     "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", "
+     "\"reason\": \"r\"}], \"waivers\": []}",
+     "w.json:1:89: \"waivers\" given twice"},
+    {"w.json",
+     "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", "
+     "\"reason\": \"r\"}]}\n{\"waivers\": []}",
+     "w.json:2:1: a second JSON value after the waivers (one document only)"},
     /* which item is waived must not depend on which of two the reader takes */
     {"w.json",
      "[{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", \"reason\": \"r\", "
