@@ -589,6 +589,10 @@ static int parse_lines(tfa_checklist *cl, tfa_error *err)
             return fail_at(&l, col, "%s", why);
         if (ml.kind == TFA_MD_FENCE || ml.kind == TFA_MD_CODE)
             continue;
+        if (ml.setext) /* a heading a reader sees, under which no section starts */
+            return fail_at(&l, 0,
+                           "an underlined heading: tfaudit reads '#' headings only; write it "
+                           "as '# TEXT' or '## TEXT' (or put a blank line above a rule)");
         if (quoted_item(&l, &ml))
             return fail_at(&l, ml.content,
                            "a checklist item in a block quote is not read; take it out of the "

@@ -176,6 +176,21 @@ static int html_ends(int kind, const char *p, size_t len)
     }
 }
 
+/* A setext heading's underline: at most three spaces, then only '=' or
+ * only '-', then spaces. Under paragraph text it makes that text a
+ * heading a reader sees and a '#' reader does not. */
+static int underline(const char *p, size_t len)
+{
+    size_t i = 0, n = 0;
+    while (i < len && i < 3 && p[i] == ' ')
+        i++;
+    if (i >= len || (p[i] != '=' && p[i] != '-'))
+        return 0;
+    while (i + n < len && p[i + n] == p[i])
+        n++;
+    return blank(p + i + n, len - i - n);
+}
+
 static int refuse(size_t at, size_t *col, const char **why, const char *msg)
 {
     *col = at;
@@ -218,8 +233,14 @@ int tfa_md_next(tfa_md_reader *r, const char *p, size_t len, unsigned long no, t
         in_fence(r, p, len, out);
         return 0;
     }
+    out->setext = r->para && underline(p, len);
     c = strip(p, len, &nested, &quoted);
     out->content = c, out->quoted = quoted;
+    /* text a following underline would make a heading (over-approximated:
+     * a renderer may read it as part of a list item and the line as a rule) */
+    r->para = !r->fence_len && !r->html && !nested && c <= 3 && c < len && p[c] != '|' &&
+              !tfa_md_is_heading(p + c, len - c) && !fence_at(p, len, c, &ch) &&
+              !html_start(p + c, len - c);
     if (r->html) {
         out->kind = TFA_MD_HTML;
         if (r->html == HTML_BLOCK && blank(p, len)) {

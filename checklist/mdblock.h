@@ -17,6 +17,8 @@
  *   - a heading in a list item or a quote (it starts no section here);
  *   - a carriage return that ends no line (CommonMark's old-Mac line end:
  *     a renderer starts a new line there, a line reader does not).
+ * An underlined (setext) heading is flagged (`setext`), for the checklist
+ * reader to refuse: it reads '#' headings only, and sections matter there.
  * Raw HTML is otherwise read as text: an item written in it is still
  * evaluated (stricter than a renderer, which hides or flattens it).
  */
@@ -36,6 +38,7 @@ typedef struct tfa_md_reader {
     size_t fence_len; /* 0: not in a fence */
     char fence_ch;
     int html;                /* 0, or the kind of HTML block we are in */
+    int para;                /* the last line was paragraph text */
     unsigned long html_line; /* where it started */
 } tfa_md_reader;
 
@@ -44,6 +47,7 @@ typedef struct tfa_md_line {
     tfa_md_kind kind;
     size_t content; /* offset past indentation, list markers and '>' */
     int quoted;     /* the line is in a block quote (starts with '>') */
+    int setext;     /* an underline making the text above it a heading */
 } tfa_md_line;
 
 void tfa_md_init(tfa_md_reader *r);

@@ -140,6 +140,13 @@ static const load_case errors[] = {
     {"# T\n- [ ] `a` A: manual\nprose\r- [ ] `b` B: manual\n", TFA_EINPUT,
      "c.md:3:6: a carriage return that ends no line (a Markdown renderer starts a new line "
      "there): save the file with LF or CRLF line ends"},
+    /* an underlined heading moved the items under it into the '#' section
+     * above it: the "Before apply" gate skipped a second "Before apply" */
+    {"# T\n## Before apply\n- [ ] `a` A: manual\n\n## After apply\n- [ ] `b` B: manual\n\n"
+     "Before apply\n------------\n- [ ] `c` C: manual\n",
+     TFA_EINPUT,
+     "c.md:9:1: an underlined heading: tfaudit reads '#' headings only; write it as '# TEXT' or "
+     "'## TEXT' (or put a blank line above a rule)"},
     {"- [ ] `a` A: manual\n- [ ] `b` B: manual\n- [ ] `a` C: manual\n", TFA_EINPUT,
      "c.md:3:8: duplicate item id 'a' (first on line 1)"},
     {"# T\n- [ ] Tell the on-call team\n", TFA_EINPUT,
@@ -344,13 +351,16 @@ START_TEST(load_reads_fences_as_a_renderer_does)
                                "~~~~\n"
                                "~~~\n"
                                "   ~~~~~  \n"
-                               "- [ ] `d` D: manual\n";
+                               "- [ ] `d` D: manual\n"
+                               "\n"
+                               "---\n"
+                               "- [ ] `e` E: manual\n";
     tfa_checklist *cl = NULL;
     tfa_error err;
 
     tfa_error_init(&err);
     ck_assert_tfa_ok(tfa_checklist_parse(&cl, "c.md", text, strlen(text), &err), &err);
-    ck_assert_uint_eq(tfa_checklist_item_count(cl), 4);
+    ck_assert_uint_eq(tfa_checklist_item_count(cl), 5);
     ck_assert_str_eq(tfa_checklist_item(cl, 0)->id, "a");
     ck_assert_str_eq(tfa_checklist_item(cl, 1)->id, "b");
     ck_assert_str_eq(tfa_checklist_item(cl, 2)->id, "c");
