@@ -5,15 +5,17 @@
  * Markdown is read line by line, as CommonMark would render it for the
  * parts that matter here: ATX headings, fenced code blocks (skipped) and
  * task-list items (`- [ ]`, `* [x]`, `1. [ ]`, at any indentation). Every
- * other line is prose and is left alone. An item line is split into id,
- * title, expression and level; the expression goes to expr_parse.c with its
- * line and column, so every error points into the file.
+ * other line is prose and is left alone. mdblock.c says which lines are
+ * code or raw HTML, and refuses what a renderer could read otherwise. An item line is split into
+ * id, title, expression and level; the expression goes to expr_parse.c with its line and column, so
+ * every error points into the file.
  */
 #include "util/compat.h"
 
 #include "builtin.h"
 #include "checklist.h"
 #include "expr.h"
+#include "mdblock.h"
 #include "suggest.h"
 #include "textfile.h"
 #include "util/alloc.h"
@@ -144,22 +146,7 @@ static int same_text(const char *a, const char *b)
     return *a == *b;
 }
 
-/* ---- fences and headings ---------------------------------------------------- */
-
-/* A fence run (``` or ~~~, three or more) after at most three spaces: its
- * character and length, or 0. */
-static size_t fence_run(const line *l, char *ch)
-{
-    size_t i = 0, n;
-    while (i < l->len && i < 3 && l->p[i] == ' ')
-        i++;
-    if (i >= l->len || (l->p[i] != '`' && l->p[i] != '~'))
-        return 0;
-    *ch = l->p[i];
-    for (n = 0; i + n < l->len && l->p[i + n] == *ch; n++)
-        ;
-    return n >= 3 ? n : 0;
-}
+/* ---- headings ------------------------------------------------------------------ */
 
 /* An ATX heading: its level (1-6) and text span, or 0. */
 static int atx_heading(const line *l, size_t *start, size_t *end)
@@ -568,14 +555,27 @@ static int parse_item(tfa_checklist *cl, const line *l, size_t box, size_t i)
     return 0;
 }
 
+/* A task-list item the line holds inside a block quote, which tfaudit does
+ * not read (a renderer shows it, ticked or not): an error, not a skip. */
+static int quoted_item(const line *l, const tfa_md_line *ml)
+{
+    const char *p = l->p + ml->content;
+    size_t n = l->len - ml->content;
+    return ml->quoted && n >= 3 && p[0] == '[' && p[2] == ']' &&
+           (p[1] == ' ' || p[1] == 'x' || p[1] == 'X') && (n == 3 || is_space(p[3]));
+}
+
 static int parse_lines(tfa_checklist *cl, tfa_error *err)
 {
-    size_t pos = 0, box, rest, hs, he, fence_len = 0, n;
-    char fence_ch = 0, ch;
+    size_t pos = 0, box, rest, hs, he, col = 0;
+    tfa_md_reader md;
+    tfa_md_line ml;
+    const char *why = NULL;
     line l;
     int level, rc;
 
     l.cl = cl, l.err = err, l.no = 0;
+    tfa_md_init(&md);
     while (pos < cl->len) {
         const char *nl = memchr(cl->src + pos, '\n', cl->len - pos);
         l.p = cl->src + pos;
@@ -585,16 +585,21 @@ static int parse_lines(tfa_checklist *cl, tfa_error *err)
         l.no++;
         if (l.len && l.p[l.len - 1] == '\r')
             l.len--;
-        if ((n = fence_run(&l, &ch)) != 0) {
-            if (!fence_len)
-                fence_len = n, fence_ch = ch;
-            else if (ch == fence_ch && n >= fence_len)
-                fence_len = 0;
+        if (tfa_md_next(&md, l.p, l.len, l.no, &ml, &col, &why) != 0)
+            return fail_at(&l, col, "%s", why);
+        if (ml.kind == TFA_MD_FENCE || ml.kind == TFA_MD_CODE)
             continue;
-        }
-        if (fence_len)
-            continue;
-        if ((level = atx_heading(&l, &hs, &he)) != 0)
+        if (ml.setext) /* a heading a reader sees, under which no section starts */
+            return fail_at(&l, 0,
+                           "an underlined heading: tfaudit reads '#' headings only; write it "
+                           "as '# TEXT' or '## TEXT' (or put a blank line above a rule)");
+        if (quoted_item(&l, &ml))
+            return fail_at(&l, ml.content,
+                           "a checklist item in a block quote is not read; take it out of the "
+                           "quote");
+        /* raw HTML holds no heading (mdblock.c refuses one there); an item
+         * written in it is still read: stricter than a renderer hiding it */
+        if (ml.kind == TFA_MD_TEXT && (level = atx_heading(&l, &hs, &he)) != 0)
             rc = add_heading(cl, &l, level, hs, he);
         else if (task_marker(&l, &box, &rest))
             rc = parse_item(cl, &l, box, rest);

@@ -20,7 +20,8 @@
  * allowed. A literal ordered against a version must itself be a version
  * (checked at load). `==`/`!=` compare the text exactly, and `~` globs
  * ("1.9.*"). A value the input states that is not a version orders with
- * nothing, so such a comparison is false.
+ * nothing: such a comparison is unknown, and the item an ERROR
+ * (expr_eval.c), never a false that `not` would turn into a pass.
  *
  * Everything here is static data; pointers live forever.
  */

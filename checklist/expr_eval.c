@@ -183,6 +183,10 @@ static int eval_query(ctx *c, const tfa_expr *e, tfa_value *out)
     return EVAL_OK;
 }
 
+/* A comparison's truth, or -1 when it cannot be decided: an order asked of
+ * a null (a field the input does not state) or of a stated value that is
+ * no version. Read as false, `not (elapsed > 600)` and
+ * `none(applied where elapsed > 600)` would pass on a value nobody knows. */
 static int compare(const tfa_expr *e, const tfa_value *a, const tfa_value *b)
 {
     int op = e->op, order;
@@ -201,20 +205,51 @@ static int compare(const tfa_expr *e, const tfa_value *a, const tfa_value *b)
     case TFA_OP_NIN:
         return !tfa_value_in(a, b);
     default:
-        /* a null (a field the input does not state), or a stated value that
-         * is no version, orders with nothing */
         if (e->dom && e->dom->version) {
             if (a->type != TFA_V_STR || b->type != TFA_V_STR ||
                 !tfa_version_cmp(a->s, b->s, &order))
-                return 0;
+                return -1;
         } else if (!tfa_value_order(a, b, &order)) {
-            return 0;
+            return -1;
         }
         return op == TFA_OP_LT   ? order < 0
                : op == TFA_OP_LE ? order <= 0
                : op == TFA_OP_GT ? order > 0
                                  : order >= 0;
     }
+}
+
+/* Why the order of `e`'s operands (values a, b) is unknown, as the item's
+ * reason: the operand that has no order, by name and, in a query, element. */
+static int unordered(ctx *c, const tfa_expr *e, const tfa_value *a, const tfa_value *b)
+{
+    /* the null, else (both stated) the one that is no version */
+    int first = a->type == TFA_V_NULL ||
+                (b->type != TFA_V_NULL && a->type == TFA_V_STR && !tfa_version_valid(a->s));
+    const tfa_expr *x = first ? e->a : e->b;
+    const tfa_value *xv = first ? a : b;
+    const char *name = "a value", *of = NULL;
+    tfa_buf msg;
+    int rc = 0;
+
+    if (x->kind == TFA_E_FIELD)
+        name = tfa_field_name(x->field);
+    else if (x->kind == TFA_E_FACT)
+        name = tfa_fact_name(x->fact);
+    if (c->in_elem && x->kind == TFA_E_FIELD && !(of = label(c, c->coll, c->index)))
+        return TFA_ENOMEM;
+    tfa_buf_init(&msg, TFA_BUF_NO_MAX);
+    tfa_buf_printf(&msg, "%s%s%s is ", name, of ? " of " : "", of ? of : "");
+    if (xv->type == TFA_V_NULL) {
+        tfa_buf_printf(&msg, "null and orders with nothing (write '%s != null and ...')", name);
+    } else {
+        tfa_value_format(&msg, xv);
+        tfa_buf_puts(&msg, ", which is no version and orders with none");
+    }
+    if (tfa_buf_status(&msg) != 0 || !(c->missing = tfa_arena_strndup(c->arena, msg.ptr, msg.len)))
+        rc = TFA_ENOMEM;
+    tfa_buf_release(&msg);
+    return rc ? rc : EVAL_MISSING;
 }
 
 static int eval(ctx *c, const tfa_expr *e, tfa_value *out)
@@ -258,7 +293,9 @@ static int eval(ctx *c, const tfa_expr *e, tfa_value *out)
     case TFA_E_CMP:
         if ((rc = eval(c, e->a, &a)) != EVAL_OK || (rc = eval(c, e->b, &b)) != EVAL_OK)
             return rc;
-        *out = tfa_value_bool(compare(e, &a, &b));
+        if ((rc = compare(e, &a, &b)) < 0)
+            return unordered(c, e, &a, &b);
+        *out = tfa_value_bool(rc);
         return EVAL_OK;
     }
     return EVAL_OK;

@@ -580,39 +580,60 @@ static int not_in_domain(parser *p, const tfa_domain *d, const char *value, size
     return perr(p, at, TFA_EINPUT, "\"%s\" is not %s %s (%s)", value, d->article, d->name, list);
 }
 
-/* Every string of literal `lit` (a string or a list) is in `d`. */
-static int check_enum_literal(parser *p, const tfa_domain *d, const tfa_expr *lit)
+/* How a literal string meets an enumerated operand, and so which literal
+ * can never hold for any of its values. */
+typedef enum {
+    ENUM_VALUE,    /* FIELD == "s", FIELD in ["s"]: s is a value */
+    ENUM_PATTERN,  /* FIELD ~ "s", FIELD ~ ["s"]: s is a glob over values */
+    ENUM_SUBJECT,  /* "s" ~ FIELD: a value, as a glob, matches s */
+    ENUM_SUBSTRING /* "s" in FIELD: s is part of a value */
+} enum_use;
+
+static int enum_holds(const tfa_domain *d, const char *s, enum_use use)
+{
+    size_t i;
+
+    if (use == ENUM_VALUE)
+        return tfa_domain_has(d, s);
+    for (i = 0; d->values[i]; i++)
+        if ((use == ENUM_PATTERN && tfa_glob_match(s, d->values[i])) ||
+            (use == ENUM_SUBJECT && tfa_glob_match(d->values[i], s)) ||
+            (use == ENUM_SUBSTRING && strstr(d->values[i], s)))
+            return 1;
+    return 0;
+}
+
+/* A literal string that no value of `d` can meet, at byte `at`: a typo
+ * ("destory", "destr*") that would make a condition silently constant. */
+static int enum_never(parser *p, const tfa_domain *d, const char *s, enum_use use, size_t at)
+{
+    static const char *const how[] = {NULL, "matches no", "is matched by no", "is part of no"};
+    char list[256];
+
+    if (use == ENUM_VALUE)
+        return not_in_domain(p, d, s, at);
+    tfa_domain_list(d, list, sizeof(list));
+    return perr(p, at, TFA_EINPUT, "\"%s\" %s %s (%s)", s, how[use], d->name, list);
+}
+
+/* Every string of literal `lit` (a string or a list) can meet a value of
+ * `d` the way `use` says. */
+static int check_enum_literal(parser *p, const tfa_domain *d, const tfa_expr *lit, enum_use use)
 {
     size_t i;
 
     if (lit->kind != TFA_E_LIT)
         return 0;
-    if (lit->lit.type == TFA_V_STR && !tfa_domain_has(d, lit->lit.s))
-        return not_in_domain(p, d, lit->lit.s, offset_of(p, lit));
+    if (lit->lit.type == TFA_V_STR && !enum_holds(d, lit->lit.s, use))
+        return enum_never(p, d, lit->lit.s, use, offset_of(p, lit));
     if (lit->lit.type != TFA_V_LIST || !lit->lit.items)
         return 0;
     for (i = 0; i < lit->lit.n_items; i++) {
         const tfa_value *v = &lit->lit.items[i];
-        if (v->type == TFA_V_STR && !tfa_domain_has(d, v->s))
-            return not_in_domain(p, d, v->s, (size_t)(lit->item_columns[i] - p->column));
+        if (v->type == TFA_V_STR && !enum_holds(d, v->s, use))
+            return enum_never(p, d, v->s, use, (size_t)(lit->item_columns[i] - p->column));
     }
     return 0;
-}
-
-/* A glob that matches no value of `d` can never hold. */
-static int check_enum_pattern(parser *p, const tfa_domain *d, const tfa_expr *pat)
-{
-    size_t i;
-    if (pat->kind != TFA_E_LIT || pat->lit.type != TFA_V_STR)
-        return 0;
-    char list[256];
-
-    for (i = 0; d->values[i]; i++)
-        if (tfa_glob_match(pat->lit.s, d->values[i]))
-            return 0;
-    tfa_domain_list(d, list, sizeof(list));
-    return perr(p, offset_of(p, pat), TFA_EINPUT, "\"%s\" matches no %s (%s)", pat->lit.s, d->name,
-                list);
 }
 
 /*
@@ -644,10 +665,10 @@ static int check_domain(parser *p, tfa_expr *e, size_t at_op)
         return perr(p, at_op, TFA_EINPUT, "'%s' does not order %ss; compare with '==' or 'in'",
                     op_text(e->op), d->name);
     if (e->op == TFA_OP_MATCH || e->op == TFA_OP_NMATCH)
-        return typed == a ? check_enum_pattern(p, d, b) : 0;
+        return check_enum_literal(p, d, other, typed == a ? ENUM_PATTERN : ENUM_SUBJECT);
     if ((e->op == TFA_OP_IN || e->op == TFA_OP_NIN) && typed != a)
-        return 0; /* "x" in FIELD: a substring test, not a value */
-    return check_enum_literal(p, d, other);
+        return check_enum_literal(p, d, other, ENUM_SUBSTRING); /* "x" in FIELD */
+    return check_enum_literal(p, d, other, ENUM_VALUE);
 }
 
 static int parse_cmp(parser *p, const tfa_expr **out)

@@ -7,6 +7,7 @@
 #include "util/compat.h"
 
 #include "jsonread.h"
+#include "mdblock.h"
 #include "recfile.h"
 #include "scan.h"
 #include "stream.h"
@@ -74,10 +75,10 @@ static size_t split_row(const char *p, size_t len, cell *cells)
 
     while (len && (p[len - 1] == '\r' || is_space(p[len - 1])))
         len--;
-    while (i < len && is_space(p[i]))
+    while (i < len && p[i] == ' ' && i < 3)
         i++;
     if (i >= len || p[i] != '|')
-        return 0;
+        return 0; /* indented four columns or more: a renderer shows code */
     for (i++; i < len && n < MAX_CELLS; i++) {
         size_t s = i, e;
         while (i < len && p[i] != '|')
@@ -148,20 +149,28 @@ static void row_from_cells(const tfa_recfile_spec *spec, const int *col, const c
 static int parse_markdown(const tfa_recfile_spec *spec, const char *name, const char *text,
                           size_t len, tfa_recfile_fn fn, void *payload, tfa_error *err)
 {
-    size_t pos = 0, n;
+    size_t pos = 0, n, bad = 0;
     unsigned long no = 0;
     int col[TFA_RECFILE_FIELDS_MAX],
         state = 0; /* 0 before the header, 1 at the delimiter, 2 rows */
     cell cells[MAX_CELLS];
     tfa_recfile_row row;
+    tfa_md_reader md;
+    tfa_md_line ml;
+    const char *why = NULL;
     int rc;
 
+    tfa_md_init(&md);
     while (pos < len) {
         const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
         size_t l = nl ? (size_t)(nl - p) : len - pos;
         pos += l + (nl != NULL);
         no++;
-        n = split_row(p, l, cells);
+        if (tfa_md_next(&md, p, l && p[l - 1] == '\r' ? l - 1 : l, no, &ml, &bad, &why) != 0)
+            return tfa_recfile_fail(name, no, (unsigned long)bad + 1, err, "%s", why);
+        /* a table in a code block or in raw HTML (an example, a comment) is
+         * no table a reader sees: it waives nothing */
+        n = ml.kind == TFA_MD_TEXT ? split_row(p, l, cells) : 0;
         if (state == 0) {
             const char *twice = NULL;
             state = n ? header(spec, cells, n, col, &twice) : 0;
@@ -249,6 +258,32 @@ done:
     return rc < 0 ? rc : 0;
 }
 
+/* After the list: the rest of the object holds no second list (a reader of
+ * the file sees one, jansson-style readers the last) and the document ends
+ * there: what follows would be read by no one the same way. */
+static int parse_json_rest(const tfa_recfile_spec *spec, tfa_scan *sc, int in_object,
+                           tfa_error *err)
+{
+    tfa_token t;
+    int rc = 0;
+
+    while (in_object && (rc = tfa_scan_next(sc, &t, err)) == 0 && t.type == TFA_TOK_KEY) {
+        if (tfa_token_is(&t, spec->list_key))
+            return tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "\"%s\" given twice", spec->list_key);
+        if ((rc = tfa_scan_next(sc, &t, err)) != 0 || (rc = tfa_scan_skip(sc, &t, err)) != 0)
+            return rc;
+    }
+    if (in_object && rc != 0)
+        return rc;
+    if ((rc = tfa_scan_next(sc, &t, err)) != 0)
+        return rc;
+    if (t.type != TFA_TOK_EOF)
+        return tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT,
+                             "a second JSON value after the %s (one document only)",
+                             spec->list_key);
+    return 0;
+}
+
 static int parse_json(const tfa_recfile_spec *spec, const char *name, const char *text, size_t len,
                       tfa_recfile_fn fn, void *payload, tfa_error *err)
 {
@@ -256,13 +291,14 @@ static int parse_json(const tfa_recfile_spec *spec, const char *name, const char
     tfa_stream *in = NULL;
     tfa_scan *sc = NULL;
     tfa_token t;
-    int rc;
+    int rc, in_object = 0;
 
     if ((rc = tfa_stream_open_memory(&in, name, text, len, err)) != 0 ||
         (rc = tfa_scan_new(&sc, in, &so, err)) != 0 || (rc = tfa_scan_next(sc, &t, err)) != 0)
         goto done;
     if (t.type == TFA_TOK_OBJ) {
         /* {"<list_key>": [...]}: other keys are skipped */
+        in_object = 1;
         while ((rc = tfa_scan_next(sc, &t, err)) == 0 && t.type == TFA_TOK_KEY) {
             int wanted = tfa_token_is(&t, spec->list_key);
             if ((rc = tfa_scan_next(sc, &t, err)) != 0)
@@ -282,6 +318,8 @@ static int parse_json(const tfa_recfile_spec *spec, const char *name, const char
         rc = tfa_scan_fail(sc, err, &t.pos, TFA_EINPUT, "expected a list of %s", spec->list_key);
     while (rc == 0 && (rc = tfa_scan_next(sc, &t, err)) == 0 && t.type != TFA_TOK_ARR_END)
         rc = parse_json_record(spec, sc, &t, fn, payload, err);
+    if (rc == 0)
+        rc = parse_json_rest(spec, sc, in_object, err);
 done:
     tfa_scan_free(sc);
     tfa_stream_free(in);

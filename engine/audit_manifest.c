@@ -289,6 +289,10 @@ static int top(reader *r)
     }
     if (rc == 0 && m->n_ws == 0)
         rc = tfa_scan_fail(r->sc, r->err, &t.pos, TFA_EINPUT, "the manifest lists no workspace");
+    /* one document: workspaces in a second one (read by jq) went unaudited */
+    if (rc == 0 && (rc = tfa_scan_next(r->sc, &k, r->err)) == 0 && k.type != TFA_TOK_EOF)
+        rc = tfa_scan_fail(r->sc, r->err, &k.pos, TFA_EINPUT,
+                           "a second JSON value after the manifest (one document only)");
     return rc;
 }
 

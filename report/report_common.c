@@ -84,6 +84,18 @@ int tfa_ev_query(tfa_buf *out, const tfa_query_read *q)
     return escaped(out, &raw);
 }
 
+/* An ERROR's missing fact is in its evidence, with its reason; an ERROR
+ * with none (a query over nothing, a value that orders with nothing) says
+ * why itself. */
+static int reason_in_evidence(const tfa_result *r)
+{
+    size_t i;
+    for (i = 0; i < r->evidence.n_facts; i++)
+        if (!r->evidence.facts[i].present)
+            return 1;
+    return 0;
+}
+
 int tfa_ev_note(tfa_buf *out, const tfa_result *r)
 {
     tfa_buf raw;
@@ -103,8 +115,7 @@ int tfa_ev_note(tfa_buf *out, const tfa_result *r)
                        r->waiver->reason);
     } else if (r->status == TFA_ITEM_PENDING) {
         tfa_buf_printf(&raw, "awaiting sign-off (--sign-off %s=NAME)", r->item->id);
-    } else if (r->status == TFA_ITEM_ERROR && r->evidence.n_facts == 0) {
-        /* an ERROR's missing fact is already in the evidence, with its reason */
+    } else if (r->status == TFA_ITEM_ERROR && !reason_in_evidence(r)) {
         tfa_buf_printf(&raw, "cannot check: %s", r->reason);
     }
     return escaped(out, &raw);

@@ -12,11 +12,12 @@
 #include <archive_entry.h>
 
 #include "bundle.h"
+#include "bundle_record.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"
 
-#define RECORD_JSON "record.json"
+#define RECORD_JSON TFA_BUNDLE_RECORD
 
 /* manifest.json and record.json are read whole to be parsed. A record with
  * the facts and evidence of a large run stays far below this. */
@@ -28,11 +29,17 @@ typedef struct seen {
     char sha256[TFA_SHA256_HEX];
 } seen;
 
+/* The entries a ledger bundle writes from its record, kept to be written
+ * again and compared (bundle_record.h). */
+static const char *const derived[] = {TFA_BUNDLE_REPORT, TFA_BUNDLE_CHECKLIST, TFA_BUNDLE_WAIVERS};
+#define N_DERIVED 3
+
 typedef struct reader {
     struct archive *a;
     seen *files;
     size_t n, cap;
     tfa_buf manifest, record;
+    tfa_buf kept[N_DERIVED];
     int have_manifest, have_record;
 } reader;
 
@@ -112,6 +119,11 @@ static int read_entry(reader *r, struct archive_entry *e, tfa_bundle_verificatio
     } else if (strcmp(name, RECORD_JSON) == 0) {
         keep = &r->record;
         r->have_record = 1;
+    } else {
+        size_t k;
+        for (k = 0; k < N_DERIVED; k++)
+            if (strcmp(name, derived[k]) == 0)
+                keep = &r->kept[k];
     }
     return read_data(r, s, keep, err);
 }
@@ -334,6 +346,34 @@ static int check_ledger(const reader *r, const json_t *ledger, tfa_bundle_verifi
     return rc;
 }
 
+/* A ledger bundle: what it writes from record.json is what record.json
+ * says (bundle_record.h). Returns 1 on a problem, 0 fine, <0 error. */
+static int check_derived(const reader *r, const json_t *manifest, tfa_bundle_verification *v,
+                         tfa_error *err)
+{
+    tfa__bundle_entry *e = tfa_calloc(r->n ? r->n : 1, sizeof(*e));
+    size_t i, k, n = 0;
+    int rc;
+
+    if (!e)
+        return tfa_error_oom(err);
+    for (i = 0; i < r->n; i++) {
+        if (strcmp(r->files[i].name, TFA_BUNDLE_MANIFEST) == 0)
+            continue;
+        e[n].name = r->files[i].name;
+        for (k = 0; k < N_DERIVED; k++)
+            if (strcmp(e[n].name, derived[k]) == 0)
+                e[n].data = r->kept[k].ptr, e[n].len = r->kept[k].len;
+        n++;
+    }
+    rc = tfa__bundle_check_record(manifest, r->record.ptr, r->record.len, e, n, v->detail,
+                                  sizeof(v->detail), err);
+    if (rc > 0)
+        v->valid = 0;
+    tfa_free(e);
+    return rc;
+}
+
 static int verify(tfa_bundle_verification *out, const char *path, tfa_stream *in, tfa_error *err)
 {
     reader r;
@@ -344,6 +384,8 @@ static int verify(tfa_bundle_verification *out, const char *path, tfa_stream *in
     memset(&r, 0, sizeof(r));
     tfa_buf_init(&r.manifest, BUNDLE_JSON_MAX);
     tfa_buf_init(&r.record, BUNDLE_JSON_MAX);
+    for (i = 0; i < N_DERIVED; i++)
+        tfa_buf_init(&r.kept[i], BUNDLE_JSON_MAX);
     rc = in ? read_stream(&r, in, out, err) : read_all(&r, path, out, err);
     if (rc < 0) {
         tfa_error_set_source(err, path);
@@ -369,6 +411,11 @@ static int verify(tfa_bundle_verification *out, const char *path, tfa_stream *in
     if (check_files(&r, json_object_get(out->manifest, "files"), out) ||
         check_ledger(&r, json_object_get(out->manifest, "ledger"), out))
         goto done;
+    if (json_object_get(out->manifest, "ledger") &&
+        (rc = check_derived(&r, out->manifest, out, err)) != 0) {
+        rc = rc > 0 ? 0 : rc;
+        goto done;
+    }
     if (r.have_record) {
         out->record_len = r.record.len;
         if (!(out->record = tfa_buf_detach(&r.record, NULL))) {
@@ -384,6 +431,8 @@ done:
     tfa_free(r.files);
     tfa_buf_release(&r.manifest);
     tfa_buf_release(&r.record);
+    for (i = 0; i < N_DERIVED; i++)
+        tfa_buf_release(&r.kept[i]);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "util/compat.h"
 
 #include "bundle.h"
+#include "bundle_record.h"
 #include "ledger_export.h"
 #include "record_render.h"
 #include "redact.h"
@@ -12,26 +13,6 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"
-
-static int add_json(tfa_bundle *b, const char *name, const json_t *v, tfa_error *err)
-{
-    char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-    void (*free_fn)(void *);
-    json_malloc_t malloc_fn;
-    tfa_buf text;
-    int rc;
-
-    if (!s)
-        return tfa_error_oom(err);
-    tfa_buf_init(&text, TFA_BUF_NO_MAX);
-    tfa_buf_puts(&text, s);
-    json_get_alloc_funcs(&malloc_fn, &free_fn);
-    free_fn(s);
-    rc = tfa_buf_putc(&text, '\n') ? tfa_error_oom(err)
-                                   : tfa_bundle_add(b, name, text.ptr, text.len, err);
-    tfa_buf_release(&text);
-    return rc;
-}
 
 static int omit(tfa_ledger_export_result *res, const char *path, const char *kind,
                 const char *reason, tfa_error *err)
@@ -68,14 +49,6 @@ static int slurp(const char *path, tfa_buf *out)
     return rc;
 }
 
-static const char *basename_of(const char *path)
-{
-    const char *s = strrchr(path, '/'), *bang = strrchr(path, '!');
-    if (bang && (!s || bang > s))
-        s = bang;
-    return s ? s + 1 : path;
-}
-
 /* Why input `in` cannot go in, or NULL after adding it (redacted). */
 static const char *try_input(tfa_bundle *b, size_t i, const json_t *in, int *rc, tfa_error *err)
 {
@@ -106,7 +79,7 @@ static const char *try_input(tfa_bundle *b, size_t i, const json_t *in, int *rc,
             why = "redaction failed";
     }
     if (!why) {
-        snprintf(name, sizeof(name), "%zu-%s", i + 1, basename_of(path));
+        tfa__bundle_input_base(name, sizeof(name), i, path);
         *rc = tfa_bundle_add_input(b, name, red.ptr, red.len, err);
     }
     tfa_buf_release(&raw);
@@ -142,27 +115,26 @@ static int inputs(tfa_bundle *b, const json_t *record, const tfa_ledger_export_o
     return rc;
 }
 
-/* Everything but the inputs. */
+/* Everything but the inputs: the record, and what is written from it
+ * (bundle_record.h; bundle verify writes the same again). */
 static int add_files(tfa_bundle *b, const tfa_ledger_record *rec, tfa_error *err)
 {
     const json_t *cl = json_object_get(rec->record, "checklist");
-    const json_t *waivers = json_object_get(rec->record, "waivers");
     const char *text = json_string_value(json_object_get(cl, "text"));
-    json_t *none = NULL;
-    tfa_buf report;
+    tfa_buf report, waivers;
     int rc;
 
     tfa_buf_init(&report, TFA_BUF_NO_MAX);
-    rc = tfa_bundle_add(b, "record.json", rec->body, rec->body_len, err);
+    tfa_buf_init(&waivers, TFA_BUF_NO_MAX);
+    rc = tfa_bundle_add(b, TFA_BUNDLE_RECORD, rec->body, rec->body_len, err);
     rc = rc ? rc : tfa_record_render(&report, rec, TFA_RECORD_MARKDOWN, err);
-    rc = rc ? rc : tfa_bundle_add(b, "report.md", report.ptr, report.len, err);
+    rc = rc ? rc : tfa_bundle_add(b, TFA_BUNDLE_REPORT, report.ptr, report.len, err);
     if (rc == 0 && text)
-        rc = tfa_bundle_add(b, "checklist.md", text, strlen(text), err);
-    if (rc == 0 && !waivers && !(waivers = none = json_array()))
-        rc = tfa_error_oom(err);
-    rc = rc ? rc : add_json(b, "waivers.json", waivers, err);
-    json_decref(none);
+        rc = tfa_bundle_add(b, TFA_BUNDLE_CHECKLIST, text, strlen(text), err);
+    rc = rc ? rc : tfa__bundle_waivers_text(&waivers, rec->record, err);
+    rc = rc ? rc : tfa_bundle_add(b, TFA_BUNDLE_WAIVERS, waivers.ptr, waivers.len, err);
     tfa_buf_release(&report);
+    tfa_buf_release(&waivers);
     return rc;
 }
 

@@ -97,8 +97,56 @@ static const load_case errors[] = {
     {ITEM("any(changes where action ~ \"destr*\")"), TFA_EINPUT,
      "c.md:3:46: \"destr*\" matches no action (no-op, create, read, update, delete, replace, "
      "forget, unknown)"},
+    /* every literal meeting an enumeration, however it meets it: a pattern
+     * in a list, a substring, the value matched against the field (a typo
+     * there made `none(...)` true on any plan) */
+    {ITEM("none(changes where action ~ [\"del*\", \"destr*\"])"), TFA_EINPUT,
+     "c.md:3:56: \"destr*\" matches no action (no-op, create, read, update, delete, replace, "
+     "forget, unknown)"},
+    {ITEM("none(changes where \"destroy\" in action)"), TFA_EINPUT,
+     "c.md:3:38: \"destroy\" is part of no action (no-op, create, read, update, delete, "
+     "replace, forget, unknown)"},
+    {ITEM("none(changes where \"destory\" ~ action)"), TFA_EINPUT,
+     "c.md:3:38: \"destory\" is matched by no action (no-op, create, read, update, delete, "
+     "replace, forget, unknown)"},
+    {ITEM("plan.tool !~ [\"terra*\", \"tofu\"]"), TFA_EINPUT,
+     "c.md:3:43: \"tofu\" matches no tool (terraform, opentofu)"},
     {ITEM("plan.terraform_version >= \"latest\""), TFA_EINPUT,
      "c.md:3:45: \"latest\" is not a version (write it like \"1.9.0\")"},
+    /* what a renderer and a line reader could read apart is refused at its
+     * line: a fence in a comment (an item after it was skipped), in a list
+     * item or indented (a renderer closes it with the item), a heading in a
+     * comment (it moved the items after it out of their section), an item
+     * in a quote, a lone carriage return */
+    {"# T\n- [ ] `a` A: manual\n<!--\n```\n-->\n- [ ] `b` B: builtin no-destroy\n```\n", TFA_EINPUT,
+     "c.md:4:1: a code fence inside raw HTML (a comment or an HTML block above): a renderer "
+     "shows it as HTML; end the HTML before the fence"},
+    {"# T\n- [ ] `a` A: manual\n<details>\n```\n\n- [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:4:1: a code fence inside raw HTML (a comment or an HTML block above): a renderer "
+     "shows it as HTML; end the HTML before the fence"},
+    {"# T\n- ```\n  x\n  ```\n- [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:2:3: a code fence in a list item, a quote or indented: tfaudit reads fences that "
+     "start a line only; start it at column 1"},
+    {"# T\n- [ ] `a` A: manual\n  ```\n  x\n- [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:3:3: a code fence in a list item, a quote or indented: tfaudit reads fences that "
+     "start a line only; start it at column 1"},
+    {"# T\n## Before\n- [ ] `a` A: manual\n<!--\n## After\n-->\n- [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:5:1: a heading inside raw HTML (a comment or an HTML block above): a renderer shows "
+     "no heading here; end the HTML before it"},
+    {"# T\n- [ ] `a` A: manual\n- ## After\n- [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:3:3: a heading in a list item or a quote starts no section; start it at column 1"},
+    {"# T\n- [ ] `a` A: manual\n> - [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:3:5: a checklist item in a block quote is not read; take it out of the quote"},
+    {"# T\n- [ ] `a` A: manual\nprose\r- [ ] `b` B: manual\n", TFA_EINPUT,
+     "c.md:3:6: a carriage return that ends no line (a Markdown renderer starts a new line "
+     "there): save the file with LF or CRLF line ends"},
+    /* an underlined heading moved the items under it into the '#' section
+     * above it: the "Before apply" gate skipped a second "Before apply" */
+    {"# T\n## Before apply\n- [ ] `a` A: manual\n\n## After apply\n- [ ] `b` B: manual\n\n"
+     "Before apply\n------------\n- [ ] `c` C: manual\n",
+     TFA_EINPUT,
+     "c.md:9:1: an underlined heading: tfaudit reads '#' headings only; write it as '# TEXT' or "
+     "'## TEXT' (or put a blank line above a rule)"},
     {"- [ ] `a` A: manual\n- [ ] `b` B: manual\n- [ ] `a` C: manual\n", TFA_EINPUT,
      "c.md:3:8: duplicate item id 'a' (first on line 1)"},
     {"# T\n- [ ] Tell the on-call team\n", TFA_EINPUT,
@@ -281,6 +329,46 @@ START_TEST(load_reads_items_sections_and_levels)
 }
 END_TEST
 
+/* Code is what a CommonMark renderer shows as code: a line with an info
+ * string does not close a fence (before, it did, and the renderer's own
+ * closing fence then opened one over the rest of the file); a backtick run
+ * followed by a backtick opens none; a comment without a fence or heading
+ * is read through, and an item in it is still evaluated. */
+START_TEST(load_reads_fences_as_a_renderer_does)
+{
+    static const char text[] = "# T\n"
+                               "```\n"
+                               "- [ ] `ex1` Example: `false`\n"
+                               "```text\n"
+                               "- [ ] `ex2` Example: `false`\n"
+                               "```\n"
+                               "- [ ] `a` A: manual\n"
+                               "``` not`a`fence\n"
+                               "- [ ] `b` B: manual\n"
+                               "<!-- hidden, still read:\n"
+                               "- [ ] `c` C: manual\n"
+                               "-->\n"
+                               "~~~~\n"
+                               "~~~\n"
+                               "   ~~~~~  \n"
+                               "- [ ] `d` D: manual\n"
+                               "\n"
+                               "---\n"
+                               "- [ ] `e` E: manual\n";
+    tfa_checklist *cl = NULL;
+    tfa_error err;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_checklist_parse(&cl, "c.md", text, strlen(text), &err), &err);
+    ck_assert_uint_eq(tfa_checklist_item_count(cl), 5);
+    ck_assert_str_eq(tfa_checklist_item(cl, 0)->id, "a");
+    ck_assert_str_eq(tfa_checklist_item(cl, 1)->id, "b");
+    ck_assert_str_eq(tfa_checklist_item(cl, 2)->id, "c");
+    ck_assert_str_eq(tfa_checklist_item(cl, 3)->id, "d");
+    tfa_checklist_free(cl);
+}
+END_TEST
+
 START_TEST(load_reads_files_and_their_digest)
 {
     tfa_checklist *cl = NULL;
@@ -363,6 +451,7 @@ static Suite *suite(void)
     tcase_add_test(tc, parse_item_limit_keeps_the_first_error);
     tcase_add_test(tc, load_rejects_nul_bytes);
     tcase_add_test(tc, load_reads_items_sections_and_levels);
+    tcase_add_test(tc, load_reads_fences_as_a_renderer_does);
     tcase_add_test(tc, load_reads_files_and_their_digest);
     tcase_add_test(tc, load_survives_truncated_and_mutated_checklists);
     suite_add_tcase(s, tc);

@@ -334,6 +334,29 @@ static const bad_waiver bad_waivers[] = {
     {"w.json", "[{\"item\": 3}]", "w.json:1:11: \"item\" must be a string, not a number"},
     {"w.json", "[{\"item\": \"x\",]",
      "w.json:1:15: unexpected ']', expected an object key in double quotes"},
+    /* a table a reader sees as code or does not see at all waives nothing:
+     * an example in a fence, a commented-out table, an indented one */
+    {"w.md", "```\n" TABLE "| s-fail | a | 2099-01-01 | r |\n```\n",
+     "w.md: no waiver table (a Markdown table with columns item, owner, expires and reason)"},
+    {"w.md", "<!--\n" TABLE "| s-fail | a | 2099-01-01 | r |\n-->\n",
+     "w.md: no waiver table (a Markdown table with columns item, owner, expires and reason)"},
+    {"w.md",
+     "Example:\n\n    | item | owner | expires | reason |\n    |---|---|---|---|\n"
+     "    | s-fail | a | 2099-01-01 | r |\n",
+     "w.md: no waiver table (a Markdown table with columns item, owner, expires and reason)"},
+    {"w.md", "Old\rwaivers\n" TABLE "| s-fail | a | 2099-01-01 | r |\n",
+     "w.md:1:4: a carriage return that ends no line (a Markdown renderer starts a new line "
+     "there): save the file with LF or CRLF line ends"},
+    /* nor on whether the reader reads past the list: a second list, a second
+     * document (before, the first list was taken and the rest never read) */
+    {"w.json",
+     "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", "
+     "\"reason\": \"r\"}], \"waivers\": []}",
+     "w.json:1:89: \"waivers\" given twice"},
+    {"w.json",
+     "{\"waivers\": [{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", "
+     "\"reason\": \"r\"}]}\n{\"waivers\": []}",
+     "w.json:2:1: a second JSON value after the waivers (one document only)"},
     /* which item is waived must not depend on which of two the reader takes */
     {"w.json",
      "[{\"item\": \"s-fail\", \"owner\": \"a\", \"expires\": \"2025-06-30\", \"reason\": \"r\", "

@@ -296,6 +296,116 @@ START_TEST(bundle_export_round_trips_a_ledger_record)
 }
 END_TEST
 
+/* Rewrite bundle `src` as `dst` the way a tamperer who knows the format
+ * would: entry `name` edited (first `old` to `new`; `new` NULL drops the
+ * entry; `old` NULL adds it with `new` as content), or, for manifest.json,
+ * the manifest's JSON text edited the same way; then every digest and size
+ * listed again. */
+static void reseal(const char *src, const char *dst, const char *name, const char *old,
+                   const char *new)
+{
+    struct archive *a = archive_read_new();
+    struct archive_entry *e;
+    json_t *manifest = NULL;
+    tfa_bundle *b = NULL;
+    tfa_error err;
+    int added = 0;
+
+    tfa_error_init(&err);
+    ck_assert_tfa_ok(tfa_bundle_new(&b, 1740823200, &err), &err);
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    ck_assert_int_eq(archive_read_open_filename(a, src, 10240), ARCHIVE_OK);
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        const char *n = archive_entry_pathname(e);
+        size_t len = (size_t)archive_entry_size(e), cut;
+        char *data = calloc(1, len + 1), *at;
+        tfa_buf edited;
+        ck_assert_int_eq(archive_read_data(a, data, len), (la_ssize_t)len);
+        tfa_buf_init(&edited, TFA_BUF_NO_MAX);
+        at = strcmp(n, name) == 0 && old ? strstr(data, old) : NULL;
+        if (strcmp(n, name) == 0 && old)
+            ck_assert_msg(at != NULL, "'%s' holds no '%s'", n, old);
+        cut = at ? (size_t)(at - data) : len;
+        tfa_buf_put(&edited, data, cut);
+        if (at && new) {
+            tfa_buf_puts(&edited, new);
+            tfa_buf_puts(&edited, at + strlen(old));
+        }
+        if (strcmp(n, "manifest.json") == 0) {
+            manifest = json_loadb(edited.ptr, edited.len, 0, NULL);
+            ck_assert_ptr_nonnull(manifest);
+            json_object_del(manifest, "files");
+            json_object_del(manifest, "format");
+        } else if (!(strcmp(n, name) == 0 && old && !new)) {
+            ck_assert_tfa_ok(tfa_bundle_add(b, n, edited.ptr, edited.len, &err), &err);
+        }
+        tfa_buf_release(&edited);
+        free(data);
+    }
+    if (!old && new) {
+        ck_assert_tfa_ok(tfa_bundle_add(b, name, new, strlen(new), &err), &err);
+        added = 1;
+    }
+    ck_assert(added == (!old && new));
+    archive_read_free(a);
+    ck_assert_tfa_ok(tfa_bundle_write(b, dst, manifest, &err), &err);
+    tfa_bundle_free(b);
+    json_decref(manifest);
+}
+
+/* Only record.json is vouched for (its hash in the chain, its signature):
+ * every other entry a reader trusts is written from it, so bundle verify
+ * writes it again. Before, a reseal with GO in report.md or the manifest
+ * over a NO-GO record was "all hashes match", signature and all. */
+START_TEST(bundle_verify_checks_what_is_written_from_the_record)
+{
+    static const struct {
+        const char *name, *old, *new, *detail;
+    } edits[] = {
+        {"report.md", "NO-GO", "GO", "'report.md' is not what record.json says (edited)"},
+        {"manifest.json", "\"verdict\": \"NO-GO\"", "\"verdict\": \"GO\"",
+         "manifest.json: the ledger's \"verdict\" is not record.json's"},
+        {"manifest.json", "\"workspace\": \"prod\"", "\"workspace\": \"staging\"",
+         "manifest.json: the ledger's \"workspace\" is not record.json's"},
+        {"checklist.md", "- [ ]", "- [x]", "'checklist.md' is not what record.json says (edited)"},
+        {"checklist.md", "", NULL, "'checklist.md' is missing"},
+        {"waivers.json", "\n", "\n\n", "'waivers.json' is not what record.json says (edited)"},
+        {"manifest.json", "\"included\": true", "\"included\": false",
+         "an input in the bundle is not one the manifest includes"},
+        {"inputs/9-extra.json", NULL, "{}",
+         "an input in the bundle is not one the manifest includes"},
+        {"notes.txt", NULL, "trust me", "'notes.txt' is no file a ledger bundle holds"},
+    };
+    tfa_ledger_export_options eo = TFA_LEDGER_EXPORT_OPTIONS_INIT;
+    tfa_ledger_export_result res;
+    tfa_bundle_verification v;
+    tfa_ledger *l = make_ledger();
+    char *p = path_in("rec2.tar.gz"), *q = path_in("resealed.tar.gz");
+    tfa_error err;
+    size_t i;
+
+    tfa_error_init(&err);
+    eo.include_inputs = 1;
+    ck_assert_tfa_ok(tfa_ledger_export(&res, l, 2, p, &eo, &err), &err);
+    tfa_ledger_export_result_release(&res);
+    reseal(p, q, "none", NULL, NULL); /* resealed untouched: still intact */
+    ck_assert_tfa_ok(tfa_bundle_verify(&v, q, &err), &err);
+    ck_assert_msg(v.valid, "%s", v.detail);
+    tfa_bundle_verification_release(&v);
+    for (i = 0; i < TFA_ARRAY_SIZE(edits); i++) {
+        reseal(p, q, edits[i].name, edits[i].old, edits[i].new);
+        ck_assert_tfa_ok(tfa_bundle_verify(&v, q, &err), &err);
+        ck_assert_msg(!v.valid, "edit %zu passed", i);
+        ck_assert_str_eq(v.detail, edits[i].detail);
+        tfa_bundle_verification_release(&v);
+    }
+    tfa_ledger_free(l);
+    free(p);
+    free(q);
+}
+END_TEST
+
 START_TEST(bundle_export_refuses_a_broken_chain_and_unknown_records)
 {
     tfa_ledger_export_result res;
@@ -444,6 +554,7 @@ static Suite *suite(void)
     tcase_add_test(tc, bundle_verify_refuses_data_after_its_end);
     tcase_add_test(tc, bundle_verify_reports_unreadable_files);
     tcase_add_test(tc, bundle_export_round_trips_a_ledger_record);
+    tcase_add_test(tc, bundle_verify_checks_what_is_written_from_the_record);
     tcase_add_test(tc, bundle_export_refuses_a_broken_chain_and_unknown_records);
     tcase_add_test(tc, bundle_writer_streams_entries_in_order);
     tcase_add_test(tc, bundle_writer_refuses_an_entry_that_is_not_its_size);
