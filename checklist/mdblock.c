@@ -198,15 +198,95 @@ static int refuse(size_t at, size_t *col, const char **why, const char *msg)
     return -1;
 }
 
-/* In a fence: only its closing line matters (at most three spaces, the
- * opening's character at least as many times, nothing else). */
-static void in_fence(tfa_md_reader *r, const char *p, size_t len, tfa_md_line *out)
+/* The column of a line's first non-blank byte, counting a tab to the next
+ * multiple of 4 as CommonMark does; its index through *at (len: blank). */
+static size_t indent_of(const char *p, size_t len, size_t *at)
 {
-    size_t i = 0, n = 0;
+    size_t i, col = 0;
 
-    while (i < len && i < 3 && p[i] == ' ')
-        i++;
-    while (i + n < len && p[i + n] == r->fence_ch)
+    for (i = 0; i < len && is_space(p[i]); i++)
+        col = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    *at = i;
+    return col;
+}
+
+/*
+ * The list item a line starts with its marker at p[i] (column col): the
+ * column of the item's text (CommonMark 5.2: past the marker and the 1-4
+ * spaces after it; one past the marker when none or more follow), or 0
+ * when p[i] starts no item. *inner: a tab, another marker or a '>' follows
+ * the marker, a structure this reader does not follow.
+ */
+static size_t item_at(const char *p, size_t len, size_t i, size_t col, int *inner)
+{
+    size_t j = i, k, s;
+    int nested = 0, quoted = 0;
+
+    if (j < len && (p[j] == '-' || p[j] == '*' || p[j] == '+')) {
+        j++;
+    } else {
+        while (j < len && j - i < 9 && p[j] >= '0' && p[j] <= '9')
+            j++;
+        if (j == i || j == len || (p[j] != '.' && p[j] != ')'))
+            return 0;
+        j++;
+    }
+    if (j < len && !is_space(p[j]))
+        return 0;
+    for (k = j; k < len && p[k] == ' '; k++)
+        ;
+    s = k - j;
+    *inner = k < len && (p[k] == '\t' || (strip(p + k, len - k, &nested, &quoted), nested));
+    if (k == len || s > 4)
+        s = 1;
+    return col + (j - i) + s;
+}
+
+/*
+ * Items a line indented to `ind` leaves open, and the item it starts. A
+ * line less indented than an item's text ends it, unless it continues the
+ * item's paragraph lazily (CommonMark 5.2), which a line reader cannot
+ * tell: after a non-blank line that may be so, the reader is unsure until
+ * a line at column 0 after a blank one, or a heading there, ends every
+ * item for certain.
+ */
+static void track_items(tfa_md_reader *r, const char *p, size_t len, size_t at, size_t ind,
+                        int may_start)
+{
+    int inner = 0, popped = 0;
+    size_t w = may_start ? item_at(p, len, at, ind, &inner) : 0;
+    char ch;
+    /* what no paragraph continues into: a new item, a heading, a fence, a
+     * quote, HTML */
+    int block = w || tfa_md_is_heading(p + at, len - at) || fence_at(p, len, at, &ch) ||
+                p[at] == '>' || html_start(p + at, len - at) != HTML_NONE;
+
+    while (r->nitems && r->items[r->nitems - 1] > ind) {
+        r->nitems--;
+        popped = 1;
+    }
+    if (popped && !r->prev_blank && !block)
+        r->unsure = 1;
+    if (ind == 0 && (r->prev_blank || block))
+        r->unsure = 0;
+    if (!w)
+        return;
+    /* four spaces past its container's text: indented code, not an item */
+    if (inner || r->nitems == TFA_MD_ITEMS || ind > (r->nitems ? r->items[r->nitems - 1] : 0) + 3)
+        r->unsure = 1;
+    else
+        r->items[r->nitems++] = w;
+}
+
+/* In a fence: only its closing line matters (the fence's item's text
+ * column, at most three spaces more, the opening's character at least as
+ * many times, nothing else). */
+static void in_fence(tfa_md_reader *r, const char *p, size_t len, size_t i, size_t ind,
+                     tfa_md_line *out)
+{
+    size_t n = 0;
+
+    while (ind >= r->fence_w && ind - r->fence_w <= 3 && i + n < len && p[i + n] == r->fence_ch)
         n++;
     if (n >= r->fence_len && blank(p + i + n, len - i - n)) {
         r->fence_len = 0;
@@ -221,7 +301,7 @@ int tfa_md_next(tfa_md_reader *r, const char *p, size_t len, unsigned long no, t
 {
     const char *cr = memchr(p, '\r', len);
     int nested = 0, quoted = 0, kind;
-    size_t c, n;
+    size_t c, n, at, ind, w;
     char ch;
 
     memset(out, 0, sizeof(*out));
@@ -229,10 +309,17 @@ int tfa_md_next(tfa_md_reader *r, const char *p, size_t len, unsigned long no, t
         return refuse((size_t)(cr - p), col, why,
                       "a carriage return that ends no line (a Markdown renderer starts a new "
                       "line there): save the file with LF or CRLF line ends");
+    ind = indent_of(p, len, &at);
+    if (r->fence_len && r->fence_w && at < len && ind < r->fence_w)
+        r->fence_len = 0; /* its item ends here, and the fence with it */
     if (r->fence_len) {
-        in_fence(r, p, len, out);
+        in_fence(r, p, len, at, ind, out);
+        r->prev_blank = at == len;
         return 0;
     }
+    if (at < len)
+        track_items(r, p, len, at, ind, !r->html && p[at] != '>');
+    r->prev_blank = at == len;
     out->setext = r->para && underline(p, len);
     c = strip(p, len, &nested, &quoted);
     out->content = c, out->quoted = quoted;
@@ -261,11 +348,14 @@ int tfa_md_next(tfa_md_reader *r, const char *p, size_t len, unsigned long no, t
         return 0;
     }
     if ((n = fence_at(p, len, c, &ch)) != 0) {
-        if (c != 0)
+        w = r->nitems ? r->items[r->nitems - 1] : 0;
+        if (c != at || (ind && (r->unsure || ind < w || ind - w > 3)))
             return refuse(c, col, why,
-                          "a code fence in a list item, a quote or indented: tfaudit reads fences "
-                          "that start a line only; start it at column 1");
-        r->fence_len = n, r->fence_ch = ch;
+                          "a code fence on a list marker's line, in a quote, indented unlike the "
+                          "text of its list item, or after a line that may continue an item: "
+                          "start it at column 1 or at its item's text column, after a blank "
+                          "line");
+        r->fence_len = n, r->fence_ch = ch, r->fence_w = w;
         out->kind = TFA_MD_FENCE;
         return 0;
     }

@@ -9,9 +9,15 @@
  * quotes, where they end with their container; a line reader that does not
  * follow containers could take a renderer's closing fence for an opening
  * one and skip every item after it. So this reader does not guess: it
- * follows fences that start a line (column 1, closed as CommonMark closes
- * them) and refuses, at the line, what it could read unlike a renderer:
- *   - a code fence in a list item, a quote, or indented;
+ * follows fences that start a line, at the top level (indented at most
+ * three spaces) or in a list item (at the item's text column, plus at most
+ * three spaces), and closes them as CommonMark does: at a closing fence,
+ * and for an item's fence also at the first line indented less than the
+ * item's text (the item ends there, and its fence with it). It refuses, at
+ * the line, what it could read unlike a renderer:
+ *   - a code fence on a list marker's line, in a quote, indented otherwise,
+ *     or after a line that may have continued an item lazily (CommonMark
+ *     5.2: the item stays open, and this reader cannot tell);
  *   - a code fence or a heading inside raw HTML (a comment, a <details>
  *     block...), which a renderer shows as HTML or not at all;
  *   - a heading in a list item or a quote (it starts no section here);
@@ -27,6 +33,9 @@
 
 #include <stddef.h>
 
+/* List items nested deeper than this leave the reader unsure (above). */
+#define TFA_MD_ITEMS 8
+
 typedef enum {
     TFA_MD_TEXT,  /* the document's own text: headings, items, rows */
     TFA_MD_HTML,  /* inside raw HTML (possibly: a start is over-approximated) */
@@ -40,6 +49,12 @@ typedef struct tfa_md_reader {
     int html;                /* 0, or the kind of HTML block we are in */
     int para;                /* the last line was paragraph text */
     unsigned long html_line; /* where it started */
+    /* list items: the text column of each open one, outermost first */
+    size_t items[TFA_MD_ITEMS];
+    size_t nitems;
+    int unsure;     /* items may be open that `items` does not hold */
+    int prev_blank; /* the last line was blank */
+    size_t fence_w; /* the fence's item's text column; 0 at the top level */
 } tfa_md_reader;
 
 /* One line, as classified. */
