@@ -261,6 +261,18 @@ typedef struct tfa_log_info {
     int drift_banner;         /* text log: "Objects have changed outside of ..." seen */
     long drift_unread;        /* lines of a drift section that no entry explains */
     tfa_pos drift_unread_pos; /* the first of them */
+    /* -- a plan the log says is partial. Read by checklist/collections.c. -- */
+    long plan_errors;            /* error diagnostics before the run's apply began: the plan
+                                    failed, and Terraform 1.6+ still shows what it planned before
+                                    the error (then its summary), so that may not be all */
+    tfa_pos plan_error_pos;      /* the first of them */
+    long targeted;               /* "Resource targeting is in effect" warnings: -target planned
+                                    and refreshed only part of the configuration */
+    unsigned long plan_unended;  /* text log: line of a "... will perform the following
+                                    actions:" that no plan summary followed (0: none): the
+                                    changes it announced were cut off, maybe all of them */
+    unsigned long drift_unended; /* text log: line of a refresh after a summary that no
+                                    drift section or plan followed: its drift was cut off */
 } tfa_log_info;
 
 /* Facts of a state input. */

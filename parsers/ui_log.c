@@ -479,7 +479,7 @@ static int apply_message(ui_log *l, uilog_kind kind, const tfa_pos *pos, const c
     if (rc == 0 && tfa_run_applied_count(l->r.run) > n &&
         (a = tfa_run_applied(l->r.run, n))->action != TFA_ACTION_READ &&
         a->action != TFA_ACTION_NOOP) {
-        l->event_after_summary = 1;
+        l->event_after_summary = l->r.applying = 1;
         l->apply_summary_last = 0;
     }
     return rc;
@@ -510,6 +510,7 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
         log->planned_open += l->open;
         l->open = 0;
         l->applied0 = tfa_run_applied_count(r->run);
+        r->applying = 0;
         return take_version(l);
     case UILOG_MSG_DIAG:
         return r->has_diag ? tfa_uilog__emit_diag(r, pos) : 0;
