@@ -631,9 +631,9 @@ static int input_fills(const tfa_run *run, unsigned i, tfa_coll c, char *why, si
  * stating "errored": true (Terraform stops planning at the error, so the
  * changes and drift after it were never listed), or a log whose planned
  * changes go on after their run's last plan summary (the log was cut, or
- * the plan failed before Terraform summed it up; a text log's plan that
- * began, "... will perform the following actions:" or refreshing after an
- * earlier summary, and has no summary yet), or an apply or destroy
+ * the plan failed before Terraform summed it up; a plan that began after
+ * an earlier summary, or announced its changes, and has no summary yet),
+ * or an apply or destroy
  * log that does not end with its summary (Terraform writes it only when
  * the whole apply succeeded), or a log whose plan failed (log.plan_errors:
  * an error before the apply began; Terraform 1.6+ prints the partial plan
@@ -660,7 +660,7 @@ static int input_partial(const tfa_run *run, unsigned i, tfa_coll c, char *why, 
                  in->path, in->log.planned_open);
         return 1;
     }
-    if (in->kind == TFA_KIND_TEXT_LOG &&
+    if ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) &&
         (((c == TFA_COLL_CHANGES || c == TFA_COLL_PLANNED) && in->log.plan_unended > 0) ||
          (c == TFA_COLL_DRIFT && in->log.drift_unended > 0))) {
         snprintf(why, size,

@@ -268,11 +268,12 @@ typedef struct tfa_log_info {
     tfa_pos plan_error_pos;      /* the first of them */
     long targeted;               /* "Resource targeting is in effect" warnings: -target planned
                                     and refreshed only part of the configuration */
-    unsigned long plan_unended;  /* text log: line of a "... will perform the following
-                                    actions:" that no plan summary followed (0: none): the
-                                    changes it announced were cut off, maybe all of them */
-    unsigned long drift_unended; /* text log: line of a refresh after a summary that no
-                                    drift section or plan followed: its drift was cut off */
+    unsigned long plan_unended;  /* line where a plan began that no summary followed (0:
+                                    none): text log "... will perform the following
+                                    actions:", or a refresh after a summary; -json log, a
+                                    version message after one. Its changes were cut off */
+    unsigned long drift_unended; /* the same before its drift could have been printed (a
+                                    refresh; a version message before any planned_change) */
 } tfa_log_info;
 
 /* Facts of a state input. */

@@ -51,6 +51,8 @@ runs.md and nightly case from ever being GO):
   plan-failed    an error diagnostic after a log's plan summary, before
                  any apply: Terraform 1.6+ prints what it planned before
                  the error, then its summary, then the error  -> not GO
+  next-run-cut   a log followed by another plan's start, cut while it
+                 refreshes (a second module, a CI timeout)     -> not GO
   targeted       a log's "Resource targeting is in effect" warning, a
                  plan JSON's "complete": false (-target or deferred):
                  only part of the configuration was refreshed -> not GO
@@ -143,6 +145,26 @@ def after_plan_summary(data, what):
     return data[:at] + boxed(sev, summary, detail) + data[at:]
 
 
+def next_run_cut(data):
+    """The log followed by the start of another plan, cut while refreshing
+    (a second module of terragrunt run-all, a CI timeout): the version
+    message and first refresh of a -json log, the first refresh line of a
+    text log. None for a log without a plan summary, or a document."""
+    lines = data.splitlines(keepends=True)
+    if is_ui_log(data):
+        if not any(b'"change_summary"' in ln for ln in lines):
+            return None
+        head = [ln for ln in lines if b'"type":"version"' in ln.replace(b" ", b"")][:1]
+        head += [ln for ln in lines if b'"refresh_start"' in ln][:1]
+    elif not is_json_doc(data) and TEXT_PLAN_SUMMARY.search(data):
+        head = [ln for ln in lines if re.search(rb": Refreshing state\.\.\.", ln)][:1]
+    else:
+        return None
+    if not head:
+        return None
+    return data.rstrip(b"\n") + b"\n" + b"".join(head)
+
+
 def plan_incomplete(data):
     """A plan JSON saying "complete": false, as Terraform 1.8+ writes a
     -target plan or one with deferred changes. None for other documents."""
@@ -219,7 +241,7 @@ THREATS = (("member-", ALL), ("dup-", ALL), ("noop-gone", ALL), ("append-garbage
            ("append-error", ALL), ("unknown-action", {"changes", "pin", "match"}),
            ("drop-planned", {"changes"}), ("summary-destroy", {"changes"}),
            ("apply-", {"apply"}), ("provider", {"pin"}), ("plan-errored", {"changes", "drift"}),
-           ("targeted", {"drift"}))
+           ("targeted", {"drift"}), ("next-run-cut", {"changes", "drift"}))
 
 
 def threatens(what):
@@ -559,6 +581,9 @@ class Suite:
             new = after_plan_summary(data, PLAN_ERROR)
             if new:
                 jobs.append(("plan-failed %s" % base, swap(new), False))
+            new = next_run_cut(data)
+            if new:
+                jobs.append(("next-run-cut %s" % base, swap(new), False))
             if "drift" in section_reads(case.checklist, case.section):
                 for new in (after_plan_summary(data, TARGETED), plan_incomplete(data)):
                     if new:
