@@ -678,11 +678,12 @@ static int input_partial(const tfa_run *run, unsigned i, tfa_coll c, char *why, 
             in->path, in->log.plan_error_pos.line);
         return 1;
     }
-    if (c == TFA_COLL_DRIFT &&
-        (in->log.targeted > 0 || (in->kind == TFA_KIND_PLAN && in->plan.complete == TFA_FALSE))) {
+    if (c == TFA_COLL_DRIFT && (in->log.plan_partial > 0 ||
+                                (in->kind == TFA_KIND_PLAN && in->plan.complete == TFA_FALSE))) {
         snprintf(why, size, "%s: %s, so it may not list all drift", in->path,
-                 in->log.targeted > 0 ? "-target refreshed only part of the configuration"
-                                      : "the plan says it is incomplete (\"complete\": false)");
+                 in->log.plan_partial > 0 ? "the log says its plan covers part of the "
+                                            "configuration (-target, or deferred changes)"
+                                          : "the plan says it is incomplete (\"complete\": false)");
         return 1;
     }
     if (c == TFA_COLL_APPLIED && (is_op(in, "apply") || is_op(in, "destroy")) &&

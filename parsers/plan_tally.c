@@ -70,5 +70,5 @@ void tfa_plan_tally_diag(tfa_log_info *log, tfa_severity sev, const char *summar
     /* Terraform and OpenTofu word it the same (context_plan.go) */
     if (sev == TFA_SEV_WARNING && summary &&
         strcmp(summary, "Resource targeting is in effect") == 0)
-        log->targeted++;
+        log->plan_partial++;
 }

@@ -55,7 +55,7 @@ int tfa_apply_tally_check(const tfa_run *run, unsigned input, size_t from,
  * its summary (backend_plan.go: the partial plan, then the diagnostics), so
  * the changes and drift the log lists may not be all (log.plan_errors);
  * the warning "Resource targeting is in effect" means -target planned and
- * refreshed part of the configuration only (log.targeted). Counts of
+ * refreshed part of the configuration only (log.plan_partial). Counts of
  * errors and warnings are the reader's business.
  */
 void tfa_plan_tally_diag(tfa_log_info *log, tfa_severity sev, const char *summary,

@@ -266,8 +266,9 @@ typedef struct tfa_log_info {
                                     failed, and Terraform 1.6+ still shows what it planned before
                                     the error (then its summary), so that may not be all */
     tfa_pos plan_error_pos;      /* the first of them */
-    long targeted;               /* "Resource targeting is in effect" warnings: -target planned
-                                    and refreshed only part of the configuration */
+    long plan_partial;           /* the log says its plan covers part of the configuration:
+                                    "Resource targeting is in effect" (-target), "This is a
+                                    partial plan" (deferred changes); drift of the rest unread */
     unsigned long plan_unended;  /* line where a plan began that no summary followed (0:
                                     none): text log "... will perform the following
                                     actions:", or a refresh after a summary; -json log, a

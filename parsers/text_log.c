@@ -200,6 +200,11 @@ static int section_line(tfa_text_log *r)
         r->drift_first = tfa_run_change_count(r->run, TFA_LIST_DRIFT);
         return 1;
     }
+    /* deferred changes (Terraform 1.10+): the rest waits for the next plan */
+    if (starts(l, "Note: This is a partial plan, parts can only be known in the next")) {
+        r->in->log.plan_partial++;
+        return 1;
+    }
     if (starts(l, "Unless you have made equivalent changes") ||
         starts(l, "This is a refresh-only plan") || is_rule(l) ||
         memmem(l->text, l->len, " used the selected providers", 28) ||
