@@ -631,10 +631,17 @@ static int input_fills(const tfa_run *run, unsigned i, tfa_coll c, char *why, si
  * stating "errored": true (Terraform stops planning at the error, so the
  * changes and drift after it were never listed), or a log whose planned
  * changes go on after their run's last plan summary (the log was cut, or
- * the plan failed before Terraform summed it up), or an apply or destroy
+ * the plan failed before Terraform summed it up; a plan that began after
+ * an earlier summary, or announced its changes, and has no summary yet),
+ * or an apply or destroy
  * log that does not end with its summary (Terraform writes it only when
- * the whole apply succeeded). What other inputs list cannot stand for what
- * these lost, so the collection is not known.
+ * the whole apply succeeded), or a log whose plan failed (log.plan_errors:
+ * an error before the apply began; Terraform 1.6+ prints the partial plan
+ * and its summary first). Drift alone: a plan saying "complete": false
+ * (-target or deferred actions: Terraform 1.8+) or a log warning that
+ * targeting is in effect, since only part of the configuration was
+ * refreshed. What other inputs list cannot stand for what these lost, so
+ * the collection is not known.
  */
 static int input_partial(const tfa_run *run, unsigned i, tfa_coll c, char *why, size_t size)
 {
@@ -651,6 +658,32 @@ static int input_partial(const tfa_run *run, unsigned i, tfa_coll c, char *why, 
                  "%s lists %ld planned change(s) after its last plan summary (the log was cut, "
                  "or the plan failed), so it may not list them all",
                  in->path, in->log.planned_open);
+        return 1;
+    }
+    if ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) &&
+        (((c == TFA_COLL_CHANGES || c == TFA_COLL_PLANNED) && in->log.plan_unended > 0) ||
+         (c == TFA_COLL_DRIFT && in->log.drift_unended > 0))) {
+        snprintf(why, size,
+                 "%s:%lu: a plan began there but no plan summary followed (the log was cut, or "
+                 "the plan failed), so it may not list every change",
+                 in->path, c == TFA_COLL_DRIFT ? in->log.drift_unended : in->log.plan_unended);
+        return 1;
+    }
+    if ((in->kind == TFA_KIND_UI_LOG || in->kind == TFA_KIND_TEXT_LOG) &&
+        (c == TFA_COLL_CHANGES || c == TFA_COLL_PLANNED || c == TFA_COLL_DRIFT) &&
+        in->log.plan_errors > 0) {
+        snprintf(
+            why, size,
+            "%s:%lu: the plan failed (an error before any apply), so it may not list every change",
+            in->path, in->log.plan_error_pos.line);
+        return 1;
+    }
+    if (c == TFA_COLL_DRIFT && (in->log.plan_partial > 0 ||
+                                (in->kind == TFA_KIND_PLAN && in->plan.complete == TFA_FALSE))) {
+        snprintf(why, size, "%s: %s, so it may not list all drift", in->path,
+                 in->log.plan_partial > 0 ? "the log says its plan covers part of the "
+                                            "configuration (-target, or deferred changes)"
+                                          : "the plan says it is incomplete (\"complete\": false)");
         return 1;
     }
     if (c == TFA_COLL_APPLIED && (is_op(in, "apply") || is_op(in, "destroy")) &&

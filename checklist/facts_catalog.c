@@ -324,6 +324,11 @@ static tfa_tristate plan_applyable(const tfa_input *in)
 
 #define ERRORED_DRIFT "a plan errored (plan.errored), so it may not list all drift"
 
+/* A plan saying "complete": false (-target, or deferred actions) planned
+ * part of the configuration: no changes there says nothing of the rest. */
+#define INCOMPLETE_NO_CHANGES                                                                      \
+    "a plan is incomplete (plan.complete is false), so it may not list every change"
+
 typedef const char *cstr;
 
 #define FIELD(in, type, off) (*(const type *)(const void *)((const char *)(in) + (off)))
@@ -334,8 +339,9 @@ typedef struct acc {
     const char *str;
     long long sum, num;
     int any, all, disagree;
-    long unknown; /* plan changes of an action this build does not know */
-    int errored;  /* a plan stating "errored": true */
+    long unknown;   /* plan changes of an action this build does not know */
+    int errored;    /* a plan stating "errored": true */
+    int incomplete; /* a plan stating "complete": false */
 } acc;
 
 /* Fold one selected input into `a` per f->how. */
@@ -392,6 +398,7 @@ static void accumulate(const tfa_fact *f, const tfa_input *in, acc *a)
     case H_NO_CHANGES:
         a->unknown += in->plan.actions[TFA_ACTION_UNKNOWN];
         a->errored |= in->plan.errored == TFA_TRUE;
+        a->incomplete |= in->plan.complete == TFA_FALSE;
         a->all &= !in->plan.counts.add && !in->plan.counts.change && !in->plan.counts.destroy &&
                   !in->plan.counts.import && !in->plan.counts.forget;
         break;
@@ -424,7 +431,7 @@ static int superseded_apply(unsigned from, const tfa_run *run, size_t i)
  * 0 with *why. */
 static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why)
 {
-    acc a = {0, 0, NULL, 0, -1, 0, 1, 0, 0, 0};
+    acc a = {0, 0, NULL, 0, -1, 0, 1, 0, 0, 0, 0};
     const tfa_run *run = src->run;
     size_t i;
 
@@ -478,8 +485,8 @@ static int combine(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
         }
         /* fall through */
     case H_NO_CHANGES:
-        if (a.unknown || a.errored) {
-            *why = a.unknown ? UNKNOWN_ACTIONS : ERRORED_COUNTS;
+        if (a.unknown || a.errored || (f->how == H_NO_CHANGES && a.incomplete)) {
+            *why = a.unknown ? UNKNOWN_ACTIONS : a.errored ? ERRORED_COUNTS : INCOMPLETE_NO_CHANGES;
             return 0;
         }
         /* fall through */

@@ -61,3 +61,14 @@ int tfa_apply_tally_check(const tfa_run *run, unsigned input, size_t from, const
              n[TFA_ACTION_DELETE]);
     return -1;
 }
+
+void tfa_plan_tally_diag(tfa_log_info *log, tfa_severity sev, const char *summary,
+                         const tfa_pos *pos, int applying)
+{
+    if (sev == TFA_SEV_ERROR && !applying && log->plan_errors++ == 0)
+        log->plan_error_pos = *pos;
+    /* Terraform and OpenTofu word it the same (context_plan.go) */
+    if (sev == TFA_SEV_WARNING && summary &&
+        strcmp(summary, "Resource targeting is in effect") == 0)
+        log->plan_partial++;
+}

@@ -48,4 +48,17 @@ int tfa_plan_tally_check(const tfa_plan_tally *t, const tfa_counts *summary, cha
 int tfa_apply_tally_check(const tfa_run *run, unsigned input, size_t from,
                           const tfa_counts *summary, char *why, size_t why_size);
 
+/*
+ * A diagnostic of a log's run, for what it says about the plan: an error
+ * met before the run's apply began (`applying` 0) means the plan failed,
+ * and Terraform 1.6+ still prints what it planned before the error, with
+ * its summary (backend_plan.go: the partial plan, then the diagnostics), so
+ * the changes and drift the log lists may not be all (log.plan_errors);
+ * the warning "Resource targeting is in effect" means -target planned and
+ * refreshed part of the configuration only (log.plan_partial). Counts of
+ * errors and warnings are the reader's business.
+ */
+void tfa_plan_tally_diag(tfa_log_info *log, tfa_severity sev, const char *summary,
+                         const tfa_pos *pos, int applying);
+
 #endif

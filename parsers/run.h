@@ -261,6 +261,20 @@ typedef struct tfa_log_info {
     int drift_banner;         /* text log: "Objects have changed outside of ..." seen */
     long drift_unread;        /* lines of a drift section that no entry explains */
     tfa_pos drift_unread_pos; /* the first of them */
+    /* -- a plan the log says is partial. Read by checklist/collections.c. -- */
+    long plan_errors;            /* error diagnostics before the run's apply began: the plan
+                                    failed, and Terraform 1.6+ still shows what it planned before
+                                    the error (then its summary), so that may not be all */
+    tfa_pos plan_error_pos;      /* the first of them */
+    long plan_partial;           /* the log says its plan covers part of the configuration:
+                                    "Resource targeting is in effect" (-target), "This is a
+                                    partial plan" (deferred changes); drift of the rest unread */
+    unsigned long plan_unended;  /* line where a plan began that no summary followed (0:
+                                    none): text log "... will perform the following
+                                    actions:", or a refresh after a summary; -json log, a
+                                    version message after one. Its changes were cut off */
+    unsigned long drift_unended; /* the same before its drift could have been printed (a
+                                    refresh; a version message before any planned_change) */
 } tfa_log_info;
 
 /* Facts of a state input. */

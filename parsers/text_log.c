@@ -109,6 +109,7 @@ static int on_summary(tfa_text_log *r, const tfa_text_summary *s)
     r->runs.only_deletes = 1;
     r->drift_section = 0;
     r->actions_legacy = 0;
+    r->announced = r->refreshed = 0;
     return 0;
 }
 
@@ -179,6 +180,14 @@ static int is_rule(const tfa_line *l)
     return i == l->len;
 }
 
+/* A plan began that only its summary ends ("Plan:", "No changes."): until
+ * then its changes may be cut off, all of them (log.plan_unended). */
+static void announce(tfa_text_log *r)
+{
+    if (!r->announced)
+        r->announced = r->line.pos.line;
+}
+
 /* Lines that open or close the drift section and the 0.11 action list. */
 static int section_line(tfa_text_log *r)
 {
@@ -191,17 +200,28 @@ static int section_line(tfa_text_log *r)
         r->drift_first = tfa_run_change_count(r->run, TFA_LIST_DRIFT);
         return 1;
     }
+    /* deferred changes (Terraform 1.10+): the rest waits for the next plan */
+    if (starts(l, "Note: This is a partial plan, parts can only be known in the next")) {
+        r->in->log.plan_partial++;
+        return 1;
+    }
     if (starts(l, "Unless you have made equivalent changes") ||
         starts(l, "This is a refresh-only plan") || is_rule(l) ||
         memmem(l->text, l->len, " used the selected providers", 28) ||
         starts(l, "Changes to Outputs:")) {
         r->drift_section = 0;
         r->actions_legacy = 0;
+        if (l->text[0] == 'T' || l->text[0] == 'O') /* "... used the selected providers" */
+            announce(r);
+        r->refreshed = 0; /* the drift section, if any, is over */
         return 1;
     }
-    if (memmem(l->text, l->len, " will perform the following actions:", 36)) {
+    if (memmem(l->text, l->len, " will perform the following actions:", 36) ||
+        memmem(l->text, l->len, " planned the following actions, but then", 40)) {
         r->drift_section = 0;
         r->actions_legacy = 1;
+        announce(r);
+        r->refreshed = 0;
         return 1;
     }
     return 0;
@@ -274,7 +294,15 @@ static int structural(tfa_text_log *r, int *rc)
          * apply: plans print them too, and they change nothing */
         if ((*rc = end_blocks(r)) == 0 && p.action != TFA_ACTION_READ)
             *rc = tfa_tl_apply_progress(r, &p);
-    } else if (tfa_text_refresh_parse(l->text, l->len) || section_line(r)) {
+    } else if (tfa_text_refresh_parse(l->text, l->len)) {
+        /* refreshing after a summary: the next plan of the log began */
+        if (r->have_last) {
+            announce(r);
+            if (!r->refreshed)
+                r->refreshed = l->pos.line;
+        }
+        *rc = end_blocks(r);
+    } else if (section_line(r)) {
         *rc = end_blocks(r);
     } else if ((*rc = tfa_tl_policy_line(r)) != 0) {
         *rc = *rc < 0 ? *rc : end_blocks(r);
@@ -339,6 +367,8 @@ static int handle_line(tfa_text_log *r)
 /* Apply progress after a plan summary: an apply (or destroy) under way. */
 static void note_progress(tfa_text_log *r, const tfa_text_progress *p)
 {
+    if (p->action != TFA_ACTION_READ && p->action != TFA_ACTION_NOOP)
+        r->runs.applying = 1;
     if (!r->have_last || r->last.op != TFA_TEXT_OP_PLAN || p->action == TFA_ACTION_READ ||
         p->action == TFA_ACTION_NOOP)
         return;
@@ -410,6 +440,8 @@ static int finish(tfa_text_log *r, unsigned long lines, size_t drift0, size_t pl
     li->planned = (long)(tfa_run_change_count(r->run, TFA_LIST_PLANNED) - planned0);
     /* change blocks after the run's last "Plan:" line (tally0 moves there) */
     li->planned_open = (long)(tfa_run_change_count(r->run, TFA_LIST_PLANNED) - r->runs.tally0);
+    li->plan_unended = r->announced;
+    li->drift_unended = r->refreshed;
     tfa_tl_apply_facts(r);
     settle_run(r, planned0);
     if (r->have_version && !r->version_conflict) {
@@ -485,6 +517,7 @@ static int next_run(tfa_text_log *r, unsigned long lines)
     memset(r->summaries, 0, sizeof(r->summaries));
     r->have_last = 0;
     r->drift_section = r->actions_legacy = 0;
+    r->announced = r->refreshed = 0;
     memset(&r->policy, 0, sizeof(r->policy));
     tfa_tl_apply_release(r);
     r->applied_first = r->runs.apply0 = tfa_run_applied_count(r->run);
@@ -493,6 +526,7 @@ static int next_run(tfa_text_log *r, unsigned long lines)
     r->runs.tally0 = r->runs.planned0;
     r->runs.line0 = lines;
     r->runs.have_cmd = r->runs.progress = r->runs.destroy_prompt = r->runs.partial = 0;
+    r->runs.applying = 0;
     r->runs.only_deletes = 1;
     r->runs.vertex_errors = 0;
     r->runs.project = NULL;

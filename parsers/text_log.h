@@ -55,6 +55,7 @@ typedef struct tfa_tl_runs {
     size_t apply0;                   /* applied records before the current apply's */
     unsigned long line0;             /* lines before the current run */
     int progress;                    /* mutating progress lines after the last plan summary */
+    int applying;                    /* a mutating progress line: the run's apply began */
     int only_deletes;                /* ... and all of them were deletes */
     int destroy_prompt;              /* "Do you really want to destroy all resources?" */
     int partial;                     /* an apply that stopped before its summary */
@@ -86,6 +87,9 @@ typedef struct tfa_text_log {
     unsigned long last_line;    /* line of the last summary line of any kind */
     unsigned long event_line;   /* line of the last apply progress line (not an import) */
     int actions_legacy;         /* after "... will perform the following actions:" */
+    unsigned long announced;    /* line of the last such announcement no plan summary ended */
+    unsigned long refreshed;    /* line of a refresh after a summary, before its plan's drift
+                                   could have been printed (cut there: drift unknown) */
 
     tfa_tl_block block;
 

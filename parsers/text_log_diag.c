@@ -32,6 +32,7 @@
  */
 #include "util/compat.h"
 
+#include "plan_tally.h"
 #include "text_log.h"
 #include "util/limits.h"
 
@@ -73,6 +74,7 @@ int tfa_tl_diag_open(tfa_text_log *r, tfa_severity sev, const char *summary, siz
         return tfa_tl_oom(r);
     r->diag = d;
     r->diag_boxed = boxed;
+    tfa_plan_tally_diag(&r->in->log, sev, d->summary, &d->pos, r->runs.applying);
     /* 1.x: "Error acquiring the state lock"; 0.12: "Error locking state: Error
      * acquiring the state lock: ..." */
     if (sev == TFA_SEV_ERROR && memmem(summary, len, "Error acquiring the state lock", 30))

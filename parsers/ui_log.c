@@ -432,6 +432,7 @@ static int take_summary(ui_log *l, const tfa_pos *pos)
         return rc;
     log->counts = l->counts;
     log->has_counts = 1;
+    log->plan_unended = log->drift_unended = 0;
     log->operation = NULL;
     l->has_summary = 1;
     l->event_after_summary = 0;
@@ -479,7 +480,7 @@ static int apply_message(ui_log *l, uilog_kind kind, const tfa_pos *pos, const c
     if (rc == 0 && tfa_run_applied_count(l->r.run) > n &&
         (a = tfa_run_applied(l->r.run, n))->action != TFA_ACTION_READ &&
         a->action != TFA_ACTION_NOOP) {
-        l->event_after_summary = 1;
+        l->event_after_summary = l->r.applying = 1;
         l->apply_summary_last = 0;
     }
     return rc;
@@ -510,6 +511,10 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
         log->planned_open += l->open;
         l->open = 0;
         l->applied0 = tfa_run_applied_count(r->run);
+        r->applying = 0;
+        /* a run after a summary: unended until its own (log.plan_unended) */
+        if (l->has_summary)
+            log->plan_unended = log->drift_unended = pos->line;
         return take_version(l);
     case UILOG_MSG_DIAG:
         return r->has_diag ? tfa_uilog__emit_diag(r, pos) : 0;
@@ -518,6 +523,7 @@ static int dispatch(ui_log *l, const uilog_type *t, const tfa_pos *pos)
         int rc = tfa_uilog__emit_change(r, TFA_LIST_PLANNED, pos, t->name);
         log->planned++;
         l->open++;
+        log->drift_unended = 0; /* drift comes before the planned changes */
         if (rc == 0 && tfa_run_change_count(r->run, TFA_LIST_PLANNED) > n)
             tfa_plan_tally_add(&l->tally, tfa_run_change(r->run, TFA_LIST_PLANNED, n));
         return rc;

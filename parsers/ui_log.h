@@ -62,6 +62,8 @@ typedef struct uilog_reader {
     long long range_column; /* diagnostic.range.start.column */
     int has_diag;           /* a "diagnostic" object was read */
 
+    int applying; /* the run's apply began (a resource's apply_*, not a read) */
+
     /* apply records still open, matched by address and action */
     uilog_open *open;
     size_t n_open, open_cap;

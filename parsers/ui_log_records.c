@@ -32,6 +32,7 @@
 #include "util/compat.h"
 
 #include "address.h"
+#include "plan_tally.h"
 #include "jsonread.h"
 #include "ui_log.h"
 #include "util/alloc.h"
@@ -484,6 +485,7 @@ int tfa_uilog__emit_diag(uilog_reader *r, const tfa_pos *pos)
         r->in->log.errors++;
     else if (d->severity == TFA_SEV_WARNING)
         r->in->log.warnings++;
+    tfa_plan_tally_diag(&r->in->log, d->severity, d->summary, pos, r->applying);
     return 0;
 }
 

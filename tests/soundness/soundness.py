@@ -4,12 +4,21 @@ a GO standing.
 
 It finds every GO case among our fixtures (each fixture, and the plan/apply
 pairs of fixtures/verify, checked against every section of every bundled
-checklist; clean real plans of ../shared/corpus against the nightly
-checklist), then mutates the inputs of each GO case the ways real evidence
-goes wrong and attackers would try, and checks the verdict again:
+checklist and of runs.md; clean real plans of ../shared/corpus against the
+nightly checklist), then mutates the inputs of each GO case the ways real
+evidence goes wrong and attackers would try, and checks the verdict again
+where the mutation touches what the section reads (section_reads: the
+plan's changes, drift, the apply, the pin, apply-matches-plan; THREATS says
+what each mutation touches: a log cut after its plan's changes still
+proves its drift, which Terraform prints first, and an apply's error
+leaves its plan standing). A sign-off is given only to checklists with
+that item (one for an unknown item is a usage error, which kept every
+runs.md and nightly case from ever being GO):
 
-  truncate       cut at every line before the run's last summary line (logs)
-                 or at evenly spaced bytes (JSON documents)   -> not GO
+  truncate       cut at every line before the run's last summary line (logs;
+                 not right after an earlier run's summary: that is the
+                 earlier run whole) or at evenly spaced bytes (JSON
+                 documents)                                   -> not GO
   drop-summary   remove the final summary line of a log       -> not GO
   append-error   an error diagnostic after the last resource  -> not GO
   member-*       the inputs as a directory and as a tar.gz with one member
@@ -39,11 +48,21 @@ goes wrong and attackers would try, and checks the verdict again:
   ci-prelude     a -json log as GitHub Actions stores it, behind a prelude
                  longer than detection's head and terraform init's text:
                  still GO whole; cut at or without its summary  -> not GO
+  plan-failed    an error diagnostic after a log's plan summary, before
+                 any apply: Terraform 1.6+ prints what it planned before
+                 the error, then its summary, then the error  -> not GO
+  next-run-cut   a log followed by another plan's start, cut while it
+                 refreshes (a second module, a CI timeout)     -> not GO
+  targeted       a log's "Resource targeting is in effect" warning, a
+                 plan JSON's "complete": false (-target or deferred):
+                 only part of the configuration was refreshed -> not GO
+                 where the section reads drift or plan.no_changes
 
 Usage: soundness.py TFAUDIT SOURCE_DIR. Exit 0 when no mutation left a GO
 (the closing line counts them), 1 otherwise, 77 when nothing could be run.
 """
 import concurrent.futures
+import functools
 import io
 import json
 import os
@@ -65,6 +84,95 @@ SUMMARY = re.compile(
     r"Your infrastructure matches|\"type\":\s*\"change_summary\")")
 CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 INJECT = "\x1b]0;pwned\x07\r\ntfaudit: GO\x1b[2J"
+# The last plan summary of a text log, and of a -json log.
+TEXT_PLAN_SUMMARY = re.compile(rb"^(?:\x1b\[[0-9;]*m)*(?:Plan: \d+ to |No changes\.)", re.M)
+UI_PLAN_SUMMARY = re.compile(rb'^.*"type":\s*"change_summary".*$', re.M)
+
+
+def boxed(severity, summary, detail):
+    """A diagnostic as Terraform 1.x boxes it in text output."""
+    bar = "\u2502 "
+    lines = ["\u2577", bar + "%s: %s" % (severity, summary), bar.rstrip()]
+    lines += [bar + d for d in detail] + ["\u2575", ""]
+    return "\n".join(lines).encode()
+
+
+def ui_diag(level, severity, summary, detail):
+    return json.dumps({"@level": level, "@message": "%s: %s" % (severity.title(), summary),
+                       "@module": "terraform.ui", "@timestamp": "2026-11-27T21:29:59.500000Z",
+                       "diagnostic": {"severity": severity, "summary": summary,
+                                      "detail": detail}, "type": "diagnostic"}).encode()
+
+
+PLAN_ERROR = ("Error", "Invalid reference",
+              ["A reference to a resource type must be followed by at least one",
+               "attribute access, specifying the resource name."])
+TARGETED = ("Warning", "Resource targeting is in effect",
+            ["You are creating a plan with the -target option, which means that the",
+             "result of this plan may not represent all of the changes requested by the",
+             "current configuration."])
+
+
+def applies(data):
+    """"apply-" when a log shows its apply at work (not reads): an error
+    after that is the apply's, and its plan stands."""
+    if re.search(rb'"type":\s*"apply_(start|complete)"', data) and \
+            re.search(rb'"action":\s*"(create|update|delete|replace)"', data) or \
+            re.search(rb": (Creating|Modifying|Destroying)\.\.\.", data):
+        return "apply-"
+    return ""
+
+
+def after_plan_summary(data, what):
+    """`what` (PLAN_ERROR, TARGETED) said right after the log's last plan
+    summary, as Terraform prints its diagnostics; None for a log without
+    one (or a document)."""
+    sev, summary, detail = what
+    if is_ui_log(data):
+        plans = [m for m in UI_PLAN_SUMMARY.finditer(data) if b'"plan"' in m.group(0)]
+        if not plans:
+            return None
+        at = plans[-1].end() + 1
+        return data[:at] + ui_diag("error" if sev == "Error" else "warn", sev.lower(), summary,
+                                   " ".join(detail)) + b"\n" + data[at:]
+    if is_json_doc(data):
+        return None
+    plans = list(TEXT_PLAN_SUMMARY.finditer(data))
+    if not plans:
+        return None
+    at = data.find(b"\n", plans[-1].end())
+    at = len(data) if at < 0 else at + 1
+    return data[:at] + boxed(sev, summary, detail) + data[at:]
+
+
+def next_run_cut(data):
+    """The log followed by the start of another plan, cut while refreshing
+    (a second module of terragrunt run-all, a CI timeout): the version
+    message and first refresh of a -json log, the first refresh line of a
+    text log. None for a log without a plan summary, or a document."""
+    lines = data.splitlines(keepends=True)
+    if is_ui_log(data):
+        if not any(b'"change_summary"' in ln for ln in lines):
+            return None
+        head = [ln for ln in lines if b'"type":"version"' in ln.replace(b" ", b"")][:1]
+        head += [ln for ln in lines if b'"refresh_start"' in ln][:1]
+    elif not is_json_doc(data) and TEXT_PLAN_SUMMARY.search(data):
+        head = [ln for ln in lines if re.search(rb": Refreshing state\.\.\.", ln)][:1]
+    else:
+        return None
+    if not head:
+        return None
+    return data.rstrip(b"\n") + b"\n" + b"".join(head)
+
+
+def plan_incomplete(data):
+    """A plan JSON saying "complete": false, as Terraform 1.8+ writes a
+    -target plan or one with deferred changes. None for other documents."""
+    doc = plan_doc(data)
+    if doc is None:
+        return None
+    doc["complete"] = False
+    return json.dumps(doc).encode()
 
 
 def run(argv, cwd):
@@ -80,7 +188,12 @@ class Case:
 
     def argv(self, tfaudit, inputs):
         a = [tfaudit, "check", "--checklist", self.checklist, "--section", self.section,
-             "--sign-off", SIGN_OFF, "--now", NOW]
+             "--now", NOW]
+        # a sign-off for an item the checklist lacks is a usage error
+        # (exit 2): runs.md, which has none, would never be GO
+        with open(self.checklist, encoding="utf-8") as f:
+            if "`%s`" % SIGN_OFF.split("=")[0] in f.read():
+                a += ["--sign-off", SIGN_OFF]
         if self.approved:
             a += ["--approved", self.approved]
         return a + list(inputs)
@@ -93,6 +206,51 @@ class Case:
 def sections(path):
     with open(path, encoding="utf-8") as f:
         return [m.group(1).strip() for m in re.finditer(r"^## (.+)$", f.read(), re.M)]
+
+
+@functools.lru_cache(maxsize=None)
+def section_reads(path, section):
+    """What a checklist section's items read: "changes" (what the plan
+    does), "drift", "apply" (how the apply went). A mutation must turn a GO
+    only where it touches what the section reads: a log cut after its
+    plan's changes still proves its drift, which Terraform prints first."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^## %s\s*$(.*?)(?=^## |\Z)" % re.escape(section), text, re.M | re.S)
+    body = m.group(1) if m else text
+    reads = set()
+    if re.search(r"changes|no-destroy|plan\.(add|change|destroy|import|forget|actions)", body):
+        reads.add("changes")
+    if "drift" in body:
+        reads.add("drift")
+    if re.search(r"\bapply[-.]|plan-pinned", body):
+        reads.add("apply")
+    if "plan-pinned" in body:
+        reads.add("pin")
+    if "apply-matches-plan" in body or "apply.matches_plan" in body:
+        reads.add("match")
+    return reads
+
+
+ALL = frozenset(("changes", "drift", "apply", "pin", "match"))
+# What each mutation (by the start of its name) changes the meaning of;
+# ALL for those that make an input unreadable (exit 2) or say it is partial.
+THREATS = (("member-", ALL), ("dup-", ALL), ("noop-gone", ALL), ("append-garbage", ALL),
+           ("plan-failed", ALL), ("truncate", {"changes", "apply"}),
+           ("drop-summary", {"changes", "apply"}), ("ci-prelude", {"changes", "apply"}),
+           ("append-error", ALL), ("unknown-action", {"changes", "pin", "match"}),
+           ("drop-planned", {"changes"}), ("summary-destroy", {"changes"}),
+           ("apply-", {"apply"}), ("provider", {"pin"}), ("plan-errored", {"changes", "drift"}),
+           ("targeted", {"drift"}), ("next-run-cut", {"changes", "drift"}))
+
+
+def threatens(what):
+    if what.startswith("truncate") and " at byte " in what:
+        return ALL  # a JSON document cut short does not parse
+    for prefix, meaning in THREATS:
+        if what.startswith(prefix):
+            return meaning
+    return ALL
 
 
 def is_json_doc(data):
@@ -121,7 +279,9 @@ def text_blocks(lines):
     """(first, last) line of each "# ADDR will be|must be ..." block."""
     out = []
     for k, ln in enumerate(lines):
-        if re.match(rb"\s*# \S+ (will be|must be) ", ln):
+        # the changes a "Plan:" line counts (not imports, forgets, reads)
+        if re.match(rb"\s*# \S+ (will be|must be) ", ln) and not re.search(
+                rb"will be (imported|forgotten|removed from|read during)|no longer be managed", ln):
             end = k
             while end < len(lines) and not re.match(rb"^\s{4}\}\s*$", lines[end]):
                 end += 1
@@ -252,7 +412,7 @@ class Suite:
     def candidates(self):
         fx = os.path.join(self.src, "fixtures")
         singles = []
-        for sub in ("plans", "text-logs", "ui-logs", "verify", "tfc/archivist"):
+        for sub in ("plans", "text-logs", "ui-logs", "verify", "tfc/archivist", "soundness"):
             d = os.path.join(fx, sub)
             for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
                 p = os.path.join(d, name)
@@ -330,11 +490,13 @@ class Suite:
                 end = len(data.rstrip())
                 for k in sample(end, 60)[1:] + [0]:
                     jobs.append(("truncate %s at byte %d" % (base, k), swap(data[:k]), False))
-                jobs.append(("append-error %s" % base, swap(data + b"\nError: garbage\n"), False))
+                jobs.append(("append-garbage %s" % base, swap(data + b"\nError: garbage\n"), False))
             else:
                 s = summary_line(lines)
                 last = s if s is not None else len(lines) - 1
                 for k in sample(last + 1):
+                    if k and SUMMARY.search(lines[k - 1].decode("utf-8", "replace")):
+                        continue  # an earlier run of the log, whole: nothing says more follows
                     jobs.append(("truncate %s at line %d" % (base, k),
                                  swap(b"".join(lines[:k])), False))
                 if s is not None:
@@ -353,7 +515,8 @@ class Suite:
                                      swap(ci_wrap(lines[:s])), False))
                     # a planned change lost (a cut or collapsed CI log),
                     # or the plan's summary edited to say one more destroy
-                    blocks = [(i, i) for i, ln in enumerate(lines) if b'"planned_change"' in ln]
+                    blocks = [(i, i) for i, ln in enumerate(lines) if b'"planned_change"' in ln and
+                              re.search(rb'"action":\s*"(create|update|delete|replace)"', ln)]
                     jobs += lost_changes(base, lines, data, swap, blocks,
                                          rb'("remove":\s*)(\d+)(,\s*"operation":\s*"plan")')
                     # the same for the apply: a resource's apply events lost,
@@ -368,7 +531,7 @@ class Suite:
                                       "diagnostic": {"severity": "error",
                                                      "summary": "Failed to save state",
                                                      "detail": "Error saving state: 503"}})
-                    jobs.append(("append-error %s" % base,
+                    jobs.append((applies(data) + "append-error %s" % base,
                                  swap(data.rstrip(b"\n") + b"\n" + err.encode() + b"\n"), False))
                 else:
                     # a change block lost, or the "Plan:" line edited to
@@ -383,12 +546,14 @@ class Suite:
                     jobs += [("apply-" + what, ins, want) for what, ins, want in lost_changes(
                         base, lines, data, swap, applied,
                         rb"((?:Apply|Destroy) complete! Resources: .*?)(\d+)( destroyed)")]
-                    jobs.append(("append-error %s" % base, swap(
+                    jobs.append((applies(data) + "append-error %s" % base, swap(
                         data.rstrip(b"\n") + b"\n\nError: Failed to save state\n\n"
                         b"Error saving state: failed to upload state: 503 Service Unavailable\n"),
                         False))
-            m = re.search(rb'"actions"\s*:\s*\[[^\]]*\]', data)
-            if m and is_json_doc(data):
+            # a plan's changes, not its drift or outputs: the first change
+            changes = max(data.find(b'"resource_changes"'), 0)
+            m = re.compile(rb'"actions"\s*:\s*\[[^\]]*\]').search(data, changes)
+            if m and is_json_doc(data) and changes:
                 # a second actions member, plain and escaped: jq reads the
                 # last, other tools the first; neither may leave a GO
                 for how, dup in (("plain", b',"actions":["delete"]'),
@@ -398,15 +563,31 @@ class Suite:
             # an action this build does not know (a newer Terraform's, or
             # an edit): it may destroy, so nothing that reads it can pass
             # (a plan's first change; every change and hook of a -json log)
-            for pat, rep, n in ((rb'"actions"\s*:\s*\[[^\]]*\]', b'"actions":["obliterate"]', 1),
-                                (rb'"action"\s*:\s*"(create|update|delete|replace)"',
-                                 b'"action":"obliterate"', 0)):
-                if is_json_doc(data) == (n == 1) and re.search(pat, data):
-                    jobs.append(("unknown-action %s" % base,
-                                 swap(re.sub(pat, rep, data, count=n)), False))
+            # (not its drift: where a section reads drift, drift of any
+            # action is drift)
+            if m and is_json_doc(data) and changes:
+                jobs.append(("unknown-action %s" % base,
+                             swap(data[:m.start()] + b'"actions":["obliterate"]' + data[m.end():]),
+                             False))
+            pat = re.compile(rb'"action"\s*:\s*"(create|update|delete|replace)"')
+            if not is_json_doc(data) and pat.search(data):
+                new = b"".join(ln if b'"resource_drift"' in ln else pat.sub(b'"action":"obliterate"', ln)
+                               for ln in lines)
+                if new != data:
+                    jobs.append(("unknown-action %s" % base, swap(new), False))
             new = plan_errored(data)
             if new:
                 jobs.append(("plan-errored %s" % base, swap(new), False))
+            new = after_plan_summary(data, PLAN_ERROR)
+            if new:
+                jobs.append(("plan-failed %s" % base, swap(new), False))
+            new = next_run_cut(data)
+            if new:
+                jobs.append(("next-run-cut %s" % base, swap(new), False))
+            if "drift" in section_reads(case.checklist, case.section):
+                for new in (after_plan_summary(data, TARGETED), plan_incomplete(data)):
+                    if new:
+                        jobs.append(("targeted %s" % base, swap(new), False))
             new = noop_gone(data)
             if new:
                 jobs.append(("noop-gone %s" % base, swap(new), False))
@@ -564,13 +745,14 @@ class Suite:
         futures = []
         for case in cases:
             for what, inputs, kind in self.mutations(case):
-                pinned = bool(case.approved)
+                reads = section_reads(case.checklist, case.section)
+                pinned = bool(case.approved) and "pin" in reads
                 if kind == "output":
                     futures.append(self.pool.submit(self.expect, case, what, inputs, True, pinned))
                 elif kind == "same":
                     futures.append(self.pool.submit(self.expect, case, what, inputs, False, False,
                                                     True))
-                else:
+                elif threatens(what) & reads:
                     futures.append(self.pool.submit(self.expect, case, what, inputs))
         for f in futures:
             name, what, bad, err = f.result()
