@@ -81,7 +81,10 @@ static int record_fact(ctx *c, const tfa_fact *f, int present, const tfa_value *
     r = &ev->facts[ev->n_facts++];
     r->name = tfa_fact_name(f); /* static: the catalog outlives everything */
     r->present = present;
-    r->why = why;
+    r->why = NULL;
+    /* the reason may be the source's (facts_catalog.h), which goes first */
+    if (why && !(r->why = dup(c, why)))
+        return TFA_ENOMEM;
     r->value = present ? *v : tfa_value_null();
     if (present && v->type == TFA_V_STR && !(r->value.s = dup(c, v->s)))
         return TFA_ENOMEM;

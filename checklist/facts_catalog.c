@@ -322,8 +322,6 @@ static tfa_tristate plan_applyable(const tfa_input *in)
  * error, so the changes after it were never listed. */
 #define ERRORED_COUNTS "a plan errored (plan.errored), so it may not list every change"
 
-#define ERRORED_DRIFT "a plan errored (plan.errored), so it may not list all drift"
-
 /* A plan saying "complete": false (-target, or deferred actions) planned
  * part of the configuration: no changes there says nothing of the rest. */
 #define INCOMPLETE_NO_CHANGES                                                                      \
@@ -513,11 +511,8 @@ int tfa_fact_value(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out
         return 0;
     switch (f->how) {
     case H_DRIFT:
-        if (!tfa_coll_proven(run, TFA_COLL_DRIFT, NULL, 0)) {
-            *why = tfa_coll_missing(TFA_COLL_DRIFT);
-            for (i = 0; i < tfa_run_input_count(run); i++)
-                if (tfa_run_input(run, i)->plan.errored == TFA_TRUE)
-                    *why = ERRORED_DRIFT;
+        if (src->drift_why[0]) {
+            *why = src->drift_why; /* a partial input named, or none able to */
             return 0;
         }
         n = tfa_run_view_count(run, TFA_VIEW_DRIFT);

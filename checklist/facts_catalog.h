@@ -42,6 +42,9 @@ typedef struct tfa_fact_source {
     int has_pin, has_sha256;
     char pin[TFA_PIN_CHARS];
     char sha256[TFA_SHA256_HEX];
+    /* why no input proves drift, as tfa_coll_proven says it ("" when one
+     * does): the drift facts' reason, naming the partial input */
+    char drift_why[256];
 } tfa_fact_source;
 
 /* 0 or TFA_ENOMEM. Call after every input is loaded; nothing to release. */
@@ -57,8 +60,9 @@ const char *tfa_fact_doc(const tfa_fact *f);
 
 /*
  * The fact's value for `src`. Returns 1 with *out set (strings borrowed from
- * the source, see above), or 0 with *why set to a static reason such as "no apply log
- * among the inputs" when the inputs give it no value.
+ * the source, see above), or 0 with *why set to a reason such as "no apply log
+ * among the inputs" when the inputs give it no value (static, or borrowed
+ * from `src`).
  */
 int tfa_fact_value(const tfa_fact *f, const tfa_fact_source *src, tfa_value *out, const char **why);
 

@@ -26,6 +26,8 @@ int tfa_fact_source_init(tfa_fact_source *src, const tfa_run *run, const tfa_eva
     memset(src, 0, sizeof(*src));
     src->run = run;
     src->context = context;
+    if (tfa_coll_proven(run, TFA_COLL_DRIFT, src->drift_why, sizeof(src->drift_why)))
+        src->drift_why[0] = '\0';
     for (i = 0; i < tfa_run_input_count(run); i++)
         if (tfa_run_input(run, i)->kind == TFA_KIND_PLAN)
             plan = tfa_run_input(run, i), plans++;
@@ -177,7 +179,7 @@ int tfa_fact_derived(tfa_derived id, const tfa_fact_source *src, tfa_value *out,
     case TFA_D_PLAN_CHANGES:
         tfa_drift_check(run, expects_none(src), &d);
         if (!d.determined) {
-            *why = "no input can report drift (a plan or a run's log)";
+            *why = src->drift_why; /* a partial input named, or none able to */
             return 0;
         }
         if (d.unknown && id == TFA_D_DRIFT_FREE) {

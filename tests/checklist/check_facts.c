@@ -207,7 +207,9 @@ START_TEST(facts_combine_plans)
                 "a plan errored (plan.errored), so it may not list every change");
     expect_none(run, "plan.destroy",
                 "a plan errored (plan.errored), so it may not list every change");
-    expect_none(run, "drift.count", "a plan errored (plan.errored), so it may not list all drift");
+    expect_none(
+        run, "drift.count",
+        "drift cannot be known: p2.json: the plan errored, so it may not list every change");
     tfa_run_free(run);
 }
 END_TEST
@@ -405,9 +407,11 @@ START_TEST(change_model_merges_inputs_without_double_counting)
     /* a format 0.1 plan cannot say there is no drift */
     ck_assert_int_eq(tfa_run_new(&run), 0);
     rf_input(run, "old.json", TFA_KIND_PLAN)->format_version = "0.1";
-    expect_none(run, "drift.count",
-                "no input provides drift: give the plan JSON (format 0.2 or later), or a -json "
-                "or text log of the plan");
+    expect_none(
+        run, "drift.count",
+        "no input provides drift (old.json: plan format 0.1 (Terraform before 0.15.4) does not "
+        "report drift): give the plan JSON (format 0.2 or later), or a -json "
+        "or text log of the plan");
     tfa_run_free(run);
 }
 END_TEST

@@ -93,8 +93,9 @@ split_cmd "$line" || exit 1
 set -- "${words[@]}"
 "$bin" "$@" <"$stdin" >"$TMP/.out" 2>"$TMP/.err"
 status=$?
-# the temp dir differs per run: expected files spell it $TMP
-sed -i "s|$TMP|\$TMP|g" "$TMP/.out" "$TMP/.err"
+# the temp dir differs per run, the corpus's place per machine: expected
+# files spell them $TMP and $CORPUS
+sed -i -e "s|$TMP|\$TMP|g" -e "s|$CORPUS|\$CORPUS|g" "$TMP/.out" "$TMP/.err"
 if [ "${BLESS:-0}" = 1 ]; then
   echo "$status" > "$case/status"
   cp "$TMP/.err" "$case/stderr"
