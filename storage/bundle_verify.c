@@ -32,7 +32,7 @@ typedef struct seen {
 /* The entries a ledger bundle writes from its record, kept to be written
  * again and compared (bundle_record.h). */
 static const char *const derived[] = {TFA_BUNDLE_REPORT, TFA_BUNDLE_CHECKLIST, TFA_BUNDLE_WAIVERS};
-#define N_DERIVED 3
+#define N_DERIVED TFA_ARRAY_SIZE(derived)
 
 typedef struct reader {
     struct archive *a;
