@@ -192,6 +192,7 @@ static void announce(tfa_text_log *r)
 static int section_line(tfa_text_log *r)
 {
     const tfa_line *l = &r->line;
+    int providers;
 
     if (starts(l, "Note: Objects have changed outside of ") ||
         starts(l, "Objects have changed outside of ")) {
@@ -205,13 +206,15 @@ static int section_line(tfa_text_log *r)
         r->in->log.plan_partial++;
         return 1;
     }
+    /* "Terraform used the selected providers to generate the following
+     * execution plan": a plan's change list starts */
+    providers = memmem(l->text, l->len, " used the selected providers", 28) != NULL;
     if (starts(l, "Unless you have made equivalent changes") ||
-        starts(l, "This is a refresh-only plan") || is_rule(l) ||
-        memmem(l->text, l->len, " used the selected providers", 28) ||
+        starts(l, "This is a refresh-only plan") || is_rule(l) || providers ||
         starts(l, "Changes to Outputs:")) {
         r->drift_section = 0;
         r->actions_legacy = 0;
-        if (l->text[0] == 'T' || l->text[0] == 'O') /* "... used the selected providers" */
+        if (providers)
             announce(r);
         r->refreshed = 0; /* the drift section, if any, is over */
         return 1;
