@@ -32,6 +32,18 @@ int tfa__bundle_waivers_text(tfa_buf *out, const json_t *record, tfa_error *err)
     return rc;
 }
 
+int tfa__bundle_derived(const char *name)
+{
+    static const char *const derived[TFA_BUNDLE_DERIVED] = {TFA_BUNDLE_REPORT, TFA_BUNDLE_CHECKLIST,
+                                                            TFA_BUNDLE_WAIVERS};
+    int k;
+
+    for (k = 0; k < TFA_BUNDLE_DERIVED; k++)
+        if (strcmp(name, derived[k]) == 0)
+            return k;
+    return -1;
+}
+
 static const char *basename_of(const char *path)
 {
     const char *s = strrchr(path, '/'), *bang = strrchr(path, '!');
@@ -144,8 +156,7 @@ static int check_inputs(const json_t *manifest, const tfa__bundle_entry *e, size
             found++;
             continue;
         }
-        if (strcmp(s, TFA_BUNDLE_RECORD) != 0 && strcmp(s, TFA_BUNDLE_REPORT) != 0 &&
-            strcmp(s, TFA_BUNDLE_CHECKLIST) != 0 && strcmp(s, TFA_BUNDLE_WAIVERS) != 0)
+        if (strcmp(s, TFA_BUNDLE_RECORD) != 0 && tfa__bundle_derived(s) < 0)
             return problem(detail, size, "'%s' is no file a ledger bundle holds", s);
     }
     return found == included

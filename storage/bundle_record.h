@@ -21,6 +21,12 @@
 #define TFA_BUNDLE_CHECKLIST "checklist.md"
 #define TFA_BUNDLE_WAIVERS   "waivers.json"
 
+/* The entries written from the record besides record.json: report.md,
+ * checklist.md, waivers.json. */
+#define TFA_BUNDLE_DERIVED 3
+/* Which of them `name` is (0 to TFA_BUNDLE_DERIVED - 1), or -1. */
+int tfa__bundle_derived(const char *name);
+
 /* waivers.json of a verdict record: its "waivers" list ([] when none),
  * indented, with a final newline. Errors: TFA_ENOMEM. */
 int tfa__bundle_waivers_text(tfa_buf *out, const json_t *record, tfa_error *err);

@@ -29,17 +29,12 @@ typedef struct seen {
     char sha256[TFA_SHA256_HEX];
 } seen;
 
-/* The entries a ledger bundle writes from its record, kept to be written
- * again and compared (bundle_record.h). */
-static const char *const derived[] = {TFA_BUNDLE_REPORT, TFA_BUNDLE_CHECKLIST, TFA_BUNDLE_WAIVERS};
-#define N_DERIVED TFA_ARRAY_SIZE(derived)
-
 typedef struct reader {
     struct archive *a;
     seen *files;
     size_t n, cap;
     tfa_buf manifest, record;
-    tfa_buf kept[N_DERIVED];
+    tfa_buf kept[TFA_BUNDLE_DERIVED]; /* written from the record: compared (bundle_record.h) */
     int have_manifest, have_record;
 } reader;
 
@@ -119,11 +114,8 @@ static int read_entry(reader *r, struct archive_entry *e, tfa_bundle_verificatio
     } else if (strcmp(name, RECORD_JSON) == 0) {
         keep = &r->record;
         r->have_record = 1;
-    } else {
-        size_t k;
-        for (k = 0; k < N_DERIVED; k++)
-            if (strcmp(name, derived[k]) == 0)
-                keep = &r->kept[k];
+    } else if (tfa__bundle_derived(name) >= 0) {
+        keep = &r->kept[tfa__bundle_derived(name)];
     }
     return read_data(r, s, keep, err);
 }
@@ -352,8 +344,8 @@ static int check_derived(const reader *r, const json_t *manifest, tfa_bundle_ver
                          tfa_error *err)
 {
     tfa__bundle_entry *e = tfa_calloc(r->n ? r->n : 1, sizeof(*e));
-    size_t i, k, n = 0;
-    int rc;
+    size_t i, n = 0;
+    int rc, k;
 
     if (!e)
         return tfa_error_oom(err);
@@ -361,9 +353,8 @@ static int check_derived(const reader *r, const json_t *manifest, tfa_bundle_ver
         if (strcmp(r->files[i].name, TFA_BUNDLE_MANIFEST) == 0)
             continue;
         e[n].name = r->files[i].name;
-        for (k = 0; k < N_DERIVED; k++)
-            if (strcmp(e[n].name, derived[k]) == 0)
-                e[n].data = r->kept[k].ptr, e[n].len = r->kept[k].len;
+        if ((k = tfa__bundle_derived(e[n].name)) >= 0)
+            e[n].data = r->kept[k].ptr, e[n].len = r->kept[k].len;
         n++;
     }
     rc = tfa__bundle_check_record(manifest, r->record.ptr, r->record.len, e, n, v->detail,
@@ -384,7 +375,7 @@ static int verify(tfa_bundle_verification *out, const char *path, tfa_stream *in
     memset(&r, 0, sizeof(r));
     tfa_buf_init(&r.manifest, BUNDLE_JSON_MAX);
     tfa_buf_init(&r.record, BUNDLE_JSON_MAX);
-    for (i = 0; i < N_DERIVED; i++)
+    for (i = 0; i < TFA_BUNDLE_DERIVED; i++)
         tfa_buf_init(&r.kept[i], BUNDLE_JSON_MAX);
     rc = in ? read_stream(&r, in, out, err) : read_all(&r, path, out, err);
     if (rc < 0) {
@@ -431,7 +422,7 @@ done:
     tfa_free(r.files);
     tfa_buf_release(&r.manifest);
     tfa_buf_release(&r.record);
-    for (i = 0; i < N_DERIVED; i++)
+    for (i = 0; i < TFA_BUNDLE_DERIVED; i++)
         tfa_buf_release(&r.kept[i]);
     return rc;
 }
